@@ -1,0 +1,267 @@
+//! Reading rule files: from paths or the embedded library, following `use`, collecting
+//! declarations, and refusing duplicate rule ids and paths that leave the rules tree.
+
+use crate::library;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::source::{SourceFile, SourceId, Sources, Span};
+use crate::syntax::ast::{self, Item};
+use crate::syntax::parse_file;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Where rule files come from.
+#[derive(Clone, Debug)]
+pub enum RuleRoot {
+    /// A `.rules` file or a folder of them, from `--rules`.
+    Path(PathBuf),
+    /// The standard library compiled into the binary.
+    Embedded,
+}
+
+/// A rule and the file it was written in.
+#[derive(Clone, Debug)]
+pub struct LoadedRule {
+    pub rule: ast::Rule,
+    pub source: SourceId,
+    /// False when the rule names something that does not exist; it is then not evaluated.
+    pub enabled: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadedTable {
+    pub decl: ast::TableDecl,
+    pub source: SourceId,
+}
+
+/// Everything the rule files declare.
+#[derive(Debug, Default)]
+pub struct RuleSet {
+    pub tables: Vec<LoadedTable>,
+    pub lets: Vec<(ast::Let, SourceId)>,
+    pub rules: Vec<LoadedRule>,
+    pub files: Vec<SourceId>,
+}
+
+impl RuleSet {
+    pub fn table(&self, name: &str) -> Option<&LoadedTable> {
+        self.tables.iter().find(|t| t.decl.name.text == name)
+    }
+    pub fn constant(&self, name: &str) -> Option<&ast::Let> {
+        self.lets.iter().map(|(l, _)| l).find(|l| l.name.text == name)
+    }
+}
+
+/// A virtual file system over either real paths or the embedded library.
+struct Loader<'a> {
+    sources: &'a mut Sources,
+    problems: &'a mut Vec<Problem>,
+    set: RuleSet,
+    seen: HashMap<PathBuf, SourceId>,
+    rule_ids: HashMap<String, (SourceId, Span)>,
+}
+
+pub fn load_rules(roots: &[RuleRoot], sources: &mut Sources, problems: &mut Vec<Problem>) -> RuleSet {
+    let mut l = Loader {
+        sources,
+        problems,
+        set: RuleSet::default(),
+        seen: HashMap::new(),
+        rule_ids: HashMap::new(),
+    };
+    for root in roots {
+        match root {
+            RuleRoot::Embedded => {
+                for (name, _) in library::FILES {
+                    l.load(Path::new("rules"), &Path::new("rules").join(name), true);
+                }
+            }
+            RuleRoot::Path(p) => {
+                if p.is_dir() {
+                    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
+                        .follow_links(false)
+                        .sort_by_file_name()
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .map(|e| e.into_path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "rules"))
+                        .collect();
+                    files.sort();
+                    if files.is_empty() {
+                        l.problems.push(
+                            Problem::new(ProblemKind::Io, Severity::Error, "io::no-rules", "no .rules files in this folder")
+                                .with_path(display(p)),
+                        );
+                    }
+                    for f in files {
+                        l.load(p, &f, false);
+                    }
+                } else if p.is_file() {
+                    let root = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                    l.load(&root, p, false);
+                } else {
+                    l.problems.push(
+                        Problem::new(ProblemKind::Io, Severity::Error, "io::not-found", "rule path does not exist")
+                            .with_path(display(p)),
+                    );
+                }
+            }
+        }
+    }
+    l.set
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Join `rel` to `base` lexically and make sure the result stays inside `root`.
+fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
+    let relp = Path::new(rel);
+    if relp.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
+        return None;
+    }
+    let mut out: Vec<Component> = base.components().collect();
+    let root_len = root.components().count();
+    for c in relp.components() {
+        match c {
+            Component::Normal(_) => out.push(c),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if out.len() <= root_len {
+                    return None;
+                }
+                out.pop();
+            }
+            _ => return None,
+        }
+    }
+    Some(out.iter().collect())
+}
+
+impl Loader<'_> {
+    fn load(&mut self, root: &Path, path: &Path, embedded: bool) -> Option<SourceId> {
+        if let Some(id) = self.seen.get(path) {
+            return Some(*id);
+        }
+        let text = if embedded {
+            let rel = path.strip_prefix("rules").ok()?;
+            let rel = display(rel);
+            library::FILES.iter().find(|(n, _)| *n == rel).map(|(_, t)| t.to_string())?
+        } else {
+            match std::fs::read(path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(t) => t,
+                    Err(_) => {
+                        self.problems.push(
+                            Problem::new(ProblemKind::Rules, Severity::Error, "rules::encoding", "rule files must be UTF-8")
+                                .with_path(display(path)),
+                        );
+                        return None;
+                    }
+                },
+                Err(e) => {
+                    self.problems.push(
+                        Problem::new(ProblemKind::Io, Severity::Error, "io::read", format!("cannot read rule file: {e}"))
+                            .with_path(display(path)),
+                    );
+                    return None;
+                }
+            }
+        };
+        let id = self.sources.add(SourceFile::new(display(path), text));
+        self.seen.insert(path.to_path_buf(), id);
+        self.set.files.push(id);
+        let (file, problems) = parse_file(id, self.sources.get(id));
+        self.problems.extend(problems);
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        for item in file.items {
+            match item {
+                Item::Use(s) => match confined(root, &base, &s.text) {
+                    Some(target) => {
+                        let exists = if embedded {
+                            target
+                                .strip_prefix("rules")
+                                .ok()
+                                .is_some_and(|r| library::FILES.iter().any(|(n, _)| *n == display(r)))
+                        } else {
+                            target.is_file()
+                        };
+                        if exists {
+                            self.load(root, &target, embedded);
+                        } else {
+                            self.problems.push(
+                                Problem::new(ProblemKind::Rules, Severity::Error, "rules::use-not-found", format!("no rule file `{}`", s.text))
+                                    .with_label(id, s.span, format!("looked for {}", display(&target))),
+                            );
+                        }
+                    }
+                    None => self.problems.push(
+                        Problem::new(
+                            ProblemKind::Rules,
+                            Severity::Error,
+                            "rules::use-outside",
+                            format!("`use \"{}\"` leaves the rules folder", s.text),
+                        )
+                        .with_label(id, s.span, "this path is outside the rules tree")
+                        .with_help(format!(
+                            "a rule file may only include files inside {}; use a relative path without `..` above it",
+                            if root.as_os_str().is_empty() { ".".to_string() } else { display(root) }
+                        )),
+                    ),
+                },
+                Item::Let(l) => {
+                    if let Some(prev) = self.set.lets.iter().find(|(p, _)| p.name.text == l.name.text) {
+                        let (prev_span, prev_src) = (prev.0.name.span, prev.1);
+                        self.duplicate("rules::duplicate-let", &format!("`let {}` is defined twice", l.name.text), id, l.name.span, prev_src, prev_span);
+                    } else {
+                        self.set.lets.push((l, id));
+                    }
+                }
+                Item::Table(t) => {
+                    if let Some(prev) = self.set.tables.iter().find(|p| p.decl.name.text == t.name.text) {
+                        let (prev_span, prev_src) = (prev.decl.name.span, prev.source);
+                        self.duplicate("rules::duplicate-table", &format!("table `{}` is declared twice", t.name.text), id, t.name.span, prev_src, prev_span);
+                    } else {
+                        self.set.tables.push(LoadedTable { decl: t, source: id });
+                    }
+                }
+                Item::Rule(r) => {
+                    if let Some((prev_src, prev_span)) = self.rule_ids.get(&r.id.text).copied() {
+                        self.duplicate("rules::duplicate-rule", &format!("rule id `{}` is used twice", r.id.text), id, r.id.span, prev_src, prev_span);
+                    } else {
+                        self.rule_ids.insert(r.id.text.clone(), (id, r.id.span));
+                        self.set.rules.push(LoadedRule { rule: r, source: id, enabled: true });
+                    }
+                }
+            }
+        }
+        Some(id)
+    }
+
+    fn duplicate(&mut self, code: &'static str, msg: &str, src: SourceId, span: Span, prev_src: SourceId, prev_span: Span) {
+        let (line, col) = self.sources.get(prev_src).line_col(prev_span.start);
+        let prev_name = self.sources.get(prev_src).name.clone();
+        self.problems.push(
+            Problem::new(ProblemKind::Rules, Severity::Error, code, msg)
+                .with_label(src, span, "defined again here")
+                .with_label(prev_src, prev_span, "first defined here")
+                .with_help(format!("ids are unique across all loaded rule files; the first is at {prev_name}:{line}:{col} — rename one of them")),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::confined;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn use_paths_stay_inside_the_rules_tree() {
+        let root = Path::new("rules");
+        assert_eq!(confined(root, Path::new("rules/a"), "b.rules"), Some(PathBuf::from("rules/a/b.rules")));
+        assert_eq!(confined(root, Path::new("rules/a"), "../c.rules"), Some(PathBuf::from("rules/c.rules")));
+        assert_eq!(confined(root, Path::new("rules"), "../x.rules"), None);
+        assert_eq!(confined(root, Path::new("rules"), "/etc/passwd"), None);
+    }
+}

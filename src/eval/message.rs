@@ -1,0 +1,266 @@
+//! Turning a failed instance into a finding a controller can act on: which cell, both sides'
+//! values, the difference, the tolerance, and which rows an aggregate summed.
+
+use super::{CellAt, Env, Evaluator, Operand, Val};
+use crate::finding::{CellLabel, Finding, SpanJson, Values};
+use crate::problem::Severity;
+use crate::report::Unit;
+use crate::report::number::format_decimal;
+use crate::source::Span;
+use crate::syntax::ast::{CmpOp, Expr, Level};
+use rust_decimal::Decimal;
+
+/// The difference and tolerance of a failed comparison.
+#[derive(Default, Debug)]
+pub(crate) struct Detail {
+    pub difference: Option<Decimal>,
+    pub tolerance: Option<String>,
+    pub unit: Option<Unit>,
+}
+
+/// The pair of a comparison chain that failed.
+pub(crate) struct Failed<'a> {
+    pub left_expr: &'a Expr,
+    pub left: Operand,
+    pub op: CmpOp,
+    pub right_expr: &'a Expr,
+    pub right: Operand,
+    pub detail: Detail,
+}
+
+fn show(v: &Val) -> String {
+    match v {
+        Val::Num(n) => format_decimal(&n.v.normalize()),
+        Val::Text(t) => format!("\"{t}\""),
+    }
+}
+
+fn show_amount(d: Decimal) -> String {
+    format_decimal(&d.abs().normalize())
+}
+
+/// Where a finding points: the operand that is a single cell, else any cell involved.
+fn primary_cell(f: &Failed<'_>) -> (Option<CellAt>, bool) {
+    if f.left.direct && f.left.agg.is_none() {
+        return (f.left.cells.first().copied(), true);
+    }
+    if f.right.direct && f.right.agg.is_none() {
+        return (f.right.cells.first().copied(), false);
+    }
+    if f.left.agg.is_none() {
+        if let Some(c) = f.left.cells.first() {
+            return (Some(*c), true);
+        }
+    }
+    if f.right.agg.is_none() {
+        if let Some(c) = f.right.cells.first() {
+            return (Some(*c), false);
+        }
+    }
+    (f.left.cells.first().or(f.right.cells.first()).copied(), true)
+}
+
+pub(crate) fn finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, whole: &Expr, f: Failed<'a>) -> Finding {
+    let (cell, primary_is_left) = primary_cell(&f);
+    let subst = |e: &Expr| substitute(&ev.expr_text(e), &env.bindings);
+    let (lt, rt) = (subst(f.left_expr), subst(f.right_expr));
+    let (lv, rv) = (show(&f.left.val), show(&f.right.val));
+    let diff = f.detail.difference;
+    let tol = f.detail.tolerance.as_ref().map(|t| format!("; {t}")).unwrap_or_default();
+    let unit = match f.detail.unit {
+        Some(Unit::Pct) => " %",
+        Some(Unit::Tkr) => " tkr",
+        Some(Unit::Mkr) => " mkr",
+        Some(Unit::Kr) => " kr",
+        _ => "",
+    };
+    let by = |d: Option<Decimal>| d.map(show_amount).map(|s| format!("{s}{unit}")).unwrap_or_default();
+    let text = match f.op {
+        CmpOp::Eq => {
+            let (pt, pv, ot, ov) = if primary_is_left { (&lt, &lv, &rt, &rv) } else { (&rt, &rv, &lt, &lv) };
+            match diff {
+                Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
+                None => format!("{pt} is {pv}, but {ot} is {ov}"),
+            }
+        }
+        CmpOp::Ne => format!("{lt} is {lv} and {rt} is {rv}, but they must differ{tol}"),
+        CmpOp::Le => format!("{lt} is {lv}, more than {rt} = {rv} (over by {}{tol})", by(diff)),
+        CmpOp::Lt => format!("{lt} is {lv}, not less than {rt} = {rv}{}", paren_tol(&tol)),
+        CmpOp::Ge => format!("{lt} is {lv}, less than {rt} = {rv} (short by {}{tol})", by(diff)),
+        CmpOp::Gt => format!("{lt} is {lv}, not more than {rt} = {rv}{}", paren_tol(&tol)),
+    };
+    let mut message = text.clone();
+    for o in [&f.left, &f.right] {
+        if let Some(agg) = &o.agg {
+            message.push_str(&format!("; {}", summed_rows(env, agg.table, &agg.rows)));
+        }
+    }
+    let values = Values {
+        left_expr: lt,
+        left: lv,
+        right_expr: rt,
+        right: rv,
+        difference: diff.map(|d| format_decimal(&d.normalize())),
+        op: f.op.symbol().to_string(),
+        tolerance: f.detail.tolerance.clone(),
+    };
+    let mut others: Vec<CellAt> = f.left.cells.iter().chain(&f.right.cells).copied().collect();
+    others.retain(|c| Some(*c) != cell);
+    build(ev, env, whole, cell, text, message, Some(values), &others)
+}
+
+fn paren_tol(tol: &str) -> String {
+    if tol.is_empty() { String::new() } else { format!(" ({})", tol.trim_start_matches("; ")) }
+}
+
+/// A failed condition that is not a plain comparison (`x is present`, `a and b`).
+pub(crate) fn condition_finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, e: &Expr, cells: &[CellAt]) -> Finding {
+    let text = format!("`{}` does not hold", substitute(&ev.expr_text(e), &env.bindings));
+    let first = cells.first().copied();
+    let rest: Vec<CellAt> = cells.iter().skip(1).copied().collect();
+    build(ev, env, e, first, text.clone(), text, None, &rest)
+}
+
+/// "summed 8 rows: VSS ledning, …, LKDATA (lines 2–9)"
+fn summed_rows(env: &Env<'_>, table: usize, rows: &[usize]) -> String {
+    let t = &env.report.tables[table];
+    let key_col = env
+        .scope
+        .as_ref()
+        .filter(|v| v.index == table)
+        .map(|v| v.key_col)
+        .unwrap_or(0);
+    let key = |r: usize| t.rows[r].cells.get(key_col).map(|c| c.raw.trim().to_string()).unwrap_or_default();
+    let names: Vec<String> = rows.iter().map(|&r| key(r)).collect();
+    let list = if names.len() <= 10 {
+        names.join(", ")
+    } else {
+        format!("{}, … {}", names[..4].join(", "), names[names.len() - 2..].join(", "))
+    };
+    let lines = match (rows.first(), rows.last()) {
+        (Some(&a), Some(&b)) if a != b => format!(" (lines {}–{})", t.rows[a].line, t.rows[b].line),
+        (Some(&a), _) => format!(" (line {})", t.rows[a].line),
+        _ => String::new(),
+    };
+    format!("summed {} row{}: {list}{lines}", rows.len(), if rows.len() == 1 { "" } else { "s" })
+}
+
+/// Replace `for` variables by the column they stand for, so `sum(c)` reads `sum(budget)`.
+fn substitute(text: &str, bindings: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (var, col) in bindings {
+        let mut result = String::new();
+        let chars: Vec<char> = out.chars().collect();
+        let v: Vec<char> = var.chars().collect();
+        let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+        let mut i = 0;
+        while i < chars.len() {
+            let matches = chars[i..].starts_with(&v)
+                && (i == 0 || !is_ident(chars[i - 1]))
+                && chars.get(i + v.len()).is_none_or(|c| !is_ident(*c));
+            if matches {
+                result.push_str(col);
+                i += v.len();
+            } else {
+                result.push(chars[i]);
+                i += 1;
+            }
+        }
+        out = result;
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build<'a>(
+    ev: &Evaluator<'a>,
+    env: &Env<'a>,
+    whole: &Expr,
+    cell: Option<CellAt>,
+    label: String,
+    message: String,
+    values: Option<Values>,
+    others: &[CellAt],
+) -> Finding {
+    let rule = &ev.rule.rule;
+    let report = env.report;
+    // The cell, or failing that the current row, or the table's header.
+    let (table_idx, row, col) = match cell {
+        Some(c) => (Some(c.table), Some(c.row), Some(c.col)),
+        None => (env.scope.as_ref().map(|v| v.index), env.row, None),
+    };
+    let table = table_idx.map(|i| &report.tables[i]);
+    let (source, span) = match (table, row, col) {
+        (Some(t), Some(r), Some(c)) => (t.source, t.rows[r].cells.get(c).map(|x| x.span).unwrap_or(t.rows[r].span)),
+        (Some(t), Some(r), None) => (t.source, t.rows[r].span),
+        (Some(t), None, _) => (t.source, t.headers.first().map(|h| h.span.join(t.headers.last().map(|l| l.span).unwrap_or(h.span))).unwrap_or_default()),
+        (None, _, _) => (ev.rule.source, whole.span),
+    };
+    let file = ev.sources.get(source);
+    let (line, column) = file.line_col(span.start);
+    let key_col = env
+        .scope
+        .as_ref()
+        .filter(|v| Some(v.index) == table_idx)
+        .map(|v| v.key_col)
+        .unwrap_or(0);
+    let row_key = match (table, row) {
+        (Some(t), Some(r)) => t.rows[r].cells.get(key_col).map(|c| c.raw.trim().to_string()),
+        _ => None,
+    };
+    let column_name = match (table, col) {
+        (Some(t), Some(c)) => t.headers.get(c).map(|h| h.text.clone()),
+        _ => None,
+    };
+    let related = others
+        .iter()
+        .take(6)
+        .filter_map(|c| {
+            let t = &report.tables[c.table];
+            let x = t.rows[c.row].cells.get(c.col)?;
+            let f = ev.sources.get(t.source);
+            let (l, co) = f.line_col(x.span.start);
+            let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
+            Some(CellLabel {
+                source: t.source,
+                span: x.span,
+                file: f.name.clone(),
+                line: l,
+                column: co,
+                text: format!("{header}: {}", x.raw.trim()),
+            })
+        })
+        .collect();
+    let rule_file = ev.sources.get(ev.rule.source);
+    let severity = match rule.severity.map(|s| s.0) {
+        Some(Level::Warning) => Severity::Warning,
+        Some(Level::Info) => Severity::Info,
+        _ => Severity::Error,
+    };
+    Finding {
+        rule: rule.id.text.clone(),
+        severity,
+        title: rule.title.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| rule.id.text.clone()),
+        message,
+        help: rule.help.as_ref().map(|h| h.text.clone()),
+        report: report.path.to_string_lossy().replace('\\', "/"),
+        table: table.map(|t| t.name.clone()).unwrap_or_default(),
+        file: file.name.clone(),
+        line,
+        column,
+        span: SpanJson { offset: span.start, length: span.len() },
+        row_key,
+        column_name,
+        values,
+        bindings: env.bindings.clone(),
+        related,
+        rule_file: rule_file.name.clone(),
+        rule_line: rule_file.line_col(rule.span.start).0,
+        source,
+        primary: span,
+        label,
+    }
+}
+
+#[allow(dead_code)]
+fn _span(_: Span) {}

@@ -1,0 +1,898 @@
+//! Evaluation: every enabled rule against every report, exactly (rust_decimal, checked), with
+//! rounding intervals. Each failing instance becomes a [`Finding`]; each instance that cannot
+//! be decided (a missing cell, a division by zero) is counted as not applicable, with its reason.
+
+mod message;
+pub mod value;
+pub mod view;
+
+use crate::check::{LoadedRule, RuleSet};
+use crate::finding::Finding;
+use crate::glob;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::number::format_decimal;
+use crate::report::{CellValue, Report, Unit};
+use crate::source::{SourceId, Sources};
+use crate::syntax::ast::*;
+use std::rc::Rc;
+use value::{Failure, Num};
+use view::{RowKind, View, views};
+
+/// Passed, failed and not-applicable instances of one rule.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Stats {
+    pub passed: usize,
+    pub failed: usize,
+    pub not_applicable: usize,
+}
+
+/// An instance that could not be decided, and why.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NotApplicable {
+    pub rule: String,
+    pub report: String,
+    pub table: Option<String>,
+    pub row_key: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub findings: Vec<Finding>,
+    /// Per rule id, in rule order.
+    pub stats: Vec<(String, Stats)>,
+    pub not_applicable: Vec<NotApplicable>,
+    pub problems: Vec<Problem>,
+}
+
+/// A cell by position: table index in the report, row, column.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct CellAt {
+    pub table: usize,
+    pub row: usize,
+    pub col: usize,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Val {
+    Num(Num),
+    Text(String),
+}
+
+/// What an aggregate ran over, to tell the reader which rows were summed.
+#[derive(Clone, Debug)]
+pub(crate) struct AggInfo {
+    pub table: usize,
+    pub rows: Vec<usize>,
+}
+
+/// A computed value and the cells it came from.
+#[derive(Clone, Debug)]
+pub(crate) struct Operand {
+    pub val: Val,
+    pub cells: Vec<CellAt>,
+    pub agg: Option<AggInfo>,
+    /// True when the operand is a plain reference to one cell.
+    pub direct: bool,
+}
+
+/// Why evaluation of an instance stopped.
+pub(crate) enum Stop {
+    /// The instance cannot be decided: counted as not applicable.
+    Na(String),
+    /// The rule itself is wrong in a way only evaluation shows: reported once, rule disabled.
+    Rule(Problem),
+}
+
+type Ev<T> = Result<T, Stop>;
+
+/// Where evaluation is: which report, which table and rows, which row, which `for` bindings.
+#[derive(Clone)]
+struct Env<'a> {
+    report: &'a Report,
+    scope: Option<Rc<View<'a>>>,
+    rows: Rc<Vec<usize>>,
+    row: Option<usize>,
+    bindings: Vec<(String, String)>,
+}
+
+pub fn evaluate(set: &RuleSet, reports: &[Report], sources: &Sources) -> Outcome {
+    let mut out = Outcome::default();
+    for lr in &set.rules {
+        let mut ev = Evaluator {
+            set,
+            sources,
+            rule: lr,
+            stats: Stats::default(),
+            findings: Vec::new(),
+            na: Vec::new(),
+            broken: None,
+        };
+        if lr.enabled {
+            for report in reports {
+                let env = Env {
+                    report,
+                    scope: None,
+                    rows: Rc::new(Vec::new()),
+                    row: None,
+                    bindings: Vec::new(),
+                };
+                for a in &lr.rule.body {
+                    ev.assertion(a, &env);
+                }
+                if ev.broken.is_some() {
+                    break;
+                }
+            }
+        }
+        out.stats.push((lr.rule.id.text.clone(), ev.stats));
+        out.findings.extend(ev.findings);
+        out.not_applicable.extend(ev.na);
+        out.problems.extend(ev.broken);
+    }
+    out
+}
+
+struct Evaluator<'a> {
+    set: &'a RuleSet,
+    sources: &'a Sources,
+    rule: &'a LoadedRule,
+    stats: Stats,
+    findings: Vec<Finding>,
+    na: Vec<NotApplicable>,
+    broken: Option<Problem>,
+}
+
+impl<'a> Evaluator<'a> {
+    fn rule_error(&self, span: crate::source::Span, msg: impl Into<String>, help: &str) -> Stop {
+        Stop::Rule(
+            Problem::new(ProblemKind::Rules, Severity::Error, "rules::evaluation", msg)
+                .with_label(self.rule.source, span, "here")
+                .with_help(help.to_string()),
+        )
+    }
+
+    fn not_applicable(&mut self, env: &Env<'a>, reason: String) {
+        self.stats.not_applicable += 1;
+        self.na.push(NotApplicable {
+            rule: instance_name(&self.rule.rule.id.text, &env.bindings),
+            report: env.report.path.to_string_lossy().replace('\\', "/"),
+            table: env.scope.as_ref().map(|v| v.table.name.clone()),
+            row_key: env.row.and_then(|r| env.scope.as_ref().map(|v| v.key_text(r))),
+            reason,
+        });
+    }
+
+    fn stop(&mut self, env: &Env<'a>, s: Stop) {
+        match s {
+            Stop::Na(reason) => self.not_applicable(env, reason),
+            Stop::Rule(p) => {
+                if self.broken.is_none() {
+                    self.broken = Some(p);
+                }
+            }
+        }
+    }
+
+    fn assertion(&mut self, a: &'a Assertion, env: &Env<'a>) {
+        if self.broken.is_some() {
+            return;
+        }
+        match a {
+            Assertion::In { table, by, body, .. } => {
+                if table.previous {
+                    return self.not_applicable(env, "`previous.` tables are not evaluated yet".into());
+                }
+                for v in views(self.set, env.report, &table.name.text) {
+                    let groups = match by {
+                        Some(b) => match v.column(&self.bound(&b.text, env)) {
+                            Some((col, _)) => Some(v.group_values(col)),
+                            None => {
+                                self.not_applicable(env, format!("table {} has no column `{}` to group by", v.table.name, b.text));
+                                continue;
+                            }
+                        },
+                        None => v.groups.clone(),
+                    };
+                    let v = Rc::new(v);
+                    match groups {
+                        Some(g) => {
+                            let mut seen: Vec<&String> = Vec::new();
+                            for name in &g {
+                                if seen.contains(&name) {
+                                    continue;
+                                }
+                                seen.push(name);
+                                let rows = (0..g.len()).filter(|&r| &g[r] == name).collect();
+                                let e = Env { scope: Some(v.clone()), rows: Rc::new(rows), row: None, ..env.clone() };
+                                self.assertion(body, &e);
+                            }
+                        }
+                        None => {
+                            let rows = (0..v.table.rows.len()).collect();
+                            let e = Env { scope: Some(v.clone()), rows: Rc::new(rows), row: None, ..env.clone() };
+                            self.assertion(body, &e);
+                        }
+                    }
+                }
+            }
+            Assertion::Each { table, filter, body, .. } => {
+                if table.previous {
+                    return self.not_applicable(env, "`previous.` tables are not evaluated yet".into());
+                }
+                for v in views(self.set, env.report, &table.name.text) {
+                    let v = Rc::new(v);
+                    let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
+                    for r in 0..v.table.rows.len() {
+                        let rows = match &v.groups {
+                            Some(g) => Rc::new((0..g.len()).filter(|&i| g[i] == g[r]).collect()),
+                            None => all.clone(),
+                        };
+                        let e = Env { scope: Some(v.clone()), rows, row: Some(r), ..env.clone() };
+                        if let Some(f) = filter {
+                            match self.truth(f, &e) {
+                                Ok((true, _)) => {}
+                                Ok((false, _)) => continue,
+                                Err(s) => {
+                                    self.stop(&e, s);
+                                    continue;
+                                }
+                            }
+                        }
+                        self.assertion(body, &e);
+                    }
+                }
+            }
+            Assertion::For { var, columns, body, .. } => {
+                for c in columns {
+                    let mut e = env.clone();
+                    let col = self.bound(&c.text, env);
+                    e.bindings.push((var.text.clone(), col));
+                    self.assertion(body, &e);
+                }
+            }
+            Assertion::If { cond, body, .. } => match self.truth(cond, env) {
+                Ok((true, _)) => self.assertion(body, env),
+                Ok((false, _)) => {}
+                Err(s) => self.stop(env, s),
+            },
+            Assertion::Block(items, _) => {
+                for i in items {
+                    self.assertion(i, env);
+                }
+            }
+            Assertion::Check(expr) => self.check(expr, env),
+        }
+    }
+
+    /// One instance: the expression must hold.
+    fn check(&mut self, expr: &'a Expr, env: &Env<'a>) {
+        let mut e = expr;
+        while let ExprKind::Paren(inner) = &e.kind {
+            e = inner;
+        }
+        if let ExprKind::Compare { first, rest, tolerance } = &e.kind {
+            match self.compare(first, rest, tolerance.as_ref().map(|t| &t.0), env) {
+                Ok(None) => self.stats.passed += 1,
+                Ok(Some(fail)) => {
+                    self.stats.failed += 1;
+                    let f = message::finding(self, env, e, fail);
+                    self.findings.push(f);
+                }
+                Err(s) => self.stop(env, s),
+            }
+            return;
+        }
+        match self.truth(e, env) {
+            Ok((true, _)) => self.stats.passed += 1,
+            Ok((false, cells)) => {
+                self.stats.failed += 1;
+                let f = message::condition_finding(self, env, e, &cells);
+                self.findings.push(f);
+            }
+            Err(s) => self.stop(env, s),
+        }
+    }
+
+    /// A comparison chain; `Some` describes the first pair that fails.
+    fn compare(
+        &mut self,
+        first: &'a Expr,
+        rest: &'a [(CmpOp, Expr)],
+        tol: Option<&Tolerance>,
+        env: &Env<'a>,
+    ) -> Ev<Option<message::Failed<'a>>> {
+        let mut left = self.eval(first, env)?;
+        let mut left_expr = first;
+        for (op, right_expr) in rest {
+            let right = self.eval(right_expr, env)?;
+            if let Some(detail) = self.compare_pair(&left, *op, &right, tol, right_expr)? {
+                return Ok(Some(message::Failed {
+                    left_expr,
+                    left,
+                    op: *op,
+                    right_expr,
+                    right,
+                    detail,
+                }));
+            }
+            left = right;
+            left_expr = right_expr;
+        }
+        Ok(None)
+    }
+
+    /// `None` when the pair holds; otherwise what a reader needs: difference and tolerance.
+    fn compare_pair(
+        &self,
+        l: &Operand,
+        op: CmpOp,
+        r: &Operand,
+        tol: Option<&Tolerance>,
+        at: &Expr,
+    ) -> Ev<Option<message::Detail>> {
+        match (&l.val, &r.val) {
+            (Val::Text(a), Val::Text(b)) => {
+                let holds = match op {
+                    CmpOp::Eq => a == b,
+                    CmpOp::Ne => a != b,
+                    _ => return Err(self.rule_error(at.span, "text can only be compared with == or !=", "compare figures with < <= > >=")),
+                };
+                Ok((!holds).then(message::Detail::default))
+            }
+            (Val::Num(a), Val::Num(b)) => {
+                let (a, b) = Num::align(a, b).map_err(|f| Stop::Na(f.describe()))?;
+                let diff = a.v.checked_sub(b.v).ok_or(Stop::Na(Failure::Overflow.describe()))?;
+                let holds;
+                let mut tolerance_text = None;
+                match tol {
+                    Some(Tolerance::Rounding) => {
+                        let meet_lo = match (a.lo, b.hi) {
+                            (Some(x), Some(y)) => x <= y,
+                            _ => true,
+                        };
+                        let meet_hi = match (a.hi, b.lo) {
+                            (Some(x), Some(y)) => x >= y,
+                            _ => true,
+                        };
+                        let lt = match (a.lo, b.hi) {
+                            (Some(x), Some(y)) => x < y,
+                            _ => true,
+                        };
+                        let gt = match (a.hi, b.lo) {
+                            (Some(x), Some(y)) => x > y,
+                            _ => true,
+                        };
+                        holds = match op {
+                            CmpOp::Eq => meet_lo && meet_hi,
+                            CmpOp::Ne => !(meet_lo && meet_hi),
+                            CmpOp::Le => meet_lo,
+                            CmpOp::Lt => lt,
+                            CmpOp::Ge => meet_hi,
+                            CmpOp::Gt => gt,
+                        };
+                        let allow = match (a.half_width(), b.half_width()) {
+                            (Some(x), Some(y)) => x.checked_add(y).map(|s| format_decimal(&s.normalize())),
+                            _ => None,
+                        };
+                        tolerance_text = Some(match allow {
+                            Some(s) => format!("rounding allows ±{s}"),
+                            None => "rounding".to_string(),
+                        });
+                    }
+                    Some(Tolerance::Absolute(n, unit)) => {
+                        let mut t = Num::exact(*n, unit.and_then(to_unit));
+                        if t.unit.is_some() && a.unit.is_some() {
+                            t = t.convert(a.unit.unwrap_or(Unit::Count)).map_err(|f| Stop::Na(f.describe()))?;
+                        }
+                        holds = within(op, a.v, b.v, diff, t.v);
+                        tolerance_text = Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                    }
+                    Some(Tolerance::Relative(pct)) => {
+                        let t = pct
+                            .checked_mul(b.v.abs())
+                            .and_then(|x| x.checked_div(rust_decimal::Decimal::ONE_HUNDRED))
+                            .ok_or(Stop::Na(Failure::Overflow.describe()))?;
+                        holds = within(op, a.v, b.v, diff, t);
+                        tolerance_text = Some(format!(
+                            "tolerance {} % = ±{}",
+                            format_decimal(&pct.normalize()),
+                            format_decimal(&t.normalize())
+                        ));
+                    }
+                    None => holds = within(op, a.v, b.v, diff, rust_decimal::Decimal::ZERO),
+                }
+                Ok((!holds).then(|| message::Detail {
+                    difference: Some(diff),
+                    tolerance: tolerance_text,
+                    unit: a.unit,
+                }))
+            }
+            (Val::Num(_), Val::Text(t)) | (Val::Text(t), Val::Num(_)) => {
+                Err(Stop::Na(format!("compares a figure with the text \"{t}\"")))
+            }
+        }
+    }
+
+    /// The column a name stands for: a `for` variable's column, or the name itself.
+    fn bound(&self, name: &str, env: &Env<'a>) -> String {
+        env.bindings
+            .iter()
+            .rev()
+            .find(|(v, _)| v == name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    fn cell(&self, view: &View<'a>, row: usize, col: usize, unit: Option<UnitName>) -> Ev<Operand> {
+        let at = CellAt { table: view.index, row, col };
+        let Some(cell) = view.table.rows[row].cells.get(col) else {
+            return Err(Stop::Na(format!("row {} of {} has no cell in that column", view.key_text(row), view.table.name)));
+        };
+        let header = view.table.headers.get(col).map(|h| h.text.as_str()).unwrap_or("?");
+        let val = match (&cell.value, unit) {
+            (_, Some(UnitName::Text)) => Val::Text(cell.raw.trim().to_string()),
+            (CellValue::Number(f), u) => {
+                let n = Num::from_figure(f);
+                match u.and_then(to_unit) {
+                    Some(target) => Val::Num(n.convert(target).map_err(|e| Stop::Na(e.describe()))?),
+                    None => Val::Num(n),
+                }
+            }
+            (CellValue::Text(t), _) => Val::Text(t.clone()),
+            (CellValue::Missing(m), _) => {
+                return Err(Stop::Na(format!(
+                    "{} · {} is missing ({})",
+                    view.key_text(row),
+                    header,
+                    m.describe()
+                )));
+            }
+        };
+        Ok(Operand { val, cells: vec![at], agg: None, direct: true })
+    }
+
+    fn num(&self, o: &Operand, e: &Expr) -> Ev<Num> {
+        match &o.val {
+            Val::Num(n) => Ok(n.clone()),
+            Val::Text(t) => Err(Stop::Na(format!(
+                "`{}` is the text \"{}\", not a figure",
+                self.expr_text(e),
+                t
+            ))),
+        }
+    }
+
+    pub(crate) fn expr_text(&self, e: &Expr) -> String {
+        self.sources.get(self.rule.source).slice(e.span).to_string()
+    }
+
+    /// The views a table name reaches in the current report; the scope's own view first.
+    fn view_named(&self, name: &str, env: &Env<'a>) -> Ev<Rc<View<'a>>> {
+        if let Some(s) = &env.scope {
+            let same = match self.set.table(name) {
+                Some(t) => s.decl.is_some_and(|d| std::ptr::eq(d, &t.decl)),
+                None => s.decl.is_none() && crate::report::normalise_name(&s.table.name) == name,
+            };
+            if same {
+                return Ok(s.clone());
+            }
+        }
+        views(self.set, env.report, name)
+            .into_iter()
+            .next()
+            .map(Rc::new)
+            .ok_or_else(|| Stop::Na(format!("the report has no table `{name}`")))
+    }
+
+    fn column_of(&self, view: &View<'a>, name: &str) -> Ev<(usize, Option<UnitName>)> {
+        view.column(name)
+            .ok_or_else(|| Stop::Na(format!("table {} has no column `{name}`", view.table.name)))
+    }
+
+    fn eval(&mut self, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
+        match &e.kind {
+            ExprKind::Number(n, unit) => Ok(plain(Val::Num(Num::exact(*n, unit.and_then(to_unit))))),
+            ExprKind::Text(t) => Ok(plain(Val::Text(t.clone()))),
+            ExprKind::Paren(inner) => self.eval(inner, env),
+            ExprKind::Neg(inner) => {
+                let o = self.eval(inner, env)?;
+                let n = self.num(&o, inner)?;
+                Ok(Operand { val: Val::Num(n.neg()), direct: false, ..o })
+            }
+            ExprKind::Arith(op, a, b) => {
+                let x = self.eval(a, env)?;
+                let y = self.eval(b, env)?;
+                let (n, m) = (self.num(&x, a)?, self.num(&y, b)?);
+                let r = match op {
+                    ArithOp::Add => n.add(&m),
+                    ArithOp::Sub => n.sub(&m),
+                    ArithOp::Mul => n.mul(&m),
+                    ArithOp::Div => n.div(&m),
+                }
+                .map_err(|f| Stop::Na(format!("{} in `{}`", f.describe(), self.expr_text(e))))?;
+                let mut cells = x.cells;
+                cells.extend(y.cells);
+                Ok(Operand { val: Val::Num(r), cells, agg: x.agg.or(y.agg), direct: false })
+            }
+            ExprKind::Ref { previous: true, .. } => Err(Stop::Na("`previous.` references are not evaluated yet".into())),
+            ExprKind::Ref { reference, .. } => self.reference(reference, e, env),
+            ExprKind::Call { func, name, args, filter } => self.call(*func, name, args, filter.as_deref(), e, env),
+            ExprKind::Compare { .. }
+            | ExprKind::IsMissing { .. }
+            | ExprKind::IsPresent { .. }
+            | ExprKind::Matches { .. }
+            | ExprKind::And(..)
+            | ExprKind::Or(..)
+            | ExprKind::Not(..) => Err(self.rule_error(
+                e.span,
+                "a condition is used where a value is expected",
+                "conditions (comparisons, `is missing`, `matches`, and/or/not) can only be asserted or used after `where` / `if`",
+            )),
+        }
+    }
+
+    fn reference(&mut self, r: &'a Reference, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
+        match r {
+            Reference::Name(n) => {
+                let name = self.bound(&n.text, env);
+                let is_var = name != n.text;
+                if !is_var {
+                    if let Some(l) = self.set.constant(&n.text) {
+                        let root = Env { scope: None, row: None, rows: Rc::new(Vec::new()), bindings: Vec::new(), ..env.clone() };
+                        return self.eval(&l.value, &root);
+                    }
+                }
+                let Some(view) = env.scope.clone() else {
+                    return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
+                };
+                let (col, unit) = self.column_of(&view, &name)?;
+                match env.row {
+                    Some(row) => self.cell(&view, row, col, unit),
+                    None => Err(self.rule_error(
+                        n.span,
+                        format!("`{}` is a whole column here", n.text),
+                        "in `in TABLE:` a column is a list of values: use sum(c), count(c), min(c), max(c), mean(c), or total.c; use `each TABLE:` to check row by row",
+                    )),
+                }
+            }
+            Reference::Column { table, column } => {
+                let view = self.view_named(&table.text, env)?;
+                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                match env.row {
+                    Some(row) if env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view)) => self.cell(&view, row, col, unit),
+                    _ if view.table.rows.len() == 1 => self.cell(&view, 0, col, unit),
+                    _ => Err(self.rule_error(
+                        e.span,
+                        format!("`{}` is a whole column of {} rows", self.expr_text(e), view.table.rows.len()),
+                        "aggregate it (sum(T.c)) or pick a row: T[\"KEY\"].c or T.total.c",
+                    )),
+                }
+            }
+            Reference::Total { table, column } => {
+                let view = match table {
+                    Some(t) => self.view_named(&t.text, env)?,
+                    None => env.scope.clone().ok_or_else(|| {
+                        self.rule_error(e.span, "`total` needs a table", "use it inside `in TABLE:` / `each TABLE:` or write TABLE.total.column")
+                    })?,
+                };
+                let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
+                let candidates: Vec<usize> = if in_scope { env.rows.to_vec() } else { (0..view.table.rows.len()).collect() };
+                let totals: Vec<usize> = candidates.into_iter().filter(|&r| view.kinds[r] == RowKind::Total).collect();
+                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                match totals.as_slice() {
+                    [r] => self.cell(&view, *r, col, unit),
+                    [] => Err(Stop::Na(match view.decl {
+                        Some(d) if !d.totals.is_empty() => format!(
+                            "table {} has no total row (no key matches {})",
+                            view.table.name,
+                            d.totals.iter().map(|g| format!("\"{}\"", g.text)).collect::<Vec<_>>().join(", ")
+                        ),
+                        _ => format!("table {} has no total row: declare `total \"GLOB\"` in its table declaration", view.table.name),
+                    })),
+                    many => Err(Stop::Na(format!(
+                        "table {} has {} total rows ({}): declare `group` or narrow the total glob",
+                        view.table.name,
+                        many.len(),
+                        many.iter().map(|&r| view.key_text(r)).collect::<Vec<_>>().join(", ")
+                    ))),
+                }
+            }
+            Reference::Keyed { table, key, column } => {
+                let k = self.eval(key, env)?;
+                let key_text = match &k.val {
+                    Val::Text(t) => t.clone(),
+                    Val::Num(n) => format_decimal(&n.v),
+                };
+                let view = self.view_named(&table.text, env)?;
+                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
+                let mut hits = if in_scope { view.rows_with_key(&key_text, &env.rows) } else { Vec::new() };
+                if hits.is_empty() {
+                    let all: Vec<usize> = (0..view.table.rows.len()).collect();
+                    hits = view.rows_with_key(&key_text, &all);
+                }
+                match hits.as_slice() {
+                    [r] => self.cell(&view, *r, col, unit),
+                    [] => Err(Stop::Na(format!("table {} has no row \"{}\"", view.table.name, key_text))),
+                    many => Err(Stop::Na(format!("{} rows of {} have the key \"{}\"", many.len(), view.table.name, key_text))),
+                }
+            }
+        }
+    }
+
+    fn call(
+        &mut self,
+        func: Func,
+        name: &'a Name,
+        args: &'a [Expr],
+        filter: Option<&'a Expr>,
+        e: &'a Expr,
+        env: &Env<'a>,
+    ) -> Ev<Operand> {
+        let arity = |ok: bool, want: &str| -> Ev<()> {
+            if ok {
+                Ok(())
+            } else {
+                Err(self.rule_error(name.span, format!("`{}` takes {want}", name.text), "see the function list in docs/language.md"))
+            }
+        };
+        match func {
+            Func::Abs => {
+                arity(args.len() == 1, "one value")?;
+                let o = self.eval(&args[0], env)?;
+                let n = self.num(&o, &args[0])?;
+                Ok(Operand { val: Val::Num(n.abs()), direct: false, ..o })
+            }
+            Func::Round => {
+                arity(args.len() == 1 || args.len() == 2, "a value and a number of decimals: round(x, 0)")?;
+                let o = self.eval(&args[0], env)?;
+                let n = self.num(&o, &args[0])?;
+                let dp = match args.get(1) {
+                    Some(a) => {
+                        let d = self.eval(a, env)?;
+                        let d = self.num(&d, a)?;
+                        u32::try_from(d.v.trunc().mantissa()).ok().filter(|x| *x <= 28).ok_or_else(|| {
+                            self.rule_error(a.span, "decimals must be a whole number from 0 to 28", "e.g. round(x, 1)")
+                        })?
+                    }
+                    None => 0,
+                };
+                Ok(Operand { val: Val::Num(n.round(dp)), direct: false, ..o })
+            }
+            Func::Agg(agg @ (Aggregate::Min | Aggregate::Max)) if args.len() > 1 => {
+                let mut best: Option<(Num, Operand)> = None;
+                let mut cells = Vec::new();
+                for a in args {
+                    let o = self.eval(a, env)?;
+                    let n = self.num(&o, a)?;
+                    cells.extend(o.cells.iter().copied());
+                    let better = match &best {
+                        None => true,
+                        Some((b, _)) => {
+                            let (x, y) = Num::align(&n, b).map_err(|f| Stop::Na(f.describe()))?;
+                            if agg == Aggregate::Min { x.v < y.v } else { x.v > y.v }
+                        }
+                    };
+                    if better {
+                        best = Some((n, o));
+                    }
+                }
+                let (n, _) = best.expect("min/max has at least two arguments");
+                Ok(Operand { val: Val::Num(n), cells, agg: None, direct: false })
+            }
+            Func::Agg(agg) => {
+                arity(args.len() == 1, "one column: sum(c), sum(T.c), sum(c where COND)")?;
+                self.aggregate(agg, &args[0], filter, e, env)
+            }
+        }
+    }
+
+    /// `sum count min max mean` over the rows of a table (its group, when grouped): the
+    /// argument is evaluated once per row that is neither a total nor skipped.
+    fn aggregate(&mut self, agg: Aggregate, arg: &'a Expr, filter: Option<&'a Expr>, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
+        let view = match other_table(arg) {
+            Some(t) => self.view_named(t, env)?,
+            None => env.scope.clone().ok_or_else(|| {
+                self.rule_error(e.span, "an aggregate needs a table", "write sum(T.c), or use it inside `in T:`")
+            })?,
+        };
+        let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
+        let rows: Vec<usize> = if in_scope && env.row.is_none() {
+            env.rows.to_vec()
+        } else if in_scope {
+            // In row scope an aggregate runs over the row's group (or whole table).
+            env.rows.to_vec()
+        } else {
+            (0..view.table.rows.len()).collect()
+        };
+        let mut used = Vec::new();
+        let mut acc: Option<Num> = None;
+        let mut count = 0u64;
+        let mut cells = Vec::new();
+        for r in rows.into_iter().filter(|&r| view.kinds[r] == RowKind::Normal) {
+            let re = Env { scope: Some(view.clone()), row: Some(r), ..env.clone() };
+            if let Some(f) = filter {
+                match self.truth(f, &re)? {
+                    (true, _) => {}
+                    (false, _) => continue,
+                }
+            }
+            if agg == Aggregate::Count {
+                match self.eval(arg, &re) {
+                    Ok(_) => count += 1,
+                    Err(Stop::Na(_)) => {}
+                    Err(s) => return Err(s),
+                }
+                used.push(r);
+                continue;
+            }
+            let o = self.eval(arg, &re).map_err(|s| match s {
+                Stop::Na(reason) => Stop::Na(format!("{}({}) cannot be computed: {reason}", name_of(agg), self.expr_text(arg))),
+                other => other,
+            })?;
+            let n = self.num(&o, arg)?;
+            cells.extend(o.cells);
+            used.push(r);
+            acc = Some(match acc {
+                None => n,
+                Some(a) => match agg {
+                    Aggregate::Min | Aggregate::Max => {
+                        let (x, y) = Num::align(&a, &n).map_err(|f| Stop::Na(f.describe()))?;
+                        if (agg == Aggregate::Min) == (y.v < x.v) { y } else { x }
+                    }
+                    _ => a.add(&n).map_err(|f| Stop::Na(f.describe()))?,
+                },
+            });
+        }
+        let info = Some(AggInfo { table: view.index, rows: used.clone() });
+        let val = match agg {
+            Aggregate::Count => Num::exact(count.into(), Some(Unit::Count)),
+            Aggregate::Sum => acc.unwrap_or_else(|| Num::exact(rust_decimal::Decimal::ZERO, None)),
+            Aggregate::Mean => {
+                let s = acc.ok_or_else(|| Stop::Na(format!("mean({}) over no rows", self.expr_text(arg))))?;
+                s.div(&Num::exact((used.len() as u64).into(), None)).map_err(|f| Stop::Na(f.describe()))?
+            }
+            Aggregate::Min | Aggregate::Max => {
+                acc.ok_or_else(|| Stop::Na(format!("{}({}) over no rows", name_of(agg), self.expr_text(arg))))?
+            }
+        };
+        Ok(Operand { val: Val::Num(val), cells, agg: info, direct: false })
+    }
+
+    /// A condition; also returns the cells it looked at, for the finding when it fails.
+    fn truth(&mut self, e: &'a Expr, env: &Env<'a>) -> Ev<(bool, Vec<CellAt>)> {
+        match &e.kind {
+            ExprKind::Paren(inner) => self.truth(inner, env),
+            ExprKind::Compare { first, rest, tolerance } => {
+                let failed = self.compare(first, rest, tolerance.as_ref().map(|t| &t.0), env)?;
+                let cells = match &failed {
+                    Some(f) => f.left.cells.iter().chain(&f.right.cells).copied().collect(),
+                    None => Vec::new(),
+                };
+                Ok((failed.is_none(), cells))
+            }
+            ExprKind::IsMissing { value, negated } | ExprKind::IsPresent { value, negated } => {
+                let missing = match self.eval(value, env) {
+                    Ok(_) => false,
+                    Err(Stop::Na(_)) => true,
+                    Err(s) => return Err(s),
+                };
+                let want_missing = matches!(e.kind, ExprKind::IsMissing { .. });
+                let cells = self.cells_of(value, env);
+                Ok(((missing == want_missing) != *negated, cells))
+            }
+            ExprKind::Matches { value, glob: g } => {
+                let o = self.eval(value, env)?;
+                let text = match (&o.val, o.cells.first()) {
+                    (_, Some(c)) if o.direct => env.report.tables[c.table].rows[c.row].cells[c.col].raw.clone(),
+                    (Val::Text(t), _) => t.clone(),
+                    (Val::Num(n), _) => format_decimal(&n.v),
+                };
+                Ok((glob::matches(&g.text, &text), o.cells))
+            }
+            ExprKind::And(a, b) => {
+                let x = self.truth(a, env);
+                if let Ok((false, c)) = x {
+                    return Ok((false, c));
+                }
+                let y = self.truth(b, env)?;
+                let (xv, mut xc) = x?;
+                xc.extend(y.1);
+                Ok((xv && y.0, xc))
+            }
+            ExprKind::Or(a, b) => {
+                let x = self.truth(a, env);
+                if let Ok((true, c)) = x {
+                    return Ok((true, c));
+                }
+                let y = self.truth(b, env)?;
+                let (xv, mut xc) = x?;
+                xc.extend(y.1);
+                Ok((xv || y.0, xc))
+            }
+            ExprKind::Not(inner) => {
+                let (v, c) = self.truth(inner, env)?;
+                Ok((!v, c))
+            }
+            _ => Err(self.rule_error(
+                e.span,
+                "this is a value, not a condition",
+                "an assertion compares values (==, <=, …) or tests them (is missing, is present, matches)",
+            )),
+        }
+    }
+
+    /// The cell a reference points at even when it is missing, for labelling.
+    fn cells_of(&mut self, e: &'a Expr, env: &Env<'a>) -> Vec<CellAt> {
+        if let ExprKind::Ref { previous: false, reference: Reference::Name(n) } = &e.kind {
+            if let (Some(v), Some(row)) = (&env.scope, env.row) {
+                if let Some((col, _)) = v.column(&self.bound(&n.text, env)) {
+                    return vec![CellAt { table: v.index, row, col }];
+                }
+            }
+        }
+        self.eval(e, env).map(|o| o.cells).unwrap_or_default()
+    }
+}
+
+fn plain(val: Val) -> Operand {
+    Operand { val, cells: Vec::new(), agg: None, direct: false }
+}
+
+fn name_of(a: Aggregate) -> &'static str {
+    match a {
+        Aggregate::Sum => "sum",
+        Aggregate::Count => "count",
+        Aggregate::Min => "min",
+        Aggregate::Max => "max",
+        Aggregate::Mean => "mean",
+    }
+}
+
+/// `T` when an aggregate's argument reads `T.c` (so it runs over T's rows).
+fn other_table(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Ref { reference: Reference::Column { table, .. }, .. } => Some(&table.text),
+        ExprKind::Neg(x) | ExprKind::Paren(x) => other_table(x),
+        ExprKind::Arith(_, a, b) => other_table(a).or_else(|| other_table(b)),
+        ExprKind::Call { args, .. } => args.iter().find_map(other_table),
+        _ => None,
+    }
+}
+
+/// `a OP b` with an absolute tolerance `t` (zero for an exact comparison).
+fn within(op: CmpOp, a: rust_decimal::Decimal, b: rust_decimal::Decimal, diff: rust_decimal::Decimal, t: rust_decimal::Decimal) -> bool {
+    let t = t.abs();
+    match op {
+        CmpOp::Eq => diff.abs() <= t,
+        CmpOp::Ne => diff.abs() > t,
+        CmpOp::Le => a <= b || diff <= t,
+        CmpOp::Lt => a < b || diff < t,
+        CmpOp::Ge => a >= b || -diff <= t,
+        CmpOp::Gt => a > b || -diff < t,
+    }
+}
+
+pub(crate) fn to_unit(u: UnitName) -> Option<Unit> {
+    match u {
+        UnitName::Kr => Some(Unit::Kr),
+        UnitName::Tkr => Some(Unit::Tkr),
+        UnitName::Mkr => Some(Unit::Mkr),
+        UnitName::Pct => Some(Unit::Pct),
+        UnitName::Count => Some(Unit::Count),
+        UnitName::Text => None,
+    }
+}
+
+pub(crate) fn instance_name(rule: &str, bindings: &[(String, String)]) -> String {
+    if bindings.is_empty() {
+        rule.to_string()
+    } else {
+        let cols: Vec<&str> = bindings.iter().map(|(_, c)| c.as_str()).collect();
+        format!("{rule}[{}]", cols.join(","))
+    }
+}
+
+#[allow(dead_code)]
+fn _assert_source_id(_: SourceId) {}

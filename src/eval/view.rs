@@ -1,0 +1,165 @@
+//! A report table seen through a `table` declaration: which column each declared name takes,
+//! which column is the key, which rows are totals, skipped or in which group.
+
+use crate::check::RuleSet;
+use crate::glob;
+use crate::report::{Report, Table, normalise_name};
+use crate::syntax::ast::{TableDecl, UnitName};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowKind {
+    Normal,
+    /// Matches a `total` glob: left out of aggregates, reached as `total`.
+    Total,
+    /// Matches a `skip` glob: left out of aggregates, reachable by key.
+    Skip,
+}
+
+#[derive(Debug)]
+pub struct View<'a> {
+    /// Index of the table in its report.
+    pub index: usize,
+    pub table: &'a Table,
+    pub decl: Option<&'a TableDecl>,
+    /// Declared column names and the header each took.
+    declared: Vec<(String, usize, Option<UnitName>)>,
+    pub key_col: usize,
+    key_name: Option<String>,
+    pub kinds: Vec<RowKind>,
+    /// The group of each row (when the table has groups).
+    pub groups: Option<Vec<String>>,
+    /// Declared columns that matched no header: (name, glob).
+    pub unmatched: Vec<(String, String)>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(index: usize, table: &'a Table, decl: Option<&'a TableDecl>) -> View<'a> {
+        let mut claimed = vec![false; table.headers.len()];
+        let mut key_col = 0;
+        let mut key_name = None;
+        let mut unmatched = Vec::new();
+        if let Some(d) = decl {
+            if let Some((name, g)) = &d.key {
+                match table.headers.iter().position(|h| glob::matches(&g.text, &h.text)) {
+                    Some(i) => {
+                        key_col = i;
+                        claimed[i] = true;
+                    }
+                    None => unmatched.push((name.text.clone(), g.text.clone())),
+                }
+                key_name = Some(name.text.clone());
+            }
+        }
+        let mut declared = Vec::new();
+        if let Some(d) = decl {
+            // Each declaration takes the leftmost header that matches and no earlier one took.
+            for c in &d.columns {
+                let hit = (0..table.headers.len())
+                    .find(|&i| !claimed[i] && glob::matches(&c.glob.text, &table.headers[i].text));
+                match hit {
+                    Some(i) => {
+                        claimed[i] = true;
+                        declared.push((c.name.text.clone(), i, c.unit));
+                    }
+                    None => unmatched.push((c.name.text.clone(), c.glob.text.clone())),
+                }
+            }
+        }
+        let mut v = View {
+            index,
+            table,
+            decl,
+            declared,
+            key_col,
+            key_name,
+            kinds: Vec::new(),
+            groups: None,
+            unmatched,
+        };
+        v.kinds = (0..table.rows.len())
+            .map(|r| {
+                let key = v.key_text(r);
+                match decl {
+                    Some(d) if d.totals.iter().any(|g| glob::matches(&g.text, &key)) => RowKind::Total,
+                    Some(d) if d.skips.iter().any(|g| glob::matches(&g.text, &key)) => RowKind::Skip,
+                    _ => RowKind::Normal,
+                }
+            })
+            .collect();
+        if let Some(g) = decl.and_then(|d| d.group.as_ref()) {
+            v.groups = v.column(&g.text).map(|(col, _)| v.group_values(col));
+        }
+        v
+    }
+
+    /// Group of every row by the text in `col`; an empty cell continues the group above it,
+    /// as a merged cell in a spreadsheet does.
+    pub fn group_values(&self, col: usize) -> Vec<String> {
+        let mut current = String::new();
+        self.table
+            .rows
+            .iter()
+            .map(|r| {
+                let t = r.cells.get(col).map(|c| c.raw.trim()).unwrap_or("");
+                if !t.is_empty() {
+                    current = t.to_string();
+                }
+                current.clone()
+            })
+            .collect()
+    }
+
+    /// The column a name reaches: a declared column, the key's name, or a normalised header.
+    pub fn column(&self, name: &str) -> Option<(usize, Option<UnitName>)> {
+        if let Some((_, i, u)) = self.declared.iter().find(|(n, _, _)| n == name) {
+            return Some((*i, *u));
+        }
+        if self.key_name.as_deref() == Some(name) {
+            return Some((self.key_col, Some(UnitName::Text)));
+        }
+        self.table.column_by_normalised(name).map(|i| (i, None))
+    }
+
+    /// Every name a column can be reached by, for "did you mean".
+    pub fn column_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.declared.iter().map(|(n, _, _)| n.clone()).collect();
+        v.extend(self.key_name.clone());
+        v.extend(self.table.headers.iter().map(|h| h.normalised.clone()));
+        v
+    }
+
+    pub fn key_text(&self, row: usize) -> String {
+        self.table.rows[row]
+            .cells
+            .get(self.key_col)
+            .map(|c| c.raw.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Rows whose key is `key`: exact after trimming, else ignoring case and spacing.
+    pub fn rows_with_key(&self, key: &str, within: &[usize]) -> Vec<usize> {
+        let key = key.trim();
+        let exact: Vec<usize> = within.iter().copied().filter(|&r| self.key_text(r) == key).collect();
+        if !exact.is_empty() {
+            return exact;
+        }
+        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let k = norm(key);
+        within.iter().copied().filter(|&r| norm(&self.key_text(r)) == k).collect()
+    }
+}
+
+/// The report tables a rule's table name reaches: a declaration's glob, or the normalised name.
+pub fn views<'a>(set: &'a RuleSet, report: &'a Report, name: &str) -> Vec<View<'a>> {
+    let decl = set.table(name).map(|t| &t.decl);
+    report
+        .tables
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| match decl {
+            Some(d) => glob::matches(&d.glob.text, &t.name),
+            None => normalise_name(&t.name) == name,
+        })
+        .map(|(i, t)| View::new(i, t, decl))
+        .collect()
+}

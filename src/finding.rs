@@ -1,0 +1,86 @@
+//! A finding: one failing instance of a rule. The single source of truth that every output
+//! format (terminal, JSON) renders.
+
+use crate::problem::Severity;
+use crate::source::{SourceId, Span};
+use serde::Serialize;
+
+/// A cell a finding points at (besides the primary one).
+#[derive(Clone, Debug, Serialize)]
+pub struct CellLabel {
+    #[serde(skip)]
+    pub source: SourceId,
+    #[serde(skip)]
+    pub span: Span,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+/// The two sides of a failed comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct Values {
+    /// The side at the offending cell, as written in the rule (`avvikelse`).
+    pub left_expr: String,
+    pub left: String,
+    /// The other side (`prognos − budget`).
+    pub right_expr: String,
+    pub right: String,
+    /// `left − right`.
+    pub difference: Option<String>,
+    /// The comparison that failed: `==`, `<=` …
+    pub op: String,
+    /// The tolerance applied, in words (`rounding ±1,5`, `5`, `2 % = 40`).
+    pub tolerance: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    pub message: String,
+    pub help: Option<String>,
+    /// The report folder.
+    pub report: String,
+    pub table: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub span: SpanJson,
+    pub row_key: Option<String>,
+    pub column_name: Option<String>,
+    pub values: Option<Values>,
+    /// `for` bindings of this instance: `[["c", "budget"]]`.
+    pub bindings: Vec<(String, String)>,
+    /// Other cells that took part, e.g. the operands of a row identity.
+    pub related: Vec<CellLabel>,
+    pub rule_file: String,
+    pub rule_line: usize,
+    #[serde(skip)]
+    pub source: SourceId,
+    #[serde(skip)]
+    pub primary: Span,
+    /// Label text on the primary cell.
+    #[serde(skip)]
+    pub label: String,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct SpanJson {
+    pub offset: usize,
+    pub length: usize,
+}
+
+impl Finding {
+    /// `drift-summa[budget]` for an instance of a `for`, else the rule id.
+    pub fn instance_name(&self) -> String {
+        if self.bindings.is_empty() {
+            self.rule.clone()
+        } else {
+            let cols: Vec<&str> = self.bindings.iter().map(|(_, c)| c.as_str()).collect();
+            format!("{}[{}]", self.rule, cols.join(","))
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Case-insensitive globs for table names, headers and row keys: `*` (any run), `?` (one
+//! character) and `{a,b}` (either alternative). Everything else matches itself.
+
+/// Whether `text` matches `pattern`, ignoring case and surrounding whitespace.
+pub fn matches(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.trim().to_lowercase().chars().collect();
+    let t: Vec<char> = collapse_ws(text).to_lowercase().chars().collect();
+    expand(&p).iter().any(|alt| wildcard(alt, &t))
+}
+
+fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Expand `{a,b}` groups (not nested) into plain wildcard patterns.
+fn expand(p: &[char]) -> Vec<Vec<char>> {
+    let Some(open) = p.iter().position(|c| *c == '{') else {
+        return vec![p.to_vec()];
+    };
+    let Some(close) = p[open..].iter().position(|c| *c == '}').map(|i| i + open) else {
+        return vec![p.to_vec()];
+    };
+    let mut out = Vec::new();
+    for alt in p[open + 1..close].split(|c| *c == ',') {
+        let mut v = p[..open].to_vec();
+        v.extend_from_slice(alt);
+        v.extend_from_slice(&p[close + 1..]);
+        out.extend(expand(&v));
+        if out.len() > 256 {
+            break;
+        }
+    }
+    out
+}
+
+/// Iterative wildcard match with backtracking on the last `*`: linear in practice, never exponential.
+fn wildcard(p: &[char], t: &[char]) -> bool {
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    #[test]
+    fn globs_match_case_insensitively() {
+        assert!(matches("Driftsammandrag*", "driftsammandrag"));
+        assert!(matches("Summa*", "Summa nettokostnader, tkr"));
+        assert!(matches("Redovisat jan-*", "Redovisat jan-augusti 2020"));
+        assert!(!matches("Summa*", "varav kostnader"));
+        assert!(matches("varav*", "Varav chatt"));
+        assert!(matches("{Augusti,Oktober} 20??", "Oktober 2020"));
+        assert!(matches("?kr", "tkr"));
+        assert!(matches("Summa", "  Summa "));
+        assert!(!matches("Summa", "Summa investeringar"));
+        assert!(matches("*", ""));
+    }
+}

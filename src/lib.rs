@@ -1,0 +1,19 @@
+//! rimlig — a rules-driven plausibility linter for the tables of financial follow-up reports.
+//!
+//! The pipeline, one folder each: `syntax` (rule files → syntax tree), `check` (rule set,
+//! names), `report` (report files → tables of cells with their origins), `eval` (exact
+//! evaluation → findings), `render` (findings → terminal or JSON).
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod eval;
+pub mod finding;
+pub mod glob;
+pub mod library;
+pub mod problem;
+pub mod report;
+pub mod source;
+pub mod suggest;
+pub mod syntax;
+pub mod render;
+pub mod run;

@@ -1,0 +1,47 @@
+//! The `rimlig` binary: parse arguments, run the library, map the outcome to an exit code.
+#![forbid(unsafe_code)]
+
+mod cli;
+
+use clap::Parser;
+use cli::{Cli, Color, Command, Deny, Format};
+use rimlig::render::{self, human::Style};
+use std::io::{IsTerminal, Write};
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => {
+            let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths };
+            let run = rimlig::run::check(&paths, &args.rules);
+            let deny_warnings = args.deny.contains(&Deny::Warnings);
+            let out = match args.format {
+                Format::Json => render::json::render(&run, deny_warnings),
+                Format::Human => {
+                    let tty = std::io::stdout().is_terminal();
+                    let color = match args.color {
+                        Color::Always => true,
+                        Color::Never => false,
+                        Color::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                    };
+                    let width = args.width.unwrap_or_else(|| {
+                        std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+                    });
+                    render::human::render(&run, Style { color, width, verbose: args.verbose })
+                }
+            };
+            // A closed pipe (`rimlig check | head`) is not an error.
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+            run.exit_code(deny_warnings)
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,229 @@
+//! The terminal view: miette's graphical diagnostics, one per finding and problem, then a
+//! summary line.
+
+use crate::finding::Finding;
+use crate::problem::{Problem, Severity};
+use crate::run::Run;
+use crate::source::{SourceFile, Sources};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+use std::sync::Arc;
+
+/// How the terminal view is drawn.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+    /// List the instances that were not applicable, and why.
+    pub verbose: bool,
+}
+
+/// One miette diagnostic built from a finding or a problem.
+#[derive(Debug)]
+struct Diag {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<String>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Diag>,
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+        }
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
+    let file: &SourceFile = sources.get(f.source);
+    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(f.label.clone()), f.primary)];
+    for r in f.related.iter().filter(|r| r.source == f.source) {
+        labels.push(LabeledSpan::new_with_span(Some(r.text.clone()), r.span));
+    }
+    let mut help = Vec::new();
+    if f.message != f.label {
+        // The part of the message the label has no room for (which rows were summed).
+        help.push(f.message[f.label.len()..].trim_start_matches("; ").to_string());
+    }
+    for r in f.related.iter().filter(|r| r.source != f.source) {
+        help.push(format!("{} is {}:{}:{}", r.text, r.file, r.line, r.column));
+    }
+    if let Some(h) = &f.help {
+        help.push(h.clone());
+    }
+    help.push(format!("rule {} at {}:{} — {}", f.instance_name(), f.rule_file, f.rule_line, f.title));
+    Diag {
+        message: format!("{}: {}", f.instance_name(), f.title),
+        code: None,
+        severity: miette_severity(f.severity),
+        help: Some(help.join("\n")),
+        source: Some(file.named_source()),
+        labels,
+        related: Vec::new(),
+    }
+}
+
+fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
+    let main = p.labels.first().map(|l| l.source);
+    let labels = p
+        .labels
+        .iter()
+        .filter(|l| Some(l.source) == main)
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                LabeledSpan::new_primary_with_span(Some(l.text.clone()), l.span)
+            } else {
+                LabeledSpan::new_with_span(Some(l.text.clone()), l.span)
+            }
+        })
+        .collect();
+    let related = p
+        .labels
+        .iter()
+        .filter(|l| Some(l.source) != main)
+        .map(|l| Diag {
+            message: l.text.clone(),
+            code: None,
+            severity: miette::Severity::Advice,
+            help: None,
+            source: Some(sources.get(l.source).named_source()),
+            labels: vec![LabeledSpan::new_primary_with_span(Some(l.text.clone()), l.span)],
+            related: Vec::new(),
+        })
+        .collect();
+    let message = match (&p.path, main) {
+        (Some(path), None) => format!("{path}: {}", p.message),
+        _ => p.message.clone(),
+    };
+    Diag {
+        message,
+        code: Some(p.code.to_string()),
+        severity: miette_severity(p.severity),
+        help: p.help.clone(),
+        source: main.map(|s| sources.get(s).named_source()),
+        labels,
+        related,
+    }
+}
+
+fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false)
+}
+
+fn render_diag(h: &GraphicalReportHandler, d: &Diag, out: &mut String) {
+    if h.render_report(out, d).is_err() {
+        out.push_str(&d.message);
+        out.push('\n');
+    }
+}
+
+/// Render one finding on its own (for tests and for streaming output).
+pub fn render_finding(f: &Finding, sources: &Sources, style: Style) -> String {
+    let mut out = String::new();
+    render_diag(&handler(style), &finding_diag(f, sources), &mut out);
+    out
+}
+
+pub fn render_problem(p: &Problem, sources: &Sources, style: Style) -> String {
+    let mut out = String::new();
+    render_diag(&handler(style), &problem_diag(p, sources), &mut out);
+    out
+}
+
+/// The whole terminal output of a run.
+pub fn render(run: &Run, style: Style) -> String {
+    let h = handler(style);
+    let mut out = String::new();
+    for p in &run.problems {
+        render_diag(&h, &problem_diag(p, &run.sources), &mut out);
+        out.push('\n');
+    }
+    for f in &run.outcome.findings {
+        render_diag(&h, &finding_diag(f, &run.sources), &mut out);
+        out.push('\n');
+    }
+    if style.verbose {
+        for na in &run.outcome.not_applicable {
+            let at = match (&na.table, &na.row_key) {
+                (Some(t), Some(k)) => format!(" {t} · {k}"),
+                (Some(t), None) => format!(" {t}"),
+                _ => String::new(),
+            };
+            out.push_str(&format!("not applicable: {} in {}{at}: {}\n", na.rule, na.report, na.reason));
+        }
+        if !run.outcome.not_applicable.is_empty() {
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary_line(run));
+    out.push('\n');
+    out
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `checked 2 reports (13 tables) against 9 rules: 4 errors, 1 warning, 0 info; …`
+pub fn summary_line(run: &Run) -> String {
+    let s = run.summary();
+    let mut line = format!(
+        "checked {} ({}) against {}: {}, {}, {}; {} passed, {} not applicable",
+        plural(s.reports, "report", "reports"),
+        plural(s.tables, "table", "tables"),
+        plural(s.rules, "rule", "rules"),
+        plural(s.findings.error, "error", "errors"),
+        plural(s.findings.warning, "warning", "warnings"),
+        plural(s.findings.info, "info", "info"),
+        plural(s.instances.passed, "instance", "instances"),
+        s.instances.not_applicable,
+    );
+    let problems = s.problems.error + s.problems.warning + s.problems.info;
+    if problems > 0 {
+        line.push_str(&format!("; {} in the input", plural(problems, "problem", "problems")));
+    }
+    line
+}

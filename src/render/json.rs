@@ -1,0 +1,73 @@
+//! The machine view: one JSON document, `version` 1. Documented in the README; fields are only
+//! ever added, never renamed or removed, within a version.
+
+use crate::eval::Stats;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::run::{Run, Summary};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    findings: &'a [crate::finding::Finding],
+    problems: Vec<ProblemJson<'a>>,
+    not_applicable: &'a [crate::eval::NotApplicable],
+    rules: Vec<RuleJson<'a>>,
+    summary: Summary,
+    exit_code: i32,
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    kind: ProblemKind,
+    severity: Severity,
+    code: &'a str,
+    message: &'a str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    span: Option<crate::finding::SpanJson>,
+    help: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    rule: &'a str,
+    #[serde(flatten)]
+    stats: &'a Stats,
+}
+
+fn problem_json<'a>(p: &'a Problem, run: &Run) -> ProblemJson<'a> {
+    let label = p.labels.first();
+    let file = label.map(|l| run.sources.get(l.source));
+    let pos = match (label, file) {
+        (Some(l), Some(f)) => Some(f.line_col(l.span.start)),
+        _ => None,
+    };
+    ProblemJson {
+        kind: p.kind,
+        severity: p.severity,
+        code: p.code,
+        message: &p.message,
+        file: file.map(|f| f.name.clone()).or_else(|| p.path.clone()),
+        line: pos.map(|p| p.0),
+        column: pos.map(|p| p.1),
+        span: label.map(|l| crate::finding::SpanJson { offset: l.span.start, length: l.span.len() }),
+        help: p.help.as_deref(),
+    }
+}
+
+pub fn render(run: &Run, deny_warnings: bool) -> String {
+    let doc = Document {
+        version: 1,
+        findings: &run.outcome.findings,
+        problems: run.problems.iter().map(|p| problem_json(p, run)).collect(),
+        not_applicable: &run.outcome.not_applicable,
+        rules: run.outcome.stats.iter().map(|(r, s)| RuleJson { rule: r, stats: s }).collect(),
+        summary: run.summary(),
+        exit_code: run.exit_code(deny_warnings),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,4 @@
+//! Views of a run's findings and problems: pure functions from the run to text.
+
+pub mod human;
+pub mod json;

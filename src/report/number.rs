@@ -1,0 +1,452 @@
+//! Swedish figures as they are printed in follow-up reports: `8 486`, `−1 116`, `4,3 %`,
+//! `6,3 mkr`, `165 616*`, `–` (an exact zero), `..` (not available) and friends.
+//!
+//! Parsing never panics and never uses floating point: the value is built from an `i128`
+//! mantissa and a scale with checked arithmetic, so a figure too large for a [`Decimal`]
+//! is simply text.
+
+use super::{CellValue, Figure, Missing, Unit};
+use rust_decimal::Decimal;
+
+/// The characters trimmed from both ends of a cell and accepted as thousands separators:
+/// ASCII whitespace, no-break space, narrow no-break space and thin space.
+fn is_space(c: char) -> bool {
+    c.is_ascii_whitespace() || matches!(c, '\u{00A0}' | '\u{202F}' | '\u{2009}')
+}
+
+/// A minus or plus sign as printers write it: hyphen-minus, minus sign, en dash, plus.
+fn sign_of(c: char) -> Option<bool> {
+    match c {
+        '-' | '\u{2212}' | '\u{2013}' => Some(true),
+        '+' => Some(false),
+        _ => None,
+    }
+}
+
+/// Footnote marks that may follow a figure or its unit.
+fn is_footnote_mark(c: char) -> bool {
+    matches!(c, '*' | '†' | '¹' | '²' | '³')
+}
+
+/// A cell's text without the spaces around it (ASCII whitespace, NBSP, NNBSP, thin space).
+pub(crate) fn trim_cell(s: &str) -> &str {
+    s.trim_matches(is_space)
+}
+
+/// Read one cell's text (after CSV unquoting) as a figure, a missing-value symbol or text.
+pub fn parse_cell(raw: &str) -> CellValue {
+    let trimmed = trim_cell(raw);
+    if let Some(inner) = strip_italics(trimmed) {
+        match parse_trimmed(trim_cell(inner)) {
+            CellValue::Text(_) => {}
+            other => return other,
+        }
+    }
+    parse_trimmed(trimmed)
+}
+
+/// `<i>…</i>` around a cell, as word-processor exports write italic figures.
+fn strip_italics(s: &str) -> Option<&str> {
+    let open = s.get(..3)?;
+    if !open.eq_ignore_ascii_case("<i>") {
+        return None;
+    }
+    let rest = s.get(3..)?;
+    let cut = rest.len().checked_sub(4)?;
+    let close = rest.get(cut..)?;
+    if !close.eq_ignore_ascii_case("</i>") {
+        return None;
+    }
+    rest.get(..cut)
+}
+
+fn parse_trimmed(s: &str) -> CellValue {
+    if let Some(missing) = missing_symbol(s) {
+        return CellValue::Missing(missing);
+    }
+    if matches!(s, "-" | "\u{2013}" | "\u{2014}" | "\u{2212}") {
+        return CellValue::Number(Figure {
+            value: Decimal::ZERO,
+            decimals: None,
+            unit: None,
+        });
+    }
+    match parse_figure(s) {
+        Some(figure) => CellValue::Number(figure),
+        None => CellValue::Text(s.to_string()),
+    }
+}
+
+fn missing_symbol(s: &str) -> Option<Missing> {
+    match s {
+        "" => Some(Missing::Empty),
+        ".." => Some(Missing::NotAvailable),
+        "." => Some(Missing::CannotOccur),
+        _ if s.eq_ignore_ascii_case("I.U.") => Some(Missing::NoData),
+        _ if s.eq_ignore_ascii_case("N/A") => Some(Missing::NotApplicable),
+        _ => None,
+    }
+}
+
+/// A small cursor over the characters of a cell.
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn peek(&self) -> Option<char> {
+        self.s.get(self.pos..)?.chars().next()
+    }
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+    fn rest(&self) -> &'a str {
+        self.s.get(self.pos..).unwrap_or("")
+    }
+    /// Consume ASCII digits, appending them to `mantissa`; returns how many were read,
+    /// or `None` if the mantissa overflowed.
+    fn digits(&mut self, mantissa: &mut i128) -> Option<usize> {
+        let mut n = 0;
+        while let Some(c) = self.peek() {
+            let Some(d) = c.to_digit(10) else {
+                break;
+            };
+            *mantissa = mantissa.checked_mul(10)?.checked_add(i128::from(d))?;
+            self.pos += 1;
+            n += 1;
+        }
+        Some(n)
+    }
+    /// Number of ASCII digits starting at byte offset `at`.
+    fn digits_at(&self, at: usize) -> usize {
+        self.s
+            .get(at..)
+            .map(|r| r.bytes().take_while(u8::is_ascii_digit).count())
+            .unwrap_or(0)
+    }
+}
+
+fn parse_figure(s: &str) -> Option<Figure> {
+    let mut cur = Cursor { s, pos: 0 };
+
+    // Sign, optionally followed by spaces ("− 1 116").
+    let mut negative = false;
+    if let Some(neg) = cur.peek().and_then(sign_of) {
+        negative = neg;
+        cur.bump();
+        while cur.peek().is_some_and(is_space) {
+            cur.bump();
+        }
+    }
+
+    // Integer part, with optional thousands grouping.
+    let mut mantissa: i128 = 0;
+    let first = cur.digits(&mut mantissa)?;
+    if first == 0 {
+        return None;
+    }
+    let mut grouped = false;
+    // A separator is a single space character followed directly by a digit.
+    while let Some(c) = cur.peek() {
+        if !is_space(c) {
+            break;
+        }
+        let after = cur.pos + c.len_utf8();
+        let n = cur.digits_at(after);
+        if n == 0 {
+            break; // e.g. the space before a unit: "74 %"
+        }
+        if n != 3 {
+            return None; // "12 34"
+        }
+        grouped = true;
+        cur.pos = after;
+        cur.digits(&mut mantissa)?;
+    }
+    if grouped && first > 3 {
+        return None; // "1234 567"
+    }
+
+    // Decimal part.
+    let mut scale: u32 = 0;
+    if matches!(cur.peek(), Some(',' | '.')) && cur.digits_at(cur.pos + 1) > 0 {
+        cur.bump();
+        let n = cur.digits(&mut mantissa)?;
+        scale = u32::try_from(n).ok()?;
+    }
+
+    // Unit and footnote marks.
+    let unit = parse_suffix(cur.rest())?;
+
+    if negative {
+        mantissa = mantissa.checked_neg()?;
+    }
+    let value = Decimal::try_from_i128_with_scale(mantissa, scale).ok()?;
+    Some(Figure {
+        value,
+        decimals: Some(scale),
+        unit,
+    })
+}
+
+/// What may follow the digits: footnote marks directly after the number, or optional spaces,
+/// a unit and footnote marks directly after the unit. `None` if anything else follows.
+fn parse_suffix(rest: &str) -> Option<Option<Unit>> {
+    let without_marks = rest.trim_end_matches(is_footnote_mark);
+    if without_marks.is_empty() {
+        return Some(None);
+    }
+    // Marks must follow the unit directly: "74 %*" but not "74 % *".
+    if without_marks.len() != rest.len() && without_marks.ends_with(is_space) {
+        return None;
+    }
+    let unit_text = without_marks.trim_start_matches(is_space);
+    let unit = if unit_text == "%" {
+        Unit::Pct
+    } else if unit_text.eq_ignore_ascii_case("tkr") {
+        Unit::Tkr
+    } else if unit_text.eq_ignore_ascii_case("mkr") || unit_text.eq_ignore_ascii_case("mnkr") {
+        Unit::Mkr
+    } else if unit_text.eq_ignore_ascii_case("kr") {
+        Unit::Kr
+    } else {
+        return None;
+    };
+    Some(Some(unit))
+}
+
+/// A decimal as a Swedish reader expects it in a message: thousands grouped with a space,
+/// decimal comma, `-` for minus; the decimal's scale is kept (`1.50` → `1,50`).
+pub fn format_decimal(d: &Decimal) -> String {
+    let mantissa = d.mantissa();
+    let scale = usize::try_from(d.scale()).unwrap_or(0);
+    let mut digits = mantissa.unsigned_abs().to_string();
+    if digits.len() <= scale {
+        let pad = scale + 1 - digits.len();
+        digits.insert_str(0, &"0".repeat(pad));
+    }
+    // All characters are ASCII digits, so byte offsets are character boundaries.
+    let split = digits.len() - scale;
+    let (int_part, frac_part) = digits.split_at(split);
+
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
+    if mantissa < 0 {
+        out.push('-');
+    }
+    for (i, ch) in int_part.chars().enumerate() {
+        if i > 0 && (int_part.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    if !frac_part.is_empty() {
+        out.push(',');
+        out.push_str(frac_part);
+    }
+    out
+}
+
+/// A figure for display: [`format_decimal`] of its value and its unit (` %`, ` tkr`, …).
+pub fn format_figure(f: &Figure) -> String {
+    let mut s = format_decimal(&f.value);
+    let suffix = match f.unit {
+        Some(Unit::Pct) => " %",
+        Some(Unit::Tkr) => " tkr",
+        Some(Unit::Mkr) => " mkr",
+        Some(Unit::Kr) => " kr",
+        Some(Unit::Count) | None => "",
+    };
+    s.push_str(suffix);
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn num(value: &str, decimals: Option<u32>, unit: Option<Unit>) -> CellValue {
+        CellValue::Number(Figure {
+            value: Decimal::from_str(value).expect("test decimal"),
+            decimals,
+            unit,
+        })
+    }
+
+    fn text(s: &str) -> CellValue {
+        CellValue::Text(s.to_string())
+    }
+
+    fn missing(m: Missing) -> CellValue {
+        CellValue::Missing(m)
+    }
+
+    #[test]
+    fn cells_parse_as_the_swedish_print_them() {
+        let forty_digits = "1234567890123456789012345678901234567890";
+        let cases: Vec<(&str, CellValue)> = vec![
+            // Missing-value symbols.
+            ("", missing(Missing::Empty)),
+            ("   ", missing(Missing::Empty)),
+            ("..", missing(Missing::NotAvailable)),
+            (".", missing(Missing::CannotOccur)),
+            ("I.U.", missing(Missing::NoData)),
+            ("i.u.", missing(Missing::NoData)),
+            ("N/A", missing(Missing::NotApplicable)),
+            ("n/a", missing(Missing::NotApplicable)),
+            // Lone dashes are exact zeros.
+            ("-", num("0", None, None)),
+            ("\u{2013}", num("0", None, None)),
+            ("\u{2014}", num("0", None, None)),
+            ("\u{2212}", num("0", None, None)),
+            (" \u{00A0}-\u{00A0}", num("0", None, None)),
+            // Plain and grouped integers.
+            ("166760", num("166760", Some(0), None)),
+            ("8 486", num("8486", Some(0), None)),
+            ("297 560", num("297560", Some(0), None)),
+            ("1 234 567", num("1234567", Some(0), None)),
+            ("8\u{00A0}486", num("8486", Some(0), None)),
+            ("8\u{202F}486", num("8486", Some(0), None)),
+            ("8\u{2009}486", num("8486", Some(0), None)),
+            ("\u{00A0}12 345\u{202F}", num("12345", Some(0), None)),
+            // Signs.
+            ("-1 116", num("-1116", Some(0), None)),
+            ("\u{2212}1 116", num("-1116", Some(0), None)),
+            ("\u{2212} 1 116", num("-1116", Some(0), None)),
+            ("\u{2013}1 116", num("-1116", Some(0), None)),
+            ("+25", num("25", Some(0), None)),
+            ("-0", num("0", Some(0), None)),
+            // Decimals.
+            ("4,3", num("4.3", Some(1), None)),
+            ("4.3", num("4.3", Some(1), None)),
+            ("0,91", num("0.91", Some(2), None)),
+            ("10,54", num("10.54", Some(2), None)),
+            ("1 030,50", num("1030.50", Some(2), None)),
+            ("-2,1", num("-2.1", Some(1), None)),
+            // Units.
+            ("74 %", num("74", Some(0), Some(Unit::Pct))),
+            ("74%", num("74", Some(0), Some(Unit::Pct))),
+            ("4,3 %", num("4.3", Some(1), Some(Unit::Pct))),
+            ("74\u{00A0}%", num("74", Some(0), Some(Unit::Pct))),
+            ("6,3 mkr", num("6.3", Some(1), Some(Unit::Mkr))),
+            ("6,3 Mkr", num("6.3", Some(1), Some(Unit::Mkr))),
+            ("6,3 mnkr", num("6.3", Some(1), Some(Unit::Mkr))),
+            ("2 600 tkr", num("2600", Some(0), Some(Unit::Tkr))),
+            ("2 600tkr", num("2600", Some(0), Some(Unit::Tkr))),
+            ("150 kr", num("150", Some(0), Some(Unit::Kr))),
+            ("150 KR", num("150", Some(0), Some(Unit::Kr))),
+            // Footnote marks.
+            ("165 616*", num("165616", Some(0), None)),
+            ("165 616**", num("165616", Some(0), None)),
+            ("12†", num("12", Some(0), None)),
+            ("12¹", num("12", Some(0), None)),
+            ("3,5 %²", num("3.5", Some(1), Some(Unit::Pct))),
+            ("100 tkr³", num("100", Some(0), Some(Unit::Tkr))),
+            // Italics markup.
+            ("<i>297 560</i>", num("297560", Some(0), None)),
+            ("<I>-4,3 %</I>", num("-4.3", Some(1), Some(Unit::Pct))),
+            ("<i>..</i>", missing(Missing::NotAvailable)),
+            // Text.
+            ("12 34", text("12 34")),
+            ("1234 567", text("1234 567")),
+            ("1 0OO", text("1 0OO")),
+            ("74 % (leverantörstrohet)", text("74 % (leverantörstrohet)")),
+            ("<5 %", text("<5 %")),
+            ("Noll- resultat", text("Noll- resultat")),
+            ("LKDATA", text("LKDATA")),
+            ("  Förvaltning  ", text("Förvaltning")),
+            ("4,", text("4,")),
+            (",5", text(",5")),
+            ("1,2,3", text("1,2,3")),
+            ("74 % *", text("74 % *")),
+            ("--5", text("--5")),
+            ("<i>abc</i>", text("<i>abc</i>")),
+            ("<i>", text("<i>")),
+            ("å<i>", text("å<i>")),
+            ("12 kr kr", text("12 kr kr")),
+            (forty_digits, text(forty_digits)),
+            (
+                "0,12345678901234567890123456789",
+                text("0,12345678901234567890123456789"),
+            ),
+        ];
+        assert!(cases.len() >= 35);
+        for (input, expected) in cases {
+            assert_eq!(parse_cell(input), expected, "parsing {input:?}");
+        }
+    }
+
+    #[test]
+    fn decimals_keep_their_printed_scale() {
+        let CellValue::Number(f) = parse_cell("4,30") else {
+            panic!("not a number");
+        };
+        assert_eq!(f.value.scale(), 2);
+        assert_eq!(f.decimals, Some(2));
+        assert_eq!(format_figure(&f), "4,30");
+    }
+
+    #[test]
+    fn decimals_format_the_swedish_way() {
+        let cases = [
+            ("1000", "1 000"),
+            ("-1030", "-1 030"),
+            ("2.1", "2,1"),
+            ("6874", "6 874"),
+            ("0.05", "0,05"),
+            ("1.50", "1,50"),
+            ("0", "0"),
+            ("-0.5", "-0,5"),
+            ("999", "999"),
+            ("1234567.891", "1 234 567,891"),
+            ("100000", "100 000"),
+        ];
+        for (input, expected) in cases {
+            let d = Decimal::from_str(input).expect("test decimal");
+            assert_eq!(format_decimal(&d), expected, "formatting {input}");
+        }
+        assert_eq!(
+            format_decimal(&Decimal::MAX),
+            "79 228 162 514 264 337 593 543 950 335"
+        );
+    }
+
+    #[test]
+    fn figures_format_with_their_unit() {
+        let f = |s: &str, unit| Figure {
+            value: Decimal::from_str(s).expect("test decimal"),
+            decimals: None,
+            unit,
+        };
+        assert_eq!(format_figure(&f("4.3", Some(Unit::Pct))), "4,3 %");
+        assert_eq!(format_figure(&f("2600", Some(Unit::Tkr))), "2 600 tkr");
+        assert_eq!(format_figure(&f("6.3", Some(Unit::Mkr))), "6,3 mkr");
+        assert_eq!(format_figure(&f("150", Some(Unit::Kr))), "150 kr");
+        assert_eq!(format_figure(&f("12", Some(Unit::Count))), "12");
+        assert_eq!(format_figure(&f("-1116", None)), "-1 116");
+    }
+
+    #[test]
+    fn odd_input_never_panics() {
+        for s in [
+            "\u{2212}",
+            "\u{2212} ",
+            "+",
+            "<i></i>",
+            "<i>\u{00A0}</i>",
+            "1\u{00A0}",
+            "1 \u{2009}000",
+            "9".repeat(200).as_str(),
+            "1,",
+            "1,.",
+            "ö",
+            "1 ö00",
+            "<i>ö</i>",
+        ] {
+            let _ = parse_cell(s);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! One `rimlig check` run: rules and reports in, findings and problems out. The CLI and the
+//! tests both go through here, so what the tests see is what users see.
+
+use crate::check::{RuleRoot, RuleSet, check_names, load_rules};
+use crate::eval::{Outcome, evaluate};
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::Report;
+use crate::report::discover::{find_report_dirs, load_report};
+use crate::source::Sources;
+use std::path::PathBuf;
+
+pub struct Run {
+    pub sources: Sources,
+    pub reports: Vec<Report>,
+    pub rules: RuleSet,
+    pub outcome: Outcome,
+    /// Data, rule-file, config and I/O problems, in the order met.
+    pub problems: Vec<Problem>,
+}
+
+/// Check the reports under `paths` against the rules in `rule_paths` (the embedded library
+/// when empty).
+pub fn check(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
+    let mut sources = Sources::default();
+    let mut problems = Vec::new();
+    let roots: Vec<RuleRoot> = if rule_paths.is_empty() {
+        vec![RuleRoot::Embedded]
+    } else {
+        rule_paths.iter().cloned().map(RuleRoot::Path).collect()
+    };
+    let mut rules = load_rules(&roots, &mut sources, &mut problems);
+    let dirs = find_report_dirs(paths, &mut problems);
+    let reports: Vec<Report> = dirs
+        .iter()
+        .map(|d| load_report(d, &mut sources, &mut problems))
+        .collect();
+    check_names(&mut rules, &reports, &mut problems);
+    let mut outcome = evaluate(&rules, &reports, &sources);
+    problems.append(&mut outcome.problems);
+    Run { sources, reports, rules, outcome, problems }
+}
+
+/// Counts for the summary line and the JSON summary.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Summary {
+    pub reports: usize,
+    pub tables: usize,
+    pub rules: usize,
+    pub findings: SeverityCounts,
+    pub problems: SeverityCounts,
+    pub instances: InstanceCounts,
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct SeverityCounts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+#[derive(Debug, Default, serde::Serialize)]
+pub struct InstanceCounts {
+    pub passed: usize,
+    pub failed: usize,
+    pub not_applicable: usize,
+}
+
+impl SeverityCounts {
+    fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+impl Run {
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            reports: self.reports.len(),
+            tables: self.reports.iter().map(|r| r.tables.len()).sum(),
+            rules: self.rules.rules.len(),
+            ..Summary::default()
+        };
+        for f in &self.outcome.findings {
+            s.findings.add(f.severity);
+        }
+        for p in &self.problems {
+            s.problems.add(p.severity);
+        }
+        for (_, st) in &self.outcome.stats {
+            s.instances.passed += st.passed;
+            s.instances.failed += st.failed;
+            s.instances.not_applicable += st.not_applicable;
+        }
+        s
+    }
+
+    /// 0: no error-level findings; 1: findings (warnings too when denied); 2: usage, rule-file,
+    /// config or I/O errors.
+    pub fn exit_code(&self, deny_warnings: bool) -> i32 {
+        if self.problems.iter().any(Problem::is_fatal) {
+            return 2;
+        }
+        let data_errors = self
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Data && p.severity == Severity::Error);
+        let failing = self.outcome.findings.iter().any(|f| {
+            f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
+        });
+        if failing || data_errors { 1 } else { 0 }
+    }
+}

@@ -1,0 +1,847 @@
+//! Rule file text → syntax tree, with every syntax error of the file reported in words.
+//!
+//! pest stops at the first error, so on failure the file is cut into items (lines that start
+//! with `use`, `let`, `table` or `rule` in the first column) and each item is parsed on its
+//! own: every broken item gets its own diagnostic and the good ones still load.
+
+use super::ast::*;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::source::{SourceFile, SourceId, Span};
+use pest::Parser;
+use pest::iterators::Pair;
+use rust_decimal::Decimal;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/rules.pest"]
+struct RulesParser;
+
+/// Deepest bracket nesting accepted; deeper input is refused before parsing so that no rule
+/// file can exhaust the stack.
+pub const MAX_NESTING: usize = 64;
+/// Most operands in one chain of `+ - * / and or`.
+pub const MAX_CHAIN: usize = 1000;
+/// Largest rule file accepted.
+pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// Parse one rule file. Items that parse are returned even when others do not.
+pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem>) {
+    let text = file.text.as_str();
+    let mut problems = Vec::new();
+    let mut items = Vec::new();
+    if text.len() > MAX_RULE_FILE_BYTES {
+        problems.push(
+            Problem::new(
+                ProblemKind::Rules,
+                Severity::Error,
+                "rules::too-large",
+                format!(
+                    "rule file is {} bytes; at most {} are accepted",
+                    text.len(),
+                    MAX_RULE_FILE_BYTES
+                ),
+            )
+            .with_path(file.name.clone()),
+        );
+        return (RuleFile { source, items }, problems);
+    }
+    if let Some(span) = too_deep(text) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Rules,
+                Severity::Error,
+                "rules::too-deep",
+                format!("brackets nested more than {MAX_NESTING} deep"),
+            )
+            .with_label(source, span, "nesting limit reached here")
+            .with_help("split the expression with `let` or simplify it"),
+        );
+        return (RuleFile { source, items }, problems);
+    }
+
+    match RulesParser::parse(Rule::file, text) {
+        Ok(mut pairs) => {
+            let file_pair = pairs.next().expect("pest returns the file rule");
+            let mut b = Builder { source, offset: 0, problems: &mut problems };
+            for pair in file_pair.into_inner() {
+                if pair.as_rule() != Rule::EOI {
+                    if let Some(item) = b.item(pair) {
+                        items.push(item);
+                    }
+                }
+            }
+        }
+        Err(_) => {
+            for (start, end) in item_chunks(text) {
+                let chunk = &text[start..end];
+                if chunk.trim().is_empty() || only_comments(chunk) {
+                    continue;
+                }
+                match RulesParser::parse(Rule::single_item, chunk) {
+                    Ok(mut pairs) => {
+                        let top = pairs.next().expect("pest returns the item rule");
+                        let mut b = Builder { source, offset: start, problems: &mut problems };
+                        for pair in top.into_inner() {
+                            if pair.as_rule() != Rule::EOI {
+                                if let Some(item) = b.item(pair) {
+                                    items.push(item);
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => problems.push(syntax_problem(source, text, start, &e)),
+                }
+            }
+        }
+    }
+    (RuleFile { source, items }, problems)
+}
+
+fn only_comments(chunk: &str) -> bool {
+    chunk
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// Byte ranges of the items of a file: an item starts at a line whose first column holds
+/// `use`, `let`, `table` or `rule`.
+fn item_chunks(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let is_start = ["use", "let", "table", "rule"].iter().any(|kw| {
+            line.strip_prefix(kw)
+                .is_some_and(|rest| rest.starts_with([' ', '\t', '"']))
+        });
+        if is_start && offset != 0 {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts.push(text.len());
+    starts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// The first place where brackets nest deeper than [`MAX_NESTING`], if any.
+fn too_deep(text: &str) -> Option<Span> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut prev = '\0';
+    for (i, ch) in text.char_indices() {
+        if in_comment {
+            in_comment = ch != '\n';
+        } else if in_string {
+            if ch == '"' && prev != '\\' {
+                in_string = false;
+            }
+        } else {
+            match ch {
+                '#' => in_comment = true,
+                '"' => in_string = true,
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(Span::new(i, i + 1));
+                    }
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = if prev == '\\' && ch == '\\' { '\0' } else { ch };
+    }
+    None
+}
+
+/// A pest error in words a controller reads: what was expected, and what was found.
+fn syntax_problem(source: SourceId, text: &str, offset: usize, e: &pest::error::Error<Rule>) -> Problem {
+    let pos = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    } + offset;
+    let pos = pos.min(text.len());
+    let found = found_token(&text[pos..]);
+    let span = Span::new(pos, pos + found.len().max(if pos < text.len() { 1 } else { 0 }));
+    let mut expected: Vec<&str> = Vec::new();
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        for r in positives {
+            if let Some(word) = describe(*r) {
+                if !expected.contains(&word) {
+                    expected.push(word);
+                }
+            }
+        }
+    }
+    let expected_text = match expected.len() {
+        0 => "something else".to_string(),
+        1 => expected[0].to_string(),
+        n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
+    };
+    let found_text = if found.is_empty() {
+        "the end of the file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let mut p = Problem::new(
+        ProblemKind::Rules,
+        Severity::Error,
+        "rules::syntax",
+        format!("syntax error: expected {expected_text}, found {found_text}"),
+    )
+    .with_label(source, span, format!("expected {expected_text} here"));
+    if let Some(help) = syntax_help(found, &expected) {
+        p = p.with_help(help);
+    }
+    p
+}
+
+fn syntax_help(found: &str, expected: &[&str]) -> Option<String> {
+    let keywords = [
+        "use", "let", "table", "key", "column", "total", "skip", "group", "rule", "severity",
+        "help", "in", "each", "where", "for", "if", "then", "by", "within", "rounding", "and",
+        "or", "not", "is", "missing", "present", "matches", "previous", "error", "warning", "info",
+    ];
+    if keywords.contains(&found) && expected.contains(&"a name") {
+        return Some(format!(
+            "`{found}` is a keyword; write a column or table of that name in backticks: `{found}`"
+        ));
+    }
+    if found.starts_with('=') && !found.starts_with("==") {
+        return Some("compare with `==`; a single `=` only appears in `let NAME = …`".into());
+    }
+    if found.starts_with(|c: char| c.is_ascii_digit()) && expected.contains(&"a name") {
+        return Some("a name that starts with a digit (a year column such as 2019) is written in backticks: `2019`".into());
+    }
+    None
+}
+
+/// The word or symbol at the start of `rest`, for "found …".
+fn found_token(rest: &str) -> &str {
+    let mut chars = rest.char_indices();
+    match chars.next() {
+        None => "",
+        Some((_, c)) if c.is_alphanumeric() || c == '_' => {
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| !(c.is_alphanumeric() || *c == '_' || *c == '-'))
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len());
+            &rest[..end]
+        }
+        Some((_, c)) => {
+            let two: String = rest.chars().take(2).collect();
+            if ["==", "!=", "<=", ">=", "+-"].contains(&two.as_str()) {
+                &rest[..2]
+            } else {
+                &rest[..c.len_utf8()]
+            }
+        }
+    }
+}
+
+/// Rule names in words; `None` for rules that never help the reader.
+fn describe(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::ident | Rule::plain_ident | Rule::quoted_ident | Rule::ref_head => "a name",
+        Rule::string | Rule::string_inner => "a quoted string",
+        Rule::number | Rule::literal => "a number",
+        Rule::unit => "a unit (tkr, mkr, kr, pct, count, text)",
+        Rule::level => "a severity (error, warning or info)",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::comparison
+        | Rule::arith
+        | Rule::term
+        | Rule::unary
+        | Rule::reference
+        | Rule::call
+        | Rule::paren => "an expression",
+        Rule::cmp_op | Rule::compare_tail => "a comparison (== != < <= > >=)",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::tolerance => "a tolerance (`within …` or `± …`)",
+        Rule::in_scope | Rule::each_scope | Rule::for_each | Rule::if_then | Rule::block => {
+            "an assertion"
+        }
+        Rule::use_item | Rule::let_item | Rule::table_item | Rule::rule_item => {
+            "an item (use, let, table or rule)"
+        }
+        Rule::key_decl | Rule::column_decl | Rule::total_decl | Rule::skip_decl | Rule::group_decl => {
+            "a table entry (key, column, total, skip or group)"
+        }
+        Rule::severity_attr => "`severity`",
+        Rule::help_attr => "`help`",
+        Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::comma => "`,`",
+        Rule::open_brace => "`{`",
+        Rule::close_brace => "`}`",
+        Rule::open_bracket => "`[`",
+        Rule::close_bracket => "`]`",
+        Rule::open_paren => "`(`",
+        Rule::close_paren => "`)`",
+        Rule::kw_in => "`in`",
+        Rule::kw_then => "`then`",
+        Rule::kw_by => "`by`",
+        Rule::kw_where => "`where`",
+        Rule::kw_within => "`within`",
+        Rule::kw_rounding => "`rounding`",
+        Rule::kw_is => "`is`",
+        Rule::kw_missing | Rule::kw_present => "`missing` or `present`",
+        Rule::accessor => "`.` or `[`",
+        Rule::EOI => "the end of the file",
+        _ => return None,
+    })
+}
+
+/// Turns pest pairs into the syntax tree; `offset` shifts spans when parsing a chunk.
+struct Builder<'p> {
+    source: SourceId,
+    offset: usize,
+    problems: &'p mut Vec<Problem>,
+}
+
+fn is_punct(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::colon
+            | Rule::equals
+            | Rule::comma
+            | Rule::open_brace
+            | Rule::close_brace
+            | Rule::open_bracket
+            | Rule::close_bracket
+            | Rule::open_paren
+            | Rule::close_paren
+    )
+}
+
+fn is_keyword(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::kw_use
+            | Rule::kw_let
+            | Rule::kw_table
+            | Rule::kw_key
+            | Rule::kw_column
+            | Rule::kw_total
+            | Rule::kw_skip
+            | Rule::kw_group
+            | Rule::kw_rule
+            | Rule::kw_severity
+            | Rule::kw_help
+            | Rule::kw_in
+            | Rule::kw_each
+            | Rule::kw_where
+            | Rule::kw_for
+            | Rule::kw_if
+            | Rule::kw_then
+            | Rule::kw_by
+            | Rule::kw_within
+            | Rule::kw_rounding
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::kw_is
+            | Rule::kw_missing
+            | Rule::kw_present
+            | Rule::kw_matches
+            | Rule::kw_previous
+    )
+}
+
+/// The meaningful children of a pair: keywords and punctuation dropped.
+fn children(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
+    pair.into_inner()
+        .filter(|p| !is_punct(p.as_rule()) && !is_keyword(p.as_rule()))
+        .collect()
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(s.start() + self.offset, s.end() + self.offset)
+    }
+
+    fn error(&mut self, span: Span, code: &'static str, message: String, label: &str) {
+        self.problems.push(
+            Problem::new(ProblemKind::Rules, Severity::Error, code, message)
+                .with_label(self.source, span, label),
+        );
+    }
+
+    fn item(&mut self, pair: Pair<'_, Rule>) -> Option<Item> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::use_item => {
+                let s = children(pair).into_iter().next()?;
+                Some(Item::Use(self.string(s)))
+            }
+            Rule::let_item => {
+                let mut it = children(pair).into_iter();
+                let name = self.name(it.next()?);
+                let value = self.expr(it.next()?)?;
+                Some(Item::Let(Let { name, value, span }))
+            }
+            Rule::table_item => self.table(pair, span).map(Item::Table),
+            Rule::rule_item => self.rule(pair, span).map(Item::Rule),
+            _ => None,
+        }
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> Name {
+        let span = self.span(&pair);
+        let raw = pair.as_str();
+        let text = raw
+            .strip_prefix('`')
+            .and_then(|r| r.strip_suffix('`'))
+            .unwrap_or(raw)
+            .to_string();
+        Name { text, span }
+    }
+
+    fn string(&self, pair: Pair<'_, Rule>) -> Str {
+        let span = self.span(&pair);
+        let inner = pair.as_str();
+        let inner = &inner[1..inner.len() - 1];
+        let mut text = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => text.push('\n'),
+                    Some('t') => text.push('\t'),
+                    Some(other) => text.push(other),
+                    None => {}
+                }
+            } else {
+                text.push(c);
+            }
+        }
+        Str { text, span }
+    }
+
+    fn unit(pair: &Pair<'_, Rule>) -> UnitName {
+        match pair.as_str() {
+            "tkr" => UnitName::Tkr,
+            "mkr" => UnitName::Mkr,
+            "kr" => UnitName::Kr,
+            "pct" => UnitName::Pct,
+            "count" => UnitName::Count,
+            _ => UnitName::Text,
+        }
+    }
+
+    fn number(&mut self, pair: &Pair<'_, Rule>) -> Option<Decimal> {
+        let text: String = pair.as_str().chars().filter(|c| *c != '_').collect();
+        match Decimal::from_str_exact(&text) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let span = self.span(pair);
+                self.error(
+                    span,
+                    "rules::number",
+                    format!("the number {} is too large or too precise", pair.as_str()),
+                    "numbers have at most 28 significant digits",
+                );
+                None
+            }
+        }
+    }
+
+    fn table(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<TableDecl> {
+        let mut it = children(pair).into_iter();
+        let name = self.name(it.next()?);
+        let glob = self.string(it.next()?);
+        let mut decl = TableDecl {
+            name,
+            glob,
+            key: None,
+            columns: Vec::new(),
+            totals: Vec::new(),
+            skips: Vec::new(),
+            group: None,
+            span,
+        };
+        for entry in it {
+            let espan = self.span(&entry);
+            let rule = entry.as_rule();
+            let mut parts = children(entry).into_iter();
+            match rule {
+                Rule::key_decl => {
+                    let n = self.name(parts.next()?);
+                    let g = self.string(parts.next()?);
+                    if decl.key.is_some() {
+                        self.error(espan, "rules::duplicate-key", "a table has one key column".into(), "second `key` here");
+                    } else {
+                        decl.key = Some((n, g));
+                    }
+                }
+                Rule::column_decl => {
+                    let n = self.name(parts.next()?);
+                    let g = self.string(parts.next()?);
+                    let unit = parts.next().map(|u| Self::unit(&u));
+                    decl.columns.push(ColumnDecl { name: n, glob: g, unit, span: espan });
+                }
+                Rule::total_decl => decl.totals.push(self.string(parts.next()?)),
+                Rule::skip_decl => decl.skips.push(self.string(parts.next()?)),
+                Rule::group_decl => decl.group = Some(self.name(parts.next()?)),
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn rule(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<Rule_> {
+        let mut id = None;
+        let mut title = None;
+        let mut severity = None;
+        let mut help = None;
+        let mut body = Vec::new();
+        for p in children(pair) {
+            match p.as_rule() {
+                Rule::ident if id.is_none() => id = Some(self.name(p)),
+                Rule::string if title.is_none() && body.is_empty() => title = Some(self.string(p)),
+                Rule::severity_attr => {
+                    let l = children(p).into_iter().next()?;
+                    let level = match l.as_str() {
+                        "warning" => Level::Warning,
+                        "info" => Level::Info,
+                        _ => Level::Error,
+                    };
+                    severity = Some((level, self.span(&l)));
+                }
+                Rule::help_attr => help = Some(self.string(children(p).into_iter().next()?)),
+                _ => {
+                    if let Some(a) = self.assertion(p) {
+                        body.push(a);
+                    }
+                }
+            }
+        }
+        Some(Rule_ { id: id?, title, severity, help, body, span })
+    }
+
+    fn table_ref(&self, pair: Pair<'_, Rule>) -> TableRef {
+        let span = self.span(&pair);
+        let previous = pair.as_str().trim_start().starts_with("previous");
+        let name = self.name(children(pair).into_iter().next().expect("table_ref has a name"));
+        TableRef { previous, name, span }
+    }
+
+    fn assertion(&mut self, pair: Pair<'_, Rule>) -> Option<Assertion> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::in_scope => {
+                let mut it = children(pair).into_iter().peekable();
+                let table = self.table_ref(it.next()?);
+                let by = if it.peek().map(|p| p.as_rule()) == Some(Rule::ident) {
+                    Some(self.name(it.next()?))
+                } else {
+                    None
+                };
+                let body = Box::new(self.assertion(it.next()?)?);
+                Some(Assertion::In { table, by, body, span })
+            }
+            Rule::each_scope => {
+                let parts = children(pair);
+                let n = parts.len();
+                let mut it = parts.into_iter();
+                let table = self.table_ref(it.next()?);
+                let filter = if n == 3 { Some(self.expr(it.next()?)?) } else { None };
+                let body = Box::new(self.assertion(it.next()?)?);
+                Some(Assertion::Each { table, filter, body, span })
+            }
+            Rule::for_each => {
+                let mut parts = children(pair);
+                let body_pair = parts.pop()?;
+                let mut it = parts.into_iter();
+                let var = self.name(it.next()?);
+                let columns = it.map(|p| self.name(p)).collect();
+                let body = Box::new(self.assertion(body_pair)?);
+                Some(Assertion::For { var, columns, body, span })
+            }
+            Rule::if_then => {
+                let mut it = children(pair).into_iter();
+                let cond = self.expr(it.next()?)?;
+                let body = Box::new(self.assertion(it.next()?)?);
+                Some(Assertion::If { cond, body, span })
+            }
+            Rule::block => {
+                let items: Vec<_> = children(pair)
+                    .into_iter()
+                    .filter_map(|p| self.assertion(p))
+                    .collect();
+                Some(Assertion::Block(items, span))
+            }
+            Rule::expr => Some(Assertion::Check(self.expr(pair)?)),
+            _ => None,
+        }
+    }
+
+    fn expr(&mut self, pair: Pair<'_, Rule>) -> Option<Expr> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr => self.expr(pair.into_inner().next()?),
+            Rule::or_expr | Rule::and_expr => {
+                let rule = pair.as_rule();
+                let parts = children(pair);
+                if parts.len() > MAX_CHAIN {
+                    self.error(span, "rules::too-long", format!("more than {MAX_CHAIN} operands in one expression"), "this expression");
+                    return None;
+                }
+                let mut it = parts.into_iter();
+                let mut acc = self.expr(it.next()?)?;
+                for p in it {
+                    let rhs = self.expr(p)?;
+                    let s = acc.span.join(rhs.span);
+                    let kind = if rule == Rule::or_expr {
+                        ExprKind::Or(Box::new(acc), Box::new(rhs))
+                    } else {
+                        ExprKind::And(Box::new(acc), Box::new(rhs))
+                    };
+                    acc = Expr { kind, span: s };
+                }
+                Some(acc)
+            }
+            Rule::not_expr => {
+                let nots = pair.clone().into_inner().filter(|p| p.as_rule() == Rule::kw_not).count();
+                let inner = children(pair).into_iter().next()?;
+                let mut e = self.expr(inner)?;
+                for _ in 0..nots {
+                    e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+                }
+                Some(e)
+            }
+            Rule::comparison => {
+                let mut it = children(pair).into_iter();
+                let first = self.expr(it.next()?)?;
+                let Some(tail) = it.next() else { return Some(first) };
+                match tail.as_rule() {
+                    Rule::compare_tail => {
+                        let mut rest = Vec::new();
+                        let mut tolerance = None;
+                        let mut op = CmpOp::Eq;
+                        for p in children(tail) {
+                            match p.as_rule() {
+                                Rule::cmp_op => {
+                                    op = match p.as_str() {
+                                        "==" => CmpOp::Eq,
+                                        "!=" => CmpOp::Ne,
+                                        "<=" => CmpOp::Le,
+                                        ">=" => CmpOp::Ge,
+                                        "<" => CmpOp::Lt,
+                                        _ => CmpOp::Gt,
+                                    }
+                                }
+                                Rule::tolerance => tolerance = Some(self.tolerance(p)?),
+                                _ => rest.push((op, self.expr(p)?)),
+                            }
+                        }
+                        Some(Expr {
+                            kind: ExprKind::Compare { first: Box::new(first), rest, tolerance },
+                            span,
+                        })
+                    }
+                    Rule::is_tail => {
+                        let negated = tail.clone().into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                        let present = tail.into_inner().any(|p| p.as_rule() == Rule::kw_present);
+                        let value = Box::new(first);
+                        let kind = if present {
+                            ExprKind::IsPresent { value, negated }
+                        } else {
+                            ExprKind::IsMissing { value, negated }
+                        };
+                        Some(Expr { kind, span })
+                    }
+                    Rule::matches_tail => {
+                        let glob = self.string(children(tail).into_iter().next()?);
+                        Some(Expr { kind: ExprKind::Matches { value: Box::new(first), glob }, span })
+                    }
+                    _ => Some(first),
+                }
+            }
+            Rule::arith | Rule::term => {
+                let parts: Vec<_> = pair.into_inner().collect();
+                if parts.len() > 2 * MAX_CHAIN {
+                    self.error(span, "rules::too-long", format!("more than {MAX_CHAIN} operands in one expression"), "this expression");
+                    return None;
+                }
+                let mut it = parts.into_iter();
+                let mut acc = self.expr(it.next()?)?;
+                while let Some(op) = it.next() {
+                    let rhs = self.expr(it.next()?)?;
+                    let op = match op.as_str() {
+                        "+" => ArithOp::Add,
+                        "*" => ArithOp::Mul,
+                        "/" => ArithOp::Div,
+                        _ => ArithOp::Sub,
+                    };
+                    let s = acc.span.join(rhs.span);
+                    acc = Expr { kind: ExprKind::Arith(op, Box::new(acc), Box::new(rhs)), span: s };
+                }
+                Some(acc)
+            }
+            Rule::unary => {
+                let parts: Vec<_> = pair.into_inner().collect();
+                let negs = parts.iter().filter(|p| p.as_rule() == Rule::neg).count();
+                let inner = parts.into_iter().find(|p| p.as_rule() != Rule::neg)?;
+                let mut e = self.expr(inner)?;
+                for _ in 0..negs {
+                    e = Expr { kind: ExprKind::Neg(Box::new(e)), span };
+                }
+                Some(e)
+            }
+            Rule::literal => {
+                let mut it = pair.into_inner();
+                let num = it.next()?;
+                let value = self.number(&num)?;
+                let unit = match it.next() {
+                    Some(u) if u.as_rule() == Rule::unit => Some(Self::unit(&u)),
+                    // `5%` as a value is five percent.
+                    Some(_) => Some(UnitName::Pct),
+                    None => None,
+                };
+                Some(Expr { kind: ExprKind::Number(value, unit), span })
+            }
+            Rule::string => {
+                let s = self.string(pair);
+                Some(Expr { kind: ExprKind::Text(s.text), span })
+            }
+            Rule::paren => {
+                let inner = children(pair).into_iter().next()?;
+                let e = self.expr(inner)?;
+                Some(Expr { kind: ExprKind::Paren(Box::new(e)), span })
+            }
+            Rule::call => self.call(pair, span),
+            Rule::reference => self.reference(pair, span),
+            _ => None,
+        }
+    }
+
+    fn call(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<Expr> {
+        let mut it = children(pair).into_iter();
+        let name = self.name(it.next()?);
+        let Some(func) = Func::from_name(&name.text) else {
+            let suggestion = crate::suggest::did_you_mean(&name.text, FUNCTION_NAMES.iter().copied());
+            let mut p = Problem::new(
+                ProblemKind::Rules,
+                Severity::Error,
+                "rules::unknown-function",
+                format!("unknown function `{}`", name.text),
+            )
+            .with_label(self.source, name.span, "no function of this name");
+            p = p.with_help(match suggestion {
+                Some(s) => format!("did you mean `{s}`? The functions are: {}", FUNCTION_NAMES.join(", ")),
+                None => format!("the functions are: {}", FUNCTION_NAMES.join(", ")),
+            });
+            self.problems.push(p);
+            return None;
+        };
+        let mut args = Vec::new();
+        let mut filter = None;
+        if let Some(arg_pair) = it.next() {
+            let has_where = arg_pair.clone().into_inner().any(|p| p.as_rule() == Rule::kw_where);
+            let parts = children(arg_pair);
+            let n = parts.len();
+            for (i, p) in parts.into_iter().enumerate() {
+                let e = self.expr(p)?;
+                if has_where && i == n - 1 {
+                    filter = Some(Box::new(e));
+                } else {
+                    args.push(e);
+                }
+            }
+        }
+        Some(Expr { kind: ExprKind::Call { func, name, args, filter }, span })
+    }
+
+    fn reference(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<Expr> {
+        let previous = pair.as_str().trim_start().starts_with("previous");
+        let mut parts = children(pair).into_iter();
+        let head = parts.next()?;
+        let head_inner = head.into_inner().next()?;
+        let head_is_total = head_inner.as_rule() == Rule::kw_total;
+        let head_name = self.name(head_inner);
+        // Accessors: `.name`, `.total` or `[expr]`.
+        enum Acc {
+            Field(Name, bool),
+            Index(Expr),
+        }
+        let mut accs = Vec::new();
+        for a in parts {
+            let inner = a.into_inner().find(|p| !is_punct(p.as_rule()))?;
+            match inner.as_rule() {
+                Rule::kw_total => accs.push(Acc::Field(Name { text: "total".into(), span: self.span(&inner) }, true)),
+                Rule::ident => accs.push(Acc::Field(self.name(inner), false)),
+                _ => accs.push(Acc::Index(self.expr(inner)?)),
+            }
+        }
+        let bad = |b: &mut Self, what: &str| {
+            b.error(span, "rules::reference", format!("cannot read this reference: {what}"), "here");
+            None
+        };
+        let reference = match (head_is_total, accs.as_slice()) {
+            (false, []) => Reference::Name(head_name),
+            (true, [Acc::Field(c, false)]) => Reference::Total { table: None, column: c.clone() },
+            (true, _) => return bad(self, "write `total.COLUMN`"),
+            (false, [Acc::Field(c, false)]) => Reference::Column { table: head_name, column: c.clone() },
+            (false, [Acc::Field(_, true), Acc::Field(c, false)]) => {
+                Reference::Total { table: Some(head_name), column: c.clone() }
+            }
+            (false, [Acc::Index(_), Acc::Field(_, false)]) => {
+                let mut accs = accs;
+                let Some(Acc::Field(c, _)) = accs.pop() else { return None };
+                let Some(Acc::Index(k)) = accs.pop() else { return None };
+                Reference::Keyed { table: head_name, key: Box::new(k), column: c }
+            }
+            (false, [Acc::Index(_)]) => return bad(self, "a row needs a column: write `T[KEY].COLUMN`"),
+            _ => return bad(self, "references are `c`, `T.c`, `total.c`, `T.total.c` or `T[KEY].c`"),
+        };
+        Some(Expr { kind: ExprKind::Ref { previous, reference }, span })
+    }
+
+    fn tolerance(&mut self, pair: Pair<'_, Rule>) -> Option<(Tolerance, Span)> {
+        let span = self.span(&pair);
+        let inner = children(pair).into_iter().next();
+        let tol = match inner {
+            None => Tolerance::Rounding,
+            Some(p) => match p.as_rule() {
+                Rule::percent => {
+                    let n = p.into_inner().next()?;
+                    Tolerance::Relative(self.number(&n)?)
+                }
+                Rule::tol_amount => {
+                    let mut it = p.into_inner();
+                    let n = it.next()?;
+                    let value = self.number(&n)?;
+                    Tolerance::Absolute(value, it.next().map(|u| Self::unit(&u)))
+                }
+                _ => Tolerance::Rounding,
+            },
+        };
+        Some((tol, span))
+    }
+}
+
+type Rule_ = super::ast::Rule;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Sources;
+
+    fn parse(text: &str) -> (RuleFile, Vec<Problem>) {
+        let mut sources = Sources::default();
+        let id = sources.add(SourceFile::new("t.rules", text));
+        parse_file(id, sources.get(id))
+    }
+
+    #[test]
+    fn the_language_example_parses() {
+        let (file, problems) = parse(include_str!("../../tests/rules/language_example.rules"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(file.items.len(), 4);
+    }
+}
