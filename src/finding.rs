@@ -23,11 +23,12 @@ pub struct CellLabel {
 pub struct Values {
     /// The side at the offending cell, as written in the rule (`avvikelse`).
     pub left_expr: String,
+    /// Values as plain decimals with a `.` (`-1030`, `2.1`), or the text compared.
     pub left: String,
     /// The other side (`prognos − budget`).
     pub right_expr: String,
     pub right: String,
-    /// `left − right`.
+    /// `left − right`, a plain decimal.
     pub difference: Option<String>,
     /// The comparison that failed: `==`, `<=` …
     pub op: String,

@@ -6,7 +6,6 @@ use crate::finding::{CellLabel, Finding, SpanJson, Values};
 use crate::problem::Severity;
 use crate::report::Unit;
 use crate::report::number::format_decimal;
-use crate::source::Span;
 use crate::syntax::ast::{CmpOp, Expr, Level};
 use rust_decimal::Decimal;
 
@@ -32,6 +31,14 @@ fn show(v: &Val) -> String {
     match v {
         Val::Num(n) => format_decimal(&n.v.normalize()),
         Val::Text(t) => format!("\"{t}\""),
+    }
+}
+
+/// A value for machines: `-1030`, `2.1`, or the text itself.
+fn canonical(v: &Val) -> String {
+    match v {
+        Val::Num(n) => n.v.normalize().to_string(),
+        Val::Text(t) => t.clone(),
     }
 }
 
@@ -97,10 +104,10 @@ pub(crate) fn finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, whole: &Expr, f: Fa
     }
     let values = Values {
         left_expr: lt,
-        left: lv,
+        left: canonical(&f.left.val),
         right_expr: rt,
-        right: rv,
-        difference: diff.map(|d| format_decimal(&d.normalize())),
+        right: canonical(&f.right.val),
+        difference: diff.map(|d| d.normalize().to_string()),
         op: f.op.symbol().to_string(),
         tolerance: f.detail.tolerance.clone(),
     };
@@ -261,6 +268,3 @@ fn build<'a>(
         label,
     }
 }
-
-#[allow(dead_code)]
-fn _span(_: Span) {}

@@ -12,7 +12,7 @@ use crate::glob;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::number::format_decimal;
 use crate::report::{CellValue, Report, Unit};
-use crate::source::{SourceId, Sources};
+use crate::source::Sources;
 use crate::syntax::ast::*;
 use std::rc::Rc;
 use value::{Failure, Num};
@@ -604,18 +604,31 @@ impl<'a> Evaluator<'a> {
                     Val::Text(t) => t.clone(),
                     Val::Num(n) => format_decimal(&n.v),
                 };
-                let view = self.view_named(&table.text, env)?;
-                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
-                let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
-                let mut hits = if in_scope { view.rows_with_key(&key_text, &env.rows) } else { Vec::new() };
-                if hits.is_empty() {
-                    let all: Vec<usize> = (0..view.table.rows.len()).collect();
-                    hits = view.rows_with_key(&key_text, &all);
+                let scope_view = self.view_named(&table.text, env)?;
+                let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &scope_view));
+                // In the table's own scope, the current group first; otherwise every table the
+                // name reaches (a declaration's glob may match several).
+                let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
+                if in_scope {
+                    hits = scope_view.rows_with_key(&key_text, &env.rows).into_iter().map(|r| (scope_view.clone(), r)).collect();
+                    if hits.is_empty() {
+                        let all: Vec<usize> = (0..scope_view.table.rows.len()).collect();
+                        hits = scope_view.rows_with_key(&key_text, &all).into_iter().map(|r| (scope_view.clone(), r)).collect();
+                    }
+                } else {
+                    for v in views(self.set, env.report, &table.text) {
+                        let v = Rc::new(v);
+                        let all: Vec<usize> = (0..v.table.rows.len()).collect();
+                        hits.extend(v.rows_with_key(&key_text, &all).into_iter().map(|r| (v.clone(), r)));
+                    }
                 }
                 match hits.as_slice() {
-                    [r] => self.cell(&view, *r, col, unit),
-                    [] => Err(Stop::Na(format!("table {} has no row \"{}\"", view.table.name, key_text))),
-                    many => Err(Stop::Na(format!("{} rows of {} have the key \"{}\"", many.len(), view.table.name, key_text))),
+                    [(v, r)] => {
+                        let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
+                        self.cell(v, *r, col, unit)
+                    }
+                    [] => Err(Stop::Na(format!("no row \"{}\" in {}", key_text, table.text))),
+                    many => Err(Stop::Na(format!("{} rows of {} have the key \"{}\"", many.len(), table.text, key_text))),
                 }
             }
         }
@@ -893,6 +906,3 @@ pub(crate) fn instance_name(rule: &str, bindings: &[(String, String)]) -> String
         format!("{rule}[{}]", cols.join(","))
     }
 }
-
-#[allow(dead_code)]
-fn _assert_source_id(_: SourceId) {}
