@@ -4,7 +4,10 @@
 pub const FILES: &[(&str, &str)] = &[
     ("drift.rules", include_str!("../rules/drift.rules")),
     ("ekonomi.rules", include_str!("../rules/ekonomi.rules")),
-    ("investeringar.rules", include_str!("../rules/investeringar.rules")),
+    (
+        "investeringar.rules",
+        include_str!("../rules/investeringar.rules"),
+    ),
     ("personal.rules", include_str!("../rules/personal.rules")),
     ("tabeller.rules", include_str!("../rules/tabeller.rules")),
     ("volymer.rules", include_str!("../rules/volymer.rules")),

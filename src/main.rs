@@ -19,7 +19,11 @@ fn main() {
     };
     let code = match cli.command {
         Command::Check(args) => {
-            let paths = if args.paths.is_empty() { vec![".".into()] } else { args.paths };
+            let paths = if args.paths.is_empty() {
+                vec![".".into()]
+            } else {
+                args.paths
+            };
             let run = rimlig::run::check(&paths, &args.rules);
             let deny_warnings = args.deny.contains(&Deny::Warnings);
             let out = match args.format {
@@ -29,17 +33,31 @@ fn main() {
                     let color = match args.color {
                         Color::Always => true,
                         Color::Never => false,
-                        Color::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                        Color::Auto => {
+                            tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                        }
                     };
                     let width = args.width.unwrap_or_else(|| {
-                        std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()).unwrap_or(100)
+                        std::env::var("COLUMNS")
+                            .ok()
+                            .and_then(|c| c.parse().ok())
+                            .unwrap_or(100)
                     });
-                    render::human::render(&run, Style { color, width, verbose: args.verbose })
+                    render::human::render(
+                        &run,
+                        Style {
+                            color,
+                            width,
+                            verbose: args.verbose,
+                        },
+                    )
                 }
             };
             // A closed pipe (`rimlig check | head`) is not an error.
             let mut stdout = std::io::stdout().lock();
-            let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+            let _ = stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush());
             run.exit_code(deny_warnings)
         }
     };

@@ -60,7 +60,12 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn new(kind: ProblemKind, severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: ProblemKind,
+        severity: Severity,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             kind,
             severity,

@@ -37,7 +37,13 @@ pub fn check(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
     check_names(&mut rules, &reports, &mut problems);
     let mut outcome = evaluate(&rules, &reports, &sources);
     problems.append(&mut outcome.problems);
-    Run { sources, reports, rules, outcome, problems }
+    Run {
+        sources,
+        reports,
+        rules,
+        outcome,
+        problems,
+    }
 }
 
 /// Counts for the summary line and the JSON summary.

@@ -47,7 +47,10 @@ impl RuleSet {
         self.tables.iter().find(|t| t.decl.name.text == name)
     }
     pub fn constant(&self, name: &str) -> Option<&ast::Let> {
-        self.lets.iter().map(|(l, _)| l).find(|l| l.name.text == name)
+        self.lets
+            .iter()
+            .map(|(l, _)| l)
+            .find(|l| l.name.text == name)
     }
 }
 
@@ -60,7 +63,11 @@ struct Loader<'a> {
     rule_ids: HashMap<String, (SourceId, Span)>,
 }
 
-pub fn load_rules(roots: &[RuleRoot], sources: &mut Sources, problems: &mut Vec<Problem>) -> RuleSet {
+pub fn load_rules(
+    roots: &[RuleRoot],
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> RuleSet {
     let mut l = Loader {
         sources,
         problems,
@@ -89,8 +96,13 @@ pub fn load_rules(roots: &[RuleRoot], sources: &mut Sources, problems: &mut Vec<
                     files.sort();
                     if files.is_empty() {
                         l.problems.push(
-                            Problem::new(ProblemKind::Io, Severity::Error, "io::no-rules", "no .rules files in this folder")
-                                .with_path(display(p)),
+                            Problem::new(
+                                ProblemKind::Io,
+                                Severity::Error,
+                                "io::no-rules",
+                                "no .rules files in this folder",
+                            )
+                            .with_path(display(p)),
                         );
                     }
                     for f in files {
@@ -101,8 +113,13 @@ pub fn load_rules(roots: &[RuleRoot], sources: &mut Sources, problems: &mut Vec<
                     l.load(&root, p, false);
                 } else {
                     l.problems.push(
-                        Problem::new(ProblemKind::Io, Severity::Error, "io::not-found", "rule path does not exist")
-                            .with_path(display(p)),
+                        Problem::new(
+                            ProblemKind::Io,
+                            Severity::Error,
+                            "io::not-found",
+                            "rule path does not exist",
+                        )
+                        .with_path(display(p)),
                     );
                 }
             }
@@ -147,23 +164,36 @@ impl Loader<'_> {
         let text = if embedded {
             let rel = path.strip_prefix("rules").ok()?;
             let rel = display(rel);
-            library::FILES.iter().find(|(n, _)| *n == rel).map(|(_, t)| t.to_string())?
+            library::FILES
+                .iter()
+                .find(|(n, _)| *n == rel)
+                .map(|(_, t)| t.to_string())?
         } else {
             match std::fs::read(path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(t) => t,
                     Err(_) => {
                         self.problems.push(
-                            Problem::new(ProblemKind::Rules, Severity::Error, "rules::encoding", "rule files must be UTF-8")
-                                .with_path(display(path)),
+                            Problem::new(
+                                ProblemKind::Rules,
+                                Severity::Error,
+                                "rules::encoding",
+                                "rule files must be UTF-8",
+                            )
+                            .with_path(display(path)),
                         );
                         return None;
                     }
                 },
                 Err(e) => {
                     self.problems.push(
-                        Problem::new(ProblemKind::Io, Severity::Error, "io::read", format!("cannot read rule file: {e}"))
-                            .with_path(display(path)),
+                        Problem::new(
+                            ProblemKind::Io,
+                            Severity::Error,
+                            "io::read",
+                            format!("cannot read rule file: {e}"),
+                        )
+                        .with_path(display(path)),
                     );
                     return None;
                 }
@@ -239,7 +269,15 @@ impl Loader<'_> {
         Some(id)
     }
 
-    fn duplicate(&mut self, code: &'static str, msg: &str, src: SourceId, span: Span, prev_src: SourceId, prev_span: Span) {
+    fn duplicate(
+        &mut self,
+        code: &'static str,
+        msg: &str,
+        src: SourceId,
+        span: Span,
+        prev_src: SourceId,
+        prev_span: Span,
+    ) {
         let (line, col) = self.sources.get(prev_src).line_col(prev_span.start);
         let prev_name = self.sources.get(prev_src).name.clone();
         self.problems.push(
@@ -259,8 +297,14 @@ mod tests {
     #[test]
     fn use_paths_stay_inside_the_rules_tree() {
         let root = Path::new("rules");
-        assert_eq!(confined(root, Path::new("rules/a"), "b.rules"), Some(PathBuf::from("rules/a/b.rules")));
-        assert_eq!(confined(root, Path::new("rules/a"), "../c.rules"), Some(PathBuf::from("rules/c.rules")));
+        assert_eq!(
+            confined(root, Path::new("rules/a"), "b.rules"),
+            Some(PathBuf::from("rules/a/b.rules"))
+        );
+        assert_eq!(
+            confined(root, Path::new("rules/a"), "../c.rules"),
+            Some(PathBuf::from("rules/c.rules"))
+        );
         assert_eq!(confined(root, Path::new("rules"), "../x.rules"), None);
         assert_eq!(confined(root, Path::new("rules"), "/etc/passwd"), None);
     }

@@ -28,7 +28,14 @@ struct Checker<'a> {
 pub fn check_names(set: &mut RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
     let mut disabled = Vec::new();
     for (i, r) in set.rules.iter().enumerate() {
-        let mut c = Checker { set, reports, source: r.source, problems: Vec::new(), tables: Vec::new(), vars: Vec::new() };
+        let mut c = Checker {
+            set,
+            reports,
+            source: r.source,
+            problems: Vec::new(),
+            tables: Vec::new(),
+            vars: Vec::new(),
+        };
         for a in &r.rule.body {
             c.assertion(a);
         }
@@ -56,21 +63,41 @@ impl Checker<'_> {
         if let Some(t) = declared {
             columns.extend(t.decl.columns.iter().map(|c| c.name.text.clone()));
             columns.extend(t.decl.key.iter().map(|k| k.0.text.clone()));
-            return Some(TableInfo { columns: found.then_some(columns) });
+            return Some(TableInfo {
+                columns: found.then_some(columns),
+            });
         }
-        found.then_some(TableInfo { columns: Some(columns) })
+        found.then_some(TableInfo {
+            columns: Some(columns),
+        })
     }
 
     fn all_table_names(&self) -> BTreeSet<String> {
-        let mut s: BTreeSet<String> = self.set.tables.iter().map(|t| t.decl.name.text.clone()).collect();
+        let mut s: BTreeSet<String> = self
+            .set
+            .tables
+            .iter()
+            .map(|t| t.decl.name.text.clone())
+            .collect();
         for r in self.reports {
             s.extend(r.tables.iter().map(|t| normalise_name(&t.name)));
         }
         s
     }
 
-    fn error(&mut self, span: Span, code: &'static str, msg: String, label: &str, help: Option<String>) {
-        let mut p = Problem::new(ProblemKind::Rules, Severity::Error, code, msg).with_label(self.source, span, label);
+    fn error(
+        &mut self,
+        span: Span,
+        code: &'static str,
+        msg: String,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let mut p = Problem::new(ProblemKind::Rules, Severity::Error, code, msg).with_label(
+            self.source,
+            span,
+            label,
+        );
         if let Some(h) = help {
             p = p.with_help(h);
         }
@@ -85,12 +112,18 @@ impl Checker<'_> {
         let help = match did_you_mean(&name.text, names.iter().map(String::as_str)) {
             Some(s) => Some(format!("did you mean `{s}`?")),
             None if names.is_empty() => Some("declare it with `table NAME \"GLOB\" { … }`".into()),
-            None => Some(format!("known tables: {}", names.iter().cloned().collect::<Vec<_>>().join(", "))),
+            None => Some(format!(
+                "known tables: {}",
+                names.iter().cloned().collect::<Vec<_>>().join(", ")
+            )),
         };
         self.error(
             name.span,
             "rules::unknown-table",
-            format!("unknown table `{}`: no declaration and no checked report has a table of that name", name.text),
+            format!(
+                "unknown table `{}`: no declaration and no checked report has a table of that name",
+                name.text
+            ),
             "unknown table",
             help,
         );
@@ -109,7 +142,10 @@ impl Checker<'_> {
         }
         let help = match did_you_mean(&col.text, cols.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => format!("columns of {table}: {}", cols.iter().cloned().collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "columns of {table}: {}",
+                cols.iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
         };
         self.error(
             col.span,
@@ -122,7 +158,9 @@ impl Checker<'_> {
 
     fn assertion(&mut self, a: &Assertion) {
         match a {
-            Assertion::In { table, by, body, .. } => {
+            Assertion::In {
+                table, by, body, ..
+            } => {
                 if !self.table(&table.name) {
                     return;
                 }
@@ -133,7 +171,12 @@ impl Checker<'_> {
                 self.assertion(body);
                 self.tables.pop();
             }
-            Assertion::Each { table, filter, body, .. } => {
+            Assertion::Each {
+                table,
+                filter,
+                body,
+                ..
+            } => {
                 if !self.table(&table.name) {
                     return;
                 }
@@ -144,7 +187,9 @@ impl Checker<'_> {
                 self.assertion(body);
                 self.tables.pop();
             }
-            Assertion::For { var, columns, body, .. } => {
+            Assertion::For {
+                var, columns, body, ..
+            } => {
                 if let Some(t) = self.tables.last().cloned() {
                     for c in columns {
                         self.column(&t, c);
@@ -167,7 +212,9 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Number(..) | ExprKind::Text(_) => {}
             ExprKind::Neg(x) | ExprKind::Paren(x) | ExprKind::Not(x) => self.expr(x),
-            ExprKind::IsMissing { value, .. } | ExprKind::IsPresent { value, .. } | ExprKind::Matches { value, .. } => self.expr(value),
+            ExprKind::IsMissing { value, .. }
+            | ExprKind::IsPresent { value, .. }
+            | ExprKind::Matches { value, .. } => self.expr(value),
             ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 self.expr(a);
                 self.expr(b);
@@ -182,7 +229,10 @@ impl Checker<'_> {
                     self.expr(f);
                 }
             }
-            ExprKind::Ref { previous, reference } => self.reference(*previous, reference),
+            ExprKind::Ref {
+                previous,
+                reference,
+            } => self.reference(*previous, reference),
         }
     }
 
@@ -207,19 +257,38 @@ impl Checker<'_> {
                 }
                 let mut help = match did_you_mean(&n.text, candidates.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if self.tables.is_empty() => "columns are reached inside `in TABLE:` / `each TABLE:`, or as TABLE.column".into(),
-                    None => format!("known here: {}", candidates.iter().cloned().collect::<Vec<_>>().join(", ")),
+                    None if self.tables.is_empty() => {
+                        "columns are reached inside `in TABLE:` / `each TABLE:`, or as TABLE.column"
+                            .into()
+                    }
+                    None => format!(
+                        "known here: {}",
+                        candidates.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 if n.text.contains('-') {
                     help.push_str(" Names may contain `-`: write `a - b` with spaces to subtract.");
                 }
                 let msg = match self.tables.last() {
-                    Some(t) => format!("unknown name `{}`: not a column of `{t}`, a `let` or a `for` variable", n.text),
+                    Some(t) => format!(
+                        "unknown name `{}`: not a column of `{t}`, a `let` or a `for` variable",
+                        n.text
+                    ),
                     None => format!("unknown name `{}`", n.text),
                 };
-                self.error(n.span, "rules::unknown-name", msg, "unknown name", Some(help));
+                self.error(
+                    n.span,
+                    "rules::unknown-name",
+                    msg,
+                    "unknown name",
+                    Some(help),
+                );
             }
-            Reference::Column { table, column } | Reference::Total { table: Some(table), column } => {
+            Reference::Column { table, column }
+            | Reference::Total {
+                table: Some(table),
+                column,
+            } => {
                 if previous {
                     return;
                 }
@@ -227,7 +296,10 @@ impl Checker<'_> {
                     self.column(&table.text.clone(), column);
                 }
             }
-            Reference::Total { table: None, column } => {
+            Reference::Total {
+                table: None,
+                column,
+            } => {
                 if let Some(t) = self.tables.last().cloned() {
                     self.column(&t, column);
                 }

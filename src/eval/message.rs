@@ -54,26 +54,39 @@ fn primary_cell(f: &Failed<'_>) -> (Option<CellAt>, bool) {
     if f.right.direct && f.right.agg.is_none() {
         return (f.right.cells.first().copied(), false);
     }
-    if f.left.agg.is_none() {
-        if let Some(c) = f.left.cells.first() {
-            return (Some(*c), true);
-        }
+    if f.left.agg.is_none()
+        && let Some(c) = f.left.cells.first()
+    {
+        return (Some(*c), true);
     }
-    if f.right.agg.is_none() {
-        if let Some(c) = f.right.cells.first() {
-            return (Some(*c), false);
-        }
+    if f.right.agg.is_none()
+        && let Some(c) = f.right.cells.first()
+    {
+        return (Some(*c), false);
     }
-    (f.left.cells.first().or(f.right.cells.first()).copied(), true)
+    (
+        f.left.cells.first().or(f.right.cells.first()).copied(),
+        true,
+    )
 }
 
-pub(crate) fn finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, whole: &Expr, f: Failed<'a>) -> Finding {
+pub(crate) fn finding<'a>(
+    ev: &Evaluator<'a>,
+    env: &Env<'a>,
+    whole: &Expr,
+    f: Failed<'a>,
+) -> Finding {
     let (cell, primary_is_left) = primary_cell(&f);
     let subst = |e: &Expr| substitute(&ev.expr_text(e), &env.bindings);
     let (lt, rt) = (subst(f.left_expr), subst(f.right_expr));
     let (lv, rv) = (show(&f.left.val), show(&f.right.val));
     let diff = f.detail.difference;
-    let tol = f.detail.tolerance.as_ref().map(|t| format!("; {t}")).unwrap_or_default();
+    let tol = f
+        .detail
+        .tolerance
+        .as_ref()
+        .map(|t| format!("; {t}"))
+        .unwrap_or_default();
     let unit = match f.detail.unit {
         Some(Unit::Pct) => " %",
         Some(Unit::Tkr) => " tkr",
@@ -81,19 +94,33 @@ pub(crate) fn finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, whole: &Expr, f: Fa
         Some(Unit::Kr) => " kr",
         _ => "",
     };
-    let by = |d: Option<Decimal>| d.map(show_amount).map(|s| format!("{s}{unit}")).unwrap_or_default();
+    let by = |d: Option<Decimal>| {
+        d.map(show_amount)
+            .map(|s| format!("{s}{unit}"))
+            .unwrap_or_default()
+    };
     let text = match f.op {
         CmpOp::Eq => {
-            let (pt, pv, ot, ov) = if primary_is_left { (&lt, &lv, &rt, &rv) } else { (&rt, &rv, &lt, &lv) };
+            let (pt, pv, ot, ov) = if primary_is_left {
+                (&lt, &lv, &rt, &rv)
+            } else {
+                (&rt, &rv, &lt, &lv)
+            };
             match diff {
                 Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
                 None => format!("{pt} is {pv}, but {ot} is {ov}"),
             }
         }
         CmpOp::Ne => format!("{lt} is {lv} and {rt} is {rv}, but they must differ{tol}"),
-        CmpOp::Le => format!("{lt} is {lv}, more than {rt} = {rv} (over by {}{tol})", by(diff)),
+        CmpOp::Le => format!(
+            "{lt} is {lv}, more than {rt} = {rv} (over by {}{tol})",
+            by(diff)
+        ),
         CmpOp::Lt => format!("{lt} is {lv}, not less than {rt} = {rv}{}", paren_tol(&tol)),
-        CmpOp::Ge => format!("{lt} is {lv}, less than {rt} = {rv} (short by {}{tol})", by(diff)),
+        CmpOp::Ge => format!(
+            "{lt} is {lv}, less than {rt} = {rv} (short by {}{tol})",
+            by(diff)
+        ),
         CmpOp::Gt => format!("{lt} is {lv}, not more than {rt} = {rv}{}", paren_tol(&tol)),
     };
     let mut message = text.clone();
@@ -117,12 +144,24 @@ pub(crate) fn finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, whole: &Expr, f: Fa
 }
 
 fn paren_tol(tol: &str) -> String {
-    if tol.is_empty() { String::new() } else { format!(" ({})", tol.trim_start_matches("; ")) }
+    if tol.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", tol.trim_start_matches("; "))
+    }
 }
 
 /// A failed condition that is not a plain comparison (`x is present`, `a and b`).
-pub(crate) fn condition_finding<'a>(ev: &Evaluator<'a>, env: &Env<'a>, e: &Expr, cells: &[CellAt]) -> Finding {
-    let text = format!("`{}` does not hold", substitute(&ev.expr_text(e), &env.bindings));
+pub(crate) fn condition_finding<'a>(
+    ev: &Evaluator<'a>,
+    env: &Env<'a>,
+    e: &Expr,
+    cells: &[CellAt],
+) -> Finding {
+    let text = format!(
+        "`{}` does not hold",
+        substitute(&ev.expr_text(e), &env.bindings)
+    );
     let first = cells.first().copied();
     let rest: Vec<CellAt> = cells.iter().skip(1).copied().collect();
     build(ev, env, e, first, text.clone(), text, None, &rest)
@@ -137,19 +176,33 @@ fn summed_rows(env: &Env<'_>, table: usize, rows: &[usize]) -> String {
         .filter(|v| v.index == table)
         .map(|v| v.key_col)
         .unwrap_or(0);
-    let key = |r: usize| t.rows[r].cells.get(key_col).map(|c| c.raw.trim().to_string()).unwrap_or_default();
+    let key = |r: usize| {
+        t.rows[r]
+            .cells
+            .get(key_col)
+            .map(|c| c.raw.trim().to_string())
+            .unwrap_or_default()
+    };
     let names: Vec<String> = rows.iter().map(|&r| key(r)).collect();
     let list = if names.len() <= 10 {
         names.join(", ")
     } else {
-        format!("{}, … {}", names[..4].join(", "), names[names.len() - 2..].join(", "))
+        format!(
+            "{}, … {}",
+            names[..4].join(", "),
+            names[names.len() - 2..].join(", ")
+        )
     };
     let lines = match (rows.first(), rows.last()) {
         (Some(&a), Some(&b)) if a != b => format!(" (lines {}–{})", t.rows[a].line, t.rows[b].line),
         (Some(&a), _) => format!(" (line {})", t.rows[a].line),
         _ => String::new(),
     };
-    format!("summed {} row{}: {list}{lines}", rows.len(), if rows.len() == 1 { "" } else { "s" })
+    format!(
+        "summed {} row{}: {list}{lines}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" }
+    )
 }
 
 /// Replace `for` variables by the column they stand for, so `sum(c)` reads `sum(budget)`.
@@ -198,9 +251,25 @@ fn build<'a>(
     };
     let table = table_idx.map(|i| &report.tables[i]);
     let (source, span) = match (table, row, col) {
-        (Some(t), Some(r), Some(c)) => (t.source, t.rows[r].cells.get(c).map(|x| x.span).unwrap_or(t.rows[r].span)),
+        (Some(t), Some(r), Some(c)) => (
+            t.source,
+            t.rows[r]
+                .cells
+                .get(c)
+                .map(|x| x.span)
+                .unwrap_or(t.rows[r].span),
+        ),
         (Some(t), Some(r), None) => (t.source, t.rows[r].span),
-        (Some(t), None, _) => (t.source, t.headers.first().map(|h| h.span.join(t.headers.last().map(|l| l.span).unwrap_or(h.span))).unwrap_or_default()),
+        (Some(t), None, _) => (
+            t.source,
+            t.headers
+                .first()
+                .map(|h| {
+                    h.span
+                        .join(t.headers.last().map(|l| l.span).unwrap_or(h.span))
+                })
+                .unwrap_or_default(),
+        ),
         (None, _, _) => (ev.rule.source, whole.span),
     };
     let file = ev.sources.get(source);
@@ -212,7 +281,10 @@ fn build<'a>(
         .map(|v| v.key_col)
         .unwrap_or(0);
     let row_key = match (table, row) {
-        (Some(t), Some(r)) => t.rows[r].cells.get(key_col).map(|c| c.raw.trim().to_string()),
+        (Some(t), Some(r)) => t.rows[r]
+            .cells
+            .get(key_col)
+            .map(|c| c.raw.trim().to_string()),
         _ => None,
     };
     let column_name = match (table, col) {
@@ -247,7 +319,11 @@ fn build<'a>(
     Finding {
         rule: rule.id.text.clone(),
         severity,
-        title: rule.title.as_ref().map(|t| t.text.clone()).unwrap_or_else(|| rule.id.text.clone()),
+        title: rule
+            .title
+            .as_ref()
+            .map(|t| t.text.clone())
+            .unwrap_or_else(|| rule.id.text.clone()),
         message,
         help: rule.help.as_ref().map(|h| h.text.clone()),
         report: report.path.to_string_lossy().replace('\\', "/"),
@@ -255,7 +331,10 @@ fn build<'a>(
         file: file.name.clone(),
         line,
         column,
-        span: SpanJson { offset: span.start, length: span.len() },
+        span: SpanJson {
+            offset: span.start,
+            length: span.len(),
+        },
         row_key,
         column_name,
         values,

@@ -146,9 +146,14 @@ struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     fn rule_error(&self, span: crate::source::Span, msg: impl Into<String>, help: &str) -> Stop {
         Stop::Rule(
-            Problem::new(ProblemKind::Rules, Severity::Error, "rules::evaluation", msg)
-                .with_label(self.rule.source, span, "here")
-                .with_help(help.to_string()),
+            Problem::new(
+                ProblemKind::Rules,
+                Severity::Error,
+                "rules::evaluation",
+                msg,
+            )
+            .with_label(self.rule.source, span, "here")
+            .with_help(help.to_string()),
         )
     }
 
@@ -158,7 +163,9 @@ impl<'a> Evaluator<'a> {
             rule: instance_name(&self.rule.rule.id.text, &env.bindings),
             report: env.report.path.to_string_lossy().replace('\\', "/"),
             table: env.scope.as_ref().map(|v| v.table.name.clone()),
-            row_key: env.row.and_then(|r| env.scope.as_ref().map(|v| v.key_text(r))),
+            row_key: env
+                .row
+                .and_then(|r| env.scope.as_ref().map(|v| v.key_text(r))),
             reason,
         });
     }
@@ -179,16 +186,25 @@ impl<'a> Evaluator<'a> {
             return;
         }
         match a {
-            Assertion::In { table, by, body, .. } => {
+            Assertion::In {
+                table, by, body, ..
+            } => {
                 if table.previous {
-                    return self.not_applicable(env, "`previous.` tables are not evaluated yet".into());
+                    return self
+                        .not_applicable(env, "`previous.` tables are not evaluated yet".into());
                 }
                 for v in views(self.set, env.report, &table.name.text) {
                     let groups = match by {
                         Some(b) => match v.column(&self.bound(&b.text, env)) {
                             Some((col, _)) => Some(v.group_values(col)),
                             None => {
-                                self.not_applicable(env, format!("table {} has no column `{}` to group by", v.table.name, b.text));
+                                self.not_applicable(
+                                    env,
+                                    format!(
+                                        "table {} has no column `{}` to group by",
+                                        v.table.name, b.text
+                                    ),
+                                );
                                 continue;
                             }
                         },
@@ -204,21 +220,37 @@ impl<'a> Evaluator<'a> {
                                 }
                                 seen.push(name);
                                 let rows = (0..g.len()).filter(|&r| &g[r] == name).collect();
-                                let e = Env { scope: Some(v.clone()), rows: Rc::new(rows), row: None, ..env.clone() };
+                                let e = Env {
+                                    scope: Some(v.clone()),
+                                    rows: Rc::new(rows),
+                                    row: None,
+                                    ..env.clone()
+                                };
                                 self.assertion(body, &e);
                             }
                         }
                         None => {
                             let rows = (0..v.table.rows.len()).collect();
-                            let e = Env { scope: Some(v.clone()), rows: Rc::new(rows), row: None, ..env.clone() };
+                            let e = Env {
+                                scope: Some(v.clone()),
+                                rows: Rc::new(rows),
+                                row: None,
+                                ..env.clone()
+                            };
                             self.assertion(body, &e);
                         }
                     }
                 }
             }
-            Assertion::Each { table, filter, body, .. } => {
+            Assertion::Each {
+                table,
+                filter,
+                body,
+                ..
+            } => {
                 if table.previous {
-                    return self.not_applicable(env, "`previous.` tables are not evaluated yet".into());
+                    return self
+                        .not_applicable(env, "`previous.` tables are not evaluated yet".into());
                 }
                 for v in views(self.set, env.report, &table.name.text) {
                     let v = Rc::new(v);
@@ -228,7 +260,12 @@ impl<'a> Evaluator<'a> {
                             Some(g) => Rc::new((0..g.len()).filter(|&i| g[i] == g[r]).collect()),
                             None => all.clone(),
                         };
-                        let e = Env { scope: Some(v.clone()), rows, row: Some(r), ..env.clone() };
+                        let e = Env {
+                            scope: Some(v.clone()),
+                            rows,
+                            row: Some(r),
+                            ..env.clone()
+                        };
                         if let Some(f) = filter {
                             match self.truth(f, &e) {
                                 Ok((true, _)) => {}
@@ -243,7 +280,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            Assertion::For { var, columns, body, .. } => {
+            Assertion::For {
+                var, columns, body, ..
+            } => {
                 for c in columns {
                     let mut e = env.clone();
                     let col = self.bound(&c.text, env);
@@ -271,7 +310,12 @@ impl<'a> Evaluator<'a> {
         while let ExprKind::Paren(inner) = &e.kind {
             e = inner;
         }
-        if let ExprKind::Compare { first, rest, tolerance } = &e.kind {
+        if let ExprKind::Compare {
+            first,
+            rest,
+            tolerance,
+        } = &e.kind
+        {
             match self.compare(first, rest, tolerance.as_ref().map(|t| &t.0), env) {
                 Ok(None) => self.stats.passed += 1,
                 Ok(Some(fail)) => {
@@ -336,13 +380,21 @@ impl<'a> Evaluator<'a> {
                 let holds = match op {
                     CmpOp::Eq => a == b,
                     CmpOp::Ne => a != b,
-                    _ => return Err(self.rule_error(at.span, "text can only be compared with == or !=", "compare figures with < <= > >=")),
+                    _ => {
+                        return Err(self.rule_error(
+                            at.span,
+                            "text can only be compared with == or !=",
+                            "compare figures with < <= > >=",
+                        ));
+                    }
                 };
                 Ok((!holds).then(message::Detail::default))
             }
             (Val::Num(a), Val::Num(b)) => {
                 let (a, b) = Num::align(a, b).map_err(|f| Stop::Na(f.describe()))?;
-                let diff = a.v.checked_sub(b.v).ok_or(Stop::Na(Failure::Overflow.describe()))?;
+                let diff =
+                    a.v.checked_sub(b.v)
+                        .ok_or(Stop::Na(Failure::Overflow.describe()))?;
                 let holds;
                 let mut tolerance_text = None;
                 match tol {
@@ -372,7 +424,9 @@ impl<'a> Evaluator<'a> {
                             CmpOp::Gt => gt,
                         };
                         let allow = match (a.half_width(), b.half_width()) {
-                            (Some(x), Some(y)) => x.checked_add(y).map(|s| format_decimal(&s.normalize())),
+                            (Some(x), Some(y)) => {
+                                x.checked_add(y).map(|s| format_decimal(&s.normalize()))
+                            }
                             _ => None,
                         };
                         tolerance_text = Some(match allow {
@@ -383,10 +437,13 @@ impl<'a> Evaluator<'a> {
                     Some(Tolerance::Absolute(n, unit)) => {
                         let mut t = Num::exact(*n, unit.and_then(to_unit));
                         if t.unit.is_some() && a.unit.is_some() {
-                            t = t.convert(a.unit.unwrap_or(Unit::Count)).map_err(|f| Stop::Na(f.describe()))?;
+                            t = t
+                                .convert(a.unit.unwrap_or(Unit::Count))
+                                .map_err(|f| Stop::Na(f.describe()))?;
                         }
                         holds = within(op, a.v, b.v, diff, t.v);
-                        tolerance_text = Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                        tolerance_text =
+                            Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
                     }
                     Some(Tolerance::Relative(pct)) => {
                         let t = pct
@@ -402,7 +459,7 @@ impl<'a> Evaluator<'a> {
                     }
                     None => holds = within(op, a.v, b.v, diff, rust_decimal::Decimal::ZERO),
                 }
-                Ok((!holds).then(|| message::Detail {
+                Ok((!holds).then_some(message::Detail {
                     difference: Some(diff),
                     tolerance: tolerance_text,
                     unit: a.unit,
@@ -425,17 +482,32 @@ impl<'a> Evaluator<'a> {
     }
 
     fn cell(&self, view: &View<'a>, row: usize, col: usize, unit: Option<UnitName>) -> Ev<Operand> {
-        let at = CellAt { table: view.index, row, col };
-        let Some(cell) = view.table.rows[row].cells.get(col) else {
-            return Err(Stop::Na(format!("row {} of {} has no cell in that column", view.key_text(row), view.table.name)));
+        let at = CellAt {
+            table: view.index,
+            row,
+            col,
         };
-        let header = view.table.headers.get(col).map(|h| h.text.as_str()).unwrap_or("?");
+        let Some(cell) = view.table.rows[row].cells.get(col) else {
+            return Err(Stop::Na(format!(
+                "row {} of {} has no cell in that column",
+                view.key_text(row),
+                view.table.name
+            )));
+        };
+        let header = view
+            .table
+            .headers
+            .get(col)
+            .map(|h| h.text.as_str())
+            .unwrap_or("?");
         let val = match (&cell.value, unit) {
             (_, Some(UnitName::Text)) => Val::Text(cell.raw.trim().to_string()),
             (CellValue::Number(f), u) => {
                 let n = Num::from_figure(f);
                 match u.and_then(to_unit) {
-                    Some(target) => Val::Num(n.convert(target).map_err(|e| Stop::Na(e.describe()))?),
+                    Some(target) => {
+                        Val::Num(n.convert(target).map_err(|e| Stop::Na(e.describe()))?)
+                    }
                     None => Val::Num(n),
                 }
             }
@@ -449,7 +521,12 @@ impl<'a> Evaluator<'a> {
                 )));
             }
         };
-        Ok(Operand { val, cells: vec![at], agg: None, direct: true })
+        Ok(Operand {
+            val,
+            cells: vec![at],
+            agg: None,
+            direct: true,
+        })
     }
 
     fn num(&self, o: &Operand, e: &Expr) -> Ev<Num> {
@@ -537,11 +614,15 @@ impl<'a> Evaluator<'a> {
             Reference::Name(n) => {
                 let name = self.bound(&n.text, env);
                 let is_var = name != n.text;
-                if !is_var {
-                    if let Some(l) = self.set.constant(&n.text) {
-                        let root = Env { scope: None, row: None, rows: Rc::new(Vec::new()), bindings: Vec::new(), ..env.clone() };
-                        return self.eval(&l.value, &root);
-                    }
+                if !is_var && let Some(l) = self.set.constant(&n.text) {
+                    let root = Env {
+                        scope: None,
+                        row: None,
+                        rows: Rc::new(Vec::new()),
+                        bindings: Vec::new(),
+                        ..env.clone()
+                    };
+                    return self.eval(&l.value, &root);
                 }
                 let Some(view) = env.scope.clone() else {
                     return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
@@ -560,11 +641,17 @@ impl<'a> Evaluator<'a> {
                 let view = self.view_named(&table.text, env)?;
                 let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
                 match env.row {
-                    Some(row) if env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view)) => self.cell(&view, row, col, unit),
+                    Some(row) if env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view)) => {
+                        self.cell(&view, row, col, unit)
+                    }
                     _ if view.table.rows.len() == 1 => self.cell(&view, 0, col, unit),
                     _ => Err(self.rule_error(
                         e.span,
-                        format!("`{}` is a whole column of {} rows", self.expr_text(e), view.table.rows.len()),
+                        format!(
+                            "`{}` is a whole column of {} rows",
+                            self.expr_text(e),
+                            view.table.rows.len()
+                        ),
                         "aggregate it (sum(T.c)) or pick a row: T[\"KEY\"].c or T.total.c",
                     )),
                 }
@@ -573,12 +660,23 @@ impl<'a> Evaluator<'a> {
                 let view = match table {
                     Some(t) => self.view_named(&t.text, env)?,
                     None => env.scope.clone().ok_or_else(|| {
-                        self.rule_error(e.span, "`total` needs a table", "use it inside `in TABLE:` / `each TABLE:` or write TABLE.total.column")
+                        self.rule_error(
+                            e.span,
+                            "`total` needs a table",
+                            "use it inside `in TABLE:` / `each TABLE:` or write TABLE.total.column",
+                        )
                     })?,
                 };
                 let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
-                let candidates: Vec<usize> = if in_scope { env.rows.to_vec() } else { (0..view.table.rows.len()).collect() };
-                let totals: Vec<usize> = candidates.into_iter().filter(|&r| view.kinds[r] == RowKind::Total).collect();
+                let candidates: Vec<usize> = if in_scope {
+                    env.rows.to_vec()
+                } else {
+                    (0..view.table.rows.len()).collect()
+                };
+                let totals: Vec<usize> = candidates
+                    .into_iter()
+                    .filter(|&r| view.kinds[r] == RowKind::Total)
+                    .collect();
                 let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
                 match totals.as_slice() {
                     [r] => self.cell(&view, *r, col, unit),
@@ -586,15 +684,25 @@ impl<'a> Evaluator<'a> {
                         Some(d) if !d.totals.is_empty() => format!(
                             "table {} has no total row (no key matches {})",
                             view.table.name,
-                            d.totals.iter().map(|g| format!("\"{}\"", g.text)).collect::<Vec<_>>().join(", ")
+                            d.totals
+                                .iter()
+                                .map(|g| format!("\"{}\"", g.text))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
-                        _ => format!("table {} has no total row: declare `total \"GLOB\"` in its table declaration", view.table.name),
+                        _ => format!(
+                            "table {} has no total row: declare `total \"GLOB\"` in its table declaration",
+                            view.table.name
+                        ),
                     })),
                     many => Err(Stop::Na(format!(
                         "table {} has {} total rows ({}): declare `group` or narrow the total glob",
                         view.table.name,
                         many.len(),
-                        many.iter().map(|&r| view.key_text(r)).collect::<Vec<_>>().join(", ")
+                        many.iter()
+                            .map(|&r| view.key_text(r))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ))),
                 }
             }
@@ -605,21 +713,36 @@ impl<'a> Evaluator<'a> {
                     Val::Num(n) => format_decimal(&n.v),
                 };
                 let scope_view = self.view_named(&table.text, env)?;
-                let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &scope_view));
+                let in_scope = env
+                    .scope
+                    .as_ref()
+                    .is_some_and(|s| Rc::ptr_eq(s, &scope_view));
                 // In the table's own scope, the current group first; otherwise every table the
                 // name reaches (a declaration's glob may match several).
                 let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
                 if in_scope {
-                    hits = scope_view.rows_with_key(&key_text, &env.rows).into_iter().map(|r| (scope_view.clone(), r)).collect();
+                    hits = scope_view
+                        .rows_with_key(&key_text, &env.rows)
+                        .into_iter()
+                        .map(|r| (scope_view.clone(), r))
+                        .collect();
                     if hits.is_empty() {
                         let all: Vec<usize> = (0..scope_view.table.rows.len()).collect();
-                        hits = scope_view.rows_with_key(&key_text, &all).into_iter().map(|r| (scope_view.clone(), r)).collect();
+                        hits = scope_view
+                            .rows_with_key(&key_text, &all)
+                            .into_iter()
+                            .map(|r| (scope_view.clone(), r))
+                            .collect();
                     }
                 } else {
                     for v in views(self.set, env.report, &table.text) {
                         let v = Rc::new(v);
                         let all: Vec<usize> = (0..v.table.rows.len()).collect();
-                        hits.extend(v.rows_with_key(&key_text, &all).into_iter().map(|r| (v.clone(), r)));
+                        hits.extend(
+                            v.rows_with_key(&key_text, &all)
+                                .into_iter()
+                                .map(|r| (v.clone(), r)),
+                        );
                     }
                 }
                 match hits.as_slice() {
@@ -627,8 +750,16 @@ impl<'a> Evaluator<'a> {
                         let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
                         self.cell(v, *r, col, unit)
                     }
-                    [] => Err(Stop::Na(format!("no row \"{}\" in {}", key_text, table.text))),
-                    many => Err(Stop::Na(format!("{} rows of {} have the key \"{}\"", many.len(), table.text, key_text))),
+                    [] => Err(Stop::Na(format!(
+                        "no row \"{}\" in {}",
+                        key_text, table.text
+                    ))),
+                    many => Err(Stop::Na(format!(
+                        "{} rows of {} have the key \"{}\"",
+                        many.len(),
+                        table.text,
+                        key_text
+                    ))),
                 }
             }
         }
@@ -647,7 +778,11 @@ impl<'a> Evaluator<'a> {
             if ok {
                 Ok(())
             } else {
-                Err(self.rule_error(name.span, format!("`{}` takes {want}", name.text), "see the function list in docs/language.md"))
+                Err(self.rule_error(
+                    name.span,
+                    format!("`{}` takes {want}", name.text),
+                    "see the function list in docs/language.md",
+                ))
             }
         };
         match func {
@@ -655,23 +790,41 @@ impl<'a> Evaluator<'a> {
                 arity(args.len() == 1, "one value")?;
                 let o = self.eval(&args[0], env)?;
                 let n = self.num(&o, &args[0])?;
-                Ok(Operand { val: Val::Num(n.abs()), direct: false, ..o })
+                Ok(Operand {
+                    val: Val::Num(n.abs()),
+                    direct: false,
+                    ..o
+                })
             }
             Func::Round => {
-                arity(args.len() == 1 || args.len() == 2, "a value and a number of decimals: round(x, 0)")?;
+                arity(
+                    args.len() == 1 || args.len() == 2,
+                    "a value and a number of decimals: round(x, 0)",
+                )?;
                 let o = self.eval(&args[0], env)?;
                 let n = self.num(&o, &args[0])?;
                 let dp = match args.get(1) {
                     Some(a) => {
                         let d = self.eval(a, env)?;
                         let d = self.num(&d, a)?;
-                        u32::try_from(d.v.trunc().mantissa()).ok().filter(|x| *x <= 28).ok_or_else(|| {
-                            self.rule_error(a.span, "decimals must be a whole number from 0 to 28", "e.g. round(x, 1)")
-                        })?
+                        u32::try_from(d.v.trunc().mantissa())
+                            .ok()
+                            .filter(|x| *x <= 28)
+                            .ok_or_else(|| {
+                                self.rule_error(
+                                    a.span,
+                                    "decimals must be a whole number from 0 to 28",
+                                    "e.g. round(x, 1)",
+                                )
+                            })?
                     }
                     None => 0,
                 };
-                Ok(Operand { val: Val::Num(n.round(dp)), direct: false, ..o })
+                Ok(Operand {
+                    val: Val::Num(n.round(dp)),
+                    direct: false,
+                    ..o
+                })
             }
             Func::Agg(agg @ (Aggregate::Min | Aggregate::Max)) if args.len() > 1 => {
                 let mut best: Option<(Num, Operand)> = None;
@@ -684,7 +837,11 @@ impl<'a> Evaluator<'a> {
                         None => true,
                         Some((b, _)) => {
                             let (x, y) = Num::align(&n, b).map_err(|f| Stop::Na(f.describe()))?;
-                            if agg == Aggregate::Min { x.v < y.v } else { x.v > y.v }
+                            if agg == Aggregate::Min {
+                                x.v < y.v
+                            } else {
+                                x.v > y.v
+                            }
                         }
                     };
                     if better {
@@ -692,10 +849,18 @@ impl<'a> Evaluator<'a> {
                     }
                 }
                 let (n, _) = best.expect("min/max has at least two arguments");
-                Ok(Operand { val: Val::Num(n), cells, agg: None, direct: false })
+                Ok(Operand {
+                    val: Val::Num(n),
+                    cells,
+                    agg: None,
+                    direct: false,
+                })
             }
             Func::Agg(agg) => {
-                arity(args.len() == 1, "one column: sum(c), sum(T.c), sum(c where COND)")?;
+                arity(
+                    args.len() == 1,
+                    "one column: sum(c), sum(T.c), sum(c where COND)",
+                )?;
                 self.aggregate(agg, &args[0], filter, e, env)
             }
         }
@@ -703,11 +868,22 @@ impl<'a> Evaluator<'a> {
 
     /// `sum count min max mean` over the rows of a table (its group, when grouped): the
     /// argument is evaluated once per row that is neither a total nor skipped.
-    fn aggregate(&mut self, agg: Aggregate, arg: &'a Expr, filter: Option<&'a Expr>, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
+    fn aggregate(
+        &mut self,
+        agg: Aggregate,
+        arg: &'a Expr,
+        filter: Option<&'a Expr>,
+        e: &'a Expr,
+        env: &Env<'a>,
+    ) -> Ev<Operand> {
         let view = match other_table(arg) {
             Some(t) => self.view_named(t, env)?,
             None => env.scope.clone().ok_or_else(|| {
-                self.rule_error(e.span, "an aggregate needs a table", "write sum(T.c), or use it inside `in T:`")
+                self.rule_error(
+                    e.span,
+                    "an aggregate needs a table",
+                    "write sum(T.c), or use it inside `in T:`",
+                )
             })?,
         };
         let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
@@ -723,8 +899,15 @@ impl<'a> Evaluator<'a> {
         let mut acc: Option<Num> = None;
         let mut count = 0u64;
         let mut cells = Vec::new();
-        for r in rows.into_iter().filter(|&r| view.kinds[r] == RowKind::Normal) {
-            let re = Env { scope: Some(view.clone()), row: Some(r), ..env.clone() };
+        for r in rows
+            .into_iter()
+            .filter(|&r| view.kinds[r] == RowKind::Normal)
+        {
+            let re = Env {
+                scope: Some(view.clone()),
+                row: Some(r),
+                ..env.clone()
+            };
             if let Some(f) = filter {
                 match self.truth(f, &re)? {
                     (true, _) => {}
@@ -741,7 +924,11 @@ impl<'a> Evaluator<'a> {
                 continue;
             }
             let o = self.eval(arg, &re).map_err(|s| match s {
-                Stop::Na(reason) => Stop::Na(format!("{}({}) cannot be computed: {reason}", name_of(agg), self.expr_text(arg))),
+                Stop::Na(reason) => Stop::Na(format!(
+                    "{}({}) cannot be computed: {reason}",
+                    name_of(agg),
+                    self.expr_text(arg)
+                )),
                 other => other,
             })?;
             let n = self.num(&o, arg)?;
@@ -752,25 +939,44 @@ impl<'a> Evaluator<'a> {
                 Some(a) => match agg {
                     Aggregate::Min | Aggregate::Max => {
                         let (x, y) = Num::align(&a, &n).map_err(|f| Stop::Na(f.describe()))?;
-                        if (agg == Aggregate::Min) == (y.v < x.v) { y } else { x }
+                        if (agg == Aggregate::Min) == (y.v < x.v) {
+                            y
+                        } else {
+                            x
+                        }
                     }
                     _ => a.add(&n).map_err(|f| Stop::Na(f.describe()))?,
                 },
             });
         }
-        let info = Some(AggInfo { table: view.index, rows: used.clone() });
+        let info = Some(AggInfo {
+            table: view.index,
+            rows: used.clone(),
+        });
         let val = match agg {
             Aggregate::Count => Num::exact(count.into(), Some(Unit::Count)),
             Aggregate::Sum => acc.unwrap_or_else(|| Num::exact(rust_decimal::Decimal::ZERO, None)),
             Aggregate::Mean => {
-                let s = acc.ok_or_else(|| Stop::Na(format!("mean({}) over no rows", self.expr_text(arg))))?;
-                s.div(&Num::exact((used.len() as u64).into(), None)).map_err(|f| Stop::Na(f.describe()))?
+                let s = acc.ok_or_else(|| {
+                    Stop::Na(format!("mean({}) over no rows", self.expr_text(arg)))
+                })?;
+                s.div(&Num::exact((used.len() as u64).into(), None))
+                    .map_err(|f| Stop::Na(f.describe()))?
             }
-            Aggregate::Min | Aggregate::Max => {
-                acc.ok_or_else(|| Stop::Na(format!("{}({}) over no rows", name_of(agg), self.expr_text(arg))))?
-            }
+            Aggregate::Min | Aggregate::Max => acc.ok_or_else(|| {
+                Stop::Na(format!(
+                    "{}({}) over no rows",
+                    name_of(agg),
+                    self.expr_text(arg)
+                ))
+            })?,
         };
-        Ok(Operand { val: Val::Num(val), cells, agg: info, direct: false })
+        Ok(Operand {
+            val: Val::Num(val),
+            cells,
+            agg: info,
+            direct: false,
+        })
     }
 
     /// A condition; also returns the cells it looked at, for the finding when it fails.
@@ -838,19 +1044,30 @@ impl<'a> Evaluator<'a> {
 
     /// The cell a reference points at even when it is missing, for labelling.
     fn cells_of(&mut self, e: &'a Expr, env: &Env<'a>) -> Vec<CellAt> {
-        if let ExprKind::Ref { previous: false, reference: Reference::Name(n) } = &e.kind {
-            if let (Some(v), Some(row)) = (&env.scope, env.row) {
-                if let Some((col, _)) = v.column(&self.bound(&n.text, env)) {
-                    return vec![CellAt { table: v.index, row, col }];
-                }
-            }
+        if let ExprKind::Ref {
+            previous: false,
+            reference: Reference::Name(n),
+        } = &e.kind
+            && let (Some(v), Some(row)) = (&env.scope, env.row)
+            && let Some((col, _)) = v.column(&self.bound(&n.text, env))
+        {
+            return vec![CellAt {
+                table: v.index,
+                row,
+                col,
+            }];
         }
         self.eval(e, env).map(|o| o.cells).unwrap_or_default()
     }
 }
 
 fn plain(val: Val) -> Operand {
-    Operand { val, cells: Vec::new(), agg: None, direct: false }
+    Operand {
+        val,
+        cells: Vec::new(),
+        agg: None,
+        direct: false,
+    }
 }
 
 fn name_of(a: Aggregate) -> &'static str {
@@ -866,7 +1083,10 @@ fn name_of(a: Aggregate) -> &'static str {
 /// `T` when an aggregate's argument reads `T.c` (so it runs over T's rows).
 fn other_table(e: &Expr) -> Option<&str> {
     match &e.kind {
-        ExprKind::Ref { reference: Reference::Column { table, .. }, .. } => Some(&table.text),
+        ExprKind::Ref {
+            reference: Reference::Column { table, .. },
+            ..
+        } => Some(&table.text),
         ExprKind::Neg(x) | ExprKind::Paren(x) => other_table(x),
         ExprKind::Arith(_, a, b) => other_table(a).or_else(|| other_table(b)),
         ExprKind::Call { args, .. } => args.iter().find_map(other_table),
@@ -875,7 +1095,13 @@ fn other_table(e: &Expr) -> Option<&str> {
 }
 
 /// `a OP b` with an absolute tolerance `t` (zero for an exact comparison).
-fn within(op: CmpOp, a: rust_decimal::Decimal, b: rust_decimal::Decimal, diff: rust_decimal::Decimal, t: rust_decimal::Decimal) -> bool {
+fn within(
+    op: CmpOp,
+    a: rust_decimal::Decimal,
+    b: rust_decimal::Decimal,
+    diff: rust_decimal::Decimal,
+    t: rust_decimal::Decimal,
+) -> bool {
     let t = t.abs();
     match op {
         CmpOp::Eq => diff.abs() <= t,

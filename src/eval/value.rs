@@ -48,7 +48,12 @@ pub fn half_unit(decimals: u32) -> Decimal {
 
 impl Num {
     pub fn exact(v: Decimal, unit: Option<Unit>) -> Num {
-        Num { v, lo: Some(v), hi: Some(v), unit }
+        Num {
+            v,
+            lo: Some(v),
+            hi: Some(v),
+            unit,
+        }
     }
 
     pub fn from_figure(f: &Figure) -> Num {
@@ -78,13 +83,21 @@ impl Num {
         let a = self.lo.map(|x| ck(x.checked_mul(k))).transpose()?;
         let b = self.hi.map(|x| ck(x.checked_mul(k))).transpose()?;
         let (lo, hi) = if k.is_sign_negative() { (b, a) } else { (a, b) };
-        Ok(Num { v, lo, hi, unit: self.unit })
+        Ok(Num {
+            v,
+            lo,
+            hi,
+            unit: self.unit,
+        })
     }
 
     /// This value in `unit`, converting kr/tkr/mkr exactly; other units must already agree.
     pub fn convert(&self, unit: Unit) -> R {
         let Some(from) = self.unit else {
-            return Ok(Num { unit: Some(unit), ..self.clone() });
+            return Ok(Num {
+                unit: Some(unit),
+                ..self.clone()
+            });
         };
         if from == unit {
             return Ok(self.clone());
@@ -120,8 +133,20 @@ impl Num {
                 };
                 Ok((a.convert(target)?, b.convert(target)?))
             }
-            (Some(x), None) => Ok((a.clone(), Num { unit: Some(x), ..b.clone() })),
-            (None, Some(y)) => Ok((Num { unit: Some(y), ..a.clone() }, b.clone())),
+            (Some(x), None) => Ok((
+                a.clone(),
+                Num {
+                    unit: Some(x),
+                    ..b.clone()
+                },
+            )),
+            (None, Some(y)) => Ok((
+                Num {
+                    unit: Some(y),
+                    ..a.clone()
+                },
+                b.clone(),
+            )),
             _ => Ok((a.clone(), b.clone())),
         }
     }
@@ -157,7 +182,9 @@ impl Num {
 
     pub fn mul(&self, o: &Num) -> R {
         let unit = match (self.unit, o.unit) {
-            (Some(a), Some(b)) if a != Unit::Count && b != Unit::Count => return Err(Failure::Units(a, b)),
+            (Some(a), Some(b)) if a != Unit::Count && b != Unit::Count => {
+                return Err(Failure::Units(a, b));
+            }
             (a, b) => a.filter(|u| *u != Unit::Count).or(b),
         };
         let v = ck(self.v.checked_mul(o.v))?;
@@ -218,7 +245,12 @@ impl Num {
         }
         match (self.lo, self.hi) {
             (Some(l), Some(_)) if l >= Decimal::ZERO => self.clone(),
-            (Some(l), Some(h)) if h <= Decimal::ZERO => Num { v: self.v.abs(), lo: Some(-h), hi: Some(-l), unit: self.unit },
+            (Some(l), Some(h)) if h <= Decimal::ZERO => Num {
+                v: self.v.abs(),
+                lo: Some(-h),
+                hi: Some(-l),
+                unit: self.unit,
+            },
             (l, h) => Num {
                 v: self.v.abs(),
                 lo: Some(Decimal::ZERO),
@@ -233,7 +265,12 @@ impl Num {
 
     /// Round half away from zero to `dp` decimals (Swedish "avrundning").
     pub fn round(&self, dp: u32) -> Num {
-        let r = |x: Decimal| x.round_dp_with_strategy(dp.min(28), rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let r = |x: Decimal| {
+            x.round_dp_with_strategy(
+                dp.min(28),
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            )
+        };
         Num {
             v: r(self.v),
             lo: self.lo.map(r),
@@ -276,7 +313,11 @@ mod tests {
     }
 
     fn fig(s: &str, decimals: u32) -> Num {
-        Num::from_figure(&Figure { value: d(s), decimals: Some(decimals), unit: None })
+        Num::from_figure(&Figure {
+            value: d(s),
+            decimals: Some(decimals),
+            unit: None,
+        })
     }
 
     #[test]
@@ -288,7 +329,11 @@ mod tests {
 
     #[test]
     fn mkr_converts_exactly_to_tkr() {
-        let m = Num::from_figure(&Figure { value: d("6.3"), decimals: Some(1), unit: Some(Unit::Mkr) });
+        let m = Num::from_figure(&Figure {
+            value: d("6.3"),
+            decimals: Some(1),
+            unit: Some(Unit::Mkr),
+        });
         let t = m.convert(Unit::Tkr).unwrap();
         assert_eq!(t.v, d("6300"));
         assert_eq!((t.lo, t.hi), (Some(d("6250")), Some(d("6350"))));
@@ -299,7 +344,10 @@ mod tests {
         let big = Num::exact(Decimal::MAX, None);
         assert_eq!(big.add(&big), Err(Failure::Overflow));
         assert_eq!(big.mul(&big), Err(Failure::Overflow));
-        assert_eq!(fig("1", 0).div(&Num::exact(Decimal::ZERO, None)), Err(Failure::DivisionByZero));
+        assert_eq!(
+            fig("1", 0).div(&Num::exact(Decimal::ZERO, None)),
+            Err(Failure::DivisionByZero)
+        );
     }
 
     #[test]

@@ -38,17 +38,21 @@ impl<'a> View<'a> {
         let mut key_col = 0;
         let mut key_name = None;
         let mut unmatched = Vec::new();
-        if let Some(d) = decl {
-            if let Some((name, g)) = &d.key {
-                match table.headers.iter().position(|h| glob::matches(&g.text, &h.text)) {
-                    Some(i) => {
-                        key_col = i;
-                        claimed[i] = true;
-                    }
-                    None => unmatched.push((name.text.clone(), g.text.clone())),
+        if let Some(d) = decl
+            && let Some((name, g)) = &d.key
+        {
+            match table
+                .headers
+                .iter()
+                .position(|h| glob::matches(&g.text, &h.text))
+            {
+                Some(i) => {
+                    key_col = i;
+                    claimed[i] = true;
                 }
-                key_name = Some(name.text.clone());
+                None => unmatched.push((name.text.clone(), g.text.clone())),
             }
+            key_name = Some(name.text.clone());
         }
         let mut declared = Vec::new();
         if let Some(d) = decl {
@@ -80,8 +84,12 @@ impl<'a> View<'a> {
             .map(|r| {
                 let key = v.key_text(r);
                 match decl {
-                    Some(d) if d.totals.iter().any(|g| glob::matches(&g.text, &key)) => RowKind::Total,
-                    Some(d) if d.skips.iter().any(|g| glob::matches(&g.text, &key)) => RowKind::Skip,
+                    Some(d) if d.totals.iter().any(|g| glob::matches(&g.text, &key)) => {
+                        RowKind::Total
+                    }
+                    Some(d) if d.skips.iter().any(|g| glob::matches(&g.text, &key)) => {
+                        RowKind::Skip
+                    }
                     _ => RowKind::Normal,
                 }
             })
@@ -139,13 +147,26 @@ impl<'a> View<'a> {
     /// Rows whose key is `key`: exact after trimming, else ignoring case and spacing.
     pub fn rows_with_key(&self, key: &str, within: &[usize]) -> Vec<usize> {
         let key = key.trim();
-        let exact: Vec<usize> = within.iter().copied().filter(|&r| self.key_text(r) == key).collect();
+        let exact: Vec<usize> = within
+            .iter()
+            .copied()
+            .filter(|&r| self.key_text(r) == key)
+            .collect();
         if !exact.is_empty() {
             return exact;
         }
-        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let norm = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
         let k = norm(key);
-        within.iter().copied().filter(|&r| norm(&self.key_text(r)) == k).collect()
+        within
+            .iter()
+            .copied()
+            .filter(|&r| norm(&self.key_text(r)) == k)
+            .collect()
     }
 }
 

@@ -40,13 +40,17 @@ impl std::error::Error for Diag {}
 
 impl Diagnostic for Diag {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -77,14 +81,21 @@ fn miette_severity(s: Severity) -> miette::Severity {
 
 fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
     let file: &SourceFile = sources.get(f.source);
-    let mut labels = vec![LabeledSpan::new_primary_with_span(Some(f.label.clone()), f.primary)];
+    let mut labels = vec![LabeledSpan::new_primary_with_span(
+        Some(f.label.clone()),
+        f.primary,
+    )];
     for r in f.related.iter().filter(|r| r.source == f.source) {
         labels.push(LabeledSpan::new_with_span(Some(r.text.clone()), r.span));
     }
     let mut help = Vec::new();
     if f.message != f.label {
         // The part of the message the label has no room for (which rows were summed).
-        help.push(f.message[f.label.len()..].trim_start_matches("; ").to_string());
+        help.push(
+            f.message[f.label.len()..]
+                .trim_start_matches("; ")
+                .to_string(),
+        );
     }
     for r in f.related.iter().filter(|r| r.source != f.source) {
         help.push(format!("{} is {}:{}:{}", r.text, r.file, r.line, r.column));
@@ -92,7 +103,13 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
     if let Some(h) = &f.help {
         help.push(h.clone());
     }
-    help.push(format!("rule {} at {}:{} — {}", f.instance_name(), f.rule_file, f.rule_line, f.title));
+    help.push(format!(
+        "rule {} at {}:{} — {}",
+        f.instance_name(),
+        f.rule_file,
+        f.rule_line,
+        f.title
+    ));
     Diag {
         message: format!("{}: {}", f.instance_name(), f.title),
         code: None,
@@ -129,7 +146,10 @@ fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
             severity: miette::Severity::Advice,
             help: None,
             source: Some(sources.get(l.source).named_source()),
-            labels: vec![LabeledSpan::new_primary_with_span(Some(l.text.clone()), l.span)],
+            labels: vec![LabeledSpan::new_primary_with_span(
+                Some(l.text.clone()),
+                l.span,
+            )],
             related: Vec::new(),
         })
         .collect();
@@ -149,8 +169,14 @@ fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
 }
 
 fn handler(style: Style) -> GraphicalReportHandler {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false)
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
 }
 
 fn render_diag(h: &GraphicalReportHandler, d: &Diag, out: &mut String) {
@@ -192,7 +218,10 @@ pub fn render(run: &Run, style: Style) -> String {
                 (Some(t), None) => format!(" {t}"),
                 _ => String::new(),
             };
-            out.push_str(&format!("not applicable: {} in {}{at}: {}\n", na.rule, na.report, na.reason));
+            out.push_str(&format!(
+                "not applicable: {} in {}{at}: {}\n",
+                na.rule, na.report, na.reason
+            ));
         }
         if !run.outcome.not_applicable.is_empty() {
             out.push('\n');
@@ -223,7 +252,10 @@ pub fn summary_line(run: &Run) -> String {
     );
     let problems = s.problems.error + s.problems.warning + s.problems.info;
     if problems > 0 {
-        line.push_str(&format!("; {} in the input", plural(problems, "problem", "problems")));
+        line.push_str(&format!(
+            "; {} in the input",
+            plural(problems, "problem", "problems")
+        ));
     }
     line
 }

@@ -52,7 +52,10 @@ fn problem_json<'a>(p: &'a Problem, run: &Run) -> ProblemJson<'a> {
         file: file.map(|f| f.name.clone()).or_else(|| p.path.clone()),
         line: pos.map(|p| p.0),
         column: pos.map(|p| p.1),
-        span: label.map(|l| crate::finding::SpanJson { offset: l.span.start, length: l.span.len() }),
+        span: label.map(|l| crate::finding::SpanJson {
+            offset: l.span.start,
+            length: l.span.len(),
+        }),
         help: p.help.as_deref(),
     }
 }
@@ -63,11 +66,17 @@ pub fn render(run: &Run, deny_warnings: bool) -> String {
         findings: &run.outcome.findings,
         problems: run.problems.iter().map(|p| problem_json(p, run)).collect(),
         not_applicable: &run.outcome.not_applicable,
-        rules: run.outcome.stats.iter().map(|(r, s)| RuleJson { rule: r, stats: s }).collect(),
+        rules: run
+            .outcome
+            .stats
+            .iter()
+            .map(|(r, s)| RuleJson { rule: r, stats: s })
+            .collect(),
         summary: run.summary(),
         exit_code: run.exit_code(deny_warnings),
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"));
+    let mut s = serde_json::to_string_pretty(&doc)
+        .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -159,7 +159,10 @@ mod tests {
     #[test]
     fn names_are_normalised_as_the_language_says() {
         assert_eq!(normalise_name("Prognos 2020 Netto"), "prognos_2020_netto");
-        assert_eq!(normalise_name("Investerings- ram 2020"), "investerings_ram_2020");
+        assert_eq!(
+            normalise_name("Investerings- ram 2020"),
+            "investerings_ram_2020"
+        );
         assert_eq!(normalise_name("Nämndindikator"), "nämndindikator");
         assert_eq!(normalise_name("  Aug. 2020 "), "aug_2020");
         assert_eq!(normalise_name("Ekonomi, belopp tkr"), "ekonomi_belopp_tkr");

@@ -244,7 +244,10 @@ pub struct Expr {
 pub enum ExprKind {
     Number(Decimal, Option<UnitName>),
     Text(String),
-    Ref { previous: bool, reference: Reference },
+    Ref {
+        previous: bool,
+        reference: Reference,
+    },
     Neg(Box<Expr>),
     Arith(ArithOp, Box<Expr>, Box<Expr>),
     Call {
@@ -259,9 +262,18 @@ pub enum ExprKind {
         rest: Vec<(CmpOp, Expr)>,
         tolerance: Option<(Tolerance, Span)>,
     },
-    IsMissing { value: Box<Expr>, negated: bool },
-    IsPresent { value: Box<Expr>, negated: bool },
-    Matches { value: Box<Expr>, glob: Str },
+    IsMissing {
+        value: Box<Expr>,
+        negated: bool,
+    },
+    IsPresent {
+        value: Box<Expr>,
+        negated: bool,
+    },
+    Matches {
+        value: Box<Expr>,
+        glob: Str,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),

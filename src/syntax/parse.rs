@@ -61,12 +61,16 @@ pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem
     match RulesParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file_pair = pairs.next().expect("pest returns the file rule");
-            let mut b = Builder { source, offset: 0, problems: &mut problems };
+            let mut b = Builder {
+                source,
+                offset: 0,
+                problems: &mut problems,
+            };
             for pair in file_pair.into_inner() {
-                if pair.as_rule() != Rule::EOI {
-                    if let Some(item) = b.item(pair) {
-                        items.push(item);
-                    }
+                if pair.as_rule() != Rule::EOI
+                    && let Some(item) = b.item(pair)
+                {
+                    items.push(item);
                 }
             }
         }
@@ -79,12 +83,16 @@ pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem
                 match RulesParser::parse(Rule::single_item, chunk) {
                     Ok(mut pairs) => {
                         let top = pairs.next().expect("pest returns the item rule");
-                        let mut b = Builder { source, offset: start, problems: &mut problems };
+                        let mut b = Builder {
+                            source,
+                            offset: start,
+                            problems: &mut problems,
+                        };
                         for pair in top.into_inner() {
-                            if pair.as_rule() != Rule::EOI {
-                                if let Some(item) = b.item(pair) {
-                                    items.push(item);
-                                }
+                            if pair.as_rule() != Rule::EOI
+                                && let Some(item) = b.item(pair)
+                            {
+                                items.push(item);
                             }
                         }
                     }
@@ -154,23 +162,35 @@ fn too_deep(text: &str) -> Option<Span> {
 }
 
 /// A pest error in words a controller reads: what was expected, and what was found.
-fn syntax_problem(source: SourceId, text: &str, offset: usize, e: &pest::error::Error<Rule>) -> Problem {
+fn syntax_problem(
+    source: SourceId,
+    text: &str,
+    offset: usize,
+    e: &pest::error::Error<Rule>,
+) -> Problem {
     let pos = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     } + offset;
     let pos = pos.min(text.len());
     let found = found_token(&text[pos..]);
-    let span = Span::new(pos, pos + found.len().max(if pos < text.len() { 1 } else { 0 }));
+    let span = Span::new(
+        pos,
+        pos + found.len().max(if pos < text.len() { 1 } else { 0 }),
+    );
     let mut expected: Vec<&str> = Vec::new();
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
         for r in positives {
-            if let Some(word) = describe(*r) {
-                if !expected.contains(&word) {
-                    expected.push(word);
-                }
+            if let Some(word) = describe(*r)
+                && !expected.contains(&word)
+            {
+                expected.push(word);
             }
         }
+    }
+    // After a complete value the useful hints are how to go on, not how to start a new one.
+    if expected.iter().any(|e| e.starts_with("a comparison")) {
+        expected.retain(|e| !matches!(*e, "`in`" | "`[`" | "`(`" | "`{`" | "an expression"));
     }
     let expected_text = match expected.len() {
         0 => "something else".to_string(),
@@ -267,9 +287,11 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::use_item | Rule::let_item | Rule::table_item | Rule::rule_item => {
             "an item (use, let, table or rule)"
         }
-        Rule::key_decl | Rule::column_decl | Rule::total_decl | Rule::skip_decl | Rule::group_decl => {
-            "a table entry (key, column, total, skip or group)"
-        }
+        Rule::key_decl
+        | Rule::column_decl
+        | Rule::total_decl
+        | Rule::skip_decl
+        | Rule::group_decl => "a table entry (key, column, total, skip or group)",
         Rule::severity_attr => "`severity`",
         Rule::help_attr => "`help`",
         Rule::colon => "`:`",
@@ -366,8 +388,11 @@ impl Builder<'_> {
 
     fn error(&mut self, span: Span, code: &'static str, message: String, label: &str) {
         self.problems.push(
-            Problem::new(ProblemKind::Rules, Severity::Error, code, message)
-                .with_label(self.source, span, label),
+            Problem::new(ProblemKind::Rules, Severity::Error, code, message).with_label(
+                self.source,
+                span,
+                label,
+            ),
         );
     }
 
@@ -473,7 +498,12 @@ impl Builder<'_> {
                     let n = self.name(parts.next()?);
                     let g = self.string(parts.next()?);
                     if decl.key.is_some() {
-                        self.error(espan, "rules::duplicate-key", "a table has one key column".into(), "second `key` here");
+                        self.error(
+                            espan,
+                            "rules::duplicate-key",
+                            "a table has one key column".into(),
+                            "second `key` here",
+                        );
                     } else {
                         decl.key = Some((n, g));
                     }
@@ -482,7 +512,12 @@ impl Builder<'_> {
                     let n = self.name(parts.next()?);
                     let g = self.string(parts.next()?);
                     let unit = parts.next().map(|u| Self::unit(&u));
-                    decl.columns.push(ColumnDecl { name: n, glob: g, unit, span: espan });
+                    decl.columns.push(ColumnDecl {
+                        name: n,
+                        glob: g,
+                        unit,
+                        span: espan,
+                    });
                 }
                 Rule::total_decl => decl.totals.push(self.string(parts.next()?)),
                 Rule::skip_decl => decl.skips.push(self.string(parts.next()?)),
@@ -520,14 +555,30 @@ impl Builder<'_> {
                 }
             }
         }
-        Some(Rule_ { id: id?, title, severity, help, body, span })
+        Some(Rule_ {
+            id: id?,
+            title,
+            severity,
+            help,
+            body,
+            span,
+        })
     }
 
     fn table_ref(&self, pair: Pair<'_, Rule>) -> TableRef {
         let span = self.span(&pair);
         let previous = pair.as_str().trim_start().starts_with("previous");
-        let name = self.name(children(pair).into_iter().next().expect("table_ref has a name"));
-        TableRef { previous, name, span }
+        let name = self.name(
+            children(pair)
+                .into_iter()
+                .next()
+                .expect("table_ref has a name"),
+        );
+        TableRef {
+            previous,
+            name,
+            span,
+        }
     }
 
     fn assertion(&mut self, pair: Pair<'_, Rule>) -> Option<Assertion> {
@@ -542,16 +593,30 @@ impl Builder<'_> {
                     None
                 };
                 let body = Box::new(self.assertion(it.next()?)?);
-                Some(Assertion::In { table, by, body, span })
+                Some(Assertion::In {
+                    table,
+                    by,
+                    body,
+                    span,
+                })
             }
             Rule::each_scope => {
                 let parts = children(pair);
                 let n = parts.len();
                 let mut it = parts.into_iter();
                 let table = self.table_ref(it.next()?);
-                let filter = if n == 3 { Some(self.expr(it.next()?)?) } else { None };
+                let filter = if n == 3 {
+                    Some(self.expr(it.next()?)?)
+                } else {
+                    None
+                };
                 let body = Box::new(self.assertion(it.next()?)?);
-                Some(Assertion::Each { table, filter, body, span })
+                Some(Assertion::Each {
+                    table,
+                    filter,
+                    body,
+                    span,
+                })
             }
             Rule::for_each => {
                 let mut parts = children(pair);
@@ -560,7 +625,12 @@ impl Builder<'_> {
                 let var = self.name(it.next()?);
                 let columns = it.map(|p| self.name(p)).collect();
                 let body = Box::new(self.assertion(body_pair)?);
-                Some(Assertion::For { var, columns, body, span })
+                Some(Assertion::For {
+                    var,
+                    columns,
+                    body,
+                    span,
+                })
             }
             Rule::if_then => {
                 let mut it = children(pair).into_iter();
@@ -588,7 +658,12 @@ impl Builder<'_> {
                 let rule = pair.as_rule();
                 let parts = children(pair);
                 if parts.len() > MAX_CHAIN {
-                    self.error(span, "rules::too-long", format!("more than {MAX_CHAIN} operands in one expression"), "this expression");
+                    self.error(
+                        span,
+                        "rules::too-long",
+                        format!("more than {MAX_CHAIN} operands in one expression"),
+                        "this expression",
+                    );
                     return None;
                 }
                 let mut it = parts.into_iter();
@@ -606,18 +681,27 @@ impl Builder<'_> {
                 Some(acc)
             }
             Rule::not_expr => {
-                let nots = pair.clone().into_inner().filter(|p| p.as_rule() == Rule::kw_not).count();
+                let nots = pair
+                    .clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::kw_not)
+                    .count();
                 let inner = children(pair).into_iter().next()?;
                 let mut e = self.expr(inner)?;
                 for _ in 0..nots {
-                    e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+                    e = Expr {
+                        kind: ExprKind::Not(Box::new(e)),
+                        span,
+                    };
                 }
                 Some(e)
             }
             Rule::comparison => {
                 let mut it = children(pair).into_iter();
                 let first = self.expr(it.next()?)?;
-                let Some(tail) = it.next() else { return Some(first) };
+                let Some(tail) = it.next() else {
+                    return Some(first);
+                };
                 match tail.as_rule() {
                     Rule::compare_tail => {
                         let mut rest = Vec::new();
@@ -640,12 +724,19 @@ impl Builder<'_> {
                             }
                         }
                         Some(Expr {
-                            kind: ExprKind::Compare { first: Box::new(first), rest, tolerance },
+                            kind: ExprKind::Compare {
+                                first: Box::new(first),
+                                rest,
+                                tolerance,
+                            },
                             span,
                         })
                     }
                     Rule::is_tail => {
-                        let negated = tail.clone().into_inner().any(|p| p.as_rule() == Rule::kw_not);
+                        let negated = tail
+                            .clone()
+                            .into_inner()
+                            .any(|p| p.as_rule() == Rule::kw_not);
                         let present = tail.into_inner().any(|p| p.as_rule() == Rule::kw_present);
                         let value = Box::new(first);
                         let kind = if present {
@@ -657,7 +748,13 @@ impl Builder<'_> {
                     }
                     Rule::matches_tail => {
                         let glob = self.string(children(tail).into_iter().next()?);
-                        Some(Expr { kind: ExprKind::Matches { value: Box::new(first), glob }, span })
+                        Some(Expr {
+                            kind: ExprKind::Matches {
+                                value: Box::new(first),
+                                glob,
+                            },
+                            span,
+                        })
                     }
                     _ => Some(first),
                 }
@@ -665,7 +762,12 @@ impl Builder<'_> {
             Rule::arith | Rule::term => {
                 let parts: Vec<_> = pair.into_inner().collect();
                 if parts.len() > 2 * MAX_CHAIN {
-                    self.error(span, "rules::too-long", format!("more than {MAX_CHAIN} operands in one expression"), "this expression");
+                    self.error(
+                        span,
+                        "rules::too-long",
+                        format!("more than {MAX_CHAIN} operands in one expression"),
+                        "this expression",
+                    );
                     return None;
                 }
                 let mut it = parts.into_iter();
@@ -679,7 +781,10 @@ impl Builder<'_> {
                         _ => ArithOp::Sub,
                     };
                     let s = acc.span.join(rhs.span);
-                    acc = Expr { kind: ExprKind::Arith(op, Box::new(acc), Box::new(rhs)), span: s };
+                    acc = Expr {
+                        kind: ExprKind::Arith(op, Box::new(acc), Box::new(rhs)),
+                        span: s,
+                    };
                 }
                 Some(acc)
             }
@@ -689,7 +794,10 @@ impl Builder<'_> {
                 let inner = parts.into_iter().find(|p| p.as_rule() != Rule::neg)?;
                 let mut e = self.expr(inner)?;
                 for _ in 0..negs {
-                    e = Expr { kind: ExprKind::Neg(Box::new(e)), span };
+                    e = Expr {
+                        kind: ExprKind::Neg(Box::new(e)),
+                        span,
+                    };
                 }
                 Some(e)
             }
@@ -703,16 +811,25 @@ impl Builder<'_> {
                     Some(_) => Some(UnitName::Pct),
                     None => None,
                 };
-                Some(Expr { kind: ExprKind::Number(value, unit), span })
+                Some(Expr {
+                    kind: ExprKind::Number(value, unit),
+                    span,
+                })
             }
             Rule::string => {
                 let s = self.string(pair);
-                Some(Expr { kind: ExprKind::Text(s.text), span })
+                Some(Expr {
+                    kind: ExprKind::Text(s.text),
+                    span,
+                })
             }
             Rule::paren => {
                 let inner = children(pair).into_iter().next()?;
                 let e = self.expr(inner)?;
-                Some(Expr { kind: ExprKind::Paren(Box::new(e)), span })
+                Some(Expr {
+                    kind: ExprKind::Paren(Box::new(e)),
+                    span,
+                })
             }
             Rule::call => self.call(pair, span),
             Rule::reference => self.reference(pair, span),
@@ -724,7 +841,8 @@ impl Builder<'_> {
         let mut it = children(pair).into_iter();
         let name = self.name(it.next()?);
         let Some(func) = Func::from_name(&name.text) else {
-            let suggestion = crate::suggest::did_you_mean(&name.text, FUNCTION_NAMES.iter().copied());
+            let suggestion =
+                crate::suggest::did_you_mean(&name.text, FUNCTION_NAMES.iter().copied());
             let mut p = Problem::new(
                 ProblemKind::Rules,
                 Severity::Error,
@@ -733,7 +851,10 @@ impl Builder<'_> {
             )
             .with_label(self.source, name.span, "no function of this name");
             p = p.with_help(match suggestion {
-                Some(s) => format!("did you mean `{s}`? The functions are: {}", FUNCTION_NAMES.join(", ")),
+                Some(s) => format!(
+                    "did you mean `{s}`? The functions are: {}",
+                    FUNCTION_NAMES.join(", ")
+                ),
                 None => format!("the functions are: {}", FUNCTION_NAMES.join(", ")),
             });
             self.problems.push(p);
@@ -742,7 +863,10 @@ impl Builder<'_> {
         let mut args = Vec::new();
         let mut filter = None;
         if let Some(arg_pair) = it.next() {
-            let has_where = arg_pair.clone().into_inner().any(|p| p.as_rule() == Rule::kw_where);
+            let has_where = arg_pair
+                .clone()
+                .into_inner()
+                .any(|p| p.as_rule() == Rule::kw_where);
             let parts = children(arg_pair);
             let n = parts.len();
             for (i, p) in parts.into_iter().enumerate() {
@@ -754,7 +878,15 @@ impl Builder<'_> {
                 }
             }
         }
-        Some(Expr { kind: ExprKind::Call { func, name, args, filter }, span })
+        Some(Expr {
+            kind: ExprKind::Call {
+                func,
+                name,
+                args,
+                filter,
+            },
+            span,
+        })
     }
 
     fn reference(&mut self, pair: Pair<'_, Rule>, span: Span) -> Option<Expr> {
@@ -773,33 +905,72 @@ impl Builder<'_> {
         for a in parts {
             let inner = a.into_inner().find(|p| !is_punct(p.as_rule()))?;
             match inner.as_rule() {
-                Rule::kw_total => accs.push(Acc::Field(Name { text: "total".into(), span: self.span(&inner) }, true)),
+                Rule::kw_total => accs.push(Acc::Field(
+                    Name {
+                        text: "total".into(),
+                        span: self.span(&inner),
+                    },
+                    true,
+                )),
                 Rule::ident => accs.push(Acc::Field(self.name(inner), false)),
                 _ => accs.push(Acc::Index(self.expr(inner)?)),
             }
         }
         let bad = |b: &mut Self, what: &str| {
-            b.error(span, "rules::reference", format!("cannot read this reference: {what}"), "here");
+            b.error(
+                span,
+                "rules::reference",
+                format!("cannot read this reference: {what}"),
+                "here",
+            );
             None
         };
         let reference = match (head_is_total, accs.as_slice()) {
             (false, []) => Reference::Name(head_name),
-            (true, [Acc::Field(c, false)]) => Reference::Total { table: None, column: c.clone() },
+            (true, [Acc::Field(c, false)]) => Reference::Total {
+                table: None,
+                column: c.clone(),
+            },
             (true, _) => return bad(self, "write `total.COLUMN`"),
-            (false, [Acc::Field(c, false)]) => Reference::Column { table: head_name, column: c.clone() },
-            (false, [Acc::Field(_, true), Acc::Field(c, false)]) => {
-                Reference::Total { table: Some(head_name), column: c.clone() }
-            }
+            (false, [Acc::Field(c, false)]) => Reference::Column {
+                table: head_name,
+                column: c.clone(),
+            },
+            (false, [Acc::Field(_, true), Acc::Field(c, false)]) => Reference::Total {
+                table: Some(head_name),
+                column: c.clone(),
+            },
             (false, [Acc::Index(_), Acc::Field(_, false)]) => {
                 let mut accs = accs;
-                let Some(Acc::Field(c, _)) = accs.pop() else { return None };
-                let Some(Acc::Index(k)) = accs.pop() else { return None };
-                Reference::Keyed { table: head_name, key: Box::new(k), column: c }
+                let Some(Acc::Field(c, _)) = accs.pop() else {
+                    return None;
+                };
+                let Some(Acc::Index(k)) = accs.pop() else {
+                    return None;
+                };
+                Reference::Keyed {
+                    table: head_name,
+                    key: Box::new(k),
+                    column: c,
+                }
             }
-            (false, [Acc::Index(_)]) => return bad(self, "a row needs a column: write `T[KEY].COLUMN`"),
-            _ => return bad(self, "references are `c`, `T.c`, `total.c`, `T.total.c` or `T[KEY].c`"),
+            (false, [Acc::Index(_)]) => {
+                return bad(self, "a row needs a column: write `T[KEY].COLUMN`");
+            }
+            _ => {
+                return bad(
+                    self,
+                    "references are `c`, `T.c`, `total.c`, `T.total.c` or `T[KEY].c`",
+                );
+            }
         };
-        Some(Expr { kind: ExprKind::Ref { previous, reference }, span })
+        Some(Expr {
+            kind: ExprKind::Ref {
+                previous,
+                reference,
+            },
+            span,
+        })
     }
 
     fn tolerance(&mut self, pair: Pair<'_, Rule>) -> Option<(Tolerance, Span)> {
