@@ -138,7 +138,12 @@ pub(crate) fn finding<'a>(
         op: f.op.symbol().to_string(),
         tolerance: f.detail.tolerance.clone(),
     };
-    let mut others: Vec<CellAt> = f.left.cells.iter().chain(&f.right.cells).copied().collect();
+    // Cells of a plain operand are worth labelling; an aggregate's rows are named in the help.
+    let mut others: Vec<CellAt> = [&f.left, &f.right]
+        .into_iter()
+        .filter(|o| o.agg.is_none())
+        .flat_map(|o| o.cells.iter().copied())
+        .collect();
     others.retain(|c| Some(*c) != cell);
     build(ev, env, whole, cell, text, message, Some(values), &others)
 }

@@ -5,7 +5,10 @@ use crate::finding::Finding;
 use crate::problem::{Problem, Severity};
 use crate::run::Run;
 use crate::source::{SourceFile, Sources};
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceSpan, SpanContents,
+};
 use std::fmt;
 use std::sync::Arc;
 
@@ -18,6 +21,55 @@ pub struct Style {
     pub verbose: bool,
 }
 
+/// A source file for miette whose `file:line:col` header counts columns in characters
+/// (miette counts bytes, which puts every column after an å, ä or ö one too far right).
+#[derive(Debug)]
+struct Src {
+    name: String,
+    text: Arc<String>,
+}
+
+impl Src {
+    fn of(file: &SourceFile) -> Src {
+        Src {
+            name: file.name.clone(),
+            text: file.text.clone(),
+        }
+    }
+}
+
+impl miette::SourceCode for Src {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_str().read_span(span, before, after)?;
+        let offset = span.offset().min(self.text.len());
+        let line_start = self
+            .text
+            .get(..offset)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let column = if inner.column() == 0 {
+            0
+        } else {
+            self.text
+                .get(line_start..offset)
+                .map_or(inner.column(), |t| t.chars().count())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
 /// One miette diagnostic built from a finding or a problem.
 #[derive(Debug)]
 struct Diag {
@@ -25,7 +77,7 @@ struct Diag {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Src>,
     labels: Vec<LabeledSpan>,
     related: Vec<Diag>,
 }
@@ -115,7 +167,7 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
         code: None,
         severity: miette_severity(f.severity),
         help: Some(help.join("\n")),
-        source: Some(file.named_source()),
+        source: Some(Src::of(file)),
         labels,
         related: Vec::new(),
     }
@@ -145,7 +197,7 @@ fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
             code: None,
             severity: miette::Severity::Advice,
             help: None,
-            source: Some(sources.get(l.source).named_source()),
+            source: Some(Src::of(sources.get(l.source))),
             labels: vec![LabeledSpan::new_primary_with_span(
                 Some(l.text.clone()),
                 l.span,
@@ -162,7 +214,7 @@ fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
         code: Some(p.code.to_string()),
         severity: miette_severity(p.severity),
         help: p.help.clone(),
-        source: main.map(|s| sources.get(s).named_source()),
+        source: main.map(|s| Src::of(sources.get(s))),
         labels,
         related,
     }
