@@ -206,7 +206,9 @@ fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
         })
         .collect();
     let message = match (&p.path, main) {
-        (Some(path), None) => format!("{path}: {}", p.message),
+        (Some(path), None) if !p.message.contains(path.as_str()) => {
+            format!("{path}: {}", p.message)
+        }
         _ => p.message.clone(),
     };
     Diag {

@@ -19,7 +19,7 @@ struct RulesParser;
 /// file can exhaust the stack.
 pub const MAX_NESTING: usize = 64;
 /// Most operands in one chain of `+ - * / and or`.
-pub const MAX_CHAIN: usize = 1000;
+pub const MAX_CHAIN: usize = 256;
 /// Largest rule file accepted.
 pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -688,7 +688,8 @@ impl Builder<'_> {
                     .count();
                 let inner = children(pair).into_iter().next()?;
                 let mut e = self.expr(inner)?;
-                for _ in 0..nots {
+                // `not not x` is `x`: one level at most, so no input builds a deep tree.
+                if nots % 2 == 1 {
                     e = Expr {
                         kind: ExprKind::Not(Box::new(e)),
                         span,
@@ -793,7 +794,8 @@ impl Builder<'_> {
                 let negs = parts.iter().filter(|p| p.as_rule() == Rule::neg).count();
                 let inner = parts.into_iter().find(|p| p.as_rule() != Rule::neg)?;
                 let mut e = self.expr(inner)?;
-                for _ in 0..negs {
+                // `- - x` is `x`: one level at most, as for `not`.
+                if negs % 2 == 1 {
                     e = Expr {
                         kind: ExprKind::Neg(Box::new(e)),
                         span,
