@@ -21,6 +21,25 @@ pub struct Run {
 /// Check the reports under `paths` against the rules in `rule_paths` (the embedded library
 /// when empty).
 pub fn check(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
+    // Parsing and evaluation recurse along the nesting of a rule; the parser bounds that
+    // nesting, and a thread with a generous stack makes sure the bound is always affordable
+    // (also in debug builds and in test threads, whose stacks are small).
+    std::thread::scope(|s| {
+        let big = std::thread::Builder::new()
+            .name("rimlig-check".into())
+            .stack_size(256 * 1024 * 1024)
+            .spawn_scoped(s, || check_here(paths, rule_paths));
+        match big {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: check on this one.
+            Err(_) => check_here(paths, rule_paths),
+        }
+    })
+}
+
+fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
     let mut sources = Sources::default();
     let mut problems = Vec::new();
     let roots: Vec<RuleRoot> = if rule_paths.is_empty() {

@@ -38,6 +38,21 @@ impl From<Span> for miette::SourceSpan {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceId(pub usize);
 
+/// How offsets into the decoded text map back to bytes of the file as stored, so that
+/// machine-readable spans point into the file itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FileBytes {
+    /// UTF-8 as stored: offsets are file offsets.
+    #[default]
+    Same,
+    /// UTF-8 after a byte order mark of this many bytes.
+    AfterBom(usize),
+    /// A one-byte-per-character encoding (Windows-1252).
+    OneBytePerChar,
+    /// UTF-16 after a byte order mark of this many bytes.
+    Utf16 { bom: usize },
+}
+
 /// One text file as rimlig read it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -45,6 +60,7 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<String>,
     line_starts: Vec<usize>,
+    bytes: FileBytes,
 }
 
 impl SourceFile {
@@ -56,6 +72,32 @@ impl SourceFile {
             name: name.into(),
             text: Arc::new(text),
             line_starts,
+            bytes: FileBytes::Same,
+        }
+    }
+
+    /// Record how the file was stored, for [`SourceFile::file_span`].
+    pub fn with_file_bytes(mut self, bytes: FileBytes) -> Self {
+        self.bytes = bytes;
+        self
+    }
+
+    /// A span of the decoded text as (offset, length) in the bytes of the stored file.
+    pub fn file_span(&self, span: Span) -> (usize, usize) {
+        let before = self
+            .text
+            .get(..span.start.min(self.text.len()))
+            .unwrap_or("");
+        let inside = self
+            .text
+            .get(span.start.min(self.text.len())..span.end.min(self.text.len()))
+            .unwrap_or("");
+        let utf16 = |t: &str| t.chars().map(|c| 2 * c.len_utf16()).sum::<usize>();
+        match self.bytes {
+            FileBytes::Same => (span.start, span.len()),
+            FileBytes::AfterBom(bom) => (span.start + bom, span.len()),
+            FileBytes::OneBytePerChar => (before.chars().count(), inside.chars().count()),
+            FileBytes::Utf16 { bom } => (bom + utf16(before), utf16(inside)),
         }
     }
 
@@ -84,11 +126,6 @@ impl SourceFile {
 
     pub fn slice(&self, span: Span) -> &str {
         &self.text[span.start..span.end]
-    }
-
-    /// A miette source for this file, cheap to clone.
-    pub fn named_source(&self) -> miette::NamedSource<Arc<String>> {
-        miette::NamedSource::new(self.name.clone(), self.text.clone())
     }
 }
 
@@ -120,5 +157,19 @@ mod tests {
         // 'å','ä','ö' are two bytes each: ';' is at byte 9, the 4th character.
         assert_eq!(f.line_col(9), (2, 4));
         assert_eq!(f.line_text(2), "åäö;12");
+    }
+
+    #[test]
+    fn file_spans_follow_the_stored_encoding() {
+        let text = "Kök;30\n";
+        let cell = Span::new(5, 7); // "30"
+        let f = SourceFile::new("x", text);
+        assert_eq!(f.file_span(cell), (5, 2));
+        let f = SourceFile::new("x", text).with_file_bytes(FileBytes::AfterBom(3));
+        assert_eq!(f.file_span(cell), (8, 2));
+        let f = SourceFile::new("x", text).with_file_bytes(FileBytes::OneBytePerChar);
+        assert_eq!(f.file_span(cell), (4, 2));
+        let f = SourceFile::new("x", text).with_file_bytes(FileBytes::Utf16 { bom: 2 });
+        assert_eq!(f.file_span(cell), (10, 4));
     }
 }

@@ -239,7 +239,8 @@ impl Checker<'_> {
     fn reference(&mut self, previous: bool, r: &Reference) {
         match r {
             Reference::Name(n) => {
-                if self.vars.contains(&n.text) || self.set.constant(&n.text).is_some() {
+                let row_key = n.text == "key" && !self.tables.is_empty();
+                if row_key || self.vars.contains(&n.text) || self.set.constant(&n.text).is_some() {
                     return;
                 }
                 let mut candidates: BTreeSet<String> = self.vars.iter().cloned().collect();

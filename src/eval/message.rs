@@ -79,7 +79,15 @@ pub(crate) fn finding<'a>(
     let (cell, primary_is_left) = primary_cell(&f);
     let subst = |e: &Expr| substitute(&ev.expr_text(e), &env.bindings);
     let (lt, rt) = (subst(f.left_expr), subst(f.right_expr));
-    let (lv, rv) = (show(&f.left.val), show(&f.right.val));
+    // Both sides in the unit the difference was computed in.
+    let (left_val, right_val) = match (&f.left.val, &f.right.val) {
+        (Val::Num(a), Val::Num(b)) => match super::value::Num::align(a, b) {
+            Ok((a, b)) => (Val::Num(a), Val::Num(b)),
+            Err(_) => (f.left.val.clone(), f.right.val.clone()),
+        },
+        _ => (f.left.val.clone(), f.right.val.clone()),
+    };
+    let (lv, rv) = (show(&left_val), show(&right_val));
     let diff = f.detail.difference;
     let tol = f
         .detail
@@ -131,9 +139,9 @@ pub(crate) fn finding<'a>(
     }
     let values = Values {
         left_expr: lt,
-        left: canonical(&f.left.val),
+        left: canonical(&left_val),
         right_expr: rt,
-        right: canonical(&f.right.val),
+        right: canonical(&right_val),
         difference: diff.map(|d| d.normalize().to_string()),
         op: f.op.symbol().to_string(),
         tolerance: f.detail.tolerance.clone(),
@@ -336,9 +344,9 @@ fn build<'a>(
         file: file.name.clone(),
         line,
         column,
-        span: SpanJson {
-            offset: span.start,
-            length: span.len(),
+        span: {
+            let (offset, length) = file.file_span(span);
+            SpanJson { offset, length }
         },
         row_key,
         column_name,

@@ -627,7 +627,11 @@ impl<'a> Evaluator<'a> {
                 let Some(view) = env.scope.clone() else {
                     return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
                 };
-                let (col, unit) = self.column_of(&view, &name)?;
+                // `key` is the row's key cell, unless a column is called that.
+                let (col, unit) = match view.column(&name) {
+                    None if name == "key" => (view.key_col, Some(UnitName::Text)),
+                    _ => self.column_of(&view, &name)?,
+                };
                 match env.row {
                     Some(row) => self.cell(&view, row, col, unit),
                     None => Err(self.rule_error(
@@ -708,9 +712,14 @@ impl<'a> Evaluator<'a> {
             }
             Reference::Keyed { table, key, column } => {
                 let k = self.eval(key, env)?;
-                let key_text = match &k.val {
-                    Val::Text(t) => t.clone(),
-                    Val::Num(n) => format_decimal(&n.v),
+                let key_text = match (&k.val, k.cells.first()) {
+                    // A key read from a cell is looked up as written there.
+                    (_, Some(c)) if k.direct => env.report.tables[c.table].rows[c.row].cells[c.col]
+                        .raw
+                        .trim()
+                        .to_string(),
+                    (Val::Text(t), _) => t.clone(),
+                    (Val::Num(n), _) => n.v.normalize().to_string(),
                 };
                 let scope_view = self.view_named(&table.text, env)?;
                 let in_scope = env

@@ -52,10 +52,13 @@ fn problem_json<'a>(p: &'a Problem, run: &Run) -> ProblemJson<'a> {
         file: file.map(|f| f.name.clone()).or_else(|| p.path.clone()),
         line: pos.map(|p| p.0),
         column: pos.map(|p| p.1),
-        span: label.map(|l| crate::finding::SpanJson {
-            offset: l.span.start,
-            length: l.span.len(),
-        }),
+        span: match (label, file) {
+            (Some(l), Some(f)) => {
+                let (offset, length) = f.file_span(l.span);
+                Some(crate::finding::SpanJson { offset, length })
+            }
+            _ => None,
+        },
         help: p.help.as_deref(),
     }
 }

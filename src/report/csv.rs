@@ -7,7 +7,7 @@
 use super::number::{self, trim_cell};
 use super::{Cell, CellValue, Header, Missing, Row, Table, normalise_name};
 use crate::problem::{Problem, ProblemKind, Severity};
-use crate::source::{SourceFile, SourceId, Sources, Span};
+use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use std::collections::HashMap;
 
 /// Read one CSV/TSV file as a table named `table_name`.
@@ -86,7 +86,8 @@ pub fn load_csv(
 
     let delimiter = detect_delimiter(&text);
     let parsed = parse_records(&text, delimiter);
-    let source = sources.add(SourceFile::new(display_name, text));
+    let stored = file_bytes(bytes, &encoding);
+    let source = sources.add(SourceFile::new(display_name, text).with_file_bytes(stored));
 
     if let Some(quote) = parsed.unclosed_quote {
         let (line, _) = sources.get(source).line_col(quote);
@@ -271,6 +272,17 @@ enum Encoding {
     BrokenUtf8,
     Utf16,
     Windows1252,
+}
+
+/// How the decoded text maps back to the stored bytes.
+fn file_bytes(bytes: &[u8], encoding: &Encoding) -> FileBytes {
+    let bom = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
+    match encoding {
+        Encoding::Utf8 | Encoding::BrokenUtf8 if bom > 0 => FileBytes::AfterBom(bom),
+        Encoding::Utf8 | Encoding::BrokenUtf8 => FileBytes::Same,
+        Encoding::Utf16 => FileBytes::Utf16 { bom },
+        Encoding::Windows1252 => FileBytes::OneBytePerChar,
+    }
 }
 
 fn decode(bytes: &[u8]) -> (String, Encoding) {

@@ -18,6 +18,8 @@ struct RulesParser;
 /// Deepest bracket nesting accepted; deeper input is refused before parsing so that no rule
 /// file can exhaust the stack.
 pub const MAX_NESTING: usize = 64;
+/// Most scopes (`in`, `each`, `for`, `if`) in one item.
+pub const MAX_SCOPES: usize = 256;
 /// Most operands in one chain of `+ - * / and or`.
 pub const MAX_CHAIN: usize = 256;
 /// Largest rule file accepted.
@@ -50,7 +52,7 @@ pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem
                 ProblemKind::Rules,
                 Severity::Error,
                 "rules::too-deep",
-                format!("brackets nested more than {MAX_NESTING} deep"),
+                format!("brackets nested more than {MAX_NESTING} deep, or more than {MAX_SCOPES} scopes in one rule"),
             )
             .with_label(source, span, "nesting limit reached here")
             .with_help("split the expression with `let` or simplify it"),
@@ -132,6 +134,7 @@ fn item_chunks(text: &str) -> Vec<(usize, usize)> {
 /// The first place where brackets nest deeper than [`MAX_NESTING`], if any.
 fn too_deep(text: &str) -> Option<Span> {
     let mut depth = 0usize;
+    let mut scopes = 0usize;
     let mut in_string = false;
     let mut in_comment = false;
     let mut prev = '\0';
@@ -151,6 +154,28 @@ fn too_deep(text: &str) -> Option<Span> {
                     if depth > MAX_NESTING {
                         return Some(Span::new(i, i + 1));
                     }
+                }
+                // Scopes nest without brackets (`if … then`, `each T:`): bound them per item.
+                ':' => {
+                    scopes += 1;
+                    if scopes > MAX_SCOPES {
+                        return Some(Span::new(i, i + 1));
+                    }
+                }
+                'n' if text[..i].ends_with("the")
+                    && !text[i + 1..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-') =>
+                {
+                    scopes += 1;
+                    if scopes > MAX_SCOPES {
+                        return Some(Span::new(i, i + 1));
+                    }
+                }
+                '\n' if ["use ", "let ", "table ", "rule "]
+                    .iter()
+                    .any(|k| text[i + 1..].starts_with(k)) =>
+                {
+                    scopes = 0
                 }
                 ')' | ']' | '}' => depth = depth.saturating_sub(1),
                 _ => {}
@@ -381,9 +406,11 @@ fn children(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
 }
 
 impl Builder<'_> {
+    /// The pair's span, without the whitespace pest lets a rule swallow at its end.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(s.start() + self.offset, s.end() + self.offset)
+        let trimmed = pair.as_str().trim_end().len();
+        Span::new(s.start() + self.offset, s.start() + trimmed + self.offset)
     }
 
     fn error(&mut self, span: Span, code: &'static str, message: String, label: &str) {

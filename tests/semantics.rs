@@ -1,0 +1,714 @@
+//! Evaluation semantics, end to end through `rimlig::run::check`: small reports and rule
+//! files under `tests/data/semantics/<case>/`, and the findings, instance counts and problems
+//! they must give.
+
+use rimlig::finding::Finding;
+use rimlig::run::{Run, check};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+use std::process::Command;
+
+// ------------------------------------------------------------------ helpers
+
+fn case(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/semantics")
+        .join(name)
+}
+
+/// `<case>/report` checked against `<case>/<rules>`.
+fn run_with(name: &str, rules: &str) -> Run {
+    let dir = case(name);
+    check(&[dir.join("report")], &[dir.join(rules)])
+}
+
+fn run(name: &str) -> Run {
+    let r = run_with(name, "case.rules");
+    let fatal: Vec<String> = r
+        .problems
+        .iter()
+        .filter(|p| p.code.starts_with("rules::"))
+        .map(|p| format!("[{}] {}", p.code, p.message))
+        .collect();
+    assert!(
+        fatal.is_empty(),
+        "case {name}: unexpected rule problems {fatal:#?}"
+    );
+    r
+}
+
+/// (passed, failed, not applicable) of a rule.
+fn stats(run: &Run, rule: &str) -> (usize, usize, usize) {
+    let (_, s) = run
+        .outcome
+        .stats
+        .iter()
+        .find(|(r, _)| r == rule)
+        .unwrap_or_else(|| {
+            panic!(
+                "no rule {rule} in {:?}",
+                run.outcome.stats.iter().map(|(r, _)| r).collect::<Vec<_>>()
+            )
+        });
+    (s.passed, s.failed, s.not_applicable)
+}
+
+fn findings<'a>(run: &'a Run, rule: &str) -> Vec<&'a Finding> {
+    run.outcome
+        .findings
+        .iter()
+        .filter(|f| f.rule == rule)
+        .collect()
+}
+
+/// The row keys of a rule's findings, in order.
+fn failing_rows(run: &Run, rule: &str) -> Vec<String> {
+    findings(run, rule)
+        .iter()
+        .map(|f| f.row_key.clone().unwrap_or_default())
+        .collect()
+}
+
+/// The row keys of a rule's not-applicable instances, and their reasons.
+fn not_applicable<'a>(run: &'a Run, rule: &str) -> Vec<(Option<&'a str>, &'a str)> {
+    run.outcome
+        .not_applicable
+        .iter()
+        .filter(|n| n.rule == rule || n.rule.starts_with(&format!("{rule}[")))
+        .map(|n| (n.row_key.as_deref(), n.reason.as_str()))
+        .collect()
+}
+
+/// The one finding of a rule.
+fn the_finding<'a>(run: &'a Run, rule: &str) -> &'a Finding {
+    let f = findings(run, rule);
+    assert_eq!(f.len(), 1, "{rule}: {f:#?}");
+    f[0]
+}
+
+/// Left value, right value and difference of a finding, as plain decimals.
+fn values(f: &Finding) -> (&str, &str, Option<&str>) {
+    let v = f
+        .values
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}: no values", f.rule));
+    (v.left.as_str(), v.right.as_str(), v.difference.as_deref())
+}
+
+fn codes(run: &Run) -> Vec<&str> {
+    run.problems.iter().map(|p| p.code).collect()
+}
+
+// ------------------------------------------------------------------ within rounding
+
+#[test]
+fn rounding_a_sum_of_eight_rounded_rows_may_be_off_by_one() {
+    let r = run("rounding");
+    // redovisat and budget add up exactly; avvikelse sums to 6 873 against 6 874 and passes.
+    assert_eq!(stats(&r, "summa"), (3, 1, 0));
+    let f = the_finding(&r, "summa");
+    assert_eq!(f.bindings, [("c".to_string(), "foreg".to_string())]);
+    assert_eq!(f.instance_name(), "summa[foreg]");
+    // The failing one is foreg, off by 5; its two dashes are exact, so rounding allows 3,5.
+    assert_eq!(f.row_key.as_deref(), Some("Summa"));
+    assert_eq!(f.column_name.as_deref(), Some("Föregående år"));
+    assert_eq!(values(f), ("16015", "16020", Some("-5")));
+    let v = f.values.as_ref().unwrap();
+    assert_eq!(v.op, "==");
+    assert!(
+        v.tolerance.as_deref().is_some_and(|t| t.contains("3,5")),
+        "{v:?}"
+    );
+    assert!(f.message.contains("summed 8 rows"), "{}", f.message);
+}
+
+#[test]
+fn rounding_the_same_sum_without_tolerance_fails() {
+    let r = run("rounding");
+    assert_eq!(stats(&r, "summa-exakt"), (0, 1, 0));
+    let f = the_finding(&r, "summa-exakt");
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (Some("Summa"), Some("Avvikelse"))
+    );
+    assert_eq!(values(f), ("6873", "6874", Some("-1")));
+    assert_eq!(f.values.as_ref().unwrap().tolerance, None);
+}
+
+#[test]
+fn rounding_row_identity_holds_on_every_row_including_the_total_row() {
+    let r = run("rounding");
+    // `each` runs over the total row too: 8 rows and Summa (8 486 − 1 613 = 6 873 ≈ 6 874).
+    assert_eq!(stats(&r, "drift-rad"), (9, 0, 0));
+}
+
+#[test]
+fn rounding_995_where_1000_minus_0_is_expected_fails() {
+    let r = run("rounding");
+    assert_eq!(stats(&r, "prognos-rad"), (1, 1, 0));
+    let f = the_finding(&r, "prognos-rad");
+    assert_eq!(f.row_key.as_deref(), Some("Kontakt Linköping"));
+    assert_eq!(f.column_name.as_deref(), Some("Avvikelse"));
+    assert_eq!(f.title, "Avvikelse = prognos − budget");
+    assert_eq!(values(f), ("995", "1000", Some("-5")));
+    assert!(
+        f.values
+            .as_ref()
+            .unwrap()
+            .tolerance
+            .as_deref()
+            .is_some_and(|t| t.contains("1,5"))
+    );
+    // The finding points at the 995 in the file.
+    assert_eq!((f.line, f.column), (2, 27));
+    assert!(f.file.ends_with("prognos.csv"));
+    let src = std::fs::read_to_string(case("rounding").join("report/prognos.csv")).unwrap();
+    assert_eq!(&src[f.span.offset..f.span.offset + f.span.length], "995");
+    assert_eq!(r.exit_code(false), 1);
+}
+
+// ------------------------------------------------------------------ within N, within N%
+
+#[test]
+fn absolute_tolerance_and_its_spellings() {
+    let r = run("tolerance");
+    // |diff| = 4, 6, 9, 11, 4.8, 5: within 5 holds for A, E and F (the bound is inclusive).
+    for rule in ["inom-5", "plusminus-5", "ascii-plusminus-5"] {
+        assert_eq!(stats(&r, rule), (3, 3, 0), "{rule}");
+        assert_eq!(failing_rows(&r, rule), ["B", "C", "D"], "{rule}");
+    }
+    let f = &findings(&r, "inom-5")[0];
+    assert_eq!(values(f), ("106", "100", Some("6")));
+    assert!(
+        f.values
+            .as_ref()
+            .unwrap()
+            .tolerance
+            .as_deref()
+            .is_some_and(|t| t.contains('5'))
+    );
+    // Without a tolerance every difference fails.
+    assert_eq!(stats(&r, "exakt"), (0, 6, 0));
+}
+
+#[test]
+fn tolerance_on_an_inequality() {
+    let r = run("tolerance");
+    // utfall <= plan within 5: A (104), E and F (105) hold; B, C, D are over by more than 5.
+    assert_eq!(stats(&r, "hogst-5-over"), (3, 3, 0));
+    assert_eq!(failing_rows(&r, "hogst-5-over"), ["B", "C", "D"]);
+}
+
+#[test]
+fn relative_tolerance_is_relative_to_the_right_side() {
+    let r = run("tolerance");
+    // 5 % of plan: 5, 5, 10, 10, 5, 5.
+    assert_eq!(stats(&r, "inom-5-procent"), (4, 2, 0));
+    assert_eq!(failing_rows(&r, "inom-5-procent"), ["B", "D"]);
+    // 5 % of utfall: E's 95,2 allows only 4,76 against a difference of 4,8.
+    assert_eq!(stats(&r, "inom-5-procent-omvant"), (3, 3, 0));
+    assert_eq!(failing_rows(&r, "inom-5-procent-omvant"), ["B", "D", "E"]);
+    let e = findings(&r, "inom-5-procent-omvant")[2];
+    assert_eq!(values(e), ("100", "95.2", Some("4.8")));
+    assert!(
+        e.values
+            .as_ref()
+            .unwrap()
+            .tolerance
+            .as_deref()
+            .is_some_and(|t| t.contains("4,76"))
+    );
+}
+
+#[test]
+fn let_constants() {
+    let r = run("tolerance");
+    assert_eq!(stats(&r, "under-taket"), (3, 3, 0));
+    assert_eq!(failing_rows(&r, "under-taket"), ["B", "C", "D"]);
+}
+
+// ------------------------------------------------------------------ missing values
+
+#[test]
+fn missing_cells_make_instances_not_applicable_and_are_counted() {
+    let r = run("missing");
+    // Empty, "..", ".", "I.U." and "N/A": not applicable; the two dashes are 0 == 0; Fel fails.
+    assert_eq!(stats(&r, "lika"), (3, 1, 5));
+    assert_eq!(failing_rows(&r, "lika"), ["Fel"]);
+    let na = not_applicable(&r, "lika");
+    let rows: Vec<Option<&str>> = na.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        rows,
+        [
+            Some("Tom"),
+            Some("Ej tillgänglig"),
+            Some("Kan ej förekomma"),
+            Some("Ingen uppgift"),
+            Some("Ej tillämplig")
+        ]
+    );
+    assert!(na.iter().all(|(_, why)| why.contains("missing")), "{na:?}");
+    let summary = r.summary();
+    assert_eq!(
+        summary.instances.not_applicable,
+        r.outcome.not_applicable.len()
+    );
+}
+
+#[test]
+fn a_lone_dash_is_an_exact_zero() {
+    let r = run("missing");
+    // "-" and "–" are exactly 0: not within rounding of 0.4 …
+    assert_eq!(stats(&r, "streck-ar-exakt"), (0, 2, 0));
+    assert_eq!(
+        failing_rows(&r, "streck-ar-exakt"),
+        ["Streck", "Tankstreck"]
+    );
+    assert_eq!(
+        values(findings(&r, "streck-ar-exakt")[0]),
+        ("0", "0.4", Some("-0.4"))
+    );
+    // … while a printed 0 stands for [-0,5; 0,5].
+    assert_eq!(stats(&r, "noll-ar-avrundad"), (2, 0, 0));
+}
+
+#[test]
+fn a_sum_over_a_column_with_a_missing_cell_is_not_applicable() {
+    let r = run("missing");
+    assert_eq!(stats(&r, "summa-med-lucka"), (0, 0, 1));
+    let na = not_applicable(&r, "summa-med-lucka");
+    assert!(
+        na[0].1.contains("sum(utfall)") && na[0].1.contains("missing"),
+        "{na:?}"
+    );
+    assert_eq!(stats(&r, "summa-utan-lucka"), (1, 0, 0));
+}
+
+#[test]
+fn is_missing_and_is_present() {
+    let r = run("missing");
+    assert_eq!(stats(&r, "finns"), (4, 5, 0));
+    assert_eq!(
+        failing_rows(&r, "finns"),
+        [
+            "Tom",
+            "Ej tillgänglig",
+            "Kan ej förekomma",
+            "Ingen uppgift",
+            "Ej tillämplig"
+        ]
+    );
+    // The finding points at the missing cell itself.
+    let f = findings(&r, "finns")[0];
+    assert_eq!(f.column_name.as_deref(), Some("Utfall"));
+    assert!(f.values.is_none());
+    assert_eq!(stats(&r, "saknas"), (5, 4, 0));
+    assert_eq!(
+        failing_rows(&r, "saknas"),
+        ["Streck", "Tankstreck", "Fel", "Rätt"]
+    );
+    assert_eq!(stats(&r, "finns-inte"), stats(&r, "saknas"));
+    // `if` runs its assertion only where the condition holds: five instances, all pass.
+    assert_eq!(stats(&r, "om-saknas"), (5, 0, 0));
+}
+
+// ------------------------------------------------------------------ arithmetic that cannot be done
+
+#[test]
+fn division_by_zero_is_not_applicable() {
+    let r = run("arithmetic");
+    assert_eq!(stats(&r, "kvot"), (2, 0, 1));
+    let na = not_applicable(&r, "kvot");
+    assert_eq!(na[0].0, Some("Noll"));
+    assert!(na[0].1.contains("division by zero"), "{na:?}");
+    assert_eq!(stats(&r, "noll-division-i-summa"), (0, 0, 1));
+}
+
+#[test]
+fn overflow_is_not_applicable_never_a_panic() {
+    let r = run("arithmetic");
+    // 79228162514264337593543950335 is the largest decimal; + 1 and squaring overflow.
+    assert_eq!(stats(&r, "plus-ett"), (2, 0, 1));
+    assert_eq!(not_applicable(&r, "plus-ett")[0].0, Some("Stor"));
+    assert!(not_applicable(&r, "plus-ett")[0].1.contains("overflow"));
+    assert_eq!(stats(&r, "kvadrat"), (2, 0, 1));
+    assert_eq!(stats(&r, "literal-overflow"), (0, 0, 3));
+    assert!(r.outcome.findings.is_empty());
+    assert_eq!(r.exit_code(false), 0);
+}
+
+#[test]
+fn a_figure_compared_with_text_is_not_applicable() {
+    let r = run("arithmetic");
+    assert_eq!(stats(&r, "text-mot-tal"), (0, 0, 3));
+}
+
+#[test]
+fn round_is_half_away_from_zero() {
+    let r = run("arithmetic");
+    assert_eq!(stats(&r, "avrundning"), (1, 0, 0));
+}
+
+// ------------------------------------------------------------------ text
+
+#[test]
+fn text_compared_with_equals_is_exact() {
+    let r = run("text");
+    // "Klar" is not "klar"; surrounding spaces of a cell do not count.
+    assert_eq!(stats(&r, "klar"), (2, 2, 0));
+    assert_eq!(failing_rows(&r, "klar"), ["P2", "P4"]);
+    assert_eq!(values(findings(&r, "klar")[0]), ("Klar", "klar", None));
+    assert_eq!(stats(&r, "inte-klar"), (2, 2, 0));
+    assert_eq!(failing_rows(&r, "inte-klar"), ["P1", "P3"]);
+}
+
+#[test]
+fn matches_is_a_case_insensitive_glob() {
+    let r = run("text");
+    assert_eq!(stats(&r, "matchar"), (3, 1, 0));
+    assert_eq!(failing_rows(&r, "matchar"), ["P4"]);
+    assert_eq!(stats(&r, "matchar-glob"), (4, 0, 0));
+    assert_eq!(stats(&r, "projekt-nyckel"), (4, 0, 0));
+}
+
+// ------------------------------------------------------------------ groups
+
+#[test]
+fn declared_groups_are_checked_one_by_one() {
+    let r = run("groups");
+    // Sjukfrånvaro: 4 ≤ 5 ≤ 6 holds; Omsättning: 6 is above both 2 and 5.
+    assert_eq!(stats(&r, "mellan"), (1, 1, 0));
+    let f = the_finding(&r, "mellan");
+    assert_eq!(f.row_key.as_deref(), Some("Totalt"));
+    assert_eq!(f.line, 5);
+    assert_eq!(values(f), ("6", "5", Some("1")));
+    assert_eq!(f.values.as_ref().unwrap().op, "<=");
+    // In row scope an aggregate runs over the row's own group.
+    assert_eq!(stats(&r, "medel"), (1, 1, 0));
+    assert_eq!(values(the_finding(&r, "medel")), ("6", "3.5", Some("2.5")));
+    // Outside a group "Män" names two rows.
+    assert_eq!(stats(&r, "tvetydig"), (0, 0, 1));
+}
+
+#[test]
+fn in_table_by_column() {
+    let r = run("groups");
+    assert_eq!(stats(&r, "per-kategori"), (1, 1, 0));
+    let f = the_finding(&r, "per-kategori");
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (Some("Summa B"), Some("Belopp"))
+    );
+    assert_eq!(values(f), ("45", "50", Some("-5")));
+    // Without `by`, two total rows: not applicable.
+    assert_eq!(stats(&r, "utan-by"), (0, 0, 1));
+    assert!(not_applicable(&r, "utan-by")[0].1.contains("total rows"));
+}
+
+// ------------------------------------------------------------------ lookups by key
+
+#[test]
+fn rows_reached_by_key() {
+    let r = run("lookup");
+    assert_eq!(stats(&r, "ekonomi-prognos"), (1, 0, 0));
+    // The key taken from each row of budget.csv (Windows-1252) reaches prognos' rows.
+    assert_eq!(stats(&r, "budget-per-verksamhet"), (2, 1, 0));
+    let f = the_finding(&r, "budget-per-verksamhet");
+    assert_eq!(f.row_key.as_deref(), Some("Kontakt Linköping"));
+    assert_eq!(values(f), ("5", "0", Some("5")));
+    assert!(codes(&r).contains(&"data::windows-1252"));
+    // A key no row has: not applicable.
+    assert_eq!(stats(&r, "finns-inte"), (0, 0, 1));
+    assert!(not_applicable(&r, "finns-inte")[0].1.contains("Finns inte"));
+}
+
+#[test]
+fn skipped_rows_are_left_out_of_sums_but_reachable() {
+    let r = run("lookup");
+    assert_eq!(stats(&r, "summa-utan-varav"), (1, 0, 0));
+    assert_eq!(stats(&r, "varav-nas"), (1, 0, 0));
+}
+
+#[test]
+fn previous_is_not_evaluated_yet() {
+    let r = run("lookup");
+    assert_eq!(stats(&r, "mot-foregaende"), (0, 0, 1));
+    assert!(
+        not_applicable(&r, "mot-foregaende")[0]
+            .1
+            .contains("previous")
+    );
+}
+
+#[test]
+#[ignore = "bug: a numeric key is formatted with a thousands space (\"3 010\") and finds no row \"3010\""]
+fn numeric_keys_find_their_row() {
+    let r = run_with("lookup", "numeric-key.rules");
+    assert_eq!(stats(&r, "nyckel-text"), (1, 0, 0));
+    assert_eq!(
+        stats(&r, "nyckel-tal"),
+        (1, 0, 0),
+        "{:?}",
+        not_applicable(&r, "nyckel-tal")
+    );
+}
+
+// ------------------------------------------------------------------ units
+
+#[test]
+fn declared_units_convert_exactly() {
+    let r = run("units");
+    // 6,3 mkr is [6 250; 6 350] tkr and meets 6 339 tkr.
+    assert_eq!(stats(&r, "mkr-tkr-avrundning"), (1, 0, 0));
+    assert_eq!(stats(&r, "enhet-i-cellen"), (1, 0, 0));
+    // Exactly, 6 300 is not 6 339.
+    assert_eq!(stats(&r, "mkr-tkr-exakt"), (0, 1, 0));
+    assert_eq!(
+        the_finding(&r, "mkr-tkr-exakt")
+            .values
+            .as_ref()
+            .unwrap()
+            .difference
+            .as_deref(),
+        Some("-39")
+    );
+    // 6,2 mkr is at most 6 250 tkr.
+    assert_eq!(stats(&r, "mkr-tkr-for-lagt"), (0, 1, 0));
+}
+
+#[test]
+#[ignore = "bug: with mixed units, values.left/right are in their own units but difference is in the common one"]
+fn finding_values_are_in_the_unit_of_the_difference() {
+    let r = run("units");
+    let (left, right, diff) = values(the_finding(&r, "mkr-tkr-exakt"));
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    // Today: left 6.3 (mkr), right 6339 (tkr), difference -39 (tkr).
+    assert_eq!(
+        d(left) - d(right),
+        d(diff.unwrap()),
+        "left {left}, right {right}, difference {diff:?}"
+    );
+}
+
+// ------------------------------------------------------------------ mistakes in rule files
+
+#[test]
+fn unknown_names_are_rule_errors_with_did_you_mean_and_others_still_run() {
+    let r = run_with("unknown-names", "case.rules");
+    let text = std::fs::read_to_string(case("unknown-names").join("case.rules")).unwrap();
+    let mut seen = Vec::new();
+    for p in &r.problems {
+        let label = p.labels.first().expect("a label in the rule file");
+        let at = &text[label.span.start..label.span.end];
+        let help = p.help.as_deref().unwrap_or_default();
+        seen.push((p.code, at));
+        match p.code {
+            "rules::unknown-column" => assert!(help.contains("did you mean `budget`"), "{help}"),
+            "rules::unknown-table" => assert!(help.contains("did you mean `drift`"), "{help}"),
+            "rules::unknown-name" => assert!(help.contains("did you mean `budget`"), "{help}"),
+            other => panic!("unexpected {other}: {}", p.message),
+        }
+        assert!(p.is_fatal());
+    }
+    assert_eq!(
+        seen,
+        [
+            ("rules::unknown-column", "budegt"),
+            ("rules::unknown-table", "drfit"),
+            ("rules::unknown-name", "budgett")
+        ]
+    );
+    // The broken rules are not evaluated; the others are.
+    assert_eq!(stats(&r, "okand-kolumn"), (0, 0, 0));
+    assert_eq!(stats(&r, "okand-tabell"), (0, 0, 0));
+    assert_eq!(stats(&r, "okant-namn"), (0, 0, 0));
+    assert_eq!(stats(&r, "positiv"), (2, 1, 0));
+    assert_eq!(failing_rows(&r, "positiv"), ["B"]);
+    assert_eq!(stats(&r, "summa"), (1, 0, 0));
+    assert_eq!(r.exit_code(false), 2);
+}
+
+#[test]
+fn a_duplicate_rule_id_is_labelled_at_both_definitions() {
+    let dir = case("duplicate-id");
+    let r = check(&[dir.join("report")], &[dir.join("rules")]);
+    assert_eq!(codes(&r), ["rules::duplicate-rule"]);
+    let p = &r.problems[0];
+    assert!(p.message.contains("samma"));
+    assert_eq!(p.labels.len(), 2);
+    let at: Vec<(String, (usize, usize), String)> = p
+        .labels
+        .iter()
+        .map(|l| {
+            let f = r.sources.get(l.source);
+            (
+                f.name.rsplit('/').next().unwrap().to_string(),
+                f.line_col(l.span.start),
+                f.slice(l.span).to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        at,
+        [
+            ("b.rules".to_string(), (4, 6), "samma".to_string()),
+            ("a.rules".to_string(), (1, 6), "samma".to_string())
+        ]
+    );
+    // The first definition is the one that runs.
+    assert_eq!(
+        r.rules
+            .rules
+            .iter()
+            .filter(|x| x.rule.id.text == "samma")
+            .count(),
+        1
+    );
+    assert_eq!(stats(&r, "samma"), (1, 0, 0));
+    assert_eq!(r.exit_code(false), 2);
+}
+
+#[test]
+fn use_may_not_leave_the_rules_folder() {
+    let dir = case("use-escape");
+    let r = check(&[dir.join("report")], &[dir.join("rules/main.rules")]);
+    let text = std::fs::read_to_string(dir.join("rules/main.rules")).unwrap();
+    let refused: Vec<&str> = r
+        .problems
+        .iter()
+        .map(|p| {
+            assert_eq!(p.code, "rules::use-outside");
+            let l = &p.labels[0];
+            &text[l.span.start..l.span.end]
+        })
+        .collect();
+    assert_eq!(
+        refused,
+        ["\"../x.rules\"", "\"delad/../../x.rules\"", "\"/x.rules\""]
+    );
+    let ids: Vec<&str> = r
+        .rules
+        .rules
+        .iter()
+        .map(|x| x.rule.id.text.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["inne", "main"],
+        "a file inside the folder is included, none outside"
+    );
+    assert_eq!(r.exit_code(false), 2);
+}
+
+// ------------------------------------------------------------------ the command line
+
+fn rimlig(args: &[&str]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rimlig"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("run rimlig");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+const DATA: &str = "tests/data/semantics";
+
+#[test]
+fn exit_codes() {
+    let report = format!("{DATA}/rounding/report");
+    let rules = |f: &str| format!("{DATA}/rounding/{f}");
+    let code = |extra: &[&str], r: &str| {
+        let mut args = vec!["check", report.as_str(), "--color", "never", "--rules"];
+        let r = rules(r);
+        args.push(&r);
+        args.extend_from_slice(extra);
+        rimlig(&args).0
+    };
+    assert_eq!(code(&[], "passing.rules"), Some(0));
+    assert_eq!(code(&[], "warning.rules"), Some(0), "warnings alone pass");
+    assert_eq!(code(&["--deny", "warnings"], "warning.rules"), Some(1));
+    assert_eq!(code(&[], "case.rules"), Some(1));
+    let (c, _) = rimlig(&[
+        "check",
+        &format!("{DATA}/unknown-names/report"),
+        "--rules",
+        &format!("{DATA}/unknown-names/case.rules"),
+    ]);
+    assert_eq!(c, Some(2));
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let (code, out) = rimlig(&[
+        "check",
+        &format!("{DATA}/rounding/report"),
+        "--rules",
+        &format!("{DATA}/rounding/case.rules"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("one JSON document");
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for k in [
+        "version",
+        "findings",
+        "problems",
+        "not_applicable",
+        "rules",
+        "summary",
+        "exit_code",
+    ] {
+        assert!(keys.contains(&k), "missing {k} in {keys:?}");
+    }
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["exit_code"], 1);
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 3);
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "prognos-rad")
+        .unwrap();
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["row_key"], "Kontakt Linköping");
+    assert_eq!(f["column_name"], "Avvikelse");
+    assert_eq!(f["table"], "prognos");
+    assert_eq!(f["file"], format!("{DATA}/rounding/report/prognos.csv"));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(2), Some(27))
+    );
+    assert_eq!(f["span"]["length"], 3);
+    assert_eq!(f["values"]["left"], "995");
+    assert_eq!(f["values"]["right"], "1000");
+    assert_eq!(f["values"]["difference"], "-5");
+    assert_eq!(f["values"]["op"], "==");
+    assert_eq!(f["rule_file"], format!("{DATA}/rounding/case.rules"));
+    assert!(f["related"].is_array() && f["bindings"].is_array());
+    let summa = findings.iter().find(|f| f["rule"] == "summa").unwrap();
+    assert_eq!(summa["bindings"], serde_json::json!([["c", "foreg"]]));
+    let rule = doc["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "drift-rad")
+        .unwrap();
+    assert_eq!(
+        (
+            rule["passed"].as_u64(),
+            rule["failed"].as_u64(),
+            rule["not_applicable"].as_u64()
+        ),
+        (Some(9), Some(0), Some(0))
+    );
+    assert_eq!(doc["summary"]["findings"]["error"], 3);
+    assert_eq!(doc["summary"]["rules"], 4);
+}
