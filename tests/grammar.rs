@@ -101,6 +101,26 @@ fn tol(t: &Tolerance) -> String {
     }
 }
 
+/// The first condition inside an assertion, through its scopes.
+fn check_of(a: &Assertion) -> &Expr {
+    match a {
+        Assertion::Check(e) => e,
+        Assertion::In { body, .. }
+        | Assertion::Each { body, .. }
+        | Assertion::For { body, .. }
+        | Assertion::If { body, .. } => check_of(body),
+        Assertion::Block(items, _) => check_of(&items[0]),
+    }
+}
+
+/// The right side of the first comparison of the first rule.
+fn first_right_side(p: &Parsed) -> &ExprKind {
+    match &check_of(&p.rules()[0].body[0]).kind {
+        ExprKind::Compare { rest, .. } => &rest[0].1.kind,
+        other => panic!("not a comparison: {other:?}"),
+    }
+}
+
 /// A compact, unambiguous rendering of an expression tree.
 fn sx(e: &Expr) -> String {
     match &e.kind {
@@ -674,24 +694,15 @@ fn tolerances() {
     // `+ -5` is arithmetic, `+-` is a tolerance.
     assert_eq!(expr("a == b + -5"), "(cmp a == (+ b (neg 5)))");
     // The tolerance's span covers what was written.
-    match assertion("each t: a == b within rounding") {
-        Assertion::Each { body, .. } => {
-            let Assertion::Check(Expr {
-                kind:
-                    ExprKind::Compare {
-                        tolerance: Some((_, span)),
-                        ..
-                    },
-                ..
-            }) = *body
-            else {
-                panic!()
-            };
-            let p = ok("rule r { each t: a == b within rounding }");
-            assert_eq!(p.src().slice(span), "within rounding");
-        }
-        other => panic!("{other:?}"),
-    }
+    let p = ok("rule r { each t: a == b within rounding }");
+    let ExprKind::Compare {
+        tolerance: Some((_, span)),
+        ..
+    } = &check_of(&p.rules()[0].body[0]).kind
+    else {
+        panic!()
+    };
+    assert_eq!(p.src().slice(*span), "within rounding");
 }
 
 // ------------------------------------------------------------------ expressions
@@ -728,39 +739,18 @@ fn numbers_and_literals() {
     assert_eq!(expr("a == 6.3 mkr"), "(cmp a == 6.3mkr)");
     assert_eq!(expr("a <= 5%"), "(cmp a <= 5pct)");
     // The value keeps the decimals it was written with.
-    match assertion("each t: a == 4.30") {
-        Assertion::Each { body, .. } => {
-            let Assertion::Check(Expr {
-                kind: ExprKind::Compare { rest, .. },
-                ..
-            }) = *body
-            else {
-                panic!()
-            };
-            let ExprKind::Number(n, _) = &rest[0].1.kind else {
-                panic!()
-            };
-            assert_eq!(n.scale(), 2);
-        }
-        other => panic!("{other:?}"),
-    }
+    let p = ok("rule r { each t: a == 4.30 }");
+    let ExprKind::Number(n, None) = first_right_side(&p) else {
+        panic!()
+    };
+    assert_eq!(n.scale(), 2);
 }
 
 #[test]
 fn strings_with_escapes() {
     assert_eq!(expr(r#"a == "Summa""#), r#"(cmp a == "Summa")"#);
     let p = ok(r#"rule r { each t: a == "säger \"hej\" \\ slut" }"#);
-    let Assertion::Each { body, .. } = &p.rules()[0].body[0] else {
-        panic!()
-    };
-    let Assertion::Check(Expr {
-        kind: ExprKind::Compare { rest, .. },
-        ..
-    }) = body.as_ref()
-    else {
-        panic!()
-    };
-    let ExprKind::Text(t) = &rest[0].1.kind else {
+    let ExprKind::Text(t) = first_right_side(&p) else {
         panic!()
     };
     assert_eq!(t, r#"säger "hej" \ slut"#);
@@ -899,7 +889,6 @@ fn conditions_and_predicates() {
 }
 
 #[test]
-#[ignore = "bug: `key matches \"GLOB\"`, as the language reference writes it, does not parse (`key` is a keyword)"]
 fn key_matches_as_written_in_the_reference() {
     assert_eq!(expr(r#"key matches "Summa*""#), r#"(matches key "Summa*")"#);
 }
@@ -1060,6 +1049,13 @@ fn unclosed_rule_at_end_of_file() {
 }
 
 #[test]
+fn unclosed_string_is_reported_at_its_opening_quote() {
+    let e = syntax_error("rule r \"Avvikelse { each t: a == 1 }");
+    assert!(e.message.contains("a quoted string"), "{e:?}");
+    assert_eq!((e.line, e.col, e.at.as_str()), (1, 8, "\""));
+}
+
+#[test]
 fn single_equals_gets_a_help() {
     let e = syntax_error("rule r {\n  each t: avvikelse = redovisat - budget\n}");
     assert_eq!((e.line, e.col, e.at.as_str()), (2, 21, "="));
@@ -1096,7 +1092,6 @@ fn digit_name_suggests_backticks() {
 }
 
 #[test]
-#[ignore = "bug: a keyword used as a column name inside an expression gets no backtick help"]
 fn keyword_as_column_in_expression_suggests_backticks() {
     // A column headed "Total" or "Rounding" is a natural thing to write.
     for (text, word) in [
@@ -1114,7 +1109,7 @@ fn keyword_as_column_in_expression_suggests_backticks() {
 }
 
 #[test]
-#[ignore = "bug: the keywords that start an item or a table entry are not named in the expectation"]
+#[ignore = "bug: keywords that start an item, a table entry or an assertion are left out of the expectation"]
 fn expected_item_and_entry_keywords_are_named() {
     // Today: "expected something else, found `regel`".
     let e = syntax_error("regel r { each t: a == 1 }");
@@ -1128,6 +1123,12 @@ fn expected_item_and_entry_keywords_are_named() {
     let e = syntax_error("table t \"T\" {\n  kolumn a \"A\"\n}");
     assert_eq!((e.line, e.col, e.at.as_str()), (2, 3, "kolumn"));
     assert!(e.message.contains("column"), "{e:?}");
+    // Today: "expected `in`, an expression or `{`, found `}`".
+    let e = syntax_error("rule r { }");
+    assert!(
+        e.message.contains("each") && e.message.contains("for") && e.message.contains("if"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -1198,9 +1199,14 @@ fn deep_nesting_is_refused_without_overflowing_the_stack() {
 fn very_long_chains_are_refused_not_overflowing() {
     let text = format!("rule r {{ each t: a == 1{} }}", " + 1".repeat(20_000));
     let p = parse(&text);
-    assert!(p.rules().iter().all(|r| r.body.is_empty()) || p.rules().is_empty());
-    assert!(!p.problems.is_empty());
-    assert!(p.problems.iter().all(|x| x.code.starts_with("rules::")));
+    let codes: Vec<&str> = p.problems.iter().map(|x| x.code).collect();
+    assert_eq!(codes, ["rules::too-long"]);
+    assert!(
+        p.problems[0].message.contains("operands"),
+        "{:?}",
+        p.problems[0]
+    );
+    assert!(p.rules().iter().all(|r| r.body.is_empty()));
 }
 
 /// A rule file that stops the `rimlig` binary with a signal (stack overflow) rather than a
@@ -1229,8 +1235,7 @@ fn binary_survives(name: &str, rules: &str) {
 }
 
 #[test]
-#[ignore = "bug: nesting within the accepted limit (63 parentheses) overflows the stack of a debug build"]
-fn nesting_just_below_the_limit_does_not_crash() {
+fn nesting_just_below_the_limit_does_not_crash_the_binary() {
     let n = 63;
     binary_survives(
         "parens",
@@ -1243,8 +1248,7 @@ fn nesting_just_below_the_limit_does_not_crash() {
 }
 
 #[test]
-#[ignore = "bug: assertions nested without brackets (if … then, each T:, for …:) are not bounded and overflow the stack"]
-fn deeply_nested_assertions_do_not_crash() {
+fn deeply_nested_assertions_do_not_crash_the_binary() {
     let n = 5000;
     binary_survives(
         "if",
@@ -1257,5 +1261,61 @@ fn deeply_nested_assertions_do_not_crash() {
     binary_survives(
         "for",
         &format!("rule r {{ each t: {}a == 1 }}", "for c in [a]: ".repeat(n)),
+    );
+}
+
+/// Runs `f` in a child process (this test binary, filtered to `test`), so that a stack
+/// overflow fails the test instead of aborting every test.
+fn in_child_process(test: &str, f: impl FnOnce()) {
+    const CHILD: &str = "RIMLIG_GRAMMAR_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        f();
+        return;
+    }
+    let out = Command::new(std::env::current_exe().unwrap())
+        .args([
+            test,
+            "--exact",
+            "--include-ignored",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{test} failed in its child process ({:?}): {}",
+        out.status,
+        stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" / ")
+    );
+}
+
+#[test]
+#[ignore = "bug: parse_file called directly (not through run::check) overflows a 2 MiB thread stack on 20 nested parentheses in a debug build, although up to 63 are accepted"]
+fn parse_file_affords_the_nesting_it_accepts_on_an_ordinary_thread() {
+    in_child_process(
+        "parse_file_affords_the_nesting_it_accepts_on_an_ordinary_thread",
+        || {
+            let n = 63;
+            let text = format!(
+                "rule r {{ each t: {}a{} == 1 }}",
+                "(".repeat(n),
+                ")".repeat(n)
+            );
+            let ok = std::thread::Builder::new()
+                .stack_size(2 * 1024 * 1024)
+                .spawn(move || parse(&text).problems.is_empty())
+                .unwrap()
+                .join()
+                .unwrap();
+            assert!(ok);
+        },
     );
 }

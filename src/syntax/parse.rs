@@ -246,7 +246,9 @@ fn syntax_help(found: &str, expected: &[&str]) -> Option<String> {
         "help", "in", "each", "where", "for", "if", "then", "by", "within", "rounding", "and",
         "or", "not", "is", "missing", "present", "matches", "previous", "error", "warning", "info",
     ];
-    if keywords.contains(&found) && expected.contains(&"a name") {
+    if keywords.contains(&found)
+        && (expected.contains(&"a name") || expected.contains(&"an expression"))
+    {
         return Some(format!(
             "`{found}` is a keyword; write a column or table of that name in backticks: `{found}`"
         ));
@@ -328,6 +330,15 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::close_bracket => "`]`",
         Rule::open_paren => "`(`",
         Rule::close_paren => "`)`",
+        Rule::kw_use | Rule::kw_let | Rule::kw_table | Rule::kw_rule => {
+            "an item (use, let, table or rule)"
+        }
+        Rule::kw_key | Rule::kw_column | Rule::kw_total | Rule::kw_skip | Rule::kw_group => {
+            "a table entry (key, column, total, skip or group)"
+        }
+        Rule::kw_each | Rule::kw_for | Rule::kw_if => {
+            "an assertion (in, each, for, if or a comparison)"
+        }
         Rule::kw_in => "`in`",
         Rule::kw_then => "`then`",
         Rule::kw_by => "`by`",
