@@ -77,11 +77,16 @@ pub struct SpanJson {
 impl Finding {
     /// `drift-summa[budget]` for an instance of a `for`, else the rule id.
     pub fn instance_name(&self) -> String {
-        if self.bindings.is_empty() {
-            self.rule.clone()
-        } else {
-            let cols: Vec<&str> = self.bindings.iter().map(|(_, c)| c.as_str()).collect();
-            format!("{}[{}]", self.rule, cols.join(","))
-        }
+        instance_name(&self.rule, &self.bindings)
+    }
+}
+
+/// `drift-summa[budget]`: a rule id with the columns its `for` variables stand for.
+pub fn instance_name(rule: &str, bindings: &[(String, String)]) -> String {
+    if bindings.is_empty() {
+        rule.to_string()
+    } else {
+        let cols: Vec<&str> = bindings.iter().map(|(_, c)| c.as_str()).collect();
+        format!("{rule}[{}]", cols.join(","))
     }
 }

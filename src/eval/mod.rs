@@ -160,7 +160,7 @@ impl<'a> Evaluator<'a> {
     fn not_applicable(&mut self, env: &Env<'a>, reason: String) {
         self.stats.not_applicable += 1;
         self.na.push(NotApplicable {
-            rule: instance_name(&self.rule.rule.id.text, &env.bindings),
+            rule: crate::finding::instance_name(&self.rule.rule.id.text, &env.bindings),
             report: env.report.path.to_string_lossy().replace('\\', "/"),
             table: env.scope.as_ref().map(|v| v.table.name.clone()),
             row_key: env
@@ -896,10 +896,9 @@ impl<'a> Evaluator<'a> {
             })?,
         };
         let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
-        let rows: Vec<usize> = if in_scope && env.row.is_none() {
-            env.rows.to_vec()
-        } else if in_scope {
-            // In row scope an aggregate runs over the row's group (or whole table).
+        // In the table's own scope (table or row) an aggregate runs over the scope's rows: the
+        // group, or the whole table.
+        let rows: Vec<usize> = if in_scope {
             env.rows.to_vec()
         } else {
             (0..view.table.rows.len()).collect()
@@ -1130,14 +1129,5 @@ pub(crate) fn to_unit(u: UnitName) -> Option<Unit> {
         UnitName::Pct => Some(Unit::Pct),
         UnitName::Count => Some(Unit::Count),
         UnitName::Text => None,
-    }
-}
-
-pub(crate) fn instance_name(rule: &str, bindings: &[(String, String)]) -> String {
-    if bindings.is_empty() {
-        rule.to_string()
-    } else {
-        let cols: Vec<&str> = bindings.iter().map(|(_, c)| c.as_str()).collect();
-        format!("{rule}[{}]", cols.join(","))
     }
 }
