@@ -7,11 +7,14 @@ use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;
 use crate::report::discover::{find_report_dirs, load_report};
 use crate::source::Sources;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub struct Run {
     pub sources: Sources,
     pub reports: Vec<Report>,
+    /// Previous reports (`report.toml` `previous`) that were not among the checked ones:
+    /// read for `previous.` references only, not checked themselves.
+    pub earlier: Vec<Report>,
     pub rules: RuleSet,
     pub outcome: Outcome,
     /// Data, rule-file, config and I/O problems, in the order met.
@@ -53,12 +56,15 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
         .iter()
         .map(|d| load_report(d, &mut sources, &mut problems))
         .collect();
+    let earlier = load_previous_reports(&reports, &mut sources, &mut problems);
+    let previous = previous_of(&reports, &earlier);
     check_names(&mut rules, &reports, &mut problems);
-    let mut outcome = evaluate(&rules, &reports, &sources);
+    let mut outcome = evaluate(&rules, &reports, &previous, &sources);
     problems.append(&mut outcome.problems);
     Run {
         sources,
         reports,
+        earlier,
         rules,
         outcome,
         problems,
@@ -137,4 +143,46 @@ impl Run {
         });
         if failing || data_errors { 1 } else { 0 }
     }
+}
+
+/// Where two paths name the same folder (`2020-10/../2020-08` and `2020-08`).
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Read the previous reports that are not checked themselves (each once).
+fn load_previous_reports(
+    reports: &[Report],
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Vec<Report> {
+    let mut earlier: Vec<Report> = Vec::new();
+    for r in reports {
+        let Some(p) = &r.meta.previous else { continue };
+        if !p.is_dir()
+            || reports.iter().any(|c| same_folder(&c.path, p))
+            || earlier.iter().any(|c| same_folder(&c.path, p))
+        {
+            continue;
+        }
+        earlier.push(load_report(p, sources, problems));
+    }
+    earlier
+}
+
+/// For each checked report, its previous report (checked or only read), if it has one.
+fn previous_of<'a>(reports: &'a [Report], earlier: &'a [Report]) -> Vec<Option<&'a Report>> {
+    reports
+        .iter()
+        .map(|r| {
+            let p = r.meta.previous.as_ref()?;
+            reports
+                .iter()
+                .chain(earlier)
+                .find(|c| !std::ptr::eq(*c, r) && same_folder(&c.path, p))
+        })
+        .collect()
 }

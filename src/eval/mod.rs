@@ -90,13 +90,22 @@ type Ev<T> = Result<T, Stop>;
 #[derive(Clone)]
 struct Env<'a> {
     report: &'a Report,
+    /// The previous report of the same unit, for `previous.` references.
+    previous: Option<&'a Report>,
     scope: Option<Rc<View<'a>>>,
     rows: Rc<Vec<usize>>,
     row: Option<usize>,
     bindings: Vec<(String, String)>,
 }
 
-pub fn evaluate(set: &RuleSet, reports: &[Report], sources: &Sources) -> Outcome {
+/// Evaluate every enabled rule against every report. `previous[i]` is the previous report of
+/// `reports[i]` (what `previous.` reaches), when it has one.
+pub fn evaluate(
+    set: &RuleSet,
+    reports: &[Report],
+    previous: &[Option<&Report>],
+    sources: &Sources,
+) -> Outcome {
     let mut out = Outcome::default();
     for lr in &set.rules {
         let mut ev = Evaluator {
@@ -109,9 +118,10 @@ pub fn evaluate(set: &RuleSet, reports: &[Report], sources: &Sources) -> Outcome
             broken: None,
         };
         if lr.enabled {
-            for report in reports {
+            for (i, report) in reports.iter().enumerate() {
                 let env = Env {
                     report,
+                    previous: previous.get(i).copied().flatten(),
                     scope: None,
                     rows: Rc::new(Vec::new()),
                     row: None,

@@ -318,7 +318,24 @@ fn load_meta(
         match slot {
             "unit" => meta.unit = Some(s.to_string()),
             "period" => meta.period = Some(s.to_string()),
-            _ => meta.previous = Some(dir.join(s)),
+            _ => {
+                let path = dir.join(s);
+                if !path.is_dir() {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::Data,
+                            Severity::Warning,
+                            "data::previous-missing",
+                            format!("the previous report `{s}` named in {shown} is not a folder"),
+                        )
+                        .with_label(id, span_of(value.span()), "no such report folder")
+                        .with_help(
+                            "rules that compare with the previous report (`previous.`) are not applicable until it is there; give its folder relative to this one",
+                        ),
+                    );
+                }
+                meta.previous = Some(path);
+            }
         }
     }
     meta
@@ -456,7 +473,7 @@ mod tests {
         assert_eq!(report.path, dir);
         assert_eq!(report.meta.unit.as_deref(), Some("Linköpings kommun"));
         assert_eq!(report.meta.period.as_deref(), Some("2020-10"));
-        assert_eq!(report.meta.previous, Some(dir.join("../2020-08")));
+        assert_eq!(report.meta.previous, Some(dir.join("../tree")));
 
         let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["Investeringar 2020", "driftsammandrag"]);

@@ -85,6 +85,8 @@ pub struct Rule {
     pub title: Option<Str>,
     pub severity: Option<(Level, Span)>,
     pub help: Option<Str>,
+    /// `tags "drift", "summa"`: for listing and selecting rules.
+    pub tags: Vec<Str>,
     pub body: Vec<Assertion>,
     pub span: Span,
 }

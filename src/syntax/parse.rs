@@ -321,6 +321,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         | Rule::group_decl => "a table entry (key, column, total, skip or group)",
         Rule::severity_attr => "`severity`",
         Rule::help_attr => "`help`",
+        Rule::tags_attr => "`tags`",
         Rule::colon => "`:`",
         Rule::equals => "`=`",
         Rule::comma => "`,`",
@@ -389,6 +390,7 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_rule
             | Rule::kw_severity
             | Rule::kw_help
+            | Rule::kw_tags
             | Rule::kw_in
             | Rule::kw_each
             | Rule::kw_where
@@ -571,6 +573,7 @@ impl Builder<'_> {
         let mut title = None;
         let mut severity = None;
         let mut help = None;
+        let mut tags = Vec::new();
         let mut body = Vec::new();
         for p in children(pair) {
             match p.as_rule() {
@@ -586,6 +589,12 @@ impl Builder<'_> {
                     severity = Some((level, self.span(&l)));
                 }
                 Rule::help_attr => help = Some(self.string(children(p).into_iter().next()?)),
+                Rule::tags_attr => tags.extend(
+                    children(p)
+                        .into_iter()
+                        .filter(|t| t.as_rule() == Rule::string)
+                        .map(|t| self.string(t)),
+                ),
                 _ => {
                     if let Some(a) = self.assertion(p) {
                         body.push(a);
@@ -598,6 +607,7 @@ impl Builder<'_> {
             title,
             severity,
             help,
+            tags,
             body,
             span,
         })
