@@ -133,6 +133,7 @@ fn sx(e: &Expr) -> String {
         } => {
             let r = match reference {
                 Reference::Name(n) => n.text.clone(),
+                Reference::Parent { column } => format!("parent.{}", column.text),
                 Reference::Column { table, column } => format!("{}.{}", table.text, column.text),
                 Reference::Total {
                     table: None,
@@ -181,6 +182,7 @@ fn sx(e: &Expr) -> String {
             first,
             rest,
             tolerance,
+            ..
         } => {
             let mut s = format!("(cmp {}", sx(first));
             for (op, x) in rest {

@@ -238,6 +238,10 @@ impl Checker<'_> {
 
     fn reference(&mut self, previous: bool, r: &Reference) {
         match r {
+            // `parent.c` is column c of another row of the scope's table.
+            Reference::Parent { column } => {
+                self.reference(previous, &Reference::Name(column.clone()))
+            }
             Reference::Name(n) => {
                 let row_key = n.text == "key" && !self.tables.is_empty();
                 if row_key || self.vars.contains(&n.text) || self.set.constant(&n.text).is_some() {

@@ -6,11 +6,11 @@ use crate::finding::{CellLabel, Finding, SpanJson, Values};
 use crate::problem::Severity;
 use crate::report::Unit;
 use crate::report::number::format_decimal;
-use crate::syntax::ast::{CmpOp, Expr, Level};
+use crate::syntax::ast::{CmpOp, Expr, ExprKind, Level};
 use rust_decimal::Decimal;
 
 /// The difference and tolerance of a failed comparison.
-#[derive(Default, Debug)]
+#[derive(Clone, Default, Debug)]
 pub(crate) struct Detail {
     pub difference: Option<Decimal>,
     pub tolerance: Option<String>,
@@ -18,6 +18,7 @@ pub(crate) struct Detail {
 }
 
 /// The pair of a comparison chain that failed.
+#[derive(Clone)]
 pub(crate) struct Failed<'a> {
     pub left_expr: &'a Expr,
     pub left: Operand,
@@ -25,6 +26,8 @@ pub(crate) struct Failed<'a> {
     pub right_expr: &'a Expr,
     pub right: Operand,
     pub detail: Detail,
+    /// The pair holds after all (used where both ways round of a comparison are kept).
+    pub holds: bool,
 }
 
 fn show(v: &Val) -> String {
@@ -48,6 +51,14 @@ fn show_amount(d: Decimal) -> String {
 
 /// Where a finding points: the operand that is a single cell, else any cell involved.
 fn primary_cell(f: &Failed<'_>) -> (Option<CellAt>, bool) {
+    // A cell of the checked report before one of the previous report.
+    let here = |o: &Operand| o.direct && o.agg.is_none() && o.cells.first().is_some_and(|c| !c.prev);
+    if here(&f.left) {
+        return (f.left.cells.first().copied(), true);
+    }
+    if here(&f.right) {
+        return (f.right.cells.first().copied(), false);
+    }
     if f.left.direct && f.left.agg.is_none() {
         return (f.left.cells.first().copied(), true);
     }
@@ -114,8 +125,16 @@ pub(crate) fn finding<'a>(
             } else {
                 (&rt, &rv, &lt, &lv)
             };
+            let other_is_literal = matches!(
+                (if primary_is_left { f.right_expr } else { f.left_expr }).kind,
+                ExprKind::Number(_, None)
+            );
             match diff {
+                Some(_) if other_is_literal => {
+                    format!("{pt} is {pv}, not {ov} (off by {}{tol})", by(diff))
+                }
                 Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
+                None if other_is_literal => format!("{pt} is {pv}, not {ov}"),
                 None => format!("{pt} is {pv}, but {ot} is {ov}"),
             }
         }
@@ -183,6 +202,7 @@ pub(crate) fn condition_finding<'a>(
 /// "summed 8 rows: VSS ledning, …, LKDATA (lines 2–9)"
 fn summed_rows(env: &Env<'_>, table: usize, rows: &[usize]) -> String {
     let t = &env.report.tables[table];
+    // (Aggregates run over the report being read, so `env.report` is the right one.)
     let key_col = env
         .scope
         .as_ref()
@@ -256,12 +276,16 @@ fn build<'a>(
     others: &[CellAt],
 ) -> Finding {
     let rule = &ev.rule.rule;
-    let report = env.report;
     // The cell, or failing that the current row, or the table's header.
     let (table_idx, row, col) = match cell {
         Some(c) => (Some(c.table), Some(c.row), Some(c.col)),
         None => (env.scope.as_ref().map(|v| v.index), env.row, None),
     };
+    let report = match &cell {
+        Some(c) => env.report_of(c),
+        None => env.report,
+    };
+    let cell_prev = cell.map(|c| c.prev).unwrap_or(env.in_previous);
     let table = table_idx.map(|i| &report.tables[i]);
     let (source, span) = match (table, row, col) {
         (Some(t), Some(r), Some(c)) => (
@@ -290,7 +314,7 @@ fn build<'a>(
     let key_col = env
         .scope
         .as_ref()
-        .filter(|v| Some(v.index) == table_idx)
+        .filter(|v| Some(v.index) == table_idx && v.previous == cell_prev)
         .map(|v| v.key_col)
         .unwrap_or(0);
     let row_key = match (table, row) {
@@ -308,11 +332,16 @@ fn build<'a>(
         .iter()
         .take(6)
         .filter_map(|c| {
-            let t = &report.tables[c.table];
+            let t = &env.report_of(c).tables[c.table];
             let x = t.rows[c.row].cells.get(c.col)?;
             let f = ev.sources.get(t.source);
             let (l, co) = f.line_col(x.span.start);
             let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
+            let header = if c.prev && !env.in_previous {
+                format!("previous report · {header}")
+            } else {
+                header.to_string()
+            };
             Some(CellLabel {
                 source: t.source,
                 span: x.span,
@@ -339,7 +368,7 @@ fn build<'a>(
             .unwrap_or_else(|| rule.id.text.clone()),
         message,
         help: rule.help.as_ref().map(|h| h.text.clone()),
-        report: report.path.to_string_lossy().replace('\\', "/"),
+        report: env.current.path.to_string_lossy().replace('\\', "/"),
         table: table.map(|t| t.name.clone()).unwrap_or_default(),
         file: file.name.clone(),
         line,

@@ -51,6 +51,8 @@ pub(crate) struct CellAt {
     pub table: usize,
     pub row: usize,
     pub col: usize,
+    /// The cell is in the previous report (reached through `previous.`).
+    pub prev: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -89,9 +91,15 @@ type Ev<T> = Result<T, Stop>;
 /// Where evaluation is: which report, which table and rows, which row, which `for` bindings.
 #[derive(Clone)]
 struct Env<'a> {
+    /// The report whose tables are being read: the checked one, or its previous report
+    /// inside `in previous.T:` / `each previous.T:`.
     report: &'a Report,
-    /// The previous report of the same unit, for `previous.` references.
+    /// The checked report, which findings belong to.
+    current: &'a Report,
+    /// The previous report of the checked one, for `previous.` references.
     previous: Option<&'a Report>,
+    /// True when `report` is the previous report.
+    in_previous: bool,
     scope: Option<Rc<View<'a>>>,
     rows: Rc<Vec<usize>>,
     row: Option<usize>,
@@ -116,12 +124,15 @@ pub fn evaluate(
             findings: Vec::new(),
             na: Vec::new(),
             broken: None,
+            votes: Vec::new(),
         };
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
                 let env = Env {
                     report,
+                    current: report,
                     previous: previous.get(i).copied().flatten(),
+                    in_previous: false,
                     scope: None,
                     rows: Rc::new(Vec::new()),
                     row: None,
@@ -130,6 +141,7 @@ pub fn evaluate(
                 for a in &lr.rule.body {
                     ev.assertion(a, &env);
                 }
+                ev.settle_votes(0);
                 if ev.broken.is_some() {
                     break;
                 }
@@ -143,6 +155,44 @@ pub fn evaluate(
     out
 }
 
+impl<'a> Env<'a> {
+    /// The report a cell is in.
+    fn report_of(&self, c: &CellAt) -> &'a Report {
+        match (c.prev, self.previous) {
+            (true, Some(p)) => p,
+            (true, None) if self.in_previous => self.report,
+            _ => self.current,
+        }
+    }
+
+    /// The same place in the previous report: no scope, the same `for` bindings.
+    fn previous_env(&self) -> Option<Env<'a>> {
+        let prev = if self.in_previous {
+            self.report
+        } else {
+            self.previous?
+        };
+        Some(Env {
+            report: prev,
+            in_previous: true,
+            scope: None,
+            rows: Rc::new(Vec::new()),
+            row: None,
+            ..self.clone()
+        })
+    }
+}
+
+/// A row of an `either sign` comparison that holds only one way round.
+struct SignVote<'a> {
+    env: Env<'a>,
+    expr: &'a Expr,
+    /// Holds as written (else only with the opposite sign).
+    written: bool,
+    /// The way round it does not hold, for the finding if the row is out of line.
+    other: message::Failed<'a>,
+}
+
 struct Evaluator<'a> {
     set: &'a RuleSet,
     sources: &'a Sources,
@@ -151,9 +201,29 @@ struct Evaluator<'a> {
     findings: Vec<Finding>,
     na: Vec<NotApplicable>,
     broken: Option<Problem>,
+    votes: Vec<SignVote<'a>>,
 }
 
 impl<'a> Evaluator<'a> {
+    /// The views a table name reaches in the report being read.
+    fn views_of(&self, env: &Env<'a>, name: &str) -> Vec<View<'a>> {
+        let mut v = views(self.set, env.report, name);
+        for x in &mut v {
+            x.previous = env.in_previous;
+        }
+        v
+    }
+
+    /// Why a `previous.` reference cannot be read here.
+    fn no_previous(&self, env: &Env<'a>) -> Stop {
+        Stop::Na(match &env.current.meta.previous {
+            Some(p) => format!(
+                "the previous report {} could not be read",
+                p.to_string_lossy().replace('\\', "/")
+            ),
+            None => "there is no previous report (report.toml names no `previous`)".into(),
+        })
+    }
     fn rule_error(&self, span: crate::source::Span, msg: impl Into<String>, help: &str) -> Stop {
         Stop::Rule(
             Problem::new(
@@ -171,7 +241,7 @@ impl<'a> Evaluator<'a> {
         self.stats.not_applicable += 1;
         self.na.push(NotApplicable {
             rule: crate::finding::instance_name(&self.rule.rule.id.text, &env.bindings),
-            report: env.report.path.to_string_lossy().replace('\\', "/"),
+            report: env.current.path.to_string_lossy().replace('\\', "/"),
             table: env.scope.as_ref().map(|v| v.table.name.clone()),
             row_key: env
                 .row
@@ -199,11 +269,24 @@ impl<'a> Evaluator<'a> {
             Assertion::In {
                 table, by, body, ..
             } => {
-                if table.previous {
-                    return self
-                        .not_applicable(env, "`previous.` tables are not evaluated yet".into());
-                }
-                for v in views(self.set, env.report, &table.name.text) {
+                let scoped;
+                let env = if table.previous {
+                    match env.previous_env() {
+                        Some(e) => {
+                            scoped = e;
+                            &scoped
+                        }
+                        None => {
+                            let Stop::Na(reason) = self.no_previous(env) else {
+                                return;
+                            };
+                            return self.not_applicable(env, reason);
+                        }
+                    }
+                } else {
+                    env
+                };
+                for v in self.views_of(env, &table.name.text) {
                     let groups = match by {
                         Some(b) => match v.column(&self.bound(&b.text, env)) {
                             Some((col, _)) => Some(v.group_values(col)),
@@ -258,12 +341,26 @@ impl<'a> Evaluator<'a> {
                 body,
                 ..
             } => {
-                if table.previous {
-                    return self
-                        .not_applicable(env, "`previous.` tables are not evaluated yet".into());
-                }
-                for v in views(self.set, env.report, &table.name.text) {
+                let scoped;
+                let env = if table.previous {
+                    match env.previous_env() {
+                        Some(e) => {
+                            scoped = e;
+                            &scoped
+                        }
+                        None => {
+                            let Stop::Na(reason) = self.no_previous(env) else {
+                                return;
+                            };
+                            return self.not_applicable(env, reason);
+                        }
+                    }
+                } else {
+                    env
+                };
+                for v in self.views_of(env, &table.name.text) {
                     let v = Rc::new(v);
+                    let votes_before = self.votes.len();
                     let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
                     for r in 0..v.table.rows.len() {
                         let rows = match &v.groups {
@@ -288,6 +385,7 @@ impl<'a> Evaluator<'a> {
                         }
                         self.assertion(body, &e);
                     }
+                    self.settle_votes(votes_before);
                 }
             }
             Assertion::For {
@@ -324,6 +422,16 @@ impl<'a> Evaluator<'a> {
             first,
             rest,
             tolerance,
+            either_sign: Some(sign),
+        } = &e.kind
+        {
+            return self.check_either_sign(e, first, rest, tolerance.as_ref().map(|t| &t.0), *sign, env);
+        }
+        if let ExprKind::Compare {
+            first,
+            rest,
+            tolerance,
+            ..
         } = &e.kind
         {
             match self.compare(first, rest, tolerance.as_ref().map(|t| &t.0), env) {
@@ -348,6 +456,146 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    fn either_sign_misuse(&self, sign: crate::source::Span) -> Stop {
+        self.rule_error(
+            sign,
+            "`either sign` needs exactly one `==` comparison",
+            "write `avvikelse == prognos - budget either sign`",
+        )
+    }
+
+    /// `a == b` and `a == −b`: the outcome both ways round. A pair whose `detail` is `None`
+    /// holds.
+    fn either_way(
+        &mut self,
+        first: &'a Expr,
+        right_expr: &'a Expr,
+        tol: Option<&Tolerance>,
+        env: &Env<'a>,
+    ) -> Ev<(message::Failed<'a>, message::Failed<'a>)> {
+        let left = self.eval(first, env)?;
+        let right = self.eval(right_expr, env)?;
+        let n = self.num(&right, right_expr)?;
+        let negated = Operand {
+            val: Val::Num(n.neg()),
+            direct: false,
+            ..right.clone()
+        };
+        let d1 = self.compare_pair(&left, CmpOp::Eq, &right, tol, right_expr)?;
+        let d2 = self.compare_pair(&left, CmpOp::Eq, &negated, tol, right_expr)?;
+        let failed = |right: Operand, detail: Option<message::Detail>| message::Failed {
+            left_expr: first,
+            left: left.clone(),
+            op: CmpOp::Eq,
+            right_expr,
+            right,
+            holds: detail.is_none(),
+            detail: detail.unwrap_or_default(),
+        };
+        Ok((failed(right.clone(), d1), failed(negated, d2)))
+    }
+
+    /// One instance of `a == b either sign`. A row that holds only one way round casts a vote
+    /// for that sign convention; [`Self::settle_votes`] later flags rows that differ from the
+    /// others of their table.
+    fn check_either_sign(
+        &mut self,
+        e: &'a Expr,
+        first: &'a Expr,
+        rest: &'a [(CmpOp, Expr)],
+        tol: Option<&Tolerance>,
+        sign: crate::source::Span,
+        env: &Env<'a>,
+    ) {
+        let [(CmpOp::Eq, right)] = rest else {
+            let stop = self.either_sign_misuse(sign);
+            return self.stop(env, stop);
+        };
+        let (as_written, opposite) = match self.either_way(first, right, tol, env) {
+            Ok(x) => x,
+            Err(s) => return self.stop(env, s),
+        };
+        match (as_written.holds, opposite.holds) {
+            (true, true) => self.stats.passed += 1,
+            (true, false) | (false, true) => {
+                self.stats.passed += 1;
+                let written = as_written.holds;
+                self.votes.push(SignVote {
+                    env: env.clone(),
+                    expr: e,
+                    written,
+                    other: if written { opposite } else { as_written },
+                });
+            }
+            (false, false) => {
+                self.stats.failed += 1;
+                let mut f = message::finding(self, env, e, as_written);
+                f.message.push_str("; with the opposite sign it does not hold either");
+                self.findings.push(f);
+            }
+        }
+    }
+
+    /// Rows of one table (per `for` binding) should follow one sign convention: where some
+    /// rows hold only as written and others only with the opposite sign, the fewer are
+    /// findings (on a tie, the rows that differ from the rule as written).
+    fn settle_votes(&mut self, from: usize) {
+        if from >= self.votes.len() {
+            return;
+        }
+        let votes: Vec<SignVote<'a>> = self.votes.drain(from..).collect();
+        let same_group = |a: &SignVote<'a>, b: &SignVote<'a>| {
+            std::ptr::eq(a.expr, b.expr) && a.env.bindings == b.env.bindings
+        };
+        let mut done = vec![false; votes.len()];
+        for i in 0..votes.len() {
+            if done[i] {
+                continue;
+            }
+            let group: Vec<usize> = (i..votes.len())
+                .filter(|&j| !done[j] && same_group(&votes[i], &votes[j]))
+                .collect();
+            for &j in &group {
+                done[j] = true;
+            }
+            let written = group.iter().filter(|&&j| votes[j].written).count();
+            let opposite = group.len() - written;
+            if written == 0 || opposite == 0 {
+                continue;
+            }
+            let minority_written = written < opposite;
+            let majority = written.max(opposite);
+            for &j in &group {
+                let v = &votes[j];
+                if v.written != minority_written {
+                    continue;
+                }
+                self.stats.passed -= 1;
+                self.stats.failed += 1;
+                let table = v
+                    .env
+                    .scope
+                    .as_ref()
+                    .map(|s| s.table.name.clone())
+                    .unwrap_or_default();
+                let rows = if majority == 1 { "row" } else { "rows" };
+                let mut f = message::finding(self, &v.env, v.expr, v.other.clone());
+                let note = if minority_written {
+                    format!(
+                        "{} follows `{}`, but the other {majority} {rows} of {table} have the opposite sign",
+                        f.values.as_ref().map(|x| x.left_expr.clone()).unwrap_or_default(),
+                        self.expr_text(v.expr).trim_end_matches("either sign").trim()
+                    )
+                } else {
+                    format!("{}; the other {majority} {rows} of {table} follow it as written, this row has the opposite sign", f.message)
+                };
+                f.message = note.clone();
+                f.label = note;
+                self.findings.push(f);
+            }
+        }
+    }
+
     /// A comparison chain; `Some` describes the first pair that fails.
     fn compare(
         &mut self,
@@ -368,6 +616,7 @@ impl<'a> Evaluator<'a> {
                     right_expr,
                     right,
                     detail,
+                    holds: false,
                 }));
             }
             left = right;
@@ -496,6 +745,7 @@ impl<'a> Evaluator<'a> {
             table: view.index,
             row,
             col,
+            prev: view.previous,
         };
         let Some(cell) = view.table.rows[row].cells.get(col) else {
             return Err(Stop::Na(format!(
@@ -565,7 +815,7 @@ impl<'a> Evaluator<'a> {
                 return Ok(s.clone());
             }
         }
-        views(self.set, env.report, name)
+        self.views_of(env, name)
             .into_iter()
             .next()
             .map(Rc::new)
@@ -579,7 +829,14 @@ impl<'a> Evaluator<'a> {
 
     fn eval(&mut self, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
         match &e.kind {
-            ExprKind::Number(n, unit) => Ok(plain(Val::Num(Num::exact(*n, unit.and_then(to_unit))))),
+            // A figure with a unit (`6.3 mkr`, `4,3 %`) is quoted as printed: under `within
+            // rounding` it stands for its rounding interval, like a cell. A bare number is exact.
+            ExprKind::Number(n, Some(unit)) => Ok(plain(Val::Num(Num::from_figure(&crate::report::Figure {
+                value: *n,
+                decimals: Some(n.scale()),
+                unit: to_unit(*unit),
+            })))),
+            ExprKind::Number(n, None) => Ok(plain(Val::Num(Num::exact(*n, None)))),
             ExprKind::Text(t) => Ok(plain(Val::Text(t.clone()))),
             ExprKind::Paren(inner) => self.eval(inner, env),
             ExprKind::Neg(inner) => {
@@ -590,6 +847,12 @@ impl<'a> Evaluator<'a> {
             ExprKind::Arith(op, a, b) => {
                 let x = self.eval(a, env)?;
                 let y = self.eval(b, env)?;
+                // `"Ärenden " + indikator`: texts joined, e.g. to build a row key.
+                if let (ArithOp::Add, Val::Text(s), Val::Text(t)) = (op, &x.val, &y.val) {
+                    let mut cells = x.cells;
+                    cells.extend(y.cells);
+                    return Ok(Operand { val: Val::Text(format!("{s}{t}")), cells, agg: None, direct: false });
+                }
                 let (n, m) = (self.num(&x, a)?, self.num(&y, b)?);
                 let r = match op {
                     ArithOp::Add => n.add(&m),
@@ -602,7 +865,7 @@ impl<'a> Evaluator<'a> {
                 cells.extend(y.cells);
                 Ok(Operand { val: Val::Num(r), cells, agg: x.agg.or(y.agg), direct: false })
             }
-            ExprKind::Ref { previous: true, .. } => Err(Stop::Na("`previous.` references are not evaluated yet".into())),
+            ExprKind::Ref { previous: true, reference } => self.previous_reference(reference, e, env),
             ExprKind::Ref { reference, .. } => self.reference(reference, e, env),
             ExprKind::Call { func, name, args, filter } => self.call(*func, name, args, filter.as_deref(), e, env),
             ExprKind::Compare { .. }
@@ -621,6 +884,30 @@ impl<'a> Evaluator<'a> {
 
     fn reference(&mut self, r: &'a Reference, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
         match r {
+            Reference::Parent { column } => {
+                let (Some(view), Some(row)) = (env.scope.clone(), env.row) else {
+                    return Err(self.rule_error(
+                        e.span,
+                        "`parent` needs a row",
+                        "use it inside `each TABLE:`: parent.c is the row a 'varav' row is part of",
+                    ));
+                };
+                if view.kinds[row] != RowKind::Skip {
+                    return Err(Stop::Na(format!(
+                        "{} is not a part row: only rows the table declaration skips (`skip \"varav*\"`) have a parent",
+                        view.key_text(row)
+                    )));
+                }
+                let parent = env
+                    .rows
+                    .iter()
+                    .copied()
+                    .filter(|&r| r < row && view.kinds[r] != RowKind::Skip)
+                    .max()
+                    .ok_or_else(|| Stop::Na(format!("no row above {} to be part of", view.key_text(row))))?;
+                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                self.cell(&view, parent, col, unit)
+            }
             Reference::Name(n) => {
                 let name = self.bound(&n.text, env);
                 let is_var = name != n.text;
@@ -681,56 +968,10 @@ impl<'a> Evaluator<'a> {
                         )
                     })?,
                 };
-                let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
-                let candidates: Vec<usize> = if in_scope {
-                    env.rows.to_vec()
-                } else {
-                    (0..view.table.rows.len()).collect()
-                };
-                let totals: Vec<usize> = candidates
-                    .into_iter()
-                    .filter(|&r| view.kinds[r] == RowKind::Total)
-                    .collect();
-                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
-                match totals.as_slice() {
-                    [r] => self.cell(&view, *r, col, unit),
-                    [] => Err(Stop::Na(match view.decl {
-                        Some(d) if !d.totals.is_empty() => format!(
-                            "table {} has no total row (no key matches {})",
-                            view.table.name,
-                            d.totals
-                                .iter()
-                                .map(|g| format!("\"{}\"", g.text))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        _ => format!(
-                            "table {} has no total row: declare `total \"GLOB\"` in its table declaration",
-                            view.table.name
-                        ),
-                    })),
-                    many => Err(Stop::Na(format!(
-                        "table {} has {} total rows ({}): declare `group` or narrow the total glob",
-                        view.table.name,
-                        many.len(),
-                        many.iter()
-                            .map(|&r| view.key_text(r))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))),
-                }
+                self.total_of(&view, column, e, env)
             }
             Reference::Keyed { table, key, column } => {
-                let k = self.eval(key, env)?;
-                let key_text = match (&k.val, k.cells.first()) {
-                    // A key read from a cell is looked up as written there.
-                    (_, Some(c)) if k.direct => env.report.tables[c.table].rows[c.row].cells[c.col]
-                        .raw
-                        .trim()
-                        .to_string(),
-                    (Val::Text(t), _) => t.clone(),
-                    (Val::Num(n), _) => n.v.normalize().to_string(),
-                };
+                let key_text = self.key_text(key, env)?;
                 let scope_view = self.view_named(&table.text, env)?;
                 let in_scope = env
                     .scope
@@ -754,7 +995,7 @@ impl<'a> Evaluator<'a> {
                             .collect();
                     }
                 } else {
-                    for v in views(self.set, env.report, &table.text) {
+                    for v in self.views_of(env, &table.text) {
                         let v = Rc::new(v);
                         let all: Vec<usize> = (0..v.table.rows.len()).collect();
                         hits.extend(
@@ -781,6 +1022,146 @@ impl<'a> Evaluator<'a> {
                     ))),
                 }
             }
+        }
+    }
+
+    /// The total row's cell in `column` (the group's total row inside a grouped scope).
+    fn total_of(&mut self, view: &Rc<View<'a>>, column: &Name, _e: &Expr, env: &Env<'a>) -> Ev<Operand> {
+        let view = view.clone();
+        let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
+        let candidates: Vec<usize> = if in_scope {
+            env.rows.to_vec()
+        } else {
+            (0..view.table.rows.len()).collect()
+        };
+        let totals: Vec<usize> = candidates
+            .into_iter()
+            .filter(|&r| view.kinds[r] == RowKind::Total)
+            .collect();
+        let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+        match totals.as_slice() {
+            [r] => self.cell(&view, *r, col, unit),
+            [] => Err(Stop::Na(match view.decl {
+                Some(d) if !d.totals.is_empty() => format!(
+                    "table {} has no total row (no key matches {})",
+                    view.table.name,
+                    d.totals
+                        .iter()
+                        .map(|g| format!("\"{}\"", g.text))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                _ => format!(
+                    "table {} has no total row: declare `total \"GLOB\"` in its table declaration",
+                    view.table.name
+                ),
+            })),
+            many => Err(Stop::Na(format!(
+                "table {} has {} total rows ({}): declare `group` or narrow the total glob",
+                view.table.name,
+                many.len(),
+                many.iter()
+                    .map(|&r| view.key_text(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// `previous.…`: the same table in the previous report. A row is found by its key: the
+    /// key written in the reference, or (for `previous.c` and `previous.T.c` in a row of T)
+    /// the current row's key.
+    fn previous_reference(&mut self, r: &'a Reference, e: &'a Expr, env: &Env<'a>) -> Ev<Operand> {
+        let Some(prev) = env.previous_env() else {
+            return Err(self.no_previous(env));
+        };
+        // The table and key of the current row, when the reference means "this row, then".
+        let this_row = |table: Option<&str>| -> Option<(String, String)> {
+            let v = env.scope.as_ref()?;
+            let row = env.row?;
+            let name = match v.decl {
+                Some(d) => d.name.text.clone(),
+                None => crate::report::normalise_name(&v.table.name),
+            };
+            if table.is_some_and(|t| t != name) {
+                return None;
+            }
+            Some((name, v.key_text(row)))
+        };
+        match r {
+            Reference::Parent { .. } => Err(self.rule_error(
+                e.span,
+                "`previous.parent` is not supported",
+                "name the row: previous.TABLE[\"KEY\"].column",
+            )),
+            Reference::Name(n) => {
+                let Some((table, key)) = this_row(None) else {
+                    return Err(self.rule_error(
+                        n.span,
+                        format!("`previous.{}` needs a row", n.text),
+                        "use it inside `each TABLE:` (the row with the same key in the previous report), or write previous.TABLE[\"KEY\"].column",
+                    ));
+                };
+                self.keyed_in(&prev, &table, key, n, e)
+            }
+            Reference::Column { table, column } => match this_row(Some(&table.text)) {
+                Some((t, key)) => self.keyed_in(&prev, &t, key, column, e),
+                None => self.reference(r, e, &prev),
+            },
+            Reference::Total { table: None, column } => {
+                let Some((t, _)) = this_row(None).or_else(|| {
+                    let v = env.scope.as_ref()?;
+                    Some((v.decl.map(|d| d.name.text.clone())?, String::new()))
+                }) else {
+                    return Err(self.rule_error(
+                        e.span,
+                        "`previous.total` needs a table",
+                        "write previous.TABLE.total.column",
+                    ));
+                };
+                let view = self.view_named(&t, &prev)?;
+                self.total_of(&view, column, e, &prev)
+            }
+            Reference::Total { .. } => self.reference(r, e, &prev),
+            Reference::Keyed { table, key, column } => {
+                let key = self.key_text(key, env)?;
+                self.keyed_in(&prev, &table.text, key, column, e)
+            }
+        }
+    }
+
+    /// The text a key expression gives; a key read from a cell is looked up as written there.
+    fn key_text(&mut self, key: &'a Expr, env: &Env<'a>) -> Ev<String> {
+        let k = self.eval(key, env)?;
+        Ok(match (&k.val, k.cells.first()) {
+            (_, Some(c)) if k.direct => env.report_of(c).tables[c.table].rows[c.row].cells[c.col]
+                .raw
+                .trim()
+                .to_string(),
+            (Val::Text(t), _) => t.clone(),
+            (Val::Num(n), _) => n.v.normalize().to_string(),
+        })
+    }
+
+    /// `T[key].column` in the report `env` reads (outside any scope of T).
+    fn keyed_in(&mut self, env: &Env<'a>, table: &str, key: String, column: &Name, _e: &Expr) -> Ev<Operand> {
+        let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
+        for v in self.views_of(env, table) {
+            let v = Rc::new(v);
+            let all: Vec<usize> = (0..v.table.rows.len()).collect();
+            hits.extend(v.rows_with_key(&key, &all).into_iter().map(|r| (v.clone(), r)));
+        }
+        let which = if env.in_previous { "the previous report's " } else { "" };
+        match hits.as_slice() {
+            [(v, r)] => {
+                let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
+                self.cell(v, *r, col, unit)
+            }
+            [] => Err(Stop::Na(format!("no row \"{key}\" in {which}{table}"))),
+            many => Err(Stop::Na(format!(
+                "{} rows of {which}{table} have the key \"{key}\"",
+                many.len()
+            ))),
         }
     }
 
@@ -872,6 +1253,19 @@ impl<'a> Evaluator<'a> {
                     val: Val::Num(n),
                     cells,
                     agg: None,
+                    direct: false,
+                })
+            }
+            // `count()`: the rows of the scope (its group), totals and skipped rows left out.
+            Func::Agg(Aggregate::Count) if args.is_empty() => {
+                let view = env.scope.clone().ok_or_else(|| {
+                    self.rule_error(e.span, "`count()` needs a table", "use it inside `in TABLE:`, or count a column: count(T.c)")
+                })?;
+                let rows: Vec<usize> = env.rows.iter().copied().filter(|&r| view.kinds[r] == RowKind::Normal).collect();
+                Ok(Operand {
+                    val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
+                    cells: Vec::new(),
+                    agg: Some(AggInfo { table: view.index, rows }),
                     direct: false,
                 })
             }
@@ -1001,7 +1395,16 @@ impl<'a> Evaluator<'a> {
     fn truth(&mut self, e: &'a Expr, env: &Env<'a>) -> Ev<(bool, Vec<CellAt>)> {
         match &e.kind {
             ExprKind::Paren(inner) => self.truth(inner, env),
-            ExprKind::Compare { first, rest, tolerance } => {
+            ExprKind::Compare { first, rest, tolerance, either_sign: Some(sign) } => {
+                let [(CmpOp::Eq, right)] = rest.as_slice() else {
+                    return Err(self.either_sign_misuse(*sign));
+                };
+                let (as_written, opposite) = self.either_way(first, right, tolerance.as_ref().map(|t| &t.0), env)?;
+                let holds = as_written.holds || opposite.holds;
+                let cells = as_written.left.cells.iter().chain(&as_written.right.cells).copied().collect();
+                Ok((holds, cells))
+            }
+            ExprKind::Compare { first, rest, tolerance, .. } => {
                 let failed = self.compare(first, rest, tolerance.as_ref().map(|t| &t.0), env)?;
                 let cells = match &failed {
                     Some(f) => f.left.cells.iter().chain(&f.right.cells).copied().collect(),
@@ -1022,7 +1425,7 @@ impl<'a> Evaluator<'a> {
             ExprKind::Matches { value, glob: g } => {
                 let o = self.eval(value, env)?;
                 let text = match (&o.val, o.cells.first()) {
-                    (_, Some(c)) if o.direct => env.report.tables[c.table].rows[c.row].cells[c.col].raw.clone(),
+                    (_, Some(c)) if o.direct => env.report_of(c).tables[c.table].rows[c.row].cells[c.col].raw.clone(),
                     (Val::Text(t), _) => t.clone(),
                     (Val::Num(n), _) => format_decimal(&n.v),
                 };
@@ -1073,6 +1476,7 @@ impl<'a> Evaluator<'a> {
                 table: v.index,
                 row,
                 col,
+                prev: v.previous,
             }];
         }
         self.eval(e, env).map(|o| o.cells).unwrap_or_default()

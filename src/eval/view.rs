@@ -30,6 +30,8 @@ pub struct View<'a> {
     pub groups: Option<Vec<String>>,
     /// Declared columns that matched no header: (name, glob).
     pub unmatched: Vec<(String, String)>,
+    /// The table is in the previous report.
+    pub previous: bool,
 }
 
 impl<'a> View<'a> {
@@ -79,6 +81,7 @@ impl<'a> View<'a> {
             kinds: Vec::new(),
             groups: None,
             unmatched,
+            previous: false,
         };
         v.kinds = (0..table.rows.len())
             .map(|r| {
@@ -144,7 +147,7 @@ impl<'a> View<'a> {
             .unwrap_or_default()
     }
 
-    /// Rows whose key is `key`: exact after trimming, else ignoring case and spacing.
+    /// Rows whose key is `key`: exact after trimming, else ignoring case, spacing and punctuation.
     pub fn rows_with_key(&self, key: &str, within: &[usize]) -> Vec<usize> {
         let key = key.trim();
         let exact: Vec<usize> = within
@@ -155,11 +158,13 @@ impl<'a> View<'a> {
         if !exact.is_empty() {
             return exact;
         }
+        // Reports spell the same row differently ("E-lärandecenter", "eLärandeCenter",
+        // "LKDATA - support"): compare letters and digits only, ignoring case.
         let norm = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
         };
         let k = norm(key);
         within

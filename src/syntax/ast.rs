@@ -228,6 +228,9 @@ pub enum Reference {
     Column { table: Name, column: Name },
     /// `total.c` (table: None) or `T.total.c`
     Total { table: Option<Name>, column: Name },
+    /// `parent.c`: in a row, the nearest row above it that is not a `skip` row (the row a
+    /// 'varav' row is part of).
+    Parent { column: Name },
     /// `T[KEY].c`
     Keyed {
         table: Name,
@@ -263,6 +266,8 @@ pub enum ExprKind {
         first: Box<Expr>,
         rest: Vec<(CmpOp, Expr)>,
         tolerance: Option<(Tolerance, Span)>,
+        /// `either sign`: `a == b` or `a == −b`, one way for all rows of a table.
+        either_sign: Option<Span>,
     },
     IsMissing {
         value: Box<Expr>,

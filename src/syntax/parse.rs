@@ -308,6 +308,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::cmp_op | Rule::compare_tail => "a comparison (== != < <= > >=)",
         Rule::add_op | Rule::mul_op => "an operator",
         Rule::tolerance => "a tolerance (`within …` or `± …`)",
+        Rule::either_sign => "`either sign`",
         Rule::in_scope | Rule::each_scope | Rule::for_each | Rule::if_then | Rule::block => {
             "an assertion"
         }
@@ -408,6 +409,9 @@ fn is_keyword(r: Rule) -> bool {
             | Rule::kw_present
             | Rule::kw_matches
             | Rule::kw_previous
+            | Rule::kw_parent
+            | Rule::kw_either
+            | Rule::kw_sign
     )
 }
 
@@ -755,6 +759,7 @@ impl Builder<'_> {
                     Rule::compare_tail => {
                         let mut rest = Vec::new();
                         let mut tolerance = None;
+                        let mut either_sign = None;
                         let mut op = CmpOp::Eq;
                         for p in children(tail) {
                             match p.as_rule() {
@@ -769,6 +774,7 @@ impl Builder<'_> {
                                     }
                                 }
                                 Rule::tolerance => tolerance = Some(self.tolerance(p)?),
+                                Rule::either_sign => either_sign = Some(self.span(&p)),
                                 _ => rest.push((op, self.expr(p)?)),
                             }
                         }
@@ -777,6 +783,7 @@ impl Builder<'_> {
                                 first: Box::new(first),
                                 rest,
                                 tolerance,
+                                either_sign,
                             },
                             span,
                         })
@@ -945,6 +952,7 @@ impl Builder<'_> {
         let head = parts.next()?;
         let head_inner = head.into_inner().next()?;
         let head_is_total = head_inner.as_rule() == Rule::kw_total;
+        let head_is_parent = head_inner.as_rule() == Rule::kw_parent;
         let head_name = self.name(head_inner);
         // Accessors: `.name`, `.total` or `[expr]`.
         enum Acc {
@@ -975,6 +983,19 @@ impl Builder<'_> {
             );
             None
         };
+        if head_is_parent {
+            let reference = match accs.as_slice() {
+                [Acc::Field(c, false)] => Reference::Parent { column: c.clone() },
+                _ => return bad(self, "write `parent.COLUMN`"),
+            };
+            return Some(Expr {
+                kind: ExprKind::Ref {
+                    previous,
+                    reference,
+                },
+                span,
+            });
+        }
         let reference = match (head_is_total, accs.as_slice()) {
             (false, []) => Reference::Name(head_name),
             (true, [Acc::Field(c, false)]) => Reference::Total {
