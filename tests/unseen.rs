@@ -516,7 +516,6 @@ fn findings_point_at_the_offending_cell() {
 // ------------------------------------------------------------------ previous report
 
 #[test]
-#[ignore = "`previous.` references parse but are not evaluated yet: this test describes the expected behaviour"]
 fn previous_report_of_the_same_unit() {
     // 2021-10/report.toml says previous = "../2021-08". Bokslut 2020 (last year's accounts)
     // must be the same in both: Stab 250 = 250 ✓; IT 300 vs −300 ✗ (sign flipped, as in
