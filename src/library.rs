@@ -5,10 +5,19 @@ pub const FILES: &[(&str, &str)] = &[
     ("drift.rules", include_str!("../rules/drift.rules")),
     ("ekonomi.rules", include_str!("../rules/ekonomi.rules")),
     (
+        "indikatorer.rules",
+        include_str!("../rules/indikatorer.rules"),
+    ),
+    (
         "investeringar.rules",
         include_str!("../rules/investeringar.rules"),
     ),
     ("personal.rules", include_str!("../rules/personal.rules")),
+    ("prognos.rules", include_str!("../rules/prognos.rules")),
+    (
+        "rakenskaper.rules",
+        include_str!("../rules/rakenskaper.rules"),
+    ),
     ("tabeller.rules", include_str!("../rules/tabeller.rules")),
     ("volymer.rules", include_str!("../rules/volymer.rules")),
 ];

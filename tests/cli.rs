@@ -137,13 +137,25 @@ fn example_json_exits_1_with_exactly_the_known_inconsistencies() {
             col.to_string(),
         )
     };
+    let f = |rule: &str, severity: &str, file: &str, row: &str, col: &str| {
+        (
+            rule.to_string(),
+            severity.to_string(),
+            format!("{EXAMPLES}/{file}"),
+            row.to_string(),
+            col.to_string(),
+        )
+    };
     let mut want = vec![
+        // October: Kontakt Linköping's avvikelse 995 where prognos − budget is 1 000.
         e(
             "prognos-avvikelse",
             "2020-10/prognos.csv",
             "Kontakt Linköping",
             "Avvikelse",
         ),
+        // October's "varav kostnader" is written with a minus sign, its avvikelse the other
+        // way round, and last year's bokslut flipped sign since August.
         e(
             "prognos-avvikelse",
             "2020-10/prognos.csv",
@@ -151,33 +163,83 @@ fn example_json_exits_1_with_exactly_the_known_inconsistencies() {
             "Avvikelse",
         ),
         e(
+            "prognos-bokslut-oforandrat",
+            "2020-10/prognos.csv",
+            "varav kostnader",
+            "Bokslut 2019",
+        ),
+        e(
+            "prognos-tecken-stabilt",
+            "2020-10/prognos.csv",
+            "varav kostnader",
+            "Prognos helår",
+        ),
+        // August: the investment forecast 60 000 over the frame 45 000.
+        e(
             "investering-ram",
             "2020-08/investeringar.csv",
             "IT-utrustning",
             "Prognos netto",
         ),
+        // The investment avvikelse is Prognos − Ram in August and Ram − Prognos in October.
+        f(
+            "investering-avvikelse",
+            "warning",
+            "2020-08/investeringar.csv",
+            "IT-utrustning",
+            "Avvikelse",
+        ),
+        e(
+            "investering-tecken-stabilt",
+            "2020-10/investeringar.csv",
+            "IT-utrustning",
+            "Avvikelse",
+        ),
+        e(
+            "ekonomi-avvikelse",
+            "2020-10/ekonomi.csv",
+            "Investeringar, netto",
+            "Avvikelse",
+        ),
+        f(
+            "investering-ram-andrad",
+            "info",
+            "2020-10/investeringar.csv",
+            "IT-utrustning",
+            "Ram",
+        ),
+        // Personalomsättning 2018: total 2,1 outside men 1,4 and women 1,4.
         e(
             "personal-kon",
             "2020-08/indikatorer_medarbetare.csv",
             "Extern personalomsättning",
             "2018",
         ),
+        // LKDATA support: 42 253 in basuppdrag, 42 357 among the indicators.
         e(
-            "samma-tal",
-            "2020-08/basuppdrag.csv",
-            "Ärenden LKDATA support",
-            "Augusti 2020",
+            "volym-indikator",
+            "2020-08/indikatorer_ekonomi.csv",
+            "LKDATA - support",
+            "Aug. 2020",
         ),
-        // August's investment Avvikelse is written Prognos − Ram, October's Ram − Prognos
-        // (README, "Known inconsistencies"): a warning, not an error.
-        (
-            "investering-avvikelse".to_string(),
-            "warning".to_string(),
-            format!("{EXAMPLES}/2020-08/investeringar.csv"),
-            "IT-utrustning".to_string(),
-            "Avvikelse".to_string(),
+        // Chefsomsättning's target sits on the row for men.
+        f(
+            "indikator-malvarde",
+            "warning",
+            "2020-08/indikatorer_medarbetare.csv",
+            "Män",
+            "Målvärde",
         ),
     ];
+    // Period budgets larger than an annual budget of 0 (information only).
+    for (file, col) in [
+        ("2020-08/driftsammandrag.csv", "Budget jan-augusti 2020"),
+        ("2020-10/driftsammandrag.csv", "Budget jan-okt 2020"),
+    ] {
+        for row in ["Ekonomiservice", "HR service", "LKDATA"] {
+            want.push(f("drift-budget-inom-ar", "info", file, row, col));
+        }
+    }
     want.sort();
     assert_eq!(
         finding_ids(&doc),
@@ -186,9 +248,9 @@ fn example_json_exits_1_with_exactly_the_known_inconsistencies() {
     );
 
     let summary = &doc["summary"];
-    assert_eq!(summary["findings"]["error"], 5);
-    assert_eq!(summary["findings"]["warning"], 1);
-    assert_eq!(summary["findings"]["info"], 0);
+    assert_eq!(summary["findings"]["error"], 9);
+    assert_eq!(summary["findings"]["warning"], 2);
+    assert_eq!(summary["findings"]["info"], 7);
     assert_eq!(summary["reports"], 2);
     assert_eq!(
         doc["problems"].as_array().unwrap().len(),
@@ -246,12 +308,12 @@ fn example_findings_carry_both_sides_of_the_comparison() {
 
     let f = find(
         &doc,
-        "samma-tal",
-        "2020-08/basuppdrag.csv",
-        "Ärenden LKDATA support",
+        "volym-indikator",
+        "2020-08/indikatorer_ekonomi.csv",
+        "LKDATA - support",
     );
-    assert_eq!(f["values"]["left"], "42253");
-    assert_eq!(f["values"]["right"], "42357");
+    assert_eq!(f["values"]["left"], "42357");
+    assert_eq!(f["values"]["right"], "42253");
 }
 
 #[test]
@@ -625,7 +687,7 @@ fn human_output_names_rule_place_and_values() {
         "summary line: {last}"
     );
     assert!(
-        last.contains("5 errors, 1 warning, 0 info"),
+        last.contains("9 errors, 2 warnings, 7 info"),
         "summary line: {last}"
     );
 }
@@ -694,11 +756,13 @@ fn json_and_human_agree_on_the_counts() {
 
 #[test]
 fn embedded_rules_are_found_from_any_folder() {
+    // October's prognos table alone, in a folder outside the project.
     let dir = scratch("october");
-    for entry in std::fs::read_dir(root().join(EXAMPLES).join("2020-10")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-    }
+    std::fs::copy(
+        root().join(EXAMPLES).join("2020-10/prognos.csv"),
+        dir.join("prognos.csv"),
+    )
+    .unwrap();
     let out = rimlig_in(&dir, &["check", "--format", "json"]);
     assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
     let doc = json(&out);
@@ -728,7 +792,7 @@ fn embedded_rules_are_found_from_any_folder() {
         ]
     );
     for f in doc["findings"].as_array().unwrap() {
-        assert_eq!(f["rule_file"], "rules/drift.rules");
+        assert_eq!(f["rule_file"], "rules/prognos.rules");
     }
 
     // The same, with the folder given explicitly and human output.

@@ -301,7 +301,9 @@ fn is_missing_and_is_present() {
     // The finding points at the missing cell itself.
     let f = findings(&r, "finns")[0];
     assert_eq!(f.column_name.as_deref(), Some("Utfall"));
-    assert!(f.values.is_none());
+    let v = f.values.as_ref().expect("a predicate finding has values");
+    assert_eq!(v.op, "is present");
+    assert!(f.message.contains("but must be given"), "{}", f.message);
     assert_eq!(stats(&r, "saknas"), (5, 4, 0));
     assert_eq!(
         failing_rows(&r, "saknas"),

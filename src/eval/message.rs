@@ -52,7 +52,8 @@ fn show_amount(d: Decimal) -> String {
 /// Where a finding points: the operand that is a single cell, else any cell involved.
 fn primary_cell(f: &Failed<'_>) -> (Option<CellAt>, bool) {
     // A cell of the checked report before one of the previous report.
-    let here = |o: &Operand| o.direct && o.agg.is_none() && o.cells.first().is_some_and(|c| !c.prev);
+    let here =
+        |o: &Operand| o.direct && o.agg.is_none() && o.cells.first().is_some_and(|c| !c.prev);
     if here(&f.left) {
         return (f.left.cells.first().copied(), true);
     }
@@ -126,7 +127,12 @@ pub(crate) fn finding<'a>(
                 (&rt, &rv, &lt, &lv)
             };
             let other_is_literal = matches!(
-                (if primary_is_left { f.right_expr } else { f.left_expr }).kind,
+                (if primary_is_left {
+                    f.right_expr
+                } else {
+                    f.left_expr
+                })
+                .kind,
                 ExprKind::Number(_, None)
             );
             match diff {
@@ -190,12 +196,62 @@ pub(crate) fn condition_finding<'a>(
     e: &Expr,
     cells: &[CellAt],
 ) -> Finding {
-    let text = format!(
-        "`{}` does not hold",
-        substitute(&ev.expr_text(e), &env.bindings)
-    );
+    let whole = substitute(&ev.expr_text(e), &env.bindings);
     let first = cells.first().copied();
     let rest: Vec<CellAt> = cells.iter().skip(1).copied().collect();
+    // `x is missing` / `x is present`: say what the cell holds instead.
+    let predicate = match &e.kind {
+        ExprKind::IsMissing { value, negated } => Some((value, !*negated)),
+        ExprKind::IsPresent { value, negated } => Some((value, *negated)),
+        _ => None,
+    };
+    if let Some((value, want_missing)) = predicate {
+        let what = substitute(&ev.expr_text(value), &env.bindings);
+        let cell = first.and_then(|c| {
+            env.report_of(&c).tables[c.table].rows[c.row]
+                .cells
+                .get(c.col)
+        });
+        let (shown, canonical_value) = match cell {
+            Some(c) if !want_missing => (format!("'{}'", c.raw.trim()), c.raw.trim().to_string()),
+            Some(c) => (
+                c.raw.trim().to_string(),
+                match &c.value {
+                    crate::report::CellValue::Number(f) => f.value.normalize().to_string(),
+                    _ => c.raw.trim().to_string(),
+                },
+            ),
+            None => ("not there".to_string(), String::new()),
+        };
+        let text = if want_missing {
+            format!("{what} is {shown}, but must be empty (`{whole}`)")
+        } else {
+            format!(
+                "{what} is {}, but must be given (`{whole}`)",
+                if cell.is_some() {
+                    format!("missing ({shown})")
+                } else {
+                    shown.clone()
+                }
+            )
+        };
+        let values = Values {
+            left_expr: what,
+            left: canonical_value,
+            right_expr: String::new(),
+            right: String::new(),
+            difference: None,
+            op: if want_missing {
+                "is missing"
+            } else {
+                "is present"
+            }
+            .to_string(),
+            tolerance: None,
+        };
+        return build(ev, env, e, first, text.clone(), text, Some(values), &rest);
+    }
+    let text = format!("`{whole}` does not hold");
     build(ev, env, e, first, text.clone(), text, None, &rest)
 }
 

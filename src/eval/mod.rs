@@ -82,6 +82,9 @@ pub(crate) struct Operand {
 pub(crate) enum Stop {
     /// The instance cannot be decided: counted as not applicable.
     Na(String),
+    /// The report (or its previous report) lacks a table the instance reads: not applicable,
+    /// also under `is missing` / `is present`, which ask about cells, not about tables.
+    Absent(String),
     /// The rule itself is wrong in a way only evaluation shows: reported once, rule disabled.
     Rule(Problem),
 }
@@ -216,7 +219,7 @@ impl<'a> Evaluator<'a> {
 
     /// Why a `previous.` reference cannot be read here.
     fn no_previous(&self, env: &Env<'a>) -> Stop {
-        Stop::Na(match &env.current.meta.previous {
+        Stop::Absent(match &env.current.meta.previous {
             Some(p) => format!(
                 "the previous report {} could not be read",
                 p.to_string_lossy().replace('\\', "/")
@@ -252,7 +255,7 @@ impl<'a> Evaluator<'a> {
 
     fn stop(&mut self, env: &Env<'a>, s: Stop) {
         match s {
-            Stop::Na(reason) => self.not_applicable(env, reason),
+            Stop::Na(reason) | Stop::Absent(reason) => self.not_applicable(env, reason),
             Stop::Rule(p) => {
                 if self.broken.is_none() {
                     self.broken = Some(p);
@@ -277,10 +280,8 @@ impl<'a> Evaluator<'a> {
                             &scoped
                         }
                         None => {
-                            let Stop::Na(reason) = self.no_previous(env) else {
-                                return;
-                            };
-                            return self.not_applicable(env, reason);
+                            let stop = self.no_previous(env);
+                            return self.stop(env, stop);
                         }
                     }
                 } else {
@@ -349,10 +350,8 @@ impl<'a> Evaluator<'a> {
                             &scoped
                         }
                         None => {
-                            let Stop::Na(reason) = self.no_previous(env) else {
-                                return;
-                            };
-                            return self.not_applicable(env, reason);
+                            let stop = self.no_previous(env);
+                            return self.stop(env, stop);
                         }
                     }
                 } else {
@@ -425,7 +424,14 @@ impl<'a> Evaluator<'a> {
             either_sign: Some(sign),
         } = &e.kind
         {
-            return self.check_either_sign(e, first, rest, tolerance.as_ref().map(|t| &t.0), *sign, env);
+            return self.check_either_sign(
+                e,
+                first,
+                rest,
+                tolerance.as_ref().map(|t| &t.0),
+                *sign,
+                env,
+            );
         }
         if let ExprKind::Compare {
             first,
@@ -530,7 +536,8 @@ impl<'a> Evaluator<'a> {
             (false, false) => {
                 self.stats.failed += 1;
                 let mut f = message::finding(self, env, e, as_written);
-                f.message.push_str("; with the opposite sign it does not hold either");
+                f.message
+                    .push_str("; with the opposite sign it does not hold either");
                 self.findings.push(f);
             }
         }
@@ -578,16 +585,28 @@ impl<'a> Evaluator<'a> {
                     .as_ref()
                     .map(|s| s.table.name.clone())
                     .unwrap_or_default();
-                let rows = if majority == 1 { "row" } else { "rows" };
+                let (others, verb_follow, verb_have) = if majority == 1 {
+                    ("the other row".to_string(), "follows", "has")
+                } else {
+                    (format!("the other {majority} rows"), "follow", "have")
+                };
                 let mut f = message::finding(self, &v.env, v.expr, v.other.clone());
                 let note = if minority_written {
                     format!(
-                        "{} follows `{}`, but the other {majority} {rows} of {table} have the opposite sign",
-                        f.values.as_ref().map(|x| x.left_expr.clone()).unwrap_or_default(),
-                        self.expr_text(v.expr).trim_end_matches("either sign").trim()
+                        "{} follows `{}`, but {others} of {table} {verb_have} the opposite sign",
+                        f.values
+                            .as_ref()
+                            .map(|x| x.left_expr.clone())
+                            .unwrap_or_default(),
+                        self.expr_text(v.expr)
+                            .trim_end_matches("either sign")
+                            .trim()
                     )
                 } else {
-                    format!("{}; the other {majority} {rows} of {table} follow it as written, this row has the opposite sign", f.message)
+                    format!(
+                        "{}; {others} of {table} {verb_follow} the rule as written, this row has the opposite sign",
+                        f.message
+                    )
                 };
                 f.message = note.clone();
                 f.label = note;
@@ -819,7 +838,7 @@ impl<'a> Evaluator<'a> {
             .into_iter()
             .next()
             .map(Rc::new)
-            .ok_or_else(|| Stop::Na(format!("the report has no table `{name}`")))
+            .ok_or_else(|| Stop::Absent(format!("the report has no table `{name}`")))
     }
 
     fn column_of(&self, view: &View<'a>, name: &str) -> Ev<(usize, Option<UnitName>)> {
@@ -904,7 +923,9 @@ impl<'a> Evaluator<'a> {
                     .copied()
                     .filter(|&r| r < row && view.kinds[r] != RowKind::Skip)
                     .max()
-                    .ok_or_else(|| Stop::Na(format!("no row above {} to be part of", view.key_text(row))))?;
+                    .ok_or_else(|| {
+                        Stop::Na(format!("no row above {} to be part of", view.key_text(row)))
+                    })?;
                 let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
                 self.cell(&view, parent, col, unit)
             }
@@ -1026,7 +1047,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The total row's cell in `column` (the group's total row inside a grouped scope).
-    fn total_of(&mut self, view: &Rc<View<'a>>, column: &Name, _e: &Expr, env: &Env<'a>) -> Ev<Operand> {
+    fn total_of(
+        &mut self,
+        view: &Rc<View<'a>>,
+        column: &Name,
+        _e: &Expr,
+        env: &Env<'a>,
+    ) -> Ev<Operand> {
         let view = view.clone();
         let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
         let candidates: Vec<usize> = if in_scope {
@@ -1108,7 +1135,10 @@ impl<'a> Evaluator<'a> {
                 Some((t, key)) => self.keyed_in(&prev, &t, key, column, e),
                 None => self.reference(r, e, &prev),
             },
-            Reference::Total { table: None, column } => {
+            Reference::Total {
+                table: None,
+                column,
+            } => {
                 let Some((t, _)) = this_row(None).or_else(|| {
                     let v = env.scope.as_ref()?;
                     Some((v.decl.map(|d| d.name.text.clone())?, String::new()))
@@ -1144,14 +1174,38 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `T[key].column` in the report `env` reads (outside any scope of T).
-    fn keyed_in(&mut self, env: &Env<'a>, table: &str, key: String, column: &Name, _e: &Expr) -> Ev<Operand> {
+    fn keyed_in(
+        &mut self,
+        env: &Env<'a>,
+        table: &str,
+        key: String,
+        column: &Name,
+        _e: &Expr,
+    ) -> Ev<Operand> {
         let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
-        for v in self.views_of(env, table) {
+        let views = self.views_of(env, table);
+        if views.is_empty() {
+            let whose = if env.in_previous {
+                "previous report"
+            } else {
+                "report"
+            };
+            return Err(Stop::Absent(format!("the {whose} has no table `{table}`")));
+        }
+        for v in views {
             let v = Rc::new(v);
             let all: Vec<usize> = (0..v.table.rows.len()).collect();
-            hits.extend(v.rows_with_key(&key, &all).into_iter().map(|r| (v.clone(), r)));
+            hits.extend(
+                v.rows_with_key(&key, &all)
+                    .into_iter()
+                    .map(|r| (v.clone(), r)),
+            );
         }
-        let which = if env.in_previous { "the previous report's " } else { "" };
+        let which = if env.in_previous {
+            "the previous report's "
+        } else {
+            ""
+        };
         match hits.as_slice() {
             [(v, r)] => {
                 let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
@@ -1259,13 +1313,25 @@ impl<'a> Evaluator<'a> {
             // `count()`: the rows of the scope (its group), totals and skipped rows left out.
             Func::Agg(Aggregate::Count) if args.is_empty() => {
                 let view = env.scope.clone().ok_or_else(|| {
-                    self.rule_error(e.span, "`count()` needs a table", "use it inside `in TABLE:`, or count a column: count(T.c)")
+                    self.rule_error(
+                        e.span,
+                        "`count()` needs a table",
+                        "use it inside `in TABLE:`, or count a column: count(T.c)",
+                    )
                 })?;
-                let rows: Vec<usize> = env.rows.iter().copied().filter(|&r| view.kinds[r] == RowKind::Normal).collect();
+                let rows: Vec<usize> = env
+                    .rows
+                    .iter()
+                    .copied()
+                    .filter(|&r| view.kinds[r] == RowKind::Normal)
+                    .collect();
                 Ok(Operand {
                     val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
                     cells: Vec::new(),
-                    agg: Some(AggInfo { table: view.index, rows }),
+                    agg: Some(AggInfo {
+                        table: view.index,
+                        rows,
+                    }),
                     direct: false,
                 })
             }
