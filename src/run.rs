@@ -1,9 +1,7 @@
 //! One `rimlig check` run: rules and reports in, findings and problems out. The CLI and the
 //! tests both go through here, so what the tests see is what users see.
 
-use crate::check::{
-    RuleRoot, RuleSet, check_names, check_static, check_tables_found, load_rules,
-};
+use crate::check::{RuleRoot, RuleSet, check_names, check_static, check_tables_found, load_rules};
 use crate::eval::{Outcome, evaluate};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;

@@ -25,7 +25,10 @@ pub fn check_tables_found(set: &RuleSet, reports: &[Report], problems: &mut Vec<
                 continue;
             }
             seen.push(&name.text);
-            if reports.iter().all(|rep| views(set, rep, &name.text).is_empty()) {
+            if reports
+                .iter()
+                .all(|rep| views(set, rep, &name.text).is_empty())
+            {
                 problems.push(missing(set, r, name, reports.len()));
             }
         }
@@ -49,10 +52,7 @@ fn missing(set: &RuleSet, r: &super::LoadedRule, table: &Name, n: usize) -> Prob
         ProblemKind::Rules,
         Severity::Info,
         "rules::no-table",
-        format!(
-            "rule {} uses table {}, {which}",
-            r.rule.id.text, table.text
-        ),
+        format!("rule {} uses table {}, {which}", r.rule.id.text, table.text),
     )
     .with_label(r.source, r.rule.id.span, "applies to no checked report")
     .with_help(help)

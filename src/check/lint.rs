@@ -183,24 +183,56 @@ impl Lint<'_> {
         let reason = match c.why {
             Why::Literals => format!("`{cause}` only involves fixed values"),
             Why::Itself => format!("`{cause}` compares a value with itself"),
-            Why::MissingOrPresent => format!("`{cause}` asks whether a value is missing or present: it is always one of them"),
+            Why::MissingOrPresent => format!(
+                "`{cause}` asks whether a value is missing or present: it is always one of them"
+            ),
         };
         let (code, what) = match (place, c.value) {
             (Place::Assertion, true) => ("rules::always-true", "this check cannot fail"),
             (Place::Assertion, false) => ("rules::never-true", "this check can never pass"),
-            (Place::If, true) => ("rules::always-true", "this `if` is always true, so it changes nothing"),
-            (Place::If, false) => ("rules::unreachable", "this `if` is never true: what follows `then` never runs"),
-            (Place::Where, true) => ("rules::always-true", "this `where` keeps every row, so it changes nothing"),
-            (Place::Where, false) => ("rules::unreachable", "this `where` keeps no row: the assertion after it never runs"),
-            (Place::Filter, true) => ("rules::always-true", "this `where` keeps every row, so it changes nothing"),
-            (Place::Filter, false) => ("rules::unreachable", "this `where` keeps no row: the aggregate runs over nothing"),
-            (Place::Part, true) => ("rules::always-true", "this part of the condition is always true, so it changes nothing"),
-            (Place::Part, false) => ("rules::never-true", "this part of the condition is never true, so it changes nothing"),
+            (Place::If, true) => (
+                "rules::always-true",
+                "this `if` is always true, so it changes nothing",
+            ),
+            (Place::If, false) => (
+                "rules::unreachable",
+                "this `if` is never true, so what follows `then` never runs",
+            ),
+            (Place::Where, true) => (
+                "rules::always-true",
+                "this `where` keeps every row, so it changes nothing",
+            ),
+            (Place::Where, false) => (
+                "rules::unreachable",
+                "this `where` keeps no row, so the assertion after it never runs",
+            ),
+            (Place::Filter, true) => (
+                "rules::always-true",
+                "this `where` keeps every row, so it changes nothing",
+            ),
+            (Place::Filter, false) => (
+                "rules::unreachable",
+                "this `where` keeps no row, so the aggregate runs over nothing",
+            ),
+            (Place::Part, true) => (
+                "rules::always-true",
+                "this part of the condition is always true, so it changes nothing",
+            ),
+            (Place::Part, false) => (
+                "rules::never-true",
+                "this part of the condition is never true, so it changes nothing",
+            ),
         };
         let help = match c.why {
-            Why::Literals => "a comparison of fixed values is decided before any report is read: compare a column or a computed figure instead",
-            Why::Itself => "compare the value with another one, e.g. `avvikelse == redovisat - budget`",
-            Why::MissingOrPresent => "to require a value, write `x is present`; to allow a missing one, leave the test out",
+            Why::Literals => {
+                "a condition on fixed values is decided before any report is read: compare or test a column or a computed figure instead"
+            }
+            Why::Itself => {
+                "compare the value with another one, e.g. `avvikelse == redovisat - budget`"
+            }
+            Why::MissingOrPresent => {
+                "to require a value, write `x is present`; to allow a missing one, leave the test out"
+            }
         };
         self.problems.push(
             Problem::new(
@@ -350,20 +382,26 @@ fn compare(
 }
 
 fn pair(l: &Expr, op: CmpOp, r: &Expr, tol: Option<&Tolerance>) -> Option<(bool, Why)> {
+    if let (Some(a), Some(b)) = (literal(l), literal(r)) {
+        return literals(a, op, b, tol).map(|v| (v, Why::Literals));
+    }
     if same(l, r) {
         return itself(op, tol).map(|v| (v, Why::Itself));
     }
-    match (literal(l)?, literal(r)?) {
+    None
+}
+
+fn literals(a: Lit, op: CmpOp, b: Lit, tol: Option<&Tolerance>) -> Option<bool> {
+    match (a, b) {
         (Lit::Text(a), Lit::Text(b)) => match op {
             CmpOp::Eq => Some(a == b),
             CmpOp::Ne => Some(a != b),
-            // Ordering text is a type error, reported elsewhere.
+            // Ordering text is a type error, reported by the type check.
             _ => None,
         },
         (Lit::Num(a, u), Lit::Num(b, v)) => numbers((a, u), op, (b, v), tol),
         _ => None,
     }
-    .map(|v| (v, Why::Literals))
 }
 
 /// `x OP x`: equal to itself whatever the tolerance; `x < x` is false without one (with one,
@@ -377,27 +415,33 @@ fn itself(op: CmpOp, tol: Option<&Tolerance>) -> Option<bool> {
 }
 
 /// Two number literals compared as the evaluator does (literals are exact, so `within
-/// rounding` adds nothing). Only same-unit cases are decided: conversion is the evaluator's.
+/// rounding` adds nothing). Amounts in different money units are compared in kr; other
+/// mixes of units are the type check's.
 fn numbers(
     a: (Decimal, Option<UnitName>),
     op: CmpOp,
     b: (Decimal, Option<UnitName>),
     tol: Option<&Tolerance>,
 ) -> Option<bool> {
-    if a.1.is_some() && b.1.is_some() && a.1 != b.1 {
-        return None;
-    }
-    let unit = a.1.or(b.1);
+    let (a, b, unit) = match (a.1, b.1) {
+        (Some(u), Some(v)) if u != v => {
+            // A tolerance would be in the evaluator's common unit: not decided here.
+            if !matches!(tol, None | Some(Tolerance::Rounding)) {
+                return None;
+            }
+            (in_kr(a.0, u)?, in_kr(b.0, v)?, None)
+        }
+        (u, v) => (a.0, b.0, u.or(v)),
+    };
     let t = match tol {
         None | Some(Tolerance::Rounding) => Decimal::ZERO,
         Some(Tolerance::Absolute(t, u)) if u.is_none() || *u == unit => t.abs(),
         Some(Tolerance::Absolute(..)) => return None,
         Some(Tolerance::Relative(p)) => p
-            .checked_mul(b.0.abs())?
+            .checked_mul(b.abs())?
             .checked_div(Decimal::ONE_HUNDRED)?
             .abs(),
     };
-    let (a, b) = (a.0, b.0);
     let diff = a.checked_sub(b)?;
     Some(match op {
         CmpOp::Eq => diff.abs() <= t,
@@ -407,6 +451,17 @@ fn numbers(
         CmpOp::Ge => a >= b || -diff <= t,
         CmpOp::Gt => a > b || -diff < t,
     })
+}
+
+/// An amount in kr; `None` for a unit that is not money (or on overflow).
+fn in_kr(n: Decimal, u: UnitName) -> Option<Decimal> {
+    let factor = match u {
+        UnitName::Kr => 1,
+        UnitName::Tkr => 1_000,
+        UnitName::Mkr => 1_000_000,
+        _ => return None,
+    };
+    n.checked_mul(Decimal::from(factor))
 }
 
 enum Lit {
@@ -479,7 +534,10 @@ pub(crate) fn same(a: &Expr, b: &Expr) -> bool {
         ) => {
             same(f1, f2)
                 && r1.len() == r2.len()
-                && r1.iter().zip(r2).all(|(x, y)| x.0 == y.0 && same(&x.1, &y.1))
+                && r1
+                    .iter()
+                    .zip(r2)
+                    .all(|(x, y)| x.0 == y.0 && same(&x.1, &y.1))
                 && t1.as_ref().map(|t| &t.0) == t2.as_ref().map(|t| &t.0)
         }
         (
@@ -566,5 +624,141 @@ fn same_reference(r: &Reference, s: &Reference) -> bool {
             },
         ) => name(t, u) && name(c, d) && same(k, l),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_constant;
+    use crate::check::statics::testing::{found, rule_set};
+    use crate::problem::Severity;
+
+    fn check(rules: &str) -> Vec<(&'static str, String)> {
+        let (set, sources) = rule_set(rules);
+        let mut problems = Vec::new();
+        check_constant(&set, &sources, &mut problems);
+        assert!(problems.iter().all(|p| p.severity == Severity::Warning));
+        found(&problems, &sources)
+    }
+
+    fn w(code: &'static str, text: &str) -> (&'static str, String) {
+        (code, text.to_string())
+    }
+
+    #[test]
+    fn comparisons_of_fixed_values() {
+        assert_eq!(
+            check(
+                r#"rule a { 1 == 1 }
+                   rule b { each t: 2 < 1 }
+                   rule c { "a" != "b" }
+                   rule d { 6.3 mkr == 6300 tkr }
+                   rule e { 100 == 104 within 5 }
+                   rule f { 1 <= 2 <= 3 }
+                   rule ok { each t: a == 1 and 1 <= a <= 3 }"#
+            ),
+            [
+                w("rules::always-true", "1 == 1"),
+                w("rules::never-true", "2 < 1"),
+                w("rules::always-true", "\"a\" != \"b\""),
+                w("rules::always-true", "6.3 mkr == 6300 tkr"),
+                w("rules::always-true", "100 == 104 within 5"),
+                w("rules::always-true", "1 <= 2 <= 3"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_compared_with_itself() {
+        assert_eq!(
+            check(
+                r#"rule a { each t: x == x }
+                   rule b { each t: a - b == (a - b) }
+                   rule c { each t: T["k"].c >= T["k"].c }
+                   rule d { each t: x != x within rounding }
+                   rule e { each t: x < x }
+                   rule ok1 { each t: x < x within 5 }
+                   rule ok2 { each t: a - b == b - a }
+                   rule ok3 { each t: T["k"].c == T["j"].c and x == previous.x }"#
+            ),
+            [
+                w("rules::always-true", "x == x"),
+                w("rules::always-true", "a - b == (a - b)"),
+                w("rules::always-true", "T[\"k\"].c >= T[\"k\"].c"),
+                w("rules::never-true", "x != x within rounding"),
+                w("rules::never-true", "x < x"),
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_or_present_and_fixed_parts() {
+        assert_eq!(
+            check(
+                r#"rule a { each t: x is missing or x is present }
+                   rule b { each t: y > 0 or x is present or not x is present }
+                   rule c { each t: x is missing and x is not missing }
+                   rule d { each t: y > 0 and 1 == 1 }
+                   rule e { each t: y > 0 or 1 == 2 }
+                   rule ok { each t: x is missing or y is present }"#
+            ),
+            [
+                w("rules::always-true", "x is missing or x is present"),
+                w(
+                    "rules::always-true",
+                    "y > 0 or x is present or not x is present"
+                ),
+                w("rules::never-true", "x is missing and x is not missing"),
+                w("rules::always-true", "1 == 1"),
+                w("rules::never-true", "1 == 2"),
+            ]
+        );
+    }
+
+    #[test]
+    fn if_and_where_that_are_fixed() {
+        assert_eq!(
+            check(
+                r#"rule a { each t: if 1 == 2 then x > 0 }
+                   rule b { each t: if x == x then y > 0 }
+                   rule c { each t where "Summa" matches "varav*": x > 0 }
+                   rule d { in t: sum(x where 1 == 1) > 0 }
+                   rule e { in t: count(x where 2 < 1) == 0 }
+                   rule ok { each t where key matches "varav*": if x > 0 then y > 0 }"#
+            ),
+            [
+                w("rules::unreachable", "1 == 2"),
+                w("rules::always-true", "x == x"),
+                w("rules::unreachable", "\"Summa\" matches \"varav*\""),
+                w("rules::always-true", "1 == 1"),
+                w("rules::unreachable", "2 < 1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn tolerances_of_a_hundred_percent_or_more() {
+        assert_eq!(
+            check(
+                r#"rule a { each t: x == y within 100% }
+                   rule b { each t: x <= y within 250% }
+                   rule ok1 { each t: x == y within 99% }
+                   rule ok2 { each t: x < y within 100% }
+                   rule ok3 { each t: x == y within 100 }"#
+            ),
+            [
+                w("rules::always-true", "within 100%"),
+                w("rules::always-true", "within 250%"),
+            ]
+        );
+    }
+
+    #[test]
+    fn disabled_rules_are_left_alone() {
+        let (mut set, sources) = rule_set("rule a { 1 == 1 }");
+        set.rules[0].enabled = false;
+        let mut problems = Vec::new();
+        check_constant(&set, &sources, &mut problems);
+        assert!(problems.is_empty());
     }
 }

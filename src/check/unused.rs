@@ -29,11 +29,9 @@ struct Uses {
 pub fn check_unused(set: &RuleSet, library: &[SourceId], problems: &mut Vec<Problem>) {
     let uses = collect(set);
     for (l, source) in &set.lets {
-        let misspelt = misspelt(
-            &l.name.text,
-            uses.lets.iter().map(String::as_str),
-            |u| set.constant(u).is_some(),
-        );
+        let misspelt = misspelt(&l.name.text, uses.lets.iter().map(String::as_str), |u| {
+            set.constant(u).is_some()
+        });
         if !uses.lets.contains(&l.name.text) && !misspelt {
             problems.push(
                 warning(format!("`let {}` is never used", l.name.text))
@@ -284,5 +282,99 @@ impl<'u> Collector<'u> {
             self.uses.lets.insert(name.to_string());
         }
         self.names.insert(name.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_unused;
+    use crate::check::statics::testing::{found, rule_set};
+    use crate::problem::Severity;
+
+    fn check(text: &str) -> Vec<(&'static str, String)> {
+        let (set, sources) = rule_set(text);
+        let mut problems = Vec::new();
+        check_unused(&set, &[], &mut problems);
+        assert!(problems.iter().all(|p| p.severity == Severity::Warning));
+        found(&problems, &sources)
+    }
+
+    fn unused(names: &[&str]) -> Vec<(&'static str, String)> {
+        names
+            .iter()
+            .map(|n| ("rules::unused", n.to_string()))
+            .collect()
+    }
+
+    const TABLE: &str = r#"
+table drift "Drift*" {
+  key    verksamhet "Verksamhet"
+  column redovisat  "Redovisat*" tkr
+  column budget     "Budget*"    tkr
+  column avvikelse  "Avvikelse"  tkr
+  column forvaltning "Förvaltning" text
+  group  forvaltning
+  total  "Summa*"
+}
+"#;
+
+    #[test]
+    fn lets_used_by_no_rule_or_let() {
+        assert_eq!(
+            check(
+                "let tak = 105\nlet golv = 5\nlet bas = 100\nlet marginal = bas * 2\n\
+                 rule r { each t: x <= tak + marginal }\n\
+                 rule s { each t: for golv in [a, b]: golv > 0 }"
+            ),
+            // `golv` in rule s is the for variable, not the let.
+            unused(&["golv"])
+        );
+    }
+
+    #[test]
+    fn tables_and_columns_used_by_no_rule() {
+        let text = format!(
+            "{TABLE}table annan \"Annan\" {{ key k \"K\" column c \"C\" }}\n\
+             rule r {{ each drift: redovisat >= 0 }}"
+        );
+        assert_eq!(check(&text), unused(&["budget", "avvikelse", "annan"]));
+    }
+
+    #[test]
+    fn every_way_of_naming_a_column_counts() {
+        for rule in [
+            "in drift: for c in [redovisat, budget, avvikelse]: sum(c) == total.c",
+            "drift.redovisat + drift.total.budget == drift[\"x\"].avvikelse",
+            "in drift by redovisat: sum(budget) == sum(avvikelse)",
+            "each drift where redovisat > 0: budget == avvikelse",
+            "in andra: sum(drift.redovisat where budget > 0) == drift[key].avvikelse",
+            "previous.drift.total.redovisat == previous.drift.total.budget + previous.drift.total.avvikelse",
+        ] {
+            let text = format!("{TABLE}rule r {{ {rule} }}");
+            assert_eq!(check(&text), [], "{rule}");
+        }
+    }
+
+    #[test]
+    fn a_column_that_claims_a_header_for_a_later_one_is_used() {
+        let text = "table p \"P\" {\n  column utfall \"* 20??\"\n  column foreg \"* 20??\"\n}\n\
+                    rule r { each p: foreg >= 0 }";
+        assert_eq!(check(text), []);
+    }
+
+    #[test]
+    fn a_misspelt_use_is_left_to_the_name_check() {
+        let text = format!("{TABLE}rule r {{ each drift: avvikelse == redovisat - budgett }}");
+        assert_eq!(check(&text), []);
+        let text = format!("{TABLE}rule r {{ in drfit: sum(redovisat) == sum(budget) }}");
+        assert_eq!(check(&text), []);
+    }
+
+    #[test]
+    fn tables_of_the_library_are_not_reported() {
+        let (set, sources) = rule_set(TABLE);
+        let mut problems = Vec::new();
+        check_unused(&set, &set.files, &mut problems);
+        assert_eq!(found(&problems, &sources), []);
     }
 }
