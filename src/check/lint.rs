@@ -183,9 +183,7 @@ impl Lint<'_> {
         let reason = match c.why {
             Why::Literals => format!("`{cause}` only involves fixed values"),
             Why::Itself => format!("`{cause}` compares a value with itself"),
-            Why::MissingOrPresent => format!(
-                "`{cause}` asks whether a value is missing or present: it is always one of them"
-            ),
+            Why::MissingOrPresent => "a value is always either missing or present".to_string(),
         };
         let (code, what) = match (place, c.value) {
             (Place::Assertion, true) => ("rules::always-true", "this check cannot fail"),
