@@ -135,3 +135,54 @@ fn expr_tables<'a>(e: &'a Expr, out: &mut Vec<&'a Name>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_tables_found;
+    use crate::check::statics::testing::{found, rule_set};
+    use crate::problem::Severity;
+    use crate::report::discover::load_report;
+    use std::path::Path;
+
+    const RULES: &str = r#"
+table budget "Budget" { key post "Post" column utfall "Utfall" tkr }
+table invest "Investeringar*" { key projekt "Projekt" column netto "Netto" tkr }
+rule finns { each budget: utfall >= 0 }
+rule saknas { each invest: netto >= 0 }
+rule blandad { budget.total.utfall >= invest.total.netto and invest["x"].netto >= 0 }
+rule tidigare { in budget: total.utfall >= previous.invest.total.netto }
+"#;
+
+    fn check(reports: usize, disable: Option<usize>) -> Vec<(&'static str, String)> {
+        let (mut set, mut sources) = rule_set(RULES);
+        if let Some(i) = disable {
+            set.rules[i].enabled = false;
+        }
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/static/report");
+        let mut problems = Vec::new();
+        let reports: Vec<_> = (0..reports)
+            .map(|_| load_report(&dir, &mut sources, &mut problems))
+            .collect();
+        assert!(problems.is_empty(), "{problems:#?}");
+        check_tables_found(&set, &reports, &mut problems);
+        assert!(problems.iter().all(|p| p.severity == Severity::Info));
+        found(&problems, &sources)
+    }
+
+    #[test]
+    fn rules_whose_table_no_report_has_are_named_once_per_table() {
+        assert_eq!(
+            check(2, None),
+            [
+                ("rules::no-table", "saknas".to_string()),
+                ("rules::no-table", "blandad".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn nothing_is_said_without_reports_or_for_disabled_rules() {
+        assert_eq!(check(0, None), []);
+        assert_eq!(check(1, Some(1)).len(), 1);
+    }
+}
