@@ -1,7 +1,7 @@
 //! One `rimlig check` run: rules and reports in, findings and problems out. The CLI and the
 //! tests both go through here, so what the tests see is what users see.
 
-use crate::check::{RuleRoot, RuleSet, check_names, load_rules};
+use crate::check::{RuleRoot, RuleSet, check_names, check_static, check_tables_found, load_rules};
 use crate::eval::{Outcome, evaluate};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;
@@ -51,6 +51,7 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
         rule_paths.iter().cloned().map(RuleRoot::Path).collect()
     };
     let mut rules = load_rules(&roots, &mut sources, &mut problems);
+    check_static(&mut rules, &roots, &sources, &mut problems);
     let dirs = find_report_dirs(paths, &mut problems);
     let reports: Vec<Report> = dirs
         .iter()
@@ -59,6 +60,11 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
     let earlier = load_previous_reports(&reports, &mut sources, &mut problems);
     let previous = previous_of(&reports, &earlier);
     check_names(&mut rules, &reports, &mut problems);
+    // The built-in library covers tables of many kinds of report (resultaträkning,
+    // sjukfrånvaro …); that a report lacks some of them is expected, not worth a note.
+    if !roots.iter().any(|r| matches!(r, RuleRoot::Embedded)) {
+        check_tables_found(&rules, &reports, &mut problems);
+    }
     let mut outcome = evaluate(&rules, &reports, &previous, &sources);
     problems.append(&mut outcome.problems);
     Run {

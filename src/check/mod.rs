@@ -1,8 +1,16 @@
-//! From rule files to a checked rule set: loading (with `use`), and name resolution against
-//! the declarations and the tables of the reports being checked.
+//! Rule sets before evaluation: loading (with `use`), name resolution against the
+//! declarations and the tables of the reports being checked, and static checks of the rules
+//! (types, arity, checks that cannot fail, unused declarations).
 
+mod coverage;
+mod lint;
 mod load;
 mod names;
+mod statics;
+mod types;
+mod unused;
 
+pub use coverage::check_tables_found;
 pub use load::{LoadedRule, LoadedTable, RuleRoot, RuleSet, load_rules};
 pub use names::check_names;
+pub use statics::check_static;
