@@ -13,6 +13,7 @@ pub mod library;
 pub mod problem;
 pub mod render;
 pub mod report;
+pub mod ruletest;
 pub mod run;
 pub mod source;
 pub mod suggest;
