@@ -5,6 +5,7 @@
 //! evaluation → findings), `render` (findings → terminal or JSON).
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod check;
 pub mod eval;
 pub mod finding;
