@@ -360,7 +360,7 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
     // No tests: only the rules are loaded.
     let inputs = Inputs {
         roots: roots(rule_paths),
-        tests: Vec::new(),
+        ..Inputs::default()
     };
     let run = ruletest::run(&inputs, None);
     let mut stderr = String::new();
@@ -390,6 +390,7 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
     let inputs = Inputs {
         tests: roots.iter().flat_map(ruletest::tests_beside).collect(),
         roots,
+        only_tested_coverage: true,
     };
     let run = ruletest::run(&inputs, Some(id));
     let mut stderr = String::new();

@@ -24,7 +24,7 @@ use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::csv::load_csv;
 use crate::report::discover::load_report;
 use crate::report::{Report, ReportMeta, Table};
-use crate::source::{SourceId, Sources, Span};
+use crate::source::{Sources, Span};
 use crate::suggest::did_you_mean;
 use file::{Expect, Fixture, InlineTable, TestBody, TestCase, TestFile, parse_test_file};
 use judge::{Mismatch, Observed, judge};
@@ -153,6 +153,9 @@ pub enum TestSource {
 pub struct Inputs {
     pub roots: Vec<RuleRoot>,
     pub tests: Vec<TestSource>,
+    /// Report coverage only for the rules the tests name: when single test files are run,
+    /// the other rules of their folder are not what the user asked about.
+    pub only_tested_coverage: bool,
 }
 
 fn display(p: &Path) -> String {
@@ -235,6 +238,7 @@ pub fn inputs_for_paths(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Input
             };
             add_root(&mut inputs, dir);
             inputs.tests.push(TestSource::Disk(p.clone()));
+            inputs.only_tested_coverage = true;
         } else if p.is_file() && p.extension().is_some_and(|x| x == "rules") {
             add_root(&mut inputs, p.clone());
             inputs
@@ -377,7 +381,10 @@ fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -
             results.push(run_case(case, &file, &rules, &mut sources));
         }
     }
-    let coverage = coverage(&rules, &results, &sources);
+    let mut coverage = coverage(&rules, &results, &sources);
+    if inputs.only_tested_coverage {
+        coverage.retain(|c| results.iter().any(|r| r.rule.as_ref() == Some(&c.rule)));
+    }
     TestRun {
         sources,
         rules,
@@ -501,10 +508,7 @@ fn run_case(case: &TestCase, file: &TestFile, set: &RuleSet, sources: &mut Sourc
             test_problem(
                 "test::rule-cannot-run",
                 file,
-                format!(
-                    "{}: the rule cannot run on this test's report: it names something the report does not have",
-                    header.name
-                ),
+                "the rule cannot run on this test's report: it names something the report does not have".to_string(),
             )
             .with_label(file.source, body.rule.span, "this rule")
             .with_help("see the error in the rule file below; check the table names and headers of the test's report"),
@@ -611,9 +615,10 @@ pub fn finding_line(f: &Finding) -> String {
 fn na_reasons(na: &[NotApplicable]) -> Vec<String> {
     let mut reasons: Vec<String> = Vec::new();
     for n in na {
+        // Most reasons name their row already ("LKDATA · Ram is missing").
         let at = match &n.row_key {
-            Some(k) => format!("{k}: {}", n.reason),
-            None => n.reason.clone(),
+            Some(k) if !n.reason.contains(k.as_str()) => format!("{k}: {}", n.reason),
+            _ => n.reason.clone(),
         };
         if !reasons.contains(&at) {
             reasons.push(at);
@@ -655,7 +660,6 @@ fn explain_mismatch(
     reads: &[crate::catalog::TableUse],
     report: &Report,
 ) -> Problem {
-    let name = &result.name;
     let findings = &result.findings;
     let all_findings = || {
         let lines: Vec<String> = findings.iter().map(finding_line).collect();
@@ -710,9 +714,9 @@ fn explain_mismatch(
                 "test::expectation",
                 file,
                 format!(
-                    "{name}: expected \"{}\", but the rule found {}",
+                    "expected \"{}\", but the rule has {}",
                     body.expect.name(),
-                    plural(findings.len(), "problem", "problems")
+                    plural(findings.len(), "finding", "findings")
                 ),
             )
             .with_label(
@@ -726,7 +730,7 @@ fn explain_mismatch(
             "test::expectation",
             file,
             format!(
-                "{name}: expected \"pass\", but no instance of the rule passed: it did not apply to this report"
+                "expected \"pass\", but no instance of the rule passed: it did not apply to this report"
             ),
         )
         .with_label(
@@ -746,7 +750,7 @@ fn explain_mismatch(
             test_problem(
                 "test::expectation",
                 file,
-                format!("{name}: expected \"fail\", but the rule found nothing"),
+                "expected \"fail\", but the rule found nothing".to_string(),
             )
             .with_label(
                 file.source,
@@ -759,7 +763,7 @@ fn explain_mismatch(
             "test::expectation",
             file,
             format!(
-                "{name}: expected \"not-applicable\", but the rule applied: {}",
+                "expected \"not-applicable\", but the rule applied: {}",
                 plural(result.stats.passed, "instance passed", "instances passed")
             ),
         )
@@ -781,7 +785,7 @@ fn explain_mismatch(
             let mut p = test_problem(
                 "test::expectation",
                 file,
-                format!("{name}: the rule failed at other cells than `fails` lists"),
+                "the rule failed at other cells than `fails` lists".to_string(),
             )
             .with_label(file.source, span, "expected exactly these cells to fail");
             let mut help = Vec::new();
@@ -810,11 +814,15 @@ fn explain_mismatch(
             test_problem(
                 "test::expectation",
                 file,
-                format!(
-                    "{name}: {} of {} lack the expected text",
-                    lacking.len(),
-                    plural(findings.len(), "finding", "findings")
-                ),
+                if findings.len() == 1 {
+                    "the finding's message lacks the expected text".to_string()
+                } else {
+                    format!(
+                        "{} of {} findings' messages lack the expected text",
+                        lacking.len(),
+                        findings.len()
+                    )
+                },
             )
             .with_label(
                 file.source,
@@ -918,8 +926,10 @@ fn csv_offset(file_text: &str, value: Span, decoded: &str) -> Option<usize> {
 }
 
 /// One inline table: the CSV text read with the report reader. When the text is in the test
-/// file verbatim, every span is moved into the test file, so findings and CSV problems point
-/// at the cell in the test file.
+/// file verbatim, the reader is given the test file up to the table with everything but line
+/// breaks blanked out, then the table: blank lines before the header are skipped as in any
+/// CSV file, and every span and line number it records is then one of the test file, so
+/// findings and CSV problems point at the cell in the test file.
 fn inline_table(
     t: &InlineTable,
     number: usize,
@@ -930,22 +940,29 @@ fn inline_table(
     let name = strip_table_extension(&t.name.text);
     let shown = format!("{} › test {number} › {}", file.name, t.name.text);
     let first_new = problems.len();
-    let mut table = load_csv(&shown, name, t.csv.text.as_bytes(), sources, problems);
     let file_text = sources.get(file.source).text.clone();
-    let offset = csv_offset(&file_text, t.csv.span, &t.csv.text);
-    if let Some(start) = offset {
-        let lines_before = sources.get(file.source).line_col(start).0 - 1;
-        if let Some(table) = table.as_mut() {
-            move_table(table, file.source, start, lines_before);
-        }
-        // load_csv adds exactly one source: every label of its problems is in that text.
-        for p in &mut problems[first_new..] {
-            for l in &mut p.labels {
-                l.source = file.source;
-                l.span = Span::new(l.span.start + start, l.span.end + start);
+    let table = match csv_offset(&file_text, t.csv.span, &t.csv.text) {
+        Some(start) => {
+            let mut padded: Vec<u8> = file_text.as_bytes()[..start]
+                .iter()
+                .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
+                .collect();
+            padded.extend_from_slice(t.csv.text.as_bytes());
+            let mut table = load_csv(&shown, name, &padded, sources, problems);
+            if let Some(table) = table.as_mut() {
+                table.source = file.source;
             }
+            // load_csv adds exactly one source: every label of its problems is in that text,
+            // whose offsets are the test file's.
+            for p in &mut problems[first_new..] {
+                for l in &mut p.labels {
+                    l.source = file.source;
+                }
+            }
+            table
         }
-    }
+        None => load_csv(&shown, name, t.csv.text.as_bytes(), sources, problems),
+    };
     for p in &mut problems[first_new..] {
         if p.labels.is_empty() {
             p.labels.push(crate::problem::Label {
@@ -966,22 +983,6 @@ fn strip_table_extension(name: &str) -> &str {
         &name[..name.len() - 4]
     } else {
         name
-    }
-}
-
-/// Move every span of a table read from `start` in the test file into the test file.
-fn move_table(table: &mut Table, source: SourceId, start: usize, lines_before: usize) {
-    let shift = |s: Span| Span::new(s.start + start, s.end + start);
-    table.source = source;
-    for h in &mut table.headers {
-        h.span = shift(h.span);
-    }
-    for r in &mut table.rows {
-        r.span = shift(r.span);
-        r.line += lines_before;
-        for c in &mut r.cells {
-            c.span = shift(c.span);
-        }
     }
 }
 

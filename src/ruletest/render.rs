@@ -93,11 +93,10 @@ pub fn render_human(run: &TestRun, style: Style) -> String {
     for r in &run.results {
         out.push_str(&result_line(r, style));
         out.push('\n');
-        let show = r.verdict != Verdict::Passed || !r.diagnostics.is_empty();
-        if show {
-            for d in &r.diagnostics {
-                out.push_str(&render_problem(d, &run.sources, style));
-            }
+        // miette ends each diagnostic with a line break; a blank line after each keeps them
+        // apart from each other and from the next result line.
+        for d in &r.diagnostics {
+            out.push_str(&render_problem(d, &run.sources, style));
             out.push('\n');
         }
         if style.verbose {
@@ -114,7 +113,7 @@ pub fn render_human(run: &TestRun, style: Style) -> String {
     }
     let warnings: Vec<String> = run.coverage.iter().filter_map(coverage_warning).collect();
     if !warnings.is_empty() {
-        if !run.results.is_empty() {
+        if !out.is_empty() && !out.ends_with("\n\n") {
             out.push('\n');
         }
         for w in &warnings {
