@@ -448,7 +448,7 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
     out.push_str(&format!("\nRule ({}:{first})\n", file.name));
     let width = last.to_string().len();
     for line in first..=last {
-        out.push_str(&format!("  {line:>width$} │ {}\n", file.line_text(line)).trim_end());
+        out.push_str(format!("  {line:>width$} │ {}", file.line_text(line)).trim_end());
         out.push('\n');
     }
 

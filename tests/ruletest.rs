@@ -93,8 +93,14 @@ fn failing_expectations_exit_1_with_the_summary_and_the_test_file_line() {
     let text = stdout(&out);
     assert_eq!(code(&out), 1, "{text}");
     assert_eq!(last_line(&text), "9 tests: 4 passed, 5 failed");
-    assert!(text.contains("✓ budget-avvikelse · Avvikelsen stämmer\n"), "{text}");
-    assert!(text.contains("✓ budget-summa · Summan stämmer i rapportmappen\n"), "{text}");
+    assert!(
+        text.contains("✓ budget-avvikelse · Avvikelsen stämmer\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ budget-summa · Summan stämmer i rapportmappen\n"),
+        "{text}"
+    );
     // The result line and the diagnostic both name the test file and the line.
     assert!(
         text.contains(
@@ -106,8 +112,14 @@ fn failing_expectations_exit_1_with_the_summary_and_the_test_file_line() {
         text.contains("╭─[tests/data/ruletest/failing/budget.test.toml:32:10]"),
         "{text}"
     );
-    assert!(text.contains("expected \"pass\", but the rule has 1 finding"), "{text}");
-    assert!(text.contains("expected but not found: A · Avvikelse"), "{text}");
+    assert!(
+        text.contains("expected \"pass\", but the rule has 1 finding"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expected but not found: A · Avvikelse"),
+        "{text}"
+    );
     assert!(text.contains("rule investering-ram ("), "{text}");
     assert!(text.contains("has no failing test"), "{text}");
 }
@@ -147,22 +159,40 @@ fn broken_tests_exit_2_and_the_others_still_run() {
     let out = rimlig(&["test", BROKEN, "--color", "never"]);
     let text = stdout(&out);
     assert_eq!(code(&out), 2, "{text}");
-    assert_eq!(last_line(&text), "5 tests: 1 passed, 0 failed, 4 could not run");
-    assert!(text.contains("✓ budget-avvikelse · Den här går bra"), "{text}");
+    assert_eq!(
+        last_line(&text),
+        "5 tests: 1 passed, 0 failed, 4 could not run"
+    );
+    assert!(
+        text.contains("✓ budget-avvikelse · Den här går bra"),
+        "{text}"
+    );
     // Broken TOML in b.test.toml, at its line.
     assert!(text.contains("b.test.toml is not valid TOML"), "{text}");
-    assert!(text.contains("╭─[tests/data/ruletest/broken/b.test.toml:2:25]"), "{text}");
+    assert!(
+        text.contains("╭─[tests/data/ruletest/broken/b.test.toml:2:25]"),
+        "{text}"
+    );
     // An unknown key, at the key.
     assert!(text.contains("unknown field `expected`"), "{text}");
-    assert!(text.contains("╭─[tests/data/ruletest/broken/a.test.toml:6:1]"), "{text}");
+    assert!(
+        text.contains("╭─[tests/data/ruletest/broken/a.test.toml:6:1]"),
+        "{text}"
+    );
     // An unknown rule, with did you mean.
     assert!(text.contains("unknown rule `budget-avvikelsen`"), "{text}");
     assert!(text.contains("did you mean `budget-avvikelse`?"), "{text}");
     // A ragged CSV row, at the cell in the test file, with the test file's line.
     assert!(text.contains("the row on line 29 has 6 cells"), "{text}");
-    assert!(text.contains("╭─[tests/data/ruletest/broken/a.test.toml:29:13]"), "{text}");
+    assert!(
+        text.contains("╭─[tests/data/ruletest/broken/a.test.toml:29:13]"),
+        "{text}"
+    );
     // A wrong type, at the value.
-    assert!(text.contains("invalid type: integer `1`, expected a string"), "{text}");
+    assert!(
+        text.contains("invalid type: integer `1`, expected a string"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -188,7 +218,10 @@ fn a_folder_without_tests_says_so() {
     let out = rimlig(&["test", "tests/data/cli", "--color", "never"]);
     let text = stdout(&out);
     assert_eq!(code(&out), 0, "{text}");
-    assert!(text.contains("no *.test.toml files in tests/data/cli"), "{text}");
+    assert!(
+        text.contains("no *.test.toml files in tests/data/cli"),
+        "{text}"
+    );
     assert!(text.contains("0 tests: 0 passed, 0 failed"), "{text}");
 }
 
@@ -226,11 +259,17 @@ fn rules_lists_the_builtin_library() {
         .lines()
         .find(|l| l.contains("drift-avvikelse"))
         .expect("drift-avvikelse is listed");
-    assert!(line.trim_start().starts_with("11  drift-avvikelse"), "{line}");
+    assert!(
+        line.trim_start().starts_with("11  drift-avvikelse"),
+        "{line}"
+    );
     assert!(line.contains("error"), "{line}");
     assert!(line.contains("Avvikelse = redovisat − budget"), "{line}");
     assert!(text.contains("samma-tal"), "{text}");
-    assert!(last_line(&text).starts_with("15 rules in 5 files"), "{text}");
+    assert!(
+        last_line(&text).starts_with("15 rules in 5 files"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -276,7 +315,10 @@ fn rules_from_a_folder() {
     let out = rimlig(&["rules", "--rules", FAILING, "--color", "never"]);
     let text = stdout(&out);
     assert_eq!(code(&out), 0, "{text}");
-    assert!(text.starts_with("tests/data/ruletest/failing/budget.rules\n"), "{text}");
+    assert!(
+        text.starts_with("tests/data/ruletest/failing/budget.rules\n"),
+        "{text}"
+    );
     assert!(text.contains("budget-summa"), "{text}");
     assert!(text.contains("warning"), "{text}");
 }
@@ -288,26 +330,51 @@ fn explain_shows_the_rule_and_a_worked_example() {
     let out = rimlig(&["explain", "drift-avvikelse", "--color", "never"]);
     let text = stdout(&out);
     assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
-    assert!(text.starts_with("drift-avvikelse — Avvikelse = redovisat − budget\n"), "{text}");
+    assert!(
+        text.starts_with("drift-avvikelse — Avvikelse = redovisat − budget\n"),
+        "{text}"
+    );
     assert!(text.contains("severity  error"), "{text}");
     assert!(text.contains("defined   rules/drift.rules:11"), "{text}");
-    assert!(text.contains("Avvikelsen ska vara redovisat minus budget."), "{text}");
-    assert!(text.contains("drift — the table named \"Driftsammandrag*\""), "{text}");
-    assert!(text.contains("the column headed \"Redovisat jan-*\""), "{text}");
+    assert!(
+        text.contains("Avvikelsen ska vara redovisat minus budget."),
+        "{text}"
+    );
+    assert!(
+        text.contains("drift — the table named \"Driftsammandrag*\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("the column headed \"Redovisat jan-*\""),
+        "{text}"
+    );
     assert!(
         text.contains("13 │   each drift: avvikelse == redovisat - budget within rounding"),
         "{text}"
     );
     // The first failing test of the embedded library, rendered as `check` renders a finding.
-    assert!(text.contains("Example: \"Avvikelsen stämmer inte\" (rules/drift.test.toml:"), "{text}");
-    assert!(text.contains("× drift-avvikelse: Avvikelse = redovisat − budget"), "{text}");
+    assert!(
+        text.contains("Example: \"Avvikelsen stämmer inte\" (rules/drift.test.toml:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("× drift-avvikelse: Avvikelse = redovisat − budget"),
+        "{text}"
+    );
     assert!(text.contains("B;10;5;2"), "{text}");
     assert!(text.contains("off by 3 tkr"), "{text}");
 }
 
 #[test]
 fn explain_with_rules_from_a_folder_uses_the_tests_there() {
-    let out = rimlig(&["explain", "budget-summa", "--rules", FAILING, "--color", "never"]);
+    let out = rimlig(&[
+        "explain",
+        "budget-summa",
+        "--rules",
+        FAILING,
+        "--color",
+        "never",
+    ]);
     let text = stdout(&out);
     assert_eq!(code(&out), 0, "{text}");
     assert!(text.contains("severity  warning"), "{text}");

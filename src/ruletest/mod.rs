@@ -729,9 +729,8 @@ fn explain_mismatch(
         Mismatch::NothingPassed => test_problem(
             "test::expectation",
             file,
-            format!(
-                "expected \"pass\", but no instance of the rule passed: it did not apply to this report"
-            ),
+            "expected \"pass\", but no instance of the rule passed: it did not apply to this report"
+                .to_string(),
         )
         .with_label(
             file.source,
