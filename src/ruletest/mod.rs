@@ -287,17 +287,18 @@ pub fn inputs_for_paths(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Input
 
 /// Run a closure on a thread with a large stack: loading rules and evaluating them recurse
 /// along the nesting of a rule, as in `rimlig check` (see `run::check`).
-fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+fn on_big_stack<T: Send>(f: impl Fn() -> T + Sync) -> T {
     std::thread::scope(|s| {
         let big = std::thread::Builder::new()
             .name("rimlig-test".into())
             .stack_size(256 * 1024 * 1024)
-            .spawn_scoped(s, f);
+            .spawn_scoped(s, &f);
         match big {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => panic!("cannot start a thread to run the tests on"),
+            // No thread to be had: run on this one.
+            Err(_) => f(),
         }
     })
 }
@@ -977,11 +978,14 @@ fn inline_table(
 /// `Driftsammandrag.csv` → `Driftsammandrag`: a table is named by its file stem in a report
 /// folder, so a test may name it either way.
 fn strip_table_extension(name: &str) -> &str {
-    let lower = name.to_lowercase();
-    if (lower.ends_with(".csv") || lower.ends_with(".tsv")) && name.len() > 4 {
-        &name[..name.len() - 4]
-    } else {
-        name
+    match name.len().checked_sub(4).and_then(|i| Some((name.get(..i)?, name.get(i..)?))) {
+        Some((stem, ext))
+            if !stem.is_empty()
+                && (ext.eq_ignore_ascii_case(".csv") || ext.eq_ignore_ascii_case(".tsv")) =>
+        {
+            stem
+        }
+        _ => name,
     }
 }
 
@@ -1010,5 +1014,7 @@ mod tests {
         assert_eq!(strip_table_extension("prognos.TSV"), "prognos");
         assert_eq!(strip_table_extension("prognos"), "prognos");
         assert_eq!(strip_table_extension(".csv"), ".csv");
+        assert_eq!(strip_table_extension("åäö"), "åäö");
+        assert_eq!(strip_table_extension("xåcsv"), "xåcsv");
     }
 }
