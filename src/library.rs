@@ -18,13 +18,22 @@ pub const FILES: &[(&str, &str)] = &[
 /// The tests of the library's rules (`rimlig test rules/`), relative to `rules/`.
 pub const TEST_FILES: &[(&str, &str)] = &[
     ("drift.test.toml", include_str!("../rules/drift.test.toml")),
-    ("ekonomi.test.toml", include_str!("../rules/ekonomi.test.toml")),
+    (
+        "ekonomi.test.toml",
+        include_str!("../rules/ekonomi.test.toml"),
+    ),
     (
         "investeringar.test.toml",
         include_str!("../rules/investeringar.test.toml"),
     ),
-    ("personal.test.toml", include_str!("../rules/personal.test.toml")),
-    ("volymer.test.toml", include_str!("../rules/volymer.test.toml")),
+    (
+        "personal.test.toml",
+        include_str!("../rules/personal.test.toml"),
+    ),
+    (
+        "volymer.test.toml",
+        include_str!("../rules/volymer.test.toml"),
+    ),
 ];
 
 #[cfg(test)]

@@ -214,6 +214,33 @@ fn a_path_that_does_not_exist_exits_2() {
 }
 
 #[test]
+fn a_broken_rule_file_exits_2() {
+    let out = rimlig(&["test", "tests/data/rules-errors", "--color", "never"]);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(stdout(&out).contains("rules::syntax"), "{}", stdout(&out));
+}
+
+#[test]
+fn verbose_shows_the_findings_of_passing_tests() {
+    let out = rimlig(&[
+        "test",
+        "rules/investeringar.test.toml",
+        "-v",
+        "--color",
+        "never",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    // The finding of a passing "fail" test, in the test file, and a not-applicable check.
+    assert!(
+        text.contains("× investering-ram: Investeringsprognosen"),
+        "{text}"
+    );
+    assert!(text.contains("╭─[rules/investeringar.test.toml:"), "{text}");
+    assert!(text.contains("not applicable: investering-ram"), "{text}");
+}
+
+#[test]
 fn a_folder_without_tests_says_so() {
     let out = rimlig(&["test", "tests/data/cli", "--color", "never"]);
     let text = stdout(&out);

@@ -978,7 +978,11 @@ fn inline_table(
 /// `Driftsammandrag.csv` → `Driftsammandrag`: a table is named by its file stem in a report
 /// folder, so a test may name it either way.
 fn strip_table_extension(name: &str) -> &str {
-    match name.len().checked_sub(4).and_then(|i| Some((name.get(..i)?, name.get(i..)?))) {
+    match name
+        .len()
+        .checked_sub(4)
+        .and_then(|i| Some((name.get(..i)?, name.get(i..)?)))
+    {
         Some((stem, ext))
             if !stem.is_empty()
                 && (ext.eq_ignore_ascii_case(".csv") || ext.eq_ignore_ascii_case(".tsv")) =>
