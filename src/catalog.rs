@@ -452,7 +452,15 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
         out.push('\n');
     }
 
-    let example = run.results.iter().find(|r| r.expect == Some(Expect::Fail));
+    // The first failing test that holds; one that does not hold only when there is no other.
+    let fails = || {
+        run.results
+            .iter()
+            .filter(|r| r.expect == Some(Expect::Fail))
+    };
+    let example = fails()
+        .find(|r| r.verdict == Verdict::Passed)
+        .or_else(|| fails().next());
     match example {
         Some(r) => {
             out.push_str(&format!(

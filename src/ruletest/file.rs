@@ -203,6 +203,19 @@ pub fn parse_test_file(
         return file;
     }
 
+    if root.get_ref().is_empty() {
+        file.problems.push(
+            Problem::new(
+                ProblemKind::Config,
+                Severity::Warning,
+                "test::empty-file",
+                format!("{name} has no tests"),
+            )
+            .with_path(name.to_string())
+            .with_help("start each test with a `[[test]]` line; see the README, \"Testing rules\""),
+        );
+    }
+
     // The map is ordered by key; go through the file in the order it is written.
     let mut entries: Vec<_> = root.get_ref().iter().collect();
     entries.sort_by_key(|(key, _)| key.span().start);
@@ -270,10 +283,12 @@ fn read_test(
     // The header is read from the raw table so that even a test with a wrong key still shows
     // up under its rule in the results and in coverage.
     let table = element.get_ref().as_table();
+    // An empty string names nothing: the result line then says "?" / "test #n".
     let raw_str = |k: &str| {
         table
             .and_then(|t| t.get(k))
             .and_then(|v| v.get_ref().as_str().map(|s| (s.to_string(), v.span())))
+            .filter(|(s, _)| !s.trim().is_empty())
     };
     let rule = raw_str("rule").map(|(t, s)| Text {
         text: t,
@@ -508,6 +523,25 @@ fn read_test(
         }
     };
 
+    let named: Vec<&InlineTable> = match &fixture {
+        Some(Fixture::Inline { tables, previous }) => {
+            tables.iter().chain(previous.iter().flatten()).collect()
+        }
+        Some(Fixture::Folder { previous, .. }) => previous.iter().flatten().collect(),
+        None => Vec::new(),
+    };
+    for t in named.into_iter().filter(|t| t.name.text.trim().is_empty()) {
+        problems.push(
+            problem(
+                "test::table-name",
+                "a table needs a name".to_string(),
+                t.name.span,
+                "empty name",
+            )
+            .with_help("name the table as its CSV file would be named, e.g. Driftsammandrag"),
+        );
+    }
+
     let body = match (expect, fixture) {
         (Some(expect), Some(fixture)) if problems.is_empty() => Ok(TestBody {
             rule: text_of(raw.rule),
@@ -716,6 +750,22 @@ Verksamhet;Avvikelse
 
         let (f, _) = parse("test = 3\n");
         assert_eq!(f.problems[0].code, "test::type");
+    }
+
+    #[test]
+    fn a_table_needs_a_name() {
+        let (f, sources) =
+            parse("[[test]]\nrule = \"a\"\nexpect = \"pass\"\n[test.tables]\n\"\" = \"x\"\n");
+        assert_eq!(problems_of(&f.tests[0]), ["test::table-name"]);
+        let Err(p) = &f.tests[0].body else { panic!() };
+        assert_eq!(slice(&sources, &f, p[0].labels[0].span), "\"\"");
+    }
+
+    #[test]
+    fn an_empty_rule_id_names_no_rule() {
+        let (f, _) = parse("[[test]]\nrule = \"\"\nexpect = \"pass\"\nx = 1\n");
+        assert_eq!(f.tests[0].header.rule, None);
+        assert_eq!(f.tests[0].header.name, "test #1");
     }
 
     #[test]
