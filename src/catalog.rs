@@ -364,7 +364,7 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
     };
     let run = ruletest::run(&inputs, None);
     let mut stderr = String::new();
-    for p in &run.problems {
+    for p in &run.rule_problems {
         stderr.push_str(&render_problem(p, &run.sources, style));
     }
     let infos = rule_infos(&run.rules, &run.sources);
@@ -375,7 +375,7 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
             render_list_human(&infos)
         },
         stderr,
-        exit_code: if run.problems.iter().any(Problem::is_fatal) {
+        exit_code: if run.rule_problems.iter().any(Problem::is_fatal) {
             2
         } else {
             0
@@ -395,7 +395,8 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
     let run = ruletest::run(&inputs, Some(id));
     let mut stderr = String::new();
     let mut exit_code = 0;
-    for p in run.problems.iter().filter(|p| p.is_fatal()) {
+    // Only the rule files matter here: a broken test of another rule is `rimlig test`'s business.
+    for p in run.rule_problems.iter().filter(|p| p.is_fatal()) {
         stderr.push_str(&render_problem(p, &run.sources, style));
         exit_code = 2;
     }

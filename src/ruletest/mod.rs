@@ -92,7 +92,9 @@ impl Coverage {
 pub struct TestRun {
     pub sources: Sources,
     pub rules: RuleSet,
-    /// Rule-file and test-file problems that are not about a single test.
+    /// Problems loading the rule files.
+    pub rule_problems: Vec<Problem>,
+    /// Problems finding and reading the test files that are not about a single test.
     pub problems: Vec<Problem>,
     pub test_files: usize,
     pub results: Vec<TestResult>,
@@ -126,9 +128,14 @@ impl TestRun {
         }
     }
 
+    /// Rule-file problems, then test-file problems.
+    pub fn all_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.rule_problems.iter().chain(&self.problems)
+    }
+
     /// 0: every test passed; 1: a test failed; 2: a rule file or a test is broken.
     pub fn exit_code(&self) -> i32 {
-        let broken_input = self.problems.iter().any(Problem::is_fatal)
+        let broken_input = self.all_problems().any(Problem::is_fatal)
             || self.results.iter().any(|r| r.verdict == Verdict::Broken);
         if broken_input {
             2
@@ -331,7 +338,8 @@ pub fn run(inputs: &Inputs, only: Option<&str>) -> TestRun {
 
 fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -> TestRun {
     let mut sources = Sources::default();
-    let rules = load_rules(&inputs.roots, &mut sources, &mut problems);
+    let mut rule_problems = Vec::new();
+    let rules = load_rules(&inputs.roots, &mut sources, &mut rule_problems);
     let mut results = Vec::new();
     for t in &inputs.tests {
         let (name, dir, text) = match t {
@@ -389,6 +397,7 @@ fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -
     TestRun {
         sources,
         rules,
+        rule_problems,
         problems,
         test_files: inputs.tests.len(),
         results,

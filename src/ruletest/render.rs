@@ -86,7 +86,7 @@ fn render_not_applicable(na: &[NotApplicable], out: &mut String) {
 /// The whole terminal output of a test run.
 pub fn render_human(run: &TestRun, style: Style) -> String {
     let mut out = String::new();
-    for p in &run.problems {
+    for p in run.all_problems() {
         out.push_str(&render_problem(p, &run.sources, style));
         out.push('\n');
     }
@@ -226,8 +226,7 @@ pub fn render_json(run: &TestRun) -> String {
             })
             .collect(),
         problems: run
-            .problems
-            .iter()
+            .all_problems()
             .map(|p| problem_json(p, &run.sources))
             .collect(),
         coverage: run
