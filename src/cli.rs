@@ -15,6 +15,58 @@ pub struct Cli {
 pub enum Command {
     /// Check report folders (or trees of them) against the rules.
     Check(CheckArgs),
+    /// Run the rule tests (*.test.toml) beside the rules.
+    Test(TestArgs),
+    /// List the loaded rules: id, severity, file, the tables they read.
+    Rules(RulesArgs),
+    /// Explain one rule: what it checks, its source, and an example of a failure.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TestArgs {
+    /// Rules folders (or .rules / .test.toml files); default: `rules` if it exists, else `.`.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Also show every test's findings and not-applicable instances.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Colour in the terminal output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Width of the terminal output (default: the terminal's, or 100).
+    #[arg(long, hide = true)]
+    pub width: Option<usize>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RulesArgs {
+    /// A .rules file or a folder of them; repeatable. Replaces the built-in rule library.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Colour in the terminal output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule id, e.g. drift-avvikelse.
+    pub id: String,
+    /// A .rules file or a folder of them; repeatable. Replaces the built-in rule library.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Colour in the terminal output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Width of the terminal output (default: the terminal's, or 100).
+    #[arg(long, hide = true)]
+    pub width: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]

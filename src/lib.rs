@@ -5,6 +5,7 @@
 //! evaluation → findings), `render` (findings → terminal or JSON).
 #![forbid(unsafe_code)]
 
+pub mod catalog;
 pub mod check;
 pub mod eval;
 pub mod finding;
@@ -13,6 +14,7 @@ pub mod library;
 pub mod problem;
 pub mod render;
 pub mod report;
+pub mod ruletest;
 pub mod run;
 pub mod source;
 pub mod suggest;

@@ -1,5 +1,7 @@
 //! The standard rule library in `rules/`, compiled into the binary so `rimlig check` works
 //! from any folder. Paths are relative to `rules/`; a test checks that every file is listed.
+//! The rule tests (`*.test.toml`) are embedded too, so `rimlig explain` can show a worked
+//! example of a failure for the built-in rules.
 
 pub const FILES: &[(&str, &str)] = &[
     ("drift.rules", include_str!("../rules/drift.rules")),
@@ -22,19 +24,57 @@ pub const FILES: &[(&str, &str)] = &[
     ("volymer.rules", include_str!("../rules/volymer.rules")),
 ];
 
+/// The tests of the library's rules (`rimlig test rules/`), relative to `rules/`.
+pub const TEST_FILES: &[(&str, &str)] = &[
+    ("drift.test.toml", include_str!("../rules/drift.test.toml")),
+    (
+        "ekonomi.test.toml",
+        include_str!("../rules/ekonomi.test.toml"),
+    ),
+    (
+        "investeringar.test.toml",
+        include_str!("../rules/investeringar.test.toml"),
+    ),
+    (
+        "personal.test.toml",
+        include_str!("../rules/personal.test.toml"),
+    ),
+    (
+        "prognos.test.toml",
+        include_str!("../rules/prognos.test.toml"),
+    ),
+    (
+        "volymer.test.toml",
+        include_str!("../rules/volymer.test.toml"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn every_rule_file_is_embedded() {
+    fn on_disk(suffix: &str) -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".rules"))
+            .filter(|n| n.ends_with(suffix))
             .collect();
-        on_disk.sort();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn every_rule_file_is_embedded() {
         let embedded: Vec<String> = super::FILES.iter().map(|(n, _)| n.to_string()).collect();
-        assert_eq!(on_disk, embedded);
+        assert_eq!(on_disk(".rules"), embedded);
+    }
+
+    #[test]
+    fn every_test_file_is_embedded() {
+        let embedded: Vec<String> = super::TEST_FILES
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert_eq!(on_disk(".test.toml"), embedded);
     }
 }

@@ -1,0 +1,611 @@
+//! What the loaded rules are: `rimlig rules` (a list) and `rimlig explain ID` (one rule in
+//! full, with a worked example of a failure from its tests). Pure functions from a rule set to
+//! data and text.
+
+use crate::check::{LoadedRule, RuleRoot, RuleSet};
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::render::human::{Style, render_finding, render_problem};
+use crate::ruletest::file::Expect;
+use crate::ruletest::{self, Inputs, Verdict};
+use crate::source::Sources;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::*;
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// A table a rule reads, and the columns it reads there, in the order the rule names them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TableUse {
+    pub name: String,
+    /// Read from the previous report (`previous.T.c`).
+    pub previous: bool,
+    pub columns: Vec<String>,
+}
+
+impl TableUse {
+    /// `drift`, or `previous.drift`.
+    pub fn display_name(&self) -> String {
+        if self.previous {
+            format!("previous.{}", self.name)
+        } else {
+            self.name.clone()
+        }
+    }
+}
+
+/// The tables (and their columns) a rule reads: its `in`/`each` scopes and every `T.c`,
+/// `T.total.c` and `T[k].c`, through the `let`s it uses. `for` variables stand for their
+/// columns; `key` is not a column.
+pub fn tables_used(rule: &Rule, set: &RuleSet) -> Vec<TableUse> {
+    let mut w = Walker {
+        set,
+        scopes: Vec::new(),
+        vars: Vec::new(),
+        lets_seen: Vec::new(),
+        out: Vec::new(),
+    };
+    for a in &rule.body {
+        w.assertion(a);
+    }
+    w.out
+}
+
+struct Walker<'a> {
+    set: &'a RuleSet,
+    /// The `in`/`each` tables around the current point, innermost last: (name, previous).
+    scopes: Vec<(String, bool)>,
+    /// `for` variables and the columns they stand for.
+    vars: Vec<(String, Vec<String>)>,
+    /// `let`s already walked, so a `let` used twice (or one naming itself) is walked once.
+    lets_seen: Vec<String>,
+    out: Vec<TableUse>,
+}
+
+impl Walker<'_> {
+    fn table(&mut self, name: &str, previous: bool) -> usize {
+        match self
+            .out
+            .iter()
+            .position(|t| t.name == name && t.previous == previous)
+        {
+            Some(i) => i,
+            None => {
+                self.out.push(TableUse {
+                    name: name.to_string(),
+                    previous,
+                    columns: Vec::new(),
+                });
+                self.out.len() - 1
+            }
+        }
+    }
+
+    /// Record `col` (or the columns a `for` variable stands for) as read from a table.
+    fn column(&mut self, table: &str, previous: bool, col: &str) {
+        let cols = match self.vars.iter().rev().find(|(v, _)| v == col) {
+            Some((_, cols)) => cols.clone(),
+            None => vec![col.to_string()],
+        };
+        let i = self.table(table, previous);
+        for c in cols {
+            if !self.out[i].columns.contains(&c) {
+                self.out[i].columns.push(c);
+            }
+        }
+    }
+
+    fn scope(&mut self, t: &TableRef) {
+        self.table(&t.name.text, t.previous);
+        self.scopes.push((t.name.text.clone(), t.previous));
+    }
+
+    fn assertion(&mut self, a: &Assertion) {
+        match a {
+            Assertion::In {
+                table, by, body, ..
+            } => {
+                self.scope(table);
+                if let Some(b) = by {
+                    self.column(&table.name.text, table.previous, &b.text);
+                }
+                self.assertion(body);
+                self.scopes.pop();
+            }
+            Assertion::Each {
+                table,
+                filter,
+                body,
+                ..
+            } => {
+                self.scope(table);
+                if let Some(f) = filter {
+                    self.expr(f);
+                }
+                self.assertion(body);
+                self.scopes.pop();
+            }
+            Assertion::For {
+                var, columns, body, ..
+            } => {
+                self.vars.push((
+                    var.text.clone(),
+                    columns.iter().map(|c| c.text.clone()).collect(),
+                ));
+                self.assertion(body);
+                self.vars.pop();
+            }
+            Assertion::If { cond, body, .. } => {
+                self.expr(cond);
+                self.assertion(body);
+            }
+            Assertion::Block(items, _) => items.iter().for_each(|i| self.assertion(i)),
+            Assertion::Check(e) => self.expr(e),
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Number(..) | ExprKind::Text(_) => {}
+            ExprKind::Neg(x) | ExprKind::Paren(x) | ExprKind::Not(x) => self.expr(x),
+            ExprKind::IsMissing { value, .. }
+            | ExprKind::IsPresent { value, .. }
+            | ExprKind::Matches { value, .. } => self.expr(value),
+            ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+                self.expr(a);
+                self.expr(b);
+            }
+            ExprKind::Compare { first, rest, .. } => {
+                self.expr(first);
+                rest.iter().for_each(|(_, x)| self.expr(x));
+            }
+            ExprKind::Call { args, filter, .. } => {
+                args.iter().for_each(|x| self.expr(x));
+                if let Some(f) = filter {
+                    self.expr(f);
+                }
+            }
+            ExprKind::Ref {
+                previous,
+                reference,
+            } => self.reference(*previous, reference),
+        }
+    }
+
+    fn reference(&mut self, previous: bool, r: &Reference) {
+        match r {
+            // Resolved as the name checker does: `key`, a `for` variable, a `let`, then a
+            // column of the innermost table.
+            Reference::Name(n) => {
+                let scope = self.scopes.last().cloned();
+                if n.text == "key" && scope.is_some() {
+                    return;
+                }
+                let is_var = self.vars.iter().any(|(v, _)| *v == n.text);
+                if !is_var && let Some(l) = self.set.constant(&n.text) {
+                    if !self.lets_seen.contains(&n.text) {
+                        self.lets_seen.push(n.text.clone());
+                        let value = l.value.clone();
+                        self.expr(&value);
+                    }
+                    return;
+                }
+                if let Some((t, scope_previous)) = scope {
+                    self.column(&t, previous || scope_previous, &n.text);
+                }
+            }
+            Reference::Column { table, column }
+            | Reference::Total {
+                table: Some(table),
+                column,
+            } => self.column(&table.text, previous, &column.text),
+            Reference::Total {
+                table: None,
+                column,
+            }
+            | Reference::Parent { column } => {
+                if let Some((t, scope_previous)) = self.scopes.last().cloned() {
+                    self.column(&t, previous || scope_previous, &column.text);
+                }
+            }
+            Reference::Keyed { table, key, column } => {
+                self.expr(key);
+                self.column(&table.text, previous, &column.text);
+            }
+        }
+    }
+}
+
+/// One rule as `rimlig rules` lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub severity: &'static str,
+    /// The title, or the id when the rule has none.
+    pub title: String,
+    pub file: String,
+    pub line: usize,
+    pub tags: Vec<String>,
+    pub tables: Vec<TableUse>,
+    #[serde(skip)]
+    pub help: Option<String>,
+}
+
+pub fn severity_name(rule: &Rule) -> &'static str {
+    match rule.severity.map(|s| s.0) {
+        Some(Level::Warning) => "warning",
+        Some(Level::Info) => "info",
+        _ => "error",
+    }
+}
+
+pub fn rule_info(lr: &LoadedRule, set: &RuleSet, sources: &Sources) -> RuleInfo {
+    let file = sources.get(lr.source);
+    let r = &lr.rule;
+    RuleInfo {
+        id: r.id.text.clone(),
+        severity: severity_name(r),
+        title: r
+            .title
+            .as_ref()
+            .map_or_else(|| r.id.text.clone(), |t| t.text.clone()),
+        file: file.name.clone(),
+        line: file.line_col(r.span.start).0,
+        tags: r.tags.iter().map(|t| t.text.clone()).collect(),
+        tables: tables_used(r, set),
+        help: r.help.as_ref().map(|h| h.text.clone()),
+    }
+}
+
+/// Every loaded rule, in load order.
+pub fn rule_infos(set: &RuleSet, sources: &Sources) -> Vec<RuleInfo> {
+    set.rules
+        .iter()
+        .map(|lr| rule_info(lr, set, sources))
+        .collect()
+}
+
+/// `drift, previous.drift` — the tables of a rule, for a column of the list.
+fn tables_cell(info: &RuleInfo) -> String {
+    let names: Vec<String> = info.tables.iter().map(TableUse::display_name).collect();
+    if names.is_empty() {
+        "–".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// The rules as an aligned table, grouped by the file they are written in.
+pub fn render_list_human(infos: &[RuleInfo]) -> String {
+    let w = |f: &dyn Fn(&RuleInfo) -> String| {
+        infos
+            .iter()
+            .map(|i| f(i).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let line_w = w(&|i| i.line.to_string());
+    let id_w = w(&|i| i.id.clone());
+    let sev_w = w(&|i| i.severity.to_string());
+    let tables_w = w(&tables_cell);
+    let mut out = String::new();
+    let mut files: Vec<&str> = Vec::new();
+    for i in infos {
+        if !files.contains(&i.file.as_str()) {
+            files.push(&i.file);
+        }
+    }
+    for (n, file) in files.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        out.push_str(file);
+        out.push('\n');
+        for i in infos.iter().filter(|i| i.file == *file) {
+            let tags = if i.tags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", i.tags.join(", "))
+            };
+            let line = format!(
+                "  {:>line_w$}  {}  {}  {}  {}{tags}",
+                i.line,
+                pad(&i.id, id_w),
+                pad(i.severity, sev_w),
+                pad(&tables_cell(i), tables_w),
+                i.title,
+            );
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    let files_n = files.len();
+    out.push_str(&format!(
+        "\n{} {} in {} {}\n",
+        infos.len(),
+        if infos.len() == 1 { "rule" } else { "rules" },
+        files_n,
+        if files_n == 1 { "file" } else { "files" }
+    ));
+    out
+}
+
+/// The rules as a JSON array.
+pub fn render_list_json(infos: &[RuleInfo]) -> String {
+    let mut s = serde_json::to_string_pretty(infos).unwrap_or_else(|_| "[]".into());
+    s.push('\n');
+    s
+}
+
+/// What `rimlig rules` or `rimlig explain` prints, and its exit code.
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+    pub exit_code: i32,
+}
+
+fn roots(rule_paths: &[PathBuf]) -> Vec<RuleRoot> {
+    if rule_paths.is_empty() {
+        vec![RuleRoot::Embedded]
+    } else {
+        rule_paths.iter().cloned().map(RuleRoot::Path).collect()
+    }
+}
+
+/// `rimlig rules`: the list on stdout, problems loading the rule files on stderr (exit 2).
+pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
+    // No tests: only the rules are loaded.
+    let inputs = Inputs {
+        roots: roots(rule_paths),
+        ..Inputs::default()
+    };
+    let run = ruletest::run(&inputs, None);
+    let mut stderr = String::new();
+    for p in &run.rule_problems {
+        stderr.push_str(&render_problem(p, &run.sources, style));
+    }
+    let infos = rule_infos(&run.rules, &run.sources);
+    Output {
+        stdout: if json {
+            render_list_json(&infos)
+        } else {
+            render_list_human(&infos)
+        },
+        stderr,
+        exit_code: if run.rule_problems.iter().any(Problem::is_fatal) {
+            2
+        } else {
+            0
+        },
+    }
+}
+
+/// `rimlig explain ID`: the rule's title, severity, tags, help, source, the tables and
+/// columns it reads, and the first test that expects it to fail, run and shown as a finding.
+pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
+    let roots = roots(rule_paths);
+    let inputs = Inputs {
+        tests: roots.iter().flat_map(ruletest::tests_beside).collect(),
+        roots,
+        only_tested_coverage: true,
+    };
+    let run = ruletest::run(&inputs, Some(id));
+    let mut stderr = String::new();
+    let mut exit_code = 0;
+    // Only the rule files matter here: a broken test of another rule is `rimlig test`'s business.
+    for p in run.rule_problems.iter().filter(|p| p.is_fatal()) {
+        stderr.push_str(&render_problem(p, &run.sources, style));
+        exit_code = 2;
+    }
+    let Some(lr) = run.rules.rules.iter().find(|r| r.rule.id.text == id) else {
+        let ids = run.rules.rules.iter().map(|r| r.rule.id.text.as_str());
+        let help = match did_you_mean(id, ids) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "`rimlig rules` lists the loaded rules".to_string(),
+        };
+        let p = Problem::new(
+            ProblemKind::Rules,
+            Severity::Error,
+            "rules::unknown-rule",
+            format!("unknown rule `{id}`: no loaded rule has this id"),
+        )
+        .with_help(help);
+        stderr.push_str(&render_problem(&p, &run.sources, style));
+        return Output {
+            stdout: String::new(),
+            stderr,
+            exit_code: 2,
+        };
+    };
+    let info = rule_info(lr, &run.rules, &run.sources);
+    let mut out = String::new();
+    out.push_str(&format!("{} — {}\n\n", info.id, info.title));
+    out.push_str(&format!("  severity  {}\n", info.severity));
+    let tags = if info.tags.is_empty() {
+        "–".to_string()
+    } else {
+        info.tags.join(", ")
+    };
+    out.push_str(&format!("  tags      {tags}\n"));
+    out.push_str(&format!("  defined   {}:{}\n", info.file, info.line));
+    if let Some(h) = &info.help {
+        out.push_str(&format!("\nHelp\n  {h}\n"));
+    }
+
+    out.push_str("\nReads\n");
+    if info.tables.is_empty() {
+        out.push_str("  no tables\n");
+    }
+    for t in &info.tables {
+        out.push_str(&describe_table_use(t, &run.rules));
+    }
+
+    let file = run.sources.get(lr.source);
+    let (first, _) = file.line_col(lr.rule.span.start);
+    let (last, _) = file.line_col(lr.rule.span.end.saturating_sub(1).max(lr.rule.span.start));
+    out.push_str(&format!("\nRule ({}:{first})\n", file.name));
+    let width = last.to_string().len();
+    for line in first..=last {
+        out.push_str(format!("  {line:>width$} │ {}", file.line_text(line)).trim_end());
+        out.push('\n');
+    }
+
+    // The first failing test that holds; one that does not hold only when there is no other.
+    let fails = || {
+        run.results
+            .iter()
+            .filter(|r| r.expect == Some(Expect::Fail))
+    };
+    let example = fails()
+        .find(|r| r.verdict == Verdict::Passed)
+        .or_else(|| fails().next());
+    match example {
+        Some(r) => {
+            out.push_str(&format!(
+                "\nExample: \"{}\" ({}:{})\n",
+                r.name, r.file, r.line
+            ));
+            if r.verdict != Verdict::Passed {
+                out.push_str("  (this test does not pass at the moment; `rimlig test` shows why)\n");
+            }
+            if r.findings.is_empty() {
+                out.push_str("  the rule found nothing on this test's report\n");
+            }
+            for f in r.findings.iter().take(3) {
+                out.push('\n');
+                out.push_str(&render_finding(f, &run.sources, style));
+            }
+            if r.findings.len() > 3 {
+                out.push_str(&format!("\n… and {} more findings\n", r.findings.len() - 3));
+            }
+        }
+        None => out.push_str(
+            "\nExample\n  none: no test beside the rules expects this rule to fail; write one in a *.test.toml file (see `rimlig test`)\n",
+        ),
+    }
+    Output {
+        stdout: out,
+        stderr,
+        exit_code,
+    }
+}
+
+/// A table a rule reads, with the headers its columns are found by when it is declared.
+fn describe_table_use(t: &TableUse, set: &RuleSet) -> String {
+    let mut out = String::new();
+    let decl = set.table(&t.name).map(|lt| &lt.decl);
+    let whose = if t.previous {
+        " in the previous report"
+    } else {
+        ""
+    };
+    match decl {
+        Some(d) => out.push_str(&format!(
+            "  {} — the table named \"{}\"{whose}\n",
+            t.display_name(),
+            d.glob.text
+        )),
+        None => out.push_str(&format!(
+            "  {} — the table {} (no `table` declaration){whose}\n",
+            t.display_name(),
+            t.name
+        )),
+    }
+    let width = t
+        .columns
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in &t.columns {
+        let how = match decl {
+            Some(d) => match d.columns.iter().find(|x| x.name.text == *c) {
+                Some(x) => format!("the column headed \"{}\"", x.glob.text),
+                None => match &d.key {
+                    Some((k, g)) if k.text == *c => format!("the key column headed \"{}\"", g.text),
+                    _ => "the column of that name".to_string(),
+                },
+            },
+            None => "the column of that name".to_string(),
+        };
+        let pad = " ".repeat(width - c.chars().count());
+        out.push_str(&format!("    {c}{pad}  {how}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{SourceFile, Sources};
+    use crate::syntax::parse_file;
+
+    fn uses(text: &str) -> Vec<(String, Vec<String>)> {
+        let mut sources = Sources::default();
+        let id = sources.add(SourceFile::new("t.rules", text));
+        let (file, problems) = parse_file(id, sources.get(id));
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut set = RuleSet::default();
+        for item in file.items {
+            match item {
+                Item::Let(l) => set.lets.push((l, id)),
+                Item::Rule(r) => set.rules.push(LoadedRule {
+                    rule: r,
+                    source: id,
+                    enabled: true,
+                }),
+                _ => {}
+            }
+        }
+        tables_used(&set.rules[0].rule, &set)
+            .into_iter()
+            .map(|t| (t.display_name(), t.columns))
+            .collect()
+    }
+
+    fn v(t: &str, cols: &[&str]) -> (String, Vec<String>) {
+        (t.to_string(), cols.iter().map(|c| c.to_string()).collect())
+    }
+
+    #[test]
+    fn scopes_and_references_name_their_tables_and_columns() {
+        assert_eq!(
+            uses("rule r { each drift where key matches \"x*\": avvikelse == redovisat - budget }"),
+            [v("drift", &["avvikelse", "redovisat", "budget"])]
+        );
+        assert_eq!(
+            uses(
+                "rule r { in drift: for c in [budget, foreg]: sum(c) == total.c within rounding }"
+            ),
+            [v("drift", &["budget", "foreg"])]
+        );
+        assert_eq!(
+            uses(
+                "rule r { in ekonomi: ekonomi[\"A\"].prognos == prognos.total.prognos + drift.budget }"
+            ),
+            [
+                v("ekonomi", &["prognos"]),
+                v("prognos", &["prognos"]),
+                v("drift", &["budget"])
+            ]
+        );
+    }
+
+    #[test]
+    fn previous_tables_are_marked_and_lets_are_followed() {
+        assert_eq!(
+            uses(
+                "let gräns = drift.total.budget\nrule r { each drift: previous.drift.total.budget <= gräns }"
+            ),
+            [v("drift", &["budget"]), v("previous.drift", &["budget"])]
+        );
+        assert_eq!(
+            uses("rule r { in previous.drift: sum(budget) == total.budget }"),
+            [v("previous.drift", &["budget"])]
+        );
+    }
+}

@@ -1,0 +1,258 @@
+//! Does what a rule did on a test's report match what the test expects? Pure: findings and
+//! counts in, the list of mismatches out (empty when the test passes).
+
+use super::file::{Expect, ExpectedCell};
+use crate::finding::Finding;
+use crate::report::normalise_name;
+
+/// A finding, with every name its column goes by: the header as written in the fixture and
+/// the names rules give it (a declared column's name, the normalised header).
+#[derive(Debug)]
+pub struct Observed<'a> {
+    pub finding: &'a Finding,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// Expected "pass" or "not-applicable", but the rule has findings.
+    Findings,
+    /// Expected "pass", no finding, but no instance passed either: the rule did not apply.
+    NothingPassed,
+    /// Expected "fail" or "not-applicable", but the rule found nothing and instances passed
+    /// (or, for "fail", nothing was checked at all).
+    NoFinding,
+    /// Expected "not-applicable", no finding, but some instances passed.
+    Passed,
+    /// `fails` lists other cells than the ones that failed: indices into `fails` that had no
+    /// finding, and into the findings that `fails` does not list.
+    Cells {
+        missing: Vec<usize>,
+        unexpected: Vec<usize>,
+    },
+    /// Findings (indices) whose message lacks the `message` text.
+    Message { lacking: Vec<usize> },
+}
+
+/// Whitespace-collapsed, lower case: how keys and headers are compared.
+fn norm(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Does a finding fall on the cell a `fails` entry names? Keys compare as written (ignoring
+/// case and spacing, as `T["key"]` does); the column may be the header as written or any
+/// name the rules give the column.
+pub fn cell_matches(cell: &ExpectedCell, o: &Observed) -> bool {
+    let key_ok = o
+        .finding
+        .row_key
+        .as_deref()
+        .is_some_and(|k| norm(k) == norm(&cell.key));
+    if !key_ok {
+        return false;
+    }
+    let want = norm(&cell.column);
+    let want_normalised = normalise_name(&cell.column);
+    o.finding
+        .column_name
+        .iter()
+        .chain(o.columns.iter())
+        .any(|c| {
+            norm(c) == want || (!want_normalised.is_empty() && normalise_name(c) == want_normalised)
+        })
+}
+
+/// Compare what happened with what the test expects.
+pub fn judge(
+    expect: Expect,
+    fails: Option<&[ExpectedCell]>,
+    message: Option<&str>,
+    findings: &[Observed],
+    passed: usize,
+) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    match expect {
+        Expect::Pass => {
+            if !findings.is_empty() {
+                out.push(Mismatch::Findings);
+            } else if passed == 0 {
+                out.push(Mismatch::NothingPassed);
+            }
+        }
+        Expect::NotApplicable => {
+            if !findings.is_empty() {
+                out.push(Mismatch::Findings);
+            } else if passed > 0 {
+                out.push(Mismatch::Passed);
+            }
+        }
+        Expect::Fail => {
+            if findings.is_empty() {
+                out.push(Mismatch::NoFinding);
+                return out;
+            }
+            if let Some(cells) = fails {
+                let missing: Vec<usize> = (0..cells.len())
+                    .filter(|&i| !findings.iter().any(|o| cell_matches(&cells[i], o)))
+                    .collect();
+                let unexpected: Vec<usize> = (0..findings.len())
+                    .filter(|&i| !cells.iter().any(|c| cell_matches(c, &findings[i])))
+                    .collect();
+                if !missing.is_empty() || !unexpected.is_empty() {
+                    out.push(Mismatch::Cells {
+                        missing,
+                        unexpected,
+                    });
+                }
+            }
+            if let Some(m) = message {
+                let lacking: Vec<usize> = (0..findings.len())
+                    .filter(|&i| !findings[i].finding.message.contains(m))
+                    .collect();
+                if !lacking.is_empty() {
+                    out.push(Mismatch::Message { lacking });
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::SpanJson;
+    use crate::problem::Severity;
+    use crate::source::{SourceId, Span};
+
+    fn finding(key: &str, column: &str, message: &str) -> Finding {
+        Finding {
+            rule: "r".into(),
+            severity: Severity::Error,
+            title: "r".into(),
+            message: message.into(),
+            help: None,
+            report: "x".into(),
+            table: "Driftsammandrag".into(),
+            file: "x".into(),
+            line: 1,
+            column: 1,
+            span: SpanJson {
+                offset: 0,
+                length: 0,
+            },
+            row_key: Some(key.into()),
+            column_name: Some(column.into()),
+            values: None,
+            bindings: Vec::new(),
+            related: Vec::new(),
+            rule_file: "r.rules".into(),
+            rule_line: 1,
+            source: SourceId(0),
+            primary: Span::default(),
+            label: message.into(),
+        }
+    }
+
+    fn cell(key: &str, column: &str) -> ExpectedCell {
+        ExpectedCell {
+            key: key.into(),
+            column: column.into(),
+            span: Span::default(),
+        }
+    }
+
+    fn observed<'a>(f: &'a Finding, declared: &[&str]) -> Observed<'a> {
+        Observed {
+            finding: f,
+            columns: declared.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn pass_needs_no_finding_and_a_passing_instance() {
+        assert_eq!(judge(Expect::Pass, None, None, &[], 3), []);
+        assert_eq!(
+            judge(Expect::Pass, None, None, &[], 0),
+            [Mismatch::NothingPassed]
+        );
+        let f = finding("B", "Avvikelse", "off by 1");
+        assert_eq!(
+            judge(Expect::Pass, None, None, &[observed(&f, &[])], 3),
+            [Mismatch::Findings]
+        );
+    }
+
+    #[test]
+    fn not_applicable_needs_no_finding_and_no_passing_instance() {
+        assert_eq!(judge(Expect::NotApplicable, None, None, &[], 0), []);
+        assert_eq!(
+            judge(Expect::NotApplicable, None, None, &[], 1),
+            [Mismatch::Passed]
+        );
+        let f = finding("B", "Avvikelse", "off by 1");
+        assert_eq!(
+            judge(Expect::NotApplicable, None, None, &[observed(&f, &[])], 0),
+            [Mismatch::Findings]
+        );
+    }
+
+    #[test]
+    fn fail_needs_a_finding() {
+        assert_eq!(
+            judge(Expect::Fail, None, None, &[], 2),
+            [Mismatch::NoFinding]
+        );
+        let f = finding("B", "Avvikelse", "off by 1");
+        assert_eq!(judge(Expect::Fail, None, None, &[observed(&f, &[])], 2), []);
+    }
+
+    #[test]
+    fn fails_is_the_exact_set_of_failing_cells() {
+        let b = finding("B", "Redovisat jan-aug 2020", "x");
+        let c = finding("C", "Avvikelse", "x");
+        let obs = [observed(&b, &["redovisat"]), observed(&c, &["avvikelse"])];
+        // By header, by declared name, ignoring case and spacing.
+        let want = [cell("b", "redovisat"), cell(" C ", "AVVIKELSE")];
+        assert_eq!(judge(Expect::Fail, Some(&want), None, &obs, 0), []);
+        let want = [cell("B", "Redovisat jan-aug 2020"), cell("C", "avvikelse")];
+        assert_eq!(judge(Expect::Fail, Some(&want), None, &obs, 0), []);
+        // The normalised header works too.
+        let want = [cell("B", "redovisat_jan_aug_2020"), cell("C", "Avvikelse")];
+        assert_eq!(judge(Expect::Fail, Some(&want), None, &obs, 0), []);
+
+        // One listed cell did not fail, one failing cell is not listed.
+        let want = [cell("B", "Redovisat jan-aug 2020"), cell("D", "Avvikelse")];
+        assert_eq!(
+            judge(Expect::Fail, Some(&want), None, &obs, 0),
+            [Mismatch::Cells {
+                missing: vec![1],
+                unexpected: vec![1],
+            }]
+        );
+        // The right row in the wrong column is not the cell.
+        let want = [cell("B", "Avvikelse"), cell("C", "Avvikelse")];
+        assert_eq!(
+            judge(Expect::Fail, Some(&want), None, &obs, 0),
+            [Mismatch::Cells {
+                missing: vec![0],
+                unexpected: vec![0],
+            }]
+        );
+    }
+
+    #[test]
+    fn message_must_be_in_every_finding() {
+        let a = finding("A", "Avvikelse", "avvikelse is 4, but 5 (off by 1 tkr)");
+        let b = finding("B", "Avvikelse", "avvikelse is 9, but 5 (off by 4 tkr)");
+        let obs = [observed(&a, &[]), observed(&b, &[])];
+        assert_eq!(judge(Expect::Fail, None, Some("off by"), &obs, 0), []);
+        assert_eq!(
+            judge(Expect::Fail, None, Some("off by 1"), &obs, 0),
+            [Mismatch::Message { lacking: vec![1] }]
+        );
+    }
+}

@@ -1,0 +1,419 @@
+//! `rimlig test`, `rimlig rules` and `rimlig explain` end to end: exit codes, the summary line,
+//! the JSON documents, and diagnostics that point into the test file. Fixtures are under
+//! `tests/data/ruletest/`: `failing/` (tests that hold and tests that are deliberately wrong)
+//! and `broken/` (tests that cannot run); the project's own `rules/` must pass its tests.
+//!
+//! Update the snapshot with `INSTA_UPDATE=always cargo test --test ruletest`, then read it.
+
+use rimlig::render::human::Style;
+use rimlig::ruletest::{self, Verdict, render};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const FAILING: &str = "tests/data/ruletest/failing";
+const BROKEN: &str = "tests/data/ruletest/broken";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run `rimlig ARGS…` in `dir`, without colour.
+fn rimlig_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rimlig"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("the rimlig binary runs")
+}
+
+fn rimlig(args: &[&str]) -> Output {
+    rimlig_in(&root(), args)
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("rimlig exits with a code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", stdout(o)))
+}
+
+fn last_line(s: &str) -> &str {
+    s.lines().last().unwrap_or("")
+}
+
+// ------------------------------------------------------------------ rimlig test
+
+#[test]
+fn the_project_rules_pass_their_own_tests() {
+    let out = rimlig(&["test", "rules/", "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(!text.contains('✗'), "{text}");
+    let summary = last_line(&text);
+    assert!(summary.ends_with("passed, 0 failed"), "{summary}");
+    // Every rule of drift.rules and investeringar.rules has a passing and a failing test.
+    for rule in [
+        "drift-summa",
+        "drift-avvikelse",
+        "prognos-summa",
+        "prognos-avvikelse",
+        "prognos-netto",
+        "investering-ram",
+        "investering-netto",
+        "investering-avvikelse",
+        "investering-utfall",
+    ] {
+        assert!(!text.contains(&format!("rule {rule} (")), "{rule}:\n{text}");
+    }
+}
+
+#[test]
+fn the_default_path_is_the_rules_folder() {
+    let out = rimlig(&["test", "--color", "never"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("✓ drift-avvikelse · Avvikelsen stämmer inte"));
+}
+
+#[test]
+fn failing_expectations_exit_1_with_the_summary_and_the_test_file_line() {
+    let out = rimlig(&["test", FAILING, "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert_eq!(last_line(&text), "9 tests: 4 passed, 5 failed");
+    assert!(
+        text.contains("✓ budget-avvikelse · Avvikelsen stämmer\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ budget-summa · Summan stämmer i rapportmappen\n"),
+        "{text}"
+    );
+    // The result line and the diagnostic both name the test file and the line.
+    assert!(
+        text.contains(
+            "✗ budget-avvikelse · Fel: väntar godkänt men avvikelsen är fel  (tests/data/ruletest/failing/budget.test.toml:29)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("╭─[tests/data/ruletest/failing/budget.test.toml:32:10]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expected \"pass\", but the rule has 1 finding"),
+        "{text}"
+    );
+    assert!(
+        text.contains("expected but not found: A · Avvikelse"),
+        "{text}"
+    );
+    assert!(text.contains("rule investering-ram ("), "{text}");
+    assert!(text.contains("has no failing test"), "{text}");
+}
+
+#[test]
+fn failing_expectations_in_json() {
+    let out = rimlig(&["test", FAILING, "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let doc = json(&out);
+    assert_eq!(doc["exit_code"], 1);
+    assert_eq!(doc["summary"]["tests"], 9);
+    assert_eq!(doc["summary"]["passed"], 4);
+    assert_eq!(doc["summary"]["failed"], 5);
+    let tests = doc["tests"].as_array().unwrap();
+    let t = &tests[3];
+    assert_eq!(t["name"], "Fel: fel cell i fails");
+    assert_eq!(t["file"], "tests/data/ruletest/failing/budget.test.toml");
+    assert_eq!(t["line"], 40);
+    assert_eq!(t["rule"], "budget-avvikelse");
+    assert_eq!(t["expect"], "fail");
+    assert_eq!(t["outcome"], "failed");
+    let f = &t["findings"][0];
+    assert_eq!(f["row_key"], "B");
+    assert_eq!(f["column_name"], "Avvikelse");
+    // The finding's cell is in the test file itself.
+    assert_eq!(f["file"], "tests/data/ruletest/failing/budget.test.toml");
+    assert_eq!(f["line"], 49);
+    assert_eq!(t["messages"][0]["code"], "test::expectation");
+    assert_eq!(t["messages"][0]["line"], 44);
+    let cov = doc["coverage"].as_array().unwrap();
+    let ram = cov.iter().find(|c| c["rule"] == "investering-ram").unwrap();
+    assert_eq!(ram["missing"], serde_json::json!(["fail"]));
+}
+
+#[test]
+fn broken_tests_exit_2_and_the_others_still_run() {
+    let out = rimlig(&["test", BROKEN, "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 2, "{text}");
+    assert_eq!(
+        last_line(&text),
+        "5 tests: 1 passed, 0 failed, 4 could not run"
+    );
+    assert!(
+        text.contains("✓ budget-avvikelse · Den här går bra"),
+        "{text}"
+    );
+    // Broken TOML in b.test.toml, at its line.
+    assert!(text.contains("b.test.toml is not valid TOML"), "{text}");
+    assert!(
+        text.contains("╭─[tests/data/ruletest/broken/b.test.toml:2:25]"),
+        "{text}"
+    );
+    // An unknown key, at the key.
+    assert!(text.contains("unknown field `expected`"), "{text}");
+    assert!(
+        text.contains("╭─[tests/data/ruletest/broken/a.test.toml:6:1]"),
+        "{text}"
+    );
+    // An unknown rule, with did you mean.
+    assert!(text.contains("unknown rule `budget-avvikelsen`"), "{text}");
+    assert!(text.contains("did you mean `budget-avvikelse`?"), "{text}");
+    // A ragged CSV row, at the cell in the test file, with the test file's line.
+    assert!(text.contains("the row on line 29 has 6 cells"), "{text}");
+    assert!(
+        text.contains("╭─[tests/data/ruletest/broken/a.test.toml:29:13]"),
+        "{text}"
+    );
+    // A wrong type, at the value.
+    assert!(
+        text.contains("invalid type: integer `1`, expected a string"),
+        "{text}"
+    );
+}
+
+#[test]
+fn one_test_file_can_be_run_with_the_rules_of_its_folder() {
+    let out = rimlig(&["test", "rules/investeringar.test.toml", "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(text.contains("investering-ram"), "{text}");
+    assert!(!text.contains("drift-summa"), "{text}");
+    // Coverage is about the rules these tests name, not the whole folder.
+    assert!(!text.contains("warning:"), "{text}");
+}
+
+#[test]
+fn a_path_that_does_not_exist_exits_2() {
+    let out = rimlig(&["test", "no/such/folder", "--color", "never"]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).contains("no/such/folder does not exist"));
+}
+
+#[test]
+fn a_broken_rule_file_exits_2() {
+    let out = rimlig(&["test", "tests/data/rules-errors", "--color", "never"]);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert!(stdout(&out).contains("rules::syntax"), "{}", stdout(&out));
+}
+
+#[test]
+fn verbose_shows_the_findings_of_passing_tests() {
+    let out = rimlig(&[
+        "test",
+        "rules/investeringar.test.toml",
+        "-v",
+        "--color",
+        "never",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    // The finding of a passing "fail" test, in the test file, and a not-applicable check.
+    assert!(
+        text.contains("× investering-ram: Investeringsprognosen"),
+        "{text}"
+    );
+    assert!(text.contains("╭─[rules/investeringar.test.toml:"), "{text}");
+    assert!(text.contains("not applicable: investering-ram"), "{text}");
+}
+
+#[test]
+fn a_folder_without_tests_says_so() {
+    let out = rimlig(&["test", "tests/data/cli", "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(
+        text.contains("no *.test.toml files in tests/data/cli"),
+        "{text}"
+    );
+    assert!(text.contains("0 tests: 0 passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn a_failing_test_snapshot() {
+    let run = ruletest::run_paths(&[PathBuf::from(FAILING)]);
+    assert_eq!(run.exit_code(), 1);
+    assert_eq!(
+        run.results
+            .iter()
+            .filter(|r| r.verdict == Verdict::Failed)
+            .count(),
+        5
+    );
+    let text = render::render_human(
+        &run,
+        Style {
+            color: false,
+            width: 100,
+            verbose: false,
+        },
+    );
+    insta::assert_snapshot!("ruletest_failing", text);
+}
+
+// ------------------------------------------------------------------ rimlig rules
+
+#[test]
+fn rules_lists_the_builtin_library() {
+    let out = rimlig(&["rules", "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(text.starts_with("rules/drift.rules\n"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("drift-avvikelse"))
+        .expect("drift-avvikelse is listed");
+    assert!(
+        line.trim_start().starts_with("11  drift-avvikelse"),
+        "{line}"
+    );
+    assert!(line.contains("error"), "{line}");
+    assert!(line.contains("Avvikelse = redovisat − budget"), "{line}");
+    assert!(text.contains("samma-tal"), "{text}");
+    assert!(
+        last_line(&text).starts_with("15 rules in 5 files"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rules_as_json() {
+    let out = rimlig(&["rules", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    let doc = json(&out);
+    let rules = doc.as_array().expect("an array");
+    let r = rules
+        .iter()
+        .find(|r| r["id"] == "samma-tal")
+        .expect("samma-tal is listed");
+    assert_eq!(r["severity"], "error");
+    assert_eq!(r["file"], "rules/volymer.rules");
+    assert_eq!(r["line"], 17);
+    let tables: Vec<&str> = r["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(tables, ["basuppdrag", "indikatorer", "personal", "drift"]);
+    let drift = &r["tables"][3];
+    assert_eq!(drift["previous"], false);
+    assert_eq!(drift["columns"], serde_json::json!(["redovisat"]));
+}
+
+#[test]
+fn rules_with_a_broken_rule_file_exit_2() {
+    let out = rimlig(&[
+        "rules",
+        "--rules",
+        "tests/data/rules-errors/syntax.rules",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("rules::syntax"), "{}", stderr(&out));
+}
+
+#[test]
+fn rules_from_a_folder() {
+    let out = rimlig(&["rules", "--rules", FAILING, "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(
+        text.starts_with("tests/data/ruletest/failing/budget.rules\n"),
+        "{text}"
+    );
+    assert!(text.contains("budget-summa"), "{text}");
+    assert!(text.contains("warning"), "{text}");
+}
+
+// ------------------------------------------------------------------ rimlig explain
+
+#[test]
+fn explain_shows_the_rule_and_a_worked_example() {
+    let out = rimlig(&["explain", "drift-avvikelse", "--color", "never"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(
+        text.starts_with("drift-avvikelse — Avvikelse = redovisat − budget\n"),
+        "{text}"
+    );
+    assert!(text.contains("severity  error"), "{text}");
+    assert!(text.contains("defined   rules/drift.rules:11"), "{text}");
+    assert!(
+        text.contains("Avvikelsen ska vara redovisat minus budget."),
+        "{text}"
+    );
+    assert!(
+        text.contains("drift — the table named \"Driftsammandrag*\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("the column headed \"Redovisat jan-*\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("13 │   each drift: avvikelse == redovisat - budget within rounding"),
+        "{text}"
+    );
+    // The first failing test of the embedded library, rendered as `check` renders a finding.
+    assert!(
+        text.contains("Example: \"Avvikelsen stämmer inte\" (rules/drift.test.toml:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("× drift-avvikelse: Avvikelse = redovisat − budget"),
+        "{text}"
+    );
+    assert!(text.contains("B;10;5;2"), "{text}");
+    assert!(text.contains("off by 3 tkr"), "{text}");
+}
+
+#[test]
+fn explain_with_rules_from_a_folder_uses_the_tests_there() {
+    let out = rimlig(&[
+        "explain",
+        "budget-summa",
+        "--rules",
+        FAILING,
+        "--color",
+        "never",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(text.contains("severity  warning"), "{text}");
+    assert!(text.contains("Example: \"Summan är fel\""), "{text}");
+}
+
+#[test]
+fn explain_an_unknown_rule_suggests_one() {
+    let out = rimlig(&["explain", "drift-avvikelsen", "--color", "never"]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("unknown rule `drift-avvikelsen`"), "{err}");
+    assert!(err.contains("did you mean `drift-avvikelse`?"), "{err}");
+}
