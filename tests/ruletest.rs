@@ -287,14 +287,14 @@ fn rules_lists_the_builtin_library() {
         .find(|l| l.contains("drift-avvikelse"))
         .expect("drift-avvikelse is listed");
     assert!(
-        line.trim_start().starts_with("11  drift-avvikelse"),
+        line.trim_start().starts_with("12  drift-avvikelse"),
         "{line}"
     );
     assert!(line.contains("error"), "{line}");
     assert!(line.contains("Avvikelse = redovisat − budget"), "{line}");
-    assert!(text.contains("samma-tal"), "{text}");
+    assert!(text.contains("volym-indikator"), "{text}");
     assert!(
-        last_line(&text).starts_with("15 rules in 5 files"),
+        last_line(&text).starts_with("43 rules in 8 files"),
         "{text}"
     );
 }
@@ -307,21 +307,34 @@ fn rules_as_json() {
     let rules = doc.as_array().expect("an array");
     let r = rules
         .iter()
-        .find(|r| r["id"] == "samma-tal")
-        .expect("samma-tal is listed");
+        .find(|r| r["id"] == "volym-indikator")
+        .expect("volym-indikator is listed");
     assert_eq!(r["severity"], "error");
     assert_eq!(r["file"], "rules/volymer.rules");
-    assert_eq!(r["line"], 17);
+    assert_eq!(r["line"], 31);
     let tables: Vec<&str> = r["tables"]
         .as_array()
         .unwrap()
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tables, ["basuppdrag", "indikatorer", "personal", "drift"]);
-    let drift = &r["tables"][3];
-    assert_eq!(drift["previous"], false);
-    assert_eq!(drift["columns"], serde_json::json!(["redovisat"]));
+    assert_eq!(tables, ["indikatorer", "basuppdrag"]);
+    let basuppdrag = &r["tables"][1];
+    assert_eq!(basuppdrag["previous"], false);
+    assert_eq!(basuppdrag["columns"], serde_json::json!(["utfall"]));
+    // A rule reading the previous report says so.
+    let r = rules
+        .iter()
+        .find(|r| r["id"] == "volym-okar")
+        .expect("volym-okar is listed");
+    assert!(
+        r["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["previous"] == true),
+        "{r:#}"
+    );
 }
 
 #[test]
@@ -362,21 +375,25 @@ fn explain_shows_the_rule_and_a_worked_example() {
         "{text}"
     );
     assert!(text.contains("severity  error"), "{text}");
-    assert!(text.contains("defined   rules/drift.rules:11"), "{text}");
+    assert!(text.contains("defined   rules/drift.rules:12"), "{text}");
     assert!(
-        text.contains("Avvikelsen ska vara redovisat minus budget."),
+        text.contains("Avvikelsen ska vara skillnaden mellan redovisat och budget"),
         "{text}"
     );
     assert!(
-        text.contains("drift — the table named \"Driftsammandrag*\""),
+        text.contains(
+            "drift — the table named \"{Driftsammandrag,Driftredovisning,Driftsredovisning}*\""
+        ),
         "{text}"
     );
     assert!(
-        text.contains("the column headed \"Redovisat jan-*\""),
+        text.contains("the column headed \"{Redovisat,Utfall} jan-*\""),
         "{text}"
     );
     assert!(
-        text.contains("13 │   each drift: avvikelse == redovisat - budget within rounding"),
+        text.contains(
+            "15 │   each drift: avvikelse == redovisat - budget within rounding either sign"
+        ),
         "{text}"
     );
     // The first failing test of the embedded library, rendered as `check` renders a finding.
