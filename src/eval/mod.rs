@@ -1413,6 +1413,10 @@ impl<'a> Evaluator<'a> {
                 Ok((failed.is_none(), cells))
             }
             ExprKind::IsMissing { value, negated } | ExprKind::IsPresent { value, negated } => {
+                // Without a previous report, whether its row is there cannot be decided.
+                if reads_previous(value) && env.previous_env().is_none() {
+                    return Err(self.no_previous(env));
+                }
                 let missing = match self.eval(value, env) {
                     Ok(_) => false,
                     Err(Stop::Na(_)) => true,
@@ -1499,6 +1503,32 @@ fn name_of(a: Aggregate) -> &'static str {
         Aggregate::Min => "min",
         Aggregate::Max => "max",
         Aggregate::Mean => "mean",
+    }
+}
+
+/// Whether an expression reads the previous report (`previous.…`).
+fn reads_previous(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Ref { previous, reference } => {
+            *previous
+                || matches!(reference, Reference::Keyed { key, .. } if reads_previous(key))
+        }
+        ExprKind::Number(..) | ExprKind::Text(_) => false,
+        ExprKind::Neg(x)
+        | ExprKind::Paren(x)
+        | ExprKind::Not(x)
+        | ExprKind::IsMissing { value: x, .. }
+        | ExprKind::IsPresent { value: x, .. }
+        | ExprKind::Matches { value: x, .. } => reads_previous(x),
+        ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+            reads_previous(a) || reads_previous(b)
+        }
+        ExprKind::Call { args, filter, .. } => {
+            args.iter().any(reads_previous) || filter.as_deref().is_some_and(reads_previous)
+        }
+        ExprKind::Compare { first, rest, .. } => {
+            reads_previous(first) || rest.iter().any(|(_, x)| reads_previous(x))
+        }
     }
 }
 
