@@ -125,6 +125,7 @@ pub fn evaluate(
             na: Vec::new(),
             broken: None,
             votes: Vec::new(),
+            lets: Vec::new(),
         };
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
@@ -202,6 +203,9 @@ struct Evaluator<'a> {
     na: Vec<NotApplicable>,
     broken: Option<Problem>,
     votes: Vec<SignVote<'a>>,
+    /// The `let`s being evaluated, innermost last: a `let` that reaches itself is an error,
+    /// not an endless recursion.
+    lets: Vec<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -919,7 +923,29 @@ impl<'a> Evaluator<'a> {
                         bindings: Vec::new(),
                         ..env.clone()
                     };
-                    return self.eval(&l.value, &root);
+                    if self.lets.contains(&n.text) {
+                        // Labelled at the `let`, which may be in another file than the rule.
+                        let (source, span) = self
+                            .set
+                            .lets
+                            .iter()
+                            .find(|(x, _)| x.name.text == n.text)
+                            .map_or((self.rule.source, n.span), |(x, src)| (*src, x.name.span));
+                        return Err(Stop::Rule(
+                            Problem::new(
+                                ProblemKind::Rules,
+                                Severity::Error,
+                                "rules::evaluation",
+                                format!("`let {}` is defined in terms of itself", n.text),
+                            )
+                            .with_label(source, span, "this `let` reaches itself")
+                            .with_help("a `let` may use other `let`s, but not in a circle"),
+                        ));
+                    }
+                    self.lets.push(n.text.clone());
+                    let v = self.eval(&l.value, &root);
+                    self.lets.pop();
+                    return v;
                 }
                 let Some(view) = env.scope.clone() else {
                     return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
