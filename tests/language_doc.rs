@@ -175,10 +175,8 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(line: usize) -> TempDir {
-        let p = std::env::temp_dir().join(format!(
-            "rimlig-language-doc-{}-{line}",
-            std::process::id()
-        ));
+        let p =
+            std::env::temp_dir().join(format!("rimlig-language-doc-{}-{line}", std::process::id()));
         let _ = std::fs::remove_dir_all(&p);
         std::fs::create_dir_all(&p).expect("create a temporary folder");
         TempDir(p)
@@ -237,7 +235,13 @@ fn run_example(rules: &Block, data: &[&Block], expect: &Block) -> Result<(), Str
         .outcome
         .findings
         .iter()
-        .map(|f| normal_entry(&format!("{}: {}", f.instance_name(), f.row_key.clone().unwrap_or_default())))
+        .map(|f| {
+            normal_entry(&format!(
+                "{}: {}",
+                f.instance_name(),
+                f.row_key.clone().unwrap_or_default()
+            ))
+        })
         .collect();
     got.sort();
     if got != want.findings {
@@ -257,7 +261,13 @@ fn run_example(rules: &Block, data: &[&Block], expect: &Block) -> Result<(), Str
             .outcome
             .not_applicable
             .iter()
-            .map(|n| normal_entry(&format!("{}: {}", n.rule, n.row_key.clone().unwrap_or_default())))
+            .map(|n| {
+                normal_entry(&format!(
+                    "{}: {}",
+                    n.rule,
+                    n.row_key.clone().unwrap_or_default()
+                ))
+            })
             .collect();
         na.sort();
         if &na != want_na {

@@ -771,13 +771,19 @@ fn previous_column_in_each_is_the_row_with_the_same_key_then() {
         assert_eq!(na.len(), 1, "{rule}: {na:?}");
         assert_eq!(na[0].0, Some("Ny verksamhet"));
         assert!(
-            na[0].1.contains("no row \"Ny verksamhet\" in the previous report"),
+            na[0]
+                .1
+                .contains("no row \"Ny verksamhet\" in the previous report"),
             "{na:?}"
         );
     }
     // The finding points at the cell of the checked report, not the previous one.
     let f = findings(&r, "samma-rad")[0];
-    assert!(f.file.ends_with("previous/report/prognos.csv"), "{}", f.file);
+    assert!(
+        f.file.ends_with("previous/report/prognos.csv"),
+        "{}",
+        f.file
+    );
 }
 
 #[test]
@@ -964,7 +970,8 @@ fn either_sign_messages_say_which_way_the_row_differs() {
     };
     let both = of("prognos-bada", "B");
     assert!(
-        both.message.contains("with the opposite sign it does not hold either"),
+        both.message
+            .contains("with the opposite sign it does not hold either"),
         "{}",
         both.message
     );
@@ -972,7 +979,8 @@ fn either_sign_messages_say_which_way_the_row_differs() {
     // The odd row out is shown the way round it does not hold: as written.
     let odd = of("prognos-en", "B");
     assert!(
-        odd.message.contains("the other 3 rows of prognos-en follow it as written"),
+        odd.message
+            .contains("the other 3 rows of prognos-en follow it as written"),
         "{}",
         odd.message
     );
@@ -997,7 +1005,10 @@ fn a_text_built_with_plus_is_a_key() {
         rows_and_columns(&r, "samma-tal"),
         pairs(&[("LKDATA support", "Oktober 2020")])
     );
-    assert_eq!(values(the_finding(&r, "samma-tal")), ("47000", "48000", Some("-1000")));
+    assert_eq!(
+        values(the_finding(&r, "samma-tal")),
+        ("47000", "48000", Some("-1000"))
+    );
     let na = not_applicable(&r, "samma-tal");
     assert_eq!(na[0].0, Some("Saknas"));
     assert!(na[0].1.contains("\"Ärenden Saknas\""), "{na:?}");
@@ -1016,7 +1027,12 @@ fn in_table_by_column_with_a_total_row_per_group() {
     let f = the_finding(&r, "per-typ");
     // The sides as written: sum(netto) == total.netto; the finding points at the total.
     assert_eq!(values(f), ("2600", "2700", Some("-100")));
-    assert!(f.message.contains("summed 3 rows: Ombyggnad, Inventarier, Möbler"), "{}", f.message);
+    assert!(
+        f.message
+            .contains("summed 3 rows: Ombyggnad, Inventarier, Möbler"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]
@@ -1026,13 +1042,19 @@ fn count_without_arguments_counts_rows_and_count_of_a_column_its_present_cells()
     assert_eq!(stats(&r, "antal"), (1, 0, 0));
     // Per Typ: IT has 2 rows, Lokaler 3.
     assert_eq!(stats(&r, "antal-per-typ"), (1, 1, 0));
-    assert_eq!(values(the_finding(&r, "antal-per-typ")), ("3", "2", Some("1")));
+    assert_eq!(
+        values(the_finding(&r, "antal-per-typ")),
+        ("3", "2", Some("1"))
+    );
     // Three of the five rows have a ram.
     assert_eq!(stats(&r, "alla-har-ram"), (0, 1, 0));
     let f = the_finding(&r, "alla-har-ram");
     assert_eq!(values(f), ("3", "5", Some("-2")));
     // A finding about the whole table has no row.
-    assert_eq!((f.row_key.as_deref(), f.column_name.as_deref()), (None, None));
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (None, None)
+    );
     // Both sides ran over the same rows: said once.
     assert_eq!(f.message.matches("summed").count(), 1, "{}", f.message);
 }
@@ -1050,7 +1072,11 @@ fn sum_where_sums_the_rows_where_the_condition_holds() {
     assert_eq!(stats(&r, "summa-fel"), (0, 1, 0));
     let f = the_finding(&r, "summa-fel");
     assert_eq!(values(f), ("500", "400", Some("100")));
-    assert!(f.message.contains("summed 1 row: Inventarier"), "{}", f.message);
+    assert!(
+        f.message.contains("summed 1 row: Inventarier"),
+        "{}",
+        f.message
+    );
 }
 
 // ------------------------------------------------------------------ unit literals
@@ -1070,7 +1096,10 @@ fn a_number_with_a_unit_is_a_quoted_figure_with_its_rounding_interval() {
     assert_eq!(values(f), ("2600", "2800", Some("-200")));
     // Without `within rounding`, 6.3 mkr is exactly 6 300 tkr.
     assert_eq!(stats(&r, "mkr-exakt"), (0, 1, 0));
-    assert_eq!(values(the_finding(&r, "mkr-exakt")), ("6339", "6300", Some("39")));
+    assert_eq!(
+        values(the_finding(&r, "mkr-exakt")),
+        ("6339", "6300", Some("39"))
+    );
     assert_eq!(stats(&r, "kr-exakt"), (1, 0, 0));
     // Percent literals.
     assert_eq!(stats(&r, "procent"), (1, 0, 0));
