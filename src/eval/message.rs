@@ -52,7 +52,8 @@ fn show_amount(d: Decimal) -> String {
 /// Where a finding points: the operand that is a single cell, else any cell involved.
 fn primary_cell(f: &Failed<'_>) -> (Option<CellAt>, bool) {
     // A cell of the checked report before one of the previous report.
-    let here = |o: &Operand| o.direct && o.agg.is_none() && o.cells.first().is_some_and(|c| !c.prev);
+    let here =
+        |o: &Operand| o.direct && o.agg.is_none() && o.cells.first().is_some_and(|c| !c.prev);
     if here(&f.left) {
         return (f.left.cells.first().copied(), true);
     }
@@ -126,7 +127,12 @@ pub(crate) fn finding<'a>(
                 (&rt, &rv, &lt, &lv)
             };
             let other_is_literal = matches!(
-                (if primary_is_left { f.right_expr } else { f.left_expr }).kind,
+                (if primary_is_left {
+                    f.right_expr
+                } else {
+                    f.left_expr
+                })
+                .kind,
                 ExprKind::Number(_, None)
             );
             match diff {

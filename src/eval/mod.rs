@@ -429,7 +429,14 @@ impl<'a> Evaluator<'a> {
             either_sign: Some(sign),
         } = &e.kind
         {
-            return self.check_either_sign(e, first, rest, tolerance.as_ref().map(|t| &t.0), *sign, env);
+            return self.check_either_sign(
+                e,
+                first,
+                rest,
+                tolerance.as_ref().map(|t| &t.0),
+                *sign,
+                env,
+            );
         }
         if let ExprKind::Compare {
             first,
@@ -534,7 +541,8 @@ impl<'a> Evaluator<'a> {
             (false, false) => {
                 self.stats.failed += 1;
                 let mut f = message::finding(self, env, e, as_written);
-                f.message.push_str("; with the opposite sign it does not hold either");
+                f.message
+                    .push_str("; with the opposite sign it does not hold either");
                 self.findings.push(f);
             }
         }
@@ -587,11 +595,19 @@ impl<'a> Evaluator<'a> {
                 let note = if minority_written {
                     format!(
                         "{} follows `{}`, but the other {majority} {rows} of {table} have the opposite sign",
-                        f.values.as_ref().map(|x| x.left_expr.clone()).unwrap_or_default(),
-                        self.expr_text(v.expr).trim_end_matches("either sign").trim()
+                        f.values
+                            .as_ref()
+                            .map(|x| x.left_expr.clone())
+                            .unwrap_or_default(),
+                        self.expr_text(v.expr)
+                            .trim_end_matches("either sign")
+                            .trim()
                     )
                 } else {
-                    format!("{}; the other {majority} {rows} of {table} follow it as written, this row has the opposite sign", f.message)
+                    format!(
+                        "{}; the other {majority} {rows} of {table} follow it as written, this row has the opposite sign",
+                        f.message
+                    )
                 };
                 f.message = note.clone();
                 f.label = note;
@@ -908,7 +924,9 @@ impl<'a> Evaluator<'a> {
                     .copied()
                     .filter(|&r| r < row && view.kinds[r] != RowKind::Skip)
                     .max()
-                    .ok_or_else(|| Stop::Na(format!("no row above {} to be part of", view.key_text(row))))?;
+                    .ok_or_else(|| {
+                        Stop::Na(format!("no row above {} to be part of", view.key_text(row)))
+                    })?;
                 let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
                 self.cell(&view, parent, col, unit)
             }
@@ -1052,7 +1070,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The total row's cell in `column` (the group's total row inside a grouped scope).
-    fn total_of(&mut self, view: &Rc<View<'a>>, column: &Name, _e: &Expr, env: &Env<'a>) -> Ev<Operand> {
+    fn total_of(
+        &mut self,
+        view: &Rc<View<'a>>,
+        column: &Name,
+        _e: &Expr,
+        env: &Env<'a>,
+    ) -> Ev<Operand> {
         let view = view.clone();
         let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
         let candidates: Vec<usize> = if in_scope {
@@ -1134,7 +1158,10 @@ impl<'a> Evaluator<'a> {
                 Some((t, key)) => self.keyed_in(&prev, &t, key, column, e),
                 None => self.reference(r, e, &prev),
             },
-            Reference::Total { table: None, column } => {
+            Reference::Total {
+                table: None,
+                column,
+            } => {
                 let Some((t, _)) = this_row(None).or_else(|| {
                     let v = env.scope.as_ref()?;
                     Some((v.decl.map(|d| d.name.text.clone())?, String::new()))
@@ -1170,14 +1197,29 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `T[key].column` in the report `env` reads (outside any scope of T).
-    fn keyed_in(&mut self, env: &Env<'a>, table: &str, key: String, column: &Name, _e: &Expr) -> Ev<Operand> {
+    fn keyed_in(
+        &mut self,
+        env: &Env<'a>,
+        table: &str,
+        key: String,
+        column: &Name,
+        _e: &Expr,
+    ) -> Ev<Operand> {
         let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
         for v in self.views_of(env, table) {
             let v = Rc::new(v);
             let all: Vec<usize> = (0..v.table.rows.len()).collect();
-            hits.extend(v.rows_with_key(&key, &all).into_iter().map(|r| (v.clone(), r)));
+            hits.extend(
+                v.rows_with_key(&key, &all)
+                    .into_iter()
+                    .map(|r| (v.clone(), r)),
+            );
         }
-        let which = if env.in_previous { "the previous report's " } else { "" };
+        let which = if env.in_previous {
+            "the previous report's "
+        } else {
+            ""
+        };
         match hits.as_slice() {
             [(v, r)] => {
                 let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
@@ -1285,13 +1327,25 @@ impl<'a> Evaluator<'a> {
             // `count()`: the rows of the scope (its group), totals and skipped rows left out.
             Func::Agg(Aggregate::Count) if args.is_empty() => {
                 let view = env.scope.clone().ok_or_else(|| {
-                    self.rule_error(e.span, "`count()` needs a table", "use it inside `in TABLE:`, or count a column: count(T.c)")
+                    self.rule_error(
+                        e.span,
+                        "`count()` needs a table",
+                        "use it inside `in TABLE:`, or count a column: count(T.c)",
+                    )
                 })?;
-                let rows: Vec<usize> = env.rows.iter().copied().filter(|&r| view.kinds[r] == RowKind::Normal).collect();
+                let rows: Vec<usize> = env
+                    .rows
+                    .iter()
+                    .copied()
+                    .filter(|&r| view.kinds[r] == RowKind::Normal)
+                    .collect();
                 Ok(Operand {
                     val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
                     cells: Vec::new(),
-                    agg: Some(AggInfo { table: view.index, rows }),
+                    agg: Some(AggInfo {
+                        table: view.index,
+                        rows,
+                    }),
                     direct: false,
                 })
             }
@@ -1535,10 +1589,10 @@ fn name_of(a: Aggregate) -> &'static str {
 /// Whether an expression reads the previous report (`previous.…`).
 fn reads_previous(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Ref { previous, reference } => {
-            *previous
-                || matches!(reference, Reference::Keyed { key, .. } if reads_previous(key))
-        }
+        ExprKind::Ref {
+            previous,
+            reference,
+        } => *previous || matches!(reference, Reference::Keyed { key, .. } if reads_previous(key)),
         ExprKind::Number(..) | ExprKind::Text(_) => false,
         ExprKind::Neg(x)
         | ExprKind::Paren(x)

@@ -150,7 +150,10 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
         );
     }
     for r in f.related.iter().filter(|r| r.source != f.source) {
-        help.push(format!("{} (at {}:{}:{})", r.text, r.file, r.line, r.column));
+        help.push(format!(
+            "{} (at {}:{}:{})",
+            r.text, r.file, r.line, r.column
+        ));
     }
     if let Some(h) = &f.help {
         help.push(h.clone());
