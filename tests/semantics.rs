@@ -718,3 +718,428 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(doc["summary"]["findings"]["error"], 3);
     assert_eq!(doc["summary"]["rules"], 4);
 }
+
+// ------------------------------------------------------------------ newest features: helpers
+
+/// (row key, column header) of a rule's findings, in order; "" where there is none.
+fn rows_and_columns(run: &Run, rule: &str) -> Vec<(String, String)> {
+    findings(run, rule)
+        .iter()
+        .map(|f| {
+            (
+                f.row_key.clone().unwrap_or_default(),
+                f.column_name.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// A report folder of a case other than `report/`, checked against the case's rules.
+fn run_folder(name: &str, folder: &str) -> Run {
+    let dir = case(name);
+    check(&[dir.join(folder)], &[dir.join("case.rules")])
+}
+
+// ------------------------------------------------------------------ previous report
+
+#[test]
+fn previous_column_in_each_is_the_row_with_the_same_key_then() {
+    let r = run("previous");
+    // HR service 150 = 150; eLärandeCenter −280 against E-lärandecenter's 280 (the keys differ
+    // only in case and punctuation); Ny verksamhet is not in the previous report; Summa
+    // −130 against 430.
+    for rule in ["samma-rad", "samma-rad-tabell"] {
+        assert_eq!(stats(&r, rule), (1, 2, 1), "{rule}");
+        assert_eq!(
+            rows_and_columns(&r, rule),
+            pairs(&[
+                ("eLärandeCenter", "Bokslut 2019"),
+                ("Summa", "Bokslut 2019")
+            ]),
+            "{rule}"
+        );
+        assert_eq!(
+            values(findings(&r, rule)[0]),
+            ("-280", "280", Some("-560")),
+            "{rule}"
+        );
+        let na = not_applicable(&r, rule);
+        assert_eq!(na.len(), 1, "{rule}: {na:?}");
+        assert_eq!(na[0].0, Some("Ny verksamhet"));
+        assert!(
+            na[0]
+                .1
+                .contains("no row \"Ny verksamhet\" in the previous report"),
+            "{na:?}"
+        );
+    }
+    // The finding points at the cell of the checked report, not the previous one.
+    let f = findings(&r, "samma-rad")[0];
+    assert!(
+        f.file.ends_with("previous/report/prognos.csv"),
+        "{}",
+        f.file
+    );
+}
+
+#[test]
+fn previous_keyed_and_total_references() {
+    let r = run("previous");
+    // previous.prognos["HR service"].prognos: 210 >= 200.
+    assert_eq!(stats(&r, "nyckel"), (1, 0, 0));
+    // previous.prognos.total.bokslut and previous.total.bokslut: −130 against 430.
+    for rule in ["summa", "summa-kort"] {
+        assert_eq!(stats(&r, rule), (0, 1, 0), "{rule}");
+        assert_eq!(
+            rows_and_columns(&r, rule),
+            pairs(&[("Summa", "Bokslut 2019")])
+        );
+        assert_eq!(values(the_finding(&r, rule)), ("-130", "430", Some("-560")));
+    }
+}
+
+#[test]
+fn each_and_in_previous_table_run_on_the_previous_report() {
+    let r = run("previous");
+    // Stängd (only in the previous report) has a negative prognos.
+    assert_eq!(stats(&r, "forra-each"), (3, 1, 0));
+    let f = the_finding(&r, "forra-each");
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (Some("Stängd"), Some("Prognos helår"))
+    );
+    // (The path is shown as reached: `…/report/../forra/prognos.csv`.)
+    assert!(f.file.ends_with("forra/prognos.csv"), "{}", f.file);
+    // 200 + 300 − 10 = 490, the previous report's summa.
+    assert_eq!(stats(&r, "forra-in"), (1, 0, 0));
+}
+
+#[test]
+fn previous_row_required_with_is_present() {
+    let r = run("previous");
+    // HR service and eLärandeCenter (E-lärandecenter then) were there; Ny verksamhet was not.
+    assert_eq!(stats(&r, "fanns-forut"), (2, 1, 0));
+    assert_eq!(failing_rows(&r, "fanns-forut"), ["Ny verksamhet"]);
+    let f = the_finding(&r, "fanns-forut");
+    assert_eq!(f.values.as_ref().map(|v| v.op.as_str()), Some("is present"));
+    assert!(f.message.contains("but must be given"), "{}", f.message);
+}
+
+#[test]
+fn without_a_previous_report_previous_checks_are_not_applicable() {
+    // forra/ has no report.toml, so no previous report of its own.
+    let r = run_folder("previous", "forra");
+    assert!(r.problems.is_empty(), "{:?}", codes(&r));
+    assert!(r.outcome.findings.is_empty(), "{:?}", r.outcome.findings);
+    for (rule, n) in [
+        ("samma-rad", 4),
+        ("samma-rad-tabell", 4),
+        ("nyckel", 1),
+        ("summa", 1),
+        ("summa-kort", 1),
+        ("forra-each", 1),
+        ("forra-in", 1),
+        // `is present` cannot be decided without a previous report either.
+        ("fanns-forut", 3),
+    ] {
+        assert_eq!(stats(&r, rule), (0, 0, n), "{rule}");
+        let na = not_applicable(&r, rule);
+        assert!(
+            na.iter()
+                .all(|(_, why)| why.contains("there is no previous report")),
+            "{rule}: {na:?}"
+        );
+    }
+}
+
+#[test]
+fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
+    // utan-forra/report.toml names ../finns-inte.
+    let r = run_folder("previous", "utan-forra");
+    assert_eq!(codes(&r), ["data::previous-missing"]);
+    assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
+    assert_eq!(stats(&r, "fanns-forut"), (0, 0, 3));
+    let na = not_applicable(&r, "samma-rad");
+    assert!(
+        na.iter()
+            .all(|(_, why)| why.contains("finns-inte") && why.contains("could not be read")),
+        "{na:?}"
+    );
+    assert_eq!(r.exit_code(false), 0);
+}
+
+// ------------------------------------------------------------------ parent
+
+#[test]
+fn parent_is_the_nearest_row_above_that_is_not_a_part_row() {
+    let r = run("parent");
+    // Varav chatt's utfall 210 000 is more than Ärenden Kontakt Linköping's 201 000. Varav
+    // e-post's prognos 40 000 is more than Varav chatt's 30 000 above it, but its parent is
+    // Ärenden Kontakt Linköping (250 000): it passes.
+    assert_eq!(stats(&r, "varav-mindre"), (5, 1, 0));
+    let f = the_finding(&r, "varav-mindre");
+    assert_eq!(f.instance_name(), "varav-mindre[utfall]");
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (Some("Varav chatt"), Some("Oktober 2020"))
+    );
+    assert_eq!(values(f), ("210000", "201000", Some("9000")));
+    assert_eq!(f.values.as_ref().unwrap().op, "<=");
+}
+
+#[test]
+fn parent_in_a_row_that_is_not_a_part_row_is_not_applicable() {
+    let r = run("parent");
+    assert_eq!(stats(&r, "parent-overallt"), (2, 1, 2));
+    assert_eq!(failing_rows(&r, "parent-overallt"), ["Varav chatt"]);
+    let na = not_applicable(&r, "parent-overallt");
+    let rows: Vec<Option<&str>> = na.iter().map(|(k, _)| *k).collect();
+    assert_eq!(
+        rows,
+        [
+            Some("Ärenden Kontakt Linköping"),
+            Some("Ärenden LKDATA support")
+        ]
+    );
+    assert!(
+        na.iter().all(|(_, why)| why.contains("not a part row")),
+        "{na:?}"
+    );
+}
+
+// ------------------------------------------------------------------ either sign
+
+/// (table, row key) of a rule's findings, in order.
+fn tables_and_rows(run: &Run, rule: &str) -> Vec<(String, String)> {
+    findings(run, rule)
+        .iter()
+        .map(|f| (f.table.clone(), f.row_key.clone().unwrap_or_default()))
+        .collect()
+}
+
+#[test]
+fn either_sign_findings_table_by_table() {
+    let r = run("either-sign");
+    // prognos-motsatt: budget − prognos throughout (C is 0 both ways): passes.
+    // prognos-en: A, C, D as written, B alone the other way: B.
+    // prognos-bada: B (80 − 50 = 30, written 25) holds neither way.
+    // prognos-lika: A, B as written, C, D the other way: a tie, so C and D (they differ from
+    //   the rule as written).
+    // prognos-minoritet: A, B the other way, C alone as written: C.
+    assert_eq!(
+        tables_and_rows(&r, "tecken"),
+        pairs(&[
+            ("prognos-bada", "B"),
+            ("prognos-en", "B"),
+            ("prognos-lika", "C"),
+            ("prognos-lika", "D"),
+            ("prognos-minoritet", "C"),
+        ])
+    );
+    assert_eq!(stats(&r, "tecken"), (11, 5, 0));
+    for f in findings(&r, "tecken") {
+        assert_eq!(f.column_name.as_deref(), Some("Avvikelse"), "{f:?}");
+    }
+}
+
+#[test]
+fn either_sign_a_table_written_the_other_way_passes() {
+    let r = run("either-sign");
+    assert!(
+        !tables_and_rows(&r, "tecken")
+            .iter()
+            .any(|(t, _)| t == "prognos-motsatt")
+    );
+    // `either sign` may also come before the tolerance.
+    assert_eq!(stats(&r, "tecken-omvand-ordning"), (3, 0, 0));
+    // Without it, the rows written the other way fail.
+    assert_eq!(stats(&r, "utan-either-sign"), (1, 2, 0));
+    assert_eq!(failing_rows(&r, "utan-either-sign"), ["A", "B"]);
+}
+
+#[test]
+fn either_sign_messages_say_which_way_the_row_differs() {
+    let r = run("either-sign");
+    let of = |table: &str, row: &str| {
+        findings(&r, "tecken")
+            .into_iter()
+            .find(|f| f.table == table && f.row_key.as_deref() == Some(row))
+            .unwrap_or_else(|| panic!("no finding at {table} · {row}"))
+    };
+    let both = of("prognos-bada", "B");
+    assert!(
+        both.message
+            .contains("with the opposite sign it does not hold either"),
+        "{}",
+        both.message
+    );
+    assert_eq!(values(both), ("25", "30", Some("-5")));
+    // The odd row out is shown the way round it does not hold: as written.
+    let odd = of("prognos-en", "B");
+    assert!(
+        odd.message
+            .contains("the other 3 rows of prognos-en follow the rule as written"),
+        "{}",
+        odd.message
+    );
+    assert_eq!(values(odd), ("20", "-20", Some("40")));
+    let minority = of("prognos-minoritet", "C");
+    assert!(
+        minority.message.contains("have the opposite sign"),
+        "{}",
+        minority.message
+    );
+}
+
+// ------------------------------------------------------------------ texts, count, sum where, by
+
+#[test]
+fn a_text_built_with_plus_is_a_key() {
+    let r = run("functions");
+    // "Ärenden " + indikator: Kontakt Linköping agrees, LKDATA support does not, and there is
+    // no row "Ärenden Saknas".
+    assert_eq!(stats(&r, "samma-tal"), (1, 1, 1));
+    assert_eq!(
+        rows_and_columns(&r, "samma-tal"),
+        pairs(&[("LKDATA support", "Oktober 2020")])
+    );
+    assert_eq!(
+        values(the_finding(&r, "samma-tal")),
+        ("47000", "48000", Some("-1000"))
+    );
+    let na = not_applicable(&r, "samma-tal");
+    assert_eq!(na[0].0, Some("Saknas"));
+    assert!(na[0].1.contains("\"Ärenden Saknas\""), "{na:?}");
+}
+
+#[test]
+fn in_table_by_column_with_a_total_row_per_group() {
+    let r = run("functions");
+    // IT: 1 000 + 300 = 1 300 ✓ (Nätverk's empty Typ continues IT); Lokaler: 2 000 + 500 +
+    // 100 = 2 600 against 2 700 ✗.
+    assert_eq!(stats(&r, "per-typ"), (1, 1, 0));
+    assert_eq!(
+        rows_and_columns(&r, "per-typ"),
+        pairs(&[("Summa lokaler", "Netto")])
+    );
+    let f = the_finding(&r, "per-typ");
+    // The sides as written: sum(netto) == total.netto; the finding points at the total.
+    assert_eq!(values(f), ("2600", "2700", Some("-100")));
+    assert!(
+        f.message
+            .contains("summed 3 rows: Ombyggnad, Inventarier, Möbler"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn count_without_arguments_counts_rows_and_count_of_a_column_its_present_cells() {
+    let r = run("functions");
+    // Five rows besides the two total rows.
+    assert_eq!(stats(&r, "antal"), (1, 0, 0));
+    // Per Typ: IT has 2 rows, Lokaler 3.
+    assert_eq!(stats(&r, "antal-per-typ"), (1, 1, 0));
+    assert_eq!(
+        values(the_finding(&r, "antal-per-typ")),
+        ("3", "2", Some("1"))
+    );
+    // Three of the five rows have a ram.
+    assert_eq!(stats(&r, "alla-har-ram"), (0, 1, 0));
+    let f = the_finding(&r, "alla-har-ram");
+    assert_eq!(values(f), ("3", "5", Some("-2")));
+    // A finding about the whole table has no row.
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (None, None)
+    );
+    // Both sides ran over the same rows: said once.
+    assert_eq!(f.message.matches("summed").count(), 1, "{}", f.message);
+}
+
+#[test]
+fn sum_where_sums_the_rows_where_the_condition_holds() {
+    let r = run("functions");
+    // Datorer, Nätverk and Ombyggnad have a ram: 3 300.
+    assert_eq!(stats(&r, "summa-med-ram"), (1, 0, 0));
+    // Datorer, Ombyggnad, Inventarier are 500 or more: 3 500 (the total rows do not count).
+    assert_eq!(stats(&r, "summa-stora"), (1, 0, 0));
+    // No row: 0.
+    assert_eq!(stats(&r, "summa-inga"), (1, 0, 0));
+    // Inventarier alone: 500, not 400.
+    assert_eq!(stats(&r, "summa-fel"), (0, 1, 0));
+    let f = the_finding(&r, "summa-fel");
+    assert_eq!(values(f), ("500", "400", Some("100")));
+    assert!(
+        f.message.contains("summed 1 row: Inventarier"),
+        "{}",
+        f.message
+    );
+}
+
+// ------------------------------------------------------------------ unit literals
+
+#[test]
+fn a_number_with_a_unit_is_a_quoted_figure_with_its_rounding_interval() {
+    let r = run("unit-literals");
+    // 6.3 mkr is 6 250–6 350 tkr under `within rounding`: 6 339 tkr holds.
+    assert_eq!(stats(&r, "mkr-avrundat"), (1, 0, 0));
+    // 2.8 mkr is 2 750–2 850 tkr: 2 600 tkr does not.
+    assert_eq!(stats(&r, "mkr-fel"), (0, 1, 0));
+    let f = the_finding(&r, "mkr-fel");
+    assert_eq!(
+        (f.row_key.as_deref(), f.column_name.as_deref()),
+        (Some("Investeringar"), Some("Prognos"))
+    );
+    assert_eq!(values(f), ("2600", "2800", Some("-200")));
+    // Without `within rounding`, 6.3 mkr is exactly 6 300 tkr.
+    assert_eq!(stats(&r, "mkr-exakt"), (0, 1, 0));
+    assert_eq!(
+        values(the_finding(&r, "mkr-exakt")),
+        ("6339", "6300", Some("39"))
+    );
+    assert_eq!(stats(&r, "kr-exakt"), (1, 0, 0));
+    // Percent literals.
+    assert_eq!(stats(&r, "procent"), (1, 0, 0));
+    assert_eq!(stats(&r, "procent-avrundat"), (1, 0, 0));
+    assert_eq!(stats(&r, "procent-fel"), (0, 1, 0));
+}
+
+#[test]
+fn a_bare_number_is_exact() {
+    let r = run("unit-literals");
+    // A printed 1 is [0,5; 1,5]: not the exact 0 …
+    assert_eq!(stats(&r, "noll-exakt"), (0, 1, 0));
+    assert_eq!(values(the_finding(&r, "noll-exakt")), ("1", "0", Some("1")));
+    // … but it meets a quoted 0 tkr ([−0,5; 0,5]) …
+    assert_eq!(stats(&r, "noll-tkr"), (1, 0, 0));
+    // … and a printed 0 is within rounding of the exact 0.
+    assert_eq!(stats(&r, "noll-tryckt"), (1, 0, 0));
+}
+
+// ------------------------------------------------------------------ let
+
+#[test]
+fn a_let_that_reaches_itself_is_a_rule_error_not_a_stack_overflow() {
+    let r = run_with("let-cycle", "case.rules");
+    assert_eq!(codes(&r), ["rules::evaluation"]);
+    let p = &r.problems[0];
+    assert!(p.message.contains("in terms of itself"), "{}", p.message);
+    let text = std::fs::read_to_string(case("let-cycle").join("case.rules")).unwrap();
+    let l = &p.labels[0];
+    assert_eq!(&text[l.span.start..l.span.end], "a");
+    assert_eq!(
+        r.sources.get(l.source).line_col(l.span.start),
+        (2, 5),
+        "labelled at `let a`"
+    );
+    assert_eq!(stats(&r, "cirkel"), (0, 0, 0));
+    assert_eq!(stats(&r, "rak"), (1, 0, 0));
+    assert_eq!(r.exit_code(false), 2);
+}

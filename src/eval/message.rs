@@ -157,9 +157,15 @@ pub(crate) fn finding<'a>(
         CmpOp::Gt => format!("{lt} is {lv}, not more than {rt} = {rv}{}", paren_tol(&tol)),
     };
     let mut message = text.clone();
+    let mut summed: Vec<String> = Vec::new();
     for o in [&f.left, &f.right] {
         if let Some(agg) = &o.agg {
-            message.push_str(&format!("; {}", summed_rows(env, agg.table, &agg.rows)));
+            // Both sides may run over the same rows (`count(ram) == count()`): say it once.
+            let s = summed_rows(env, agg.table, &agg.rows);
+            if !summed.contains(&s) {
+                message.push_str(&format!("; {s}"));
+                summed.push(s);
+            }
         }
     }
     let values = Values {

@@ -128,6 +128,7 @@ pub fn evaluate(
             na: Vec::new(),
             broken: None,
             votes: Vec::new(),
+            lets: Vec::new(),
         };
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
@@ -205,6 +206,9 @@ struct Evaluator<'a> {
     na: Vec<NotApplicable>,
     broken: Option<Problem>,
     votes: Vec<SignVote<'a>>,
+    /// The `let`s being evaluated, innermost last: a `let` that reaches itself is an error,
+    /// not an endless recursion.
+    lets: Vec<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -940,7 +944,29 @@ impl<'a> Evaluator<'a> {
                         bindings: Vec::new(),
                         ..env.clone()
                     };
-                    return self.eval(&l.value, &root);
+                    if self.lets.contains(&n.text) {
+                        // Labelled at the `let`, which may be in another file than the rule.
+                        let (source, span) = self
+                            .set
+                            .lets
+                            .iter()
+                            .find(|(x, _)| x.name.text == n.text)
+                            .map_or((self.rule.source, n.span), |(x, src)| (*src, x.name.span));
+                        return Err(Stop::Rule(
+                            Problem::new(
+                                ProblemKind::Rules,
+                                Severity::Error,
+                                "rules::evaluation",
+                                format!("`let {}` is defined in terms of itself", n.text),
+                            )
+                            .with_label(source, span, "this `let` reaches itself")
+                            .with_help("a `let` may use other `let`s, but not in a circle"),
+                        ));
+                    }
+                    self.lets.push(n.text.clone());
+                    let v = self.eval(&l.value, &root);
+                    self.lets.pop();
+                    return v;
                 }
                 let Some(view) = env.scope.clone() else {
                     return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
@@ -1479,6 +1505,10 @@ impl<'a> Evaluator<'a> {
                 Ok((failed.is_none(), cells))
             }
             ExprKind::IsMissing { value, negated } | ExprKind::IsPresent { value, negated } => {
+                // Without a previous report, whether its row is there cannot be decided.
+                if reads_previous(value) && env.previous_env().is_none() {
+                    return Err(self.no_previous(env));
+                }
                 let missing = match self.eval(value, env) {
                     Ok(_) => false,
                     Err(Stop::Na(_)) => true,
@@ -1565,6 +1595,32 @@ fn name_of(a: Aggregate) -> &'static str {
         Aggregate::Min => "min",
         Aggregate::Max => "max",
         Aggregate::Mean => "mean",
+    }
+}
+
+/// Whether an expression reads the previous report (`previous.…`).
+fn reads_previous(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Ref {
+            previous,
+            reference,
+        } => *previous || matches!(reference, Reference::Keyed { key, .. } if reads_previous(key)),
+        ExprKind::Number(..) | ExprKind::Text(_) => false,
+        ExprKind::Neg(x)
+        | ExprKind::Paren(x)
+        | ExprKind::Not(x)
+        | ExprKind::IsMissing { value: x, .. }
+        | ExprKind::IsPresent { value: x, .. }
+        | ExprKind::Matches { value: x, .. } => reads_previous(x),
+        ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+            reads_previous(a) || reads_previous(b)
+        }
+        ExprKind::Call { args, filter, .. } => {
+            args.iter().any(reads_previous) || filter.as_deref().is_some_and(reads_previous)
+        }
+        ExprKind::Compare { first, rest, .. } => {
+            reads_previous(first) || rest.iter().any(|(_, x)| reads_previous(x))
+        }
     }
 }
 
