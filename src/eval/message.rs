@@ -119,42 +119,37 @@ pub(crate) fn finding<'a>(
             .map(|s| format!("{s}{unit}"))
             .unwrap_or_default()
     };
-    let text = match f.op {
-        CmpOp::Eq => {
-            let (pt, pv, ot, ov) = if primary_is_left {
-                (&lt, &lv, &rt, &rv)
-            } else {
-                (&rt, &rv, &lt, &lv)
-            };
-            let other_is_literal = matches!(
-                (if primary_is_left {
-                    f.right_expr
-                } else {
-                    f.left_expr
-                })
-                .kind,
-                ExprKind::Number(_, None)
-            );
-            match diff {
-                Some(_) if other_is_literal => {
-                    format!("{pt} is {pv}, not {ov} (off by {}{tol})", by(diff))
-                }
-                Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
-                None if other_is_literal => format!("{pt} is {pv}, not {ov}"),
-                None => format!("{pt} is {pv}, but {ot} is {ov}"),
+    // Say it of the offending cell: `0 <= c` failing reads "c is -4, less than 0".
+    let (pt, pv, ot, ov, op) = if primary_is_left {
+        (&lt, &lv, &rt, &rv, f.op)
+    } else {
+        (&rt, &rv, &lt, &lv, flipped(f.op))
+    };
+    let other_expr = if primary_is_left {
+        f.right_expr
+    } else {
+        f.left_expr
+    };
+    // A plain number is shown as itself, an expression with its value: "more than ram = 45 000".
+    let other = if matches!(other_expr.kind, ExprKind::Number(_, None)) {
+        ov.clone()
+    } else {
+        format!("{ot} = {ov}")
+    };
+    let text = match op {
+        CmpOp::Eq => match diff {
+            Some(_) if other == *ov => {
+                format!("{pt} is {pv}, not {ov} (off by {}{tol})", by(diff))
             }
-        }
-        CmpOp::Ne => format!("{lt} is {lv} and {rt} is {rv}, but they must differ{tol}"),
-        CmpOp::Le => format!(
-            "{lt} is {lv}, more than {rt} = {rv} (over by {}{tol})",
-            by(diff)
-        ),
-        CmpOp::Lt => format!("{lt} is {lv}, not less than {rt} = {rv}{}", paren_tol(&tol)),
-        CmpOp::Ge => format!(
-            "{lt} is {lv}, less than {rt} = {rv} (short by {}{tol})",
-            by(diff)
-        ),
-        CmpOp::Gt => format!("{lt} is {lv}, not more than {rt} = {rv}{}", paren_tol(&tol)),
+            Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
+            None if other == *ov => format!("{pt} is {pv}, not {ov}"),
+            None => format!("{pt} is {pv}, but {ot} is {ov}"),
+        },
+        CmpOp::Ne => format!("{pt} is {pv} and {ot} is {ov}, but they must differ{tol}"),
+        CmpOp::Le => format!("{pt} is {pv}, more than {other} (over by {}{tol})", by(diff)),
+        CmpOp::Lt => format!("{pt} is {pv}, not less than {other}{}", paren_tol(&tol)),
+        CmpOp::Ge => format!("{pt} is {pv}, less than {other} (short by {}{tol})", by(diff)),
+        CmpOp::Gt => format!("{pt} is {pv}, not more than {other}{}", paren_tol(&tol)),
     };
     let mut message = text.clone();
     let mut summed: Vec<String> = Vec::new();
@@ -185,6 +180,17 @@ pub(crate) fn finding<'a>(
         .collect();
     others.retain(|c| Some(*c) != cell);
     build(ev, env, whole, cell, text, message, Some(values), &others)
+}
+
+/// `a OP b` said of b: `a <= b` is `b >= a`.
+fn flipped(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Ge => CmpOp::Le,
+        CmpOp::Gt => CmpOp::Lt,
+        other => other,
+    }
 }
 
 fn paren_tol(tol: &str) -> String {
