@@ -319,7 +319,7 @@ fn load_meta(
             "unit" => meta.unit = Some(s.to_string()),
             "period" => meta.period = Some(s.to_string()),
             _ => {
-                let path = dir.join(s);
+                let path = tidy_path(&dir.join(s));
                 if !path.is_dir() {
                     problems.push(
                         Problem::new(
@@ -339,6 +339,28 @@ fn load_meta(
         }
     }
     meta
+}
+
+/// `a/2020-10/../2020-08` → `a/2020-08`, without touching the file system (so the path stays
+/// as the user wrote it, relative or not), for the file names shown in findings.
+fn tidy_path(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
 }
 
 fn string_expected(problem: Problem, key: &str) -> Problem {
@@ -473,7 +495,7 @@ mod tests {
         assert_eq!(report.path, dir);
         assert_eq!(report.meta.unit.as_deref(), Some("Linköpings kommun"));
         assert_eq!(report.meta.period.as_deref(), Some("2020-10"));
-        assert_eq!(report.meta.previous, Some(dir.join("../tree")));
+        assert_eq!(report.meta.previous, Some(PathBuf::from(FIXTURES).join("tree")));
 
         let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["Investeringar 2020", "driftsammandrag"]);
