@@ -975,7 +975,7 @@ fn either_sign_messages_say_which_way_the_row_differs() {
     let both = of("prognos-bada", "B");
     assert!(
         both.message
-            .contains("with the opposite sign it does not hold either"),
+            .contains("the opposite sign, -30, does not match either"),
         "{}",
         both.message
     );

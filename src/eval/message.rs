@@ -146,9 +146,15 @@ pub(crate) fn finding<'a>(
             None => format!("{pt} is {pv}, but {ot} is {ov}"),
         },
         CmpOp::Ne => format!("{pt} is {pv} and {ot} is {ov}, but they must differ{tol}"),
-        CmpOp::Le => format!("{pt} is {pv}, more than {other} (over by {}{tol})", by(diff)),
+        CmpOp::Le => format!(
+            "{pt} is {pv}, more than {other} (over by {}{tol})",
+            by(diff)
+        ),
         CmpOp::Lt => format!("{pt} is {pv}, not less than {other}{}", paren_tol(&tol)),
-        CmpOp::Ge => format!("{pt} is {pv}, less than {other} (short by {}{tol})", by(diff)),
+        CmpOp::Ge => format!(
+            "{pt} is {pv}, less than {other} (short by {}{tol})",
+            by(diff)
+        ),
         CmpOp::Gt => format!("{pt} is {pv}, not more than {other}{}", paren_tol(&tol)),
     };
     let mut message = text.clone();

@@ -539,9 +539,14 @@ impl<'a> Evaluator<'a> {
             }
             (false, false) => {
                 self.stats.failed += 1;
+                let opposite_value = match &opposite.right.val {
+                    Val::Num(n) => format_decimal(&n.v.normalize()),
+                    Val::Text(t) => t.clone(),
+                };
                 let mut f = message::finding(self, env, e, as_written);
-                f.message
-                    .push_str("; with the opposite sign it does not hold either");
+                f.message.push_str(&format!(
+                    "; the opposite sign, {opposite_value}, does not match either"
+                ));
                 self.findings.push(f);
             }
         }

@@ -495,7 +495,10 @@ mod tests {
         assert_eq!(report.path, dir);
         assert_eq!(report.meta.unit.as_deref(), Some("Linköpings kommun"));
         assert_eq!(report.meta.period.as_deref(), Some("2020-10"));
-        assert_eq!(report.meta.previous, Some(PathBuf::from(FIXTURES).join("tree")));
+        assert_eq!(
+            report.meta.previous,
+            Some(PathBuf::from(FIXTURES).join("tree"))
+        );
 
         let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["Investeringar 2020", "driftsammandrag"]);
