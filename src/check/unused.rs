@@ -229,26 +229,8 @@ impl<'u> Collector<'u> {
 
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
-            ExprKind::Number(..) | ExprKind::Text(_) => {}
-            ExprKind::Neg(x) | ExprKind::Paren(x) | ExprKind::Not(x) => self.expr(x),
-            ExprKind::IsMissing { value, .. }
-            | ExprKind::IsPresent { value, .. }
-            | ExprKind::Matches { value, .. } => self.expr(value),
-            ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-                self.expr(a);
-                self.expr(b);
-            }
-            ExprKind::Compare { first, rest, .. } => {
-                self.expr(first);
-                rest.iter().for_each(|(_, x)| self.expr(x));
-            }
-            ExprKind::Call { args, filter, .. } => {
-                args.iter().for_each(|x| self.expr(x));
-                if let Some(f) = filter {
-                    self.expr(f);
-                }
-            }
             ExprKind::Ref { reference, .. } => self.reference(reference),
+            _ => e.children().into_iter().for_each(|x| self.expr(x)),
         }
     }
 

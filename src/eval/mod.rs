@@ -221,6 +221,20 @@ impl<'a> Evaluator<'a> {
         v
     }
 
+    /// The place a scope over `table` starts from: this one, or for `previous.T` the previous
+    /// report (`None`, counted as not applicable, when there is none).
+    fn scope_report(&mut self, table: &TableRef, env: &Env<'a>) -> Option<Env<'a>> {
+        if !table.previous {
+            return Some(env.clone());
+        }
+        let prev = env.previous_env();
+        if prev.is_none() {
+            let stop = self.no_previous(env);
+            self.stop(env, stop);
+        }
+        prev
+    }
+
     /// Why a `previous.` reference cannot be read here.
     fn no_previous(&self, env: &Env<'a>) -> Stop {
         Stop::Absent(match &env.current.meta.previous {
@@ -276,21 +290,10 @@ impl<'a> Evaluator<'a> {
             Assertion::In {
                 table, by, body, ..
             } => {
-                let scoped;
-                let env = if table.previous {
-                    match env.previous_env() {
-                        Some(e) => {
-                            scoped = e;
-                            &scoped
-                        }
-                        None => {
-                            let stop = self.no_previous(env);
-                            return self.stop(env, stop);
-                        }
-                    }
-                } else {
-                    env
+                let Some(env) = self.scope_report(table, env) else {
+                    return;
                 };
+                let env = &env;
                 for v in self.views_of(env, &table.name.text) {
                     let groups = match by {
                         Some(b) => match v.column(&self.bound(&b.text, env)) {
@@ -346,21 +349,10 @@ impl<'a> Evaluator<'a> {
                 body,
                 ..
             } => {
-                let scoped;
-                let env = if table.previous {
-                    match env.previous_env() {
-                        Some(e) => {
-                            scoped = e;
-                            &scoped
-                        }
-                        None => {
-                            let stop = self.no_previous(env);
-                            return self.stop(env, stop);
-                        }
-                    }
-                } else {
-                    env
+                let Some(env) = self.scope_report(table, env) else {
+                    return;
                 };
+                let env = &env;
                 for v in self.views_of(env, &table.name.text) {
                     let v = Rc::new(v);
                     let votes_before = self.votes.len();

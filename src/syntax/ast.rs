@@ -286,3 +286,22 @@ pub enum ExprKind {
     Not(Box<Expr>),
     Paren(Box<Expr>),
 }
+
+impl Expr {
+    /// The expressions directly inside this one, in source order. A reference's own parts
+    /// (the key of `T[KEY].c`) are not included: walkers treat references themselves.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Number(..) | ExprKind::Text(_) | ExprKind::Ref { .. } => Vec::new(),
+            ExprKind::Neg(x) | ExprKind::Paren(x) | ExprKind::Not(x) => vec![x],
+            ExprKind::IsMissing { value, .. }
+            | ExprKind::IsPresent { value, .. }
+            | ExprKind::Matches { value, .. } => vec![value],
+            ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => vec![a, b],
+            ExprKind::Compare { first, rest, .. } => std::iter::once(&**first)
+                .chain(rest.iter().map(|(_, x)| x))
+                .collect(),
+            ExprKind::Call { args, filter, .. } => args.iter().chain(filter.as_deref()).collect(),
+        }
+    }
+}
