@@ -1143,3 +1143,14 @@ fn a_let_that_reaches_itself_is_a_rule_error_not_a_stack_overflow() {
     assert_eq!(stats(&r, "rak"), (1, 0, 0));
     assert_eq!(r.exit_code(false), 2);
 }
+
+#[test]
+fn in_a_text_column_only_an_empty_cell_is_missing() {
+    let r = run("text-column");
+    // P2's comment is empty: missing. "..", "-" and "Försenat" are written texts.
+    assert_eq!(stats(&r, "kommenterad"), (3, 1, 0));
+    assert_eq!(failing_rows(&r, "kommenterad"), ["P2"]);
+    // A comparison with the empty cell cannot be decided; ".." is compared as text.
+    assert_eq!(stats(&r, "inte-punkter"), (2, 1, 1));
+    assert_eq!(failing_rows(&r, "inte-punkter"), ["P3"]);
+}

@@ -781,6 +781,14 @@ impl<'a> Evaluator<'a> {
             .map(|h| h.text.as_str())
             .unwrap_or("?");
         let val = match (&cell.value, unit) {
+            // In a text column only an empty cell is missing: "..", "-" are texts there.
+            (_, Some(UnitName::Text)) if cell.raw.trim().is_empty() => {
+                return Err(Stop::Na(format!(
+                    "{} · {} is empty",
+                    view.key_text(row),
+                    header
+                )));
+            }
             (_, Some(UnitName::Text)) => Val::Text(cell.raw.trim().to_string()),
             (CellValue::Number(f), u) => {
                 let n = Num::from_figure(f);
