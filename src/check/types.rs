@@ -334,8 +334,18 @@ impl<'a> Types<'a> {
                 first,
                 rest,
                 tolerance,
-                ..
+                either_sign,
             } => {
+                if let Some(sign) = either_sign
+                    && !matches!(rest.as_slice(), [(CmpOp::Eq, _)])
+                {
+                    self.error(
+                        "rules::either-sign",
+                        "`either sign` needs exactly one `==` comparison".to_string(),
+                        &[(*sign, "here")],
+                        "write `avvikelse == prognos - budget either sign`",
+                    );
+                }
                 self.compare(first, rest, tolerance.as_ref());
                 Ty::Cond
             }
@@ -885,6 +895,24 @@ table drift "Drift" {
             ]
         );
         assert_eq!(enabled, [false, false, false, false, true]);
+    }
+
+    #[test]
+    fn texts_are_joined_with_plus_and_either_sign_needs_one_equality() {
+        let (p, enabled) = check(
+            r#"rule a { each budget: budget["Rad " + post].utfall == 1 }
+               rule b { each budget: utfall <= 5 either sign }
+               rule c { each budget: 1 == utfall == ram either sign }
+               rule ok { each budget: utfall == ram - utfall either sign }"#,
+        );
+        assert_eq!(
+            p,
+            [
+                e("rules::either-sign", "either sign"),
+                e("rules::either-sign", "either sign"),
+            ]
+        );
+        assert_eq!(enabled, [true, false, false, true]);
     }
 
     #[test]
