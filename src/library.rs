@@ -32,6 +32,10 @@ pub const TEST_FILES: &[(&str, &str)] = &[
         include_str!("../rules/ekonomi.test.toml"),
     ),
     (
+        "indikatorer.test.toml",
+        include_str!("../rules/indikatorer.test.toml"),
+    ),
+    (
         "investeringar.test.toml",
         include_str!("../rules/investeringar.test.toml"),
     ),
@@ -42,6 +46,10 @@ pub const TEST_FILES: &[(&str, &str)] = &[
     (
         "prognos.test.toml",
         include_str!("../rules/prognos.test.toml"),
+    ),
+    (
+        "rakenskaper.test.toml",
+        include_str!("../rules/rakenskaper.test.toml"),
     ),
     (
         "volymer.test.toml",
