@@ -55,11 +55,12 @@ impl Expect {
     }
 }
 
-/// One `{ key = "B", column = "Avvikelse" }` of `fails`.
+/// One `{ key = "B", column = "Avvikelse" }` of `fails`; without `column`, the finding is
+/// about the row as a whole (a row that should be in another table, say).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ExpectedCell {
     pub key: String,
-    pub column: String,
+    pub column: Option<String>,
     /// The whole inline table, to point at an expected cell that did not fail.
     pub span: Span,
 }
@@ -156,7 +157,7 @@ struct RawTest {
 #[serde(deny_unknown_fields)]
 struct RawCell {
     key: Spanned<String>,
-    column: Spanned<String>,
+    column: Option<Spanned<String>>,
 }
 
 /// Parse a test file's text; the text is added to `sources` under `name`.
@@ -405,7 +406,7 @@ fn read_test(
                 let c = c.into_inner();
                 ExpectedCell {
                     key: c.key.into_inner(),
-                    column: c.column.into_inner(),
+                    column: c.column.map(Spanned::into_inner),
                     span,
                 }
             })
@@ -617,7 +618,7 @@ Verksamhet;Avvikelse
             r#"[{ key = "B", column = "Avvikelse" }]"#
         );
         assert_eq!(cells[0].key, "B");
-        assert_eq!(cells[0].column, "Avvikelse");
+        assert_eq!(cells[0].column.as_deref(), Some("Avvikelse"));
         assert_eq!(b.message.as_ref().unwrap().text, "off by");
         let Fixture::Inline { tables, previous } = &b.fixture else {
             panic!("inline tables")

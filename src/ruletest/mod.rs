@@ -801,7 +801,10 @@ fn explain_mismatch(
             for &i in missing {
                 if let Some(c) = cells.get(i) {
                     p = p.with_label(file.source, c.span, "no finding here");
-                    help.push(format!("expected but not found: {} · {}", c.key, c.column));
+                    help.push(match &c.column {
+                        Some(col) => format!("expected but not found: {} · {col}", c.key),
+                        None => format!("expected but not found: the row {}", c.key),
+                    });
                 }
             }
             p = label_cells(p, unexpected, "not in `fails`: ");
