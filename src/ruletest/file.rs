@@ -708,9 +708,15 @@ Verksamhet;Avvikelse
         assert_eq!(problems_of(&f.tests[0]), ["test::fails-empty"]);
 
         let (f, _) = parse(
-            "[[test]]\nrule = \"a\"\nexpect = \"fail\"\nfails = [{key = \"A\"}]\n[test.tables]\nT = \"x\"\n",
+            "[[test]]\nrule = \"a\"\nexpect = \"fail\"\nfails = [{column = \"B\"}]\n[test.tables]\nT = \"x\"\n",
         );
         assert_eq!(problems_of(&f.tests[0]), ["test::missing-key"]);
+
+        // A row without a column is a finding about the whole row.
+        let (f, _) = parse(
+            "[[test]]\nrule = \"a\"\nexpect = \"fail\"\nfails = [{key = \"A\"}]\n[test.tables]\nT = \"x\"\n",
+        );
+        assert!(problems_of(&f.tests[0]).is_empty());
     }
 
     #[test]
