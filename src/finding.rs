@@ -59,6 +59,8 @@ pub struct Finding {
     pub related: Vec<CellLabel>,
     pub rule_file: String,
     pub rule_line: usize,
+    /// The rule's `tags`, for filtering findings by subject.
+    pub tags: Vec<String>,
     #[serde(skip)]
     pub source: SourceId,
     #[serde(skip)]

@@ -458,6 +458,7 @@ fn build<'a>(
         related,
         rule_file: rule_file.name.clone(),
         rule_line: rule_file.line_col(rule.span.start).0,
+        tags: rule.tags.iter().map(|t| t.text.clone()).collect(),
         source,
         primary: span,
         label,

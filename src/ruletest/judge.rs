@@ -155,6 +155,7 @@ mod tests {
             related: Vec::new(),
             rule_file: "r.rules".into(),
             rule_line: 1,
+            tags: Vec::new(),
             source: SourceId(0),
             primary: Span::default(),
             label: message.into(),
