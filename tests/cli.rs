@@ -404,6 +404,11 @@ fn json_document_has_the_documented_shape() {
         for key in ["left", "right", "left_expr", "right_expr", "op"] {
             assert!(f["values"][key].is_string(), "values.{key}: {f:#}");
         }
+        // Every rule of the library is tagged, and its findings say so.
+        assert!(
+            f["tags"].as_array().is_some_and(|t| !t.is_empty()),
+            "tags: {f:#}"
+        );
     }
 
     let summary = &doc["summary"];
