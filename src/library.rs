@@ -77,6 +77,26 @@ mod tests {
         assert_eq!(on_disk(".rules"), embedded);
     }
 
+    /// A library rule speaks to a unit head: a Swedish title, help saying what to do, tags.
+    #[test]
+    fn every_library_rule_has_a_title_help_and_tags() {
+        use crate::check::{RuleRoot, load_rules};
+        let mut sources = crate::source::Sources::default();
+        let mut problems = Vec::new();
+        let set = load_rules(&[RuleRoot::Embedded], &mut sources, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(set.rules.len() >= 30, "{} rules", set.rules.len());
+        for r in &set.rules {
+            let id = &r.rule.id.text;
+            assert!(r.rule.title.is_some(), "{id} has no title");
+            assert!(
+                r.rule.help.as_ref().is_some_and(|h| h.text.len() > 40),
+                "{id} has no help worth the name"
+            );
+            assert!(!r.rule.tags.is_empty(), "{id} has no tags");
+        }
+    }
+
     #[test]
     fn every_test_file_is_embedded() {
         let embedded: Vec<String> = super::TEST_FILES
