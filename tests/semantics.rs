@@ -1154,3 +1154,21 @@ fn in_a_text_column_only_an_empty_cell_is_missing() {
     assert_eq!(stats(&r, "inte-punkter"), (2, 1, 1));
     assert_eq!(failing_rows(&r, "inte-punkter"), ["P3"]);
 }
+
+#[test]
+fn findings_about_aggregates_and_sign_majorities_name_the_right_place() {
+    let r = run("aggregate-findings");
+    // sum(budget) = 190 > 100: the finding is about the table, not its first row.
+    let tak = &findings(&r, "tak")[0];
+    assert_eq!(tak.row_key, None);
+    assert_eq!(tak.line, 1);
+    // count skips HR, whose utfall is missing: 50, 60, 70, 30 → four positive, not two.
+    assert_eq!(stats(&r, "positiva"), (0, 1, 0));
+    assert!(findings(&r, "positiva")[0].message.contains("count"));
+    // A holds as written, the three others with the opposite sign: A is the odd one out, and
+    // its values say what it was measured against.
+    assert_eq!(failing_rows(&r, "tecken"), ["A"]);
+    let v = findings(&r, "tecken")[0].values.clone().unwrap();
+    assert_eq!(v.right_expr, "-(utfall - budget)");
+    assert_eq!((v.left.as_str(), v.right.as_str()), ("10", "-10"));
+}

@@ -76,10 +76,9 @@ fn primary_cell(f: &Failed<'_>) -> (Option<CellAt>, bool) {
     {
         return (Some(*c), false);
     }
-    (
-        f.left.cells.first().or(f.right.cells.first()).copied(),
-        true,
-    )
+    // Only aggregates: no one cell is to blame (the finding points at the row in scope, or
+    // at the table's header).
+    (None, true)
 }
 
 pub(crate) fn finding<'a>(

@@ -609,6 +609,11 @@ impl<'a> Evaluator<'a> {
                         f.message
                     )
                 };
+                // The row holds as written; what it is measured against is the other rows'
+                // way round, the written right side with the opposite sign.
+                if minority_written && let Some(values) = f.values.as_mut() {
+                    values.right_expr = format!("-({})", values.right_expr);
+                }
                 f.message = note.clone();
                 f.label = note;
                 self.findings.push(f);
@@ -1418,9 +1423,13 @@ impl<'a> Evaluator<'a> {
                 ..env.clone()
             };
             if let Some(f) = filter {
-                match self.truth(f, &re)? {
-                    (true, _) => {}
-                    (false, _) => continue,
+                match self.truth(f, &re) {
+                    Ok((true, _)) => {}
+                    Ok((false, _)) => continue,
+                    // `count` counts what is there: a row whose condition cannot be decided
+                    // (a missing cell) is not counted.
+                    Err(Stop::Na(_)) if agg == Aggregate::Count => continue,
+                    Err(s) => return Err(s),
                 }
             }
             if agg == Aggregate::Count {
