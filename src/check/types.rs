@@ -343,7 +343,7 @@ impl<'a> Types<'a> {
                         "rules::either-sign",
                         "`either sign` needs exactly one `==` comparison".to_string(),
                         &[(*sign, "here")],
-                        "write `avvikelse == prognos - budget either sign`",
+                        "write it as one equality, `a == b either sign`: e.g. `avvikelse == utfall - budget either sign`",
                     );
                 }
                 self.compare(first, rest, tolerance.as_ref());
@@ -382,6 +382,21 @@ impl<'a> Types<'a> {
             match (ta, tb) {
                 (Ty::Text, Ty::Text) => return Ty::Text,
                 (Ty::Text, Ty::Unknown) | (Ty::Unknown, Ty::Text) => return Ty::Unknown,
+                (Ty::Text, Ty::Figure(_)) | (Ty::Figure(_), Ty::Text) => {
+                    let (text, figure) = if ta == Ty::Text { (a, b) } else { (b, a) };
+                    self.error(
+                        "rules::type",
+                        format!(
+                            "`{}` joins the text `{}` with the figure `{}`",
+                            self.text(e.span),
+                            self.text(text.span),
+                            self.text(figure.span)
+                        ),
+                        &[(text.span, "text"), (figure.span, "a figure")],
+                        "`+` joins two texts (\"Ärenden \" + indikator) or adds two figures, not one of each",
+                    );
+                    return Ty::Unknown;
+                }
                 _ => {}
             }
         }

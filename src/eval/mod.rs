@@ -462,7 +462,7 @@ impl<'a> Evaluator<'a> {
         self.rule_error(
             sign,
             "`either sign` needs exactly one `==` comparison",
-            "write `avvikelse == prognos - budget either sign`",
+            "write it as one equality, `a == b either sign`: e.g. `avvikelse == utfall - budget either sign`",
         )
     }
 

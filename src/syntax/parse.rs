@@ -234,7 +234,30 @@ fn syntax_problem(
         format!("syntax error: expected {expected_text}, found {found_text}"),
     )
     .with_label(source, span, format!("expected {expected_text} here"));
-    if let Some(help) = syntax_help(found, &expected) {
+    // `0,5`: a Swedish decimal comma, which the rule language does not read.
+    let digit_before = text[..pos]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit());
+    let digit_after = text[pos..]
+        .chars()
+        .nth(1)
+        .is_some_and(|c| c.is_ascii_digit());
+    if found == "," && digit_before && digit_after {
+        let start = text[..pos]
+            .rfind(|c: char| !c.is_ascii_digit())
+            .map_or(0, |i| i + 1);
+        let end = pos
+            + 1
+            + text[pos + 1..]
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(text.len() - pos - 1);
+        let written = &text[start..end];
+        p = p.with_help(format!(
+            "numbers in rules take a decimal point: write `{}`, not `{written}` (report cells may use a comma)",
+            written.replace(',', ".")
+        ));
+    } else if let Some(help) = syntax_help(found, &expected) {
         p = p.with_help(help);
     }
     p
@@ -898,8 +921,9 @@ impl Builder<'_> {
         let mut it = children(pair).into_iter();
         let name = self.name(it.next()?);
         let Some(func) = Func::from_name(&name.text) else {
-            let suggestion =
-                crate::suggest::did_you_mean(&name.text, FUNCTION_NAMES.iter().copied());
+            let suggestion = function_synonym(&name.text).or_else(|| {
+                crate::suggest::did_you_mean(&name.text, FUNCTION_NAMES.iter().copied())
+            });
             let mut p = Problem::new(
                 ProblemKind::Rules,
                 Severity::Error,
@@ -1069,6 +1093,20 @@ impl Builder<'_> {
 
 type Rule_ = super::ast::Rule;
 
+/// The function a controller may mean by a Swedish or spreadsheet name (`summa`, `avg`).
+fn function_synonym(name: &str) -> Option<&'static str> {
+    Some(match name.to_lowercase().as_str() {
+        "summa" | "summera" | "total" => "sum",
+        "antal" | "räkna" => "count",
+        "medel" | "medelvärde" | "avg" | "average" | "medelv" => "mean",
+        "minsta" | "lägsta" | "minimum" => "min",
+        "största" | "högsta" | "maximum" => "max",
+        "absolut" | "absolutbelopp" => "abs",
+        "avrunda" => "round",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1085,5 +1123,28 @@ mod tests {
         let (file, problems) = parse(include_str!("../../tests/rules/language_example.rules"));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(file.items.len(), 4);
+    }
+
+    #[test]
+    fn a_decimal_comma_gets_a_hint() {
+        let (_, problems) = parse("rule r { each t: a == b within 0,5 mkr }");
+        assert_eq!(
+            problems[0].help.as_deref(),
+            Some(
+                "numbers in rules take a decimal point: write `0.5`, not `0,5` (report cells may use a comma)"
+            )
+        );
+    }
+
+    #[test]
+    fn swedish_and_spreadsheet_function_names_get_a_suggestion() {
+        for (written, meant) in [("summa", "sum"), ("avg", "mean"), ("Antal", "count")] {
+            let (_, problems) = parse(&format!("rule r {{ in t: {written}(c) == 1 }}"));
+            let help = problems[0].help.as_deref().unwrap_or("");
+            assert!(
+                help.starts_with(&format!("did you mean `{meant}`?")),
+                "{help}"
+            );
+        }
     }
 }
