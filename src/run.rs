@@ -1,7 +1,10 @@
 //! One `rimlig check` run: rules and reports in, findings and problems out. The CLI and the
 //! tests both go through here, so what the tests see is what users see.
 
-use crate::check::{RuleRoot, RuleSet, check_names, check_static, check_tables_found, load_rules};
+use crate::check::{
+    RuleRoot, RuleSet, check_columns_found, check_names, check_static, check_tables_found,
+    load_rules,
+};
 use crate::eval::{Outcome, evaluate};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;
@@ -64,6 +67,7 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
     // sjukfrånvaro …); that a report lacks some of them is expected, not worth a note.
     if !roots.iter().any(|r| matches!(r, RuleRoot::Embedded)) {
         check_tables_found(&rules, &reports, &mut problems);
+        check_columns_found(&rules, &reports, &mut problems);
     }
     let mut outcome = evaluate(&rules, &reports, &previous, &sources);
     problems.append(&mut outcome.problems);

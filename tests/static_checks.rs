@@ -228,3 +228,17 @@ fn several_problems_as_the_terminal_shows_them() {
     );
     insta::assert_snapshot!("several_static_problems", text);
 }
+
+#[test]
+fn a_column_glob_that_matches_no_header_is_a_warning_with_the_headers() {
+    let (code, doc) = run("no-column.rules");
+    assert_eq!(
+        problems(&doc),
+        [p("rules::no-column", "warning", "no-column.rules", 6)]
+    );
+    let help = doc["problems"][0]["help"].as_str().unwrap_or("");
+    assert!(help.contains("\"Avvikelse\""), "{help}");
+    assert_eq!(code, 0);
+    assert_eq!(stats(&doc, "avvikelse-rakt").2, 3);
+    others_still_run(&doc);
+}

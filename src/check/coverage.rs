@@ -94,25 +94,6 @@ fn assertion_tables<'a>(a: &'a Assertion, out: &mut Vec<&'a Name>) {
 
 fn expr_tables<'a>(e: &'a Expr, out: &mut Vec<&'a Name>) {
     match &e.kind {
-        ExprKind::Number(..) | ExprKind::Text(_) => {}
-        ExprKind::Neg(x) | ExprKind::Paren(x) | ExprKind::Not(x) => expr_tables(x, out),
-        ExprKind::IsMissing { value, .. }
-        | ExprKind::IsPresent { value, .. }
-        | ExprKind::Matches { value, .. } => expr_tables(value, out),
-        ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-            expr_tables(a, out);
-            expr_tables(b, out);
-        }
-        ExprKind::Compare { first, rest, .. } => {
-            expr_tables(first, out);
-            rest.iter().for_each(|(_, x)| expr_tables(x, out));
-        }
-        ExprKind::Call { args, filter, .. } => {
-            args.iter().for_each(|x| expr_tables(x, out));
-            if let Some(f) = filter {
-                expr_tables(f, out);
-            }
-        }
         ExprKind::Ref {
             previous,
             reference,
@@ -132,6 +113,67 @@ fn expr_tables<'a>(e: &'a Expr, out: &mut Vec<&'a Name>) {
                 }
                 _ => {}
             }
+        }
+        _ => e.children().into_iter().for_each(|x| expr_tables(x, out)),
+    }
+}
+
+/// A declared key or column whose header glob matches no header of any report table the
+/// declaration reaches: most likely a typo in the glob, which would otherwise only show as
+/// every check on that column being not applicable.
+pub fn check_columns_found(set: &RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
+    for t in &set.tables {
+        let mut headers: Vec<&str> = Vec::new();
+        let mut reached = 0;
+        let mut unmatched: Option<Vec<String>> = None;
+        for rep in reports {
+            for v in views(set, rep, &t.decl.name.text) {
+                reached += 1;
+                headers.extend(v.table.headers.iter().map(|h| h.text.as_str()));
+                let here: Vec<String> = v.unmatched.iter().map(|(n, _)| n.clone()).collect();
+                unmatched = Some(match unmatched {
+                    None => here,
+                    Some(before) => before.into_iter().filter(|n| here.contains(n)).collect(),
+                });
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        headers.retain(|h| seen.insert(*h));
+        let decls = t
+            .decl
+            .key
+            .iter()
+            .map(|(name, glob)| (name, glob))
+            .chain(t.decl.columns.iter().map(|c| (&c.name, &c.glob)));
+        for (name, glob) in decls {
+            if !unmatched.as_ref().is_some_and(|u| u.contains(&name.text)) {
+                continue;
+            }
+            let tables = if reached == 1 {
+                "the one table".to_string()
+            } else {
+                format!("any of the {reached} tables")
+            };
+            problems.push(
+                Problem::new(
+                    ProblemKind::Rules,
+                    Severity::Warning,
+                    "rules::no-column",
+                    format!(
+                        "`{}` of table {} matches no header in {tables} it reaches",
+                        name.text, t.decl.name.text
+                    ),
+                )
+                .with_label(t.source, glob.span, "matches no header")
+                .with_help(format!(
+                    "the headers are: {}; globs ignore case and know `*`, `?` and `{{a,b}}`",
+                    headers
+                        .iter()
+                        .map(|h| format!("\"{h}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
     }
 }

@@ -10,7 +10,7 @@ mod statics;
 mod types;
 mod unused;
 
-pub use coverage::check_tables_found;
+pub use coverage::{check_columns_found, check_tables_found};
 pub use load::{LoadedRule, LoadedTable, RuleRoot, RuleSet, load_rules};
 pub use names::check_names;
 pub use statics::check_static;
