@@ -1060,7 +1060,7 @@ fn count_without_arguments_counts_rows_and_count_of_a_column_its_present_cells()
         (None, None)
     );
     // Both sides ran over the same rows: said once.
-    assert_eq!(f.message.matches("summed").count(), 1, "{}", f.message);
+    assert_eq!(f.message.matches("counted").count(), 1, "{}", f.message);
 }
 
 #[test]
@@ -1171,4 +1171,18 @@ fn findings_about_aggregates_and_sign_majorities_name_the_right_place() {
     let v = findings(&r, "tecken")[0].values.clone().unwrap();
     assert_eq!(v.right_expr, "-(utfall - budget)");
     assert_eq!((v.left.as_str(), v.right.as_str()), ("10", "-10"));
+}
+
+#[test]
+fn group_findings_point_at_the_group_and_percentages_differ_in_points() {
+    let r = run("aggregate-findings");
+    // Omsättning has one row besides its total: the finding stands on that group's total row.
+    let f = the_finding(&r, "tre-rader");
+    assert_eq!((f.line, f.row_key.as_deref()), (5, Some("Totalt")));
+    // 9 % against 8 %: values keep their per cent sign, the difference is in points.
+    let f = the_finding(&r, "andel-tak");
+    assert_eq!(
+        f.message,
+        "andel is 9 %, more than 8 % (over by 1 percentage point)"
+    );
 }

@@ -1,6 +1,7 @@
 //! Turning a failed instance into a finding a controller can act on: which cell, both sides'
 //! values, the difference, the tolerance, and which rows an aggregate summed.
 
+use super::view::RowKind;
 use super::{CellAt, Env, Evaluator, Operand, Val};
 use crate::finding::{CellLabel, Finding, SpanJson, Values};
 use crate::problem::Severity;
@@ -32,6 +33,9 @@ pub(crate) struct Failed<'a> {
 
 fn show(v: &Val) -> String {
     match v {
+        Val::Num(n) if n.unit == Some(Unit::Pct) => {
+            format!("{} %", format_decimal(&n.v.normalize()))
+        }
         Val::Num(n) => format_decimal(&n.v.normalize()),
         Val::Text(t) => format!("\"{t}\""),
     }
@@ -107,16 +111,23 @@ pub(crate) fn finding<'a>(
         .map(|t| format!("; {t}"))
         .unwrap_or_default();
     let unit = match f.detail.unit {
-        Some(Unit::Pct) => " %",
+        // A difference of two percentages is in points, not per cent of anything.
+        Some(Unit::Pct) => " percentage points",
         Some(Unit::Tkr) => " tkr",
         Some(Unit::Mkr) => " mkr",
         Some(Unit::Kr) => " kr",
         _ => "",
     };
     let by = |d: Option<Decimal>| {
-        d.map(show_amount)
-            .map(|s| format!("{s}{unit}"))
-            .unwrap_or_default()
+        d.map(|d| {
+            let unit = if d.abs() == Decimal::ONE && unit == " percentage points" {
+                " percentage point"
+            } else {
+                unit
+            };
+            format!("{}{unit}", show_amount(d))
+        })
+        .unwrap_or_default()
     };
     // Say it of the offending cell: `0 <= c` failing reads "c is -4, less than 0".
     let (pt, pv, ot, ov, op) = if primary_is_left {
@@ -129,11 +140,33 @@ pub(crate) fn finding<'a>(
     } else {
         f.left_expr
     };
-    // A plain number is shown as itself, an expression with its value: "more than ram = 45 000".
-    let other = if matches!(other_expr.kind, ExprKind::Number(_, None)) {
+    // A plain number or text is shown as itself, an expression with its value: "more than
+    // ram = 45 000".
+    let same_figure = |a: &str, b: &str| {
+        let norm = |s: &str| {
+            s.chars()
+                .filter(|c| !c.is_whitespace() && *c != '%')
+                .map(|c| if c == ',' { '.' } else { c })
+                .collect::<String>()
+                .replace("pct", "")
+        };
+        norm(a) == norm(b)
+    };
+    let other = if matches!(
+        other_expr.kind,
+        ExprKind::Number(_, None) | ExprKind::Text(_)
+    ) || (matches!(other_expr.kind, ExprKind::Number(..)) && same_figure(ot, ov))
+    {
         ov.clone()
     } else {
         format!("{ot} = {ov}")
+    };
+    // "klar" against "Klar": say that only the case differs.
+    let case_note = match (&f.left.val, &f.right.val) {
+        (Val::Text(a), Val::Text(b)) if a != b && a.to_lowercase() == b.to_lowercase() => {
+            " (only upper/lower case differs: `matches` ignores case)"
+        }
+        _ => "",
     };
     let text = match op {
         CmpOp::Eq => match diff {
@@ -141,8 +174,8 @@ pub(crate) fn finding<'a>(
                 format!("{pt} is {pv}, not {ov} (off by {}{tol})", by(diff))
             }
             Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
-            None if other == *ov => format!("{pt} is {pv}, not {ov}"),
-            None => format!("{pt} is {pv}, but {ot} is {ov}"),
+            None if other == *ov => format!("{pt} is {pv}, not {ov}{case_note}"),
+            None => format!("{pt} is {pv}, but {ot} is {ov}{case_note}"),
         },
         CmpOp::Ne => format!("{pt} is {pv} and {ot} is {ov}, but they must differ{tol}"),
         CmpOp::Le => format!(
@@ -161,7 +194,7 @@ pub(crate) fn finding<'a>(
     for o in [&f.left, &f.right] {
         if let Some(agg) = &o.agg {
             // Both sides may run over the same rows (`count(ram) == count()`): say it once.
-            let s = summed_rows(env, agg.table, &agg.rows);
+            let s = summed_rows(env, agg);
             if !summed.contains(&s) {
                 message.push_str(&format!("; {s}"));
                 summed.push(s);
@@ -273,7 +306,8 @@ pub(crate) fn condition_finding<'a>(
 }
 
 /// "summed 8 rows: VSS ledning, …, LKDATA (lines 2–9)"
-fn summed_rows(env: &Env<'_>, table: usize, rows: &[usize]) -> String {
+fn summed_rows(env: &Env<'_>, agg: &super::AggInfo) -> String {
+    let (table, rows) = (agg.table, &agg.rows);
     let t = &env.report.tables[table];
     // (Aggregates run over the report being read, so `env.report` is the right one.)
     let key_col = env
@@ -299,20 +333,32 @@ fn summed_rows(env: &Env<'_>, table: usize, rows: &[usize]) -> String {
             names[names.len() - 2..].join(", ")
         )
     };
+    // A range only when no row between was left out (a `where`, a part row).
+    let contiguous = rows.windows(2).all(|w| w[1] == w[0] + 1);
     let lines = match (rows.first(), rows.last()) {
-        (Some(&a), Some(&b)) if a != b => format!(" (lines {}–{})", t.rows[a].line, t.rows[b].line),
-        (Some(&a), _) => format!(" (line {})", t.rows[a].line),
+        (Some(&a), Some(&b)) if a != b && contiguous => {
+            format!(" (lines {}–{})", t.rows[a].line, t.rows[b].line)
+        }
+        (Some(_), Some(_)) if rows.len() > 1 && rows.len() <= 10 => format!(
+            " (lines {})",
+            rows.iter()
+                .map(|&r| t.rows[r].line.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (Some(&a), _) if rows.len() == 1 => format!(" (line {})", t.rows[a].line),
         _ => String::new(),
     };
     format!(
-        "summed {} row{}: {list}{lines}",
+        "{} {} row{}: {list}{lines}",
+        agg.verb,
         rows.len(),
         if rows.len() == 1 { "" } else { "s" }
     )
 }
 
 /// Replace `for` variables by the column they stand for, so `sum(c)` reads `sum(budget)`.
-fn substitute(text: &str, bindings: &[(String, String)]) -> String {
+pub(crate) fn substitute(text: &str, bindings: &[(String, String)]) -> String {
     let mut out = text.to_string();
     for (var, col) in bindings {
         let mut result = String::new();
@@ -350,9 +396,26 @@ fn build<'a>(
 ) -> Finding {
     let rule = &ev.rule.rule;
     // The cell, or failing that the current row, or the table's header.
+    // In a group of a grouped table, the group's total row (else its first row) stands for
+    // the group, so the finding says which group it is about.
+    let group_row = || {
+        let v = env.scope.as_ref()?;
+        if env.rows.len() >= v.table.rows.len() {
+            return None; // the whole table, not a group
+        }
+        env.rows
+            .iter()
+            .copied()
+            .find(|&r| v.kinds[r] == RowKind::Total)
+            .or_else(|| env.rows.first().copied())
+    };
     let (table_idx, row, col) = match cell {
         Some(c) => (Some(c.table), Some(c.row), Some(c.col)),
-        None => (env.scope.as_ref().map(|v| v.index), env.row, None),
+        None => (
+            env.scope.as_ref().map(|v| v.index),
+            env.row.or_else(group_row),
+            None,
+        ),
     };
     let report = match &cell {
         Some(c) => env.report_of(c),

@@ -66,6 +66,8 @@ pub(crate) enum Val {
 pub(crate) struct AggInfo {
     pub table: usize,
     pub rows: Vec<usize>,
+    /// What was done to the rows, for the message: "summed", "counted" …
+    pub verb: &'static str,
 }
 
 /// A computed value and the cells it came from.
@@ -833,6 +835,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// An expression as written, `for` variables replaced by their columns: `sum(budget)`.
+    fn shown(&self, e: &Expr, env: &Env<'a>) -> String {
+        message::substitute(&self.expr_text(e), &env.bindings)
+    }
+
     pub(crate) fn expr_text(&self, e: &Expr) -> String {
         self.sources.get(self.rule.source).slice(e.span).to_string()
     }
@@ -893,7 +900,7 @@ impl<'a> Evaluator<'a> {
                     ArithOp::Mul => n.mul(&m),
                     ArithOp::Div => n.div(&m),
                 }
-                .map_err(|f| Stop::Na(format!("{} in `{}`", f.describe(), self.expr_text(e))))?;
+                .map_err(|f| Stop::Na(format!("{} in `{}`", f.describe(), self.shown(e, env))))?;
                 let mut cells = x.cells;
                 cells.extend(y.cells);
                 Ok(Operand { val: Val::Num(r), cells, agg: x.agg.or(y.agg), direct: false })
@@ -1367,6 +1374,7 @@ impl<'a> Evaluator<'a> {
                     agg: Some(AggInfo {
                         table: view.index,
                         rows,
+                        verb: "counted",
                     }),
                     direct: false,
                 })
@@ -1445,7 +1453,7 @@ impl<'a> Evaluator<'a> {
                 Stop::Na(reason) => Stop::Na(format!(
                     "{}({}) cannot be computed: {reason}",
                     name_of(agg),
-                    self.expr_text(arg)
+                    self.shown(arg, env)
                 )),
                 other => other,
             })?;
@@ -1470,13 +1478,19 @@ impl<'a> Evaluator<'a> {
         let info = Some(AggInfo {
             table: view.index,
             rows: used.clone(),
+            verb: match agg {
+                Aggregate::Sum => "summed",
+                Aggregate::Count => "counted",
+                Aggregate::Mean => "averaged",
+                Aggregate::Min | Aggregate::Max => "compared",
+            },
         });
         let val = match agg {
             Aggregate::Count => Num::exact(count.into(), Some(Unit::Count)),
             Aggregate::Sum => acc.unwrap_or_else(|| Num::exact(rust_decimal::Decimal::ZERO, None)),
             Aggregate::Mean => {
                 let s = acc.ok_or_else(|| {
-                    Stop::Na(format!("mean({}) over no rows", self.expr_text(arg)))
+                    Stop::Na(format!("mean({}) over no rows", self.shown(arg, env)))
                 })?;
                 s.div(&Num::exact((used.len() as u64).into(), None))
                     .map_err(|f| Stop::Na(f.describe()))?
@@ -1485,7 +1499,7 @@ impl<'a> Evaluator<'a> {
                 Stop::Na(format!(
                     "{}({}) over no rows",
                     name_of(agg),
-                    self.expr_text(arg)
+                    self.shown(arg, env)
                 ))
             })?,
         };
