@@ -91,6 +91,21 @@ pub struct CheckArgs {
     /// Width of the terminal output (default: the terminal's, or 100).
     #[arg(long, hide = true)]
     pub width: Option<usize>,
+    /// The least serious finding that fails the run (exit 1). `--deny warnings` is
+    /// `--fail-on warning`.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "error")]
+    pub fail_on: rimlig::problem::Severity,
+    /// Exit 0 even with findings; a broken run (rule-file, config, baseline or I/O errors)
+    /// still exits 2.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// A baseline file (JSON, written by --update-baseline): the findings it knows are shown
+    /// apart and do not fail the run; new findings do.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's findings to the --baseline file (creating it), and exit 0.
+    #[arg(long, requires = "baseline")]
+    pub update_baseline: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -61,6 +61,8 @@ pub struct Finding {
     pub rule_line: usize,
     /// The rule's `tags`, for filtering findings by subject.
     pub tags: Vec<String>,
+    /// Known from the `--baseline` file: still listed, but it does not fail the run.
+    pub baselined: bool,
     #[serde(skip)]
     pub source: SourceId,
     #[serde(skip)]
@@ -68,6 +70,23 @@ pub struct Finding {
     /// Label text on the primary cell.
     #[serde(skip)]
     pub label: String,
+}
+
+/// A finding as the JSON output shows it: its fields and its [`Finding::fingerprint`].
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    #[serde(flatten)]
+    pub finding: &'a Finding,
+    pub fingerprint: String,
+}
+
+impl<'a> From<&'a Finding> for FindingJson<'a> {
+    fn from(finding: &'a Finding) -> Self {
+        FindingJson {
+            finding,
+            fingerprint: finding.fingerprint(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize)]

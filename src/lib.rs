@@ -5,6 +5,7 @@
 //! evaluation → findings), `render` (findings → terminal or JSON).
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod catalog;
 pub mod check;
 pub mod eval;
@@ -12,6 +13,7 @@ pub mod finding;
 pub mod glob;
 pub mod library;
 pub mod problem;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod ruletest;

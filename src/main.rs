@@ -4,10 +4,12 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Color, Command, Deny, Format};
+use cli::{CheckArgs, Cli, Color, Command, Deny, Format};
 use rimlig::catalog;
+use rimlig::progress;
 use rimlig::render::{self, human::Style};
 use rimlig::ruletest;
+use rimlig::run::Gate;
 use std::io::{IsTerminal, Write};
 
 fn main() {
@@ -24,21 +26,20 @@ fn main() {
             let paths = if args.paths.is_empty() {
                 vec![".".into()]
             } else {
-                args.paths
+                args.paths.clone()
             };
-            let run = rimlig::run::check(&paths, &args.rules);
-            let deny_warnings = args.deny.contains(&Deny::Warnings);
+            // Progress on stderr, baseline and gate: src/progress.rs, src/baseline.rs, gate().
+            let bar = progress::Bar::start(progress::wanted(args.format == Format::Human));
+            let mut run = rimlig::run::check_with(&paths, &args.rules, &bar);
+            bar.finish();
+            if let Some(file) = &args.baseline {
+                rimlig::baseline::apply(&mut run, file, args.update_baseline);
+            }
+            let gate = gate(&args);
             let out = match args.format {
-                Format::Json => render::json::render(&run, deny_warnings),
+                Format::Json => render::json::render(&run, gate),
                 Format::Human => {
-                    let tty = std::io::stdout().is_terminal();
-                    let color = match args.color {
-                        Color::Always => true,
-                        Color::Never => false,
-                        Color::Auto => {
-                            tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                        }
-                    };
+                    let color = use_color(args.color);
                     let width = args.width.unwrap_or_else(|| {
                         std::env::var("COLUMNS")
                             .ok()
@@ -60,7 +61,7 @@ fn main() {
             let _ = stdout
                 .write_all(out.as_bytes())
                 .and_then(|_| stdout.flush());
-            run.exit_code(deny_warnings)
+            run.exit_code(gate)
         }
         Command::Test(args) => {
             let paths = if !args.paths.is_empty() {
@@ -96,16 +97,35 @@ fn main() {
     std::process::exit(code);
 }
 
-/// The terminal style of the subcommands other than `check`.
-fn style(color: Color, width: Option<usize>, verbose: bool) -> Style {
-    let color = match color {
+/// What fails a `check` run: `--fail-on`, `--deny warnings` (the more demanding of the two),
+/// `--exit-zero`. `--update-baseline` baselines every finding, so it exits 0 too.
+fn gate(args: &CheckArgs) -> Gate {
+    let mut fail_on = args.fail_on;
+    if args.deny.contains(&Deny::Warnings) {
+        fail_on = fail_on.max(rimlig::problem::Severity::Warning);
+    }
+    Gate {
+        fail_on,
+        exit_zero: args.exit_zero,
+    }
+}
+
+/// Colour on stdout: `--color always|never` first; then `NO_COLOR` (non-empty) turns it off,
+/// and `FORCE_COLOR` (non-empty, not `0`) on, also into a pipe or file; else only on a terminal.
+fn use_color(choice: Color) -> bool {
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match choice {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+        Color::Auto if set("NO_COLOR").is_some() => false,
+        Color::Auto if set("FORCE_COLOR").is_some_and(|v| v != "0") => true,
+        Color::Auto => std::io::stdout().is_terminal(),
+    }
+}
+
+/// The terminal style of the subcommands other than `check`.
+fn style(color: Color, width: Option<usize>, verbose: bool) -> Style {
+    let color = use_color(color);
     let width = width.unwrap_or_else(|| {
         std::env::var("COLUMNS")
             .ok()

@@ -4,8 +4,8 @@
 use crate::source::{SourceId, Span};
 use serde::Serialize;
 
-/// How serious a finding or problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// How serious a finding or problem is. Ordered from the most serious: `Error < Warning < Info`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,

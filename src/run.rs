@@ -5,8 +5,9 @@ use crate::check::{
     RuleRoot, RuleSet, check_columns_found, check_names, check_static, check_tables_found,
     load_rules,
 };
-use crate::eval::{Outcome, evaluate};
+use crate::eval::{Outcome, evaluate_with};
 use crate::problem::{Problem, ProblemKind, Severity};
+use crate::progress::{Progress, Quiet};
 use crate::report::Report;
 use crate::report::discover::{find_report_dirs, load_report};
 use crate::source::Sources;
@@ -22,11 +23,18 @@ pub struct Run {
     pub outcome: Outcome,
     /// Data, rule-file, config and I/O problems, in the order met.
     pub problems: Vec<Problem>,
+    /// The `--baseline` compared with (which findings it knew is on each finding).
+    pub baseline: Option<crate::baseline::Applied>,
 }
 
 /// Check the reports under `paths` against the rules in `rule_paths` (the embedded library
 /// when empty).
 pub fn check(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
+    check_with(paths, rule_paths, &Quiet)
+}
+
+/// [`check`], telling `progress` about reports read and rules evaluated.
+pub fn check_with(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Progress) -> Run {
     // Parsing and evaluation recurse along the nesting of a rule; the parser bounds that
     // nesting, and a thread with a generous stack makes sure the bound is always affordable
     // (also in debug builds and in test threads, whose stacks are small).
@@ -34,18 +42,18 @@ pub fn check(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
         let big = std::thread::Builder::new()
             .name("rimlig-check".into())
             .stack_size(256 * 1024 * 1024)
-            .spawn_scoped(s, || check_here(paths, rule_paths));
+            .spawn_scoped(s, || check_here(paths, rule_paths, progress));
         match big {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had: check on this one.
-            Err(_) => check_here(paths, rule_paths),
+            Err(_) => check_here(paths, rule_paths, progress),
         }
     })
 }
 
-fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
+fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Progress) -> Run {
     let mut sources = Sources::default();
     let mut problems = Vec::new();
     let roots: Vec<RuleRoot> = if rule_paths.is_empty() {
@@ -56,9 +64,14 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
     let mut rules = load_rules(&roots, &mut sources, &mut problems);
     check_static(&mut rules, &roots, &sources, &mut problems);
     let dirs = find_report_dirs(paths, &mut problems);
+    progress.stage("reading reports", dirs.len());
     let reports: Vec<Report> = dirs
         .iter()
-        .map(|d| load_report(d, &mut sources, &mut problems))
+        .map(|d| {
+            let report = load_report(d, &mut sources, &mut problems);
+            progress.step();
+            report
+        })
         .collect();
     let earlier = load_previous_reports(&reports, &mut sources, &mut problems);
     let previous = previous_of(&reports, &earlier);
@@ -69,7 +82,10 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
         check_tables_found(&rules, &reports, &mut problems);
         check_columns_found(&rules, &reports, &mut problems);
     }
-    let mut outcome = evaluate(&rules, &reports, &previous, &sources);
+    progress.stage("checking rules", rules.rules.len());
+    let mut outcome = evaluate_with(&rules, &reports, &previous, &sources, &mut || {
+        progress.step()
+    });
     problems.append(&mut outcome.problems);
     Run {
         sources,
@@ -78,6 +94,41 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
         rules,
         outcome,
         problems,
+        baseline: None,
+    }
+}
+
+/// What fails a run: the exit-code policy of `check`, kept in one place so that the JSON
+/// `exit_code` and the process's exit code agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Gate {
+    /// The least serious finding that fails the run (`--fail-on`; `--deny warnings` is
+    /// `Warning`). Findings known from the baseline never fail it.
+    pub fail_on: Severity,
+    /// Exit 0 whatever was found (`--exit-zero`); a broken run still exits 2.
+    pub exit_zero: bool,
+}
+
+impl Default for Gate {
+    fn default() -> Self {
+        Gate {
+            fail_on: Severity::Error,
+            exit_zero: false,
+        }
+    }
+}
+
+/// `deny_warnings`: the gate of `--deny warnings` (true) or of the defaults (false).
+impl From<bool> for Gate {
+    fn from(deny_warnings: bool) -> Self {
+        Gate {
+            fail_on: if deny_warnings {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            exit_zero: false,
+        }
     }
 }
 
@@ -90,6 +141,10 @@ pub struct Summary {
     pub findings: SeverityCounts,
     pub problems: SeverityCounts,
     pub instances: InstanceCounts,
+    /// Of `findings`, those known from the baseline (zero without one).
+    pub baselined: SeverityCounts,
+    /// Findings of the baseline that no longer occur.
+    pub fixed_since_baseline: usize,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
@@ -126,7 +181,11 @@ impl Run {
         };
         for f in &self.outcome.findings {
             s.findings.add(f.severity);
+            if f.baselined {
+                s.baselined.add(f.severity);
+            }
         }
+        s.fixed_since_baseline = self.baseline.as_ref().map_or(0, |b| b.fixed.len());
         for p in &self.problems {
             s.problems.add(p.severity);
         }
@@ -138,19 +197,26 @@ impl Run {
         s
     }
 
-    /// 0: no error-level findings; 1: findings (warnings too when denied); 2: usage, rule-file,
-    /// config or I/O errors.
-    pub fn exit_code(&self, deny_warnings: bool) -> i32 {
+    /// 2: usage, rule-file, config, baseline or I/O errors (whatever the gate); 0 with
+    /// `exit_zero`; 1: a finding not in the baseline at least as serious as `fail_on`, or a
+    /// data error in a report file; else 0. `gate` is a [`Gate`], or `deny_warnings` as a bool.
+    pub fn exit_code(&self, gate: impl Into<Gate>) -> i32 {
+        let gate = gate.into();
         if self.problems.iter().any(Problem::is_fatal) {
             return 2;
+        }
+        if gate.exit_zero {
+            return 0;
         }
         let data_errors = self
             .problems
             .iter()
             .any(|p| p.kind == ProblemKind::Data && p.severity == Severity::Error);
-        let failing = self.outcome.findings.iter().any(|f| {
-            f.severity == Severity::Error || (deny_warnings && f.severity == Severity::Warning)
-        });
+        let failing = self
+            .outcome
+            .findings
+            .iter()
+            .any(|f| !f.baselined && f.severity <= gate.fail_on);
         if failing || data_errors { 1 } else { 0 }
     }
 }

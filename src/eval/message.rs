@@ -521,6 +521,7 @@ fn build<'a>(
         rule_file: rule_file.name.clone(),
         rule_line: rule_file.line_col(rule.span.start).0,
         tags: rule.tags.iter().map(|t| t.text.clone()).collect(),
+        baselined: false,
         source,
         primary: span,
         label,

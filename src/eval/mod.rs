@@ -119,6 +119,17 @@ pub fn evaluate(
     previous: &[Option<&Report>],
     sources: &Sources,
 ) -> Outcome {
+    evaluate_with(set, reports, previous, sources, &mut || {})
+}
+
+/// [`evaluate`], calling `rule_done` after each rule (for a progress bar).
+pub fn evaluate_with(
+    set: &RuleSet,
+    reports: &[Report],
+    previous: &[Option<&Report>],
+    sources: &Sources,
+    rule_done: &mut dyn FnMut(),
+) -> Outcome {
     let mut out = Outcome::default();
     for lr in &set.rules {
         let mut ev = Evaluator {
@@ -157,6 +168,7 @@ pub fn evaluate(
         out.findings.extend(ev.findings);
         out.not_applicable.extend(ev.na);
         out.problems.extend(ev.broken);
+        rule_done();
     }
     out
 }

@@ -166,7 +166,11 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
         f.title
     ));
     Diag {
-        message: format!("{}: {}", f.instance_name(), f.title),
+        message: if f.baselined {
+            format!("{}: {} (baseline)", f.instance_name(), f.title)
+        } else {
+            format!("{}: {}", f.instance_name(), f.title)
+        },
         code: None,
         severity: miette_severity(f.severity),
         help: Some(help.join("\n")),
@@ -264,7 +268,13 @@ pub fn render(run: &Run, style: Style) -> String {
         render_diag(&h, &problem_diag(p, &run.sources), &mut out);
         out.push('\n');
     }
-    for f in &run.outcome.findings {
+    // Findings known from the baseline only with --verbose; baseline.rs sums them up.
+    for f in run
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| style.verbose || !f.baselined)
+    {
         render_diag(&h, &finding_diag(f, &run.sources), &mut out);
         out.push('\n');
     }
@@ -284,6 +294,7 @@ pub fn render(run: &Run, style: Style) -> String {
             out.push('\n');
         }
     }
+    out.push_str(&crate::baseline::human_lines(run, style.verbose));
     out.push_str(&summary_line(run));
     out.push('\n');
     out
@@ -296,8 +307,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// `checked 2 reports (13 tables) against 9 rules: 4 errors, 1 warning, 0 info; …`
 pub fn summary_line(run: &Run) -> String {
     let s = run.summary();
+    let known = match &run.baseline {
+        Some(_) => format!(
+            " ({} known from the baseline)",
+            s.baselined.error + s.baselined.warning + s.baselined.info
+        ),
+        None => String::new(),
+    };
     let mut line = format!(
-        "checked {} ({}) against {}: {}, {}, {}; {} passed, {} not applicable",
+        "checked {} ({}) against {}: {}, {}, {}{known}; {} passed, {} not applicable",
         plural(s.reports, "report", "reports"),
         plural(s.tables, "table", "tables"),
         plural(s.rules, "rule", "rules"),

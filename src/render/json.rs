@@ -3,18 +3,20 @@
 
 use crate::eval::Stats;
 use crate::problem::{Problem, ProblemKind, Severity};
-use crate::run::{Run, Summary};
+use crate::run::{Gate, Run, Summary};
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    findings: &'a [crate::finding::Finding],
+    findings: Vec<crate::finding::FindingJson<'a>>,
     problems: Vec<ProblemJson<'a>>,
     not_applicable: &'a [crate::eval::NotApplicable],
     rules: Vec<RuleJson<'a>>,
     summary: Summary,
     exit_code: i32,
+    /// The `--baseline` compared with, or null.
+    baseline: Option<&'a crate::baseline::Applied>,
 }
 
 #[derive(Serialize)]
@@ -63,10 +65,11 @@ fn problem_json<'a>(p: &'a Problem, run: &Run) -> ProblemJson<'a> {
     }
 }
 
-pub fn render(run: &Run, deny_warnings: bool) -> String {
+/// `gate`: a [`Gate`], or `deny_warnings` as a bool.
+pub fn render(run: &Run, gate: impl Into<Gate>) -> String {
     let doc = Document {
         version: 1,
-        findings: &run.outcome.findings,
+        findings: run.outcome.findings.iter().map(Into::into).collect(),
         problems: run.problems.iter().map(|p| problem_json(p, run)).collect(),
         not_applicable: &run.outcome.not_applicable,
         rules: run
@@ -76,7 +79,8 @@ pub fn render(run: &Run, deny_warnings: bool) -> String {
             .map(|(r, s)| RuleJson { rule: r, stats: s })
             .collect(),
         summary: run.summary(),
-        exit_code: run.exit_code(deny_warnings),
+        exit_code: run.exit_code(gate),
+        baseline: run.baseline.as_ref(),
     };
     let mut s = serde_json::to_string_pretty(&doc)
         .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"));

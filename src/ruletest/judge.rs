@@ -156,6 +156,7 @@ mod tests {
             rule_file: "r.rules".into(),
             rule_line: 1,
             tags: Vec::new(),
+            baselined: false,
             source: SourceId(0),
             primary: Span::default(),
             label: message.into(),

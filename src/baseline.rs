@@ -1,0 +1,418 @@
+//! Baselines: the findings a team already knows about, kept in a JSON file in the repository,
+//! so that `check` fails on new findings only.
+//!
+//! The file is written by `--update-baseline`:
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "findings": [
+//!     {
+//!       "fingerprint": "5c3f0a7d9e2b1c44",
+//!       "rule": "prognos-avvikelse",
+//!       "report": "examples/linkoping-vss/2020-10",
+//!       "table": "prognos",
+//!       "row_key": "Kontakt Linköping",
+//!       "column": "Avvikelse",
+//!       "message": "avvikelse is 995, but prognos - budget is 1 000 …"
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! one entry per finding, sorted by report, table, rule, row and column, so that it diffs well.
+//! Only `fingerprint` ([`Finding::fingerprint`]: rule instance, report, table, row key, column)
+//! is matched; the other fields are there for the reader. Entries count: a baseline with one
+//! entry of a fingerprint absorbs one finding of it, not more. Entries that match no finding
+//! are *fixed since the baseline*.
+
+use crate::finding::Finding;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::run::Run;
+use crate::source::{SourceFile, Span};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The version of the baseline file this rimlig reads and writes.
+pub const VERSION: u32 = 1;
+
+/// The baseline file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BaselineFile {
+    pub version: u32,
+    pub findings: Vec<Entry>,
+}
+
+/// One known finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// [`Finding::fingerprint`]: what is matched.
+    pub fingerprint: String,
+    /// The rule instance: `drift-summa[budget]` for an instance of a `for`, else the rule id.
+    pub rule: String,
+    pub report: String,
+    pub table: String,
+    pub row_key: Option<String>,
+    /// The cell's column header, as written.
+    pub column: Option<String>,
+    /// What was wrong when the baseline was written (not matched: values may change).
+    pub message: String,
+}
+
+impl Entry {
+    pub fn of(f: &Finding) -> Entry {
+        Entry {
+            fingerprint: f.fingerprint(),
+            rule: f.instance_name(),
+            report: f.report.clone(),
+            table: f.table.clone(),
+            row_key: f.row_key.clone(),
+            column: f.column_name.clone(),
+            message: f.message.clone(),
+        }
+    }
+
+    /// The order of the file: by place first, so that a report's findings stay together.
+    fn sort_key(&self) -> impl Ord + '_ {
+        (
+            &self.report,
+            &self.table,
+            &self.rule,
+            &self.row_key,
+            &self.column,
+            &self.fingerprint,
+            &self.message,
+        )
+    }
+
+    /// `drift-summa[budget] · reports/2020-10 · drift · LKDATA · Budget: message`.
+    pub fn describe(&self) -> String {
+        let mut at = vec![
+            self.rule.as_str(),
+            self.report.as_str(),
+            self.table.as_str(),
+        ];
+        at.extend(self.row_key.as_deref());
+        at.extend(self.column.as_deref());
+        format!("{}: {}", at.join(" · "), self.message)
+    }
+}
+
+/// What comparing a run with its baseline came to; on [`Run::baseline`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Applied {
+    /// The baseline file, as given.
+    pub file: String,
+    /// Written by `--update-baseline`: this run's findings are the baseline now.
+    pub updated: bool,
+    /// Entries in the baseline file (after `--update-baseline`, in the one written).
+    pub entries: usize,
+    /// Findings of this run the baseline read did not know (with `--update-baseline`, the
+    /// baseline before it was written; all findings when there was none).
+    pub new: usize,
+    /// Entries of the baseline read that no finding of this run matches.
+    pub fixed: Vec<Entry>,
+    /// With `updated`: whether there was a readable baseline before.
+    #[serde(skip)]
+    pub replaced: bool,
+}
+
+/// Compare `run` with the baseline at `path`: mark the findings it knows as baselined and note
+/// the entries that no longer occur. With `update`, first write this run's findings to `path`
+/// (all of them are then baselined), unless the run is broken. Problems with the file go to
+/// `run.problems`; a missing or malformed baseline is an error (exit 2).
+pub fn apply(run: &mut Run, path: &Path, update: bool) {
+    let file = path.display().to_string().replace('\\', "/");
+    if update {
+        update_baseline(run, path, file);
+        return;
+    }
+    let entries = match read(path, &file, run) {
+        Ok(entries) => entries,
+        Err(problem) => {
+            run.problems.push(*problem);
+            return;
+        }
+    };
+    let (new, fixed) = mark(&mut run.outcome.findings, &entries);
+    run.baseline = Some(Applied {
+        file,
+        updated: false,
+        entries: entries.len(),
+        new,
+        fixed,
+        replaced: false,
+    });
+}
+
+fn update_baseline(run: &mut Run, path: &Path, file: String) {
+    if run.problems.iter().any(Problem::is_fatal) {
+        run.problems.push(
+            Problem::new(
+                ProblemKind::Config,
+                Severity::Warning,
+                "baseline::not-written",
+                format!("the baseline {file} was not written: the run is broken"),
+            )
+            .with_path(file)
+            .with_help("fix the errors above first: a broken run does not find everything"),
+        );
+        return;
+    }
+    // The baseline before, if there is a readable one: to tell what is new and what was fixed.
+    let old = if path.exists() {
+        read(path, &file, run).ok()
+    } else {
+        None
+    };
+    let replaced = old.is_some();
+    let old = old.unwrap_or_default();
+    let (new, fixed) = mark(&mut run.outcome.findings, &old);
+    let entries = entries_of(&run.outcome.findings);
+    if let Err(e) = std::fs::write(path, to_json(&entries)) {
+        run.problems.push(
+            Problem::new(
+                ProblemKind::Io,
+                Severity::Error,
+                "baseline::write",
+                format!("cannot write the baseline {file}: {e}"),
+            )
+            .with_path(file),
+        );
+        return;
+    }
+    for f in &mut run.outcome.findings {
+        f.baselined = true;
+    }
+    run.baseline = Some(Applied {
+        file,
+        updated: true,
+        entries: entries.len(),
+        new,
+        fixed,
+        replaced,
+    });
+}
+
+/// The baseline of these findings, sorted.
+pub fn entries_of(findings: &[Finding]) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = findings.iter().map(Entry::of).collect();
+    entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    entries
+}
+
+/// The file's text: pretty-printed JSON with a final newline.
+pub fn to_json(entries: &[Entry]) -> String {
+    let doc = BaselineFile {
+        version: VERSION,
+        findings: entries.to_vec(),
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Mark the findings that `entries` know as baselined, each entry absorbing one finding of its
+/// fingerprint, in the order of the findings. Returns the number of findings left unmarked
+/// and the entries that absorbed none, in file order.
+pub fn mark(findings: &mut [Finding], entries: &[Entry]) -> (usize, Vec<Entry>) {
+    let mut known: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in entries.iter().enumerate().rev() {
+        known.entry(e.fingerprint.as_str()).or_default().push(i);
+    }
+    let mut used = vec![false; entries.len()];
+    let mut new = 0;
+    for f in findings.iter_mut() {
+        match known.get_mut(f.fingerprint().as_str()).and_then(Vec::pop) {
+            Some(i) => {
+                used[i] = true;
+                f.baselined = true;
+            }
+            None => new += 1,
+        }
+    }
+    let fixed = entries
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| !used)
+        .map(|(e, _)| e.clone())
+        .collect();
+    (new, fixed)
+}
+
+/// Read the baseline at `path` (`file` as shown). A malformed file is added to the run's
+/// sources, so that the problem points at the position.
+fn read(path: &Path, file: &str, run: &mut Run) -> Result<Vec<Entry>, Box<Problem>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Box::new(if e.kind() == std::io::ErrorKind::NotFound {
+            Problem::new(
+                ProblemKind::Config,
+                Severity::Error,
+                "baseline::missing",
+                format!("the baseline {file} does not exist"),
+            )
+            .with_path(file)
+            .with_help(format!(
+                "create it from today's findings with `--baseline {file} --update-baseline`"
+            ))
+        } else {
+            Problem::new(
+                ProblemKind::Io,
+                Severity::Error,
+                "io::read",
+                format!("cannot read the baseline {file}: {e}"),
+            )
+            .with_path(file)
+        })
+    })?;
+    let malformed = |message: String, at: Option<(usize, usize)>, run: &mut Run| {
+        let mut p = Problem::new(
+            ProblemKind::Config,
+            Severity::Error,
+            "baseline::malformed",
+            format!("the baseline {file} is malformed: {message}"),
+        )
+        .with_path(file)
+        .with_help(format!(
+            "a baseline is the JSON that `--update-baseline` writes: \
+             {{\"version\": {VERSION}, \"findings\": [{{\"fingerprint\": …}}, …]}}; \
+             write it anew with `--baseline {file} --update-baseline`"
+        ));
+        if let Some((line, column)) = at {
+            let source = SourceFile::new(file, text.clone());
+            let offset = offset_of(&source, line, column);
+            let end = text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
+            let id = run.sources.add(source);
+            p = p.with_label(id, Span::new(offset, end), "here");
+        }
+        Box::new(p)
+    };
+    let doc: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+        let at = (e.line() > 0).then(|| (e.line(), e.column()));
+        malformed(e.to_string(), at, run)
+    })?;
+    if doc.version != VERSION {
+        return Err(malformed(
+            format!(
+                "version {} is not one this rimlig reads (it reads version {VERSION})",
+                doc.version
+            ),
+            None,
+            run,
+        ));
+    }
+    Ok(doc.findings)
+}
+
+/// The byte offset of serde_json's 1-based line and column (a column counts bytes).
+fn offset_of(source: &SourceFile, line: usize, column: usize) -> usize {
+    let text = source.text.as_str();
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let mut offset = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The terminal's lines about the baseline, before the summary line: what was written, the
+/// known findings not shown (`verbose` shows them), and what was fixed (`verbose` lists it).
+pub fn human_lines(run: &Run, verbose: bool) -> String {
+    let Some(b) = &run.baseline else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let known = run.outcome.findings.iter().filter(|f| f.baselined).count();
+    let fixed = b.fixed.len();
+    if b.updated {
+        let change = if b.replaced {
+            format!(
+                " ({} new, {} fixed since the baseline before)",
+                b.new, fixed
+            )
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "wrote the baseline {}: {}{change}\n",
+            b.file,
+            plural(b.entries, "finding", "findings"),
+        ));
+    }
+    if known > 0 && !verbose {
+        out.push_str(&format!(
+            "{} from the baseline {} not shown (--verbose shows them)\n",
+            plural(known, "known finding", "known findings"),
+            b.file,
+        ));
+    }
+    if fixed > 0 && !b.updated {
+        out.push_str(&format!(
+            "{} of the baseline {} fixed since the baseline{}; --update-baseline drops {} from it\n",
+            plural(fixed, "finding", "findings"),
+            b.file,
+            if verbose { "" } else { " (--verbose lists them)" },
+            if fixed == 1 { "it" } else { "them" },
+        ));
+    }
+    if verbose {
+        for e in &b.fixed {
+            out.push_str(&format!("fixed since the baseline: {}\n", e.describe()));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(fingerprint: &str, report: &str) -> Entry {
+        Entry {
+            fingerprint: fingerprint.into(),
+            rule: "r".into(),
+            report: report.into(),
+            table: "t".into(),
+            row_key: None,
+            column: None,
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn the_file_is_pretty_sorted_and_round_trips() {
+        let entries = vec![entry("b", "2020-10"), entry("a", "2020-08")];
+        let mut sorted = entries.clone();
+        sorted.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        assert_eq!(sorted[0].report, "2020-08");
+        let text = to_json(&sorted);
+        assert!(text.starts_with("{\n  \"version\": 1,\n  \"findings\": [\n"));
+        assert!(text.ends_with("}\n"));
+        let back: BaselineFile = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.findings, sorted);
+    }
+
+    #[test]
+    fn offsets_of_serde_positions() {
+        let s = SourceFile::new("b.json", "{\n  \"å\": x\n}");
+        assert_eq!(offset_of(&s, 1, 1), 0);
+        assert_eq!(offset_of(&s, 2, 3), 4);
+        assert_eq!(&s.text[offset_of(&s, 2, 9)..], "x\n}");
+        assert_eq!(offset_of(&s, 9, 9), s.text.len());
+    }
+}
