@@ -52,7 +52,8 @@ impl Bar {
     /// A bar that shows after the delay when `enabled` (see [`wanted`]), else one that never
     /// shows. `RIMLIG_PROGRESS_DELAY_MS` changes the delay (for tests).
     pub fn start(enabled: bool) -> Bar {
-        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+        let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden())
+            .with_message("reading rules");
         if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} {pos}/{len} {wide_bar}") {
             bar.set_style(style.progress_chars("=> "));
         }
@@ -99,8 +100,10 @@ impl Bar {
 impl Progress for Bar {
     fn stage(&self, what: &'static str, len: usize) {
         self.bar.set_message(what);
-        self.bar.set_length(len as u64);
-        self.bar.set_position(0);
+        self.bar.update(|state| {
+            state.set_pos(0);
+            state.set_len(len as u64);
+        });
     }
 
     fn step(&self) {

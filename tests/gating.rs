@@ -1,0 +1,560 @@
+//! End-to-end tests of what fails a `check` run and what a CI job or a person sees of it:
+//! `--fail-on`, `--exit-zero`, baselines (`--baseline`, `--update-baseline`), the progress bar
+//! (never in a pipe) and colour (`NO_COLOR`, `FORCE_COLOR`, `--color`). Fixtures are under
+//! `tests/data/gating/`: `gating.rules` and three small reports, described there.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rules() -> String {
+    root()
+        .join("tests/data/gating/gating.rules")
+        .display()
+        .to_string()
+}
+
+/// `rimlig ARGS…` in `dir`, with `env` set and every variable that changes the output unset.
+fn rimlig_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rimlig"));
+    cmd.args(args).current_dir(dir);
+    for var in [
+        "NO_COLOR",
+        "FORCE_COLOR",
+        "CI",
+        "COLUMNS",
+        "RIMLIG_PROGRESS_DELAY_MS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd.output().expect("the rimlig binary runs")
+}
+
+/// `rimlig check REPORT --rules gating.rules ARGS…` from the crate root.
+fn check(report: &str, args: &[&str]) -> Output {
+    let rules = rules();
+    let path = format!("tests/data/gating/{report}");
+    let base = ["check", path.as_str(), "--rules", rules.as_str()];
+    rimlig_env(&root(), &[&base[..], args].concat(), &[])
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("rimlig exits with a code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn json(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            stdout(o),
+            stderr(o)
+        )
+    })
+}
+
+/// The exit code, checked to be the one the JSON document states.
+fn json_code(report: &str, args: &[&str]) -> i32 {
+    let out = check(report, &[args, &["--format", "json"]].concat());
+    let doc = json(&out);
+    assert_eq!(
+        doc["exit_code"],
+        code(&out),
+        "JSON and process agree for {report} {args:?}"
+    );
+    code(&out)
+}
+
+/// A fresh folder under the system's temporary folder, unique to this test and process.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("rimlig-gating-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch folder");
+        Scratch(dir)
+    }
+
+    /// Copy `tests/data/gating/REPORT/budget.csv` to `report/budget.csv` here.
+    fn with_report(self, report: &str) -> Scratch {
+        std::fs::create_dir_all(self.0.join("report")).unwrap();
+        std::fs::copy(
+            root().join(format!("tests/data/gating/{report}/budget.csv")),
+            self.0.join("report/budget.csv"),
+        )
+        .unwrap();
+        self
+    }
+
+    fn write(&self, file: &str, text: &str) {
+        std::fs::write(self.0.join(file), text).unwrap();
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.0.join(file)).unwrap()
+    }
+
+    /// `rimlig check report --rules gating.rules ARGS…` here, so that the report is `report`.
+    fn check(&self, args: &[&str]) -> Output {
+        let rules = rules();
+        let base = ["check", "report", "--rules", rules.as_str()];
+        rimlig_env(&self.0, &[&base[..], args].concat(), &[])
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn findings(doc: &Value) -> &Vec<Value> {
+    doc["findings"].as_array().expect("findings is an array")
+}
+
+/// (rule, row_key) of the findings with `baselined` equal to `baselined`.
+fn marked(doc: &Value, baselined: bool) -> Vec<(String, String)> {
+    findings(doc)
+        .iter()
+        .filter(|f| f["baselined"] == baselined)
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["row_key"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------------------------- gating
+
+#[test]
+fn fail_on_sets_the_least_serious_finding_that_fails() {
+    // info/: one info; warning/: a warning and an info; error/: errors, a warning, an info.
+    let table = [
+        ("error", [0, 0, 1]),
+        ("warning", [0, 1, 1]),
+        ("info", [1, 1, 1]),
+    ];
+    for (level, codes) in table {
+        for (report, want) in ["info", "warning", "error"].iter().zip(codes) {
+            assert_eq!(
+                json_code(report, &["--fail-on", level]),
+                want,
+                "--fail-on {level} on {report}/"
+            );
+        }
+    }
+    // The default is --fail-on error.
+    assert_eq!(json_code("warning", &[]), 0);
+    assert_eq!(json_code("error", &[]), 1);
+}
+
+#[test]
+fn deny_warnings_is_fail_on_warning_and_the_more_demanding_wins() {
+    assert_eq!(json_code("warning", &["--deny", "warnings"]), 1);
+    assert_eq!(json_code("info", &["--deny", "warnings"]), 0);
+    assert_eq!(
+        json_code("warning", &["--deny", "warnings", "--fail-on", "error"]),
+        1
+    );
+    assert_eq!(
+        json_code("info", &["--deny", "warnings", "--fail-on", "info"]),
+        1
+    );
+}
+
+#[test]
+fn fail_on_rejects_an_unknown_level() {
+    let out = check("info", &["--fail-on", "errors"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("possible values"), "{}", stderr(&out));
+}
+
+#[test]
+fn exit_zero_passes_findings_but_not_a_broken_run() {
+    assert_eq!(json_code("error", &["--exit-zero"]), 0);
+    assert_eq!(json_code("error", &["--exit-zero", "--fail-on", "info"]), 0);
+    // The findings are still there.
+    let out = check("error", &["--exit-zero", "--format", "json"]);
+    assert_eq!(json(&out)["summary"]["findings"]["error"], 2);
+
+    // A rule path that does not exist is a broken run: 2, --exit-zero or not.
+    let out = rimlig_env(
+        &root(),
+        &[
+            "check",
+            "tests/data/gating/error",
+            "--rules",
+            "tests/data/gating/no-such.rules",
+            "--exit-zero",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 2);
+    assert_eq!(json(&out)["exit_code"], 2);
+}
+
+// ----------------------------------------------------------------------------- baselines
+
+#[test]
+fn a_baseline_turns_known_findings_green_and_a_new_one_red() {
+    let dir = Scratch::new("green-red").with_report("error");
+    let out = dir.check(&["--color", "never"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+
+    // --update-baseline writes today's findings and exits 0.
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stdout(&out).contains("wrote the baseline baseline.json: 4 findings\n"),
+        "{}",
+        stdout(&out)
+    );
+    let written = dir.read("baseline.json");
+    let doc: Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(doc["version"], 1);
+    let entries = doc["findings"].as_array().unwrap();
+    assert_eq!(entries.len(), 4);
+    let keys: Vec<&str> = entries[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut want = vec![
+        "fingerprint",
+        "rule",
+        "report",
+        "table",
+        "row_key",
+        "column",
+        "message",
+    ];
+    want.sort();
+    assert_eq!(keys, want, "serde_json sorts the keys it reads");
+    assert!(written.starts_with("{\n  \"version\": 1,\n  \"findings\": [\n    {\n"));
+    assert!(written.ends_with("}\n"));
+    assert_eq!(entries[0]["report"], "report");
+    // Sorted by place: the avvikelse rule's findings first (Löner before Summa), then the rest.
+    let order: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["rule"].as_str().unwrap(),
+                e["row_key"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("avvikelse", "Löner"),
+            ("avvikelse", "Summa"),
+            ("inom-budget", "Hyror"),
+            ("stor-post", "Hyror"),
+        ]
+    );
+    // Writing it again from the same findings changes nothing (it diffs well).
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0);
+    assert_eq!(dir.read("baseline.json"), written);
+
+    // With the baseline: the same findings, known, exit 0.
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["exit_code"], 0);
+    assert_eq!(marked(&doc, true).len(), 4);
+    assert_eq!(marked(&doc, false).len(), 0);
+    assert_eq!(doc["summary"]["baselined"]["error"], 2);
+    assert_eq!(doc["summary"]["fixed_since_baseline"], 0);
+    assert_eq!(doc["baseline"]["file"], "baseline.json");
+    for f in findings(&doc) {
+        assert_eq!(f["fingerprint"].as_str().unwrap().len(), 16);
+    }
+
+    // A new error in the report (a row before Summa: the lines below it move) fails the run,
+    // and it is the only finding not in the baseline.
+    dir.write(
+        "report/budget.csv",
+        "Post;Utfall;Budget;Avvikelse\nHyror;120;100;20\nLöner;80;90;-5\n\
+         Städ;30;40;-5\nSumma;200;190;15\n",
+    );
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["exit_code"], 1);
+    assert_eq!(
+        marked(&doc, false),
+        [("avvikelse".to_string(), "Städ".to_string())]
+    );
+    assert_eq!(marked(&doc, true).len(), 4);
+
+    // In the terminal: the new finding in full, the known ones summed up.
+    let out = dir.check(&["--baseline", "baseline.json", "--color", "never"]);
+    assert_eq!(code(&out), 1);
+    let text = stdout(&out);
+    assert!(text.contains("budget.csv:4:"), "{text}");
+    assert!(
+        !text.contains("budget.csv:3:"),
+        "known findings are not shown: {text}"
+    );
+    assert!(
+        text.contains("4 known findings from the baseline baseline.json not shown"),
+        "{text}"
+    );
+    assert!(
+        text.contains("3 errors, 1 warning, 1 info (4 known from the baseline);"),
+        "{text}"
+    );
+    // --verbose shows them, marked.
+    let out = dir.check(&["--baseline", "baseline.json", "--color", "never", "-v"]);
+    let text = stdout(&out);
+    assert_eq!(text.matches("(baseline)").count(), 4, "{text}");
+    assert!(text.contains("budget.csv:3:"), "{text}");
+}
+
+#[test]
+fn baseline_entries_count_findings_of_the_same_identity() {
+    // duplicate/ has the key Hyror twice: two avvikelse findings with one fingerprint.
+    let dir = Scratch::new("duplicates").with_report("duplicate");
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let mut doc: Value = serde_json::from_str(&dir.read("baseline.json")).unwrap();
+    let entries = doc["findings"].as_array_mut().unwrap();
+    assert_eq!(entries.len(), 4);
+    assert_eq!(entries[0]["fingerprint"], entries[1]["fingerprint"]);
+    // One entry of the two: it absorbs one finding, the other is new.
+    entries.remove(0);
+    dir.write(
+        "baseline.json",
+        &serde_json::to_string_pretty(&doc).unwrap(),
+    );
+
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    let doc = json(&out);
+    assert_eq!(marked(&doc, true).len(), 3);
+    assert_eq!(
+        marked(&doc, false),
+        [("avvikelse".to_string(), "Hyror".to_string())]
+    );
+}
+
+#[test]
+fn fixed_findings_are_reported_as_fixed_since_the_baseline() {
+    let dir = Scratch::new("fixed").with_report("error");
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0);
+    // Löner's avvikelse corrected: its finding is gone, Summa's remains.
+    dir.write(
+        "report/budget.csv",
+        "Post;Utfall;Budget;Avvikelse\nHyror;120;100;20\nLöner;80;90;-10\nSumma;200;190;15\n",
+    );
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["summary"]["fixed_since_baseline"], 1);
+    let fixed = doc["baseline"]["fixed"].as_array().unwrap();
+    assert_eq!(fixed.len(), 1);
+    assert_eq!(fixed[0]["rule"], "avvikelse");
+    assert_eq!(fixed[0]["row_key"], "Löner");
+
+    let out = dir.check(&["--baseline", "baseline.json", "--color", "never"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "1 finding of the baseline baseline.json fixed since the baseline \
+             (--verbose lists them); --update-baseline drops it from it\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("fixed since the baseline: "), "{text}");
+    let out = dir.check(&["--baseline", "baseline.json", "--color", "never", "-v"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "fixed since the baseline: avvikelse · report · budget · Löner · Avvikelse: "
+        ),
+        "{text}"
+    );
+
+    // Updating drops it, and says so.
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert!(
+        stdout(&out).contains(
+            "wrote the baseline baseline.json: 3 findings (0 new, 1 fixed since the baseline before)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let doc: Value = serde_json::from_str(&dir.read("baseline.json")).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn a_missing_baseline_is_an_error_with_a_hint() {
+    let dir = Scratch::new("missing").with_report("warning");
+    let out = dir.check(&["--baseline", "nowhere.json", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    let doc = json(&out);
+    assert_eq!(doc["exit_code"], 2);
+    let p = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "baseline::missing")
+        .expect("a baseline::missing problem");
+    assert_eq!(p["severity"], "error");
+    assert_eq!(p["file"], "nowhere.json");
+    assert!(
+        p["help"].as_str().unwrap().contains("--update-baseline"),
+        "{p}"
+    );
+    // Not even --exit-zero passes it.
+    let out = dir.check(&["--baseline", "nowhere.json", "--exit-zero"]);
+    assert_eq!(code(&out), 2);
+    // --update-baseline needs --baseline.
+    let out = dir.check(&["--update-baseline"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("--baseline"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_malformed_baseline_is_an_error_at_its_position() {
+    let dir = Scratch::new("malformed").with_report("warning");
+    dir.write(
+        "baseline.json",
+        "{\n  \"version\": 1,\n  \"findings\": [\n    {\"fingerprint\": \"x\",}\n  ]\n}\n",
+    );
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    let doc = json(&out);
+    let p = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "baseline::malformed")
+        .expect("a baseline::malformed problem");
+    assert_eq!(p["file"], "baseline.json");
+    assert_eq!(p["line"], 4);
+    assert_eq!(p["column"], 25);
+    // The terminal shows the place.
+    let out = dir.check(&["--baseline", "baseline.json", "--color", "never"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stdout(&out).contains("[baseline.json:4:25]"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Valid JSON of another version is malformed too.
+    dir.write("baseline.json", "{\"version\": 2, \"findings\": []}");
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    assert!(stdout(&out).contains("version 2 is not one this rimlig reads"));
+
+    // --update-baseline writes a malformed baseline anew.
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = dir.check(&["--baseline", "baseline.json"]);
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn a_broken_run_does_not_write_a_baseline() {
+    let dir = Scratch::new("broken").with_report("warning");
+    let out = rimlig_env(
+        &dir.0,
+        &[
+            "check",
+            "report",
+            "--rules",
+            "no-such.rules",
+            "--baseline",
+            "baseline.json",
+            "--update-baseline",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 2);
+    assert!(!dir.0.join("baseline.json").exists());
+    assert!(
+        stdout(&out).contains("baseline::not-written"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+// ----------------------------------------------------------------- progress and colour
+
+#[test]
+fn no_progress_output_in_a_pipe() {
+    // Even with the bar due at once and not in CI, a piped stderr gets nothing.
+    for format in ["human", "json"] {
+        let out = rimlig_env(
+            &root(),
+            &[
+                "check",
+                "tests/data/gating/error",
+                "--rules",
+                &rules(),
+                "--format",
+                format,
+            ],
+            &[
+                ("RIMLIG_PROGRESS_DELAY_MS", "0"),
+                ("TERM", "xterm-256color"),
+            ],
+        );
+        assert_eq!(code(&out), 1);
+        assert_eq!(stderr(&out), "", "--format {format}");
+        assert!(!stdout(&out).contains("checking rules"));
+        assert!(!stdout(&out).contains('\r'));
+    }
+}
+
+#[test]
+fn colour_follows_no_color_force_color_and_the_flag() {
+    let colour = |args: &[&str], env: &[(&str, &str)]| {
+        let rules = rules();
+        let base = [
+            "check",
+            "tests/data/gating/error",
+            "--rules",
+            rules.as_str(),
+        ];
+        let out = rimlig_env(&root(), &[&base[..], args].concat(), env);
+        assert_eq!(code(&out), 1);
+        stdout(&out).contains('\u{1b}')
+    };
+    // Stdout is a pipe here: no colour unless forced.
+    assert!(!colour(&[], &[]));
+    assert!(colour(&[], &[("FORCE_COLOR", "1")]));
+    assert!(!colour(&[], &[("FORCE_COLOR", "0")]));
+    assert!(!colour(&[], &[("FORCE_COLOR", "")]));
+    assert!(!colour(&[], &[("NO_COLOR", "1")]));
+    // NO_COLOR wins over FORCE_COLOR; an empty NO_COLOR is not set.
+    assert!(!colour(&[], &[("NO_COLOR", "1"), ("FORCE_COLOR", "1")]));
+    assert!(colour(&[], &[("NO_COLOR", ""), ("FORCE_COLOR", "1")]));
+    // --color always|never goes first.
+    assert!(colour(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!colour(&["--color", "never"], &[("FORCE_COLOR", "1")]));
+    assert!(colour(&["--color", "auto"], &[("FORCE_COLOR", "true")]));
+}
