@@ -8,9 +8,9 @@
 //!   "version": 1,
 //!   "findings": [
 //!     {
-//!       "fingerprint": "5c3f0a7d9e2b1c44",
+//!       "fingerprint": "96be04ef95d5fe93",
 //!       "rule": "prognos-avvikelse",
-//!       "report": "examples/linkoping-vss/2020-10",
+//!       "report": "reports/2020-10",
 //!       "table": "prognos",
 //!       "row_key": "Kontakt Linköping",
 //!       "column": "Avvikelse",
@@ -405,6 +405,21 @@ mod tests {
         assert!(text.ends_with("}\n"));
         let back: BaselineFile = serde_json::from_str(&text).unwrap();
         assert_eq!(back.findings, sorted);
+    }
+
+    #[test]
+    fn the_documented_example_has_its_fingerprint() {
+        let parts = [
+            "prognos-avvikelse",
+            "reports/2020-10",
+            "prognos",
+            "Kontakt Linköping",
+            "Avvikelse",
+        ];
+        let parts: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+        assert_eq!(crate::finding::fingerprint(&parts), "96be04ef95d5fe93");
+        let readme = include_str!("../README.md");
+        assert!(readme.contains("\"fingerprint\": \"96be04ef95d5fe93\""));
     }
 
     #[test]

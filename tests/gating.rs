@@ -558,3 +558,24 @@ fn colour_follows_no_color_force_color_and_the_flag() {
     assert!(!colour(&["--color", "never"], &[("FORCE_COLOR", "1")]));
     assert!(colour(&["--color", "auto"], &[("FORCE_COLOR", "true")]));
 }
+
+#[test]
+fn without_a_baseline_no_finding_is_baselined() {
+    let out = check("error", &["--format", "json"]);
+    let doc = json(&out);
+    assert!(doc["baseline"].is_null());
+    assert_eq!(marked(&doc, false).len(), 4);
+    assert_eq!(
+        doc["summary"]["baselined"],
+        serde_json::json!({"error": 0, "warning": 0, "info": 0})
+    );
+    assert_eq!(doc["summary"]["fixed_since_baseline"], 0);
+    let fingerprints: std::collections::BTreeSet<&str> = findings(&doc)
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(fingerprints.len(), 4, "one fingerprint per identity");
+    // And no word of a baseline in the terminal.
+    let text = stdout(&check("error", &["--color", "never"]));
+    assert!(!text.contains("baseline"), "{text}");
+}

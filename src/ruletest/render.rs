@@ -3,7 +3,7 @@
 
 use super::{Coverage, TestResult, TestRun, TestSummary, Verdict};
 use crate::eval::{NotApplicable, Stats};
-use crate::finding::{Finding, SpanJson};
+use crate::finding::{FindingJson, SpanJson};
 use crate::problem::{Problem, Severity};
 use crate::render::human::{Style, render_finding, render_problem};
 use crate::source::Sources;
@@ -177,7 +177,7 @@ struct TestJson<'a> {
     name: &'a str,
     expect: Option<super::file::Expect>,
     outcome: Verdict,
-    findings: &'a [Finding],
+    findings: Vec<FindingJson<'a>>,
     not_applicable: &'a [NotApplicable],
     instances: &'a Stats,
     /// Why the test failed or could not run.
@@ -215,7 +215,7 @@ pub fn render_json(run: &TestRun) -> String {
                 name: &r.name,
                 expect: r.expect,
                 outcome: r.verdict,
-                findings: &r.findings,
+                findings: r.findings.iter().map(Into::into).collect(),
                 not_applicable: &r.not_applicable,
                 instances: &r.stats,
                 messages: r
