@@ -4,7 +4,8 @@
 mod cli;
 
 use clap::Parser;
-use cli::{Cli, Color, Command, Deny, Format};
+use clap::CommandFactory;
+use cli::{CheckArgs, CheckFormat, Cli, Color, Command, Deny, Format};
 use rimlig::catalog;
 use rimlig::render::{self, human::Style};
 use rimlig::ruletest;
@@ -24,43 +25,30 @@ fn main() {
             let paths = if args.paths.is_empty() {
                 vec![".".into()]
             } else {
-                args.paths
+                args.paths.clone()
+            };
+            let destinations = match args.destinations() {
+                Ok(d) => d,
+                Err(msg) => Cli::command()
+                    .error(clap::error::ErrorKind::ArgumentConflict, msg)
+                    .exit(),
             };
             let run = rimlig::run::check(&paths, &args.rules);
             let deny_warnings = args.deny.contains(&Deny::Warnings);
-            let out = match args.format {
-                Format::Json => render::json::render(&run, deny_warnings),
-                Format::Human => {
-                    let tty = std::io::stdout().is_terminal();
-                    let color = match args.color {
-                        Color::Always => true,
-                        Color::Never => false,
-                        Color::Auto => {
-                            tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            let mut code = run.exit_code(deny_warnings);
+            for (format, file) in &destinations {
+                let out = render_check(&run, *format, &args, deny_warnings, file.is_none());
+                match file {
+                    None => emit(&out, ""),
+                    Some(path) => {
+                        if let Err(e) = std::fs::write(path, out) {
+                            eprintln!("error: cannot write {}: {e}", path.display());
+                            code = 2;
                         }
-                    };
-                    let width = args.width.unwrap_or_else(|| {
-                        std::env::var("COLUMNS")
-                            .ok()
-                            .and_then(|c| c.parse().ok())
-                            .unwrap_or(100)
-                    });
-                    render::human::render(
-                        &run,
-                        Style {
-                            color,
-                            width,
-                            verbose: args.verbose,
-                        },
-                    )
+                    }
                 }
-            };
-            // A closed pipe (`rimlig check | head`) is not an error.
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush());
-            run.exit_code(deny_warnings)
+            }
+            code
         }
         Command::Test(args) => {
             let paths = if !args.paths.is_empty() {
@@ -94,6 +82,28 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// One format of `rimlig check`. Human output has colour only on a terminal (never in a file).
+fn render_check(
+    run: &rimlig::run::Run,
+    format: CheckFormat,
+    args: &CheckArgs,
+    deny_warnings: bool,
+    to_stdout: bool,
+) -> String {
+    match format {
+        CheckFormat::Human => {
+            let color = if to_stdout { args.color } else { Color::Never };
+            render::human::render(run, style(color, args.width, args.verbose))
+        }
+        CheckFormat::Json => render::json::render(run, deny_warnings),
+        CheckFormat::Sarif => render::sarif::render(run, deny_warnings),
+        CheckFormat::Github => render::github::render(run),
+        CheckFormat::Gitlab => render::gitlab::render(run),
+        CheckFormat::Junit => render::junit::render(run),
+        CheckFormat::Concise => render::concise::render(run),
+    }
 }
 
 /// The terminal style of the subcommands other than `check`.
