@@ -197,17 +197,29 @@ mod tests {
     fn formats_and_outputs_pair_by_position() {
         use CheckFormat::*;
         assert_eq!(dest(&[]), Ok(vec![(Human, None)]));
-        assert_eq!(dest(&["--output", "a.txt"]), Ok(vec![(Human, Some("a.txt".into()))]));
         assert_eq!(
-            dest(&["--format", "sarif", "--output", "r.sarif", "--format", "human"]),
+            dest(&["--output", "a.txt"]),
+            Ok(vec![(Human, Some("a.txt".into()))])
+        );
+        assert_eq!(
+            dest(&[
+                "--format", "sarif", "--output", "r.sarif", "--format", "human"
+            ]),
             Ok(vec![(Sarif, Some("r.sarif".into())), (Human, None)])
         );
         assert_eq!(
-            dest(&["--format", "json", "-o", "-", "--format", "junit", "-o", "j.xml"]),
+            dest(&[
+                "--format", "json", "-o", "-", "--format", "junit", "-o", "j.xml"
+            ]),
             Ok(vec![(Json, None), (Junit, Some("j.xml".into()))])
         );
         assert!(dest(&["--format", "json", "--format", "human"]).is_err());
         assert!(dest(&["--format", "json", "-o", "a", "-o", "b"]).is_err());
-        assert!(dest(&["--format", "json", "-o", "a", "--format", "sarif", "-o", "a"]).is_err());
+        assert!(
+            dest(&[
+                "--format", "json", "-o", "a", "--format", "sarif", "-o", "a"
+            ])
+            .is_err()
+        );
     }
 }

@@ -3,8 +3,8 @@
 
 mod cli;
 
-use clap::Parser;
 use clap::CommandFactory;
+use clap::Parser;
 use cli::{CheckArgs, CheckFormat, Cli, Color, Command, Deny, Format};
 use rimlig::catalog;
 use rimlig::render::{self, human::Style};

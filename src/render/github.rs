@@ -114,7 +114,10 @@ mod tests {
 
     #[test]
     fn properties_also_escape_colon_and_comma() {
-        assert_eq!(escape_property("drift-summa: Summa"), "drift-summa%3A Summa");
+        assert_eq!(
+            escape_property("drift-summa: Summa"),
+            "drift-summa%3A Summa"
+        );
         assert_eq!(escape_property("Drift, 100%.csv"), "Drift%2C 100%25.csv");
         assert_eq!(escape_property("a\nb:c,d%"), "a%0Ab%3Ac%2Cd%25");
         assert_eq!(escape_property("rules::syntax"), "rules%3A%3Asyntax");

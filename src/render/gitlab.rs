@@ -99,9 +99,7 @@ pub fn render(run: &Run) -> String {
                     .as_ref()
                     .map_or_else(|| ".".to_string(), |pl| pl.file.replace('\\', "/")),
                 lines: Lines {
-                    begin: place
-                        .and_then(|pl| pl.region)
-                        .map_or(1, |r| r.start_line),
+                    begin: place.and_then(|pl| pl.region).map_or(1, |r| r.start_line),
                 },
             },
         });

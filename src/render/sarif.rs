@@ -47,7 +47,8 @@ pub fn level(s: Severity) -> &'static str {
 pub fn uri(path: &str) -> String {
     let path = path.replace('\\', "/");
     let bytes = path.as_bytes();
-    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     let (prefix, rest) = if drive {
         ("file:///", &path[..])
     } else if let Some(rest) = path.strip_prefix('/') {
@@ -61,7 +62,10 @@ pub fn uri(path: &str) -> String {
         // after a drive letter (in a first segment it would read as a scheme).
         let keep = b.is_ascii_alphanumeric()
             || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'@')
-            || matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',')
+            || matches!(
+                b,
+                b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b','
+            )
             || matches!(b, b';' | b'=')
             || (drive && i == 1 && b == b':');
         if keep {
@@ -127,7 +131,9 @@ fn kind_name(k: ProblemKind) -> &'static str {
 fn kind_description(k: ProblemKind) -> &'static str {
     match k {
         ProblemKind::Data => "A report file that cannot be read as the data it claims to be",
-        ProblemKind::Rules => "A rule file with a problem: it does not parse, names something that does not exist, or has a check that cannot work as written",
+        ProblemKind::Rules => {
+            "A rule file with a problem: it does not parse, names something that does not exist, or has a check that cannot work as written"
+        }
         ProblemKind::Config => "A report.toml or other configuration that cannot be used",
         ProblemKind::Io => "A path that does not exist or a file that cannot be read",
     }
