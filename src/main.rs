@@ -29,9 +29,16 @@ fn main() {
             };
             let destinations = match args.destinations() {
                 Ok(d) => d,
-                Err(msg) => Cli::command()
-                    .error(clap::error::ErrorKind::ArgumentConflict, msg)
-                    .exit(),
+                Err(msg) => {
+                    let mut cmd = Cli::command();
+                    cmd.build();
+                    let check = cmd
+                        .find_subcommand_mut("check")
+                        .expect("check is a command");
+                    check
+                        .error(clap::error::ErrorKind::ArgumentConflict, msg)
+                        .exit()
+                }
             };
             let run = rimlig::run::check(&paths, &args.rules);
             let deny_warnings = args.deny.contains(&Deny::Warnings);
