@@ -76,9 +76,14 @@ pub struct CheckArgs {
     /// A .rules file or a folder of them; repeatable. Replaces the built-in rule library.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format; repeatable: the i-th --format goes to the i-th --output, the one beyond
+    /// them (at most one) to stdout. Default: human.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<CheckFormat>,
+    /// Write the --format at the same position to FILE instead of stdout (`-` is stdout);
+    /// repeatable.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
     /// Also fail (exit 1) on warning-level findings.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub deny: Vec<Deny>,
@@ -114,6 +119,70 @@ pub enum Format {
     Json,
 }
 
+/// The formats of `rimlig check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics for the terminal.
+    Human,
+    /// The JSON document (docs/rimlig-check.schema.json).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML: a test case per rule and report.
+    Junit,
+    /// One line per finding: file:line:col: severity[rule] message.
+    Concise,
+}
+
+impl CheckArgs {
+    /// Each format with its file (`None`: stdout), pairing `--format` and `--output` by
+    /// position. An error (a usage error) when there are more outputs than formats, when more
+    /// than one format would go to stdout, or when a file is named twice.
+    pub fn destinations(&self) -> Result<Vec<(CheckFormat, Option<PathBuf>)>, String> {
+        let formats = if self.format.is_empty() {
+            vec![CheckFormat::Human]
+        } else {
+            self.format.clone()
+        };
+        if self.output.len() > formats.len() {
+            return Err(format!(
+                "{} --output but {} --format: each --output needs a --format at the same position",
+                self.output.len(),
+                formats.len()
+            ));
+        }
+        let pairs: Vec<(CheckFormat, Option<PathBuf>)> = formats
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let out = self.output.get(i).filter(|p| p.as_os_str() != "-").cloned();
+                (*f, out)
+            })
+            .collect();
+        let to_stdout = pairs.iter().filter(|(_, o)| o.is_none()).count();
+        if to_stdout > 1 {
+            return Err(format!(
+                "{to_stdout} formats would go to stdout, at most one may: give each other \
+                 --format an --output FILE"
+            ));
+        }
+        let files: Vec<&PathBuf> = pairs.iter().filter_map(|(_, o)| o.as_ref()).collect();
+        if let Some(dup) = files
+            .iter()
+            .enumerate()
+            .find(|(i, p)| files[..*i].contains(p))
+            .map(|(_, p)| p)
+        {
+            return Err(format!("--output {} is given twice", dup.display()));
+        }
+        Ok(pairs)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Deny {
     Warnings,
@@ -124,4 +193,48 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn dest(args: &[&str]) -> Result<Vec<(CheckFormat, Option<PathBuf>)>, String> {
+        let cli = Cli::try_parse_from(["rimlig", "check"].iter().chain(args)).unwrap();
+        match cli.command {
+            Command::Check(a) => a.destinations(),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn formats_and_outputs_pair_by_position() {
+        use CheckFormat::*;
+        assert_eq!(dest(&[]), Ok(vec![(Human, None)]));
+        assert_eq!(
+            dest(&["--output", "a.txt"]),
+            Ok(vec![(Human, Some("a.txt".into()))])
+        );
+        assert_eq!(
+            dest(&[
+                "--format", "sarif", "--output", "r.sarif", "--format", "human"
+            ]),
+            Ok(vec![(Sarif, Some("r.sarif".into())), (Human, None)])
+        );
+        assert_eq!(
+            dest(&[
+                "--format", "json", "-o", "-", "--format", "junit", "-o", "j.xml"
+            ]),
+            Ok(vec![(Json, None), (Junit, Some("j.xml".into()))])
+        );
+        assert!(dest(&["--format", "json", "--format", "human"]).is_err());
+        assert!(dest(&["--format", "json", "-o", "a", "-o", "b"]).is_err());
+        assert!(
+            dest(&[
+                "--format", "json", "-o", "a", "--format", "sarif", "-o", "a"
+            ])
+            .is_err()
+        );
+    }
 }

@@ -3,8 +3,9 @@
 
 mod cli;
 
+use clap::CommandFactory;
 use clap::Parser;
-use cli::{CheckArgs, Cli, Color, Command, Deny, Format};
+use cli::{CheckArgs, CheckFormat, Cli, Color, Command, Deny, Format};
 use rimlig::catalog;
 use rimlig::progress;
 use rimlig::render::{self, human::Style};
@@ -28,40 +29,45 @@ fn main() {
             } else {
                 args.paths.clone()
             };
-            // Progress on stderr, baseline and gate: src/progress.rs, src/baseline.rs, gate().
-            let bar = progress::Bar::start(progress::wanted(args.format == Format::Human));
+            let destinations = match args.destinations() {
+                Ok(d) => d,
+                Err(msg) => {
+                    let mut cmd = Cli::command();
+                    cmd.build();
+                    let check = cmd
+                        .find_subcommand_mut("check")
+                        .expect("check is a command");
+                    check
+                        .error(clap::error::ErrorKind::ArgumentConflict, msg)
+                        .exit()
+                }
+            };
+            // Progress on stderr (src/progress.rs) only while a person watches the terminal
+            // output; baseline (src/baseline.rs) and gate() decide what fails the run.
+            let human_on_stdout = destinations
+                .iter()
+                .any(|(f, file)| *f == CheckFormat::Human && file.is_none());
+            let bar = progress::Bar::start(progress::wanted(human_on_stdout));
             let mut run = rimlig::run::check_with(&paths, &args.rules, &bar);
             bar.finish();
             if let Some(file) = &args.baseline {
                 rimlig::baseline::apply(&mut run, file, args.update_baseline);
             }
             let gate = gate(&args);
-            let out = match args.format {
-                Format::Json => render::json::render(&run, gate),
-                Format::Human => {
-                    let color = use_color(args.color);
-                    let width = args.width.unwrap_or_else(|| {
-                        std::env::var("COLUMNS")
-                            .ok()
-                            .and_then(|c| c.parse().ok())
-                            .unwrap_or(100)
-                    });
-                    render::human::render(
-                        &run,
-                        Style {
-                            color,
-                            width,
-                            verbose: args.verbose,
-                        },
-                    )
+            let mut code = run.exit_code(gate);
+            for (format, file) in &destinations {
+                let out = render_check(&run, *format, &args, gate, file.is_none());
+                match file {
+                    None => emit(&out, ""),
+                    Some(path) => {
+                        if let Err(e) = std::fs::write(path, out) {
+                            eprintln!("error: cannot write {}: {e}", path.display());
+                            code = 2;
+                        }
+                    }
                 }
-            };
-            // A closed pipe (`rimlig check | head`) is not an error.
-            let mut stdout = std::io::stdout().lock();
-            let _ = stdout
-                .write_all(out.as_bytes())
-                .and_then(|_| stdout.flush());
-            run.exit_code(gate)
+            }
+            code
         }
         Command::Test(args) => {
             let paths = if !args.paths.is_empty() {
@@ -95,6 +101,28 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// One format of `rimlig check`. Human output has colour only on a terminal (never in a file).
+fn render_check(
+    run: &rimlig::run::Run,
+    format: CheckFormat,
+    args: &CheckArgs,
+    gate: Gate,
+    to_stdout: bool,
+) -> String {
+    match format {
+        CheckFormat::Human => {
+            let color = if to_stdout { args.color } else { Color::Never };
+            render::human::render(run, style(color, args.width, args.verbose))
+        }
+        CheckFormat::Json => render::json::render(run, gate),
+        CheckFormat::Sarif => render::sarif::render(run, gate),
+        CheckFormat::Github => render::github::render(run),
+        CheckFormat::Gitlab => render::gitlab::render(run),
+        CheckFormat::Junit => render::junit::render(run),
+        CheckFormat::Concise => render::concise::render(run),
+    }
 }
 
 /// What fails a `check` run: `--fail-on`, `--deny warnings` (the more demanding of the two),

@@ -2,3 +2,148 @@
 
 pub mod human;
 pub mod json;
+
+// Formats for CI systems and code hosts, one module each. They share the places below.
+pub mod concise;
+pub mod github;
+pub mod gitlab;
+pub mod junit;
+pub mod sarif;
+
+use crate::finding::Finding;
+use crate::problem::Problem;
+use crate::run::Run;
+
+/// A stretch of a file: 1-based lines and columns, columns in characters; the end is
+/// exclusive (the position just after the last character), so an empty cell has
+/// `end == start`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    pub start_line: usize,
+    pub start_column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Region {
+    pub fn single_line(&self) -> bool {
+        self.start_line == self.end_line
+    }
+}
+
+/// Where a finding or problem is: the file as shown to the user and, when known, the region.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub region: Option<Region>,
+}
+
+impl Place {
+    /// `file:line:col`, or `file` when there is no region.
+    pub fn display(&self) -> String {
+        match self.region {
+            Some(r) => format!("{}:{}:{}", self.file, r.start_line, r.start_column),
+            None => self.file.clone(),
+        }
+    }
+}
+
+fn region_of(file: &crate::source::SourceFile, span: crate::source::Span) -> Region {
+    let (start_line, start_column) = file.line_col(span.start);
+    let (end_line, end_column) = file.line_col(span.end.max(span.start));
+    Region {
+        start_line,
+        start_column,
+        end_line,
+        end_column,
+    }
+}
+
+/// The offending cell of a finding.
+pub fn finding_place(f: &Finding, run: &Run) -> Place {
+    let file = run.sources.get(f.source);
+    let mut region = region_of(file, f.primary);
+    // The finding's own position is the one every format shows; the span only adds the end.
+    if (region.start_line, region.start_column) != (f.line, f.column) {
+        region = Region {
+            start_line: f.line,
+            start_column: f.column,
+            end_line: f.line,
+            end_column: f.column + file.slice(f.primary).chars().count(),
+        };
+    }
+    Place {
+        file: f.file.clone(),
+        region: Some(region),
+    }
+}
+
+/// The other cells of a finding, with their label text (`Budget 2020: 0`).
+pub fn related_places(f: &Finding, run: &Run) -> Vec<(Place, String)> {
+    f.related
+        .iter()
+        .map(|r| {
+            let file = run.sources.get(r.source);
+            (
+                Place {
+                    file: r.file.clone(),
+                    region: Some(region_of(file, r.span)),
+                },
+                r.text.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Where a problem is: its first label, else the path it is about, else nowhere (a bad
+/// argument).
+pub fn problem_place(p: &Problem, run: &Run) -> Option<Place> {
+    match p.labels.first() {
+        Some(l) => {
+            let file = run.sources.get(l.source);
+            Some(Place {
+                file: file.name.clone(),
+                region: Some(region_of(file, l.span)),
+            })
+        }
+        None => p.path.as_ref().map(|path| Place {
+            file: path.clone(),
+            region: None,
+        }),
+    }
+}
+
+/// The other labels of a problem (a duplicate's first definition …), with their text.
+pub fn problem_related(p: &Problem, run: &Run) -> Vec<(Place, String)> {
+    p.labels
+        .iter()
+        .skip(1)
+        .map(|l| {
+            let file = run.sources.get(l.source);
+            (
+                Place {
+                    file: file.name.clone(),
+                    region: Some(region_of(file, l.span)),
+                },
+                l.text.clone(),
+            )
+        })
+        .collect()
+}
+
+/// A stable fingerprint of a problem: its code, file and message (no line numbers, unless the
+/// message has them). Findings use [`Finding::fingerprint`].
+pub fn problem_fingerprint(p: &Problem, run: &Run) -> String {
+    let file = problem_place(p, run).map(|pl| pl.file).unwrap_or_default();
+    crate::finding::fingerprint(&[
+        "problem".to_string(),
+        p.code.to_string(),
+        file,
+        p.message.clone(),
+    ])
+}
+
+/// A message on one line: line breaks become spaces.
+pub fn one_line(s: &str) -> String {
+    s.replace("\r\n", "\n").replace(['\n', '\r'], " ")
+}

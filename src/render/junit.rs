@@ -1,0 +1,290 @@
+//! `--format junit`: JUnit XML, the test report every CI system shows (GitLab
+//! `artifacts: reports: junit:`, Jenkins, Azure DevOps, GitHub test-report actions).
+//!
+//! One `<testsuite>` per checked report (named by its folder) and one
+//! `<testcase classname="REPORT" name="RULE">` per rule and report:
+//!
+//! - failing, with one `<failure message=… type=SEVERITY>` whose text lists every finding
+//!   (`file:line:col: rule-instance: message`), when the rule has findings in the report
+//!   (warnings and info too: the type says which);
+//! - `<skipped>` when it decided nothing there: every check was not applicable (the message
+//!   gives the first reason), there was nothing to check, or the rule is disabled by errors in
+//!   its rule file;
+//! - passing otherwise (some checks may still have been not applicable).
+//!
+//! Problems, when there are any, are one more suite, `rimlig problems`: one test case each, an
+//! `<error>` for an error and a `<failure>` for a warning or info. The `tests`, `failures`,
+//! `errors` and `skipped` counts of each suite and of `<testsuites>` are those of its test cases.
+//! No times or timestamps: the same run gives the same file.
+
+use super::{Place, finding_place, one_line, problem_place};
+use crate::eval::{Stats, evaluate};
+use crate::finding::Finding;
+use crate::problem::Severity;
+use crate::report::Report;
+use crate::run::Run;
+use std::fmt::Write;
+use std::path::Path;
+
+/// `& < > " '` as entities; line breaks and tabs too when `attribute` (a parser would turn them
+/// into spaces); characters XML 1.0 cannot hold as U+FFFD.
+pub fn escape(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' | '\r' | '\t' => out.push(c),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn same_folder(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// Per checked report, the stats of every rule in that report alone (`Run` keeps them per rule
+/// over all reports). Each report is evaluated again on its own, with its previous report,
+/// which gives the same instances as the whole run did: rules see one report at a time.
+pub fn stats_by_report(run: &Run) -> Vec<Vec<(String, Stats)>> {
+    let each = || -> Vec<Vec<(String, Stats)>> {
+        run.reports
+            .iter()
+            .map(|r| {
+                let previous: Option<&Report> = r.meta.previous.as_ref().and_then(|p| {
+                    run.reports
+                        .iter()
+                        .chain(&run.earlier)
+                        .find(|c| !std::ptr::eq(*c, r) && same_folder(&c.path, p))
+                });
+                evaluate(
+                    &run.rules,
+                    std::slice::from_ref(r),
+                    &[previous],
+                    &run.sources,
+                )
+                .stats
+            })
+            .collect()
+    };
+    // Evaluation recurses along a rule's nesting: on a thread with the stack `run::check`
+    // gives it.
+    std::thread::scope(|s| {
+        match std::thread::Builder::new()
+            .name("rimlig-junit".into())
+            .stack_size(256 * 1024 * 1024)
+            .spawn_scoped(s, each)
+        {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => each(),
+        }
+    })
+}
+
+#[derive(Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: &Counts) {
+        self.tests += o.tests;
+        self.failures += o.failures;
+        self.errors += o.errors;
+        self.skipped += o.skipped;
+    }
+    fn attrs(&self) -> String {
+        format!(
+            "tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\"",
+            self.tests, self.failures, self.errors, self.skipped
+        )
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn finding_line(f: &Finding, run: &Run) -> String {
+    format!(
+        "{}: {}: {}",
+        finding_place(f, run).display(),
+        f.instance_name(),
+        f.message
+    )
+}
+
+/// One test case: its XML and what it counts as.
+fn testcase(classname: &str, name: &str, body: Option<String>, counts: &mut Counts) -> String {
+    counts.tests += 1;
+    let head = format!(
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        escape(classname, true),
+        escape(name, true)
+    );
+    match body {
+        None => format!("{head}/>\n"),
+        Some(b) => format!("{head}>\n      {b}\n    </testcase>\n"),
+    }
+}
+
+fn suite(name: &str, counts: &Counts, cases: &str) -> String {
+    format!(
+        "  <testsuite name=\"{}\" {}>\n{cases}  </testsuite>\n",
+        escape(name, true),
+        counts.attrs()
+    )
+}
+
+pub fn render(run: &Run) -> String {
+    let by_report = stats_by_report(run);
+    let mut total = Counts::default();
+    let mut suites = String::new();
+    for (r, stats) in run.reports.iter().zip(&by_report) {
+        let report = r.path.to_string_lossy().replace('\\', "/");
+        let mut counts = Counts::default();
+        let mut cases = String::new();
+        for lr in &run.rules.rules {
+            let id = &lr.rule.id.text;
+            let findings: Vec<&Finding> = run
+                .outcome
+                .findings
+                .iter()
+                .filter(|f| &f.rule == id && f.report == report)
+                .collect();
+            let st = stats
+                .iter()
+                .find(|(rule, _)| rule == id)
+                .map(|(_, s)| s.clone())
+                .unwrap_or_default();
+            let body = if let Some(first) = findings.first() {
+                counts.failures += 1;
+                let message = if findings.len() == 1 {
+                    first.message.clone()
+                } else {
+                    format!(
+                        "{}, the first: {}",
+                        plural(findings.len(), "finding", "findings"),
+                        first.message
+                    )
+                };
+                let text: Vec<String> = findings.iter().map(|f| finding_line(f, run)).collect();
+                Some(format!(
+                    "<failure message=\"{}\" type=\"{}\">{}</failure>",
+                    escape(&one_line(&message), true),
+                    first.severity.name(),
+                    escape(&text.join("\n"), false)
+                ))
+            } else if !lr.enabled || (st.passed == 0 && st.failed == 0) {
+                counts.skipped += 1;
+                let why = if !lr.enabled {
+                    "rule disabled: its rule file has errors".to_string()
+                } else if st.not_applicable > 0 {
+                    let reason = run
+                        .outcome
+                        .not_applicable
+                        .iter()
+                        .find(|na| {
+                            na.report == report
+                                && (na.rule == *id || na.rule.starts_with(&format!("{id}[")))
+                        })
+                        .map(|na| format!(", the first: {}", na.reason))
+                        .unwrap_or_default();
+                    format!(
+                        "not applicable ({}){reason}",
+                        plural(st.not_applicable, "instance", "instances")
+                    )
+                } else {
+                    "nothing to check in this report".to_string()
+                };
+                Some(format!(
+                    "<skipped message=\"{}\"/>",
+                    escape(&one_line(&why), true)
+                ))
+            } else {
+                None
+            };
+            cases.push_str(&testcase(&report, id, body, &mut counts));
+        }
+        total.add(&counts);
+        suites.push_str(&suite(&report, &counts, &cases));
+    }
+    if !run.problems.is_empty() {
+        let mut counts = Counts::default();
+        let mut cases = String::new();
+        for p in &run.problems {
+            let place = problem_place(p, run);
+            let name = match &place {
+                Some(pl) => format!("{} {}", p.code, pl.display()),
+                None => p.code.to_string(),
+            };
+            let (tag, kind) = if p.severity == Severity::Error {
+                counts.errors += 1;
+                ("error", "error")
+            } else {
+                counts.failures += 1;
+                ("failure", p.severity.name())
+            };
+            let mut text = format!(
+                "{}{}: {}",
+                place
+                    .as_ref()
+                    .map(Place::display)
+                    .map(|d| format!("{d}: "))
+                    .unwrap_or_default(),
+                p.code,
+                p.message
+            );
+            if let Some(h) = &p.help {
+                text.push('\n');
+                text.push_str(h);
+            }
+            let body = format!(
+                "<{tag} message=\"{}\" type=\"{kind}\">{}</{tag}>",
+                escape(&one_line(&p.message), true),
+                escape(&text, false)
+            );
+            let classname = place.map_or_else(|| "rimlig".to_string(), |pl| pl.file);
+            cases.push_str(&testcase(&classname, &name, Some(body), &mut counts));
+        }
+        total.add(&counts);
+        suites.push_str(&suite("rimlig problems", &counts, &cases));
+    }
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(out, "<testsuites name=\"rimlig\" {}>", total.attrs());
+    out.push_str(&suites);
+    out.push_str("</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn xml_special_characters_are_escaped() {
+        assert_eq!(
+            escape(r#"a & b < c > d "e" 'f'"#, false),
+            "a &amp; b &lt; c &gt; d &quot;e&quot; &apos;f&apos;"
+        );
+        assert_eq!(escape("a\nb\tc", false), "a\nb\tc");
+        assert_eq!(escape("a\nb\tc", true), "a&#10;b&#9;c");
+        assert_eq!(escape("a\u{1}b", false), "a\u{FFFD}b");
+        assert_eq!(escape("Kök 5 %", true), "Kök 5 %");
+    }
+}

@@ -1,0 +1,312 @@
+//! `--format sarif`: SARIF 2.1.0, the static-analysis format of GitHub code scanning
+//! (`github/codeql-action/upload-sarif`), Azure DevOps and most IDE viewers.
+//!
+//! One run. `tool.driver.rules` holds every loaded rule (disabled ones with
+//! `defaultConfiguration.enabled: false`), then one descriptor per problem code that occurs
+//! (`rules::syntax`, `data::ragged-row` …). Each finding is a result of its rule; each problem
+//! is a result of its code, so a broken rule file or a ragged row shows where the findings do
+//! (code scanning ignores `toolExecutionNotifications`). `invocations[0]` records the exit code
+//! and whether the run itself worked (`executionSuccessful`: exit code below 2).
+//!
+//! Positions: `artifactLocation.uri` is the file's path as rimlig shows it, with forward
+//! slashes, relative when it was given relative (percent-encoded where a URI needs it: spaces,
+//! `%`, non-ASCII letters); an absolute path becomes a `file://` URI. Regions are 1-based, in
+//! characters (`columnKind: unicodeCodePoints`), `endColumn` just after the cell. The cell's
+//! table, row and column are a logical location `table!row key/column` (kind `element`), the
+//! way a workbook cell will be `Sheet!B12`. The cells a finding compared with are
+//! `relatedLocations`. `partialFingerprints["rimlig/v1"]` is [`Finding::fingerprint`] (rule
+//! instance, report, table, row key, column: stable when lines move or values change); for a
+//! problem, [`super::problem_fingerprint`].
+//!
+//! [`Finding::fingerprint`]: crate::finding::Finding::fingerprint
+
+use super::{
+    Place, finding_place, problem_fingerprint, problem_place, problem_related, related_places,
+};
+use crate::catalog;
+use crate::finding::Finding;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::run::Run;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// SARIF's level for a severity.
+pub fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A path as a URI reference: forward slashes; spaces, `%`, `:`, `#`, `?`, non-ASCII and the
+/// other characters a URI path cannot hold percent-encoded (UTF-8); absolute paths as
+/// `file:///…`.
+pub fn uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let bytes = path.as_bytes();
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    let (prefix, rest) = if drive {
+        ("file:///", &path[..])
+    } else if let Some(rest) = path.strip_prefix('/') {
+        ("file:///", rest)
+    } else {
+        ("", &path[..])
+    };
+    let mut out = String::from(prefix);
+    for (i, b) in rest.bytes().enumerate() {
+        // Unreserved characters, sub-delimiters, `@` and `/` may stand in a path; `:` only
+        // after a drive letter (in a first segment it would read as a scheme).
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/' | b'@')
+            || matches!(
+                b,
+                b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b','
+            )
+            || matches!(b, b';' | b'=')
+            || (drive && i == 1 && b == b':');
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn physical(place: &Place) -> Value {
+    let mut loc = json!({ "artifactLocation": { "uri": uri(&place.file) } });
+    if let Some(r) = place.region {
+        loc["region"] = json!({
+            "startLine": r.start_line,
+            "startColumn": r.start_column,
+            "endLine": r.end_line,
+            "endColumn": r.end_column,
+        });
+    }
+    loc
+}
+
+/// `driftsammandrag!Kontakt Linköping/Avvikelse`: table, row key, column; parts that are not
+/// known are left out (`driftsammandrag!/Avvikelse` for a column without a row).
+pub fn logical_name(f: &Finding) -> String {
+    let mut s = f.table.clone();
+    if f.row_key.is_some() || f.column_name.is_some() {
+        s.push('!');
+        s.push_str(f.row_key.as_deref().unwrap_or(""));
+    }
+    if let Some(c) = &f.column_name {
+        s.push('/');
+        s.push_str(c);
+    }
+    s
+}
+
+fn related(places: Vec<(Place, String)>) -> Vec<Value> {
+    places
+        .iter()
+        .enumerate()
+        .map(|(i, (p, text))| {
+            json!({
+                "id": i + 1,
+                "physicalLocation": physical(p),
+                "message": { "text": text },
+            })
+        })
+        .collect()
+}
+
+fn kind_name(k: ProblemKind) -> &'static str {
+    match k {
+        ProblemKind::Data => "data",
+        ProblemKind::Rules => "rules",
+        ProblemKind::Config => "config",
+        ProblemKind::Io => "io",
+    }
+}
+
+fn kind_description(k: ProblemKind) -> &'static str {
+    match k {
+        ProblemKind::Data => "A report file that cannot be read as the data it claims to be",
+        ProblemKind::Rules => {
+            "A rule file with a problem: it does not parse, names something that does not exist, or has a check that cannot work as written"
+        }
+        ProblemKind::Config => "A report.toml or other configuration that cannot be used",
+        ProblemKind::Io => "A path that does not exist or a file that cannot be read",
+    }
+}
+
+fn rule_descriptors(run: &Run) -> Vec<Value> {
+    let mut rules = Vec::new();
+    for lr in &run.rules.rules {
+        let info = catalog::rule_info(lr, &run.rules, &run.sources);
+        let help = info.help.clone().unwrap_or_else(|| info.title.clone());
+        let severity = match info.severity {
+            "warning" => Severity::Warning,
+            "info" => Severity::Info,
+            _ => Severity::Error,
+        };
+        let mut config = json!({ "level": level(severity) });
+        if !lr.enabled {
+            config["enabled"] = json!(false);
+        }
+        rules.push(json!({
+            "id": info.id,
+            "name": info.id,
+            "shortDescription": { "text": info.title },
+            "fullDescription": { "text": help },
+            "help": { "text": help },
+            "defaultConfiguration": config,
+            "properties": { "tags": info.tags },
+        }));
+    }
+    rules
+}
+
+fn problem_descriptor(p: &Problem) -> Value {
+    let text = kind_description(p.kind);
+    json!({
+        "id": p.code,
+        "name": p.code,
+        "shortDescription": { "text": format!("{}: {text}", p.code) },
+        "fullDescription": { "text": text },
+        "help": { "text": text },
+        "defaultConfiguration": { "level": level(p.severity) },
+        "properties": { "tags": ["rimlig-problem", kind_name(p.kind)] },
+    })
+}
+
+fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
+    let mut location = json!({
+        "physicalLocation": physical(&finding_place(f, run)),
+        "logicalLocations": [{
+            "name": f.column_name.clone().or_else(|| f.row_key.clone()).unwrap_or_else(|| f.table.clone()),
+            "fullyQualifiedName": logical_name(f),
+            "kind": "element",
+        }],
+    });
+    if !f.label.is_empty() && f.label != f.message {
+        location["message"] = json!({ "text": f.label });
+    }
+    let mut result = json!({
+        "ruleId": f.rule,
+        "ruleIndex": index,
+        "level": level(f.severity),
+        "message": { "text": f.message },
+        "locations": [location],
+        "partialFingerprints": { "rimlig/v1": f.fingerprint() },
+    });
+    let rel = related(related_places(f, run));
+    if !rel.is_empty() {
+        result["relatedLocations"] = Value::Array(rel);
+    }
+    result
+}
+
+fn problem_result(p: &Problem, index: usize, run: &Run) -> Value {
+    let mut text = p.message.clone();
+    if let Some(h) = &p.help {
+        text.push('\n');
+        text.push_str(h);
+    }
+    let mut result = json!({
+        "ruleId": p.code,
+        "ruleIndex": index,
+        "level": level(p.severity),
+        "message": { "text": text },
+        "partialFingerprints": { "rimlig/v1": problem_fingerprint(p, run) },
+    });
+    if let Some(place) = problem_place(p, run) {
+        let mut location = json!({ "physicalLocation": physical(&place) });
+        if let Some(l) = p.labels.first().filter(|l| !l.text.is_empty()) {
+            location["message"] = json!({ "text": l.text });
+        }
+        result["locations"] = json!([location]);
+    }
+    let rel = related(problem_related(p, run));
+    if !rel.is_empty() {
+        result["relatedLocations"] = Value::Array(rel);
+    }
+    result
+}
+
+pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
+    let mut rules = rule_descriptors(run);
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        if let Some(id) = r["id"].as_str() {
+            index.entry(id.to_string()).or_insert(i);
+        }
+    }
+    for p in &run.problems {
+        if !index.contains_key(p.code) {
+            index.insert(p.code.to_string(), rules.len());
+            rules.push(problem_descriptor(p));
+        }
+    }
+    let mut results = Vec::new();
+    for f in &run.outcome.findings {
+        let i = match index.get(&f.rule) {
+            Some(i) => *i,
+            // Every finding's rule is loaded; should one not be, it still gets a descriptor.
+            None => {
+                let i = rules.len();
+                rules.push(json!({ "id": f.rule, "name": f.rule,
+                    "shortDescription": { "text": f.title } }));
+                index.insert(f.rule.clone(), i);
+                i
+            }
+        };
+        results.push(finding_result(f, i, run));
+    }
+    for p in &run.problems {
+        results.push(problem_result(p, index[p.code], run));
+    }
+    let exit_code = run.exit_code(gate);
+    let mut driver = Map::new();
+    driver.insert("name".into(), json!("rimlig"));
+    driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
+    driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
+    driver.insert("rules".into(), Value::Array(rules));
+    let doc = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": driver },
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{
+                "executionSuccessful": exit_code < 2,
+                "exitCode": exit_code,
+            }],
+            "results": results,
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(
+            uri("examples/linkoping-vss/2020-10/prognos.csv"),
+            "examples/linkoping-vss/2020-10/prognos.csv"
+        );
+        assert_eq!(
+            uri("a b\\Drift, 100% (å).csv"),
+            "a%20b/Drift,%20100%25%20(%C3%A5).csv"
+        );
+        assert_eq!(uri("x#1?.csv"), "x%231%3F.csv");
+        assert_eq!(uri("Kök.csv"), "K%C3%B6k.csv");
+        assert_eq!(uri("a:b/c.csv"), "a%3Ab/c.csv");
+        assert_eq!(uri("/tmp/x.csv"), "file:///tmp/x.csv");
+        assert_eq!(uri("C:\\data\\x.csv"), "file:///C:/data/x.csv");
+    }
+}
