@@ -97,6 +97,8 @@ pub struct CheckArgs {
 pub enum Format {
     Human,
     Json,
+    /// One self-contained HTML page (`check` only): summary and the tables with findings marked.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

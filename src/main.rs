@@ -30,6 +30,7 @@ fn main() {
             let deny_warnings = args.deny.contains(&Deny::Warnings);
             let out = match args.format {
                 Format::Json => render::json::render(&run, deny_warnings),
+                Format::Html => render::html::render(&run),
                 Format::Human => {
                     let tty = std::io::stdout().is_terminal();
                     let color = match args.color {
@@ -73,6 +74,7 @@ fn main() {
             let run = ruletest::run_paths(&paths);
             let out = match args.format {
                 Format::Json => ruletest::render::render_json(&run),
+                Format::Html => check_only("html"),
                 Format::Human => ruletest::render::render_human(
                     &run,
                     style(args.color, args.width, args.verbose),
@@ -82,6 +84,9 @@ fn main() {
             run.exit_code()
         }
         Command::Rules(args) => {
+            if args.format == Format::Html {
+                check_only("html");
+            }
             let json = args.format == Format::Json;
             let out = catalog::list(&args.rules, json, style(args.color, None, false));
             emit(&out.stdout, &out.stderr);
@@ -94,6 +99,15 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// A format only `rimlig check` writes, asked of another subcommand: a usage error (exit 2).
+fn check_only(format: &str) -> ! {
+    emit(
+        "",
+        &format!("error: --format {format} is only for `rimlig check`; use human or json\n"),
+    );
+    std::process::exit(2)
 }
 
 /// The terminal style of the subcommands other than `check`.
