@@ -284,6 +284,39 @@ fn the_examples_page_shows_every_finding_once_and_the_json_counts() {
 }
 
 #[test]
+fn a_clean_run_says_so() {
+    let (page, code) = page_of(&[
+        "tests/data/cli/report",
+        "--rules",
+        "tests/data/cli/clean.rules",
+    ]);
+    assert_eq!(code, 0);
+    assert!(page.contains("✓ Inga fynd: alla kontroller som kunde avgöras gick igenom."));
+    assert!(!page.contains("data-finding"));
+    // Its only table is folded away.
+    assert!(page.contains("<details class=\"tbl\" id=\"t0\" data-table=\"budget\">"));
+}
+
+#[test]
+fn a_finding_outside_the_checked_tables_is_listed_apart() {
+    // The cell is in 2020-08, which is read as 2020-10's previous report but not checked.
+    let (page, _) = page_of(&[
+        "examples/linkoping-vss/2020-10",
+        "--rules",
+        "tests/data/html/previous.rules",
+    ]);
+    assert!(!page.contains("data-finding"));
+    let apart = page
+        .find("<section id=\"ovriga\">")
+        .expect("a section of findings outside the tables");
+    let item = &page[apart..];
+    assert!(item.contains("<li class=\"finding info\" id=\"f-1\" data-rule=\"forra-lkdata\""));
+    assert!(item.contains("examples/linkoping-vss/2020-08/prognos.csv:9:8"));
+    // The list of all findings leads there.
+    assert!(page[..apart].contains("<a href=\"#f-1\">1</a>"));
+}
+
+#[test]
 fn the_per_report_counts_add_up_to_the_rule_stats() {
     let run = check(&[PathBuf::from(EXAMPLES)], &[]);
     for (rule, total) in &run.outcome.stats {
@@ -351,7 +384,12 @@ fn chromium(extra: &[String], page: &Path, profile: &Path) -> (String, String) {
 #[test]
 fn a_browser_shows_the_highlighted_cells() {
     if !Path::new(CHROMIUM).exists() {
-        println!("note: {CHROMIUM} is not installed; the browser test is skipped");
+        // Straight to stderr, past the test harness's capture, so the skip shows in the log.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {CHROMIUM} is not installed; the browser test of the HTML page is skipped"
+        );
         return;
     }
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-browser");

@@ -236,7 +236,8 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; padding: 1.5rem 2rem 3rem; font: 15px/1.45 system-ui, "Segoe UI", Roboto, "Liberation Sans", "DejaVu Sans", Arial, sans-serif; color: #1f1f1f; background: #fff; }
 h1 { font-size: 1.7rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.35rem; margin: 2rem 0 .5rem; padding-top: .5rem; border-top: 3px solid #1f1f1f; }
-h3 { font-size: 1.1rem; margin: 0; display: inline; }
+h3 { font-size: 1.1rem; margin: 1.2rem 0 .3rem; }
+summary h3 { display: inline; margin: 0; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; }
 p { margin: .3rem 0; }
 code, .path { font-family: ui-monospace, "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .88em; }
@@ -261,6 +262,9 @@ table.grid td.n, table.grid th.n { text-align: right; font-variant-numeric: tabu
 table.grid tr.quiet td { color: var(--muted); }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; margin: .6rem 0; padding: .5rem .8rem; background: #f8f9fa; border: 1px solid var(--line); border-radius: 4px; font-size: .92rem; }
 .legend span.sample { display: inline-block; padding: 0 .45rem; margin-right: .3rem; }
+.allclear { color: var(--ok); font-weight: 600; }
+details.index > summary { font-weight: 600; margin-top: .8rem; }
+td.nw { white-space: nowrap; }
 .problems { padding-left: 1.2rem; }
 .problems li { margin: .3rem 0; }
 details > summary { cursor: pointer; padding: .2rem 0; }
@@ -288,12 +292,13 @@ table.sheet td.m { color: var(--muted); }
 .rel.info { box-shadow: inset 0 0 0 1px rgba(11,87,208,.4); }
 a.badge { display: inline-block; margin-right: .4rem; padding: 0 .3rem; border-radius: 3px; font-size: .78em; font-weight: 700; line-height: 1.5; text-decoration: none; color: #fff; white-space: nowrap; }
 a.badge.error { background: var(--err); } a.badge.warning { background: var(--warn-line); color: #1f1f1f; } a.badge.info { background: var(--info); }
-.tip { display: none; position: absolute; top: calc(100% + 2px); left: 0; z-index: 20; width: 30rem; max-width: 80vw; padding: .5rem .7rem; background: #fff; color: #1f1f1f; border: 1px solid #777; border-radius: 4px; box-shadow: 0 4px 14px rgba(0,0,0,.22); text-align: left; white-space: normal; font-weight: 400; font-size: .9rem; }
+.tip { display: none; position: absolute; top: 100%; left: 0; z-index: 20; width: 30rem; max-width: 80vw; padding: .5rem .7rem; background: #fff; color: #1f1f1f; border: 1px solid #777; border-radius: 4px; box-shadow: 0 4px 14px rgba(0,0,0,.22); text-align: left; white-space: normal; font-weight: 400; font-size: .9rem; }
 td.n > .tip { left: auto; right: 0; }
 .tip > span { display: block; }
 .tip small { color: var(--muted); }
 .tip > span + span { margin-top: .4rem; padding-top: .4rem; border-top: 1px solid var(--line); }
 .hit:hover > .tip, .hit:focus > .tip { display: block; }
+.hit.tipoff > .tip.tip { display: none; }
 ol.findings { list-style: none; padding: 0; margin: .8rem 0 0; }
 li.finding { border: 1px solid var(--line); border-left: 6px solid; border-radius: 4px; padding: .5rem .8rem; margin: .5rem 0; max-width: 62rem; }
 li.finding.error { border-left-color: var(--err); }
@@ -328,7 +333,7 @@ p.related { font-size: .92rem; }
 "#;
 
 /// Opens every `<details>` before printing, so the printout holds everything, and the one
-/// around a cell or finding that a link leads to.
+/// around a cell or finding that a link leads to; Escape hides a cell's tooltip.
 const JS: &str = r#"
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details").forEach(function (d) { d.open = true; });
@@ -338,6 +343,13 @@ function rimligReveal() {
   for (; e; e = e.parentElement) { if (e.tagName === "DETAILS") { e.open = true; } }
 }
 window.addEventListener("hashchange", rimligReveal);
+document.addEventListener("keydown", function (e) {
+  var a = document.activeElement;
+  if (e.key === "Escape" && a && a.classList.contains("hit")) { a.classList.add("tipoff"); }
+});
+document.addEventListener("focusout", function (e) {
+  if (e.target.classList && e.target.classList.contains("hit")) { e.target.classList.remove("tipoff"); }
+});
 window.addEventListener("DOMContentLoaded", rimligReveal);
 "#;
 
@@ -345,20 +357,33 @@ window.addEventListener("DOMContentLoaded", rimligReveal);
 pub fn render(run: &Run) -> String {
     let l = layout(run);
     let mut out = String::with_capacity(64 * 1024);
+    // Whose reports: `Verksamhetsstöd och service · 2020-08, 2020-10`, each unit once.
     let units: Vec<String> = {
-        let mut u: Vec<String> = Vec::new();
+        let mut u: Vec<(String, Vec<String>)> = Vec::new();
         for r in &run.reports {
-            let t = report_title(r);
-            if !u.contains(&t) {
-                u.push(t);
+            let (unit, period) = match (&r.meta.unit, &r.meta.period) {
+                (Some(unit), Some(p)) => (unit.clone(), Some(p.clone())),
+                _ => (report_title(r), None),
+            };
+            match u.iter_mut().find(|(x, _)| *x == unit) {
+                Some((_, periods)) => periods.extend(period),
+                None => u.push((unit, period.into_iter().collect())),
             }
         }
-        u
+        u.into_iter()
+            .map(|(unit, periods)| {
+                if periods.is_empty() {
+                    unit
+                } else {
+                    format!("{unit} · {}", periods.join(", "))
+                }
+            })
+            .collect()
     };
     let title = if units.is_empty() {
         "Rimlighetskontroll".to_string()
     } else {
-        format!("Rimlighetskontroll – {}", units.join(", "))
+        format!("Rimlighetskontroll – {}", units.join("; "))
     };
     out.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -366,7 +391,7 @@ pub fn render(run: &Run) -> String {
     let _ = writeln!(out, "<style>{CSS}</style>");
     let _ = writeln!(out, "<script>{JS}</script>");
     out.push_str("</head>\n<body>\n");
-    summary(run, &units, &mut out);
+    summary(run, &l, &units, &mut out);
     let mut table_no = 0;
     for (ri, report) in run.reports.iter().enumerate() {
         let _ = writeln!(
@@ -400,11 +425,11 @@ pub fn render(run: &Run) -> String {
     out
 }
 
-fn summary(run: &Run, units: &[String], out: &mut String) {
+fn summary(run: &Run, l: &Layout, units: &[String], out: &mut String) {
     let s = run.summary();
     out.push_str("<header>\n<h1>Rimlighetskontroll</h1>\n");
     if !units.is_empty() {
-        let _ = writeln!(out, "<p class=\"units\">{}</p>", escape(&units.join(", ")));
+        let _ = writeln!(out, "<p class=\"units\">{}</p>", escape(&units.join("; ")));
     }
     let _ = writeln!(
         out,
@@ -452,7 +477,6 @@ fn summary(run: &Run, units: &[String], out: &mut String) {
         s.instances.passed, s.instances.not_applicable
     );
     out.push_str("</ul>\n");
-    legend(out);
 
     // Input problems, plainly.
     out.push_str("<h3>Problem i indata</h3>\n");
@@ -502,6 +526,8 @@ fn summary(run: &Run, units: &[String], out: &mut String) {
     for report in &run.reports {
         rule_table(run, report, out);
     }
+    finding_index(run, l, out);
+    legend(out);
     out.push_str("</section>\n");
 }
 
@@ -512,6 +538,70 @@ fn counts(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> [usize; 3] {
         c[f.severity as usize] += 1;
     }
     c
+}
+
+/// Every finding on one line, the most serious first, each a link to where it is written
+/// out: the list of what to fix.
+fn finding_index(run: &Run, l: &Layout, out: &mut String) {
+    let findings = &run.outcome.findings;
+    if findings.is_empty() {
+        out.push_str("<p class=\"allclear\">✓ Inga fynd: alla kontroller som kunde avgöras gick igenom.</p>\n");
+        return;
+    }
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by_key(|&i| (findings[i].severity, num(l, i)));
+    // One unit's reports are told apart by their period.
+    let one_unit = run.reports.iter().all(|r| {
+        r.meta.unit.is_some() && r.meta.period.is_some() && r.meta.unit == run.reports[0].meta.unit
+    });
+    let reports: HashMap<String, String> = run
+        .reports
+        .iter()
+        .map(|r| {
+            let short = match (&r.meta.period, one_unit) {
+                (Some(p), true) => p.clone(),
+                _ => report_title(r),
+            };
+            (report_name(r), short)
+        })
+        .collect();
+    // A long list starts folded.
+    let open = if findings.len() <= 50 { " open" } else { "" };
+    let _ = writeln!(
+        out,
+        "<details class=\"index\"{open}><summary>Alla fynd ({}), de allvarligaste först</summary>\n\
+         <table class=\"grid\"><thead><tr><th class=\"n\">Nr</th><th>Allvar</th><th>Rapport</th>\
+         <th>Tabell</th><th>Rad</th><th>Kolumn</th><th>Kontroll</th></tr></thead>\n<tbody>",
+        findings.len()
+    );
+    for i in order {
+        let f = &findings[i];
+        let n = num(l, i);
+        let row = match &f.row_key {
+            Some(k) if !k.is_empty() => format!("{} ({})", f.line, k),
+            _ => f.line.to_string(),
+        };
+        let row = match l.placed[i].as_ref().and_then(|p| p.2) {
+            Some(Target::Header) => "hela tabellen".to_string(),
+            Some(Target::Row(_)) => format!("{row}, hela raden"),
+            _ => row,
+        };
+        let _ = writeln!(
+            out,
+            "<tr class=\"{c}\"><td class=\"n\"><a href=\"#f-{n}\">{n}</a></td>\
+             <td class=\"nw\"><span class=\"sym\" aria-hidden=\"true\">{}</span> {}</td><td class=\"nw\">{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td>{}</td></tr>",
+            sev_symbol(f.severity),
+            sev_word(f.severity),
+            escape(reports.get(&f.report).unwrap_or(&f.report)),
+            escape(&f.table),
+            escape(&row),
+            escape(f.column_name.as_deref().unwrap_or("")),
+            escape(&f.title),
+            c = sev_class(f.severity),
+        );
+    }
+    out.push_str("</tbody></table>\n</details>\n");
 }
 
 fn legend(out: &mut String) {
