@@ -852,7 +852,15 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
         .headers
         .first()
         .map_or(1, |h| file.line_col(h.span.start).0);
-    line_head(run, l, table_no, Target::Header, header_line, "col", out);
+    line_head(
+        run,
+        l,
+        (table_no, table),
+        Target::Header,
+        header_line,
+        "col",
+        out,
+    );
     for c in 0..ncols {
         let text = table.headers.get(c).map_or("", |h| h.text.as_str());
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(text));
@@ -860,7 +868,15 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
     out.push_str("</tr></thead>\n<tbody>\n");
     for (r, row) in table.rows.iter().enumerate() {
         out.push_str("<tr>");
-        line_head(run, l, table_no, Target::Row(r), row.line, "row", out);
+        line_head(
+            run,
+            l,
+            (table_no, table),
+            Target::Row(r),
+            row.line,
+            "row",
+            out,
+        );
         for c in 0..ncols {
             match row.cells.get(c) {
                 Some(cell) => {
@@ -870,17 +886,7 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
                         CellValue::Text(_) => "t",
                     };
                     let t = Target::Cell(r, c);
-                    open_marked(
-                        run,
-                        l,
-                        table_no,
-                        t,
-                        "td",
-                        class,
-                        cell.span,
-                        table.source,
-                        out,
-                    );
+                    open_marked(run, l, (table_no, table), t, "td", class, out);
                     let _ = write!(out, "{}</td>", escape(&cell.raw));
                 }
                 None => out.push_str("<td class=\"m\"></td>"),
@@ -904,23 +910,12 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
     out.push_str("</details>\n");
 }
 
-/// The line-number cell of the header row or of a row.
-fn line_head(
-    run: &Run,
-    l: &Layout,
-    table_no: usize,
-    t: Target,
-    line: usize,
-    scope: &str,
-    out: &mut String,
-) {
-    let marked = l.at.contains_key(&(table_no, t)) || l.related_at.contains_key(&(table_no, t));
-    if !marked {
-        let _ = write!(out, "<th scope=\"{scope}\" class=\"ln\">{line}</th>");
-        return;
-    }
-    let table = table_by_no(run, table_no);
-    let span = match t {
+/// A rendered table: its number on the page, and the table.
+type TableAt<'a> = (usize, &'a Table);
+
+/// The span in the table's file that a target stands for.
+fn target_span(table: &Table, t: Target) -> Span {
+    match t {
         Target::Header => table
             .headers
             .first()
@@ -929,39 +924,40 @@ fn line_head(
             .unwrap_or_default(),
         Target::Row(r) => table.rows[r].span,
         Target::Cell(r, c) => table.rows[r].cells[c].span,
-    };
-    let tag = format!("th scope=\"{scope}\"");
-    open_marked(run, l, table_no, t, &tag, "ln", span, table.source, out);
-    let _ = write!(out, "{line}</th>");
+    }
 }
 
-fn table_by_no(run: &Run, table_no: usize) -> &Table {
-    run.reports
-        .iter()
-        .flat_map(|r| r.tables.iter())
-        .nth(table_no)
-        .expect("the table numbered in the layout")
+/// The line-number cell of the header row or of a row.
+fn line_head(
+    run: &Run,
+    l: &Layout,
+    at: TableAt,
+    t: Target,
+    line: usize,
+    scope: &str,
+    out: &mut String,
+) {
+    let tag = format!("th scope=\"{scope}\"");
+    open_marked(run, l, at, t, &tag, "ln", out);
+    let _ = write!(out, "{line}</th>");
 }
 
 /// Open a cell (`<td …>` or `<th …>`), with its marks, badges and tooltip when findings
 /// point at it; the caller writes its text and closes it.
-#[allow(clippy::too_many_arguments)]
 fn open_marked(
     run: &Run,
     l: &Layout,
-    table_no: usize,
+    (table_no, table): TableAt,
     t: Target,
     tag: &str,
     class: &str,
-    span: Span,
-    source: SourceId,
     out: &mut String,
 ) {
     let findings = &run.outcome.findings;
     if let Some(hits) = l.at.get(&(table_no, t)) {
         let sev = worst(findings, hits);
-        let file = run.sources.get(source);
-        let (line, col) = file.line_col(span.start);
+        let file = run.sources.get(table.source);
+        let (line, col) = file.line_col(target_span(table, t).start);
         let rules: Vec<&str> = hits.iter().map(|&i| findings[i].rule.as_str()).collect();
         let described: Vec<String> = hits.iter().map(|&i| format!("f-{}", num(l, i))).collect();
         let rel = l
