@@ -136,6 +136,8 @@ pub enum CheckFormat {
     Junit,
     /// One line per finding: file:line:col: severity[rule] message.
     Concise,
+    /// One self-contained HTML page: summary, and the tables with the findings marked.
+    Html,
 }
 
 impl CheckArgs {

@@ -122,6 +122,7 @@ fn render_check(
         CheckFormat::Gitlab => render::gitlab::render(run),
         CheckFormat::Junit => render::junit::render(run),
         CheckFormat::Concise => render::concise::render(run),
+        CheckFormat::Html => render::html::render(run),
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Outcome {
     pub findings: Vec<Finding>,
     /// Per rule id, in rule order.
     pub stats: Vec<(String, Stats)>,
+    /// Per rule id and report folder (as in [`Finding::report`]), in rule order, then report
+    /// order: the same counts as `stats`, split by report.
+    pub stats_by_report: Vec<(String, String, Stats)>,
     pub not_applicable: Vec<NotApplicable>,
     pub problems: Vec<Problem>,
 }
@@ -145,6 +148,7 @@ pub fn evaluate_with(
         };
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
+                let before = ev.stats.clone();
                 let env = Env {
                     report,
                     current: report,
@@ -159,6 +163,15 @@ pub fn evaluate_with(
                     ev.assertion(a, &env);
                 }
                 ev.settle_votes(0);
+                out.stats_by_report.push((
+                    lr.rule.id.text.clone(),
+                    report.path.to_string_lossy().replace('\\', "/"),
+                    Stats {
+                        passed: ev.stats.passed - before.passed,
+                        failed: ev.stats.failed - before.failed,
+                        not_applicable: ev.stats.not_applicable - before.not_applicable,
+                    },
+                ));
                 if ev.broken.is_some() {
                     break;
                 }

@@ -18,13 +18,11 @@
 //! No times or timestamps: the same run gives the same file.
 
 use super::{Place, finding_place, one_line, problem_place};
-use crate::eval::{Stats, evaluate};
+use crate::eval::Stats;
 use crate::finding::Finding;
 use crate::problem::Severity;
-use crate::report::Report;
 use crate::run::Run;
 use std::fmt::Write;
-use std::path::Path;
 
 /// `& < > " '` as entities; line breaks and tabs too when `attribute` (a parser would turn them
 /// into spaces); characters XML 1.0 cannot hold as U+FFFD.
@@ -48,49 +46,21 @@ pub fn escape(s: &str, attribute: bool) -> String {
     out
 }
 
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
-    }
-}
-
-/// Per checked report, the stats of every rule in that report alone (`Run` keeps them per rule
-/// over all reports). Each report is evaluated again on its own, with its previous report,
-/// which gives the same instances as the whole run did: rules see one report at a time.
+/// Per checked report, the stats of every rule in that report (the run keeps them per rule and
+/// report as it evaluates).
 pub fn stats_by_report(run: &Run) -> Vec<Vec<(String, Stats)>> {
-    let each = || -> Vec<Vec<(String, Stats)>> {
-        run.reports
-            .iter()
-            .map(|r| {
-                let previous: Option<&Report> = r.meta.previous.as_ref().and_then(|p| {
-                    run.reports
-                        .iter()
-                        .chain(&run.earlier)
-                        .find(|c| !std::ptr::eq(*c, r) && same_folder(&c.path, p))
-                });
-                evaluate(
-                    &run.rules,
-                    std::slice::from_ref(r),
-                    &[previous],
-                    &run.sources,
-                )
-                .stats
-            })
-            .collect()
-    };
-    // Evaluation recurses along a rule's nesting: on a thread with the stack `run::check`
-    // gives it.
-    std::thread::scope(|s| {
-        match std::thread::Builder::new()
-            .name("rimlig-junit".into())
-            .stack_size(256 * 1024 * 1024)
-            .spawn_scoped(s, each)
-        {
-            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            Err(_) => each(),
-        }
-    })
+    run.reports
+        .iter()
+        .map(|r| {
+            let report = r.path.to_string_lossy().replace('\\', "/");
+            run.outcome
+                .stats_by_report
+                .iter()
+                .filter(|(_, at, _)| *at == report)
+                .map(|(rule, _, st)| (rule.clone(), st.clone()))
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Default)]
