@@ -182,7 +182,7 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
         );
         return;
     }
-    for f in &mut run.outcome.findings {
+    for f in run.outcome.findings.iter_mut().filter(|f| !f.suppressed) {
         f.baselined = true;
     }
     run.baseline = Some(Applied {
@@ -195,9 +195,14 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
     });
 }
 
-/// The baseline of these findings, sorted.
+/// The baseline of these findings, sorted. Findings that `rimlig.toml` allows are not in it:
+/// the allow entry stands for them.
 pub fn entries_of(findings: &[Finding]) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = findings.iter().map(Entry::of).collect();
+    let mut entries: Vec<Entry> = findings
+        .iter()
+        .filter(|f| !f.suppressed)
+        .map(Entry::of)
+        .collect();
     entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     entries
 }
@@ -215,7 +220,8 @@ pub fn to_json(entries: &[Entry]) -> String {
 
 /// Mark the findings that `entries` know as baselined, each entry absorbing one finding of its
 /// fingerprint, in the order of the findings. Returns the number of findings left unmarked
-/// and the entries that absorbed none, in file order.
+/// and the entries that absorbed none, in file order. Findings that `rimlig.toml` allows are
+/// neither marked nor counted.
 pub fn mark(findings: &mut [Finding], entries: &[Entry]) -> (usize, Vec<Entry>) {
     let mut known: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, e) in entries.iter().enumerate().rev() {
@@ -223,7 +229,7 @@ pub fn mark(findings: &mut [Finding], entries: &[Entry]) -> (usize, Vec<Entry>) 
     }
     let mut used = vec![false; entries.len()];
     let mut new = 0;
-    for f in findings.iter_mut() {
+    for f in findings.iter_mut().filter(|f| !f.suppressed) {
         match known.get_mut(f.fingerprint().as_str()).and_then(Vec::pop) {
             Some(i) => {
                 used[i] = true;

@@ -9,6 +9,12 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Read this rimlig.toml instead of the nearest one in this folder or above it.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no rimlig.toml: every setting has its default.
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -21,11 +27,21 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain one rule: what it checks, its source, and an example of a failure.
     Explain(ExplainArgs),
+    /// Start a report repository: a commented rimlig.toml and a rules/ folder with a rule and
+    /// its tests.
+    Init(InitArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// The folder to write into (default: the current folder); created if it does not exist.
+    pub path: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct TestArgs {
-    /// Rules folders (or .rules / .test.toml files); default: `rules` if it exists, else `.`.
+    /// Rules folders (or .rules / .test.toml files); default: the `rules` of rimlig.toml, else
+    /// `rules` if it exists, else `.`.
     pub paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -71,9 +87,11 @@ pub struct ExplainArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Report folders, or folders holding report folders (default: the current folder).
+    /// Report folders, or folders holding report folders (default: the `reports` of
+    /// rimlig.toml, else the current folder).
     pub paths: Vec<PathBuf>,
-    /// A .rules file or a folder of them; repeatable. Replaces the built-in rule library.
+    /// A .rules file or a folder of them; repeatable. Replaces the `rules` of rimlig.toml and
+    /// the built-in rule library.
     #[arg(long = "rules", value_name = "PATH")]
     pub rules: Vec<PathBuf>,
     /// Output format; repeatable: the i-th --format goes to the i-th --output, the one beyond

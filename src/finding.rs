@@ -63,6 +63,11 @@ pub struct Finding {
     pub tags: Vec<String>,
     /// Known from the `--baseline` file: still listed, but it does not fail the run.
     pub baselined: bool,
+    /// Allowed by an `[[allow]]` entry of `rimlig.toml`: listed with `--verbose` and in JSON,
+    /// but it does not fail the run (and no baseline holds it).
+    pub suppressed: bool,
+    /// The `reason` of the `[[allow]]` entry, when suppressed.
+    pub suppression_reason: Option<String>,
     #[serde(skip)]
     pub source: SourceId,
     #[serde(skip)]

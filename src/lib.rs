@@ -8,9 +8,11 @@
 pub mod baseline;
 pub mod catalog;
 pub mod check;
+pub mod config;
 pub mod eval;
 pub mod finding;
 pub mod glob;
+pub mod init;
 pub mod library;
 pub mod problem;
 pub mod progress;

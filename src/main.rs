@@ -22,13 +22,15 @@ fn main() {
             std::process::exit(code);
         }
     };
+    let choice = if cli.no_config {
+        rimlig::config::Choice::Off
+    } else if let Some(file) = &cli.config {
+        rimlig::config::Choice::File(file.clone())
+    } else {
+        rimlig::config::Choice::Search(".".into())
+    };
     let code = match cli.command {
         Command::Check(args) => {
-            let paths = if args.paths.is_empty() {
-                vec![".".into()]
-            } else {
-                args.paths.clone()
-            };
             let destinations = match args.destinations() {
                 Ok(d) => d,
                 Err(msg) => {
@@ -48,7 +50,7 @@ fn main() {
                 .iter()
                 .any(|(f, file)| *f == CheckFormat::Human && file.is_none());
             let bar = progress::Bar::start(progress::wanted(human_on_stdout));
-            let mut run = rimlig::run::check_with(&paths, &args.rules, &bar);
+            let mut run = rimlig::run::check_configured(&args.paths, &args.rules, &choice, &bar);
             bar.finish();
             if let Some(file) = &args.baseline {
                 rimlig::baseline::apply(&mut run, file, args.update_baseline);
@@ -70,8 +72,14 @@ fn main() {
             code
         }
         Command::Test(args) => {
+            let configured = match configured_rules(&choice, args.color) {
+                Ok(r) => r,
+                Err(code) => std::process::exit(code),
+            };
             let paths = if !args.paths.is_empty() {
                 args.paths
+            } else if let Some(rules) = configured.filter(|r| !r.is_empty()) {
+                rules
             } else if std::path::Path::new("rules").is_dir() {
                 vec!["rules".into()]
             } else {
@@ -89,18 +97,63 @@ fn main() {
             run.exit_code()
         }
         Command::Rules(args) => {
+            let rules = rules_or_configured(&args.rules, &choice, args.color);
             let json = args.format == Format::Json;
-            let out = catalog::list(&args.rules, json, style(args.color, None, false));
+            let out = catalog::list(&rules, json, style(args.color, None, false));
             emit(&out.stdout, &out.stderr);
             out.exit_code
         }
         Command::Explain(args) => {
-            let out = catalog::explain(&args.id, &args.rules, style(args.color, args.width, false));
+            let rules = rules_or_configured(&args.rules, &choice, args.color);
+            let out = catalog::explain(&args.id, &rules, style(args.color, args.width, false));
+            emit(&out.stdout, &out.stderr);
+            out.exit_code
+        }
+        Command::Init(args) => {
+            let dir = args.path.unwrap_or_else(|| ".".into());
+            let out = rimlig::init::init(&dir);
             emit(&out.stdout, &out.stderr);
             out.exit_code
         }
     };
     std::process::exit(code);
+}
+
+/// The `rules` of the rimlig.toml `choice` picks (`None` without the key). A broken
+/// rimlig.toml is shown on stderr, and `Err` holds the exit code, 2.
+fn configured_rules(
+    choice: &rimlig::config::Choice,
+    color: Color,
+) -> Result<Option<Vec<std::path::PathBuf>>, i32> {
+    let mut sources = rimlig::source::Sources::default();
+    let mut problems = Vec::new();
+    let config = rimlig::config::load(choice, &mut sources, &mut problems);
+    if problems.iter().any(rimlig::problem::Problem::is_fatal) {
+        let style = style(color, None, false);
+        let mut err = String::new();
+        for p in &problems {
+            err.push_str(&render::human::render_problem(p, &sources, style));
+            err.push('\n');
+        }
+        emit("", &err);
+        return Err(2);
+    }
+    Ok(config.rules)
+}
+
+/// `--rules` when given, else the `rules` of rimlig.toml (else none: the built-in library).
+fn rules_or_configured(
+    given: &[std::path::PathBuf],
+    choice: &rimlig::config::Choice,
+    color: Color,
+) -> Vec<std::path::PathBuf> {
+    if !given.is_empty() {
+        return given.to_vec();
+    }
+    match configured_rules(choice, color) {
+        Ok(rules) => rules.unwrap_or_default(),
+        Err(code) => std::process::exit(code),
+    }
 }
 
 /// One format of `rimlig check`. Human output has colour only on a terminal (never in a file).

@@ -5,11 +5,12 @@ use crate::check::{
     RuleRoot, RuleSet, check_columns_found, check_names, check_static, check_tables_found,
     load_rules,
 };
-use crate::eval::{Outcome, evaluate_with};
+use crate::config::{Choice, Config};
+use crate::eval::{Outcome, evaluate_configured};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::progress::{Progress, Quiet};
 use crate::report::Report;
-use crate::report::discover::{find_report_dirs, load_report};
+use crate::report::discover::{find_configured_reports, find_reports, load_report_with};
 use crate::source::Sources;
 use std::path::{Path, PathBuf};
 
@@ -25,16 +26,30 @@ pub struct Run {
     pub problems: Vec<Problem>,
     /// The `--baseline` compared with (which findings it knew is on each finding).
     pub baseline: Option<crate::baseline::Applied>,
+    /// The `rimlig.toml` the run read (the defaults without one).
+    pub config: Config,
 }
 
 /// Check the reports under `paths` against the rules in `rule_paths` (the embedded library
-/// when empty).
+/// when empty), without a `rimlig.toml`.
 pub fn check(paths: &[PathBuf], rule_paths: &[PathBuf]) -> Run {
     check_with(paths, rule_paths, &Quiet)
 }
 
 /// [`check`], telling `progress` about reports read and rules evaluated.
 pub fn check_with(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Progress) -> Run {
+    check_configured(paths, rule_paths, &Choice::Off, progress)
+}
+
+/// [`check_with`] with the `rimlig.toml` that `config` chooses. Its `rules` apply when
+/// `rule_paths` is empty, its `reports` globs when `paths` is (without them: the current
+/// folder); the rest always.
+pub fn check_configured(
+    paths: &[PathBuf],
+    rule_paths: &[PathBuf],
+    config: &Choice,
+    progress: &dyn Progress,
+) -> Run {
     // Parsing and evaluation recurse along the nesting of a rule; the parser bounds that
     // nesting, and a thread with a generous stack makes sure the bound is always affordable
     // (also in debug builds and in test threads, whose stacks are small).
@@ -42,38 +57,55 @@ pub fn check_with(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Prog
         let big = std::thread::Builder::new()
             .name("rimlig-check".into())
             .stack_size(256 * 1024 * 1024)
-            .spawn_scoped(s, || check_here(paths, rule_paths, progress));
+            .spawn_scoped(s, || check_here(paths, rule_paths, config, progress));
         match big {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had: check on this one.
-            Err(_) => check_here(paths, rule_paths, progress),
+            Err(_) => check_here(paths, rule_paths, config, progress),
         }
     })
 }
 
-fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Progress) -> Run {
+fn check_here(
+    paths: &[PathBuf],
+    rule_paths: &[PathBuf],
+    choice: &Choice,
+    progress: &dyn Progress,
+) -> Run {
     let mut sources = Sources::default();
     let mut problems = Vec::new();
-    let roots: Vec<RuleRoot> = if rule_paths.is_empty() {
-        vec![RuleRoot::Embedded]
-    } else {
+    let config = crate::config::load(choice, &mut sources, &mut problems);
+    let roots: Vec<RuleRoot> = if !rule_paths.is_empty() {
         rule_paths.iter().cloned().map(RuleRoot::Path).collect()
+    } else if let Some(configured) = &config.rules {
+        // Rule paths of rimlig.toml that do not exist are errors there; the library does not
+        // stand in for them.
+        configured.iter().cloned().map(RuleRoot::Path).collect()
+    } else {
+        vec![RuleRoot::Embedded]
     };
     let mut rules = load_rules(&roots, &mut sources, &mut problems);
+    config.apply_to_rules(&mut rules, &mut problems);
     check_static(&mut rules, &roots, &sources, &mut problems);
-    let dirs = find_report_dirs(paths, &mut problems);
+    let dirs = if !paths.is_empty() {
+        find_reports(paths, &config, &mut problems)
+    } else if !config.reports.is_empty() {
+        find_configured_reports(&config, &mut problems)
+    } else {
+        find_reports(&[PathBuf::from(".")], &config, &mut problems)
+    };
     progress.stage("reading reports", dirs.len());
     let reports: Vec<Report> = dirs
         .iter()
         .map(|d| {
-            let report = load_report(d, &mut sources, &mut problems);
+            let report = load_report_with(d, &config, &mut sources, &mut problems);
             progress.step();
             report
         })
         .collect();
-    let earlier = load_previous_reports(&reports, &mut sources, &mut problems);
+    let earlier = load_previous_reports(&reports, &config, &mut sources, &mut problems);
     let previous = previous_of(&reports, &earlier);
     check_names(&mut rules, &reports, &mut problems);
     // The built-in library covers tables of many kinds of report (resultaträkning,
@@ -83,10 +115,15 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Progress
         check_columns_found(&rules, &reports, &mut problems);
     }
     progress.stage("checking rules", rules.rules.len());
-    let mut outcome = evaluate_with(&rules, &reports, &previous, &sources, &mut || {
-        progress.step()
-    });
+    let options = crate::eval::Options {
+        default_tolerance: config.check.tolerance.clone(),
+    };
+    let mut outcome =
+        evaluate_configured(&rules, &reports, &previous, &sources, &options, &mut || {
+            progress.step()
+        });
     problems.append(&mut outcome.problems);
+    config.apply_allow(&mut outcome.findings, &mut problems);
     Run {
         sources,
         reports,
@@ -95,6 +132,7 @@ fn check_here(paths: &[PathBuf], rule_paths: &[PathBuf], progress: &dyn Progress
         outcome,
         problems,
         baseline: None,
+        config,
     }
 }
 
@@ -143,6 +181,8 @@ pub struct Summary {
     pub instances: InstanceCounts,
     /// Of `findings`, those known from the baseline (zero without one).
     pub baselined: SeverityCounts,
+    /// Of `findings`, those an `[[allow]]` entry of `rimlig.toml` accepts.
+    pub suppressed: SeverityCounts,
     /// Findings of the baseline that no longer occur.
     pub fixed_since_baseline: usize,
 }
@@ -184,6 +224,9 @@ impl Run {
             if f.baselined {
                 s.baselined.add(f.severity);
             }
+            if f.suppressed {
+                s.suppressed.add(f.severity);
+            }
         }
         s.fixed_since_baseline = self.baseline.as_ref().map_or(0, |b| b.fixed.len());
         for p in &self.problems {
@@ -198,7 +241,7 @@ impl Run {
     }
 
     /// 2: usage, rule-file, config, baseline or I/O errors (whatever the gate); 0 with
-    /// `exit_zero`; 1: a finding not in the baseline at least as serious as `fail_on`, or a
+    /// `exit_zero`; 1: a finding neither allowed nor in the baseline at least as serious as `fail_on`, or a
     /// data error in a report file; else 0. `gate` is a [`Gate`], or `deny_warnings` as a bool.
     pub fn exit_code(&self, gate: impl Into<Gate>) -> i32 {
         let gate = gate.into();
@@ -216,7 +259,7 @@ impl Run {
             .outcome
             .findings
             .iter()
-            .any(|f| !f.baselined && f.severity <= gate.fail_on);
+            .any(|f| !f.baselined && !f.suppressed && f.severity <= gate.fail_on);
         if failing || data_errors { 1 } else { 0 }
     }
 }
@@ -232,6 +275,7 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// Read the previous reports that are not checked themselves (each once).
 fn load_previous_reports(
     reports: &[Report],
+    config: &Config,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Vec<Report> {
@@ -244,7 +288,7 @@ fn load_previous_reports(
         {
             continue;
         }
-        earlier.push(load_report(p, sources, problems));
+        earlier.push(load_report_with(p, config, sources, problems));
     }
     earlier
 }

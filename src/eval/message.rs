@@ -522,6 +522,8 @@ fn build<'a>(
         rule_line: rule_file.line_col(rule.span.start).0,
         tags: rule.tags.iter().map(|t| t.text.clone()).collect(),
         baselined: false,
+        suppressed: false,
+        suppression_reason: None,
         source,
         primary: span,
         label,

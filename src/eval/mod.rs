@@ -11,7 +11,7 @@ use crate::finding::Finding;
 use crate::glob;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::number::format_decimal;
-use crate::report::{CellValue, Report, Unit};
+use crate::report::{CellValue, Missing, Report, Unit};
 use crate::source::Sources;
 use crate::syntax::ast::*;
 use std::rc::Rc;
@@ -133,11 +133,39 @@ pub fn evaluate_with(
     sources: &Sources,
     rule_done: &mut dyn FnMut(),
 ) -> Outcome {
+    evaluate_configured(
+        set,
+        reports,
+        previous,
+        sources,
+        &Options::default(),
+        rule_done,
+    )
+}
+
+/// How a run evaluates beyond what the rules say (`[check]` in `rimlig.toml`).
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The tolerance of an `==` comparison that gives none (`[check] tolerance`); `None`: an
+    /// `==` without `within` is exact.
+    pub default_tolerance: Option<Tolerance>,
+}
+
+/// [`evaluate_with`] under `options`.
+pub fn evaluate_configured(
+    set: &RuleSet,
+    reports: &[Report],
+    previous: &[Option<&Report>],
+    sources: &Sources,
+    options: &Options,
+    rule_done: &mut dyn FnMut(),
+) -> Outcome {
     let mut out = Outcome::default();
     for lr in &set.rules {
         let mut ev = Evaluator {
             set,
             sources,
+            options,
             rule: lr,
             stats: Stats::default(),
             findings: Vec::new(),
@@ -227,6 +255,7 @@ struct SignVote<'a> {
 struct Evaluator<'a> {
     set: &'a RuleSet,
     sources: &'a Sources,
+    options: &'a Options,
     rule: &'a LoadedRule,
     stats: Stats,
     findings: Vec<Finding>,
@@ -686,6 +715,11 @@ impl<'a> Evaluator<'a> {
         tol: Option<&Tolerance>,
         at: &Expr,
     ) -> Ev<Option<message::Detail>> {
+        // `[check] tolerance` in rimlig.toml: the tolerance of an `==` that gives none.
+        let tol = match tol {
+            None if op == CmpOp::Eq => self.options.default_tolerance.as_ref(),
+            given => given,
+        };
         match (&l.val, &r.val) {
             (Val::Text(a), Val::Text(b)) => {
                 let holds = match op {
@@ -833,11 +867,14 @@ impl<'a> Evaluator<'a> {
             }
             (CellValue::Text(t), _) => Val::Text(t.clone()),
             (CellValue::Missing(m), _) => {
+                let what = match m {
+                    Missing::Marker => format!("'{}', {}", cell.raw.trim(), m.describe()),
+                    _ => m.describe().to_string(),
+                };
                 return Err(Stop::Na(format!(
-                    "{} · {} is missing ({})",
+                    "{} · {} is missing ({what})",
                     view.key_text(row),
                     header,
-                    m.describe()
                 )));
             }
         };

@@ -158,6 +158,9 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
     if let Some(h) = &f.help {
         help.push(h.clone());
     }
+    if let Some(reason) = &f.suppression_reason {
+        help.push(format!("allowed in rimlig.toml: {reason}"));
+    }
     help.push(format!(
         "rule {} at {}:{} — {}",
         f.instance_name(),
@@ -166,7 +169,9 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
         f.title
     ));
     Diag {
-        message: if f.baselined {
+        message: if f.suppressed {
+            format!("{}: {} (allowed)", f.instance_name(), f.title)
+        } else if f.baselined {
             format!("{}: {} (baseline)", f.instance_name(), f.title)
         } else {
             format!("{}: {}", f.instance_name(), f.title)
@@ -268,12 +273,13 @@ pub fn render(run: &Run, style: Style) -> String {
         render_diag(&h, &problem_diag(p, &run.sources), &mut out);
         out.push('\n');
     }
-    // Findings known from the baseline only with --verbose; baseline.rs sums them up.
+    // Findings known from the baseline or allowed in rimlig.toml only with --verbose;
+    // baseline.rs and allowed_line sum them up.
     for f in run
         .outcome
         .findings
         .iter()
-        .filter(|f| style.verbose || !f.baselined)
+        .filter(|f| style.verbose || !(f.baselined || f.suppressed))
     {
         render_diag(&h, &finding_diag(f, &run.sources), &mut out);
         out.push('\n');
@@ -295,9 +301,23 @@ pub fn render(run: &Run, style: Style) -> String {
         }
     }
     out.push_str(&crate::baseline::human_lines(run, style.verbose));
+    out.push_str(&allowed_line(run, style.verbose));
     out.push_str(&summary_line(run));
     out.push('\n');
     out
+}
+
+/// `2 findings allowed in rimlig.toml not shown (--verbose shows them)`, or nothing.
+fn allowed_line(run: &Run, verbose: bool) -> String {
+    let n = run.outcome.findings.iter().filter(|f| f.suppressed).count();
+    if n == 0 || verbose {
+        return String::new();
+    }
+    let file = run.config.file.as_deref().unwrap_or(crate::config::FILE_NAME);
+    format!(
+        "{} allowed in {file} not shown (--verbose shows them)\n\n",
+        plural(n, "finding", "findings"),
+    )
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -313,6 +333,12 @@ pub fn summary_line(run: &Run) -> String {
             s.baselined.error + s.baselined.warning + s.baselined.info
         ),
         None => String::new(),
+    };
+    let allowed = s.suppressed.error + s.suppressed.warning + s.suppressed.info;
+    let known = if allowed > 0 {
+        format!("{known} ({allowed} allowed)")
+    } else {
+        known
     };
     let mut line = format!(
         "checked {} ({}) against {}: {}, {}, {}{known}; {} passed, {} not applicable",

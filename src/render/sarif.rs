@@ -203,6 +203,13 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
     if !rel.is_empty() {
         result["relatedLocations"] = Value::Array(rel);
     }
+    // Allowed by an `[[allow]]` entry of rimlig.toml: suppressed outside the source.
+    if f.suppressed {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "justification": f.suppression_reason.clone().unwrap_or_default(),
+        }]);
+    }
     result
 }
 

@@ -6,6 +6,7 @@
 
 use super::number::{self, trim_cell};
 use super::{Cell, CellValue, Header, Missing, Row, Table, normalise_name};
+use crate::config::DataConfig;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use std::collections::HashMap;
@@ -19,6 +20,26 @@ pub fn load_csv(
     display_name: &str,
     table_name: &str,
     bytes: &[u8],
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    load_csv_with(
+        display_name,
+        table_name,
+        bytes,
+        DataConfig::defaults(),
+        sources,
+        problems,
+    )
+}
+
+/// [`load_csv`] with the `[data]` settings of `rimlig.toml`: the missing-value and zero
+/// markers, and the line of the header row (the lines above it are not read).
+pub fn load_csv_with(
+    display_name: &str,
+    table_name: &str,
+    bytes: &[u8],
+    settings: &DataConfig,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
@@ -106,15 +127,27 @@ pub fn load_csv(
         );
     }
 
-    let mut records = parsed.records.into_iter().filter(|r| !r.is_blank());
+    // `[data] header_row = N`: the lines above line N are titles, not the table.
+    let first_line = settings.header_row.unwrap_or(1);
+    let mut records = parsed
+        .records
+        .into_iter()
+        .filter(|r| r.line >= first_line && !r.is_blank());
     let Some(header_record) = records.next() else {
         if parsed.unclosed_quote.is_none() {
+            let message = match settings.header_row {
+                Some(n) if n > 1 => format!(
+                    "{display_name} has no header row: nothing is written on line {n} \
+                     (`header_row` in rimlig.toml) or below it"
+                ),
+                _ => format!("{display_name} has no header row"),
+            };
             problems.push(
                 Problem::new(
                     ProblemKind::Data,
                     Severity::Warning,
                     "data::empty-table",
-                    format!("{display_name} has no header row"),
+                    message,
                 )
                 .with_path(display_name),
             );
@@ -149,6 +182,7 @@ pub fn load_csv(
         if let Some(row) = make_row(
             record,
             &headers,
+            settings,
             header_record.span,
             display_name,
             source,
@@ -203,6 +237,7 @@ fn check_duplicate_headers(
 fn make_row(
     record: Record,
     headers: &[Header],
+    data: &DataConfig,
     header_span: Span,
     display_name: &str,
     source: SourceId,
@@ -243,7 +278,7 @@ fn make_row(
         .into_iter()
         .take(width)
         .map(|f| Cell {
-            value: number::parse_cell(&f.raw),
+            value: number::parse_cell_with(&f.raw, data),
             raw: f.raw,
             span: f.span,
         })

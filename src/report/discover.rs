@@ -1,15 +1,25 @@
-//! From command-line paths to reports: find the report folders, then load every table of one.
+//! From command-line paths to reports: find the reports, then load every table of one.
 //!
-//! A report folder is a directory that directly holds at least one `.csv` or `.tsv` file, or a
-//! `report.toml`. A `.csv`/`.tsv` file given on the command line is a one-table report.
+//! Which files make reports is said in one place, [`report_file_kind`]. A folder that
+//! directly holds a table file (`.csv`, `.tsv`) or a `report.toml` is a report, its tables
+//! the table files in it; a table file given on the command line is a one-table report.
+//!
+//! Walking a tree respects `.gitignore`, `.ignore` and `.git/info/exclude` (also outside a
+//! git repository), skips hidden files and folders and folders named `target`, and the
+//! `ignore` globs of `rimlig.toml`. A symbolic link is followed only when it points inside
+//! the folder walked; one pointing outside it, a loop of links and a link to nothing are
+//! diagnostics. Whatever cannot be read is a diagnostic too, and the walk goes on. The
+//! result is sorted, so the same tree always gives the same run.
 
-use super::csv::load_csv;
+use super::csv::load_csv_with;
 use super::{Report, ReportMeta, Table};
+use crate::config::{Config, tidy_path};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, Sources, Span};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Files larger than this are not read.
 const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
@@ -17,12 +27,47 @@ const MAX_TABLE_BYTES: u64 = 256 * 1024 * 1024;
 /// The name of a report folder's metadata file.
 const REPORT_TOML: &str = "report.toml";
 
-/// Report folders under the given paths, deterministic (sorted) order, deduplicated.
+/// What a file is to discovery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFileKind {
+    /// `.csv` or `.tsv`: one table; the folder holding it is the report.
+    Table,
+}
+
+/// Which files are reports: THE place that says so. `None` for a file that is not part of a
+/// report (`report.toml` is handled by the walk itself). Hidden files are never reports.
 ///
-/// A `.csv`/`.tsv` file among `paths` is returned as is: [`load_report`] reads it as a
-/// one-table report. Hidden directories and files (name starting with `.`) and directories
-/// named `target` are skipped; symbolic links to directories are not followed.
+/// A kind whose file is a whole report on its own (a workbook, a Markdown or JSON report)
+/// gets a variant of its own; [`find_reports`] and [`load_report`] say what each kind
+/// makes.
+pub fn report_file_kind(path: &Path) -> Option<ReportFileKind> {
+    let name = path.file_name()?;
+    if is_hidden(name) {
+        return None;
+    }
+    let ext = Path::new(name).extension().and_then(OsStr::to_str)?;
+    if ext.eq_ignore_ascii_case("csv") || ext.eq_ignore_ascii_case("tsv") {
+        Some(ReportFileKind::Table)
+    } else {
+        None
+    }
+}
+
+/// Report folders under the given paths, with the defaults (no `rimlig.toml`).
 pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    find_reports(paths, &Config::default(), problems)
+}
+
+/// Reports under the given paths (folders, or files of a report kind), in sorted order,
+/// each once (also when two paths name the same folder, e.g. through a link).
+///
+/// A file among `paths` is returned as is: [`load_report`] reads it as a report. A `report.toml`
+/// among them stands for its folder.
+pub fn find_reports(
+    paths: &[PathBuf],
+    config: &Config,
+    problems: &mut Vec<Problem>,
+) -> Vec<PathBuf> {
     let mut found = BTreeSet::new();
     for path in paths {
         let shown = display_path(path);
@@ -48,12 +93,14 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
 
         if metadata.is_file() {
             let name = path.file_name().unwrap_or_default();
-            if is_table_file(name) {
-                found.insert(path.clone());
-            } else if name == REPORT_TOML {
-                found.insert(parent_dir(path));
-            } else {
-                problems.push(
+            match report_file_kind(path) {
+                Some(ReportFileKind::Table) => {
+                    found.insert(path.clone());
+                }
+                None if name == REPORT_TOML => {
+                    found.insert(parent_dir(path));
+                }
+                None => problems.push(
                     Problem::new(
                         ProblemKind::Io,
                         Severity::Error,
@@ -64,47 +111,12 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
                     .with_help(
                         "give a report folder, a folder of report folders, or a .csv/.tsv file",
                     ),
-                );
+                ),
             }
             continue;
         }
 
-        let mut any = false;
-        let walker = walkdir::WalkDir::new(path)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_skipped(e));
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    let at = e.path().map_or_else(|| shown.clone(), display_path);
-                    let message = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), std::string::ToString::to_string);
-                    problems.push(
-                        Problem::new(
-                            ProblemKind::Io,
-                            Severity::Error,
-                            "io::read",
-                            format!("cannot read {at}: {message}"),
-                        )
-                        .with_path(at),
-                    );
-                    continue;
-                }
-            };
-            if entry.depth() == 0 {
-                continue;
-            }
-            let name = entry.file_name();
-            if (is_table_file(name) || name == REPORT_TOML) && entry.path().is_file() {
-                found.insert(parent_dir(entry.path()));
-                any = true;
-            }
-        }
-        if !any {
+        if !walk(path, config, problems, &mut found) {
             problems.push(
                 Problem::new(
                     ProblemKind::Io,
@@ -119,15 +131,262 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
             );
         }
     }
-    found.into_iter().collect()
+    dedupe(found)
 }
 
-/// Load every table of one report folder (or the single table of a `.csv`/`.tsv` file).
-///
-/// Tables are the `.csv`/`.tsv` files directly inside the folder, in file-name order, each
-/// named by its file stem. `report.toml`, if present, fills in [`ReportMeta`]. Problems are
-/// pushed to `problems`; whatever could be read is returned.
+/// The reports the `reports` globs of `rimlig.toml` select (used when no path is given).
+pub fn find_configured_reports(config: &Config, problems: &mut Vec<Problem>) -> Vec<PathBuf> {
+    let mut found = BTreeSet::new();
+    for glob in &config.reports {
+        let root = config.glob_root(glob);
+        let mut here = BTreeSet::new();
+        if root.is_dir() {
+            walk(&root, config, problems, &mut here);
+        } else if root.is_file() && report_file_kind(&root).is_some() {
+            here.insert(root.clone());
+        }
+        let before = found.len();
+        found.extend(here.into_iter().filter(|p| config.selects(glob, p)));
+        if found.len() == before {
+            let mut p = Problem::new(
+                ProblemKind::Config,
+                Severity::Warning,
+                "config::no-reports",
+                format!("the report glob `{}` selects no report", glob.text),
+            )
+            .with_help(format!(
+                "globs in {} are relative to its folder ({}); a report folder holds .csv or .tsv files or a report.toml",
+                crate::config::FILE_NAME,
+                display_path(&config.dir)
+            ));
+            if let Some(f) = &config.file {
+                p = p.with_path(f.clone());
+            }
+            if let Some(s) = config.source {
+                p = p.with_label(s, glob.span, "no report here");
+            }
+            problems.push(p);
+        }
+    }
+    dedupe(found)
+}
+
+/// One report per folder: paths that reach the same folder (through a link, or written
+/// differently) count once, under the first of them in sorted order.
+fn dedupe(found: BTreeSet<PathBuf>) -> Vec<PathBuf> {
+    let mut seen = HashSet::new();
+    found
+        .into_iter()
+        .filter(|p| seen.insert(p.canonicalize().unwrap_or_else(|_| p.clone())))
+        .collect()
+}
+
+/// The walker of a folder: ignore files, hidden entries, `target`, `ignore` globs, links
+/// only inside `root`. Problems met by its filter are collected in `notes`.
+fn walker(
+    root: &Path,
+    max_depth: Option<usize>,
+    config: &Config,
+    notes: &Arc<Mutex<Vec<Problem>>>,
+) -> ignore::Walk {
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let config = config.clone();
+    let notes = Arc::clone(notes);
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .standard_filters(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(true)
+        .max_depth(max_depth)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(move |entry| {
+            let path = entry.path();
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            if is_dir && entry.file_name() == "target" {
+                return false;
+            }
+            if config.is_ignored(path) {
+                return false;
+            }
+            if entry.path_is_symlink() {
+                match path.canonicalize() {
+                    Ok(target) if target.starts_with(&canonical_root) => {}
+                    Ok(target) => {
+                        let shown = display_path(path);
+                        if let Ok(mut n) = notes.lock() {
+                            n.push(
+                                Problem::new(
+                                    ProblemKind::Io,
+                                    Severity::Warning,
+                                    "io::link-outside",
+                                    format!(
+                                        "{shown} is a symbolic link to {}, outside {}; it is not followed",
+                                        display_path(&target),
+                                        display_path(&canonical_root),
+                                    ),
+                                )
+                                .with_path(shown)
+                                .with_help("give the folder it points to as a path of its own to check it"),
+                            );
+                        }
+                        return false;
+                    }
+                    Err(e) => {
+                        if let Ok(mut n) = notes.lock() {
+                            n.push(link_problem(path, &e));
+                        }
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+    builder.build()
+}
+
+/// Walk the folder `root`, adding the reports in it to `found`. False if there were none.
+fn walk(
+    root: &Path,
+    config: &Config,
+    problems: &mut Vec<Problem>,
+    found: &mut BTreeSet<PathBuf>,
+) -> bool {
+    let notes = Arc::new(Mutex::new(Vec::new()));
+    let mut any = false;
+    for entry in walker(root, None, config, &notes) {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(walk_problem(root, &e));
+                continue;
+            }
+        };
+        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        match report_file_kind(path) {
+            Some(ReportFileKind::Table) => {
+                found.insert(parent_dir(path));
+                any = true;
+            }
+            None if entry.file_name() == REPORT_TOML => {
+                found.insert(parent_dir(path));
+                any = true;
+            }
+            None => {}
+        }
+    }
+    problems.extend(take(&notes));
+    any
+}
+
+fn take(notes: &Arc<Mutex<Vec<Problem>>>) -> Vec<Problem> {
+    notes
+        .lock()
+        .map(|mut n| std::mem::take(&mut *n))
+        .unwrap_or_default()
+}
+
+/// A link that cannot be followed: it points nowhere, or round in a loop.
+fn link_problem(path: &Path, e: &std::io::Error) -> Problem {
+    let shown = display_path(path);
+    let (code, message) = if e.kind() == std::io::ErrorKind::NotFound {
+        (
+            "io::broken-link",
+            format!("{shown} is a symbolic link to nothing; it is skipped"),
+        )
+    } else if is_loop(e) {
+        (
+            "io::link-loop",
+            format!("{shown} is a symbolic link that leads round in a loop; it is not followed"),
+        )
+    } else {
+        (
+            "io::read",
+            format!("cannot follow the symbolic link {shown}: {e}"),
+        )
+    };
+    let severity = if code == "io::read" {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    Problem::new(ProblemKind::Io, severity, code, message).with_path(shown)
+}
+
+/// "Too many levels of symbolic links".
+fn is_loop(e: &std::io::Error) -> bool {
+    let raw = e.raw_os_error();
+    (cfg!(target_os = "linux") && raw == Some(40))
+        || (cfg!(any(target_os = "macos", target_os = "ios", target_os = "freebsd")) && raw == Some(62))
+}
+
+/// A problem from the walker: a link loop, or an entry that cannot be read.
+fn walk_problem(root: &Path, e: &ignore::Error) -> Problem {
+    let mut path: Option<&Path> = None;
+    let mut err = e;
+    loop {
+        match err {
+            ignore::Error::WithPath { path: p, err: inner } => {
+                path = Some(p);
+                err = inner;
+            }
+            ignore::Error::WithDepth { err: inner, .. }
+            | ignore::Error::WithLineNumber { err: inner, .. } => err = inner,
+            ignore::Error::Loop { ancestor, child } => {
+                let shown = display_path(child);
+                return Problem::new(
+                    ProblemKind::Io,
+                    Severity::Warning,
+                    "io::link-loop",
+                    format!(
+                        "{shown} is a symbolic link to {}, a folder it is in: a loop; it is not followed",
+                        display_path(ancestor)
+                    ),
+                )
+                .with_path(shown);
+            }
+            ignore::Error::Io(io) => {
+                let at = path.unwrap_or(root);
+                if at.is_symlink() {
+                    return link_problem(at, io);
+                }
+                return read_problem(&display_path(at), io);
+            }
+            other => {
+                let at = display_path(path.unwrap_or(root));
+                return Problem::new(
+                    ProblemKind::Io,
+                    Severity::Error,
+                    "io::read",
+                    format!("cannot read {at}: {other}"),
+                )
+                .with_path(at);
+            }
+        }
+    }
+}
+
+/// Load every table of one report folder (or the single table of a `.csv`/`.tsv` file), with
+/// the defaults (no `rimlig.toml`).
 pub fn load_report(dir: &Path, sources: &mut Sources, problems: &mut Vec<Problem>) -> Report {
+    load_report_with(dir, &Config::default(), sources, problems)
+}
+
+/// Load every table of one report folder (or the report a file of a report kind is).
+///
+/// Tables are the table files directly inside the folder that discovery would look at (not
+/// ignored, not hidden, links only inside the folder), in file-name order, each named by its
+/// file stem. `report.toml`, if present, fills in [`ReportMeta`]. Cells are read with
+/// `config.data`. Problems are pushed to `problems`; whatever could be read is returned.
+pub fn load_report_with(
+    dir: &Path,
+    config: &Config,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Report {
     let mut report = Report {
         path: dir.to_path_buf(),
         meta: ReportMeta::default(),
@@ -136,32 +395,33 @@ pub fn load_report(dir: &Path, sources: &mut Sources, problems: &mut Vec<Problem
 
     if dir.is_file() {
         let shown = display_path(dir);
-        if let Some(table) = load_table_file(dir, &shown, sources, problems) {
+        if let Some(table) = load_table_file(dir, &shown, config, sources, problems) {
             report.tables.push(table);
         }
         return report;
     }
 
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            problems.push(read_problem(&display_path(dir), &e));
-            return report;
-        }
-    };
+    if let Err(e) = std::fs::read_dir(dir) {
+        problems.push(read_problem(&display_path(dir), &e));
+        return report;
+    }
+    let notes = Arc::new(Mutex::new(Vec::new()));
     let mut files: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
-    for entry in entries {
+    for entry in walker(dir, Some(1), config, &notes) {
         match entry {
             Ok(entry) => {
-                let name = entry.file_name();
-                let path = entry.path();
-                if !is_hidden(&name) && is_table_file(&name) && path.is_file() {
-                    files.push((name, path));
+                let is_file = entry.file_type().is_some_and(|t| t.is_file());
+                if entry.depth() == 1
+                    && is_file
+                    && report_file_kind(entry.path()) == Some(ReportFileKind::Table)
+                {
+                    files.push((entry.file_name().to_os_string(), entry.into_path()));
                 }
             }
-            Err(e) => problems.push(read_problem(&display_path(dir), &e)),
+            Err(e) => problems.push(walk_problem(dir, &e)),
         }
     }
+    problems.extend(take(&notes));
     files.sort();
 
     let toml_path = dir.join(REPORT_TOML);
@@ -171,7 +431,7 @@ pub fn load_report(dir: &Path, sources: &mut Sources, problems: &mut Vec<Problem
 
     for (name, path) in files {
         let shown = display_join(dir, &name);
-        if let Some(table) = load_table_file(&path, &shown, sources, problems) {
+        if let Some(table) = load_table_file(&path, &shown, config, sources, problems) {
             report.tables.push(table);
         }
     }
@@ -182,6 +442,7 @@ pub fn load_report(dir: &Path, sources: &mut Sources, problems: &mut Vec<Problem
 fn load_table_file(
     path: &Path,
     shown: &str,
+    config: &Config,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
@@ -215,7 +476,7 @@ fn load_table_file(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    load_csv(shown, &stem, &bytes, sources, problems)
+    load_csv_with(shown, &stem, &bytes, &config.data, sources, problems)
 }
 
 /// Read `report.toml`: keys `unit`, `period` and `previous` (a path relative to the folder).
@@ -341,28 +602,6 @@ fn load_meta(
     meta
 }
 
-/// `a/2020-10/../2020-08` → `a/2020-08`, without touching the file system (so the path stays
-/// as the user wrote it, relative or not), for the file names shown in findings.
-fn tidy_path(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
-}
-
 fn string_expected(problem: Problem, key: &str) -> Problem {
     let example = match key {
         "unit" => "unit = \"Linköpings kommun\"",
@@ -392,25 +631,8 @@ fn read_problem(shown: &str, e: &std::io::Error) -> Problem {
     .with_path(shown)
 }
 
-/// `.csv` or `.tsv`, in any case.
-fn is_table_file(name: &OsStr) -> bool {
-    if is_hidden(name) {
-        return false;
-    }
-    Path::new(name)
-        .extension()
-        .and_then(OsStr::to_str)
-        .is_some_and(|ext| ext.eq_ignore_ascii_case("csv") || ext.eq_ignore_ascii_case("tsv"))
-}
-
 fn is_hidden(name: &OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
-}
-
-/// Entries below a given path that the walk does not look at.
-fn is_skipped(entry: &walkdir::DirEntry) -> bool {
-    let name = entry.file_name();
-    is_hidden(name) || (entry.file_type().is_dir() && name == "target")
 }
 
 /// The folder holding `path`; `.` for a bare file name.

@@ -112,6 +112,8 @@ pub enum Missing {
     NoData,
     /// `N/A`.
     NotApplicable,
+    /// Another missing-value marker named in `rimlig.toml` (`[data] missing`).
+    Marker,
 }
 
 impl Missing {
@@ -122,6 +124,7 @@ impl Missing {
             Missing::CannotOccur => "'.' (cannot occur)",
             Missing::NoData => "'I.U.' (ingen uppgift)",
             Missing::NotApplicable => "'N/A'",
+            Missing::Marker => "a missing-value marker of rimlig.toml",
         }
     }
 }

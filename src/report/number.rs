@@ -6,6 +6,7 @@
 //! is simply text.
 
 use super::{CellValue, Figure, Missing, Unit};
+use crate::config::DataConfig;
 use rust_decimal::Decimal;
 
 /// The characters trimmed from both ends of a cell and accepted as thousands separators:
@@ -33,16 +34,23 @@ pub(crate) fn trim_cell(s: &str) -> &str {
     s.trim_matches(is_space)
 }
 
-/// Read one cell's text (after CSV unquoting) as a figure, a missing-value symbol or text.
+/// Read one cell's text (after CSV unquoting) as a figure, a missing-value symbol or text,
+/// with the default markers: `..`, `.`, `I.U.` and `N/A` are missing, a lone dash is zero.
 pub fn parse_cell(raw: &str) -> CellValue {
+    parse_cell_with(raw, DataConfig::defaults())
+}
+
+/// [`parse_cell`] with the missing-value and zero markers of `data` (`[data]` in
+/// `rimlig.toml`). An empty cell is always missing.
+pub fn parse_cell_with(raw: &str, data: &DataConfig) -> CellValue {
     let trimmed = trim_cell(raw);
     if let Some(inner) = strip_italics(trimmed) {
-        match parse_trimmed(trim_cell(inner)) {
+        match parse_trimmed(trim_cell(inner), data) {
             CellValue::Text(_) => {}
             other => return other,
         }
     }
-    parse_trimmed(trimmed)
+    parse_trimmed(trimmed, data)
 }
 
 /// `<i>…</i>` around a cell, as word-processor exports write italic figures.
@@ -60,11 +68,11 @@ fn strip_italics(s: &str) -> Option<&str> {
     rest.get(..cut)
 }
 
-fn parse_trimmed(s: &str) -> CellValue {
-    if let Some(missing) = missing_symbol(s) {
+fn parse_trimmed(s: &str, data: &DataConfig) -> CellValue {
+    if let Some(missing) = missing_symbol(s, data) {
         return CellValue::Missing(missing);
     }
-    if matches!(s, "-" | "\u{2013}" | "\u{2014}" | "\u{2212}") {
+    if data.zero.iter().any(|z| z == s) {
         return CellValue::Number(Figure {
             value: Decimal::ZERO,
             decimals: None,
@@ -77,15 +85,20 @@ fn parse_trimmed(s: &str) -> CellValue {
     }
 }
 
-fn missing_symbol(s: &str) -> Option<Missing> {
-    match s {
-        "" => Some(Missing::Empty),
-        ".." => Some(Missing::NotAvailable),
-        "." => Some(Missing::CannotOccur),
-        _ if s.eq_ignore_ascii_case("I.U.") => Some(Missing::NoData),
-        _ if s.eq_ignore_ascii_case("N/A") => Some(Missing::NotApplicable),
-        _ => None,
+/// The missing-value marker `s` is, if any: an empty cell always; else one of `data.missing`
+/// (case ignored), named after the official symbol when it is one.
+fn missing_symbol(s: &str, data: &DataConfig) -> Option<Missing> {
+    if s.is_empty() {
+        return Some(Missing::Empty);
     }
+    let marker = data.missing.iter().find(|m| m.eq_ignore_ascii_case(s))?;
+    Some(match marker.as_str() {
+        ".." => Missing::NotAvailable,
+        "." => Missing::CannotOccur,
+        m if m.eq_ignore_ascii_case("I.U.") => Missing::NoData,
+        m if m.eq_ignore_ascii_case("N/A") => Missing::NotApplicable,
+        _ => Missing::Marker,
+    })
 }
 
 /// A small cursor over the characters of a cell.

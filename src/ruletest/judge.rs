@@ -157,6 +157,8 @@ mod tests {
             rule_line: 1,
             tags: Vec::new(),
             baselined: false,
+            suppressed: false,
+            suppression_reason: None,
             source: SourceId(0),
             primary: Span::default(),
             label: message.into(),

@@ -1,0 +1,1132 @@
+//! `rimlig.toml`: the settings of a report repository.
+//!
+//! The file is found the way Cargo finds `Cargo.toml`: in the current folder or the nearest
+//! folder above it (up to the root of the file system; the first one found wins).
+//! `--config FILE` names it instead, `--no-config` reads none. Without a file every setting
+//! has its default, and rimlig behaves as it always has.
+//!
+//! ```toml
+//! rules   = ["rules"]          # rule paths, relative to this file (default: the built-in library)
+//! reports = ["rapporter/**"]   # report globs, when no PATH is given (default: the current folder)
+//! ignore  = ["**/gammalt/**"]  # never checked
+//!
+//! [data]
+//! missing    = ["..", ".", "I.U.", "N/A"]   # missing-value markers (an empty cell always is one)
+//! zero       = ["-", "–"]                   # markers of an exact zero
+//! header_row = 3                            # the header is on line 3 (default: the first non-empty)
+//!
+//! [check]
+//! tolerance = "rounding"       # of `==` comparisons that give none (default: exact)
+//!
+//! [severity]
+//! drift-prognos-finns = "info"
+//!
+//! [[allow]]
+//! rule   = "prognos-avvikelse"
+//! report = "rapporter/2020-10"
+//! key    = "Kontakt Linköping"
+//! reason = "Avvikelsen är avrundad i den tryckta rapporten"
+//! ```
+//!
+//! Every key is checked: an unknown key, a wrong type or an unknown rule id is a problem at
+//! its place in the file (kind `config`, exit 2), and the rest of the file still counts.
+
+use crate::check::RuleSet;
+use crate::finding::Finding;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::normalise_name;
+use crate::source::{SourceFile, SourceId, Sources, Span};
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Level, Tolerance, UnitName};
+use rust_decimal::Decimal;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::str::FromStr;
+use std::sync::LazyLock;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// The name of the file.
+pub const FILE_NAME: &str = "rimlig.toml";
+
+/// Which `rimlig.toml` a run reads.
+#[derive(Clone, Debug)]
+pub enum Choice {
+    /// The nearest `rimlig.toml` in this folder or above it, if there is one.
+    Search(PathBuf),
+    /// This file (`--config FILE`); that it does not exist is an error.
+    File(PathBuf),
+    /// None (`--no-config`): the defaults.
+    Off,
+}
+
+/// The settings of a run. [`Config::default`] is the behaviour without a `rimlig.toml`.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The file read, as shown in messages; `None` without one.
+    pub file: Option<String>,
+    /// The file's text in the run's sources, for problems that point into it.
+    pub source: Option<SourceId>,
+    /// The folder the paths and globs of the file are relative to (`.` without a file).
+    pub dir: PathBuf,
+    /// `rules`: rule files or folders, joined to `dir`; `None` when the key is not given.
+    pub rules: Option<Vec<PathBuf>>,
+    /// `reports`: globs selecting the report folders to check when no PATH is given.
+    pub reports: Vec<PathGlob>,
+    /// `ignore`: globs of files and folders that discovery never looks at.
+    pub ignore: Vec<PathGlob>,
+    pub data: DataConfig,
+    pub check: CheckConfig,
+    /// `[severity]`: rule id → severity, in file order.
+    pub severity: Vec<SeverityOverride>,
+    /// `[[allow]]`: findings that are known and accepted.
+    pub allow: Vec<Allow>,
+    /// `dir` as an absolute path (without touching the file system), to make report paths
+    /// relative to it.
+    abs_dir: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            file: None,
+            source: None,
+            dir: PathBuf::from("."),
+            rules: None,
+            reports: Vec::new(),
+            ignore: Vec::new(),
+            data: DataConfig::default(),
+            check: CheckConfig::default(),
+            severity: Vec::new(),
+            allow: Vec::new(),
+            abs_dir: None,
+        }
+    }
+}
+
+/// `[data]`: how cells and tables are read. Loaders (CSV, workbooks …) take it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataConfig {
+    /// Markers of a missing value (case ignored); an empty cell is always missing.
+    pub missing: Vec<String>,
+    /// Markers of an exact zero, such as a lone dash.
+    pub zero: Vec<String>,
+    /// The 1-based row (line of a CSV file, row of a sheet) of the header: the rows above it
+    /// are not read. `None`: the first non-empty row.
+    pub header_row: Option<usize>,
+}
+
+/// The markers rimlig knows without a `rimlig.toml`: the symbols of Swedish official statistics.
+pub const DEFAULT_MISSING: [&str; 4] = ["..", ".", "I.U.", "N/A"];
+/// A lone hyphen, en dash, em dash or minus sign: an exact zero.
+pub const DEFAULT_ZERO: [&str; 4] = ["-", "\u{2013}", "\u{2014}", "\u{2212}"];
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        DataConfig {
+            missing: DEFAULT_MISSING.iter().map(|s| s.to_string()).collect(),
+            zero: DEFAULT_ZERO.iter().map(|s| s.to_string()).collect(),
+            header_row: None,
+        }
+    }
+}
+
+impl DataConfig {
+    /// The defaults, shared (cell parsing without a configuration allocates nothing).
+    pub fn defaults() -> &'static DataConfig {
+        static DEFAULTS: LazyLock<DataConfig> = LazyLock::new(DataConfig::default);
+        &DEFAULTS
+    }
+}
+
+/// `[check]`: how comparisons are judged.
+#[derive(Clone, Debug, Default)]
+pub struct CheckConfig {
+    /// `tolerance`: the tolerance of an `==` comparison written without `within`.
+    pub tolerance: Option<Tolerance>,
+}
+
+/// One `"rule-id" = "warning"` of `[severity]`.
+#[derive(Clone, Debug)]
+pub struct SeverityOverride {
+    pub rule: String,
+    pub level: Level,
+    /// The key in the file.
+    pub span: Span,
+}
+
+/// One `[[allow]]` entry: findings it matches are *suppressed*, not failing the run.
+#[derive(Clone, Debug)]
+pub struct Allow {
+    /// A rule id, or a rule instance such as `drift-summa[budget]`.
+    pub rule: String,
+    pub rule_span: Span,
+    /// A glob on the report's path relative to the config file.
+    pub report: Option<PathGlob>,
+    /// A glob on the table's name.
+    pub table: Option<String>,
+    /// A glob on the row's key (case ignored).
+    pub key: Option<String>,
+    /// A glob on the column's header, or the rule's name for the column.
+    pub column: Option<String>,
+    pub reason: String,
+    /// The entry in the file (its `[[allow]]` header).
+    pub span: Span,
+}
+
+/// A glob on paths relative to the config file: `/` separates folders, `**` stands for any
+/// number of folders, and `*`, `?`, `{a,b}` work within a name (case ignored).
+#[derive(Clone, Debug)]
+pub struct PathGlob {
+    /// As written.
+    pub text: String,
+    segments: Vec<String>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+impl PathGlob {
+    pub fn new(text: &str, span: Span) -> PathGlob {
+        let segments = text
+            .replace('\\', "/")
+            .split('/')
+            .filter(|s| !s.is_empty() && *s != ".")
+            .map(str::to_string)
+            .collect();
+        PathGlob {
+            text: text.to_string(),
+            segments,
+            span,
+        }
+    }
+
+    /// The folders before the first name with a wildcard: where a walk for it starts.
+    fn literal_prefix(&self) -> PathBuf {
+        self.segments
+            .iter()
+            .take_while(|s| !s.contains(['*', '?', '{', '[']))
+            .collect()
+    }
+
+    /// Whether the glob matches `path` (as names) or one of the folders above it: `reports`
+    /// and `reports/**` both select `reports/2020-10` and everything in it.
+    pub fn matches_or_parent(&self, path: &[String]) -> bool {
+        // m[j]: the pattern read so far matches path[..j].
+        let n = path.len();
+        let mut m = vec![false; n + 1];
+        m[0] = true;
+        for seg in &self.segments {
+            let mut next = vec![false; n + 1];
+            if seg == "**" {
+                let mut any = false;
+                for j in 0..=n {
+                    any |= m[j];
+                    next[j] = any;
+                }
+            } else {
+                for j in 1..=n {
+                    next[j] = m[j - 1] && crate::glob::matches(seg, &path[j - 1]);
+                }
+            }
+            m = next;
+        }
+        m.iter().any(|&x| x)
+    }
+}
+
+/// `a/./b/../c` → `a/c`, lexically (a path stays relative if it was).
+pub(crate) fn tidy_path(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    out
+}
+
+/// A path for display, with forward slashes.
+fn shown(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The nearest `rimlig.toml` in `start` or a folder above it, as a path relative to `start`
+/// when `start` is relative (`rimlig.toml`, `../rimlig.toml` …).
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let abs = if start.is_absolute() {
+        start.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(start)
+    };
+    let abs = tidy_path(&abs);
+    for (up, folder) in abs.ancestors().enumerate() {
+        if folder.join(FILE_NAME).is_file() {
+            let mut rel = start.to_path_buf();
+            for _ in 0..up {
+                rel.push("..");
+            }
+            rel.push(FILE_NAME);
+            return Some(if start.is_absolute() {
+                folder.join(FILE_NAME)
+            } else {
+                tidy_rel(&rel)
+            });
+        }
+    }
+    None
+}
+
+/// `./../x` → `../x`; keeps leading `..` (unlike [`tidy_path`], which could not go above them
+/// either).
+fn tidy_rel(p: &Path) -> PathBuf {
+    tidy_path(p)
+}
+
+/// Read the configuration `choice` asks for. Problems go to `problems`; whatever could be read
+/// is used.
+pub fn load(choice: &Choice, sources: &mut Sources, problems: &mut Vec<Problem>) -> Config {
+    let path = match choice {
+        Choice::Off => return Config::default(),
+        Choice::Search(start) => match find(start) {
+            Some(p) => p,
+            None => return Config::default(),
+        },
+        Choice::File(p) => p.clone(),
+    };
+    let name = shown(&path);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            let (code, message) = if e.kind() == std::io::ErrorKind::NotFound {
+                ("config::not-found", format!("the config file {name} does not exist"))
+            } else {
+                ("io::read", format!("cannot read the config file {name}: {e}"))
+            };
+            problems.push(
+                Problem::new(ProblemKind::Config, Severity::Error, code, message)
+                    .with_path(name)
+                    .with_help("write one with `rimlig init`, or leave out --config"),
+            );
+            return Config::default();
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Config,
+                    Severity::Error,
+                    "config::toml",
+                    format!("{name} is not UTF-8; unreadable bytes were replaced"),
+                )
+                .with_path(name.clone())
+                .with_help("save rimlig.toml as UTF-8"),
+            );
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        }
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    parse(&name, text, &dir, sources, problems)
+}
+
+/// The keys of the file, for messages and "did you mean".
+const TOP_KEYS: [&str; 7] = [
+    "rules", "reports", "ignore", "data", "check", "severity", "allow",
+];
+const DATA_KEYS: [&str; 3] = ["missing", "zero", "header_row"];
+const CHECK_KEYS: [&str; 1] = ["tolerance"];
+const ALLOW_KEYS: [&str; 6] = ["rule", "report", "table", "key", "column", "reason"];
+
+/// Reads one file's keys into a [`Config`], pushing problems.
+struct Reader<'p> {
+    name: String,
+    source: SourceId,
+    len: usize,
+    problems: &'p mut Vec<Problem>,
+}
+
+impl Reader<'_> {
+    fn span(&self, r: Range<usize>) -> Span {
+        let start = r.start.min(self.len);
+        Span::new(start, r.end.min(self.len).max(start))
+    }
+
+    fn error(&mut self, code: &'static str, message: String, at: Range<usize>, label: &str) {
+        self.push(Severity::Error, code, message, at, label, None);
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        at: Range<usize>,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let span = self.span(at);
+        let mut p = Problem::new(ProblemKind::Config, severity, code, message)
+            .with_path(self.name.clone())
+            .with_label(self.source, span, label);
+        if let Some(h) = help {
+            p = p.with_help(h);
+        }
+        self.problems.push(p);
+    }
+
+    fn unknown_key(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, known: &[&str], place: &str) {
+        let name: &str = key.get_ref();
+        let list = known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let help = match did_you_mean(name, known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`? {place} knows {list}"),
+            None => format!("{place} knows {list}"),
+        };
+        self.push(
+            Severity::Error,
+            "config::unknown-key",
+            format!("unknown key `{name}` in {}", self.name),
+            key.span(),
+            "unknown key",
+            Some(help),
+        );
+    }
+
+    fn wrong_type(&mut self, key: &str, value: &Spanned<DeValue<'_>>, expected: &str, example: &str) {
+        self.push(
+            Severity::Error,
+            "config::type",
+            format!(
+                "`{key}` in {} must be {expected}, not {}",
+                self.name,
+                describe_type(value.get_ref())
+            ),
+            value.span(),
+            &format!("expected {expected}"),
+            Some(format!("e.g. {example}")),
+        );
+    }
+
+    /// A string, or a list of strings (a lone string is a list of one).
+    fn strings(
+        &mut self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        example: &str,
+    ) -> Option<Vec<(String, Range<usize>)>> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(vec![(s.to_string(), value.span())]),
+            DeValue::Array(items) => {
+                let mut out = Vec::new();
+                for item in items.iter() {
+                    match item.get_ref().as_str() {
+                        Some(s) => out.push((s.to_string(), item.span())),
+                        None => self.wrong_type(key, item, "a list of strings", example),
+                    }
+                }
+                Some(out)
+            }
+            _ => {
+                self.wrong_type(key, value, "a list of strings", example);
+                None
+            }
+        }
+    }
+
+    fn string(&mut self, key: &str, value: &Spanned<DeValue<'_>>, example: &str) -> Option<String> {
+        match value.get_ref().as_str() {
+            Some(s) => Some(s.to_string()),
+            None => {
+                self.wrong_type(key, value, "a string", example);
+                None
+            }
+        }
+    }
+
+    fn table<'v, 'i>(
+        &mut self,
+        key: &str,
+        value: &'v Spanned<DeValue<'i>>,
+        example: &str,
+    ) -> Option<Vec<(&'v Spanned<std::borrow::Cow<'i, str>>, &'v Spanned<DeValue<'i>>)>> {
+        match value.get_ref().as_table() {
+            Some(t) => {
+                let mut entries: Vec<_> = t.iter().collect();
+                entries.sort_by_key(|(k, _)| k.span().start);
+                Some(entries)
+            }
+            None => {
+                self.wrong_type(key, value, "a table", example);
+                None
+            }
+        }
+    }
+}
+
+fn describe_type(value: &DeValue<'_>) -> String {
+    let t = value.type_str();
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {t}")
+}
+
+/// Parse the text of a `rimlig.toml` (shown as `name`) whose paths are relative to `dir`. The
+/// text is added to `sources`.
+pub fn parse(
+    name: &str,
+    text: String,
+    dir: &Path,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Config {
+    let text = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    let source = sources.add(SourceFile::new(name, text));
+    let text = sources.get(source).text.clone();
+    let abs_dir = std::env::current_dir()
+        .ok()
+        .map(|cwd| tidy_path(&cwd.join(dir)));
+    let mut config = Config {
+        file: Some(name.to_string()),
+        source: Some(source),
+        dir: tidy_path(dir),
+        abs_dir,
+        ..Config::default()
+    };
+    let mut r = Reader {
+        name: name.to_string(),
+        source,
+        len: text.len(),
+        problems,
+    };
+
+    let (root, errors) = DeTable::parse_recoverable(&text);
+    for e in &errors {
+        let at = e.span().unwrap_or(0..0);
+        r.error(
+            "config::toml",
+            format!("{name} is not valid TOML: {}", e.message().trim()),
+            at,
+            "here",
+        );
+    }
+
+    let mut entries: Vec<_> = root.get_ref().iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    let mut zero_given = false;
+    let mut missing_given = false;
+    for (key, value) in entries {
+        let k: &str = key.get_ref();
+        match k {
+            "rules" => {
+                let mut paths = Vec::new();
+                for (s, at) in r.strings(k, value, "rules = [\"rules\"]").unwrap_or_default() {
+                    let path = tidy_path(&config.dir.join(&s));
+                    if path.exists() {
+                        paths.push(path);
+                    } else {
+                        r.push(
+                            Severity::Error,
+                            "config::not-found",
+                            format!("the rules path `{s}` in {name} does not exist"),
+                            at,
+                            "no such file or folder",
+                            Some(format!(
+                                "paths in {FILE_NAME} are relative to the folder it is in ({})",
+                                shown(&config.dir)
+                            )),
+                        );
+                    }
+                }
+                config.rules = Some(paths);
+            }
+            "reports" | "ignore" => {
+                let example = if k == "reports" {
+                    "reports = [\"rapporter/**\"]"
+                } else {
+                    "ignore = [\"**/gammalt/**\"]"
+                };
+                let mut globs = Vec::new();
+                for (s, at) in r.strings(k, value, example).unwrap_or_default() {
+                    if s.trim().is_empty() || Path::new(&s).is_absolute() {
+                        r.push(
+                            Severity::Error,
+                            "config::value",
+                            format!("`{k}` in {name} takes globs relative to the file, not `{s}`"),
+                            at,
+                            "not a relative glob",
+                            Some(format!("e.g. {example}")),
+                        );
+                        continue;
+                    }
+                    let span = r.span(at);
+                    globs.push(PathGlob::new(&s, span));
+                }
+                if k == "reports" {
+                    config.reports = globs;
+                } else {
+                    config.ignore = globs;
+                }
+            }
+            "data" => {
+                let Some(table) = r.table(k, value, "[data] header_row = 3") else {
+                    continue;
+                };
+                for (dk, dv) in table {
+                    match dk.get_ref().as_ref() {
+                        "missing" | "zero" => {
+                            let which: &str = dk.get_ref();
+                            let example = if which == "missing" {
+                                "missing = [\"..\", \".\", \"I.U.\", \"N/A\"]"
+                            } else {
+                                "zero = [\"-\", \"–\"]"
+                            };
+                            let Some(items) = r.strings(which, dv, example) else {
+                                continue;
+                            };
+                            let mut markers = Vec::new();
+                            for (s, at) in items {
+                                let m = crate::report::number::trim_cell(&s).to_string();
+                                if m.is_empty() {
+                                    if which == "zero" {
+                                        r.push(
+                                            Severity::Error,
+                                            "config::value",
+                                            "an empty cell is always missing; it cannot be a zero marker".to_string(),
+                                            at,
+                                            "empty marker",
+                                            None,
+                                        );
+                                    }
+                                    continue;
+                                }
+                                markers.push((m, at));
+                            }
+                            if which == "missing" {
+                                missing_given = true;
+                                config.data.missing = markers.into_iter().map(|(m, _)| m).collect();
+                            } else {
+                                zero_given = true;
+                                // Both lists are in the file: a marker in both is a contradiction.
+                                for (m, at) in &markers {
+                                    if missing_given
+                                        && config.data.missing.iter().any(|x| x.eq_ignore_ascii_case(m))
+                                    {
+                                        r.push(
+                                            Severity::Error,
+                                            "config::value",
+                                            format!("`{m}` is both a missing-value marker and a zero marker in {name}"),
+                                            at.clone(),
+                                            "also in `missing`",
+                                            Some("a marker means one thing: keep it in `missing` or in `zero`".to_string()),
+                                        );
+                                    }
+                                }
+                                config.data.zero = markers.into_iter().map(|(m, _)| m).collect();
+                            }
+                        }
+                        "header_row" => {
+                            let n = dv
+                                .get_ref()
+                                .as_integer()
+                                .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
+                            match n {
+                                Some(n) if n >= 1 => {
+                                    config.data.header_row = usize::try_from(n).ok();
+                                }
+                                Some(_) => r.push(
+                                    Severity::Error,
+                                    "config::value",
+                                    format!("`header_row` in {name} counts rows from 1"),
+                                    dv.span(),
+                                    "not a row number",
+                                    Some("e.g. header_row = 3: the header is on the third row".to_string()),
+                                ),
+                                None => r.wrong_type("header_row", dv, "a whole number", "header_row = 3"),
+                            }
+                        }
+                        _ => r.unknown_key(dk, &DATA_KEYS, "[data]"),
+                    }
+                }
+            }
+            "check" => {
+                let Some(table) = r.table(k, value, "[check] tolerance = \"rounding\"") else {
+                    continue;
+                };
+                for (ck, cv) in table {
+                    match ck.get_ref().as_ref() {
+                        "tolerance" => config.check.tolerance = tolerance(&mut r, cv),
+                        _ => r.unknown_key(ck, &CHECK_KEYS, "[check]"),
+                    }
+                }
+            }
+            "severity" => {
+                let Some(table) = r.table(k, value, "[severity] drift-prognos-finns = \"info\"")
+                else {
+                    continue;
+                };
+                for (rk, rv) in table {
+                    let Some(s) = r.string(rk.get_ref(), rv, "drift-prognos-finns = \"warning\"")
+                    else {
+                        continue;
+                    };
+                    let level = match s.as_str() {
+                        "error" => Level::Error,
+                        "warning" => Level::Warning,
+                        "info" => Level::Info,
+                        other => {
+                            let help = match did_you_mean(other, ["error", "warning", "info"]) {
+                                Some(s) => format!("did you mean \"{s}\"?"),
+                                None => "a severity is \"error\", \"warning\" or \"info\"".to_string(),
+                            };
+                            r.push(
+                                Severity::Error,
+                                "config::value",
+                                format!("unknown severity \"{other}\" in {name}"),
+                                rv.span(),
+                                "not a severity",
+                                Some(help),
+                            );
+                            continue;
+                        }
+                    };
+                    let span = r.span(rk.span());
+                    config.severity.push(SeverityOverride {
+                        rule: rk.get_ref().to_string(),
+                        level,
+                        span,
+                    });
+                }
+            }
+            "allow" => {
+                let example = "[[allow]] rule = \"…\" key = \"…\" reason = \"…\"";
+                let Some(items) = value.get_ref().as_array() else {
+                    r.wrong_type(k, value, "a list of `[[allow]]` tables", example);
+                    continue;
+                };
+                for item in items.iter() {
+                    if let Some(a) = allow_entry(&mut r, item) {
+                        config.allow.push(a);
+                    }
+                }
+            }
+            _ => r.unknown_key(key, &TOP_KEYS, FILE_NAME),
+        }
+    }
+    // `zero` given alone keeps the default missing markers, and the other way round; a
+    // default zero marker that `missing` names is missing (the file said so).
+    if missing_given && !zero_given {
+        let missing = config.data.missing.clone();
+        config
+            .data
+            .zero
+            .retain(|z| !missing.iter().any(|m| m.eq_ignore_ascii_case(z)));
+    }
+    if zero_given && !missing_given {
+        let zero = config.data.zero.clone();
+        config
+            .data
+            .missing
+            .retain(|m| !zero.iter().any(|z| z.eq_ignore_ascii_case(m)));
+    }
+    config
+}
+
+/// `tolerance = "rounding"`, `"5"`, `"5 tkr"`, `"2%"`, or a number.
+fn tolerance(r: &mut Reader<'_>, value: &Spanned<DeValue<'_>>) -> Option<Tolerance> {
+    let text = match value.get_ref() {
+        DeValue::String(s) => s.to_string(),
+        DeValue::Integer(i) => i.as_str().to_string(),
+        DeValue::Float(f) => f.as_str().to_string(),
+        _ => {
+            r.wrong_type("tolerance", value, "a string", "tolerance = \"rounding\"");
+            return None;
+        }
+    };
+    let t = text.trim();
+    let parsed = if t.eq_ignore_ascii_case("rounding") {
+        Some(Tolerance::Rounding)
+    } else if let Some(pct) = t.strip_suffix('%') {
+        number(pct).map(Tolerance::Relative)
+    } else {
+        let (n, unit) = match t.rsplit_once(' ') {
+            Some((n, u)) => (n, Some(u)),
+            None => (t, None),
+        };
+        let unit = match unit.map(str::to_lowercase).as_deref() {
+            None => Some(None),
+            Some("kr") => Some(Some(UnitName::Kr)),
+            Some("tkr") => Some(Some(UnitName::Tkr)),
+            Some("mkr") => Some(Some(UnitName::Mkr)),
+            Some(_) => None,
+        };
+        match (number(n), unit) {
+            (Some(n), Some(u)) => Some(Tolerance::Absolute(n, u)),
+            _ => None,
+        }
+    };
+    if parsed.is_none() {
+        r.push(
+            Severity::Error,
+            "config::value",
+            format!("`tolerance` in {} cannot be \"{t}\"", r.name),
+            value.span(),
+            "not a tolerance",
+            Some(
+                "write \"rounding\" (as printed), a number (\"1\", \"0,5 tkr\") or a percentage (\"2%\"), as after `within` in a rule"
+                    .to_string(),
+            ),
+        );
+    }
+    parsed
+}
+
+/// A non-negative decimal, `0,5` or `0.5`.
+fn number(s: &str) -> Option<Decimal> {
+    let s: String = s.trim().chars().filter(|c| *c != ' ').collect();
+    let d = Decimal::from_str(&s.replace(',', ".")).ok()?;
+    (!d.is_sign_negative()).then_some(d)
+}
+
+fn allow_entry(r: &mut Reader<'_>, item: &Spanned<DeValue<'_>>) -> Option<Allow> {
+    let span = r.span(item.span());
+    let Some(table) = item.get_ref().as_table() else {
+        r.wrong_type(
+            "allow",
+            item,
+            "a table",
+            "[[allow]] rule = \"…\" key = \"…\" reason = \"…\"",
+        );
+        return None;
+    };
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    let mut rule = None;
+    let mut reason = None;
+    let mut allow = Allow {
+        rule: String::new(),
+        rule_span: span,
+        report: None,
+        table: None,
+        key: None,
+        column: None,
+        reason: String::new(),
+        span,
+    };
+    let mut ok = true;
+    for (k, v) in entries {
+        let name: &str = k.get_ref();
+        if !ALLOW_KEYS.contains(&name) {
+            r.unknown_key(k, &ALLOW_KEYS, "[[allow]]");
+            ok = false;
+            continue;
+        }
+        let Some(s) = r.string(name, v, &format!("{name} = \"…\"")) else {
+            ok = false;
+            continue;
+        };
+        match name {
+            "rule" => {
+                rule = Some(s);
+                allow.rule_span = r.span(v.span());
+            }
+            "reason" => reason = Some((s, v.span())),
+            "report" => allow.report = Some(PathGlob::new(&s, r.span(v.span()))),
+            "table" => allow.table = Some(s),
+            "key" => allow.key = Some(s),
+            _ => allow.column = Some(s),
+        }
+    }
+    let missing = |what: &str, r: &mut Reader<'_>, help: &str| {
+        r.push(
+            Severity::Error,
+            "config::missing-key",
+            format!("an `[[allow]]` entry in {} has no `{what}`", r.name),
+            item.span(),
+            &format!("`{what}` missing"),
+            Some(help.to_string()),
+        );
+    };
+    match rule {
+        Some(rule) if !rule.trim().is_empty() => allow.rule = rule.trim().to_string(),
+        _ => {
+            missing("rule", r, "name the rule whose findings are allowed: rule = \"drift-avvikelse\"");
+            ok = false;
+        }
+    }
+    match reason {
+        Some((reason, _)) if !reason.trim().is_empty() => allow.reason = reason.trim().to_string(),
+        Some((_, at)) => {
+            r.push(
+                Severity::Error,
+                "config::missing-key",
+                format!("the `reason` of an `[[allow]]` entry in {} is empty", r.name),
+                at,
+                "empty reason",
+                Some("say why the finding is accepted, for the next reader".to_string()),
+            );
+            ok = false;
+        }
+        None => {
+            missing(
+                "reason",
+                r,
+                "say why the finding is accepted, for the next reader: reason = \"…\"",
+            );
+            ok = false;
+        }
+    }
+    ok.then_some(allow)
+}
+
+impl Config {
+    /// `path` as names relative to the config file's folder, if it is inside it.
+    pub fn relative_names(&self, path: &Path) -> Option<Vec<String>> {
+        let base = self.abs_dir.as_ref()?;
+        let abs = if path.is_absolute() {
+            tidy_path(path)
+        } else {
+            tidy_path(&std::env::current_dir().ok()?.join(path))
+        };
+        let rel = abs.strip_prefix(base).ok()?;
+        Some(
+            rel.components()
+                .filter_map(|c| match c {
+                    Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+
+    /// Whether `path` (a file or folder met while looking for reports) is under an `ignore`
+    /// glob.
+    pub fn is_ignored(&self, path: &Path) -> bool {
+        if self.ignore.is_empty() {
+            return false;
+        }
+        self.relative_names(path)
+            .is_some_and(|names| self.ignore.iter().any(|g| g.matches_or_parent(&names)))
+    }
+
+    /// Where to look for the reports of a `reports` glob: its literal folders, joined to the
+    /// config file's folder.
+    pub fn glob_root(&self, glob: &PathGlob) -> PathBuf {
+        tidy_path(&self.dir.join(glob.literal_prefix()))
+    }
+
+    /// Whether the report at `path` is one that `glob` selects.
+    pub fn selects(&self, glob: &PathGlob, path: &Path) -> bool {
+        self.relative_names(path)
+            .is_some_and(|names| glob.matches_or_parent(&names))
+    }
+
+    /// A problem pointing into the config file.
+    fn problem(
+        &self,
+        severity: Severity,
+        code: &'static str,
+        message: String,
+        span: Span,
+        label: &str,
+    ) -> Problem {
+        let mut p = Problem::new(ProblemKind::Config, severity, code, message);
+        if let Some(f) = &self.file {
+            p = p.with_path(f.clone());
+        }
+        if let Some(s) = self.source {
+            p = p.with_label(s, span, label);
+        }
+        p
+    }
+
+    fn unknown_rule(&self, id: &str, span: Span, rules: &RuleSet, what: &str) -> Problem {
+        let ids = rules.rules.iter().map(|r| r.rule.id.text.as_str());
+        let help = match did_you_mean(id, ids) {
+            Some(s) => format!("did you mean `{s}`? `rimlig rules` lists the rule ids"),
+            None => "`rimlig rules` lists the rule ids".to_string(),
+        };
+        self.problem(
+            Severity::Error,
+            "config::unknown-rule",
+            format!(
+                "{what} names the rule `{id}`, which is not among the loaded rules",
+            ),
+            span,
+            "unknown rule",
+        )
+        .with_help(help)
+    }
+
+    /// Apply `[severity]` to the loaded rules; an unknown rule id is an error with "did you
+    /// mean". Also checks the rule ids of `[[allow]]`.
+    pub fn apply_to_rules(&self, rules: &mut RuleSet, problems: &mut Vec<Problem>) {
+        for o in &self.severity {
+            let mut found = false;
+            for lr in rules.rules.iter_mut().filter(|lr| lr.rule.id.text == o.rule) {
+                let span = lr.rule.severity.map_or(lr.rule.id.span, |(_, s)| s);
+                lr.rule.severity = Some((o.level, span));
+                found = true;
+            }
+            if !found {
+                problems.push(self.unknown_rule(&o.rule, o.span, rules, "[severity]"));
+            }
+        }
+        for a in &self.allow {
+            let id = a.rule.split('[').next().unwrap_or("").trim();
+            if !rules.rules.iter().any(|lr| lr.rule.id.text == id) {
+                problems.push(self.unknown_rule(id, a.rule_span, rules, "an [[allow]] entry"));
+            }
+        }
+    }
+
+    /// Whether the `[[allow]]` entry `a` covers the finding `f`.
+    fn allows(&self, a: &Allow, f: &Finding) -> bool {
+        let rule_ok = f.rule == a.rule || f.instance_name() == a.rule;
+        let report_ok = a.report.as_ref().is_none_or(|g| {
+            self.selects(g, Path::new(&f.report))
+                || g.matches_or_parent(&names_of(&f.report))
+        });
+        let table_ok = a
+            .table
+            .as_ref()
+            .is_none_or(|t| crate::glob::matches(t, &f.table));
+        let key_ok = a.key.as_ref().is_none_or(|k| {
+            f.row_key
+                .as_ref()
+                .is_some_and(|rk| crate::glob::matches(k, rk) || normalise_name(k) == normalise_name(rk))
+        });
+        let column_ok = a.column.as_ref().is_none_or(|c| {
+            let by_header = f.column_name.as_ref().is_some_and(|h| {
+                crate::glob::matches(c, h) || normalise_name(c) == normalise_name(h)
+            });
+            let by_rule_name = f.bindings.iter().any(|(_, col)| col.eq_ignore_ascii_case(c))
+                || f.values
+                    .as_ref()
+                    .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c));
+            by_header || by_rule_name
+        });
+        rule_ok && report_ok && table_ok && key_ok && column_ok
+    }
+
+    /// Mark the findings an `[[allow]]` entry covers as suppressed (the first entry that
+    /// matches gives the reason). An entry that matches no finding is an info note: the
+    /// finding it was written for is gone.
+    pub fn apply_allow(&self, findings: &mut [Finding], problems: &mut Vec<Problem>) {
+        let mut used = vec![0usize; self.allow.len()];
+        for f in findings.iter_mut() {
+            if let Some(i) = self.allow.iter().position(|a| self.allows(a, f)) {
+                used[i] += 1;
+                f.suppressed = true;
+                f.suppression_reason = Some(self.allow[i].reason.clone());
+            }
+        }
+        for (a, n) in self.allow.iter().zip(used) {
+            if n == 0 {
+                problems.push(
+                    self.problem(
+                        Severity::Info,
+                        "config::unused-allow",
+                        format!("this [[allow]] entry for `{}` matches no finding", a.rule),
+                        a.span,
+                        "matches nothing",
+                    )
+                    .with_help("the finding it was written for is gone: remove the entry"),
+                );
+            }
+        }
+    }
+}
+
+/// A report path as written, split into names.
+fn names_of(path: &str) -> Vec<String> {
+    path.split(['/', '\\'])
+        .filter(|s| !s.is_empty() && *s != ".")
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(p: &str) -> Vec<String> {
+        names_of(p)
+    }
+
+    #[test]
+    fn path_globs_match_folders_and_what_is_in_them() {
+        let g = |s: &str| PathGlob::new(s, Span::new(0, 0));
+        assert!(g("reports/**").matches_or_parent(&names("reports/2020-10")));
+        assert!(g("reports/**").matches_or_parent(&names("reports")));
+        assert!(g("reports").matches_or_parent(&names("reports/a/b")));
+        assert!(!g("reports").matches_or_parent(&names("other/reports")));
+        assert!(g("**/old/**").matches_or_parent(&names("reports/old/2019")));
+        assert!(g("**/old/**").matches_or_parent(&names("old")));
+        assert!(!g("**/old/**").matches_or_parent(&names("reports/older")));
+        assert!(g("reports/*/2020-*").matches_or_parent(&names("reports/vss/2020-10")));
+        assert!(!g("reports/*/2020-*").matches_or_parent(&names("reports/vss/2019-10")));
+        assert!(g("**/*.bak.csv").matches_or_parent(&names("a/b/x.bak.csv")));
+        assert!(g("./Reports/**").matches_or_parent(&names("reports/x")));
+        assert_eq!(g("reports/*/2020").literal_prefix(), PathBuf::from("reports"));
+        assert_eq!(g("**/old").literal_prefix(), PathBuf::new());
+    }
+
+    #[test]
+    fn tidy_paths_keep_leading_parents() {
+        assert_eq!(tidy_path(Path::new("./../rimlig.toml")), PathBuf::from("../rimlig.toml"));
+        assert_eq!(tidy_path(Path::new("a/../b")), PathBuf::from("b"));
+        assert_eq!(tidy_path(Path::new(".")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn tolerances_read_as_in_rules() {
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        let mut read = |t: &str| {
+            let c = parse(
+                "rimlig.toml",
+                format!("[check]\ntolerance = {t}\n"),
+                Path::new("."),
+                &mut sources,
+                &mut problems,
+            );
+            c.check.tolerance
+        };
+        assert_eq!(read("\"rounding\""), Some(Tolerance::Rounding));
+        assert_eq!(
+            read("\"2%\""),
+            Some(Tolerance::Relative(Decimal::from(2)))
+        );
+        assert_eq!(
+            read("\"0,5 tkr\""),
+            Some(Tolerance::Absolute(Decimal::new(5, 1), Some(UnitName::Tkr)))
+        );
+        assert_eq!(read("1"), Some(Tolerance::Absolute(Decimal::ONE, None)));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(read("\"ungefär\""), None);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, "config::value");
+    }
+}
