@@ -166,7 +166,11 @@ pub fn init(dir: &Path) -> Outcome {
             stdout: String::new(),
             stderr: format!(
                 "error: rimlig init writes nothing, because {} already exist{}:\n{}\n  help: move {} away, or run rimlig init in another folder\n",
-                if existing.len() == 1 { "this file" } else { "these files" },
+                if existing.len() == 1 {
+                    "this file"
+                } else {
+                    "these files"
+                },
                 if existing.len() == 1 { "s" } else { "" },
                 existing
                     .iter()

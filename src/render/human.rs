@@ -313,7 +313,11 @@ fn allowed_line(run: &Run, verbose: bool) -> String {
     if n == 0 || verbose {
         return String::new();
     }
-    let file = run.config.file.as_deref().unwrap_or(crate::config::FILE_NAME);
+    let file = run
+        .config
+        .file
+        .as_deref()
+        .unwrap_or(crate::config::FILE_NAME);
     format!(
         "{} allowed in {file} not shown (--verbose shows them)\n\n",
         plural(n, "finding", "findings"),

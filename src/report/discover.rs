@@ -320,7 +320,11 @@ fn link_problem(path: &Path, e: &std::io::Error) -> Problem {
 fn is_loop(e: &std::io::Error) -> bool {
     let raw = e.raw_os_error();
     (cfg!(target_os = "linux") && raw == Some(40))
-        || (cfg!(any(target_os = "macos", target_os = "ios", target_os = "freebsd")) && raw == Some(62))
+        || (cfg!(any(
+            target_os = "macos",
+            target_os = "ios",
+            target_os = "freebsd"
+        )) && raw == Some(62))
 }
 
 /// A problem from the walker: a link loop, or an entry that cannot be read.
@@ -329,7 +333,10 @@ fn walk_problem(root: &Path, e: &ignore::Error) -> Problem {
     let mut err = e;
     loop {
         match err {
-            ignore::Error::WithPath { path: p, err: inner } => {
+            ignore::Error::WithPath {
+                path: p,
+                err: inner,
+            } => {
                 path = Some(p);
                 err = inner;
             }
