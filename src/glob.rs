@@ -3,13 +3,46 @@
 
 /// Whether `text` matches `pattern`, ignoring case and surrounding whitespace.
 pub fn matches(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.trim().to_lowercase().chars().collect();
-    let t: Vec<char> = collapse_ws(text).to_lowercase().chars().collect();
-    expand(&p).iter().any(|alt| wildcard(alt, &t))
+    Pattern::new(pattern).matches_text(&Text::new(text))
 }
 
-fn collapse_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// A pattern made ready once, to match many texts (the keys of every row of a table).
+#[derive(Clone, Debug)]
+pub struct Pattern {
+    alternatives: Vec<Vec<char>>,
+}
+
+impl Pattern {
+    pub fn new(pattern: &str) -> Pattern {
+        let p: Vec<char> = pattern.trim().to_lowercase().chars().collect();
+        Pattern {
+            alternatives: expand(&p),
+        }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        self.matches_text(&Text::new(text))
+    }
+
+    pub fn matches_text(&self, text: &Text) -> bool {
+        self.alternatives.iter().any(|alt| wildcard(alt, &text.0))
+    }
+}
+
+/// A text as patterns see it: lower case, runs of whitespace as one space, trimmed.
+pub struct Text(Vec<char>);
+
+impl Text {
+    pub fn new(text: &str) -> Text {
+        let mut chars = Vec::with_capacity(text.len());
+        for (i, word) in text.split_whitespace().enumerate() {
+            if i > 0 {
+                chars.push(' ');
+            }
+            chars.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        Text(chars)
+    }
 }
 
 /// Expand `{a,b}` groups (not nested) into plain wildcard patterns.

@@ -406,7 +406,7 @@ fn build<'a>(
         env.rows
             .iter()
             .copied()
-            .find(|&r| v.kinds[r] == RowKind::Total)
+            .find(|&r| v.kinds()[r] == RowKind::Total)
             .or_else(|| env.rows.first().copied())
     };
     let (table_idx, row, col) = match cell {

@@ -994,7 +994,7 @@ impl<'a> Evaluator<'a> {
                         "use it inside `each TABLE:`: parent.c is the row a 'varav' row is part of",
                     ));
                 };
-                if view.kinds[row] != RowKind::Skip {
+                if view.kinds()[row] != RowKind::Skip {
                     return Err(Stop::Na(format!(
                         "{} is not a part row: only rows the table declaration skips (`skip \"varav*\"`) have a parent",
                         view.key_text(row)
@@ -1004,7 +1004,7 @@ impl<'a> Evaluator<'a> {
                     .rows
                     .iter()
                     .copied()
-                    .filter(|&r| r < row && view.kinds[r] != RowKind::Skip)
+                    .filter(|&r| r < row && view.kinds()[r] != RowKind::Skip)
                     .max()
                     .ok_or_else(|| {
                         Stop::Na(format!("no row above {} to be part of", view.key_text(row)))
@@ -1168,7 +1168,7 @@ impl<'a> Evaluator<'a> {
         };
         let totals: Vec<usize> = candidates
             .into_iter()
-            .filter(|&r| view.kinds[r] == RowKind::Total)
+            .filter(|&r| view.kinds()[r] == RowKind::Total)
             .collect();
         let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
         match totals.as_slice() {
@@ -1428,7 +1428,7 @@ impl<'a> Evaluator<'a> {
                     .rows
                     .iter()
                     .copied()
-                    .filter(|&r| view.kinds[r] == RowKind::Normal)
+                    .filter(|&r| view.kinds()[r] == RowKind::Normal)
                     .collect();
                 Ok(Operand {
                     val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
@@ -1485,7 +1485,7 @@ impl<'a> Evaluator<'a> {
         let mut cells = Vec::new();
         for r in rows
             .into_iter()
-            .filter(|&r| view.kinds[r] == RowKind::Normal)
+            .filter(|&r| view.kinds()[r] == RowKind::Normal)
         {
             let re = Env {
                 scope: Some(view.clone()),

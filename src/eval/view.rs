@@ -25,7 +25,9 @@ pub struct View<'a> {
     declared: Vec<(String, usize, Option<UnitName>)>,
     pub key_col: usize,
     key_name: Option<String>,
-    pub kinds: Vec<RowKind>,
+    /// The kind of every row, worked out when first asked for ([`View::kinds`]): name
+    /// resolution builds views without ever needing it, and a table may have millions of rows.
+    kinds: std::cell::OnceCell<Vec<RowKind>>,
     /// The group of each row (when the table has groups).
     pub groups: Option<Vec<String>>,
     /// Declared columns that matched no header: (name, glob).
@@ -78,25 +80,12 @@ impl<'a> View<'a> {
             declared,
             key_col,
             key_name,
-            kinds: Vec::new(),
+            kinds: std::cell::OnceCell::new(),
             groups: None,
             unmatched,
             previous: false,
         };
-        v.kinds = (0..table.rows.len())
-            .map(|r| {
-                let key = v.key_text(r);
-                match decl {
-                    Some(d) if d.totals.iter().any(|g| glob::matches(&g.text, &key)) => {
-                        RowKind::Total
-                    }
-                    Some(d) if d.skips.iter().any(|g| glob::matches(&g.text, &key)) => {
-                        RowKind::Skip
-                    }
-                    _ => RowKind::Normal,
-                }
-            })
-            .collect();
+
         if let Some(g) = decl.and_then(|d| d.group.as_ref()) {
             v.groups = v.column(&g.text).map(|(col, _)| v.group_values(col));
         }
@@ -137,6 +126,50 @@ impl<'a> View<'a> {
         v.extend(self.key_name.clone());
         v.extend(self.table.headers.iter().map(|h| h.normalised.clone()));
         v
+    }
+
+    /// The kind of every row: total (a `total` glob matches its key), skipped (a `skip` glob
+    /// does) or normal.
+    pub fn kinds(&self) -> &[RowKind] {
+        self.kinds.get_or_init(|| {
+            let Some(d) = self.decl else {
+                return vec![RowKind::Normal; self.table.rows.len()];
+            };
+            let totals: Vec<glob::Pattern> = d
+                .totals
+                .iter()
+                .map(|g| glob::Pattern::new(&g.text))
+                .collect();
+            let skips: Vec<glob::Pattern> = d
+                .skips
+                .iter()
+                .map(|g| glob::Pattern::new(&g.text))
+                .collect();
+            if totals.is_empty() && skips.is_empty() {
+                return vec![RowKind::Normal; self.table.rows.len()];
+            }
+            (0..self.table.rows.len())
+                .map(|r| {
+                    let key = glob::Text::new(self.key_cell(r));
+                    if totals.iter().any(|g| g.matches_text(&key)) {
+                        RowKind::Total
+                    } else if skips.iter().any(|g| g.matches_text(&key)) {
+                        RowKind::Skip
+                    } else {
+                        RowKind::Normal
+                    }
+                })
+                .collect()
+        })
+    }
+
+    /// The key cell's text of `row`, trimmed.
+    fn key_cell(&self, row: usize) -> &str {
+        self.table.rows[row]
+            .cells
+            .get(self.key_col)
+            .map(|c| c.raw.trim())
+            .unwrap_or("")
     }
 
     pub fn key_text(&self, row: usize) -> String {

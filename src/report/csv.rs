@@ -166,7 +166,9 @@ pub fn load_csv_with(
         .iter()
         .take(width)
         .map(|f| {
-            let text = trim_cell(&f.raw).to_string();
+            let text = number::italic_inner(&f.raw)
+                .unwrap_or_else(|| trim_cell(&f.raw))
+                .to_string();
             Header {
                 normalised: normalise_name(&text),
                 text,
@@ -277,10 +279,18 @@ fn make_row(
         .fields
         .into_iter()
         .take(width)
-        .map(|f| Cell {
-            value: number::parse_cell_with(&f.raw, data),
-            raw: f.raw,
-            span: f.span,
+        .map(|f| {
+            // Italic markup is how the cell was printed, not what it says: `<i>varav
+            // chatt</i>` is the key "varav chatt".
+            let raw = match number::italic_inner(&f.raw) {
+                Some(inner) => inner.to_string(),
+                None => f.raw,
+            };
+            Cell {
+                value: number::parse_cell_with(&raw, data),
+                raw,
+                span: f.span,
+            }
         })
         .collect();
     while cells.len() < width {

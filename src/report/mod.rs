@@ -55,7 +55,7 @@ pub struct Row {
 
 #[derive(Debug, Clone)]
 pub struct Cell {
-    /// The cell's text as written (after CSV unquoting).
+    /// The cell's text as written (after CSV unquoting, without `<i>…</i>` around it).
     pub raw: String,
     pub value: CellValue,
     pub span: Span,

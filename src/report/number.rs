@@ -53,6 +53,12 @@ pub fn parse_cell_with(raw: &str, data: &DataConfig) -> CellValue {
     parse_trimmed(trimmed, data)
 }
 
+/// The text inside `<i>…</i>` when a whole cell is wrapped in it (spaces around it allowed),
+/// as word-processor exports write italic rows such as "varav" rows; `None` otherwise.
+pub(crate) fn italic_inner(raw: &str) -> Option<&str> {
+    strip_italics(trim_cell(raw)).map(trim_cell)
+}
+
 /// `<i>…</i>` around a cell, as word-processor exports write italic figures.
 fn strip_italics(s: &str) -> Option<&str> {
     let open = s.get(..3)?;
