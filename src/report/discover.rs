@@ -292,6 +292,9 @@ fn take(notes: &Arc<Mutex<Vec<Problem>>>) -> Vec<Problem> {
 /// A link that cannot be followed: it points nowhere, or round in a loop.
 fn link_problem(path: &Path, e: &std::io::Error) -> Problem {
     let shown = display_path(path);
+    // The walker wraps the error it met; following the link again gives the system's own.
+    let fresh = std::fs::metadata(path).err();
+    let e = fresh.as_ref().unwrap_or(e);
     let (code, message) = if e.kind() == std::io::ErrorKind::NotFound {
         (
             "io::broken-link",
