@@ -39,6 +39,7 @@ use crate::source::{SourceFile, SourceId, Sources, Span};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{Level, Tolerance, UnitName};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::str::FromStr;
@@ -356,6 +357,9 @@ const DATA_KEYS: [&str; 3] = ["missing", "zero", "header_row"];
 const CHECK_KEYS: [&str; 1] = ["tolerance"];
 const ALLOW_KEYS: [&str; 6] = ["rule", "report", "table", "key", "column", "reason"];
 
+/// The entries of a TOML table, in the order of the file.
+type Entries<'v, 'i> = Vec<(&'v Spanned<Cow<'i, str>>, &'v Spanned<DeValue<'i>>)>;
+
 /// Reads one file's keys into a [`Config`], pushing problems.
 struct Reader<'p> {
     name: String,
@@ -393,12 +397,7 @@ impl Reader<'_> {
         self.problems.push(p);
     }
 
-    fn unknown_key(
-        &mut self,
-        key: &Spanned<std::borrow::Cow<'_, str>>,
-        known: &[&str],
-        place: &str,
-    ) {
+    fn unknown_key(&mut self, key: &Spanned<Cow<'_, str>>, known: &[&str], place: &str) {
         let name: &str = key.get_ref();
         let list = known
             .iter()
@@ -481,12 +480,7 @@ impl Reader<'_> {
         key: &str,
         value: &'v Spanned<DeValue<'i>>,
         example: &str,
-    ) -> Option<
-        Vec<(
-            &'v Spanned<std::borrow::Cow<'i, str>>,
-            &'v Spanned<DeValue<'i>>,
-        )>,
-    > {
+    ) -> Option<Entries<'v, 'i>> {
         match value.get_ref().as_table() {
             Some(t) => {
                 let mut entries: Vec<_> = t.iter().collect();
@@ -544,7 +538,9 @@ pub fn parse(
     };
 
     let (root, errors) = DeTable::parse_recoverable(&text);
-    for e in &errors {
+    if let Some(e) = errors.first() {
+        // After a syntax error keys may be missing or misread, and later errors follow from
+        // the first: say that one, and read nothing from the file.
         let at = e.span().unwrap_or(0..0);
         r.error(
             "config::toml",
@@ -552,6 +548,7 @@ pub fn parse(
             at,
             "here",
         );
+        return config;
     }
 
     let mut entries: Vec<_> = root.get_ref().iter().collect();

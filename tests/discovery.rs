@@ -177,10 +177,7 @@ mod links {
         assert!(problems.is_empty(), "{problems:?}");
         // `rapporter/andra` is the folder `andra`, `senaste` the folder 2020-10: each comes
         // after the other name in sorted order, so the folders count under those names.
-        assert_eq!(
-            dirs,
-            [root.join("andra/x"), root.join("rapporter/2020-10")]
-        );
+        assert_eq!(dirs, [root.join("andra/x"), root.join("rapporter/2020-10")]);
 
         // From `rapporter`, the link `andra` leads out of the tree walked.
         let mut problems = Vec::new();

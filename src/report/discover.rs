@@ -190,6 +190,8 @@ fn walker(
     notes: &Arc<Mutex<Vec<Problem>>>,
 ) -> ignore::Walk {
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // A folder given on purpose inside an ignored one is walked as asked.
+    let use_ignore_globs = !config.is_ignored(root);
     let config = config.clone();
     let notes = Arc::clone(notes);
     let mut builder = ignore::WalkBuilder::new(root);
@@ -206,7 +208,7 @@ fn walker(
             if is_dir && entry.file_name() == "target" {
                 return false;
             }
-            if config.is_ignored(path) {
+            if use_ignore_globs && config.is_ignored(path) {
                 return false;
             }
             if entry.path_is_symlink() {
@@ -265,7 +267,12 @@ fn walk(
         if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
+        // `./rapporter/2020-10` is shown as `rapporter/2020-10`.
         let path = entry.path();
+        let path = match path.strip_prefix(".") {
+            Ok(rest) if !rest.as_os_str().is_empty() => rest,
+            _ => path,
+        };
         match report_file_kind(path) {
             Some(ReportFileKind::Table) => {
                 found.insert(parent_dir(path));
