@@ -279,17 +279,11 @@ pub fn find(start: &Path) -> Option<PathBuf> {
             return Some(if start.is_absolute() {
                 folder.join(FILE_NAME)
             } else {
-                tidy_rel(&rel)
+                tidy_path(&rel)
             });
         }
     }
     None
-}
-
-/// `./../x` → `../x`; keeps leading `..` (unlike [`tidy_path`], which could not go above them
-/// either).
-fn tidy_rel(p: &Path) -> PathBuf {
-    tidy_path(p)
 }
 
 /// Read the configuration `choice` asks for. Problems go to `problems`; whatever could be read

@@ -106,6 +106,14 @@ fn check_here(
         })
         .collect();
     let earlier = load_previous_reports(&reports, &config, &mut sources, &mut problems);
+    // Finding a report and loading it both look at its files: a link or an unreadable file
+    // is said once.
+    let mut said = std::collections::HashSet::new();
+    problems.retain(|p| {
+        p.kind != ProblemKind::Io
+            || !p.labels.is_empty()
+            || said.insert((p.code, p.path.clone().unwrap_or_else(|| p.message.clone())))
+    });
     let previous = previous_of(&reports, &earlier);
     check_names(&mut rules, &reports, &mut problems);
     // The built-in library covers tables of many kinds of report (resultaträkning,

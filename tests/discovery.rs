@@ -237,3 +237,18 @@ mod links {
         assert!(problems[0].message.contains("låst"));
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_run_says_each_link_problem_once() {
+    let base = scratch("once");
+    let root = base.join("root");
+    write(&root.join("a/drift.csv"), TABLE);
+    write(&base.join("elsewhere/drift.csv"), TABLE);
+    std::os::unix::fs::symlink(base.join("elsewhere/drift.csv"), root.join("a/lånad.csv")).unwrap();
+    let run = rimlig::run::check(std::slice::from_ref(&root), &[]);
+    let codes: Vec<&str> = run.problems.iter().map(|p| p.code).collect();
+    assert_eq!(codes, ["io::link-outside"], "{:#?}", run.problems);
+    assert_eq!(run.reports.len(), 1);
+    assert_eq!(run.reports[0].tables.len(), 1);
+}
