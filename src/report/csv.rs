@@ -939,6 +939,52 @@ mod tests {
     }
 
     #[test]
+    fn header_row_skips_the_lines_above_it() {
+        let text = "Uppföljning oktober;;\nBelopp i tkr;;\nPost;Utfall;Budget\nHyror;120;100\n";
+        let data = DataConfig {
+            header_row: Some(3),
+            ..DataConfig::default()
+        };
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        let table = load_csv_with(
+            "t.csv",
+            "t",
+            text.as_bytes(),
+            &data,
+            &mut sources,
+            &mut problems,
+        )
+        .expect("a table");
+        assert!(problems.is_empty(), "{problems:?}");
+        let headers: Vec<&str> = table.headers.iter().map(|h| h.text.as_str()).collect();
+        assert_eq!(headers, ["Post", "Utfall", "Budget"]);
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.rows[0].line, 4);
+
+        // Nothing on or below the row: a warning that names it.
+        let data = DataConfig {
+            header_row: Some(9),
+            ..DataConfig::default()
+        };
+        let table = load_csv_with(
+            "t.csv",
+            "t",
+            text.as_bytes(),
+            &data,
+            &mut sources,
+            &mut problems,
+        );
+        assert!(table.is_none());
+        assert_eq!(codes(&problems), ["data::empty-table"]);
+        assert!(
+            problems[0].message.contains("line 9"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
     fn odd_bytes_never_panic() {
         let inputs: [&[u8]; 8] = [
             b"\"",

@@ -449,6 +449,33 @@ mod tests {
     }
 
     #[test]
+    fn markers_come_from_the_data_settings() {
+        let data = DataConfig {
+            missing: vec!["..".into(), "-".into(), "saknas".into()],
+            zero: vec!["\u{2013}".into()],
+            header_row: None,
+        };
+        assert_eq!(parse_cell_with("-", &data), missing(Missing::Marker));
+        assert_eq!(parse_cell_with(" SAKNAS ", &data), missing(Missing::Marker));
+        assert_eq!(parse_cell_with("..", &data), missing(Missing::NotAvailable));
+        assert_eq!(parse_cell_with("\u{2013}", &data), num("0", None, None));
+        assert_eq!(parse_cell_with("<i>-</i>", &data), missing(Missing::Marker));
+        // No longer markers: text.
+        assert_eq!(parse_cell_with("N/A", &data), text("N/A"));
+        assert_eq!(parse_cell_with("\u{2212}", &data), text("\u{2212}"));
+        // An empty cell is always missing; figures are read as ever.
+        assert_eq!(parse_cell_with("", &data), missing(Missing::Empty));
+        assert_eq!(
+            parse_cell_with("-1 116", &data),
+            num("-1116", Some(0), None)
+        );
+        // The defaults are the behaviour without a configuration.
+        for s in ["-", "..", ".", "I.U.", "n/a", "", "8 486", "x"] {
+            assert_eq!(parse_cell(s), parse_cell_with(s, &DataConfig::default()));
+        }
+    }
+
+    #[test]
     fn odd_input_never_panics() {
         for s in [
             "\u{2212}",
