@@ -1,9 +1,13 @@
 //! From command-line paths to reports: find the report folders, then load every table of one.
 //!
 //! A report folder is a directory that directly holds at least one `.csv` or `.tsv` file, or a
-//! `report.toml`. A `.csv`/`.tsv` file given on the command line is a one-table report.
+//! `report.toml`. A `.csv`/`.tsv` file given on the command line is a one-table report. A
+//! workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), given or found in a tree, is a report of its
+//! own, one table per sheet (see [`super::workbook`]). A single-file report takes its metadata
+//! from a sidecar `<stem>.report.toml` beside it ([`sidecar_meta`]).
 
 use super::csv::load_csv;
+use super::workbook;
 use super::{Report, ReportMeta, Table};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, Sources, Span};
@@ -48,7 +52,8 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
 
         if metadata.is_file() {
             let name = path.file_name().unwrap_or_default();
-            if is_table_file(name) {
+            // workbook: a workbook file is a report of its own
+            if is_table_file(name) || workbook::is_workbook_file(name) {
                 found.insert(path.clone());
             } else if name == REPORT_TOML {
                 found.insert(parent_dir(path));
@@ -58,11 +63,13 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
                         ProblemKind::Io,
                         Severity::Error,
                         "io::not-a-report",
-                        format!("{shown} is neither a .csv or .tsv file nor a report folder"),
+                        format!(
+                            "{shown} is neither a .csv or .tsv file, a workbook nor a report folder"
+                        ),
                     )
                     .with_path(shown)
                     .with_help(
-                        "give a report folder, a folder of report folders, or a .csv/.tsv file",
+                        "give a report folder, a folder of report folders, a .csv/.tsv file or a workbook (.xlsx, .xlsm, .xls, .ods)",
                     ),
                 );
             }
@@ -103,6 +110,11 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
                 found.insert(parent_dir(entry.path()));
                 any = true;
             }
+            // workbook: a workbook in the tree is a report of its own
+            if workbook::is_workbook_file(name) && entry.path().is_file() {
+                found.insert(entry.path().to_path_buf());
+                any = true;
+            }
         }
         if !any {
             problems.push(
@@ -114,7 +126,7 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
                 )
                 .with_path(shown)
                 .with_help(
-                    "a report folder holds .csv or .tsv files (one per table) or a report.toml",
+                    "a report folder holds .csv or .tsv files (one per table) or a report.toml; a workbook (.xlsx, .xlsm, .xls, .ods) is a report of its own",
                 ),
             );
         }
@@ -136,6 +148,13 @@ pub fn load_report(dir: &Path, sources: &mut Sources, problems: &mut Vec<Problem
 
     if dir.is_file() {
         let shown = display_path(dir);
+        // workbook: one report, one table per sheet
+        if workbook::is_workbook_file(dir.file_name().unwrap_or_default()) {
+            let mut report = workbook::load_workbook(dir, &shown, sources, problems);
+            report.meta = sidecar_meta(dir, sources, problems);
+            return report;
+        }
+        report.meta = sidecar_meta(dir, sources, problems);
         if let Some(table) = load_table_file(dir, &shown, sources, problems) {
             report.tables.push(table);
         }
@@ -218,7 +237,26 @@ fn load_table_file(
     load_csv(shown, &stem, &bytes, sources, problems)
 }
 
-/// Read `report.toml`: keys `unit`, `period` and `previous` (a path relative to the folder).
+/// The metadata of a single-file report (a workbook, a `.csv` file): its sidecar
+/// `<stem>.report.toml` beside it (`2020-10.report.toml` for `2020-10.xlsx`), read as
+/// `report.toml` is, `previous` relative to the folder holding both. Empty without one.
+pub fn sidecar_meta(path: &Path, sources: &mut Sources, problems: &mut Vec<Problem>) -> ReportMeta {
+    let Some(stem) = path.file_stem() else {
+        return ReportMeta::default();
+    };
+    let mut name = stem.to_os_string();
+    name.push(".report.toml");
+    let dir = parent_dir(path);
+    let toml_path = dir.join(&name);
+    if toml_path.is_file() {
+        load_meta(&dir, &toml_path, sources, problems)
+    } else {
+        ReportMeta::default()
+    }
+}
+
+/// Read `report.toml` (or a sidecar `<stem>.report.toml`): keys `unit`, `period` and
+/// `previous` (a path relative to the folder).
 fn load_meta(
     dir: &Path,
     toml_path: &Path,
@@ -226,7 +264,10 @@ fn load_meta(
     problems: &mut Vec<Problem>,
 ) -> ReportMeta {
     let mut meta = ReportMeta::default();
-    let shown = display_join(dir, OsStr::new(REPORT_TOML));
+    let shown = display_join(
+        dir,
+        toml_path.file_name().unwrap_or(OsStr::new(REPORT_TOML)),
+    );
     let bytes = match std::fs::read(toml_path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -320,15 +361,16 @@ fn load_meta(
             "period" => meta.period = Some(s.to_string()),
             _ => {
                 let path = tidy_path(&dir.join(s));
-                if !path.is_dir() {
+                // workbook: the previous report may be a single file (a workbook)
+                if !path.is_dir() && !path.is_file() {
                     problems.push(
                         Problem::new(
                             ProblemKind::Data,
                             Severity::Warning,
                             "data::previous-missing",
-                            format!("the previous report `{s}` named in {shown} is not a folder"),
+                            format!("the previous report `{s}` named in {shown} is not a folder or file"),
                         )
-                        .with_label(id, span_of(value.span()), "no such report folder")
+                        .with_label(id, span_of(value.span()), "no such report folder or file")
                         .with_help(
                             "rules that compare with the previous report (`previous.`) are not applicable until it is there; give its folder relative to this one",
                         ),

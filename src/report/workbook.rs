@@ -1,0 +1,336 @@
+//! A workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`) → one [`Report`]: one table per visible
+//! sheet, named by the sheet.
+//!
+//! Each sheet is rendered as text — one line per sheet row, so a diagnostic's line number is
+//! the sheet's row number — and added to [`Sources`] as `<workbook>[<sheet>]`. Every header
+//! and cell keeps its span in that text, and the text knows which cell each span is
+//! ([`crate::source::CellMap`]), so findings can name the cell as `prognos!D6`.
+//!
+//! Numbers are shown as their number format prints them (decimals, grouping, `%`), read as
+//! exact decimals from their shortest round-trip text; text cells are read as CSV cells are
+//! ([`parse_cell`](super::number::parse_cell)); dates, times, booleans and errors are text, an
+//! error also a data problem at its cell.
+
+mod format;
+mod sheet;
+
+use super::{Report, ReportMeta};
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::source::Sources;
+use calamine::{
+    Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange, Xls, Xlsx,
+    open_workbook_from_rs,
+};
+use std::ffi::OsStr;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+/// Workbooks larger than this are not read.
+const MAX_WORKBOOK_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Sheets with more cells than this (in their used range) are not read: a sheet that size is
+/// no follow-up report, and its cells would not fit in memory as text.
+const MAX_SHEET_CELLS: u64 = 20_000_000;
+
+/// The file name extensions read as workbooks.
+const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// A workbook file by its name: `.xlsx`, `.xlsm`, `.xls` or `.ods` in any case; not a hidden
+/// file, and not an Office lock file (`~$budget.xlsx`, written while a workbook is open).
+pub fn is_workbook_file(name: &OsStr) -> bool {
+    let bytes = name.as_encoded_bytes();
+    if bytes.first() == Some(&b'.') || bytes.starts_with(b"~$") {
+        return false;
+    }
+    Path::new(name)
+        .extension()
+        .and_then(OsStr::to_str)
+        .is_some_and(|ext| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// Read every visible sheet of the workbook at `path` (shown as `shown`) as a table.
+///
+/// Hidden sheets are skipped with a note; a file that is not a workbook, or a sheet that
+/// cannot be read, is a data problem and the rest goes on. The report's metadata is left
+/// empty: the caller reads it (from a `<stem>.report.toml` beside the workbook).
+pub fn load_workbook(
+    path: &Path,
+    shown: &str,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Report {
+    let mut report = Report {
+        path: path.to_path_buf(),
+        meta: ReportMeta::default(),
+        tables: Vec::new(),
+    };
+    let Some(bytes) = read_bytes(path, shown, problems) else {
+        return report;
+    };
+    let kind = Kind::of(path);
+    let mut workbook = match guarded(|| open(bytes, kind)) {
+        Some(Ok(workbook)) => workbook,
+        Some(Err(message)) => {
+            problems.push(not_a_workbook(shown, kind, &message));
+            return report;
+        }
+        None => {
+            problems.push(not_a_workbook(
+                shown,
+                kind,
+                "the reader failed on its contents",
+            ));
+            return report;
+        }
+    };
+
+    let sheets = workbook.sheets_metadata().to_vec();
+    for meta in sheets {
+        let name = meta.name.clone();
+        if meta.typ != SheetType::WorkSheet {
+            continue; // chart sheets, dialog sheets, macros: no cells
+        }
+        if meta.visible != SheetVisible::Visible {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Data,
+                    Severity::Info,
+                    "data::hidden-sheet",
+                    format!("sheet '{name}' of {shown} is hidden; it is not checked"),
+                )
+                .with_path(format!("{shown}[{name}]"))
+                .with_help("show the sheet in the workbook (Unhide) to have its table checked"),
+            );
+            continue;
+        }
+        let Some(grid) = read_sheet(&mut workbook, &name, shown, problems) else {
+            continue;
+        };
+        if let Some(table) = sheet::load_sheet(shown, &name, &grid, sources, problems) {
+            report.tables.push(table);
+        }
+    }
+    report
+}
+
+/// The kinds of workbook, by file name extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Kind {
+        let ext = path
+            .extension()
+            .and_then(OsStr::to_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "xls" => Kind::Xls,
+            "ods" => Kind::Ods,
+            _ => Kind::Xlsx,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Xlsx => "an Excel workbook (.xlsx)",
+            Kind::Xls => "an Excel 97–2003 workbook (.xls)",
+            Kind::Ods => "an OpenDocument spreadsheet (.ods)",
+        }
+    }
+}
+
+type Book = Sheets<Cursor<Vec<u8>>>;
+
+fn open(bytes: Vec<u8>, kind: Kind) -> Result<Book, String> {
+    let cursor = Cursor::new(bytes);
+    match kind {
+        Kind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
+        Kind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        Kind::Ods => open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Run a call into the workbook reader; `None` if it panicked (a reader bug on a malformed
+/// file must not end the run).
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Error,
+        "data::not-a-workbook",
+        format!(
+            "{shown} cannot be read as {}: {}",
+            kind.describe(),
+            reason.trim()
+        ),
+    )
+    .with_path(shown)
+    .with_help(
+        "open it in Excel or LibreOffice and save it again as a workbook, or export its sheets as CSV files into a report folder",
+    )
+}
+
+fn read_bytes(path: &Path, shown: &str, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
+    let io_problem = |e: std::io::Error| {
+        Problem::new(
+            ProblemKind::Io,
+            Severity::Error,
+            "io::read",
+            format!("cannot read {shown}: {e}"),
+        )
+        .with_path(shown)
+    };
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            problems.push(io_problem(e));
+            return None;
+        }
+    };
+    if size > MAX_WORKBOOK_BYTES {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!("{shown} is larger than 256 MiB; it is not read"),
+            )
+            .with_path(shown),
+        );
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            problems.push(io_problem(e));
+            None
+        }
+    }
+}
+
+/// A sheet's cells as shown, with its merged regions; `None` (with a problem) if the sheet
+/// cannot be read.
+fn read_sheet(
+    workbook: &mut Book,
+    name: &str,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<sheet::Grid> {
+    let sheet_problem = |reason: &str| {
+        Problem::new(
+            ProblemKind::Data,
+            Severity::Error,
+            "data::unreadable-sheet",
+            format!(
+                "sheet '{name}' of {shown} cannot be read: {}",
+                reason.trim()
+            ),
+        )
+        .with_path(format!("{shown}[{name}]"))
+        .with_help("open the workbook in Excel or LibreOffice and save it again")
+    };
+    let range: Range<Data> = match guarded(|| workbook.worksheet_range(name)) {
+        Some(Ok(range)) => range,
+        Some(Err(e)) => {
+            problems.push(sheet_problem(&e.to_string()));
+            return None;
+        }
+        None => {
+            problems.push(sheet_problem("the reader failed on its contents"));
+            return None;
+        }
+    };
+    let (height, width) = range.get_size();
+    if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
+        problems.push(sheet_problem(&format!(
+            "its used range has {height} rows and {width} columns, more than rimlig reads"
+        )));
+        return None;
+    }
+    // Number formats (only .xlsx has them for calamine) and merged regions; a sheet whose
+    // styles or merges cannot be read is still read, with General formats and no merges.
+    let styles: Option<StyleRange> = guarded(|| workbook.worksheet_style(name))
+        .and_then(Result::ok)
+        .filter(|s| !s.is_empty());
+    let merges: Vec<Dimensions> = guarded(|| merged_regions(workbook, name)).unwrap_or_default();
+
+    let start = range.start().unwrap_or((0, 0));
+    let rows = range
+        .rows()
+        .enumerate()
+        .map(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(c, data)| {
+                    let pos = (
+                        start.0.saturating_add(r as u32),
+                        start.1.saturating_add(c as u32),
+                    );
+                    let code = styles
+                        .as_ref()
+                        .and_then(|s| s.get(pos))
+                        .and_then(|s| s.number_format.as_ref())
+                        .map(|f| f.format_code.as_str());
+                    format::show(data, code)
+                })
+                .collect()
+        })
+        .collect();
+    Some(sheet::Grid {
+        start,
+        rows,
+        merges,
+    })
+}
+
+fn merged_regions(workbook: &mut Book, name: &str) -> Vec<Dimensions> {
+    match workbook {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workbook_files_by_name() {
+        for yes in [
+            "a.xlsx",
+            "B.XLSX",
+            "c.xlsm",
+            "d.xls",
+            "e.ods",
+            "2020-10.Xlsx",
+        ] {
+            assert!(is_workbook_file(OsStr::new(yes)), "{yes}");
+        }
+        for no in [
+            "a.csv",
+            ".hidden.xlsx",
+            "~$a.xlsx",
+            "a.xlsb",
+            "xlsx",
+            "a.xlsx.bak",
+        ] {
+            assert!(!is_workbook_file(OsStr::new(no)), "{no}");
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! One sheet → its rendered text (one line per sheet row) and one [`Table`].
+//!
+//! The rendered text is what diagnostics show and what every span points into: line N is
+//! sheet row N (rows above the first used row are empty lines), cells are padded to their
+//! column's width and separated by ` │ `, each cell's text as it appears in the sheet.
+
+use super::format::{Shown, describe_error};
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::csv::check_duplicate_headers;
+use crate::report::number::trim_cell;
+use crate::report::{Cell, CellValue, Header, Row, Table, normalise_name};
+use crate::source::{CellMap, SourceFile, SourceId, Sources, Span, a1};
+use calamine::Dimensions;
+
+/// Between two cells of a rendered row.
+pub(super) const SEPARATOR: &str = " │ ";
+
+/// Cells wider than this do not widen their column for the other rows.
+const MAX_PAD: usize = 40;
+
+/// A sheet's used cells as shown, row by row, from its first used row and column.
+pub(super) struct Grid {
+    /// 0-based sheet row and column of `rows[0][0]`.
+    pub start: (u32, u32),
+    pub rows: Vec<Vec<Shown>>,
+    /// Merged regions, in absolute 0-based sheet coordinates.
+    pub merges: Vec<Dimensions>,
+}
+
+impl Grid {
+    fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    fn cell(&self, r: usize, c: usize) -> Option<&Shown> {
+        self.rows.get(r)?.get(c)
+    }
+
+    fn is_blank_row(&self, r: usize) -> bool {
+        self.rows
+            .get(r)
+            .is_none_or(|row| row.iter().all(Shown::is_empty))
+    }
+
+    /// The absolute sheet position of grid cell (r, c).
+    fn at(&self, r: usize, c: usize) -> (u32, u32) {
+        (
+            self.start
+                .0
+                .saturating_add(u32::try_from(r).unwrap_or(u32::MAX)),
+            self.start
+                .1
+                .saturating_add(u32::try_from(c).unwrap_or(u32::MAX)),
+        )
+    }
+
+    /// The merged region holding grid cell (r, c), if any.
+    fn merge_at(&self, r: usize, c: usize) -> Option<&Dimensions> {
+        let (row, col) = self.at(r, c);
+        self.merges.iter().find(|m| m.contains(row, col))
+    }
+}
+
+/// What [`render`] gives: the text and where each cell is in it.
+struct Rendered {
+    text: String,
+    /// Span of each grid cell, `spans[r][c]`.
+    spans: Vec<Vec<Span>>,
+    /// Span of each grid row's line, without its line break.
+    lines: Vec<Span>,
+    map: CellMap,
+}
+
+/// The sheet name as a cell reference writes it: `prognos`, `'Investeringar 2020'`.
+pub(super) fn sheet_ref(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if plain {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
+    }
+}
+
+fn render(grid: &Grid, sheet: &str) -> Rendered {
+    let width = grid.width();
+    let mut widths = vec![0usize; width];
+    for row in &grid.rows {
+        for (c, cell) in row.iter().enumerate() {
+            widths[c] = widths[c].max(cell.text.chars().count().min(MAX_PAD));
+        }
+    }
+    let mut text = String::new();
+    for _ in 0..grid.start.0 {
+        text.push('\n');
+    }
+    let mut spans = Vec::with_capacity(grid.rows.len());
+    let mut lines = Vec::with_capacity(grid.rows.len());
+    let mut map = CellMap {
+        sheet: sheet_ref(sheet),
+        cells: Vec::new(),
+    };
+    let empty = Shown::empty();
+    for (r, row) in grid.rows.iter().enumerate() {
+        let line_start = text.len();
+        let mut row_spans = Vec::with_capacity(width);
+        if grid.is_blank_row(r) {
+            row_spans.resize(width, Span::new(line_start, line_start));
+        } else {
+            for c in 0..width {
+                if c > 0 {
+                    text.push_str(SEPARATOR);
+                }
+                let cell = row.get(c).unwrap_or(&empty);
+                let start = text.len();
+                text.push_str(&cell.text);
+                let span = Span::new(start, text.len());
+                row_spans.push(span);
+                let (sr, sc) = grid.at(r, c);
+                map.cells.push((span.start, span.end, sr, sc));
+                if c + 1 < width {
+                    let shown = cell.text.chars().count();
+                    for _ in shown..widths[c] {
+                        text.push(' ');
+                    }
+                }
+            }
+        }
+        lines.push(Span::new(line_start, text.len()));
+        text.push('\n');
+        spans.push(row_spans);
+    }
+    Rendered {
+        text,
+        spans,
+        lines,
+        map,
+    }
+}
+
+/// Add the sheet's rendered text to `sources` and read its table: the header is the first
+/// non-empty row (two header rows are joined, see [`header_rows`]); every later non-blank row
+/// is a data row. `None` (with a warning) for a sheet without any cell.
+pub(super) fn load_sheet(
+    workbook: &str,
+    sheet: &str,
+    grid: &Grid,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    let display_name = format!("{workbook}[{sheet}]");
+    let Some(header_row) = (0..grid.rows.len()).find(|&r| !grid.is_blank_row(r)) else {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Warning,
+                "data::empty-table",
+                format!("sheet '{sheet}' of {workbook} is empty: it has no header row"),
+            )
+            .with_path(display_name),
+        );
+        return None;
+    };
+
+    let rendered = render(grid, sheet);
+    let Rendered {
+        text,
+        spans,
+        lines,
+        map,
+    } = rendered;
+    let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
+
+    cell_errors(grid, &spans, sheet, source, &display_name, problems);
+
+    // The table's columns: from the first to the last column with a cell from the header on.
+    let used = |c: usize| {
+        (header_row..grid.rows.len()).any(|r| grid.cell(r, c).is_some_and(|x| !x.is_empty()))
+    };
+    let width = grid.width();
+    let first = (0..width).find(|&c| used(c)).unwrap_or(0);
+    let last = (0..width).rev().find(|&c| used(c)).unwrap_or(0);
+    let columns: Vec<usize> = (first..=last).collect();
+
+    let (headers, data_start) = header_rows(grid, header_row, &columns, &spans);
+    check_duplicate_headers(&headers, &display_name, source, problems);
+
+    let mut rows = Vec::new();
+    for r in data_start..grid.rows.len() {
+        if grid.is_blank_row(r) {
+            continue;
+        }
+        let cells = columns
+            .iter()
+            .map(|&c| {
+                let shown = grid.cell(r, c).cloned().unwrap_or_else(Shown::empty);
+                Cell {
+                    raw: shown.text,
+                    value: shown.value,
+                    span: spans[r][c],
+                }
+            })
+            .collect();
+        rows.push(Row {
+            line: usize::try_from(grid.at(r, 0).0)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+            span: lines[r],
+            cells,
+        });
+    }
+
+    Some(Table {
+        name: sheet.to_string(),
+        source,
+        headers,
+        rows,
+    })
+}
+
+/// The headers of the table whose header row is `r`, and the first data row.
+///
+/// Two header rows are joined (`Redovisat jan-okt 2020` over `Utgifter` gives `Redovisat
+/// jan-okt 2020 Utgifter`) when the row under the header holds texts and no figures, and one
+/// of those texts stands under an empty or merged cell of the header row. An empty header cell
+/// takes the text of the merged region it belongs to; in a sheet without merged cells in the
+/// header row, the last header text to its left.
+fn header_rows(
+    grid: &Grid,
+    r: usize,
+    columns: &[usize],
+    spans: &[Vec<Span>],
+) -> (Vec<Header>, usize) {
+    let text_at = |r: usize, c: usize| {
+        grid.cell(r, c)
+            .map(|s| trim_cell(&s.text).to_string())
+            .unwrap_or_default()
+    };
+    let is_text = |r: usize, c: usize| {
+        grid.cell(r, c)
+            .is_some_and(|s| matches!(s.value, CellValue::Text(_)) && s.error.is_none())
+    };
+    let wide_merge = |c: usize| grid.merge_at(r, c).is_some_and(|m| m.start.1 != m.end.1);
+    let sub = r + 1;
+    let two_rows = sub < grid.rows.len()
+        && columns.iter().any(|&c| is_text(sub, c))
+        && !columns.iter().any(|&c| {
+            grid.cell(sub, c)
+                .is_some_and(|s| matches!(s.value, CellValue::Number(_)))
+        })
+        && columns
+            .iter()
+            .any(|&c| is_text(sub, c) && (text_at(r, c).is_empty() || wide_merge(c)));
+
+    let header_merges = columns
+        .iter()
+        .any(|&c| grid.merge_at(r, c).is_some_and(|m| m.start.1 != m.end.1));
+    let mut headers = Vec::with_capacity(columns.len());
+    let mut carried = String::new();
+    for &c in columns {
+        let own = text_at(r, c);
+        let text = if !two_rows {
+            own
+        } else {
+            let below = text_at(sub, c);
+            let top = if !own.is_empty() {
+                carried.clone_from(&own);
+                own
+            } else if let Some(m) = grid.merge_at(r, c) {
+                // The text of the region is in its top-left cell.
+                let (row0, col0) = grid.start;
+                let mr = m.start.0.checked_sub(row0).map(|x| x as usize);
+                let mc = m.start.1.checked_sub(col0).map(|x| x as usize);
+                match (mr, mc) {
+                    (Some(mr), Some(mc)) if mr <= r => text_at(mr, mc),
+                    _ => String::new(),
+                }
+            } else if !header_merges && !below.is_empty() {
+                carried.clone()
+            } else {
+                String::new()
+            };
+            match (top.is_empty(), below.is_empty()) {
+                (false, false) if top != below => format!("{top} {below}"),
+                (false, _) => top,
+                (true, _) => below,
+            }
+        };
+        let span = if two_rows && !text_at(sub, c).is_empty() {
+            spans[sub][c]
+        } else {
+            spans[r][c]
+        };
+        headers.push(Header {
+            normalised: normalise_name(&text),
+            text,
+            span,
+        });
+    }
+    (headers, if two_rows { sub + 1 } else { r + 1 })
+}
+
+/// A `#DIV/0!` or other error in a cell is a data error at that cell.
+fn cell_errors(
+    grid: &Grid,
+    spans: &[Vec<Span>],
+    sheet: &str,
+    source: SourceId,
+    display_name: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for (r, row) in grid.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let Some(error) = &cell.error else { continue };
+            let (sr, sc) = grid.at(r, c);
+            let at = format!("{}!{}", sheet_ref(sheet), a1(sr, sc));
+            problems.push(
+                Problem::new(
+                    ProblemKind::Data,
+                    Severity::Error,
+                    "data::cell-error",
+                    format!(
+                        "{at} holds the error {}: {}",
+                        cell.text,
+                        describe_error(error)
+                    ),
+                )
+                .with_path(display_name)
+                .with_label(source, spans[r][c], format!("the error {}", cell.text))
+                .with_help(
+                    "fix the formula (or the cells it reads) so the cell shows a figure; rules that read this cell are not applicable until then",
+                ),
+            );
+        }
+    }
+}
