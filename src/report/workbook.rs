@@ -68,21 +68,9 @@ pub fn load_workbook(
     let Some(bytes) = read_bytes(path, shown, problems) else {
         return report;
     };
-    let kind = Kind::of(path);
-    let mut workbook = match guarded(|| open(bytes, kind)) {
-        Some(Ok(workbook)) => workbook,
-        Some(Err(message)) => {
-            problems.push(not_a_workbook(shown, kind, &message));
-            return report;
-        }
-        None => {
-            problems.push(not_a_workbook(
-                shown,
-                kind,
-                "the reader failed on its contents",
-            ));
-            return report;
-        }
+    let named = Kind::of(path);
+    let Some(mut workbook) = open_sniffed(bytes, named, shown, problems) else {
+        return report;
     };
 
     let sheets = workbook.sheets_metadata().to_vec();
@@ -146,6 +134,114 @@ impl Kind {
 }
 
 type Book = Sheets<Cursor<Vec<u8>>>;
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Empty,
+    /// A zip archive: `.xlsx`, `.xlsm` or `.ods` (or something else zipped).
+    Zip,
+    /// An OLE compound file: `.xls`.
+    Compound,
+    /// Text: a CSV file or a web page under a workbook's name.
+    Text,
+    Other,
+}
+
+fn sniff(bytes: &[u8]) -> Content {
+    if bytes.is_empty() {
+        Content::Empty
+    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Content::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Content::Compound
+    } else {
+        let head = &bytes[..bytes.len().min(4096)];
+        // Byte by byte: UTF-8 or Windows-1252 text has no control characters but line ends.
+        let total = head.len();
+        let control = head
+            .iter()
+            .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            .count();
+        if control * 100 < total {
+            Content::Text
+        } else {
+            Content::Other
+        }
+    }
+}
+
+/// Open the workbook as what its bytes are (an `.xls` named `.xlsx` is read, with a note);
+/// `None`, with a problem, if it is no workbook.
+fn open_sniffed(
+    bytes: Vec<u8>,
+    named: Kind,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Book> {
+    let content = sniff(&bytes);
+    match content {
+        Content::Empty => {
+            problems.push(not_a_workbook(shown, named, "the file is empty"));
+            return None;
+        }
+        Content::Text => {
+            problems.push(not_a_workbook(shown, named, "it is a text file").with_help(
+                "if it holds comma- or semicolon-separated values, rename it to .csv; if it is a web page saved under a workbook's name, open it in Excel or LibreOffice and save it as .xlsx",
+            ));
+            return None;
+        }
+        Content::Other => {
+            problems.push(not_a_workbook(
+                shown,
+                named,
+                "its content is neither a zipped workbook (.xlsx, .xlsm, .ods) nor an Excel 97–2003 workbook (.xls)",
+            ));
+            return None;
+        }
+        Content::Zip | Content::Compound => {}
+    }
+    // The kinds to try: what the content is, the one the name says first.
+    let tries: Vec<Kind> = match (content, named) {
+        (Content::Compound, _) => vec![Kind::Xls],
+        (Content::Zip, Kind::Ods) => vec![Kind::Ods, Kind::Xlsx],
+        (_, _) => vec![Kind::Xlsx, Kind::Ods],
+    };
+    let mut first_error = None;
+    for kind in tries {
+        match guarded(|| open(bytes.clone(), kind)) {
+            Some(Ok(book)) => {
+                if kind != named {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::Data,
+                            Severity::Info,
+                            "data::workbook-kind",
+                            format!(
+                                "{shown} is {} under another name; it was read as one",
+                                kind.describe()
+                            ),
+                        )
+                        .with_path(shown),
+                    );
+                }
+                return Some(book);
+            }
+            Some(Err(message)) => {
+                first_error.get_or_insert(message);
+            }
+            None => {
+                first_error.get_or_insert_with(|| "the reader failed on its contents".to_string());
+            }
+        }
+    }
+    problems.push(not_a_workbook(
+        shown,
+        named,
+        &first_error.unwrap_or_default(),
+    ));
+    None
+}
 
 fn open(bytes: Vec<u8>, kind: Kind) -> Result<Book, String> {
     let cursor = Cursor::new(bytes);

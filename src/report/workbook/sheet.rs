@@ -83,10 +83,13 @@ pub(super) fn sheet_ref(name: &str) -> String {
     }
 }
 
-fn render(grid: &Grid, sheet: &str) -> Rendered {
+/// Render the sheet. Rows from `table_row` on (the table) show every cell up to column
+/// `table_last`, padded to the column's width, so that each cell, also an empty one, has its
+/// own place; rows above it (titles) show their cells up to the last non-empty one.
+fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rendered {
     let width = grid.width();
     let mut widths = vec![0usize; width];
-    for row in &grid.rows {
+    for row in grid.rows.iter().skip(table_row) {
         for (c, cell) in row.iter().enumerate() {
             widths[c] = widths[c].max(cell.text.chars().count().min(MAX_PAD));
         }
@@ -105,10 +108,14 @@ fn render(grid: &Grid, sheet: &str) -> Rendered {
     for (r, row) in grid.rows.iter().enumerate() {
         let line_start = text.len();
         let mut row_spans = Vec::with_capacity(width);
-        if grid.is_blank_row(r) {
-            row_spans.resize(width, Span::new(line_start, line_start));
-        } else {
-            for c in 0..width {
+        let last_filled = row.iter().rposition(|s| !s.is_empty());
+        let shown_to = match last_filled {
+            None => None,
+            Some(c) if r < table_row => Some(c),
+            Some(c) => Some(c.max(table_last)),
+        };
+        if let Some(shown_to) = shown_to {
+            for c in 0..=shown_to.min(width.saturating_sub(1)) {
                 if c > 0 {
                     text.push_str(SEPARATOR);
                 }
@@ -119,7 +126,7 @@ fn render(grid: &Grid, sheet: &str) -> Rendered {
                 row_spans.push(span);
                 let (sr, sc) = grid.at(r, c);
                 map.cells.push((span.start, span.end, sr, sc));
-                if c + 1 < width {
+                if c < shown_to {
                     let shown = cell.text.chars().count();
                     for _ in shown..widths[c] {
                         text.push(' ');
@@ -127,6 +134,8 @@ fn render(grid: &Grid, sheet: &str) -> Rendered {
                 }
             }
         }
+        // Cells not shown (a blank row, right of a title) are at the end of the line.
+        row_spans.resize(width, Span::new(text.len(), text.len()));
         lines.push(Span::new(line_start, text.len()));
         text.push('\n');
         spans.push(row_spans);
@@ -140,8 +149,8 @@ fn render(grid: &Grid, sheet: &str) -> Rendered {
 }
 
 /// Add the sheet's rendered text to `sources` and read its table: the header is the first
-/// non-empty row (two header rows are joined, see [`header_rows`]); every later non-blank row
-/// is a data row. `None` (with a warning) for a sheet without any cell.
+/// non-empty row that is not a title ([`below_title`]; two header rows are joined, see
+/// [`header_rows`]); every later non-blank row is a data row. `None` (with a warning) for a sheet without any cell.
 pub(super) fn load_sheet(
     workbook: &str,
     sheet: &str,
@@ -163,16 +172,10 @@ pub(super) fn load_sheet(
         return None;
     };
 
-    let rendered = render(grid, sheet);
-    let Rendered {
-        text,
-        spans,
-        lines,
-        map,
-    } = rendered;
-    let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
-
-    cell_errors(grid, &spans, sheet, source, &display_name, problems);
+    let mut header_row = header_row;
+    while let Some(next) = below_title(grid, header_row) {
+        header_row = next;
+    }
 
     // The table's columns: from the first to the last column with a cell from the header on.
     let used = |c: usize| {
@@ -182,6 +185,16 @@ pub(super) fn load_sheet(
     let first = (0..width).find(|&c| used(c)).unwrap_or(0);
     let last = (0..width).rev().find(|&c| used(c)).unwrap_or(0);
     let columns: Vec<usize> = (first..=last).collect();
+
+    let Rendered {
+        text,
+        spans,
+        lines,
+        map,
+    } = render(grid, sheet, header_row, last);
+    let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
+
+    cell_errors(grid, &spans, sheet, source, &display_name, problems);
 
     let (headers, data_start) = header_rows(grid, header_row, &columns, &spans);
     check_duplicate_headers(&headers, &display_name, source, problems);
@@ -217,6 +230,27 @@ pub(super) fn load_sheet(
         headers,
         rows,
     })
+}
+
+/// If row `r` is a title above the table (`Prognos per oktober 2020`), the next non-blank row.
+///
+/// A title is the only cell of its row, a text, not merged down over the row below, at or left
+/// of where the next non-blank row starts, and that row has at least two cells.
+fn below_title(grid: &Grid, r: usize) -> Option<usize> {
+    let row = grid.rows.get(r)?;
+    let mut filled = row.iter().enumerate().filter(|(_, s)| !s.is_empty());
+    let (c, cell) = filled.next()?;
+    if filled.next().is_some() || !matches!(cell.value, CellValue::Text(_)) {
+        return None;
+    }
+    if grid.merge_at(r, c).is_some_and(|m| m.start.0 != m.end.0) {
+        return None;
+    }
+    let next = (r + 1..grid.rows.len()).find(|&n| !grid.is_blank_row(n))?;
+    let next_row = grid.rows.get(next)?;
+    let first = next_row.iter().position(|s| !s.is_empty())?;
+    let count = next_row.iter().filter(|s| !s.is_empty()).count();
+    (c <= first && count >= 2).then_some(next)
 }
 
 /// The headers of the table whose header row is `r`, and the first data row.
