@@ -418,7 +418,7 @@ fn write_nasty_xlsx(path: &Path) -> Result<(), XlsxError> {
         s.write_datetime_with_format(
             1,
             3,
-            &ExcelDateTime::from_ymd(2020, 10, 31).expect("a valid date"),
+            ExcelDateTime::from_ymd(2020, 10, 31).expect("a valid date"),
             &date,
         )?;
         s.write_string(2, 0, "B")?;

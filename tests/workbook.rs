@@ -598,7 +598,7 @@ fn a_workbook_in_a_tree_is_a_report_of_its_own() {
     // A workbook given on the command line is a report.
     let book = dir.join("books/2020-08.XLSX");
     let found = find_report_dirs(std::slice::from_ref(&book), &mut problems);
-    assert_eq!(found, [book.clone()]);
+    assert_eq!(found, std::slice::from_ref(&book));
     let report = load_report(&book, &mut sources, &mut problems);
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(report.tables.len(), 10);

@@ -209,7 +209,7 @@ impl Digits {
             v.set_sign_positive(true);
         }
         // Print exactly the format's decimals: 5 with `0.0` is `5,0`.
-        let _ = v.rescale(self.decimals.min(28));
+        v.rescale(self.decimals.min(28));
         let mut number = format_decimal(&v);
         if !self.grouping {
             number = without_grouping(&number);

@@ -115,7 +115,7 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
             Some(c) => Some(c.max(table_last)),
         };
         if let Some(shown_to) = shown_to {
-            for c in 0..=shown_to.min(width.saturating_sub(1)) {
+            for (c, &pad) in widths.iter().enumerate().take(shown_to + 1) {
                 if c > 0 {
                     text.push_str(SEPARATOR);
                 }
@@ -128,7 +128,7 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
                 map.cells.push((span.start, span.end, sr, sc));
                 if c < shown_to {
                     let shown = cell.text.chars().count();
-                    for _ in shown..widths[c] {
+                    for _ in shown..pad {
                         text.push(' ');
                     }
                 }
