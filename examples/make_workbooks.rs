@@ -522,6 +522,8 @@ fn write_nasty_ods(path: &Path) -> std::io::Result<()> {
                 vec![t("Projekt"), t("Redovisat jan-okt 2020"), OdsCell::Empty],
                 vec![OdsCell::Empty, t("Utgifter"), t("Inkomster")],
                 vec![t("IT-utrustning"), f("32054", "32 054"), f("0", "0")],
+                // Errors as LibreOffice writes them: the text the cell shows.
+                vec![t("Lokaler"), t("#DIV/0!"), t("Err:502")],
             ],
         },
         OdsSheet {

@@ -17,8 +17,8 @@ pub(super) struct Shown {
     /// On one line: line breaks and tabs inside the cell are spaces.
     pub text: String,
     pub value: CellValue,
-    /// The cell holds a spreadsheet error (`#DIV/0!`).
-    pub error: Option<CellErrorType>,
+    /// The cell shows a spreadsheet error (`#DIV/0!`): what it means.
+    pub error: Option<&'static str>,
 }
 
 impl Shown {
@@ -58,7 +58,15 @@ impl Shown {
 pub(super) fn show(data: &Data, format: Option<&str>) -> Shown {
     match data {
         Data::Empty => Shown::empty(),
-        Data::String(s) => Shown::of_text(one_line(s)),
+        Data::String(s) => match error_text(s.trim()) {
+            // An error as text: how .ods files (and copied values) hold them.
+            Some(meaning) => Shown {
+                text: s.trim().to_string(),
+                value: CellValue::Text(s.trim().to_string()),
+                error: Some(meaning),
+            },
+            None => Shown::of_text(one_line(s)),
+        },
         Data::Int(i) => show_number(Decimal::from(*i), format),
         Data::Float(f) => match decimal_of(*f) {
             Some(d) => show_number(d, format),
@@ -71,13 +79,32 @@ pub(super) fn show(data: &Data, format: Option<&str>) -> Shown {
         Data::Error(e) => Shown {
             text: e.to_string(),
             value: CellValue::Text(e.to_string()),
-            error: Some(e.clone()),
+            error: Some(describe_error(e)),
         },
     }
 }
 
+/// A spreadsheet error written as text (`#DIV/0!`, LibreOffice's `Err:502`): what it means.
+fn error_text(s: &str) -> Option<&'static str> {
+    let e = match s {
+        "#DIV/0!" => CellErrorType::Div0,
+        "#N/A" => CellErrorType::NA,
+        "#NAME?" => CellErrorType::Name,
+        "#NULL!" => CellErrorType::Null,
+        "#NUM!" => CellErrorType::Num,
+        "#REF!" => CellErrorType::Ref,
+        "#VALUE!" => CellErrorType::Value,
+        _ => {
+            let code = s.strip_prefix("Err:")?;
+            return (!code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()))
+                .then_some("an error in a LibreOffice formula");
+        }
+    };
+    Some(describe_error(&e))
+}
+
 /// What a spreadsheet error means, for a message.
-pub(super) fn describe_error(e: &CellErrorType) -> &'static str {
+fn describe_error(e: &CellErrorType) -> &'static str {
     match e {
         CellErrorType::Div0 => "a division by zero",
         CellErrorType::NA => "a value that is not available to the formula",
@@ -554,6 +581,13 @@ mod tests {
         );
         let e = show(&Data::Error(CellErrorType::Div0), None);
         assert_eq!(e.text, "#DIV/0!");
-        assert_eq!(e.error, Some(CellErrorType::Div0));
+        assert_eq!(e.error, Some("a division by zero"));
+        let e = show(&Data::String("#REF!".into()), None);
+        assert_eq!(e.error, Some("a reference to a cell that no longer exists"));
+        assert_eq!(e.value, CellValue::Text("#REF!".into()));
+        let e = show(&Data::String("Err:502".into()), None);
+        assert_eq!(e.error, Some("an error in a LibreOffice formula"));
+        assert_eq!(show(&Data::String("Err:".into()), None).error, None);
+        assert_eq!(show(&Data::String("N/A".into()), None).error, None);
     }
 }

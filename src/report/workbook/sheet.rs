@@ -4,7 +4,7 @@
 //! sheet row N (rows above the first used row are empty lines), cells are padded to their
 //! column's width and separated by ` │ `, each cell's text as it appears in the sheet.
 
-use super::format::{Shown, describe_error};
+use super::format::Shown;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::csv::check_duplicate_headers;
 use crate::report::number::trim_cell;
@@ -149,7 +149,7 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
 }
 
 /// Add the sheet's rendered text to `sources` and read its table: the header is the first
-/// non-empty row that is not a title ([`below_title`]; two header rows are joined, see
+/// non-empty row that is not a title ([`skip_titles`]; two header rows are joined, see
 /// [`header_rows`]); every later non-blank row is a data row. `None` (with a warning) for a sheet without any cell.
 pub(super) fn load_sheet(
     workbook: &str,
@@ -172,10 +172,7 @@ pub(super) fn load_sheet(
         return None;
     };
 
-    let mut header_row = header_row;
-    while let Some(next) = below_title(grid, header_row) {
-        header_row = next;
-    }
+    let header_row = skip_titles(grid, header_row);
 
     // The table's columns: from the first to the last column with a cell from the header on.
     let used = |c: usize| {
@@ -232,25 +229,38 @@ pub(super) fn load_sheet(
     })
 }
 
-/// If row `r` is a title above the table (`Prognos per oktober 2020`), the next non-blank row.
+/// The header row, if row `r` and the non-blank rows after it up to it are titles above the
+/// table (`Prognos per oktober 2020`, `Belopp i tkr`); else `r`.
 ///
 /// A title is the only cell of its row, a text, not merged down over the row below, at or left
-/// of where the next non-blank row starts, and that row has at least two cells.
-fn below_title(grid: &Grid, r: usize) -> Option<usize> {
-    let row = grid.rows.get(r)?;
-    let mut filled = row.iter().enumerate().filter(|(_, s)| !s.is_empty());
-    let (c, cell) = filled.next()?;
-    if filled.next().is_some() || !matches!(cell.value, CellValue::Text(_)) {
-        return None;
+/// of where the header starts; the header is the first row after them with at least two cells.
+/// A one-column table has no such row, so its first row stays the header.
+fn skip_titles(grid: &Grid, r: usize) -> usize {
+    let mut n = r;
+    let mut title_col = 0;
+    loop {
+        let Some(row) = grid.rows.get(n) else {
+            return r;
+        };
+        let mut filled = row.iter().enumerate().filter(|(_, s)| !s.is_empty());
+        let first = filled.next();
+        let more = filled.count();
+        match first {
+            Some((c, cell))
+                if more == 0
+                    && matches!(cell.value, CellValue::Text(_))
+                    && !grid.merge_at(n, c).is_some_and(|m| m.start.0 != m.end.0) =>
+            {
+                title_col = title_col.max(c);
+                match (n + 1..grid.rows.len()).find(|&x| !grid.is_blank_row(x)) {
+                    Some(next) => n = next,
+                    None => return r,
+                }
+            }
+            Some((c, _)) if n > r && more >= 1 && title_col <= c => return n,
+            _ => return r,
+        }
     }
-    if grid.merge_at(r, c).is_some_and(|m| m.start.0 != m.end.0) {
-        return None;
-    }
-    let next = (r + 1..grid.rows.len()).find(|&n| !grid.is_blank_row(n))?;
-    let next_row = grid.rows.get(next)?;
-    let first = next_row.iter().position(|s| !s.is_empty())?;
-    let count = next_row.iter().filter(|s| !s.is_empty()).count();
-    (c <= first && count >= 2).then_some(next)
 }
 
 /// The headers of the table whose header row is `r`, and the first data row.
@@ -346,7 +356,7 @@ fn cell_errors(
 ) {
     for (r, row) in grid.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let Some(error) = &cell.error else { continue };
+            let Some(meaning) = cell.error else { continue };
             let (sr, sc) = grid.at(r, c);
             let at = format!("{}!{}", sheet_ref(sheet), a1(sr, sc));
             problems.push(
@@ -357,7 +367,7 @@ fn cell_errors(
                     format!(
                         "{at} holds the error {}: {}",
                         cell.text,
-                        describe_error(error)
+                        meaning
                     ),
                 )
                 .with_path(display_name)
@@ -367,5 +377,152 @@ fn cell_errors(
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::workbook::format::show;
+    use calamine::Data;
+
+    /// A grid from rows of cells: `""` empty, a text, or `#123` a number.
+    fn grid(rows: &[&[&str]], merges: Vec<Dimensions>) -> Grid {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        Grid {
+            start: (0, 0),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    (0..width)
+                        .map(|c| match r.get(c).copied().unwrap_or("") {
+                            "" => Shown::empty(),
+                            s if s.starts_with('#') => {
+                                show(&Data::Float(s[1..].parse().expect("a number")), None)
+                            }
+                            s => show(&Data::String(s.into()), None),
+                        })
+                        .collect()
+                })
+                .collect(),
+            merges,
+        }
+    }
+
+    fn load(g: &Grid) -> (Table, Sources, Vec<Problem>) {
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        let t = load_sheet("b.xlsx", "s", g, &mut sources, &mut problems).expect("a table");
+        (t, sources, problems)
+    }
+
+    fn header_texts(t: &Table) -> Vec<&str> {
+        t.headers.iter().map(|h| h.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_text_row_under_full_headers_is_data() {
+        // A section row ("Kommunstyrelsen") under a header without gaps is not a header.
+        let g = grid(
+            &[
+                &["Verksamhet", "Budget", "Utfall"],
+                &["Kommunstyrelsen", "", ""],
+                &["Kansli", "#10", "#12"],
+            ],
+            Vec::new(),
+        );
+        let (t, _, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Verksamhet", "Budget", "Utfall"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].line, 2);
+    }
+
+    #[test]
+    fn a_row_with_figures_under_a_gap_is_data() {
+        let g = grid(
+            &[&["Verksamhet", "Budget", ""], &["A", "#1", "x"]],
+            Vec::new(),
+        );
+        let (t, _, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Verksamhet", "Budget", ""]);
+        assert_eq!(t.rows.len(), 1);
+    }
+
+    #[test]
+    fn merged_regions_decide_over_carrying_left() {
+        // B1:C1 merged; D1 empty and not merged: D keeps only its lower text.
+        let merges = vec![Dimensions::new((0, 1), (0, 2))];
+        let g = grid(
+            &[
+                &["Projekt", "Redovisat", "", ""],
+                &["", "Utgifter", "Inkomster", "Kommentar"],
+                &["A", "#1", "#2", "ok"],
+            ],
+            merges,
+        );
+        let (t, sources, _) = load(&g);
+        assert_eq!(
+            header_texts(&t),
+            [
+                "Projekt",
+                "Redovisat Utgifter",
+                "Redovisat Inkomster",
+                "Kommentar"
+            ]
+        );
+        let file = sources.get(t.source);
+        assert_eq!(file.slice(t.headers[2].span), "Inkomster");
+        assert_eq!(file.cell_ref(t.headers[2].span).as_deref(), Some("s!C2"));
+        assert_eq!(t.rows[0].line, 3);
+    }
+
+    #[test]
+    fn titles_are_skipped_but_a_one_column_table_is_not_a_title() {
+        let g = grid(
+            &[
+                &["Prognos per oktober"],
+                &["belopp i tkr"],
+                &[],
+                &["Verksamhet", "Prognos"],
+                &["A", "#1"],
+            ],
+            Vec::new(),
+        );
+        let (t, sources, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Verksamhet", "Prognos"]);
+        assert_eq!(t.rows[0].line, 5);
+        let file = sources.get(t.source);
+        assert_eq!(file.line_text(1), "Prognos per oktober");
+        assert_eq!(file.line_text(3), "");
+        assert_eq!(file.line_text(5), "A          │ 1");
+
+        let g = grid(&[&["Belopp"], &["#1"], &["#2"]], Vec::new());
+        let (t, _, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Belopp"]);
+        assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
+    fn rows_above_the_used_range_are_empty_lines() {
+        let mut g = grid(&[&["A", "B"], &["x", "#1"]], Vec::new());
+        g.start = (4, 2);
+        let (t, sources, _) = load(&g);
+        let file = sources.get(t.source);
+        assert_eq!(file.line_col(t.headers[0].span.start).0, 5);
+        assert_eq!(t.rows[0].line, 6);
+        assert_eq!(
+            file.cell_ref(t.rows[0].cells[1].span).as_deref(),
+            Some("s!D6")
+        );
+        assert_eq!(file.name, "b.xlsx[s]");
+    }
+
+    #[test]
+    fn sheet_names_in_references() {
+        assert_eq!(sheet_ref("prognos"), "prognos");
+        assert_eq!(sheet_ref("Investeringar 2020"), "'Investeringar 2020'");
+        assert_eq!(sheet_ref("2020"), "'2020'");
+        assert_eq!(sheet_ref("Ann's"), "'Ann''s'");
+        assert_eq!(sheet_ref("Nämnd_1"), "Nämnd_1");
     }
 }
