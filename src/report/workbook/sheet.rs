@@ -249,7 +249,7 @@ fn skip_titles(grid: &Grid, r: usize) -> usize {
             Some((c, cell))
                 if more == 0
                     && matches!(cell.value, CellValue::Text(_))
-                    && !grid.merge_at(n, c).is_some_and(|m| m.start.0 != m.end.0) =>
+                    && grid.merge_at(n, c).is_none_or(|m| m.start.0 == m.end.0) =>
             {
                 title_col = title_col.max(c);
                 match (n + 1..grid.rows.len()).find(|&x| !grid.is_blank_row(x)) {
