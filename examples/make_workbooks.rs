@@ -318,6 +318,7 @@ fn write_ods(sheets: &[OdsSheet], path: &Path) -> std::io::Result<()> {
 fn write_corpus(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     write_nasty_xlsx(&dir.join("nasty.xlsx"))?;
     write_nasty_ods(&dir.join("nasty.ods"))?;
+    write_far_xlsx(&dir.join("far.xlsx"))?;
     // Not workbooks, whatever their names say.
     let mut garbage = Vec::with_capacity(4096);
     let mut x: u32 = 0x1234_5678;
@@ -472,6 +473,20 @@ fn write_nasty_xlsx(path: &Path) -> Result<(), XlsxError> {
         s.write_string(0, 1, "Bred tabell")?;
         wide_rows(s)?;
     }
+    workbook.save(path)
+}
+
+/// A table in A1:B2 and a stray value in the last cell of the sheet, XFD1048576.
+fn write_far_xlsx(path: &Path) -> Result<(), XlsxError> {
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&fixed_properties());
+    let s = workbook.add_worksheet();
+    s.set_name("data")?;
+    s.write_string(0, 0, "Verksamhet")?;
+    s.write_string(0, 1, "Belopp")?;
+    s.write_string(1, 0, "A")?;
+    s.write_number(1, 1, 1.0)?;
+    s.write_string(1_048_575, 16_383, "slut")?;
     workbook.save(path)
 }
 

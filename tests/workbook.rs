@@ -459,6 +459,25 @@ fn a_very_wide_row_below_a_title() {
 }
 
 #[test]
+fn a_stray_value_in_the_last_cell_costs_one_cell() {
+    let (report, sources, problems) = load(&format!("{CORPUS}/far.xlsx"));
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = table(&report, "data");
+    assert_eq!(t.headers.len(), 16_384);
+    assert_eq!(&headers(t)[..3], ["Verksamhet", "Belopp", ""]);
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[0].cells[1].value, number("1", 0, None));
+    let last = &t.rows[1];
+    assert_eq!(last.line, 1_048_576);
+    let file = sources.get(t.source);
+    assert_eq!(
+        file.cell_ref(last.cells[16_383].span).as_deref(),
+        Some("data!XFD1048576")
+    );
+    assert_eq!(file.slice(last.cells[16_383].span), "slut");
+}
+
+#[test]
 fn ods_sheets_are_read_and_hidden_ones_skipped() {
     let (report, sources, problems) = load(&format!("{CORPUS}/nasty.ods"));
     assert_eq!(names(&report), ["prognos", "investeringar"]);
@@ -554,7 +573,7 @@ fn the_corpus_run_goes_on_past_broken_files() {
         .find(|f| f["rule"] == "prognos-avvikelse")
         .expect("the .ods sheet was checked");
     assert_eq!(f["cell"], "prognos!D3");
-    assert_eq!(doc["summary"]["reports"], 6);
+    assert_eq!(doc["summary"]["reports"], 7);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ use super::{Report, ReportMeta};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::Sources;
 use calamine::{
-    Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Sheets, StyleRange, Xls, Xlsx,
+    Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsx,
     open_workbook_from_rs,
 };
 use std::ffi::OsStr;
@@ -29,9 +29,9 @@ use std::path::Path;
 /// Workbooks larger than this are not read.
 const MAX_WORKBOOK_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Sheets with more cells than this (in their used range) are not read: a sheet that size is
-/// no follow-up report, and its cells would not fit in memory as text.
-const MAX_SHEET_CELLS: u64 = 20_000_000;
+/// Sheets with more cells than this are not read: a sheet that size is no follow-up report,
+/// and its cells would not fit in memory as text.
+const MAX_SHEET_CELLS: u64 = 5_000_000;
 
 /// The file name extensions read as workbooks.
 const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
@@ -340,10 +340,10 @@ fn read_sheet(
         .with_path(format!("{shown}[{name}]"))
         .with_help("open the workbook in Excel or LibreOffice and save it again")
     };
-    let range: Range<Data> = match guarded(|| workbook.worksheet_range(name)) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => {
-            problems.push(sheet_problem(&e.to_string()));
+    let cells = match guarded(|| used_cells(workbook, name)) {
+        Some(Ok(cells)) => cells,
+        Some(Err(reason)) => {
+            problems.push(sheet_problem(&reason));
             return None;
         }
         None => {
@@ -351,47 +351,96 @@ fn read_sheet(
             return None;
         }
     };
+    let merges: Vec<Dimensions> = guarded(|| merged_regions(workbook, name)).unwrap_or_default();
+    Some(grid_of(cells, merges))
+}
+
+/// The non-empty cells of a sheet as shown: `(row, column, cell)`, 0-based.
+///
+/// An `.xlsx` sheet is read cell by cell, with each cell's number format, and never as the
+/// rectangle of its used range: a stray value in `XFD1048576` costs one cell, not a
+/// rectangle of 17 billion. Other workbooks are read through their used range, refused when
+/// it is larger than [`MAX_SHEET_CELLS`].
+fn used_cells(workbook: &mut Book, name: &str) -> Result<Vec<(u32, u32, format::Shown)>, String> {
+    let mut cells = Vec::new();
+    if let Sheets::Xlsx(x) = workbook {
+        let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        while let Some((cell, style)) = reader
+            .next_cell_with_style_id()
+            .map_err(|e| e.to_string())?
+        {
+            let data = Data::from(cell.get_value().clone());
+            if data == Data::Empty {
+                continue;
+            }
+            let code = reader
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.as_str());
+            let shown = format::show(&data, code);
+            if shown.is_empty() && shown.error.is_none() {
+                continue;
+            }
+            if cells.len() as u64 >= MAX_SHEET_CELLS {
+                return Err(format!("it has more than {MAX_SHEET_CELLS} cells"));
+            }
+            let (row, col) = cell.get_position();
+            cells.push((row, col, shown));
+        }
+        return Ok(cells);
+    }
+    let range: Range<Data> = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
     let (height, width) = range.get_size();
     if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
-        problems.push(sheet_problem(&format!(
+        return Err(format!(
             "its used range has {height} rows and {width} columns, more than rimlig reads"
-        )));
-        return None;
+        ));
     }
-    // Number formats (only .xlsx has them for calamine) and merged regions; a sheet whose
-    // styles or merges cannot be read is still read, with General formats and no merges.
-    let styles: Option<StyleRange> = guarded(|| workbook.worksheet_style(name))
-        .and_then(Result::ok)
-        .filter(|s| !s.is_empty());
-    let merges: Vec<Dimensions> = guarded(|| merged_regions(workbook, name)).unwrap_or_default();
+    for (row, col, data) in range.used_cells() {
+        let shown = format::show(data, None);
+        if !shown.is_empty() || shown.error.is_some() {
+            let start = range.start().unwrap_or((0, 0));
+            cells.push((
+                start
+                    .0
+                    .saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
+                start
+                    .1
+                    .saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
+                shown,
+            ));
+        }
+    }
+    Ok(cells)
+}
 
-    let start = range.start().unwrap_or((0, 0));
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(r, row)| {
-            row.iter()
-                .enumerate()
-                .map(|(c, data)| {
-                    let pos = (
-                        start.0.saturating_add(r as u32),
-                        start.1.saturating_add(c as u32),
-                    );
-                    let code = styles
-                        .as_ref()
-                        .and_then(|s| s.get(pos))
-                        .and_then(|s| s.number_format.as_ref())
-                        .map(|f| f.format_code.as_str());
-                    format::show(data, code)
-                })
-                .collect()
-        })
-        .collect();
-    Some(sheet::Grid {
-        start,
+/// The grid of a sheet's cells, from its first used row and column; each row as long as its
+/// last cell.
+fn grid_of(mut cells: Vec<(u32, u32, format::Shown)>, merges: Vec<Dimensions>) -> sheet::Grid {
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    let first_row = cells.first().map_or(0, |c| c.0);
+    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let last_row = cells.last().map_or(0, |c| c.0);
+    let height = if cells.is_empty() {
+        0
+    } else {
+        (last_row - first_row) as usize + 1
+    };
+    let mut rows: Vec<Vec<format::Shown>> = vec![Vec::new(); height];
+    for (r, c, shown) in cells {
+        let row = &mut rows[(r - first_row) as usize];
+        let at = (c - first_col) as usize;
+        if row.len() <= at {
+            row.resize(at + 1, format::Shown::empty());
+        }
+        row[at] = shown;
+    }
+    sheet::Grid {
+        start: (first_row, first_col),
         rows,
         merges,
-    })
+    }
 }
 
 fn merged_regions(workbook: &mut Book, name: &str) -> Vec<Dimensions> {

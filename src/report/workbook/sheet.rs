@@ -18,6 +18,9 @@ pub(super) const SEPARATOR: &str = " │ ";
 /// Cells wider than this do not widen their column for the other rows.
 const MAX_PAD: usize = 40;
 
+/// Tables with more cells (rows × columns) than this are not read.
+const MAX_TABLE_CELLS: u64 = 5_000_000;
+
 /// A sheet's used cells as shown, row by row, from its first used row and column.
 pub(super) struct Grid {
     /// 0-based sheet row and column of `rows[0][0]`.
@@ -61,13 +64,33 @@ impl Grid {
     }
 }
 
+/// Where the cells of each rendered row are.
+struct Spans {
+    cells: Vec<Vec<Span>>,
+    /// Each row's line, without its line break.
+    lines: Vec<Span>,
+}
+
+impl Spans {
+    /// The span of grid cell (r, c); a cell not shown (a blank row, right of a title) is at
+    /// the end of its line.
+    fn at(&self, r: usize, c: usize) -> Span {
+        self.cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or_else(|| {
+                let end = self.lines.get(r).map_or(0, |l| l.end);
+                Span::new(end, end)
+            })
+    }
+}
+
 /// What [`render`] gives: the text and where each cell is in it.
 struct Rendered {
     text: String,
-    /// Span of each grid cell, `spans[r][c]`.
-    spans: Vec<Vec<Span>>,
-    /// Span of each grid row's line, without its line break.
-    lines: Vec<Span>,
+    /// Span of each shown grid cell, `spans[r][c]` (see [`Spans::at`]).
+    spans: Spans,
     map: CellMap,
 }
 
@@ -107,7 +130,7 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
     let empty = Shown::empty();
     for (r, row) in grid.rows.iter().enumerate() {
         let line_start = text.len();
-        let mut row_spans = Vec::with_capacity(width);
+        let mut row_spans = Vec::new();
         let last_filled = row.iter().rposition(|s| !s.is_empty());
         let shown_to = match last_filled {
             None => None,
@@ -134,16 +157,16 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
                 }
             }
         }
-        // Cells not shown (a blank row, right of a title) are at the end of the line.
-        row_spans.resize(width, Span::new(text.len(), text.len()));
         lines.push(Span::new(line_start, text.len()));
         text.push('\n');
         spans.push(row_spans);
     }
     Rendered {
         text,
-        spans,
-        lines,
+        spans: Spans {
+            cells: spans,
+            lines,
+        },
         map,
     }
 }
@@ -175,20 +198,39 @@ pub(super) fn load_sheet(
     let header_row = skip_titles(grid, header_row);
 
     // The table's columns: from the first to the last column with a cell from the header on.
-    let used = |c: usize| {
-        (header_row..grid.rows.len()).any(|r| grid.cell(r, c).is_some_and(|x| !x.is_empty()))
-    };
-    let width = grid.width();
-    let first = (0..width).find(|&c| used(c)).unwrap_or(0);
-    let last = (0..width).rev().find(|&c| used(c)).unwrap_or(0);
+    let table_rows = grid.rows.iter().skip(header_row);
+    let (mut first, mut last) = (usize::MAX, 0);
+    for row in table_rows {
+        if let Some(c) = row.iter().position(|s| !s.is_empty()) {
+            first = first.min(c);
+        }
+        if let Some(c) = row.iter().rposition(|s| !s.is_empty()) {
+            last = last.max(c);
+        }
+    }
+    let first = first.min(last);
     let columns: Vec<usize> = (first..=last).collect();
+    let data_rows = (header_row..grid.rows.len())
+        .filter(|&r| !grid.is_blank_row(r))
+        .count();
+    if (data_rows as u64).saturating_mul(columns.len() as u64) > MAX_TABLE_CELLS {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "sheet '{sheet}' of {workbook} would be a table of {data_rows} rows and {} columns; it is not read",
+                    columns.len()
+                ),
+            )
+            .with_path(display_name)
+            .with_help("delete stray cells far to the right of or below the table"),
+        );
+        return None;
+    }
 
-    let Rendered {
-        text,
-        spans,
-        lines,
-        map,
-    } = render(grid, sheet, header_row, last);
+    let Rendered { text, spans, map } = render(grid, sheet, header_row, last);
     let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
 
     cell_errors(grid, &spans, sheet, source, &display_name, problems);
@@ -208,7 +250,7 @@ pub(super) fn load_sheet(
                 Cell {
                     raw: shown.text,
                     value: shown.value,
-                    span: spans[r][c],
+                    span: spans.at(r, c),
                 }
             })
             .collect();
@@ -216,7 +258,7 @@ pub(super) fn load_sheet(
             line: usize::try_from(grid.at(r, 0).0)
                 .unwrap_or(usize::MAX)
                 .saturating_add(1),
-            span: lines[r],
+            span: spans.lines[r],
             cells,
         });
     }
@@ -270,12 +312,7 @@ fn skip_titles(grid: &Grid, r: usize) -> usize {
 /// of those texts stands under an empty or merged cell of the header row. An empty header cell
 /// takes the text of the merged region it belongs to; in a sheet without merged cells in the
 /// header row, the last header text to its left.
-fn header_rows(
-    grid: &Grid,
-    r: usize,
-    columns: &[usize],
-    spans: &[Vec<Span>],
-) -> (Vec<Header>, usize) {
+fn header_rows(grid: &Grid, r: usize, columns: &[usize], spans: &Spans) -> (Vec<Header>, usize) {
     let text_at = |r: usize, c: usize| {
         grid.cell(r, c)
             .map(|s| trim_cell(&s.text).to_string())
@@ -332,9 +369,9 @@ fn header_rows(
             }
         };
         let span = if two_rows && !text_at(sub, c).is_empty() {
-            spans[sub][c]
+            spans.at(sub, c)
         } else {
-            spans[r][c]
+            spans.at(r, c)
         };
         headers.push(Header {
             normalised: normalise_name(&text),
@@ -348,7 +385,7 @@ fn header_rows(
 /// A `#DIV/0!` or other error in a cell is a data error at that cell.
 fn cell_errors(
     grid: &Grid,
-    spans: &[Vec<Span>],
+    spans: &Spans,
     sheet: &str,
     source: SourceId,
     display_name: &str,
@@ -371,7 +408,7 @@ fn cell_errors(
                     ),
                 )
                 .with_path(display_name)
-                .with_label(source, spans[r][c], format!("the error {}", cell.text))
+                .with_label(source, spans.at(r, c), format!("the error {}", cell.text))
                 .with_help(
                     "fix the formula (or the cells it reads) so the cell shows a figure; rules that read this cell are not applicable until then",
                 ),
