@@ -372,7 +372,7 @@ fn load_meta(
                         )
                         .with_label(id, span_of(value.span()), "no such report folder or file")
                         .with_help(
-                            "rules that compare with the previous report (`previous.`) are not applicable until it is there; give its folder relative to this one",
+                            "rules that compare with the previous report (`previous.`) are not applicable until it is there; give its folder (or file) relative to this one",
                         ),
                     );
                 }
