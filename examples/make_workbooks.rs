@@ -13,8 +13,9 @@
 //! - `examples/linkoping-vss-ods/`: the same as OpenDocument spreadsheets (written directly as
 //!   a zip of XML, no office suite needed).
 //! - `tests/data/workbook/`: workbooks with merged header cells, hidden and empty sheets,
-//!   formulas, errors, dates, a text-formatted number, a very wide row, and files that only
-//!   claim to be workbooks.
+//!   formulas, errors, dates, a text-formatted number, a very wide row, a stray far cell, and
+//!   files that only claim to be workbooks. (`legacy.xls` there comes from
+//!   `tests/data/workbook/make_legacy_xls.py`: this crate writes no `.xls`.)
 //!
 //! The output is deterministic: the files only change when this generator or the CSV examples
 //! do.

@@ -514,6 +514,45 @@ fn ods_sheets_are_read_and_hidden_ones_skipped() {
 }
 
 #[test]
+fn xls_workbooks_are_read_also_under_another_name() {
+    // Written by tests/data/workbook/make_legacy_xls.py (xlwt).
+    let (report, sources, problems) = load(&format!("{CORPUS}/legacy.xls"));
+    assert_eq!(names(&report), ["prognos", "sammanslagen"]);
+    assert_eq!(codes(&problems), ["data::hidden-sheet"]);
+    let t = table(&report, "prognos");
+    // No number formats from an .xls file: figures as General shows them.
+    assert_eq!(t.rows[1].cells[1].raw, "1000");
+    assert_eq!(t.rows[1].cells[1].value, number("1000", 0, None));
+    assert_eq!(t.rows[2].cells[1].value, number("4.3", 1, None));
+    assert_cells_in_place(t, &sources);
+    // Merged cells are read from .xls files.
+    let t = table(&report, "sammanslagen");
+    assert_eq!(
+        headers(t),
+        [
+            "Projekt",
+            "Redovisat jan-okt 2020 Utgifter",
+            "Redovisat jan-okt 2020 Inkomster"
+        ]
+    );
+
+    let (report, _, problems) = load(&format!("{CORPUS}/legacy-as.xlsx"));
+    assert_eq!(names(&report), ["prognos", "sammanslagen"]);
+    assert_eq!(
+        codes(&problems),
+        ["data::workbook-kind", "data::hidden-sheet"]
+    );
+    assert_eq!(problems[0].severity, Severity::Info);
+    assert!(
+        problems[0]
+            .message
+            .contains("is an Excel 97–2003 workbook (.xls) under another name"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
 fn files_that_are_no_workbooks_are_data_problems() {
     for (name, says) in [
         ("garbage.xlsx", "neither a zipped workbook"),
@@ -573,7 +612,7 @@ fn the_corpus_run_goes_on_past_broken_files() {
         .find(|f| f["rule"] == "prognos-avvikelse")
         .expect("the .ods sheet was checked");
     assert_eq!(f["cell"], "prognos!D3");
-    assert_eq!(doc["summary"]["reports"], 7);
+    assert_eq!(doc["summary"]["reports"], 9);
 }
 
 // ---------------------------------------------------------------------------------------------
