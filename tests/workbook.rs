@@ -562,6 +562,7 @@ fn files_that_are_no_workbooks_are_data_problems() {
             "zip-not-workbook.ods",
             "cannot be read as an OpenDocument spreadsheet",
         ),
+        ("password.xlsx", "Workbook is password protected"),
     ] {
         let path = format!("{CORPUS}/{name}");
         let (report, _, problems) = load(&path);
@@ -595,7 +596,7 @@ fn the_corpus_run_goes_on_past_broken_files() {
         .iter()
         .filter(|p| p["code"] == "data::not-a-workbook")
         .count();
-    assert_eq!(not_workbooks, 4);
+    assert_eq!(not_workbooks, 5);
     let div0 = problems
         .iter()
         .find(|p| {
@@ -612,7 +613,7 @@ fn the_corpus_run_goes_on_past_broken_files() {
         .find(|f| f["rule"] == "prognos-avvikelse")
         .expect("the .ods sheet was checked");
     assert_eq!(f["cell"], "prognos!D3");
-    assert_eq!(doc["summary"]["reports"], 9);
+    assert_eq!(doc["summary"]["reports"], 10);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -203,7 +203,8 @@ fn open_sniffed(
     }
     // The kinds to try: what the content is, the one the name says first.
     let tries: Vec<Kind> = match (content, named) {
-        (Content::Compound, _) => vec![Kind::Xls],
+        // An encrypted .xlsx is a compound file too: its reader says so.
+        (Content::Compound, _) => vec![Kind::Xls, Kind::Xlsx],
         (Content::Zip, Kind::Ods) => vec![Kind::Ods, Kind::Xlsx],
         (_, _) => vec![Kind::Xlsx, Kind::Ods],
     };
@@ -227,6 +228,9 @@ fn open_sniffed(
                 }
                 return Some(book);
             }
+            Some(Err(message)) if message.to_lowercase().contains("password") => {
+                first_error = Some(message);
+            }
             Some(Err(message)) => {
                 first_error.get_or_insert(message);
             }
@@ -235,11 +239,14 @@ fn open_sniffed(
             }
         }
     }
-    problems.push(not_a_workbook(
-        shown,
-        named,
-        &first_error.unwrap_or_default(),
-    ));
+    let message = first_error.unwrap_or_default();
+    let mut problem = not_a_workbook(shown, named, &message);
+    if message.to_lowercase().contains("password") {
+        problem = problem.with_help(
+            "remove the password to open (in Excel: File › Info › Protect Workbook › Encrypt with Password) and save the workbook again",
+        );
+    }
+    problems.push(problem);
     None
 }
 

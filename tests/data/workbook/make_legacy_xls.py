@@ -3,6 +3,11 @@
 rust_xlsxwriter writes .xlsx only, so this fixture comes from xlwt (pip install xlwt):
 
     python3 tests/data/workbook/make_legacy_xls.py
+
+password.xlsx is far.xlsx (from `cargo run --example make_workbooks`) encrypted with the
+password "hemligt" by msoffcrypto-tool (pip install msoffcrypto-tool):
+
+    msoffcrypto-tool -e -p hemligt tests/data/workbook/far.xlsx tests/data/workbook/password.xlsx
 """
 
 import shutil
