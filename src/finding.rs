@@ -16,6 +16,9 @@ pub struct CellLabel {
     pub line: usize,
     pub column: usize,
     pub text: String,
+    /// For a cell of a workbook sheet, the cell as a spreadsheet names it: `prognos!D6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 /// The two sides of a failed comparison.
@@ -50,6 +53,11 @@ pub struct Finding {
     pub line: usize,
     pub column: usize,
     pub span: SpanJson,
+    /// For a finding in a workbook sheet, the cell as a spreadsheet names it: `prognos!D6`
+    /// (`line` is then the sheet's row number, `column` and `span` are in the rendered sheet
+    /// text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
     pub row_key: Option<String>,
     pub column_name: Option<String>,
     pub values: Option<Values>,

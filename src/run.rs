@@ -290,7 +290,7 @@ fn load_previous_reports(
     let mut earlier: Vec<Report> = Vec::new();
     for r in reports {
         let Some(p) = &r.meta.previous else { continue };
-        if !p.is_dir()
+        if !(p.is_dir() || p.is_file())
             || reports.iter().any(|c| same_folder(&c.path, p))
             || earlier.iter().any(|c| same_folder(&c.path, p))
         {

@@ -53,6 +53,41 @@ pub enum FileBytes {
     Utf16 { bom: usize },
 }
 
+/// Where the cells of a workbook sheet are in the text rimlig renders the sheet as (one line
+/// per sheet row, see `report::workbook`), so a span can be named as a cell: `prognos!D6`.
+#[derive(Debug, Clone, Default)]
+pub struct CellMap {
+    /// The sheet's name as a cell reference writes it: `prognos`, `'Investeringar 2020'`.
+    pub sheet: String,
+    /// `(start, end, row, column)` of every rendered cell, 0-based row and column, ordered
+    /// by `start` (each cell starts at its own offset, also an empty one).
+    pub cells: Vec<(usize, usize, u32, u32)>,
+}
+
+impl CellMap {
+    /// The cell a span starts in, as (0-based row, 0-based column).
+    pub fn cell_at(&self, span: Span) -> Option<(u32, u32)> {
+        let i = self.cells.partition_point(|c| c.0 <= span.start);
+        let &(start, end, row, col) = self.cells.get(i.checked_sub(1)?)?;
+        (start <= span.start && span.start <= end).then_some((row, col))
+    }
+}
+
+/// `D6` for 0-based row 5, column 3.
+pub fn a1(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = u64::from(col) + 1;
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push(char::from(b'A' + rem));
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    let mut s: String = letters.into_iter().collect();
+    s.push_str(&(u64::from(row) + 1).to_string());
+    s
+}
+
 /// One text file as rimlig read it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -61,6 +96,8 @@ pub struct SourceFile {
     pub text: Arc<String>,
     line_starts: Vec<usize>,
     bytes: FileBytes,
+    /// For a rendered workbook sheet: where its cells are.
+    cells: Option<Arc<CellMap>>,
 }
 
 impl SourceFile {
@@ -73,7 +110,27 @@ impl SourceFile {
             text: Arc::new(text),
             line_starts,
             bytes: FileBytes::Same,
+            cells: None,
         }
+    }
+
+    /// Mark the text as a rendered workbook sheet whose cells are where `cells` says.
+    pub fn with_cell_map(mut self, cells: CellMap) -> Self {
+        self.cells = Some(Arc::new(cells));
+        self
+    }
+
+    /// For a rendered workbook sheet, the cell a span is in: `prognos!D6`.
+    pub fn cell_ref(&self, span: Span) -> Option<String> {
+        let map = self.cells.as_ref()?;
+        let (row, col) = map.cell_at(span)?;
+        Some(format!("{}!{}", map.sheet, a1(row, col)))
+    }
+
+    /// For a rendered workbook sheet, the cell a span is in without the sheet: `D6`.
+    pub fn cell_ref_short(&self, span: Span) -> Option<String> {
+        let (row, col) = self.cells.as_ref()?.cell_at(span)?;
+        Some(a1(row, col))
     }
 
     /// Record how the file was stored, for [`SourceFile::file_span`].
@@ -157,6 +214,31 @@ mod tests {
         // 'å','ä','ö' are two bytes each: ';' is at byte 9, the 4th character.
         assert_eq!(f.line_col(9), (2, 4));
         assert_eq!(f.line_text(2), "åäö;12");
+    }
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(0, 0), "A1");
+        assert_eq!(a1(5, 3), "D6");
+        assert_eq!(a1(0, 25), "Z1");
+        assert_eq!(a1(0, 26), "AA1");
+        assert_eq!(a1(9, 701), "ZZ10");
+        assert_eq!(a1(0, 702), "AAA1");
+        assert_eq!(a1(1_048_575, 16_383), "XFD1048576");
+    }
+
+    #[test]
+    fn cell_map_names_the_cell_a_span_starts_in() {
+        let f = SourceFile::new("w.xlsx[s]", "A │ B\n").with_cell_map(CellMap {
+            sheet: "s".into(),
+            cells: vec![(0, 1, 0, 0), (6, 7, 0, 1), (8, 8, 1, 0)],
+        });
+        assert_eq!(f.slice(Span::new(6, 7)), "B");
+        assert_eq!(f.cell_ref(Span::new(6, 7)).as_deref(), Some("s!B1"));
+        assert_eq!(f.cell_ref_short(Span::new(0, 1)).as_deref(), Some("A1"));
+        assert_eq!(f.cell_ref(Span::new(8, 8)).as_deref(), Some("s!A2"));
+        assert_eq!(f.cell_ref(Span::new(2, 5)), None);
+        assert_eq!(SourceFile::new("x", "a").cell_ref(Span::new(0, 1)), None);
     }
 
     #[test]

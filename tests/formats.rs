@@ -857,6 +857,13 @@ fn json_output_follows_its_schema() {
             "a missing path (an I/O problem)",
             check(&["tests/data/no-such-report"], "json"),
         ),
+        (
+            "workbooks (cells named, broken workbooks)",
+            check(
+                &["examples/linkoping-vss-xlsx", "tests/data/workbook"],
+                "json",
+            ),
+        ),
     ];
     for (what, (c, text)) in runs {
         let doc = parse_json(&text);

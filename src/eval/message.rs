@@ -485,6 +485,7 @@ fn build<'a>(
                 line: l,
                 column: co,
                 text: format!("{header}: {}", x.raw.trim()),
+                cell: f.cell_ref(x.span),
             })
         })
         .collect();
@@ -513,6 +514,7 @@ fn build<'a>(
             let (offset, length) = file.file_span(span);
             SpanJson { offset, length }
         },
+        cell: file.cell_ref(span),
         row_key,
         column_name,
         values,

@@ -131,16 +131,35 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
+/// A label on a cell of a workbook sheet starts with the cell's name: `D6: …`.
+fn cell_label(file: &SourceFile, span: crate::source::Span, text: &str, sep: &str) -> String {
+    match file.cell_ref_short(span) {
+        Some(cell) => format!("{cell}{sep}{text}"),
+        None => text.to_string(),
+    }
+}
+
+/// `examples/x/2020-10.xlsx` of the rendered sheet `examples/x/2020-10.xlsx[prognos]`.
+fn workbook_of(file: &str) -> &str {
+    file.rfind('[').map_or(file, |i| &file[..i])
+}
+
 fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
     let file: &SourceFile = sources.get(f.source);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(f.label.clone()),
+        Some(cell_label(file, f.primary, &f.label, ": ")),
         f.primary,
     )];
     for r in f.related.iter().filter(|r| r.source == f.source) {
-        labels.push(LabeledSpan::new_with_span(Some(r.text.clone()), r.span));
+        labels.push(LabeledSpan::new_with_span(
+            Some(cell_label(file, r.span, &r.text, " ")),
+            r.span,
+        ));
     }
     let mut help = Vec::new();
+    if let Some(cell) = &f.cell {
+        help.push(format!("cell {cell} of {}", workbook_of(&f.file)));
+    }
     if f.message != f.label {
         // The part of the message the label has no room for (which rows were summed).
         help.push(
@@ -150,10 +169,17 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
         );
     }
     for r in f.related.iter().filter(|r| r.source != f.source) {
-        help.push(format!(
-            "{} (at {}:{}:{})",
-            r.text, r.file, r.line, r.column
-        ));
+        match &r.cell {
+            Some(cell) => help.push(format!(
+                "{} (at {cell} of {})",
+                r.text,
+                workbook_of(&r.file)
+            )),
+            None => help.push(format!(
+                "{} (at {}:{}:{})",
+                r.text, r.file, r.line, r.column
+            )),
+        }
     }
     if let Some(h) = &f.help {
         help.push(h.clone());
@@ -193,10 +219,11 @@ fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
         .filter(|l| Some(l.source) == main)
         .enumerate()
         .map(|(i, l)| {
+            let text = cell_label(sources.get(l.source), l.span, &l.text, ": ");
             if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(l.text.clone()), l.span)
+                LabeledSpan::new_primary_with_span(Some(text), l.span)
             } else {
-                LabeledSpan::new_with_span(Some(l.text.clone()), l.span)
+                LabeledSpan::new_with_span(Some(text), l.span)
             }
         })
         .collect();

@@ -29,6 +29,9 @@ struct ProblemJson<'a> {
     line: Option<usize>,
     column: Option<usize>,
     span: Option<crate::finding::SpanJson>,
+    /// For a problem at a cell of a workbook sheet: `prognos!D6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cell: Option<String>,
     help: Option<&'a str>,
 }
 
@@ -59,6 +62,10 @@ fn problem_json<'a>(p: &'a Problem, run: &Run) -> ProblemJson<'a> {
                 let (offset, length) = f.file_span(l.span);
                 Some(crate::finding::SpanJson { offset, length })
             }
+            _ => None,
+        },
+        cell: match (label, file) {
+            (Some(l), Some(f)) => f.cell_ref(l.span),
             _ => None,
         },
         help: p.help.as_deref(),

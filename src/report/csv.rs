@@ -202,7 +202,7 @@ pub fn load_csv_with(
     })
 }
 
-fn check_duplicate_headers(
+pub(crate) fn check_duplicate_headers(
     headers: &[Header],
     display_name: &str,
     source: SourceId,

@@ -2,7 +2,10 @@
 //!
 //! Which files make reports is said in one place, [`report_file_kind`]. A folder that
 //! directly holds a table file (`.csv`, `.tsv`) or a `report.toml` is a report, its tables
-//! the table files in it; a table file given on the command line is a one-table report.
+//! the table files in it; a table file given on the command line is a one-table report. A
+//! workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), given or found in a tree, is a report of its
+//! own, one table per sheet (see [`super::workbook`]). A single-file report takes its
+//! metadata from a sidecar `<stem>.report.toml` beside it ([`sidecar_meta`]).
 //!
 //! Walking a tree respects `.gitignore`, `.ignore` and `.git/info/exclude` (also outside a
 //! git repository), skips hidden files and folders and folders named `target`, and the
@@ -12,6 +15,7 @@
 //! result is sorted, so the same tree always gives the same run.
 
 use super::csv::load_csv_with;
+use super::workbook;
 use super::{Report, ReportMeta, Table};
 use crate::config::{Config, tidy_path};
 use crate::problem::{Problem, ProblemKind, Severity};
@@ -32,6 +36,8 @@ const REPORT_TOML: &str = "report.toml";
 pub enum ReportFileKind {
     /// `.csv` or `.tsv`: one table; the folder holding it is the report.
     Table,
+    /// `.xlsx`, `.xlsm`, `.xls`, `.ods`: a report of its own, a table per sheet.
+    Workbook,
 }
 
 /// Which files are reports: THE place that says so. `None` for a file that is not part of a
@@ -48,6 +54,8 @@ pub fn report_file_kind(path: &Path) -> Option<ReportFileKind> {
     let ext = Path::new(name).extension().and_then(OsStr::to_str)?;
     if ext.eq_ignore_ascii_case("csv") || ext.eq_ignore_ascii_case("tsv") {
         Some(ReportFileKind::Table)
+    } else if workbook::is_workbook_file(name) {
+        Some(ReportFileKind::Workbook)
     } else {
         None
     }
@@ -94,7 +102,7 @@ pub fn find_reports(
         if metadata.is_file() {
             let name = path.file_name().unwrap_or_default();
             match report_file_kind(path) {
-                Some(ReportFileKind::Table) => {
+                Some(ReportFileKind::Table | ReportFileKind::Workbook) => {
                     found.insert(path.clone());
                 }
                 None if name == REPORT_TOML => {
@@ -105,11 +113,13 @@ pub fn find_reports(
                         ProblemKind::Io,
                         Severity::Error,
                         "io::not-a-report",
-                        format!("{shown} is neither a .csv or .tsv file nor a report folder"),
+                        format!(
+                            "{shown} is neither a .csv or .tsv file, a workbook nor a report folder"
+                        ),
                     )
                     .with_path(shown)
                     .with_help(
-                        "give a report folder, a folder of report folders, or a .csv/.tsv file",
+                        "give a report folder, a folder of report folders, a .csv/.tsv file or a workbook (.xlsx, .xlsm, .xls, .ods)",
                     ),
                 ),
             }
@@ -126,7 +136,7 @@ pub fn find_reports(
                 )
                 .with_path(shown)
                 .with_help(
-                    "a report folder holds .csv or .tsv files (one per table) or a report.toml",
+                    "a report folder holds .csv or .tsv files (one per table) or a report.toml; a workbook (.xlsx, .xlsm, .xls, .ods) is a report of its own",
                 ),
             );
         }
@@ -278,6 +288,10 @@ fn walk(
                 found.insert(parent_dir(path));
                 any = true;
             }
+            Some(ReportFileKind::Workbook) => {
+                found.insert(path.to_path_buf());
+                any = true;
+            }
             None if entry.file_name() == REPORT_TOML => {
                 found.insert(parent_dir(path));
                 any = true;
@@ -412,6 +426,13 @@ pub fn load_report_with(
 
     if dir.is_file() {
         let shown = display_path(dir);
+        // A workbook: one report, one table per sheet.
+        if report_file_kind(dir) == Some(ReportFileKind::Workbook) {
+            let mut report = workbook::load_workbook(dir, &shown, sources, problems);
+            report.meta = sidecar_meta(dir, sources, problems);
+            return report;
+        }
+        report.meta = sidecar_meta(dir, sources, problems);
         if let Some(table) = load_table_file(dir, &shown, config, sources, problems) {
             report.tables.push(table);
         }
@@ -496,7 +517,26 @@ fn load_table_file(
     load_csv_with(shown, &stem, &bytes, &config.data, sources, problems)
 }
 
-/// Read `report.toml`: keys `unit`, `period` and `previous` (a path relative to the folder).
+/// The metadata of a single-file report (a workbook, a `.csv` file): its sidecar
+/// `<stem>.report.toml` beside it (`2020-10.report.toml` for `2020-10.xlsx`), read as
+/// `report.toml` is, `previous` relative to the folder holding both. Empty without one.
+pub fn sidecar_meta(path: &Path, sources: &mut Sources, problems: &mut Vec<Problem>) -> ReportMeta {
+    let Some(stem) = path.file_stem() else {
+        return ReportMeta::default();
+    };
+    let mut name = stem.to_os_string();
+    name.push(".report.toml");
+    let dir = parent_dir(path);
+    let toml_path = dir.join(&name);
+    if toml_path.is_file() {
+        load_meta(&dir, &toml_path, sources, problems)
+    } else {
+        ReportMeta::default()
+    }
+}
+
+/// Read `report.toml` (or a sidecar `<stem>.report.toml`): keys `unit`, `period` and
+/// `previous` (a path relative to the folder).
 fn load_meta(
     dir: &Path,
     toml_path: &Path,
@@ -504,7 +544,10 @@ fn load_meta(
     problems: &mut Vec<Problem>,
 ) -> ReportMeta {
     let mut meta = ReportMeta::default();
-    let shown = display_join(dir, OsStr::new(REPORT_TOML));
+    let shown = display_join(
+        dir,
+        toml_path.file_name().unwrap_or(OsStr::new(REPORT_TOML)),
+    );
     let bytes = match std::fs::read(toml_path) {
         Ok(bytes) => bytes,
         Err(e) => {
@@ -598,17 +641,18 @@ fn load_meta(
             "period" => meta.period = Some(s.to_string()),
             _ => {
                 let path = tidy_path(&dir.join(s));
-                if !path.is_dir() {
+                // workbook: the previous report may be a single file (a workbook)
+                if !path.is_dir() && !path.is_file() {
                     problems.push(
                         Problem::new(
                             ProblemKind::Data,
                             Severity::Warning,
                             "data::previous-missing",
-                            format!("the previous report `{s}` named in {shown} is not a folder"),
+                            format!("the previous report `{s}` named in {shown} is not a folder or file"),
                         )
-                        .with_label(id, span_of(value.span()), "no such report folder")
+                        .with_label(id, span_of(value.span()), "no such report folder or file")
                         .with_help(
-                            "rules that compare with the previous report (`previous.`) are not applicable until it is there; give its folder relative to this one",
+                            "rules that compare with the previous report (`previous.`) are not applicable until it is there; give its folder (or file) relative to this one",
                         ),
                     );
                 }

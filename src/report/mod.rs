@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod discover;
 pub mod number;
+pub mod workbook;
 
 use crate::source::{SourceId, Span};
 use rust_decimal::Decimal;

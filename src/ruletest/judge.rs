@@ -148,6 +148,7 @@ mod tests {
                 offset: 0,
                 length: 0,
             },
+            cell: None,
             row_key: Some(key.into()),
             column_name: Some(column.into()),
             values: None,

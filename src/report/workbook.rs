@@ -1,0 +1,488 @@
+//! A workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`) → one [`Report`]: one table per visible
+//! sheet, named by the sheet.
+//!
+//! Each sheet is rendered as text — one line per sheet row, so a diagnostic's line number is
+//! the sheet's row number — and added to [`Sources`] as `<workbook>[<sheet>]`. Every header
+//! and cell keeps its span in that text, and the text knows which cell each span is
+//! ([`crate::source::CellMap`]), so findings can name the cell as `prognos!D6`.
+//!
+//! Numbers are shown as their number format prints them (decimals, grouping, `%`), read as
+//! exact decimals from their shortest round-trip text; text cells are read as CSV cells are
+//! ([`parse_cell`](super::number::parse_cell)); dates, times, booleans and errors are text, an
+//! error also a data problem at its cell.
+
+mod format;
+mod sheet;
+
+use super::{Report, ReportMeta};
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::source::Sources;
+use calamine::{
+    Data, Dimensions, Ods, Range, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsx,
+    open_workbook_from_rs,
+};
+use std::ffi::OsStr;
+use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+/// Workbooks larger than this are not read.
+const MAX_WORKBOOK_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Sheets with more cells than this are not read: a sheet that size is no follow-up report,
+/// and its cells would not fit in memory as text.
+const MAX_SHEET_CELLS: u64 = 5_000_000;
+
+/// The file name extensions read as workbooks.
+const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// A workbook file by its name: `.xlsx`, `.xlsm`, `.xls` or `.ods` in any case; not a hidden
+/// file, and not an Office lock file (`~$budget.xlsx`, written while a workbook is open).
+pub fn is_workbook_file(name: &OsStr) -> bool {
+    let bytes = name.as_encoded_bytes();
+    if bytes.first() == Some(&b'.') || bytes.starts_with(b"~$") {
+        return false;
+    }
+    Path::new(name)
+        .extension()
+        .and_then(OsStr::to_str)
+        .is_some_and(|ext| EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
+}
+
+/// Read every visible sheet of the workbook at `path` (shown as `shown`) as a table.
+///
+/// Hidden sheets are skipped with a note; a file that is not a workbook, or a sheet that
+/// cannot be read, is a data problem and the rest goes on. The report's metadata is left
+/// empty: the caller reads it (from a `<stem>.report.toml` beside the workbook).
+pub fn load_workbook(
+    path: &Path,
+    shown: &str,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Report {
+    let mut report = Report {
+        path: path.to_path_buf(),
+        meta: ReportMeta::default(),
+        tables: Vec::new(),
+    };
+    let Some(bytes) = read_bytes(path, shown, problems) else {
+        return report;
+    };
+    let named = Kind::of(path);
+    let Some(mut workbook) = open_sniffed(bytes, named, shown, problems) else {
+        return report;
+    };
+
+    let sheets = workbook.sheets_metadata().to_vec();
+    for meta in sheets {
+        let name = meta.name.clone();
+        if meta.typ != SheetType::WorkSheet {
+            continue; // chart sheets, dialog sheets, macros: no cells
+        }
+        if meta.visible != SheetVisible::Visible {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Data,
+                    Severity::Info,
+                    "data::hidden-sheet",
+                    format!("sheet '{name}' of {shown} is hidden; it is not checked"),
+                )
+                .with_path(format!("{shown}[{name}]"))
+                .with_help("show the sheet in the workbook (Unhide) to have its table checked"),
+            );
+            continue;
+        }
+        let Some(grid) = read_sheet(&mut workbook, &name, shown, problems) else {
+            continue;
+        };
+        if let Some(table) = sheet::load_sheet(shown, &name, &grid, sources, problems) {
+            report.tables.push(table);
+        }
+    }
+    report
+}
+
+/// The kinds of workbook, by file name extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Xlsx,
+    Xls,
+    Ods,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Kind {
+        let ext = path
+            .extension()
+            .and_then(OsStr::to_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        match ext.as_str() {
+            "xls" => Kind::Xls,
+            "ods" => Kind::Ods,
+            _ => Kind::Xlsx,
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Kind::Xlsx => "an Excel workbook (.xlsx)",
+            Kind::Xls => "an Excel 97–2003 workbook (.xls)",
+            Kind::Ods => "an OpenDocument spreadsheet (.ods)",
+        }
+    }
+}
+
+type Book = Sheets<Cursor<Vec<u8>>>;
+
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Empty,
+    /// A zip archive: `.xlsx`, `.xlsm` or `.ods` (or something else zipped).
+    Zip,
+    /// An OLE compound file: `.xls`.
+    Compound,
+    /// Text: a CSV file or a web page under a workbook's name.
+    Text,
+    Other,
+}
+
+fn sniff(bytes: &[u8]) -> Content {
+    if bytes.is_empty() {
+        Content::Empty
+    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        Content::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Content::Compound
+    } else {
+        let head = &bytes[..bytes.len().min(4096)];
+        // Byte by byte: UTF-8 or Windows-1252 text has no control characters but line ends.
+        let total = head.len();
+        let control = head
+            .iter()
+            .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            .count();
+        if control * 100 < total {
+            Content::Text
+        } else {
+            Content::Other
+        }
+    }
+}
+
+/// Open the workbook as what its bytes are (an `.xls` named `.xlsx` is read, with a note);
+/// `None`, with a problem, if it is no workbook.
+fn open_sniffed(
+    bytes: Vec<u8>,
+    named: Kind,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Book> {
+    let content = sniff(&bytes);
+    match content {
+        Content::Empty => {
+            problems.push(not_a_workbook(shown, named, "the file is empty"));
+            return None;
+        }
+        Content::Text => {
+            problems.push(not_a_workbook(shown, named, "it is a text file").with_help(
+                "if it holds comma- or semicolon-separated values, rename it to .csv; if it is a web page saved under a workbook's name, open it in Excel or LibreOffice and save it as .xlsx",
+            ));
+            return None;
+        }
+        Content::Other => {
+            problems.push(not_a_workbook(
+                shown,
+                named,
+                "its content is neither a zipped workbook (.xlsx, .xlsm, .ods) nor an Excel 97–2003 workbook (.xls)",
+            ));
+            return None;
+        }
+        Content::Zip | Content::Compound => {}
+    }
+    // The kinds to try: what the content is, the one the name says first.
+    let tries: Vec<Kind> = match (content, named) {
+        // An encrypted .xlsx is a compound file too: its reader says so.
+        (Content::Compound, _) => vec![Kind::Xls, Kind::Xlsx],
+        (Content::Zip, Kind::Ods) => vec![Kind::Ods, Kind::Xlsx],
+        (_, _) => vec![Kind::Xlsx, Kind::Ods],
+    };
+    let mut first_error = None;
+    for kind in tries {
+        match guarded(|| open(bytes.clone(), kind)) {
+            Some(Ok(book)) => {
+                if kind != named {
+                    problems.push(
+                        Problem::new(
+                            ProblemKind::Data,
+                            Severity::Info,
+                            "data::workbook-kind",
+                            format!(
+                                "{shown} is {} under another name; it was read as one",
+                                kind.describe()
+                            ),
+                        )
+                        .with_path(shown),
+                    );
+                }
+                return Some(book);
+            }
+            Some(Err(message)) if message.to_lowercase().contains("password") => {
+                first_error = Some(message);
+            }
+            Some(Err(message)) => {
+                first_error.get_or_insert(message);
+            }
+            None => {
+                first_error.get_or_insert_with(|| "the reader failed on its contents".to_string());
+            }
+        }
+    }
+    let message = first_error.unwrap_or_default();
+    let mut problem = not_a_workbook(shown, named, &message);
+    if message.to_lowercase().contains("password") {
+        problem = problem.with_help(
+            "remove the password to open (in Excel: File › Info › Protect Workbook › Encrypt with Password) and save the workbook again",
+        );
+    }
+    problems.push(problem);
+    None
+}
+
+fn open(bytes: Vec<u8>, kind: Kind) -> Result<Book, String> {
+    let cursor = Cursor::new(bytes);
+    match kind {
+        Kind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
+        Kind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        Kind::Ods => open_workbook_from_rs::<Ods<_>, _>(cursor)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Run a call into the workbook reader; `None` if it panicked (a reader bug on a malformed
+/// file must not end the run).
+fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(f)).ok()
+}
+
+fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Error,
+        "data::not-a-workbook",
+        format!(
+            "{shown} cannot be read as {}: {}",
+            kind.describe(),
+            reason.trim()
+        ),
+    )
+    .with_path(shown)
+    .with_help(
+        "open it in Excel or LibreOffice and save it again as a workbook, or export its sheets as CSV files into a report folder",
+    )
+}
+
+fn read_bytes(path: &Path, shown: &str, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
+    let io_problem = |e: std::io::Error| {
+        Problem::new(
+            ProblemKind::Io,
+            Severity::Error,
+            "io::read",
+            format!("cannot read {shown}: {e}"),
+        )
+        .with_path(shown)
+    };
+    let size = match std::fs::metadata(path) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            problems.push(io_problem(e));
+            return None;
+        }
+    };
+    if size > MAX_WORKBOOK_BYTES {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!("{shown} is larger than 256 MiB; it is not read"),
+            )
+            .with_path(shown),
+        );
+        return None;
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            problems.push(io_problem(e));
+            None
+        }
+    }
+}
+
+/// A sheet's cells as shown, with its merged regions; `None` (with a problem) if the sheet
+/// cannot be read.
+fn read_sheet(
+    workbook: &mut Book,
+    name: &str,
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<sheet::Grid> {
+    let sheet_problem = |reason: &str| {
+        Problem::new(
+            ProblemKind::Data,
+            Severity::Error,
+            "data::unreadable-sheet",
+            format!(
+                "sheet '{name}' of {shown} cannot be read: {}",
+                reason.trim()
+            ),
+        )
+        .with_path(format!("{shown}[{name}]"))
+        .with_help("open the workbook in Excel or LibreOffice and save it again")
+    };
+    let cells = match guarded(|| used_cells(workbook, name)) {
+        Some(Ok(cells)) => cells,
+        Some(Err(reason)) => {
+            problems.push(sheet_problem(&reason));
+            return None;
+        }
+        None => {
+            problems.push(sheet_problem("the reader failed on its contents"));
+            return None;
+        }
+    };
+    let merges: Vec<Dimensions> = guarded(|| merged_regions(workbook, name)).unwrap_or_default();
+    Some(grid_of(cells, merges))
+}
+
+/// The non-empty cells of a sheet as shown: `(row, column, cell)`, 0-based.
+///
+/// An `.xlsx` sheet is read cell by cell, with each cell's number format, and never as the
+/// rectangle of its used range: a stray value in `XFD1048576` costs one cell, not a
+/// rectangle of 17 billion. Other workbooks are read through their used range, refused when
+/// it is larger than [`MAX_SHEET_CELLS`].
+fn used_cells(workbook: &mut Book, name: &str) -> Result<Vec<(u32, u32, format::Shown)>, String> {
+    let mut cells = Vec::new();
+    if let Sheets::Xlsx(x) = workbook {
+        let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        while let Some((cell, style)) = reader
+            .next_cell_with_style_id()
+            .map_err(|e| e.to_string())?
+        {
+            let data = Data::from(cell.get_value().clone());
+            if data == Data::Empty {
+                continue;
+            }
+            let code = reader
+                .styles()
+                .get(style)
+                .and_then(|s| s.number_format.as_ref())
+                .map(|f| f.format_code.as_str());
+            let shown = format::show(&data, code);
+            if shown.is_empty() && shown.error.is_none() {
+                continue;
+            }
+            if cells.len() as u64 >= MAX_SHEET_CELLS {
+                return Err(format!("it has more than {MAX_SHEET_CELLS} cells"));
+            }
+            let (row, col) = cell.get_position();
+            cells.push((row, col, shown));
+        }
+        return Ok(cells);
+    }
+    let range: Range<Data> = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+    let (height, width) = range.get_size();
+    if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
+        return Err(format!(
+            "its used range has {height} rows and {width} columns, more than rimlig reads"
+        ));
+    }
+    for (row, col, data) in range.used_cells() {
+        let shown = format::show(data, None);
+        if !shown.is_empty() || shown.error.is_some() {
+            let start = range.start().unwrap_or((0, 0));
+            cells.push((
+                start
+                    .0
+                    .saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
+                start
+                    .1
+                    .saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
+                shown,
+            ));
+        }
+    }
+    Ok(cells)
+}
+
+/// The grid of a sheet's cells, from its first used row and column; each row as long as its
+/// last cell.
+fn grid_of(mut cells: Vec<(u32, u32, format::Shown)>, merges: Vec<Dimensions>) -> sheet::Grid {
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    let first_row = cells.first().map_or(0, |c| c.0);
+    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let last_row = cells.last().map_or(0, |c| c.0);
+    let height = if cells.is_empty() {
+        0
+    } else {
+        (last_row - first_row) as usize + 1
+    };
+    let mut rows: Vec<Vec<format::Shown>> = vec![Vec::new(); height];
+    for (r, c, shown) in cells {
+        let row = &mut rows[(r - first_row) as usize];
+        let at = (c - first_col) as usize;
+        if row.len() <= at {
+            row.resize(at + 1, format::Shown::empty());
+        }
+        row[at] = shown;
+    }
+    sheet::Grid {
+        start: (first_row, first_col),
+        rows,
+        merges,
+    }
+}
+
+fn merged_regions(workbook: &mut Book, name: &str) -> Vec<Dimensions> {
+    match workbook {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workbook_files_by_name() {
+        for yes in [
+            "a.xlsx",
+            "B.XLSX",
+            "c.xlsm",
+            "d.xls",
+            "e.ods",
+            "2020-10.Xlsx",
+        ] {
+            assert!(is_workbook_file(OsStr::new(yes)), "{yes}");
+        }
+        for no in [
+            "a.csv",
+            ".hidden.xlsx",
+            "~$a.xlsx",
+            "a.xlsb",
+            "xlsx",
+            "a.xlsx.bak",
+        ] {
+            assert!(!is_workbook_file(OsStr::new(no)), "{no}");
+        }
+    }
+}

@@ -1,0 +1,565 @@
+//! One sheet → its rendered text (one line per sheet row) and one [`Table`].
+//!
+//! The rendered text is what diagnostics show and what every span points into: line N is
+//! sheet row N (rows above the first used row are empty lines), cells are padded to their
+//! column's width and separated by ` │ `, each cell's text as it appears in the sheet.
+
+use super::format::Shown;
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::csv::check_duplicate_headers;
+use crate::report::number::trim_cell;
+use crate::report::{Cell, CellValue, Header, Row, Table, normalise_name};
+use crate::source::{CellMap, SourceFile, SourceId, Sources, Span, a1};
+use calamine::Dimensions;
+
+/// Between two cells of a rendered row.
+pub(super) const SEPARATOR: &str = " │ ";
+
+/// Cells wider than this do not widen their column for the other rows.
+const MAX_PAD: usize = 40;
+
+/// Tables with more cells (rows × columns) than this are not read.
+const MAX_TABLE_CELLS: u64 = 5_000_000;
+
+/// A sheet's used cells as shown, row by row, from its first used row and column.
+pub(super) struct Grid {
+    /// 0-based sheet row and column of `rows[0][0]`.
+    pub start: (u32, u32),
+    pub rows: Vec<Vec<Shown>>,
+    /// Merged regions, in absolute 0-based sheet coordinates.
+    pub merges: Vec<Dimensions>,
+}
+
+impl Grid {
+    fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
+    fn cell(&self, r: usize, c: usize) -> Option<&Shown> {
+        self.rows.get(r)?.get(c)
+    }
+
+    fn is_blank_row(&self, r: usize) -> bool {
+        self.rows
+            .get(r)
+            .is_none_or(|row| row.iter().all(Shown::is_empty))
+    }
+
+    /// The absolute sheet position of grid cell (r, c).
+    fn at(&self, r: usize, c: usize) -> (u32, u32) {
+        (
+            self.start
+                .0
+                .saturating_add(u32::try_from(r).unwrap_or(u32::MAX)),
+            self.start
+                .1
+                .saturating_add(u32::try_from(c).unwrap_or(u32::MAX)),
+        )
+    }
+
+    /// The merged region holding grid cell (r, c), if any.
+    fn merge_at(&self, r: usize, c: usize) -> Option<&Dimensions> {
+        let (row, col) = self.at(r, c);
+        self.merges.iter().find(|m| m.contains(row, col))
+    }
+}
+
+/// Where the cells of each rendered row are.
+struct Spans {
+    cells: Vec<Vec<Span>>,
+    /// Each row's line, without its line break.
+    lines: Vec<Span>,
+}
+
+impl Spans {
+    /// The span of grid cell (r, c); a cell not shown (a blank row, right of a title) is at
+    /// the end of its line.
+    fn at(&self, r: usize, c: usize) -> Span {
+        self.cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .copied()
+            .unwrap_or_else(|| {
+                let end = self.lines.get(r).map_or(0, |l| l.end);
+                Span::new(end, end)
+            })
+    }
+}
+
+/// What [`render`] gives: the text and where each cell is in it.
+struct Rendered {
+    text: String,
+    /// Span of each shown grid cell, `spans[r][c]` (see [`Spans::at`]).
+    spans: Spans,
+    map: CellMap,
+}
+
+/// The sheet name as a cell reference writes it: `prognos`, `'Investeringar 2020'`.
+pub(super) fn sheet_ref(name: &str) -> String {
+    let plain = !name.is_empty()
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    if plain {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
+    }
+}
+
+/// Render the sheet. Rows from `table_row` on (the table) show every cell up to column
+/// `table_last`, padded to the column's width, so that each cell, also an empty one, has its
+/// own place; rows above it (titles) show their cells up to the last non-empty one.
+fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rendered {
+    let width = grid.width();
+    let mut widths = vec![0usize; width];
+    for row in grid.rows.iter().skip(table_row) {
+        for (c, cell) in row.iter().enumerate() {
+            widths[c] = widths[c].max(cell.text.chars().count().min(MAX_PAD));
+        }
+    }
+    let mut text = String::new();
+    for _ in 0..grid.start.0 {
+        text.push('\n');
+    }
+    let mut spans = Vec::with_capacity(grid.rows.len());
+    let mut lines = Vec::with_capacity(grid.rows.len());
+    let mut map = CellMap {
+        sheet: sheet_ref(sheet),
+        cells: Vec::new(),
+    };
+    let empty = Shown::empty();
+    for (r, row) in grid.rows.iter().enumerate() {
+        let line_start = text.len();
+        let mut row_spans = Vec::new();
+        let last_filled = row.iter().rposition(|s| !s.is_empty());
+        let shown_to = match last_filled {
+            None => None,
+            Some(c) if r < table_row => Some(c),
+            Some(c) => Some(c.max(table_last)),
+        };
+        if let Some(shown_to) = shown_to {
+            for (c, &pad) in widths.iter().enumerate().take(shown_to + 1) {
+                if c > 0 {
+                    text.push_str(SEPARATOR);
+                }
+                let cell = row.get(c).unwrap_or(&empty);
+                let start = text.len();
+                text.push_str(&cell.text);
+                let span = Span::new(start, text.len());
+                row_spans.push(span);
+                let (sr, sc) = grid.at(r, c);
+                map.cells.push((span.start, span.end, sr, sc));
+                if c < shown_to {
+                    let shown = cell.text.chars().count();
+                    for _ in shown..pad {
+                        text.push(' ');
+                    }
+                }
+            }
+        }
+        lines.push(Span::new(line_start, text.len()));
+        text.push('\n');
+        spans.push(row_spans);
+    }
+    Rendered {
+        text,
+        spans: Spans {
+            cells: spans,
+            lines,
+        },
+        map,
+    }
+}
+
+/// Add the sheet's rendered text to `sources` and read its table: the header is the first
+/// non-empty row that is not a title ([`skip_titles`]; two header rows are joined, see
+/// [`header_rows`]); every later non-blank row is a data row. `None` (with a warning) for a sheet without any cell.
+pub(super) fn load_sheet(
+    workbook: &str,
+    sheet: &str,
+    grid: &Grid,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    let display_name = format!("{workbook}[{sheet}]");
+    let Some(header_row) = (0..grid.rows.len()).find(|&r| !grid.is_blank_row(r)) else {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Warning,
+                "data::empty-table",
+                format!("sheet '{sheet}' of {workbook} is empty: it has no header row"),
+            )
+            .with_path(display_name),
+        );
+        return None;
+    };
+
+    let header_row = skip_titles(grid, header_row);
+
+    // The table's columns: from the first to the last column with a cell from the header on.
+    let table_rows = grid.rows.iter().skip(header_row);
+    let (mut first, mut last) = (usize::MAX, 0);
+    for row in table_rows {
+        if let Some(c) = row.iter().position(|s| !s.is_empty()) {
+            first = first.min(c);
+        }
+        if let Some(c) = row.iter().rposition(|s| !s.is_empty()) {
+            last = last.max(c);
+        }
+    }
+    let first = first.min(last);
+    let columns: Vec<usize> = (first..=last).collect();
+    let data_rows = (header_row..grid.rows.len())
+        .filter(|&r| !grid.is_blank_row(r))
+        .count();
+    if (data_rows as u64).saturating_mul(columns.len() as u64) > MAX_TABLE_CELLS {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "sheet '{sheet}' of {workbook} would be a table of {data_rows} rows and {} columns; it is not read",
+                    columns.len()
+                ),
+            )
+            .with_path(display_name)
+            .with_help("delete stray cells far to the right of or below the table"),
+        );
+        return None;
+    }
+
+    let Rendered { text, spans, map } = render(grid, sheet, header_row, last);
+    let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
+
+    cell_errors(grid, &spans, sheet, source, &display_name, problems);
+
+    let (headers, data_start) = header_rows(grid, header_row, &columns, &spans);
+    check_duplicate_headers(&headers, &display_name, source, problems);
+
+    let mut rows = Vec::new();
+    for r in data_start..grid.rows.len() {
+        if grid.is_blank_row(r) {
+            continue;
+        }
+        let cells = columns
+            .iter()
+            .map(|&c| {
+                let shown = grid.cell(r, c).cloned().unwrap_or_else(Shown::empty);
+                Cell {
+                    raw: shown.text,
+                    value: shown.value,
+                    span: spans.at(r, c),
+                }
+            })
+            .collect();
+        rows.push(Row {
+            line: usize::try_from(grid.at(r, 0).0)
+                .unwrap_or(usize::MAX)
+                .saturating_add(1),
+            span: spans.lines[r],
+            cells,
+        });
+    }
+
+    Some(Table {
+        name: sheet.to_string(),
+        source,
+        headers,
+        rows,
+    })
+}
+
+/// The header row, if row `r` and the non-blank rows after it up to it are titles above the
+/// table (`Prognos per oktober 2020`, `Belopp i tkr`); else `r`.
+///
+/// A title is the only cell of its row, a text, not merged down over the row below, at or left
+/// of where the header starts; the header is the first row after them with at least two cells.
+/// A one-column table has no such row, so its first row stays the header.
+fn skip_titles(grid: &Grid, r: usize) -> usize {
+    let mut n = r;
+    let mut title_col = 0;
+    loop {
+        let Some(row) = grid.rows.get(n) else {
+            return r;
+        };
+        let mut filled = row.iter().enumerate().filter(|(_, s)| !s.is_empty());
+        let first = filled.next();
+        let more = filled.count();
+        match first {
+            Some((c, cell))
+                if more == 0
+                    && matches!(cell.value, CellValue::Text(_))
+                    && grid.merge_at(n, c).is_none_or(|m| m.start.0 == m.end.0) =>
+            {
+                title_col = title_col.max(c);
+                match (n + 1..grid.rows.len()).find(|&x| !grid.is_blank_row(x)) {
+                    Some(next) => n = next,
+                    None => return r,
+                }
+            }
+            Some((c, _)) if n > r && more >= 1 && title_col <= c => return n,
+            _ => return r,
+        }
+    }
+}
+
+/// The headers of the table whose header row is `r`, and the first data row.
+///
+/// Two header rows are joined (`Redovisat jan-okt 2020` over `Utgifter` gives `Redovisat
+/// jan-okt 2020 Utgifter`) when the row under the header holds texts and no figures, and one
+/// of those texts stands under an empty or merged cell of the header row. An empty header cell
+/// takes the text of the merged region it belongs to; in a sheet without merged cells in the
+/// header row, the last header text to its left.
+fn header_rows(grid: &Grid, r: usize, columns: &[usize], spans: &Spans) -> (Vec<Header>, usize) {
+    let text_at = |r: usize, c: usize| {
+        grid.cell(r, c)
+            .map(|s| trim_cell(&s.text).to_string())
+            .unwrap_or_default()
+    };
+    let is_text = |r: usize, c: usize| {
+        grid.cell(r, c)
+            .is_some_and(|s| matches!(s.value, CellValue::Text(_)) && s.error.is_none())
+    };
+    let wide_merge = |c: usize| grid.merge_at(r, c).is_some_and(|m| m.start.1 != m.end.1);
+    let sub = r + 1;
+    let two_rows = sub < grid.rows.len()
+        && columns.iter().any(|&c| is_text(sub, c))
+        && !columns.iter().any(|&c| {
+            grid.cell(sub, c)
+                .is_some_and(|s| matches!(s.value, CellValue::Number(_)))
+        })
+        && columns
+            .iter()
+            .any(|&c| is_text(sub, c) && (text_at(r, c).is_empty() || wide_merge(c)));
+
+    let header_merges = columns
+        .iter()
+        .any(|&c| grid.merge_at(r, c).is_some_and(|m| m.start.1 != m.end.1));
+    let mut headers = Vec::with_capacity(columns.len());
+    let mut carried = String::new();
+    for &c in columns {
+        let own = text_at(r, c);
+        let text = if !two_rows {
+            own
+        } else {
+            let below = text_at(sub, c);
+            let top = if !own.is_empty() {
+                carried.clone_from(&own);
+                own
+            } else if let Some(m) = grid.merge_at(r, c) {
+                // The text of the region is in its top-left cell.
+                let (row0, col0) = grid.start;
+                let mr = m.start.0.checked_sub(row0).map(|x| x as usize);
+                let mc = m.start.1.checked_sub(col0).map(|x| x as usize);
+                match (mr, mc) {
+                    (Some(mr), Some(mc)) if mr <= r => text_at(mr, mc),
+                    _ => String::new(),
+                }
+            } else if !header_merges && !below.is_empty() {
+                carried.clone()
+            } else {
+                String::new()
+            };
+            match (top.is_empty(), below.is_empty()) {
+                (false, false) if top != below => format!("{top} {below}"),
+                (false, _) => top,
+                (true, _) => below,
+            }
+        };
+        let span = if two_rows && !text_at(sub, c).is_empty() {
+            spans.at(sub, c)
+        } else {
+            spans.at(r, c)
+        };
+        headers.push(Header {
+            normalised: normalise_name(&text),
+            text,
+            span,
+        });
+    }
+    (headers, if two_rows { sub + 1 } else { r + 1 })
+}
+
+/// A `#DIV/0!` or other error in a cell is a data error at that cell.
+fn cell_errors(
+    grid: &Grid,
+    spans: &Spans,
+    sheet: &str,
+    source: SourceId,
+    display_name: &str,
+    problems: &mut Vec<Problem>,
+) {
+    for (r, row) in grid.rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let Some(meaning) = cell.error else { continue };
+            let (sr, sc) = grid.at(r, c);
+            let at = format!("{}!{}", sheet_ref(sheet), a1(sr, sc));
+            problems.push(
+                Problem::new(
+                    ProblemKind::Data,
+                    Severity::Error,
+                    "data::cell-error",
+                    format!(
+                        "{at} holds the error {}: {}",
+                        cell.text,
+                        meaning
+                    ),
+                )
+                .with_path(display_name)
+                .with_label(source, spans.at(r, c), format!("the error {}", cell.text))
+                .with_help(
+                    "fix the formula (or the cells it reads) so the cell shows a figure; rules that read this cell are not applicable until then",
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::workbook::format::show;
+    use calamine::Data;
+
+    /// A grid from rows of cells: `""` empty, a text, or `#123` a number.
+    fn grid(rows: &[&[&str]], merges: Vec<Dimensions>) -> Grid {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+        Grid {
+            start: (0, 0),
+            rows: rows
+                .iter()
+                .map(|r| {
+                    (0..width)
+                        .map(|c| match r.get(c).copied().unwrap_or("") {
+                            "" => Shown::empty(),
+                            s if s.starts_with('#') => {
+                                show(&Data::Float(s[1..].parse().expect("a number")), None)
+                            }
+                            s => show(&Data::String(s.into()), None),
+                        })
+                        .collect()
+                })
+                .collect(),
+            merges,
+        }
+    }
+
+    fn load(g: &Grid) -> (Table, Sources, Vec<Problem>) {
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        let t = load_sheet("b.xlsx", "s", g, &mut sources, &mut problems).expect("a table");
+        (t, sources, problems)
+    }
+
+    fn header_texts(t: &Table) -> Vec<&str> {
+        t.headers.iter().map(|h| h.text.as_str()).collect()
+    }
+
+    #[test]
+    fn a_text_row_under_full_headers_is_data() {
+        // A section row ("Kommunstyrelsen") under a header without gaps is not a header.
+        let g = grid(
+            &[
+                &["Verksamhet", "Budget", "Utfall"],
+                &["Kommunstyrelsen", "", ""],
+                &["Kansli", "#10", "#12"],
+            ],
+            Vec::new(),
+        );
+        let (t, _, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Verksamhet", "Budget", "Utfall"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].line, 2);
+    }
+
+    #[test]
+    fn a_row_with_figures_under_a_gap_is_data() {
+        let g = grid(
+            &[&["Verksamhet", "Budget", ""], &["A", "#1", "x"]],
+            Vec::new(),
+        );
+        let (t, _, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Verksamhet", "Budget", ""]);
+        assert_eq!(t.rows.len(), 1);
+    }
+
+    #[test]
+    fn merged_regions_decide_over_carrying_left() {
+        // B1:C1 merged; D1 empty and not merged: D keeps only its lower text.
+        let merges = vec![Dimensions::new((0, 1), (0, 2))];
+        let g = grid(
+            &[
+                &["Projekt", "Redovisat", "", ""],
+                &["", "Utgifter", "Inkomster", "Kommentar"],
+                &["A", "#1", "#2", "ok"],
+            ],
+            merges,
+        );
+        let (t, sources, _) = load(&g);
+        assert_eq!(
+            header_texts(&t),
+            [
+                "Projekt",
+                "Redovisat Utgifter",
+                "Redovisat Inkomster",
+                "Kommentar"
+            ]
+        );
+        let file = sources.get(t.source);
+        assert_eq!(file.slice(t.headers[2].span), "Inkomster");
+        assert_eq!(file.cell_ref(t.headers[2].span).as_deref(), Some("s!C2"));
+        assert_eq!(t.rows[0].line, 3);
+    }
+
+    #[test]
+    fn titles_are_skipped_but_a_one_column_table_is_not_a_title() {
+        let g = grid(
+            &[
+                &["Prognos per oktober"],
+                &["belopp i tkr"],
+                &[],
+                &["Verksamhet", "Prognos"],
+                &["A", "#1"],
+            ],
+            Vec::new(),
+        );
+        let (t, sources, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Verksamhet", "Prognos"]);
+        assert_eq!(t.rows[0].line, 5);
+        let file = sources.get(t.source);
+        assert_eq!(file.line_text(1), "Prognos per oktober");
+        assert_eq!(file.line_text(3), "");
+        assert_eq!(file.line_text(5), "A          │ 1");
+
+        let g = grid(&[&["Belopp"], &["#1"], &["#2"]], Vec::new());
+        let (t, _, _) = load(&g);
+        assert_eq!(header_texts(&t), ["Belopp"]);
+        assert_eq!(t.rows.len(), 2);
+    }
+
+    #[test]
+    fn rows_above_the_used_range_are_empty_lines() {
+        let mut g = grid(&[&["A", "B"], &["x", "#1"]], Vec::new());
+        g.start = (4, 2);
+        let (t, sources, _) = load(&g);
+        let file = sources.get(t.source);
+        assert_eq!(file.line_col(t.headers[0].span.start).0, 5);
+        assert_eq!(t.rows[0].line, 6);
+        assert_eq!(
+            file.cell_ref(t.rows[0].cells[1].span).as_deref(),
+            Some("s!D6")
+        );
+        assert_eq!(file.name, "b.xlsx[s]");
+    }
+
+    #[test]
+    fn sheet_names_in_references() {
+        assert_eq!(sheet_ref("prognos"), "prognos");
+        assert_eq!(sheet_ref("Investeringar 2020"), "'Investeringar 2020'");
+        assert_eq!(sheet_ref("2020"), "'2020'");
+        assert_eq!(sheet_ref("Ann's"), "'Ann''s'");
+        assert_eq!(sheet_ref("Nämnd_1"), "Nämnd_1");
+    }
+}

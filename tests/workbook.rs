@@ -1,0 +1,702 @@
+//! Workbooks as reports: the shipped Linköping example as `.xlsx` and `.ods` gives the same
+//! findings as its CSV version and names the cells (`prognos!D6`); the corpus under
+//! `tests/data/workbook/` (merged header cells, hidden and empty sheets, formulas, errors,
+//! dates, a text-formatted number, a very wide row, files that only claim to be workbooks)
+//! gives correct values or a pointed problem, and the rest of the run goes on.
+//!
+//! The workbooks are written by `cargo run --example make_workbooks`.
+
+use rimlig::problem::{Problem, ProblemKind, Severity};
+use rimlig::report::discover::{find_report_dirs, load_report};
+use rimlig::report::{CellValue, Figure, Missing, Report, Table, Unit};
+use rimlig::run::{Run, check};
+use rimlig::source::Sources;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::str::FromStr;
+
+const CSV: &str = "examples/linkoping-vss";
+const XLSX: &str = "examples/linkoping-vss-xlsx";
+const ODS: &str = "examples/linkoping-vss-ods";
+const CORPUS: &str = "tests/data/workbook";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Check `path` (relative to the crate root, the tests' working directory).
+fn run(path: &str) -> Run {
+    check(&[PathBuf::from(path)], &[])
+}
+
+/// What identifies a finding whatever file it is in: rule instance, report period, table, row
+/// key, column, values and message.
+fn findings(run: &Run) -> Vec<String> {
+    let mut out: Vec<String> = run
+        .outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let period = run
+                .reports
+                .iter()
+                .find(|r| r.path.to_string_lossy().replace('\\', "/") == f.report)
+                .and_then(|r| r.meta.period.clone())
+                .unwrap_or_default();
+            let values = f.values.as_ref().map(|v| {
+                format!(
+                    "{} {} {} | {:?} {:?}",
+                    v.left, v.op, v.right, v.difference, v.tolerance
+                )
+            });
+            format!(
+                "{} {:?} @ {period} {} [{:?} · {:?}] {values:?} — {}",
+                f.instance_name(),
+                f.severity,
+                f.table,
+                f.row_key,
+                f.column_name,
+                f.message
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn load(path: &str) -> (Report, Sources, Vec<Problem>) {
+    let mut sources = Sources::default();
+    let mut problems = Vec::new();
+    let report = load_report(Path::new(path), &mut sources, &mut problems);
+    (report, sources, problems)
+}
+
+fn table<'a>(report: &'a Report, name: &str) -> &'a Table {
+    report
+        .tables
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no table {name} in {:?}", names(report)))
+}
+
+fn names(report: &Report) -> Vec<&str> {
+    report.tables.iter().map(|t| t.name.as_str()).collect()
+}
+
+fn headers(t: &Table) -> Vec<&str> {
+    t.headers.iter().map(|h| h.text.as_str()).collect()
+}
+
+fn number(v: &str, decimals: u32, unit: Option<Unit>) -> CellValue {
+    CellValue::Number(Figure {
+        value: Decimal::from_str(v).expect("test decimal"),
+        decimals: Some(decimals),
+        unit,
+    })
+}
+
+fn codes(problems: &[Problem]) -> Vec<&'static str> {
+    problems.iter().map(|p| p.code).collect()
+}
+
+/// Every cell's span is its text in the rendered sheet, on the line of its sheet row, and the
+/// rendered text names it as the cell it is.
+fn assert_cells_in_place(t: &Table, sources: &Sources) {
+    let file = sources.get(t.source);
+    for row in &t.rows {
+        assert_eq!(file.line_col(row.span.start).0, row.line);
+        for cell in &row.cells {
+            assert_eq!(file.slice(cell.span), cell.raw, "in {}", file.name);
+            assert_eq!(file.line_col(cell.span.start).0, row.line);
+            let cell_ref = file.cell_ref_short(cell.span).expect("a named cell");
+            assert!(
+                cell_ref.ends_with(&row.line.to_string()),
+                "{cell_ref} on line {}",
+                row.line
+            );
+        }
+    }
+}
+
+#[test]
+fn xlsx_example_gives_the_same_findings_as_csv() {
+    let csv = run(CSV);
+    let xlsx = run(XLSX);
+    assert!(xlsx.problems.is_empty(), "{:?}", xlsx.problems);
+    assert_eq!(xlsx.reports.len(), 2);
+    let csv_findings = findings(&csv);
+    assert!(csv_findings.len() > 10);
+    assert_eq!(findings(&xlsx), csv_findings);
+    assert_eq!(
+        serde_json::to_value(xlsx.summary()).expect("json"),
+        serde_json::to_value(csv.summary()).expect("json")
+    );
+}
+
+#[test]
+fn ods_example_gives_the_same_findings_as_csv() {
+    let csv = run(CSV);
+    let ods = run(ODS);
+    assert!(ods.problems.is_empty(), "{:?}", ods.problems);
+    assert_eq!(findings(&ods), findings(&csv));
+}
+
+#[test]
+fn workbook_tables_hold_the_csv_figures() {
+    for period in ["2020-08", "2020-10"] {
+        let (csv, _, _) = load(&format!("{CSV}/{period}"));
+        let (xlsx, sources, problems) = load(&format!("{XLSX}/{period}.xlsx"));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(names(&xlsx), names(&csv));
+        assert_eq!(xlsx.meta.period.as_deref(), Some(period));
+        for (a, b) in csv.tables.iter().zip(&xlsx.tables) {
+            assert_eq!(headers(b), headers(a), "{}", a.name);
+            assert_eq!(b.rows.len(), a.rows.len(), "{}", a.name);
+            for (ra, rb) in a.rows.iter().zip(&b.rows) {
+                // The header is row 1, so the sheet's rows are the CSV file's lines.
+                assert_eq!(rb.line, ra.line);
+                for (ca, cb) in ra.cells.iter().zip(&rb.cells) {
+                    assert_eq!(cb.raw.trim(), ca.raw.trim(), "{} line {}", a.name, ra.line);
+                    assert_eq!(cb.value, ca.value, "{} line {}", a.name, ra.line);
+                }
+            }
+            assert_cells_in_place(b, &sources);
+        }
+    }
+}
+
+#[test]
+fn previous_reports_are_found_across_workbooks() {
+    let (report, _, problems) = load(&format!("{XLSX}/2020-10.xlsx"));
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        report.meta.previous,
+        Some(PathBuf::from(XLSX).join("2020-08.xlsx"))
+    );
+    assert_eq!(
+        report.meta.unit.as_deref(),
+        Some("Verksamhetsstöd och service")
+    );
+
+    let run = run(XLSX);
+    let f = run
+        .outcome
+        .findings
+        .iter()
+        .find(|f| f.rule == "prognos-bokslut-oforandrat")
+        .expect("the changed Bokslut 2019 is found across the workbooks");
+    assert_eq!(f.cell.as_deref(), Some("prognos!E12"));
+    let earlier = f
+        .related
+        .iter()
+        .find(|r| r.file.ends_with("2020-08.xlsx[prognos]"))
+        .expect("the previous report's cell");
+    assert_eq!(earlier.cell.as_deref(), Some("prognos!E11"));
+    assert_eq!(earlier.line, 11);
+}
+
+#[test]
+fn findings_name_the_sheet_and_cell() {
+    let run = run(XLSX);
+    let f = run
+        .outcome
+        .findings
+        .iter()
+        .find(|f| {
+            f.rule == "prognos-avvikelse" && f.row_key.as_deref() == Some("Kontakt Linköping")
+        })
+        .expect("Kontakt Linköping's Avvikelse 995");
+    assert_eq!(f.file, format!("{XLSX}/2020-10.xlsx[prognos]"));
+    assert_eq!(f.cell.as_deref(), Some("prognos!D6"));
+    assert_eq!(f.line, 6, "the line is the sheet's row");
+    let file = run.sources.get(f.source);
+    // The JSON span is the cell's place in the rendered sheet text.
+    let span = f.span;
+    assert_eq!(&file.text[span.offset..span.offset + span.length], "995");
+    let related: Vec<Option<&str>> = f.related.iter().map(|r| r.cell.as_deref()).collect();
+    assert_eq!(related, [Some("prognos!B6"), Some("prognos!C6")]);
+}
+
+fn rimlig(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_rimlig"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .output()
+        .expect("the rimlig binary runs")
+}
+
+#[test]
+fn terminal_output_names_the_sheet_and_cell() {
+    let out = rimlig(&["check", XLSX, "--color", "never", "--width", "120"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(
+        text.contains(&format!("╭─[{XLSX}/2020-10.xlsx[prognos]:6:")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("cell prognos!D6 of {XLSX}/2020-10.xlsx")),
+        "{text}"
+    );
+    assert!(
+        text.contains("D6: avvikelse is 995, but prognos - budget is 1 000"),
+        "{text}"
+    );
+    assert!(text.contains("B6 Prognos helår: 1 000"), "{text}");
+    // The rendered sheet: line 6 is row 6, the cells as the sheet shows them.
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with(" 6 │ Kontakt Linköping") && l.contains("│ 995 ")),
+        "{text}"
+    );
+    // A cell of the previous workbook is named too.
+    assert!(
+        text.contains(&format!("(at prognos!E11 of {XLSX}/2020-08.xlsx)")),
+        "{text}"
+    );
+    assert!(text.contains("checked 2 reports (16 tables)"), "{text}");
+}
+
+#[test]
+fn json_output_has_the_cell() {
+    let out = rimlig(&["check", XLSX, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let f = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["cell"] == "prognos!D6")
+        .expect("the finding at prognos!D6");
+    assert_eq!(f["line"], 6);
+    assert_eq!(f["file"], format!("{XLSX}/2020-10.xlsx[prognos]"));
+    assert_eq!(f["report"], format!("{XLSX}/2020-10.xlsx"));
+    assert_eq!(f["related"][0]["cell"], "prognos!B6");
+    // CSV findings have no `cell`.
+    let out = rimlig(&["check", CSV, "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(doc["findings"][0].get("cell").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// The nasty corpus
+
+#[test]
+fn two_header_rows_with_merged_cells_are_joined() {
+    let (report, sources, _) = load(&format!("{CORPUS}/nasty.xlsx"));
+    let t = table(&report, "sammanslagen");
+    assert_eq!(
+        headers(t),
+        [
+            "Projekt",
+            "Redovisat jan-okt 2020 Utgifter",
+            "Redovisat jan-okt 2020 Inkomster",
+            "Prognos 2020 Utgifter",
+            "Prognos 2020 Inkomster",
+            "Ram"
+        ]
+    );
+    assert_eq!(t.headers[2].normalised, "redovisat_jan_okt_2020_inkomster");
+    // The header points at the lower header cell.
+    assert_eq!(sources.get(t.source).slice(t.headers[2].span), "Inkomster");
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[0].line, 3);
+    assert_eq!(t.rows[0].cells[1].raw, "32 054");
+    assert_eq!(t.rows[0].cells[1].value, number("32054", 0, None));
+    assert_eq!(t.rows[1].cells[2].value, number("-200", 0, None));
+    assert_cells_in_place(t, &sources);
+
+    // Without merged cells, an empty header cell takes the text to its left.
+    let t = table(&report, "utan sammanslagning");
+    assert_eq!(
+        headers(t),
+        [
+            "Projekt",
+            "Redovisat jan-okt 2020 Utgifter",
+            "Redovisat jan-okt 2020 Inkomster",
+            "Prognos 2020 Utgifter",
+            "Prognos 2020 Inkomster"
+        ]
+    );
+    let file = sources.get(t.source);
+    assert_eq!(
+        file.name,
+        format!("{CORPUS}/nasty.xlsx[utan sammanslagning]")
+    );
+    assert_eq!(
+        file.cell_ref(t.rows[0].cells[4].span).as_deref(),
+        Some("'utan sammanslagning'!E3")
+    );
+}
+
+#[test]
+fn formulas_errors_dates_and_text_numbers() {
+    let (report, sources, problems) = load(&format!("{CORPUS}/nasty.xlsx"));
+    let t = table(&report, "formler");
+    assert_eq!(headers(t), ["Rad", "Belopp", "Andel", "Datum"]);
+    let cell = |r: usize, c: usize| &t.rows[r].cells[c];
+    // Numbers as their format prints them.
+    assert_eq!(cell(0, 1).raw, "1 200");
+    assert_eq!(cell(0, 1).value, number("1200", 0, None));
+    assert_eq!(cell(0, 2).raw, "4,3 %");
+    assert_eq!(cell(0, 2).value, number("4.3", 1, Some(Unit::Pct)));
+    // A date is text.
+    assert_eq!(cell(0, 3).value, CellValue::Text("2020-10-31".into()));
+    // A number stored as text is read as a CSV cell is.
+    assert_eq!(cell(1, 1).raw, "1 000");
+    assert_eq!(cell(1, 1).value, number("1000", 0, None));
+    // A zero its format shows as a dash is an exact zero, as the dash in a CSV file.
+    assert_eq!(cell(1, 2).raw, "-");
+    assert_eq!(
+        cell(1, 2).value,
+        CellValue::Number(Figure {
+            value: Decimal::ZERO,
+            decimals: None,
+            unit: None
+        })
+    );
+    assert_eq!(cell(1, 3).value, CellValue::Missing(Missing::Empty));
+    // Formulas give their cached values, to the format's decimals.
+    assert_eq!(cell(2, 1).value, number("2200", 0, None));
+    assert_eq!(cell(3, 1).raw, "733,3");
+    assert_eq!(cell(3, 1).value, number("733.3", 1, None));
+    assert_eq!(cell(3, 2).value, CellValue::Text("TRUE".into()));
+    // An error is text, and a data error at its cell.
+    assert_eq!(cell(2, 2).raw, "#DIV/0!");
+    let error = problems
+        .iter()
+        .find(|p| p.code == "data::cell-error")
+        .expect("the #DIV/0! is a problem");
+    assert_eq!(error.kind, ProblemKind::Data);
+    assert_eq!(error.severity, Severity::Error);
+    assert!(
+        error
+            .message
+            .starts_with("formler!C4 holds the error #DIV/0!"),
+        "{}",
+        error.message
+    );
+    let label = &error.labels[0];
+    assert_eq!(label.span, cell(2, 2).span);
+    assert_eq!(sources.get(label.source).slice(label.span), "#DIV/0!");
+    assert_cells_in_place(t, &sources);
+}
+
+#[test]
+fn hidden_empty_and_header_only_sheets() {
+    let (report, _, problems) = load(&format!("{CORPUS}/nasty.xlsx"));
+    assert_eq!(
+        names(&report),
+        [
+            "sammanslagen",
+            "utan sammanslagning",
+            "formler",
+            "bara rubrik",
+            "bred"
+        ]
+    );
+    let hidden: Vec<&str> = problems
+        .iter()
+        .filter(|p| p.code == "data::hidden-sheet")
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(hidden.len(), 2, "{hidden:?}");
+    assert!(hidden[0].contains("sheet 'dold'"));
+    assert!(hidden[1].contains("sheet 'mycket dold'"));
+    assert!(
+        problems
+            .iter()
+            .filter(|p| p.code == "data::hidden-sheet")
+            .all(|p| p.severity == Severity::Info)
+    );
+    let empty = problems
+        .iter()
+        .find(|p| p.code == "data::empty-table")
+        .expect("the empty sheet is noted");
+    assert!(empty.message.contains("sheet 'tom'"), "{}", empty.message);
+    assert_eq!(empty.severity, Severity::Warning);
+
+    let t = table(&report, "bara rubrik");
+    assert_eq!(headers(t), ["Verksamhet", "Prognos helår", "Budget 2020"]);
+    assert!(t.rows.is_empty());
+    assert_eq!(
+        codes(&problems),
+        [
+            "data::cell-error",
+            "data::hidden-sheet",
+            "data::hidden-sheet",
+            "data::empty-table"
+        ]
+    );
+}
+
+#[test]
+fn a_very_wide_row_below_a_title() {
+    let (report, sources, _) = load(&format!("{CORPUS}/nasty.xlsx"));
+    let t = table(&report, "bred");
+    // The title in B1 is not the header: row 3 is.
+    assert_eq!(t.headers[0].text, "Nyckel");
+    assert_eq!(t.headers.len(), 300);
+    assert_eq!(t.headers[299].text, "K299");
+    let file = sources.get(t.source);
+    assert_eq!(file.line_text(1), "Bred tabell");
+    assert_eq!(file.line_col(t.headers[0].span.start).0, 3);
+    // Line 2 is the empty sheet row 2.
+    assert_eq!(file.line_text(2), "");
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.rows[0].line, 4);
+    let last = &t.rows[0].cells[299];
+    assert_eq!(last.value, number("299", 0, None));
+    assert_eq!(file.cell_ref(last.span).as_deref(), Some("bred!KO4"));
+    assert_eq!(
+        file.cell_ref(t.rows[0].cells[0].span).as_deref(),
+        Some("bred!B4")
+    );
+    assert_cells_in_place(t, &sources);
+}
+
+#[test]
+fn a_stray_value_in_the_last_cell_costs_one_cell() {
+    let (report, sources, problems) = load(&format!("{CORPUS}/far.xlsx"));
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = table(&report, "data");
+    assert_eq!(t.headers.len(), 16_384);
+    assert_eq!(&headers(t)[..3], ["Verksamhet", "Belopp", ""]);
+    assert_eq!(t.rows.len(), 2);
+    assert_eq!(t.rows[0].cells[1].value, number("1", 0, None));
+    let last = &t.rows[1];
+    assert_eq!(last.line, 1_048_576);
+    let file = sources.get(t.source);
+    assert_eq!(
+        file.cell_ref(last.cells[16_383].span).as_deref(),
+        Some("data!XFD1048576")
+    );
+    assert_eq!(file.slice(last.cells[16_383].span), "slut");
+}
+
+#[test]
+fn ods_sheets_are_read_and_hidden_ones_skipped() {
+    let (report, sources, problems) = load(&format!("{CORPUS}/nasty.ods"));
+    assert_eq!(names(&report), ["prognos", "investeringar"]);
+    assert_eq!(
+        codes(&problems),
+        ["data::cell-error", "data::cell-error", "data::hidden-sheet"]
+    );
+    assert!(
+        problems[0]
+            .message
+            .starts_with("investeringar!B4 holds the error #DIV/0!")
+    );
+    assert!(problems[1].message.contains("Err:502"));
+    let t = table(&report, "prognos");
+    assert_eq!(t.rows[1].cells[1].value, number("1000", 0, None));
+    assert_eq!(t.rows[2].cells[1].value, number("4.3", 1, None));
+    assert_eq!(
+        t.rows[2].cells[2].value,
+        CellValue::Missing(Missing::NoData)
+    );
+    assert_eq!(t.rows[2].cells[3].value, number("1000", 0, None));
+    assert_cells_in_place(t, &sources);
+    // No merged cells from an .ods: the header text to the left carries over.
+    let t = table(&report, "investeringar");
+    assert_eq!(
+        headers(t),
+        [
+            "Projekt",
+            "Redovisat jan-okt 2020 Utgifter",
+            "Redovisat jan-okt 2020 Inkomster"
+        ]
+    );
+    assert_eq!(t.rows[0].cells[1].value, number("32054", 0, None));
+}
+
+#[test]
+fn xls_workbooks_are_read_also_under_another_name() {
+    // Written by tests/data/workbook/make_legacy_xls.py (xlwt).
+    let (report, sources, problems) = load(&format!("{CORPUS}/legacy.xls"));
+    assert_eq!(names(&report), ["prognos", "sammanslagen"]);
+    assert_eq!(codes(&problems), ["data::hidden-sheet"]);
+    let t = table(&report, "prognos");
+    // No number formats from an .xls file: figures as General shows them.
+    assert_eq!(t.rows[1].cells[1].raw, "1000");
+    assert_eq!(t.rows[1].cells[1].value, number("1000", 0, None));
+    assert_eq!(t.rows[2].cells[1].value, number("4.3", 1, None));
+    assert_cells_in_place(t, &sources);
+    // Merged cells are read from .xls files.
+    let t = table(&report, "sammanslagen");
+    assert_eq!(
+        headers(t),
+        [
+            "Projekt",
+            "Redovisat jan-okt 2020 Utgifter",
+            "Redovisat jan-okt 2020 Inkomster"
+        ]
+    );
+
+    let (report, _, problems) = load(&format!("{CORPUS}/legacy-as.xlsx"));
+    assert_eq!(names(&report), ["prognos", "sammanslagen"]);
+    assert_eq!(
+        codes(&problems),
+        ["data::workbook-kind", "data::hidden-sheet"]
+    );
+    assert_eq!(problems[0].severity, Severity::Info);
+    assert!(
+        problems[0]
+            .message
+            .contains("is an Excel 97–2003 workbook (.xls) under another name"),
+        "{}",
+        problems[0].message
+    );
+}
+
+#[test]
+fn files_that_are_no_workbooks_are_data_problems() {
+    for (name, says) in [
+        ("garbage.xlsx", "neither a zipped workbook"),
+        ("empty.xlsx", "the file is empty"),
+        ("really-a-csv.xlsx", "it is a text file"),
+        (
+            "zip-not-workbook.ods",
+            "cannot be read as an OpenDocument spreadsheet",
+        ),
+        ("password.xlsx", "Workbook is password protected"),
+    ] {
+        let path = format!("{CORPUS}/{name}");
+        let (report, _, problems) = load(&path);
+        assert!(report.tables.is_empty(), "{name}");
+        assert_eq!(codes(&problems), ["data::not-a-workbook"], "{name}");
+        let p = &problems[0];
+        assert_eq!(p.kind, ProblemKind::Data);
+        assert_eq!(p.severity, Severity::Error);
+        assert!(p.message.contains(says), "{name}: {}", p.message);
+        assert!(
+            p.path.as_deref().is_some_and(|x| x.ends_with(&path)),
+            "{name}: {:?}",
+            p.path
+        );
+    }
+}
+
+#[test]
+fn the_corpus_run_goes_on_past_broken_files() {
+    let out = rimlig(&["check", CORPUS, "--format", "json"]);
+    // Data errors (the broken files, the #DIV/0!) fail the run with 1, not 2.
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let problems = doc["problems"].as_array().expect("problems");
+    let not_workbooks = problems
+        .iter()
+        .filter(|p| p["code"] == "data::not-a-workbook")
+        .count();
+    assert_eq!(not_workbooks, 5);
+    let div0 = problems
+        .iter()
+        .find(|p| {
+            p["code"] == "data::cell-error" && p["file"] == format!("{CORPUS}/nasty.xlsx[formler]")
+        })
+        .expect("the #DIV/0!");
+    assert_eq!(div0["cell"], "formler!C4");
+    assert_eq!(div0["line"], 4);
+    // The readable workbooks were still checked.
+    let f = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "prognos-avvikelse")
+        .expect("the .ods sheet was checked");
+    assert_eq!(f["cell"], "prognos!D3");
+    assert_eq!(doc["summary"]["reports"], 10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Discovery
+
+/// A fresh, empty folder under cargo's per-crate temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("workbook")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+#[test]
+fn a_workbook_in_a_tree_is_a_report_of_its_own() {
+    let dir = scratch("tree");
+    std::fs::create_dir_all(dir.join("csv")).expect("mkdir");
+    std::fs::write(dir.join("csv/prognos.csv"), "A;B\nx;1\n").expect("write");
+    std::fs::copy(
+        root().join(XLSX).join("2020-10.xlsx"),
+        dir.join("csv/2020-10.xlsx"),
+    )
+    .expect("copy");
+    std::fs::create_dir_all(dir.join("books")).expect("mkdir");
+    std::fs::copy(
+        root().join(XLSX).join("2020-08.xlsx"),
+        dir.join("books/2020-08.XLSX"),
+    )
+    .expect("copy");
+    // Lock files of open workbooks and hidden files are not reports.
+    std::fs::write(dir.join("books/~$2020-08.xlsx"), "lock").expect("write");
+    std::fs::write(dir.join("books/.2020-08.xlsx"), "hidden").expect("write");
+
+    let mut problems = Vec::new();
+    let found = find_report_dirs(std::slice::from_ref(&dir), &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        found,
+        [
+            dir.join("books/2020-08.XLSX"),
+            dir.join("csv"),
+            dir.join("csv/2020-10.xlsx"),
+        ]
+    );
+    // The folder's tables are its CSV files only.
+    let mut sources = Sources::default();
+    let folder = load_report(&dir.join("csv"), &mut sources, &mut problems);
+    assert_eq!(names(&folder), ["prognos"]);
+
+    // A workbook given on the command line is a report.
+    let book = dir.join("books/2020-08.XLSX");
+    let found = find_report_dirs(std::slice::from_ref(&book), &mut problems);
+    assert_eq!(found, std::slice::from_ref(&book));
+    let report = load_report(&book, &mut sources, &mut problems);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(report.tables.len(), 10);
+    assert_eq!(report.meta.period, None, "no sidecar here");
+}
+
+#[test]
+fn a_single_csv_file_reads_its_sidecar_too() {
+    let dir = scratch("sidecar");
+    std::fs::write(dir.join("prognos.csv"), "A;B\nx;1\n").expect("write");
+    std::fs::write(
+        dir.join("prognos.report.toml"),
+        "unit = \"Enhet\"\nperiod = \"2020-10\"\nprevious = \"tidigare.xlsx\"\n",
+    )
+    .expect("write");
+    let mut sources = Sources::default();
+    let mut problems = Vec::new();
+    let report = load_report(&dir.join("prognos.csv"), &mut sources, &mut problems);
+    assert_eq!(report.meta.unit.as_deref(), Some("Enhet"));
+    assert_eq!(report.meta.period.as_deref(), Some("2020-10"));
+    // The previous report is missing: a warning at the sidecar's `previous`.
+    assert_eq!(codes(&problems), ["data::previous-missing"]);
+    let label = &problems[0].labels[0];
+    let file = sources.get(label.source);
+    assert!(
+        file.name.ends_with("sidecar/prognos.report.toml"),
+        "{}",
+        file.name
+    );
+    assert_eq!(file.slice(label.span), "\"tidigare.xlsx\"");
+}
