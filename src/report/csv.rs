@@ -166,7 +166,7 @@ pub fn load_csv(
     })
 }
 
-fn check_duplicate_headers(
+pub(super) fn check_duplicate_headers(
     headers: &[Header],
     display_name: &str,
     source: SourceId,

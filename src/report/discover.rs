@@ -5,6 +5,7 @@
 
 use super::csv::load_csv;
 use super::{Report, ReportMeta, Table};
+use super::{json_report, markdown};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, Sources, Span};
 use std::collections::BTreeSet;
@@ -48,6 +49,13 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
 
         if metadata.is_file() {
             let name = path.file_name().unwrap_or_default();
+            // Markdown and JSON reports (see `document_report_given`).
+            if let Some(is_report) = document_report_given(path, &shown, problems) {
+                if is_report {
+                    found.insert(path.clone());
+                }
+                continue;
+            }
             if is_table_file(name) {
                 found.insert(path.clone());
             } else if name == REPORT_TOML {
@@ -102,6 +110,10 @@ pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<P
             if (is_table_file(name) || name == REPORT_TOML) && entry.path().is_file() {
                 found.insert(parent_dir(entry.path()));
                 any = true;
+            } else if is_document_report_in_tree(entry.path()) {
+                // A Markdown or JSON report found in the tree is a report by itself.
+                found.insert(entry.path().to_path_buf());
+                any = true;
             }
         }
         if !any {
@@ -136,6 +148,16 @@ pub fn load_report(dir: &Path, sources: &mut Sources, problems: &mut Vec<Problem
 
     if dir.is_file() {
         let shown = display_path(dir);
+        // Markdown and JSON reports: one file, one report.
+        match document_kind(dir) {
+            Some(DocumentKind::Markdown) => {
+                return markdown::load_markdown(dir, &shown, sources, problems);
+            }
+            Some(DocumentKind::Json) => {
+                return json_report::load_json_report(dir, &shown, sources, problems);
+            }
+            None => {}
+        }
         if let Some(table) = load_table_file(dir, &shown, sources, problems) {
             report.tables.push(table);
         }
@@ -343,7 +365,7 @@ fn load_meta(
 
 /// `a/2020-10/../2020-08` → `a/2020-08`, without touching the file system (so the path stays
 /// as the user wrote it, relative or not), for the file names shown in findings.
-fn tidy_path(p: &Path) -> PathBuf {
+pub(super) fn tidy_path(p: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -392,6 +414,69 @@ fn read_problem(shown: &str, e: &std::io::Error) -> Problem {
     .with_path(shown)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Markdown and JSON reports (src/report/markdown.rs, src/report/json_report.rs): one file is
+// one report. A `.md`/`.markdown` file named on the command line is a report; one found in a
+// folder tree only if it starts with `+++` front matter (so README.md and notes are passed
+// over). A `.json` file is a report if its top-level object has a `tables` key; other JSON
+// (a baseline, package.json) is passed over silently in a tree.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocumentKind {
+    Markdown,
+    Json,
+}
+
+/// The kind of single-file report a path's extension says, in any case.
+fn document_kind(path: &Path) -> Option<DocumentKind> {
+    let ext = path.extension().and_then(OsStr::to_str)?;
+    if ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown") {
+        Some(DocumentKind::Markdown)
+    } else if ext.eq_ignore_ascii_case("json") {
+        Some(DocumentKind::Json)
+    } else {
+        None
+    }
+}
+
+/// A file found while walking a folder tree: a Markdown or JSON report by itself?
+fn is_document_report_in_tree(path: &Path) -> bool {
+    if path.file_name().is_some_and(is_hidden) || !path.is_file() {
+        return false;
+    }
+    match document_kind(path) {
+        Some(DocumentKind::Markdown) => markdown::has_front_matter(path),
+        Some(DocumentKind::Json) => json_report::looks_like_report(path),
+        None => false,
+    }
+}
+
+/// A file named on the command line: `None` if it is not Markdown or JSON; else whether it is
+/// a report (a JSON file that is not gets a problem).
+fn document_report_given(path: &Path, shown: &str, problems: &mut Vec<Problem>) -> Option<bool> {
+    match document_kind(path)? {
+        DocumentKind::Markdown => Some(true),
+        DocumentKind::Json if json_report::looks_like_report(path) => Some(true),
+        DocumentKind::Json => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Io,
+                    Severity::Error,
+                    "io::not-a-report",
+                    format!("{shown} is JSON but not a report: it has no top-level `tables`"),
+                )
+                .with_path(shown)
+                .with_help(
+                    "a JSON report is {\"unit\": …, \"period\": …, \"tables\": {\"NAME\": {\"columns\": […], \"rows\": [[…]]}}}",
+                ),
+            );
+            Some(false)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
 /// `.csv` or `.tsv`, in any case.
 fn is_table_file(name: &OsStr) -> bool {
     if is_hidden(name) {
@@ -414,7 +499,7 @@ fn is_skipped(entry: &walkdir::DirEntry) -> bool {
 }
 
 /// The folder holding `path`; `.` for a bare file name.
-fn parent_dir(path: &Path) -> PathBuf {
+pub(super) fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
