@@ -1090,11 +1090,16 @@ impl ShapeReader<'_> {
                 match json_number(&text) {
                     Some(f) => (text, CellValue::Number(f)),
                     None => {
-                        self.shape(
-                            Severity::Warning,
-                            format!("the number {} does not fit an exact decimal (at most 28 digits); it is read as text", shorten(&text)),
-                            span,
-                            "too large or too precise",
+                        self.problems.push(
+                            Problem::new(
+                                ProblemKind::Data,
+                                Severity::Warning,
+                                "data::json-number",
+                                format!("the number {} does not fit an exact decimal (at most 28 digits); it is read as text", shorten(&text)),
+                            )
+                            .with_path(self.shown)
+                            .with_label(self.source, span, "too large or too precise")
+                            .with_help("write the figure as a string (\"1 000\") or in a unit with fewer digits"),
                         );
                         (text.clone(), CellValue::Text(text))
                     }

@@ -818,8 +818,8 @@ mod tests {
     #[test]
     fn extra_cells_are_found_after_the_last_kept_cell() {
         let text = "x | 1 | 2 | 3 | 4";
-        // The last kept cell is " 2 " ending at byte 11.
-        let spans = extra_cells(text, 11, text.len());
+        // The last kept cell is " 2 ", ending at byte 10 before its pipe.
+        let spans = extra_cells(text, 10, text.len());
         let got: Vec<&str> = spans.iter().map(|s| &text[s.start..s.end]).collect();
         assert_eq!(got, ["3", "4"]);
         assert!(extra_cells("| a |", 4, 5).is_empty());
