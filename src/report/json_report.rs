@@ -281,7 +281,8 @@ impl<'a> JsonParser<'a> {
         let span = self.char_span(self.pos);
         let found = match self.text.get(span.start..span.end) {
             None | Some("") => "the end of the document".to_string(),
-            Some(c) => format!("`{}`", c.escape_debug()),
+            Some(c) if c.chars().any(char::is_control) => format!("`{}`", c.escape_debug()),
+            Some(c) => format!("`{c}`"),
         };
         let mut e = self.error(
             span,
