@@ -2,6 +2,7 @@
 //!
 //! A report folder is a directory that directly holds at least one `.csv` or `.tsv` file, or a
 //! `report.toml`. A `.csv`/`.tsv` file given on the command line is a one-table report.
+//! A Markdown or JSON report is one file (see the section on them below).
 
 use super::csv::load_csv;
 use super::{Report, ReportMeta, Table};
@@ -441,13 +442,15 @@ fn document_kind(path: &Path) -> Option<DocumentKind> {
 
 /// A file found while walking a folder tree: a Markdown or JSON report by itself?
 fn is_document_report_in_tree(path: &Path) -> bool {
+    let Some(kind) = document_kind(path) else {
+        return false;
+    };
     if path.file_name().is_some_and(is_hidden) || !path.is_file() {
         return false;
     }
-    match document_kind(path) {
-        Some(DocumentKind::Markdown) => markdown::has_front_matter(path),
-        Some(DocumentKind::Json) => json_report::looks_like_report(path),
-        None => false,
+    match kind {
+        DocumentKind::Markdown => markdown::has_front_matter(path),
+        DocumentKind::Json => json_report::looks_like_report(path),
     }
 }
 
