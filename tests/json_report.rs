@@ -543,6 +543,8 @@ fn wrong_shapes_are_pointed_at_and_the_rest_is_read() {
 
 #[test]
 fn not_an_object_and_empty_files() {
+    let (_, _, problems) = load(&format!("{DATA}/not-an-object.json"));
+    assert_eq!(codes(&problems), ["data::json-shape"]);
     let (report, _, problems) = from_text(b" [1, 2, 3] ");
     assert_eq!(codes(&problems), ["data::json-shape"]);
     assert!(problems[0].message.contains("not a report: it is an array"));
