@@ -290,6 +290,7 @@ fn load_previous_reports(
     let mut earlier: Vec<Report> = Vec::new();
     for r in reports {
         let Some(p) = &r.meta.previous else { continue };
+        // A folder, or a single-file report (Markdown, JSON).
         if !(p.is_dir() || p.is_file())
             || reports.iter().any(|c| same_folder(&c.path, p))
             || earlier.iter().any(|c| same_folder(&c.path, p))

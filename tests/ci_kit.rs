@@ -137,6 +137,9 @@ fn pre_commit_hook_runs_rimlig_check_once_on_report_and_rule_changes() {
     assert_eq!(h["entry"], "rimlig check");
     assert_eq!(h["language"], "rust");
     assert_eq!(h["pass_filenames"], false);
-    assert_eq!(h["files"], r"\.(csv|tsv|rules|toml)$");
+    assert_eq!(
+        h["files"],
+        r"\.(csv|tsv|xlsx|xlsm|xls|ods|md|markdown|json|rules|toml)$"
+    );
     assert!(h["name"].is_string());
 }

@@ -5,7 +5,8 @@
 //! the table files in it; a table file given on the command line is a one-table report. A
 //! workbook (`.xlsx`, `.xlsm`, `.xls`, `.ods`), given or found in a tree, is a report of its
 //! own, one table per sheet (see [`super::workbook`]). A single-file report takes its
-//! metadata from a sidecar `<stem>.report.toml` beside it ([`sidecar_meta`]).
+//! metadata from a sidecar `<stem>.report.toml` beside it ([`sidecar_meta`]). A Markdown or
+//! JSON report is one file too (see the section on them below).
 //!
 //! Walking a tree respects `.gitignore`, `.ignore` and `.git/info/exclude` (also outside a
 //! git repository), skips hidden files and folders and folders named `target`, and the
@@ -17,6 +18,7 @@
 use super::csv::load_csv_with;
 use super::workbook;
 use super::{Report, ReportMeta, Table};
+use super::{json_report, markdown};
 use crate::config::{Config, tidy_path};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, Sources, Span};
@@ -101,6 +103,13 @@ pub fn find_reports(
 
         if metadata.is_file() {
             let name = path.file_name().unwrap_or_default();
+            // Markdown and JSON reports (see `document_report_given`).
+            if let Some(is_report) = document_report_given(path, &shown, problems) {
+                if is_report {
+                    found.insert(path.clone());
+                }
+                continue;
+            }
             match report_file_kind(path) {
                 Some(ReportFileKind::Table | ReportFileKind::Workbook) => {
                     found.insert(path.clone());
@@ -292,6 +301,11 @@ fn walk(
                 found.insert(path.to_path_buf());
                 any = true;
             }
+            // A Markdown or JSON report found in the tree is a report by itself.
+            None if is_document_report_in_tree(path) => {
+                found.insert(path.to_path_buf());
+                any = true;
+            }
             None if entry.file_name() == REPORT_TOML => {
                 found.insert(parent_dir(path));
                 any = true;
@@ -426,6 +440,16 @@ pub fn load_report_with(
 
     if dir.is_file() {
         let shown = display_path(dir);
+        // Markdown and JSON reports: one file, one report.
+        match document_kind(dir) {
+            Some(DocumentKind::Markdown) => {
+                return markdown::load_markdown(dir, &shown, sources, problems);
+            }
+            Some(DocumentKind::Json) => {
+                return json_report::load_json_report(dir, &shown, sources, problems);
+            }
+            None => {}
+        }
         // A workbook: one report, one table per sheet.
         if report_file_kind(dir) == Some(ReportFileKind::Workbook) {
             let mut report = workbook::load_workbook(dir, &shown, sources, problems);
@@ -692,12 +716,77 @@ fn read_problem(shown: &str, e: &std::io::Error) -> Problem {
     .with_path(shown)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Markdown and JSON reports (src/report/markdown.rs, src/report/json_report.rs): one file is
+// one report. A `.md`/`.markdown` file named on the command line is a report; one found in a
+// folder tree only if it starts with `+++` front matter (so README.md and notes are passed
+// over). A `.json` file is a report if its top-level object has a `tables` key; other JSON
+// (a baseline, package.json) is passed over silently in a tree.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocumentKind {
+    Markdown,
+    Json,
+}
+
+/// The kind of single-file report a path's extension says, in any case.
+fn document_kind(path: &Path) -> Option<DocumentKind> {
+    let ext = path.extension().and_then(OsStr::to_str)?;
+    if ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown") {
+        Some(DocumentKind::Markdown)
+    } else if ext.eq_ignore_ascii_case("json") {
+        Some(DocumentKind::Json)
+    } else {
+        None
+    }
+}
+
+/// A file found while walking a folder tree: a Markdown or JSON report by itself?
+fn is_document_report_in_tree(path: &Path) -> bool {
+    let Some(kind) = document_kind(path) else {
+        return false;
+    };
+    if path.file_name().is_some_and(is_hidden) || !path.is_file() {
+        return false;
+    }
+    match kind {
+        DocumentKind::Markdown => markdown::has_front_matter(path),
+        DocumentKind::Json => json_report::looks_like_report(path),
+    }
+}
+
+/// A file named on the command line: `None` if it is not Markdown or JSON; else whether it is
+/// a report (a JSON file that is not gets a problem).
+fn document_report_given(path: &Path, shown: &str, problems: &mut Vec<Problem>) -> Option<bool> {
+    match document_kind(path)? {
+        DocumentKind::Markdown => Some(true),
+        DocumentKind::Json if json_report::looks_like_report(path) => Some(true),
+        DocumentKind::Json => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Io,
+                    Severity::Error,
+                    "io::not-a-report",
+                    format!("{shown} is JSON but not a report: it has no top-level `tables`"),
+                )
+                .with_path(shown)
+                .with_help(
+                    "a JSON report is {\"unit\": …, \"period\": …, \"tables\": {\"NAME\": {\"columns\": […], \"rows\": [[…]]}}}",
+                ),
+            );
+            Some(false)
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
 fn is_hidden(name: &OsStr) -> bool {
     name.as_encoded_bytes().first() == Some(&b'.')
 }
 
 /// The folder holding `path`; `.` for a bare file name.
-fn parent_dir(path: &Path) -> PathBuf {
+pub(super) fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),

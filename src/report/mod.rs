@@ -2,6 +2,8 @@
 
 pub mod csv;
 pub mod discover;
+pub mod json_report;
+pub mod markdown;
 pub mod number;
 pub mod workbook;
 
