@@ -767,3 +767,37 @@ fn init_into_a_new_folder() {
     let out = rimlig_in(&base.join("rapportrepo"), &["test"]);
     assert_eq!(code(&out), 0, "{}", stdout(&out));
 }
+
+#[test]
+fn markers_apply_to_markdown_and_json_reports_too() {
+    // The same budget as a Markdown and a JSON report; a dash configured as missing.
+    let dir = repo(
+        "markers-documents",
+        &format!("{BASE}[data]\nmissing = [\"..\", \"-\"]\n"),
+    );
+    std::fs::remove_dir_all(dir.join("rapporter/2020-08")).unwrap();
+    std::fs::remove_dir_all(dir.join("rapporter/2020-10")).unwrap();
+    std::fs::write(
+        dir.join("rapporter/budget.md"),
+        "+++\nperiod = \"2020-10\"\n+++\n\n## budget\n\n| Post | Utfall | Budget | Avvikelse |\n|---|---|---|---|\n| Hyror | 120 | 100 | 21 |\n| Lokaler | - | - | - |\n| Summa | 120 | 100 | 21 |\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rapporter/budget.json"),
+        r#"{"period": "2020-10", "tables": {"budget": {"columns": ["Post", "Utfall", "Budget", "Avvikelse"], "rows": [["Hyror", 120, 100, 21], ["Lokaler", "-", "-", "-"], ["Summa", 120, 100, 21]]}}}"#,
+    )
+    .unwrap();
+    let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
+    let lokaler: Vec<&str> = doc["not_applicable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["reason"].as_str().unwrap())
+        .filter(|r| r.contains("Lokaler") && r.contains("'-'"))
+        .collect();
+    assert!(
+        lokaler.len() >= 2,
+        "both reports read the dash as missing: {doc:#}"
+    );
+    assert_eq!(doc["summary"]["reports"], 2, "{doc:#}");
+}

@@ -63,6 +63,27 @@ pub fn report_file_kind(path: &Path) -> Option<ReportFileKind> {
     }
 }
 
+/// The missing-value and zero markers of `rimlig.toml` for reports whose loaders read cells
+/// with the defaults (workbooks, Markdown, JSON): every cell is read again from its text as
+/// shown. Nothing changes without a `[data]` section. (`header_row` is for CSV only so far.)
+fn apply_markers(report: &mut Report, config: &Config) {
+    if config.data.missing == crate::config::DataConfig::default().missing
+        && config.data.zero == crate::config::DataConfig::default().zero
+    {
+        return;
+    }
+    for table in &mut report.tables {
+        for row in &mut table.rows {
+            for cell in &mut row.cells {
+                // A JSON `null` or an empty sheet cell has no text: missing either way.
+                if !cell.raw.trim().is_empty() {
+                    cell.value = super::number::parse_cell_with(&cell.raw, &config.data);
+                }
+            }
+        }
+    }
+}
+
 /// Report folders under the given paths, with the defaults (no `rimlig.toml`).
 pub fn find_report_dirs(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Vec<PathBuf> {
     find_reports(paths, &Config::default(), problems)
@@ -443,10 +464,14 @@ pub fn load_report_with(
         // Markdown and JSON reports: one file, one report.
         match document_kind(dir) {
             Some(DocumentKind::Markdown) => {
-                return markdown::load_markdown(dir, &shown, sources, problems);
+                let mut report = markdown::load_markdown(dir, &shown, sources, problems);
+                apply_markers(&mut report, config);
+                return report;
             }
             Some(DocumentKind::Json) => {
-                return json_report::load_json_report(dir, &shown, sources, problems);
+                let mut report = json_report::load_json_report(dir, &shown, sources, problems);
+                apply_markers(&mut report, config);
+                return report;
             }
             None => {}
         }
@@ -454,6 +479,7 @@ pub fn load_report_with(
         if report_file_kind(dir) == Some(ReportFileKind::Workbook) {
             let mut report = workbook::load_workbook(dir, &shown, sources, problems);
             report.meta = sidecar_meta(dir, sources, problems);
+            apply_markers(&mut report, config);
             return report;
         }
         report.meta = sidecar_meta(dir, sources, problems);
