@@ -109,6 +109,12 @@ pub struct SpanJson {
 }
 
 impl Finding {
+    /// A finding that can fail the run: neither known from the baseline nor allowed in
+    /// `rimlig.toml`.
+    pub fn counts(&self) -> bool {
+        !self.baselined && !self.suppressed
+    }
+
     /// `drift-summa[budget]` for an instance of a `for`, else the rule id.
     pub fn instance_name(&self) -> String {
         instance_name(&self.rule, &self.bindings)

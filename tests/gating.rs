@@ -579,3 +579,38 @@ fn without_a_baseline_no_finding_is_baselined() {
     let text = stdout(&check("error", &["--color", "never"]));
     assert!(!text.contains("baseline"), "{text}");
 }
+
+#[test]
+fn ci_formats_leave_baselined_findings_out_and_sarif_marks_them() {
+    let dir = Scratch::new("ci-formats").with_report("error");
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    // Everything is known: no annotation, no concise line, exit 0.
+    for format in ["github", "concise"] {
+        let out = dir.check(&["--baseline", "baseline.json", "--format", format]);
+        assert_eq!(code(&out), 0, "{format}");
+        let text = stdout(&out);
+        assert!(
+            !text.contains("::error") && !text.contains("error["),
+            "{format}: {text}"
+        );
+    }
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "gitlab"]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["check_name"].as_str().is_some_and(|c| c.contains("::"))),
+        "only problems, no findings: {doc:#}"
+    );
+    // SARIF keeps them, saying they are known.
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    let states: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["baselineState"].as_str())
+        .collect();
+    assert_eq!(states, ["unchanged"; 4], "{doc:#}");
+}

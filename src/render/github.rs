@@ -67,7 +67,8 @@ pub fn annotation(severity: Severity, place: Option<&Place>, title: &str, messag
 
 pub fn render(run: &Run) -> String {
     let mut out = String::new();
-    for f in &run.outcome.findings {
+    // Known from the baseline or allowed in rimlig.toml: not news, not annotated.
+    for f in run.outcome.findings.iter().filter(|f| f.counts()) {
         let mut message = f.message.clone();
         if let Some(h) = &f.help {
             message.push('\n');

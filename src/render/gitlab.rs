@@ -72,7 +72,8 @@ impl Unique {
 pub fn render(run: &Run) -> String {
     let mut unique = Unique::default();
     let mut issues = Vec::new();
-    for f in &run.outcome.findings {
+    // Known from the baseline or allowed in rimlig.toml: not news, not annotated.
+    for f in run.outcome.findings.iter().filter(|f| f.counts()) {
         let place = finding_place(f, run);
         issues.push(Issue {
             description: format!("{}: {}", f.instance_name(), f.message),

@@ -203,6 +203,10 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
     if !rel.is_empty() {
         result["relatedLocations"] = Value::Array(rel);
     }
+    // With a baseline, SARIF viewers tell new findings from known ones.
+    if run.baseline.is_some() {
+        result["baselineState"] = json!(if f.baselined { "unchanged" } else { "new" });
+    }
     // Allowed by an `[[allow]]` entry of rimlig.toml: suppressed outside the source.
     if f.suppressed {
         result["suppressions"] = json!([{
