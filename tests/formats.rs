@@ -1009,3 +1009,40 @@ fn an_unwritable_output_is_exit_2_after_writing_the_others() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("cannot write"));
 }
+
+#[test]
+fn workbook_findings_point_at_the_workbook_file_and_name_the_cell() {
+    let book = "examples/linkoping-vss-xlsx/2020-10.xlsx";
+    // A code host knows the workbook file, not the rendered sheet text: no `[prognos]` in the
+    // path, no line to annotate, the cell in the text.
+    let (_, text) = check(&[book], "github");
+    let line = text
+        .lines()
+        .find(|l| l.contains("prognos!D6"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.starts_with(&format!("::error file={book},title=")),
+        "{line}"
+    );
+    let (_, text) = check(&[book], "concise");
+    assert!(
+        text.contains(&format!("{book}:prognos!D6: error[prognos-avvikelse]")),
+        "{text}"
+    );
+    let (_, text) = check(&[book], "sarif");
+    let doc = parse_json(&text);
+    let hit = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "prognos!D6")
+        .unwrap_or_else(|| panic!("{doc:#}"));
+    let physical = &hit["locations"][0]["physicalLocation"];
+    assert!(
+        physical["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("2020-10.xlsx")),
+        "{physical:#}"
+    );
+    assert!(physical["region"].is_null(), "{physical:#}");
+}

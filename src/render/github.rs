@@ -69,14 +69,19 @@ pub fn render(run: &Run) -> String {
     let mut out = String::new();
     // Known from the baseline or allowed in rimlig.toml: not news, not annotated.
     for f in run.outcome.findings.iter().filter(|f| f.counts()) {
-        let mut message = f.message.clone();
+        let place = finding_place(f, run);
+        // A workbook has no lines to annotate: the message names the cell.
+        let mut message = match &place.cell {
+            Some(cell) => format!("{cell}: {}", f.message),
+            None => f.message.clone(),
+        };
         if let Some(h) = &f.help {
             message.push('\n');
             message.push_str(h);
         }
         out.push_str(&annotation(
             f.severity,
-            Some(&finding_place(f, run)),
+            Some(&place),
             &format!("{}: {}", f.instance_name(), f.title),
             &message,
         ));
@@ -134,6 +139,7 @@ mod tests {
                 end_line: 2,
                 end_column: 6,
             }),
+            cell: None,
         };
         assert_eq!(
             annotation(Severity::Warning, Some(&one), "r: T", "x\ny"),

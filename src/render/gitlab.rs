@@ -76,7 +76,11 @@ pub fn render(run: &Run) -> String {
     for f in run.outcome.findings.iter().filter(|f| f.counts()) {
         let place = finding_place(f, run);
         issues.push(Issue {
-            description: format!("{}: {}", f.instance_name(), f.message),
+            // A workbook cell is named in the text: the line is its sheet row.
+            description: match &place.cell {
+                Some(cell) => format!("{}: {cell}: {}", f.instance_name(), f.message),
+                None => format!("{}: {}", f.instance_name(), f.message),
+            },
             check_name: f.rule.clone(),
             fingerprint: unique.next(f.fingerprint()),
             severity: finding_severity(f.severity),

@@ -37,16 +37,49 @@ impl Region {
 pub struct Place {
     pub file: String,
     pub region: Option<Region>,
+    /// A workbook cell (`prognos!D6`): then `file` is the workbook and there is no region,
+    /// since a workbook has no lines a code host could show.
+    pub cell: Option<String>,
 }
 
 impl Place {
-    /// `file:line:col`, or `file` when there is no region.
+    /// `file:line:col`, `file:Sheet!A1` for a workbook cell, or `file` alone.
     pub fn display(&self) -> String {
-        match self.region {
-            Some(r) => format!("{}:{}:{}", self.file, r.start_line, r.start_column),
-            None => self.file.clone(),
+        match (&self.cell, self.region) {
+            (Some(c), _) => format!("{}:{c}", self.file),
+            (None, Some(r)) => format!("{}:{}:{}", self.file, r.start_line, r.start_column),
+            (None, None) => self.file.clone(),
         }
     }
+
+    /// A place in a source file: for the rendered sheet of a workbook (`book.xlsx[prognos]`),
+    /// the workbook file and the cell; else the file and the region.
+    fn in_source(
+        file: &crate::source::SourceFile,
+        shown: &str,
+        span: crate::source::Span,
+    ) -> Place {
+        if let Some(cell) = file.cell_ref(span)
+            && let Some(book) = workbook_file(shown)
+        {
+            return Place {
+                file: book.to_string(),
+                region: None,
+                cell: Some(cell),
+            };
+        }
+        Place {
+            file: shown.to_string(),
+            region: Some(region_of(file, span)),
+            cell: None,
+        }
+    }
+}
+
+/// `dir/book.xlsx` of `dir/book.xlsx[prognos]`, the name of a workbook sheet's source.
+fn workbook_file(shown: &str) -> Option<&str> {
+    let open = shown.strip_suffix(']')?.rfind('[')?;
+    Some(&shown[..open])
 }
 
 fn region_of(file: &crate::source::SourceFile, span: crate::source::Span) -> Region {
@@ -73,9 +106,13 @@ pub fn finding_place(f: &Finding, run: &Run) -> Place {
             end_column: f.column + file.slice(f.primary).chars().count(),
         };
     }
+    if f.cell.is_some() {
+        return Place::in_source(file, &f.file, f.primary);
+    }
     Place {
         file: f.file.clone(),
         region: Some(region),
+        cell: None,
     }
 }
 
@@ -85,13 +122,7 @@ pub fn related_places(f: &Finding, run: &Run) -> Vec<(Place, String)> {
         .iter()
         .map(|r| {
             let file = run.sources.get(r.source);
-            (
-                Place {
-                    file: r.file.clone(),
-                    region: Some(region_of(file, r.span)),
-                },
-                r.text.clone(),
-            )
+            (Place::in_source(file, &r.file, r.span), r.text.clone())
         })
         .collect()
 }
@@ -102,14 +133,12 @@ pub fn problem_place(p: &Problem, run: &Run) -> Option<Place> {
     match p.labels.first() {
         Some(l) => {
             let file = run.sources.get(l.source);
-            Some(Place {
-                file: file.name.clone(),
-                region: Some(region_of(file, l.span)),
-            })
+            Some(Place::in_source(file, &file.name, l.span))
         }
         None => p.path.as_ref().map(|path| Place {
             file: path.clone(),
             region: None,
+            cell: None,
         }),
     }
 }
@@ -121,13 +150,7 @@ pub fn problem_related(p: &Problem, run: &Run) -> Vec<(Place, String)> {
         .skip(1)
         .map(|l| {
             let file = run.sources.get(l.source);
-            (
-                Place {
-                    file: file.name.clone(),
-                    region: Some(region_of(file, l.span)),
-                },
-                l.text.clone(),
-            )
+            (Place::in_source(file, &file.name, l.span), l.text.clone())
         })
         .collect()
 }

@@ -180,11 +180,13 @@ fn problem_descriptor(p: &Problem) -> Value {
 }
 
 fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
+    let place = finding_place(f, run);
     let mut location = json!({
-        "physicalLocation": physical(&finding_place(f, run)),
+        "physicalLocation": physical(&place),
         "logicalLocations": [{
             "name": f.column_name.clone().or_else(|| f.row_key.clone()).unwrap_or_else(|| f.table.clone()),
-            "fullyQualifiedName": logical_name(f),
+            // A workbook cell is known by its sheet and A1 reference (`prognos!D6`).
+            "fullyQualifiedName": place.cell.clone().unwrap_or_else(|| logical_name(f)),
             "kind": "element",
         }],
     });
