@@ -87,8 +87,9 @@ pub struct ExplainArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Report folders, or folders holding report folders (default: the `reports` of
-    /// rimlig.toml, else the current folder).
+    /// Reports (a folder of CSV files, a workbook, a Markdown or JSON report, one CSV file), or
+    /// folders holding reports (default: the `reports` of rimlig.toml, else the current
+    /// folder).
     pub paths: Vec<PathBuf>,
     /// A .rules file or a folder of them; repeatable. Replaces the `rules` of rimlig.toml and
     /// the built-in rule library.
