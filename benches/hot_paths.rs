@@ -23,7 +23,7 @@ fn driftsammandrag(groups: usize) -> String {
         let d = v.unsigned_abs().to_string();
         let mut o = String::from(if v < 0 { "-" } else { "" });
         for (i, c) in d.chars().enumerate() {
-            if i > 0 && (d.len() - i) % 3 == 0 {
+            if i > 0 && (d.len() - i).is_multiple_of(3) {
                 o.push(' ');
             }
             o.push(c);
@@ -64,8 +64,18 @@ fn driftsammandrag(groups: usize) -> String {
 
 fn parsing(c: &mut Criterion) {
     let cells = [
-        "8 486", "-1 116", "4,3 %", "6,3 mkr", "165 616*", "–", "..", "Verksamhet 1", "0",
-        "12 345 678", "−2 930", "1,50",
+        "8 486",
+        "-1 116",
+        "4,3 %",
+        "6,3 mkr",
+        "165 616*",
+        "–",
+        "..",
+        "Verksamhet 1",
+        "0",
+        "12 345 678",
+        "−2 930",
+        "1,50",
     ];
     let mut g = c.benchmark_group("parse_cell");
     g.throughput(Throughput::Elements(cells.len() as u64));

@@ -122,7 +122,7 @@ fn expected(g: &Group) -> (usize, usize) {
 const HEADER: &str = "forvaltning;verksamhet;redovisat;budget;avvikelse;foregaende_ar\n";
 
 fn write_group(name: &str, g: &Group, line: &mut String) {
-    let mut row = |verksamhet: &str, figures: &[i64; FIGURES], line: &mut String| {
+    let row = |verksamhet: &str, figures: &[i64; FIGURES], line: &mut String| {
         line.push_str(name);
         line.push(';');
         line.push_str(verksamhet);
@@ -163,7 +163,8 @@ impl Truth {
 
 fn big_table(dir: &Path, rows: usize, rng: &mut Lcg) -> std::io::Result<Truth> {
     fs::create_dir_all(dir)?;
-    let mut out = BufWriter::with_capacity(1 << 20, fs::File::create(dir.join("driftsammandrag.csv"))?);
+    let mut out =
+        BufWriter::with_capacity(1 << 20, fs::File::create(dir.join("driftsammandrag.csv"))?);
     out.write_all(HEADER.as_bytes())?;
     let groups = rows / (UNITS_PER_GROUP + 1);
     let mut truth = Truth {
