@@ -370,16 +370,11 @@ impl<'a> Evaluator<'a> {
                     let v = Rc::new(v);
                     match groups {
                         Some(g) => {
-                            let mut seen: Vec<&String> = Vec::new();
-                            for name in &g {
-                                if seen.contains(&name) {
-                                    continue;
-                                }
-                                seen.push(name);
-                                let rows = (0..g.len()).filter(|&r| &g[r] == name).collect();
+                            // Groups in the order they first appear.
+                            for rows in group_rows(&g).0 {
                                 let e = Env {
                                     scope: Some(v.clone()),
-                                    rows: Rc::new(rows),
+                                    rows,
                                     row: None,
                                     ..env.clone()
                                 };
@@ -413,9 +408,10 @@ impl<'a> Evaluator<'a> {
                     let v = Rc::new(v);
                     let votes_before = self.votes.len();
                     let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
+                    let grouped = v.groups.as_deref().map(group_rows);
                     for r in 0..v.table.rows.len() {
-                        let rows = match &v.groups {
-                            Some(g) => Rc::new((0..g.len()).filter(|&i| g[i] == g[r]).collect()),
+                        let rows = match &grouped {
+                            Some((groups, of_row)) => groups[of_row[r]].clone(),
                             None => all.clone(),
                         };
                         let e = Env {
@@ -1667,6 +1663,22 @@ impl<'a> Evaluator<'a> {
         }
         self.eval(e, env).map(|o| o.cells).unwrap_or_default()
     }
+}
+
+/// The rows of each group (in the order the groups first appear), and each row's group.
+fn group_rows(g: &[String]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut rows: Vec<Vec<usize>> = Vec::new();
+    let mut of_row = Vec::with_capacity(g.len());
+    for (r, name) in g.iter().enumerate() {
+        let i = *index.entry(name.as_str()).or_insert_with(|| {
+            rows.push(Vec::new());
+            rows.len() - 1
+        });
+        rows[i].push(r);
+        of_row.push(i);
+    }
+    (rows.into_iter().map(Rc::new).collect(), of_row)
 }
 
 fn plain(val: Val) -> Operand {

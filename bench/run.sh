@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of `rimlig check --format json` at national scale:
+#   1 000 000-row driftsammandrag (R1 + R2), 100 000 rows (R1 + R2),
+#   a tree of 10 000 small reports (R1 + R2 + R3).
+# Builds release, generates the data once into $BENCH_DIR (default: a folder under /tmp),
+# times each run (hyperfine when installed), measures peak memory, and checks the finding
+# counts in the JSON against truth.json. Exits non-zero on a mismatch.
+#
+#   bash bench/run.sh                 # everything
+#   BENCH_RUNS=3 bash bench/run.sh    # fewer timed runs
+#   BENCH_ONLY=tree bash bench/run.sh # one of: 1m, 100k, tree
+#
+# hyperfine: `apt-get install -y hyperfine` (or `cargo install hyperfine`). Without it the
+# script times one run with /usr/bin/time -v (apt-get install -y time), else bash's `time`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/rimlig-bench}
+RUNS=${BENCH_RUNS:-5}
+ONLY=${BENCH_ONLY:-}
+
+cargo build --release --quiet
+cargo build --release --quiet --example gen_bench
+BIN=$ROOT/target/release/rimlig
+GEN=$ROOT/target/release/examples/gen_bench
+
+gen() { # name rows tree
+    if [[ ! -f $BENCH_DIR/$1/truth.json ]]; then
+        echo "generating $1 into $BENCH_DIR/$1"
+        rm -rf "${BENCH_DIR:?}/$1"
+        "$GEN" "$BENCH_DIR/$1" --rows "$2" --tree "$3" >/dev/null
+    fi
+}
+gen 1m 1000000 0
+gen 100k 100000 0
+gen tree 0 10000
+
+if command -v hyperfine >/dev/null; then
+    HAVE_HYPERFINE=1
+else
+    HAVE_HYPERFINE=0
+    echo "hyperfine not found (apt-get install -y hyperfine): timing single runs" >&2
+fi
+
+status=0
+# name  truth-key  paths-and-rules…
+bench() {
+    local name=$1 key=$2
+    shift 2
+    [[ -n $ONLY && $ONLY != "$name" ]] && return 0
+    local out=$BENCH_DIR/$name.out.json
+    local cmd=("$BIN" check "$@" --format json --exit-zero --output "$out")
+    echo "== $name: ${cmd[*]}"
+    if [[ $HAVE_HYPERFINE == 1 ]]; then
+        hyperfine --warmup 1 --runs "$RUNS" --export-json "$BENCH_DIR/$name.hyperfine.json" \
+            "$(printf '%q ' "${cmd[@]}")"
+    fi
+    # Peak memory (and the time of one run when there is no hyperfine).
+    if [[ -x /usr/bin/time ]]; then
+        /usr/bin/time -v "${cmd[@]}" 2>"$BENCH_DIR/$name.time.txt"
+        grep -E "Elapsed|Maximum resident" "$BENCH_DIR/$name.time.txt" | sed 's/^\s*/  /'
+    else
+        echo "  (/usr/bin/time missing: apt-get install -y time; peak RSS from /proc)"
+        local peak=0
+        time {
+            "${cmd[@]}" &
+            local pid=$!
+            while kill -0 "$pid" 2>/dev/null; do
+                local hwm
+                hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
+                [[ -n $hwm && $hwm -gt $peak ]] && peak=$hwm
+                sleep 0.01
+            done
+            wait "$pid"
+        }
+        echo "  Maximum resident set size (kbytes, sampled): $peak"
+    fi
+    python3 - "$out" "$BENCH_DIR/$key/truth.json" "$key" <<'PY' || status=1
+import json, sys
+out, truth_path, key = sys.argv[1:]
+doc = json.load(open(out))
+truth = json.load(open(truth_path))
+want = {}
+for part in truth.values():
+    for k, v in part.items():
+        want[k] = want.get(k, 0) + v
+got = {r["rule"]: r["failed"] for r in doc["rules"]}
+bad = []
+for rule in ("r1-avvikelse", "r2-summa", "r3-ram"):
+    if want.get(rule, 0) != got.get(rule, 0):
+        bad.append(f"{rule}: expected {want.get(rule, 0)} findings, got {got.get(rule, 0)}")
+if want["findings"] != len(doc["findings"]):
+    bad.append(f"findings: expected {want['findings']}, JSON lists {len(doc['findings'])}")
+if doc["problems"]:
+    bad.append(f"unexpected problems: {[p['code'] for p in doc['problems']]}")
+if bad:
+    print("  MISMATCH against truth.json:\n    " + "\n    ".join(bad))
+    sys.exit(1)
+print(f"  findings match truth.json: {want['findings']} ({', '.join(f'{k} {v}' for k, v in sorted(got.items()))})")
+PY
+}
+
+bench 1m 1m "$BENCH_DIR/1m/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
+bench 100k 100k "$BENCH_DIR/100k/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
+bench tree tree "$BENCH_DIR/tree/tree" --rules bench/rules
+
+exit $status
