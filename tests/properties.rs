@@ -150,7 +150,8 @@ fn identities(o: &Outcome) -> Vec<Identity> {
                 f.rule.clone(),
                 f.row_key.clone(),
                 f.column_name.clone(),
-                f.message.clone(),
+                // The rows an aggregate summed are listed in file order.
+                f.message.split("; summed").next().unwrap_or("").to_string(),
             )
         })
         .collect();
@@ -264,7 +265,7 @@ proptest! {
     ) {
         let rules = format!(
             "rule r {{ each t: a {op} b >= 0 or a {op} b < 0 }}\n\
-             rule s {{ in t: sum(a {op} b) == round(mean(a) {op} max(b, 1), 28) within 1% }}\n\
+             rule s {{ in t: sum(a {op} b) == round(mean(a) {op} max(b), 28) within 1% }}\n\
              rule u {{ each t: abs(a) {op} abs(b) * 79228162514264337593543950335 != a within rounding }}\n"
         );
         let csv = format!("Post;A;B\nRad;{a};{b}\nAnnan;{b};{a}\n");
