@@ -57,7 +57,11 @@ fn report() -> PathBuf {
 fn use_of_a_parent_folder_is_refused() {
     let r = check_within(30, &[report()], &[data("use-parent/rules")]);
     assert!(codes(&r).contains(&"rules::use-outside"), "{:?}", codes(&r));
-    assert_eq!(rule_ids(&r), ["inne"], "x.rules outside the tree is never read");
+    assert_eq!(
+        rule_ids(&r),
+        ["inne"],
+        "x.rules outside the tree is never read"
+    );
 }
 
 #[test]
@@ -76,7 +80,10 @@ fn use_of_an_absolute_path_or_a_device_is_refused() {
 #[test]
 fn use_through_a_link_out_of_the_tree_is_refused() {
     let dir = scratch("link-out");
-    write(&dir.join("outside/secret.rules"), "rule hemlig { each tal: a < 0 }\n");
+    write(
+        &dir.join("outside/secret.rules"),
+        "rule hemlig { each tal: a < 0 }\n",
+    );
     write(
         &dir.join("rules/main.rules"),
         "use \"secret.rules\"\nuse \"zero.rules\"\nrule inne { each tal: a >= 0 }\n",
@@ -90,7 +97,11 @@ fn use_through_a_link_out_of_the_tree_is_refused() {
         .filter(|p| p.code == "rules::use-outside")
         .count();
     assert_eq!(outside, 2, "{:?}", codes(&r));
-    assert_eq!(rule_ids(&r), ["inne"], "the linked file outside is never read");
+    assert_eq!(
+        rule_ids(&r),
+        ["inne"],
+        "the linked file outside is never read"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -113,7 +124,11 @@ fn use_of_a_fifo_does_not_block() {
     // Both the `use` and the walk over the rules folder meet the FIFO.
     for rules in [dir.join("rules/main.rules"), dir.join("rules")] {
         let r = check_within(30, &[report()], &[rules]);
-        assert!(codes(&r).contains(&"rules::use-not-found"), "{:?}", codes(&r));
+        assert!(
+            codes(&r).contains(&"rules::use-not-found"),
+            "{:?}",
+            codes(&r)
+        );
         assert_eq!(rule_ids(&r), ["inne"]);
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -131,7 +146,11 @@ fn use_of_itself_is_read_once() {
         "use \"a.rules\"\nrule b { each tal: b >= 0 }\n",
     );
     let r = check_within(30, &[report()], &[dir.join("rules")]);
-    assert!(!codes(&r).contains(&"rules::duplicate-rule"), "{:?}", codes(&r));
+    assert!(
+        !codes(&r).contains(&"rules::duplicate-rule"),
+        "{:?}",
+        codes(&r)
+    );
     let mut ids = rule_ids(&r);
     ids.sort();
     assert_eq!(ids, ["a", "b"]);
@@ -149,7 +168,11 @@ fn use_through_a_folder_link_loop_ends() {
     );
     std::os::unix::fs::symlink(".", dir.join("rules/d")).unwrap();
     let r = check_within(30, &[report()], &[dir.join("rules/a.rules")]);
-    assert!(!codes(&r).contains(&"rules::duplicate-rule"), "{:?}", codes(&r));
+    assert!(
+        !codes(&r).contains(&"rules::duplicate-rule"),
+        "{:?}",
+        codes(&r)
+    );
     assert_eq!(rule_ids(&r), ["a"]);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -225,7 +248,11 @@ fn a_table_of_more_than_5_million_cells_is_refused() {
         .iter()
         .find(|p| p.code == "data::too-large")
         .unwrap_or_else(|| panic!("{:?}", codes(&r)));
-    assert!(p.message.contains("5001 rows and 1001 columns"), "{}", p.message);
+    assert!(
+        p.message.contains("5001 rows and 1001 columns"),
+        "{}",
+        p.message
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -240,7 +267,10 @@ fn enormous_numbers_give_a_diagnostic_or_a_result() {
          rule stor { each tal: a * 79228162514264337593543950335 > 0 - 1 }\n\
          rule liten { each tal: a / 0.0000000000000000000000000001 > 0 - 1 }\n",
     );
-    write(&dir.join("e.rules"), "rule exponent { each tal: a < 1e40 }\n");
+    write(
+        &dir.join("e.rules"),
+        "rule exponent { each tal: a < 1e40 }\n",
+    );
     let r = check_within(30, &[report()], &[dir.join("n.rules")]);
     // A literal too large for an exact decimal is an error in the rule file, or the check is
     // not applicable: never a panic, never a wrong pass on a figure read as something else.
@@ -269,7 +299,11 @@ fn pathological_globs_are_not_exponential() {
     let start = Instant::now();
     assert!(!rimlig::glob::matches(pattern, &text));
     assert!(rimlig::glob::matches(pattern, &format!("{text}b")));
-    assert!(start.elapsed() < Duration::from_secs(5), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 
     // The same through a table declaration against long headers.
     let dir = scratch("glob");
@@ -282,12 +316,16 @@ fn pathological_globs_are_not_exponential() {
         &dir.join("g.rules"),
         &format!(
             "table tal \"tal\" {{\n  key post \"Post\"\n  column x \"{pattern}\" count\n  column y \"{{{}}}\" count\n}}\nrule g {{ each tal: x >= 0 and y >= 0 }}\n",
-            vec!["*a*a*a*a*x", "*a*a*a*a*b"].join(",")
+            ["*a*a*a*a*x", "*a*a*a*a*b"].join(",")
         ),
     );
     let start = Instant::now();
     let r = check_within(30, &[dir.join("report")], &[dir.join("g.rules")]);
-    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
     assert!(!r.outcome.stats.is_empty(), "{:?}", codes(&r));
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -326,7 +364,11 @@ fn a_rule_over_huge_columns_runs() {
          rule storst { in tal: max(b) <= 2 * max(a) }\n",
     );
     let r = check_within(120, &[dir.join("report")], &[dir.join("h.rules")]);
-    assert!(r.outcome.findings.is_empty(), "{:?}", r.outcome.findings.first());
+    assert!(
+        r.outcome.findings.is_empty(),
+        "{:?}",
+        r.outcome.findings.first()
+    );
     let passed: usize = r.outcome.stats.iter().map(|(_, s)| s.passed).sum();
     assert_eq!(passed, 1 + (rows as usize + 1) + 1);
     let _ = std::fs::remove_dir_all(&dir);
@@ -359,7 +401,15 @@ fn report_tree_links_out_and_in_loops_are_not_followed() {
     let r = check_within(30, &[dir.join("tree")], &[dir.join("r.rules")]);
     let c = codes(&r);
     assert!(c.contains(&"io::link-outside"), "{c:?}");
-    assert_eq!(r.reports.len(), 1, "{:?}", r.reports.iter().map(|r| &r.path).collect::<Vec<_>>());
-    assert!(r.outcome.findings.is_empty(), "the report outside is not checked");
+    assert_eq!(
+        r.reports.len(),
+        1,
+        "{:?}",
+        r.reports.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert!(
+        r.outcome.findings.is_empty(),
+        "the report outside is not checked"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -69,7 +69,9 @@ fn config(cases: u32) -> Config {
 
 /// A decimal written the Swedish way, in one of the forms reports use.
 fn swedish(d: &Decimal, minus: char, space: char) -> String {
-    format_decimal(d).replace('-', &minus.to_string()).replace(' ', &space.to_string())
+    format_decimal(d)
+        .replace('-', &minus.to_string())
+        .replace(' ', &space.to_string())
 }
 
 // ------------------------------------------------------------------ numbers
@@ -198,7 +200,12 @@ proptest! {
 
 /// Whether real values inside the rounding intervals of `a`, `b` and `c` (printed with
 /// `da`, `db`, `dc` decimals) can make `a == b + c`, by trying a grid of values.
-fn brute_force_within_rounding(a: Decimal, b: Decimal, c: Decimal, (da, db, dc): (u32, u32, u32)) -> bool {
+fn brute_force_within_rounding(
+    a: Decimal,
+    b: Decimal,
+    c: Decimal,
+    (da, db, dc): (u32, u32, u32),
+) -> bool {
     let half = |d: u32| Decimal::new(5, d + 1);
     let (ha, hb, hc) = (half(da), half(db), half(dc));
     let step = Decimal::new(5, 3); // 0,005: divides every half unit used here
@@ -283,7 +290,11 @@ proptest! {
 fn seeds(ext: &str) -> Vec<Vec<u8>> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = Vec::new();
-    for dir in ["rules", "examples/linkoping-vss/2020-10", "tests/data/semantics/arithmetic/report"] {
+    for dir in [
+        "rules",
+        "examples/linkoping-vss/2020-10",
+        "tests/data/semantics/arithmetic/report",
+    ] {
         if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
             let mut paths: Vec<_> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
             paths.sort();
@@ -301,10 +312,47 @@ fn seeds(ext: &str) -> Vec<Vec<u8>> {
 }
 
 const TOKENS: &[&str] = &[
-    "(", ")", "[", "]", "{", "}", ":", "\"", "#", "`", ";", ",", "\n", " ", "==", "within",
-    "rounding", "each", "in", "for", "if", "then", "where", "sum(", "total.", "previous.",
-    "parent.", "either sign", "-", "−", "9999999999999999999999999999999", "0", "%", "tkr",
-    "\u{0}", "\u{FEFF}", "\r", "é", "let x = x\n", "use \"../x.rules\"\n", "*{a,b}?",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "\"",
+    "#",
+    "`",
+    ";",
+    ",",
+    "\n",
+    " ",
+    "==",
+    "within",
+    "rounding",
+    "each",
+    "in",
+    "for",
+    "if",
+    "then",
+    "where",
+    "sum(",
+    "total.",
+    "previous.",
+    "parent.",
+    "either sign",
+    "-",
+    "−",
+    "9999999999999999999999999999999",
+    "0",
+    "%",
+    "tkr",
+    "\u{0}",
+    "\u{FEFF}",
+    "\r",
+    "é",
+    "let x = x\n",
+    "use \"../x.rules\"\n",
+    "*{a,b}?",
 ];
 
 /// A mutation of `seed`: a few byte edits, token insertions, deletions and splices.
@@ -318,7 +366,11 @@ fn mutations(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
         .prop_map(move |(i, j, edits)| {
             let mut s = seeds[i].clone();
             for (kind, at, len, byte) in edits {
-                let at = if s.is_empty() { 0 } else { at as usize % (s.len() + 1) };
+                let at = if s.is_empty() {
+                    0
+                } else {
+                    at as usize % (s.len() + 1)
+                };
                 match kind {
                     0 => {
                         if at < s.len() {
@@ -348,7 +400,9 @@ fn mutations(seeds: Vec<Vec<u8>>) -> impl Strategy<Value = Vec<u8>> {
 fn fuzz(cases: u32, strategy: impl Strategy<Value = Vec<u8>>, f: impl Fn(&[u8])) {
     let mut runner = TestRunner::new_with_rng(
         config(cases),
-        proptest::test_runner::TestRng::deterministic_rng(proptest::test_runner::RngAlgorithm::ChaCha),
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
     );
     runner
         .run(&strategy, |input| {
@@ -370,7 +424,11 @@ fn fuzz_parse_rules() {
 fn fuzz_number() {
     let cells: Vec<Vec<u8>> = seeds("csv")
         .iter()
-        .flat_map(|f| f.split(|b| *b == b';' || *b == b'\n').map(<[u8]>::to_vec).collect::<Vec<_>>())
+        .flat_map(|f| {
+            f.split(|b| *b == b';' || *b == b'\n')
+                .map(<[u8]>::to_vec)
+                .collect::<Vec<_>>()
+        })
         .filter(|c| !c.is_empty())
         .take(400)
         .collect();

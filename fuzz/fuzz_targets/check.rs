@@ -29,11 +29,23 @@ fuzz_target!(|data: &[u8]| {
         match item {
             Item::Use(_) => {}
             Item::Let(l) => set.lets.push((l, id)),
-            Item::Table(t) => set.tables.push(LoadedTable { decl: t, source: id }),
-            Item::Rule(r) => set.rules.push(LoadedRule { rule: r, source: id, enabled: true }),
+            Item::Table(t) => set.tables.push(LoadedTable {
+                decl: t,
+                source: id,
+            }),
+            Item::Rule(r) => set.rules.push(LoadedRule {
+                rule: r,
+                source: id,
+                enabled: true,
+            }),
         }
     }
-    check_static(&mut set, &[RuleRoot::Path("fuzz.rules".into())], &sources, &mut problems);
+    check_static(
+        &mut set,
+        &[RuleRoot::Path("fuzz.rules".into())],
+        &sources,
+        &mut problems,
+    );
     let mut tables = Vec::new();
     // The table is reachable both by a typical name and through `Driftsammandrag*`.
     if let Some(t) = load_csv("t.csv", "driftsammandrag", csv, &mut sources, &mut problems) {
@@ -47,7 +59,11 @@ fuzz_target!(|data: &[u8]| {
     let reports = [report];
     check_names(&mut set, &reports, &mut problems);
     let outcome = evaluate(&set, &reports, &[None], &sources);
-    let style = rimlig::render::human::Style { color: false, width: 100, verbose: true };
+    let style = rimlig::render::human::Style {
+        color: false,
+        width: 100,
+        verbose: true,
+    };
     for f in &outcome.findings {
         let _ = rimlig::render::human::render_finding(f, &sources, style);
     }

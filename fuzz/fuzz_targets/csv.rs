@@ -21,7 +21,11 @@ fuzz_target!(|data: &[u8]| {
             }
         }
     }
-    let style = rimlig::render::human::Style { color: false, width: 80, verbose: true };
+    let style = rimlig::render::human::Style {
+        color: false,
+        width: 80,
+        verbose: true,
+    };
     for p in &problems {
         let _ = rimlig::render::human::render_problem(p, &sources, style);
     }

@@ -22,12 +22,28 @@ fuzz_target!(|data: &[u8]| {
         match item {
             Item::Use(_) => {}
             Item::Let(l) => set.lets.push((l, id)),
-            Item::Table(t) => set.tables.push(LoadedTable { decl: t, source: id }),
-            Item::Rule(r) => set.rules.push(LoadedRule { rule: r, source: id, enabled: true }),
+            Item::Table(t) => set.tables.push(LoadedTable {
+                decl: t,
+                source: id,
+            }),
+            Item::Rule(r) => set.rules.push(LoadedRule {
+                rule: r,
+                source: id,
+                enabled: true,
+            }),
         }
     }
-    check_static(&mut set, &[RuleRoot::Path("fuzz.rules".into())], &sources, &mut problems);
-    let style = rimlig::render::human::Style { color: false, width: 100, verbose: true };
+    check_static(
+        &mut set,
+        &[RuleRoot::Path("fuzz.rules".into())],
+        &sources,
+        &mut problems,
+    );
+    let style = rimlig::render::human::Style {
+        color: false,
+        width: 100,
+        verbose: true,
+    };
     for p in &problems {
         let _ = rimlig::render::human::render_problem(p, &sources, style);
     }
