@@ -156,9 +156,30 @@ fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
     Some(out.iter().collect())
 }
 
+/// Whether `target`, inside `root` by its words, is really elsewhere: a symbolic link on the
+/// way points out of the rules tree. A target that does not exist does not leave.
+fn leaves_through_link(root: &Path, target: &Path) -> bool {
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    match (std::fs::canonicalize(root), std::fs::canonicalize(target)) {
+        (Ok(root), Ok(target)) => !target.starts_with(root),
+        _ => false,
+    }
+}
+
 impl Loader<'_> {
     fn load(&mut self, root: &Path, path: &Path, embedded: bool) -> Option<SourceId> {
-        if let Some(id) = self.seen.get(path) {
+        // A file reached under two names (through a link, `./`, `d/../`) is read once, so
+        // that links cannot make `use` recurse.
+        let key = if embedded {
+            path.to_path_buf()
+        } else {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        };
+        if let Some(id) = self.seen.get(&key) {
             return Some(*id);
         }
         let text = if embedded {
@@ -169,6 +190,25 @@ impl Loader<'_> {
                 .find(|(n, _)| *n == rel)
                 .map(|(_, t)| t.to_string())?
         } else {
+            // Refuse a huge file before reading it (the parser refuses it anyway).
+            if let Ok(meta) = std::fs::metadata(path)
+                && meta.len() > crate::syntax::parse::MAX_RULE_FILE_BYTES as u64
+            {
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::Rules,
+                        Severity::Error,
+                        "rules::too-large",
+                        format!(
+                            "rule file is {} bytes; at most {} are accepted",
+                            meta.len(),
+                            crate::syntax::parse::MAX_RULE_FILE_BYTES
+                        ),
+                    )
+                    .with_path(display(path)),
+                );
+                return None;
+            }
             match std::fs::read(path) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(t) => t,
@@ -200,14 +240,16 @@ impl Loader<'_> {
             }
         };
         let id = self.sources.add(SourceFile::new(display(path), text));
-        self.seen.insert(path.to_path_buf(), id);
+        self.seen.insert(key, id);
         self.set.files.push(id);
         let (file, problems) = parse_file(id, self.sources.get(id));
         self.problems.extend(problems);
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         for item in file.items {
             match item {
-                Item::Use(s) => match confined(root, &base, &s.text) {
+                Item::Use(s) => match confined(root, &base, &s.text)
+                    .filter(|target| embedded || !leaves_through_link(root, target))
+                {
                     Some(target) => {
                         let exists = if embedded {
                             target

@@ -11,6 +11,10 @@ use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use std::collections::HashMap;
 
+/// Most cells (data rows × columns) of one table; a larger one is refused with
+/// `data::too-large`, as a workbook sheet is.
+pub const MAX_TABLE_CELLS: u64 = 5_000_000;
+
 /// Read one CSV/TSV file as a table named `table_name`.
 ///
 /// The decoded text is added to `sources` under `display_name`; problems (encoding, ragged
@@ -160,6 +164,23 @@ pub fn load_csv_with(
     let mut width = header_record.last_non_empty();
     for record in &data {
         width = width.max(record.last_non_empty().min(header_record.fields.len()));
+    }
+    // As for workbooks: a table of more cells than this is not read (see `MAX_TABLE_CELLS`).
+    if (data.len() as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "{display_name} is a table of {} rows and {width} columns, more than {MAX_TABLE_CELLS} cells; it is not read",
+                    data.len()
+                ),
+            )
+            .with_path(display_name)
+            .with_help("split the table into several files, or delete stray cells far from it"),
+        );
+        return None;
     }
     let headers: Vec<Header> = header_record
         .fields

@@ -1,0 +1,415 @@
+//! Hostile rule files and report trees: each gives a pointed diagnostic (or a correct result)
+//! quickly, never reads outside the rules tree, never hangs and never crashes. Fixtures are in
+//! `tests/data/hostile/`; links, FIFOs and large files are made in a temporary folder.
+
+use rimlig::run::{Run, check};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+fn data(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/hostile")
+        .join(rel)
+}
+
+/// A fresh temporary folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rimlig-hostile-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, text).expect("write");
+}
+
+/// `check` that must finish within `secs` seconds (a hang fails the test instead of hanging it).
+fn check_within(secs: u64, reports: &[PathBuf], rules: &[PathBuf]) -> Run {
+    let (tx, rx) = mpsc::channel();
+    let (reports, rules) = (reports.to_vec(), rules.to_vec());
+    std::thread::spawn(move || {
+        let _ = tx.send(check(&reports, &rules));
+    });
+    rx.recv_timeout(Duration::from_secs(secs))
+        .unwrap_or_else(|_| panic!("check did not finish within {secs} s"))
+}
+
+fn codes(run: &Run) -> Vec<&'static str> {
+    run.problems.iter().map(|p| p.code).collect()
+}
+
+fn rule_ids(run: &Run) -> Vec<&str> {
+    run.outcome.stats.iter().map(|(r, _)| r.as_str()).collect()
+}
+
+fn report() -> PathBuf {
+    data("report")
+}
+
+// ------------------------------------------------------------------ `use` confinement
+
+#[test]
+fn use_of_a_parent_folder_is_refused() {
+    let r = check_within(30, &[report()], &[data("use-parent/rules")]);
+    assert!(codes(&r).contains(&"rules::use-outside"), "{:?}", codes(&r));
+    assert_eq!(
+        rule_ids(&r),
+        ["inne"],
+        "x.rules outside the tree is never read"
+    );
+}
+
+#[test]
+fn use_of_an_absolute_path_or_a_device_is_refused() {
+    let r = check_within(30, &[report()], &[data("use-absolute/rules")]);
+    let outside = r
+        .problems
+        .iter()
+        .filter(|p| p.code == "rules::use-outside")
+        .count();
+    assert_eq!(outside, 2, "{:?}", codes(&r));
+    assert_eq!(rule_ids(&r), ["inne"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn use_through_a_link_out_of_the_tree_is_refused() {
+    let dir = scratch("link-out");
+    write(
+        &dir.join("outside/secret.rules"),
+        "rule hemlig { each tal: a < 0 }\n",
+    );
+    write(
+        &dir.join("rules/main.rules"),
+        "use \"secret.rules\"\nuse \"zero.rules\"\nrule inne { each tal: a >= 0 }\n",
+    );
+    std::os::unix::fs::symlink("../outside/secret.rules", dir.join("rules/secret.rules")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.join("rules/zero.rules")).unwrap();
+    let r = check_within(30, &[report()], &[dir.join("rules/main.rules")]);
+    let outside = r
+        .problems
+        .iter()
+        .filter(|p| p.code == "rules::use-outside")
+        .count();
+    assert_eq!(outside, 2, "{:?}", codes(&r));
+    assert_eq!(
+        rule_ids(&r),
+        ["inne"],
+        "the linked file outside is never read"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn use_of_a_fifo_does_not_block() {
+    let dir = scratch("fifo");
+    write(
+        &dir.join("rules/main.rules"),
+        "use \"fifo.rules\"\nrule inne { each tal: a >= 0 }\n",
+    );
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("rules/fifo.rules"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("no mkfifo here; skipped");
+        return;
+    }
+    // Both the `use` and the walk over the rules folder meet the FIFO.
+    for rules in [dir.join("rules/main.rules"), dir.join("rules")] {
+        let r = check_within(30, &[report()], &[rules]);
+        assert!(
+            codes(&r).contains(&"rules::use-not-found"),
+            "{:?}",
+            codes(&r)
+        );
+        assert_eq!(rule_ids(&r), ["inne"]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn use_of_itself_is_read_once() {
+    let dir = scratch("self");
+    write(
+        &dir.join("rules/a.rules"),
+        "use \"a.rules\"\nuse \"./a.rules\"\nuse \"b.rules\"\nrule a { each tal: a >= -10 }\n",
+    );
+    write(
+        &dir.join("rules/b.rules"),
+        "use \"a.rules\"\nrule b { each tal: b >= 0 }\n",
+    );
+    let r = check_within(30, &[report()], &[dir.join("rules")]);
+    assert!(
+        !codes(&r).contains(&"rules::duplicate-rule"),
+        "{:?}",
+        codes(&r)
+    );
+    let mut ids = rule_ids(&r);
+    ids.sort();
+    assert_eq!(ids, ["a", "b"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[cfg(unix)]
+#[test]
+fn use_through_a_folder_link_loop_ends() {
+    // `d` points at its own folder: `d/a.rules`, `d/d/a.rules` … are all `a.rules`.
+    let dir = scratch("dir-loop");
+    write(
+        &dir.join("rules/a.rules"),
+        "use \"d/a.rules\"\nrule a { each tal: a >= -10 }\n",
+    );
+    std::os::unix::fs::symlink(".", dir.join("rules/d")).unwrap();
+    let r = check_within(30, &[report()], &[dir.join("rules/a.rules")]);
+    assert!(
+        !codes(&r).contains(&"rules::duplicate-rule"),
+        "{:?}",
+        codes(&r)
+    );
+    assert_eq!(rule_ids(&r), ["a"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ------------------------------------------------------------------ size and shape limits
+
+#[test]
+fn deep_nesting_is_refused_before_parsing() {
+    let dir = scratch("deep");
+    let depth = 100_000;
+    let text = format!(
+        "rule djup {{ each tal: {}a{} == 1 }}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    write(&dir.join("deep.rules"), &text);
+    let r = check_within(30, &[report()], &[dir.join("deep.rules")]);
+    assert!(codes(&r).contains(&"rules::too-deep"), "{:?}", codes(&r));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn long_chains_and_many_scopes_are_refused() {
+    let dir = scratch("chain");
+    let chain = vec!["a"; 5_000].join(" + ");
+    write(
+        &dir.join("chain.rules"),
+        &format!("rule lang {{ each tal: {chain} >= 0 }}\n"),
+    );
+    let scopes = "if a > 0 then ".repeat(1_000);
+    write(
+        &dir.join("scopes.rules"),
+        &format!("rule scopes {{ each tal: {scopes} a > 0 }}\n"),
+    );
+    let r = check_within(30, &[report()], &[dir.join("chain.rules")]);
+    assert!(codes(&r).contains(&"rules::too-long"), "{:?}", codes(&r));
+    let r = check_within(30, &[report()], &[dir.join("scopes.rules")]);
+    assert!(codes(&r).contains(&"rules::too-deep"), "{:?}", codes(&r));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_rule_file_over_4_mib_is_refused() {
+    let dir = scratch("large");
+    let mut text = String::from("rule inne { each tal: a >= -10 }\n");
+    while text.len() <= 4 * 1024 * 1024 {
+        text.push_str("# padding padding padding padding padding padding padding padding\n");
+    }
+    write(&dir.join("large.rules"), &text);
+    let start = Instant::now();
+    let r = check_within(30, &[report()], &[dir.join("large.rules")]);
+    assert!(codes(&r).contains(&"rules::too-large"), "{:?}", codes(&r));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_table_of_more_than_5_million_cells_is_refused() {
+    let dir = scratch("cells");
+    let width = 1_001;
+    let mut text = String::with_capacity(6_000_000);
+    text.push_str(&";".repeat(width - 1));
+    text.push_str("Z\n");
+    for _ in 0..5_001 {
+        text.push_str(&";".repeat(width - 1));
+        text.push_str("1\n");
+    }
+    write(&dir.join("report/tal.csv"), &text);
+    write(&dir.join("r.rules"), "rule z { each tal: z >= 0 }\n");
+    let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.code == "data::too-large")
+        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    assert!(
+        p.message.contains("5001 rows and 1001 columns"),
+        "{}",
+        p.message
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ------------------------------------------------------------------ numbers, globs, volume
+
+#[test]
+fn enormous_numbers_give_a_diagnostic_or_a_result() {
+    let dir = scratch("numbers");
+    write(
+        &dir.join("n.rules"),
+        "rule trettio { each tal: a < 123456789012345678901234567890 }\n\
+         rule stor { each tal: a * 79228162514264337593543950335 > 0 - 1 }\n\
+         rule liten { each tal: a / 0.0000000000000000000000000001 > 0 - 1 }\n",
+    );
+    write(
+        &dir.join("e.rules"),
+        "rule exponent { each tal: a < 1e40 }\n",
+    );
+    let r = check_within(30, &[report()], &[dir.join("n.rules")]);
+    // A literal too large for an exact decimal is an error in the rule file, or the check is
+    // not applicable: never a panic, never a wrong pass on a figure read as something else.
+    for (rule, stats) in &r.outcome.stats {
+        assert!(
+            stats.passed + stats.failed + stats.not_applicable > 0
+                || r.problems
+                    .iter()
+                    .any(|p| p.code.starts_with("rules::") && !p.labels.is_empty()),
+            "{rule}: {stats:?}"
+        );
+    }
+    let r = check_within(30, &[report()], &[dir.join("e.rules")]);
+    assert!(
+        r.problems.iter().any(|p| p.code.starts_with("rules::")),
+        "1e40 is not a number of the language: {:?}",
+        codes(&r)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn pathological_globs_are_not_exponential() {
+    let pattern = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
+    let text = "a".repeat(20_000);
+    let start = Instant::now();
+    assert!(!rimlig::glob::matches(pattern, &text));
+    assert!(rimlig::glob::matches(pattern, &format!("{text}b")));
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+
+    // The same through a table declaration against long headers.
+    let dir = scratch("glob");
+    let header = "a".repeat(20_000);
+    write(
+        &dir.join("report/tal.csv"),
+        &format!("Post;{header};{header}b\nEtt;1;2\n"),
+    );
+    write(
+        &dir.join("g.rules"),
+        &format!(
+            "table tal \"tal\" {{\n  key post \"Post\"\n  column x \"{pattern}\" count\n  column y \"{{{}}}\" count\n}}\nrule g {{ each tal: x >= 0 and y >= 0 }}\n",
+            ["*a*a*a*a*x", "*a*a*a*a*b"].join(",")
+        ),
+    );
+    let start = Instant::now();
+    let r = check_within(30, &[dir.join("report")], &[dir.join("g.rules")]);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(!r.outcome.stats.is_empty(), "{:?}", codes(&r));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn thousands_of_rules_run() {
+    let dir = scratch("many");
+    let mut text = String::new();
+    for i in 0..3_000 {
+        text.push_str(&format!("rule r{i} {{ each tal: a >= -{i} }}\n"));
+    }
+    write(&dir.join("many.rules"), &text);
+    let r = check_within(120, &[report()], &[dir.join("many.rules")]);
+    assert_eq!(r.outcome.stats.len(), 3_000);
+    assert!(r.problems.iter().all(|p| !p.code.starts_with("rules::")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_rule_over_huge_columns_runs() {
+    let dir = scratch("huge");
+    let rows = 50_000;
+    let mut csv = String::from("Post;A;B\n");
+    let mut sum: i64 = 0;
+    for i in 0..rows {
+        csv.push_str(&format!("r{i};{i};{}\n", i * 2));
+        sum += i;
+    }
+    csv.push_str(&format!("Summa;{sum};{}\n", sum * 2));
+    write(&dir.join("report/tal.csv"), &csv);
+    write(
+        &dir.join("h.rules"),
+        "table tal \"tal\" { key post \"Post\"  column a \"A\" tkr  column b \"B\" tkr  total \"Summa\" }\n\
+         rule summa { in tal: sum(a) == total.a }\n\
+         rule dubbel { each tal: b == 2 * a }\n\
+         rule storst { in tal: max(b) <= 2 * max(a) }\n",
+    );
+    let r = check_within(120, &[dir.join("report")], &[dir.join("h.rules")]);
+    assert!(
+        r.outcome.findings.is_empty(),
+        "{:?}",
+        r.outcome.findings.first()
+    );
+    let passed: usize = r.outcome.stats.iter().map(|(_, s)| s.passed).sum();
+    assert_eq!(passed, 1 + (rows as usize + 1) + 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn let_cycles_are_diagnosed() {
+    let r = check_within(30, &[report()], &[data("let-cycle/case.rules")]);
+    assert!(
+        r.problems
+            .iter()
+            .any(|p| p.code.starts_with("rules::") && p.message.contains("x")),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(rule_ids(&r).contains(&"annan"));
+}
+
+// ------------------------------------------------------------------ report trees
+
+#[cfg(unix)]
+#[test]
+fn report_tree_links_out_and_in_loops_are_not_followed() {
+    let dir = scratch("tree");
+    write(&dir.join("outside/2020/tal.csv"), "Post;A;B\nEtt;-100;0\n");
+    write(&dir.join("tree/2020/tal.csv"), "Post;A;B\nEtt;1;0\n");
+    std::os::unix::fs::symlink("../outside/2020", dir.join("tree/ut")).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("tree/2020/loop")).unwrap();
+    write(&dir.join("r.rules"), "rule inne { each tal: a >= 0 }\n");
+    let r = check_within(30, &[dir.join("tree")], &[dir.join("r.rules")]);
+    let c = codes(&r);
+    assert!(c.contains(&"io::link-outside"), "{c:?}");
+    assert_eq!(
+        r.reports.len(),
+        1,
+        "{:?}",
+        r.reports.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
+    assert!(
+        r.outcome.findings.is_empty(),
+        "the report outside is not checked"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
