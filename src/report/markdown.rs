@@ -149,9 +149,10 @@ fn empty_report(path: &Path) -> Report {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading and decoding (shared with the JSON reports)
+// Reading and decoding (shared with the JSON reports and workbooks)
 
-/// The bytes of a document, refusing files larger than 256 MiB.
+/// The bytes of a single-file report (a document or a workbook), refusing files larger than
+/// 256 MiB.
 pub(super) fn read_document(
     path: &Path,
     shown: &str,

@@ -26,9 +26,6 @@ use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-/// Workbooks larger than this are not read.
-const MAX_WORKBOOK_BYTES: u64 = 256 * 1024 * 1024;
-
 /// Sheets with more cells than this are not read: a sheet that size is no follow-up report,
 /// and its cells would not fit in memory as text.
 const MAX_SHEET_CELLS: u64 = 5_000_000;
@@ -65,7 +62,9 @@ pub fn load_workbook(
         meta: ReportMeta::default(),
         tables: Vec::new(),
     };
-    let Some(bytes) = read_bytes(path, shown, problems) else {
+    // Read whole (workbooks are zip or OLE containers), at most 256 MiB, as other single-file
+    // reports are.
+    let Some(bytes) = super::markdown::read_document(path, shown, problems) else {
         return report;
     };
     let named = Kind::of(path);
@@ -286,44 +285,6 @@ fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
     .with_help(
         "open it in Excel or LibreOffice and save it again as a workbook, or export its sheets as CSV files into a report folder",
     )
-}
-
-fn read_bytes(path: &Path, shown: &str, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
-    let io_problem = |e: std::io::Error| {
-        Problem::new(
-            ProblemKind::Io,
-            Severity::Error,
-            "io::read",
-            format!("cannot read {shown}: {e}"),
-        )
-        .with_path(shown)
-    };
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => {
-            problems.push(io_problem(e));
-            return None;
-        }
-    };
-    if size > MAX_WORKBOOK_BYTES {
-        problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!("{shown} is larger than 256 MiB; it is not read"),
-            )
-            .with_path(shown),
-        );
-        return None;
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) => {
-            problems.push(io_problem(e));
-            None
-        }
-    }
 }
 
 /// A sheet's cells as shown, with its merged regions; `None` (with a problem) if the sheet
