@@ -83,6 +83,12 @@ pub struct Finding {
     /// Label text on the primary cell.
     #[serde(skip)]
     pub label: String,
+    /// The cells of the checked report the failing instance read (for error localisation).
+    #[serde(skip)]
+    pub(crate) reads: Vec<crate::eval::CellAt>,
+    /// The cell change that most likely explains this finding (and the others it explains).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<crate::locate::Fix>,
 }
 
 /// A finding as the JSON output shows it: its fields and its [`Finding::fingerprint`].

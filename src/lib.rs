@@ -14,6 +14,7 @@ pub mod finding;
 pub mod glob;
 pub mod init;
 pub mod library;
+pub mod locate;
 pub mod problem;
 pub mod progress;
 pub mod render;

@@ -131,6 +131,15 @@ fn check_here(
             progress.step()
         });
     problems.append(&mut outcome.problems);
+    // Which cells most likely hold the errors, and what they should say.
+    crate::locate::localise(
+        &rules,
+        &reports,
+        &previous,
+        &sources,
+        &options,
+        &mut outcome.findings,
+    );
     config.apply_allow(&mut outcome.findings, &mut problems);
     Run {
         sources,

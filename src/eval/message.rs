@@ -529,5 +529,7 @@ fn build<'a>(
         source,
         primary: span,
         label,
+        reads: Vec::new(),
+        fix: None,
     }
 }

@@ -3,6 +3,7 @@
 //! be decided (a missing cell, a division by zero) is counted as not applicable, with its reason.
 
 mod message;
+pub(crate) mod replay;
 pub mod value;
 pub mod view;
 
@@ -49,8 +50,8 @@ pub struct Outcome {
 }
 
 /// A cell by position: table index in the report, row, column.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) struct CellAt {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CellAt {
     pub table: usize,
     pub row: usize,
     pub col: usize,
@@ -173,6 +174,9 @@ pub fn evaluate_configured(
             broken: None,
             votes: Vec::new(),
             lets: Vec::new(),
+            reads: Default::default(),
+            overrides: Vec::new(),
+            collect: None,
         };
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
@@ -250,6 +254,9 @@ struct SignVote<'a> {
     written: bool,
     /// The way round it does not hold, for the finding if the row is out of line.
     other: message::Failed<'a>,
+    /// The cells the row read, and its recorded instance (when localising).
+    reads: Vec<CellAt>,
+    instance: Option<usize>,
 }
 
 struct Evaluator<'a> {
@@ -265,6 +272,13 @@ struct Evaluator<'a> {
     /// The `let`s being evaluated, innermost last: a `let` that reaches itself is an error,
     /// not an endless recursion.
     lets: Vec<String>,
+    /// The cells read by the instance being checked: a finding keeps them, so error
+    /// localisation knows which cells could explain it.
+    reads: std::cell::RefCell<Vec<CellAt>>,
+    /// Values read instead of what a cell holds, to try a fix (empty in a normal check).
+    overrides: Vec<(CellAt, rust_decimal::Decimal)>,
+    /// When localising: the instances that read cells of interest, as they are checked.
+    collect: Option<replay::Collector<'a>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -461,6 +475,31 @@ impl<'a> Evaluator<'a> {
 
     /// One instance: the expression must hold.
     fn check(&mut self, expr: &'a Expr, env: &Env<'a>) {
+        self.reads.borrow_mut().clear();
+        let findings_before = self.findings.len();
+        let votes_before = self.votes.len();
+        self.check_instance(expr, env);
+        let reads = std::mem::take(&mut *self.reads.borrow_mut());
+        if let Some(f) = self.findings.get_mut(findings_before) {
+            f.reads = reads.iter().copied().filter(|c| !c.prev).collect();
+        }
+        let voted = self.votes.len() > votes_before;
+        if voted && let Some(v) = self.votes.last_mut() {
+            v.reads = reads.clone();
+        }
+        if self.collect.is_some() {
+            let failed = self.findings.len() > findings_before;
+            let finding = failed.then(|| &self.findings[findings_before]);
+            let idx = self.collect.as_mut().and_then(|c| {
+                c.instance(self.rule, expr, env, &reads, finding)
+            });
+            if voted && let Some(v) = self.votes.last_mut() {
+                v.instance = idx;
+            }
+        }
+    }
+
+    fn check_instance(&mut self, expr: &'a Expr, env: &Env<'a>) {
         let mut e = expr;
         while let ExprKind::Paren(inner) = &e.kind {
             e = inner;
@@ -579,6 +618,8 @@ impl<'a> Evaluator<'a> {
                     expr: e,
                     written,
                     other: if written { opposite } else { as_written },
+                    reads: Vec::new(),
+                    instance: None,
                 });
             }
             (false, false) => {
@@ -668,6 +709,11 @@ impl<'a> Evaluator<'a> {
                 }
                 f.message = note.clone();
                 f.label = note;
+                f.reads = v.reads.iter().copied().filter(|c| !c.prev).collect();
+                if let (Some(c), Some(i)) = (self.collect.as_mut(), v.instance) {
+                    // The row must follow the others' way round.
+                    c.failed_vote(i, !minority_written, &f);
+                }
                 self.findings.push(f);
             }
         }
@@ -829,6 +875,7 @@ impl<'a> Evaluator<'a> {
             col,
             prev: view.previous,
         };
+        self.reads.borrow_mut().push(at);
         let Some(cell) = view.table.rows[row].cells.get(col) else {
             return Err(Stop::Na(format!(
                 "row {} of {} has no cell in that column",
@@ -853,7 +900,14 @@ impl<'a> Evaluator<'a> {
             }
             (_, Some(UnitName::Text)) => Val::Text(cell.raw.trim().to_string()),
             (CellValue::Number(f), u) => {
-                let n = Num::from_figure(f);
+                let n = match self.overrides.iter().find(|(c, _)| *c == at) {
+                    // Trying a fix: the value as if it were written, with the same decimals.
+                    Some((_, v)) => Num::from_figure(&crate::report::Figure {
+                        value: *v,
+                        ..f.clone()
+                    }),
+                    None => Num::from_figure(f),
+                };
                 match u.and_then(to_unit) {
                     Some(target) => {
                         Val::Num(n.convert(target).map_err(|e| Stop::Na(e.describe()))?)

@@ -144,7 +144,7 @@ fn workbook_of(file: &str) -> &str {
     file.rfind('[').map_or(file, |i| &file[..i])
 }
 
-fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
+fn finding_diag(f: &Finding, sources: &Sources, grouped: bool) -> Diag {
     let file: &SourceFile = sources.get(f.source);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(cell_label(file, f.primary, &f.label, ": ")),
@@ -181,6 +181,19 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
             )),
         }
     }
+    match &f.fix {
+        // Under the head of its group: the change is shown there.
+        Some(fix) if grouped && !fix.changes.is_empty() => help.push(format!(
+            "explained by the change above: {}",
+            fix.changes
+                .iter()
+                .map(|c| format!("{} → {}", c.describe(), c.suggested_text))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Some(fix) => help.push(fix.summary_in(Some(&f.file))),
+        None => {}
+    }
     if let Some(h) = &f.help {
         help.push(h.clone());
     }
@@ -209,6 +222,42 @@ fn finding_diag(f: &Finding, sources: &Sources) -> Diag {
         labels,
         related: Vec::new(),
     }
+}
+
+/// The head of a group of findings one change explains: the change, at its cell.
+fn fix_diag(fix: &crate::locate::Fix, findings: usize, sources: &Sources) -> Option<Diag> {
+    let first = fix.changes.first()?;
+    let file = sources.get(first.source);
+    let labels = fix
+        .changes
+        .iter()
+        .filter(|c| c.source == first.source)
+        .map(|c| {
+            LabeledSpan::new_primary_with_span(
+                Some(cell_label(
+                    file,
+                    c.primary,
+                    &format!("{} → {}", c.written, c.suggested_text),
+                    ": ",
+                )),
+                c.primary,
+            )
+        })
+        .collect();
+    let cells = if fix.changes.len() == 1 {
+        "one cell".to_string()
+    } else {
+        format!("{} cells", fix.changes.len())
+    };
+    Some(Diag {
+        message: format!("{cells} explain{} the next {findings} findings", if fix.changes.len() == 1 { "s" } else { "" }),
+        code: None,
+        severity: miette::Severity::Advice,
+        help: Some(fix.summary_in(Some(&first.file))),
+        source: Some(Src::of(file)),
+        labels,
+        related: Vec::new(),
+    })
 }
 
 fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
@@ -282,7 +331,7 @@ fn render_diag(h: &GraphicalReportHandler, d: &Diag, out: &mut String) {
 /// Render one finding on its own (for tests and for streaming output).
 pub fn render_finding(f: &Finding, sources: &Sources, style: Style) -> String {
     let mut out = String::new();
-    render_diag(&handler(style), &finding_diag(f, sources), &mut out);
+    render_diag(&handler(style), &finding_diag(f, sources, false), &mut out);
     out
 }
 
@@ -302,14 +351,39 @@ pub fn render(run: &Run, style: Style) -> String {
     }
     // Findings known from the baseline or allowed in rimlig.toml only with --verbose;
     // baseline.rs and allowed_line sum them up.
-    for f in run
+    let shown: Vec<&Finding> = run
         .outcome
         .findings
         .iter()
         .filter(|f| style.verbose || !(f.baselined || f.suppressed))
-    {
-        render_diag(&h, &finding_diag(f, &run.sources), &mut out);
-        out.push('\n');
+        .collect();
+    // Findings that one cell change explains are shown together, under the change, where
+    // the first of them would be.
+    let mut done = vec![false; shown.len()];
+    for i in 0..shown.len() {
+        if done[i] {
+            continue;
+        }
+        let group: Vec<usize> = match shown[i].fix.as_ref().filter(|x| !x.changes.is_empty()) {
+            Some(fix) => (i..shown.len())
+                .filter(|&j| shown[j].fix.as_ref().is_some_and(|x| x.group == fix.group))
+                .collect(),
+            None => vec![i],
+        };
+        let head = match shown[i].fix.as_ref() {
+            Some(x) if group.len() > 1 => fix_diag(x, group.len(), &run.sources),
+            _ => None,
+        };
+        if let Some(d) = &head {
+            render_diag(&h, d, &mut out);
+            out.push('\n');
+        }
+        for j in group {
+            done[j] = true;
+            let d = finding_diag(shown[j], &run.sources, head.is_some());
+            render_diag(&h, &d, &mut out);
+            out.push('\n');
+        }
     }
     if style.verbose {
         for na in &run.outcome.not_applicable {

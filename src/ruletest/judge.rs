@@ -163,6 +163,8 @@ mod tests {
             source: SourceId(0),
             primary: Span::default(),
             label: message.into(),
+            reads: Vec::new(),
+            fix: None,
         }
     }
 

@@ -1,0 +1,784 @@
+//! Error localisation: which cell most likely holds the error, and what it should say.
+//!
+//! One typo breaks several checks at once — a row identity and a column sum. Following the
+//! Fellegi–Holt principle, we look for the fewest cells whose change makes every failing
+//! check of a report pass without making a passing one fail. Failing checks that share no
+//! cell are independent problems (components) and are localised one by one: first every
+//! single cell they all read (the common case, cheap and exact), then pairs of cells (a
+//! bounded search), else "could not localise".
+//!
+//! A candidate value comes from the checks themselves: every comparison is re-evaluated with
+//! the cell changed ([`crate::eval::replay`]), which gives its difference as a function of
+//! the cell; where that is linear (sums, identities, bounds) the value that makes it exact
+//! follows, in exact decimals. Where the rules only bound a figure, the typos of the written
+//! figure are tried ([`typo::variants`]). Every candidate is verified by checking again every
+//! rule instance that reads the changed cells. Among several single-cell explanations the one
+//! that leaves the other checks nearest to exact wins, then the one that looks like a typo.
+
+pub mod typo;
+
+use crate::check::RuleSet;
+use crate::eval::CellAt;
+use crate::eval::Options;
+use crate::eval::replay::{CellPlace, FindingKey, Instance, Measure, Replayer, place};
+use crate::finding::{Finding, SpanJson};
+use crate::report::Report;
+use crate::report::number::format_decimal;
+use crate::source::{SourceId, Sources, Span};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+pub use typo::FixKind;
+
+/// Cells tried in pairs, at most (those that the most failing checks read).
+const PAIR_CANDIDATES: usize = 10;
+/// Re-checks one problem may cost before the search gives up on it.
+const BUDGET: usize = 20_000;
+/// Values tried for one cell in a pair.
+const VALUES_PER_CELL: usize = 8;
+
+/// What rimlig suggests for the findings one cell change explains.
+#[derive(Clone, Debug, Serialize)]
+pub struct Fix {
+    /// Findings explained by the same change share this number.
+    pub group: usize,
+    pub status: FixStatus,
+    /// The most likely change (one cell, or two); empty when not localised.
+    pub changes: Vec<Change>,
+    /// Fingerprints of the findings this change explains (this one among them).
+    pub explains: Vec<String>,
+    /// The failing checks the change makes pass: `prognos-avvikelse (Kontakt Linköping)`.
+    pub fixes: Vec<String>,
+    /// The passing checks that read the changed cells and still pass after the change.
+    pub keeps: Vec<String>,
+    /// Those of `keeps` that held only within their tolerance and are exact after it.
+    pub exact: Vec<String>,
+    /// Other changes of as many cells that would do as well, least likely last.
+    pub alternatives: Vec<Vec<Change>>,
+    /// Why no change was found, when not localised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixStatus {
+    /// One change is clearly the most likely.
+    Localised,
+    /// Other changes explain the findings equally well; the first is shown.
+    Ambiguous,
+    /// No change of one or two cells makes every check pass.
+    NotLocalised,
+}
+
+/// One cell to change.
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub table: String,
+    pub row_key: String,
+    pub column_name: String,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub span: SpanJson,
+    /// For a workbook cell, as the spreadsheet names it: `prognos!D6`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+    /// The cell as written: `995`.
+    pub written: String,
+    /// Its value and the suggested one, plain decimals: `995`, `1000`.
+    pub current: String,
+    pub suggested: String,
+    /// The suggestion written the way the report writes figures: `1 000`.
+    pub suggested_text: String,
+    pub kind: FixKind,
+    /// The kind in words: "two digits swapped".
+    pub kind_text: String,
+    #[serde(skip)]
+    pub source: SourceId,
+    #[serde(skip)]
+    pub primary: Span,
+}
+
+impl Change {
+    /// `Kontakt Linköping · Avvikelse: 995`
+    pub fn describe(&self) -> String {
+        format!("{} · {}: {}", self.row_key, self.column_name, self.written)
+    }
+}
+
+/// Localise the findings of every report and set their [`Finding::fix`].
+pub fn localise(
+    set: &RuleSet,
+    reports: &[Report],
+    previous: &[Option<&Report>],
+    sources: &Sources,
+    options: &Options,
+    findings: &mut [Finding],
+) {
+    let replayer = Replayer {
+        set,
+        sources,
+        options,
+    };
+    let mut by_report: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if !f.reads.is_empty() {
+            by_report.entry(f.report.clone()).or_default().push(i);
+        }
+    }
+    let mut group = 0;
+    for (ri, report) in reports.iter().enumerate() {
+        let name = report.path.to_string_lossy().replace('\\', "/");
+        let Some(mine) = by_report.get(&name) else {
+            continue;
+        };
+        let watch: HashSet<CellAt> = mine
+            .iter()
+            .flat_map(|&i| findings[i].reads.iter().copied())
+            .collect();
+        let instances =
+            replayer.collect(report, previous.get(ri).copied().flatten(), watch);
+        let mut search = Search::new(&replayer, report, set, sources, instances);
+        let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
+        for &i in mine.iter().rev() {
+            of_key.entry(FindingKey::of(&findings[i])).or_default().push(i);
+        }
+        for component in search.components() {
+            // Which findings these failing instances gave.
+            let explained: Vec<usize> = component
+                .iter()
+                .filter_map(|&i| {
+                    let key = search.instances[i].finding.as_ref()?;
+                    of_key.get_mut(key)?.pop()
+                })
+                .collect();
+            if explained.is_empty() {
+                continue;
+            }
+            let fix = search.localise(&component, group);
+            group += 1;
+            let fingerprints: Vec<String> =
+                explained.iter().map(|&i| findings[i].fingerprint()).collect();
+            for &i in &explained {
+                let mut fix = fix.clone();
+                fix.explains = fingerprints.clone();
+                findings[i].fix = Some(fix);
+            }
+        }
+    }
+}
+
+/// A candidate explanation: cells and their values, and how good it is.
+#[derive(Clone, Debug)]
+struct Solution {
+    changes: Vec<(CellAt, Decimal)>,
+    /// How much nearer to exact the checks reading the cells come (negative: nearer).
+    residual_change: Decimal,
+    /// The typo kinds, for ranking: a slip of the hand is likelier than a wrong figure.
+    kinds: Vec<FixKind>,
+    /// The cells are where the findings point.
+    at_findings: bool,
+}
+
+impl Solution {
+    /// Smaller is likelier: fewer cells, the other checks nearer to exact, likelier kinds
+    /// of slip, the cells the findings point at.
+    fn rank(&self) -> (usize, Decimal, usize, bool) {
+        (
+            self.changes.len(),
+            self.residual_change,
+            self.kinds.iter().map(|k| *k as usize).sum(),
+            !self.at_findings,
+        )
+    }
+
+    fn same_cells(&self, other: &Solution) -> bool {
+        self.changes.len() == other.changes.len()
+            && self
+                .changes
+                .iter()
+                .all(|(c, _)| other.changes.iter().any(|(d, _)| d == c))
+    }
+}
+
+struct Search<'r, 'a> {
+    replayer: &'r Replayer<'a>,
+    report: &'a Report,
+    set: &'a RuleSet,
+    sources: &'a Sources,
+    instances: Vec<Instance<'a>>,
+    /// Each instance checked as written.
+    base: Vec<Option<Measure>>,
+    /// The instances that read a cell.
+    readers: HashMap<CellAt, Vec<usize>>,
+    places: HashMap<CellAt, Option<CellPlace>>,
+    /// Re-checks left for the problem being localised.
+    budget: usize,
+}
+
+impl<'r, 'a> Search<'r, 'a> {
+    fn new(
+        replayer: &'r Replayer<'a>,
+        report: &'a Report,
+        set: &'a RuleSet,
+        sources: &'a Sources,
+        instances: Vec<Instance<'a>>,
+    ) -> Self {
+        let base = instances.iter().map(|i| replayer.measure(i, &[])).collect();
+        let mut readers: HashMap<CellAt, Vec<usize>> = HashMap::new();
+        for (i, inst) in instances.iter().enumerate() {
+            for c in &inst.reads {
+                readers.entry(*c).or_default().push(i);
+            }
+        }
+        Search {
+            replayer,
+            report,
+            set,
+            sources,
+            instances,
+            base,
+            readers,
+            places: HashMap::new(),
+            budget: BUDGET,
+        }
+    }
+
+    /// The figure in a cell and its printed decimals; `None` for a text or missing cell.
+    fn figure(&mut self, c: CellAt) -> Option<(Decimal, u32)> {
+        let (report, set) = (self.report, self.set);
+        let p = self
+            .places
+            .entry(c)
+            .or_insert_with(|| place(report, set, &c))
+            .as_ref()?;
+        let (v, d) = p.figure?;
+        Some((v, d.unwrap_or(v.scale())))
+    }
+
+    /// A failing instance that can be localised: a comparison of figures.
+    fn localisable(&self, i: usize) -> bool {
+        self.instances[i].failed()
+            && self.base[i]
+                .as_ref()
+                .is_some_and(|m| !m.holds && !m.pairs.is_empty())
+    }
+
+    /// The failing instances, in groups that share cells (and so may share a cause).
+    fn components(&mut self) -> Vec<Vec<usize>> {
+        let failing: Vec<usize> = (0..self.instances.len())
+            .filter(|&i| self.localisable(i))
+            .collect();
+        let mut parent: Vec<usize> = (0..self.instances.len()).collect();
+        fn root(p: &mut [usize], mut x: usize) -> usize {
+            while p[x] != x {
+                p[x] = p[p[x]];
+                x = p[x];
+            }
+            x
+        }
+        let mut first_reader: HashMap<CellAt, usize> = HashMap::new();
+        for &i in &failing {
+            for c in self.instances[i].reads.clone() {
+                if self.figure(c).is_none() {
+                    continue;
+                }
+                match first_reader.get(&c) {
+                    Some(&j) => {
+                        let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                        parent[a] = b;
+                    }
+                    None => {
+                        first_reader.insert(c, i);
+                    }
+                }
+            }
+        }
+        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        for &i in &failing {
+            let r = root(&mut parent, i);
+            match groups.iter_mut().find(|(g, _)| *g == r) {
+                Some((_, v)) => v.push(i),
+                None => groups.push((r, vec![i])),
+            }
+        }
+        groups.into_iter().map(|(_, v)| v).collect()
+    }
+
+    fn measure(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Measure> {
+        self.budget = self.budget.saturating_sub(1);
+        self.replayer.measure(&self.instances[i], overrides)
+    }
+
+    /// Do all checks that read the changed cells pass? Then by how much the checks' `==`
+    /// differences change in all.
+    fn verify(&mut self, overrides: &[(CellAt, Decimal)]) -> Option<Decimal> {
+        let mut touched: Vec<usize> = overrides
+            .iter()
+            .flat_map(|(c, _)| self.readers.get(c).cloned().unwrap_or_default())
+            .collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut change = Decimal::ZERO;
+        for i in touched {
+            let m = self.measure(i, overrides)?;
+            if !m.holds {
+                return None;
+            }
+            let before = self.base[i].as_ref().map_or(Decimal::ZERO, Measure::residual);
+            change = change.checked_add(m.residual())?.checked_sub(before)?;
+        }
+        Some(change)
+    }
+
+    /// Values of cell `c` that make each failing instance of `of` exact, with `fixed` set:
+    /// where a comparison's difference is linear in the cell, the value follows from two
+    /// evaluations. Also says whether some failing comparison only bounds the cell.
+    fn roots(
+        &mut self,
+        c: CellAt,
+        fixed: &[(CellAt, Decimal)],
+        of: &[usize],
+    ) -> (Vec<Decimal>, bool) {
+        let Some((x0, scale)) = self.figure(c) else {
+            return (Vec::new(), false);
+        };
+        let mut out = Vec::new();
+        let mut bounds_only = false;
+        let x1 = x0.checked_add(Decimal::ONE);
+        for &i in of {
+            if !self.instances[i].reads.contains(&c) {
+                continue;
+            }
+            let Some(m0) = (if fixed.is_empty() {
+                self.base[i].clone()
+            } else {
+                self.measure(i, fixed)
+            }) else {
+                continue;
+            };
+            if m0.holds {
+                continue;
+            }
+            let Some(x1) = x1 else { continue };
+            let mut with = fixed.to_vec();
+            with.push((c, x1));
+            let Some(m1) = self.measure(i, &with) else {
+                continue;
+            };
+            for (k, (op, d0, holds)) in m0.pairs.iter().enumerate() {
+                if *holds {
+                    continue;
+                }
+                if *op != crate::syntax::ast::CmpOp::Eq {
+                    bounds_only = true;
+                }
+                let Some((_, d1, _)) = m1.pairs.get(k) else {
+                    continue;
+                };
+                let slope = d1.checked_sub(*d0).unwrap_or_default();
+                if slope.is_zero() {
+                    continue;
+                }
+                let Some(root) = d0
+                    .checked_div(slope)
+                    .and_then(|step| x0.checked_sub(step))
+                else {
+                    continue;
+                };
+                let unit = Decimal::new(1, scale.min(28));
+                let r = root.round_dp(scale);
+                for v in [Some(r), r.checked_add(unit), r.checked_sub(unit)]
+                    .into_iter()
+                    .flatten()
+                {
+                    if !out.contains(&v) {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+        (out, bounds_only)
+    }
+
+    /// The single-cell explanations of the failing instances `of` by `c`.
+    fn single(&mut self, c: CellAt, of: &[usize], at_findings: bool) -> Vec<Solution> {
+        let Some((x0, scale)) = self.figure(c) else {
+            return Vec::new();
+        };
+        let (mut values, bounds_only) = self.roots(c, &[], of);
+        if bounds_only {
+            values.extend(typo::variants(x0, scale).into_iter().map(|(v, _)| v));
+        }
+        let mut out = Vec::new();
+        for v in values {
+            if v == x0 || self.budget == 0 {
+                continue;
+            }
+            if let Some(residual_change) = self.verify(&[(c, v)]) {
+                out.push(Solution {
+                    changes: vec![(c, v)],
+                    residual_change,
+                    kinds: vec![typo::classify(x0, v, scale)],
+                    at_findings,
+                });
+            }
+        }
+        // Of several values for one cell (a bound allows many), the likeliest only: nearest
+        // to exact, then a typo, then the smallest change.
+        let distance = |s: &Solution| s.changes[0].1.checked_sub(x0).unwrap_or_default().abs();
+        out.sort_by(|a, b| {
+            (a.rank(), distance(a)).cmp(&(b.rank(), distance(b)))
+        });
+        out.truncate(1);
+        out
+    }
+
+    /// The explanations of `of` by the cells `a` and `b` together.
+    fn pair(&mut self, a: CellAt, b: CellAt, of: &[usize], at_findings: bool) -> Vec<Solution> {
+        let (Some((xa, sa)), Some((xb, sb))) = (self.figure(a), self.figure(b)) else {
+            return Vec::new();
+        };
+        let (mut first, bounds_a) = self.roots(a, &[], of);
+        if bounds_a {
+            first.extend(typo::variants(xa, sa).into_iter().map(|(v, _)| v));
+        }
+        first.truncate(VALUES_PER_CELL);
+        let mut out = Vec::new();
+        for va in first {
+            if va == xa || self.budget == 0 {
+                continue;
+            }
+            let fixed = [(a, va)];
+            let (mut second, bounds_b) = self.roots(b, &fixed, of);
+            if bounds_b {
+                second.extend(typo::variants(xb, sb).into_iter().map(|(v, _)| v));
+            }
+            second.truncate(VALUES_PER_CELL);
+            for vb in second {
+                if vb == xb || self.budget == 0 {
+                    continue;
+                }
+                let changes = [(a, va), (b, vb)];
+                if let Some(residual_change) = self.verify(&changes) {
+                    out.push(Solution {
+                        changes: changes.to_vec(),
+                        residual_change,
+                        kinds: vec![typo::classify(xa, va, sa), typo::classify(xb, vb, sb)],
+                        at_findings,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The fix for one component of failing instances.
+    fn localise(&mut self, component: &[usize], group: usize) -> Fix {
+        self.budget = BUDGET;
+        // Candidate cells: figures the failing instances read, with the failing instances
+        // each one is read by.
+        let mut cover: Vec<(CellAt, Vec<usize>)> = Vec::new();
+        for &i in component {
+            for c in self.instances[i].reads.clone() {
+                if self.figure(c).is_none() {
+                    continue;
+                }
+                match cover.iter_mut().find(|(x, _)| *x == c) {
+                    Some((_, v)) => v.push(i),
+                    None => cover.push((c, vec![i])),
+                }
+            }
+        }
+        cover.sort_by_key(|(_, v)| std::cmp::Reverse(v.len()));
+        let mut solutions: Vec<Solution> = Vec::new();
+        for (c, v) in cover.clone() {
+            if v.len() == component.len() {
+                let at = self.is_pointed_at(c, component);
+                solutions.extend(self.single(c, component, at));
+            }
+        }
+        if solutions.is_empty() {
+            let top: Vec<(CellAt, Vec<usize>)> =
+                cover.iter().take(PAIR_CANDIDATES).cloned().collect();
+            'pairs: for x in 0..top.len() {
+                for y in x + 1..top.len() {
+                    if self.budget == 0 {
+                        break 'pairs;
+                    }
+                    let covered: HashSet<usize> =
+                        top[x].1.iter().chain(&top[y].1).copied().collect();
+                    if covered.len() < component.len() {
+                        continue;
+                    }
+                    let at = self.is_pointed_at(top[x].0, component)
+                        || self.is_pointed_at(top[y].0, component);
+                    solutions.extend(self.pair(top[x].0, top[y].0, component, at));
+                }
+            }
+        }
+        solutions.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        // One solution per set of cells: the likeliest values.
+        let mut distinct: Vec<Solution> = Vec::new();
+        for s in solutions {
+            if !distinct.iter().any(|d| d.same_cells(&s)) {
+                distinct.push(s);
+            }
+        }
+        let solutions = distinct;
+        let fixes: Vec<String> = component
+            .iter()
+            .map(|&i| self.instances[i].describe())
+            .collect();
+        let Some(best) = solutions.first().cloned() else {
+            let reason = if self.budget == 0 {
+                "the search for the cells to change took too long; check the findings one by one"
+            } else {
+                "no change of one or two figures makes every check pass without breaking another"
+            };
+            return Fix {
+                group,
+                status: FixStatus::NotLocalised,
+                changes: Vec::new(),
+                explains: Vec::new(),
+                fixes,
+                keeps: Vec::new(),
+                exact: Vec::new(),
+                alternatives: Vec::new(),
+                reason: Some(reason.to_string()),
+            };
+        };
+        let tie = solutions.get(1).is_some_and(|s| {
+            let (r0, r1) = (best.rank(), s.rank());
+            (r0.0, r0.1, r0.2) == (r1.0, r1.1, r1.2)
+        });
+        let (keeps, exact) = self.kept(&best.changes, component);
+        let alternatives = solutions
+            .iter()
+            .skip(1)
+            .filter(|s| s.changes.len() == best.changes.len())
+            .take(3)
+            .map(|s| self.changes(&s.changes, &s.kinds))
+            .collect();
+        Fix {
+            group,
+            status: if tie {
+                FixStatus::Ambiguous
+            } else {
+                FixStatus::Localised
+            },
+            changes: self.changes(&best.changes, &best.kinds),
+            explains: Vec::new(),
+            fixes,
+            keeps,
+            exact,
+            alternatives,
+            reason: None,
+        }
+    }
+
+    /// Is `c` the cell a finding of the component points at?
+    fn is_pointed_at(&mut self, c: CellAt, component: &[usize]) -> bool {
+        self.figure(c);
+        let Some(Some(p)) = self.places.get(&c).map(|p| p.as_ref().map(|p| p.span)) else {
+            return false;
+        };
+        component.iter().any(|&i| {
+            self.instances[i]
+                .finding
+                .as_ref()
+                .is_some_and(|k| k.primary_span() == (p.start, p.end))
+        })
+    }
+
+    /// The passing checks that read the changed cells (they still pass: it was verified),
+    /// and those of them that the change makes exact.
+    fn kept(
+        &mut self,
+        changes: &[(CellAt, Decimal)],
+        component: &[usize],
+    ) -> (Vec<String>, Vec<String>) {
+        let (mut keeps, mut exact): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+        let mut readers: Vec<usize> = changes
+            .iter()
+            .flat_map(|(c, _)| self.readers.get(c).cloned().unwrap_or_default())
+            .filter(|i| !component.contains(i))
+            .collect();
+        readers.sort_unstable();
+        readers.dedup();
+        for i in readers {
+            let d = self.instances[i].describe();
+            if keeps.contains(&d) {
+                continue;
+            }
+            let before = self.base[i].as_ref().map_or(Decimal::ZERO, Measure::residual);
+            let after = self.replayer.measure(&self.instances[i], changes);
+            if !before.is_zero() && after.is_some_and(|m| m.residual().is_zero()) {
+                exact.push(d.clone());
+            }
+            keeps.push(d);
+        }
+        (keeps, exact)
+    }
+
+    fn changes(&mut self, changes: &[(CellAt, Decimal)], kinds: &[FixKind]) -> Vec<Change> {
+        changes
+            .iter()
+            .zip(kinds)
+            .filter_map(|((c, v), kind)| {
+                let (report, set) = (self.report, self.set);
+                let p = self
+                    .places
+                    .entry(*c)
+                    .or_insert_with(|| place(report, set, c))
+                    .as_ref()?;
+                let (x0, decimals) = p.figure?;
+                let scale = decimals.unwrap_or(x0.scale());
+                let mut shown = *v;
+                shown.rescale(scale);
+                let file = self.sources.get(p.source);
+                let (line, column) = file.line_col(p.span.start);
+                let (offset, length) = file.file_span(p.span);
+                Some(Change {
+                    table: p.table.clone(),
+                    row_key: p.row_key.clone(),
+                    column_name: p.column.clone(),
+                    file: file.name.clone(),
+                    line,
+                    column,
+                    span: SpanJson { offset, length },
+                    cell: file.cell_ref(p.span),
+                    written: p.written.clone(),
+                    current: x0.normalize().to_string(),
+                    suggested: v.normalize().to_string(),
+                    suggested_text: format_decimal(&shown),
+                    kind: *kind,
+                    kind_text: kind.describe().to_string(),
+                    source: p.source,
+                    primary: p.span,
+                })
+            })
+            .collect()
+    }
+}
+
+impl Change {
+    /// `1 000` or `-15 000 (the sign flipped)`.
+    fn suggestion_text(&self) -> String {
+        if self.kind.is_typo() {
+            format!("{} ({})", self.suggested_text, self.kind.describe())
+        } else {
+            self.suggested_text.clone()
+        }
+    }
+
+    /// `Kontakt Linköping · Avvikelse`, and where it is (`prognos.csv:6:27` or the workbook
+    /// cell) unless it is in the file `here`.
+    fn place_text(&self, here: Option<&str>) -> String {
+        let at = match &self.cell {
+            Some(c) => format!(" ({c})"),
+            None if here == Some(self.file.as_str()) => String::new(),
+            None => format!(" ({}:{}:{})", self.file, self.line, self.column),
+        };
+        format!("{} · {}{at}", self.row_key, self.column_name)
+    }
+}
+
+/// "a, b and c"
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl Fix {
+    /// The fix in one or two sentences, for a diagnostic's help or a one-line format:
+    /// "fix: Kontakt Linköping · Avvikelse (…): 995 is most likely 1 000 — that one change
+    /// makes prognos-avvikelse (Kontakt Linköping) pass; prognos-summa[avvikelse] still holds".
+    pub fn summary(&self) -> String {
+        self.summary_in(None)
+    }
+
+    /// [`Fix::summary`] for a reader who is looking at the file `here`: places in it are
+    /// not spelled out.
+    pub fn summary_in(&self, here: Option<&str>) -> String {
+        if self.status == FixStatus::NotLocalised {
+            return format!(
+                "could not localise: {}",
+                self.reason.as_deref().unwrap_or("no change found")
+            );
+        }
+        let what = match self.changes.as_slice() {
+            [c] => format!(
+                "{}: {} is {} {}",
+                c.place_text(here),
+                c.written,
+                if self.status == FixStatus::Localised {
+                    "most likely"
+                } else {
+                    "perhaps"
+                },
+                c.suggestion_text()
+            ),
+            many => format!(
+                "{} {}",
+                if self.status == FixStatus::Localised {
+                    "most likely"
+                } else {
+                    "perhaps"
+                },
+                and_list(
+                    &many
+                        .iter()
+                        .map(|c| format!("{}: {} → {}", c.place_text(here), c.written, c.suggestion_text()))
+                        .collect::<Vec<_>>()
+                )
+            ),
+        };
+        let change = if self.changes.len() == 1 {
+            "that one change makes"
+        } else {
+            "these changes make"
+        };
+        let mut out = format!("fix: {what} — {change} {} pass", and_list(&self.fixes));
+        let inexact: Vec<String> = self
+            .keeps
+            .iter()
+            .filter(|k| !self.exact.contains(k))
+            .cloned()
+            .collect();
+        if !self.exact.is_empty() {
+            out.push_str(&format!(
+                " and makes {} exact",
+                and_list(&self.exact)
+            ));
+        }
+        if !inexact.is_empty() {
+            let verb = if inexact.len() == 1 { "holds" } else { "hold" };
+            out.push_str(&format!("; {} still {verb}", and_list(&inexact)));
+        }
+        if !self.alternatives.is_empty() {
+            let others: Vec<String> = self
+                .alternatives
+                .iter()
+                .map(|alt| {
+                    and_list(
+                        &alt.iter()
+                            .map(|c| format!("{} → {}", c.describe(), c.suggestion_text()))
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .collect();
+            let lead = if self.status == FixStatus::Ambiguous {
+                "as likely"
+            } else {
+                "less likely"
+            };
+            out.push_str(&format!("; {lead}: {}", others.join("; or ")));
+        }
+        out
+    }
+}
