@@ -1,0 +1,327 @@
+//! Error localisation and fix suggestions: on the shipped Linköping reports, and on reports
+//! rimlig has never seen with one typo injected at a known cell, the cell rimlig names and
+//! the value it suggests must be the injected truth.
+
+use rimlig::finding::Finding;
+use rimlig::locate::{FixKind, FixStatus};
+use rimlig::run::{Run, check};
+use std::path::{Path, PathBuf};
+
+fn finding<'a>(run: &'a Run, rule: &str, row_key: &str) -> &'a Finding {
+    run.outcome
+        .findings
+        .iter()
+        .find(|f| f.rule == rule && f.row_key.as_deref() == Some(row_key))
+        .unwrap_or_else(|| panic!("no {rule} finding on {row_key}"))
+}
+
+#[test]
+fn october_kontakt_linkoping_avvikelse_is_localised_with_1000() {
+    let run = check(&[PathBuf::from("examples/linkoping-vss")], &[]);
+    let f = finding(&run, "prognos-avvikelse", "Kontakt Linköping");
+    let fix = f.fix.as_ref().expect("a fix");
+    assert_eq!(fix.status, FixStatus::Localised);
+    let [c] = fix.changes.as_slice() else {
+        panic!("one cell: {:?}", fix.changes)
+    };
+    assert_eq!(
+        (c.row_key.as_str(), c.column_name.as_str()),
+        ("Kontakt Linköping", "Avvikelse")
+    );
+    assert_eq!((c.written.as_str(), c.suggested.as_str()), ("995", "1000"));
+    assert_eq!(c.suggested_text, "1 000");
+    assert_eq!((c.line, c.column), (6, 27));
+    // The Avvikelse column then adds up to the Summa row exactly, not just within rounding.
+    assert!(fix.exact.iter().any(|k| k == "prognos-summa[avvikelse]"), "{fix:?}");
+    let help = fix.summary();
+    assert!(help.contains("995 is most likely 1 000"), "{help}");
+    assert!(help.contains("that one change makes prognos-avvikelse"), "{help}");
+}
+
+#[test]
+fn shipped_examples_sign_errors_are_sign_flips() {
+    let run = check(&[PathBuf::from("examples/linkoping-vss")], &[]);
+    // Investeringar, netto: avvikelse written with the other sign than the other row.
+    let f = finding(&run, "ekonomi-avvikelse", "Investeringar, netto");
+    let c = &f.fix.as_ref().expect("a fix").changes[0];
+    assert_eq!((c.column_name.as_str(), c.suggested.as_str()), ("Avvikelse", "-15000"));
+    assert_eq!(c.kind, FixKind::Sign);
+    // October's "varav kostnader" has prognos and budget signed the other way than August:
+    // both findings on the row are one problem, explained by two sign flips.
+    let a = finding(&run, "prognos-avvikelse", "varav kostnader");
+    let b = finding(&run, "prognos-tecken-stabilt", "varav kostnader");
+    let (fa, fb) = (a.fix.as_ref().expect("fix"), b.fix.as_ref().expect("fix"));
+    assert_eq!(fa.group, fb.group, "one group");
+    assert_eq!(fa.explains.len(), 2);
+    let cells: Vec<(&str, &str, FixKind)> = fa
+        .changes
+        .iter()
+        .map(|c| (c.column_name.as_str(), c.suggested.as_str(), c.kind))
+        .collect();
+    assert_eq!(
+        cells,
+        vec![
+            ("Prognos helår", "300314", FixKind::Sign),
+            ("Budget 2020", "294028", FixKind::Sign)
+        ]
+    );
+}
+
+#[test]
+fn findings_that_are_not_figure_comparisons_get_no_fix() {
+    let run = check(&[PathBuf::from("examples/linkoping-vss")], &[]);
+    // `mal is missing`: no value of the cell makes it hold.
+    let f = finding(&run, "indikator-malvarde", "Män");
+    assert!(f.fix.is_none(), "{:?}", f.fix);
+}
+
+// ---- Reports rimlig has never seen, with one injected typo each ----
+
+/// A clean driftsammandrag of a culture department (figures in tkr): redovisat, budget,
+/// avvikelse = redovisat − budget, last year; a Summa row.
+const UNITS: [(&str, i64, i64, i64); 8] = [
+    ("Kulturförvaltningens ledning", -2_431, -2_500, -2_380),
+    ("Bibliotek", 18_412, 17_950, 17_663),
+    ("Kulturskolan", 9_734, 10_100, 9_512),
+    ("Museer", 6_018, 5_800, 5_907),
+    ("Allmänkultur", 3_205, 3_205, 3_011),
+    ("Fritidsgårdar", 12_876, 13_420, 12_240),
+    ("Idrottsanläggningar", 21_309, 20_660, 20_874),
+    ("Föreningsbidrag", 7_450, 7_450, 7_330),
+];
+
+/// The figure as a Swedish report writes it: `-2 431`.
+fn kr(x: i64) -> String {
+    let digits = x.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(' ');
+        }
+        out.push(ch);
+    }
+    if x < 0 { format!("-{out}") } else { out }
+}
+
+/// The table as rows of cells, Summa last.
+fn clean() -> Vec<[String; 5]> {
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    let (mut r, mut b, mut p) = (0, 0, 0);
+    for (name, red, bud, prev) in UNITS {
+        rows.push([name.into(), kr(red), kr(bud), kr(red - bud), kr(prev)]);
+        (r, b, p) = (r + red, b + bud, p + prev);
+    }
+    rows.push(["Summa".into(), kr(r), kr(b), kr(r - b), kr(p)]);
+    rows
+}
+
+fn write_report(name: &str, rows: &[[String; 5]]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rimlig-locate-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut csv = String::from(
+        "Verksamhet;Redovisat jan-sep 2021;Budget jan-sep 2021;Avvikelse;Redovisat samma period föregående år\r\n",
+    );
+    for row in rows {
+        csv.push_str(&row.join(";"));
+        csv.push_str("\r\n");
+    }
+    // As Excel saves it in Swedish: Windows-1252.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&csv);
+    std::fs::write(dir.join("driftsammandrag.csv"), bytes).expect("write");
+    std::fs::write(
+        dir.join("report.toml"),
+        "unit = \"Kultur- och fritidsförvaltningen\"\nperiod = \"2021-09\"\n",
+    )
+    .expect("write");
+    dir
+}
+
+/// Check a report with one cell replaced; the one fix rimlig suggests.
+fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::locate::Fix) {
+    let mut rows = clean();
+    rows[row][col] = written.to_string();
+    let dir = write_report(name, &rows);
+    let run = check(&[dir.clone()], &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let errors: Vec<&Finding> = run
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == rimlig::problem::Severity::Error)
+        .collect();
+    assert!(!errors.is_empty(), "{name}: the typo is found");
+    let fix = errors[0].fix.clone().expect("a fix");
+    for f in &errors {
+        let g = f.fix.as_ref().expect("every error has a fix");
+        assert_eq!(g.group, fix.group, "{name}: one problem, one group: {}", f.message);
+    }
+    assert_eq!(fix.explains.len(), errors.len(), "{name}");
+    (run, fix)
+}
+
+fn assert_fix(
+    fix: &rimlig::locate::Fix,
+    row_key: &str,
+    column: &str,
+    suggested: &str,
+    kind: FixKind,
+) {
+    assert_eq!(fix.status, FixStatus::Localised, "{}", fix.summary());
+    let [c] = fix.changes.as_slice() else {
+        panic!("one cell: {}", fix.summary())
+    };
+    assert_eq!(
+        (c.row_key.as_str(), c.column_name.as_str(), c.suggested.as_str(), c.kind),
+        (row_key, column, suggested, kind),
+        "{}",
+        fix.summary()
+    );
+}
+
+#[test]
+fn a_clean_report_has_no_findings_to_fix() {
+    let dir = write_report("clean", &clean());
+    let run = check(&[dir.clone()], &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let errors: Vec<_> = run
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == rimlig::problem::Severity::Error)
+        .map(|f| f.message.clone())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn transposed_avvikelse() {
+    // Bibliotek: 18 412 − 17 950 = 462, written 426.
+    let (_, fix) = fix_for("transposed", 1, 3, "426");
+    assert_fix(&fix, "Bibliotek", "Avvikelse", "462", FixKind::Transposition);
+}
+
+#[test]
+fn flipped_sign_of_a_budget() {
+    // Kulturskolan's budget 10 100 written -10 100: the row and the budget column break.
+    let (_, fix) = fix_for("sign", 2, 2, "-10 100");
+    assert_fix(&fix, "Kulturskolan", "Budget jan-sep 2021", "10100", FixKind::Sign);
+}
+
+#[test]
+fn dropped_digit_in_redovisat() {
+    // Museer's redovisat 6 018 written 618.
+    let (_, fix) = fix_for("dropped", 3, 1, "618");
+    assert_fix(&fix, "Museer", "Redovisat jan-sep 2021", "6018", FixKind::DroppedDigit);
+}
+
+#[test]
+fn doubled_digit_in_redovisat() {
+    // Fritidsgårdar's redovisat 12 876 written 128 876.
+    let (_, fix) = fix_for("doubled", 5, 1, "128 876");
+    assert_fix(&fix, "Fritidsgårdar", "Redovisat jan-sep 2021", "12876", FixKind::ExtraDigit);
+}
+
+#[test]
+fn wrong_total() {
+    // The Summa of redovisat is 76 573; written 76 873 (one digit wrong). The column sum and
+    // the Summa row's own avvikelse both break: the Summa cell explains both.
+    let total: i64 = UNITS.iter().map(|u| u.1).sum();
+    assert_eq!(total, 76_573);
+    let (_, fix) = fix_for("total", 8, 1, "76 873");
+    assert_fix(&fix, "Summa", "Redovisat jan-sep 2021", "76573", FixKind::Digit);
+}
+
+#[test]
+fn kr_written_for_tkr() {
+    // Allmänkultur's budget 3 205 tkr written in kr: 3 205 000.
+    let (_, fix) = fix_for("thousands", 4, 2, "3 205 000");
+    assert_fix(&fix, "Allmänkultur", "Budget jan-sep 2021", "3205", FixKind::Thousands);
+}
+
+#[test]
+fn fixes_are_in_the_json_output() {
+    let run = check(&[PathBuf::from("examples/linkoping-vss")], &[]);
+    let json = rimlig::render::json::render(&run, rimlig::run::Gate::default());
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let f = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "prognos-avvikelse" && f["row_key"] == "Kontakt Linköping")
+        .expect("the finding");
+    let fix = &f["fix"];
+    assert_eq!(fix["status"], "localised");
+    assert_eq!(fix["changes"][0]["suggested"], "1000");
+    assert_eq!(fix["changes"][0]["current"], "995");
+    assert_eq!(fix["changes"][0]["kind"], "value");
+    assert_eq!(fix["changes"][0]["file"], "examples/linkoping-vss/2020-10/prognos.csv");
+    assert!(
+        fix["fixes"]
+            .as_array()
+            .expect("fixes")
+            .iter()
+            .any(|x| x == "prognos-avvikelse (Kontakt Linköping)")
+    );
+    assert_eq!(fix["explains"][0], f["fingerprint"]);
+}
+
+#[test]
+fn localisation_of_the_workbook_names_the_sheet_cell() {
+    let path = Path::new("examples/linkoping-vss-xlsx");
+    if !path.exists() {
+        return;
+    }
+    let run = check(&[path.to_path_buf()], &[]);
+    let f = finding(&run, "prognos-avvikelse", "Kontakt Linköping");
+    let c = &f.fix.as_ref().expect("a fix").changes[0];
+    assert_eq!(c.suggested, "1000");
+    assert!(c.cell.as_deref().is_some_and(|x| x.ends_with("D6")), "{:?}", c.cell);
+}
+
+#[test]
+fn two_typos_in_one_row_need_two_cells() {
+    // Idrottsanläggningar: redovisat 21 309 written 21 390 and budget 20 660 written 20 606.
+    // The row identity and both column sums break; no one cell explains all three.
+    let mut rows = clean();
+    rows[6][1] = "21 390".into();
+    rows[6][2] = "20 606".into();
+    let dir = write_report("two", &rows);
+    let run = check(&[dir.clone()], &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let f = finding(&run, "drift-avvikelse", "Idrottsanläggningar");
+    let fix = f.fix.as_ref().expect("a fix");
+    let mut cells: Vec<(&str, &str, FixKind)> = fix
+        .changes
+        .iter()
+        .map(|c| (c.column_name.as_str(), c.suggested.as_str(), c.kind))
+        .collect();
+    cells.sort();
+    assert_eq!(
+        cells,
+        vec![
+            ("Budget jan-sep 2021", "20660", FixKind::Transposition),
+            ("Redovisat jan-sep 2021", "21309", FixKind::Transposition),
+        ],
+        "{}",
+        fix.summary()
+    );
+}
+
+#[test]
+fn three_unrelated_slips_in_one_column_are_not_localised_as_one() {
+    // Three avvikelse figures wrong: every row identity breaks and so does the column sum,
+    // which ties them into one problem that no one or two cells explain.
+    let mut rows = clean();
+    rows[0][3] = "-31".into();
+    rows[1][3] = "426".into();
+    rows[3][3] = "281".into();
+    let dir = write_report("three", &rows);
+    let run = check(&[dir.clone()], &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let f = finding(&run, "drift-avvikelse", "Bibliotek");
+    let fix = f.fix.as_ref().expect("a fix");
+    assert_eq!(fix.status, FixStatus::NotLocalised, "{}", fix.summary());
+    assert!(fix.summary().starts_with("could not localise: "), "{}", fix.summary());
+    assert!(fix.changes.is_empty());
+}
