@@ -133,6 +133,7 @@ pub fn translate(lr: &LoadedRule, set: &RuleSet, sources: &Sources, vars: &mut V
         text,
         vars,
         lets: Vec::new(),
+        defs: Vec::new(),
         out: RuleFacts::default(),
     };
     for a in &lr.rule.body {
@@ -148,6 +149,10 @@ struct Tr<'a> {
     vars: &'a mut Vars,
     /// The `let`s being followed, against a `let` that names itself.
     lets: Vec<String>,
+    /// Definitions of the fresh variables that stand for `abs`, `min` and `max` in the
+    /// formula being read: each holds for every value of its arguments, so adding them to
+    /// both the holding and the failing cases is exact.
+    defs: Vec<Dnf>,
     out: RuleFacts,
 }
 
@@ -276,7 +281,10 @@ impl Tr<'_> {
     }
 
     fn written(&self, span: Span, ctx: &Ctx) -> String {
-        substitute(self.text.get(span.start..span.end).unwrap_or(""), &ctx.bindings)
+        substitute(
+            self.text.get(span.start..span.end).unwrap_or(""),
+            &ctx.bindings,
+        )
     }
 
     fn assertion(&mut self, a: &Assertion, ctx: &Ctx, depth: usize) {
@@ -339,7 +347,7 @@ impl Tr<'_> {
                     self.assertion(i, ctx, depth + 1);
                 }
             }
-            Assertion::Check(e) => match self.formula(e, ctx, depth + 1) {
+            Assertion::Check(e) => match self.defined(e, ctx, depth) {
                 Ok(f) => {
                     let vars = f
                         .holds
@@ -365,7 +373,7 @@ impl Tr<'_> {
 
     /// Keep a linear `if`/`where` condition, to see whether it can hold at all.
     fn condition(&mut self, cond: &Expr, keyword: &'static str, ctx: &Ctx, depth: usize) {
-        if let Ok(f) = self.formula(cond, ctx, depth + 1) {
+        if let Ok(f) = self.defined(cond, ctx, depth) {
             let text = self.written(cond.span, ctx);
             self.out.conditions.push(Condition {
                 holds: f.holds,
@@ -374,6 +382,65 @@ impl Tr<'_> {
                 keyword,
             });
         }
+    }
+
+    /// A formula with the definitions of its `abs`, `min` and `max` added to every case.
+    fn defined(&mut self, e: &Expr, ctx: &Ctx, depth: usize) -> Res<Formula> {
+        self.defs.clear();
+        let mut f = self.formula(e, ctx, depth + 1)?;
+        for d in std::mem::take(&mut self.defs) {
+            f.holds = product(&f.holds, &d)?;
+            f.fails = product(&f.fails, &d)?;
+        }
+        Ok(f)
+    }
+
+    /// A fresh variable, named so that no reference can share it.
+    fn fresh(&mut self, what: &str) -> (usize, Lin) {
+        let n = self.vars.names.len();
+        let id = self.vars.id(format!("#{what}{n}"));
+        (id, Lin::var(id))
+    }
+
+    /// `abs(x)` as a fresh `y` with `x >= 0 and y == x, or x < 0 and y == -x`.
+    fn abs(&mut self, x: Lin) -> Res<Lin> {
+        let (_, y) = self.fresh("abs");
+        let zero = Lin::default();
+        let neg = zero.sub(&x).ok_or_else(too_large)?;
+        let def = vec![
+            vec![
+                Atom::le(&zero, &x).ok_or_else(too_large)?,
+                Atom::eq(&y, &x).ok_or_else(too_large)?,
+            ],
+            vec![
+                Atom::lt(&x, &zero).ok_or_else(too_large)?,
+                Atom::eq(&y, &neg).ok_or_else(too_large)?,
+            ],
+        ];
+        self.defs.push(def);
+        Ok(y)
+    }
+
+    /// `min(a, b, …)` (or `max`) as a fresh `m` equal to one argument that is at most (at
+    /// least) all the others.
+    fn extreme(&mut self, args: Vec<Lin>, max: bool) -> Res<Lin> {
+        let (_, m) = self.fresh(if max { "max" } else { "min" });
+        let mut def = Vec::new();
+        for (i, a) in args.iter().enumerate() {
+            let mut case = vec![Atom::eq(&m, a).ok_or_else(too_large)?];
+            for (j, b) in args.iter().enumerate() {
+                if i != j {
+                    let (lo, hi) = if max { (b, a) } else { (a, b) };
+                    case.push(Atom::le(lo, hi).ok_or_else(too_large)?);
+                }
+            }
+            def.push(case);
+        }
+        if def.len() > MAX_CASES {
+            return Err("it has too many cases (and/or) to analyse".into());
+        }
+        self.defs.push(def);
+        Ok(m)
     }
 
     fn formula(&mut self, e: &Expr, ctx: &Ctx, depth: usize) -> Res<Formula> {
@@ -459,7 +526,9 @@ impl Tr<'_> {
                 (Rat::ZERO, None)
             }
             Some(Tolerance::Absolute(n, u)) => {
-                let mut t = Rat::from_decimal(*n).and_then(Rat::abs).ok_or_else(too_large)?;
+                let mut t = Rat::from_decimal(*n)
+                    .and_then(Rat::abs)
+                    .ok_or_else(too_large)?;
                 if let (Some(u), Some(s)) = (*u, unit)
                     && u != s
                 {
@@ -498,7 +567,9 @@ impl Tr<'_> {
                     let pos = Atom::le(&zero, r).ok_or_else(too_large)?;
                     let neg = Atom::lt(r, &zero).ok_or_else(too_large)?;
                     let t_pos = r.scale(p).ok_or_else(too_large)?;
-                    let t_neg = r.scale(p.neg().ok_or_else(too_large)?).ok_or_else(too_large)?;
+                    let t_neg = r
+                        .scale(p.neg().ok_or_else(too_large)?)
+                        .ok_or_else(too_large)?;
                     let (hp, fp) = pair(&d, *op, &t_pos).ok_or_else(too_large)?;
                     let (hn, fneg) = pair(&d, *op, &t_neg).ok_or_else(too_large)?;
                     (
@@ -602,17 +673,25 @@ impl Tr<'_> {
                     ArithOp::Div => Err("it divides by a value".into()),
                 }
             }
-            ExprKind::Ref {
-                previous: true, ..
-            } => Err("it reads the previous report".into()),
+            ExprKind::Ref { previous: true, .. } => Err("it reads the previous report".into()),
             ExprKind::Ref { reference, .. } => self.reference(reference, ctx, depth, units),
             ExprKind::Call {
                 func, args, filter, ..
             } => match func {
-                Func::Abs => Err("it uses `abs`".into()),
+                Func::Abs => match args.as_slice() {
+                    [x] => {
+                        let x = self.lin(x, ctx, depth + 1, units)?;
+                        self.abs(x)
+                    }
+                    _ => Err("it calls `abs` wrongly".into()),
+                },
                 Func::Round => Err("it uses `round`".into()),
-                Func::Agg(Aggregate::Min | Aggregate::Max) if args.len() > 1 => {
-                    Err("it takes the min or max of several values".into())
+                Func::Agg(agg @ (Aggregate::Min | Aggregate::Max)) if args.len() > 1 => {
+                    let mut xs = Vec::new();
+                    for a in args {
+                        xs.push(self.lin(a, ctx, depth + 1, units)?);
+                    }
+                    self.extreme(xs, *agg == Aggregate::Max)
                 }
                 Func::Agg(agg) => self.aggregate(*agg, args, filter.as_deref(), ctx, depth, units),
             },
@@ -665,7 +744,8 @@ impl Tr<'_> {
                 let t = &table.text;
                 self.figure(t, &col, units)?;
                 let tag = self.tag(t, ctx);
-                let in_row = matches!(&ctx.scope, Some(Scope { table: s, kind: ScopeKind::Each }) if s == t);
+                let in_row =
+                    matches!(&ctx.scope, Some(Scope { table: s, kind: ScopeKind::Each }) if s == t);
                 // Outside a row of T, `T.c` is the cell of a table of one row.
                 let name = if in_row {
                     format!("{t}.{col}{tag}")
@@ -850,12 +930,9 @@ impl Tr<'_> {
                     Reference::Parent { column } => {
                         format!("{}.parent.{}", row?, ctx.bound(&column.text))
                     }
-                    Reference::Keyed { table, key, column } => format!(
-                        "{}[{}].{}",
-                        table.text,
-                        c(key)?,
-                        ctx.bound(&column.text)
-                    ),
+                    Reference::Keyed { table, key, column } => {
+                        format!("{}[{}].{}", table.text, c(key)?, ctx.bound(&column.text))
+                    }
                 };
                 format!("{prev}{r}")
             }
@@ -893,10 +970,18 @@ impl Tr<'_> {
                 s
             }
             ExprKind::IsMissing { value, negated } => {
-                format!("{} is{} missing", c(value)?, if *negated { " not" } else { "" })
+                format!(
+                    "{} is{} missing",
+                    c(value)?,
+                    if *negated { " not" } else { "" }
+                )
             }
             ExprKind::IsPresent { value, negated } => {
-                format!("{} is{} present", c(value)?, if *negated { " not" } else { "" })
+                format!(
+                    "{} is{} present",
+                    c(value)?,
+                    if *negated { " not" } else { "" }
+                )
             }
             ExprKind::Matches { value, glob } => format!("{} matches {:?}", c(value)?, glob.text),
             ExprKind::And(a, b) => format!("({} and {})", c(a)?, c(b)?),
@@ -929,5 +1014,106 @@ fn assertion_span(a: &Assertion) -> Span {
         | Assertion::If { span, .. }
         | Assertion::Block(_, span) => *span,
         Assertion::Check(e) => e.span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::LoadedTable;
+    use crate::source::SourceFile;
+    use crate::syntax::parse_file;
+
+    /// The variable names of each fact of the one rule in `text`, and the skip reasons.
+    fn names(text: &str) -> (Vec<Vec<String>>, Vec<String>) {
+        let mut sources = Sources::default();
+        let full = format!(
+            "table t \"t\" {{\n key k \"K\"\n column x \"X\" tkr\n column y \"Y\" tkr\n column n \"N\" text\n total \"Summa\"\n}}\n{text}"
+        );
+        let id = sources.add(SourceFile::new("t.rules", full));
+        let (file, problems) = parse_file(id, sources.get(id));
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut set = RuleSet::default();
+        for item in file.items {
+            match item {
+                Item::Let(l) => set.lets.push((l, id)),
+                Item::Table(decl) => set.tables.push(LoadedTable { decl, source: id }),
+                Item::Rule(r) => set.rules.push(LoadedRule {
+                    rule: r,
+                    source: id,
+                    enabled: true,
+                }),
+                Item::Use(_) => {}
+            }
+        }
+        let mut vars = Vars::default();
+        let rf = translate(&set.rules[0], &set, &sources, &mut vars);
+        let facts = rf
+            .facts
+            .iter()
+            .map(|f| f.vars.iter().map(|v| vars.name(*v).to_string()).collect())
+            .collect();
+        (facts, rf.skipped.into_iter().map(|s| s.reason).collect())
+    }
+
+    #[test]
+    fn variables_are_named_by_scope() {
+        assert_eq!(
+            names("rule r { each t: x == t.x * 2 + y }").0,
+            [["t.x", "t.y"]]
+        );
+        assert_eq!(
+            names("rule r { in t: for c in [x, y]: sum(c) == total.c }").0,
+            [["sum[t](t.x)", "t.total.x"], ["sum[t](t.y)", "t.total.y"]]
+        );
+        assert_eq!(
+            names("rule r { in t by n: sum(x where x > 0) == t[\"A\"].x }").0,
+            [["sum[t](t.x where t.x > 0) [by n]", "t[\"A\"].x [by n]"]]
+        );
+        assert_eq!(
+            names("rule r { each t: parent.x >= t[k].y }").0,
+            [["t.parent.x", "t[t.k].y"]]
+        );
+        assert_eq!(
+            names("rule r { t.total.x >= t.x }").0,
+            [["t.total.x", "t.x (one-row table)"]]
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_read_says_why() {
+        assert_eq!(
+            names("rule r { each t: n == \"a\" }").1,
+            ["it compares text"]
+        );
+        assert_eq!(
+            names("rule r { each t: key == \"a\" }").1,
+            ["it compares text"]
+        );
+        assert_eq!(
+            names("rule r { each t: round(x) == y }").1,
+            ["it uses `round`"]
+        );
+        assert_eq!(
+            names("rule r { in t: x == 1 }").1,
+            ["it reads a whole column outside an aggregate"]
+        );
+        assert_eq!(
+            names("rule r { each t: x / 0 == 1 }").1,
+            ["it divides by zero"]
+        );
+        assert_eq!(
+            names("let a = b\nlet b = a\nrule r { each t: a == 1 }").1,
+            ["a `let` names itself"]
+        );
+    }
+
+    #[test]
+    fn for_variables_are_replaced_in_the_text() {
+        assert_eq!(
+            substitute("sum(c) ==\n  total.c", &[("c".into(), "budget".into())]),
+            "sum(budget) == total.budget"
+        );
+        assert_eq!(substitute("cc + c", &[("c".into(), "x".into())]), "cc + x");
     }
 }

@@ -333,7 +333,11 @@ fn contradictions(d: &Driver, active: &mut [bool], out: &mut Analysis) {
                 Feas::Feasible => continue,
                 Feas::Unknown => {
                     out.undecided.push(Undecided {
-                        rules: d.rules_of(&comp).iter().map(|r| d.ids[*r].clone()).collect(),
+                        rules: d
+                            .rules_of(&comp)
+                            .iter()
+                            .map(|r| d.ids[*r].clone())
+                            .collect(),
                         question: "whether these rules can hold together".into(),
                     });
                     continue;
@@ -510,7 +514,8 @@ fn redundancy(d: &Driver, active: &[bool], taut: &BTreeSet<usize>, out: &mut Ana
                 }
                 Feas::Infeasible => {}
             }
-            // A smallest set of rules that still implies it.
+            // A smallest set of rules that still implies it. Later rules are tried first, so
+            // the earlier ones (the rules others were written after) are the ones named.
             let mut rules = d.rules_of(&premises);
             let of = |rules: &[usize]| -> Vec<usize> {
                 premises
@@ -519,14 +524,11 @@ fn redundancy(d: &Driver, active: &[bool], taut: &BTreeSet<usize>, out: &mut Ana
                     .filter(|c| rules.contains(&d.items[*c].rule))
                     .collect()
             };
-            let mut k = 0;
-            while k < rules.len() {
+            for k in (0..rules.len()).rev() {
                 let mut trial = rules.clone();
                 trial.remove(k);
                 if implies(&of(&trial)) == Feas::Infeasible {
                     rules = trial;
-                } else {
-                    k += 1;
                 }
             }
             rounding |= of(&rules).iter().any(|p| d.items[*p].fact.rounding);
@@ -537,8 +539,7 @@ fn redundancy(d: &Driver, active: &[bool], taut: &BTreeSet<usize>, out: &mut Ana
         if implied.is_empty() {
             continue;
         }
-        let whole = implied.len() + mine.iter().filter(|i| taut.contains(i)).count()
-            == mine.len()
+        let whole = implied.len() + mine.iter().filter(|i| taut.contains(i)).count() == mine.len()
             && d.rules[r].skipped.is_empty();
         let (file, line) = d.place(r);
         let by_ids: Vec<String> = by.iter().map(|b| d.ids[*b].clone()).collect();
@@ -552,15 +553,17 @@ fn redundancy(d: &Driver, active: &[bool], taut: &BTreeSet<usize>, out: &mut Ana
             .map(|i| d.items[*i].fact.text.clone())
             .collect();
         let explanation = format!(
-            "whenever {named} {} {}, so {} can never find anything {} not already find",
+            "whenever {} {named} {}, {} too, so {} can never find anything that {named} {} not already find",
+            if by_ids.len() == 1 { "rule" } else { "rules" },
             if by_ids.len() == 1 { "passes" } else { "pass" },
-            checks
-                .iter()
-                .map(|c| format!("`{c}` holds too"))
-                .collect::<Vec<_>>()
-                .join(" and "),
+            join_and(
+                &checks
+                    .iter()
+                    .map(|c| format!("`{c}` holds"))
+                    .collect::<Vec<_>>()
+            ),
             if whole { "the rule" } else { "this check" },
-            if by_ids.len() == 1 { "it does" } else { "they do" },
+            if by_ids.len() == 1 { "does" } else { "do" },
         );
         found.push(Redundant {
             rule: d.ids[r].clone(),
@@ -679,14 +682,13 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
     }
     let s = &a.summary;
     if s.not_analysed + s.partly_analysed > 0 {
-        let mut line = format!(
-            "{} not analysed",
-            plural(s.not_analysed, "rule", "rules")
-        );
+        let mut line = format!("{} not analysed", plural(s.not_analysed, "rule", "rules"));
         if s.partly_analysed > 0 {
             line.push_str(&format!(" ({} more only in part)", s.partly_analysed));
         }
-        line.push_str(": conditional or non-linear; --format json lists them\n");
+        line.push_str(
+            ": conditional, non-linear, text or the previous report; --format json lists them\n",
+        );
         out.push_str(&line);
     }
     if !a.undecided.is_empty() {
@@ -701,7 +703,11 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
         plural(s.rules, "rule", "rules"),
         plural(s.contradictions, "contradiction", "contradictions"),
         plural(s.redundant, "redundancy", "redundancies"),
-        plural(s.cannot_fail, "check that cannot fail", "checks that cannot fail"),
+        plural(
+            s.cannot_fail,
+            "check that cannot fail",
+            "checks that cannot fail"
+        ),
     ));
     out
 }
@@ -748,7 +754,18 @@ pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
             exit_code: 2,
         };
     }
-    let a = analyze(&loaded.rules, &loaded.sources);
+    // Translation recurses over expressions (bounded in depth); a big stack keeps the bound
+    // far from the stack's end, as for the evaluator.
+    let a = std::thread::scope(|s| {
+        let big = std::thread::Builder::new()
+            .name("rimlig-analyze".into())
+            .stack_size(64 * 1024 * 1024)
+            .spawn_scoped(s, || analyze(&loaded.rules, &loaded.sources));
+        match big {
+            Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => analyze(&loaded.rules, &loaded.sources),
+        }
+    });
     Output {
         stdout: if json {
             render_json(&a)
@@ -757,5 +774,342 @@ pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
         },
         stderr,
         exit_code: if a.contradictions.is_empty() { 0 } else { 1 },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{LoadedRule, LoadedTable};
+    use crate::source::SourceFile;
+    use crate::syntax::ast::Item;
+    use crate::syntax::parse_file;
+
+    /// Tables `t` (columns a b c x y, key k) and `g` (grouped by `grupp`) are declared.
+    const TABLES: &str = r#"
+table t "t" {
+  key    k "K"
+  column a "A" tkr
+  column b "B" tkr
+  column c "C" tkr
+  column x "X" tkr
+  column y "Y" tkr
+  column m "M" mkr
+  total  "Summa"
+}
+table g "g" {
+  key    k     "K"
+  column grupp "Grupp" text
+  column x     "X" tkr
+  group  grupp
+}
+"#;
+
+    fn analysis(rules: &str) -> Analysis {
+        // The parser recurses deeply on nested brackets; the test thread's stack is small.
+        let rules = rules.to_string();
+        std::thread::Builder::new()
+            .stack_size(64 * 1024 * 1024)
+            .spawn(move || analysis_here(&rules))
+            .expect("a thread")
+            .join()
+            .expect("no panic")
+    }
+
+    fn analysis_here(rules: &str) -> Analysis {
+        let mut sources = Sources::default();
+        let text = format!("{TABLES}\n{rules}");
+        let id = sources.add(SourceFile::new("t.rules", text));
+        let (file, problems) = parse_file(id, sources.get(id));
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut set = RuleSet::default();
+        for item in file.items {
+            match item {
+                Item::Let(l) => set.lets.push((l, id)),
+                Item::Table(decl) => set.tables.push(LoadedTable { decl, source: id }),
+                Item::Rule(r) => set.rules.push(LoadedRule {
+                    rule: r,
+                    source: id,
+                    enabled: true,
+                }),
+                Item::Use(_) => {}
+            }
+        }
+        analyze(&set, &sources)
+    }
+
+    fn contradictions(a: &Analysis) -> Vec<Vec<&str>> {
+        a.contradictions
+            .iter()
+            .map(|c| c.rules.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    fn redundant(a: &Analysis) -> Vec<(&str, Vec<&str>)> {
+        a.redundant
+            .iter()
+            .map(|r| {
+                (
+                    r.rule.as_str(),
+                    r.implied_by.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn cannot_fail(a: &Analysis) -> Vec<&str> {
+        a.cannot_fail.iter().map(|c| c.rule.as_str()).collect()
+    }
+
+    fn clean(a: &Analysis) -> bool {
+        a.contradictions.is_empty() && a.redundant.is_empty() && a.cannot_fail.is_empty()
+    }
+
+    #[test]
+    fn bounds_that_cross_contradict() {
+        let a = analysis(
+            "rule lo { each t: x >= 10 }\nrule hi { each t: x <= 5 }\nrule ok { each t: y >= 0 }",
+        );
+        assert_eq!(contradictions(&a), [["lo", "hi"]]);
+        assert!(a.redundant.is_empty() && a.cannot_fail.is_empty());
+        assert!(!a.contradictions[0].rounding_read_as_exact);
+    }
+
+    #[test]
+    fn strict_orders_both_ways_contradict() {
+        let a = analysis("rule ab { each t: a > b }\nrule ba { each t: b > a }");
+        assert_eq!(contradictions(&a), [["ab", "ba"]]);
+        // Not strict: a == b satisfies both.
+        let a = analysis("rule ab { each t: a >= b }\nrule ba { each t: b >= a }");
+        assert!(clean(&a), "{a:?}");
+    }
+
+    #[test]
+    fn sums_and_totals_are_variables_of_their_own() {
+        let a = analysis(
+            "rule summa { in t: sum(x) == total.x }\nrule mer { in t: sum(x) >= total.x + 1 }",
+        );
+        assert_eq!(contradictions(&a), [["summa", "mer"]]);
+        // `T.total.c` from anywhere is the same total row.
+        let a = analysis(
+            "rule summa { in t: sum(x) == total.x }\nrule fast { t.total.x == 7 }\nrule ocksa { in t: sum(x) == 8 }",
+        );
+        assert_eq!(contradictions(&a), [["summa", "fast", "ocksa"]]);
+    }
+
+    #[test]
+    fn the_smallest_contradicting_set_is_reported() {
+        let a = analysis(
+            "rule r1 { each t: a == b - c }\nrule r2 { each t: y >= 0 }\nrule r3 { each t: b >= 10 }\nrule r4 { each t: c >= 0 }\nrule r5 { each t: a >= b + 1 }",
+        );
+        assert_eq!(contradictions(&a), [["r1", "r4", "r5"]]);
+    }
+
+    #[test]
+    fn a_rule_that_can_never_pass_is_a_contradiction_alone() {
+        let a = analysis("rule nie { each t: a < a - 1 }");
+        assert_eq!(contradictions(&a), [["nie"]]);
+    }
+
+    #[test]
+    fn chains_for_and_keyed_rows() {
+        let a = analysis("rule andel { each t: 0 <= x <= 100 }\nrule stor { each t: x >= 200 }");
+        assert_eq!(contradictions(&a), [["andel", "stor"]]);
+        let a = analysis(
+            "rule summa { in t: for c in [a, b]: sum(c) == total.c }\nrule b-mer { in t: sum(b) == total.b + 1 }\nrule a-ok { in t: sum(a) >= 0 }",
+        );
+        assert_eq!(contradictions(&a), [["summa", "b-mer"]]);
+        let a = analysis(
+            "rule ett { t[\"A\"].x == 1 }\nrule tva { in t: t[\"A\"].x == 2 }\nrule annan { t[\"B\"].x == 2 }",
+        );
+        assert_eq!(contradictions(&a), [["ett", "tva"]]);
+    }
+
+    #[test]
+    fn different_scopes_are_not_mixed_up() {
+        // Per group (`by`, a grouped table) is not the whole table.
+        let a = analysis(
+            "rule per-grupp { in t by k: sum(x) == total.x }\nrule hela { in t: sum(x) == total.x + 1 }",
+        );
+        assert!(clean(&a), "{a:?}");
+        let a = analysis(
+            "rule grupp { in g: sum(x) == total.x }\nrule utifran { g.total.x == sum(g.x) + 1 }",
+        );
+        assert!(clean(&a), "{a:?}");
+        // A row of `each t` and the one-row table `t.x` seen from elsewhere are not the same.
+        let a = analysis("rule rad { each t: x >= 1 }\nrule ett { in g: t.x <= 0 }");
+        assert!(clean(&a), "{a:?}");
+    }
+
+    #[test]
+    fn a_relative_tolerance_is_split_on_the_sign() {
+        let rules = "rule nara { each t: a == b within 10% }\nrule dubbel { each t: a >= 2 * b }";
+        // With b < 0, a = b satisfies both.
+        assert!(clean(&analysis(rules)));
+        let a = analysis(&format!("{rules}\nrule positiv {{ each t: b >= 1 }}"));
+        assert_eq!(contradictions(&a), [["nara", "dubbel", "positiv"]]);
+    }
+
+    #[test]
+    fn rounding_is_read_as_exact_and_said_so() {
+        let a = analysis(
+            "rule lika { each t: a == b within rounding }\nrule storre { each t: a >= b + 1 }",
+        );
+        assert_eq!(contradictions(&a), [["lika", "storre"]]);
+        assert!(a.contradictions[0].rounding_read_as_exact);
+    }
+
+    #[test]
+    fn implied_rules_are_redundant() {
+        let a = analysis(
+            "rule exakt { each t: a == b - c }\nrule inom { each t: a == b - c within 5 }\nrule hogst { each t: a <= b - c + 10 }",
+        );
+        assert!(a.contradictions.is_empty());
+        assert_eq!(
+            redundant(&a),
+            [("inom", vec!["exakt"]), ("hogst", vec!["exakt"])]
+        );
+        assert!(a.redundant.iter().all(|r| r.whole_rule));
+        let a = analysis("rule tio { each t: x >= 10 }\nrule noll { each t: x >= 0 }");
+        assert_eq!(redundant(&a), [("noll", vec!["tio"])]);
+        // Strict implies non-strict, not the other way round.
+        let a = analysis("rule le { each t: a <= b }\nrule lt { each t: a < b }");
+        assert_eq!(redundant(&a), [("le", vec!["lt"])]);
+    }
+
+    #[test]
+    fn of_two_equal_rules_only_the_later_is_redundant() {
+        let a = analysis("rule forst { each t: a == b }\nrule sedan { each t: b == a }");
+        assert_eq!(redundant(&a), [("sedan", vec!["forst"])]);
+    }
+
+    #[test]
+    fn implication_through_several_rules() {
+        let a = analysis(
+            "rule ab { each t: a <= b }\nrule bc { each t: b <= c }\nrule ac { each t: a <= c }\nrule x { each t: x >= 0 }",
+        );
+        assert_eq!(redundant(&a), [("ac", vec!["ab", "bc"])]);
+    }
+
+    #[test]
+    fn a_partly_implied_rule_names_the_check() {
+        let a = analysis("rule exakt { each t: a == b }\nrule tva { each t: { a <= b  x >= 1 } }");
+        assert_eq!(redundant(&a), [("tva", vec!["exakt"])]);
+        assert!(!a.redundant[0].whole_rule);
+        assert_eq!(a.redundant[0].checks, ["a <= b"]);
+    }
+
+    #[test]
+    fn checks_that_cannot_fail() {
+        for rule in [
+            "each t: a == a within 5",
+            "each t: abs(x) >= 0",
+            "each t: x <= x + 1",
+            "each t: a == a within 5%",
+            "each t: min(a, b) <= max(a, b)",
+            "in t: for c in [a, b]: total.c - 1 < total.c",
+            "each t: a <= b or a > b",
+            "each t: not (a < a)",
+        ] {
+            let a = analysis(&format!("rule r {{ {rule} }}"));
+            assert_eq!(cannot_fail(&a), ["r"], "{rule}");
+            assert!(a.cannot_fail[0].whole_rule, "{rule}");
+            assert!(
+                a.contradictions.is_empty() && a.redundant.is_empty(),
+                "{rule}"
+            );
+        }
+        for rule in [
+            "each t: a == b within 5",
+            "each t: abs(x) >= 1",
+            "each t: min(a, b) < max(a, b)",
+            "each t: a == a * 2",
+            "each t: a <= b or a < b",
+        ] {
+            let a = analysis(&format!("rule r {{ {rule} }}"));
+            assert!(clean(&a), "{rule}: {a:?}");
+        }
+    }
+
+    #[test]
+    fn a_condition_that_never_holds_is_reported() {
+        let a = analysis("rule r { each t where x > 5 and x < 3: y > 0 }");
+        assert_eq!(cannot_fail(&a), ["r"]);
+        assert!(a.cannot_fail[0].reason.contains("`where` condition"));
+        let a = analysis("rule r { each t: if x > 5 and x < 6 then y > 0 }");
+        assert!(clean(&a));
+    }
+
+    #[test]
+    fn what_is_not_understood_is_listed_with_a_reason() {
+        let a = analysis(
+            "rule villkor { each t where x > 0: y > 0 }\nrule om { each t: if x > 0 then y > 0 }\nrule text { each t: k == \"A\" }\nrule forra { each t: x == previous.x }\nrule produkt { each t: x * y >= 0 }\nrule kvot { each t: x / y >= 0 }\nrule tecken { each t: a == b - c either sign }\nrule saknas { each t: x is present }\nrule enheter { each t: x <= 6 mkr }\nrule halft { each t: { x >= 0  x * y >= 0 } }",
+        );
+        let reasons: Vec<(&str, bool, &str)> = a
+            .not_analysed
+            .iter()
+            .map(|n| (n.rule.as_str(), n.partly, n.reason.as_str()))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                ("villkor", false, "it has a `where` condition"),
+                ("om", false, "it has an `if` condition"),
+                ("text", false, "it compares text"),
+                ("forra", false, "it reads the previous report"),
+                ("produkt", false, "it multiplies two values"),
+                ("kvot", false, "it divides by a value"),
+                ("tecken", false, "it uses `either sign`"),
+                ("saknas", false, "it tests whether a value is missing"),
+                ("enheter", false, "it mixes units"),
+                ("halft", true, "it multiplies two values"),
+            ]
+        );
+        assert_eq!(a.summary.analysed, 1);
+        assert_eq!(a.summary.not_analysed, 9);
+        assert_eq!(a.summary.partly_analysed, 1);
+    }
+
+    #[test]
+    fn money_tolerances_convert_to_the_column_unit() {
+        // 1 mkr is 1 000 tkr: `a == b within 1 mkr` is implied by `a == b + 999`.
+        let a = analysis(
+            "rule nara { each t: a == b + 999 }\nrule mkr { each t: a == b within 1 mkr }",
+        );
+        assert_eq!(redundant(&a), [("mkr", vec!["nara"])]);
+        let a = analysis(
+            "rule nara { each t: a == b + 1001 }\nrule mkr { each t: a == b within 1 mkr }",
+        );
+        assert_eq!(contradictions(&a), [["nara", "mkr"]]);
+    }
+
+    #[test]
+    fn lets_are_followed() {
+        let a = analysis(
+            "let grans = 10\nrule lo { each t: x >= grans }\nrule hi { each t: x <= grans - 1 }",
+        );
+        assert_eq!(contradictions(&a), [["lo", "hi"]]);
+    }
+
+    #[test]
+    fn huge_numbers_are_not_analysed_and_never_panic() {
+        let big = "79228162514264337593543950335";
+        let a = analysis(&format!(
+            "rule r {{ each t: x * {big} * {big} * {big} >= {big} }}\nrule s {{ each t: x * {big} * {big} <= 0.0000000000000000000000000001 }}\nrule u {{ each t: x * {big} >= y * {big} + 1 }}\nrule v {{ each t: y * {big} >= x * {big} }}"
+        ));
+        // Whatever is decided, nothing panics, and an overflow is not a finding.
+        let _ = render_json(&a);
+    }
+
+    #[test]
+    fn deep_expressions_do_not_overflow_the_stack() {
+        let deep = format!("{}x{}", "(".repeat(60), ")".repeat(60));
+        let a = analysis(&format!(
+            "rule r {{ each t: {deep} >= 1 }}\nrule s {{ each t: x <= 0 }}"
+        ));
+        assert_eq!(contradictions(&a), [["r", "s"]]);
+        let long = vec!["x"; 200].join(" + ");
+        let a = analysis(&format!("rule r {{ each t: {long} >= 1 }}"));
+        assert!(a.contradictions.is_empty());
     }
 }

@@ -405,22 +405,37 @@ mod tests {
     #[test]
     fn bounds_that_cross_are_infeasible() {
         // x >= 10 and x <= 5
-        let a = [Atom::le(&k(10), &x(0)).unwrap(), Atom::le(&x(0), &k(5)).unwrap()];
+        let a = [
+            Atom::le(&k(10), &x(0)).unwrap(),
+            Atom::le(&x(0), &k(5)).unwrap(),
+        ];
         assert_eq!(feasible(&a), Feas::Infeasible);
         // x >= 5 and x <= 5: just feasible; x > 5 and x <= 5 not
-        let a = [Atom::le(&k(5), &x(0)).unwrap(), Atom::le(&x(0), &k(5)).unwrap()];
+        let a = [
+            Atom::le(&k(5), &x(0)).unwrap(),
+            Atom::le(&x(0), &k(5)).unwrap(),
+        ];
         assert_eq!(feasible(&a), Feas::Feasible);
-        let a = [Atom::lt(&k(5), &x(0)).unwrap(), Atom::le(&x(0), &k(5)).unwrap()];
+        let a = [
+            Atom::lt(&k(5), &x(0)).unwrap(),
+            Atom::le(&x(0), &k(5)).unwrap(),
+        ];
         assert_eq!(feasible(&a), Feas::Infeasible);
     }
 
     #[test]
     fn strictness_survives_elimination() {
         // a > b, b > a
-        let a = [Atom::lt(&x(1), &x(0)).unwrap(), Atom::lt(&x(0), &x(1)).unwrap()];
+        let a = [
+            Atom::lt(&x(1), &x(0)).unwrap(),
+            Atom::lt(&x(0), &x(1)).unwrap(),
+        ];
         assert_eq!(feasible(&a), Feas::Infeasible);
         // a >= b, b >= a: a == b is fine
-        let a = [Atom::le(&x(1), &x(0)).unwrap(), Atom::le(&x(0), &x(1)).unwrap()];
+        let a = [
+            Atom::le(&x(1), &x(0)).unwrap(),
+            Atom::le(&x(0), &x(1)).unwrap(),
+        ];
         assert_eq!(feasible(&a), Feas::Feasible);
         // a < b < c < a
         let a = [
