@@ -866,8 +866,8 @@ impl Tr<'_> {
             ExprKind::Ref {
                 reference: Reference::Name(n),
                 ..
-            } if !(n.text == "key" && !ctx.is_var(&n.text))
-                && (ctx.is_var(&n.text) || self.set.constant(&n.text).is_none()) =>
+            } if ctx.is_var(&n.text)
+                || (n.text != "key" && self.set.constant(&n.text).is_none()) =>
             {
                 self.figure(table, &ctx.bound(&n.text), units)
             }

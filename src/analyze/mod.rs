@@ -75,6 +75,8 @@ pub struct CannotFail {
     pub line: usize,
     pub checks: Vec<String>,
     pub whole_rule: bool,
+    /// An `if`/`where` condition that never holds: what it guards is never checked.
+    pub never_applies: bool,
     pub reason: String,
 }
 
@@ -430,6 +432,7 @@ fn cannot_fail(d: &Driver, out: &mut Analysis) -> BTreeSet<usize> {
                 line,
                 checks: hits.iter().map(|i| d.items[*i].fact.text.clone()).collect(),
                 whole_rule: whole,
+                never_applies: false,
                 reason: format!(
                     "{} holds for any figures, so {what} can never give a finding",
                     hits.iter()
@@ -448,6 +451,7 @@ fn cannot_fail(d: &Driver, out: &mut Analysis) -> BTreeSet<usize> {
                     line,
                     checks: vec![c.text.clone()],
                     whole_rule: false,
+                    never_applies: true,
                     reason: format!(
                         "the `{}` condition `{}` can never hold, so what it guards is never checked",
                         c.keyword, c.text
@@ -665,7 +669,9 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
         out.push('\n');
     }
     for c in &a.cannot_fail {
-        let message = if c.whole_rule {
+        let message = if c.never_applies {
+            format!("a condition of rule `{}` can never hold", c.rule)
+        } else if c.whole_rule {
             format!("rule `{}` can never fail", c.rule)
         } else {
             format!("a check of rule `{}` can never fail", c.rule)

@@ -23,6 +23,8 @@ fn gcd(a: i128, b: i128) -> i128 {
     i128::try_from(x).unwrap_or(1).max(1)
 }
 
+// The operations are checked and return `Option`, which the `std::ops` traits cannot.
+#[allow(clippy::should_implement_trait)]
 impl Rat {
     pub const ZERO: Rat = Rat { n: 0, d: 1 };
     pub const ONE: Rat = Rat { n: 1, d: 1 };
