@@ -25,12 +25,15 @@ use crate::ruletest::{self, Inputs};
 use crate::source::Sources;
 use linear::{Dnf, Fact, RuleFacts, Vars};
 use serde::Serialize;
-use solver::{Atom, Feas, feasible};
+use solver::{Atom, Feas, feasible_within};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// How many feasibility checks one question may take before it is left undecided.
 const MAX_CHECKS_PER_QUESTION: usize = 2000;
+/// How many elimination steps the whole analysis may take: beyond it, every question left is
+/// not decided, so even a huge rule set gives an answer in seconds.
+const MAX_WORK: usize = 500_000;
 
 /// Where a rule is written.
 #[derive(Clone, Debug, Serialize)]
@@ -125,7 +128,7 @@ pub struct Analysis {
 
 /// Whether a conjunction of facts (each a disjunction of cases) plus `extra` can hold: one
 /// case per fact is chosen, depth first, dropping a choice as soon as it is infeasible.
-fn sat(facts: &[&Dnf], extra: &[Atom], budget: &mut usize) -> Feas {
+fn sat(facts: &[&Dnf], extra: &[Atom], budget: &mut usize, work: &mut usize) -> Feas {
     let mut base: Vec<Atom> = extra.to_vec();
     let mut multi: Vec<&Dnf> = Vec::new();
     for f in facts {
@@ -137,15 +140,15 @@ fn sat(facts: &[&Dnf], extra: &[Atom], budget: &mut usize) -> Feas {
     }
     // Facts with the fewest cases first: less branching near the root.
     multi.sort_by_key(|f| f.len());
-    dfs(base, &multi, budget)
+    dfs(base, &multi, budget, work)
 }
 
-fn dfs(base: Vec<Atom>, multi: &[&Dnf], budget: &mut usize) -> Feas {
+fn dfs(base: Vec<Atom>, multi: &[&Dnf], budget: &mut usize, work: &mut usize) -> Feas {
     if *budget == 0 {
         return Feas::Unknown;
     }
     *budget -= 1;
-    let here = feasible(&base);
+    let here = feasible_within(&base, work);
     if here != Feas::Feasible || multi.is_empty() {
         return here;
     }
@@ -153,7 +156,7 @@ fn dfs(base: Vec<Atom>, multi: &[&Dnf], budget: &mut usize) -> Feas {
     for case in multi[0] {
         let mut next = base.clone();
         next.extend(case.iter().cloned());
-        match dfs(next, &multi[1..], budget) {
+        match dfs(next, &multi[1..], budget, work) {
             Feas::Feasible => return Feas::Feasible,
             Feas::Unknown => unknown = true,
             Feas::Infeasible => {}
@@ -164,6 +167,28 @@ fn dfs(base: Vec<Atom>, multi: &[&Dnf], budget: &mut usize) -> Feas {
     } else {
         Feas::Infeasible
     }
+}
+
+/// A smallest subset of `parts` (kept in order) of which `holds` is true, when it is true of
+/// all of them: grow a prefix until it holds, then leave out each part that is not needed,
+/// the last first, so that earlier parts are the ones kept. Cheap when a few early parts
+/// suffice, which is the usual case.
+fn minimal(parts: &[usize], holds: impl Fn(&[usize]) -> bool) -> Vec<usize> {
+    let mut kept = Vec::new();
+    for p in parts {
+        kept.push(*p);
+        if holds(&kept) {
+            break;
+        }
+    }
+    for k in (0..kept.len()).rev() {
+        let mut trial = kept.clone();
+        trial.remove(k);
+        if holds(&trial) {
+            kept = trial;
+        }
+    }
+    kept
 }
 
 /// One analysable check, with the rule it belongs to.
@@ -178,6 +203,8 @@ struct Driver<'a> {
     ids: Vec<String>,
     set: &'a RuleSet,
     sources: &'a Sources,
+    /// What is left of [`MAX_WORK`].
+    work: std::cell::Cell<usize>,
 }
 
 impl Driver<'_> {
@@ -200,8 +227,15 @@ impl Driver<'_> {
 
     fn sat_items(&self, items: &[usize], extra: &[Atom]) -> Feas {
         let facts: Vec<&Dnf> = items.iter().map(|i| &self.items[*i].fact.holds).collect();
+        self.sat(&facts, extra)
+    }
+
+    fn sat(&self, facts: &[&Dnf], extra: &[Atom]) -> Feas {
         let mut budget = MAX_CHECKS_PER_QUESTION;
-        sat(&facts, extra, &mut budget)
+        let mut work = self.work.get();
+        let out = sat(facts, extra, &mut budget, &mut work);
+        self.work.set(work);
+        out
     }
 
     /// The items of `pool` connected to `start` through shared variables.
@@ -228,6 +262,19 @@ impl Driver<'_> {
             .collect()
     }
 
+    /// The items of `items` that belong to one of `rules`.
+    fn of_rules(&self, items: &[usize], rules: &[usize]) -> Vec<usize> {
+        let mut mask = vec![false; self.ids.len()];
+        for r in rules {
+            mask[*r] = true;
+        }
+        items
+            .iter()
+            .copied()
+            .filter(|i| mask[self.items[*i].rule])
+            .collect()
+    }
+
     /// The rules of `items`, in load order.
     fn rules_of(&self, items: &[usize]) -> Vec<usize> {
         let set: BTreeSet<usize> = items.iter().map(|i| self.items[*i].rule).collect();
@@ -244,6 +291,7 @@ pub fn analyze(set: &RuleSet, sources: &Sources) -> Analysis {
         ids: set.rules.iter().map(|r| r.rule.id.text.clone()).collect(),
         set,
         sources,
+        work: std::cell::Cell::new(MAX_WORK),
     };
     let mut out = Analysis::default();
     for (i, lr) in set.rules.iter().enumerate() {
@@ -346,36 +394,14 @@ fn contradictions(d: &Driver, active: &mut [bool], out: &mut Analysis) {
                 }
                 Feas::Infeasible => {}
             }
-            // Deletion filter, first over rules, then over the checks left: what remains is
-            // infeasible, and leaving out any one part of it makes it feasible (or undecided).
-            let mut rules = d.rules_of(&comp);
-            let of = |rules: &[usize]| -> Vec<usize> {
-                comp.iter()
-                    .copied()
-                    .filter(|c| rules.contains(&d.items[*c].rule))
-                    .collect()
-            };
-            let mut k = 0;
-            while k < rules.len() {
-                let mut trial = rules.clone();
-                trial.remove(k);
-                if d.sat_items(&of(&trial), &[]) == Feas::Infeasible {
-                    rules = trial;
-                } else {
-                    k += 1;
-                }
-            }
-            let mut items = of(&rules);
-            let mut k = 0;
-            while k < items.len() {
-                let mut trial = items.clone();
-                trial.remove(k);
-                if d.sat_items(&trial, &[]) == Feas::Infeasible {
-                    items = trial;
-                } else {
-                    k += 1;
-                }
-            }
+            // First over rules, then over the checks left: what remains is infeasible, and
+            // leaving out any one part of it makes it feasible (or undecided).
+            let rules = minimal(&d.rules_of(&comp), |rules| {
+                d.sat_items(&d.of_rules(&comp, rules), &[]) == Feas::Infeasible
+            });
+            let items = minimal(&d.of_rules(&comp, &rules), |items| {
+                d.sat_items(items, &[]) == Feas::Infeasible
+            });
             let rounding = items.iter().any(|i| d.items[*i].fact.rounding);
             let explanation = if rules.len() == 1 {
                 "no figures can pass this check: it fails wherever its figures are present".into()
@@ -405,8 +431,7 @@ fn contradictions(d: &Driver, active: &mut [bool], out: &mut Analysis) {
 fn cannot_fail(d: &Driver, out: &mut Analysis) -> BTreeSet<usize> {
     let mut taut = BTreeSet::new();
     for (i, it) in d.items.iter().enumerate() {
-        let mut budget = MAX_CHECKS_PER_QUESTION;
-        match sat(&[&it.fact.fails], &[], &mut budget) {
+        match d.sat(&[&it.fact.fails], &[]) {
             Feas::Infeasible => {
                 taut.insert(i);
             }
@@ -443,8 +468,7 @@ fn cannot_fail(d: &Driver, out: &mut Analysis) -> BTreeSet<usize> {
             });
         }
         for c in &rf.conditions {
-            let mut budget = MAX_CHECKS_PER_QUESTION;
-            if sat(&[&c.holds], &[], &mut budget) == Feas::Infeasible {
+            if d.sat(&[&c.holds], &[]) == Feas::Infeasible {
                 out.cannot_fail.push(CannotFail {
                     rule: d.ids[r].clone(),
                     file: file.clone(),
@@ -518,24 +542,15 @@ fn redundancy(d: &Driver, active: &[bool], taut: &BTreeSet<usize>, out: &mut Ana
                 }
                 Feas::Infeasible => {}
             }
-            // A smallest set of rules that still implies it. Later rules are tried first, so
-            // the earlier ones (the rules others were written after) are the ones named.
-            let mut rules = d.rules_of(&premises);
-            let of = |rules: &[usize]| -> Vec<usize> {
-                premises
-                    .iter()
-                    .copied()
-                    .filter(|c| rules.contains(&d.items[*c].rule))
-                    .collect()
-            };
-            for k in (0..rules.len()).rev() {
-                let mut trial = rules.clone();
-                trial.remove(k);
-                if implies(&of(&trial)) == Feas::Infeasible {
-                    rules = trial;
-                }
-            }
-            rounding |= of(&rules).iter().any(|p| d.items[*p].fact.rounding);
+            // A smallest set of rules that still implies it; the earlier rules (the ones
+            // others were written after) are the ones kept.
+            let rules = minimal(&d.rules_of(&premises), |rules| {
+                implies(&d.of_rules(&premises, rules)) == Feas::Infeasible
+            });
+            rounding |= d
+                .of_rules(&premises, &rules)
+                .iter()
+                .any(|p| d.items[*p].fact.rounding);
             by.extend(rules);
             implied.push(i);
             pool.retain(|p| *p != i);

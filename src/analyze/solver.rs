@@ -34,6 +34,10 @@ impl Rat {
         if d == 0 {
             return None;
         }
+        if d == 1 {
+            // The common case (whole numbers): nothing to reduce.
+            return Some(Rat { n, d });
+        }
         let g = gcd(n, d);
         let (mut n, mut d) = (n / g, d / g);
         if d < 0 {
@@ -71,6 +75,9 @@ impl Rat {
     }
 
     pub fn add(self, o: Rat) -> Option<Rat> {
+        if self.d == 1 && o.d == 1 {
+            return Some(Rat::int(self.n.checked_add(o.n)?));
+        }
         // Over the least common multiple of the denominators, to keep numbers small.
         let g = gcd(self.d, o.d);
         let l = (self.d / g).checked_mul(o.d)?;
@@ -84,6 +91,9 @@ impl Rat {
     }
 
     pub fn mul(self, o: Rat) -> Option<Rat> {
+        if self.d == 1 && o.d == 1 {
+            return Some(Rat::int(self.n.checked_mul(o.n)?));
+        }
         // Cross-reduce first so intermediate products stay as small as possible.
         let g1 = gcd(self.n, o.d);
         let g2 = gcd(o.n, self.d);
@@ -234,7 +244,13 @@ pub const MAX_CONSTRAINTS: usize = 4000;
 
 /// Whether some assignment of rationals to the variables satisfies every atom.
 pub fn feasible(atoms: &[Atom]) -> Feas {
-    match solve(atoms) {
+    feasible_within(atoms, &mut (MAX_CONSTRAINTS * 16))
+}
+
+/// [`feasible`], spending at most `work` combination steps (shared by the caller across many
+/// checks, so that a whole analysis stays bounded); `Unknown` when it runs out.
+pub fn feasible_within(atoms: &[Atom], work: &mut usize) -> Feas {
+    match solve(atoms, work) {
         Some(true) => Feas::Feasible,
         Some(false) => Feas::Infeasible,
         None => Feas::Unknown,
@@ -259,6 +275,9 @@ fn normalise(a: Atom) -> Option<Atom> {
     let Some((_, first)) = a.lin.coef.iter().next() else {
         return Some(a);
     };
+    if *first == Rat::ONE || *first == Rat::int(-1) {
+        return Some(a);
+    }
     let k = Rat::ONE.div(first.abs()?)?;
     Some(Atom {
         lin: a.lin.scale(k)?,
@@ -267,7 +286,7 @@ fn normalise(a: Atom) -> Option<Atom> {
 }
 
 /// `Some(feasible?)`, or `None` when undecided.
-fn solve(atoms: &[Atom]) -> Option<bool> {
+fn solve(atoms: &[Atom], work: &mut usize) -> Option<bool> {
     let mut eqs: Vec<Atom> = Vec::new();
     let mut ineqs: Vec<Atom> = Vec::new();
     for a in atoms {
@@ -300,30 +319,20 @@ fn solve(atoms: &[Atom]) -> Option<bool> {
         eqs = eqs.iter().map(subst).collect::<Option<_>>()?;
         ineqs = ineqs.iter().map(subst).collect::<Option<_>>()?;
     }
-    let mut set: std::collections::BTreeSet<Atom> = std::collections::BTreeSet::new();
+    let mut set = Bounds::default();
     for a in ineqs {
-        set.insert(normalise(a)?);
+        if !set.insert(a)? {
+            return Some(false);
+        }
     }
     loop {
-        // Decide and drop the constraints without variables.
-        let mut rest = std::collections::BTreeSet::new();
-        for a in set {
-            match constant_holds(&a) {
-                Some(false) => return Some(false),
-                Some(true) => {}
-                None => {
-                    rest.insert(a);
-                }
-            }
-        }
-        set = rest;
-        if set.is_empty() {
+        if set.0.is_empty() {
             return Some(true);
         }
         // Eliminate the variable that makes the fewest new constraints.
         let mut counts: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-        for a in &set {
-            for (v, c) in &a.lin.coef {
+        for coef in set.0.keys() {
+            for (v, c) in coef {
                 let e = counts.entry(*v).or_default();
                 if c.is_positive() {
                     e.0 += 1;
@@ -333,9 +342,14 @@ fn solve(atoms: &[Atom]) -> Option<bool> {
             }
         }
         let (&v, _) = counts.iter().min_by_key(|(_, (p, n))| p * n)?;
-        let (with, without): (Vec<Atom>, Vec<Atom>) =
-            set.into_iter().partition(|a| a.lin.coef.contains_key(&v));
-        let mut next: std::collections::BTreeSet<Atom> = without.into_iter().collect();
+        let (with, without): (Vec<Atom>, Vec<Atom>) = set
+            .atoms()
+            .into_iter()
+            .partition(|a| a.lin.coef.contains_key(&v));
+        let mut next = Bounds::default();
+        for a in without {
+            next.insert(a)?;
+        }
         let pos: Vec<&Atom> = with
             .iter()
             .filter(|a| a.lin.coef[&v].is_positive())
@@ -348,6 +362,7 @@ fn solve(atoms: &[Atom]) -> Option<bool> {
         // constraints, which then drop out.
         for p in &pos {
             for n in &neg {
+                *work = work.checked_sub(1)?;
                 let a = p.lin.coef[&v];
                 let b = n.lin.coef[&v].neg()?;
                 // b·p + a·n: both multipliers are positive, so the direction is kept and v
@@ -358,13 +373,59 @@ fn solve(atoms: &[Atom]) -> Option<bool> {
                 } else {
                     Rel::Le
                 };
-                next.insert(normalise(Atom { lin, rel })?);
-                if next.len() > MAX_CONSTRAINTS {
+                if !next.insert(Atom { lin, rel })? {
+                    return Some(false);
+                }
+                if next.0.len() > MAX_CONSTRAINTS {
                     return None;
                 }
             }
         }
         set = next;
+    }
+}
+
+/// Inequalities `Σ coef·x + c REL 0`, by their coefficients: of two constraints with the
+/// same coefficients only the tighter one is kept (the larger `c`; `<` over `<=` on a tie),
+/// since it implies the other. This keeps the many parallel bounds of real rule sets
+/// (`x >= 0`, `x >= 10`, …) from multiplying under elimination.
+#[derive(Default)]
+struct Bounds(BTreeMap<BTreeMap<usize, Rat>, (Rat, Rel)>);
+
+impl Bounds {
+    /// Add a constraint. `Some(false)` when it has no variables and does not hold; `None`
+    /// on overflow.
+    fn insert(&mut self, a: Atom) -> Option<bool> {
+        if let Some(holds) = constant_holds(&a) {
+            return Some(holds);
+        }
+        let a = normalise(a)?;
+        let c = a.lin.constant;
+        match self.0.get(&a.lin.coef) {
+            Some(&(old, rel)) => {
+                let diff = c.sub(old)?;
+                if diff.is_positive() || (diff.is_zero() && a.rel == Rel::Lt && rel == Rel::Le) {
+                    self.0.insert(a.lin.coef, (c, a.rel));
+                }
+            }
+            None => {
+                self.0.insert(a.lin.coef, (c, a.rel));
+            }
+        }
+        Some(true)
+    }
+
+    fn atoms(&self) -> Vec<Atom> {
+        self.0
+            .iter()
+            .map(|(coef, (c, rel))| Atom {
+                lin: Lin {
+                    coef: coef.clone(),
+                    constant: *c,
+                },
+                rel: *rel,
+            })
+            .collect()
     }
 }
 
@@ -467,6 +528,34 @@ mod tests {
         // 0 == 0 and nothing else
         assert_eq!(feasible(&[Atom::eq(&k(0), &k(0)).unwrap()]), Feas::Feasible);
         assert_eq!(feasible(&[]), Feas::Feasible);
+    }
+
+    #[test]
+    fn parallel_bounds_keep_only_the_tightest() {
+        // 500 lower and 500 upper bounds on x - y: elimination would make 250 000
+        // combinations; only the tightest of each side matter.
+        let d = x(0).sub(&x(1)).unwrap();
+        let mut a = Vec::new();
+        for i in 0..500 {
+            a.push(Atom::le(&k(i), &d).unwrap());
+            a.push(Atom::le(&d, &k(1000 + i)).unwrap());
+        }
+        assert_eq!(feasible(&a), Feas::Feasible);
+        a.push(Atom::lt(&k(1000), &d).unwrap());
+        a.push(Atom::le(&d, &k(1000)).unwrap());
+        assert_eq!(feasible(&a), Feas::Infeasible);
+    }
+
+    #[test]
+    fn running_out_of_work_is_unknown() {
+        // x0 < x1 < x2 < x0 needs a combination step; with no work left it is not decided.
+        let a = [
+            Atom::lt(&x(0), &x(1)).unwrap(),
+            Atom::lt(&x(1), &x(2)).unwrap(),
+            Atom::lt(&x(2), &x(0)).unwrap(),
+        ];
+        assert_eq!(feasible_within(&a, &mut 0), Feas::Unknown);
+        assert_eq!(feasible_within(&a, &mut 100), Feas::Infeasible);
     }
 
     #[test]
