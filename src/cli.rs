@@ -68,6 +68,13 @@ pub struct RulesArgs {
     /// Colour in the terminal output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Analyse the rule set instead of listing it: rules that contradict each other (exit 1),
+    /// rules implied by others, and checks that can never fail.
+    #[arg(long)]
+    pub analyze: bool,
+    /// Width of the terminal output (default: the terminal's, or 100).
+    #[arg(long, hide = true)]
+    pub width: Option<usize>,
 }
 
 #[derive(clap::Args, Debug)]

@@ -5,6 +5,7 @@
 //! evaluation → findings), `render` (findings → terminal or JSON).
 #![forbid(unsafe_code)]
 
+pub mod analyze;
 pub mod baseline;
 pub mod catalog;
 pub mod check;

@@ -102,7 +102,11 @@ fn main() {
         Command::Rules(args) => {
             let rules = rules_or_configured(&args.rules, &choice, args.color);
             let json = args.format == Format::Json;
-            let out = catalog::list(&rules, json, style(args.color, None, false));
+            let out = if args.analyze {
+                rimlig::analyze::run(&rules, json, style(args.color, args.width, false))
+            } else {
+                catalog::list(&rules, json, style(args.color, args.width, false))
+            };
             emit(&out.stdout, &out.stderr);
             out.exit_code
         }
