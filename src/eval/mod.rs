@@ -842,18 +842,19 @@ impl<'a> Evaluator<'a> {
             .get(col)
             .map(|h| h.text.as_str())
             .unwrap_or("?");
-        let val = match (&cell.value, unit) {
+        let raw = cell.raw(view.table);
+        let val = match (cell.value(view.table), unit) {
             // In a text column only an empty cell is missing: "..", "-" are texts there.
-            (_, Some(UnitName::Text)) if cell.raw.trim().is_empty() => {
+            (_, Some(UnitName::Text)) if raw.trim().is_empty() => {
                 return Err(Stop::Na(format!(
                     "{} · {} is empty",
                     view.key_text(row),
                     header
                 )));
             }
-            (_, Some(UnitName::Text)) => Val::Text(cell.raw.trim().to_string()),
+            (_, Some(UnitName::Text)) => Val::Text(raw.trim().to_string()),
             (CellValue::Number(f), u) => {
-                let n = Num::from_figure(f);
+                let n = Num::from_figure(&f);
                 match u.and_then(to_unit) {
                     Some(target) => {
                         Val::Num(n.convert(target).map_err(|e| Stop::Na(e.describe()))?)
@@ -861,10 +862,10 @@ impl<'a> Evaluator<'a> {
                     None => Val::Num(n),
                 }
             }
-            (CellValue::Text(t), _) => Val::Text(t.clone()),
+            (CellValue::Text(t), _) => Val::Text(t),
             (CellValue::Missing(m), _) => {
                 let what = match m {
-                    Missing::Marker => format!("'{}', {}", cell.raw.trim(), m.describe()),
+                    Missing::Marker => format!("'{}', {}", raw.trim(), m.describe()),
                     _ => m.describe().to_string(),
                 };
                 return Err(Stop::Na(format!(
@@ -1265,10 +1266,10 @@ impl<'a> Evaluator<'a> {
     fn key_text(&mut self, key: &'a Expr, env: &Env<'a>) -> Ev<String> {
         let k = self.eval(key, env)?;
         Ok(match (&k.val, k.cells.first()) {
-            (_, Some(c)) if k.direct => env.report_of(c).tables[c.table].rows[c.row].cells[c.col]
-                .raw
-                .trim()
-                .to_string(),
+            (_, Some(c)) if k.direct => {
+                let t = &env.report_of(c).tables[c.table];
+                t.rows[c.row].cells[c.col].raw(t).trim().to_string()
+            }
             (Val::Text(t), _) => t.clone(),
             (Val::Num(n), _) => n.v.normalize().to_string(),
         })
@@ -1607,7 +1608,10 @@ impl<'a> Evaluator<'a> {
             ExprKind::Matches { value, glob: g } => {
                 let o = self.eval(value, env)?;
                 let text = match (&o.val, o.cells.first()) {
-                    (_, Some(c)) if o.direct => env.report_of(c).tables[c.table].rows[c.row].cells[c.col].raw.clone(),
+                    (_, Some(c)) if o.direct => {
+                        let t = &env.report_of(c).tables[c.table];
+                        t.rows[c.row].cells[c.col].raw(t).to_string()
+                    }
                     (Val::Text(t), _) => t.clone(),
                     (Val::Num(n), _) => format_decimal(&n.v),
                 };

@@ -100,7 +100,11 @@ impl<'a> View<'a> {
             .rows
             .iter()
             .map(|r| {
-                let t = r.cells.get(col).map(|c| c.raw.trim()).unwrap_or("");
+                let t = r
+                    .cells
+                    .get(col)
+                    .map(|c| c.raw(self.table).trim())
+                    .unwrap_or("");
                 if !t.is_empty() {
                     current = t.to_string();
                 }
@@ -168,7 +172,7 @@ impl<'a> View<'a> {
         self.table.rows[row]
             .cells
             .get(self.key_col)
-            .map(|c| c.raw.trim())
+            .map(|c| c.raw(self.table).trim())
             .unwrap_or("")
     }
 
@@ -176,7 +180,7 @@ impl<'a> View<'a> {
         self.table.rows[row]
             .cells
             .get(self.key_col)
-            .map(|c| c.raw.trim().to_string())
+            .map(|c| c.raw(self.table).trim().to_string())
             .unwrap_or_default()
     }
 

@@ -73,14 +73,7 @@ fn apply_markers(report: &mut Report, config: &Config) {
         return;
     }
     for table in &mut report.tables {
-        for row in &mut table.rows {
-            for cell in &mut row.cells {
-                // A JSON `null` or an empty sheet cell has no text: missing either way.
-                if !cell.raw.trim().is_empty() {
-                    cell.value = super::number::parse_cell_with(&cell.raw, &config.data);
-                }
-            }
-        }
+        table.reparse_cells(&config.data);
     }
 }
 
@@ -910,11 +903,12 @@ mod tests {
             "tests/data/loader/simple/Investeringar 2020.tsv"
         );
         assert_eq!(drift.rows.len(), 3);
-        let CellValue::Number(f) = &drift.rows[0].cells[1].value else {
+        let CellValue::Number(f) = &drift.rows[0].cells[1].value(&drift) else {
             panic!("not a number: {:?}", drift.rows[0].cells[1]);
         };
         assert_eq!(f.value, rust_decimal::Decimal::from(8486));
-        let CellValue::Number(p) = &report.tables[0].rows[0].cells[2].value else {
+        let CellValue::Number(p) = &report.tables[0].rows[0].cells[2].value(&report.tables[0])
+        else {
             panic!("not a number");
         };
         assert_eq!(p.unit, Some(Unit::Pct));

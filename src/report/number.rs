@@ -5,7 +5,7 @@
 //! mantissa and a scale with checked arithmetic, so a figure too large for a [`Decimal`]
 //! is simply text.
 
-use super::{CellValue, Figure, Missing, Unit};
+use super::{CellValue, Figure, Missing, Parsed, Unit};
 use crate::config::DataConfig;
 use rust_decimal::Decimal;
 
@@ -43,10 +43,15 @@ pub fn parse_cell(raw: &str) -> CellValue {
 /// [`parse_cell`] with the missing-value and zero markers of `data` (`[data]` in
 /// `rimlig.toml`). An empty cell is always missing.
 pub fn parse_cell_with(raw: &str, data: &DataConfig) -> CellValue {
+    parse_cell_borrowed(raw, data).to_owned_value()
+}
+
+/// [`parse_cell_with`] without allocating: a text value borrows from `raw`.
+pub(crate) fn parse_cell_borrowed<'a>(raw: &'a str, data: &DataConfig) -> Parsed<'a> {
     let trimmed = trim_cell(raw);
     if let Some(inner) = strip_italics(trimmed) {
         match parse_trimmed(trim_cell(inner), data) {
-            CellValue::Text(_) => {}
+            Parsed::Text(_) => {}
             other => return other,
         }
     }
@@ -74,20 +79,20 @@ fn strip_italics(s: &str) -> Option<&str> {
     rest.get(..cut)
 }
 
-fn parse_trimmed(s: &str, data: &DataConfig) -> CellValue {
+fn parse_trimmed<'a>(s: &'a str, data: &DataConfig) -> Parsed<'a> {
     if let Some(missing) = missing_symbol(s, data) {
-        return CellValue::Missing(missing);
+        return Parsed::Missing(missing);
     }
     if data.zero.iter().any(|z| z == s) {
-        return CellValue::Number(Figure {
+        return Parsed::Number(Figure {
             value: Decimal::ZERO,
             decimals: None,
             unit: None,
         });
     }
     match parse_figure(s) {
-        Some(figure) => CellValue::Number(figure),
-        None => CellValue::Text(s.to_string()),
+        Some(figure) => Parsed::Number(figure),
+        None => Parsed::Text(s),
     }
 }
 
