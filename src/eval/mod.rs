@@ -1670,12 +1670,12 @@ impl<'a> Evaluator<'a> {
 }
 
 /// The rows of each group (in the order the groups first appear), and each row's group.
-fn group_rows(g: &[String]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
+fn group_rows(g: &[&str]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut of_row = Vec::with_capacity(g.len());
     for (r, name) in g.iter().enumerate() {
-        let i = *index.entry(name.as_str()).or_insert_with(|| {
+        let i = *index.entry(name).or_insert_with(|| {
             rows.push(Vec::new());
             rows.len() - 1
         });

@@ -52,7 +52,48 @@ pub fn load_csv_with(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
+    load_csv_cow(
+        display_name,
+        table_name,
+        Cow::Borrowed(bytes),
+        settings,
+        sources,
+        problems,
+    )
+}
+
+/// [`load_csv_with`] taking the file's bytes: a UTF-8 file becomes the text without a copy,
+/// so a large file is not held twice while it is read.
+pub fn load_csv_owned(
+    display_name: &str,
+    table_name: &str,
+    bytes: Vec<u8>,
+    settings: &DataConfig,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    load_csv_cow(
+        display_name,
+        table_name,
+        Cow::Owned(bytes),
+        settings,
+        sources,
+        problems,
+    )
+}
+
+fn load_csv_cow(
+    display_name: &str,
+    table_name: &str,
+    bytes: Cow<'_, [u8]>,
+    settings: &DataConfig,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    // The byte order mark is looked at before the bytes are decoded (and gone).
+    let bom = encoding_rs::Encoding::for_bom(&bytes).map_or(0, |(_, n)| n);
     let (mut text, encoding) = decode(bytes);
+    let stored = file_bytes(bom, encoding);
 
     if looks_binary(&text) {
         problems.push(
@@ -115,7 +156,6 @@ pub fn load_csv_with(
     }
 
     let delimiter = detect_delimiter(&text);
-    let stored = file_bytes(bytes, &encoding);
     let source = sources.add(SourceFile::new(display_name, text).with_file_bytes(stored));
     // The table's cells are slices of the text the source keeps: one copy of the file.
     let text = sources.get(source).text.clone();
@@ -155,11 +195,11 @@ pub fn load_csv_with(
         width = header.last_non_empty;
         let mut too_large = false;
         while parser.next_into(&mut record) {
-            if record.line < first_line || record.is_blank() {
+            let used = record.last_non_empty();
+            if record.line < first_line || used == 0 {
                 continue;
             }
             data_rows += 1;
-            let used = record.last_non_empty();
             width = width.max(used.min(header_len));
             if (data_rows as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
                 // Refused below; keep counting for the message, but build nothing more.
@@ -374,9 +414,8 @@ enum Encoding {
     Windows1252,
 }
 
-/// How the decoded text maps back to the stored bytes.
-fn file_bytes(bytes: &[u8], encoding: &Encoding) -> FileBytes {
-    let bom = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
+/// How the decoded text maps back to the stored bytes, whose byte order mark is `bom` bytes.
+fn file_bytes(bom: usize, encoding: Encoding) -> FileBytes {
     match encoding {
         Encoding::Utf8 | Encoding::BrokenUtf8 if bom > 0 => FileBytes::AfterBom(bom),
         Encoding::Utf8 | Encoding::BrokenUtf8 => FileBytes::Same,
@@ -385,8 +424,8 @@ fn file_bytes(bytes: &[u8], encoding: &Encoding) -> FileBytes {
     }
 }
 
-fn decode(bytes: &[u8]) -> (String, Encoding) {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+fn decode(bytes: Cow<'_, [u8]>) -> (String, Encoding) {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let body = bytes.get(bom_len..).unwrap_or(&[]);
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
         let kind = if encoding == encoding_rs::UTF_8 {
@@ -400,29 +439,74 @@ fn decode(bytes: &[u8]) -> (String, Encoding) {
         };
         return (text.into_owned(), kind);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), Encoding::Utf8),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text.into_owned(), Encoding::Windows1252)
-        }
+    let windows_1252 = |bytes: &[u8]| {
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        (text.into_owned(), Encoding::Windows1252)
+    };
+    match bytes {
+        Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(text) => (text, Encoding::Utf8),
+            Err(e) => windows_1252(e.as_bytes()),
+        },
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(text) => (text.to_string(), Encoding::Utf8),
+            Err(_) => windows_1252(b),
+        },
     }
 }
 
 /// NUL characters, or more than one character in ten a control character: not a text file.
 fn looks_binary(text: &str) -> bool {
+    // Over the bytes rather than the characters (a large file is read in a fraction of the
+    // time): a character starts at every byte that is not a UTF-8 continuation byte, and the
+    // control characters are the ASCII ones and U+0080–U+009F (0xC2 0x80–0x9F in UTF-8).
+    let b = text.as_bytes();
     let mut total = 0usize;
     let mut control = 0usize;
-    for c in text.chars() {
-        if c == '\0' {
+    for (i, &c) in b.iter().enumerate() {
+        if c == 0 {
             return true;
         }
+        if c & 0xC0 == 0x80 {
+            continue;
+        }
         total += 1;
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+        let is_control = match c {
+            b'\t' | b'\n' | b'\r' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            _ => false,
+        };
+        if is_control {
             control += 1;
         }
     }
     control > 0 && control.saturating_mul(10) > total
+}
+
+#[cfg(test)]
+#[test]
+fn binary_check_counts_characters_as_before() {
+    fn by_chars(text: &str) -> bool {
+        let mut total = 0usize;
+        let mut control = 0usize;
+        for c in text.chars() {
+            if c == '\0' {
+                return true;
+            }
+            total += 1;
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+                control += 1;
+            }
+        }
+        control > 0 && control.saturating_mul(10) > total
+    }
+    for text in [
+        "", "abc", "a\u{1}b", "\u{1}\u{2}\u{3}abcdefghijklmnop", "\u{85}\u{85}åäö", "\u{9f}x",
+        "\u{a0}\u{a0}\u{a0}", "x\0", "\u{7f}\u{7f}ab", "\t\n\r\u{c}",
+    ] {
+        assert_eq!(looks_binary(text), by_chars(text), "{text:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,7 +594,7 @@ struct Record<'a> {
 
 impl Record<'_> {
     fn is_blank(&self) -> bool {
-        self.fields.iter().all(|f| is_empty_cell(&f.raw))
+        self.last_non_empty() == 0
     }
     /// One past the index of the last non-empty field (0 if all are empty).
     fn last_non_empty(&self) -> usize {

@@ -15,7 +15,7 @@
 //! diagnostics. Whatever cannot be read is a diagnostic too, and the walk goes on. The
 //! result is sorted, so the same tree always gives the same run.
 
-use super::csv::load_csv_with;
+use super::csv::load_csv_owned;
 use super::workbook;
 use super::{Report, ReportMeta, Table};
 use super::{json_report, markdown};
@@ -557,7 +557,7 @@ fn load_table_file(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    load_csv_with(shown, &stem, &bytes, &config.data, sources, problems)
+    load_csv_owned(shown, &stem, bytes, &config.data, sources, problems)
 }
 
 /// The metadata of a single-file report (a workbook, a `.csv` file): its sidecar

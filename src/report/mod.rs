@@ -160,7 +160,7 @@ impl CellStore {
                 cell.unit = f.unit;
                 Kind::Number
             }
-            Parsed::Text(t) if t == number::trim_cell(raw) => Kind::Text,
+            Parsed::Text(t) if same_text(t, number::trim_cell(raw)) => Kind::Text,
             Parsed::Text(_) => return None,
             Parsed::Missing(m) => Kind::Missing(m),
         };
@@ -198,25 +198,28 @@ impl CellStore {
     /// `None` if `raw` is not inside the text at `span` or lies too deep in it.
     fn trim_of(&self, span: Span, raw: &str) -> Option<u8> {
         let written = self.text.get(span.start..span.end)?;
-        let front = if written.len() == raw.len() && written == raw {
+        // Usually `raw` was cut from this very text: its address says where, no comparing.
+        let base = written.as_ptr() as usize;
+        let at = raw.as_ptr() as usize;
+        let front = if at >= base && at + raw.len() <= base + written.len() {
+            at - base
+        } else if written == raw {
             0
         } else {
-            // Usually `raw` was cut from this very text: its address says where.
-            let base = written.as_ptr() as usize;
-            let at = raw.as_ptr() as usize;
-            if at >= base && at + raw.len() <= base + written.len() {
-                at - base
-            } else {
-                written.find(raw)?
-            }
+            written.find(raw)?
         };
         let back = written.len() - front - raw.len();
-        if front > MAX_TRIM || back > MAX_TRIM || written.get(front..front + raw.len()) != Some(raw)
-        {
+        // Each way above finds `raw` itself at `front`; only the depth is left to check.
+        if front > MAX_TRIM || back > MAX_TRIM || written.get(front..front + raw.len()).is_none() {
             return None;
         }
         u8::try_from(front << 4 | back).ok()
     }
+}
+
+/// `a == b`, without comparing bytes when both are the same slice (a CSV text cell).
+fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 /// The inline form of a figure: an `i32` mantissa and its scale, if the figure has one.

@@ -90,7 +90,7 @@ fn parse_trimmed<'a>(s: &'a str, data: &DataConfig) -> Parsed<'a> {
             unit: None,
         });
     }
-    match parse_figure(s) {
+    match plain_integer(s).or_else(|| parse_figure(s)) {
         Some(figure) => Parsed::Number(figure),
         None => Parsed::Text(s),
     }
@@ -151,6 +151,49 @@ impl<'a> Cursor<'a> {
             .map(|r| r.bytes().take_while(u8::is_ascii_digit).count())
             .unwrap_or(0)
     }
+}
+
+/// The common case of [`parse_figure`] without its cursor: an optional hyphen-minus and a
+/// whole number in ASCII digits, optionally grouped by single ASCII spaces (`-44 097`).
+/// `None` for anything else, which `parse_figure` then reads; where this reads a figure,
+/// `parse_figure` reads the same one.
+fn plain_integer(s: &str) -> Option<Figure> {
+    let b = s.as_bytes();
+    let (negative, digits) = match b.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, b),
+    };
+    let mut mantissa: i64 = 0;
+    let mut run = 0usize; // digits since the last space
+    let mut grouped = false;
+    let mut total = 0usize;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                run += 1;
+                total += 1;
+                // 18 digits always fit an i64; longer numbers take the general path.
+                if total > 18 {
+                    return None;
+                }
+            }
+            // A group separator: after 1–3 digits first, then exactly 3, never at the end.
+            b' ' if run > 0 && (if grouped { run == 3 } else { run <= 3 }) && i + 1 < digits.len() => {
+                grouped = true;
+                run = 0;
+            }
+            _ => return None,
+        }
+    }
+    if run == 0 || (grouped && run != 3) {
+        return None;
+    }
+    Some(Figure {
+        value: Decimal::new(if negative { -mantissa } else { mantissa }, 0),
+        decimals: Some(0),
+        unit: None,
+    })
 }
 
 fn parse_figure(s: &str) -> Option<Figure> {
