@@ -533,13 +533,13 @@ fn wrong_shapes_are_pointed_at_and_the_rest_is_read() {
     assert_eq!(headers, ["Verksamhet", "Budget", "2019", ""]);
     let keys: Vec<&str> = ok.rows.iter().map(|r| r.cells[0].raw(ok)).collect();
     assert_eq!(keys, ["Skola", "Kök", "Städ", "Kort"]);
-    assert_eq!(ok.rows[0].cells[1].value(&ok), number("1000", 0));
+    assert_eq!(ok.rows[0].cells[1].value(ok), number("1000", 0));
     assert_eq!(ok.rows[1].cells.len(), 4);
     assert_eq!(
-        ok.rows[2].cells[1].value(&ok),
+        ok.rows[2].cells[1].value(ok),
         CellValue::Missing(Missing::Empty)
     );
-    assert_eq!(ok.rows[2].cells[3].raw(&ok), "y");
+    assert_eq!(ok.rows[2].cells[3].raw(ok), "y");
     let kort = &ok.rows[3];
     assert_eq!(kort.cells.len(), 4);
     assert_eq!(file.slice(kort.span), "[\"Kort\"]");

@@ -397,7 +397,7 @@ fn nasty_document_gives_right_values_and_pointed_problems() {
         Span::new(kort.span.end, kort.span.end)
     );
     assert_eq!(file.slice(kort.span), "| Kort                | 3         |");
-    assert_eq!(drift.rows[3].cells[3].raw(&drift), "länk");
+    assert_eq!(drift.rows[3].cells[3].raw(drift), "länk");
 
     assert_eq!(
         table(&report, "Drift 2").rows[0].cells[1].value(table(&report, "Drift 2")),
@@ -405,7 +405,7 @@ fn nasty_document_gives_right_values_and_pointed_problems() {
     );
     let citat = table(&report, "Citat");
     assert_eq!(file.slice(citat.rows[0].cells[1].span()), "7");
-    assert_eq!(citat.rows[0].cells[1].value(&citat), number("7", 0));
+    assert_eq!(citat.rows[0].cells[1].value(citat), number("7", 0));
 
     assert_eq!(codes(&problems), ["data::ragged-row", "data::not-a-table"]);
     let ragged = &problems[0];
@@ -549,7 +549,7 @@ fn crlf_and_a_bom_keep_spans_lines_and_file_offsets() {
     assert_eq!(report.meta.unit.as_deref(), Some("Kommun"));
     let drift = table(&report, "Drift");
     let file = sources.get(drift.source);
-    assert_eq!(drift.rows[0].cells[1].value(&drift), number("1200", 0));
+    assert_eq!(drift.rows[0].cells[1].value(drift), number("1200", 0));
     let kok = &drift.rows[1];
     assert_eq!(kok.cells[0].raw(drift), "Kök");
     assert_eq!(file.slice(kok.cells[1].span()), "30");

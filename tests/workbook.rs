@@ -310,9 +310,9 @@ fn two_header_rows_with_merged_cells_are_joined() {
     assert_eq!(sources.get(t.source).slice(t.headers[2].span), "Inkomster");
     assert_eq!(t.rows.len(), 2);
     assert_eq!(t.rows[0].line, 3);
-    assert_eq!(t.rows[0].cells[1].raw(&t), "32 054");
-    assert_eq!(t.rows[0].cells[1].value(&t), number("32054", 0, None));
-    assert_eq!(t.rows[1].cells[2].value(&t), number("-200", 0, None));
+    assert_eq!(t.rows[0].cells[1].raw(t), "32 054");
+    assert_eq!(t.rows[0].cells[1].value(t), number("32054", 0, None));
+    assert_eq!(t.rows[1].cells[2].value(t), number("-200", 0, None));
     assert_cells_in_place(t, &sources);
 
     // Without merged cells, an empty header cell takes the text to its left.
@@ -472,7 +472,7 @@ fn a_stray_value_in_the_last_cell_costs_one_cell() {
     assert_eq!(t.headers.len(), 16_384);
     assert_eq!(&headers(t)[..3], ["Verksamhet", "Belopp", ""]);
     assert_eq!(t.rows.len(), 2);
-    assert_eq!(t.rows[0].cells[1].value(&t), number("1", 0, None));
+    assert_eq!(t.rows[0].cells[1].value(t), number("1", 0, None));
     let last = &t.rows[1];
     assert_eq!(last.line, 1_048_576);
     let file = sources.get(t.source);
@@ -498,13 +498,13 @@ fn ods_sheets_are_read_and_hidden_ones_skipped() {
     );
     assert!(problems[1].message.contains("Err:502"));
     let t = table(&report, "prognos");
-    assert_eq!(t.rows[1].cells[1].value(&t), number("1000", 0, None));
-    assert_eq!(t.rows[2].cells[1].value(&t), number("4.3", 1, None));
+    assert_eq!(t.rows[1].cells[1].value(t), number("1000", 0, None));
+    assert_eq!(t.rows[2].cells[1].value(t), number("4.3", 1, None));
     assert_eq!(
-        t.rows[2].cells[2].value(&t),
+        t.rows[2].cells[2].value(t),
         CellValue::Missing(Missing::NoData)
     );
-    assert_eq!(t.rows[2].cells[3].value(&t), number("1000", 0, None));
+    assert_eq!(t.rows[2].cells[3].value(t), number("1000", 0, None));
     assert_cells_in_place(t, &sources);
     // No merged cells from an .ods: the header text to the left carries over.
     let t = table(&report, "investeringar");
@@ -516,7 +516,7 @@ fn ods_sheets_are_read_and_hidden_ones_skipped() {
             "Redovisat jan-okt 2020 Inkomster"
         ]
     );
-    assert_eq!(t.rows[0].cells[1].value(&t), number("32054", 0, None));
+    assert_eq!(t.rows[0].cells[1].value(t), number("32054", 0, None));
 }
 
 #[test]
@@ -527,9 +527,9 @@ fn xls_workbooks_are_read_also_under_another_name() {
     assert_eq!(codes(&problems), ["data::hidden-sheet"]);
     let t = table(&report, "prognos");
     // No number formats from an .xls file: figures as General shows them.
-    assert_eq!(t.rows[1].cells[1].raw(&t), "1000");
-    assert_eq!(t.rows[1].cells[1].value(&t), number("1000", 0, None));
-    assert_eq!(t.rows[2].cells[1].value(&t), number("4.3", 1, None));
+    assert_eq!(t.rows[1].cells[1].raw(t), "1000");
+    assert_eq!(t.rows[1].cells[1].value(t), number("1000", 0, None));
+    assert_eq!(t.rows[2].cells[1].value(t), number("4.3", 1, None));
     assert_cells_in_place(t, &sources);
     // Merged cells are read from .xls files.
     let t = table(&report, "sammanslagen");

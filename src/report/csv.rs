@@ -502,8 +502,16 @@ fn binary_check_counts_characters_as_before() {
         control > 0 && control.saturating_mul(10) > total
     }
     for text in [
-        "", "abc", "a\u{1}b", "\u{1}\u{2}\u{3}abcdefghijklmnop", "\u{85}\u{85}åäö", "\u{9f}x",
-        "\u{a0}\u{a0}\u{a0}", "x\0", "\u{7f}\u{7f}ab", "\t\n\r\u{c}",
+        "",
+        "abc",
+        "a\u{1}b",
+        "\u{1}\u{2}\u{3}abcdefghijklmnop",
+        "\u{85}\u{85}åäö",
+        "\u{9f}x",
+        "\u{a0}\u{a0}\u{a0}",
+        "x\0",
+        "\u{7f}\u{7f}ab",
+        "\t\n\r\u{c}",
     ] {
         assert_eq!(looks_binary(text), by_chars(text), "{text:?}");
     }

@@ -903,7 +903,7 @@ mod tests {
             "tests/data/loader/simple/Investeringar 2020.tsv"
         );
         assert_eq!(drift.rows.len(), 3);
-        let CellValue::Number(f) = &drift.rows[0].cells[1].value(&drift) else {
+        let CellValue::Number(f) = &drift.rows[0].cells[1].value(drift) else {
             panic!("not a number: {:?}", drift.rows[0].cells[1]);
         };
         assert_eq!(f.value, rust_decimal::Decimal::from(8486));

@@ -170,16 +170,19 @@ fn plain_integer(s: &str) -> Option<Figure> {
     for (i, &c) in digits.iter().enumerate() {
         match c {
             b'0'..=b'9' => {
+                // 18 digits always fit an i64; longer numbers take the general path.
+                if total == 18 {
+                    return None;
+                }
                 mantissa = mantissa * 10 + i64::from(c - b'0');
                 run += 1;
                 total += 1;
-                // 18 digits always fit an i64; longer numbers take the general path.
-                if total > 18 {
-                    return None;
-                }
             }
             // A group separator: after 1–3 digits first, then exactly 3, never at the end.
-            b' ' if run > 0 && (if grouped { run == 3 } else { run <= 3 }) && i + 1 < digits.len() => {
+            b' ' if run > 0
+                && (if grouped { run == 3 } else { run <= 3 })
+                && i + 1 < digits.len() =>
+            {
                 grouped = true;
                 run = 0;
             }
@@ -542,5 +545,48 @@ mod tests {
         ] {
             let _ = parse_cell(s);
         }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    #[test]
+    fn plain_integers_read_as_the_general_parser_reads_them() {
+        for s in [
+            "0",
+            "-0",
+            "7",
+            "007",
+            "44 097",
+            "-1 286",
+            "1 234 567",
+            "999999999999999999",
+            "1000000000000000000",
+            "12 34",
+            "1234 567",
+            "1 2345",
+            "1  234",
+            "- 5",
+            "+5",
+            "5 ",
+            " 5",
+            "1 234 ",
+            "-",
+            "",
+            "1 000 000 000 000 000 000",
+        ] {
+            let fast = plain_integer(s);
+            if fast.is_some() {
+                assert_eq!(fast, parse_figure(s), "{s:?}");
+                assert_eq!(
+                    fast.map(|f| f.value.scale()),
+                    parse_figure(s).map(|f| f.value.scale())
+                );
+            }
+        }
+        assert!(plain_integer("44 097").is_some());
+        assert!(plain_integer("1000000000000000000").is_none());
     }
 }
