@@ -143,7 +143,7 @@ fn write_xlsx(report: &Report, path: &Path) -> Result<(), XlsxError> {
             let row_index = r as u32 + 1;
             for (c, cell) in row.cells.iter().enumerate() {
                 let col = c as u16;
-                match cell_out(&cell.raw, &cell.value) {
+                match cell_out(cell.raw(table), &cell.value(table)) {
                     Out::Empty => {}
                     Out::Text(t) => {
                         sheet.write_string(row_index, col, t)?;
@@ -205,15 +205,15 @@ fn write_ods_report(report: &Report, path: &Path) -> std::io::Result<()> {
                 rows.push(
                     row.cells
                         .iter()
-                        .map(|cell| match cell_out(&cell.raw, &cell.value) {
+                        .map(|cell| match cell_out(cell.raw(table), &cell.value(table)) {
                             Out::Empty => OdsCell::Empty,
                             // Units and percentages as text: calamine gives an .ods number
                             // without its format.
                             Out::Number(_, code) if code.contains(['%', '"']) => {
-                                OdsCell::Text(cell.raw.trim().to_string())
+                                OdsCell::Text(cell.raw(table).trim().to_string())
                             }
                             Out::Number(f, _) => {
-                                OdsCell::Float(format!("{f}"), cell.raw.trim().to_string())
+                                OdsCell::Float(format!("{f}"), cell.raw(table).trim().to_string())
                             }
                             Out::Text(t) => OdsCell::Text(t),
                         })

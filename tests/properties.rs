@@ -453,7 +453,7 @@ fn fuzz_csv() {
             let file = sources.get(t.source);
             for row in &t.rows {
                 for c in &row.cells {
-                    let _ = file.slice(c.span);
+                    let _ = file.slice(c.span());
                 }
             }
         }

@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
         }
         for row in &table.rows {
             for c in &row.cells {
-                let _ = file.slice(c.span);
-                let _ = file.line_col(c.span.end);
+                let _ = file.slice(c.span());
+                let _ = file.line_col(c.span().end);
             }
         }
     }

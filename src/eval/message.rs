@@ -258,17 +258,19 @@ pub(crate) fn condition_finding<'a>(
     if let Some((value, want_missing)) = predicate {
         let what = substitute(&ev.expr_text(value), &env.bindings);
         let cell = first.and_then(|c| {
-            env.report_of(&c).tables[c.table].rows[c.row]
-                .cells
-                .get(c.col)
+            let t = &env.report_of(&c).tables[c.table];
+            t.rows[c.row].cells.get(c.col).map(|cell| (cell, t))
         });
         let (shown, canonical_value) = match cell {
-            Some(c) if !want_missing => (format!("'{}'", c.raw.trim()), c.raw.trim().to_string()),
-            Some(c) => (
-                c.raw.trim().to_string(),
-                match &c.value {
-                    crate::report::CellValue::Number(f) => f.value.normalize().to_string(),
-                    _ => c.raw.trim().to_string(),
+            Some((c, t)) if !want_missing => (
+                format!("'{}'", c.raw(t).trim()),
+                c.raw(t).trim().to_string(),
+            ),
+            Some((c, t)) => (
+                c.raw(t).trim().to_string(),
+                match c.figure(t) {
+                    Some(f) => f.value.normalize().to_string(),
+                    None => c.raw(t).trim().to_string(),
                 },
             ),
             None => ("not there".to_string(), String::new()),
@@ -320,7 +322,7 @@ fn summed_rows(env: &Env<'_>, agg: &super::AggInfo) -> String {
         t.rows[r]
             .cells
             .get(key_col)
-            .map(|c| c.raw.trim().to_string())
+            .map(|c| c.raw(t).trim().to_string())
             .unwrap_or_default()
     };
     let names: Vec<String> = rows.iter().map(|&r| key(r)).collect();
@@ -429,7 +431,7 @@ fn build<'a>(
             t.rows[r]
                 .cells
                 .get(c)
-                .map(|x| x.span)
+                .map(|x| x.span())
                 .unwrap_or(t.rows[r].span),
         ),
         (Some(t), Some(r), None) => (t.source, t.rows[r].span),
@@ -457,7 +459,7 @@ fn build<'a>(
         (Some(t), Some(r)) => t.rows[r]
             .cells
             .get(key_col)
-            .map(|c| c.raw.trim().to_string()),
+            .map(|c| c.raw(t).trim().to_string()),
         _ => None,
     };
     let column_name = match (table, col) {
@@ -471,7 +473,7 @@ fn build<'a>(
             let t = &env.report_of(c).tables[c.table];
             let x = t.rows[c.row].cells.get(c.col)?;
             let f = ev.sources.get(t.source);
-            let (l, co) = f.line_col(x.span.start);
+            let (l, co) = f.line_col(x.span().start);
             let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
             let header = if c.prev && !env.in_previous {
                 format!("previous report · {header}")
@@ -480,12 +482,12 @@ fn build<'a>(
             };
             Some(CellLabel {
                 source: t.source,
-                span: x.span,
+                span: x.span(),
                 file: f.name.clone(),
                 line: l,
                 column: co,
-                text: format!("{header}: {}", x.raw.trim()),
-                cell: f.cell_ref(x.span),
+                text: format!("{header}: {}", x.raw(t).trim()),
+                cell: f.cell_ref(x.span()),
             })
         })
         .collect();

@@ -889,24 +889,22 @@ impl<'a> Evaluator<'a> {
             .get(col)
             .map(|h| h.text.as_str())
             .unwrap_or("?");
-        let val = match (&cell.value, unit) {
+        let raw = cell.raw(view.table);
+        let val = match (cell.value(view.table), unit) {
             // In a text column only an empty cell is missing: "..", "-" are texts there.
-            (_, Some(UnitName::Text)) if cell.raw.trim().is_empty() => {
+            (_, Some(UnitName::Text)) if raw.trim().is_empty() => {
                 return Err(Stop::Na(format!(
                     "{} · {} is empty",
                     view.key_text(row),
                     header
                 )));
             }
-            (_, Some(UnitName::Text)) => Val::Text(cell.raw.trim().to_string()),
+            (_, Some(UnitName::Text)) => Val::Text(raw.trim().to_string()),
             (CellValue::Number(f), u) => {
                 let n = match self.overrides.iter().find(|(c, _)| *c == at) {
                     // Trying a fix: the value as if it were written, with the same decimals.
-                    Some((_, v)) => Num::from_figure(&crate::report::Figure {
-                        value: *v,
-                        ..f.clone()
-                    }),
-                    None => Num::from_figure(f),
+                    Some((_, v)) => Num::from_figure(&crate::report::Figure { value: *v, ..f }),
+                    None => Num::from_figure(&f),
                 };
                 match u.and_then(to_unit) {
                     Some(target) => {
@@ -915,10 +913,10 @@ impl<'a> Evaluator<'a> {
                     None => Val::Num(n),
                 }
             }
-            (CellValue::Text(t), _) => Val::Text(t.clone()),
+            (CellValue::Text(t), _) => Val::Text(t),
             (CellValue::Missing(m), _) => {
                 let what = match m {
-                    Missing::Marker => format!("'{}', {}", cell.raw.trim(), m.describe()),
+                    Missing::Marker => format!("'{}', {}", raw.trim(), m.describe()),
                     _ => m.describe().to_string(),
                 };
                 return Err(Stop::Na(format!(
@@ -1319,10 +1317,10 @@ impl<'a> Evaluator<'a> {
     fn key_text(&mut self, key: &'a Expr, env: &Env<'a>) -> Ev<String> {
         let k = self.eval(key, env)?;
         Ok(match (&k.val, k.cells.first()) {
-            (_, Some(c)) if k.direct => env.report_of(c).tables[c.table].rows[c.row].cells[c.col]
-                .raw
-                .trim()
-                .to_string(),
+            (_, Some(c)) if k.direct => {
+                let t = &env.report_of(c).tables[c.table];
+                t.rows[c.row].cells[c.col].raw(t).trim().to_string()
+            }
             (Val::Text(t), _) => t.clone(),
             (Val::Num(n), _) => n.v.normalize().to_string(),
         })
@@ -1661,7 +1659,10 @@ impl<'a> Evaluator<'a> {
             ExprKind::Matches { value, glob: g } => {
                 let o = self.eval(value, env)?;
                 let text = match (&o.val, o.cells.first()) {
-                    (_, Some(c)) if o.direct => env.report_of(c).tables[c.table].rows[c.row].cells[c.col].raw.clone(),
+                    (_, Some(c)) if o.direct => {
+                        let t = &env.report_of(c).tables[c.table];
+                        t.rows[c.row].cells[c.col].raw(t).to_string()
+                    }
                     (Val::Text(t), _) => t.clone(),
                     (Val::Num(n), _) => format_decimal(&n.v),
                 };
@@ -1720,12 +1721,12 @@ impl<'a> Evaluator<'a> {
 }
 
 /// The rows of each group (in the order the groups first appear), and each row's group.
-fn group_rows(g: &[String]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
+fn group_rows(g: &[&str]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
     let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut of_row = Vec::with_capacity(g.len());
     for (r, name) in g.iter().enumerate() {
-        let i = *index.entry(name.as_str()).or_insert_with(|| {
+        let i = *index.entry(name).or_insert_with(|| {
             rows.push(Vec::new());
             rows.len() - 1
         });

@@ -320,18 +320,18 @@ pub(crate) fn place(report: &Report, set: &RuleSet, c: &CellAt) -> Option<CellPl
     let row_key = t.rows[c.row]
         .cells
         .get(key_col)
-        .map(|k| k.raw.trim().to_string())
+        .map(|k| k.raw(t).trim().to_string())
         .unwrap_or_default();
     Some(CellPlace {
         table: t.name.clone(),
         row_key,
         column: t.headers.get(c.col).map(|h| h.text.clone()).unwrap_or_default(),
-        written: cell.raw.trim().to_string(),
-        figure: match &cell.value {
+        written: cell.raw(t).trim().to_string(),
+        figure: match cell.value(t) {
             crate::report::CellValue::Number(f) => Some((f.value, f.decimals)),
             _ => None,
         },
         source: t.source,
-        span: cell.span,
+        span: cell.span(),
     })
 }

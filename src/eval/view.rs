@@ -29,7 +29,7 @@ pub struct View<'a> {
     /// resolution builds views without ever needing it, and a table may have millions of rows.
     kinds: std::cell::OnceCell<Vec<RowKind>>,
     /// The group of each row (when the table has groups).
-    pub groups: Option<Vec<String>>,
+    pub groups: Option<Vec<&'a str>>,
     /// Declared columns that matched no header: (name, glob).
     pub unmatched: Vec<(String, String)>,
     /// The table is in the previous report.
@@ -94,17 +94,19 @@ impl<'a> View<'a> {
 
     /// Group of every row by the text in `col`; an empty cell continues the group above it,
     /// as a merged cell in a spreadsheet does.
-    pub fn group_values(&self, col: usize) -> Vec<String> {
-        let mut current = String::new();
-        self.table
+    pub fn group_values(&self, col: usize) -> Vec<&'a str> {
+        // Borrowed from the table: a million rows would otherwise be a million strings.
+        let table: &'a Table = self.table;
+        let mut current = "";
+        table
             .rows
             .iter()
             .map(|r| {
-                let t = r.cells.get(col).map(|c| c.raw.trim()).unwrap_or("");
+                let t = r.cells.get(col).map(|c| c.raw(table).trim()).unwrap_or("");
                 if !t.is_empty() {
-                    current = t.to_string();
+                    current = t;
                 }
-                current.clone()
+                current
             })
             .collect()
     }
@@ -168,7 +170,7 @@ impl<'a> View<'a> {
         self.table.rows[row]
             .cells
             .get(self.key_col)
-            .map(|c| c.raw.trim())
+            .map(|c| c.raw(self.table).trim())
             .unwrap_or("")
     }
 
@@ -176,7 +178,7 @@ impl<'a> View<'a> {
         self.table.rows[row]
             .cells
             .get(self.key_col)
-            .map(|c| c.raw.trim().to_string())
+            .map(|c| c.raw(self.table).trim().to_string())
             .unwrap_or_default()
     }
 

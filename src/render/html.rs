@@ -103,7 +103,7 @@ fn targets(table: &Table) -> Vec<(Target, Span)> {
     for (r, row) in table.rows.iter().enumerate() {
         out.push((Target::Row(r), row.span));
         for (c, cell) in row.cells.iter().enumerate() {
-            out.push((Target::Cell(r, c), cell.span));
+            out.push((Target::Cell(r, c), cell.span()));
         }
     }
     // A lone cell spans its whole row: the cell, not the row, takes the finding.
@@ -880,14 +880,14 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
         for c in 0..ncols {
             match row.cells.get(c) {
                 Some(cell) => {
-                    let class = match cell.value {
+                    let class = match cell.value(table) {
                         CellValue::Number(_) => "n",
                         CellValue::Missing(_) => "m",
                         CellValue::Text(_) => "t",
                     };
                     let t = Target::Cell(r, c);
                     open_marked(run, l, (table_no, table), t, "td", class, out);
-                    let _ = write!(out, "{}</td>", escape(&cell.raw));
+                    let _ = write!(out, "{}</td>", escape(cell.raw(table)));
                 }
                 None => out.push_str("<td class=\"m\"></td>"),
             }
@@ -923,7 +923,7 @@ fn target_span(table: &Table, t: Target) -> Span {
             .map(|(a, b)| a.span.join(b.span))
             .unwrap_or_default(),
         Target::Row(r) => table.rows[r].span,
-        Target::Cell(r, c) => table.rows[r].cells[c].span,
+        Target::Cell(r, c) => table.rows[r].cells[c].span(),
     }
 }
 

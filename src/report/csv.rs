@@ -4,16 +4,21 @@
 //! the field as written in the decoded text (quotes included), so a finding can underline it.
 //! The csv crate's field ranges point into its unescaped buffer, not into the file.
 
+#[cfg(test)]
+use super::CellValue;
 use super::number::{self, trim_cell};
-use super::{Cell, CellValue, Header, Missing, Row, Table, normalise_name};
+use super::{CellStore, Header, Missing, Parsed, Row, Table, normalise_name};
 use crate::config::DataConfig;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Most cells (data rows × columns) of one table; a larger one is refused with
-/// `data::too-large`, as a workbook sheet is.
-pub const MAX_TABLE_CELLS: u64 = 5_000_000;
+/// `data::too-large`. Twice a workbook sheet's limit: a CSV cell takes 16 bytes plus its
+/// share of the file's text, so 10 million cells stay within a few hundred MB, and the
+/// national benchmark's 1 000 000-row driftsammandrag (6 million cells) is read.
+pub const MAX_TABLE_CELLS: u64 = 10_000_000;
 
 /// Read one CSV/TSV file as a table named `table_name`.
 ///
@@ -47,7 +52,48 @@ pub fn load_csv_with(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
+    load_csv_cow(
+        display_name,
+        table_name,
+        Cow::Borrowed(bytes),
+        settings,
+        sources,
+        problems,
+    )
+}
+
+/// [`load_csv_with`] taking the file's bytes: a UTF-8 file becomes the text without a copy,
+/// so a large file is not held twice while it is read.
+pub fn load_csv_owned(
+    display_name: &str,
+    table_name: &str,
+    bytes: Vec<u8>,
+    settings: &DataConfig,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    load_csv_cow(
+        display_name,
+        table_name,
+        Cow::Owned(bytes),
+        settings,
+        sources,
+        problems,
+    )
+}
+
+fn load_csv_cow(
+    display_name: &str,
+    table_name: &str,
+    bytes: Cow<'_, [u8]>,
+    settings: &DataConfig,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
+    // The byte order mark is looked at before the bytes are decoded (and gone).
+    let bom = encoding_rs::Encoding::for_bom(&bytes).map_or(0, |(_, n)| n);
     let (mut text, encoding) = decode(bytes);
+    let stored = file_bytes(bom, encoding);
 
     if looks_binary(&text) {
         problems.push(
@@ -110,11 +156,76 @@ pub fn load_csv_with(
     }
 
     let delimiter = detect_delimiter(&text);
-    let parsed = parse_records(&text, delimiter);
-    let stored = file_bytes(bytes, &encoding);
     let source = sources.add(SourceFile::new(display_name, text).with_file_bytes(stored));
+    // The table's cells are slices of the text the source keeps: one copy of the file.
+    let text = sources.get(source).text.clone();
+    let mut store = CellStore::new(text.clone());
 
-    if let Some(quote) = parsed.unclosed_quote {
+    // One pass over the records, one record in memory at a time: the header, then the rows.
+    // Problems are collected and pushed afterwards in the order of the checks below.
+    let mut parser = Records::new(&text, delimiter);
+    let mut record = Record::default();
+    // `[data] header_row = N`: the lines above line N are titles, not the table.
+    let first_line = settings.header_row.unwrap_or(1);
+    let mut header = None;
+    while parser.next_into(&mut record) {
+        if record.line >= first_line && !record.is_blank() {
+            header = Some(HeaderRecord {
+                fields: record
+                    .fields
+                    .iter()
+                    .map(|f| (f.span, f.raw.to_string()))
+                    .collect(),
+                last_non_empty: record.last_non_empty(),
+                span: record.span,
+            });
+            break;
+        }
+    }
+    let mut data_rows = 0usize;
+    let mut rows = Vec::new();
+    // Rows that have cells no column holds: (record's span, line, used, first extra cell).
+    let mut ragged: Vec<(usize, usize, Span)> = Vec::new();
+    let mut width = 0;
+    if let Some(header) = &header {
+        let header_len = header.fields.len();
+        // Excel writes trailing ";;;" columns: empty trailing headers no row has data
+        // under are dropped, so the width is known only at the end; rows are built up to the
+        // header's length and cut to the width afterwards.
+        width = header.last_non_empty;
+        let mut too_large = false;
+        while parser.next_into(&mut record) {
+            let used = record.last_non_empty();
+            if record.line < first_line || used == 0 {
+                continue;
+            }
+            data_rows += 1;
+            width = width.max(used.min(header_len));
+            if (data_rows as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
+                // Refused below; keep counting for the message, but build nothing more.
+                too_large = true;
+                rows = Vec::new();
+            }
+            if too_large {
+                continue;
+            }
+            if used > header_len {
+                let extra = record
+                    .fields
+                    .iter()
+                    .skip(header_len)
+                    .find(|f| !is_empty_cell(&f.raw))
+                    .map(|f| f.span)
+                    .unwrap_or(record.span);
+                ragged.push((record.line, used, extra));
+                continue;
+            }
+            rows.push(make_row(&record, header_len, settings, &mut store));
+        }
+    }
+    let unclosed_quote = parser.unclosed_quote;
+
+    if let Some(quote) = unclosed_quote {
         let (line, _) = sources.get(source).line_col(quote);
         problems.push(
             Problem::new(
@@ -131,14 +242,8 @@ pub fn load_csv_with(
         );
     }
 
-    // `[data] header_row = N`: the lines above line N are titles, not the table.
-    let first_line = settings.header_row.unwrap_or(1);
-    let mut records = parsed
-        .records
-        .into_iter()
-        .filter(|r| r.line >= first_line && !r.is_blank());
-    let Some(header_record) = records.next() else {
-        if parsed.unclosed_quote.is_none() {
+    let Some(header) = header else {
+        if unclosed_quote.is_none() {
             let message = match settings.header_row {
                 Some(n) if n > 1 => format!(
                     "{display_name} has no header row: nothing is written on line {n} \
@@ -158,23 +263,16 @@ pub fn load_csv_with(
         }
         return None;
     };
-    let data: Vec<Record> = records.collect();
 
-    // Excel writes trailing ";;;" columns: drop empty trailing headers no row has data under.
-    let mut width = header_record.last_non_empty();
-    for record in &data {
-        width = width.max(record.last_non_empty().min(header_record.fields.len()));
-    }
     // As for workbooks: a table of more cells than this is not read (see `MAX_TABLE_CELLS`).
-    if (data.len() as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
+    if (data_rows as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
         problems.push(
             Problem::new(
                 ProblemKind::Data,
                 Severity::Error,
                 "data::too-large",
                 format!(
-                    "{display_name} is a table of {} rows and {width} columns, more than {MAX_TABLE_CELLS} cells; it is not read",
-                    data.len()
+                    "{display_name} is a table of {data_rows} rows and {width} columns, more than {MAX_TABLE_CELLS} cells; it is not read",
                 ),
             )
             .with_path(display_name)
@@ -182,36 +280,51 @@ pub fn load_csv_with(
         );
         return None;
     }
-    let headers: Vec<Header> = header_record
+    let headers: Vec<Header> = header
         .fields
         .iter()
         .take(width)
-        .map(|f| {
-            let text = number::italic_inner(&f.raw)
-                .unwrap_or_else(|| trim_cell(&f.raw))
+        .map(|(span, raw)| {
+            let text = number::italic_inner(raw)
+                .unwrap_or_else(|| trim_cell(raw))
                 .to_string();
             Header {
                 normalised: normalise_name(&text),
                 text,
-                span: f.span,
+                span: *span,
             }
         })
         .collect();
 
     check_duplicate_headers(&headers, display_name, source, problems);
 
-    let mut rows = Vec::with_capacity(data.len());
-    for record in data {
-        if let Some(row) = make_row(
-            record,
-            &headers,
-            settings,
-            header_record.span,
-            display_name,
-            source,
-            problems,
-        ) {
-            rows.push(row);
+    // A ragged row exists only if a row is longer than the header, so then the width is the
+    // header's length.
+    for (line, used, extra) in ragged {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::ragged-row",
+                format!(
+                    "the row on line {line} has {used} cells but the header has {width} column{}; the row is ignored",
+                    if width == 1 { "" } else { "s" }
+                ),
+            )
+            .with_path(display_name)
+            .with_label(source, extra, "this cell has no column")
+            .with_label(source, header.span, format!("the header has {width} column{}", if width == 1 { "" } else { "s" }))
+            .with_help("check for an unquoted delimiter inside a figure or label, or a missing header"),
+        );
+    }
+
+    // Cut the rows to the width (trailing empty columns) or pad them to it (short rows).
+    for row in &mut rows {
+        row.cells.truncate(width);
+        let end = Span::new(row.span.end, row.span.end);
+        while row.cells.len() < width {
+            let empty = store.cell_parsed(end, "", Parsed::Missing(Missing::Empty));
+            row.cells.push(empty);
         }
     }
 
@@ -220,7 +333,15 @@ pub fn load_csv_with(
         source,
         headers,
         rows,
+        store,
     })
+}
+
+/// The header record, kept while the rows are read.
+struct HeaderRecord {
+    fields: Vec<(Span, String)>,
+    last_non_empty: usize,
+    span: Span,
 }
 
 pub(crate) fn check_duplicate_headers(
@@ -255,77 +376,30 @@ pub(crate) fn check_duplicate_headers(
     }
 }
 
-/// A data record as a row of the table, or `None` (with a problem) if it has cells that no
-/// column holds.
+/// A data record (no longer than the header) as a row of the table, its cells up to
+/// `header_len`; padded to the table's width by the caller.
 fn make_row(
-    record: Record,
-    headers: &[Header],
+    record: &Record<'_>,
+    header_len: usize,
     data: &DataConfig,
-    header_span: Span,
-    display_name: &str,
-    source: SourceId,
-    problems: &mut Vec<Problem>,
-) -> Option<Row> {
-    let width = headers.len();
-    let used = record.last_non_empty();
-    if used > width {
-        let extra = record
-            .fields
-            .iter()
-            .skip(width)
-            .find(|f| !is_empty_cell(&f.raw))
-            .map(|f| f.span)
-            .unwrap_or(record.span);
-        problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::ragged-row",
-                format!(
-                    "the row on line {} has {used} cells but the header has {width} column{}; the row is ignored",
-                    record.line,
-                    if width == 1 { "" } else { "s" }
-                ),
-            )
-            .with_path(display_name)
-            .with_label(source, extra, "this cell has no column")
-            .with_label(source, header_span, format!("the header has {width} column{}", if width == 1 { "" } else { "s" }))
-            .with_help("check for an unquoted delimiter inside a figure or label, or a missing header"),
-        );
-        return None;
+    store: &mut CellStore,
+) -> Row {
+    let mut cells = Vec::with_capacity(header_len);
+    for f in record.fields.iter().take(header_len) {
+        // Italic markup is how the cell was printed, not what it says: `<i>varav
+        // chatt</i>` is the key "varav chatt".
+        let raw: &str = match number::italic_inner(&f.raw) {
+            Some(inner) => inner,
+            None => &f.raw,
+        };
+        let value = number::parse_cell_borrowed(raw, data);
+        cells.push(store.cell_parsed(f.span, raw, value));
     }
-
-    let end = Span::new(record.span.end, record.span.end);
-    let mut cells: Vec<Cell> = record
-        .fields
-        .into_iter()
-        .take(width)
-        .map(|f| {
-            // Italic markup is how the cell was printed, not what it says: `<i>varav
-            // chatt</i>` is the key "varav chatt".
-            let raw = match number::italic_inner(&f.raw) {
-                Some(inner) => inner.to_string(),
-                None => f.raw,
-            };
-            Cell {
-                value: number::parse_cell_with(&raw, data),
-                raw,
-                span: f.span,
-            }
-        })
-        .collect();
-    while cells.len() < width {
-        cells.push(Cell {
-            raw: String::new(),
-            value: CellValue::Missing(Missing::Empty),
-            span: end,
-        });
-    }
-    Some(Row {
+    Row {
         line: record.line,
         span: record.span,
         cells,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,9 +414,8 @@ enum Encoding {
     Windows1252,
 }
 
-/// How the decoded text maps back to the stored bytes.
-fn file_bytes(bytes: &[u8], encoding: &Encoding) -> FileBytes {
-    let bom = encoding_rs::Encoding::for_bom(bytes).map_or(0, |(_, n)| n);
+/// How the decoded text maps back to the stored bytes, whose byte order mark is `bom` bytes.
+fn file_bytes(bom: usize, encoding: Encoding) -> FileBytes {
     match encoding {
         Encoding::Utf8 | Encoding::BrokenUtf8 if bom > 0 => FileBytes::AfterBom(bom),
         Encoding::Utf8 | Encoding::BrokenUtf8 => FileBytes::Same,
@@ -351,8 +424,8 @@ fn file_bytes(bytes: &[u8], encoding: &Encoding) -> FileBytes {
     }
 }
 
-fn decode(bytes: &[u8]) -> (String, Encoding) {
-    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+fn decode(bytes: Cow<'_, [u8]>) -> (String, Encoding) {
+    if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let body = bytes.get(bom_len..).unwrap_or(&[]);
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
         let kind = if encoding == encoding_rs::UTF_8 {
@@ -366,29 +439,82 @@ fn decode(bytes: &[u8]) -> (String, Encoding) {
         };
         return (text.into_owned(), kind);
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), Encoding::Utf8),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            (text.into_owned(), Encoding::Windows1252)
-        }
+    let windows_1252 = |bytes: &[u8]| {
+        let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+        (text.into_owned(), Encoding::Windows1252)
+    };
+    match bytes {
+        Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(text) => (text, Encoding::Utf8),
+            Err(e) => windows_1252(e.as_bytes()),
+        },
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(text) => (text.to_string(), Encoding::Utf8),
+            Err(_) => windows_1252(b),
+        },
     }
 }
 
 /// NUL characters, or more than one character in ten a control character: not a text file.
 fn looks_binary(text: &str) -> bool {
+    // Over the bytes rather than the characters (a large file is read in a fraction of the
+    // time): a character starts at every byte that is not a UTF-8 continuation byte, and the
+    // control characters are the ASCII ones and U+0080–U+009F (0xC2 0x80–0x9F in UTF-8).
+    let b = text.as_bytes();
     let mut total = 0usize;
     let mut control = 0usize;
-    for c in text.chars() {
-        if c == '\0' {
+    for (i, &c) in b.iter().enumerate() {
+        if c == 0 {
             return true;
         }
+        if c & 0xC0 == 0x80 {
+            continue;
+        }
         total += 1;
-        if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+        let is_control = match c {
+            b'\t' | b'\n' | b'\r' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            _ => false,
+        };
+        if is_control {
             control += 1;
         }
     }
     control > 0 && control.saturating_mul(10) > total
+}
+
+#[cfg(test)]
+#[test]
+fn binary_check_counts_characters_as_before() {
+    fn by_chars(text: &str) -> bool {
+        let mut total = 0usize;
+        let mut control = 0usize;
+        for c in text.chars() {
+            if c == '\0' {
+                return true;
+            }
+            total += 1;
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}') {
+                control += 1;
+            }
+        }
+        control > 0 && control.saturating_mul(10) > total
+    }
+    for text in [
+        "",
+        "abc",
+        "a\u{1}b",
+        "\u{1}\u{2}\u{3}abcdefghijklmnop",
+        "\u{85}\u{85}åäö",
+        "\u{9f}x",
+        "\u{a0}\u{a0}\u{a0}",
+        "x\0",
+        "\u{7f}\u{7f}ab",
+        "\t\n\r\u{c}",
+    ] {
+        assert_eq!(looks_binary(text), by_chars(text), "{text:?}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -458,24 +584,25 @@ fn count_delimiters_in_record(s: &str) -> [usize; 3] {
 // Records
 
 #[derive(Debug)]
-struct Field {
+struct Field<'a> {
     /// The field as written, quotes included.
     span: Span,
-    /// The unquoted content.
-    raw: String,
+    /// The unquoted content: a slice of the text unless a doubled quote or text after the
+    /// closing quote had to be put together.
+    raw: Cow<'a, str>,
 }
 
-#[derive(Debug)]
-struct Record {
+#[derive(Debug, Default)]
+struct Record<'a> {
     line: usize,
     /// The whole record without its line break.
     span: Span,
-    fields: Vec<Field>,
+    fields: Vec<Field<'a>>,
 }
 
-impl Record {
+impl Record<'_> {
     fn is_blank(&self) -> bool {
-        self.fields.iter().all(|f| is_empty_cell(&f.raw))
+        self.last_non_empty() == 0
     }
     /// One past the index of the last non-empty field (0 if all are empty).
     fn last_non_empty(&self) -> usize {
@@ -490,71 +617,106 @@ fn is_empty_cell(raw: &str) -> bool {
     trim_cell(raw).is_empty()
 }
 
-struct Parsed {
-    records: Vec<Record>,
-    /// Byte offset of a quote that is never closed; parsing stopped there.
-    unclosed_quote: Option<usize>,
-}
-
 /// `text[a..b]`, or "" if that is not a valid range (it always is: the parser only cuts at
 /// ASCII bytes, which are character boundaries).
 fn cut(text: &str, a: usize, b: usize) -> &str {
     text.get(a..b).unwrap_or("")
 }
 
-/// Split the text into records and fields (RFC 4180, plus leniency: text after a closing
-/// quote is kept, CRLF and LF both end records).
-fn parse_records(text: &str, delimiter: Option<u8>) -> Parsed {
-    let b = text.as_bytes();
-    let len = b.len();
-    let is_delim = |c: u8| Some(c) == delimiter;
-    // End of a field or record ending before `pos`: without a CR that precedes LF or EOF.
-    let strip_cr = |start: usize, pos: usize| {
+/// Splits the text into records and fields (RFC 4180, plus leniency: text after a closing
+/// quote is kept, CRLF and LF both end records), one record at a time.
+struct Records<'a> {
+    text: &'a str,
+    delimiter: Option<u8>,
+    pos: usize,
+    line: usize,
+    /// Byte offset of a quote that is never closed; parsing stopped there.
+    unclosed_quote: Option<usize>,
+}
+
+impl<'a> Records<'a> {
+    fn new(text: &'a str, delimiter: Option<u8>) -> Self {
+        Records {
+            text,
+            delimiter,
+            pos: 0,
+            line: 1,
+            unclosed_quote: None,
+        }
+    }
+
+    /// End of a field or record ending before `pos`: without a CR that precedes LF or EOF.
+    fn strip_cr(&self, start: usize, pos: usize) -> usize {
+        let b = self.text.as_bytes();
         if pos > start
             && b.get(pos - 1) == Some(&b'\r')
-            && (pos == len || b.get(pos) == Some(&b'\n'))
+            && (pos == b.len() || b.get(pos) == Some(&b'\n'))
         {
             pos - 1
         } else {
             pos
         }
-    };
+    }
 
-    let mut records = Vec::new();
-    let mut pos = 0;
-    let mut line = 1;
-    while pos < len {
-        let record_start = pos;
-        let record_line = line;
-        let mut fields = Vec::new();
+    /// Index of the first delimiter or line feed at or after `pos`, or the text's length.
+    fn field_end(&self, pos: usize) -> usize {
+        let b = self.text.as_bytes();
+        let rest = b.get(pos..).unwrap_or(&[]);
+        let found = match self.delimiter {
+            Some(d) => rest.iter().position(|&c| c == d || c == b'\n'),
+            None => rest.iter().position(|&c| c == b'\n'),
+        };
+        found.map_or(b.len(), |i| pos + i)
+    }
+
+    /// Read the next record into `record` (its buffers are reused); `false` at the end of the
+    /// text or at a quote that is never closed (see `unclosed_quote`).
+    fn next_into(&mut self, record: &mut Record<'a>) -> bool {
+        let text = self.text;
+        let b = text.as_bytes();
+        let len = b.len();
+        record.fields.clear();
+        if self.pos >= len || self.unclosed_quote.is_some() {
+            return false;
+        }
+        let is_delim = |c: u8| Some(c) == self.delimiter;
+        let record_start = self.pos;
+        record.line = self.line;
+        let mut pos = self.pos;
         let record_end;
         loop {
             let field_start = pos;
-            let mut raw = String::new();
             if b.get(pos) == Some(&b'"') {
                 pos += 1;
                 let mut segment = pos;
+                // Only a doubled quote or text after the closing quote needs a new string.
+                let mut owned: Option<String> = None;
+                let content_end;
                 loop {
                     match b.get(pos) {
                         None => {
-                            return Parsed {
-                                records,
-                                unclosed_quote: Some(field_start),
-                            };
+                            self.unclosed_quote = Some(field_start);
+                            record.fields.clear();
+                            return false;
                         }
                         Some(b'"') => {
-                            raw.push_str(cut(text, segment, pos));
                             if b.get(pos + 1) == Some(&b'"') {
-                                raw.push('"');
+                                let s = owned.get_or_insert_with(String::new);
+                                s.push_str(cut(text, segment, pos));
+                                s.push('"');
                                 pos += 2;
                                 segment = pos;
                             } else {
+                                if let Some(s) = owned.as_mut() {
+                                    s.push_str(cut(text, segment, pos));
+                                }
+                                content_end = pos;
                                 pos += 1;
                                 break;
                             }
                         }
                         Some(b'\n') => {
-                            line += 1;
+                            self.line += 1;
                             pos += 1;
                         }
                         Some(_) => pos += 1,
@@ -562,48 +724,49 @@ fn parse_records(text: &str, delimiter: Option<u8>) -> Parsed {
                 }
                 // Anything between the closing quote and the delimiter is kept as written.
                 let tail = pos;
-                while pos < len && !is_delim(b[pos]) && b[pos] != b'\n' {
-                    pos += 1;
-                }
-                let end = strip_cr(tail, pos);
-                raw.push_str(cut(text, tail, end));
-                fields.push(Field {
+                pos = self.field_end(pos);
+                let end = self.strip_cr(tail, pos);
+                let raw = match owned {
+                    Some(mut s) => {
+                        s.push_str(cut(text, tail, end));
+                        Cow::Owned(s)
+                    }
+                    None if tail == end => Cow::Borrowed(cut(text, segment, content_end)),
+                    None => {
+                        let mut s = cut(text, segment, content_end).to_string();
+                        s.push_str(cut(text, tail, end));
+                        Cow::Owned(s)
+                    }
+                };
+                record.fields.push(Field {
                     span: Span::new(field_start, end),
                     raw,
                 });
             } else {
-                while pos < len && !is_delim(b[pos]) && b[pos] != b'\n' {
-                    pos += 1;
-                }
-                let end = strip_cr(field_start, pos);
-                fields.push(Field {
+                pos = self.field_end(pos);
+                let end = self.strip_cr(field_start, pos);
+                record.fields.push(Field {
                     span: Span::new(field_start, end),
-                    raw: cut(text, field_start, end).to_string(),
+                    raw: Cow::Borrowed(cut(text, field_start, end)),
                 });
             }
             match b.get(pos) {
                 Some(&c) if is_delim(c) => pos += 1,
                 Some(b'\n') => {
-                    record_end = strip_cr(record_start, pos);
+                    record_end = self.strip_cr(record_start, pos);
                     pos += 1;
-                    line += 1;
+                    self.line += 1;
                     break;
                 }
                 _ => {
-                    record_end = strip_cr(record_start, pos);
+                    record_end = self.strip_cr(record_start, pos);
                     break;
                 }
             }
         }
-        records.push(Record {
-            line: record_line,
-            span: Span::new(record_start, record_end),
-            fields,
-        });
-    }
-    Parsed {
-        records,
-        unclosed_quote: None,
+        self.pos = pos;
+        record.span = Span::new(record_start, record_end);
+        true
     }
 }
 
@@ -642,11 +805,11 @@ mod tests {
         for row in &table.rows {
             assert_eq!(file.line_col(row.span.start).0, row.line);
             for cell in &row.cells {
-                let written = file.slice(cell.span);
+                let written = file.slice(cell.span());
                 if let Some(inner) = written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
-                    assert_eq!(inner.replace("\"\"", "\""), cell.raw);
+                    assert_eq!(inner.replace("\"\"", "\""), cell.raw(table));
                 } else {
-                    assert_eq!(written, cell.raw);
+                    assert_eq!(written, cell.raw(table));
                 }
             }
         }
@@ -675,11 +838,14 @@ mod tests {
         assert_eq!(table.rows[0].line, 2);
         assert_eq!(table.rows[2].line, 4);
         assert_eq!(
-            table.rows[0].cells[0].value,
+            table.rows[0].cells[0].value(&table),
             CellValue::Text("Kultur".into())
         );
-        assert_eq!(table.rows[0].cells[3].value, number("-14", 0, None));
-        assert_eq!(table.rows[1].cells[1].value, number("297560", 0, None));
+        assert_eq!(table.rows[0].cells[3].value(&table), number("-14", 0, None));
+        assert_eq!(
+            table.rows[1].cells[1].value(&table),
+            number("297560", 0, None)
+        );
         assert_eq!(sources.get(table.source).name, "t/table.csv");
         assert_eq!(
             sources.get(table.source).slice(table.rows[1].span),
@@ -700,11 +866,14 @@ mod tests {
         assert_eq!(table.headers[0].text, "Nämnd");
         assert_eq!(file.slice(table.headers[0].span), "Nämnd");
         let row = &table.rows[0];
-        assert_eq!(file.slice(row.cells[0].span), "Äldrenämnden");
-        assert_eq!(file.slice(row.cells[1].span), "1 030,5");
-        assert_eq!(file.slice(row.cells[2].span), "4,3 %");
-        assert_eq!(row.cells[1].value, number("1030.5", 1, None));
-        assert_eq!(row.cells[2].value, number("4.3", 1, Some(Unit::Pct)));
+        assert_eq!(file.slice(row.cells[0].span()), "Äldrenämnden");
+        assert_eq!(file.slice(row.cells[1].span()), "1 030,5");
+        assert_eq!(file.slice(row.cells[2].span()), "4,3 %");
+        assert_eq!(row.cells[1].value(&table), number("1030.5", 1, None));
+        assert_eq!(
+            row.cells[2].value(&table),
+            number("4.3", 1, Some(Unit::Pct))
+        );
         assert_spans(&table, &sources);
     }
 
@@ -718,8 +887,8 @@ mod tests {
         let (table, sources, problems) = load(&bytes);
         let table = table.expect("a table");
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(table.rows[0].cells[0].raw, "Överförmyndare");
-        assert_eq!(table.rows[0].cells[1].value, number("12", 0, None));
+        assert_eq!(table.rows[0].cells[0].raw(&table), "Överförmyndare");
+        assert_eq!(table.rows[0].cells[1].value(&table), number("12", 0, None));
         assert_spans(&table, &sources);
 
         let mut be = vec![0xFE, 0xFF];
@@ -728,10 +897,8 @@ mod tests {
         }
         let (table, _, problems) = load(&be);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(
-            table.expect("a table").rows[0].cells[0].raw,
-            "Överförmyndare"
-        );
+        let table = table.expect("a table");
+        assert_eq!(table.rows[0].cells[0].raw(&table), "Överförmyndare");
     }
 
     #[test]
@@ -742,9 +909,12 @@ mod tests {
         assert_eq!(codes(&problems), ["data::windows-1252"]);
         assert_eq!(problems[0].severity, Severity::Info);
         assert_eq!(problems[0].path.as_deref(), Some("t/table.csv"));
-        assert_eq!(table.rows[0].cells[0].raw, "Förvaltning");
-        assert_eq!(table.rows[1].cells[0].raw, "År ändrat");
-        assert_eq!(table.rows[0].cells[1].value, number("1000", 0, None));
+        assert_eq!(table.rows[0].cells[0].raw(&table), "Förvaltning");
+        assert_eq!(table.rows[1].cells[0].raw(&table), "År ändrat");
+        assert_eq!(
+            table.rows[0].cells[1].value(&table),
+            number("1000", 0, None)
+        );
         assert_spans(&table, &sources);
     }
 
@@ -755,7 +925,7 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(table.headers[1].text, "B");
         assert_eq!(sources.get(table.source).slice(table.headers[1].span), "B");
-        assert_eq!(table.rows[0].cells[1].raw, "1");
+        assert_eq!(table.rows[0].cells[1].raw(&table), "1");
         assert_eq!(table.rows[1].line, 3);
         assert_eq!(sources.get(table.source).slice(table.rows[1].span), "y;2");
         assert_spans(&table, &sources);
@@ -782,12 +952,12 @@ mod tests {
         assert_eq!(table.rows.len(), 3);
         let first = &table.rows[0];
         assert_eq!(first.line, 2);
-        assert_eq!(first.cells[0].raw, "Kultur; fritid");
-        assert_eq!(first.cells[1].raw, "Rad ett\nrad två");
-        assert_eq!(first.cells[2].value, number("1000", 0, None));
+        assert_eq!(first.cells[0].raw(&table), "Kultur; fritid");
+        assert_eq!(first.cells[1].raw(&table), "Rad ett\nrad två");
+        assert_eq!(first.cells[2].value(&table), number("1000", 0, None));
         let file = sources.get(table.source);
-        assert_eq!(file.slice(first.cells[0].span), "\"Kultur; fritid\"");
-        assert_eq!(table.rows[1].cells[0].raw, "Säger \"nej\"");
+        assert_eq!(file.slice(first.cells[0].span()), "\"Kultur; fritid\"");
+        assert_eq!(table.rows[1].cells[0].raw(&table), "Säger \"nej\"");
         // Line numbers count the newline inside the quoted field.
         assert_eq!(table.rows[1].line, 4);
         assert_eq!(table.rows[2].line, 5);
@@ -824,8 +994,11 @@ mod tests {
         assert!(problems.is_empty());
         let row = &table.rows[0];
         assert_eq!(row.cells.len(), 3);
-        assert_eq!(row.cells[2].value, CellValue::Missing(Missing::Empty));
-        assert_eq!(row.cells[2].span, Span::new(row.span.end, row.span.end));
+        assert_eq!(
+            row.cells[2].value(&table),
+            CellValue::Missing(Missing::Empty)
+        );
+        assert_eq!(row.cells[2].span(), Span::new(row.span.end, row.span.end));
         assert_eq!(sources.get(table.source).slice(row.span), "x;1");
     }
 
@@ -841,7 +1014,7 @@ mod tests {
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].line, 3);
         assert_eq!(table.rows[1].line, 6);
-        assert_eq!(table.rows[1].cells[3].value, number("3", 0, None));
+        assert_eq!(table.rows[1].cells[3].value(&table), number("3", 0, None));
     }
 
     #[test]
@@ -877,13 +1050,15 @@ mod tests {
         let table = table.expect("a table");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(table.headers.len(), 3);
-        assert_eq!(table.rows[0].cells[1].value, number("4.3", 1, None));
+        assert_eq!(table.rows[0].cells[1].value(&table), number("4.3", 1, None));
         assert_eq!(
-            table.rows[0].cells[2].value,
+            table.rows[0].cells[2].value(&table),
             number("5.0", 1, Some(Unit::Pct))
         );
         assert_eq!(
-            sources.get(table.source).slice(table.rows[0].cells[1].span),
+            sources
+                .get(table.source)
+                .slice(table.rows[0].cells[1].span()),
             "\"4,3\""
         );
         assert_spans(&table, &sources);
@@ -899,7 +1074,7 @@ mod tests {
         assert_eq!(label.span, Span::new(10, 11));
         assert_eq!(sources.get(table.source).slice(label.span), "\"");
         assert_eq!(table.rows.len(), 1);
-        assert_eq!(table.rows[0].cells[0].raw, "x");
+        assert_eq!(table.rows[0].cells[0].raw(&table), "x");
     }
 
     #[test]
@@ -942,7 +1117,7 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(table.headers.len(), 1);
         assert_eq!(
-            table.rows[1].cells[0].value,
+            table.rows[1].cells[0].value(&table),
             CellValue::Missing(Missing::NotAvailable)
         );
     }
@@ -952,9 +1127,11 @@ mod tests {
         let (table, sources, problems) = load("A;B\n\"x\"y;1\r\n".as_bytes());
         let table = table.expect("a table");
         assert!(problems.is_empty());
-        assert_eq!(table.rows[0].cells[0].raw, "xy");
+        assert_eq!(table.rows[0].cells[0].raw(&table), "xy");
         assert_eq!(
-            sources.get(table.source).slice(table.rows[0].cells[0].span),
+            sources
+                .get(table.source)
+                .slice(table.rows[0].cells[0].span()),
             "\"x\"y"
         );
     }

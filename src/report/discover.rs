@@ -15,7 +15,7 @@
 //! diagnostics. Whatever cannot be read is a diagnostic too, and the walk goes on. The
 //! result is sorted, so the same tree always gives the same run.
 
-use super::csv::load_csv_with;
+use super::csv::load_csv_owned;
 use super::workbook;
 use super::{Report, ReportMeta, Table};
 use super::{json_report, markdown};
@@ -73,14 +73,7 @@ fn apply_markers(report: &mut Report, config: &Config) {
         return;
     }
     for table in &mut report.tables {
-        for row in &mut table.rows {
-            for cell in &mut row.cells {
-                // A JSON `null` or an empty sheet cell has no text: missing either way.
-                if !cell.raw.trim().is_empty() {
-                    cell.value = super::number::parse_cell_with(&cell.raw, &config.data);
-                }
-            }
-        }
+        table.reparse_cells(&config.data);
     }
 }
 
@@ -564,7 +557,7 @@ fn load_table_file(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    load_csv_with(shown, &stem, &bytes, &config.data, sources, problems)
+    load_csv_owned(shown, &stem, bytes, &config.data, sources, problems)
 }
 
 /// The metadata of a single-file report (a workbook, a `.csv` file): its sidecar
@@ -910,11 +903,12 @@ mod tests {
             "tests/data/loader/simple/Investeringar 2020.tsv"
         );
         assert_eq!(drift.rows.len(), 3);
-        let CellValue::Number(f) = &drift.rows[0].cells[1].value else {
+        let CellValue::Number(f) = &drift.rows[0].cells[1].value(drift) else {
             panic!("not a number: {:?}", drift.rows[0].cells[1]);
         };
         assert_eq!(f.value, rust_decimal::Decimal::from(8486));
-        let CellValue::Number(p) = &report.tables[0].rows[0].cells[2].value else {
+        let CellValue::Number(p) = &report.tables[0].rows[0].cells[2].value(&report.tables[0])
+        else {
             panic!("not a number");
         };
         assert_eq!(p.unit, Some(Unit::Pct));

@@ -23,7 +23,8 @@ use super::csv::check_duplicate_headers;
 use super::markdown::{add_document, read_document, resolve_previous};
 use super::number::{parse_cell, trim_cell};
 use super::{
-    Cell, CellValue, Figure, Header, Missing, Report, ReportMeta, Row, Table, normalise_name,
+    CellValue, Figure, Header, LooseCell, LooseRow, Missing, Report, ReportMeta, Table,
+    normalise_name,
 };
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, SourceId, Sources, Span};
@@ -950,20 +951,30 @@ impl ShapeReader<'_> {
         let headers: Vec<Header> = items.iter().map(|h| self.header(h)).collect();
         check_duplicate_headers(&headers, self.shown, self.source, self.problems);
 
-        let mut table = Table {
+        let mut table = Table::from_loose(
             name,
-            source: self.source,
+            self.source,
             headers,
-            rows: Vec::new(),
-        };
+            Vec::new(),
+            self.file.text.clone(),
+        );
         let header_span = columns.span;
         match rows.map(|r| (r.value, r.span)) {
             Some((Value::Array(rows), _)) => {
+                let mut loose = Vec::new();
                 for row in rows {
                     if let Some(row) = self.row(row, &table, header_span) {
-                        table.rows.push(row);
+                        loose.push(row);
                     }
                 }
+                let Table {
+                    name,
+                    source,
+                    headers,
+                    store,
+                    ..
+                } = table;
+                table = Table::from_loose(name, source, headers, loose, store.text().clone());
             }
             Some((other, span)) => {
                 self.shape(
@@ -1009,7 +1020,7 @@ impl ShapeReader<'_> {
         }
     }
 
-    fn row(&mut self, node: Node, table: &Table, header_span: Span) -> Option<Row> {
+    fn row(&mut self, node: Node, table: &Table, header_span: Span) -> Option<LooseRow> {
         let line = self.file.line_col(node.span.start).0;
         let Value::Array(items) = node.value else {
             self.shape(
@@ -1057,7 +1068,7 @@ impl ShapeReader<'_> {
         // Cells missing at the end are empty, at the closing bracket.
         let end = node.span.end.saturating_sub(1).max(node.span.start);
         let end = Span::new(end, end);
-        let mut cells: Vec<Cell> = items
+        let mut cells: Vec<LooseCell> = items
             .into_iter()
             .take(width)
             .map(|c| self.cell(c))
@@ -1066,20 +1077,20 @@ impl ShapeReader<'_> {
             return None;
         }
         while cells.len() < width {
-            cells.push(Cell {
+            cells.push(LooseCell {
                 raw: String::new(),
                 value: CellValue::Missing(Missing::Empty),
                 span: end,
             });
         }
-        Some(Row {
+        Some(LooseRow {
             line,
             span: node.span,
             cells,
         })
     }
 
-    fn cell(&mut self, node: Node) -> Cell {
+    fn cell(&mut self, node: Node) -> LooseCell {
         let span = node.span;
         let (raw, value) = match node.value {
             Value::String(s) => {
@@ -1117,7 +1128,7 @@ impl ShapeReader<'_> {
                 (String::new(), CellValue::Missing(Missing::Empty))
             }
         };
-        Cell { raw, value, span }
+        LooseCell { raw, value, span }
     }
 }
 

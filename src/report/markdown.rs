@@ -22,7 +22,9 @@
 use super::csv::check_duplicate_headers;
 use super::discover::parent_dir;
 use super::number::{parse_cell, trim_cell};
-use super::{Cell, CellValue, Header, Missing, Report, ReportMeta, Row, Table, normalise_name};
+use super::{
+    CellValue, Header, LooseCell, LooseRow, Missing, Report, ReportMeta, Table, normalise_name,
+};
 use crate::config::tidy_path;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
@@ -473,7 +475,7 @@ struct TableBuild {
     head: Option<Range<usize>>,
     in_head: bool,
     headers: Vec<Header>,
-    rows: Vec<Row>,
+    rows: Vec<LooseRow>,
     row: Option<(Range<usize>, Vec<CellText>)>,
     head_cells: Vec<CellText>,
 }
@@ -670,7 +672,7 @@ impl BodyReader<'_> {
         range: Range<usize>,
         cells: Vec<CellText>,
         table: &TableBuild,
-    ) -> Option<Row> {
+    ) -> Option<LooseRow> {
         let text = self.text;
         let width = table.headers.len();
         let line_end = range.start
@@ -717,12 +719,12 @@ impl BodyReader<'_> {
             }
         }
         let end = Span::new(line_end, line_end);
-        let mut out: Vec<Cell> = cells
+        let mut out: Vec<LooseCell> = cells
             .into_iter()
             .take(real.min(width))
             .map(|c| {
                 let raw = trim_cell(&c.text).to_string();
-                Cell {
+                LooseCell {
                     value: parse_cell(&raw),
                     span: trimmed_span(text, &c.range),
                     raw,
@@ -730,7 +732,7 @@ impl BodyReader<'_> {
             })
             .collect();
         while out.len() < width {
-            out.push(Cell {
+            out.push(LooseCell {
                 raw: String::new(),
                 value: CellValue::Missing(Missing::Empty),
                 span: end,
@@ -739,7 +741,7 @@ impl BodyReader<'_> {
         if out.iter().all(|c| c.raw.is_empty()) {
             return None;
         }
-        Some(Row {
+        Some(LooseRow {
             line: self.file.line_col(range.start).0,
             span: Span::new(range.start, line_end),
             cells: out,
@@ -748,12 +750,13 @@ impl BodyReader<'_> {
 
     fn finish_table(&mut self, t: TableBuild) {
         check_duplicate_headers(&t.headers, self.shown, self.source, self.problems);
-        self.tables.push(Table {
-            name: t.name,
-            source: self.source,
-            headers: t.headers,
-            rows: t.rows,
-        });
+        self.tables.push(Table::from_loose(
+            t.name,
+            self.source,
+            t.headers,
+            t.rows,
+            self.file.text.clone(),
+        ));
     }
 }
 

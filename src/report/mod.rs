@@ -10,6 +10,7 @@ pub mod workbook;
 use crate::source::{SourceId, Span};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// One unit's figures for one period.
 #[derive(Debug)]
@@ -37,6 +38,8 @@ pub struct Table {
     pub source: SourceId,
     pub headers: Vec<Header>,
     pub rows: Vec<Row>,
+    /// The texts and the values the compact [`Cell`]s of `rows` leave out.
+    pub store: CellStore,
 }
 
 /// A column header as written, and the name rules reach it by.
@@ -56,9 +59,321 @@ pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone)]
+/// One cell, in 16 bytes: a report of a million rows has six million of them, so a cell keeps
+/// no text of its own. Its text as written is a slice of the table's source text (see
+/// [`CellStore`]), its span is two `u32`s, and a figure that is a whole `i32` mantissa with a
+/// small scale (nearly every figure of a report) is stored inline. Anything else (an
+/// unquoted text that differs from the file, a figure too large for the inline form) is an
+/// "extra" cell whose text and value the store keeps in full.
+///
+/// Read a cell through its table: [`Cell::raw`], [`Cell::value`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cell {
+    start: u32,
+    len: u32,
+    /// The mantissa of an inline figure; the index into `CellStore::extra` of an extra cell.
+    m: i32,
+    kind: Kind,
+    /// Inline figure: its scale, which is also its printed decimals; `EXACT` for an exact
+    /// value (a lone dash).
+    decimals: u8,
+    unit: Option<Unit>,
+    /// How many bytes the text as written lies inside the span: high nibble from the start
+    /// (an opening quote, `<i>`), low nibble from the end.
+    trim: u8,
+}
+
+// The whole point of the layout: keep it at 16 bytes.
+const _: () = assert!(std::mem::size_of::<Cell>() == 16);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Number,
+    /// A text whose value is its text as written, trimmed.
+    Text,
+    Missing(Missing),
+    Extra,
+}
+
+/// `Cell::decimals` of an exact figure.
+const EXACT: u8 = u8::MAX;
+
+/// The most bytes of quoting or markup around a cell's text that an inline cell can skip.
+const MAX_TRIM: usize = 15;
+
+/// A cell whose text or value does not fit the inline form.
+#[derive(Debug, Clone)]
+struct ExtraCell {
+    raw: Box<str>,
+    value: CellValue,
+}
+
+/// Where a table's cells keep their texts: the decoded text of the table's source (shared with
+/// [`crate::source::SourceFile`], so a CSV file's text is held once), plus the few cells that
+/// need more than the 16 bytes of a [`Cell`].
+#[derive(Debug, Clone, Default)]
+pub struct CellStore {
+    text: Arc<String>,
+    extra: Vec<ExtraCell>,
+}
+
+impl CellStore {
+    /// The text the cells' spans point into.
+    pub fn text(&self) -> &Arc<String> {
+        &self.text
+    }
+
+    /// A store for cells whose spans point into `text`.
+    pub fn new(text: Arc<String>) -> CellStore {
+        CellStore {
+            text,
+            extra: Vec::new(),
+        }
+    }
+
+    /// A cell at `span` whose text (after unquoting, without markup) is `raw` and whose value
+    /// is `value`. Inline when `raw` is the source text at `span` (less at most 15 bytes on
+    /// either side) and the value is a small figure, a missing value or the trimmed text.
+    pub fn cell(&mut self, span: Span, raw: &str, value: CellValue) -> Cell {
+        match self.inline(span, raw, Parsed::from(&value)) {
+            Some(cell) => cell,
+            None => self.push_extra(span, raw, value),
+        }
+    }
+
+    /// [`CellStore::cell`] for a borrowed parse result: no allocation unless the cell is extra.
+    pub(crate) fn cell_parsed(&mut self, span: Span, raw: &str, value: Parsed<'_>) -> Cell {
+        match self.inline(span, raw, value) {
+            Some(cell) => cell,
+            None => self.push_extra(span, raw, value.to_owned_value()),
+        }
+    }
+
+    /// The cell in its inline form, if it has one.
+    fn inline(&self, span: Span, raw: &str, value: Parsed<'_>) -> Option<Cell> {
+        let mut cell = Cell::at(span);
+        cell.kind = match value {
+            Parsed::Number(f) => {
+                let (m, decimals) = inline_figure(&f)?;
+                cell.m = m;
+                cell.decimals = decimals;
+                cell.unit = f.unit;
+                Kind::Number
+            }
+            Parsed::Text(t) if same_text(t, number::trim_cell(raw)) => Kind::Text,
+            Parsed::Text(_) => return None,
+            Parsed::Missing(m) => Kind::Missing(m),
+        };
+        cell.trim = self.trim_of(span, raw)?;
+        Some(cell)
+    }
+
+    fn push_extra(&mut self, span: Span, raw: &str, value: CellValue) -> Cell {
+        let mut cell = Cell::at(span);
+        // Past `i32::MAX` extra cells in one table (impossible under the cell limits) the
+        // index saturates: a wrong value is better than a panic, and cannot happen.
+        cell.m = i32::try_from(self.extra.len()).unwrap_or(i32::MAX);
+        self.extra.push(ExtraCell {
+            raw: raw.into(),
+            value,
+        });
+        cell
+    }
+
+    /// The cell with another value, the same span and text (`[data]` markers read again).
+    pub fn with_value(&mut self, cell: Cell, value: CellValue) -> Cell {
+        if cell.kind == Kind::Extra
+            && let Some(extra) = usize::try_from(cell.m)
+                .ok()
+                .and_then(|i| self.extra.get_mut(i))
+        {
+            extra.value = value;
+            return cell;
+        }
+        let raw = cell.raw_in(self).to_string();
+        self.cell(cell.span(), &raw, value)
+    }
+
+    /// Bytes to skip at the start and end of `span` to reach `raw`, packed as `Cell::trim`;
+    /// `None` if `raw` is not inside the text at `span` or lies too deep in it.
+    fn trim_of(&self, span: Span, raw: &str) -> Option<u8> {
+        let written = self.text.get(span.start..span.end)?;
+        // Usually `raw` was cut from this very text: its address says where, no comparing.
+        let base = written.as_ptr() as usize;
+        let at = raw.as_ptr() as usize;
+        let front = if at >= base && at + raw.len() <= base + written.len() {
+            at - base
+        } else if written == raw {
+            0
+        } else {
+            written.find(raw)?
+        };
+        let back = written.len() - front - raw.len();
+        // Each way above finds `raw` itself at `front`; only the depth is left to check.
+        if front > MAX_TRIM || back > MAX_TRIM || written.get(front..front + raw.len()).is_none() {
+            return None;
+        }
+        u8::try_from(front << 4 | back).ok()
+    }
+}
+
+/// `a == b`, without comparing bytes when both are the same slice (a CSV text cell).
+fn same_text(a: &str, b: &str) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+}
+
+/// The inline form of a figure: an `i32` mantissa and its scale, if the figure has one.
+fn inline_figure(f: &Figure) -> Option<(i32, u8)> {
+    let scale = f.value.scale();
+    let decimals = match f.decimals {
+        Some(d) if d == scale => u8::try_from(d).ok()?,
+        None if scale == 0 => EXACT,
+        _ => return None,
+    };
+    Some((i32::try_from(f.value.mantissa()).ok()?, decimals))
+}
+
+/// A cell's value as the parser sees it, borrowing the text of a text cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Parsed<'a> {
+    Number(Figure),
+    Text(&'a str),
+    Missing(Missing),
+}
+
+impl<'a> Parsed<'a> {
+    fn from(value: &'a CellValue) -> Parsed<'a> {
+        match value {
+            CellValue::Number(f) => Parsed::Number(*f),
+            CellValue::Text(t) => Parsed::Text(t),
+            CellValue::Missing(m) => Parsed::Missing(*m),
+        }
+    }
+
+    pub(crate) fn to_owned_value(self) -> CellValue {
+        match self {
+            Parsed::Number(f) => CellValue::Number(f),
+            Parsed::Text(t) => CellValue::Text(t.to_string()),
+            Parsed::Missing(m) => CellValue::Missing(m),
+        }
+    }
+}
+
+impl Cell {
+    /// An extra cell at `span`, its fields still to be filled in.
+    fn at(span: Span) -> Cell {
+        // Spans beyond 4 GiB cannot be stored; every reader refuses inputs that large, so
+        // saturating here only guards against a panic.
+        Cell {
+            start: u32::try_from(span.start).unwrap_or(u32::MAX),
+            len: u32::try_from(span.len()).unwrap_or(u32::MAX),
+            m: 0,
+            kind: Kind::Extra,
+            decimals: EXACT,
+            unit: None,
+            trim: 0,
+        }
+    }
+
+    /// Where the cell is written in the source text (quotes and markup included).
+    pub fn span(&self) -> Span {
+        let start = self.start as usize;
+        Span::new(start, start + self.len as usize)
+    }
+
     /// The cell's text as written (after CSV unquoting, without `<i>…</i>` around it).
+    pub fn raw<'t>(&self, table: &'t Table) -> &'t str {
+        self.raw_in(&table.store)
+    }
+
+    /// [`Cell::raw`] from the table's store.
+    pub fn raw_in<'t>(&self, store: &'t CellStore) -> &'t str {
+        if self.kind == Kind::Extra {
+            return self.extra(store).map_or("", |e| &e.raw);
+        }
+        let front = usize::from(self.trim >> 4);
+        let back = usize::from(self.trim & 0x0F);
+        let span = self.span();
+        store
+            .text
+            .get(span.start + front..span.end.saturating_sub(back))
+            .unwrap_or("")
+    }
+
+    /// The cell's value: a figure, a text or a kind of missing value.
+    pub fn value(&self, table: &Table) -> CellValue {
+        self.value_in(&table.store)
+    }
+
+    /// [`Cell::value`] from the table's store.
+    pub fn value_in(&self, store: &CellStore) -> CellValue {
+        match self.kind {
+            Kind::Number => CellValue::Number(self.inline_figure()),
+            Kind::Text => CellValue::Text(number::trim_cell(self.raw_in(store)).to_string()),
+            Kind::Missing(m) => CellValue::Missing(m),
+            Kind::Extra => self
+                .extra(store)
+                .map_or(CellValue::Missing(Missing::Empty), |e| e.value.clone()),
+        }
+    }
+
+    /// The cell's figure, if it is one; no allocation.
+    pub fn figure(&self, table: &Table) -> Option<Figure> {
+        match self.kind {
+            Kind::Number => Some(self.inline_figure()),
+            Kind::Extra => match self.extra(&table.store)?.value {
+                CellValue::Number(f) => Some(f),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether the cell's value is a text (not a figure, not missing).
+    pub fn is_text(&self, table: &Table) -> bool {
+        match self.kind {
+            Kind::Text => true,
+            Kind::Extra => self
+                .extra(&table.store)
+                .is_some_and(|e| matches!(e.value, CellValue::Text(_))),
+            _ => false,
+        }
+    }
+
+    fn inline_figure(&self) -> Figure {
+        let (scale, decimals) = match self.decimals {
+            EXACT => (0, None),
+            d => (u32::from(d), Some(u32::from(d))),
+        };
+        Figure {
+            // The scale came from a `Decimal`, so it is at most 28 and this cannot fail.
+            value: Decimal::try_from_i128_with_scale(i128::from(self.m), scale)
+                .unwrap_or(Decimal::ZERO),
+            decimals,
+            unit: self.unit,
+        }
+    }
+
+    fn extra<'t>(&self, store: &'t CellStore) -> Option<&'t ExtraCell> {
+        usize::try_from(self.m)
+            .ok()
+            .and_then(|i| store.extra.get(i))
+    }
+}
+
+/// A row as the readers of workbooks, Markdown and JSON build it, each cell with its own
+/// text; [`Table::from_loose`] makes the cells compact. (Those inputs are small next to a CSV
+/// file, which is read straight into compact cells.)
+#[derive(Debug)]
+pub(crate) struct LooseRow {
+    pub line: usize,
+    pub span: Span,
+    pub cells: Vec<LooseCell>,
+}
+
+/// A cell of a [`LooseRow`].
+#[derive(Debug, Clone)]
+pub(crate) struct LooseCell {
     pub raw: String,
     pub value: CellValue,
     pub span: Span,
@@ -72,7 +387,7 @@ pub enum CellValue {
 }
 
 /// A figure as printed: its exact value, how many decimals it was printed with, and its unit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Figure {
     pub value: Decimal,
     /// Printed decimals; `None` for an exact value (a lone dash means an exact zero).
@@ -152,6 +467,51 @@ pub fn normalise_name(s: &str) -> String {
 }
 
 impl Table {
+    /// A table of `rows` whose cell spans point into `text` (the source's text).
+    pub(crate) fn from_loose(
+        name: String,
+        source: SourceId,
+        headers: Vec<Header>,
+        rows: Vec<LooseRow>,
+        text: Arc<String>,
+    ) -> Table {
+        let mut store = CellStore::new(text);
+        let rows = rows
+            .into_iter()
+            .map(|r| Row {
+                line: r.line,
+                span: r.span,
+                cells: r
+                    .cells
+                    .into_iter()
+                    .map(|c| store.cell(c.span, &c.raw, c.value))
+                    .collect(),
+            })
+            .collect();
+        Table {
+            name,
+            source,
+            headers,
+            rows,
+            store,
+        }
+    }
+
+    /// Read every non-empty cell again from its text with the markers of `data` (`[data]` in
+    /// `rimlig.toml`).
+    pub fn reparse_cells(&mut self, data: &crate::config::DataConfig) {
+        for row in &mut self.rows {
+            for cell in &mut row.cells {
+                let raw = cell.raw_in(&self.store);
+                // A JSON `null` or an empty sheet cell has no text: missing either way.
+                if !raw.trim().is_empty() {
+                    let value = number::parse_cell_with(raw, data);
+                    *cell = self.store.with_value(*cell, value);
+                }
+            }
+        }
+    }
+
     /// Index of the column whose normalised header is `name`.
     pub fn column_by_normalised(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h.normalised == name)

@@ -5,7 +5,7 @@
 //! mantissa and a scale with checked arithmetic, so a figure too large for a [`Decimal`]
 //! is simply text.
 
-use super::{CellValue, Figure, Missing, Unit};
+use super::{CellValue, Figure, Missing, Parsed, Unit};
 use crate::config::DataConfig;
 use rust_decimal::Decimal;
 
@@ -43,10 +43,15 @@ pub fn parse_cell(raw: &str) -> CellValue {
 /// [`parse_cell`] with the missing-value and zero markers of `data` (`[data]` in
 /// `rimlig.toml`). An empty cell is always missing.
 pub fn parse_cell_with(raw: &str, data: &DataConfig) -> CellValue {
+    parse_cell_borrowed(raw, data).to_owned_value()
+}
+
+/// [`parse_cell_with`] without allocating: a text value borrows from `raw`.
+pub(crate) fn parse_cell_borrowed<'a>(raw: &'a str, data: &DataConfig) -> Parsed<'a> {
     let trimmed = trim_cell(raw);
     if let Some(inner) = strip_italics(trimmed) {
         match parse_trimmed(trim_cell(inner), data) {
-            CellValue::Text(_) => {}
+            Parsed::Text(_) => {}
             other => return other,
         }
     }
@@ -74,20 +79,20 @@ fn strip_italics(s: &str) -> Option<&str> {
     rest.get(..cut)
 }
 
-fn parse_trimmed(s: &str, data: &DataConfig) -> CellValue {
+fn parse_trimmed<'a>(s: &'a str, data: &DataConfig) -> Parsed<'a> {
     if let Some(missing) = missing_symbol(s, data) {
-        return CellValue::Missing(missing);
+        return Parsed::Missing(missing);
     }
     if data.zero.iter().any(|z| z == s) {
-        return CellValue::Number(Figure {
+        return Parsed::Number(Figure {
             value: Decimal::ZERO,
             decimals: None,
             unit: None,
         });
     }
-    match parse_figure(s) {
-        Some(figure) => CellValue::Number(figure),
-        None => CellValue::Text(s.to_string()),
+    match plain_integer(s).or_else(|| parse_figure(s)) {
+        Some(figure) => Parsed::Number(figure),
+        None => Parsed::Text(s),
     }
 }
 
@@ -146,6 +151,52 @@ impl<'a> Cursor<'a> {
             .map(|r| r.bytes().take_while(u8::is_ascii_digit).count())
             .unwrap_or(0)
     }
+}
+
+/// The common case of [`parse_figure`] without its cursor: an optional hyphen-minus and a
+/// whole number in ASCII digits, optionally grouped by single ASCII spaces (`-44 097`).
+/// `None` for anything else, which `parse_figure` then reads; where this reads a figure,
+/// `parse_figure` reads the same one.
+fn plain_integer(s: &str) -> Option<Figure> {
+    let b = s.as_bytes();
+    let (negative, digits) = match b.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, b),
+    };
+    let mut mantissa: i64 = 0;
+    let mut run = 0usize; // digits since the last space
+    let mut grouped = false;
+    let mut total = 0usize;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                // 18 digits always fit an i64; longer numbers take the general path.
+                if total == 18 {
+                    return None;
+                }
+                mantissa = mantissa * 10 + i64::from(c - b'0');
+                run += 1;
+                total += 1;
+            }
+            // A group separator: after 1–3 digits first, then exactly 3, never at the end.
+            b' ' if run > 0
+                && (if grouped { run == 3 } else { run <= 3 })
+                && i + 1 < digits.len() =>
+            {
+                grouped = true;
+                run = 0;
+            }
+            _ => return None,
+        }
+    }
+    if run == 0 || (grouped && run != 3) {
+        return None;
+    }
+    Some(Figure {
+        value: Decimal::new(if negative { -mantissa } else { mantissa }, 0),
+        decimals: Some(0),
+        unit: None,
+    })
 }
 
 fn parse_figure(s: &str) -> Option<Figure> {
@@ -494,5 +545,48 @@ mod tests {
         ] {
             let _ = parse_cell(s);
         }
+    }
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    #[test]
+    fn plain_integers_read_as_the_general_parser_reads_them() {
+        for s in [
+            "0",
+            "-0",
+            "7",
+            "007",
+            "44 097",
+            "-1 286",
+            "1 234 567",
+            "999999999999999999",
+            "1000000000000000000",
+            "12 34",
+            "1234 567",
+            "1 2345",
+            "1  234",
+            "- 5",
+            "+5",
+            "5 ",
+            " 5",
+            "1 234 ",
+            "-",
+            "",
+            "1 000 000 000 000 000 000",
+        ] {
+            let fast = plain_integer(s);
+            if fast.is_some() {
+                assert_eq!(fast, parse_figure(s), "{s:?}");
+                assert_eq!(
+                    fast.map(|f| f.value.scale()),
+                    parse_figure(s).map(|f| f.value.scale())
+                );
+            }
+        }
+        assert!(plain_integer("44 097").is_some());
+        assert!(plain_integer("1000000000000000000").is_none());
     }
 }

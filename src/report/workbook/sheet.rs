@@ -8,7 +8,7 @@ use super::format::Shown;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::csv::check_duplicate_headers;
 use crate::report::number::trim_cell;
-use crate::report::{Cell, CellValue, Header, Row, Table, normalise_name};
+use crate::report::{CellValue, Header, LooseCell, LooseRow, Table, normalise_name};
 use crate::source::{CellMap, SourceFile, SourceId, Sources, Span, a1};
 use calamine::Dimensions;
 
@@ -231,6 +231,21 @@ pub(super) fn load_sheet(
     }
 
     let Rendered { text, spans, map } = render(grid, sheet, header_row, last);
+    // Cells keep their spans as `u32`s (see `report::Cell`).
+    if u32::try_from(text.len()).is_err() {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "sheet '{sheet}' of {workbook} holds more than 4 GiB of text; it is not read"
+                ),
+            )
+            .with_path(display_name),
+        );
+        return None;
+    }
     let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
 
     cell_errors(grid, &spans, sheet, source, &display_name, problems);
@@ -247,14 +262,14 @@ pub(super) fn load_sheet(
             .iter()
             .map(|&c| {
                 let shown = grid.cell(r, c).cloned().unwrap_or_else(Shown::empty);
-                Cell {
+                LooseCell {
                     raw: shown.text,
                     value: shown.value,
                     span: spans.at(r, c),
                 }
             })
             .collect();
-        rows.push(Row {
+        rows.push(LooseRow {
             line: usize::try_from(grid.at(r, 0).0)
                 .unwrap_or(usize::MAX)
                 .saturating_add(1),
@@ -263,12 +278,14 @@ pub(super) fn load_sheet(
         });
     }
 
-    Some(Table {
-        name: sheet.to_string(),
+    let text = sources.get(source).text.clone();
+    Some(Table::from_loose(
+        sheet.to_string(),
         source,
         headers,
         rows,
-    })
+        text,
+    ))
 }
 
 /// The header row, if row `r` and the non-blank rows after it up to it are titles above the
@@ -548,7 +565,7 @@ mod tests {
         assert_eq!(file.line_col(t.headers[0].span.start).0, 5);
         assert_eq!(t.rows[0].line, 6);
         assert_eq!(
-            file.cell_ref(t.rows[0].cells[1].span).as_deref(),
+            file.cell_ref(t.rows[0].cells[1].span()).as_deref(),
             Some("s!D6")
         );
         assert_eq!(file.name, "b.xlsx[s]");
