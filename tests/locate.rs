@@ -32,10 +32,16 @@ fn october_kontakt_linkoping_avvikelse_is_localised_with_1000() {
     assert_eq!(c.suggested_text, "1 000");
     assert_eq!((c.line, c.column), (6, 27));
     // The Avvikelse column then adds up to the Summa row exactly, not just within rounding.
-    assert!(fix.exact.iter().any(|k| k == "prognos-summa[avvikelse]"), "{fix:?}");
+    assert!(
+        fix.exact.iter().any(|k| k == "prognos-summa[avvikelse]"),
+        "{fix:?}"
+    );
     let help = fix.summary();
     assert!(help.contains("995 is most likely 1 000"), "{help}");
-    assert!(help.contains("that one change makes prognos-avvikelse"), "{help}");
+    assert!(
+        help.contains("that one change makes prognos-avvikelse"),
+        "{help}"
+    );
 }
 
 #[test]
@@ -44,7 +50,10 @@ fn shipped_examples_sign_errors_are_sign_flips() {
     // Investeringar, netto: avvikelse written with the other sign than the other row.
     let f = finding(&run, "ekonomi-avvikelse", "Investeringar, netto");
     let c = &f.fix.as_ref().expect("a fix").changes[0];
-    assert_eq!((c.column_name.as_str(), c.suggested.as_str()), ("Avvikelse", "-15000"));
+    assert_eq!(
+        (c.column_name.as_str(), c.suggested.as_str()),
+        ("Avvikelse", "-15000")
+    );
     assert_eq!(c.kind, FixKind::Sign);
     // October's "varav kostnader" has prognos and budget signed the other way than August:
     // both findings on the row are one problem, explained by two sign flips.
@@ -154,7 +163,11 @@ fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::l
     let fix = errors[0].fix.clone().expect("a fix");
     for f in &errors {
         let g = f.fix.as_ref().expect("every error has a fix");
-        assert_eq!(g.group, fix.group, "{name}: one problem, one group: {}", f.message);
+        assert_eq!(
+            g.group, fix.group,
+            "{name}: one problem, one group: {}",
+            f.message
+        );
     }
     assert_eq!(fix.explains.len(), errors.len(), "{name}");
     (run, fix)
@@ -172,7 +185,12 @@ fn assert_fix(
         panic!("one cell: {}", fix.summary())
     };
     assert_eq!(
-        (c.row_key.as_str(), c.column_name.as_str(), c.suggested.as_str(), c.kind),
+        (
+            c.row_key.as_str(),
+            c.column_name.as_str(),
+            c.suggested.as_str(),
+            c.kind
+        ),
         (row_key, column, suggested, kind),
         "{}",
         fix.summary()
@@ -198,28 +216,52 @@ fn a_clean_report_has_no_findings_to_fix() {
 fn transposed_avvikelse() {
     // Bibliotek: 18 412 − 17 950 = 462, written 426.
     let (_, fix) = fix_for("transposed", 1, 3, "426");
-    assert_fix(&fix, "Bibliotek", "Avvikelse", "462", FixKind::Transposition);
+    assert_fix(
+        &fix,
+        "Bibliotek",
+        "Avvikelse",
+        "462",
+        FixKind::Transposition,
+    );
 }
 
 #[test]
 fn flipped_sign_of_a_budget() {
     // Kulturskolan's budget 10 100 written -10 100: the row and the budget column break.
     let (_, fix) = fix_for("sign", 2, 2, "-10 100");
-    assert_fix(&fix, "Kulturskolan", "Budget jan-sep 2021", "10100", FixKind::Sign);
+    assert_fix(
+        &fix,
+        "Kulturskolan",
+        "Budget jan-sep 2021",
+        "10100",
+        FixKind::Sign,
+    );
 }
 
 #[test]
 fn dropped_digit_in_redovisat() {
     // Museer's redovisat 6 018 written 618.
     let (_, fix) = fix_for("dropped", 3, 1, "618");
-    assert_fix(&fix, "Museer", "Redovisat jan-sep 2021", "6018", FixKind::DroppedDigit);
+    assert_fix(
+        &fix,
+        "Museer",
+        "Redovisat jan-sep 2021",
+        "6018",
+        FixKind::DroppedDigit,
+    );
 }
 
 #[test]
 fn doubled_digit_in_redovisat() {
     // Fritidsgårdar's redovisat 12 876 written 128 876.
     let (_, fix) = fix_for("doubled", 5, 1, "128 876");
-    assert_fix(&fix, "Fritidsgårdar", "Redovisat jan-sep 2021", "12876", FixKind::ExtraDigit);
+    assert_fix(
+        &fix,
+        "Fritidsgårdar",
+        "Redovisat jan-sep 2021",
+        "12876",
+        FixKind::ExtraDigit,
+    );
 }
 
 #[test]
@@ -229,14 +271,26 @@ fn wrong_total() {
     let total: i64 = UNITS.iter().map(|u| u.1).sum();
     assert_eq!(total, 76_573);
     let (_, fix) = fix_for("total", 8, 1, "76 873");
-    assert_fix(&fix, "Summa", "Redovisat jan-sep 2021", "76573", FixKind::Digit);
+    assert_fix(
+        &fix,
+        "Summa",
+        "Redovisat jan-sep 2021",
+        "76573",
+        FixKind::Digit,
+    );
 }
 
 #[test]
 fn kr_written_for_tkr() {
     // Allmänkultur's budget 3 205 tkr written in kr: 3 205 000.
     let (_, fix) = fix_for("thousands", 4, 2, "3 205 000");
-    assert_fix(&fix, "Allmänkultur", "Budget jan-sep 2021", "3205", FixKind::Thousands);
+    assert_fix(
+        &fix,
+        "Allmänkultur",
+        "Budget jan-sep 2021",
+        "3205",
+        FixKind::Thousands,
+    );
 }
 
 #[test]
@@ -255,7 +309,10 @@ fn fixes_are_in_the_json_output() {
     assert_eq!(fix["changes"][0]["suggested"], "1000");
     assert_eq!(fix["changes"][0]["current"], "995");
     assert_eq!(fix["changes"][0]["kind"], "value");
-    assert_eq!(fix["changes"][0]["file"], "examples/linkoping-vss/2020-10/prognos.csv");
+    assert_eq!(
+        fix["changes"][0]["file"],
+        "examples/linkoping-vss/2020-10/prognos.csv"
+    );
     assert!(
         fix["fixes"]
             .as_array()
@@ -276,7 +333,11 @@ fn localisation_of_the_workbook_names_the_sheet_cell() {
     let f = finding(&run, "prognos-avvikelse", "Kontakt Linköping");
     let c = &f.fix.as_ref().expect("a fix").changes[0];
     assert_eq!(c.suggested, "1000");
-    assert!(c.cell.as_deref().is_some_and(|x| x.ends_with("D6")), "{:?}", c.cell);
+    assert!(
+        c.cell.as_deref().is_some_and(|x| x.ends_with("D6")),
+        "{:?}",
+        c.cell
+    );
 }
 
 #[test]
@@ -322,6 +383,10 @@ fn three_unrelated_slips_in_one_column_are_not_localised_as_one() {
     let f = finding(&run, "drift-avvikelse", "Bibliotek");
     let fix = f.fix.as_ref().expect("a fix");
     assert_eq!(fix.status, FixStatus::NotLocalised, "{}", fix.summary());
-    assert!(fix.summary().starts_with("could not localise: "), "{}", fix.summary());
+    assert!(
+        fix.summary().starts_with("could not localise: "),
+        "{}",
+        fix.summary()
+    );
     assert!(fix.changes.is_empty());
 }

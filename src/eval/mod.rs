@@ -479,7 +479,8 @@ impl<'a> Evaluator<'a> {
         let findings_before = self.findings.len();
         let votes_before = self.votes.len();
         self.check_instance(expr, env);
-        let reads = std::mem::take(&mut *self.reads.borrow_mut());
+        // Most instances pass and nobody needs their cells: copied only when kept.
+        let reads = self.reads.borrow();
         if let Some(f) = self.findings.get_mut(findings_before) {
             f.reads = reads.iter().copied().filter(|c| !c.prev).collect();
         }
@@ -487,12 +488,9 @@ impl<'a> Evaluator<'a> {
         if voted && let Some(v) = self.votes.last_mut() {
             v.reads = reads.clone();
         }
-        if self.collect.is_some() {
-            let failed = self.findings.len() > findings_before;
-            let finding = failed.then(|| &self.findings[findings_before]);
-            let idx = self.collect.as_mut().and_then(|c| {
-                c.instance(self.rule, expr, env, &reads, finding)
-            });
+        if let Some(c) = self.collect.as_mut() {
+            let finding = self.findings.get(findings_before);
+            let idx = c.instance(self.rule, expr, env, &reads, finding);
             if voted && let Some(v) = self.votes.last_mut() {
                 v.instance = idx;
             }

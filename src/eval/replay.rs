@@ -86,12 +86,13 @@ impl<'a> Collector<'a> {
         if !reads.iter().any(|c| !c.prev && self.watch.contains(c)) {
             return None;
         }
-        let mut own: Vec<CellAt> = Vec::new();
-        for c in reads.iter().filter(|c| !c.prev) {
-            if !own.contains(c) {
-                own.push(*c);
-            }
-        }
+        // An aggregate reads a whole column: repeats are dropped with a set, not a scan.
+        let mut seen: HashSet<CellAt> = HashSet::with_capacity(reads.len());
+        let own: Vec<CellAt> = reads
+            .iter()
+            .filter(|c| !c.prev && seen.insert(**c))
+            .copied()
+            .collect();
         self.instances.push(Instance {
             rule,
             expr,
@@ -325,7 +326,11 @@ pub(crate) fn place(report: &Report, set: &RuleSet, c: &CellAt) -> Option<CellPl
     Some(CellPlace {
         table: t.name.clone(),
         row_key,
-        column: t.headers.get(c.col).map(|h| h.text.clone()).unwrap_or_default(),
+        column: t
+            .headers
+            .get(c.col)
+            .map(|h| h.text.clone())
+            .unwrap_or_default(),
         written: cell.raw(t).trim().to_string(),
         figure: match cell.value(t) {
             crate::report::CellValue::Number(f) => Some((f.value, f.decimals)),

@@ -36,6 +36,10 @@ const PAIR_CANDIDATES: usize = 10;
 const BUDGET: usize = 20_000;
 /// Values tried for one cell in a pair.
 const VALUES_PER_CELL: usize = 8;
+/// Cell reads all re-checks of a run may cost: a check that sums a long column is expensive
+/// to re-check, and many findings over one would otherwise take a quadratic time. Counted,
+/// not timed, so a run gives the same fixes on every machine.
+const WORK: usize = 200_000_000;
 
 /// What rimlig suggests for the findings one cell change explains.
 #[derive(Clone, Debug, Serialize)]
@@ -128,6 +132,7 @@ pub fn localise(
         }
     }
     let mut group = 0;
+    let mut work = WORK;
     for (ri, report) in reports.iter().enumerate() {
         let name = report.path.to_string_lossy().replace('\\', "/");
         let Some(mine) = by_report.get(&name) else {
@@ -137,12 +142,14 @@ pub fn localise(
             .iter()
             .flat_map(|&i| findings[i].reads.iter().copied())
             .collect();
-        let instances =
-            replayer.collect(report, previous.get(ri).copied().flatten(), watch);
-        let mut search = Search::new(&replayer, report, set, sources, instances);
+        let instances = replayer.collect(report, previous.get(ri).copied().flatten(), watch);
+        let mut search = Search::new(&replayer, report, set, sources, instances, work);
         let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
         for &i in mine.iter().rev() {
-            of_key.entry(FindingKey::of(&findings[i])).or_default().push(i);
+            of_key
+                .entry(FindingKey::of(&findings[i]))
+                .or_default()
+                .push(i);
         }
         for component in search.components() {
             // Which findings these failing instances gave.
@@ -158,14 +165,17 @@ pub fn localise(
             }
             let fix = search.localise(&component, group);
             group += 1;
-            let fingerprints: Vec<String> =
-                explained.iter().map(|&i| findings[i].fingerprint()).collect();
+            let fingerprints: Vec<String> = explained
+                .iter()
+                .map(|&i| findings[i].fingerprint())
+                .collect();
             for &i in &explained {
                 let mut fix = fix.clone();
                 fix.explains = fingerprints.clone();
                 findings[i].fix = Some(fix);
             }
         }
+        work = search.work;
     }
 }
 
@@ -215,6 +225,8 @@ struct Search<'r, 'a> {
     places: HashMap<CellAt, Option<CellPlace>>,
     /// Re-checks left for the problem being localised.
     budget: usize,
+    /// Cell reads left for the run.
+    work: usize,
 }
 
 impl<'r, 'a> Search<'r, 'a> {
@@ -224,6 +236,7 @@ impl<'r, 'a> Search<'r, 'a> {
         set: &'a RuleSet,
         sources: &'a Sources,
         instances: Vec<Instance<'a>>,
+        work: usize,
     ) -> Self {
         let base = instances.iter().map(|i| replayer.measure(i, &[])).collect();
         let mut readers: HashMap<CellAt, Vec<usize>> = HashMap::new();
@@ -242,6 +255,7 @@ impl<'r, 'a> Search<'r, 'a> {
             readers,
             places: HashMap::new(),
             budget: BUDGET,
+            work,
         }
     }
 
@@ -295,18 +309,27 @@ impl<'r, 'a> Search<'r, 'a> {
                 }
             }
         }
-        let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+        // In the order of their first failing instance.
+        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
         for &i in &failing {
             let r = root(&mut parent, i);
-            match groups.iter_mut().find(|(g, _)| *g == r) {
-                Some((_, v)) => v.push(i),
-                None => groups.push((r, vec![i])),
-            }
+            let g = *index.entry(r).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(i);
         }
-        groups.into_iter().map(|(_, v)| v).collect()
+        groups
     }
 
     fn measure(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Measure> {
+        let cost = self.instances[i].reads.len().max(1);
+        if self.work < cost {
+            self.budget = 0;
+            return None;
+        }
+        self.work -= cost;
         self.budget = self.budget.saturating_sub(1);
         self.replayer.measure(&self.instances[i], overrides)
     }
@@ -326,7 +349,9 @@ impl<'r, 'a> Search<'r, 'a> {
             if !m.holds {
                 return None;
             }
-            let before = self.base[i].as_ref().map_or(Decimal::ZERO, Measure::residual);
+            let before = self.base[i]
+                .as_ref()
+                .map_or(Decimal::ZERO, Measure::residual);
             change = change.checked_add(m.residual())?.checked_sub(before)?;
         }
         Some(change)
@@ -381,10 +406,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 if slope.is_zero() {
                     continue;
                 }
-                let Some(root) = d0
-                    .checked_div(slope)
-                    .and_then(|step| x0.checked_sub(step))
-                else {
+                let Some(root) = d0.checked_div(slope).and_then(|step| x0.checked_sub(step)) else {
                     continue;
                 };
                 let unit = Decimal::new(1, scale.min(28));
@@ -428,9 +450,7 @@ impl<'r, 'a> Search<'r, 'a> {
         // Of several values for one cell (a bound allows many), the likeliest only: nearest
         // to exact, then a typo, then the smallest change.
         let distance = |s: &Solution| s.changes[0].1.checked_sub(x0).unwrap_or_default().abs();
-        out.sort_by(|a, b| {
-            (a.rank(), distance(a)).cmp(&(b.rank(), distance(b)))
-        });
+        out.sort_by_key(|s| (s.rank(), distance(s)));
         out.truncate(1);
         out
     }
@@ -476,7 +496,7 @@ impl<'r, 'a> Search<'r, 'a> {
 
     /// The fix for one component of failing instances.
     fn localise(&mut self, component: &[usize], group: usize) -> Fix {
-        self.budget = BUDGET;
+        self.budget = if self.work == 0 { 0 } else { BUDGET };
         // Candidate cells: figures the failing instances read, with the failing instances
         // each one is read by.
         let mut cover: Vec<(CellAt, Vec<usize>)> = Vec::new();
@@ -518,7 +538,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 }
             }
         }
-        solutions.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        solutions.sort_by_key(Solution::rank);
         // One solution per set of cells: the likeliest values.
         let mut distinct: Vec<Solution> = Vec::new();
         for s in solutions {
@@ -612,8 +632,10 @@ impl<'r, 'a> Search<'r, 'a> {
             if keeps.contains(&d) {
                 continue;
             }
-            let before = self.base[i].as_ref().map_or(Decimal::ZERO, Measure::residual);
-            let after = self.replayer.measure(&self.instances[i], changes);
+            let before = self.base[i]
+                .as_ref()
+                .map_or(Decimal::ZERO, Measure::residual);
+            let after = self.measure(i, changes);
             if !before.is_zero() && after.is_some_and(|m| m.residual().is_zero()) {
                 exact.push(d.clone());
             }
@@ -733,7 +755,12 @@ impl Fix {
                 and_list(
                     &many
                         .iter()
-                        .map(|c| format!("{}: {} → {}", c.place_text(here), c.written, c.suggestion_text()))
+                        .map(|c| format!(
+                            "{}: {} → {}",
+                            c.place_text(here),
+                            c.written,
+                            c.suggestion_text()
+                        ))
                         .collect::<Vec<_>>()
                 )
             ),
@@ -751,10 +778,7 @@ impl Fix {
             .cloned()
             .collect();
         if !self.exact.is_empty() {
-            out.push_str(&format!(
-                " and makes {} exact",
-                and_list(&self.exact)
-            ));
+            out.push_str(&format!(" and makes {} exact", and_list(&self.exact)));
         }
         if !inexact.is_empty() {
             let verb = if inexact.len() == 1 { "holds" } else { "hold" };

@@ -95,7 +95,9 @@ pub fn classify(written: Decimal, suggested: Decimal, scale: u32) -> FixKind {
     let (Some(w), Some(s)) = (digits(written, scale), digits(suggested, scale)) else {
         return FixKind::Value;
     };
-    if opposite || w == s {
+    // A slip of the hand turns a figure into another; a figure written where none was (0)
+    // is no slip.
+    if opposite || w == s || written.is_zero() || suggested.is_zero() {
         return FixKind::Value;
     }
     if w.len() == s.len() {
@@ -220,6 +222,8 @@ mod tests {
         // A digit slip does not change the sign.
         assert_eq!(classify(d("-24"), d("25"), 0), FixKind::Value);
         assert_eq!(classify(d("4.35"), d("4.53"), 2), FixKind::Transposition);
+        assert_eq!(classify(d("0"), d("4"), 0), FixKind::Value);
+        assert_eq!(classify(d("40"), d("0"), 0), FixKind::Value);
     }
 
     #[test]
@@ -241,13 +245,21 @@ mod tests {
     #[test]
     fn variants_keep_the_decimals() {
         let v = variants(d("2.1"), 1);
-        assert!(v.iter().any(|(x, k)| *x == d("1.2") && *k == FixKind::Transposition));
+        assert!(
+            v.iter()
+                .any(|(x, k)| *x == d("1.2") && *k == FixKind::Transposition)
+        );
         assert!(v.iter().all(|(x, _)| x.scale() <= 1));
     }
 
     #[test]
     fn huge_and_odd_figures_do_not_panic() {
-        for x in [Decimal::MAX, Decimal::MIN, Decimal::ZERO, d("0.0000000000000000000000000001")] {
+        for x in [
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::ZERO,
+            d("0.0000000000000000000000000001"),
+        ] {
             let _ = variants(x, 28);
             let _ = variants(x, 0);
             let _ = classify(x, Decimal::ONE, 0);

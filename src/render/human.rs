@@ -191,6 +191,10 @@ fn finding_diag(f: &Finding, sources: &Sources, grouped: bool) -> Diag {
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
+        // An info finding is a note, not an error: that no typo explains it is no news.
+        Some(fix)
+            if fix.status == crate::locate::FixStatus::NotLocalised
+                && f.severity == crate::problem::Severity::Info => {}
         Some(fix) => help.push(fix.summary_in(Some(&f.file))),
         None => {}
     }
@@ -250,7 +254,10 @@ fn fix_diag(fix: &crate::locate::Fix, findings: usize, sources: &Sources) -> Opt
         format!("{} cells", fix.changes.len())
     };
     Some(Diag {
-        message: format!("{cells} explain{} the next {findings} findings", if fix.changes.len() == 1 { "s" } else { "" }),
+        message: format!(
+            "{cells} explain{} the next {findings} findings",
+            if fix.changes.len() == 1 { "s" } else { "" }
+        ),
         code: None,
         severity: miette::Severity::Advice,
         help: Some(fix.summary_in(Some(&first.file))),
