@@ -104,7 +104,7 @@ fn kr(x: i64) -> String {
     let digits = x.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(ch);
@@ -151,7 +151,7 @@ fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::l
     let mut rows = clean();
     rows[row][col] = written.to_string();
     let dir = write_report(name, &rows);
-    let run = check(&[dir.clone()], &[]);
+    let run = check(std::slice::from_ref(&dir), &[]);
     let _ = std::fs::remove_dir_all(&dir);
     let errors: Vec<&Finding> = run
         .outcome
@@ -200,7 +200,7 @@ fn assert_fix(
 #[test]
 fn a_clean_report_has_no_findings_to_fix() {
     let dir = write_report("clean", &clean());
-    let run = check(&[dir.clone()], &[]);
+    let run = check(std::slice::from_ref(&dir), &[]);
     let _ = std::fs::remove_dir_all(&dir);
     let errors: Vec<_> = run
         .outcome
@@ -348,7 +348,7 @@ fn two_typos_in_one_row_need_two_cells() {
     rows[6][1] = "21 390".into();
     rows[6][2] = "20 606".into();
     let dir = write_report("two", &rows);
-    let run = check(&[dir.clone()], &[]);
+    let run = check(std::slice::from_ref(&dir), &[]);
     let _ = std::fs::remove_dir_all(&dir);
     let f = finding(&run, "drift-avvikelse", "Idrottsanläggningar");
     let fix = f.fix.as_ref().expect("a fix");
@@ -378,7 +378,7 @@ fn three_unrelated_slips_in_one_column_are_not_localised_as_one() {
     rows[1][3] = "426".into();
     rows[3][3] = "281".into();
     let dir = write_report("three", &rows);
-    let run = check(&[dir.clone()], &[]);
+    let run = check(std::slice::from_ref(&dir), &[]);
     let _ = std::fs::remove_dir_all(&dir);
     let f = finding(&run, "drift-avvikelse", "Bibliotek");
     let fix = f.fix.as_ref().expect("a fix");
