@@ -1,6 +1,7 @@
 //! A whole check in memory: the input is a rule file and a CSV table, split at the first
 //! `\0` byte. Rules are parsed and checked statically, the table read, names resolved, every
-//! rule evaluated and every finding rendered — never a panic, never a hang.
+//! rule evaluated, the findings localised (fix suggestions) and every finding rendered — never
+//! a panic, never a hang.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -58,7 +59,20 @@ fuzz_target!(|data: &[u8]| {
     };
     let reports = [report];
     check_names(&mut set, &reports, &mut problems);
-    let outcome = evaluate(&set, &reports, &[None], &sources);
+    let mut outcome = evaluate(&set, &reports, &[None], &sources);
+    rimlig::locate::localise(
+        &set,
+        &reports,
+        &[None],
+        &sources,
+        &rimlig::eval::Options::default(),
+        &mut outcome.findings,
+    );
+    for f in &outcome.findings {
+        if let Some(fix) = &f.fix {
+            let _ = fix.summary();
+        }
+    }
     let style = rimlig::render::human::Style {
         color: false,
         width: 100,
