@@ -370,17 +370,62 @@ fn two_typos_in_one_row_need_two_cells() {
 }
 
 #[test]
-fn three_unrelated_slips_in_one_column_are_not_localised_as_one() {
+fn three_slips_in_one_column_are_localised_one_cell_at_a_time() {
     // Three avvikelse figures wrong: every row identity breaks and so does the column sum,
-    // which ties them into one problem that no one or two cells explain.
+    // which ties them into one problem that no one or two cells explain. Cell by cell, each
+    // slip is found with its own fix.
     let mut rows = clean();
-    rows[0][3] = "-31".into();
-    rows[1][3] = "426".into();
-    rows[3][3] = "281".into();
+    rows[0][3] = "96".into(); // -2 431 − -2 500 = 69
+    rows[1][3] = "426".into(); // 462
+    rows[3][3] = "281".into(); // 218
     let dir = write_report("three", &rows);
     let run = check(std::slice::from_ref(&dir), &[]);
     let _ = std::fs::remove_dir_all(&dir);
-    let f = finding(&run, "drift-avvikelse", "Bibliotek");
+    let mut got: Vec<(String, String, FixKind, usize)> = Vec::new();
+    for key in ["Kulturförvaltningens ledning", "Bibliotek", "Museer"] {
+        let f = finding(&run, "drift-avvikelse", key);
+        let fix = f.fix.as_ref().expect("a fix");
+        assert_eq!(fix.status, FixStatus::Localised, "{}", fix.summary());
+        let [c] = fix.changes.as_slice() else {
+            panic!("one cell: {}", fix.summary())
+        };
+        assert_eq!(
+            (c.row_key.as_str(), c.column_name.as_str()),
+            (key, "Avvikelse")
+        );
+        got.push((key.to_string(), c.suggested.clone(), c.kind, fix.group));
+    }
+    assert_eq!(
+        got.iter()
+            .map(|(k, v, kind, _)| (k.as_str(), v.as_str(), *kind))
+            .collect::<Vec<_>>(),
+        vec![
+            ("Kulturförvaltningens ledning", "69", FixKind::Transposition),
+            ("Bibliotek", "462", FixKind::Transposition),
+            ("Museer", "218", FixKind::Transposition),
+        ]
+    );
+    // Three problems, three groups.
+    let mut groups: Vec<usize> = got.iter().map(|g| g.3).collect();
+    groups.dedup();
+    assert_eq!(groups.len(), 3);
+}
+
+#[test]
+fn rules_no_data_can_satisfy_are_not_localised() {
+    // `a >= 5` and `a <= 3` cannot both hold: no value of any cell makes both pass.
+    let dir = std::env::temp_dir().join(format!("rimlig-locate-{}-never", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("r")).expect("dir");
+    std::fs::write(dir.join("r/t.csv"), "namn;a;b\nx;4;1\n").expect("write");
+    std::fs::write(
+        dir.join("never.rules"),
+        "rule low { each t: a >= 5 }\nrule high { each t: a <= 3 }\n",
+    )
+    .expect("write");
+    let run = check(&[dir.join("r")], &[dir.join("never.rules")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let f = finding(&run, "low", "x");
     let fix = f.fix.as_ref().expect("a fix");
     assert_eq!(fix.status, FixStatus::NotLocalised, "{}", fix.summary());
     assert!(
@@ -389,4 +434,103 @@ fn three_unrelated_slips_in_one_column_are_not_localised_as_one() {
         fix.summary()
     );
     assert!(fix.changes.is_empty());
+    assert_eq!(fix.explains.len(), 2, "both findings are one problem");
+}
+
+/// The typos a hand makes, applied to a figure as written: `None` where the kind does not
+/// apply (no two different adjacent digits to swap …).
+fn slip(x: i64, kind: FixKind) -> Option<i64> {
+    let neg = x < 0;
+    let d: Vec<u8> = x.unsigned_abs().to_string().into_bytes();
+    let back = |d: Vec<u8>| -> Option<i64> {
+        let v: i64 = String::from_utf8(d).ok()?.parse().ok()?;
+        Some(if neg { -v } else { v })
+    };
+    match kind {
+        FixKind::Sign => (x != 0).then_some(-x),
+        FixKind::Thousands => Some(x * 1000),
+        FixKind::Transposition => {
+            let i = (0..d.len().saturating_sub(1))
+                .rev()
+                .find(|&i| d[i] != d[i + 1])?;
+            let mut e = d.clone();
+            e.swap(i, i + 1);
+            (e[0] != b'0').then_some(())?;
+            back(e)
+        }
+        FixKind::DroppedDigit if d.len() >= 3 => {
+            let mut e = d.clone();
+            e.remove(1);
+            back(e)
+        }
+        FixKind::ExtraDigit => {
+            let mut e = d.clone();
+            e.insert(1, d[1.min(d.len() - 1)]);
+            back(e)
+        }
+        FixKind::Digit => {
+            let mut e = d.clone();
+            let last = e.len() - 1;
+            let i = last.saturating_sub(1);
+            e[i] = if e[i] == b'7' { b'2' } else { b'7' };
+            back(e)
+        }
+        _ => None,
+    }
+}
+
+#[test]
+fn every_kind_of_slip_in_every_column_is_found_and_undone() {
+    // Each slip in its own copy of the report, over the rows and figure columns in turn.
+    let kinds = [
+        FixKind::Transposition,
+        FixKind::Sign,
+        FixKind::DroppedDigit,
+        FixKind::ExtraDigit,
+        FixKind::Digit,
+        FixKind::Thousands,
+    ];
+    let mut wrong = Vec::new();
+    let mut tried = 0;
+    for (n, kind) in kinds.iter().cycle().take(36).enumerate() {
+        let row = (n * 5) % 9; // every row, the Summa row too
+        let col = 1 + (n * 7) % 4;
+        let base = clean();
+        let written: i64 = base[row][col].replace(' ', "").parse().expect("figure");
+        let Some(slipped) = slip(written, *kind) else {
+            continue;
+        };
+        tried += 1;
+        let mut rows = base.clone();
+        rows[row][col] = kr(slipped);
+        let dir = write_report(&format!("slip-{n}"), &rows);
+        let run = check(std::slice::from_ref(&dir), &[]);
+        let _ = std::fs::remove_dir_all(&dir);
+        let errors: Vec<&Finding> = run
+            .outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity == rimlig::problem::Severity::Error)
+            .collect();
+        let ok = !errors.is_empty()
+            && errors.iter().all(|f| {
+                f.fix.as_ref().is_some_and(|fix| {
+                    fix.status == FixStatus::Localised
+                        && matches!(fix.changes.as_slice(), [c]
+                            if c.line == row + 2
+                            && c.suggested == written.to_string())
+                })
+            });
+        if !ok {
+            wrong.push(format!(
+                "{kind:?} in row {row} column {col}: {written} written {slipped}: {:?}",
+                errors
+                    .iter()
+                    .map(|f| f.fix.as_ref().map(|x| x.summary()))
+                    .collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(tried >= 30, "{tried}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -36,6 +36,10 @@ const PAIR_CANDIDATES: usize = 10;
 const BUDGET: usize = 20_000;
 /// Values tried for one cell in a pair.
 const VALUES_PER_CELL: usize = 8;
+/// Cells changed one at a time, at most, for one problem.
+const MAX_STEPS: usize = 12;
+/// Cells tried at each such step (those that the most failing checks read).
+const STEP_CANDIDATES: usize = 24;
 /// Cell reads all re-checks of a run may cost: a check that sums a long column is expensive
 /// to re-check, and many findings over one would otherwise take a quadratic time. Counted,
 /// not timed, so a run gives the same fixes on every machine.
@@ -152,27 +156,35 @@ pub fn localise(
                 .push(i);
         }
         for component in search.components() {
-            // Which findings these failing instances gave.
-            let explained: Vec<usize> = component
+            // The finding each failing instance gave.
+            let explained: Vec<(usize, usize)> = component
                 .iter()
                 .filter_map(|&i| {
                     let key = search.instances[i].finding.as_ref()?;
-                    of_key.get_mut(key)?.pop()
+                    Some((i, of_key.get_mut(key)?.pop()?))
                 })
                 .collect();
             if explained.is_empty() {
                 continue;
             }
-            let fix = search.localise(&component, group);
-            group += 1;
-            let fingerprints: Vec<String> = explained
-                .iter()
-                .map(|&i| findings[i].fingerprint())
-                .collect();
-            for &i in &explained {
-                let mut fix = fix.clone();
-                fix.explains = fingerprints.clone();
-                findings[i].fix = Some(fix);
+            for (part, mut fix) in search.localise(&component) {
+                // Which findings these failing instances gave.
+                let explained: Vec<usize> = part
+                    .iter()
+                    .filter_map(|i| explained.iter().find(|(j, _)| j == i).map(|(_, f)| *f))
+                    .collect();
+                if explained.is_empty() {
+                    continue;
+                }
+                fix.group = group;
+                group += 1;
+                fix.explains = explained
+                    .iter()
+                    .map(|&i| findings[i].fingerprint())
+                    .collect();
+                for &i in &explained {
+                    findings[i].fix = Some(fix.clone());
+                }
             }
         }
         work = search.work;
@@ -494,8 +506,159 @@ impl<'r, 'a> Search<'r, 'a> {
         out
     }
 
-    /// The fix for one component of failing instances.
-    fn localise(&mut self, component: &[usize], group: usize) -> Fix {
+    /// The fixes for one component of failing instances, each with the instances it
+    /// explains: one change of one or two cells for them all, or else, where several slips
+    /// meet in one table, one cell at a time.
+    fn localise(&mut self, component: &[usize]) -> Vec<(Vec<usize>, Fix)> {
+        let whole = self.localise_whole(component);
+        if whole.status != FixStatus::NotLocalised || component.len() < 2 || self.work == 0 {
+            return vec![(component.to_vec(), whole)];
+        }
+        match self.one_at_a_time(component) {
+            Some(parts) => parts,
+            None => vec![(component.to_vec(), whole)],
+        }
+    }
+
+    /// Several slips tied together by the checks they share (three wrong figures in one
+    /// column break its sum and three rows): change one cell at a time, each time the one
+    /// that makes the most failing checks pass without breaking any that passes, until all
+    /// pass. A greedy approximation of the fewest cells; `None` when it gets stuck.
+    fn one_at_a_time(&mut self, component: &[usize]) -> Option<Vec<(Vec<usize>, Fix)>> {
+        self.budget = BUDGET;
+        let mut fixed: Vec<(CellAt, Decimal)> = Vec::new();
+        let mut remaining: Vec<usize> = component.to_vec();
+        let mut steps: Vec<(Vec<usize>, Solution, bool)> = Vec::new();
+        while !remaining.is_empty() {
+            if steps.len() >= MAX_STEPS || self.budget == 0 {
+                return None;
+            }
+            // Cells the remaining failing checks read, the most read first.
+            let mut count: HashMap<CellAt, usize> = HashMap::new();
+            let mut order: Vec<CellAt> = Vec::new();
+            for &i in &remaining {
+                for &c in &self.instances[i].reads {
+                    let n = count.entry(c).or_insert(0);
+                    if *n == 0 {
+                        order.push(c);
+                    }
+                    *n += 1;
+                }
+            }
+            order.retain(|c| !fixed.iter().any(|(d, _)| d == c));
+            order.sort_by_key(|c| std::cmp::Reverse(count[c]));
+            let mut best: Option<(Vec<usize>, Solution)> = None;
+            let mut tied = false;
+            for c in order.into_iter().take(STEP_CANDIDATES) {
+                let Some((x0, scale)) = self.figure(c) else {
+                    continue;
+                };
+                let (mut values, bounds_only) = self.roots(c, &fixed, &remaining);
+                if bounds_only {
+                    values.extend(typo::variants(x0, scale).into_iter().map(|(v, _)| v));
+                }
+                for v in values {
+                    if v == x0 || self.budget == 0 {
+                        continue;
+                    }
+                    let mut with = fixed.clone();
+                    with.push((c, v));
+                    let Some((passing, residual_change)) = self.step(c, &with, &remaining) else {
+                        continue;
+                    };
+                    if passing.is_empty() {
+                        continue;
+                    }
+                    let at_findings = self.is_pointed_at(c, &passing);
+                    let sol = Solution {
+                        changes: vec![(c, v)],
+                        residual_change,
+                        kinds: vec![typo::classify(x0, v, scale)],
+                        at_findings,
+                    };
+                    let key = |p: &Vec<usize>, s: &Solution| {
+                        let r = s.rank();
+                        (std::cmp::Reverse(p.len()), r.1, r.2)
+                    };
+                    match &best {
+                        Some((bp, bs)) if key(bp, bs) < key(&passing, &sol) => {}
+                        Some((bp, bs)) if key(bp, bs) == key(&passing, &sol) => {
+                            // The same cell with another value is not a rival explanation.
+                            if bs.changes[0].0 != c {
+                                tied = true;
+                            }
+                        }
+                        _ => {
+                            tied = false;
+                            best = Some((passing, sol));
+                        }
+                    }
+                }
+            }
+            let (passing, sol) = best?;
+            fixed.push(sol.changes[0]);
+            remaining.retain(|i| !passing.contains(i));
+            steps.push((passing, sol, tied));
+        }
+        let mut out = Vec::new();
+        for (passing, sol, tied) in steps {
+            let (keeps, exact) = self.kept(&sol.changes, component);
+            out.push((
+                passing.clone(),
+                Fix {
+                    group: 0,
+                    status: if tied {
+                        FixStatus::Ambiguous
+                    } else {
+                        FixStatus::Localised
+                    },
+                    changes: self.changes(&sol.changes, &sol.kinds),
+                    explains: Vec::new(),
+                    fixes: passing
+                        .iter()
+                        .map(|&i| self.instances[i].describe())
+                        .collect(),
+                    keeps,
+                    exact,
+                    alternatives: Vec::new(),
+                    reason: None,
+                },
+            ));
+        }
+        Some(out)
+    }
+
+    /// One step of [`Self::one_at_a_time`]: with the cells `with` changed (the last of them
+    /// `c`), the failing checks of `remaining` that read `c` and now pass — `None` if a check
+    /// that passed fails now — and how much nearer to exact the checks reading `c` come.
+    fn step(
+        &mut self,
+        c: CellAt,
+        with: &[(CellAt, Decimal)],
+        remaining: &[usize],
+    ) -> Option<(Vec<usize>, Decimal)> {
+        let readers = self.readers.get(&c).cloned().unwrap_or_default();
+        let mut passing = Vec::new();
+        let mut change = Decimal::ZERO;
+        for i in readers {
+            let m = self.measure(i, with)?;
+            let failing_before = remaining.contains(&i);
+            if m.holds && failing_before {
+                passing.push(i);
+            } else if !m.holds && !failing_before {
+                return None;
+            }
+            let before = self.base[i]
+                .as_ref()
+                .map_or(Decimal::ZERO, Measure::residual);
+            change = change.checked_add(m.residual())?.checked_sub(before)?;
+        }
+        Some((passing, change))
+    }
+
+    /// The fix for one component of failing instances: one change for them all.
+    fn localise_whole(&mut self, component: &[usize]) -> Fix {
+        let group = 0;
         self.budget = if self.work == 0 { 0 } else { BUDGET };
         // Candidate cells: figures the failing instances read, with the failing instances
         // each one is read by.
