@@ -201,6 +201,9 @@ struct Solution {
     kinds: Vec<FixKind>,
     /// The cells are where the findings point.
     at_findings: bool,
+    /// The failing checks only bound the value (`prognos <= ram`): they do not say what it
+    /// should be, so the value is a guess.
+    bound_only: bool,
 }
 
 impl Solution {
@@ -222,6 +225,15 @@ impl Solution {
                 .iter()
                 .all(|(c, _)| other.changes.iter().any(|(d, _)| d == c))
     }
+}
+
+/// Whether the failing checks bound a cell rather than fix its value.
+#[derive(Clone, Copy, Debug, Default)]
+struct Bounds {
+    /// Some failing comparison is an inequality: typos of the figure are worth trying.
+    any: bool,
+    /// No failing `==` says what the value should be.
+    only: bool,
 }
 
 struct Search<'r, 'a> {
@@ -377,12 +389,13 @@ impl<'r, 'a> Search<'r, 'a> {
         c: CellAt,
         fixed: &[(CellAt, Decimal)],
         of: &[usize],
-    ) -> (Vec<Decimal>, bool) {
+    ) -> (Vec<Decimal>, Bounds) {
         let Some((x0, scale)) = self.figure(c) else {
-            return (Vec::new(), false);
+            return (Vec::new(), Bounds::default());
         };
         let mut out = Vec::new();
-        let mut bounds_only = false;
+        let mut bounds = false;
+        let mut determined = false;
         let x1 = x0.checked_add(Decimal::ONE);
         for &i in of {
             if !self.instances[i].reads.contains(&c) {
@@ -408,9 +421,8 @@ impl<'r, 'a> Search<'r, 'a> {
                 if *holds {
                     continue;
                 }
-                if *op != crate::syntax::ast::CmpOp::Eq {
-                    bounds_only = true;
-                }
+                let is_eq = *op == crate::syntax::ast::CmpOp::Eq;
+                bounds |= !is_eq;
                 let Some((_, d1, _)) = m1.pairs.get(k) else {
                     continue;
                 };
@@ -421,6 +433,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 let Some(root) = d0.checked_div(slope).and_then(|step| x0.checked_sub(step)) else {
                     continue;
                 };
+                determined |= is_eq;
                 let unit = Decimal::new(1, scale.min(28));
                 let r = root.round_dp(scale);
                 for v in [Some(r), r.checked_add(unit), r.checked_sub(unit)]
@@ -433,7 +446,13 @@ impl<'r, 'a> Search<'r, 'a> {
                 }
             }
         }
-        (out, bounds_only)
+        (
+            out,
+            Bounds {
+                any: bounds,
+                only: bounds && !determined,
+            },
+        )
     }
 
     /// The single-cell explanations of the failing instances `of` by `c`.
@@ -441,10 +460,11 @@ impl<'r, 'a> Search<'r, 'a> {
         let Some((x0, scale)) = self.figure(c) else {
             return Vec::new();
         };
-        let (mut values, bounds_only) = self.roots(c, &[], of);
-        if bounds_only {
+        let (mut values, bounds) = self.roots(c, &[], of);
+        if bounds.any {
             values.extend(typo::variants(x0, scale).into_iter().map(|(v, _)| v));
         }
+        let bounds_only = bounds.only;
         let mut out = Vec::new();
         for v in values {
             if v == x0 || self.budget == 0 {
@@ -456,13 +476,23 @@ impl<'r, 'a> Search<'r, 'a> {
                     residual_change,
                     kinds: vec![typo::classify(x0, v, scale)],
                     at_findings,
+                    bound_only: bounds_only,
                 });
             }
         }
-        // Of several values for one cell (a bound allows many), the likeliest only: nearest
-        // to exact, then a typo, then the smallest change.
+        // Of several values for one cell, the likeliest only: nearest to exact, then a typo,
+        // then the smallest change. Where the checks only bound the cell, any value within
+        // the bound does: the smallest change that gets there comes before the kind of slip
+        // (a sign flip satisfies every upper bound, and means nothing).
         let distance = |s: &Solution| s.changes[0].1.checked_sub(x0).unwrap_or_default().abs();
-        out.sort_by_key(|s| (s.rank(), distance(s)));
+        if bounds_only {
+            out.sort_by_key(|s| {
+                let r = s.rank();
+                (r.0, r.1, distance(s), r.2)
+            });
+        } else {
+            out.sort_by_key(|s| (s.rank(), distance(s)));
+        }
         out.truncate(1);
         out
     }
@@ -473,7 +503,7 @@ impl<'r, 'a> Search<'r, 'a> {
             return Vec::new();
         };
         let (mut first, bounds_a) = self.roots(a, &[], of);
-        if bounds_a {
+        if bounds_a.any {
             first.extend(typo::variants(xa, sa).into_iter().map(|(v, _)| v));
         }
         first.truncate(VALUES_PER_CELL);
@@ -484,7 +514,7 @@ impl<'r, 'a> Search<'r, 'a> {
             }
             let fixed = [(a, va)];
             let (mut second, bounds_b) = self.roots(b, &fixed, of);
-            if bounds_b {
+            if bounds_b.any {
                 second.extend(typo::variants(xb, sb).into_iter().map(|(v, _)| v));
             }
             second.truncate(VALUES_PER_CELL);
@@ -499,6 +529,7 @@ impl<'r, 'a> Search<'r, 'a> {
                         residual_change,
                         kinds: vec![typo::classify(xa, va, sa), typo::classify(xb, vb, sb)],
                         at_findings,
+                        bound_only: bounds_a.only || bounds_b.only,
                     });
                 }
             }
@@ -553,8 +584,9 @@ impl<'r, 'a> Search<'r, 'a> {
                 let Some((x0, scale)) = self.figure(c) else {
                     continue;
                 };
-                let (mut values, bounds_only) = self.roots(c, &fixed, &remaining);
-                if bounds_only {
+                let (mut values, bounds) = self.roots(c, &fixed, &remaining);
+                let bounds_only = bounds.only;
+                if bounds.any {
                     values.extend(typo::variants(x0, scale).into_iter().map(|(v, _)| v));
                 }
                 for v in values {
@@ -575,6 +607,7 @@ impl<'r, 'a> Search<'r, 'a> {
                         residual_change,
                         kinds: vec![typo::classify(x0, v, scale)],
                         at_findings,
+                        bound_only: bounds_only,
                     };
                     let key = |p: &Vec<usize>, s: &Solution| {
                         let r = s.rank();
@@ -607,7 +640,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 passing.clone(),
                 Fix {
                     group: 0,
-                    status: if tied {
+                    status: if tied || sol.bound_only {
                         FixStatus::Ambiguous
                     } else {
                         FixStatus::Localised
@@ -746,7 +779,7 @@ impl<'r, 'a> Search<'r, 'a> {
             .collect();
         Fix {
             group,
-            status: if tie {
+            status: if tie || best.bound_only {
                 FixStatus::Ambiguous
             } else {
                 FixStatus::Localised
@@ -837,7 +870,12 @@ impl<'r, 'a> Search<'r, 'a> {
                     written: p.written.clone(),
                     current: x0.normalize().to_string(),
                     suggested: v.normalize().to_string(),
-                    suggested_text: format_decimal(&shown),
+                    // Written with a per cent sign: suggested with one.
+                    suggested_text: if p.written.ends_with('%') {
+                        format!("{} %", format_decimal(&shown))
+                    } else {
+                        format_decimal(&shown)
+                    },
                     kind: *kind,
                     kind_text: kind.describe().to_string(),
                     source: p.source,

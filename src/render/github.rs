@@ -75,6 +75,10 @@ pub fn render(run: &Run) -> String {
             Some(cell) => format!("{cell}: {}", f.message),
             None => f.message.clone(),
         };
+        if let Some(fix) = f.fix.as_ref().filter(|x| !x.changes.is_empty()) {
+            message.push('\n');
+            message.push_str(&fix.summary_in(Some(&f.file)));
+        }
         if let Some(h) = &f.help {
             message.push('\n');
             message.push_str(h);

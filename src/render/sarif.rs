@@ -205,6 +205,9 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
     if !rel.is_empty() {
         result["relatedLocations"] = Value::Array(rel);
     }
+    if let Some(fix) = f.fix.as_ref().and_then(sarif_fix) {
+        result["fixes"] = json!([fix]);
+    }
     // With a baseline, SARIF viewers tell new findings from known ones.
     if run.baseline.is_some() {
         result["baselineState"] = json!(if f.baselined { "unchanged" } else { "new" });
@@ -217,6 +220,40 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
         }]);
     }
     result
+}
+
+/// A suggested fix as SARIF has them: what to replace, byte for byte, in the stored file.
+/// `None` when there is nothing to replace that way (no fix, or only workbook cells, which
+/// cannot be changed by bytes; SARIF wants at least one change).
+fn sarif_fix(fix: &crate::locate::Fix) -> Option<Value> {
+    let mut changes: Vec<Value> = Vec::new();
+    for c in fix.changes.iter().filter(|c| c.cell.is_none()) {
+        let replacement = json!({
+            "deletedRegion": { "byteOffset": c.span.offset, "byteLength": c.span.length },
+            "insertedContent": { "text": c.suggested_text },
+        });
+        match changes
+            .iter_mut()
+            .find(|x| x["artifactLocation"]["uri"] == json!(uri(&c.file)))
+        {
+            Some(x) => {
+                if let Some(r) = x["replacements"].as_array_mut() {
+                    r.push(replacement);
+                }
+            }
+            None => changes.push(json!({
+                "artifactLocation": { "uri": uri(&c.file) },
+                "replacements": [replacement],
+            })),
+        }
+    }
+    if changes.is_empty() {
+        return None;
+    }
+    Some(json!({
+        "description": { "text": fix.summary() },
+        "artifactChanges": changes,
+    }))
 }
 
 fn problem_result(p: &Problem, index: usize, run: &Run) -> Value {
