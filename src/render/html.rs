@@ -314,6 +314,7 @@ table.values { border-collapse: collapse; margin: .35rem 0; font-size: .92rem; }
 table.values th, table.values td { border: 1px solid var(--line); padding: .1rem .5rem; text-align: left; }
 table.values th { background: #f6f7f8; font-weight: 400; color: #3c4043; max-width: 22rem; overflow-wrap: anywhere; }
 table.values td { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.fix { background: #eef7ee; border-left: 3px solid #2e7d32; padding: .3rem .6rem; margin: .4rem 0; }
 .help { background: #f8f9fa; border-left: 3px solid var(--line); padding: .3rem .6rem; margin: .4rem 0; }
 .rule { color: var(--muted); font-size: .85rem; }
 p.related { font-size: .92rem; }
@@ -1113,6 +1114,14 @@ fn finding_item(run: &Run, l: &Layout, i: usize, out: &mut String) {
             out,
             "<p class=\"related\">Jämfört med: {}</p>",
             items.join(" · ")
+        );
+    }
+    // The likeliest correction, in front of the rule's advice.
+    if let Some(fix) = f.fix.as_ref().filter(|x| !x.changes.is_empty()) {
+        let _ = write!(
+            out,
+            "<p class=\"fix\"><strong>Förslag:</strong> {}</p>",
+            escape(&fix.summary_in(Some(&f.file)))
         );
     }
     if let Some(h) = &f.help {
