@@ -534,3 +534,21 @@ fn every_kind_of_slip_in_every_column_is_found_and_undone() {
     assert!(tried >= 30, "{tried}");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+#[test]
+fn one_cell_explaining_two_findings_is_shown_once_above_them() {
+    // Bibliotek's avvikelse 462 written 426 (Windows-1252, as Excel saves it): the row
+    // identity and the column sum fail, and the change is shown once, above both.
+    let run = check(&[PathBuf::from("tests/data/locate/kultur-2021-09")], &[]);
+    let style = rimlig::render::human::Style {
+        color: false,
+        width: 100,
+        verbose: false,
+    };
+    let text = rimlig::render::human::render(&run, style);
+    let head = text.find("one cell explains the next 2 findings").expect("the head");
+    let sum = text.find("× drift-summa[avvikelse]").expect("the sum");
+    let row = text.find("× drift-avvikelse").expect("the row");
+    assert!(head < sum && head < row);
+    insta::assert_snapshot!("one_cell_two_findings", text);
+}
