@@ -17,6 +17,7 @@
 //!
 //! [check]
 //! tolerance = "rounding"       # of `==` comparisons that give none (default: exact)
+//! fixes     = false            # suggest no fixes (default: true, see docs/localisation.md)
 //!
 //! [severity]
 //! drift-prognos-finns = "info"
@@ -145,6 +146,8 @@ impl DataConfig {
 pub struct CheckConfig {
     /// `tolerance`: the tolerance of an `==` comparison written without `within`.
     pub tolerance: Option<Tolerance>,
+    /// `fixes = false`: no error localisation (which cell to fix, and how).
+    pub no_fixes: bool,
 }
 
 /// One `"rule-id" = "warning"` of `[severity]`.
@@ -348,7 +351,7 @@ const TOP_KEYS: [&str; 7] = [
     "rules", "reports", "ignore", "data", "check", "severity", "allow",
 ];
 const DATA_KEYS: [&str; 3] = ["missing", "zero", "header_row"];
-const CHECK_KEYS: [&str; 1] = ["tolerance"];
+const CHECK_KEYS: [&str; 2] = ["tolerance", "fixes"];
 const ALLOW_KEYS: [&str; 6] = ["rule", "report", "table", "key", "column", "reason"];
 
 /// The entries of a TOML table, in the order of the file.
@@ -705,6 +708,10 @@ pub fn parse(
                 for (ck, cv) in table {
                     match ck.get_ref().as_ref() {
                         "tolerance" => config.check.tolerance = tolerance(&mut r, cv),
+                        "fixes" => match cv.get_ref() {
+                            DeValue::Boolean(b) => config.check.no_fixes = !*b,
+                            _ => r.wrong_type("fixes", cv, "true or false", "fixes = false"),
+                        },
                         _ => r.unknown_key(ck, &CHECK_KEYS, "[check]"),
                     }
                 }

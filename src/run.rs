@@ -132,14 +132,16 @@ fn check_here(
         });
     problems.append(&mut outcome.problems);
     // Which cells most likely hold the errors, and what they should say.
-    crate::locate::localise(
-        &rules,
-        &reports,
-        &previous,
-        &sources,
-        &options,
-        &mut outcome.findings,
-    );
+    if !config.check.no_fixes {
+        crate::locate::localise(
+            &rules,
+            &reports,
+            &previous,
+            &sources,
+            &options,
+            &mut outcome.findings,
+        );
+    }
     config.apply_allow(&mut outcome.findings, &mut problems);
     Run {
         sources,

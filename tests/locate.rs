@@ -546,9 +546,29 @@ fn one_cell_explaining_two_findings_is_shown_once_above_them() {
         verbose: false,
     };
     let text = rimlig::render::human::render(&run, style);
-    let head = text.find("one cell explains the next 2 findings").expect("the head");
+    let head = text
+        .find("one cell explains the next 2 findings")
+        .expect("the head");
     let sum = text.find("× drift-summa[avvikelse]").expect("the sum");
     let row = text.find("× drift-avvikelse").expect("the row");
     assert!(head < sum && head < row);
     insta::assert_snapshot!("one_cell_two_findings", text);
+}
+
+#[test]
+fn fixes_can_be_switched_off_in_rimlig_toml() {
+    let dir = std::env::temp_dir().join(format!("rimlig-locate-{}-off", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    std::fs::write(dir.join("rimlig.toml"), "[check]\nfixes = false\n").expect("write");
+    let choice = rimlig::config::Choice::File(dir.join("rimlig.toml"));
+    let run = rimlig::run::check_configured(
+        &[PathBuf::from("tests/data/locate/kultur-2021-09")],
+        &[],
+        &choice,
+        &rimlig::progress::Quiet,
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(run.outcome.findings.len(), 2);
+    assert!(run.outcome.findings.iter().all(|f| f.fix.is_none()));
 }
