@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use rimlig::check::{LoadedRule, LoadedTable, RuleRoot, RuleSet, check_names, check_static};
+use rimlig::check::{RuleRoot, RuleSet, check_names, check_static};
 use rimlig::eval::{Outcome, evaluate};
 use rimlig::problem::Problem;
 use rimlig::report::CellValue;
@@ -12,7 +12,6 @@ use rimlig::report::csv::load_csv;
 use rimlig::report::number::{format_decimal, parse_cell};
 use rimlig::report::{Report, ReportMeta};
 use rimlig::source::{SourceFile, Sources};
-use rimlig::syntax::ast::Item;
 use rimlig::syntax::parse_file;
 use rust_decimal::Decimal;
 
@@ -21,25 +20,7 @@ fn check_in_memory(rules: &str, csv: &[u8]) -> (Outcome, Vec<Problem>, Sources) 
     let mut sources = Sources::default();
     let id = sources.add(SourceFile::new("p.rules", rules));
     let (file, mut problems) = parse_file(id, sources.get(id));
-    let mut set = RuleSet {
-        files: vec![id],
-        ..RuleSet::default()
-    };
-    for item in file.items {
-        match item {
-            Item::Use(_) => {}
-            Item::Let(l) => set.lets.push((l, id)),
-            Item::Table(t) => set.tables.push(LoadedTable {
-                decl: t,
-                source: id,
-            }),
-            Item::Rule(r) => set.rules.push(LoadedRule {
-                rule: r,
-                source: id,
-                enabled: true,
-            }),
-        }
-    }
+    let mut set = RuleSet::of_file(file, id);
     check_static(
         &mut set,
         &[RuleRoot::Path("p.rules".into())],

@@ -2,9 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rimlig::check::{LoadedRule, LoadedTable, RuleRoot, RuleSet, check_static};
+use rimlig::check::{RuleRoot, RuleSet, check_static};
 use rimlig::source::{SourceFile, Sources};
-use rimlig::syntax::ast::Item;
 use rimlig::syntax::parse_file;
 
 fuzz_target!(|data: &[u8]| {
@@ -14,25 +13,7 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = Sources::default();
     let id = sources.add(SourceFile::new("fuzz.rules", text));
     let (file, mut problems) = parse_file(id, sources.get(id));
-    let mut set = RuleSet {
-        files: vec![id],
-        ..RuleSet::default()
-    };
-    for item in file.items {
-        match item {
-            Item::Use(_) => {}
-            Item::Let(l) => set.lets.push((l, id)),
-            Item::Table(t) => set.tables.push(LoadedTable {
-                decl: t,
-                source: id,
-            }),
-            Item::Rule(r) => set.rules.push(LoadedRule {
-                rule: r,
-                source: id,
-                enabled: true,
-            }),
-        }
-    }
+    let mut set = RuleSet::of_file(file, id);
     check_static(
         &mut set,
         &[RuleRoot::Path("fuzz.rules".into())],

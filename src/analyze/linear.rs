@@ -1020,7 +1020,6 @@ fn assertion_span(a: &Assertion) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::LoadedTable;
     use crate::source::SourceFile;
     use crate::syntax::parse_file;
 
@@ -1033,19 +1032,7 @@ mod tests {
         let id = sources.add(SourceFile::new("t.rules", full));
         let (file, problems) = parse_file(id, sources.get(id));
         assert!(problems.is_empty(), "{problems:?}");
-        let mut set = RuleSet::default();
-        for item in file.items {
-            match item {
-                Item::Let(l) => set.lets.push((l, id)),
-                Item::Table(decl) => set.tables.push(LoadedTable { decl, source: id }),
-                Item::Rule(r) => set.rules.push(LoadedRule {
-                    rule: r,
-                    source: id,
-                    enabled: true,
-                }),
-                Item::Use(_) => {}
-            }
-        }
+        let set = RuleSet::of_file(file, id);
         let mut vars = Vars::default();
         let rf = translate(&set.rules[0], &set, &sources, &mut vars);
         let facts = rf

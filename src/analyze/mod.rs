@@ -801,9 +801,8 @@ pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{LoadedRule, LoadedTable};
+
     use crate::source::SourceFile;
-    use crate::syntax::ast::Item;
     use crate::syntax::parse_file;
 
     /// Tables `t` (columns a b c x y, key k) and `g` (grouped by `grupp`) are declared.
@@ -843,19 +842,7 @@ table g "g" {
         let id = sources.add(SourceFile::new("t.rules", text));
         let (file, problems) = parse_file(id, sources.get(id));
         assert!(problems.is_empty(), "{problems:?}");
-        let mut set = RuleSet::default();
-        for item in file.items {
-            match item {
-                Item::Let(l) => set.lets.push((l, id)),
-                Item::Table(decl) => set.tables.push(LoadedTable { decl, source: id }),
-                Item::Rule(r) => set.rules.push(LoadedRule {
-                    rule: r,
-                    source: id,
-                    enabled: true,
-                }),
-                Item::Use(_) => {}
-            }
-        }
+        let set = RuleSet::of_file(file, id);
         analyze(&set, &sources)
     }
 

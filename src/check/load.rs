@@ -43,6 +43,28 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// The declarations and rules of one parsed file, every rule enabled; its `use` items are
+    /// not followed (for rules built in memory: tests, fuzzing).
+    pub fn of_file(file: ast::RuleFile, source: SourceId) -> RuleSet {
+        let mut set = RuleSet {
+            files: vec![source],
+            ..RuleSet::default()
+        };
+        for item in file.items {
+            match item {
+                Item::Use(_) => {}
+                Item::Let(l) => set.lets.push((l, source)),
+                Item::Table(decl) => set.tables.push(LoadedTable { decl, source }),
+                Item::Rule(rule) => set.rules.push(LoadedRule {
+                    rule,
+                    source,
+                    enabled: true,
+                }),
+            }
+        }
+        set
+    }
+
     pub fn table(&self, name: &str) -> Option<&LoadedTable> {
         self.tables.iter().find(|t| t.decl.name.text == name)
     }

@@ -85,10 +85,9 @@ pub(crate) fn aggregate_table(e: &Expr) -> Option<&str> {
 /// Rule sets from rule text, for the tests of the static checks.
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::check::{LoadedRule, LoadedTable, RuleSet};
+    use crate::check::RuleSet;
     use crate::problem::Problem;
     use crate::source::{SourceFile, Sources, Span};
-    use crate::syntax::ast::Item;
     use crate::syntax::parse_file;
 
     /// The rule set of one file `t.rules` holding `text`; syntax errors fail the test.
@@ -97,25 +96,7 @@ pub(crate) mod testing {
         let id = sources.add(SourceFile::new("t.rules", text));
         let (file, problems) = parse_file(id, sources.get(id));
         assert!(problems.is_empty(), "{problems:#?}");
-        let mut set = RuleSet {
-            files: vec![id],
-            ..RuleSet::default()
-        };
-        for item in file.items {
-            match item {
-                Item::Use(_) => {}
-                Item::Let(l) => set.lets.push((l, id)),
-                Item::Table(t) => set.tables.push(LoadedTable {
-                    decl: t,
-                    source: id,
-                }),
-                Item::Rule(r) => set.rules.push(LoadedRule {
-                    rule: r,
-                    source: id,
-                    enabled: true,
-                }),
-            }
-        }
+        let set = RuleSet::of_file(file, id);
         (set, sources)
     }
 

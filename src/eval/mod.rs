@@ -163,21 +163,7 @@ pub fn evaluate_configured(
 ) -> Outcome {
     let mut out = Outcome::default();
     for lr in &set.rules {
-        let mut ev = Evaluator {
-            set,
-            sources,
-            options,
-            rule: lr,
-            stats: Stats::default(),
-            findings: Vec::new(),
-            na: Vec::new(),
-            broken: None,
-            votes: Vec::new(),
-            lets: Vec::new(),
-            reads: Default::default(),
-            overrides: Vec::new(),
-            collect: None,
-        };
+        let mut ev = Evaluator::new(set, sources, options, lr);
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
                 let before = ev.stats.clone();
@@ -282,6 +268,29 @@ struct Evaluator<'a> {
 }
 
 impl<'a> Evaluator<'a> {
+    fn new(
+        set: &'a RuleSet,
+        sources: &'a Sources,
+        options: &'a Options,
+        rule: &'a LoadedRule,
+    ) -> Self {
+        Evaluator {
+            set,
+            sources,
+            options,
+            rule,
+            stats: Stats::default(),
+            findings: Vec::new(),
+            na: Vec::new(),
+            broken: None,
+            votes: Vec::new(),
+            lets: Vec::new(),
+            reads: Default::default(),
+            overrides: Vec::new(),
+            collect: None,
+        }
+    }
+
     /// The views a table name reaches in the report being read.
     fn views_of(&self, env: &Env<'a>, name: &str) -> Vec<View<'a>> {
         let mut v = views(self.set, env.report, name);

@@ -3,7 +3,7 @@
 //! report, every instance that reads a cell of interest; [`Replayer::measure`] re-checks one
 //! of them with other values in some cells.
 
-use super::{CellAt, Env, Evaluator, Operand, Options, Stats, Val, value::Num};
+use super::{CellAt, Env, Evaluator, Operand, Options, Val, value::Num};
 use crate::check::{LoadedRule, RuleSet};
 use crate::finding::Finding;
 use crate::report::Report;
@@ -149,19 +149,9 @@ impl<'a> Replayer<'a> {
         collect: Option<Collector<'a>>,
     ) -> Evaluator<'a> {
         Evaluator {
-            set: self.set,
-            sources: self.sources,
-            options: self.options,
-            rule,
-            stats: Stats::default(),
-            findings: Vec::new(),
-            na: Vec::new(),
-            broken: None,
-            votes: Vec::new(),
-            lets: Vec::new(),
-            reads: Default::default(),
             overrides,
             collect,
+            ..Evaluator::new(self.set, self.sources, self.options, rule)
         }
     }
 
