@@ -30,8 +30,9 @@ use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 pub use typo::FixKind;
 
-/// Cells tried in pairs, at most (those that the most failing checks read).
-const PAIR_CANDIDATES: usize = 10;
+/// First cells of a pair tried, at most (those that the most failing checks read), and
+/// second cells for each.
+const PAIR_CANDIDATES: usize = 40;
 /// Re-checks one problem may cost before the search gives up on it.
 const BUDGET: usize = 20_000;
 /// Values tried for one cell in a pair.
@@ -295,12 +296,25 @@ impl<'r, 'a> Search<'r, 'a> {
         Some((v, d.unwrap_or(v.scale())))
     }
 
-    /// A failing instance that can be localised: a comparison of figures.
+    /// A failing instance that can be localised: a comparison of figures, of a rule whose
+    /// findings are errors or warnings. An info finding is a note: it is neither localised
+    /// nor does it stand in the way of a fix (it may go on failing).
     fn localisable(&self, i: usize) -> bool {
-        self.instances[i].failed()
+        let info = self.instances[i]
+            .rule
+            .rule
+            .severity
+            .is_some_and(|s| s.0 == crate::syntax::ast::Level::Info);
+        !info
+            && self.instances[i].failed()
             && self.base[i]
                 .as_ref()
                 .is_some_and(|m| !m.holds && !m.pairs.is_empty())
+    }
+
+    /// Failed before any change, outside `component`: such a check may go on failing.
+    fn failing_elsewhere(&self, i: usize, component: &[usize]) -> bool {
+        !component.contains(&i) && self.base[i].as_ref().is_some_and(|m| !m.holds)
     }
 
     /// The failing instances, in groups that share cells (and so may share a cause).
@@ -360,7 +374,7 @@ impl<'r, 'a> Search<'r, 'a> {
 
     /// Do all checks that read the changed cells pass? Then by how much the checks' `==`
     /// differences change in all.
-    fn verify(&mut self, overrides: &[(CellAt, Decimal)]) -> Option<Decimal> {
+    fn verify(&mut self, overrides: &[(CellAt, Decimal)], component: &[usize]) -> Option<Decimal> {
         let mut touched: Vec<usize> = overrides
             .iter()
             .flat_map(|(c, _)| self.readers.get(c).cloned().unwrap_or_default())
@@ -370,7 +384,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut change = Decimal::ZERO;
         for i in touched {
             let m = self.measure(i, overrides)?;
-            if !m.holds {
+            if !m.holds && !self.failing_elsewhere(i, component) {
                 return None;
             }
             let before = self.base[i]
@@ -470,7 +484,7 @@ impl<'r, 'a> Search<'r, 'a> {
             if v == x0 || self.budget == 0 {
                 continue;
             }
-            if let Some(residual_change) = self.verify(&[(c, v)]) {
+            if let Some(residual_change) = self.verify(&[(c, v)], of) {
                 out.push(Solution {
                     changes: vec![(c, v)],
                     residual_change,
@@ -523,7 +537,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     continue;
                 }
                 let changes = [(a, va), (b, vb)];
-                if let Some(residual_change) = self.verify(&changes) {
+                if let Some(residual_change) = self.verify(&changes, of) {
                     out.push(Solution {
                         changes: changes.to_vec(),
                         residual_change,
@@ -542,13 +556,13 @@ impl<'r, 'a> Search<'r, 'a> {
     /// meet in one table, one cell at a time.
     fn localise(&mut self, component: &[usize]) -> Vec<(Vec<usize>, Fix)> {
         let whole = self.localise_whole(component);
-        if whole.status != FixStatus::NotLocalised || component.len() < 2 || self.work == 0 {
-            return vec![(component.to_vec(), whole)];
+        let localised = whole
+            .iter()
+            .all(|(_, f)| f.status != FixStatus::NotLocalised);
+        if localised || component.len() < 2 || self.work == 0 {
+            return whole;
         }
-        match self.one_at_a_time(component) {
-            Some(parts) => parts,
-            None => vec![(component.to_vec(), whole)],
-        }
+        self.one_at_a_time(component).unwrap_or(whole)
     }
 
     /// Several slips tied together by the checks they share (three wrong figures in one
@@ -562,7 +576,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut steps: Vec<(Vec<usize>, Solution, bool)> = Vec::new();
         while !remaining.is_empty() {
             if steps.len() >= MAX_STEPS || self.budget == 0 {
-                return None;
+                break;
             }
             // Cells the remaining failing checks read, the most read first.
             let mut count: HashMap<CellAt, usize> = HashMap::new();
@@ -595,7 +609,9 @@ impl<'r, 'a> Search<'r, 'a> {
                     }
                     let mut with = fixed.clone();
                     with.push((c, v));
-                    let Some((passing, residual_change)) = self.step(c, &with, &remaining) else {
+                    let Some((passing, residual_change)) =
+                        self.step(c, &with, &remaining, component)
+                    else {
                         continue;
                     };
                     if passing.is_empty() {
@@ -628,10 +644,31 @@ impl<'r, 'a> Search<'r, 'a> {
                     }
                 }
             }
-            let (passing, sol) = best?;
+            let Some((passing, sol)) = best else {
+                break;
+            };
             fixed.push(sol.changes[0]);
             remaining.retain(|i| !passing.contains(i));
             steps.push((passing, sol, tied));
+        }
+        // A change to a cell that a check left unsolved reads is no fix of its own: it only
+        // moved the problem. Such steps are dropped, and their checks are unsolved too.
+        loop {
+            let unsolved: Vec<usize> = remaining.clone();
+            let before = steps.len();
+            steps.retain(|(passing, sol, _)| {
+                let cell = sol.changes[0].0;
+                let moved = unsolved
+                    .iter()
+                    .any(|&i| self.instances[i].reads.contains(&cell));
+                if moved {
+                    remaining.extend(passing.iter().copied());
+                }
+                !moved
+            });
+            if steps.len() == before {
+                break;
+            }
         }
         let mut out = Vec::new();
         for (passing, sol, tied) in steps {
@@ -658,6 +695,34 @@ impl<'r, 'a> Search<'r, 'a> {
                 },
             ));
         }
+        if out.is_empty() {
+            return None;
+        }
+        // What no change could be found for: said so, on its own.
+        if !remaining.is_empty() {
+            let reason = if self.budget == 0 {
+                "the search for the cells to change took too long; check the findings one by one"
+            } else {
+                "after the changes suggested for the other findings of this table, no change of one figure makes these checks pass without breaking another"
+            };
+            out.push((
+                remaining.clone(),
+                Fix {
+                    group: 0,
+                    status: FixStatus::NotLocalised,
+                    changes: Vec::new(),
+                    explains: Vec::new(),
+                    fixes: remaining
+                        .iter()
+                        .map(|&i| self.instances[i].describe())
+                        .collect(),
+                    keeps: Vec::new(),
+                    exact: Vec::new(),
+                    alternatives: Vec::new(),
+                    reason: Some(reason.to_string()),
+                },
+            ));
+        }
         Some(out)
     }
 
@@ -669,6 +734,7 @@ impl<'r, 'a> Search<'r, 'a> {
         c: CellAt,
         with: &[(CellAt, Decimal)],
         remaining: &[usize],
+        component: &[usize],
     ) -> Option<(Vec<usize>, Decimal)> {
         let readers = self.readers.get(&c).cloned().unwrap_or_default();
         let mut passing = Vec::new();
@@ -678,7 +744,7 @@ impl<'r, 'a> Search<'r, 'a> {
             let failing_before = remaining.contains(&i);
             if m.holds && failing_before {
                 passing.push(i);
-            } else if !m.holds && !failing_before {
+            } else if !m.holds && !failing_before && !self.failing_elsewhere(i, component) {
                 return None;
             }
             let before = self.base[i]
@@ -690,7 +756,7 @@ impl<'r, 'a> Search<'r, 'a> {
     }
 
     /// The fix for one component of failing instances: one change for them all.
-    fn localise_whole(&mut self, component: &[usize]) -> Fix {
+    fn localise_whole(&mut self, component: &[usize]) -> Vec<(Vec<usize>, Fix)> {
         let group = 0;
         self.budget = if self.work == 0 { 0 } else { BUDGET };
         // Candidate cells: figures the failing instances read, with the failing instances
@@ -716,21 +782,35 @@ impl<'r, 'a> Search<'r, 'a> {
             }
         }
         if solutions.is_empty() {
-            let top: Vec<(CellAt, Vec<usize>)> =
-                cover.iter().take(PAIR_CANDIDATES).cloned().collect();
-            'pairs: for x in 0..top.len() {
-                for y in x + 1..top.len() {
+            // Pairs: for each first cell, the second must be read by every failing check the
+            // first is not read by — few cells, found by intersecting what those checks read.
+            let mut tried: HashSet<(CellAt, CellAt)> = HashSet::new();
+            'pairs: for (a, covered) in cover.iter().take(PAIR_CANDIDATES) {
+                let rest: Vec<usize> = component
+                    .iter()
+                    .copied()
+                    .filter(|i| !covered.contains(i))
+                    .collect();
+                let seconds: Vec<CellAt> = cover
+                    .iter()
+                    .filter(|(b, by)| b != a && rest.iter().all(|i| by.contains(i)))
+                    .map(|(b, _)| *b)
+                    .take(PAIR_CANDIDATES)
+                    .collect();
+                for b in seconds {
                     if self.budget == 0 {
                         break 'pairs;
                     }
-                    let covered: HashSet<usize> =
-                        top[x].1.iter().chain(&top[y].1).copied().collect();
-                    if covered.len() < component.len() {
+                    let key = if (a.table, a.row, a.col) < (b.table, b.row, b.col) {
+                        (*a, b)
+                    } else {
+                        (b, *a)
+                    };
+                    if !tried.insert(key) {
                         continue;
                     }
-                    let at = self.is_pointed_at(top[x].0, component)
-                        || self.is_pointed_at(top[y].0, component);
-                    solutions.extend(self.pair(top[x].0, top[y].0, component, at));
+                    let at = self.is_pointed_at(*a, component) || self.is_pointed_at(b, component);
+                    solutions.extend(self.pair(*a, b, component, at));
                 }
             }
         }
@@ -753,22 +833,33 @@ impl<'r, 'a> Search<'r, 'a> {
             } else {
                 "no change of one or two figures makes every check pass without breaking another"
             };
-            return Fix {
-                group,
-                status: FixStatus::NotLocalised,
-                changes: Vec::new(),
-                explains: Vec::new(),
-                fixes,
-                keeps: Vec::new(),
-                exact: Vec::new(),
-                alternatives: Vec::new(),
-                reason: Some(reason.to_string()),
-            };
+            return vec![(
+                component.to_vec(),
+                Fix {
+                    group,
+                    status: FixStatus::NotLocalised,
+                    changes: Vec::new(),
+                    explains: Vec::new(),
+                    fixes,
+                    keeps: Vec::new(),
+                    exact: Vec::new(),
+                    alternatives: Vec::new(),
+                    reason: Some(reason.to_string()),
+                },
+            )];
         };
         let tie = solutions.get(1).is_some_and(|s| {
             let (r0, r1) = (best.rank(), s.rank());
             (r0.0, r0.1, r0.2) == (r1.0, r1.1, r1.2)
         });
+        let status = if tie || best.bound_only {
+            FixStatus::Ambiguous
+        } else {
+            FixStatus::Localised
+        };
+        if let Some(parts) = self.split(&best, component, status) {
+            return parts;
+        }
         let (keeps, exact) = self.kept(&best.changes, component);
         let alternatives = solutions
             .iter()
@@ -777,21 +868,67 @@ impl<'r, 'a> Search<'r, 'a> {
             .take(3)
             .map(|s| self.changes(&s.changes, &s.kinds))
             .collect();
-        Fix {
-            group,
-            status: if tie || best.bound_only {
-                FixStatus::Ambiguous
-            } else {
-                FixStatus::Localised
+        vec![(
+            component.to_vec(),
+            Fix {
+                group,
+                status: if tie || best.bound_only {
+                    FixStatus::Ambiguous
+                } else {
+                    FixStatus::Localised
+                },
+                changes: self.changes(&best.changes, &best.kinds),
+                explains: Vec::new(),
+                fixes,
+                keeps,
+                exact,
+                alternatives,
+                reason: None,
             },
-            changes: self.changes(&best.changes, &best.kinds),
-            explains: Vec::new(),
-            fixes,
-            keeps,
-            exact,
-            alternatives,
-            reason: None,
+        )]
+    }
+
+    /// Two changes that explain different findings (each failing check reads just one of
+    /// the two cells) are two problems that happened to share a column: one fix each.
+    fn split(
+        &mut self,
+        best: &Solution,
+        component: &[usize],
+        status: FixStatus,
+    ) -> Option<Vec<(Vec<usize>, Fix)>> {
+        if best.changes.len() < 2 {
+            return None;
         }
+        let mut parts: Vec<Vec<usize>> = vec![Vec::new(); best.changes.len()];
+        for &i in component {
+            let read: Vec<usize> = (0..best.changes.len())
+                .filter(|&k| self.instances[i].reads.contains(&best.changes[k].0))
+                .collect();
+            let [k] = read.as_slice() else {
+                return None;
+            };
+            parts[*k].push(i);
+        }
+        let mut out = Vec::new();
+        for (k, part) in parts.into_iter().enumerate() {
+            let change = [best.changes[k]];
+            let (keeps, exact) = self.kept(&change, component);
+            out.push((
+                part.clone(),
+                Fix {
+                    group: 0,
+                    status,
+                    changes: self.changes(&change, &best.kinds[k..=k]),
+                    explains: Vec::new(),
+                    fixes: part.iter().map(|&i| self.instances[i].describe()).collect(),
+                    keeps,
+                    exact,
+                    alternatives: Vec::new(),
+                    reason: None,
+                },
+            ));
+        }
+        Some(out)
     }
 
     /// Is `c` the cell a finding of the component points at?
