@@ -252,6 +252,9 @@ struct Search<'r, 'a> {
     budget: usize,
     /// Cell reads left for the run.
     work: usize,
+    /// Typos of a cell's figure within a rounding step of the exact value (cell, typo,
+    /// exact value): found by [`Self::roots`], weighed by [`Self::single`].
+    snaps: Vec<(CellAt, Decimal, Decimal)>,
 }
 
 impl<'r, 'a> Search<'r, 'a> {
@@ -281,6 +284,7 @@ impl<'r, 'a> Search<'r, 'a> {
             places: HashMap::new(),
             budget: BUDGET,
             work,
+            snaps: Vec::new(),
         }
     }
 
@@ -410,6 +414,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut out = Vec::new();
         let mut bounds = false;
         let mut determined = false;
+        let mut typos: Option<Vec<(Decimal, FixKind)>> = None;
         let x1 = x0.checked_add(Decimal::ONE);
         for &i in of {
             if !self.instances[i].reads.contains(&c) {
@@ -458,6 +463,32 @@ impl<'r, 'a> Search<'r, 'a> {
                         out.push(v);
                     }
                 }
+                // A published figure may be a rounding step off the exact value: a typo of
+                // the written figure that lands that near is a candidate too (`-192` for
+                // `192` where the row alone says 191).
+                let near = unit.checked_mul(Decimal::TWO).unwrap_or(unit);
+                let slips = typos.get_or_insert_with(|| typo::variants(x0, scale));
+                for (v, _) in slips.iter() {
+                    let Some(off) = v.checked_sub(r).map(|d| d.abs()) else {
+                        continue;
+                    };
+                    if off > near {
+                        continue;
+                    }
+                    if !out.contains(v) {
+                        out.push(*v);
+                    }
+                    // The slip explains a change many times larger than the rounding step it
+                    // misses the exact value by: as good as exact (the report's own figures
+                    // are rounded).
+                    let change = v.checked_sub(x0).map(|d| d.abs()).unwrap_or_default();
+                    if !off.is_zero()
+                        && off <= unit
+                        && off.checked_mul(Decimal::TEN).is_some_and(|x| change >= x)
+                    {
+                        self.snaps.push((c, *v, r));
+                    }
+                }
             }
         }
         (
@@ -492,6 +523,22 @@ impl<'r, 'a> Search<'r, 'a> {
                     at_findings,
                     bound_only: bounds_only,
                 });
+            }
+        }
+        // A slip a rounding step from the exact value counts as exact.
+        let snaps: Vec<(Decimal, Decimal)> = self
+            .snaps
+            .iter()
+            .filter(|(d, _, _)| *d == c)
+            .map(|(_, v, r)| (*v, *r))
+            .collect();
+        for (v, r) in snaps {
+            let exact = out
+                .iter()
+                .find(|s| s.changes[0].1 == r)
+                .map(|s| s.residual_change);
+            if let (Some(exact), Some(s)) = (exact, out.iter_mut().find(|s| s.changes[0].1 == v)) {
+                s.residual_change = s.residual_change.min(exact);
             }
         }
         // Of several values for one cell, the likeliest only: nearest to exact, then a typo,
