@@ -482,9 +482,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     // misses the exact value by: as good as exact (the report's own figures
                     // are rounded).
                     let change = v.checked_sub(x0).map(|d| d.abs()).unwrap_or_default();
-                    if !off.is_zero()
-                        && off <= unit
-                        && off.checked_mul(Decimal::TEN).is_some_and(|x| change >= x)
+                    if !off.is_zero() && off.checked_mul(Decimal::TEN).is_some_and(|x| change >= x)
                     {
                         self.snaps.push((c, *v, r));
                     }
@@ -895,9 +893,12 @@ impl<'r, 'a> Search<'r, 'a> {
                 },
             )];
         };
+        // As likely: as many cells, as near to exact, and slips of the same tier (a sign
+        // flip and a transposition are as likely as each other; a changed digit less so).
+        let tier = |s: &Solution| s.kinds.iter().map(|k| k.tier()).sum::<usize>();
         let tie = solutions.get(1).is_some_and(|s| {
             let (r0, r1) = (best.rank(), s.rank());
-            (r0.0, r0.1, r0.2) == (r1.0, r1.1, r1.2)
+            (r0.0, r0.1, tier(&best)) == (r1.0, r1.1, tier(s))
         });
         let status = if tie || best.bound_only {
             FixStatus::Ambiguous

@@ -48,6 +48,17 @@ impl FixKind {
     pub fn is_typo(self) -> bool {
         self != FixKind::Value
     }
+
+    /// How likely the slip is, in tiers: 0 for the slips that keep every digit (a sign
+    /// flip, two digits swapped), 1 for those that change digits, 2 for no slip at all.
+    /// Explanations of the same tier are as likely as each other.
+    pub fn tier(self) -> usize {
+        match self {
+            FixKind::Sign | FixKind::Transposition => 0,
+            FixKind::Value => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// The digits of |x| written with `scale` decimals, without the comma: 2,1 at 1 → "21".
