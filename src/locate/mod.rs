@@ -523,6 +523,17 @@ impl<'r, 'a> Search<'r, 'a> {
                 });
             }
         }
+        // How near to exact each value is before slips count as exact: among several slips
+        // that do, the nearest.
+        let raw: Vec<(Decimal, Decimal)> = out
+            .iter()
+            .map(|s| (s.changes[0].1, s.residual_change))
+            .collect();
+        let raw_of = |s: &Solution| {
+            raw.iter()
+                .find(|(v, _)| *v == s.changes[0].1)
+                .map_or(Decimal::ZERO, |(_, r)| *r)
+        };
         // A slip a rounding step from the exact value counts as exact.
         let snaps: Vec<(Decimal, Decimal)> = self
             .snaps
@@ -550,7 +561,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 (r.0, r.1, distance(s), r.2)
             });
         } else {
-            out.sort_by_key(|s| (s.rank(), distance(s)));
+            out.sort_by_key(|s| (s.rank(), raw_of(s), distance(s)));
         }
         out.truncate(1);
         out
