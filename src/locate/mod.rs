@@ -5,15 +5,18 @@
 //! check of a report pass without making a passing one fail. Failing checks that share no
 //! cell are independent problems (components) and are localised one by one: first every
 //! single cell they all read (the common case, cheap and exact), then pairs of cells (a
-//! bounded search), else "could not localise".
+//! bounded search), then — where several slips meet in one table — one cell at a time (a
+//! greedy approximation), else "could not localise". Info findings are notes: they are not
+//! localised and may go on failing. See docs/localisation.md.
 //!
 //! A candidate value comes from the checks themselves: every comparison is re-evaluated with
 //! the cell changed ([`crate::eval::replay`]), which gives its difference as a function of
 //! the cell; where that is linear (sums, identities, bounds) the value that makes it exact
 //! follows, in exact decimals. Where the rules only bound a figure, the typos of the written
 //! figure are tried ([`typo::variants`]). Every candidate is verified by checking again every
-//! rule instance that reads the changed cells. Among several single-cell explanations the one
-//! that leaves the other checks nearest to exact wins, then the one that looks like a typo.
+//! rule instance that reads the changed cells. Among several explanations the one that
+//! leaves the other checks nearest to exact wins (a typo a rounding step or two from exact
+//! counts as exact: published figures are rounded), then the likelier kind of slip.
 
 pub mod typo;
 
