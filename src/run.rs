@@ -138,6 +138,7 @@ fn check_here(
         &previous,
         &sources,
         &options,
+        &outcome.broken,
         &mut outcome.findings,
     );
     config.apply_allow(&mut outcome.findings, &mut problems);

@@ -47,6 +47,8 @@ pub struct Outcome {
     pub stats_by_report: Vec<(String, String, Stats)>,
     pub not_applicable: Vec<NotApplicable>,
     pub problems: Vec<Problem>,
+    /// Ids of the rules that stopped with a rule error (their `problems`).
+    pub broken: Vec<String>,
 }
 
 /// A cell by position: table index in the report, row, column.
@@ -74,11 +76,15 @@ pub(crate) struct AggInfo {
     pub verb: &'static str,
 }
 
+/// The cells a value came from: inline up to two (a cell, or a difference of two cells), so
+/// reading one cell allocates nothing.
+pub(crate) type Cells = smallvec::SmallVec<[CellAt; 2]>;
+
 /// A computed value and the cells it came from.
 #[derive(Clone, Debug)]
 pub(crate) struct Operand {
     pub val: Val,
-    pub cells: Vec<CellAt>,
+    pub cells: Cells,
     pub agg: Option<AggInfo>,
     /// True when the operand is a plain reference to one cell.
     pub direct: bool,
@@ -112,7 +118,9 @@ struct Env<'a> {
     scope: Option<Rc<View<'a>>>,
     rows: Rc<Vec<usize>>,
     row: Option<usize>,
-    bindings: Vec<(String, String)>,
+    /// Shared: an `Env` is cloned for every row of a scope, and the bindings of a `for`
+    /// change far less often than that.
+    bindings: Rc<Vec<(String, String)>>,
 }
 
 /// Evaluate every enabled rule against every report. `previous[i]` is the previous report of
@@ -189,7 +197,7 @@ pub fn evaluate_configured(
                     scope: None,
                     rows: Rc::new(Vec::new()),
                     row: None,
-                    bindings: Vec::new(),
+                    bindings: Rc::default(),
                 };
                 for a in &lr.rule.body {
                     ev.assertion(a, &env);
@@ -212,6 +220,9 @@ pub fn evaluate_configured(
         out.stats.push((lr.rule.id.text.clone(), ev.stats));
         out.findings.extend(ev.findings);
         out.not_applicable.extend(ev.na);
+        if ev.broken.is_some() {
+            out.broken.push(lr.rule.id.text.clone());
+        }
         out.problems.extend(ev.broken);
         rule_done();
     }
@@ -386,6 +397,9 @@ impl<'a> Evaluator<'a> {
                         Some(g) => {
                             // Groups in the order they first appear.
                             for rows in group_rows(&g).0 {
+                                if self.skip_rows(body, true, &v, &rows) {
+                                    continue;
+                                }
                                 let e = Env {
                                     scope: Some(v.clone()),
                                     rows,
@@ -424,6 +438,13 @@ impl<'a> Evaluator<'a> {
                     let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
                     let grouped = v.groups.as_deref().map(group_rows);
                     for r in 0..v.table.rows.len() {
+                        if self.skip_rows(body, false, &v, &[r])
+                            && filter
+                                .as_ref()
+                                .is_none_or(|f| replay::local_expr(f, self.set, false))
+                        {
+                            continue;
+                        }
                         let rows = match &grouped {
                             Some((groups, of_row)) => groups[of_row[r]].clone(),
                             None => all.clone(),
@@ -454,8 +475,8 @@ impl<'a> Evaluator<'a> {
             } => {
                 for c in columns {
                     let mut e = env.clone();
-                    let col = self.bound(&c.text, env);
-                    e.bindings.push((var.text.clone(), col));
+                    let col = self.bound(&c.text, env).to_string();
+                    Rc::make_mut(&mut e.bindings).push((var.text.clone(), col));
                     self.assertion(body, &e);
                 }
             }
@@ -471,6 +492,16 @@ impl<'a> Evaluator<'a> {
             }
             Assertion::Check(expr) => self.check(expr, env),
         }
+    }
+
+    /// When collecting instances for localisation: whether the instances of `body` over
+    /// `rows` of `v` can be left out because they read only cells of those rows and none of
+    /// them is watched. A normal check never skips.
+    fn skip_rows(&self, body: &Assertion, group: bool, v: &View<'a>, rows: &[usize]) -> bool {
+        let Some(c) = &self.collect else {
+            return false;
+        };
+        c.skips(self.rule, body, group) && !rows.iter().any(|&r| c.row_watched(v, r))
     }
 
     /// One instance: the expression must hold.
@@ -808,16 +839,19 @@ impl<'a> Evaluator<'a> {
                             CmpOp::Ge => meet_hi,
                             CmpOp::Gt => gt,
                         };
-                        let allow = match (a.half_width(), b.half_width()) {
-                            (Some(x), Some(y)) => {
-                                x.checked_add(y).map(|s| format_decimal(&s.normalize()))
-                            }
-                            _ => None,
-                        };
-                        tolerance_text = Some(match allow {
-                            Some(s) => format!("rounding allows ±{s}"),
-                            None => "rounding".to_string(),
-                        });
+                        // The words are for a finding only: most comparisons hold.
+                        if !holds {
+                            let allow = match (a.half_width(), b.half_width()) {
+                                (Some(x), Some(y)) => {
+                                    x.checked_add(y).map(|s| format_decimal(&s.normalize()))
+                                }
+                                _ => None,
+                            };
+                            tolerance_text = Some(match allow {
+                                Some(s) => format!("rounding allows ±{s}"),
+                                None => "rounding".to_string(),
+                            });
+                        }
                     }
                     Some(Tolerance::Absolute(n, unit)) => {
                         let mut t = Num::exact(*n, unit.and_then(to_unit));
@@ -827,8 +861,10 @@ impl<'a> Evaluator<'a> {
                                 .map_err(|f| Stop::Na(f.describe()))?;
                         }
                         holds = within(op, a.v, b.v, diff, t.v);
-                        tolerance_text =
-                            Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                        if !holds {
+                            tolerance_text =
+                                Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                        }
                     }
                     Some(Tolerance::Relative(pct)) => {
                         let t = pct
@@ -836,7 +872,7 @@ impl<'a> Evaluator<'a> {
                             .and_then(|x| x.checked_div(rust_decimal::Decimal::ONE_HUNDRED))
                             .ok_or(Stop::Na(Failure::Overflow.describe()))?;
                         holds = within(op, a.v, b.v, diff, t);
-                        tolerance_text = Some(format!(
+                        tolerance_text = (!holds).then(|| format!(
                             "tolerance {} % = ±{}",
                             format_decimal(&pct.normalize()),
                             format_decimal(&t.normalize())
@@ -857,13 +893,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The column a name stands for: a `for` variable's column, or the name itself.
-    fn bound(&self, name: &str, env: &Env<'a>) -> String {
+    /// Borrowed, not copied: every column reference of every row asks.
+    fn bound<'e>(&self, name: &'e str, env: &'e Env<'a>) -> &'e str {
         env.bindings
             .iter()
             .rev()
             .find(|(v, _)| v == name)
-            .map(|(_, c)| c.clone())
-            .unwrap_or_else(|| name.to_string())
+            .map_or(name, |(_, c)| c.as_str())
     }
 
     fn cell(&self, view: &View<'a>, row: usize, col: usize, unit: Option<UnitName>) -> Ev<Operand> {
@@ -926,7 +962,7 @@ impl<'a> Evaluator<'a> {
         };
         Ok(Operand {
             val,
-            cells: vec![at],
+            cells: smallvec::smallvec![at],
             agg: None,
             direct: true,
         })
@@ -1066,7 +1102,7 @@ impl<'a> Evaluator<'a> {
                         scope: None,
                         row: None,
                         rows: Rc::new(Vec::new()),
-                        bindings: Vec::new(),
+                        bindings: Rc::default(),
                         ..env.clone()
                     };
                     if self.lets.contains(&n.text) {
@@ -1433,7 +1469,7 @@ impl<'a> Evaluator<'a> {
             }
             Func::Agg(agg @ (Aggregate::Min | Aggregate::Max)) if args.len() > 1 => {
                 let mut best: Option<(Num, Operand)> = None;
-                let mut cells = Vec::new();
+                let mut cells = Cells::new();
                 for a in args {
                     let o = self.eval(a, env)?;
                     let n = self.num(&o, a)?;
@@ -1478,7 +1514,7 @@ impl<'a> Evaluator<'a> {
                     .collect();
                 Ok(Operand {
                     val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
-                    cells: Vec::new(),
+                    cells: Cells::new(),
                     agg: Some(AggInfo {
                         table: view.index,
                         rows,
@@ -1528,7 +1564,7 @@ impl<'a> Evaluator<'a> {
         let mut used = Vec::new();
         let mut acc: Option<Num> = None;
         let mut count = 0u64;
-        let mut cells = Vec::new();
+        let mut cells = Cells::new();
         for r in rows
             .into_iter()
             .filter(|&r| view.kinds()[r] == RowKind::Normal)
@@ -1664,7 +1700,7 @@ impl<'a> Evaluator<'a> {
                     (Val::Text(t), _) => t.clone(),
                     (Val::Num(n), _) => format_decimal(&n.v),
                 };
-                Ok((glob::matches(&g.text, &text), o.cells))
+                Ok((glob::matches(&g.text, &text), o.cells.into_vec()))
             }
             ExprKind::And(a, b) => {
                 let x = self.truth(a, env);
@@ -1714,7 +1750,7 @@ impl<'a> Evaluator<'a> {
                 prev: v.previous,
             }];
         }
-        self.eval(e, env).map(|o| o.cells).unwrap_or_default()
+        self.eval(e, env).map(|o| o.cells.into_vec()).unwrap_or_default()
     }
 }
 
@@ -1737,7 +1773,7 @@ fn group_rows(g: &[&str]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
 fn plain(val: Val) -> Operand {
     Operand {
         val,
-        cells: Vec::new(),
+        cells: Cells::new(),
         agg: None,
         direct: false,
     }
