@@ -49,6 +49,9 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     /// Ids of the rules that stopped with a rule error (their `problems`).
     pub broken: Vec<String>,
+    /// Per rule id, in rule order: failing instances beyond `max_findings_per_rule`, counted
+    /// in `stats` but not listed in `findings`. Only rules that had any.
+    pub unlisted: Vec<(String, usize)>,
 }
 
 /// A cell by position: table index in the report, row, column.
@@ -153,11 +156,28 @@ pub fn evaluate_with(
 }
 
 /// How a run evaluates beyond what the rules say (`[check]` in `rimlig.toml`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// The tolerance of an `==` comparison that gives none (`[check] tolerance`); `None`: an
     /// `==` without `within` is exact.
     pub default_tolerance: Option<Tolerance>,
+    /// Findings listed per rule in a run (`[check] max_findings_per_rule`); further failing
+    /// instances are counted (`Stats::failed`, [`Outcome::unlisted`]) but not kept, so no
+    /// input can fill the memory with findings.
+    pub max_findings_per_rule: usize,
+}
+
+/// Findings listed per rule unless `rimlig.toml` says otherwise: far more than anyone reads,
+/// few enough that their messages stay within a few hundred MB.
+pub const MAX_FINDINGS_PER_RULE: usize = 100_000;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            default_tolerance: None,
+            max_findings_per_rule: MAX_FINDINGS_PER_RULE,
+        }
+    }
 }
 
 /// [`evaluate_with`] under `options`.
@@ -185,6 +205,8 @@ pub fn evaluate_configured(
             reads: Default::default(),
             overrides: Vec::new(),
             collect: None,
+            max_findings: options.max_findings_per_rule,
+            unlisted: 0,
         };
         if lr.enabled {
             for (i, report) in reports.iter().enumerate() {
@@ -222,6 +244,9 @@ pub fn evaluate_configured(
         out.not_applicable.extend(ev.na);
         if ev.broken.is_some() {
             out.broken.push(lr.rule.id.text.clone());
+        }
+        if ev.unlisted > 0 {
+            out.unlisted.push((lr.rule.id.text.clone(), ev.unlisted));
         }
         out.problems.extend(ev.broken);
         rule_done();
@@ -290,6 +315,9 @@ struct Evaluator<'a> {
     overrides: Vec<(CellAt, rust_decimal::Decimal)>,
     /// When localising: the instances that read cells of interest, as they are checked.
     collect: Option<replay::Collector<'a>>,
+    /// Findings this rule lists at most; those beyond are counted in `unlisted`.
+    max_findings: usize,
+    unlisted: usize,
 }
 
 impl<'a> Evaluator<'a> {
@@ -504,6 +532,15 @@ impl<'a> Evaluator<'a> {
         c.skips(self.rule, body, group) && !rows.iter().any(|&r| c.row_watched(v, r))
     }
 
+    /// List a finding, or only count it once the rule has listed `max_findings`.
+    fn keep(&mut self, f: Finding) {
+        if self.findings.len() < self.max_findings {
+            self.findings.push(f);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
     /// One instance: the expression must hold.
     fn check(&mut self, expr: &'a Expr, env: &Env<'a>) {
         self.reads.borrow_mut().clear();
@@ -561,7 +598,7 @@ impl<'a> Evaluator<'a> {
                 Ok(Some(fail)) => {
                     self.stats.failed += 1;
                     let f = message::finding(self, env, e, fail);
-                    self.findings.push(f);
+                    self.keep(f);
                 }
                 Err(s) => self.stop(env, s),
             }
@@ -572,7 +609,7 @@ impl<'a> Evaluator<'a> {
             Ok((false, cells)) => {
                 self.stats.failed += 1;
                 let f = message::condition_finding(self, env, e, &cells);
-                self.findings.push(f);
+                self.keep(f);
             }
             Err(s) => self.stop(env, s),
         }
@@ -661,7 +698,7 @@ impl<'a> Evaluator<'a> {
                 f.message.push_str(&format!(
                     "; the opposite sign, {opposite_value}, does not match either"
                 ));
-                self.findings.push(f);
+                self.keep(f);
             }
         }
     }
@@ -743,7 +780,7 @@ impl<'a> Evaluator<'a> {
                     // The row must follow the others' way round.
                     c.failed_vote(i, !minority_written, &f);
                 }
-                self.findings.push(f);
+                self.keep(f);
             }
         }
     }

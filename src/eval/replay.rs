@@ -233,6 +233,9 @@ impl<'a> Replayer<'a> {
             reads: Default::default(),
             overrides,
             collect,
+            // Re-checks keep every finding: they are matched with the check's findings.
+            max_findings: usize::MAX,
+            unlisted: 0,
         }
     }
 

@@ -17,6 +17,10 @@ struct Document<'a> {
     exit_code: i32,
     /// The `--baseline` compared with, or null.
     baseline: Option<&'a crate::baseline::Applied>,
+    /// Per rule, failing instances beyond `[check] max_findings_per_rule`, counted in
+    /// `rules` but not listed; absent when every finding is listed.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    unlisted: std::collections::BTreeMap<&'a str, usize>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +92,12 @@ pub fn render(run: &Run, gate: impl Into<Gate>) -> String {
         summary: run.summary(),
         exit_code: run.exit_code(gate),
         baseline: run.baseline.as_ref(),
+        unlisted: run
+            .outcome
+            .unlisted
+            .iter()
+            .map(|(r, n)| (r.as_str(), *n))
+            .collect(),
     };
     let mut s = serde_json::to_string_pretty(&doc)
         .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"));
