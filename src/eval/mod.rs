@@ -189,69 +189,146 @@ pub fn evaluate_configured(
     options: &Options,
     rule_done: &mut dyn FnMut(),
 ) -> Outcome {
+    // Every (rule, report) pair is evaluated on its own, in parallel: reports are
+    // independent, and so are rules. The results are then merged in the order a sequential
+    // run gives: rule by rule, report by report, a rule stopping at the report where it met
+    // a rule error, and the cap on listed findings applied across the reports in that order.
+    let pairs: Vec<(usize, usize)> = set
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, lr)| lr.enabled)
+        .flat_map(|(r, _)| (0..reports.len()).map(move |i| (r, i)))
+        .collect();
+    let one = |&(r, i): &(usize, usize)| -> Evaluated {
+        evaluate_one(set, &set.rules[r], &reports[i], previous, i, sources, options)
+    };
+    let mut results: Vec<Option<Evaluated>> = match parallel_pool() {
+        Some(pool) if pairs.len() > 1 => pool.install(|| {
+            use rayon::prelude::*;
+            pairs.par_iter().map(|p| Some(one(p))).collect()
+        }),
+        _ => pairs.iter().map(|p| Some(one(p))).collect(),
+    };
+    let mut next = results.iter_mut();
     let mut out = Outcome::default();
     for lr in &set.rules {
-        let mut ev = Evaluator {
-            set,
-            sources,
-            options,
-            rule: lr,
-            stats: Stats::default(),
-            findings: Vec::new(),
-            na: Vec::new(),
-            broken: None,
-            votes: Vec::new(),
-            lets: Vec::new(),
-            reads: Default::default(),
-            overrides: Vec::new(),
-            collect: None,
-            max_findings: options.max_findings_per_rule,
-            unlisted: 0,
-        };
+        let mut stats = Stats::default();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut unlisted = 0;
+        let mut broken = None;
         if lr.enabled {
-            for (i, report) in reports.iter().enumerate() {
-                let before = ev.stats.clone();
-                let env = Env {
-                    report,
-                    current: report,
-                    previous: previous.get(i).copied().flatten(),
-                    in_previous: false,
-                    scope: None,
-                    rows: Rc::new(Vec::new()),
-                    row: None,
-                    bindings: Rc::default(),
+            for report in reports {
+                // Taken in the order `pairs` was built: this rule, this report.
+                let Some(done) = next.next().and_then(Option::take) else {
+                    continue;
                 };
-                for a in &lr.rule.body {
-                    ev.assertion(a, &env);
+                if broken.is_some() {
+                    // A sequential run stopped this rule at the report that broke it.
+                    continue;
                 }
-                ev.settle_votes(0);
+                stats.passed += done.stats.passed;
+                stats.failed += done.stats.failed;
+                stats.not_applicable += done.stats.not_applicable;
                 out.stats_by_report.push((
                     lr.rule.id.text.clone(),
                     report.path.to_string_lossy().replace('\\', "/"),
-                    Stats {
-                        passed: ev.stats.passed - before.passed,
-                        failed: ev.stats.failed - before.failed,
-                        not_applicable: ev.stats.not_applicable - before.not_applicable,
-                    },
+                    done.stats,
                 ));
-                if ev.broken.is_some() {
-                    break;
-                }
+                let room = options.max_findings_per_rule.saturating_sub(findings.len());
+                unlisted += done.unlisted + done.findings.len().saturating_sub(room);
+                findings.extend(done.findings.into_iter().take(room));
+                out.not_applicable.extend(done.na);
+                broken = done.broken;
             }
         }
-        out.stats.push((lr.rule.id.text.clone(), ev.stats));
-        out.findings.extend(ev.findings);
-        out.not_applicable.extend(ev.na);
-        if ev.broken.is_some() {
+        out.stats.push((lr.rule.id.text.clone(), stats));
+        out.findings.extend(findings);
+        if broken.is_some() {
             out.broken.push(lr.rule.id.text.clone());
         }
-        if ev.unlisted > 0 {
-            out.unlisted.push((lr.rule.id.text.clone(), ev.unlisted));
+        if unlisted > 0 {
+            out.unlisted.push((lr.rule.id.text.clone(), unlisted));
         }
-        out.problems.extend(ev.broken);
+        out.problems.extend(broken);
         rule_done();
     }
     out
+}
+
+/// What one rule gave on one report.
+struct Evaluated {
+    stats: Stats,
+    findings: Vec<Finding>,
+    na: Vec<NotApplicable>,
+    broken: Option<Problem>,
+    unlisted: usize,
+}
+
+/// Evaluate rule `lr` on `report` (the `i`th), from scratch.
+fn evaluate_one<'a>(
+    set: &'a RuleSet,
+    lr: &'a LoadedRule,
+    report: &'a Report,
+    previous: &[Option<&'a Report>],
+    i: usize,
+    sources: &'a Sources,
+    options: &'a Options,
+) -> Evaluated {
+    let mut ev = Evaluator {
+        set,
+        sources,
+        options,
+        rule: lr,
+        stats: Stats::default(),
+        findings: Vec::new(),
+        na: Vec::new(),
+        broken: None,
+        votes: Vec::new(),
+        lets: Vec::new(),
+        reads: Default::default(),
+        overrides: Vec::new(),
+        collect: None,
+        max_findings: options.max_findings_per_rule,
+        unlisted: 0,
+    };
+    let env = Env {
+        report,
+        current: report,
+        previous: previous.get(i).copied().flatten(),
+        in_previous: false,
+        scope: None,
+        rows: Rc::new(Vec::new()),
+        row: None,
+        bindings: Rc::default(),
+    };
+    for a in &lr.rule.body {
+        ev.assertion(a, &env);
+    }
+    ev.settle_votes(0);
+    Evaluated {
+        stats: ev.stats,
+        findings: ev.findings,
+        na: ev.na,
+        broken: ev.broken,
+        unlisted: ev.unlisted,
+    }
+}
+
+/// Threads for evaluation, one per core, with stacks as large as the checking thread's:
+/// evaluation recurses along the nesting of a rule (see `run::check_configured`). `None`
+/// (evaluate on this thread) when there is one core or no pool can be had.
+fn parallel_pool() -> Option<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores)
+        .stack_size(256 * 1024 * 1024)
+        .thread_name(|i| format!("rimlig-eval-{i}"))
+        .build()
+        .ok()
 }
 
 impl<'a> Env<'a> {
