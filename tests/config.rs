@@ -806,7 +806,10 @@ fn markers_apply_to_markdown_and_json_reports_too() {
 
 #[test]
 fn max_findings_per_rule_lists_that_many_and_counts_the_rest() {
-    let dir = repo("cap", &format!("{BASE}\n[check]\nmax_findings_per_rule = 1\n"));
+    let dir = repo(
+        "cap",
+        &format!("{BASE}\n[check]\nmax_findings_per_rule = 1\n"),
+    );
     let out = rimlig_in(&dir, &["check", "--format", "json"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let doc = json(&out);

@@ -201,7 +201,15 @@ pub fn evaluate_configured(
         .flat_map(|(r, _)| (0..reports.len()).map(move |i| (r, i)))
         .collect();
     let one = |&(r, i): &(usize, usize)| -> Evaluated {
-        evaluate_one(set, &set.rules[r], &reports[i], previous, i, sources, options)
+        evaluate_one(
+            set,
+            &set.rules[r],
+            &reports[i],
+            previous,
+            i,
+            sources,
+            options,
+        )
     };
     let mut results: Vec<Option<Evaluated>> = match parallel_pool() {
         Some(pool) if pairs.len() > 1 => pool.install(|| {
@@ -986,11 +994,13 @@ impl<'a> Evaluator<'a> {
                             .and_then(|x| x.checked_div(rust_decimal::Decimal::ONE_HUNDRED))
                             .ok_or(Stop::Na(Failure::Overflow.describe()))?;
                         holds = within(op, a.v, b.v, diff, t);
-                        tolerance_text = (!holds).then(|| format!(
-                            "tolerance {} % = ±{}",
-                            format_decimal(&pct.normalize()),
-                            format_decimal(&t.normalize())
-                        ));
+                        tolerance_text = (!holds).then(|| {
+                            format!(
+                                "tolerance {} % = ±{}",
+                                format_decimal(&pct.normalize()),
+                                format_decimal(&t.normalize())
+                            )
+                        });
                     }
                     None => holds = within(op, a.v, b.v, diff, rust_decimal::Decimal::ZERO),
                 }
@@ -1864,7 +1874,9 @@ impl<'a> Evaluator<'a> {
                 prev: v.previous,
             }];
         }
-        self.eval(e, env).map(|o| o.cells.into_vec()).unwrap_or_default()
+        self.eval(e, env)
+            .map(|o| o.cells.into_vec())
+            .unwrap_or_default()
     }
 }
 

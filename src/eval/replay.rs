@@ -452,9 +452,7 @@ pub(super) fn local_expr(e: &Expr, set: &RuleSet, group: bool) -> bool {
         ExprKind::IsMissing { value, .. }
         | ExprKind::IsPresent { value, .. }
         | ExprKind::Matches { value, .. } => local(value),
-        ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
-            local(a) && local(b)
-        }
+        ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => local(a) && local(b),
         ExprKind::Compare {
             first,
             rest,

@@ -400,8 +400,17 @@ mod tests {
     #[test]
     fn integer_sums_are_what_decimal_gives() {
         let values = [
-            "0", "1", "-1", "0.5", "-0.05", "12345678901234567", "-999999999999999999",
-            "79228162514264337593543950335", "-7.9228162514264337593543950335", "1.000", "3.14",
+            "0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.05",
+            "12345678901234567",
+            "-999999999999999999",
+            "79228162514264337593543950335",
+            "-7.9228162514264337593543950335",
+            "1.000",
+            "3.14",
         ];
         for a in values {
             for b in values {
@@ -424,7 +433,11 @@ mod tests {
     #[test]
     fn figure_bounds_are_what_decimal_gives() {
         for (v, dec) in [("442", 0), ("-3.5", 1), ("0", 0), ("0.00", 2), ("-0.7", 1)] {
-            let f = Figure { value: d(v), decimals: Some(dec), unit: None };
+            let f = Figure {
+                value: d(v),
+                decimals: Some(dec),
+                unit: None,
+            };
             let n = Num::from_figure(&f);
             let h = half_unit(dec);
             let (lo, hi) = (d(v).checked_sub(h), d(v).checked_add(h));
