@@ -490,7 +490,7 @@ impl<'a> Evaluator<'a> {
                 let env = &env;
                 for v in self.views_of(env, &table.name.text) {
                     let groups = match by {
-                        Some(b) => match v.column(&self.bound(&b.text, env)) {
+                        Some(b) => match v.column(self.bound(&b.text, env)) {
                             Some((col, _)) => Some(v.group_values(col)),
                             None => {
                                 self.not_applicable(
@@ -1215,7 +1215,7 @@ impl<'a> Evaluator<'a> {
                     .ok_or_else(|| {
                         Stop::Na(format!("no row above {} to be part of", view.key_text(row)))
                     })?;
-                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
                 self.cell(&view, parent, col, unit)
             }
             Reference::Name(n) => {
@@ -1257,9 +1257,9 @@ impl<'a> Evaluator<'a> {
                     return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
                 };
                 // `key` is the row's key cell, unless a column is called that.
-                let (col, unit) = match view.column(&name) {
+                let (col, unit) = match view.column(name) {
                     None if name == "key" => (view.key_col, Some(UnitName::Text)),
-                    _ => self.column_of(&view, &name)?,
+                    _ => self.column_of(&view, name)?,
                 };
                 match env.row {
                     Some(row) => self.cell(&view, row, col, unit),
@@ -1272,7 +1272,7 @@ impl<'a> Evaluator<'a> {
             }
             Reference::Column { table, column } => {
                 let view = self.view_named(&table.text, env)?;
-                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
                 match env.row {
                     Some(row) if env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view)) => {
                         self.cell(&view, row, col, unit)
@@ -1339,7 +1339,7 @@ impl<'a> Evaluator<'a> {
                 }
                 match hits.as_slice() {
                     [(v, r)] => {
-                        let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
+                        let (col, unit) = self.column_of(v, self.bound(&column.text, env))?;
                         self.cell(v, *r, col, unit)
                     }
                     [] => Err(Stop::Na(format!(
@@ -1376,7 +1376,7 @@ impl<'a> Evaluator<'a> {
             .into_iter()
             .filter(|&r| view.kinds()[r] == RowKind::Total)
             .collect();
-        let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+        let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
         match totals.as_slice() {
             [r] => self.cell(&view, *r, col, unit),
             [] => Err(Stop::Na(match view.decl {
@@ -1519,7 +1519,7 @@ impl<'a> Evaluator<'a> {
         };
         match hits.as_slice() {
             [(v, r)] => {
-                let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
+                let (col, unit) = self.column_of(v, self.bound(&column.text, env))?;
                 self.cell(v, *r, col, unit)
             }
             [] => Err(Stop::Na(format!("no row \"{key}\" in {which}{table}"))),
@@ -1865,7 +1865,7 @@ impl<'a> Evaluator<'a> {
             reference: Reference::Name(n),
         } = &e.kind
             && let (Some(v), Some(row)) = (&env.scope, env.row)
-            && let Some((col, _)) = v.column(&self.bound(&n.text, env))
+            && let Some((col, _)) = v.column(self.bound(&n.text, env))
         {
             return vec![CellAt {
                 table: v.index,
