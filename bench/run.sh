@@ -9,6 +9,11 @@
 #   bash bench/run.sh                 # everything
 #   BENCH_RUNS=3 bash bench/run.sh    # fewer timed runs
 #   BENCH_ONLY=tree bash bench/run.sh # one of: 1m, 100k, tree
+#   BENCH_ALTERNATIVES=1 bash bench/run.sh  # also time bench/alternatives/ (polars, DuckDB)
+#
+# The alternatives need Python with polars and duckdb (`pip install polars duckdb`, e.g. in a
+# venv: BENCH_PYTHON=/path/to/venv/bin/python). They print failing counts only, checked
+# against truth.json like rimlig's.
 #
 # hyperfine: `apt-get install -y hyperfine` (or `cargo install hyperfine`). Without it the
 # script times one run with /usr/bin/time -v (apt-get install -y time), else bash's `time`.
@@ -89,7 +94,9 @@ bad = []
 for rule in ("r1-avvikelse", "r2-summa", "r3-ram"):
     if want.get(rule, 0) != got.get(rule, 0):
         bad.append(f"{rule}: expected {want.get(rule, 0)} findings, got {got.get(rule, 0)}")
-if want["findings"] != len(doc["findings"]):
+# Findings beyond `[check] max_findings_per_rule` are counted in `unlisted`, not listed.
+listed = len(doc["findings"]) + sum(doc.get("unlisted", {}).values())
+if want["findings"] != listed:
     bad.append(f"findings: expected {want['findings']}, JSON lists {len(doc['findings'])}")
 if doc["problems"]:
     bad.append(f"unexpected problems: {[p['code'] for p in doc['problems']]}")
@@ -103,5 +110,46 @@ PY
 bench 1m 1m "$BENCH_DIR/1m/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
 bench 100k 100k "$BENCH_DIR/100k/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
 bench tree tree "$BENCH_DIR/tree/tree" --rules bench/rules
+
+# Side by side: the same rules written by hand in polars and in DuckDB SQL.
+alternative() { # name truth-key mode path
+    local name=$1 key=$2 mode=$3 path=$4
+    [[ -n $ONLY && $ONLY != "$name" ]] && return 0
+    local py=${BENCH_PYTHON:-python3}
+    for tool in polars duckdb; do
+        local cmd=("$py" "$ROOT/bench/alternatives/${tool}_check.py" "$mode" "$path")
+        echo "== $name with $tool: ${cmd[*]}"
+        if [[ $HAVE_HYPERFINE == 1 ]]; then
+            hyperfine --warmup 1 --runs "$RUNS" \
+                --export-json "$BENCH_DIR/$name.$tool.hyperfine.json" "$(printf '%q ' "${cmd[@]}")"
+        fi
+        local counts
+        if [[ -x /usr/bin/time ]]; then
+            counts=$(/usr/bin/time -v "${cmd[@]}" 2>"$BENCH_DIR/$name.$tool.time.txt")
+            grep -E "Maximum resident" "$BENCH_DIR/$name.$tool.time.txt" | sed 's/^\s*/  /'
+        else
+            counts=$("${cmd[@]}")
+        fi
+        python3 - "$counts" "$BENCH_DIR/$key/truth.json" <<'PY' || status=1
+import json, sys
+got = json.loads(sys.argv[1])
+want = {}
+for part in json.load(open(sys.argv[2])).values():
+    for k, v in part.items():
+        want[k] = want.get(k, 0) + v
+bad = [k for k in ("r1-avvikelse", "r2-summa", "r3-ram", "findings") if got.get(k, 0) != want.get(k, 0)]
+if bad:
+    print(f"  MISMATCH against truth.json: {got}")
+    sys.exit(1)
+print(f"  counts match truth.json: {got['findings']}")
+PY
+    done
+}
+
+if [[ ${BENCH_ALTERNATIVES:-0} == 1 ]]; then
+    alternative 1m 1m rows "$BENCH_DIR/1m/rows/driftsammandrag.csv"
+    alternative 100k 100k rows "$BENCH_DIR/100k/rows/driftsammandrag.csv"
+    alternative tree tree tree "$BENCH_DIR/tree/tree"
+fi
 
 exit $status

@@ -17,6 +17,7 @@
 //!
 //! [check]
 //! tolerance = "rounding"       # of `==` comparisons that give none (default: exact)
+//! max_findings_per_rule = 1000 # findings listed per rule, the rest counted (default 100 000)
 //! fixes     = false            # suggest no fixes (default: true, see docs/localisation.md)
 //!
 //! [severity]
@@ -146,6 +147,9 @@ impl DataConfig {
 pub struct CheckConfig {
     /// `tolerance`: the tolerance of an `==` comparison written without `within`.
     pub tolerance: Option<Tolerance>,
+    /// `max_findings_per_rule`: findings listed per rule; `None`: the default
+    /// ([`crate::eval::MAX_FINDINGS_PER_RULE`]).
+    pub max_findings_per_rule: Option<usize>,
     /// `fixes = false`: no error localisation (which cell to fix, and how).
     pub no_fixes: bool,
 }
@@ -351,7 +355,7 @@ const TOP_KEYS: [&str; 7] = [
     "rules", "reports", "ignore", "data", "check", "severity", "allow",
 ];
 const DATA_KEYS: [&str; 3] = ["missing", "zero", "header_row"];
-const CHECK_KEYS: [&str; 2] = ["tolerance", "fixes"];
+const CHECK_KEYS: [&str; 3] = ["tolerance", "max_findings_per_rule", "fixes"];
 const ALLOW_KEYS: [&str; 6] = ["rule", "report", "table", "key", "column", "reason"];
 
 /// The entries of a TOML table, in the order of the file.
@@ -708,6 +712,35 @@ pub fn parse(
                 for (ck, cv) in table {
                     match ck.get_ref().as_ref() {
                         "tolerance" => config.check.tolerance = tolerance(&mut r, cv),
+                        "max_findings_per_rule" => {
+                            let n = cv
+                                .get_ref()
+                                .as_integer()
+                                .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
+                            match n {
+                                Some(n) if n >= 1 => {
+                                    config.check.max_findings_per_rule =
+                                        Some(usize::try_from(n).unwrap_or(usize::MAX));
+                                }
+                                Some(_) => r.push(
+                                    Severity::Error,
+                                    "config::value",
+                                    format!("`max_findings_per_rule` in {name} must be at least 1"),
+                                    cv.span(),
+                                    "not a number of findings",
+                                    Some(
+                                        "e.g. max_findings_per_rule = 1000: list 1 000 findings of each rule, count the rest"
+                                            .to_string(),
+                                    ),
+                                ),
+                                None => r.wrong_type(
+                                    "max_findings_per_rule",
+                                    cv,
+                                    "a whole number",
+                                    "max_findings_per_rule = 1000",
+                                ),
+                            }
+                        }
                         "fixes" => match cv.get_ref() {
                             DeValue::Boolean(b) => config.check.no_fixes = !*b,
                             _ => r.wrong_type("fixes", cv, "true or false", "fixes = false"),

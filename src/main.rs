@@ -58,6 +58,15 @@ fn main() {
             let gate = gate(&args);
             let mut code = run.exit_code(gate);
             for (format, file) in &destinations {
+                if *format == CheckFormat::Json {
+                    // Streamed: a run with many findings is not built as one string first.
+                    // A closed pipe (`rimlig check --format json | head`) is not an error.
+                    if let (Err(e), Some(path)) = (write_json(&run, gate, file.as_deref()), file) {
+                        eprintln!("error: cannot write {}: {e}", path.display());
+                        code = 2;
+                    }
+                    continue;
+                }
                 let out = render_check(&run, *format, &args, gate, file.is_none());
                 match file {
                     None => emit(&out, ""),
@@ -183,6 +192,18 @@ fn render_check(
         CheckFormat::Junit => render::junit::render(run),
         CheckFormat::Concise => render::concise::render(run),
         CheckFormat::Html => render::html::render(run),
+    }
+}
+
+/// The JSON document into `file`, or stdout.
+fn write_json(
+    run: &rimlig::run::Run,
+    gate: Gate,
+    file: Option<&std::path::Path>,
+) -> std::io::Result<()> {
+    match file {
+        Some(path) => render::json::write(run, gate, &mut std::fs::File::create(path)?),
+        None => render::json::write(run, gate, &mut std::io::stdout().lock()),
     }
 }
 

@@ -125,6 +125,10 @@ fn check_here(
     progress.stage("checking rules", rules.rules.len());
     let options = crate::eval::Options {
         default_tolerance: config.check.tolerance.clone(),
+        max_findings_per_rule: config
+            .check
+            .max_findings_per_rule
+            .unwrap_or(crate::eval::MAX_FINDINGS_PER_RULE),
     };
     let mut outcome =
         evaluate_configured(&rules, &reports, &previous, &sources, &options, &mut || {
@@ -139,6 +143,7 @@ fn check_here(
             &previous,
             &sources,
             &options,
+            &outcome.broken,
             &mut outcome.findings,
         );
     }

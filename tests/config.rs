@@ -801,3 +801,67 @@ fn markers_apply_to_markdown_and_json_reports_too() {
     );
     assert_eq!(doc["summary"]["reports"], 2, "{doc:#}");
 }
+
+// ------------------------------------------------------------------ findings listed per rule
+
+#[test]
+fn max_findings_per_rule_lists_that_many_and_counts_the_rest() {
+    let dir = repo(
+        "cap",
+        &format!("{BASE}\n[check]\nmax_findings_per_rule = 1\n"),
+    );
+    let out = rimlig_in(&dir, &["check", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let doc = json(&out);
+    // budget-avvikelse fails twice (Hyror, Summa): the first is listed, the second counted.
+    let listed: Vec<_> = findings(&doc)
+        .into_iter()
+        .filter(|(rule, _, _)| rule == "budget-avvikelse")
+        .collect();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(doc["unlisted"], serde_json::json!({"budget-avvikelse": 1}));
+    let failed = doc["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "budget-avvikelse")
+        .unwrap()["failed"]
+        .clone();
+    assert_eq!(failed, 2, "the count stays exact");
+    // The output still follows its schema.
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/rimlig-check.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).expect("the schema compiles");
+    assert!(v.is_valid(&doc));
+    // The human output says so.
+    let out = rimlig_in(&dir, &["check"]);
+    assert!(
+        stdout(&out).contains(
+            "and 1 more finding of rule budget-avvikelse not listed ([check] max_findings_per_rule)"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // Without the key every finding is listed and there is no `unlisted`.
+    let out = rimlig_in(&repo("no-cap", BASE), &["check", "--format", "json"]);
+    assert!(json(&out).get("unlisted").is_none());
+}
+
+#[test]
+fn max_findings_per_rule_must_be_a_positive_whole_number() {
+    for (value, code_) in [("0", "config::value"), ("\"many\"", "config::type")] {
+        let dir = repo(
+            "cap-bad",
+            &format!("{BASE}\n[check]\nmax_findings_per_rule = {value}\n"),
+        );
+        let out = rimlig_in(&dir, &["check", "--format", "json"]);
+        let doc = json(&out);
+        assert!(
+            problem_codes(&doc).contains(&code_.to_string()),
+            "{value}: {:?}",
+            problem_codes(&doc)
+        );
+    }
+}

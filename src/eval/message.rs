@@ -520,7 +520,7 @@ fn build<'a>(
         row_key,
         column_name,
         values,
-        bindings: env.bindings.clone(),
+        bindings: env.bindings.to_vec(),
         related,
         rule_file: rule_file.name.clone(),
         rule_line: rule_file.line_col(rule.span.start).0,

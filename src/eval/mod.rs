@@ -47,6 +47,11 @@ pub struct Outcome {
     pub stats_by_report: Vec<(String, String, Stats)>,
     pub not_applicable: Vec<NotApplicable>,
     pub problems: Vec<Problem>,
+    /// Ids of the rules that stopped with a rule error (their `problems`).
+    pub broken: Vec<String>,
+    /// Per rule id, in rule order: failing instances beyond `max_findings_per_rule`, counted
+    /// in `stats` but not listed in `findings`. Only rules that had any.
+    pub unlisted: Vec<(String, usize)>,
 }
 
 /// A cell by position: table index in the report, row, column.
@@ -74,11 +79,15 @@ pub(crate) struct AggInfo {
     pub verb: &'static str,
 }
 
+/// The cells a value came from: inline up to two (a cell, or a difference of two cells), so
+/// reading one cell allocates nothing.
+pub(crate) type Cells = smallvec::SmallVec<[CellAt; 2]>;
+
 /// A computed value and the cells it came from.
 #[derive(Clone, Debug)]
 pub(crate) struct Operand {
     pub val: Val,
-    pub cells: Vec<CellAt>,
+    pub cells: Cells,
     pub agg: Option<AggInfo>,
     /// True when the operand is a plain reference to one cell.
     pub direct: bool,
@@ -112,7 +121,9 @@ struct Env<'a> {
     scope: Option<Rc<View<'a>>>,
     rows: Rc<Vec<usize>>,
     row: Option<usize>,
-    bindings: Vec<(String, String)>,
+    /// Shared: an `Env` is cloned for every row of a scope, and the bindings of a `for`
+    /// change far less often than that.
+    bindings: Rc<Vec<(String, String)>>,
 }
 
 /// Evaluate every enabled rule against every report. `previous[i]` is the previous report of
@@ -145,11 +156,28 @@ pub fn evaluate_with(
 }
 
 /// How a run evaluates beyond what the rules say (`[check]` in `rimlig.toml`).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Options {
     /// The tolerance of an `==` comparison that gives none (`[check] tolerance`); `None`: an
     /// `==` without `within` is exact.
     pub default_tolerance: Option<Tolerance>,
+    /// Findings listed per rule in a run (`[check] max_findings_per_rule`); further failing
+    /// instances are counted (`Stats::failed`, [`Outcome::unlisted`]) but not kept, so no
+    /// input can fill the memory with findings.
+    pub max_findings_per_rule: usize,
+}
+
+/// Findings listed per rule unless `rimlig.toml` says otherwise: far more than anyone reads,
+/// few enough that their messages stay within a few hundred MB.
+pub const MAX_FINDINGS_PER_RULE: usize = 100_000;
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            default_tolerance: None,
+            max_findings_per_rule: MAX_FINDINGS_PER_RULE,
+        }
+    }
 }
 
 /// [`evaluate_with`] under `options`.
@@ -161,47 +189,138 @@ pub fn evaluate_configured(
     options: &Options,
     rule_done: &mut dyn FnMut(),
 ) -> Outcome {
+    // Every (rule, report) pair is evaluated on its own, in parallel: reports are
+    // independent, and so are rules. The results are then merged in the order a sequential
+    // run gives: rule by rule, report by report, a rule stopping at the report where it met
+    // a rule error, and the cap on listed findings applied across the reports in that order.
+    let pairs: Vec<(usize, usize)> = set
+        .rules
+        .iter()
+        .enumerate()
+        .filter(|(_, lr)| lr.enabled)
+        .flat_map(|(r, _)| (0..reports.len()).map(move |i| (r, i)))
+        .collect();
+    let one = |&(r, i): &(usize, usize)| -> Evaluated {
+        evaluate_one(
+            set,
+            &set.rules[r],
+            &reports[i],
+            previous,
+            i,
+            sources,
+            options,
+        )
+    };
+    let mut results: Vec<Option<Evaluated>> = match parallel_pool() {
+        Some(pool) if pairs.len() > 1 => pool.install(|| {
+            use rayon::prelude::*;
+            pairs.par_iter().map(|p| Some(one(p))).collect()
+        }),
+        _ => pairs.iter().map(|p| Some(one(p))).collect(),
+    };
+    let mut next = results.iter_mut();
     let mut out = Outcome::default();
     for lr in &set.rules {
-        let mut ev = Evaluator::new(set, sources, options, lr);
+        let mut stats = Stats::default();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut unlisted = 0;
+        let mut broken = None;
         if lr.enabled {
-            for (i, report) in reports.iter().enumerate() {
-                let before = ev.stats.clone();
-                let env = Env {
-                    report,
-                    current: report,
-                    previous: previous.get(i).copied().flatten(),
-                    in_previous: false,
-                    scope: None,
-                    rows: Rc::new(Vec::new()),
-                    row: None,
-                    bindings: Vec::new(),
+            for report in reports {
+                // Taken in the order `pairs` was built: this rule, this report.
+                let Some(done) = next.next().and_then(Option::take) else {
+                    continue;
                 };
-                for a in &lr.rule.body {
-                    ev.assertion(a, &env);
+                if broken.is_some() {
+                    // A sequential run stopped this rule at the report that broke it.
+                    continue;
                 }
-                ev.settle_votes(0);
+                stats.passed += done.stats.passed;
+                stats.failed += done.stats.failed;
+                stats.not_applicable += done.stats.not_applicable;
                 out.stats_by_report.push((
                     lr.rule.id.text.clone(),
                     report.path.to_string_lossy().replace('\\', "/"),
-                    Stats {
-                        passed: ev.stats.passed - before.passed,
-                        failed: ev.stats.failed - before.failed,
-                        not_applicable: ev.stats.not_applicable - before.not_applicable,
-                    },
+                    done.stats,
                 ));
-                if ev.broken.is_some() {
-                    break;
-                }
+                let room = options.max_findings_per_rule.saturating_sub(findings.len());
+                unlisted += done.unlisted + done.findings.len().saturating_sub(room);
+                findings.extend(done.findings.into_iter().take(room));
+                out.not_applicable.extend(done.na);
+                broken = done.broken;
             }
         }
-        out.stats.push((lr.rule.id.text.clone(), ev.stats));
-        out.findings.extend(ev.findings);
-        out.not_applicable.extend(ev.na);
-        out.problems.extend(ev.broken);
+        out.stats.push((lr.rule.id.text.clone(), stats));
+        out.findings.extend(findings);
+        if broken.is_some() {
+            out.broken.push(lr.rule.id.text.clone());
+        }
+        if unlisted > 0 {
+            out.unlisted.push((lr.rule.id.text.clone(), unlisted));
+        }
+        out.problems.extend(broken);
         rule_done();
     }
     out
+}
+
+/// What one rule gave on one report.
+struct Evaluated {
+    stats: Stats,
+    findings: Vec<Finding>,
+    na: Vec<NotApplicable>,
+    broken: Option<Problem>,
+    unlisted: usize,
+}
+
+/// Evaluate rule `lr` on `report` (the `i`th), from scratch.
+fn evaluate_one<'a>(
+    set: &'a RuleSet,
+    lr: &'a LoadedRule,
+    report: &'a Report,
+    previous: &[Option<&'a Report>],
+    i: usize,
+    sources: &'a Sources,
+    options: &'a Options,
+) -> Evaluated {
+    let mut ev = Evaluator::new(set, sources, options, lr);
+    let env = Env {
+        report,
+        current: report,
+        previous: previous.get(i).copied().flatten(),
+        in_previous: false,
+        scope: None,
+        rows: Rc::new(Vec::new()),
+        row: None,
+        bindings: Rc::default(),
+    };
+    for a in &lr.rule.body {
+        ev.assertion(a, &env);
+    }
+    ev.settle_votes(0);
+    Evaluated {
+        stats: ev.stats,
+        findings: ev.findings,
+        na: ev.na,
+        broken: ev.broken,
+        unlisted: ev.unlisted,
+    }
+}
+
+/// Threads for evaluation, one per core, with stacks as large as the checking thread's:
+/// evaluation recurses along the nesting of a rule (see `run::check_configured`). `None`
+/// (evaluate on this thread) when there is one core or no pool can be had.
+fn parallel_pool() -> Option<rayon::ThreadPool> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 {
+        return None;
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(cores)
+        .stack_size(256 * 1024 * 1024)
+        .thread_name(|i| format!("rimlig-eval-{i}"))
+        .build()
+        .ok()
 }
 
 impl<'a> Env<'a> {
@@ -265,6 +384,9 @@ struct Evaluator<'a> {
     overrides: Vec<(CellAt, rust_decimal::Decimal)>,
     /// When localising: the instances that read cells of interest, as they are checked.
     collect: Option<replay::Collector<'a>>,
+    /// Findings this rule lists at most; those beyond are counted in `unlisted`.
+    max_findings: usize,
+    unlisted: usize,
 }
 
 impl<'a> Evaluator<'a> {
@@ -288,6 +410,8 @@ impl<'a> Evaluator<'a> {
             reads: Default::default(),
             overrides: Vec::new(),
             collect: None,
+            max_findings: options.max_findings_per_rule,
+            unlisted: 0,
         }
     }
 
@@ -375,7 +499,7 @@ impl<'a> Evaluator<'a> {
                 let env = &env;
                 for v in self.views_of(env, &table.name.text) {
                     let groups = match by {
-                        Some(b) => match v.column(&self.bound(&b.text, env)) {
+                        Some(b) => match v.column(self.bound(&b.text, env)) {
                             Some((col, _)) => Some(v.group_values(col)),
                             None => {
                                 self.not_applicable(
@@ -395,6 +519,9 @@ impl<'a> Evaluator<'a> {
                         Some(g) => {
                             // Groups in the order they first appear.
                             for rows in group_rows(&g).0 {
+                                if self.skip_rows(body, true, &v, &rows) {
+                                    continue;
+                                }
                                 let e = Env {
                                     scope: Some(v.clone()),
                                     rows,
@@ -433,6 +560,13 @@ impl<'a> Evaluator<'a> {
                     let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
                     let grouped = v.groups.as_deref().map(group_rows);
                     for r in 0..v.table.rows.len() {
+                        if self.skip_rows(body, false, &v, &[r])
+                            && filter
+                                .as_ref()
+                                .is_none_or(|f| replay::local_expr(f, self.set, false))
+                        {
+                            continue;
+                        }
                         let rows = match &grouped {
                             Some((groups, of_row)) => groups[of_row[r]].clone(),
                             None => all.clone(),
@@ -463,8 +597,8 @@ impl<'a> Evaluator<'a> {
             } => {
                 for c in columns {
                     let mut e = env.clone();
-                    let col = self.bound(&c.text, env);
-                    e.bindings.push((var.text.clone(), col));
+                    let col = self.bound(&c.text, env).to_string();
+                    Rc::make_mut(&mut e.bindings).push((var.text.clone(), col));
                     self.assertion(body, &e);
                 }
             }
@@ -479,6 +613,25 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Assertion::Check(expr) => self.check(expr, env),
+        }
+    }
+
+    /// When collecting instances for localisation: whether the instances of `body` over
+    /// `rows` of `v` can be left out because they read only cells of those rows and none of
+    /// them is watched. A normal check never skips.
+    fn skip_rows(&self, body: &Assertion, group: bool, v: &View<'a>, rows: &[usize]) -> bool {
+        let Some(c) = &self.collect else {
+            return false;
+        };
+        c.skips(self.rule, body, group) && !rows.iter().any(|&r| c.row_watched(v, r))
+    }
+
+    /// List a finding, or only count it once the rule has listed `max_findings`.
+    fn keep(&mut self, f: Finding) {
+        if self.findings.len() < self.max_findings {
+            self.findings.push(f);
+        } else {
+            self.unlisted += 1;
         }
     }
 
@@ -539,7 +692,7 @@ impl<'a> Evaluator<'a> {
                 Ok(Some(fail)) => {
                     self.stats.failed += 1;
                     let f = message::finding(self, env, e, fail);
-                    self.findings.push(f);
+                    self.keep(f);
                 }
                 Err(s) => self.stop(env, s),
             }
@@ -550,7 +703,7 @@ impl<'a> Evaluator<'a> {
             Ok((false, cells)) => {
                 self.stats.failed += 1;
                 let f = message::condition_finding(self, env, e, &cells);
-                self.findings.push(f);
+                self.keep(f);
             }
             Err(s) => self.stop(env, s),
         }
@@ -639,7 +792,7 @@ impl<'a> Evaluator<'a> {
                 f.message.push_str(&format!(
                     "; the opposite sign, {opposite_value}, does not match either"
                 ));
-                self.findings.push(f);
+                self.keep(f);
             }
         }
     }
@@ -721,7 +874,7 @@ impl<'a> Evaluator<'a> {
                     // The row must follow the others' way round.
                     c.failed_vote(i, !minority_written, &f);
                 }
-                self.findings.push(f);
+                self.keep(f);
             }
         }
     }
@@ -817,16 +970,19 @@ impl<'a> Evaluator<'a> {
                             CmpOp::Ge => meet_hi,
                             CmpOp::Gt => gt,
                         };
-                        let allow = match (a.half_width(), b.half_width()) {
-                            (Some(x), Some(y)) => {
-                                x.checked_add(y).map(|s| format_decimal(&s.normalize()))
-                            }
-                            _ => None,
-                        };
-                        tolerance_text = Some(match allow {
-                            Some(s) => format!("rounding allows ±{s}"),
-                            None => "rounding".to_string(),
-                        });
+                        // The words are for a finding only: most comparisons hold.
+                        if !holds {
+                            let allow = match (a.half_width(), b.half_width()) {
+                                (Some(x), Some(y)) => {
+                                    x.checked_add(y).map(|s| format_decimal(&s.normalize()))
+                                }
+                                _ => None,
+                            };
+                            tolerance_text = Some(match allow {
+                                Some(s) => format!("rounding allows ±{s}"),
+                                None => "rounding".to_string(),
+                            });
+                        }
                     }
                     Some(Tolerance::Absolute(n, unit)) => {
                         let mut t = Num::exact(*n, unit.and_then(to_unit));
@@ -836,8 +992,10 @@ impl<'a> Evaluator<'a> {
                                 .map_err(|f| Stop::Na(f.describe()))?;
                         }
                         holds = within(op, a.v, b.v, diff, t.v);
-                        tolerance_text =
-                            Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                        if !holds {
+                            tolerance_text =
+                                Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                        }
                     }
                     Some(Tolerance::Relative(pct)) => {
                         let t = pct
@@ -845,11 +1003,13 @@ impl<'a> Evaluator<'a> {
                             .and_then(|x| x.checked_div(rust_decimal::Decimal::ONE_HUNDRED))
                             .ok_or(Stop::Na(Failure::Overflow.describe()))?;
                         holds = within(op, a.v, b.v, diff, t);
-                        tolerance_text = Some(format!(
-                            "tolerance {} % = ±{}",
-                            format_decimal(&pct.normalize()),
-                            format_decimal(&t.normalize())
-                        ));
+                        tolerance_text = (!holds).then(|| {
+                            format!(
+                                "tolerance {} % = ±{}",
+                                format_decimal(&pct.normalize()),
+                                format_decimal(&t.normalize())
+                            )
+                        });
                     }
                     None => holds = within(op, a.v, b.v, diff, rust_decimal::Decimal::ZERO),
                 }
@@ -866,13 +1026,13 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The column a name stands for: a `for` variable's column, or the name itself.
-    fn bound(&self, name: &str, env: &Env<'a>) -> String {
+    /// Borrowed, not copied: every column reference of every row asks.
+    fn bound<'e>(&self, name: &'e str, env: &'e Env<'a>) -> &'e str {
         env.bindings
             .iter()
             .rev()
             .find(|(v, _)| v == name)
-            .map(|(_, c)| c.clone())
-            .unwrap_or_else(|| name.to_string())
+            .map_or(name, |(_, c)| c.as_str())
     }
 
     fn cell(&self, view: &View<'a>, row: usize, col: usize, unit: Option<UnitName>) -> Ev<Operand> {
@@ -935,7 +1095,7 @@ impl<'a> Evaluator<'a> {
         };
         Ok(Operand {
             val,
-            cells: vec![at],
+            cells: smallvec::smallvec![at],
             agg: None,
             direct: true,
         })
@@ -1064,7 +1224,7 @@ impl<'a> Evaluator<'a> {
                     .ok_or_else(|| {
                         Stop::Na(format!("no row above {} to be part of", view.key_text(row)))
                     })?;
-                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
                 self.cell(&view, parent, col, unit)
             }
             Reference::Name(n) => {
@@ -1075,7 +1235,7 @@ impl<'a> Evaluator<'a> {
                         scope: None,
                         row: None,
                         rows: Rc::new(Vec::new()),
-                        bindings: Vec::new(),
+                        bindings: Rc::default(),
                         ..env.clone()
                     };
                     if self.lets.contains(&n.text) {
@@ -1106,9 +1266,9 @@ impl<'a> Evaluator<'a> {
                     return Err(self.rule_error(n.span, format!("`{}` is not defined here", n.text), "columns are reached inside `in TABLE:` or `each TABLE:`, or as TABLE.column"));
                 };
                 // `key` is the row's key cell, unless a column is called that.
-                let (col, unit) = match view.column(&name) {
+                let (col, unit) = match view.column(name) {
                     None if name == "key" => (view.key_col, Some(UnitName::Text)),
-                    _ => self.column_of(&view, &name)?,
+                    _ => self.column_of(&view, name)?,
                 };
                 match env.row {
                     Some(row) => self.cell(&view, row, col, unit),
@@ -1121,7 +1281,7 @@ impl<'a> Evaluator<'a> {
             }
             Reference::Column { table, column } => {
                 let view = self.view_named(&table.text, env)?;
-                let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+                let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
                 match env.row {
                     Some(row) if env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view)) => {
                         self.cell(&view, row, col, unit)
@@ -1188,7 +1348,7 @@ impl<'a> Evaluator<'a> {
                 }
                 match hits.as_slice() {
                     [(v, r)] => {
-                        let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
+                        let (col, unit) = self.column_of(v, self.bound(&column.text, env))?;
                         self.cell(v, *r, col, unit)
                     }
                     [] => Err(Stop::Na(format!(
@@ -1225,7 +1385,7 @@ impl<'a> Evaluator<'a> {
             .into_iter()
             .filter(|&r| view.kinds()[r] == RowKind::Total)
             .collect();
-        let (col, unit) = self.column_of(&view, &self.bound(&column.text, env))?;
+        let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
         match totals.as_slice() {
             [r] => self.cell(&view, *r, col, unit),
             [] => Err(Stop::Na(match view.decl {
@@ -1368,7 +1528,7 @@ impl<'a> Evaluator<'a> {
         };
         match hits.as_slice() {
             [(v, r)] => {
-                let (col, unit) = self.column_of(v, &self.bound(&column.text, env))?;
+                let (col, unit) = self.column_of(v, self.bound(&column.text, env))?;
                 self.cell(v, *r, col, unit)
             }
             [] => Err(Stop::Na(format!("no row \"{key}\" in {which}{table}"))),
@@ -1442,7 +1602,7 @@ impl<'a> Evaluator<'a> {
             }
             Func::Agg(agg @ (Aggregate::Min | Aggregate::Max)) if args.len() > 1 => {
                 let mut best: Option<(Num, Operand)> = None;
-                let mut cells = Vec::new();
+                let mut cells = Cells::new();
                 for a in args {
                     let o = self.eval(a, env)?;
                     let n = self.num(&o, a)?;
@@ -1487,7 +1647,7 @@ impl<'a> Evaluator<'a> {
                     .collect();
                 Ok(Operand {
                     val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
-                    cells: Vec::new(),
+                    cells: Cells::new(),
                     agg: Some(AggInfo {
                         table: view.index,
                         rows,
@@ -1537,7 +1697,7 @@ impl<'a> Evaluator<'a> {
         let mut used = Vec::new();
         let mut acc: Option<Num> = None;
         let mut count = 0u64;
-        let mut cells = Vec::new();
+        let mut cells = Cells::new();
         for r in rows
             .into_iter()
             .filter(|&r| view.kinds()[r] == RowKind::Normal)
@@ -1673,7 +1833,7 @@ impl<'a> Evaluator<'a> {
                     (Val::Text(t), _) => t.clone(),
                     (Val::Num(n), _) => format_decimal(&n.v),
                 };
-                Ok((glob::matches(&g.text, &text), o.cells))
+                Ok((glob::matches(&g.text, &text), o.cells.into_vec()))
             }
             ExprKind::And(a, b) => {
                 let x = self.truth(a, env);
@@ -1714,7 +1874,7 @@ impl<'a> Evaluator<'a> {
             reference: Reference::Name(n),
         } = &e.kind
             && let (Some(v), Some(row)) = (&env.scope, env.row)
-            && let Some((col, _)) = v.column(&self.bound(&n.text, env))
+            && let Some((col, _)) = v.column(self.bound(&n.text, env))
         {
             return vec![CellAt {
                 table: v.index,
@@ -1723,7 +1883,9 @@ impl<'a> Evaluator<'a> {
                 prev: v.previous,
             }];
         }
-        self.eval(e, env).map(|o| o.cells).unwrap_or_default()
+        self.eval(e, env)
+            .map(|o| o.cells.into_vec())
+            .unwrap_or_default()
     }
 }
 
@@ -1746,7 +1908,7 @@ fn group_rows(g: &[&str]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
 fn plain(val: Val) -> Operand {
     Operand {
         val,
-        cells: Vec::new(),
+        cells: Cells::new(),
         agg: None,
         direct: false,
     }

@@ -8,7 +8,7 @@ use crate::check::{LoadedRule, RuleSet};
 use crate::finding::Finding;
 use crate::report::Report;
 use crate::source::{Sources, Span};
-use crate::syntax::ast::{CmpOp, Expr, ExprKind, Tolerance};
+use crate::syntax::ast::{Assertion, CmpOp, Expr, ExprKind, Func, Reference, Tolerance};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -70,10 +70,81 @@ impl Instance<'_> {
 /// Records the instances that read a watched cell while a report is evaluated.
 pub(crate) struct Collector<'a> {
     watch: HashSet<CellAt>,
+    /// Per table of the checked report, per row: does the row hold a watched cell? Most reads
+    /// are of unwatched rows, and this answers without hashing.
+    rows: Vec<Vec<bool>>,
+    /// Rules whose row-local instances over unwatched rows are not evaluated at all (see
+    /// [`Collector::skips`]): every enabled rule but those that stopped with a rule error in
+    /// the check, whose instances must stop where they stopped then.
+    may_skip: HashSet<String>,
+    set: &'a RuleSet,
+    /// [`Collector::skips`] per body (by address) and kind of scope.
+    local: std::cell::RefCell<std::collections::HashMap<(usize, bool), bool>>,
     pub instances: Vec<Instance<'a>>,
 }
 
 impl<'a> Collector<'a> {
+    fn new(set: &'a RuleSet, watch: HashSet<CellAt>, may_skip: HashSet<String>) -> Self {
+        let mut rows: Vec<Vec<bool>> = Vec::new();
+        for c in watch.iter().filter(|c| !c.prev) {
+            if rows.len() <= c.table {
+                rows.resize(c.table + 1, Vec::new());
+            }
+            let t = &mut rows[c.table];
+            if t.len() <= c.row {
+                t.resize(c.row + 1, false);
+            }
+            t[c.row] = true;
+        }
+        Collector {
+            watch,
+            rows,
+            may_skip,
+            set,
+            local: Default::default(),
+            instances: Vec::new(),
+        }
+    }
+
+    /// Whether row `r` of `v` holds a watched cell (never, in the previous report).
+    pub(super) fn row_watched(&self, v: &super::View<'_>, r: usize) -> bool {
+        !v.previous
+            && self
+                .rows
+                .get(v.index)
+                .and_then(|t| t.get(r))
+                .copied()
+                .unwrap_or(false)
+    }
+
+    fn watched(&self, c: &CellAt) -> bool {
+        !c.prev
+            && self
+                .rows
+                .get(c.table)
+                .and_then(|t| t.get(c.row))
+                .copied()
+                .unwrap_or(false)
+            && self.watch.contains(c)
+    }
+
+    /// Whether instances of `body` read only cells of the rows they are checked on: the row
+    /// itself in `each`, the group's rows in `in … by` (`group`). Such instances over rows
+    /// without a watched cell cannot be recorded, and evaluating them again is most of the
+    /// cost of collecting. Rules that stopped with an error in the check never skip, nor do
+    /// `either sign` rules (their rows vote together). Worked out once per body.
+    pub(super) fn skips(&self, rule: &LoadedRule, body: &Assertion, group: bool) -> bool {
+        if !self.may_skip.contains(&rule.rule.id.text) {
+            return false;
+        }
+        let key = (std::ptr::from_ref(body) as usize, group);
+        *self
+            .local
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| local_body(body, self.set, group))
+    }
+
     /// Record the instance just checked if it read a watched cell; its index.
     pub(super) fn instance(
         &mut self,
@@ -83,7 +154,7 @@ impl<'a> Collector<'a> {
         reads: &[CellAt],
         finding: Option<&Finding>,
     ) -> Option<usize> {
-        if !reads.iter().any(|c| !c.prev && self.watch.contains(c)) {
+        if !reads.iter().any(|c| self.watched(c)) {
             return None;
         }
         // An aggregate reads a whole column: repeats are dropped with a set, not a scan.
@@ -151,6 +222,8 @@ impl<'a> Replayer<'a> {
         Evaluator {
             overrides,
             collect,
+            // Re-checks keep every finding: they are matched with the check's findings.
+            max_findings: usize::MAX,
             ..Evaluator::new(self.set, self.sources, self.options, rule)
         }
     }
@@ -162,11 +235,16 @@ impl<'a> Replayer<'a> {
         report: &'a Report,
         previous: Option<&'a Report>,
         watch: HashSet<CellAt>,
+        broken: &[String],
     ) -> Vec<Instance<'a>> {
-        let mut collector = Collector {
-            watch,
-            instances: Vec::new(),
-        };
+        let may_skip = self
+            .set
+            .rules
+            .iter()
+            .map(|r| r.rule.id.text.clone())
+            .filter(|id| !broken.contains(id))
+            .collect();
+        let mut collector = Collector::new(self.set, watch, may_skip);
         for lr in self.set.rules.iter().filter(|r| r.enabled) {
             let mut ev = self.evaluator(lr, Vec::new(), Some(collector));
             let env = Env {
@@ -177,16 +255,16 @@ impl<'a> Replayer<'a> {
                 scope: None,
                 rows: Rc::new(Vec::new()),
                 row: None,
-                bindings: Vec::new(),
+                bindings: Rc::default(),
             };
             for a in &lr.rule.body {
                 ev.assertion(a, &env);
             }
             ev.settle_votes(0);
-            collector = ev.collect.take().unwrap_or_else(|| Collector {
-                watch: HashSet::new(),
-                instances: Vec::new(),
-            });
+            collector = ev
+                .collect
+                .take()
+                .unwrap_or_else(|| Collector::new(self.set, HashSet::new(), HashSet::new()));
         }
         collector.instances
     }
@@ -294,20 +372,27 @@ pub(crate) struct CellPlace {
     pub span: Span,
 }
 
-/// What a cell of `report` is.
-pub(crate) fn place(report: &Report, set: &RuleSet, c: &CellAt) -> Option<CellPlace> {
-    let t = report.tables.get(c.table)?;
-    let cell = t.rows.get(c.row)?.cells.get(c.col)?;
-    // The key column of the table as its declaration says (else the first column).
+/// The key column of table `table` of `report` as its declaration says (else the first
+/// column). Builds a view per declaration: callers keep the answer per table.
+pub(crate) fn key_column(report: &Report, set: &RuleSet, table: usize) -> usize {
+    let Some(t) = report.tables.get(table) else {
+        return 0;
+    };
     let names = set
         .tables
         .iter()
         .map(|d| d.decl.name.text.clone())
         .chain(std::iter::once(crate::report::normalise_name(&t.name)));
-    let key_col = names
+    names
         .flat_map(|name| super::view::views(set, report, &name))
-        .find(|v| v.index == c.table)
-        .map_or(0, |v| v.key_col);
+        .find(|v| v.index == table)
+        .map_or(0, |v| v.key_col)
+}
+
+/// What a cell of `report` is; `key_col` is its table's [`key_column`].
+pub(crate) fn place(report: &Report, c: &CellAt, key_col: usize) -> Option<CellPlace> {
+    let t = report.tables.get(c.table)?;
+    let cell = t.rows.get(c.row)?.cells.get(c.col)?;
     let row_key = t.rows[c.row]
         .cells
         .get(key_col)
@@ -329,4 +414,62 @@ pub(crate) fn place(report: &Report, set: &RuleSet, c: &CellAt) -> Option<CellPl
         source: t.source,
         span: cell.span(),
     })
+}
+
+/// Whether an assertion's instances read only cells of their own rows (see
+/// [`Collector::skips`]): `group` allows what reads the scope's rows (aggregates, `total.c`,
+/// `count()`), as in `in T by c:`; without it only the row's own cells, as in `each T:`.
+fn local_body(a: &Assertion, set: &RuleSet, group: bool) -> bool {
+    match a {
+        Assertion::Check(e) => local_expr(e, set, group),
+        Assertion::Block(items, _) => items.iter().all(|i| local_body(i, set, group)),
+        Assertion::For { body, .. } => local_body(body, set, group),
+        Assertion::If { cond, body, .. } => {
+            local_expr(cond, set, group) && local_body(body, set, group)
+        }
+        // A nested scope reads other rows.
+        Assertion::In { .. } | Assertion::Each { .. } => false,
+    }
+}
+
+/// [`local_body`] for an expression.
+pub(super) fn local_expr(e: &Expr, set: &RuleSet, group: bool) -> bool {
+    let local = |x: &Expr| local_expr(x, set, group);
+    match &e.kind {
+        ExprKind::Number(..) | ExprKind::Text(_) => true,
+        ExprKind::Paren(x) | ExprKind::Neg(x) | ExprKind::Not(x) => local(x),
+        ExprKind::IsMissing { value, .. }
+        | ExprKind::IsPresent { value, .. }
+        | ExprKind::Matches { value, .. } => local(value),
+        ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => local(a) && local(b),
+        ExprKind::Compare {
+            first,
+            rest,
+            either_sign,
+            ..
+        } => either_sign.is_none() && local(first) && rest.iter().all(|(_, x)| local(x)),
+        // A `let` is evaluated at the report's root and may read anything.
+        ExprKind::Ref {
+            previous: false,
+            reference: Reference::Name(n),
+        } => set.constant(&n.text).is_none(),
+        ExprKind::Ref {
+            previous: false,
+            reference: Reference::Total { table: None, .. },
+        } => group,
+        ExprKind::Ref { .. } => false,
+        ExprKind::Call {
+            func, args, filter, ..
+        } => match func {
+            Func::Abs | Func::Round => args.iter().all(local),
+            // Over the scope's rows, unless the argument names another table.
+            Func::Agg(_) => {
+                group
+                    && args
+                        .iter()
+                        .all(|a| super::other_table(a).is_none() && local_expr(a, set, false))
+                    && filter.as_deref().is_none_or(|f| local_expr(f, set, false))
+            }
+        },
+    }
 }

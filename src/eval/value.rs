@@ -59,6 +59,25 @@ impl Num {
     pub fn from_figure(f: &Figure) -> Num {
         match f.decimals {
             None => Num::exact(f.value, f.unit),
+            // Every figure read from a cell comes here: the bounds `m·10 ∓ 5` at one more
+            // decimal are what the checked subtraction and addition below give, without
+            // their rescaling.
+            Some(d) if d < 28 && f.value.scale() == d => {
+                let m = f.value.mantissa();
+                let at = |x: i128| Decimal::try_from_i128_with_scale(x, d + 1).ok();
+                let lo = m.checked_mul(10).and_then(|x| at(x - 5));
+                let hi = m.checked_mul(10).and_then(|x| at(x + 5));
+                match (lo, hi) {
+                    (Some(lo), Some(hi)) => Num {
+                        v: f.value,
+                        lo: Some(lo),
+                        hi: Some(hi),
+                        unit: f.unit,
+                    },
+                    // Beyond 96 bits: the checked general path.
+                    _ => Num::exact(f.value, f.unit).with_half_unit(d),
+                }
+            }
             Some(d) => {
                 let h = half_unit(d);
                 Num {
@@ -68,6 +87,16 @@ impl Num {
                     unit: f.unit,
                 }
             }
+        }
+    }
+
+    /// An exact value widened by half a unit of `d` decimals either side, checked.
+    fn with_half_unit(self, d: u32) -> Num {
+        let h = half_unit(d);
+        Num {
+            lo: self.v.checked_sub(h),
+            hi: self.v.checked_add(h),
+            ..self
         }
     }
 
@@ -152,21 +181,36 @@ impl Num {
     }
 
     pub fn add(&self, o: &Num) -> R {
+        // The same unit (nearly always): nothing to convert, no copies.
+        if self.unit == o.unit {
+            return Num::add_aligned(self, o);
+        }
         let (a, b) = Num::align(self, o)?;
+        Num::add_aligned(&a, &b)
+    }
+
+    fn add_aligned(a: &Num, b: &Num) -> R {
         Ok(Num {
-            v: ck(a.v.checked_add(b.v))?,
-            lo: bound(a.lo, b.lo, Decimal::checked_add)?,
-            hi: bound(a.hi, b.hi, Decimal::checked_add)?,
+            v: ck(add_exact(a.v, b.v))?,
+            lo: bound(a.lo, b.lo, add_exact)?,
+            hi: bound(a.hi, b.hi, add_exact)?,
             unit: a.unit,
         })
     }
 
     pub fn sub(&self, o: &Num) -> R {
+        if self.unit == o.unit {
+            return Num::sub_aligned(self, o);
+        }
         let (a, b) = Num::align(self, o)?;
+        Num::sub_aligned(&a, &b)
+    }
+
+    fn sub_aligned(a: &Num, b: &Num) -> R {
         Ok(Num {
-            v: ck(a.v.checked_sub(b.v))?,
-            lo: bound(a.lo, b.hi, Decimal::checked_sub)?,
-            hi: bound(a.hi, b.lo, Decimal::checked_sub)?,
+            v: ck(sub_exact(a.v, b.v))?,
+            lo: bound(a.lo, b.hi, sub_exact)?,
+            hi: bound(a.hi, b.lo, sub_exact)?,
             unit: a.unit,
         })
     }
@@ -280,6 +324,39 @@ impl Num {
     }
 }
 
+/// `a + b` as `Decimal::checked_add` gives it, in integers when both fit: the mantissas at
+/// the larger of the two scales, added as `i128`. Sums of figures are the bulk of a run's
+/// arithmetic and `Decimal`'s general path is several times slower. Anything that does not
+/// fit (a mantissa beyond `i64`, a result beyond 96 bits, where `Decimal` would round) takes
+/// the general path, so results are identical.
+pub(crate) fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    integer_sum(a, b, false).or_else(|| a.checked_add(b))
+}
+
+/// `a − b`, as [`add_exact`].
+pub(crate) fn sub_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
+    integer_sum(a, b, true).or_else(|| a.checked_sub(b))
+}
+
+fn integer_sum(a: Decimal, b: Decimal, negate_b: bool) -> Option<Decimal> {
+    let (sa, sb) = (a.scale(), b.scale());
+    let (ma, mb) = (a.mantissa(), b.mantissa());
+    // Within `i64`, a rescale by up to 10¹⁸ stays far inside `i128`.
+    let small = |m: i128| i64::try_from(m).is_ok();
+    if !small(ma) || !small(mb) || sa.abs_diff(sb) > 18 {
+        return None;
+    }
+    let scale = sa.max(sb);
+    let up = |m: i128, s: u32| m * 10i128.pow(scale - s);
+    let (x, y) = (up(ma, sa), up(mb, sb));
+    let sum = if negate_b { x - y } else { x + y };
+    if sum == 0 {
+        // `Decimal` keeps the sign of a zero result in ways not worth copying: let it say.
+        return None;
+    }
+    Decimal::try_from_i128_with_scale(sum, scale).ok()
+}
+
 fn bound(
     a: Option<Decimal>,
     b: Option<Decimal>,
@@ -318,6 +395,56 @@ mod tests {
             decimals: Some(decimals),
             unit: None,
         })
+    }
+
+    #[test]
+    fn integer_sums_are_what_decimal_gives() {
+        let values = [
+            "0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.05",
+            "12345678901234567",
+            "-999999999999999999",
+            "79228162514264337593543950335",
+            "-7.9228162514264337593543950335",
+            "1.000",
+            "3.14",
+        ];
+        for a in values {
+            for b in values {
+                let (x, y) = (d(a), d(b));
+                for (fast, slow) in [
+                    (add_exact(x, y), x.checked_add(y)),
+                    (sub_exact(x, y), x.checked_sub(y)),
+                ] {
+                    assert_eq!(fast, slow, "{a} ± {b}");
+                    assert_eq!(
+                        fast.map(|v| (v.scale(), v.is_sign_negative(), v.to_string())),
+                        slow.map(|v| (v.scale(), v.is_sign_negative(), v.to_string())),
+                        "{a} ± {b}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn figure_bounds_are_what_decimal_gives() {
+        for (v, dec) in [("442", 0), ("-3.5", 1), ("0", 0), ("0.00", 2), ("-0.7", 1)] {
+            let f = Figure {
+                value: d(v),
+                decimals: Some(dec),
+                unit: None,
+            };
+            let n = Num::from_figure(&f);
+            let h = half_unit(dec);
+            let (lo, hi) = (d(v).checked_sub(h), d(v).checked_add(h));
+            assert_eq!((n.lo, n.hi), (lo, hi));
+            assert_eq!(n.lo.map(|x| x.to_string()), lo.map(|x| x.to_string()));
+            assert_eq!(n.hi.map(|x| x.to_string()), hi.map(|x| x.to_string()));
+        }
     }
 
     #[test]

@@ -23,7 +23,7 @@ pub mod typo;
 use crate::check::RuleSet;
 use crate::eval::CellAt;
 use crate::eval::Options;
-use crate::eval::replay::{CellPlace, FindingKey, Instance, Measure, Replayer, place};
+use crate::eval::replay::{CellPlace, FindingKey, Instance, Measure, Replayer, key_column, place};
 use crate::finding::{Finding, SpanJson};
 use crate::report::Report;
 use crate::report::number::format_decimal;
@@ -126,6 +126,7 @@ pub fn localise(
     previous: &[Option<&Report>],
     sources: &Sources,
     options: &Options,
+    broken: &[String],
     findings: &mut [Finding],
 ) {
     let replayer = Replayer {
@@ -150,7 +151,8 @@ pub fn localise(
             .iter()
             .flat_map(|&i| findings[i].reads.iter().copied())
             .collect();
-        let instances = replayer.collect(report, previous.get(ri).copied().flatten(), watch);
+        let instances =
+            replayer.collect(report, previous.get(ri).copied().flatten(), watch, broken);
         let mut search = Search::new(&replayer, report, set, sources, instances, work);
         let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
         for &i in mine.iter().rev() {
@@ -251,6 +253,8 @@ struct Search<'r, 'a> {
     /// The instances that read a cell.
     readers: HashMap<CellAt, Vec<usize>>,
     places: HashMap<CellAt, Option<CellPlace>>,
+    /// Each table's key column: finding it builds views of every declaration.
+    key_cols: HashMap<usize, usize>,
     /// Re-checks left for the problem being localised.
     budget: usize,
     /// Cell reads left for the run.
@@ -285,20 +289,29 @@ impl<'r, 'a> Search<'r, 'a> {
             base,
             readers,
             places: HashMap::new(),
+            key_cols: HashMap::new(),
             budget: BUDGET,
             work,
             snaps: Vec::new(),
         }
     }
 
+    /// Where a cell is and what it holds, worked out once per cell.
+    fn place(&mut self, c: CellAt) -> Option<&CellPlace> {
+        let (report, set) = (self.report, self.set);
+        let key_col = *self
+            .key_cols
+            .entry(c.table)
+            .or_insert_with(|| key_column(report, set, c.table));
+        self.places
+            .entry(c)
+            .or_insert_with(|| place(report, &c, key_col))
+            .as_ref()
+    }
+
     /// The figure in a cell and its printed decimals; `None` for a text or missing cell.
     fn figure(&mut self, c: CellAt) -> Option<(Decimal, u32)> {
-        let (report, set) = (self.report, self.set);
-        let p = self
-            .places
-            .entry(c)
-            .or_insert_with(|| place(report, set, &c))
-            .as_ref()?;
+        let p = self.place(c)?;
         let (v, d) = p.figure?;
         Some((v, d.unwrap_or(v.scale())))
     }
@@ -1044,17 +1057,13 @@ impl<'r, 'a> Search<'r, 'a> {
             .iter()
             .zip(kinds)
             .filter_map(|((c, v), kind)| {
-                let (report, set) = (self.report, self.set);
-                let p = self
-                    .places
-                    .entry(*c)
-                    .or_insert_with(|| place(report, set, c))
-                    .as_ref()?;
+                let sources = self.sources;
+                let p = self.place(*c)?;
                 let (x0, decimals) = p.figure?;
                 let scale = decimals.unwrap_or(x0.scale());
                 let mut shown = *v;
                 shown.rescale(scale);
-                let file = self.sources.get(p.source);
+                let file = sources.get(p.source);
                 let (line, column) = file.line_col(p.span.start);
                 let (offset, length) = file.file_span(p.span);
                 Some(Change {

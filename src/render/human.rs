@@ -410,6 +410,7 @@ pub fn render(run: &Run, style: Style) -> String {
     }
     out.push_str(&crate::baseline::human_lines(run, style.verbose));
     out.push_str(&allowed_line(run, style.verbose));
+    out.push_str(&unlisted_lines(run));
     out.push_str(&summary_line(run));
     out.push('\n');
     out
@@ -430,6 +431,21 @@ fn allowed_line(run: &Run, verbose: bool) -> String {
         "{} allowed in {file} not shown (--verbose shows them)\n\n",
         plural(n, "finding", "findings"),
     )
+}
+
+/// `and 12 more findings of rule r1-avvikelse not listed ([check] max_findings_per_rule)`.
+fn unlisted_lines(run: &Run) -> String {
+    let mut out = String::new();
+    for (rule, n) in &run.outcome.unlisted {
+        out.push_str(&format!(
+            "and {} of rule {rule} not listed ([check] max_findings_per_rule)\n",
+            plural(*n, "more finding", "more findings"),
+        ));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

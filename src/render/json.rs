@@ -5,11 +5,12 @@ use crate::eval::Stats;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::run::{Gate, Run, Summary};
 use serde::Serialize;
+use std::io::Write;
 
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
-    findings: Vec<crate::finding::FindingJson<'a>>,
+    findings: Findings<'a>,
     problems: Vec<ProblemJson<'a>>,
     not_applicable: &'a [crate::eval::NotApplicable],
     rules: Vec<RuleJson<'a>>,
@@ -17,6 +18,20 @@ struct Document<'a> {
     exit_code: i32,
     /// The `--baseline` compared with, or null.
     baseline: Option<&'a crate::baseline::Applied>,
+    /// Per rule, failing instances beyond `[check] max_findings_per_rule`, counted in
+    /// `rules` but not listed; absent when every finding is listed.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    unlisted: std::collections::BTreeMap<&'a str, usize>,
+}
+
+/// The findings, each turned into its JSON form only as it is written: a run may have
+/// hundreds of thousands.
+struct Findings<'a>(&'a [crate::finding::Finding]);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(crate::finding::FindingJson::from))
+    }
 }
 
 #[derive(Serialize)]
@@ -74,9 +89,19 @@ fn problem_json<'a>(p: &'a Problem, run: &Run) -> ProblemJson<'a> {
 
 /// `gate`: a [`Gate`], or `deny_warnings` as a bool.
 pub fn render(run: &Run, gate: impl Into<Gate>) -> String {
+    let mut out = Vec::new();
+    write(run, gate, &mut out)
+        .map_err(|e| e.to_string())
+        .and_then(|()| String::from_utf8(out).map_err(|e| e.to_string()))
+        .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}\n"))
+}
+
+/// [`render`] straight into `w`: the document is never held whole in memory (46 MB for the
+/// findings of a million-row table). Byte for byte what `render` gives.
+pub fn write(run: &Run, gate: impl Into<Gate>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let doc = Document {
         version: 1,
-        findings: run.outcome.findings.iter().map(Into::into).collect(),
+        findings: Findings(&run.outcome.findings),
         problems: run.problems.iter().map(|p| problem_json(p, run)).collect(),
         not_applicable: &run.outcome.not_applicable,
         rules: run
@@ -88,9 +113,15 @@ pub fn render(run: &Run, gate: impl Into<Gate>) -> String {
         summary: run.summary(),
         exit_code: run.exit_code(gate),
         baseline: run.baseline.as_ref(),
+        unlisted: run
+            .outcome
+            .unlisted
+            .iter()
+            .map(|(r, n)| (r.as_str(), *n))
+            .collect(),
     };
-    let mut s = serde_json::to_string_pretty(&doc)
-        .unwrap_or_else(|e| format!("{{\"version\":1,\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut w, &doc).map_err(std::io::Error::other)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
