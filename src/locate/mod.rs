@@ -430,7 +430,6 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut out = Vec::new();
         let mut bounds = false;
         let mut determined = false;
-        let mut typos: Option<Vec<(Decimal, FixKind)>> = None;
         let x1 = x0.checked_add(Decimal::ONE);
         for &i in of {
             if !self.instances[i].reads.contains(&c) {
@@ -482,18 +481,25 @@ impl<'r, 'a> Search<'r, 'a> {
                 // A published figure may be a rounding step off the exact value: a typo of
                 // the written figure that lands that near is a candidate too (`-192` for
                 // `192` where the row alone says 191).
-                let near = unit.checked_mul(Decimal::TWO).unwrap_or(unit);
-                let slips = typos.get_or_insert_with(|| typo::variants(x0, scale));
-                for (v, _) in slips.iter() {
-                    let Some(off) = v.checked_sub(r).map(|d| d.abs()) else {
+                // The five figures within two steps of the exact value are asked whether
+                // they are a slip of the written one (cheaper than listing every slip).
+                let steps = [-2i64, -1, 1, 2];
+                for k in steps {
+                    let Some(v) = unit
+                        .checked_mul(Decimal::from(k))
+                        .and_then(|d| r.checked_add(d))
+                    else {
                         continue;
                     };
-                    if off > near {
+                    let kind = typo::classify(x0, v, scale);
+                    if !kind.is_typo() || kind == FixKind::Rounding {
                         continue;
                     }
-                    if !out.contains(v) {
-                        out.push(*v);
+                    let off = Decimal::from(k.abs()).checked_mul(unit).unwrap_or(unit);
+                    if !out.contains(&v) {
+                        out.push(v);
                     }
+                    let v = &v;
                     // The slip explains a change many times larger than the rounding step it
                     // misses the exact value by: as good as exact (the report's own figures
                     // are rounded).
