@@ -595,3 +595,36 @@ fn a_slip_beside_published_rounding_is_still_undone() {
         FixKind::Transposition,
     );
 }
+
+#[test]
+fn a_slip_carried_into_the_total_is_two_cells_of_one_problem() {
+    // Bibliotek's avvikelse 462 written 426, and the Summa's avvikelse worked out from the
+    // wrong figure: the column still sums, but Bibliotek's row and the Summa row both break.
+    // Neither cell explains both rows; the two together do.
+    let mut rows = clean();
+    rows[1][3] = "426".into();
+    let total: i64 = UNITS.iter().map(|u| u.1 - u.2).sum();
+    rows[8][3] = kr(total - 36);
+    let dir = write_report("carried", &rows);
+    let run = check(std::slice::from_ref(&dir), &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let a = finding(&run, "drift-avvikelse", "Bibliotek");
+    let b = finding(&run, "drift-avvikelse", "Summa");
+    let (fa, fb) = (a.fix.as_ref().expect("fix"), b.fix.as_ref().expect("fix"));
+    assert_eq!(fa.group, fb.group, "{}", fa.summary());
+    let mut cells: Vec<(&str, String)> = fa
+        .changes
+        .iter()
+        .map(|c| (c.row_key.as_str(), c.suggested.clone()))
+        .collect();
+    cells.sort();
+    assert_eq!(
+        cells,
+        vec![
+            ("Bibliotek", "462".to_string()),
+            ("Summa", total.to_string())
+        ],
+        "{}",
+        fa.summary()
+    );
+}

@@ -40,6 +40,10 @@ const PAIR_CANDIDATES: usize = 40;
 const BUDGET: usize = 20_000;
 /// Values tried for one cell in a pair.
 const VALUES_PER_CELL: usize = 8;
+/// Unsolved problems are joined through passing checks of at most this many cells (a row,
+/// a group's sum), and at most this many problems at once.
+const JOIN_READS: usize = 64;
+const JOIN_MAX: usize = 8;
 /// Cells changed one at a time, at most, for one problem.
 const MAX_STEPS: usize = 12;
 /// Cells tried at each such step (those that the most failing checks read).
@@ -161,36 +165,70 @@ pub fn localise(
                 .or_default()
                 .push(i);
         }
-        for component in search.components() {
-            // The finding each failing instance gave.
-            let explained: Vec<(usize, usize)> = component
+        let components = search.components();
+        // The finding each failing instance gave.
+        let mut finding_of: HashMap<usize, usize> = HashMap::new();
+        for &i in components.iter().flatten() {
+            if let Some(f) = search.instances[i]
+                .finding
+                .as_ref()
+                .and_then(|key| of_key.get_mut(key)?.pop())
+            {
+                finding_of.insert(i, f);
+            }
+        }
+        // Problems without a listed finding (beyond the cap of findings per rule) are left.
+        let mut results: Vec<Vec<(Vec<usize>, Fix)>> = components
+            .iter()
+            .map(|c| {
+                if c.iter().any(|i| finding_of.contains_key(i)) {
+                    search.localise(c)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        // Problems that no change explains alone may be halves of one: a slip in a row and
+        // a total worked out from it break both rows, while the sum between them holds.
+        // Joined through a passing check of a few cells, they are localised together.
+        let unsolved: Vec<usize> = (0..components.len())
+            .filter(|&k| {
+                !results[k].is_empty()
+                    && results[k]
+                        .iter()
+                        .all(|(_, f)| f.status == FixStatus::NotLocalised)
+            })
+            .collect();
+        for joined in search.join(&components, &unsolved) {
+            let merged: Vec<usize> = joined
                 .iter()
-                .filter_map(|&i| {
-                    let key = search.instances[i].finding.as_ref()?;
-                    Some((i, of_key.get_mut(key)?.pop()?))
-                })
+                .flat_map(|&k| components[k].iter().copied())
+                .collect();
+            let r = search.localise(&merged);
+            if r.iter().any(|(_, f)| f.status != FixStatus::NotLocalised) {
+                results[joined[0]] = r;
+                for &k in &joined[1..] {
+                    results[k] = Vec::new();
+                }
+            }
+        }
+        for (part, mut fix) in results.into_iter().flatten() {
+            // Which findings these failing instances gave.
+            let explained: Vec<usize> = part
+                .iter()
+                .filter_map(|i| finding_of.get(i).copied())
                 .collect();
             if explained.is_empty() {
                 continue;
             }
-            for (part, mut fix) in search.localise(&component) {
-                // Which findings these failing instances gave.
-                let explained: Vec<usize> = part
-                    .iter()
-                    .filter_map(|i| explained.iter().find(|(j, _)| j == i).map(|(_, f)| *f))
-                    .collect();
-                if explained.is_empty() {
-                    continue;
-                }
-                fix.group = group;
-                group += 1;
-                fix.explains = explained
-                    .iter()
-                    .map(|&i| findings[i].fingerprint())
-                    .collect();
-                for &i in &explained {
-                    findings[i].fix = Some(fix.clone());
-                }
+            fix.group = group;
+            group += 1;
+            fix.explains = explained
+                .iter()
+                .map(|&i| findings[i].fingerprint())
+                .collect();
+            for &i in &explained {
+                findings[i].fix = Some(fix.clone());
             }
         }
         work = search.work;
@@ -379,6 +417,57 @@ impl<'r, 'a> Search<'r, 'a> {
             groups[g].push(i);
         }
         groups
+    }
+
+    /// Unsolved problems (indices into `components`) that a passing check of at most
+    /// [`JOIN_READS`] cells reads cells of: each list is to be localised as one.
+    fn join(&self, components: &[Vec<usize>], unsolved: &[usize]) -> Vec<Vec<usize>> {
+        let mut of_cell: HashMap<CellAt, usize> = HashMap::new();
+        for &k in unsolved {
+            for &i in &components[k] {
+                for &c in &self.instances[i].reads {
+                    of_cell.insert(c, k);
+                }
+            }
+        }
+        let mut parent: HashMap<usize, usize> = unsolved.iter().map(|&k| (k, k)).collect();
+        fn root(p: &mut HashMap<usize, usize>, mut x: usize) -> usize {
+            while p[&x] != x {
+                x = p[&x];
+            }
+            x
+        }
+        for (i, inst) in self.instances.iter().enumerate() {
+            let passes = self.base[i].as_ref().is_some_and(|m| m.holds);
+            if !passes || inst.reads.len() > JOIN_READS {
+                continue;
+            }
+            let mut ks: Vec<usize> = inst
+                .reads
+                .iter()
+                .filter_map(|c| of_cell.get(c))
+                .copied()
+                .collect();
+            ks.sort_unstable();
+            ks.dedup();
+            for w in ks.windows(2) {
+                let (a, b) = (root(&mut parent, w[0]), root(&mut parent, w[1]));
+                if a != b {
+                    parent.insert(a.max(b), a.min(b));
+                }
+            }
+        }
+        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &k in unsolved {
+            let r = root(&mut parent, k);
+            groups.entry(r).or_default().push(k);
+        }
+        let mut out: Vec<Vec<usize>> = groups
+            .into_values()
+            .filter(|g| g.len() >= 2 && g.len() <= JOIN_MAX)
+            .collect();
+        out.sort();
+        out
     }
 
     fn measure(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Measure> {
@@ -970,7 +1059,8 @@ impl<'r, 'a> Search<'r, 'a> {
     }
 
     /// Two changes that explain different findings (each failing check reads just one of
-    /// the two cells) are two problems that happened to share a column: one fix each.
+    /// the two cells, and each change alone breaks nothing) are two problems that happened
+    /// to share a column: one fix each.
     fn split(
         &mut self,
         best: &Solution,
@@ -989,6 +1079,11 @@ impl<'r, 'a> Search<'r, 'a> {
                 return None;
             };
             parts[*k].push(i);
+        }
+        // Each change must stand on its own: a passing check that reads both cells (the sum
+        // of a column and its total) ties them together.
+        for k in 0..best.changes.len() {
+            self.verify(&[best.changes[k]], component)?;
         }
         let mut out = Vec::new();
         for (k, part) in parts.into_iter().enumerate() {
