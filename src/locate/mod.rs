@@ -517,6 +517,7 @@ impl<'r, 'a> Search<'r, 'a> {
             return (Vec::new(), Bounds::default());
         };
         let mut out = Vec::new();
+        let mut exact = 0;
         let mut bounds = false;
         let mut determined = false;
         let x1 = x0.checked_add(Decimal::ONE);
@@ -559,7 +560,13 @@ impl<'r, 'a> Search<'r, 'a> {
                 determined |= is_eq;
                 let unit = Decimal::new(1, scale.min(28));
                 let r = root.round_dp(scale);
-                for v in [Some(r), r.checked_add(unit), r.checked_sub(unit)]
+                // The exact values first (pairs take the first that works), their
+                // neighbours after.
+                if !out.contains(&r) {
+                    out.insert(exact, r);
+                    exact += 1;
+                }
+                for v in [r.checked_add(unit), r.checked_sub(unit)]
                     .into_iter()
                     .flatten()
                 {
@@ -694,6 +701,10 @@ impl<'r, 'a> Search<'r, 'a> {
                 continue;
             }
             let fixed = [(a, va)];
+            // What reads `a` but not `b` cannot be mended by `b`: it must hold already.
+            if !self.holds_without(a, b, &fixed, of) {
+                continue;
+            }
             let (mut second, bounds_b) = self.roots(b, &fixed, of);
             if bounds_b.any {
                 second.extend(typo::variants(xb, sb).into_iter().map(|(v, _)| v));
@@ -712,10 +723,36 @@ impl<'r, 'a> Search<'r, 'a> {
                         at_findings,
                         bound_only: bounds_a.only || bounds_b.only,
                     });
+                    // The exact values come first: the first pair of values that works
+                    // is the one these two cells offer (searching on costs much, gains little).
+                    return out;
                 }
             }
         }
         out
+    }
+
+    /// With `fixed` changed, do the checks that read `a` but not `b` hold (or fail as they
+    /// did, outside the problem `of`)?
+    fn holds_without(
+        &mut self,
+        a: CellAt,
+        b: CellAt,
+        fixed: &[(CellAt, Decimal)],
+        of: &[usize],
+    ) -> bool {
+        let readers = self.readers.get(&a).cloned().unwrap_or_default();
+        for i in readers {
+            if self.instances[i].reads.contains(&b) {
+                continue;
+            }
+            match self.measure(i, fixed) {
+                Some(m) if m.holds => {}
+                Some(_) if self.failing_elsewhere(i, of) => {}
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// The fixes for one component of failing instances, each with the instances it
