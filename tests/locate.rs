@@ -146,19 +146,28 @@ fn write_report(name: &str, rows: &[[String; 5]]) -> PathBuf {
     dir
 }
 
+/// Check the report `rows` make, with the built-in rules.
+fn check_rows(name: &str, rows: &[[String; 5]]) -> Run {
+    let dir = write_report(name, rows);
+    let run = check(std::slice::from_ref(&dir), &[]);
+    let _ = std::fs::remove_dir_all(&dir);
+    run
+}
+
+fn errors(run: &Run) -> Vec<&Finding> {
+    run.outcome
+        .findings
+        .iter()
+        .filter(|f| f.severity == rimlig::problem::Severity::Error)
+        .collect()
+}
+
 /// Check a report with one cell replaced; the one fix rimlig suggests.
 fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::locate::Fix) {
     let mut rows = clean();
     rows[row][col] = written.to_string();
-    let dir = write_report(name, &rows);
-    let run = check(std::slice::from_ref(&dir), &[]);
-    let _ = std::fs::remove_dir_all(&dir);
-    let errors: Vec<&Finding> = run
-        .outcome
-        .findings
-        .iter()
-        .filter(|f| f.severity == rimlig::problem::Severity::Error)
-        .collect();
+    let run = check_rows(name, &rows);
+    let errors = errors(&run);
     assert!(!errors.is_empty(), "{name}: the typo is found");
     let fix = errors[0].fix.clone().expect("a fix");
     for f in &errors {
@@ -503,15 +512,8 @@ fn every_kind_of_slip_in_every_column_is_found_and_undone() {
         tried += 1;
         let mut rows = base.clone();
         rows[row][col] = kr(slipped);
-        let dir = write_report(&format!("slip-{n}"), &rows);
-        let run = check(std::slice::from_ref(&dir), &[]);
-        let _ = std::fs::remove_dir_all(&dir);
-        let errors: Vec<&Finding> = run
-            .outcome
-            .findings
-            .iter()
-            .filter(|f| f.severity == rimlig::problem::Severity::Error)
-            .collect();
+        let run = check_rows(&format!("slip-{n}"), &rows);
+        let errors = errors(&run);
         let ok = !errors.is_empty()
             && errors.iter().all(|f| {
                 f.fix.as_ref().is_some_and(|fix| {

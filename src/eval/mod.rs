@@ -284,20 +284,7 @@ fn evaluate_one<'a>(
     options: &'a Options,
 ) -> Evaluated {
     let mut ev = Evaluator::new(set, sources, options, lr);
-    let env = Env {
-        report,
-        current: report,
-        previous: previous.get(i).copied().flatten(),
-        in_previous: false,
-        scope: None,
-        rows: Rc::new(Vec::new()),
-        row: None,
-        bindings: Rc::default(),
-    };
-    for a in &lr.rule.body {
-        ev.assertion(a, &env);
-    }
-    ev.settle_votes(0);
+    ev.run(report, previous.get(i).copied().flatten());
     Evaluated {
         stats: ev.stats,
         findings: ev.findings,
@@ -413,6 +400,24 @@ impl<'a> Evaluator<'a> {
             max_findings: options.max_findings_per_rule,
             unlisted: 0,
         }
+    }
+
+    /// Check every assertion of the rule on `report` (whose previous report is `previous`).
+    fn run(&mut self, report: &'a Report, previous: Option<&'a Report>) {
+        let env = Env {
+            report,
+            current: report,
+            previous,
+            in_previous: false,
+            scope: None,
+            rows: Rc::new(Vec::new()),
+            row: None,
+            bindings: Rc::default(),
+        };
+        for a in &self.rule.rule.body {
+            self.assertion(a, &env);
+        }
+        self.settle_votes(0);
     }
 
     /// The views a table name reaches in the report being read.

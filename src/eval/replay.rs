@@ -11,7 +11,6 @@ use crate::source::{Sources, Span};
 use crate::syntax::ast::{Assertion, CmpOp, Expr, ExprKind, Func, Reference, Tolerance};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
-use std::rc::Rc;
 
 /// What tells a finding apart from every other of the same run.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -247,20 +246,7 @@ impl<'a> Replayer<'a> {
         let mut collector = Collector::new(self.set, watch, may_skip);
         for lr in self.set.rules.iter().filter(|r| r.enabled) {
             let mut ev = self.evaluator(lr, Vec::new(), Some(collector));
-            let env = Env {
-                report,
-                current: report,
-                previous,
-                in_previous: false,
-                scope: None,
-                rows: Rc::new(Vec::new()),
-                row: None,
-                bindings: Rc::default(),
-            };
-            for a in &lr.rule.body {
-                ev.assertion(a, &env);
-            }
-            ev.settle_votes(0);
+            ev.run(report, previous);
             collector = ev
                 .collect
                 .take()
