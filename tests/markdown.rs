@@ -4,78 +4,23 @@
 //! encodings) give the right values or a pointed diagnostic.
 
 use rimlig::problem::{Problem, ProblemKind, Severity};
-use rimlig::report::discover::{find_report_dirs, load_report};
+use rimlig::report::discover::find_report_dirs;
 use rimlig::report::markdown::{Prose, load_markdown, markdown_from_bytes, read_markdown};
-use rimlig::report::{CellValue, Figure, Missing, Report, Table};
+use rimlig::report::{CellValue, Missing, Report};
 use rimlig::source::{SourceFile, Sources, Span};
-use rust_decimal::Decimal;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+mod common;
+use common::*;
 
 const DATA: &str = "tests/data/markdown";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rimlig(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rimlig"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("NO_COLOR")
-        .env_remove("COLUMNS")
-        .output()
-        .expect("the rimlig binary runs")
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
-}
-
-/// A report read from a path relative to the crate root (as the binary shows it).
-fn load(path: &str) -> (Report, Sources, Vec<Problem>) {
-    let mut sources = Sources::default();
-    let mut problems = Vec::new();
-    // Cargo runs integration tests in the crate root.
-    let report = load_report(Path::new(path), &mut sources, &mut problems);
-    (report, sources, problems)
-}
 
 fn from_text(name: &str, bytes: &[u8]) -> (Report, Sources, Vec<Problem>, Vec<Prose>) {
     let mut sources = Sources::default();
     let mut problems = Vec::new();
     let doc = markdown_from_bytes(Path::new(name), name, bytes, &mut sources, &mut problems);
     (doc.report, sources, problems, doc.prose)
-}
-
-fn codes(problems: &[Problem]) -> Vec<&'static str> {
-    problems.iter().map(|p| p.code).collect()
-}
-
-fn table<'a>(report: &'a Report, name: &str) -> &'a Table {
-    report
-        .tables
-        .iter()
-        .find(|t| t.name == name)
-        .unwrap_or_else(|| {
-            let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
-            panic!("no table {name:?} in {names:?}")
-        })
-}
-
-fn number(v: &str, decimals: u32) -> CellValue {
-    CellValue::Number(Figure {
-        value: v.parse::<Decimal>().expect("a decimal"),
-        decimals: Some(decimals),
-        unit: None,
-    })
 }
 
 /// Every cell's, header's and row's span slices text that belongs to it.
@@ -94,77 +39,6 @@ fn assert_spans_in_range(report: &Report, sources: &Sources) {
             }
         }
     }
-}
-
-/// The tables of two reports hold the same names, headers and cells (text and value).
-fn assert_same_tables(a: &Report, b: &Report) {
-    let names = |r: &Report| r.tables.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
-    assert_eq!(names(a), names(b));
-    for (x, y) in a.tables.iter().zip(&b.tables) {
-        let headers = |t: &Table| t.headers.iter().map(|h| h.text.clone()).collect::<Vec<_>>();
-        assert_eq!(headers(x), headers(y), "headers of {}", x.name);
-        assert_eq!(x.rows.len(), y.rows.len(), "rows of {}", x.name);
-        for (rx, ry) in x.rows.iter().zip(&y.rows) {
-            assert_eq!(rx.cells.len(), ry.cells.len());
-            for (cx, cy) in rx.cells.iter().zip(&ry.cells) {
-                assert_eq!(
-                    cx.raw(x).trim(),
-                    cy.raw(y).trim(),
-                    "{} line {}",
-                    x.name,
-                    ry.line
-                );
-                assert_eq!(cx.value(x), cy.value(y), "{} line {}", x.name, ry.line);
-            }
-        }
-    }
-}
-
-/// What a finding is about, leaving out where it is written: rule instance, severity, the
-/// report's period, table, row key, column, values and message.
-type FindingId = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-);
-
-fn finding_ids(doc: &Value, period_of: impl Fn(&str) -> String) -> Vec<FindingId> {
-    let s = |v: &Value| match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    let mut ids: Vec<FindingId> = doc["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| {
-            let rule = format!(
-                "{}{}",
-                s(&f["rule"]),
-                s(&Value::Array(
-                    f["bindings"].as_array().cloned().unwrap_or_default(),
-                ))
-            );
-            (
-                rule,
-                s(&f["severity"]),
-                period_of(&s(&f["report"])),
-                s(&f["table"]),
-                s(&f["row_key"]),
-                s(&f["column_name"]),
-                f["values"].to_string(),
-                s(&f["message"]),
-            )
-        })
-        .collect();
-    ids.sort();
-    ids
 }
 
 fn check_json(path: &str) -> Value {
