@@ -417,24 +417,8 @@ impl<'a> JsonParser<'a> {
                     key_span,
                     value,
                 });
-                self.skip_ws();
-                match self.peek() {
-                    Some(b',') => {
-                        let comma = self.pos;
-                        self.pos += 1;
-                        self.skip_ws();
-                        if self.peek() == Some(b'}') {
-                            self.trailing_commas.push(Span::new(comma, comma + 1));
-                            self.pos += 1;
-                            break;
-                        }
-                    }
-                    Some(b'}') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    None => return Err(self.unclosed(start, "object")),
-                    _ => return Err(self.error_here("`,` or `}`")),
+                if self.after_item(start, b'}', "object")? {
+                    break;
                 }
             }
         }
@@ -442,6 +426,32 @@ impl<'a> JsonParser<'a> {
             value: Value::Object(members),
             span: Span::new(start, self.pos),
         })
+    }
+
+    /// After a member of an object or an item of an array (which opened at `start` and
+    /// closes with `close`): a `,` and more to come (`false`), or the end (`true`). A comma
+    /// before the end is allowed and remembered, for a warning.
+    fn after_item(&mut self, start: usize, close: u8, what: &str) -> Result<bool, SyntaxError> {
+        self.skip_ws();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_ws();
+                if self.peek() == Some(close) {
+                    self.trailing_commas.push(Span::new(comma, comma + 1));
+                    self.pos += 1;
+                    return Ok(true);
+                }
+                Ok(false)
+            }
+            Some(c) if c == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            None => Err(self.unclosed(start, what)),
+            _ => Err(self.error_here(&format!("`,` or `{}`", close as char))),
+        }
     }
 
     fn array(&mut self, depth: usize) -> Result<Node, SyntaxError> {
@@ -461,24 +471,8 @@ impl<'a> JsonParser<'a> {
                     return Err(self.unclosed(start, "array"));
                 }
                 items.push(self.value(depth)?);
-                self.skip_ws();
-                match self.peek() {
-                    Some(b',') => {
-                        let comma = self.pos;
-                        self.pos += 1;
-                        self.skip_ws();
-                        if self.peek() == Some(b']') {
-                            self.trailing_commas.push(Span::new(comma, comma + 1));
-                            self.pos += 1;
-                            break;
-                        }
-                    }
-                    Some(b']') => {
-                        self.pos += 1;
-                        break;
-                    }
-                    None => return Err(self.unclosed(start, "array")),
-                    _ => return Err(self.error_here("`,` or `]`")),
+                if self.after_item(start, b']', "array")? {
+                    break;
                 }
             }
         }
