@@ -129,6 +129,7 @@ fn check_here(
             .check
             .max_findings_per_rule
             .unwrap_or(crate::eval::MAX_FINDINGS_PER_RULE),
+        ..Default::default()
     };
     let mut outcome =
         evaluate_configured(&rules, &reports, &previous, &sources, &options, &mut || {

@@ -5,7 +5,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use rimlig::check::{RuleRoot, RuleSet, check_names, check_static};
-use rimlig::eval::{Outcome, evaluate};
+use rimlig::eval::{Options, Outcome, evaluate_configured};
 use rimlig::problem::Problem;
 use rimlig::report::CellValue;
 use rimlig::report::csv::load_csv;
@@ -17,6 +17,15 @@ use rust_decimal::Decimal;
 
 /// Rules and one CSV table (named `t`), checked in memory as `rimlig check` does.
 fn check_in_memory(rules: &str, csv: &[u8]) -> (Outcome, Vec<Problem>, Sources) {
+    check_with_options(rules, csv, &Options::default())
+}
+
+/// [`check_in_memory`] under `options`.
+fn check_with_options(
+    rules: &str,
+    csv: &[u8],
+    options: &Options,
+) -> (Outcome, Vec<Problem>, Sources) {
     let mut sources = Sources::default();
     let id = sources.add(SourceFile::new("p.rules", rules));
     let (file, mut problems) = parse_file(id, sources.get(id));
@@ -36,7 +45,7 @@ fn check_in_memory(rules: &str, csv: &[u8]) -> (Outcome, Vec<Problem>, Sources) 
         tables,
     }];
     check_names(&mut set, &reports, &mut problems);
-    let outcome = evaluate(&set, &reports, &[None], &sources);
+    let outcome = evaluate_configured(&set, &reports, &[None], &sources, options, &mut || {});
     (outcome, problems, sources)
 }
 
@@ -464,4 +473,81 @@ fn fuzz_check() {
             let _ = rimlig::render::human::render_finding(f, &sources, style);
         }
     });
+}
+
+// ------------------------------------------------------------------ the quick pass
+
+/// Rules of every shape the quick pass (src/eval/fast.rs) reads, and some it leaves alone.
+const QUICK_RULES: &str = r#"
+table t "t" {
+  key    namn "namn"
+  column g    "g"    text
+  column a    "a"    tkr
+  column b    "b"    tkr
+  column c    "c"
+  total  "Summa*"
+}
+let gräns = 50
+rule r-diff "c = a − b" { each t: c == a - b within rounding }
+rule r-exact "c = a − b exactly" { each t: c == a - b }
+rule r-le "a ≤ b + 3" { each t: a <= b + 3 within rounding }
+rule r-chain "chain" { each t: -a < b <= a + b + 100 }
+rule r-ne "a ≠ b" { each t: a != b within rounding }
+rule r-abs "within 2 tkr" { each t: c == a - b within 2 tkr }
+rule r-abs-kr "within 500 kr" { each t: c == a - b within 500 kr }
+rule r-pct "within 5 %" { each t: c == a - b within 5 % }
+rule r-unit "a ≥ 1,5 mkr" { each t: a >= 1.5 mkr within rounding }
+rule r-let "a ≤ gräns" { each t: a <= gräns }
+rule r-sum "sums" {
+  in t by g:
+    for x in [a, b, c]:
+      sum(x) == total.x within rounding
+}
+rule r-sum-table "whole table" { in t: sum(a) - sum(b) == sum(c) within rounding }
+"#;
+
+/// A cell of the quick-pass tables: figures of every form, missing values, texts.
+fn quick_cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => (-300i64..300).prop_map(|v| v.to_string()),
+        2 => (-3000i64..3000, 1u32..3).prop_map(|(m, d)| format_decimal(&Decimal::new(m, d))),
+        1 => (-5i64..5).prop_map(|v| format!("{v} mkr")),
+        1 => (-500i64..500).prop_map(|v| format!("{v} kr")),
+        1 => (1i64..9).prop_map(|v| format!("{v}00000000000000")),
+        1 => prop::sample::select(vec!["", "..", "–", "x", "1,234567891"]).prop_map(String::from),
+    ]
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn the_quick_pass_changes_nothing(
+        rows in prop::collection::vec(
+            (0usize..3, any::<bool>(), quick_cell(), quick_cell(), quick_cell(), prop::option::of(-16i64..17)),
+            1..24,
+        ),
+    ) {
+        let mut csv = String::from("namn;g;a;b;c\n");
+        for (i, (g, total, a, b, c, off)) in rows.iter().enumerate() {
+            let name = if *total { "Summa".to_string() } else { format!("rad {i}") };
+            // Often c = a − b, give or take some tenths: the edges of every tolerance.
+            let c = match (a.parse::<i64>(), b.parse::<i64>(), off) {
+                (Ok(x), Ok(y), Some(o)) if o % 4 == 0 => (x - y + o / 4).to_string(),
+                (Ok(x), Ok(y), Some(o)) => format_decimal(&Decimal::new((x - y) * 10 + o, 1)),
+                _ => c.clone(),
+            };
+            csv.push_str(&format!("{name};grupp {g};{a};{b};{c}\n"));
+        }
+        let slow = Options { quick: false, ..Options::default() };
+        let (a, pa, _) = check_with_options(QUICK_RULES, csv.as_bytes(), &Options::default());
+        let (b, _, _) = check_with_options(QUICK_RULES, csv.as_bytes(), &slow);
+        prop_assert!(pa.iter().all(|p| !p.code.starts_with("rules::")), "{:?}", pa);
+        let stats = |o: &Outcome| o.stats.iter().map(|(r, s)| (r.clone(), s.passed, s.failed, s.not_applicable)).collect::<Vec<_>>();
+        prop_assert_eq!(stats(&a), stats(&b));
+        let said = |o: &Outcome| o.findings.iter().map(|f| format!("{} {} {:?}", f.rule, f.message, f.help)).collect::<Vec<_>>();
+        prop_assert_eq!(said(&a), said(&b));
+        let na = |o: &Outcome| o.not_applicable.iter().map(|n| n.reason.clone()).collect::<Vec<_>>();
+        prop_assert_eq!(na(&a), na(&b));
+    }
 }

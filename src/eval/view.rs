@@ -15,6 +15,9 @@ pub enum RowKind {
     Skip,
 }
 
+/// Distinct row keys whose kind [`View::kinds`] remembers.
+const KINDS_REMEMBERED: usize = 4096;
+
 #[derive(Debug)]
 pub struct View<'a> {
     /// Index of the table in its report.
@@ -150,16 +153,27 @@ impl<'a> View<'a> {
             if totals.is_empty() && skips.is_empty() {
                 return vec![RowKind::Normal; self.table.rows.len()];
             }
+            // Keys repeat ("Summa", "Verksamhet 1" in every group): each distinct key is
+            // matched once, up to a bound on what is remembered.
+            let mut seen: std::collections::HashMap<&str, RowKind> = Default::default();
             (0..self.table.rows.len())
                 .map(|r| {
-                    let key = glob::Text::new(self.key_cell(r));
-                    if totals.iter().any(|g| g.matches_text(&key)) {
+                    let cell = self.key_cell(r);
+                    if let Some(kind) = seen.get(cell) {
+                        return *kind;
+                    }
+                    let key = glob::Text::new(cell);
+                    let kind = if totals.iter().any(|g| g.matches_text(&key)) {
                         RowKind::Total
                     } else if skips.iter().any(|g| g.matches_text(&key)) {
                         RowKind::Skip
                     } else {
                         RowKind::Normal
+                    };
+                    if seen.len() < KINDS_REMEMBERED {
+                        seen.insert(cell, kind);
                     }
+                    kind
                 })
                 .collect()
         })

@@ -182,47 +182,41 @@ fn load_csv_cow(
             break;
         }
     }
-    let mut data_rows = 0usize;
-    let mut rows = Vec::new();
-    // Rows that have cells no column holds: (record's span, line, used, first extra cell).
-    let mut ragged: Vec<(usize, usize, Span)> = Vec::new();
-    let mut width = 0;
+    let mut read = RowsRead::default();
     if let Some(header) = &header {
         let header_len = header.fields.len();
         // Excel writes trailing ";;;" columns: empty trailing headers no row has data
         // under are dropped, so the width is known only at the end; rows are built up to the
         // header's length and cut to the width afterwards.
-        width = header.last_non_empty;
-        let mut too_large = false;
-        while parser.next_into(&mut record) {
-            let used = record.last_non_empty();
-            if record.line < first_line || used == 0 {
-                continue;
-            }
-            data_rows += 1;
-            width = width.max(used.min(header_len));
-            if (data_rows as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
-                // Refused below; keep counting for the message, but build nothing more.
-                too_large = true;
-                rows = Vec::new();
-            }
-            if too_large {
-                continue;
-            }
-            if used > header_len {
-                let extra = record
-                    .fields
-                    .iter()
-                    .skip(header_len)
-                    .find(|f| !is_empty_cell(&f.raw))
-                    .map(|f| f.span)
-                    .unwrap_or(record.span);
-                ragged.push((record.line, used, extra));
-                continue;
-            }
-            rows.push(make_row(&record, header_len, settings, &mut store));
-        }
+        let width = header.last_non_empty;
+        read = match chunks(&text, parser.pos) {
+            Some(bounds) => read_chunks(
+                &text,
+                delimiter,
+                parser.line,
+                &bounds,
+                header_len,
+                width,
+                settings,
+                &mut store,
+            ),
+            None => read_rows(
+                &mut parser,
+                first_line,
+                header_len,
+                width,
+                settings,
+                &mut store,
+            ),
+        };
     }
+    let RowsRead {
+        mut rows,
+        ragged,
+        data_rows,
+        width,
+        ..
+    } = read;
     let unclosed_quote = parser.unclosed_quote;
 
     if let Some(quote) = unclosed_quote {
@@ -335,6 +329,161 @@ fn load_csv_cow(
         rows,
         store,
     })
+}
+
+/// The data rows of a table, read after its header.
+#[derive(Default)]
+struct RowsRead {
+    rows: Vec<Row>,
+    /// Rows with cells beyond the header: (line, cells used, the first such cell).
+    ragged: Vec<(usize, usize, Span)>,
+    /// Non-blank data records, read or not (for the message of a table too large).
+    data_rows: usize,
+    /// Columns up to the last one any row or the header has a cell in.
+    width: usize,
+    /// More than `MAX_TABLE_CELLS`: the rows are counted, not kept.
+    too_large: bool,
+}
+
+/// Read the records `parser` has left as rows of `header_len` columns (at most).
+fn read_rows(
+    parser: &mut Records<'_>,
+    first_line: usize,
+    header_len: usize,
+    width: usize,
+    settings: &DataConfig,
+    store: &mut CellStore,
+) -> RowsRead {
+    let mut out = RowsRead {
+        width,
+        ..RowsRead::default()
+    };
+    let mut record = Record::default();
+    while parser.next_into(&mut record) {
+        let used = record.last_non_empty();
+        if record.line < first_line || used == 0 {
+            continue;
+        }
+        out.data_rows += 1;
+        out.width = out.width.max(used.min(header_len));
+        if (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS {
+            // Refused by the caller; keep counting for the message, but build nothing more.
+            out.too_large = true;
+            out.rows = Vec::new();
+        }
+        if out.too_large {
+            continue;
+        }
+        if used > header_len {
+            let extra = record
+                .fields
+                .iter()
+                .skip(header_len)
+                .find(|f| !is_empty_cell(&f.raw))
+                .map(|f| f.span)
+                .unwrap_or(record.span);
+            out.ragged.push((record.line, used, extra));
+            continue;
+        }
+        out.rows
+            .push(make_row(&record, header_len, settings, store));
+    }
+    out
+}
+
+/// Below this many bytes of rows a file is read on one thread.
+const CHUNKED_FROM: usize = 4 << 20;
+
+/// Where to cut the rows from `start` on into pieces read in parallel, each ending after a
+/// line feed; `None` to read them in one piece. Only a file without quotes is cut: a quoted
+/// field may hold a line feed, so without quotes every line feed ends a record.
+fn chunks(text: &str, start: usize) -> Option<Vec<usize>> {
+    let rest = text.as_bytes().get(start..)?;
+    let pieces = rayon::current_num_threads().min(rest.len() / (CHUNKED_FROM / 2));
+    if rest.len() < CHUNKED_FROM || pieces < 2 || memchr::memchr(b'"', rest).is_some() {
+        return None;
+    }
+    let mut bounds = vec![start];
+    for i in 1..pieces {
+        let from = start + rest.len() * i / pieces;
+        let cut = match memchr::memchr(b'\n', text.as_bytes().get(from..)?) {
+            Some(at) => from + at + 1,
+            None => text.len(),
+        };
+        if cut > *bounds.last()? && cut < text.len() {
+            bounds.push(cut);
+        }
+    }
+    bounds.push(text.len());
+    Some(bounds)
+}
+
+/// [`read_rows`] over the pieces between `bounds`, in parallel, put together in order: the
+/// same rows, cells and problems as one pass gives. `line` is the line of `bounds[0]`.
+#[allow(clippy::too_many_arguments)]
+fn read_chunks(
+    text: &str,
+    delimiter: Option<u8>,
+    line: usize,
+    bounds: &[usize],
+    header_len: usize,
+    width: usize,
+    settings: &DataConfig,
+    store: &mut CellStore,
+) -> RowsRead {
+    use rayon::prelude::*;
+    let pieces: Vec<(RowsRead, CellStore, usize)> = bounds
+        .par_windows(2)
+        .map(|w| {
+            // The text up to the piece's end: spans stay offsets into the whole text.
+            let mut parser = Records::new(text.get(..w[1]).unwrap_or(""), delimiter);
+            parser.pos = w[0];
+            parser.line = 0;
+            let mut piece_store = CellStore::new(store.text().clone());
+            let read = read_rows(
+                &mut parser,
+                0,
+                header_len,
+                width,
+                settings,
+                &mut piece_store,
+            );
+            (read, piece_store, parser.line)
+        })
+        .collect();
+    let mut out = RowsRead {
+        width,
+        ..RowsRead::default()
+    };
+    out.rows
+        .reserve(pieces.iter().map(|(r, _, _)| r.rows.len()).sum());
+    let mut line = line;
+    for (read, piece_store, lines) in pieces {
+        out.data_rows += read.data_rows;
+        out.width = out.width.max(read.width);
+        out.too_large |= read.too_large;
+        let extra = store.append(piece_store);
+        out.rows.extend(read.rows.into_iter().map(|mut row| {
+            row.line += line;
+            for c in &mut row.cells {
+                c.shift_extra(extra);
+            }
+            row
+        }));
+        out.ragged.extend(
+            read.ragged
+                .into_iter()
+                .map(|(l, used, at)| (l + line, used, at)),
+        );
+        line += lines;
+    }
+    if out.too_large
+        || (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS
+    {
+        out.too_large = true;
+        out.rows = Vec::new();
+    }
+    out
 }
 
 /// The header record, kept while the rows are read.
@@ -813,6 +962,99 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A file of many kinds of row: figures inline and too large for a cell, texts,
+    /// missing values, a ragged row, a short row, CRLF and LF line ends.
+    fn varied_rows(n: usize) -> String {
+        let mut text = String::from("namn;a;b;c\r\n");
+        for i in 0..n {
+            let row = match i % 9 {
+                0 => format!("rad {i};{i};-{i};1 234,5\r\n"),
+                1 => format!("rad {i};12345678901234;..;\n"),
+                2 => format!("rad {i};x;y;z;extra\n"),
+                3 => format!("rad {i};7\n"),
+                4 => "\n".to_string(),
+                5 => format!("<i>varav {i}</i>;<i>5</i>;–;6,3 mkr\n"),
+                _ => format!("rad {i};{};{};{}\n", i * 3, i % 7, 44_097),
+            };
+            text.push_str(&row);
+        }
+        text
+    }
+
+    #[test]
+    fn rows_read_in_pieces_are_the_rows_read_in_one_pass() {
+        let text = std::sync::Arc::new(varied_rows(20_000));
+        let data = DataConfig::defaults();
+        let delimiter = Some(b';');
+        let mut header = Record::default();
+        let mut parser = Records::new(&text, delimiter);
+        assert!(parser.next_into(&mut header));
+        let (start, line) = (parser.pos, parser.line);
+
+        let mut one_store = CellStore::new(text.clone());
+        let one = read_rows(&mut parser, 1, 4, 4, data, &mut one_store);
+
+        let len = text.len();
+        let mut bounds = vec![start];
+        for i in 1..5 {
+            let from = start + (len - start) * i / 5;
+            bounds.push(from + text[from..].find('\n').unwrap() + 1);
+        }
+        bounds.push(len);
+        let mut pieces_store = CellStore::new(text.clone());
+        let pieces = read_chunks(
+            &text,
+            delimiter,
+            line,
+            &bounds,
+            4,
+            4,
+            data,
+            &mut pieces_store,
+        );
+
+        assert_eq!(pieces.rows.len(), one.rows.len());
+        for (a, b) in pieces.rows.iter().zip(&one.rows) {
+            assert_eq!((a.line, a.span, &a.cells), (b.line, b.span, &b.cells));
+            for c in &a.cells {
+                assert_eq!(c.value_in(&pieces_store), c.value_in(&one_store));
+                assert_eq!(c.raw_in(&pieces_store), c.raw_in(&one_store));
+            }
+        }
+        assert_eq!(pieces.ragged, one.ragged);
+        assert_eq!((pieces.data_rows, pieces.width), (one.data_rows, one.width));
+        assert_eq!(one.ragged.len(), (0..20_000).filter(|i| i % 9 == 2).count());
+        assert!(
+            one.rows
+                .iter()
+                .any(|r| r.cells.iter().any(|c| c.inline_number().is_none()
+                    && c.value_in(&one_store) != CellValue::Missing(Missing::Empty)))
+        );
+    }
+
+    #[test]
+    fn a_large_file_without_quotes_is_read_in_pieces_with_its_lines() {
+        let text = varied_rows(200_000);
+        assert!(text.len() > CHUNKED_FROM);
+        assert!(chunks(&text, 12).is_some() || rayon::current_num_threads() < 2);
+        let (table, sources, problems) = load(text.as_bytes());
+        let table = table.expect("a table");
+        let file = sources.get(table.source);
+        for row in &table.rows {
+            assert_eq!(file.line_col(row.span.start).0, row.line);
+        }
+        assert_eq!(
+            problems
+                .iter()
+                .filter(|p| p.code == "data::ragged-row")
+                .count(),
+            (0..200_000).filter(|i| i % 9 == 2).count()
+        );
+        // A quote anywhere: one pass, as a quoted field may hold a line feed.
+        let quoted = format!("{text}\"rad\nmed radbrytning\";1;2;3\n");
+        assert!(chunks(&quoted, 12).is_none());
     }
 
     #[test]

@@ -180,6 +180,14 @@ impl CellStore {
         cell
     }
 
+    /// Take over the extra cells of `other` (a store of the same text), after this one's:
+    /// returns how far the indices of `other`'s cells move ([`Cell::shift_extra`]).
+    pub(crate) fn append(&mut self, other: CellStore) -> usize {
+        let offset = self.extra.len();
+        self.extra.extend(other.extra);
+        offset
+    }
+
     /// The cell with another value, the same span and text (`[data]` markers read again).
     pub fn with_value(&mut self, cell: Cell, value: CellValue) -> Cell {
         if cell.kind == Kind::Extra
@@ -275,6 +283,17 @@ impl Cell {
         }
     }
 
+    /// An extra cell of a store appended to another at `offset` ([`CellStore::append`]).
+    pub(crate) fn shift_extra(&mut self, offset: usize) {
+        if self.kind == Kind::Extra && offset > 0 {
+            self.m = usize::try_from(self.m)
+                .ok()
+                .and_then(|i| i.checked_add(offset))
+                .and_then(|i| i32::try_from(i).ok())
+                .unwrap_or(i32::MAX);
+        }
+    }
+
     /// Where the cell is written in the source text (quotes and markup included).
     pub fn span(&self) -> Span {
         let start = self.start as usize;
@@ -327,6 +346,15 @@ impl Cell {
             },
             _ => None,
         }
+    }
+
+    /// An inline figure's parts without building a `Decimal`: mantissa, printed decimals
+    /// (`None` for an exact value) and unit. `None` for any other cell.
+    pub fn inline_number(&self) -> Option<(i32, Option<u32>, Option<Unit>)> {
+        (self.kind == Kind::Number).then(|| {
+            let decimals = (self.decimals != EXACT).then_some(u32::from(self.decimals));
+            (self.m, decimals, self.unit)
+        })
     }
 
     /// Whether the cell's value is a text (not a figure, not missing).

@@ -1,0 +1,333 @@
+//! The quick pass: a check that an instance plainly holds, in `i128` integers, before the full
+//! evaluation runs. Nearly every instance of a report holds, and the full evaluation builds
+//! exact `Decimal` intervals, operands with their cells and messages for each one; this pass
+//! reads the same cells and computes the same intervals, but only answers "holds".
+//!
+//! It is a filter, never a judge: it answers `true` only where the full evaluation would count
+//! a pass, and anything it does not cover (a missing cell, a text, units to convert, a
+//! product, a `let`, a condition, a figure too large or too precise) makes it answer `false`,
+//! and the full evaluation decides. Findings and not-applicable instances therefore always
+//! come from the full evaluation, with every word of their messages.
+//!
+//! Values are integers at a fixed scale of [`SCALE`] decimals: a figure printed with `d`
+//! decimals stands for `[v − ½·10⁻ᵈ, v + ½·10⁻ᵈ]`, which needs `d + 1` decimals; sums and
+//! differences of such intervals are exact in integers, and so are their comparisons. The
+//! results are bounded by [`LIMIT`], well inside what `Decimal` holds, so where this pass
+//! computes a value the full evaluation cannot overflow either.
+
+use super::view::{RowKind, View};
+use super::{Env, Evaluator, to_unit};
+use crate::report::Unit;
+use crate::syntax::ast::*;
+
+/// Decimals of every value here.
+const SCALE: u32 = 8;
+
+/// The largest magnitude at [`SCALE`] this pass works with: `10²⁷` at 8 decimals is `10¹⁹`,
+/// far beyond any report, and its mantissa at any scale up to 8 is below `Decimal`'s 96 bits.
+const LIMIT: i128 = 10i128.pow(27);
+
+/// A value with its rounding interval, all at [`SCALE`] decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fx {
+    v: i128,
+    lo: i128,
+    hi: i128,
+    unit: Option<Unit>,
+}
+
+impl Fx {
+    /// A figure: mantissa `m` at `scale`, printed with `scale` decimals (`printed`), or exact.
+    fn figure(m: i128, scale: u32, printed: bool, unit: Option<Unit>) -> Option<Fx> {
+        // The interval needs one decimal more than the figure has.
+        if scale + u32::from(printed) > SCALE {
+            return None;
+        }
+        let v = m.checked_mul(10i128.pow(SCALE - scale))?;
+        let half = if printed {
+            5 * 10i128.pow(SCALE - scale - 1)
+        } else {
+            0
+        };
+        Fx {
+            v,
+            lo: v - half,
+            hi: v + half,
+            unit,
+        }
+        .bounded()
+    }
+
+    fn bounded(self) -> Option<Fx> {
+        let ok = |x: i128| (-LIMIT..=LIMIT).contains(&x);
+        (ok(self.v) && ok(self.lo) && ok(self.hi)).then_some(self)
+    }
+
+    /// The unit of a sum or comparison of `a` and `b`: as `Num::align` gives it, where that
+    /// needs no conversion.
+    fn unit_with(a: Option<Unit>, b: Option<Unit>) -> Option<Option<Unit>> {
+        match (a, b) {
+            (Some(x), Some(y)) if x != y => None,
+            (x, y) => Some(x.or(y)),
+        }
+    }
+
+    fn add(self, o: Fx) -> Option<Fx> {
+        Fx {
+            v: self.v + o.v,
+            lo: self.lo + o.lo,
+            hi: self.hi + o.hi,
+            unit: Fx::unit_with(self.unit, o.unit)?,
+        }
+        .bounded()
+    }
+
+    fn neg(self) -> Fx {
+        Fx {
+            v: -self.v,
+            lo: -self.hi,
+            hi: -self.lo,
+            unit: self.unit,
+        }
+    }
+}
+
+/// Whether `expr` plainly holds in `env`; `false` means "ask the full evaluation".
+pub(super) fn holds<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> bool {
+    holds_inner(ev, expr, env).unwrap_or(false)
+}
+
+fn holds_inner<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> Option<bool> {
+    let mut e = expr;
+    while let ExprKind::Paren(inner) = &e.kind {
+        e = inner;
+    }
+    let ExprKind::Compare {
+        first,
+        rest,
+        tolerance,
+        either_sign: None,
+    } = &e.kind
+    else {
+        return None;
+    };
+    let mut left = value(ev, first, env)?;
+    for (op, right_expr) in rest {
+        let right = value(ev, right_expr, env)?;
+        let tol = match tolerance {
+            None if *op == CmpOp::Eq => ev.options.default_tolerance.as_ref(),
+            given => given.as_ref().map(|t| &t.0),
+        };
+        if !pair_holds(left, *op, right, tol)? {
+            return Some(false);
+        }
+        left = right;
+    }
+    Some(true)
+}
+
+/// `a OP b` under `tol`, as `Evaluator::compare_pair` decides it.
+fn pair_holds(a: Fx, op: CmpOp, b: Fx, tol: Option<&Tolerance>) -> Option<bool> {
+    let unit = Fx::unit_with(a.unit, b.unit)?;
+    let diff = a.v - b.v;
+    Some(match tol {
+        Some(Tolerance::Rounding) => match op {
+            CmpOp::Eq => a.lo <= b.hi && a.hi >= b.lo,
+            CmpOp::Ne => !(a.lo <= b.hi && a.hi >= b.lo),
+            CmpOp::Le => a.lo <= b.hi,
+            CmpOp::Lt => a.lo < b.hi,
+            CmpOp::Ge => a.hi >= b.lo,
+            CmpOp::Gt => a.hi > b.lo,
+        },
+        Some(Tolerance::Absolute(n, u)) => {
+            // The tolerance is converted to the compared unit when both have one: only the
+            // case with nothing to convert is handled here.
+            let tu = u.and_then(to_unit);
+            if tu.is_some() && unit.is_some() && tu != unit {
+                return None;
+            }
+            let t = Fx::figure(n.mantissa(), n.scale(), false, None)?.v.abs();
+            within(op, a.v, b.v, diff, t)
+        }
+        Some(Tolerance::Relative(_)) => return None,
+        None => within(op, a.v, b.v, diff, 0),
+    })
+}
+
+/// `super::within` in integers.
+fn within(op: CmpOp, a: i128, b: i128, diff: i128, t: i128) -> bool {
+    match op {
+        CmpOp::Eq => diff.abs() <= t,
+        CmpOp::Ne => diff.abs() > t,
+        CmpOp::Le => a <= b || diff <= t,
+        CmpOp::Lt => a < b || diff < t,
+        CmpOp::Ge => a >= b || -diff <= t,
+        CmpOp::Gt => a > b || -diff < t,
+    }
+}
+
+/// The value of `e`, where it is a sum or difference of figures of the scope.
+fn value<'a>(ev: &Evaluator<'a>, e: &'a Expr, env: &Env<'a>) -> Option<Fx> {
+    match &e.kind {
+        ExprKind::Paren(inner) => value(ev, inner, env),
+        ExprKind::Number(n, unit) => Fx::figure(
+            n.mantissa(),
+            n.scale(),
+            unit.is_some(),
+            unit.and_then(to_unit),
+        ),
+        ExprKind::Neg(inner) => value(ev, inner, env).map(Fx::neg),
+        ExprKind::Arith(op @ (ArithOp::Add | ArithOp::Sub), a, b) => {
+            let x = value(ev, a, env)?;
+            let y = value(ev, b, env)?;
+            x.add(if *op == ArithOp::Sub { y.neg() } else { y })
+        }
+        ExprKind::Ref {
+            previous: false,
+            reference: Reference::Name(n),
+        } => {
+            let view = env.scope.as_deref()?;
+            let col = column(ev, view, &n.text, env)?;
+            cell(view, env.row?, col)
+        }
+        ExprKind::Ref {
+            previous: false,
+            reference:
+                Reference::Total {
+                    table: None,
+                    column: c,
+                },
+        } => {
+            let view = env.scope.as_deref()?;
+            let col = column(ev, view, &c.text, env)?;
+            let kinds = view.kinds();
+            let mut totals = env.rows.iter().filter(|&&r| kinds[r] == RowKind::Total);
+            let (Some(&r), None) = (totals.next(), totals.next()) else {
+                return None;
+            };
+            cell(view, r, col)
+        }
+        ExprKind::Call {
+            func: Func::Agg(Aggregate::Sum),
+            args,
+            filter: None,
+            ..
+        } => {
+            let [arg] = args.as_slice() else {
+                return None;
+            };
+            let ExprKind::Ref {
+                previous: false,
+                reference: Reference::Name(n),
+            } = &arg.kind
+            else {
+                return None;
+            };
+            let view = env.scope.as_deref()?;
+            let col = column(ev, view, &n.text, env)?;
+            let kinds = view.kinds();
+            let mut acc: Option<Fx> = None;
+            for &r in env.rows.iter() {
+                if kinds[r] != RowKind::Normal {
+                    continue;
+                }
+                let x = cell(view, r, col)?;
+                acc = Some(match acc {
+                    None => x,
+                    Some(a) => a.add(x)?,
+                });
+            }
+            // An empty sum is an exact zero without a unit.
+            Some(acc.unwrap_or(Fx {
+                v: 0,
+                lo: 0,
+                hi: 0,
+                unit: None,
+            }))
+        }
+        _ => None,
+    }
+}
+
+/// The column a (possibly `for`-bound) name reaches in `view`, with its declared unit: only a
+/// column of figures, not a `let`, not the key.
+fn column<'a>(
+    ev: &Evaluator<'a>,
+    view: &View<'a>,
+    name: &'a str,
+    env: &Env<'a>,
+) -> Option<(usize, Option<Unit>)> {
+    let bound = ev.bound(name, env);
+    if bound == name && ev.set.constant(name).is_some() {
+        return None;
+    }
+    match view.column(bound)? {
+        (_, Some(UnitName::Text)) => None,
+        (col, unit) => Some((col, unit.and_then(to_unit))),
+    }
+}
+
+/// A cell's figure in the column's unit, where it is an inline figure needing no conversion.
+fn cell(view: &View<'_>, row: usize, (col, declared): (usize, Option<Unit>)) -> Option<Fx> {
+    let c = view.table.rows.get(row)?.cells.get(col)?;
+    let (m, decimals, unit) = c.inline_number()?;
+    let unit = match (unit, declared) {
+        (u, None) => u,
+        (None, d) => d,
+        (Some(u), Some(d)) if u == d => Some(d),
+        _ => return None,
+    };
+    match decimals {
+        Some(d) => Fx::figure(i128::from(m), d, true, unit),
+        None => Fx::figure(i128::from(m), 0, false, unit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fig(m: i128, d: u32) -> Fx {
+        Fx::figure(m, d, true, None).unwrap()
+    }
+
+    #[test]
+    fn a_printed_figure_stands_for_its_rounding_interval() {
+        let x = fig(1234, 1); // 123,4 → [123,35, 123,45]
+        assert_eq!(x.v, 12_340_000_000);
+        assert_eq!((x.lo, x.hi), (12_335_000_000, 12_345_000_000));
+        let exact = Fx::figure(7, 0, false, None).unwrap();
+        assert_eq!(
+            (exact.lo, exact.v, exact.hi),
+            (700_000_000, 700_000_000, 700_000_000)
+        );
+    }
+
+    #[test]
+    fn too_precise_or_too_large_is_left_to_the_full_evaluation() {
+        assert!(Fx::figure(1, 8, true, None).is_none());
+        assert!(Fx::figure(1, 9, false, None).is_none());
+        assert!(Fx::figure(10i128.pow(20), 0, false, None).is_none());
+    }
+
+    #[test]
+    fn units_combine_only_without_conversion() {
+        let tkr = Fx::figure(1, 0, true, Some(Unit::Tkr)).unwrap();
+        let kr = Fx::figure(1, 0, true, Some(Unit::Kr)).unwrap();
+        let none = fig(1, 0);
+        assert_eq!(tkr.add(none).unwrap().unit, Some(Unit::Tkr));
+        assert!(tkr.add(kr).is_none());
+    }
+
+    #[test]
+    fn rounding_comparisons_meet_like_intervals() {
+        // 10 + 20 vs 31: [29, 31] meets [30.5, 31.5].
+        let sum = fig(10, 0).add(fig(20, 0)).unwrap();
+        let t = Some(&Tolerance::Rounding);
+        assert_eq!(pair_holds(sum, CmpOp::Eq, fig(31, 0), t), Some(true));
+        assert_eq!(pair_holds(sum, CmpOp::Eq, fig(32, 0), t), Some(false));
+        assert_eq!(pair_holds(sum, CmpOp::Eq, fig(31, 0), None), Some(false));
+        assert_eq!(pair_holds(fig(32, 0), CmpOp::Le, sum, t), Some(false));
+        assert_eq!(pair_holds(fig(31, 0), CmpOp::Le, sum, t), Some(true));
+    }
+}
