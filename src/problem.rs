@@ -76,6 +76,14 @@ impl Problem {
             help: None,
         }
     }
+    /// The problem with its labels pointing into a `Sources` appended at `offset`.
+    pub fn shifted(mut self, offset: usize) -> Self {
+        for l in &mut self.labels {
+            l.source = l.source.shifted(offset);
+        }
+        self
+    }
+
     pub fn with_label(mut self, source: SourceId, span: Span, text: impl Into<String>) -> Self {
         self.labels.push(Label {
             source,

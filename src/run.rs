@@ -97,14 +97,26 @@ fn check_here(
         find_reports(&[PathBuf::from(".")], &config, &mut problems)
     };
     progress.stage("reading reports", dirs.len());
-    let reports: Vec<Report> = dirs
-        .iter()
-        .map(|d| {
-            let report = load_report_with(d, &config, &mut sources, &mut problems);
-            progress.step();
-            report
-        })
-        .collect();
+    // Reports are read in parallel, each into sources of its own, then put together in
+    // order: the same ids, problems and reports as reading them one by one.
+    let loaded: Vec<(Report, Sources, Vec<Problem>)> = {
+        use rayon::prelude::*;
+        dirs.par_iter()
+            .map(|d| {
+                let mut own = Sources::default();
+                let mut said = Vec::new();
+                let report = load_report_with(d, &config, &mut own, &mut said);
+                progress.step();
+                (report, own, said)
+            })
+            .collect()
+    };
+    let mut reports = Vec::with_capacity(loaded.len());
+    for (report, own, said) in loaded {
+        let offset = sources.append(own);
+        reports.push(report.shifted(offset));
+        problems.extend(said.into_iter().map(|p| p.shifted(offset)));
+    }
     let earlier = load_previous_reports(&reports, &config, &mut sources, &mut problems);
     // Finding a report and loading it both look at its files: a link or an unreadable file
     // is said once.
@@ -289,11 +301,26 @@ impl Run {
     }
 }
 
-/// Where two paths name the same folder (`2020-10/../2020-08` and `2020-08`).
-fn same_folder(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => a == b,
+/// A path as [`Folder::same`] compares it: resolved where it can be, else as written.
+struct Folder<'p> {
+    written: &'p Path,
+    resolved: Option<PathBuf>,
+}
+
+impl<'p> Folder<'p> {
+    fn of(written: &'p Path) -> Self {
+        Folder {
+            written,
+            resolved: written.canonicalize().ok(),
+        }
+    }
+
+    /// Whether two paths name the same folder (`2020-10/../2020-08` and `2020-08`).
+    fn same(&self, other: &Folder<'_>) -> bool {
+        match (&self.resolved, &other.resolved) {
+            (Some(x), Some(y)) => x == y,
+            _ => self.written == other.written,
+        }
     }
 }
 
@@ -304,31 +331,46 @@ fn load_previous_reports(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Vec<Report> {
+    if reports.iter().all(|r| r.meta.previous.is_none()) {
+        return Vec::new();
+    }
+    // Each path resolved once: a tree of thousands of reports has thousands of previous ones.
+    let checked: Vec<Folder> = reports.iter().map(|r| Folder::of(&r.path)).collect();
     let mut earlier: Vec<Report> = Vec::new();
+    let mut earlier_folders: Vec<Folder> = Vec::new();
     for r in reports {
         let Some(p) = &r.meta.previous else { continue };
+        let folder = Folder::of(p);
         // A folder, or a single-file report (Markdown, JSON).
         if !(p.is_dir() || p.is_file())
-            || reports.iter().any(|c| same_folder(&c.path, p))
-            || earlier.iter().any(|c| same_folder(&c.path, p))
+            || checked.iter().any(|c| c.same(&folder))
+            || earlier_folders.iter().any(|c| c.same(&folder))
         {
             continue;
         }
         earlier.push(load_report_with(p, config, sources, problems));
+        earlier_folders.push(folder);
     }
     earlier
 }
 
 /// For each checked report, its previous report (checked or only read), if it has one.
 fn previous_of<'a>(reports: &'a [Report], earlier: &'a [Report]) -> Vec<Option<&'a Report>> {
+    if reports.iter().all(|r| r.meta.previous.is_none()) {
+        return vec![None; reports.len()];
+    }
+    let all: Vec<(&Report, Folder)> = reports
+        .iter()
+        .chain(earlier)
+        .map(|r| (r, Folder::of(&r.path)))
+        .collect();
     reports
         .iter()
         .map(|r| {
-            let p = r.meta.previous.as_ref()?;
-            reports
-                .iter()
-                .chain(earlier)
-                .find(|c| !std::ptr::eq(*c, r) && same_folder(&c.path, p))
+            let p = Folder::of(r.meta.previous.as_ref()?);
+            all.iter()
+                .find(|(c, f)| !std::ptr::eq(*c, r) && f.same(&p))
+                .map(|(c, _)| *c)
         })
         .collect()
 }

@@ -38,6 +38,13 @@ impl From<Span> for miette::SourceSpan {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SourceId(pub usize);
 
+impl SourceId {
+    /// The id of this source once its `Sources` is appended to another at `offset`.
+    pub fn shifted(self, offset: usize) -> SourceId {
+        SourceId(self.0 + offset)
+    }
+}
+
 /// How offsets into the decoded text map back to bytes of the file as stored, so that
 /// machine-readable spans point into the file itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -199,6 +206,13 @@ impl Sources {
     }
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0]
+    }
+    /// Take over the files of `other` after these: its ids move up by the returned offset
+    /// (see `SourceId::shifted`).
+    pub fn append(&mut self, other: Sources) -> usize {
+        let offset = self.files.len();
+        self.files.extend(other.files);
+        offset
     }
 }
 

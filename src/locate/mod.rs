@@ -50,7 +50,8 @@ const MAX_STEPS: usize = 12;
 const STEP_CANDIDATES: usize = 24;
 /// Cell reads all re-checks of a run may cost: a check that sums a long column is expensive
 /// to re-check, and many findings over one would otherwise take a quadratic time. Counted,
-/// not timed, so a run gives the same fixes on every machine.
+/// not timed, so a run gives the same fixes on every machine; each report may use the share
+/// of its findings.
 const WORK: usize = 200_000_000;
 
 /// What rimlig suggests for the findings one cell change explains.
@@ -144,95 +145,141 @@ pub fn localise(
             by_report.entry(f.report.clone()).or_default().push(i);
         }
     }
+    // The cell reads of the run are shared out by findings, so each report's share is known
+    // before any is localised: reports are localised in parallel, and the fixes are the same
+    // on every machine and in every order.
+    let listed: usize = by_report.values().map(Vec::len).sum();
+    let work: Vec<(usize, &[usize])> = reports
+        .iter()
+        .enumerate()
+        .filter_map(|(ri, report)| {
+            let name = report.path.to_string_lossy().replace('\\', "/");
+            let mine = by_report.get(&name)?;
+            Some((ri, mine.as_slice()))
+        })
+        .collect();
+    let found: &[Finding] = findings;
+    let one = |&(ri, mine): &(usize, &[usize])| {
+        let share = WORK / listed.max(1) * mine.len();
+        localise_report(
+            &replayer,
+            &reports[ri],
+            previous.get(ri).copied().flatten(),
+            broken,
+            found,
+            mine,
+            share,
+        )
+    };
+    let results: Vec<Vec<(Vec<usize>, Fix)>> = {
+        use rayon::prelude::*;
+        work.par_iter().map(one).collect()
+    };
+    // Numbered in report order, as the findings are listed.
     let mut group = 0;
-    let mut work = WORK;
-    for (ri, report) in reports.iter().enumerate() {
-        let name = report.path.to_string_lossy().replace('\\', "/");
-        let Some(mine) = by_report.get(&name) else {
-            continue;
-        };
-        let watch: HashSet<CellAt> = mine
+    for (explained, mut fix) in results.into_iter().flatten() {
+        fix.group = group;
+        group += 1;
+        fix.explains = explained
             .iter()
-            .flat_map(|&i| findings[i].reads.iter().copied())
+            .map(|&i| findings[i].fingerprint())
             .collect();
-        let instances =
-            replayer.collect(report, previous.get(ri).copied().flatten(), watch, broken);
-        let mut search = Search::new(&replayer, report, set, sources, instances, work);
-        let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
-        for &i in mine.iter().rev() {
-            of_key
-                .entry(FindingKey::of(&findings[i]))
-                .or_default()
-                .push(i);
+        for &i in &explained {
+            findings[i].fix = Some(fix.clone());
         }
-        let components = search.components();
-        // The finding each failing instance gave.
-        let mut finding_of: HashMap<usize, usize> = HashMap::new();
-        for &i in components.iter().flatten() {
-            if let Some(f) = search.instances[i]
-                .finding
-                .as_ref()
-                .and_then(|key| of_key.get_mut(key)?.pop())
-            {
-                finding_of.insert(i, f);
+    }
+}
+
+/// The fixes for the findings `mine` (indices into `findings`) of one report, each with the
+/// findings it explains, within `work` cell reads.
+fn localise_report<'a>(
+    replayer: &Replayer<'a>,
+    report: &'a Report,
+    previous: Option<&'a Report>,
+    broken: &[String],
+    findings: &[Finding],
+    mine: &[usize],
+    work: usize,
+) -> Vec<(Vec<usize>, Fix)> {
+    let watch: HashSet<CellAt> = mine
+        .iter()
+        .flat_map(|&i| findings[i].reads.iter().copied())
+        .collect();
+    let instances = replayer.collect(report, previous, watch, broken);
+    let mut search = Search::new(
+        replayer,
+        report,
+        replayer.set,
+        replayer.sources,
+        instances,
+        work,
+    );
+    let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
+    for &i in mine.iter().rev() {
+        of_key
+            .entry(FindingKey::of(&findings[i]))
+            .or_default()
+            .push(i);
+    }
+    let components = search.components();
+    // The finding each failing instance gave.
+    let mut finding_of: HashMap<usize, usize> = HashMap::new();
+    for &i in components.iter().flatten() {
+        if let Some(f) = search.instances[i]
+            .finding
+            .as_ref()
+            .and_then(|key| of_key.get_mut(key)?.pop())
+        {
+            finding_of.insert(i, f);
+        }
+    }
+    // Problems without a listed finding (beyond the cap of findings per rule) are left.
+    let mut results: Vec<Vec<(Vec<usize>, Fix)>> = components
+        .iter()
+        .map(|c| {
+            if c.iter().any(|i| finding_of.contains_key(i)) {
+                search.localise(c)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    // Problems that no change explains alone may be halves of one: a slip in a row and
+    // a total worked out from it break both rows, while the sum between them holds.
+    // Joined through a passing check of a few cells, they are localised together.
+    let unsolved: Vec<usize> = (0..components.len())
+        .filter(|&k| {
+            !results[k].is_empty()
+                && results[k]
+                    .iter()
+                    .all(|(_, f)| f.status == FixStatus::NotLocalised)
+        })
+        .collect();
+    for joined in search.join(&components, &unsolved) {
+        let merged: Vec<usize> = joined
+            .iter()
+            .flat_map(|&k| components[k].iter().copied())
+            .collect();
+        let r = search.localise(&merged);
+        if r.iter().any(|(_, f)| f.status != FixStatus::NotLocalised) {
+            results[joined[0]] = r;
+            for &k in &joined[1..] {
+                results[k] = Vec::new();
             }
         }
-        // Problems without a listed finding (beyond the cap of findings per rule) are left.
-        let mut results: Vec<Vec<(Vec<usize>, Fix)>> = components
-            .iter()
-            .map(|c| {
-                if c.iter().any(|i| finding_of.contains_key(i)) {
-                    search.localise(c)
-                } else {
-                    Vec::new()
-                }
-            })
-            .collect();
-        // Problems that no change explains alone may be halves of one: a slip in a row and
-        // a total worked out from it break both rows, while the sum between them holds.
-        // Joined through a passing check of a few cells, they are localised together.
-        let unsolved: Vec<usize> = (0..components.len())
-            .filter(|&k| {
-                !results[k].is_empty()
-                    && results[k]
-                        .iter()
-                        .all(|(_, f)| f.status == FixStatus::NotLocalised)
-            })
-            .collect();
-        for joined in search.join(&components, &unsolved) {
-            let merged: Vec<usize> = joined
-                .iter()
-                .flat_map(|&k| components[k].iter().copied())
-                .collect();
-            let r = search.localise(&merged);
-            if r.iter().any(|(_, f)| f.status != FixStatus::NotLocalised) {
-                results[joined[0]] = r;
-                for &k in &joined[1..] {
-                    results[k] = Vec::new();
-                }
-            }
-        }
-        for (part, mut fix) in results.into_iter().flatten() {
+    }
+    results
+        .into_iter()
+        .flatten()
+        .filter_map(|(part, fix)| {
             // Which findings these failing instances gave.
             let explained: Vec<usize> = part
                 .iter()
                 .filter_map(|i| finding_of.get(i).copied())
                 .collect();
-            if explained.is_empty() {
-                continue;
-            }
-            fix.group = group;
-            group += 1;
-            fix.explains = explained
-                .iter()
-                .map(|&i| findings[i].fingerprint())
-                .collect();
-            for &i in &explained {
-                findings[i].fix = Some(fix.clone());
-            }
-        }
-        work = search.work;
-    }
+            (!explained.is_empty()).then_some((explained, fix))
+        })
+        .collect()
 }
 
 /// A candidate explanation: cells and their values, and how good it is.

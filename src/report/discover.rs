@@ -25,6 +25,7 @@ use crate::source::{SourceFile, Sources, Span};
 use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// Files larger than this are not read.
@@ -93,6 +94,7 @@ pub fn find_reports(
     problems: &mut Vec<Problem>,
 ) -> Vec<PathBuf> {
     let mut found = BTreeSet::new();
+    let links = AtomicBool::new(false);
     for path in paths {
         let shown = display_path(path);
         let metadata = match std::fs::metadata(path) {
@@ -149,7 +151,7 @@ pub fn find_reports(
             continue;
         }
 
-        if !walk(path, config, problems, &mut found) {
+        if !walk(path, config, problems, &mut found, &links) {
             problems.push(
                 Problem::new(
                     ProblemKind::Io,
@@ -164,6 +166,10 @@ pub fn find_reports(
             );
         }
     }
+    // One folder walked without meeting a link: no two of its paths name the same folder.
+    if paths.len() == 1 && !links.load(Ordering::Relaxed) {
+        return found.into_iter().collect();
+    }
     dedupe(found)
 }
 
@@ -174,7 +180,7 @@ pub fn find_configured_reports(config: &Config, problems: &mut Vec<Problem>) -> 
         let root = config.glob_root(glob);
         let mut here = BTreeSet::new();
         if root.is_dir() {
-            walk(&root, config, problems, &mut here);
+            walk(&root, config, problems, &mut here, &AtomicBool::new(false));
         } else if root.is_file() && report_file_kind(&root).is_some() {
             here.insert(root.clone());
         }
@@ -221,8 +227,13 @@ fn walker(
     max_depth: Option<usize>,
     config: &Config,
     notes: &Arc<Mutex<Vec<Problem>>>,
+    links: Option<&Arc<AtomicBool>>,
 ) -> ignore::Walk {
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // Resolved at the first link met: most trees have none, and resolving costs a system
+    // call for every folder on the way.
+    let resolved_root = Arc::new(std::sync::OnceLock::new());
+    let root_path = root.to_path_buf();
+    let links = links.cloned();
     // A folder given on purpose inside an ignored one is walked as asked.
     let use_ignore_globs = !config.is_ignored(root);
     let config = config.clone();
@@ -245,8 +256,13 @@ fn walker(
                 return false;
             }
             if entry.path_is_symlink() {
+                if let Some(l) = &links {
+                    l.store(true, Ordering::Relaxed);
+                }
+                let canonical_root: &PathBuf = resolved_root
+                    .get_or_init(|| root_path.canonicalize().unwrap_or_else(|_| root_path.clone()));
                 match path.canonicalize() {
-                    Ok(target) if target.starts_with(&canonical_root) => {}
+                    Ok(target) if target.starts_with(canonical_root) => {}
                     Ok(target) => {
                         let shown = display_path(path);
                         if let Ok(mut n) = notes.lock() {
@@ -258,7 +274,7 @@ fn walker(
                                     format!(
                                         "{shown} is a symbolic link to {}, outside {}; it is not followed",
                                         display_path(&target),
-                                        display_path(&canonical_root),
+                                        display_path(canonical_root),
                                     ),
                                 )
                                 .with_path(shown)
@@ -286,10 +302,12 @@ fn walk(
     config: &Config,
     problems: &mut Vec<Problem>,
     found: &mut BTreeSet<PathBuf>,
+    links: &AtomicBool,
 ) -> bool {
     let notes = Arc::new(Mutex::new(Vec::new()));
+    let met = Arc::new(AtomicBool::new(false));
     let mut any = false;
-    for entry in walker(root, None, config, &notes) {
+    for entry in walker(root, None, config, &notes, Some(&met)) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
@@ -328,6 +346,9 @@ fn walk(
         }
     }
     problems.extend(take(&notes));
+    if met.load(Ordering::Relaxed) {
+        links.store(true, Ordering::Relaxed);
+    }
     any
 }
 
@@ -488,7 +509,7 @@ pub fn load_report_with(
     }
     let notes = Arc::new(Mutex::new(Vec::new()));
     let mut files: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
-    for entry in walker(dir, Some(1), config, &notes) {
+    for entry in walker(dir, Some(1), config, &notes, None) {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());

@@ -21,6 +21,16 @@ pub struct Report {
     pub tables: Vec<Table>,
 }
 
+impl Report {
+    /// The report with its tables' sources in a `Sources` appended at `offset`.
+    pub fn shifted(mut self, offset: usize) -> Self {
+        for t in &mut self.tables {
+            t.source = t.source.shifted(offset);
+        }
+        self
+    }
+}
+
 /// What `report.toml` says about a report.
 #[derive(Debug, Default, Clone)]
 pub struct ReportMeta {
