@@ -176,10 +176,8 @@ pub fn localise(
         work.par_iter().map(one).collect()
     };
     // Numbered in report order, as the findings are listed.
-    let mut group = 0;
-    for (explained, mut fix) in results.into_iter().flatten() {
+    for (group, (explained, mut fix)) in results.into_iter().flatten().enumerate() {
         fix.group = group;
-        group += 1;
         fix.explains = explained
             .iter()
             .map(|&i| findings[i].fingerprint())
