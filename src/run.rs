@@ -10,7 +10,9 @@ use crate::eval::{Outcome, evaluate_configured};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::progress::{Progress, Quiet};
 use crate::report::Report;
-use crate::report::discover::{find_configured_reports, find_reports, load_report_with};
+use crate::report::discover::{
+    Listings, find_configured_reports, find_reports_listed, load_report_listed, load_report_with,
+};
 use crate::source::Sources;
 use std::path::{Path, PathBuf};
 
@@ -89,12 +91,13 @@ fn check_here(
     let mut rules = load_rules(&roots, &mut sources, &mut problems);
     config.apply_to_rules(&mut rules, &mut problems);
     check_static(&mut rules, &roots, &sources, &mut problems);
+    let mut listings = Listings::default();
     let dirs = if !paths.is_empty() {
-        find_reports(paths, &config, &mut problems)
+        find_reports_listed(paths, &config, &mut problems, &mut listings)
     } else if !config.reports.is_empty() {
         find_configured_reports(&config, &mut problems)
     } else {
-        find_reports(&[PathBuf::from(".")], &config, &mut problems)
+        find_reports_listed(&[PathBuf::from(".")], &config, &mut problems, &mut listings)
     };
     progress.stage("reading reports", dirs.len());
     // Reports are read in parallel, each into sources of its own, then put together in
@@ -105,7 +108,8 @@ fn check_here(
             .map(|d| {
                 let mut own = Sources::default();
                 let mut said = Vec::new();
-                let report = load_report_with(d, &config, &mut own, &mut said);
+                let listed = listings.get(d);
+                let report = load_report_listed(d, listed, &config, &mut own, &mut said);
                 progress.step();
                 (report, own, said)
             })

@@ -6,7 +6,8 @@
 use rimlig::config::{self, Config};
 use rimlig::problem::{Problem, Severity};
 use rimlig::report::discover::{
-    ReportFileKind, find_report_dirs, find_reports, load_report, report_file_kind,
+    Listings, ReportFileKind, find_report_dirs, find_reports, find_reports_listed, load_report,
+    load_report_listed, load_report_with, report_file_kind,
 };
 use rimlig::source::Sources;
 use std::path::{Path, PathBuf};
@@ -127,9 +128,70 @@ fn a_folder_without_reports_is_a_warning() {
 }
 
 #[cfg(unix)]
+/// Every report under `root` read from the listing discovery kept and by walking its folder
+/// again: the same tables, in the same order, with the same problems.
+fn listed_as_walked(root: &Path, config: &Config) -> usize {
+    let mut problems = Vec::new();
+    let mut listings = Listings::default();
+    let dirs = find_reports_listed(&[root.to_path_buf()], config, &mut problems, &mut listings);
+    let mut listed_count = 0;
+    for d in &dirs {
+        listed_count += usize::from(listings.get(d).is_some());
+        let (mut a, mut b) = (Sources::default(), Sources::default());
+        let (mut pa, mut pb) = (Vec::new(), Vec::new());
+        let listed = load_report_listed(d, listings.get(d), config, &mut a, &mut pa);
+        let walked = load_report_with(d, config, &mut b, &mut pb);
+        let names = |r: &rimlig::report::Report| -> Vec<String> {
+            r.tables.iter().map(|t| t.name.clone()).collect()
+        };
+        assert_eq!(names(&listed), names(&walked), "{d:?}");
+        // Link problems were said by discovery; a listed folder has no links.
+        let said = |p: &[Problem]| -> Vec<&str> {
+            p.iter()
+                .map(|p| p.code)
+                .filter(|c| !c.starts_with("io::link"))
+                .collect()
+        };
+        assert_eq!(said(&pa), said(&pb), "{d:?}");
+    }
+    listed_count
+}
+
+#[test]
+fn a_report_read_from_the_listing_is_the_report_read_by_walking() {
+    assert!(listed_as_walked(&tree(""), &Config::default()) > 0);
+    assert!(listed_as_walked(Path::new("examples"), &Config::default()) > 0);
+}
+
 mod links {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_folder_with_a_linked_file_is_walked_again() {
+        let base = scratch("listed-links");
+        let root = base.join("root");
+        write(&root.join("a/drift.csv"), TABLE);
+        write(&root.join("b/drift.csv"), TABLE);
+        write(&base.join("elsewhere/drift.csv"), TABLE);
+        symlink(root.join("b/drift.csv"), root.join("a/lånad.csv")).unwrap();
+        symlink(base.join("elsewhere/drift.csv"), root.join("b/utanför.csv")).unwrap();
+        let mut problems = Vec::new();
+        let mut listings = Listings::default();
+        let dirs = find_reports_listed(
+            std::slice::from_ref(&root),
+            &Config::default(),
+            &mut problems,
+            &mut listings,
+        );
+        assert_eq!(dirs, [root.join("a"), root.join("b")]);
+        // `a` has a link inside the tree: walked again. The link out of `b` was left out by
+        // discovery itself (with its warning), so `b` is listed without it.
+        assert!(listings.get(&root.join("a")).is_none());
+        assert_eq!(listings.get(&root.join("b")).map(<[_]>::len), Some(1));
+        assert_eq!(codes(&problems), ["io::link-outside"]);
+        assert_eq!(listed_as_walked(&root, &Config::default()), 1);
+    }
 
     #[test]
     fn a_link_out_of_the_tree_is_not_followed() {

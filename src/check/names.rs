@@ -8,9 +8,11 @@ use crate::report::{Report, normalise_name};
 use crate::source::{SourceId, Span};
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::*;
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 
 /// What is known about one table name across all checked reports.
+#[derive(Clone)]
 struct TableInfo {
     /// Column names, or `None` when no report has the table (its columns cannot be checked).
     columns: Option<BTreeSet<String>>,
@@ -23,10 +25,14 @@ struct Checker<'a> {
     problems: Vec<Problem>,
     tables: Vec<String>,
     vars: Vec<String>,
+    /// [`Checker::info`] of each name asked about: every reference asks, and the answer
+    /// reads every report.
+    known: &'a RefCell<HashMap<String, Option<TableInfo>>>,
 }
 
 pub fn check_names(set: &mut RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
     let mut disabled = Vec::new();
+    let known = RefCell::new(HashMap::new());
     for (i, r) in set.rules.iter().enumerate() {
         let mut c = Checker {
             set,
@@ -35,6 +41,7 @@ pub fn check_names(set: &mut RuleSet, reports: &[Report], problems: &mut Vec<Pro
             problems: Vec::new(),
             tables: Vec::new(),
             vars: Vec::new(),
+            known: &known,
         };
         for a in &r.rule.body {
             c.assertion(a);
@@ -51,6 +58,17 @@ pub fn check_names(set: &mut RuleSet, reports: &[Report], problems: &mut Vec<Pro
 
 impl Checker<'_> {
     fn info(&self, name: &str) -> Option<TableInfo> {
+        if let Some(info) = self.known.borrow().get(name) {
+            return info.clone();
+        }
+        let info = self.info_uncached(name);
+        self.known
+            .borrow_mut()
+            .insert(name.to_string(), info.clone());
+        info
+    }
+
+    fn info_uncached(&self, name: &str) -> Option<TableInfo> {
         let declared = self.set.table(name);
         let mut found = false;
         let mut columns = BTreeSet::new();

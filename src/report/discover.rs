@@ -22,8 +22,8 @@ use super::{json_report, markdown};
 use crate::config::{Config, tidy_path};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, Sources, Span};
-use std::collections::{BTreeSet, HashSet};
-use std::ffi::OsStr;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -93,6 +93,43 @@ pub fn find_reports(
     config: &Config,
     problems: &mut Vec<Problem>,
 ) -> Vec<PathBuf> {
+    find_reports_listed(paths, config, problems, &mut Listings::default())
+}
+
+/// The table files of report folders, as the walk that found the folders saw them: reading
+/// a folder listed here needs no walk of its own ([`load_report_listed`]). A folder with a
+/// link among its files is walked again, for the warnings about links.
+#[derive(Debug, Default)]
+pub struct Listings(HashMap<PathBuf, Option<Vec<(OsString, PathBuf)>>>);
+
+impl Listings {
+    /// The table files of `dir` in file-name order, if the walk saw all of them.
+    pub fn get(&self, dir: &Path) -> Option<&[(OsString, PathBuf)]> {
+        self.0.get(dir)?.as_deref()
+    }
+
+    fn add(&mut self, dir: PathBuf, name: &OsStr, path: &Path, linked: bool) {
+        let files = self.0.entry(dir).or_insert_with(|| Some(Vec::new()));
+        match files {
+            Some(list) if !linked => list.push((name.to_os_string(), path.to_path_buf())),
+            _ => *files = None,
+        }
+    }
+
+    fn sort(&mut self) {
+        for list in self.0.values_mut().flatten() {
+            list.sort();
+        }
+    }
+}
+
+/// [`find_reports`], keeping in `listings` the table files the walks saw.
+pub fn find_reports_listed(
+    paths: &[PathBuf],
+    config: &Config,
+    problems: &mut Vec<Problem>,
+    listings: &mut Listings,
+) -> Vec<PathBuf> {
     let mut found = BTreeSet::new();
     let links = AtomicBool::new(false);
     for path in paths {
@@ -151,7 +188,7 @@ pub fn find_reports(
             continue;
         }
 
-        if !walk(path, config, problems, &mut found, &links) {
+        if !walk(path, config, problems, &mut found, &links, listings) {
             problems.push(
                 Problem::new(
                     ProblemKind::Io,
@@ -166,6 +203,7 @@ pub fn find_reports(
             );
         }
     }
+    listings.sort();
     // One folder walked without meeting a link: no two of its paths name the same folder.
     if paths.len() == 1 && !links.load(Ordering::Relaxed) {
         return found.into_iter().collect();
@@ -180,7 +218,15 @@ pub fn find_configured_reports(config: &Config, problems: &mut Vec<Problem>) -> 
         let root = config.glob_root(glob);
         let mut here = BTreeSet::new();
         if root.is_dir() {
-            walk(&root, config, problems, &mut here, &AtomicBool::new(false));
+            let mut unused = Listings::default();
+            walk(
+                &root,
+                config,
+                problems,
+                &mut here,
+                &AtomicBool::new(false),
+                &mut unused,
+            );
         } else if root.is_file() && report_file_kind(&root).is_some() {
             here.insert(root.clone());
         }
@@ -303,9 +349,13 @@ fn walk(
     problems: &mut Vec<Problem>,
     found: &mut BTreeSet<PathBuf>,
     links: &AtomicBool,
+    listings: &mut Listings,
 ) -> bool {
     let notes = Arc::new(Mutex::new(Vec::new()));
     let met = Arc::new(AtomicBool::new(false));
+    // A folder given on purpose inside an ignored one is walked without the `ignore` globs;
+    // reading one of its reports applies them again, so the listing would not be the same.
+    let listing = !config.is_ignored(root);
     let mut any = false;
     for entry in walker(root, None, config, &notes, Some(&met)) {
         let entry = match entry {
@@ -326,7 +376,17 @@ fn walk(
         };
         match report_file_kind(path) {
             Some(ReportFileKind::Table) => {
-                found.insert(parent_dir(path));
+                let dir = parent_dir(path);
+                if listing {
+                    let file = dir.join(entry.file_name());
+                    listings.add(
+                        dir.clone(),
+                        entry.file_name(),
+                        &file,
+                        entry.path_is_symlink(),
+                    );
+                }
+                found.insert(dir);
                 any = true;
             }
             Some(ReportFileKind::Workbook) => {
@@ -467,6 +527,18 @@ pub fn load_report_with(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Report {
+    load_report_listed(dir, None, config, sources, problems)
+}
+
+/// [`load_report_with`] for a folder whose table files are already known (`listed`, in
+/// file-name order, from [`Listings`]): nothing more is walked.
+pub fn load_report_listed(
+    dir: &Path,
+    listed: Option<&[(OsString, PathBuf)]>,
+    config: &Config,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Report {
     let mut report = Report {
         path: dir.to_path_buf(),
         meta: ReportMeta::default(),
@@ -503,9 +575,40 @@ pub fn load_report_with(
         return report;
     }
 
+    let files = match listed {
+        Some(files) => files.to_vec(),
+        None => {
+            let Some(files) = list_tables(dir, config, problems) else {
+                return report;
+            };
+            files
+        }
+    };
+
+    let toml_path = dir.join(REPORT_TOML);
+    if toml_path.is_file() {
+        report.meta = load_meta(dir, &toml_path, sources, problems);
+    }
+
+    for (name, path) in files {
+        let shown = display_join(dir, &name);
+        if let Some(table) = load_table_file(&path, &shown, config, sources, problems) {
+            report.tables.push(table);
+        }
+    }
+    report
+}
+
+/// The table files of the folder `dir` (not ignored, not hidden, links only inside it), in
+/// file-name order; `None` if the folder cannot be read.
+fn list_tables(
+    dir: &Path,
+    config: &Config,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<(std::ffi::OsString, PathBuf)>> {
     if let Err(e) = std::fs::read_dir(dir) {
         problems.push(read_problem(&display_path(dir), &e));
-        return report;
+        return None;
     }
     let notes = Arc::new(Mutex::new(Vec::new()));
     let mut files: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
@@ -525,19 +628,7 @@ pub fn load_report_with(
     }
     problems.extend(take(&notes));
     files.sort();
-
-    let toml_path = dir.join(REPORT_TOML);
-    if toml_path.is_file() {
-        report.meta = load_meta(dir, &toml_path, sources, problems);
-    }
-
-    for (name, path) in files {
-        let shown = display_join(dir, &name);
-        if let Some(table) = load_table_file(&path, &shown, config, sources, problems) {
-            report.tables.push(table);
-        }
-    }
-    report
+    Some(files)
 }
 
 /// Read one table file, refusing files that are too large.
