@@ -7,7 +7,7 @@
 #[cfg(test)]
 use super::CellValue;
 use super::number::{self, trim_cell};
-use super::{CellStore, Header, Missing, Parsed, Row, Table, normalise_name};
+use super::{Cell, CellStore, Header, Missing, Parsed, Row, Table, normalise_name};
 use crate::config::DataConfig;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
@@ -359,6 +359,7 @@ fn read_rows(
         ..RowsRead::default()
     };
     let mut record = Record::default();
+    let integers_first = !number::markers_look_like_integers(settings);
     while parser.next_into(&mut record) {
         let used = record.last_non_empty();
         if record.line < first_line || used == 0 {
@@ -385,8 +386,13 @@ fn read_rows(
             out.ragged.push((record.line, used, extra));
             continue;
         }
-        out.rows
-            .push(make_row(&record, header_len, settings, store));
+        out.rows.push(make_row(
+            &record,
+            header_len,
+            settings,
+            integers_first,
+            store,
+        ));
     }
     out
 }
@@ -531,10 +537,21 @@ fn make_row(
     record: &Record<'_>,
     header_len: usize,
     data: &DataConfig,
+    integers_first: bool,
     store: &mut CellStore,
 ) -> Row {
     let mut cells = Vec::with_capacity(header_len);
     for f in record.fields.iter().take(header_len) {
+        // Most cells of a large file are whole numbers written as is (`-44 097`): read
+        // straight into their inline form, as the general path below would read them.
+        if integers_first
+            && let Cow::Borrowed(raw) = f.raw
+            && raw.len() == f.span.len()
+            && let Some(m) = number::plain_integer_value(raw).and_then(|v| i32::try_from(v).ok())
+        {
+            cells.push(Cell::integer(f.span, m));
+            continue;
+        }
         // Italic markup is how the cell was printed, not what it says: `<i>varav
         // chatt</i>` is the key "varav chatt".
         let raw: &str = match number::italic_inner(&f.raw) {
@@ -812,8 +829,8 @@ impl<'a> Records<'a> {
         let b = self.text.as_bytes();
         let rest = b.get(pos..).unwrap_or(&[]);
         let found = match self.delimiter {
-            Some(d) => rest.iter().position(|&c| c == d || c == b'\n'),
-            None => rest.iter().position(|&c| c == b'\n'),
+            Some(d) => memchr::memchr2(d, b'\n', rest),
+            None => memchr::memchr(b'\n', rest),
         };
         found.map_or(b.len(), |i| pos + i)
     }
@@ -981,6 +998,58 @@ mod tests {
             text.push_str(&row);
         }
         text
+    }
+
+    #[test]
+    fn whole_numbers_read_straight_are_the_cells_the_general_path_makes() {
+        let fields = [
+            "0",
+            "-0",
+            "7",
+            "007",
+            "44 097",
+            "-1 286",
+            "1 234 567",
+            "2147483647",
+            "-2147483648",
+            "2147483648",
+            "999999999999999999",
+            "12 34",
+            "1  234",
+            "- 5",
+            "+5",
+            " 5",
+            "5 ",
+            "\"12\"",
+            "-",
+            "..",
+            "x",
+            "",
+            "1,5",
+        ];
+        let line = fields.join(";");
+        let text = std::sync::Arc::new(format!("{line}\n"));
+        let mut parser = Records::new(&text, Some(b';'));
+        let mut record = Record::default();
+        assert!(parser.next_into(&mut record));
+        let data = DataConfig::defaults();
+        let (mut fast, mut general) = (CellStore::new(text.clone()), CellStore::new(text.clone()));
+        let a = make_row(&record, fields.len(), data, true, &mut fast);
+        let b = make_row(&record, fields.len(), data, false, &mut general);
+        assert_eq!(a.cells.len(), fields.len());
+        for (i, (x, y)) in a.cells.iter().zip(&b.cells).enumerate() {
+            assert_eq!(x.value_in(&fast), y.value_in(&general), "{:?}", fields[i]);
+            assert_eq!(x.raw_in(&fast), y.raw_in(&general), "{:?}", fields[i]);
+            assert_eq!(x.span(), y.span(), "{:?}", fields[i]);
+            assert_eq!(x.inline_number(), y.inline_number(), "{:?}", fields[i]);
+        }
+        // A marker that reads as a whole number turns the shortcut off.
+        let zero_marker = DataConfig {
+            zero: vec!["0".into()],
+            ..DataConfig::default()
+        };
+        assert!(number::markers_look_like_integers(&zero_marker));
+        assert!(!number::markers_look_like_integers(data));
     }
 
     #[test]

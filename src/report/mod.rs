@@ -304,6 +304,17 @@ impl Cell {
         }
     }
 
+    /// A whole number written as is at `span` (no quotes, no spaces around it), as
+    /// [`CellStore::cell`] stores the figure `m` with no decimals and no unit.
+    pub(crate) fn integer(span: Span, m: i32) -> Cell {
+        Cell {
+            m,
+            kind: Kind::Number,
+            decimals: 0,
+            ..Cell::at(span)
+        }
+    }
+
     /// Where the cell is written in the source text (quotes and markup included).
     pub fn span(&self) -> Span {
         let start = self.start as usize;

@@ -96,6 +96,16 @@ fn parse_trimmed<'a>(s: &'a str, data: &DataConfig) -> Parsed<'a> {
     }
 }
 
+/// Whether a marker of `data` reads as a plain integer (`plain_integer_value`): then a cell
+/// that looks like one may be a marker, and readers must not take the shortcut of reading it
+/// as a figure straight away.
+pub(crate) fn markers_look_like_integers(data: &DataConfig) -> bool {
+    data.missing
+        .iter()
+        .chain(&data.zero)
+        .any(|m| plain_integer_value(m).is_some())
+}
+
 /// The missing-value marker `s` is, if any: an empty cell always; else one of `data.missing`
 /// (case ignored), named after the official symbol when it is one.
 fn missing_symbol(s: &str, data: &DataConfig) -> Option<Missing> {
@@ -157,7 +167,7 @@ impl<'a> Cursor<'a> {
 /// whole number in ASCII digits, optionally grouped by single ASCII spaces (`-44 097`).
 /// `None` for anything else, which `parse_figure` then reads; where this reads a figure,
 /// `parse_figure` reads the same one.
-fn plain_integer(s: &str) -> Option<Figure> {
+pub(crate) fn plain_integer_value(s: &str) -> Option<i64> {
     let b = s.as_bytes();
     let (negative, digits) = match b.split_first()? {
         (b'-', rest) => (true, rest),
@@ -192,8 +202,12 @@ fn plain_integer(s: &str) -> Option<Figure> {
     if run == 0 || (grouped && run != 3) {
         return None;
     }
+    Some(if negative { -mantissa } else { mantissa })
+}
+
+fn plain_integer(s: &str) -> Option<Figure> {
     Some(Figure {
-        value: Decimal::new(if negative { -mantissa } else { mantissa }, 0),
+        value: Decimal::new(plain_integer_value(s)?, 0),
         decimals: Some(0),
         unit: None,
     })
