@@ -130,6 +130,11 @@ pub struct CheckArgs {
     /// still exits 2.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Suggest no fixes: skip error localisation (which cell to fix, and how), as
+    /// `[check] fixes = false` in rimlig.toml does. A gate that only needs pass or fail is
+    /// faster without it.
+    #[arg(long)]
+    pub no_fixes: bool,
     /// A baseline file (JSON, written by --update-baseline): the findings it knows are shown
     /// apart and do not fail the run; new findings do.
     #[arg(long, value_name = "FILE")]

@@ -50,7 +50,11 @@ fn main() {
                 .iter()
                 .any(|(f, file)| *f == CheckFormat::Human && file.is_none());
             let bar = progress::Bar::start(progress::wanted(human_on_stdout));
-            let mut run = rimlig::run::check_configured(&args.paths, &args.rules, &choice, &bar);
+            let overrides = rimlig::run::Overrides {
+                no_fixes: args.no_fixes,
+            };
+            let mut run =
+                rimlig::run::check_overridden(&args.paths, &args.rules, &choice, &overrides, &bar);
             bar.finish();
             if let Some(file) = &args.baseline {
                 rimlig::baseline::apply(&mut run, file, args.update_baseline);

@@ -52,6 +52,24 @@ pub fn check_configured(
     config: &Choice,
     progress: &dyn Progress,
 ) -> Run {
+    check_overridden(paths, rule_paths, config, &Overrides::default(), progress)
+}
+
+/// What the command line says over `rimlig.toml`.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// `--no-fixes`: no error localisation, whatever `[check] fixes` says.
+    pub no_fixes: bool,
+}
+
+/// [`check_configured`] with the command line's `overrides` of the configuration.
+pub fn check_overridden(
+    paths: &[PathBuf],
+    rule_paths: &[PathBuf],
+    config: &Choice,
+    overrides: &Overrides,
+    progress: &dyn Progress,
+) -> Run {
     // Parsing and evaluation recurse along the nesting of a rule; the parser bounds that
     // nesting, and a thread with a generous stack makes sure the bound is always affordable
     // (also in debug builds and in test threads, whose stacks are small).
@@ -59,13 +77,15 @@ pub fn check_configured(
         let big = std::thread::Builder::new()
             .name("rimlig-check".into())
             .stack_size(256 * 1024 * 1024)
-            .spawn_scoped(s, || check_here(paths, rule_paths, config, progress));
+            .spawn_scoped(s, || {
+                check_here(paths, rule_paths, config, overrides, progress)
+            });
         match big {
             Ok(handle) => handle
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
             // No thread to be had: check on this one.
-            Err(_) => check_here(paths, rule_paths, config, progress),
+            Err(_) => check_here(paths, rule_paths, config, overrides, progress),
         }
     })
 }
@@ -74,11 +94,13 @@ fn check_here(
     paths: &[PathBuf],
     rule_paths: &[PathBuf],
     choice: &Choice,
+    overrides: &Overrides,
     progress: &dyn Progress,
 ) -> Run {
     let mut sources = Sources::default();
     let mut problems = Vec::new();
-    let config = crate::config::load(choice, &mut sources, &mut problems);
+    let mut config = crate::config::load(choice, &mut sources, &mut problems);
+    config.check.no_fixes |= overrides.no_fixes;
     let roots: Vec<RuleRoot> = if !rule_paths.is_empty() {
         rule_paths.iter().cloned().map(RuleRoot::Path).collect()
     } else if let Some(configured) = &config.rules {

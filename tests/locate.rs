@@ -576,6 +576,34 @@ fn fixes_can_be_switched_off_in_rimlig_toml() {
 }
 
 #[test]
+fn fixes_can_be_switched_off_on_the_command_line() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "tests/data/locate/kultur-2021-09",
+            "--format",
+            "json",
+        ];
+        args.extend(extra);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_rimlig"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("rimlig runs");
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| !f["fix"].is_null())
+            .collect::<Vec<bool>>()
+    };
+    assert_eq!(run(&[]), [true, true]);
+    assert_eq!(run(&["--no-fixes"]), [false, false]);
+}
+
+#[test]
 fn a_slip_beside_published_rounding_is_still_undone() {
     // The published Summa of last year is one off the rows' sum (rounding, within the
     // tolerance). Museer's 5 907 written 5 097: the exact value would be 5 906, but the
