@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end benchmark of `rimlig check --format json` at national scale:
 #   1 000 000-row driftsammandrag (R1 + R2), 100 000 rows (R1 + R2),
-#   a tree of 10 000 small reports (R1 + R2 + R3).
+#   a tree of 10 000 small reports (R1 + R2 + R3);
+# each with --no-fixes (the check alone), and 1M rows and the tree also as a plain check,
+# which localises every finding after checking.
 # Builds release, generates the data once into $BENCH_DIR (default: a folder under /tmp),
 # times each run (hyperfine when installed), measures peak memory, and checks the finding
 # counts in the JSON against truth.json. Exits non-zero on a mismatch.
 #
 #   bash bench/run.sh                 # everything
 #   BENCH_RUNS=3 bash bench/run.sh    # fewer timed runs
-#   BENCH_ONLY=tree bash bench/run.sh # one of: 1m, 100k, tree
+#   BENCH_ONLY=tree bash bench/run.sh # one of: 1m, 100k, tree, 1m-fixes, tree-fixes
 #   BENCH_ALTERNATIVES=1 bash bench/run.sh  # also time bench/alternatives/ (polars, DuckDB)
 #
 # The alternatives need Python with polars and duckdb (`pip install polars duckdb`, e.g. in a
@@ -107,9 +109,13 @@ print(f"  findings match truth.json: {want['findings']} ({', '.join(f'{k} {v}' f
 PY
 }
 
-bench 1m 1m "$BENCH_DIR/1m/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
-bench 100k 100k "$BENCH_DIR/100k/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
-bench tree tree "$BENCH_DIR/tree/tree" --rules bench/rules
+# The check alone (--no-fixes), as the alternatives below do it: they count failures only.
+bench 1m 1m "$BENCH_DIR/1m/rows/driftsammandrag.csv" --rules bench/rules/drift.rules --no-fixes
+bench 100k 100k "$BENCH_DIR/100k/rows/driftsammandrag.csv" --rules bench/rules/drift.rules --no-fixes
+bench tree tree "$BENCH_DIR/tree/tree" --rules bench/rules --no-fixes
+# A plain `rimlig check`: the check, then error localisation of every finding.
+bench 1m-fixes 1m "$BENCH_DIR/1m/rows/driftsammandrag.csv" --rules bench/rules/drift.rules
+bench tree-fixes tree "$BENCH_DIR/tree/tree" --rules bench/rules
 
 # Side by side: the same rules written by hand in polars and in DuckDB SQL.
 alternative() { # name truth-key mode path
