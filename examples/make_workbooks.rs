@@ -139,7 +139,7 @@ fn write_xlsx(report: &Report, path: &Path) -> Result<(), XlsxError> {
             sheet.write_string_with_format(0, col, &header.text, &bold)?;
             sheet.set_column_width(col, if c == 0 { 34 } else { 16 })?;
         }
-        for (r, row) in table.rows.iter().enumerate() {
+        for (r, row) in table.iter_rows().enumerate() {
             let row_index = r as u32 + 1;
             for (c, cell) in row.cells.iter().enumerate() {
                 let col = c as u16;
@@ -201,7 +201,7 @@ fn write_ods_report(report: &Report, path: &Path) -> std::io::Result<()> {
                     .map(|h| OdsCell::Text(h.text.clone()))
                     .collect::<Vec<_>>(),
             ];
-            for row in &table.rows {
+            for row in table.iter_rows() {
                 rows.push(
                     row.cells
                         .iter()

@@ -37,9 +37,9 @@ fn assert_spans_in_range(report: &Report, problems: &[Problem], sources: &Source
         for h in &t.headers {
             let _ = file.slice(h.span);
         }
-        for r in &t.rows {
+        for r in t.iter_rows() {
             let _ = file.slice(r.span);
-            for c in &r.cells {
+            for c in r.cells {
                 let _ = file.slice(c.span());
             }
         }
@@ -186,7 +186,7 @@ fn trailing_commas_are_a_warning_and_the_values_are_read() {
     let drift = table(&report, "drift");
     let headers: Vec<&str> = drift.headers.iter().map(|h| h.text.as_str()).collect();
     assert_eq!(headers, ["Verksamhet", "Budget", "Utfall", "Klar"]);
-    let skola = &drift.rows[0].cells;
+    let skola = &drift.row_cells(0);
     // `1000` and `1000.0` differ in printed decimals; a string is read as a Swedish figure.
     assert_eq!(skola[1].value(drift), number("1000", 0));
     assert_eq!(skola[1].raw(drift), "1000");
@@ -194,7 +194,7 @@ fn trailing_commas_are_a_warning_and_the_values_are_read() {
     assert_eq!(skola[2].raw(drift), "1 000,0");
     assert_eq!(file.slice(skola[2].span()), "\"1 000,0\"");
     assert_eq!(skola[3].value(drift), CellValue::Text("true".into()));
-    let kok = &drift.rows[1].cells;
+    let kok = &drift.row_cells(1);
     assert_eq!(kok[0].raw(drift), "Kök");
     assert_eq!(kok[1].value(drift), number("1000.0", 1));
     assert_eq!(kok[2].value(drift), CellValue::Missing(Missing::Empty));
@@ -261,7 +261,7 @@ fn huge_numbers_are_text_with_a_warning() {
         problems[2].message
     );
     let t0 = &report.tables[0];
-    let cells: Vec<CellValue> = t0.rows.iter().map(|r| r.cells[1].value(t0)).collect();
+    let cells: Vec<CellValue> = t0.iter_rows().map(|r| r.cells[1].value(t0)).collect();
     assert_eq!(
         cells[0],
         CellValue::Number(Figure {
@@ -296,7 +296,7 @@ fn duplicate_table_names_are_errors_and_both_tables_are_kept() {
     assert_eq!(file.line_col(p.labels[1].span.start), (3, 5));
     assert_eq!(file.slice(p.labels[0].span), "\"drift\"");
     assert_eq!(
-        report.tables[1].rows[0].cells[1].value(&report.tables[1]),
+        report.tables[1].row_cells(0)[1].value(&report.tables[1]),
         number("2", 0)
     );
 }
@@ -312,7 +312,7 @@ fn non_utf8_bytes_are_read_as_windows_1252_with_a_warning() {
     assert_eq!(file.slice(problems[0].labels[0].span), "ö");
     assert_eq!(file.line_col(problems[0].labels[0].span.start), (1, 15));
     assert_eq!(report.meta.unit.as_deref(), Some("Linköping"));
-    let row = &report.tables[0].rows[0];
+    let row = report.tables[0].row(0);
     assert_eq!(row.cells[0].raw(&report.tables[0]), "Kök");
     let (offset, length) = file.file_span(row.cells[1].span());
     assert_eq!(&bytes[offset..offset + length], b"30");
@@ -416,16 +416,16 @@ fn wrong_shapes_are_pointed_at_and_the_rest_is_read() {
     let ok = table(&report, "ok");
     let headers: Vec<&str> = ok.headers.iter().map(|h| h.text.as_str()).collect();
     assert_eq!(headers, ["Verksamhet", "Budget", "2019", ""]);
-    let keys: Vec<&str> = ok.rows.iter().map(|r| r.cells[0].raw(ok)).collect();
+    let keys: Vec<&str> = ok.iter_rows().map(|r| r.cells[0].raw(ok)).collect();
     assert_eq!(keys, ["Skola", "Kök", "Städ", "Kort"]);
-    assert_eq!(ok.rows[0].cells[1].value(ok), number("1000", 0));
-    assert_eq!(ok.rows[1].cells.len(), 4);
+    assert_eq!(ok.row_cells(0)[1].value(ok), number("1000", 0));
+    assert_eq!(ok.row_cells(1).len(), 4);
     assert_eq!(
-        ok.rows[2].cells[1].value(ok),
+        ok.row_cells(2)[1].value(ok),
         CellValue::Missing(Missing::Empty)
     );
-    assert_eq!(ok.rows[2].cells[3].raw(ok), "y");
-    let kort = &ok.rows[3];
+    assert_eq!(ok.row_cells(2)[3].raw(ok), "y");
+    let kort = ok.row(3);
     assert_eq!(kort.cells.len(), 4);
     assert_eq!(file.slice(kort.span), "[\"Kort\"]");
     assert_eq!(kort.cells[3].span().start, kort.span.end - 1);
@@ -462,7 +462,7 @@ fn bom_utf16_and_crlf_keep_offsets() {
         let t = &report.tables[0];
         assert_eq!(t.headers[0].text, "Kök");
         let file = sources.get(t.source);
-        let cell = t.rows[0].cells[1].span();
+        let cell = t.row_cells(0)[1].span();
         assert_eq!(file.line_col(cell.start), (4, 16));
         let (offset, length) = file.file_span(cell);
         let stored = &bytes[offset..offset + length];

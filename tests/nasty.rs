@@ -95,7 +95,7 @@ fn exact_zero() -> CellValue {
 }
 
 fn keys(t: &Table) -> Vec<&str> {
-    t.rows.iter().map(|r| r.cells[0].raw(t)).collect()
+    t.iter_rows().map(|r| r.cells[0].raw(t)).collect()
 }
 
 #[test]
@@ -110,9 +110,9 @@ fn windows_1252_with_crlf_reads_letters_spaces_and_dashes() {
     assert_eq!(keys(t), ["Förvaltning", "Fritid och å", "Övrigt", "Summa"]);
     // A no-break space (0xA0) groups thousands; an en dash (0x96) is an exact zero; the last
     // cell of a CRLF line has no CR.
-    assert_eq!(t.rows[0].cells[1].value(t), number(8486));
-    assert_eq!(t.rows[0].cells[3].value(t), number(486));
-    assert_eq!(t.rows[2].cells[1].value(t), exact_zero());
+    assert_eq!(t.row_cells(0)[1].value(t), number(8486));
+    assert_eq!(t.row_cells(0)[3].value(t), number(486));
+    assert_eq!(t.row_cells(2)[1].value(t), exact_zero());
 
     // Fritid's avvikelse, 40 where 400 is meant, and the Summa row's, are found; the sum of
     // the column is right.
@@ -182,10 +182,10 @@ fn footnote_marks_after_figures_are_not_part_of_them() {
     let run = check_case(&nasty("footnotes"));
     assert!(problems_of(&run, "footnotes").is_empty());
     let t = table(&run, "footnotes").expect("a table");
-    assert_eq!(t.rows[0].cells[1].raw(t), "165 616*");
-    assert_eq!(t.rows[0].cells[1].value(t), number(165_616));
-    assert_eq!(t.rows[1].cells[1].value(t), number(1000));
-    assert_eq!(t.rows[1].cells[3].value(t), number(100));
+    assert_eq!(t.row_cells(0)[1].raw(t), "165 616*");
+    assert_eq!(t.row_cells(0)[1].value(t), number(165_616));
+    assert_eq!(t.row_cells(1)[1].value(t), number(1000));
+    assert_eq!(t.row_cells(1)[3].value(t), number(100));
     assert!(findings_in(&run, "footnotes").is_empty());
 }
 
@@ -195,10 +195,10 @@ fn italic_markup_is_read_through_in_figures_and_keys() {
     assert!(problems_of(&run, "italics").is_empty());
     let t = table(&run, "italics").expect("a table");
     assert_eq!(keys(t), ["Kultur", "varav bibliotek", "Skola", "Summa"]);
-    assert_eq!(t.rows[0].cells[1].value(t), number(297_560));
+    assert_eq!(t.row_cells(0)[1].value(t), number(297_560));
     // The cell still points at the markup as written.
     let file = run.sources.get(t.source);
-    assert_eq!(file.slice(t.rows[0].cells[0].span()), "<i>Kultur</i>");
+    assert_eq!(file.slice(t.row_cells(0)[0].span()), "<i>Kultur</i>");
     // "<i>varav bibliotek</i>" is a varav row (skip "varav*"): not summed, so the sums hold.
     assert!(findings_in(&run, "italics").is_empty());
     let passed: usize = run.outcome.stats.iter().map(|(_, s)| s.passed).sum();
@@ -261,7 +261,7 @@ fn a_malformed_quote_is_pointed_at_and_the_rows_before_it_are_kept() {
     let t = table(&run, "malformed-quote").expect("a table");
     // A quote inside an unquoted cell is kept as written.
     assert_eq!(keys(t), ["Kultur \"och\" fritid", "Skola"]);
-    assert_eq!(t.rows[0].cells[1].value(t), number(100));
+    assert_eq!(t.row_cells(0)[1].value(t), number(100));
     // The total row is after the broken quote: the sums are not applicable, not wrong.
     assert!(findings_in(&run, "malformed-quote").is_empty());
 }

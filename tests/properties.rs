@@ -441,8 +441,8 @@ fn fuzz_csv() {
         let mut problems = Vec::new();
         if let Some(t) = load_csv("f.csv", "f", b, &mut sources, &mut problems) {
             let file = sources.get(t.source);
-            for row in &t.rows {
-                for c in &row.cells {
+            for row in t.iter_rows() {
+                for c in row.cells {
                     let _ = file.slice(c.span());
                 }
             }

@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
         &[None],
         &sources,
         &rimlig::eval::Options::default(),
+        &outcome.broken,
         &mut outcome.findings,
     );
     for f in &outcome.findings {

@@ -14,8 +14,8 @@ fuzz_target!(|data: &[u8]| {
             let _ = file.slice(h.span);
             let _ = file.line_col(h.span.start);
         }
-        for row in &table.rows {
-            for c in &row.cells {
+        for row in table.iter_rows() {
+            for c in row.cells {
                 let _ = file.slice(c.span());
                 let _ = file.line_col(c.span().end);
             }

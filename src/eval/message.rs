@@ -259,7 +259,7 @@ pub(crate) fn condition_finding<'a>(
         let what = substitute(&ev.expr_text(value), &env.bindings);
         let cell = first.and_then(|c| {
             let t = &env.report_of(&c).tables[c.table];
-            t.rows[c.row].cells.get(c.col).map(|cell| (cell, t))
+            t.cell(c.row, c.col).map(|cell| (cell, t))
         });
         let (shown, canonical_value) = match cell {
             Some((c, t)) if !want_missing => (
@@ -319,9 +319,7 @@ fn summed_rows(env: &Env<'_>, agg: &super::AggInfo) -> String {
         .map(|v| v.key_col)
         .unwrap_or(0);
     let key = |r: usize| {
-        t.rows[r]
-            .cells
-            .get(key_col)
+        t.cell(r, key_col)
             .map(|c| c.raw(t).trim().to_string())
             .unwrap_or_default()
     };
@@ -428,11 +426,7 @@ fn build<'a>(
     let (source, span) = match (table, row, col) {
         (Some(t), Some(r), Some(c)) => (
             t.source,
-            t.rows[r]
-                .cells
-                .get(c)
-                .map(|x| x.span())
-                .unwrap_or(t.rows[r].span),
+            t.cell(r, c).map(|x| x.span()).unwrap_or(t.rows[r].span),
         ),
         (Some(t), Some(r), None) => (t.source, t.rows[r].span),
         (Some(t), None, _) => (
@@ -456,10 +450,7 @@ fn build<'a>(
         .map(|v| v.key_col)
         .unwrap_or(0);
     let row_key = match (table, row) {
-        (Some(t), Some(r)) => t.rows[r]
-            .cells
-            .get(key_col)
-            .map(|c| c.raw(t).trim().to_string()),
+        (Some(t), Some(r)) => t.cell(r, key_col).map(|c| c.raw(t).trim().to_string()),
         _ => None,
     };
     let column_name = match (table, col) {
@@ -471,7 +462,7 @@ fn build<'a>(
         .take(6)
         .filter_map(|c| {
             let t = &env.report_of(c).tables[c.table];
-            let x = t.rows[c.row].cells.get(c.col)?;
+            let x = t.cell(c.row, c.col)?;
             let f = ev.sources.get(t.source);
             let (l, co) = f.line_col(x.span().start);
             let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");

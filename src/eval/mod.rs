@@ -1063,7 +1063,7 @@ impl<'a> Evaluator<'a> {
             prev: view.previous,
         };
         self.reads.borrow_mut().push(at);
-        let Some(cell) = view.table.rows[row].cells.get(col) else {
+        let Some(cell) = view.table.cell(row, col) else {
             return Err(Stop::Na(format!(
                 "row {} of {} has no cell in that column",
                 view.key_text(row),
@@ -1506,7 +1506,7 @@ impl<'a> Evaluator<'a> {
         Ok(match (&k.val, k.cells.first()) {
             (_, Some(c)) if k.direct => {
                 let t = &env.report_of(c).tables[c.table];
-                t.rows[c.row].cells[c.col].raw(t).trim().to_string()
+                t.row_cells(c.row)[c.col].raw(t).trim().to_string()
             }
             (Val::Text(t), _) => t.clone(),
             (Val::Num(n), _) => n.v.normalize().to_string(),
@@ -1848,7 +1848,7 @@ impl<'a> Evaluator<'a> {
                 let text = match (&o.val, o.cells.first()) {
                     (_, Some(c)) if o.direct => {
                         let t = &env.report_of(c).tables[c.table];
-                        t.rows[c.row].cells[c.col].raw(t).to_string()
+                        t.row_cells(c.row)[c.col].raw(t).to_string()
                     }
                     (Val::Text(t), _) => t.clone(),
                     (Val::Num(n), _) => format_decimal(&n.v),

@@ -378,10 +378,9 @@ pub(crate) fn key_column(report: &Report, set: &RuleSet, table: usize) -> usize 
 /// What a cell of `report` is; `key_col` is its table's [`key_column`].
 pub(crate) fn place(report: &Report, c: &CellAt, key_col: usize) -> Option<CellPlace> {
     let t = report.tables.get(c.table)?;
-    let cell = t.rows.get(c.row)?.cells.get(c.col)?;
-    let row_key = t.rows[c.row]
-        .cells
-        .get(key_col)
+    let cell = t.cell(c.row, c.col)?;
+    let row_key = t
+        .cell(c.row, key_col)
         .map(|k| k.raw(t).trim().to_string())
         .unwrap_or_default();
     Some(CellPlace {

@@ -102,10 +102,13 @@ impl<'a> View<'a> {
         let table: &'a Table = self.table;
         let mut current = "";
         table
-            .rows
-            .iter()
-            .map(|r| {
-                let t = r.cells.get(col).map(|c| c.raw(table).trim()).unwrap_or("");
+            .iter_rows()
+            .map(|row| {
+                let t = row
+                    .cells
+                    .get(col)
+                    .map(|c| c.raw(table).trim())
+                    .unwrap_or("");
                 if !t.is_empty() {
                     current = t;
                 }
@@ -181,17 +184,15 @@ impl<'a> View<'a> {
 
     /// The key cell's text of `row`, trimmed.
     fn key_cell(&self, row: usize) -> &str {
-        self.table.rows[row]
-            .cells
-            .get(self.key_col)
+        self.table
+            .cell(row, self.key_col)
             .map(|c| c.raw(self.table).trim())
             .unwrap_or("")
     }
 
     pub fn key_text(&self, row: usize) -> String {
-        self.table.rows[row]
-            .cells
-            .get(self.key_col)
+        self.table
+            .cell(row, self.key_col)
             .map(|c| c.raw(self.table).trim().to_string())
             .unwrap_or_default()
     }

@@ -100,7 +100,7 @@ fn targets(table: &Table) -> Vec<(Target, Span)> {
     if let (Some(first), Some(last)) = (table.headers.first(), table.headers.last()) {
         out.push((Target::Header, first.span.join(last.span)));
     }
-    for (r, row) in table.rows.iter().enumerate() {
+    for (r, row) in table.iter_rows().enumerate() {
         out.push((Target::Row(r), row.span));
         for (c, cell) in row.cells.iter().enumerate() {
             out.push((Target::Cell(r, c), cell.span()));
@@ -808,7 +808,7 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
     let ncols = table
         .rows
         .iter()
-        .map(|r| r.cells.len())
+        .map(|r| r.cell_count())
         .chain(std::iter::once(table.headers.len()))
         .max()
         .unwrap_or(0);
@@ -879,7 +879,7 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
             out,
         );
         for c in 0..ncols {
-            match row.cells.get(c) {
+            match table.cell(r, c) {
                 Some(cell) => {
                     let class = match cell.value(table) {
                         CellValue::Number(_) => "n",
@@ -924,7 +924,7 @@ fn target_span(table: &Table, t: Target) -> Span {
             .map(|(a, b)| a.span.join(b.span))
             .unwrap_or_default(),
         Target::Row(r) => table.rows[r].span,
-        Target::Cell(r, c) => table.rows[r].cells[c].span(),
+        Target::Cell(r, c) => table.row_cells(r)[c].span(),
     }
 }
 

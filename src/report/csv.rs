@@ -7,7 +7,7 @@
 #[cfg(test)]
 use super::CellValue;
 use super::number::{self, trim_cell};
-use super::{Cell, CellStore, Header, Missing, Parsed, Row, Table, normalise_name};
+use super::{Cell, CellStore, Header, Missing, Parsed, RowsBuilder, Table, normalise_name};
 use crate::config::DataConfig;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
@@ -211,7 +211,7 @@ fn load_csv_cow(
         };
     }
     let RowsRead {
-        mut rows,
+        mut built,
         ragged,
         data_rows,
         width,
@@ -312,29 +312,22 @@ fn load_csv_cow(
         );
     }
 
-    // Cut the rows to the width (trailing empty columns) or pad them to it (short rows).
-    for row in &mut rows {
-        row.cells.truncate(width);
-        let end = Span::new(row.span.end, row.span.end);
-        while row.cells.len() < width {
-            let empty = store.cell_parsed(end, "", Parsed::Missing(Missing::Empty));
-            row.cells.push(empty);
-        }
-    }
-
-    Some(Table {
-        name: table_name.to_string(),
+    // Rows were padded to the header's length; cut them to the width (trailing empty
+    // columns).
+    built.cut_to(width);
+    Some(Table::new(
+        table_name.to_string(),
         source,
         headers,
-        rows,
+        built,
         store,
-    })
+    ))
 }
 
 /// The data rows of a table, read after its header.
 #[derive(Default)]
 struct RowsRead {
-    rows: Vec<Row>,
+    built: RowsBuilder,
     /// Rows with cells beyond the header: (line, cells used, the first such cell).
     ragged: Vec<(usize, usize, Span)>,
     /// Non-blank data records, read or not (for the message of a table too large).
@@ -358,6 +351,13 @@ fn read_rows(
         width,
         ..RowsRead::default()
     };
+    // Room for every line left as a row, at once: grown by doubling, the cells of a large
+    // file would take up to twice their size.
+    let rest = parser.text.as_bytes().get(parser.pos..).unwrap_or(&[]);
+    let lines = memchr::memchr_iter(b'\n', rest).count() + 1;
+    let rows = lines.min(MAX_TABLE_CELLS as usize / header_len.max(1) + 1);
+    out.built.rows.reserve_exact(rows);
+    out.built.cells.reserve_exact(rows * header_len);
     let mut record = Record::default();
     let integers_first = !number::markers_look_like_integers(settings);
     while parser.next_into(&mut record) {
@@ -370,7 +370,7 @@ fn read_rows(
         if (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS {
             // Refused by the caller; keep counting for the message, but build nothing more.
             out.too_large = true;
-            out.rows = Vec::new();
+            out.built = RowsBuilder::default();
         }
         if out.too_large {
             continue;
@@ -386,13 +386,14 @@ fn read_rows(
             out.ragged.push((record.line, used, extra));
             continue;
         }
-        out.rows.push(make_row(
+        make_row(
             &record,
             header_len,
             settings,
             integers_first,
             store,
-        ));
+            &mut out.built,
+        );
     }
     out
 }
@@ -461,21 +462,33 @@ fn read_chunks(
         width,
         ..RowsRead::default()
     };
-    out.rows
-        .reserve(pieces.iter().map(|(r, _, _)| r.rows.len()).sum());
+    // The first piece's cells are the table's, grown once in place (a large block is
+    // remapped, not copied), so the cells are held at most once and a piece more.
+    let total_rows = pieces
+        .iter()
+        .map(|(r, _, _)| r.built.rows.len())
+        .sum::<usize>();
+    let total_cells = pieces
+        .iter()
+        .map(|(r, _, _)| r.built.cells.len())
+        .sum::<usize>();
     let mut line = line;
-    for (read, piece_store, lines) in pieces {
+    for (i, (read, piece_store, lines)) in pieces.into_iter().enumerate() {
         out.data_rows += read.data_rows;
         out.width = out.width.max(read.width);
         out.too_large |= read.too_large;
         let extra = store.append(piece_store);
-        out.rows.extend(read.rows.into_iter().map(|mut row| {
-            row.line += line;
-            for c in &mut row.cells {
-                c.shift_extra(extra);
+        if i == 0 && extra == 0 {
+            out.built = read.built;
+            for r in &mut out.built.rows {
+                r.line += line;
             }
-            row
-        }));
+            let built = &mut out.built;
+            built.rows.reserve_exact(total_rows - built.rows.len());
+            built.cells.reserve_exact(total_cells - built.cells.len());
+        } else {
+            out.built.append(read.built, line, extra);
+        }
         out.ragged.extend(
             read.ragged
                 .into_iter()
@@ -487,7 +500,7 @@ fn read_chunks(
         || (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS
     {
         out.too_large = true;
-        out.rows = Vec::new();
+        out.built = RowsBuilder::default();
     }
     out
 }
@@ -539,8 +552,10 @@ fn make_row(
     data: &DataConfig,
     integers_first: bool,
     store: &mut CellStore,
-) -> Row {
-    let mut cells = Vec::with_capacity(header_len);
+    built: &mut RowsBuilder,
+) {
+    let first = built.cells.len();
+    let cells = &mut built.cells;
     for f in record.fields.iter().take(header_len) {
         // Most cells of a large file are whole numbers written as is (`-44 097`): read
         // straight into their inline form, as the general path below would read them.
@@ -561,11 +576,12 @@ fn make_row(
         let value = number::parse_cell_borrowed(raw, data);
         cells.push(store.cell_parsed(f.span, raw, value));
     }
-    Row {
-        line: record.line,
-        span: record.span,
-        cells,
+    // A short row is padded with empty cells at its end, up to the header's length.
+    let end = Span::new(record.span.end, record.span.end);
+    while cells.len() - first < header_len {
+        cells.push(store.cell_parsed(end, "", Parsed::Missing(Missing::Empty)));
     }
+    built.end_row(record.line, record.span, first);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -968,9 +984,9 @@ mod tests {
         for h in &table.headers {
             assert_eq!(trim_cell(file.slice(h.span).trim_matches('"')), h.text);
         }
-        for row in &table.rows {
+        for row in table.iter_rows() {
             assert_eq!(file.line_col(row.span.start).0, row.line);
-            for cell in &row.cells {
+            for cell in row.cells {
                 let written = file.slice(cell.span());
                 if let Some(inner) = written.strip_prefix('"').and_then(|w| w.strip_suffix('"')) {
                     assert_eq!(inner.replace("\"\"", "\""), cell.raw(table));
@@ -1034,8 +1050,9 @@ mod tests {
         assert!(parser.next_into(&mut record));
         let data = DataConfig::defaults();
         let (mut fast, mut general) = (CellStore::new(text.clone()), CellStore::new(text.clone()));
-        let a = make_row(&record, fields.len(), data, true, &mut fast);
-        let b = make_row(&record, fields.len(), data, false, &mut general);
+        let (mut a, mut b) = (RowsBuilder::default(), RowsBuilder::default());
+        make_row(&record, fields.len(), data, true, &mut fast, &mut a);
+        make_row(&record, fields.len(), data, false, &mut general, &mut b);
         assert_eq!(a.cells.len(), fields.len());
         for (i, (x, y)) in a.cells.iter().zip(&b.cells).enumerate() {
             assert_eq!(x.value_in(&fast), y.value_in(&general), "{:?}", fields[i]);
@@ -1084,23 +1101,17 @@ mod tests {
             &mut pieces_store,
         );
 
-        assert_eq!(pieces.rows.len(), one.rows.len());
-        for (a, b) in pieces.rows.iter().zip(&one.rows) {
-            assert_eq!((a.line, a.span, &a.cells), (b.line, b.span, &b.cells));
-            for c in &a.cells {
-                assert_eq!(c.value_in(&pieces_store), c.value_in(&one_store));
-                assert_eq!(c.raw_in(&pieces_store), c.raw_in(&one_store));
-            }
+        assert_eq!(pieces.built.rows, one.built.rows);
+        assert_eq!(pieces.built.cells, one.built.cells);
+        for c in &pieces.built.cells {
+            assert_eq!(c.value_in(&pieces_store), c.value_in(&one_store));
+            assert_eq!(c.raw_in(&pieces_store), c.raw_in(&one_store));
         }
         assert_eq!(pieces.ragged, one.ragged);
         assert_eq!((pieces.data_rows, pieces.width), (one.data_rows, one.width));
         assert_eq!(one.ragged.len(), (0..20_000).filter(|i| i % 9 == 2).count());
-        assert!(
-            one.rows
-                .iter()
-                .any(|r| r.cells.iter().any(|c| c.inline_number().is_none()
-                    && c.value_in(&one_store) != CellValue::Missing(Missing::Empty)))
-        );
+        assert!(one.built.cells.iter().any(|c| c.inline_number().is_none()
+            && c.value_in(&one_store) != CellValue::Missing(Missing::Empty)));
     }
 
     #[test]
@@ -1149,12 +1160,12 @@ mod tests {
         assert_eq!(table.rows[0].line, 2);
         assert_eq!(table.rows[2].line, 4);
         assert_eq!(
-            table.rows[0].cells[0].value(&table),
+            table.row_cells(0)[0].value(&table),
             CellValue::Text("Kultur".into())
         );
-        assert_eq!(table.rows[0].cells[3].value(&table), number("-14", 0, None));
+        assert_eq!(table.row_cells(0)[3].value(&table), number("-14", 0, None));
         assert_eq!(
-            table.rows[1].cells[1].value(&table),
+            table.row_cells(1)[1].value(&table),
             number("297560", 0, None)
         );
         assert_eq!(sources.get(table.source).name, "t/table.csv");
@@ -1176,13 +1187,15 @@ mod tests {
         assert!(!file.text.starts_with('\u{FEFF}'));
         assert_eq!(table.headers[0].text, "Nämnd");
         assert_eq!(file.slice(table.headers[0].span), "Nämnd");
-        let row = &table.rows[0];
-        assert_eq!(file.slice(row.cells[0].span()), "Äldrenämnden");
-        assert_eq!(file.slice(row.cells[1].span()), "1 030,5");
-        assert_eq!(file.slice(row.cells[2].span()), "4,3 %");
-        assert_eq!(row.cells[1].value(&table), number("1030.5", 1, None));
+        assert_eq!(file.slice(table.row_cells(0)[0].span()), "Äldrenämnden");
+        assert_eq!(file.slice(table.row_cells(0)[1].span()), "1 030,5");
+        assert_eq!(file.slice(table.row_cells(0)[2].span()), "4,3 %");
         assert_eq!(
-            row.cells[2].value(&table),
+            table.row_cells(0)[1].value(&table),
+            number("1030.5", 1, None)
+        );
+        assert_eq!(
+            table.row_cells(0)[2].value(&table),
             number("4.3", 1, Some(Unit::Pct))
         );
         assert_spans(&table, &sources);
@@ -1198,8 +1211,8 @@ mod tests {
         let (table, sources, problems) = load(&bytes);
         let table = table.expect("a table");
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(table.rows[0].cells[0].raw(&table), "Överförmyndare");
-        assert_eq!(table.rows[0].cells[1].value(&table), number("12", 0, None));
+        assert_eq!(table.row_cells(0)[0].raw(&table), "Överförmyndare");
+        assert_eq!(table.row_cells(0)[1].value(&table), number("12", 0, None));
         assert_spans(&table, &sources);
 
         let mut be = vec![0xFE, 0xFF];
@@ -1209,7 +1222,7 @@ mod tests {
         let (table, _, problems) = load(&be);
         assert!(problems.is_empty(), "{problems:?}");
         let table = table.expect("a table");
-        assert_eq!(table.rows[0].cells[0].raw(&table), "Överförmyndare");
+        assert_eq!(table.row_cells(0)[0].raw(&table), "Överförmyndare");
     }
 
     #[test]
@@ -1220,12 +1233,9 @@ mod tests {
         assert_eq!(codes(&problems), ["data::windows-1252"]);
         assert_eq!(problems[0].severity, Severity::Info);
         assert_eq!(problems[0].path.as_deref(), Some("t/table.csv"));
-        assert_eq!(table.rows[0].cells[0].raw(&table), "Förvaltning");
-        assert_eq!(table.rows[1].cells[0].raw(&table), "År ändrat");
-        assert_eq!(
-            table.rows[0].cells[1].value(&table),
-            number("1000", 0, None)
-        );
+        assert_eq!(table.row_cells(0)[0].raw(&table), "Förvaltning");
+        assert_eq!(table.row_cells(1)[0].raw(&table), "År ändrat");
+        assert_eq!(table.row_cells(0)[1].value(&table), number("1000", 0, None));
         assert_spans(&table, &sources);
     }
 
@@ -1236,7 +1246,7 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(table.headers[1].text, "B");
         assert_eq!(sources.get(table.source).slice(table.headers[1].span), "B");
-        assert_eq!(table.rows[0].cells[1].raw(&table), "1");
+        assert_eq!(table.row_cells(0)[1].raw(&table), "1");
         assert_eq!(table.rows[1].line, 3);
         assert_eq!(sources.get(table.source).slice(table.rows[1].span), "y;2");
         assert_spans(&table, &sources);
@@ -1263,12 +1273,15 @@ mod tests {
         assert_eq!(table.rows.len(), 3);
         let first = &table.rows[0];
         assert_eq!(first.line, 2);
-        assert_eq!(first.cells[0].raw(&table), "Kultur; fritid");
-        assert_eq!(first.cells[1].raw(&table), "Rad ett\nrad två");
-        assert_eq!(first.cells[2].value(&table), number("1000", 0, None));
+        assert_eq!(table.row_cells(0)[0].raw(&table), "Kultur; fritid");
+        assert_eq!(table.row_cells(0)[1].raw(&table), "Rad ett\nrad två");
+        assert_eq!(table.row_cells(0)[2].value(&table), number("1000", 0, None));
         let file = sources.get(table.source);
-        assert_eq!(file.slice(first.cells[0].span()), "\"Kultur; fritid\"");
-        assert_eq!(table.rows[1].cells[0].raw(&table), "Säger \"nej\"");
+        assert_eq!(
+            file.slice(table.row_cells(0)[0].span()),
+            "\"Kultur; fritid\""
+        );
+        assert_eq!(table.row_cells(1)[0].raw(&table), "Säger \"nej\"");
         // Line numbers count the newline inside the quoted field.
         assert_eq!(table.rows[1].line, 4);
         assert_eq!(table.rows[2].line, 5);
@@ -1293,7 +1306,7 @@ mod tests {
         assert!(p.help.is_some());
         // Trailing empty cells beyond the header are ignored silently.
         assert_eq!(table.rows.len(), 2);
-        assert_eq!(table.rows[1].cells.len(), 3);
+        assert_eq!(table.row_cells(1).len(), 3);
         assert_eq!(table.rows[1].line, 4);
     }
 
@@ -1304,12 +1317,15 @@ mod tests {
         let table = table.expect("a table");
         assert!(problems.is_empty());
         let row = &table.rows[0];
-        assert_eq!(row.cells.len(), 3);
+        assert_eq!(table.row_cells(0).len(), 3);
         assert_eq!(
-            row.cells[2].value(&table),
+            table.row_cells(0)[2].value(&table),
             CellValue::Missing(Missing::Empty)
         );
-        assert_eq!(row.cells[2].span(), Span::new(row.span.end, row.span.end));
+        assert_eq!(
+            table.row_cells(0)[2].span(),
+            Span::new(row.span.end, row.span.end)
+        );
         assert_eq!(sources.get(table.source).slice(row.span), "x;1");
     }
 
@@ -1325,7 +1341,7 @@ mod tests {
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[0].line, 3);
         assert_eq!(table.rows[1].line, 6);
-        assert_eq!(table.rows[1].cells[3].value(&table), number("3", 0, None));
+        assert_eq!(table.row_cells(1)[3].value(&table), number("3", 0, None));
     }
 
     #[test]
@@ -1361,15 +1377,15 @@ mod tests {
         let table = table.expect("a table");
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(table.headers.len(), 3);
-        assert_eq!(table.rows[0].cells[1].value(&table), number("4.3", 1, None));
+        assert_eq!(table.row_cells(0)[1].value(&table), number("4.3", 1, None));
         assert_eq!(
-            table.rows[0].cells[2].value(&table),
+            table.row_cells(0)[2].value(&table),
             number("5.0", 1, Some(Unit::Pct))
         );
         assert_eq!(
             sources
                 .get(table.source)
-                .slice(table.rows[0].cells[1].span()),
+                .slice(table.row_cells(0)[1].span()),
             "\"4,3\""
         );
         assert_spans(&table, &sources);
@@ -1385,7 +1401,7 @@ mod tests {
         assert_eq!(label.span, Span::new(10, 11));
         assert_eq!(sources.get(table.source).slice(label.span), "\"");
         assert_eq!(table.rows.len(), 1);
-        assert_eq!(table.rows[0].cells[0].raw(&table), "x");
+        assert_eq!(table.row_cells(0)[0].raw(&table), "x");
     }
 
     #[test]
@@ -1405,7 +1421,7 @@ mod tests {
             sources.get(table.source).slice(problems[0].labels[0].span),
             "belopp "
         );
-        assert_eq!(table.rows[0].cells.len(), 3);
+        assert_eq!(table.row_cells(0).len(), 3);
     }
 
     #[test]
@@ -1428,7 +1444,7 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(table.headers.len(), 1);
         assert_eq!(
-            table.rows[1].cells[0].value(&table),
+            table.row_cells(1)[0].value(&table),
             CellValue::Missing(Missing::NotAvailable)
         );
     }
@@ -1438,11 +1454,11 @@ mod tests {
         let (table, sources, problems) = load("A;B\n\"x\"y;1\r\n".as_bytes());
         let table = table.expect("a table");
         assert!(problems.is_empty());
-        assert_eq!(table.rows[0].cells[0].raw(&table), "xy");
+        assert_eq!(table.row_cells(0)[0].raw(&table), "xy");
         assert_eq!(
             sources
                 .get(table.source)
-                .slice(table.rows[0].cells[0].span()),
+                .slice(table.row_cells(0)[0].span()),
             "\"x\"y"
         );
     }

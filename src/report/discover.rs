@@ -1015,11 +1015,11 @@ mod tests {
             "tests/data/loader/simple/Investeringar 2020.tsv"
         );
         assert_eq!(drift.rows.len(), 3);
-        let CellValue::Number(f) = &drift.rows[0].cells[1].value(drift) else {
-            panic!("not a number: {:?}", drift.rows[0].cells[1]);
+        let CellValue::Number(f) = &drift.row_cells(0)[1].value(drift) else {
+            panic!("not a number: {:?}", drift.row_cells(0)[1]);
         };
         assert_eq!(f.value, rust_decimal::Decimal::from(8486));
-        let CellValue::Number(p) = &report.tables[0].rows[0].cells[2].value(&report.tables[0])
+        let CellValue::Number(p) = &report.tables[0].row_cells(0)[2].value(&report.tables[0])
         else {
             panic!("not a number");
         };

@@ -75,9 +75,9 @@ pub fn assert_same_tables(a: &Report, b: &Report) {
         let headers = |t: &Table| t.headers.iter().map(|h| h.text.clone()).collect::<Vec<_>>();
         assert_eq!(headers(x), headers(y), "headers of {}", x.name);
         assert_eq!(x.rows.len(), y.rows.len(), "rows of {}", x.name);
-        for (rx, ry) in x.rows.iter().zip(&y.rows) {
+        for (rx, ry) in x.iter_rows().zip(y.iter_rows()) {
             assert_eq!(rx.cells.len(), ry.cells.len());
-            for (cx, cy) in rx.cells.iter().zip(&ry.cells) {
+            for (cx, cy) in rx.cells.iter().zip(ry.cells) {
                 assert_eq!(
                     cx.raw(x).trim(),
                     cy.raw(y).trim(),

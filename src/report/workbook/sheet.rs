@@ -565,7 +565,7 @@ mod tests {
         assert_eq!(file.line_col(t.headers[0].span.start).0, 5);
         assert_eq!(t.rows[0].line, 6);
         assert_eq!(
-            file.cell_ref(t.rows[0].cells[1].span()).as_deref(),
+            file.cell_ref(t.row_cells(0)[1].span()).as_deref(),
             Some("s!D6")
         );
         assert_eq!(file.name, "b.xlsx[s]");
