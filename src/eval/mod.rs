@@ -1911,7 +1911,9 @@ impl<'a> Evaluator<'a> {
 
 /// The rows of each group (in the order the groups first appear), and each row's group.
 fn group_rows(g: &[&str]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // foldhash: several times faster than SipHash on short keys, and seeded per run, so a
+    // file cannot be written to make its group names collide.
+    let mut index: foldhash::HashMap<&str, usize> = Default::default();
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut of_row = Vec::with_capacity(g.len());
     let mut last: Option<(&str, usize)> = None;

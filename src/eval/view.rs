@@ -158,7 +158,7 @@ impl<'a> View<'a> {
             }
             // Keys repeat ("Summa", "Verksamhet 1" in every group): each distinct key is
             // matched once, up to a bound on what is remembered.
-            let mut seen: std::collections::HashMap<&str, RowKind> = Default::default();
+            let mut seen: foldhash::HashMap<&str, RowKind> = Default::default();
             (0..self.table.rows.len())
                 .map(|r| {
                     let cell = self.key_cell(r);

@@ -555,6 +555,9 @@ impl RowsBuilder {
 
     /// Cut every row to its first `width` cells, moving the cells together.
     pub fn cut_to(&mut self, width: usize) {
+        if self.rows.iter().all(|r| r.len <= width) {
+            return;
+        }
         let mut to = 0;
         for r in &mut self.rows {
             let keep = r.len.min(width);
