@@ -22,27 +22,7 @@ fn single_spaced(t: &str) -> bool {
 
 /// [`wildcard`] over ASCII bytes, ignoring case.
 fn wildcard_ascii(p: &[u8], t: &[u8]) -> bool {
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == b'*' {
-        pi += 1;
-    }
-    pi == p.len()
+    wildcard_by(p, t, b'?', b'*', |a, b| a.eq_ignore_ascii_case(&b))
 }
 
 /// A pattern made ready once, to match many texts (the keys of every row of a table).
@@ -107,13 +87,25 @@ fn expand(p: &[char]) -> Vec<Vec<char>> {
 
 /// Iterative wildcard match with backtracking on the last `*`: linear in practice, never exponential.
 fn wildcard(p: &[char], t: &[char]) -> bool {
+    wildcard_by(p, t, '?', '*', |a, b| a == b)
+}
+
+/// Whether `t` matches the pattern `p`, in which `one` stands for any one item and `any`
+/// for any run; other items match where `same` says so.
+fn wildcard_by<T: Copy + PartialEq>(
+    p: &[T],
+    t: &[T],
+    one: T,
+    any: T,
+    same: impl Fn(T, T) -> bool,
+) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+        if pi < p.len() && (p[pi] == one || same(p[pi], t[ti])) {
             pi += 1;
             ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
+        } else if pi < p.len() && p[pi] == any {
             star = Some((pi, ti));
             pi += 1;
         } else if let Some((sp, st)) = star {
@@ -124,7 +116,7 @@ fn wildcard(p: &[char], t: &[char]) -> bool {
             return false;
         }
     }
-    while pi < p.len() && p[pi] == '*' {
+    while pi < p.len() && p[pi] == any {
         pi += 1;
     }
     pi == p.len()

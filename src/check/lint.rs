@@ -448,14 +448,7 @@ fn numbers(
             .abs(),
     };
     let diff = a.checked_sub(b)?;
-    Some(match op {
-        CmpOp::Eq => diff.abs() <= t,
-        CmpOp::Ne => diff.abs() > t,
-        CmpOp::Le => a <= b || diff <= t,
-        CmpOp::Lt => a < b || diff < t,
-        CmpOp::Ge => a >= b || -diff <= t,
-        CmpOp::Gt => a > b || -diff < t,
-    })
+    Some(crate::eval::within(op, a, b, diff, t))
 }
 
 /// An amount in kr; `None` for a unit that is not money (or on overflow).

@@ -59,12 +59,9 @@ pub(crate) fn text_of(sources: &Sources, source: SourceId, span: Span) -> &str {
         .unwrap_or("")
 }
 
-/// The expression inside any parentheses.
-pub(crate) fn unparen(mut e: &Expr) -> &Expr {
-    while let ExprKind::Paren(inner) = &e.kind {
-        e = inner;
-    }
-    e
+/// The expression inside any parentheses ([`Expr::unparen`]).
+pub(crate) fn unparen(e: &Expr) -> &Expr {
+    e.unparen()
 }
 
 /// `T` when an aggregate's argument reads `T.c`: the evaluator then runs the aggregate over

@@ -16,7 +16,7 @@
 //! computes a value the full evaluation cannot overflow either.
 
 use super::view::{RowKind, View};
-use super::{Env, Evaluator, to_unit};
+use super::{Env, Evaluator, to_unit, within};
 use crate::report::Unit;
 use crate::syntax::ast::*;
 
@@ -98,10 +98,7 @@ pub(super) fn holds<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> bo
 }
 
 fn holds_inner<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> Option<bool> {
-    let mut e = expr;
-    while let ExprKind::Paren(inner) = &e.kind {
-        e = inner;
-    }
+    let e = expr.unparen();
     let ExprKind::Compare {
         first,
         rest,
@@ -152,18 +149,6 @@ fn pair_holds(a: Fx, op: CmpOp, b: Fx, tol: Option<&Tolerance>) -> Option<bool> 
         Some(Tolerance::Relative(_)) => return None,
         None => within(op, a.v, b.v, diff, 0),
     })
-}
-
-/// `super::within` in integers.
-fn within(op: CmpOp, a: i128, b: i128, diff: i128, t: i128) -> bool {
-    match op {
-        CmpOp::Eq => diff.abs() <= t,
-        CmpOp::Ne => diff.abs() > t,
-        CmpOp::Le => a <= b || diff <= t,
-        CmpOp::Lt => a < b || diff < t,
-        CmpOp::Ge => a >= b || -diff <= t,
-        CmpOp::Gt => a > b || -diff < t,
-    }
 }
 
 /// The value of `e`, where it is a sum or difference of figures of the scope.

@@ -680,10 +680,7 @@ impl<'a> Evaluator<'a> {
     }
 
     fn check_instance(&mut self, expr: &'a Expr, env: &Env<'a>) {
-        let mut e = expr;
-        while let ExprKind::Paren(inner) = &e.kind {
-            e = inner;
-        }
+        let e = expr.unparen();
         if let ExprKind::Compare {
             first,
             rest,
@@ -1992,18 +1989,18 @@ fn other_table(e: &Expr) -> Option<&str> {
     }
 }
 
-/// `a OP b` with an absolute tolerance `t` (zero for an exact comparison).
-fn within(
-    op: CmpOp,
-    a: rust_decimal::Decimal,
-    b: rust_decimal::Decimal,
-    diff: rust_decimal::Decimal,
-    t: rust_decimal::Decimal,
-) -> bool {
-    let t = t.abs();
+/// `a OP b` with an absolute tolerance `t` (zero for an exact comparison), `diff` being
+/// `a − b`: in `Decimal` for the evaluation, in integers for the quick pass, and for the
+/// rule checks that compare two constants.
+pub(crate) fn within<T>(op: CmpOp, a: T, b: T, diff: T, t: T) -> bool
+where
+    T: Copy + Ord + std::ops::Neg<Output = T>,
+{
+    let abs = |x: T| x.max(-x);
+    let t = abs(t);
     match op {
-        CmpOp::Eq => diff.abs() <= t,
-        CmpOp::Ne => diff.abs() > t,
+        CmpOp::Eq => abs(diff) <= t,
+        CmpOp::Ne => abs(diff) > t,
         CmpOp::Le => a <= b || diff <= t,
         CmpOp::Lt => a < b || diff < t,
         CmpOp::Ge => a >= b || -diff <= t,

@@ -264,10 +264,7 @@ impl<'a> Replayer<'a> {
     ) -> Option<Measure> {
         let mut ev = self.evaluator(inst.rule, overrides.to_vec(), None);
         let env = &inst.env;
-        let mut e = inst.expr;
-        while let ExprKind::Paren(inner) = &e.kind {
-            e = inner;
-        }
+        let e = inst.expr.unparen();
         let ExprKind::Compare {
             first,
             rest,

@@ -288,6 +288,15 @@ pub enum ExprKind {
 }
 
 impl Expr {
+    /// The expression inside any parentheses around this one.
+    pub fn unparen(&self) -> &Expr {
+        let mut e = self;
+        while let ExprKind::Paren(inner) = &e.kind {
+            e = inner;
+        }
+        e
+    }
+
     /// The expressions directly inside this one, in source order. A reference's own parts
     /// (the key of `T[KEY].c`) are not included: walkers treat references themselves.
     pub fn children(&self) -> Vec<&Expr> {
