@@ -27,6 +27,17 @@ const SCALE: u32 = 8;
 /// far beyond any report, and its mantissa at any scale up to 8 is below `Decimal`'s 96 bits.
 const LIMIT: i128 = 10i128.pow(27);
 
+/// `10ⁿ` for `n` up to [`SCALE`]: every figure read is scaled by one of these.
+const POW10: [i128; SCALE as usize + 1] = {
+    let mut p = [1i128; SCALE as usize + 1];
+    let mut i = 1;
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 /// A value with its rounding interval, all at [`SCALE`] decimals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Fx {
@@ -43,9 +54,9 @@ impl Fx {
         if scale + u32::from(printed) > SCALE {
             return None;
         }
-        let v = m.checked_mul(10i128.pow(SCALE - scale))?;
+        let v = m.checked_mul(POW10[(SCALE - scale) as usize])?;
         let half = if printed {
-            5 * 10i128.pow(SCALE - scale - 1)
+            5 * POW10[(SCALE - scale - 1) as usize]
         } else {
             0
         };
