@@ -1037,31 +1037,8 @@ mod tests {
 
     #[test]
     fn whole_numbers_read_straight_are_the_cells_the_general_path_makes() {
-        let fields = [
-            "0",
-            "-0",
-            "7",
-            "007",
-            "44 097",
-            "-1 286",
-            "1 234 567",
-            "2147483647",
-            "-2147483648",
-            "2147483648",
-            "999999999999999999",
-            "12 34",
-            "1  234",
-            "- 5",
-            "+5",
-            " 5",
-            "5 ",
-            "\"12\"",
-            "-",
-            "..",
-            "x",
-            "",
-            "1,5",
-        ];
+        let mut fields = number::fast_path_tests::WHOLE_NUMBER_FORMS.to_vec();
+        fields.extend(["\"12\"", "..", "x", "1,5"]);
         let line = fields.join(";");
         let text = std::sync::Arc::new(format!("{line}\n"));
         let mut parser = Records::new(&text, Some(b';'));
