@@ -200,7 +200,7 @@ fn trailing_commas_are_a_warning_and_the_values_are_read() {
     assert_eq!(kok[2].value(drift), CellValue::Missing(Missing::Empty));
     assert_eq!(kok[2].raw(drift), "");
     assert_eq!(file.slice(kok[2].span()), "null");
-    assert_eq!(drift.rows[1].line, 9);
+    assert_eq!(drift.rows[1].line(), 9);
 }
 
 #[test]

@@ -442,7 +442,7 @@ fn lone_cr_utf16_and_windows_1252_documents_are_read() {
         from_text("cr.md", b"## T\r\r| A | B |\r|---|---|\r| x | 7 |\r");
     assert!(problems.is_empty(), "{problems:?}");
     let t = table(&report, "T");
-    assert_eq!(t.rows[0].line, 5);
+    assert_eq!(t.rows[0].line(), 5);
     assert_eq!(sources.get(t.source).slice(t.row_cells(0)[1].span()), "7");
 
     let text = "## T\n\n| Kök | B |\n|---|---|\n| x | 7 |\n";

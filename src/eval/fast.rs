@@ -265,8 +265,7 @@ fn column<'a>(
 
 /// A cell's figure in the column's unit, where it is an inline figure needing no conversion.
 fn cell(view: &View<'_>, row: usize, (col, declared): (usize, Option<Unit>)) -> Option<Fx> {
-    let c = view.table.cell(row, col)?;
-    let (m, decimals, unit) = c.inline_number()?;
+    let (m, decimals, unit) = view.table.inline_number(row, col)?;
     let unit = match (unit, declared) {
         (u, None) => u,
         (None, d) => d,

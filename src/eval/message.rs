@@ -337,16 +337,16 @@ fn summed_rows(env: &Env<'_>, agg: &super::AggInfo) -> String {
     let contiguous = rows.windows(2).all(|w| w[1] == w[0] + 1);
     let lines = match (rows.first(), rows.last()) {
         (Some(&a), Some(&b)) if a != b && contiguous => {
-            format!(" (lines {}–{})", t.rows[a].line, t.rows[b].line)
+            format!(" (lines {}–{})", t.rows[a].line(), t.rows[b].line())
         }
         (Some(_), Some(_)) if rows.len() > 1 && rows.len() <= 10 => format!(
             " (lines {})",
             rows.iter()
-                .map(|&r| t.rows[r].line.to_string())
+                .map(|&r| t.rows[r].line().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
-        (Some(&a), _) if rows.len() == 1 => format!(" (line {})", t.rows[a].line),
+        (Some(&a), _) if rows.len() == 1 => format!(" (line {})", t.rows[a].line()),
         _ => String::new(),
     };
     format!(
@@ -426,9 +426,9 @@ fn build<'a>(
     let (source, span) = match (table, row, col) {
         (Some(t), Some(r), Some(c)) => (
             t.source,
-            t.cell(r, c).map(|x| x.span()).unwrap_or(t.rows[r].span),
+            t.cell(r, c).map(|x| x.span()).unwrap_or(t.rows[r].span()),
         ),
-        (Some(t), Some(r), None) => (t.source, t.rows[r].span),
+        (Some(t), Some(r), None) => (t.source, t.rows[r].span()),
         (Some(t), None, _) => (
             t.source,
             t.headers

@@ -101,14 +101,9 @@ impl<'a> View<'a> {
         // Borrowed from the table: a million rows would otherwise be a million strings.
         let table: &'a Table = self.table;
         let mut current = "";
-        table
-            .iter_rows()
-            .map(|row| {
-                let t = row
-                    .cells
-                    .get(col)
-                    .map(|c| c.raw(table).trim())
-                    .unwrap_or("");
+        (0..table.rows.len())
+            .map(|r| {
+                let t = table.raw(r, col).map(str::trim).unwrap_or("");
                 if !t.is_empty() {
                     current = t;
                 }
@@ -183,18 +178,13 @@ impl<'a> View<'a> {
     }
 
     /// The key cell's text of `row`, trimmed.
-    fn key_cell(&self, row: usize) -> &str {
-        self.table
-            .cell(row, self.key_col)
-            .map(|c| c.raw(self.table).trim())
-            .unwrap_or("")
+    fn key_cell(&self, row: usize) -> &'a str {
+        let table: &'a Table = self.table;
+        table.raw(row, self.key_col).map(str::trim).unwrap_or("")
     }
 
     pub fn key_text(&self, row: usize) -> String {
-        self.table
-            .cell(row, self.key_col)
-            .map(|c| c.raw(self.table).trim().to_string())
-            .unwrap_or_default()
+        self.key_cell(row).to_string()
     }
 
     /// Rows whose key is `key`: exact after trimming, else ignoring case, spacing and punctuation.

@@ -874,7 +874,7 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
             l,
             (table_no, table),
             Target::Row(r),
-            row.line,
+            row.line(),
             "row",
             out,
         );
@@ -923,7 +923,7 @@ fn target_span(table: &Table, t: Target) -> Span {
             .zip(table.headers.last())
             .map(|(a, b)| a.span.join(b.span))
             .unwrap_or_default(),
-        Target::Row(r) => table.rows[r].span,
+        Target::Row(r) => table.rows[r].span(),
         Target::Cell(r, c) => table.row_cells(r)[c].span(),
     }
 }

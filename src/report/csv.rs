@@ -7,7 +7,9 @@
 #[cfg(test)]
 use super::CellValue;
 use super::number::{self, trim_cell};
-use super::{Cell, CellStore, Header, Missing, Parsed, RowsBuilder, Table, normalise_name};
+use super::{
+    CellStore, Header, Missing, Parsed, RowsBuilder, Table, Written, normalise_name, same_text,
+};
 use crate::config::DataConfig;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
@@ -182,7 +184,7 @@ fn load_csv_cow(
             break;
         }
     }
-    let mut read = RowsRead::default();
+    let mut read = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), 0);
     if let Some(header) = &header {
         let header_len = header.fields.len();
         // Excel writes trailing ";;;" columns: empty trailing headers no row has data
@@ -204,7 +206,7 @@ fn load_csv_cow(
                 &mut parser,
                 first_line,
                 header_len,
-                width,
+                RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), width),
                 settings,
                 &mut store,
             ),
@@ -325,7 +327,6 @@ fn load_csv_cow(
 }
 
 /// The data rows of a table, read after its header.
-#[derive(Default)]
 struct RowsRead {
     built: RowsBuilder,
     /// Rows with cells beyond the header: (line, cells used, the first such cell).
@@ -338,26 +339,35 @@ struct RowsRead {
     too_large: bool,
 }
 
-/// Read the records `parser` has left as rows of `header_len` columns (at most).
+impl RowsRead {
+    /// Nothing read yet into `built`; the header's columns up to the last named one: `width`.
+    fn new(built: RowsBuilder, width: usize) -> RowsRead {
+        RowsRead {
+            built,
+            ragged: Vec::new(),
+            data_rows: 0,
+            width,
+            too_large: false,
+        }
+    }
+}
+
+/// Read the records `parser` has left as rows of `header_len` columns (at most), after those
+/// `out` holds.
 fn read_rows(
     parser: &mut Records<'_>,
     first_line: usize,
     header_len: usize,
-    width: usize,
+    mut out: RowsRead,
     settings: &DataConfig,
     store: &mut CellStore,
 ) -> RowsRead {
-    let mut out = RowsRead {
-        width,
-        ..RowsRead::default()
-    };
     // Room for every line left as a row, at once: grown by doubling, the cells of a large
     // file would take up to twice their size.
     let rest = parser.text.as_bytes().get(parser.pos..).unwrap_or(&[]);
     let lines = memchr::memchr_iter(b'\n', rest).count() + 1;
-    let rows = lines.min(MAX_TABLE_CELLS as usize / header_len.max(1) + 1);
-    out.built.rows.reserve_exact(rows);
-    out.built.cells.reserve_exact(rows * header_len);
+    out.built
+        .reserve(lines.min(MAX_TABLE_CELLS as usize / header_len.max(1) + 1));
     let mut record = Record::default();
     let integers_first = !number::markers_look_like_integers(settings);
     while parser.next_into(&mut record) {
@@ -370,7 +380,7 @@ fn read_rows(
         if (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS {
             // Refused by the caller; keep counting for the message, but build nothing more.
             out.too_large = true;
-            out.built = RowsBuilder::default();
+            out.built = out.built.emptied();
         }
         if out.too_large {
             continue;
@@ -447,30 +457,24 @@ fn read_chunks(
             parser.pos = w[0];
             parser.line = 0;
             let mut piece_store = CellStore::new(store.text().clone());
+            let built = RowsBuilder::csv(store.text().clone(), delimiter);
             let read = read_rows(
                 &mut parser,
                 0,
                 header_len,
-                width,
+                RowsRead::new(built, width),
                 settings,
                 &mut piece_store,
             );
             (read, piece_store, parser.line)
         })
         .collect();
-    let mut out = RowsRead {
-        width,
-        ..RowsRead::default()
-    };
+    let mut out = RowsRead::new(RowsBuilder::csv(store.text().clone(), delimiter), width);
     // The first piece's cells are the table's, grown once in place (a large block is
     // remapped, not copied), so the cells are held at most once and a piece more.
     let total_rows = pieces
         .iter()
         .map(|(r, _, _)| r.built.rows.len())
-        .sum::<usize>();
-    let total_cells = pieces
-        .iter()
-        .map(|(r, _, _)| r.built.cells.len())
         .sum::<usize>();
     let mut line = line;
     for (i, (read, piece_store, lines)) in pieces.into_iter().enumerate() {
@@ -480,12 +484,9 @@ fn read_chunks(
         let extra = store.append(piece_store);
         if i == 0 && extra == 0 {
             out.built = read.built;
-            for r in &mut out.built.rows {
-                r.line += line;
-            }
-            let built = &mut out.built;
-            built.rows.reserve_exact(total_rows - built.rows.len());
-            built.cells.reserve_exact(total_cells - built.cells.len());
+            out.built.shift_lines(line);
+            let more = total_rows - out.built.rows.len();
+            out.built.reserve(more);
         } else {
             out.built.append(read.built, line, extra);
         }
@@ -500,7 +501,7 @@ fn read_chunks(
         || (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS
     {
         out.too_large = true;
-        out.built = RowsBuilder::default();
+        out.built = out.built.emptied();
     }
     out
 }
@@ -545,7 +546,7 @@ pub(crate) fn check_duplicate_headers(
 }
 
 /// A data record (no longer than the header) as a row of the table, its cells up to
-/// `header_len`; padded to the table's width by the caller.
+/// `header_len`; a shorter record is padded with empty cells.
 fn make_row(
     record: &Record<'_>,
     header_len: usize,
@@ -554,34 +555,79 @@ fn make_row(
     store: &mut CellStore,
     built: &mut RowsBuilder,
 ) {
-    let first = built.cells.len();
-    let cells = &mut built.cells;
-    for f in record.fields.iter().take(header_len) {
+    for (col, f) in record.fields.iter().take(header_len).enumerate() {
+        // A field written as is: its text is the field itself, no quotes around it.
+        let as_is = match &f.raw {
+            Cow::Borrowed(raw) if raw.len() == f.span.len() => Some(*raw),
+            _ => None,
+        };
         // Most cells of a large file are whole numbers written as is (`-44 097`): read
-        // straight into their inline form, as the general path below would read them.
+        // straight into their compact form, as the general path below would read them.
         if integers_first
-            && let Cow::Borrowed(raw) = f.raw
-            && raw.len() == f.span.len()
+            && let Some(raw) = as_is
             && let Some(m) = number::plain_integer_value(raw).and_then(|v| i32::try_from(v).ok())
         {
-            cells.push(Cell::integer(f.span, m));
+            built.push(col, Written::Integer(f.span, m));
             continue;
         }
         // Italic markup is how the cell was printed, not what it says: `<i>varav
         // chatt</i>` is the key "varav chatt".
-        let raw: &str = match number::italic_inner(&f.raw) {
-            Some(inner) => inner,
-            None => &f.raw,
-        };
+        let italic = number::italic_inner(&f.raw);
+        let raw: &str = italic.unwrap_or(&f.raw);
         let value = number::parse_cell_borrowed(raw, data);
-        cells.push(store.cell_parsed(f.span, raw, value));
+        let written = match (as_is, italic, value) {
+            (Some(_), None, Parsed::Missing(Missing::Empty)) => Written::Empty(f.span),
+            (Some(raw), None, Parsed::Text(t)) if same_text(t, trim_cell(raw)) => {
+                Written::Text(f.span)
+            }
+            _ => Written::Cell(store.cell_parsed(f.span, raw, value)),
+        };
+        built.push(col, written);
     }
     // A short row is padded with empty cells at its end, up to the header's length.
     let end = Span::new(record.span.end, record.span.end);
-    while cells.len() - first < header_len {
-        cells.push(store.cell_parsed(end, "", Parsed::Missing(Missing::Empty)));
+    for col in record.fields.len()..header_len {
+        built.push(col, Written::Empty(end));
     }
-    built.end_row(record.line, record.span, first);
+    built.end_row(record.line, record.span, header_len);
+}
+
+/// The span of field `col` of the row written at `row` in `text`, as the reader split it;
+/// `None` if the row has fewer fields. A table keeps no span for a cell written as is, and
+/// finds it again here.
+pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usize) -> Option<Span> {
+    let b = text.as_bytes();
+    let Some(d) = delimiter else {
+        return (col == 0).then_some(row);
+    };
+    let mut start = row.start;
+    for i in 0.. {
+        // A quoted field may hold the delimiter: such a row is read again by the reader.
+        if b.get(start) == Some(&b'"') {
+            return quoted_field_span(text, row, delimiter, col);
+        }
+        let end = b
+            .get(start..row.end)
+            .and_then(|rest| memchr::memchr(d, rest))
+            .map_or(row.end, |at| start + at);
+        if i == col {
+            return Some(Span::new(start, end));
+        }
+        if end >= row.end {
+            return None;
+        }
+        start = end + 1;
+    }
+    None
+}
+
+/// [`field_span`] of a row with a quoted field, by the reader itself.
+fn quoted_field_span(text: &str, row: Span, delimiter: Option<u8>, col: usize) -> Option<Span> {
+    let mut parser = Records::new(text, delimiter);
+    parser.pos = row.start;
+    let mut record = Record::default();
+    parser.next_into(&mut record);
+    record.fields.get(col).map(|f| f.span)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1046,11 +1092,13 @@ mod tests {
         assert!(parser.next_into(&mut record));
         let data = DataConfig::defaults();
         let (mut fast, mut general) = (CellStore::new(text.clone()), CellStore::new(text.clone()));
-        let (mut a, mut b) = (RowsBuilder::default(), RowsBuilder::default());
+        let built = || RowsBuilder::csv(text.clone(), Some(b';'));
+        let (mut a, mut b) = (built(), built());
         make_row(&record, fields.len(), data, true, &mut fast, &mut a);
         make_row(&record, fields.len(), data, false, &mut general, &mut b);
-        assert_eq!(a.cells.len(), fields.len());
-        for (i, (x, y)) in a.cells.iter().zip(&b.cells).enumerate() {
+        let (a, b) = (a.full_cells(), b.full_cells());
+        assert_eq!(a.len(), fields.len());
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
             assert_eq!(x.value_in(&fast), y.value_in(&general), "{:?}", fields[i]);
             assert_eq!(x.raw_in(&fast), y.raw_in(&general), "{:?}", fields[i]);
             assert_eq!(x.span(), y.span(), "{:?}", fields[i]);
@@ -1066,6 +1114,76 @@ mod tests {
     }
 
     #[test]
+    fn plain_columns_are_kept_compact_and_give_the_cells_read_in_full() {
+        let mut text = String::from("namn;belopp;typ;blandat;citerad;stor\r\n");
+        for i in 0..300 {
+            // A quoted field with the delimiter in it before the plain columns.
+            let namn = if i % 50 == 0 {
+                format!("\"Rad; {i}\"")
+            } else {
+                format!(" Rad {i} ")
+            };
+            let belopp = if i % 10 == 3 {
+                String::new()
+            } else {
+                format!("-{i} {:03}", i % 1000)
+            };
+            let typ = ["a", "b", ""][i % 3];
+            // Whole numbers until a text turns up.
+            let blandat = if i == 250 {
+                "x".to_string()
+            } else {
+                (i * 7).to_string()
+            };
+            // The one mantissa a compact column cannot keep.
+            let stor = if i == 7 { "-2147483648" } else { "5" };
+            text.push_str(&format!(
+                "{namn};{belopp};{typ};{blandat};\"{i}\";{stor}\r\n"
+            ));
+        }
+        text.push_str("kort;1\r\n");
+        let (table, _, problems) = load(text.as_bytes());
+        let table = table.expect("a table");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(table.compact_columns(), 2, "belopp and typ");
+
+        // The cells as the reader makes them one by one, kept in full.
+        let shared = std::sync::Arc::new(text.clone());
+        let mut store = CellStore::new(shared.clone());
+        let mut parser = Records::new(&shared, Some(b';'));
+        let mut record = Record::default();
+        assert!(parser.next_into(&mut record));
+        let data = DataConfig::defaults();
+        let mut r = 0;
+        while parser.next_into(&mut record) {
+            let row = table.row(r);
+            assert_eq!((row.line, row.span), (record.line, record.span));
+            assert_eq!(row.cells.len(), 6);
+            for (c, cell) in row.cells.iter().enumerate() {
+                let expected = match record.fields.get(c) {
+                    Some(f) => {
+                        store.cell_parsed(f.span, &f.raw, number::parse_cell_borrowed(&f.raw, data))
+                    }
+                    None => store.cell_parsed(
+                        Span::new(record.span.end, record.span.end),
+                        "",
+                        Parsed::Missing(Missing::Empty),
+                    ),
+                };
+                let at = format!("row {r} column {c}");
+                assert_eq!(cell.value(&table), expected.value_in(&store), "{at}");
+                assert_eq!(cell.raw(&table), expected.raw_in(&store), "{at}");
+                assert_eq!(cell.span(), expected.span(), "{at}");
+                assert_eq!(cell.inline_number(), expected.inline_number(), "{at}");
+                assert_eq!(table.inline_number(r, c), expected.inline_number(), "{at}");
+                assert_eq!(table.raw(r, c), Some(expected.raw_in(&store)), "{at}");
+            }
+            r += 1;
+        }
+        assert_eq!(r, table.rows.len());
+    }
+
+    #[test]
     fn rows_read_in_pieces_are_the_rows_read_in_one_pass() {
         let text = std::sync::Arc::new(varied_rows(20_000));
         let data = DataConfig::defaults();
@@ -1076,7 +1194,8 @@ mod tests {
         let (start, line) = (parser.pos, parser.line);
 
         let mut one_store = CellStore::new(text.clone());
-        let one = read_rows(&mut parser, 1, 4, 4, data, &mut one_store);
+        let built = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), 4);
+        let one = read_rows(&mut parser, 1, 4, built, data, &mut one_store);
 
         let len = text.len();
         let mut bounds = vec![start];
@@ -1098,15 +1217,16 @@ mod tests {
         );
 
         assert_eq!(pieces.built.rows, one.built.rows);
-        assert_eq!(pieces.built.cells, one.built.cells);
-        for c in &pieces.built.cells {
+        let (piece_cells, one_cells) = (pieces.built.full_cells(), one.built.full_cells());
+        assert_eq!(piece_cells, one_cells);
+        for c in &piece_cells {
             assert_eq!(c.value_in(&pieces_store), c.value_in(&one_store));
             assert_eq!(c.raw_in(&pieces_store), c.raw_in(&one_store));
         }
         assert_eq!(pieces.ragged, one.ragged);
         assert_eq!((pieces.data_rows, pieces.width), (one.data_rows, one.width));
         assert_eq!(one.ragged.len(), (0..20_000).filter(|i| i % 9 == 2).count());
-        assert!(one.built.cells.iter().any(|c| c.inline_number().is_none()
+        assert!(one_cells.iter().any(|c| c.inline_number().is_none()
             && c.value_in(&one_store) != CellValue::Missing(Missing::Empty)));
     }
 
@@ -1119,7 +1239,7 @@ mod tests {
         let table = table.expect("a table");
         let file = sources.get(table.source);
         for row in &table.rows {
-            assert_eq!(file.line_col(row.span.start).0, row.line);
+            assert_eq!(file.line_col(row.span().start).0, row.line());
         }
         assert_eq!(
             problems
@@ -1153,8 +1273,8 @@ mod tests {
             ["verksamhet", "budget_2020", "prognos_2020", "avvikelse"]
         );
         assert_eq!(table.rows.len(), 3);
-        assert_eq!(table.rows[0].line, 2);
-        assert_eq!(table.rows[2].line, 4);
+        assert_eq!(table.rows[0].line(), 2);
+        assert_eq!(table.rows[2].line(), 4);
         assert_eq!(
             table.row_cells(0)[0].value(&table),
             CellValue::Text("Kultur".into())
@@ -1166,7 +1286,7 @@ mod tests {
         );
         assert_eq!(sources.get(table.source).name, "t/table.csv");
         assert_eq!(
-            sources.get(table.source).slice(table.rows[1].span),
+            sources.get(table.source).slice(table.rows[1].span()),
             "Skola;297 560;296 444;1 116"
         );
         assert_spans(&table, &sources);
@@ -1243,8 +1363,8 @@ mod tests {
         assert_eq!(table.headers[1].text, "B");
         assert_eq!(sources.get(table.source).slice(table.headers[1].span), "B");
         assert_eq!(table.row_cells(0)[1].raw(&table), "1");
-        assert_eq!(table.rows[1].line, 3);
-        assert_eq!(sources.get(table.source).slice(table.rows[1].span), "y;2");
+        assert_eq!(table.rows[1].line(), 3);
+        assert_eq!(sources.get(table.source).slice(table.rows[1].span()), "y;2");
         assert_spans(&table, &sources);
     }
 
@@ -1254,7 +1374,7 @@ mod tests {
         let table = table.expect("a table");
         assert!(problems.is_empty());
         assert_eq!(table.rows.len(), 2);
-        assert_eq!(table.rows[1].line, 3);
+        assert_eq!(table.rows[1].line(), 3);
     }
 
     #[test]
@@ -1268,7 +1388,7 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(table.rows.len(), 3);
         let first = &table.rows[0];
-        assert_eq!(first.line, 2);
+        assert_eq!(first.line(), 2);
         assert_eq!(table.row_cells(0)[0].raw(&table), "Kultur; fritid");
         assert_eq!(table.row_cells(0)[1].raw(&table), "Rad ett\nrad två");
         assert_eq!(table.row_cells(0)[2].value(&table), number("1000", 0, None));
@@ -1279,9 +1399,9 @@ mod tests {
         );
         assert_eq!(table.row_cells(1)[0].raw(&table), "Säger \"nej\"");
         // Line numbers count the newline inside the quoted field.
-        assert_eq!(table.rows[1].line, 4);
-        assert_eq!(table.rows[2].line, 5);
-        assert_eq!(file.slice(table.rows[2].span), "Skola;ok;7");
+        assert_eq!(table.rows[1].line(), 4);
+        assert_eq!(table.rows[2].line(), 5);
+        assert_eq!(file.slice(table.rows[2].span()), "Skola;ok;7");
         assert_spans(&table, &sources);
     }
 
@@ -1303,7 +1423,7 @@ mod tests {
         // Trailing empty cells beyond the header are ignored silently.
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.row_cells(1).len(), 3);
-        assert_eq!(table.rows[1].line, 4);
+        assert_eq!(table.rows[1].line(), 4);
     }
 
     #[test]
@@ -1320,9 +1440,9 @@ mod tests {
         );
         assert_eq!(
             table.row_cells(0)[2].span(),
-            Span::new(row.span.end, row.span.end)
+            Span::new(row.span().end, row.span().end)
         );
-        assert_eq!(sources.get(table.source).slice(row.span), "x;1");
+        assert_eq!(sources.get(table.source).slice(row.span()), "x;1");
     }
 
     #[test]
@@ -1335,8 +1455,8 @@ mod tests {
         assert_eq!(table.headers.len(), 4);
         assert_eq!(table.headers[2].text, "");
         assert_eq!(table.rows.len(), 2);
-        assert_eq!(table.rows[0].line, 3);
-        assert_eq!(table.rows[1].line, 6);
+        assert_eq!(table.rows[0].line(), 3);
+        assert_eq!(table.rows[1].line(), 6);
         assert_eq!(table.row_cells(1)[3].value(&table), number("3", 0, None));
     }
 
@@ -1481,7 +1601,7 @@ mod tests {
         let headers: Vec<&str> = table.headers.iter().map(|h| h.text.as_str()).collect();
         assert_eq!(headers, ["Post", "Utfall", "Budget"]);
         assert_eq!(table.rows.len(), 1);
-        assert_eq!(table.rows[0].line, 4);
+        assert_eq!(table.rows[0].line(), 4);
 
         // Nothing on or below the row: a warning that names it.
         let data = DataConfig {

@@ -5,7 +5,11 @@ pub mod discover;
 pub mod json_report;
 pub mod markdown;
 pub mod number;
+mod table;
 pub mod workbook;
+
+pub use table::{Row, RowRef, Table};
+pub(crate) use table::{RowsBuilder, Written};
 
 use crate::source::{SourceId, Span};
 use rust_decimal::Decimal;
@@ -40,21 +44,6 @@ pub struct ReportMeta {
     pub previous: Option<PathBuf>,
 }
 
-/// One table of a report: a CSV file, later a sheet or a Markdown table.
-#[derive(Debug)]
-pub struct Table {
-    /// The table's name in the report: the file stem for CSV.
-    pub name: String,
-    pub source: SourceId,
-    pub headers: Vec<Header>,
-    pub rows: Vec<Row>,
-    /// The cells of all rows, row after row: one allocation for the table, not one per row
-    /// (a report of a million rows). Read through [`Table::row_cells`] and [`Table::cell`].
-    cells: Vec<Cell>,
-    /// The texts and the values the compact [`Cell`]s leave out.
-    pub store: CellStore,
-}
-
 /// A column header as written, and the name rules reach it by.
 #[derive(Debug, Clone)]
 pub struct Header {
@@ -62,16 +51,6 @@ pub struct Header {
     pub span: Span,
     /// Lower case, runs of non-letters/digits collapsed to `_`: `Prognos 2020 Netto` → `prognos_2020_netto`.
     pub normalised: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row {
-    /// 1-based line of the row in its file.
-    pub line: usize,
-    pub span: Span,
-    /// The row's cells in `Table::cells`: from `first`, `len` of them.
-    first: usize,
-    len: usize,
 }
 
 /// One cell, in 16 bytes: a report of a million rows has six million of them, so a cell keeps
@@ -298,6 +277,25 @@ impl Cell {
         }
     }
 
+    /// A cell written as is at `span` whose value is its text or a missing value of `kind`.
+    fn plain(span: Span, kind: Kind) -> Cell {
+        Cell {
+            kind,
+            ..Cell::at(span)
+        }
+    }
+
+    /// A cell in a slot of a column that its row has no cell in; never read.
+    fn filler() -> Cell {
+        Cell::plain(Span::new(0, 0), Kind::Missing(Missing::Empty))
+    }
+
+    /// [`Cell::shift_extra`], by value.
+    fn shifted(mut self, offset: usize) -> Cell {
+        self.shift_extra(offset);
+        self
+    }
+
     /// An extra cell of a store appended to another at `offset` ([`CellStore::append`]).
     pub(crate) fn shift_extra(&mut self, offset: usize) {
         if self.kind == Kind::Extra && offset > 0 {
@@ -518,162 +516,6 @@ pub fn normalise_name(s: &str) -> String {
         }
     }
     out
-}
-
-/// A row and its cells, borrowed from its table.
-#[derive(Debug, Clone, Copy)]
-pub struct RowRef<'t> {
-    pub line: usize,
-    pub span: Span,
-    pub cells: &'t [Cell],
-}
-
-impl Row {
-    /// How many cells the row has.
-    pub fn cell_count(&self) -> usize {
-        self.len
-    }
-}
-
-/// The rows and cells of a table as a reader builds them: [`Table::new`] takes them over.
-#[derive(Debug, Default)]
-pub(crate) struct RowsBuilder {
-    pub rows: Vec<Row>,
-    pub cells: Vec<Cell>,
-}
-
-impl RowsBuilder {
-    /// Add a row whose cells are those pushed to `cells` since `first`.
-    pub fn end_row(&mut self, line: usize, span: Span, first: usize) {
-        self.rows.push(Row {
-            line,
-            span,
-            first,
-            len: self.cells.len() - first,
-        });
-    }
-
-    /// Cut every row to its first `width` cells, moving the cells together.
-    pub fn cut_to(&mut self, width: usize) {
-        if self.rows.iter().all(|r| r.len <= width) {
-            return;
-        }
-        let mut to = 0;
-        for r in &mut self.rows {
-            let keep = r.len.min(width);
-            self.cells.copy_within(r.first..r.first + keep, to);
-            r.first = to;
-            r.len = keep;
-            to += keep;
-        }
-        self.cells.truncate(to);
-    }
-
-    /// Take over the rows of `other` after these, each moved by `lines` lines.
-    pub fn append(&mut self, other: RowsBuilder, lines: usize, extra_offset: usize) {
-        let offset = self.cells.len();
-        self.cells.extend(other.cells.into_iter().map(|mut c| {
-            c.shift_extra(extra_offset);
-            c
-        }));
-        self.rows.extend(other.rows.into_iter().map(|r| Row {
-            line: r.line + lines,
-            first: r.first + offset,
-            ..r
-        }));
-    }
-}
-
-impl Table {
-    /// A table of the rows and cells of `built`, whose cells' texts are in `store`.
-    pub(crate) fn new(
-        name: String,
-        source: SourceId,
-        headers: Vec<Header>,
-        built: RowsBuilder,
-        store: CellStore,
-    ) -> Table {
-        Table {
-            name,
-            source,
-            headers,
-            rows: built.rows,
-            cells: built.cells,
-            store,
-        }
-    }
-
-    /// A table of `rows` whose cell spans point into `text` (the source's text).
-    pub(crate) fn from_loose(
-        name: String,
-        source: SourceId,
-        headers: Vec<Header>,
-        rows: Vec<LooseRow>,
-        text: Arc<String>,
-    ) -> Table {
-        let mut store = CellStore::new(text);
-        let mut built = RowsBuilder::default();
-        for r in rows {
-            let first = built.cells.len();
-            for c in r.cells {
-                built.cells.push(store.cell(c.span, &c.raw, c.value));
-            }
-            built.end_row(r.line, r.span, first);
-        }
-        Table::new(name, source, headers, built, store)
-    }
-
-    /// The cells of row `row` (empty past the last row).
-    pub fn row_cells(&self, row: usize) -> &[Cell] {
-        self.rows
-            .get(row)
-            .and_then(|r| self.cells.get(r.first..r.first + r.len))
-            .unwrap_or(&[])
-    }
-
-    /// The cell of row `row` in column `col`, if the row has one.
-    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
-        self.row_cells(row).get(col)
-    }
-
-    /// Row `row` with its cells. Panics past the last row, as indexing `rows` does.
-    pub fn row(&self, row: usize) -> RowRef<'_> {
-        let r = &self.rows[row];
-        RowRef {
-            line: r.line,
-            span: r.span,
-            cells: self.row_cells(row),
-        }
-    }
-
-    /// Every row with its cells, as [`Table::row`] gives them.
-    pub fn iter_rows(&self) -> impl Iterator<Item = RowRef<'_>> {
-        self.rows.iter().map(|r| RowRef {
-            line: r.line,
-            span: r.span,
-            cells: self.cells.get(r.first..r.first + r.len).unwrap_or(&[]),
-        })
-    }
-
-    /// Read every non-empty cell again from its text with the markers of `data` (`[data]` in
-    /// `rimlig.toml`).
-    pub fn reparse_cells(&mut self, data: &crate::config::DataConfig) {
-        {
-            for cell in &mut self.cells {
-                let raw = cell.raw_in(&self.store);
-                // A JSON `null` or an empty sheet cell has no text: missing either way.
-                if !raw.trim().is_empty() {
-                    let value = number::parse_cell_with(raw, data);
-                    *cell = self.store.with_value(*cell, value);
-                }
-            }
-        }
-    }
-
-    /// Index of the column whose normalised header is `name`.
-    pub fn column_by_normalised(&self, name: &str) -> Option<usize> {
-        self.headers.iter().position(|h| h.normalised == name)
-    }
 }
 
 #[cfg(test)]

@@ -488,7 +488,7 @@ mod tests {
         let (t, _, _) = load(&g);
         assert_eq!(header_texts(&t), ["Verksamhet", "Budget", "Utfall"]);
         assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].line, 2);
+        assert_eq!(t.rows[0].line(), 2);
     }
 
     #[test]
@@ -527,7 +527,7 @@ mod tests {
         let file = sources.get(t.source);
         assert_eq!(file.slice(t.headers[2].span), "Inkomster");
         assert_eq!(file.cell_ref(t.headers[2].span).as_deref(), Some("s!C2"));
-        assert_eq!(t.rows[0].line, 3);
+        assert_eq!(t.rows[0].line(), 3);
     }
 
     #[test]
@@ -544,7 +544,7 @@ mod tests {
         );
         let (t, sources, _) = load(&g);
         assert_eq!(header_texts(&t), ["Verksamhet", "Prognos"]);
-        assert_eq!(t.rows[0].line, 5);
+        assert_eq!(t.rows[0].line(), 5);
         let file = sources.get(t.source);
         assert_eq!(file.line_text(1), "Prognos per oktober");
         assert_eq!(file.line_text(3), "");
@@ -563,7 +563,7 @@ mod tests {
         let (t, sources, _) = load(&g);
         let file = sources.get(t.source);
         assert_eq!(file.line_col(t.headers[0].span.start).0, 5);
-        assert_eq!(t.rows[0].line, 6);
+        assert_eq!(t.rows[0].line(), 6);
         assert_eq!(
             file.cell_ref(t.row_cells(0)[1].span()).as_deref(),
             Some("s!D6")

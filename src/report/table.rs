@@ -1,0 +1,544 @@
+//! How a table holds its rows and cells.
+//!
+//! A report of a million rows has six million cells, so a table keeps them by column, and a
+//! column of a CSV file whose cells are all written plainly keeps less than a [`Cell`] each:
+//!
+//! - a column of whole numbers written as is (`-44 097`) keeps one `i32` per cell;
+//! - a column of texts written as is (no quotes, no markup) keeps nothing at all;
+//! - any other column keeps every [`Cell`] (16 bytes, with its span).
+//!
+//! A plain cell's span is found again when asked for, by splitting its row's text at the
+//! delimiter the file was read with, the same way the reader split it. A row is four `u32`s.
+//! [`Table::cell`] gives every cell in full either way, so nothing outside this module knows
+//! how a column is kept.
+
+use super::csv;
+use super::{Cell, CellStore, Header, Kind, LooseRow, Missing, SourceId, Span, Unit, number};
+use std::sync::Arc;
+
+/// One table of a report: a CSV file, a sheet, a Markdown or JSON table.
+#[derive(Debug)]
+pub struct Table {
+    /// The table's name in the report: the file stem for CSV.
+    pub name: String,
+    pub source: SourceId,
+    pub headers: Vec<Header>,
+    pub rows: Vec<Row>,
+    /// The cells, column by column; read through [`Table::cell`] and [`Table::row_cells`].
+    columns: Vec<Column>,
+    /// How a plain column finds its cells in the text again (CSV tables only).
+    split: Option<Split>,
+    /// The texts and the values the compact [`Cell`]s leave out.
+    pub store: CellStore,
+}
+
+/// A row: where it is written, and how many cells it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    line: u32,
+    start: u32,
+    end: u32,
+    len: u32,
+}
+
+impl Row {
+    /// A row on 1-based `line` written at `span`, of `len` cells. Offsets past 4 GiB cannot
+    /// be kept; every reader refuses inputs that large, so saturating only guards a panic.
+    fn new(line: usize, span: Span, len: usize) -> Row {
+        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Row {
+            line: small(line),
+            start: small(span.start),
+            end: small(span.end),
+            len: small(len),
+        }
+    }
+
+    /// The 1-based line of the row in its file.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    /// Where the whole row is written, without its line break.
+    pub fn span(&self) -> Span {
+        Span::new(self.start as usize, self.end as usize)
+    }
+
+    /// How many cells the row has.
+    pub fn cell_count(&self) -> usize {
+        self.len as usize
+    }
+}
+
+/// A row and its cells.
+#[derive(Debug, Clone)]
+pub struct RowRef {
+    pub line: usize,
+    pub span: Span,
+    pub cells: Vec<Cell>,
+}
+
+/// The mantissa that stands for an empty cell in [`Column::Integers`]; a figure with this
+/// mantissa is kept in full instead.
+const EMPTY: i32 = i32::MIN;
+
+/// How one column keeps its cells: one entry per row of the table.
+#[derive(Debug, Clone)]
+enum Column {
+    /// Nothing but empty cells written as is, so far (a reader's first state).
+    Empty,
+    /// Whole numbers and empty cells written as is: the mantissa, or [`EMPTY`].
+    Integers(Vec<i32>),
+    /// Texts and empty cells written as is: nothing kept; the text is the field.
+    Texts,
+    /// Every cell in full. A row with fewer cells has a filler here that is never read.
+    Cells(Vec<Cell>),
+}
+
+/// How the rows of a CSV file are split into fields: its delimiter (`None`: one column).
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    delimiter: Option<u8>,
+}
+
+/// A cell as a reader hands it to [`RowsBuilder::push`], with the span of its field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Written {
+    /// A whole number written as is, with nothing around it.
+    Integer(Span, i32),
+    /// A text written as is (no quotes, no markup) whose value is the text.
+    Text(Span),
+    /// An empty field written as is, or no field at all (a short row, padded).
+    Empty(Span),
+    /// Anything else, in full.
+    Cell(Cell),
+}
+
+impl Written {
+    fn full(self) -> Cell {
+        match self {
+            Written::Integer(span, m) => Cell::integer(span, m),
+            Written::Text(span) => Cell::plain(span, Kind::Text),
+            Written::Empty(span) => Cell::plain(span, Kind::Missing(Missing::Empty)),
+            Written::Cell(c) => c,
+        }
+    }
+}
+
+/// The rows and cells of a table as a reader builds them: [`Table::new`] takes them over.
+#[derive(Debug)]
+pub(crate) struct RowsBuilder {
+    pub rows: Vec<Row>,
+    columns: Vec<Column>,
+    split: Option<Split>,
+    text: Arc<String>,
+    /// Rows expected in all: room for them is made when a column gets its first value.
+    expected_rows: usize,
+}
+
+impl Default for RowsBuilder {
+    fn default() -> Self {
+        RowsBuilder::loose(Arc::default())
+    }
+}
+
+impl RowsBuilder {
+    /// Rows of a CSV text split at `delimiter`: plain columns are kept compact.
+    pub fn csv(text: Arc<String>, delimiter: Option<u8>) -> RowsBuilder {
+        RowsBuilder {
+            split: Some(Split { delimiter }),
+            ..RowsBuilder::loose(text)
+        }
+    }
+
+    /// Rows whose cells are all kept in full (workbooks, Markdown, JSON).
+    pub fn loose(text: Arc<String>) -> RowsBuilder {
+        RowsBuilder {
+            rows: Vec::new(),
+            columns: Vec::new(),
+            split: None,
+            text,
+            expected_rows: 0,
+        }
+    }
+
+    /// Room for `more` rows, made at once rather than by doubling (a million rows).
+    pub fn reserve(&mut self, more: usize) {
+        self.rows.reserve_exact(more);
+        self.expected_rows = self.rows.len() + more;
+        for c in &mut self.columns {
+            match c {
+                Column::Integers(v) => v.reserve_exact(more),
+                Column::Cells(v) => v.reserve_exact(more),
+                Column::Empty | Column::Texts => {}
+            }
+        }
+    }
+
+    /// No rows, reading the same text the same way.
+    pub fn emptied(&self) -> RowsBuilder {
+        RowsBuilder {
+            split: self.split,
+            ..RowsBuilder::loose(self.text.clone())
+        }
+    }
+
+    /// Every row `lines` lines further down.
+    pub fn shift_lines(&mut self, lines: usize) {
+        let lines = u32::try_from(lines).unwrap_or(u32::MAX);
+        for r in &mut self.rows {
+            r.line = r.line.saturating_add(lines);
+        }
+    }
+
+    /// An empty vector with room for every row expected.
+    fn column_vec<T>(&self) -> Vec<T> {
+        Vec::with_capacity(self.expected_rows.max(self.rows.len() + 1))
+    }
+
+    /// Cell `col` of the row being built (the rows before it are in `rows`). Cells are pushed
+    /// column after column, then [`RowsBuilder::end_row`].
+    pub fn push(&mut self, col: usize, cell: Written) {
+        let row = self.rows.len();
+        while self.columns.len() <= col {
+            let column = match self.split {
+                Some(_) => Column::Empty,
+                None => {
+                    let mut v = self.column_vec();
+                    v.resize(row, Cell::filler());
+                    Column::Cells(v)
+                }
+            };
+            self.columns.push(column);
+        }
+        let room = self.expected_rows.max(row + 1);
+        let column = &mut self.columns[col];
+        let kept = match (&mut *column, cell) {
+            (Column::Empty | Column::Texts, Written::Empty(_))
+            | (Column::Texts, Written::Text(_)) => true,
+            (Column::Empty, Written::Text(_)) => {
+                *column = Column::Texts;
+                true
+            }
+            (Column::Empty, Written::Integer(_, m)) if m != EMPTY => {
+                let mut fresh = Vec::with_capacity(room);
+                fresh.resize(row, EMPTY);
+                fresh.push(m);
+                *column = Column::Integers(fresh);
+                true
+            }
+            (Column::Integers(v), Written::Integer(_, m)) if m != EMPTY => {
+                v.push(m);
+                true
+            }
+            (Column::Integers(v), Written::Empty(_)) => {
+                v.push(EMPTY);
+                true
+            }
+            (Column::Cells(v), c) => {
+                v.push(c.full());
+                true
+            }
+            _ => false,
+        };
+        if !kept {
+            self.make_full(col);
+            if let Some(Column::Cells(v)) = self.columns.get_mut(col) {
+                v.push(cell.full());
+            }
+        }
+    }
+
+    /// End the row whose cells were pushed: on `line`, written at `span`, of `len` cells.
+    /// Columns it has no cell in get a filler.
+    pub fn end_row(&mut self, line: usize, span: Span, len: usize) {
+        let rows = self.rows.len() + 1;
+        for c in &mut self.columns {
+            match c {
+                Column::Integers(v) if v.len() < rows => v.push(EMPTY),
+                Column::Cells(v) if v.len() < rows => v.push(Cell::filler()),
+                _ => {}
+            }
+        }
+        self.rows.push(Row::new(line, span, len));
+    }
+
+    /// Column `col` with every cell in full, found again in the rows' text.
+    fn make_full(&mut self, col: usize) {
+        let Some(column) = self.columns.get(col) else {
+            return;
+        };
+        if let Column::Cells(_) = column {
+            return;
+        }
+        let mut cells = self.column_vec();
+        cells.extend(self.rows.iter().enumerate().map(|(r, row)| {
+            plain_cell(&self.text, self.split, column, r, row, col).unwrap_or_else(Cell::filler)
+        }));
+        self.columns[col] = Column::Cells(cells);
+    }
+
+    /// Cut every row to its first `width` cells.
+    pub fn cut_to(&mut self, width: usize) {
+        self.columns.truncate(width);
+        for r in &mut self.rows {
+            r.len = r.len.min(u32::try_from(width).unwrap_or(u32::MAX));
+        }
+    }
+
+    /// Take over the rows of `other` (read from the same text) after these, each moved by
+    /// `lines` lines, its extra cells by `extra_offset` ([`CellStore::append`]).
+    pub fn append(&mut self, mut other: RowsBuilder, lines: usize, extra_offset: usize) {
+        let (before, after) = (self.rows.len(), other.rows.len());
+        let width = self.columns.len().max(other.columns.len());
+        self.columns.resize_with(width, || Column::Empty);
+        other.columns.resize_with(width, || Column::Empty);
+        for col in 0..width {
+            let alike = matches!(
+                (&self.columns[col], &other.columns[col]),
+                (Column::Cells(_), Column::Cells(_))
+                    | (Column::Integers(_), Column::Integers(_) | Column::Empty)
+                    | (Column::Texts, Column::Texts | Column::Empty)
+                    | (
+                        Column::Empty,
+                        Column::Empty | Column::Integers(_) | Column::Texts
+                    )
+            );
+            if !alike {
+                self.make_full(col);
+                other.make_full(col);
+            }
+            let theirs = std::mem::replace(&mut other.columns[col], Column::Empty);
+            let ours = &mut self.columns[col];
+            match (&mut *ours, theirs) {
+                (Column::Empty | Column::Texts, Column::Empty) | (Column::Texts, Column::Texts) => {
+                }
+                (Column::Empty, Column::Texts) => *ours = Column::Texts,
+                (Column::Empty, Column::Integers(w)) => {
+                    let mut all = Vec::with_capacity(before + after);
+                    all.resize(before, EMPTY);
+                    all.extend(w);
+                    *ours = Column::Integers(all);
+                }
+                (Column::Integers(v), Column::Integers(w)) => v.extend(w),
+                (Column::Integers(v), Column::Empty) => v.resize(before + after, EMPTY),
+                (Column::Cells(v), Column::Cells(w)) => {
+                    v.extend(w.into_iter().map(|c| c.shifted(extra_offset)));
+                }
+                // Both were made full above.
+                _ => debug_assert!(false, "columns of different kinds are made full first"),
+            }
+        }
+        other.shift_lines(lines);
+        self.rows.extend(other.rows);
+    }
+}
+
+#[cfg(test)]
+impl RowsBuilder {
+    /// Every cell in full, row after row.
+    pub fn full_cells(&self) -> Vec<Cell> {
+        let mut out = Vec::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            for col in 0..row.cell_count() {
+                let cell = match &self.columns[col] {
+                    Column::Cells(v) => Some(v[r]),
+                    column => plain_cell(&self.text, self.split, column, r, row, col),
+                };
+                out.push(cell.expect("a cell"));
+            }
+        }
+        out
+    }
+}
+
+/// Cell `col` of row `r` (at `row`) in a `column` that is not kept in full; `None` for a
+/// column kept in full.
+fn plain_cell(
+    text: &str,
+    split: Option<Split>,
+    column: &Column,
+    r: usize,
+    row: &Row,
+    col: usize,
+) -> Option<Cell> {
+    let split = split?;
+    let span = || {
+        csv::field_span(text, row.span(), split.delimiter, col)
+            .unwrap_or(Span::new(row.end as usize, row.end as usize))
+    };
+    let empty = |span| Cell::plain(span, Kind::Missing(Missing::Empty));
+    Some(match column {
+        Column::Empty => empty(span()),
+        Column::Integers(v) => match *v.get(r)? {
+            EMPTY => empty(span()),
+            m => Cell::integer(span(), m),
+        },
+        Column::Texts => {
+            let span = span();
+            let field = text.get(span.start..span.end).unwrap_or("");
+            if number::trim_cell(field).is_empty() {
+                empty(span)
+            } else {
+                Cell::plain(span, Kind::Text)
+            }
+        }
+        Column::Cells(_) => return None,
+    })
+}
+
+impl Table {
+    /// A table of the rows and cells of `built`, whose cells' texts are in `store`.
+    pub(crate) fn new(
+        name: String,
+        source: SourceId,
+        headers: Vec<Header>,
+        mut built: RowsBuilder,
+        store: CellStore,
+    ) -> Table {
+        let mut columns = std::mem::take(&mut built.columns);
+        columns.shrink_to_fit();
+        Table {
+            name,
+            source,
+            headers,
+            rows: built.rows,
+            columns,
+            split: built.split,
+            store,
+        }
+    }
+
+    /// A table of `rows` whose cell spans point into `text` (the source's text).
+    pub(crate) fn from_loose(
+        name: String,
+        source: SourceId,
+        headers: Vec<Header>,
+        rows: Vec<LooseRow>,
+        text: Arc<String>,
+    ) -> Table {
+        let mut store = CellStore::new(text.clone());
+        let mut built = RowsBuilder::loose(text);
+        for r in rows {
+            let len = r.cells.len();
+            for (col, c) in r.cells.into_iter().enumerate() {
+                built.push(col, Written::Cell(store.cell(c.span, &c.raw, c.value)));
+            }
+            built.end_row(r.line, r.span, len);
+        }
+        Table::new(name, source, headers, built, store)
+    }
+
+    /// The cell of row `row` in column `col`, if the row has one.
+    pub fn cell(&self, row: usize, col: usize) -> Option<Cell> {
+        let r = self.rows.get(row)?;
+        if col >= r.cell_count() {
+            return None;
+        }
+        let column = self.columns.get(col)?;
+        match column {
+            Column::Cells(v) => v.get(row).copied(),
+            _ => plain_cell(self.store.text(), self.split, column, row, r, col),
+        }
+    }
+
+    /// The figure of a cell without building the cell (its span is not looked for): mantissa,
+    /// printed decimals (`None` for an exact value) and unit, as [`Cell::inline_number`].
+    pub fn inline_number(
+        &self,
+        row: usize,
+        col: usize,
+    ) -> Option<(i32, Option<u32>, Option<Unit>)> {
+        if col >= self.rows.get(row)?.cell_count() {
+            return None;
+        }
+        match self.columns.get(col)? {
+            Column::Integers(v) => match *v.get(row)? {
+                EMPTY => None,
+                m => Some((m, Some(0), None)),
+            },
+            Column::Cells(v) => v.get(row)?.inline_number(),
+            Column::Empty | Column::Texts => None,
+        }
+    }
+
+    /// A cell's text as written ([`Cell::raw`]), without building the cell when its column
+    /// keeps nothing but the text.
+    pub fn raw(&self, row: usize, col: usize) -> Option<&str> {
+        let r = self.rows.get(row)?;
+        match (self.columns.get(col)?, self.split) {
+            (Column::Texts | Column::Empty, Some(split)) if col < r.cell_count() => {
+                let text = self.store.text();
+                Some(
+                    match csv::field_span(text, r.span(), split.delimiter, col) {
+                        Some(s) => text.get(s.start..s.end).unwrap_or(""),
+                        None => "",
+                    },
+                )
+            }
+            _ => self.cell(row, col).map(|c| c.raw(self)),
+        }
+    }
+
+    /// The cells of row `row` (none past the last row).
+    pub fn row_cells(&self, row: usize) -> Vec<Cell> {
+        let len = self.rows.get(row).map_or(0, Row::cell_count);
+        (0..len).filter_map(|c| self.cell(row, c)).collect()
+    }
+
+    /// Row `row` with its cells. Panics past the last row, as indexing `rows` does.
+    pub fn row(&self, row: usize) -> RowRef {
+        let r = &self.rows[row];
+        RowRef {
+            line: r.line(),
+            span: r.span(),
+            cells: self.row_cells(row),
+        }
+    }
+
+    /// Every row with its cells, as [`Table::row`] gives them.
+    pub fn iter_rows(&self) -> impl Iterator<Item = RowRef> + '_ {
+        (0..self.rows.len()).map(|r| self.row(r))
+    }
+
+    /// Read every non-empty cell again from its text with the markers of `data` (`[data]` in
+    /// `rimlig.toml`).
+    pub fn reparse_cells(&mut self, data: &crate::config::DataConfig) {
+        for col in 0..self.columns.len() {
+            if !matches!(self.columns[col], Column::Cells(_)) {
+                let cells = (0..self.rows.len())
+                    .map(|r| self.cell(r, col).unwrap_or_else(Cell::filler))
+                    .collect();
+                self.columns[col] = Column::Cells(cells);
+            }
+            let Column::Cells(cells) = &mut self.columns[col] else {
+                continue;
+            };
+            for (r, cell) in cells.iter_mut().enumerate() {
+                if self.rows.get(r).is_none_or(|row| col >= row.cell_count()) {
+                    continue;
+                }
+                let raw = cell.raw_in(&self.store);
+                // A JSON `null` or an empty sheet cell has no text: missing either way.
+                if !raw.trim().is_empty() {
+                    let value = number::parse_cell_with(raw, data);
+                    *cell = self.store.with_value(*cell, value);
+                }
+            }
+        }
+    }
+
+    /// How many columns keep less than every cell in full.
+    #[cfg(test)]
+    pub fn compact_columns(&self) -> usize {
+        self.columns
+            .iter()
+            .filter(|c| !matches!(c, Column::Cells(_)))
+            .count()
+    }
+
+    /// Index of the column whose normalised header is `name`.
+    pub fn column_by_normalised(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h.normalised == name)
+    }
+}
