@@ -508,9 +508,14 @@ impl<'a> Evaluator<'a> {
                 };
                 let env = &env;
                 for v in self.views_of(env, &table.name.text) {
+                    let v = Rc::new(v);
+                    let by_column;
                     let groups = match by {
                         Some(b) => match v.column(self.bound(&b.text, env)) {
-                            Some((col, _)) => Some(v.group_values(col)),
+                            Some((col, _)) => {
+                                by_column = v.groups_by(col);
+                                Some(&by_column)
+                            }
                             None => {
                                 self.not_applicable(
                                     env,
@@ -522,19 +527,19 @@ impl<'a> Evaluator<'a> {
                                 continue;
                             }
                         },
-                        None => v.groups.clone(),
+                        None => v.groups.as_ref(),
                     };
-                    let v = Rc::new(v);
                     match groups {
                         Some(g) => {
                             // Groups in the order they first appear.
-                            for rows in group_rows(&g).0 {
+                            for group in 0..g.len() {
+                                let rows = g.rows(group);
                                 if self.skip_rows(body, true, &v, &rows) {
                                     continue;
                                 }
                                 let e = Env {
                                     scope: Some(v.clone()),
-                                    rows,
+                                    rows: Rc::new(rows),
                                     row: None,
                                     ..env.clone()
                                 };
@@ -568,7 +573,8 @@ impl<'a> Evaluator<'a> {
                     let v = Rc::new(v);
                     let votes_before = self.votes.len();
                     let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
-                    let grouped = v.groups.as_deref().map(group_rows);
+                    // The rows of the group of the row before, while rows stay in it.
+                    let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
                     for r in 0..v.table.rows.len() {
                         if self.skip_rows(body, false, &v, &[r])
                             && filter
@@ -577,8 +583,18 @@ impl<'a> Evaluator<'a> {
                         {
                             continue;
                         }
-                        let rows = match &grouped {
-                            Some((groups, of_row)) => groups[of_row[r]].clone(),
+                        let rows = match &v.groups {
+                            Some(groups) => {
+                                let g = groups.of_row(r);
+                                match &group_of_row {
+                                    Some((last, rows)) if *last == g => rows.clone(),
+                                    _ => {
+                                        let rows = Rc::new(groups.rows(g));
+                                        group_of_row = Some((g, rows.clone()));
+                                        rows
+                                    }
+                                }
+                            }
                             None => all.clone(),
                         };
                         let e = Env {
@@ -1904,30 +1920,6 @@ impl<'a> Evaluator<'a> {
             .map(|o| o.cells.into_vec())
             .unwrap_or_default()
     }
-}
-
-/// The rows of each group (in the order the groups first appear), and each row's group.
-fn group_rows(g: &[&str]) -> (Vec<Rc<Vec<usize>>>, Vec<usize>) {
-    // foldhash: several times faster than SipHash on short keys, and seeded per run, so a
-    // file cannot be written to make its group names collide.
-    let mut index: foldhash::HashMap<&str, usize> = Default::default();
-    let mut rows: Vec<Vec<usize>> = Vec::new();
-    let mut of_row = Vec::with_capacity(g.len());
-    let mut last: Option<(&str, usize)> = None;
-    for (r, name) in g.iter().enumerate() {
-        // A group's rows are nearly always together: the row above's group, without hashing.
-        let i = match last {
-            Some((n, i)) if n == *name => i,
-            _ => *index.entry(name).or_insert_with(|| {
-                rows.push(Vec::new());
-                rows.len() - 1
-            }),
-        };
-        last = Some((name, i));
-        rows[i].push(r);
-        of_row.push(i);
-    }
-    (rows.into_iter().map(Rc::new).collect(), of_row)
 }
 
 fn plain(val: Val) -> Operand {

@@ -31,8 +31,8 @@ pub struct View<'a> {
     /// The kind of every row, worked out when first asked for ([`View::kinds`]): name
     /// resolution builds views without ever needing it, and a table may have millions of rows.
     kinds: std::cell::OnceCell<Vec<RowKind>>,
-    /// The group of each row (when the table has groups).
-    pub groups: Option<Vec<&'a str>>,
+    /// The rows of each group (when the table has groups).
+    pub groups: Option<Groups>,
     /// Declared columns that matched no header: (name, glob).
     pub unmatched: Vec<(String, String)>,
     /// The table is in the previous report.
@@ -90,26 +90,42 @@ impl<'a> View<'a> {
         };
 
         if let Some(g) = decl.and_then(|d| d.group.as_ref()) {
-            v.groups = v.column(&g.text).map(|(col, _)| v.group_values(col));
+            v.groups = v.column(&g.text).map(|(col, _)| v.groups_by(col));
         }
         v
     }
 
-    /// Group of every row by the text in `col`; an empty cell continues the group above it,
-    /// as a merged cell in a spreadsheet does.
-    pub fn group_values(&self, col: usize) -> Vec<&'a str> {
-        // Borrowed from the table: a million rows would otherwise be a million strings.
+    /// The rows grouped by the text in `col`; an empty cell continues the group above it, as
+    /// a merged cell in a spreadsheet does.
+    pub fn groups_by(&self, col: usize) -> Groups {
+        // foldhash: several times faster than SipHash on short keys, and seeded per run, so a
+        // file cannot be written to make its group names collide.
         let table: &'a Table = self.table;
+        let mut index: foldhash::HashMap<&'a str, u32> = Default::default();
         let mut current = "";
-        (0..table.rows.len())
-            .map(|r| {
-                let t = table.raw(r, col).map(str::trim).unwrap_or("");
-                if !t.is_empty() {
-                    current = t;
-                }
-                current
-            })
-            .collect()
+        let mut last: Option<(&str, u32)> = None;
+        let mut sizes: Vec<u32> = Vec::new();
+        let mut of_row = Vec::with_capacity(table.rows.len());
+        for r in 0..table.rows.len() {
+            let t = table.raw(r, col).map(str::trim).unwrap_or("");
+            if !t.is_empty() {
+                current = t;
+            }
+            // A group's rows are nearly always together: the row above's group, unhashed.
+            let g = match last {
+                Some((name, g)) if name == current => g,
+                _ => *index.entry(current).or_insert_with(|| {
+                    sizes.push(0);
+                    u32::try_from(sizes.len() - 1).unwrap_or(u32::MAX)
+                }),
+            };
+            last = Some((current, g));
+            if let Some(n) = sizes.get_mut(g as usize) {
+                *n += 1;
+            }
+            of_row.push(g);
+        }
+        Groups::new(of_row, &sizes)
     }
 
     /// The column a name reaches: a declared column, the key's name, or a normalised header.
@@ -211,6 +227,72 @@ impl<'a> View<'a> {
             .iter()
             .copied()
             .filter(|&r| norm(&self.key_text(r)) == k)
+            .collect()
+    }
+}
+
+/// The rows of a table by group: the groups in the order they first appear, each with its
+/// rows in order. Kept as one list of rows rather than a list per group: a million rows in a
+/// hundred thousand groups.
+#[derive(Debug)]
+pub struct Groups {
+    /// Every row, group after group.
+    order: Vec<u32>,
+    /// Where each group's rows start in `order`, and where the last one ends.
+    starts: Vec<u32>,
+    /// The group of each row.
+    of_row: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups of rows given each row's group (numbered in the order they first appear) and
+    /// the size of each group.
+    fn new(of_row: Vec<u32>, sizes: &[u32]) -> Groups {
+        let mut starts = Vec::with_capacity(sizes.len() + 1);
+        let mut at = 0u32;
+        starts.push(0);
+        for n in sizes {
+            at = at.saturating_add(*n);
+            starts.push(at);
+        }
+        let mut next: Vec<u32> = starts.clone();
+        let mut order = vec![0u32; of_row.len()];
+        for (r, &g) in of_row.iter().enumerate() {
+            if let Some(slot) = next.get_mut(g as usize)
+                && let Some(o) = order.get_mut(*slot as usize)
+            {
+                *o = u32::try_from(r).unwrap_or(u32::MAX);
+                *slot += 1;
+            }
+        }
+        Groups {
+            order,
+            starts,
+            of_row,
+        }
+    }
+
+    /// How many groups there are.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// The group of row `row`.
+    pub fn of_row(&self, row: usize) -> usize {
+        self.of_row.get(row).map_or(0, |&g| g as usize)
+    }
+
+    /// The rows of group `g`, in order.
+    pub fn rows(&self, g: usize) -> Vec<usize> {
+        let (a, b) = match (self.starts.get(g), self.starts.get(g + 1)) {
+            (Some(&a), Some(&b)) => (a as usize, b as usize),
+            _ => return Vec::new(),
+        };
+        self.order
+            .get(a..b)
+            .unwrap_or(&[])
+            .iter()
+            .map(|&r| r as usize)
             .collect()
     }
 }
