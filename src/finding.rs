@@ -60,7 +60,7 @@ pub struct Finding {
     pub cell: Option<String>,
     pub row_key: Option<String>,
     pub column_name: Option<String>,
-    pub values: Option<Values>,
+    pub values: Option<Box<Values>>,
     /// `for` bindings of this instance: `[["c", "budget"]]`.
     pub bindings: Vec<(String, String)>,
     /// Other cells that took part, e.g. the operands of a row identity.
@@ -88,7 +88,7 @@ pub struct Finding {
     pub(crate) reads: Vec<crate::eval::CellAt>,
     /// The cell change that most likely explains this finding (and the others it explains).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<crate::locate::Fix>,
+    pub fix: Option<Box<crate::locate::Fix>>,
 }
 
 /// A finding as the JSON output shows it: its fields and its [`Finding::fingerprint`].

@@ -101,7 +101,9 @@ pub struct SourceFile {
     /// The path as the user gave it (or as found under a path they gave), for display.
     pub name: String,
     pub text: Arc<String>,
-    line_starts: Vec<usize>,
+    /// Where each line starts: `u32`, as every reader refuses a file of 4 GiB or more, and a
+    /// file of a million lines keeps 4 MB of them, counted first and held once.
+    line_starts: Vec<u32>,
     bytes: FileBytes,
     /// For a rendered workbook sheet: where its cells are.
     cells: Option<Arc<CellMap>>,
@@ -110,8 +112,13 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text: String = text.into();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0);
+        line_starts.extend(
+            memchr::memchr_iter(b'\n', text.as_bytes())
+                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         SourceFile {
             name: name.into(),
             text: Arc::new(text),
@@ -168,23 +175,23 @@ impl SourceFile {
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let at = u32::try_from(offset).unwrap_or(u32::MAX);
+        let line = match self.line_starts.binary_search(&at) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = self.line_starts[line] as usize;
         let col = self.text[start..offset].chars().count() + 1;
         (line + 1, col)
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - 1];
+        let start = self.line_starts[line - 1] as usize;
         let end = self
             .line_starts
             .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+            .map_or(self.text.len(), |&s| s as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 

@@ -179,7 +179,7 @@ fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::l
         );
     }
     assert_eq!(fix.explains.len(), errors.len(), "{name}");
-    (run, fix)
+    (run, *fix)
 }
 
 fn assert_fix(

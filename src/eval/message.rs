@@ -510,7 +510,7 @@ fn build<'a>(
         cell: file.cell_ref(span),
         row_key,
         column_name,
-        values,
+        values: values.map(Box::new),
         bindings: env.bindings.to_vec(),
         related,
         rule_file: rule_file.name.clone(),

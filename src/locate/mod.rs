@@ -183,7 +183,7 @@ pub fn localise(
             .map(|&i| findings[i].fingerprint())
             .collect();
         for &i in &explained {
-            findings[i].fix = Some(fix.clone());
+            findings[i].fix = Some(Box::new(fix.clone()));
         }
     }
 }

@@ -205,7 +205,7 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
     if !rel.is_empty() {
         result["relatedLocations"] = Value::Array(rel);
     }
-    if let Some(fix) = f.fix.as_ref().and_then(sarif_fix) {
+    if let Some(fix) = f.fix.as_deref().and_then(sarif_fix) {
         result["fixes"] = json!([fix]);
     }
     // With a baseline, SARIF viewers tell new findings from known ones.
