@@ -254,14 +254,40 @@ fn column<'a>(
     env: &Env<'a>,
 ) -> Option<(usize, Option<Unit>)> {
     let bound = ev.bound(name, env);
-    if bound == name && ev.set.constant(name).is_some() {
-        return None;
+    // What a name reaches depends on the name (after `for`) and on the table and its
+    // declaration, which outlive the evaluation: looked up once, not once per cell.
+    let table = std::ptr::from_ref(view.table) as usize;
+    let decl = view.decl.map_or(0, |d| std::ptr::from_ref(d) as usize);
+    let mut memo = ev.quick_columns.borrow_mut();
+    if let Some(&(.., found)) = memo
+        .0
+        .iter()
+        .find(|(t, d, b, _)| *t == table && *d == decl && b == bound)
+    {
+        return found;
     }
-    match view.column(bound)? {
-        (_, Some(UnitName::Text)) => None,
-        (col, unit) => Some((col, unit.and_then(to_unit))),
+    let found = if bound == name && ev.set.constant(name).is_some() {
+        None
+    } else {
+        match view.column(bound) {
+            None | Some((_, Some(UnitName::Text))) => None,
+            Some((col, unit)) => Some((col, unit.and_then(to_unit))),
+        }
+    };
+    if memo.0.len() >= COLUMNS_REMEMBERED {
+        memo.0.clear();
     }
+    memo.0.push((table, decl, bound.to_string(), found));
+    found
 }
+
+/// Columns the quick pass remembers at most (a rule names a few).
+const COLUMNS_REMEMBERED: usize = 32;
+
+/// Columns looked up: (table, declaration, name after `for`) → column and unit, if a column
+/// of figures. Tables and declarations are told apart by address: both outlive the evaluator.
+#[derive(Debug, Default)]
+pub(super) struct Columns(Vec<(usize, usize, String, Option<(usize, Option<Unit>)>)>);
 
 /// A cell's figure in the column's unit, where it is an inline figure needing no conversion.
 fn cell(view: &View<'_>, row: usize, (col, declared): (usize, Option<Unit>)) -> Option<Fx> {

@@ -372,6 +372,8 @@ struct Evaluator<'a> {
     /// The cells read by the instance being checked: a finding keeps them, so error
     /// localisation knows which cells could explain it.
     reads: std::cell::RefCell<Vec<CellAt>>,
+    /// The quick pass's columns already looked up (see [`fast`]).
+    quick_columns: std::cell::RefCell<fast::Columns>,
     /// Values read instead of what a cell holds, to try a fix (empty in a normal check).
     overrides: Vec<(CellAt, rust_decimal::Decimal)>,
     /// When localising: the instances that read cells of interest, as they are checked.
@@ -400,6 +402,7 @@ impl<'a> Evaluator<'a> {
             votes: Vec::new(),
             lets: Vec::new(),
             reads: Default::default(),
+            quick_columns: Default::default(),
             overrides: Vec::new(),
             collect: None,
             max_findings: options.max_findings_per_rule,
