@@ -504,6 +504,17 @@ rule r-sum "sums" {
       sum(x) == total.x within rounding
 }
 rule r-sum-table "whole table" { in t: sum(a) - sum(b) == sum(c) within rounding }
+rule r-each-sum "a row and the whole column" { each t: a <= sum(a) + total.b within rounding }
+table tg "t" {
+  key    namn "namn"
+  column g    "g"    text
+  column a    "a"    tkr
+  column b    "b"    tkr
+  total  "Summa*"
+  group  g
+}
+rule r-each-group "a row and its group" { each tg: a - sum(b) <= total.a + 5 within rounding }
+rule r-in-group "declared groups" { in tg: sum(a) >= total.b }
 "#;
 
 /// A cell of the quick-pass tables: figures of every form, missing values, texts.

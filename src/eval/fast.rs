@@ -38,6 +38,17 @@ const POW10: [i128; SCALE as usize + 1] = {
     p
 };
 
+/// [`POW10`] in `i64`, for the figures of cells.
+const POW10_64: [i64; SCALE as usize + 1] = {
+    let mut p = [1i64; SCALE as usize + 1];
+    let mut i = 1;
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
 /// A value with its rounding interval, all at [`SCALE`] decimals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Fx {
@@ -67,6 +78,25 @@ impl Fx {
             unit,
         }
         .bounded()
+    }
+
+    /// [`Fx::figure`] of a cell's `i32` mantissa: in `i64`, where it cannot overflow
+    /// (`2³¹ · 10⁸ < 2⁶³`), rather than in `i128` with an overflow check, which is a call.
+    fn cell(m: i32, scale: u32, printed: bool, unit: Option<Unit>) -> Option<Fx> {
+        let up = SCALE.checked_sub(scale + u32::from(printed))?;
+        let v = i64::from(m) * POW10_64[(up + u32::from(printed)) as usize];
+        let half = if printed {
+            5 * POW10_64[up as usize]
+        } else {
+            0
+        };
+        // Far inside `LIMIT`: no bound to check.
+        Some(Fx {
+            v: i128::from(v),
+            lo: i128::from(v - half),
+            hi: i128::from(v + half),
+            unit,
+        })
     }
 
     fn bounded(self) -> Option<Fx> {
@@ -245,6 +275,231 @@ fn value<'a>(ev: &Evaluator<'a>, e: &'a Expr, env: &Env<'a>) -> Option<Fx> {
     }
 }
 
+/// One step of a [`Compiled`] side, run on a small stack of values.
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    /// The cell of the row in a column (with its declared unit).
+    Cell((usize, Option<Unit>)),
+    /// `sum(c)` over the scope's normal rows.
+    Sum((usize, Option<Unit>)),
+    /// `total.c`: the one total row of the scope.
+    Total((usize, Option<Unit>)),
+    Figure(Fx),
+    Neg,
+    Add,
+    Sub,
+}
+
+/// The deepest stack a compiled side may need.
+const STACK: usize = 8;
+
+/// A comparison compiled once for a view and its `for` bindings, then checked for row after
+/// row or group after group without an `Env` or a walk of the expression: the same values in
+/// the same order as [`holds`] computes them, so it answers "holds" exactly where
+/// [`holds`] does.
+#[derive(Debug)]
+pub(super) struct Compiled {
+    first: Vec<Op>,
+    rest: Vec<(CmpOp, Vec<Op>, Option<Tolerance>)>,
+}
+
+/// `expr` compiled for the scope of `env` (its view, its bindings); `None` where [`holds`]
+/// would never answer "holds" or the expression has a shape this pass does not cover.
+pub(super) fn compile<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> Option<Compiled> {
+    let ExprKind::Compare {
+        first,
+        rest,
+        tolerance,
+        either_sign: None,
+    } = &expr.unparen().kind
+    else {
+        return None;
+    };
+    let side = |e: &'a Expr| {
+        let mut ops = Vec::new();
+        let depth = compile_side(ev, e, env, &mut ops)?;
+        (depth <= STACK).then_some(ops)
+    };
+    let mut out = Compiled {
+        first: side(first)?,
+        rest: Vec::new(),
+    };
+    for (op, e) in rest {
+        let tol = match tolerance {
+            None if *op == CmpOp::Eq => ev.options.default_tolerance.clone(),
+            given => given.as_ref().map(|t| t.0.clone()),
+        };
+        out.rest.push((*op, side(e)?, tol));
+    }
+    Some(out)
+}
+
+/// Push the steps of `e` to `ops`, as [`value`] would compute it; returns the stack depth
+/// it needs.
+fn compile_side<'a>(
+    ev: &Evaluator<'a>,
+    e: &'a Expr,
+    env: &Env<'a>,
+    ops: &mut Vec<Op>,
+) -> Option<usize> {
+    let view = || env.scope.as_deref();
+    Some(match &e.kind {
+        ExprKind::Paren(inner) => compile_side(ev, inner, env, ops)?,
+        ExprKind::Number(n, unit) => {
+            ops.push(Op::Figure(Fx::figure(
+                n.mantissa(),
+                n.scale(),
+                unit.is_some(),
+                unit.and_then(to_unit),
+            )?));
+            1
+        }
+        ExprKind::Neg(inner) => {
+            let d = compile_side(ev, inner, env, ops)?;
+            ops.push(Op::Neg);
+            d
+        }
+        ExprKind::Arith(op @ (ArithOp::Add | ArithOp::Sub), a, b) => {
+            let da = compile_side(ev, a, env, ops)?;
+            let db = compile_side(ev, b, env, ops)?;
+            ops.push(if *op == ArithOp::Sub {
+                Op::Sub
+            } else {
+                Op::Add
+            });
+            da.max(db + 1)
+        }
+        ExprKind::Ref {
+            previous: false,
+            reference: Reference::Name(n),
+        } => {
+            ops.push(Op::Cell(column(ev, view()?, &n.text, env)?));
+            1
+        }
+        ExprKind::Ref {
+            previous: false,
+            reference:
+                Reference::Total {
+                    table: None,
+                    column: c,
+                },
+        } => {
+            ops.push(Op::Total(column(ev, view()?, &c.text, env)?));
+            1
+        }
+        ExprKind::Call {
+            func: Func::Agg(Aggregate::Sum),
+            args,
+            filter: None,
+            ..
+        } => {
+            let [arg] = args.as_slice() else {
+                return None;
+            };
+            let ExprKind::Ref {
+                previous: false,
+                reference: Reference::Name(n),
+            } = &arg.kind
+            else {
+                return None;
+            };
+            ops.push(Op::Sum(column(ev, view()?, &n.text, env)?));
+            1
+        }
+        _ => return None,
+    })
+}
+
+impl Compiled {
+    /// Whether a side reads the scope's rows (a sum or a total), not only the row.
+    pub(super) fn reads_scope(&self) -> bool {
+        std::iter::once(&self.first)
+            .chain(self.rest.iter().map(|(_, ops, _)| ops))
+            .flatten()
+            .any(|op| matches!(op, Op::Sum(_) | Op::Total(_)))
+    }
+
+    /// Whether the comparison plainly holds for row `row` (if any) of `view`, with `rows`
+    /// (the scope's rows) for sums and totals; `false` means "ask the full evaluation".
+    pub(super) fn holds(&self, view: &View<'_>, row: Option<usize>, rows: &[u32]) -> bool {
+        let side = |ops: &[Op]| run(ops, view, row, rows);
+        let Some(mut left) = side(&self.first) else {
+            return false;
+        };
+        for (op, ops, tol) in &self.rest {
+            let Some(right) = side(ops) else {
+                return false;
+            };
+            if pair_holds(left, *op, right, tol.as_ref()) != Some(true) {
+                return false;
+            }
+            left = right;
+        }
+        true
+    }
+}
+
+/// The value of a compiled side.
+fn run(ops: &[Op], view: &View<'_>, row: Option<usize>, rows: &[u32]) -> Option<Fx> {
+    let zero = Fx {
+        v: 0,
+        lo: 0,
+        hi: 0,
+        unit: None,
+    };
+    let mut stack = [zero; STACK];
+    let mut n: usize = 0;
+    for op in ops {
+        let x = match *op {
+            Op::Cell(col) => cell(view, row?, col)?,
+            Op::Figure(f) => f,
+            Op::Sum(col) => {
+                let kinds = view.kinds();
+                let mut acc: Option<Fx> = None;
+                for &r in rows {
+                    let r = r as usize;
+                    if kinds.get(r) != Some(&RowKind::Normal) {
+                        continue;
+                    }
+                    let x = cell(view, r, col)?;
+                    acc = Some(match acc {
+                        None => x,
+                        Some(a) => a.add(x)?,
+                    });
+                }
+                acc.unwrap_or(zero)
+            }
+            Op::Total(col) => {
+                let kinds = view.kinds();
+                let mut totals = rows
+                    .iter()
+                    .filter(|&&r| kinds.get(r as usize) == Some(&RowKind::Total));
+                let (Some(&r), None) = (totals.next(), totals.next()) else {
+                    return None;
+                };
+                cell(view, r as usize, col)?
+            }
+            Op::Neg | Op::Add | Op::Sub => {
+                let b = *stack.get(n.checked_sub(1)?)?;
+                if let Op::Neg = op {
+                    stack[n - 1] = b.neg();
+                    continue;
+                }
+                let a = *stack.get(n.checked_sub(2)?)?;
+                n -= 2;
+                if let Op::Sub = op {
+                    a.add(b.neg())?
+                } else {
+                    a.add(b)?
+                }
+            }
+        };
+        *stack.get_mut(n)? = x;
+        n += 1;
+    }
+    (n == 1).then_some(stack[0])
+}
+
 /// The column a (possibly `for`-bound) name reaches in `view`, with its declared unit: only a
 /// column of figures, not a `let`, not the key.
 fn column<'a>(
@@ -299,8 +554,8 @@ fn cell(view: &View<'_>, row: usize, (col, declared): (usize, Option<Unit>)) -> 
         _ => return None,
     };
     match decimals {
-        Some(d) => Fx::figure(i128::from(m), d, true, unit),
-        None => Fx::figure(i128::from(m), 0, false, unit),
+        Some(d) => Fx::cell(m, d, true, unit),
+        None => Fx::cell(m, 0, false, unit),
     }
 }
 
@@ -322,6 +577,22 @@ mod tests {
             (exact.lo, exact.v, exact.hi),
             (700_000_000, 700_000_000, 700_000_000)
         );
+    }
+
+    #[test]
+    fn a_cell_figure_is_the_figure_of_its_mantissa() {
+        for m in [0, 1, -1, 44_097, i32::MAX, i32::MIN + 1] {
+            for d in 0..=SCALE {
+                for printed in [false, true] {
+                    let unit = Some(Unit::Tkr);
+                    assert_eq!(
+                        Fx::cell(m, d, printed, unit),
+                        Fx::figure(i128::from(m), d, printed, unit),
+                        "{m} {d} {printed}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

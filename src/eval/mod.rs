@@ -534,8 +534,21 @@ impl<'a> Evaluator<'a> {
                     };
                     match groups {
                         Some(g) => {
+                            let quick = self.compiled(
+                                body,
+                                &Env {
+                                    scope: Some(v.clone()),
+                                    rows: Rc::default(),
+                                    row: None,
+                                    ..env.clone()
+                                },
+                            );
                             // Groups in the order they first appear.
                             for group in 0..g.len() {
+                                if self.quick_holds(quick.as_deref(), &v, None, g.row_slice(group))
+                                {
+                                    continue;
+                                }
                                 let rows = g.rows(group);
                                 if self.skip_rows(body, true, &v, &rows) {
                                     continue;
@@ -578,7 +591,37 @@ impl<'a> Evaluator<'a> {
                     let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
                     // The rows of the group of the row before, while rows stay in it.
                     let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
+                    let quick = match filter {
+                        None => self.compiled(
+                            body,
+                            &Env {
+                                scope: Some(v.clone()),
+                                rows: all.clone(),
+                                row: None,
+                                ..env.clone()
+                            },
+                        ),
+                        Some(_) => None,
+                    };
+                    // Sums and totals of a row's scope without groups: over every row.
+                    let every_row: Vec<u32> = match &quick {
+                        Some(q)
+                            if v.groups.is_none() && q.iter().any(fast::Compiled::reads_scope) =>
+                        {
+                            (0..v.table.rows.len())
+                                .map(|r| u32::try_from(r).unwrap_or(u32::MAX))
+                                .collect()
+                        }
+                        _ => Vec::new(),
+                    };
                     for r in 0..v.table.rows.len() {
+                        let scope = match &v.groups {
+                            Some(g) => g.row_slice(g.of_row(r)),
+                            None => &every_row,
+                        };
+                        if self.quick_holds(quick.as_deref(), &v, Some(r), scope) {
+                            continue;
+                        }
                         if self.skip_rows(body, false, &v, &[r])
                             && filter
                                 .as_ref()
@@ -643,6 +686,54 @@ impl<'a> Evaluator<'a> {
             }
             Assertion::Check(expr) => self.check(expr, env),
         }
+    }
+
+    /// `body` compiled for the quick pass in the scope of `env`, one comparison per `for`
+    /// binding: `None` unless every instance of `body` is a comparison the quick pass covers,
+    /// and it may run (not when localising or trying a fix).
+    fn compiled(&self, body: &'a Assertion, env: &Env<'a>) -> Option<Vec<fast::Compiled>> {
+        if !self.options.quick || self.collect.is_some() || !self.overrides.is_empty() {
+            return None;
+        }
+        match body {
+            Assertion::Check(expr) => Some(vec![fast::compile(self, expr, env)?]),
+            Assertion::For {
+                var, columns, body, ..
+            } => {
+                let Assertion::Check(expr) = &**body else {
+                    return None;
+                };
+                columns
+                    .iter()
+                    .map(|c| {
+                        let mut e = env.clone();
+                        let col = self.bound(&c.text, env).to_string();
+                        Rc::make_mut(&mut e.bindings).push((var.text.clone(), col));
+                        fast::compile(self, expr, &e)
+                    })
+                    .collect()
+            }
+            _ => None,
+        }
+    }
+
+    /// Count the instances of a compiled body as passed if every one plainly holds for `row`
+    /// of `v` with the scope's rows `scope`; `false`: evaluate them in full.
+    fn quick_holds(
+        &mut self,
+        quick: Option<&[fast::Compiled]>,
+        v: &View<'a>,
+        row: Option<usize>,
+        scope: &[u32],
+    ) -> bool {
+        let Some(quick) = quick else {
+            return false;
+        };
+        if self.broken.is_some() || !quick.iter().all(|c| c.holds(v, row, scope)) {
+            return false;
+        }
+        self.stats.passed += quick.len();
+        true
     }
 
     /// When collecting instances for localisation: whether the instances of `body` over

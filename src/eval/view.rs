@@ -282,6 +282,14 @@ impl Groups {
         self.of_row.get(row).map_or(0, |&g| g as usize)
     }
 
+    /// The rows of group `g`, in order, as kept.
+    pub fn row_slice(&self, g: usize) -> &[u32] {
+        match (self.starts.get(g), self.starts.get(g + 1)) {
+            (Some(&a), Some(&b)) => self.order.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
     /// The rows of group `g`, in order.
     pub fn rows(&self, g: usize) -> Vec<usize> {
         let (a, b) = match (self.starts.get(g), self.starts.get(g + 1)) {
