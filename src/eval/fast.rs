@@ -20,6 +20,9 @@ use super::{Env, Evaluator, to_unit, within};
 use crate::report::Unit;
 use crate::syntax::ast::*;
 
+/// A column of figures and its declared unit.
+type ColumnAt = (usize, Option<Unit>);
+
 /// Decimals of every value here.
 const SCALE: u32 = 8;
 
@@ -279,11 +282,11 @@ fn value<'a>(ev: &Evaluator<'a>, e: &'a Expr, env: &Env<'a>) -> Option<Fx> {
 #[derive(Clone, Copy, Debug)]
 enum Op {
     /// The cell of the row in a column (with its declared unit).
-    Cell((usize, Option<Unit>)),
+    Cell(ColumnAt),
     /// `sum(c)` over the scope's normal rows.
-    Sum((usize, Option<Unit>)),
+    Sum(ColumnAt),
     /// `total.c`: the one total row of the scope.
-    Total((usize, Option<Unit>)),
+    Total(ColumnAt),
     Figure(Fx),
     Neg,
     Add,
@@ -507,7 +510,7 @@ fn column<'a>(
     view: &View<'a>,
     name: &'a str,
     env: &Env<'a>,
-) -> Option<(usize, Option<Unit>)> {
+) -> Option<ColumnAt> {
     let bound = ev.bound(name, env);
     // What a name reaches depends on the name (after `for`) and on the table and its
     // declaration, which outlive the evaluation: looked up once, not once per cell.
@@ -542,10 +545,10 @@ const COLUMNS_REMEMBERED: usize = 32;
 /// Columns looked up: (table, declaration, name after `for`) → column and unit, if a column
 /// of figures. Tables and declarations are told apart by address: both outlive the evaluator.
 #[derive(Debug, Default)]
-pub(super) struct Columns(Vec<(usize, usize, String, Option<(usize, Option<Unit>)>)>);
+pub(super) struct Columns(Vec<(usize, usize, String, Option<ColumnAt>)>);
 
 /// A cell's figure in the column's unit, where it is an inline figure needing no conversion.
-fn cell(view: &View<'_>, row: usize, (col, declared): (usize, Option<Unit>)) -> Option<Fx> {
+fn cell(view: &View<'_>, row: usize, (col, declared): ColumnAt) -> Option<Fx> {
     let (m, decimals, unit) = view.table.inline_number(row, col)?;
     let unit = match (unit, declared) {
         (u, None) => u,

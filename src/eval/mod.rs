@@ -544,7 +544,7 @@ impl<'a> Evaluator<'a> {
                                 },
                             );
                             // Groups in the order they first appear.
-                            for group in 0..g.len() {
+                            for group in 0..g.count() {
                                 if self.quick_holds(quick.as_deref(), &v, None, g.row_slice(group))
                                 {
                                     continue;
