@@ -223,11 +223,14 @@ pub fn evaluate_configured(
         }),
         _ => pairs.iter().map(|p| Some(one(p))).collect(),
     };
+    // Every finding is moved once, into a vector made for them all: tens of thousands of
+    // findings are held once, not once per rule and once in all.
+    let all_findings: usize = results.iter().flatten().map(|d| d.findings.len()).sum();
     let mut next = results.iter_mut();
     let mut out = Outcome::default();
     for lr in &set.rules {
         let mut stats = Stats::default();
-        let mut findings: Vec<Finding> = Vec::new();
+        let mut listed = 0;
         let mut unlisted = 0;
         let mut broken = None;
         if lr.enabled {
@@ -248,15 +251,21 @@ pub fn evaluate_configured(
                     report.path.to_string_lossy().replace('\\', "/"),
                     done.stats,
                 ));
-                let room = options.max_findings_per_rule.saturating_sub(findings.len());
+                let room = options.max_findings_per_rule.saturating_sub(listed);
                 unlisted += done.unlisted + done.findings.len().saturating_sub(room);
-                findings.extend(done.findings.into_iter().take(room));
+                listed += done.findings.len().min(room);
+                if out.findings.is_empty() && done.findings.len() <= room {
+                    out.findings = done.findings;
+                    out.findings
+                        .reserve_exact(all_findings.saturating_sub(out.findings.len()));
+                } else {
+                    out.findings.extend(done.findings.into_iter().take(room));
+                }
                 out.not_applicable.extend(done.na);
                 broken = done.broken;
             }
         }
         out.stats.push((lr.rule.id.text.clone(), stats));
-        out.findings.extend(findings);
         if broken.is_some() {
             out.broken.push(lr.rule.id.text.clone());
         }
@@ -588,7 +597,9 @@ impl<'a> Evaluator<'a> {
                 for v in self.views_of(env, &table.name.text) {
                     let v = Rc::new(v);
                     let votes_before = self.votes.len();
-                    let all: Rc<Vec<usize>> = Rc::new((0..v.table.rows.len()).collect());
+                    // Every row, as the scope of a row without groups: made when first needed
+                    // (a million rows take 8 MB, and the quick pass reads none of them).
+                    let mut all: Option<Rc<Vec<usize>>> = None;
                     // The rows of the group of the row before, while rows stay in it.
                     let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
                     let quick = match filter {
@@ -596,7 +607,7 @@ impl<'a> Evaluator<'a> {
                             body,
                             &Env {
                                 scope: Some(v.clone()),
-                                rows: all.clone(),
+                                rows: Rc::default(),
                                 row: None,
                                 ..env.clone()
                             },
@@ -641,7 +652,9 @@ impl<'a> Evaluator<'a> {
                                     }
                                 }
                             }
-                            None => all.clone(),
+                            None => all
+                                .get_or_insert_with(|| Rc::new((0..v.table.rows.len()).collect()))
+                                .clone(),
                         };
                         let e = Env {
                             scope: Some(v.clone()),
