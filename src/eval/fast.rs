@@ -304,6 +304,8 @@ const STACK: usize = 8;
 pub(super) struct Compiled {
     first: Vec<Op>,
     rest: Vec<(CmpOp, Vec<Op>, Option<Tolerance>)>,
+    /// The values of a side being run: one vector for every run, not one per row.
+    stack: std::cell::RefCell<Vec<Fx>>,
 }
 
 /// `expr` compiled for the scope of `env` (its view, its bindings); `None` where [`holds`]
@@ -326,6 +328,7 @@ pub(super) fn compile<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> 
     let mut out = Compiled {
         first: side(first)?,
         rest: Vec::new(),
+        stack: std::cell::RefCell::new(Vec::with_capacity(STACK)),
     };
     for (op, e) in rest {
         let tol = match tolerance {
@@ -425,7 +428,8 @@ impl Compiled {
     /// Whether the comparison plainly holds for row `row` (if any) of `view`, with `rows`
     /// (the scope's rows) for sums and totals; `false` means "ask the full evaluation".
     pub(super) fn holds(&self, view: &View<'_>, row: Option<usize>, rows: &[u32]) -> bool {
-        let side = |ops: &[Op]| run(ops, view, row, rows);
+        let mut stack = self.stack.borrow_mut();
+        let mut side = |ops: &[Op]| run(ops, view, row, rows, &mut stack);
         let Some(mut left) = side(&self.first) else {
             return false;
         };
@@ -443,15 +447,20 @@ impl Compiled {
 }
 
 /// The value of a compiled side.
-fn run(ops: &[Op], view: &View<'_>, row: Option<usize>, rows: &[u32]) -> Option<Fx> {
+fn run(
+    ops: &[Op],
+    view: &View<'_>,
+    row: Option<usize>,
+    rows: &[u32],
+    stack: &mut Vec<Fx>,
+) -> Option<Fx> {
     let zero = Fx {
         v: 0,
         lo: 0,
         hi: 0,
         unit: None,
     };
-    let mut stack = [zero; STACK];
-    let mut n: usize = 0;
+    stack.clear();
     for op in ops {
         let x = match *op {
             Op::Cell(col) => cell(view, row?, col)?,
@@ -483,24 +492,25 @@ fn run(ops: &[Op], view: &View<'_>, row: Option<usize>, rows: &[u32]) -> Option<
                 cell(view, r as usize, col)?
             }
             Op::Neg | Op::Add | Op::Sub => {
-                let b = *stack.get(n.checked_sub(1)?)?;
+                let b = stack.pop()?;
                 if let Op::Neg = op {
-                    stack[n - 1] = b.neg();
-                    continue;
-                }
-                let a = *stack.get(n.checked_sub(2)?)?;
-                n -= 2;
-                if let Op::Sub = op {
-                    a.add(b.neg())?
+                    b.neg()
                 } else {
-                    a.add(b)?
+                    let a = stack.pop()?;
+                    if let Op::Sub = op {
+                        a.add(b.neg())?
+                    } else {
+                        a.add(b)?
+                    }
                 }
             }
         };
-        *stack.get_mut(n)? = x;
-        n += 1;
+        stack.push(x);
     }
-    (n == 1).then_some(stack[0])
+    match stack.as_slice() {
+        [x] => Some(*x),
+        _ => None,
+    }
 }
 
 /// The column a (possibly `for`-bound) name reaches in `view`, with its declared unit: only a

@@ -525,7 +525,7 @@ impl<'a> Evaluator<'a> {
                     let groups = match by {
                         Some(b) => match v.column(self.bound(&b.text, env)) {
                             Some((col, _)) => {
-                                by_column = v.groups_by(col);
+                                by_column = v.groups_of_rows_by(col);
                                 Some(&by_column)
                             }
                             None => {
@@ -652,6 +652,9 @@ impl<'a> Evaluator<'a> {
                                     }
                                 }
                             }
+                            // A body the quick pass compiled without sums or totals reads
+                            // its row's cells only, in full evaluation too.
+                            None if quick.is_some() && every_row.is_empty() => Rc::default(),
                             None => all
                                 .get_or_insert_with(|| Rc::new((0..v.table.rows.len()).collect()))
                                 .clone(),

@@ -128,6 +128,14 @@ impl<'a> View<'a> {
         Groups::new(of_row, &sizes)
     }
 
+    /// [`View::groups_by`] for `in … by`, which goes group by group and never asks for a
+    /// row's group: that list is not kept.
+    pub fn groups_of_rows_by(&self, col: usize) -> Groups {
+        let mut groups = self.groups_by(col);
+        groups.of_row = Vec::new();
+        groups
+    }
+
     /// The column a name reaches: a declared column, the key's name, or a normalised header.
     pub fn column(&self, name: &str) -> Option<(usize, Option<UnitName>)> {
         if let Some((_, i, u)) = self.declared.iter().find(|(n, _, _)| n == name) {
