@@ -65,8 +65,8 @@ impl Entry {
         Entry {
             fingerprint: f.fingerprint(),
             rule: f.instance_name(),
-            report: f.report.clone(),
-            table: f.table.clone(),
+            report: f.report.to_string(),
+            table: f.table.to_string(),
             row_key: f.row_key.clone(),
             column: f.column_name.clone(),
             message: f.message.clone(),

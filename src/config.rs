@@ -1084,7 +1084,8 @@ impl Config {
     fn allows(&self, a: &Allow, f: &Finding) -> bool {
         let rule_ok = f.rule == a.rule || f.instance_name() == a.rule;
         let report_ok = a.report.as_ref().is_none_or(|g| {
-            self.selects(g, Path::new(&f.report)) || g.matches_or_parent(&names_of(&f.report))
+            self.selects(g, Path::new(f.report.as_str()))
+                || g.matches_or_parent(&names_of(&f.report))
         });
         let table_ok = a
             .table

@@ -4,6 +4,104 @@
 use crate::problem::Severity;
 use crate::source::{SourceId, Span};
 use serde::Serialize;
+use std::sync::Arc;
+
+/// A text that many findings hold alike (a rule's id and title, a file's name, the report):
+/// kept once, every finding pointing at it. A run with a hundred thousand findings would
+/// otherwise hold a hundred thousand copies of each. Reads as a `&str`.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shared(Arc<str>);
+
+impl Shared {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Shared {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for Shared {
+    fn as_ref(&self) -> &std::path::Path {
+        std::path::Path::new(&*self.0)
+    }
+}
+
+impl std::borrow::Borrow<str> for Shared {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl From<String> for Shared {
+    fn from(s: String) -> Shared {
+        Shared(s.into())
+    }
+}
+
+impl From<&str> for Shared {
+    fn from(s: &str) -> Shared {
+        Shared(s.into())
+    }
+}
+
+impl PartialEq<str> for Shared {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Shared {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Shared {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Shared> for String {
+    fn eq(&self, other: &Shared) -> bool {
+        **self == *other.0
+    }
+}
+
+impl PartialEq<Shared> for &str {
+    fn eq(&self, other: &Shared) -> bool {
+        **self == *other.0
+    }
+}
 
 /// A cell a finding points at (besides the primary one).
 #[derive(Clone, Debug, Serialize)]
@@ -12,7 +110,7 @@ pub struct CellLabel {
     pub source: SourceId,
     #[serde(skip)]
     pub span: Span,
-    pub file: String,
+    pub file: Shared,
     pub line: usize,
     pub column: usize,
     pub text: String,
@@ -41,15 +139,15 @@ pub struct Values {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: Shared,
     pub severity: Severity,
-    pub title: String,
+    pub title: Shared,
     pub message: String,
-    pub help: Option<String>,
+    pub help: Option<Shared>,
     /// The report folder.
-    pub report: String,
-    pub table: String,
-    pub file: String,
+    pub report: Shared,
+    pub table: Shared,
+    pub file: Shared,
     pub line: usize,
     pub column: usize,
     pub span: SpanJson,
@@ -65,7 +163,7 @@ pub struct Finding {
     pub bindings: Vec<(String, String)>,
     /// Other cells that took part, e.g. the operands of a row identity.
     pub related: Vec<CellLabel>,
-    pub rule_file: String,
+    pub rule_file: Shared,
     pub rule_line: usize,
     /// The rule's `tags`, for filtering findings by subject.
     pub tags: Vec<String>,
@@ -131,8 +229,8 @@ impl Finding {
     pub fn identity(&self) -> [String; 5] {
         [
             self.instance_name(),
-            self.report.clone(),
-            self.table.clone(),
+            self.report.to_string(),
+            self.table.to_string(),
             self.row_key.clone().unwrap_or_default(),
             self.column_name.clone().unwrap_or_default(),
         ]

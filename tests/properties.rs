@@ -139,7 +139,7 @@ fn identities(o: &Outcome) -> Vec<Identity> {
         .iter()
         .map(|f| {
             (
-                f.rule.clone(),
+                f.rule.to_string(),
                 f.row_key.clone(),
                 f.column_name.clone(),
                 // The rows an aggregate summed are listed in file order.

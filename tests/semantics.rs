@@ -919,7 +919,7 @@ fn parent_in_a_row_that_is_not_a_part_row_is_not_applicable() {
 fn tables_and_rows(run: &Run, rule: &str) -> Vec<(String, String)> {
     findings(run, rule)
         .iter()
-        .map(|f| (f.table.clone(), f.row_key.clone().unwrap_or_default()))
+        .map(|f| (f.table.to_string(), f.row_key.clone().unwrap_or_default()))
         .collect()
 }
 

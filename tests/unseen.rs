@@ -37,7 +37,7 @@ fn findings(run: &Run) -> Vec<(String, String, String, usize)> {
         .iter()
         .map(|f| {
             (
-                f.rule.clone(),
+                f.rule.to_string(),
                 f.row_key.clone().unwrap_or_default(),
                 f.column_name.clone().unwrap_or_default(),
                 f.line,

@@ -474,7 +474,7 @@ fn build<'a>(
             Some(CellLabel {
                 source: t.source,
                 span: x.span(),
-                file: f.name.clone(),
+                file: ev.shared(&f.name),
                 line: l,
                 column: co,
                 text: format!("{header}: {}", x.raw(t).trim()),
@@ -489,18 +489,14 @@ fn build<'a>(
         _ => Severity::Error,
     };
     Finding {
-        rule: rule.id.text.clone(),
+        rule: ev.shared(&rule.id.text),
         severity,
-        title: rule
-            .title
-            .as_ref()
-            .map(|t| t.text.clone())
-            .unwrap_or_else(|| rule.id.text.clone()),
+        title: ev.shared(rule.title.as_ref().map_or(&rule.id.text, |t| &t.text)),
         message,
-        help: rule.help.as_ref().map(|h| h.text.clone()),
-        report: env.current.path.to_string_lossy().replace('\\', "/"),
-        table: table.map(|t| t.name.clone()).unwrap_or_default(),
-        file: file.name.clone(),
+        help: rule.help.as_ref().map(|h| ev.shared(&h.text)),
+        report: ev.shared(&env.current.path.to_string_lossy().replace('\\', "/")),
+        table: ev.shared(table.map_or("", |t| &t.name)),
+        file: ev.shared(&file.name),
         line,
         column,
         span: {
@@ -513,7 +509,7 @@ fn build<'a>(
         values: values.map(Box::new),
         bindings: env.bindings.to_vec(),
         related,
-        rule_file: rule_file.name.clone(),
+        rule_file: ev.shared(&rule_file.name),
         rule_line: rule_file.line_col(rule.span.start).0,
         tags: rule.tags.iter().map(|t| t.text.clone()).collect(),
         baselined: false,

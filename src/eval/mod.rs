@@ -381,6 +381,8 @@ struct Evaluator<'a> {
     /// The cells read by the instance being checked: a finding keeps them, so error
     /// localisation knows which cells could explain it.
     reads: std::cell::RefCell<Vec<CellAt>>,
+    /// The texts findings hold alike, each kept once ([`Evaluator::shared`]).
+    shared: std::cell::RefCell<foldhash::HashSet<crate::finding::Shared>>,
     /// The quick pass's columns already looked up (see [`fast`]).
     quick_columns: std::cell::RefCell<fast::Columns>,
     /// Values read instead of what a cell holds, to try a fix (empty in a normal check).
@@ -412,6 +414,7 @@ impl<'a> Evaluator<'a> {
             lets: Vec::new(),
             reads: Default::default(),
             quick_columns: Default::default(),
+            shared: Default::default(),
             overrides: Vec::new(),
             collect: None,
             max_findings: options.max_findings_per_rule,
@@ -702,6 +705,17 @@ impl<'a> Evaluator<'a> {
             }
             Assertion::Check(expr) => self.check(expr, env),
         }
+    }
+
+    /// `text` as a finding keeps it: the same text is kept once for all findings.
+    fn shared(&self, text: &str) -> crate::finding::Shared {
+        let mut known = self.shared.borrow_mut();
+        if let Some(s) = known.get(text) {
+            return s.clone();
+        }
+        let s = crate::finding::Shared::from(text);
+        known.insert(s.clone());
+        s
     }
 
     /// `body` compiled for the quick pass in the scope of `env`, one comparison per `for`

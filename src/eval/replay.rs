@@ -30,7 +30,7 @@ impl FindingKey {
     pub(crate) fn of(f: &Finding) -> FindingKey {
         FindingKey {
             instance: f.instance_name(),
-            file: f.file.clone(),
+            file: f.file.to_string(),
             primary: (f.primary.start, f.primary.end),
             message: f.message.clone(),
         }

@@ -142,7 +142,7 @@ pub fn localise(
     let mut by_report: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
         if !f.reads.is_empty() {
-            by_report.entry(f.report.clone()).or_default().push(i);
+            by_report.entry(f.report.to_string()).or_default().push(i);
         }
     }
     // The cell reads of the run are shared out by findings, so each report's share is known

@@ -81,7 +81,7 @@ pub fn render(run: &Run) -> String {
                 Some(cell) => format!("{}: {cell}: {}", f.instance_name(), f.message),
                 None => format!("{}: {}", f.instance_name(), f.message),
             },
-            check_name: f.rule.clone(),
+            check_name: f.rule.to_string(),
             fingerprint: unique.next(f.fingerprint()),
             severity: finding_severity(f.severity),
             location: Location {

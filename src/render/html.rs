@@ -594,7 +594,11 @@ fn finding_index(run: &Run, l: &Layout, out: &mut String) {
              <td>{}</td><td>{}</td><td>{}</td></tr>",
             sev_symbol(f.severity),
             sev_word(f.severity),
-            escape(reports.get(&f.report).unwrap_or(&f.report)),
+            escape(
+                reports
+                    .get(f.report.as_str())
+                    .map_or(f.report.as_str(), |s| s.as_str())
+            ),
             escape(&f.table),
             escape(&row),
             escape(f.column_name.as_deref().unwrap_or("")),

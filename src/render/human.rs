@@ -199,7 +199,7 @@ fn finding_diag(f: &Finding, sources: &Sources, grouped: bool) -> Diag {
         None => {}
     }
     if let Some(h) = &f.help {
-        help.push(h.clone());
+        help.push(h.to_string());
     }
     if let Some(reason) = &f.suppression_reason {
         help.push(format!("allowed in rimlig.toml: {reason}"));

@@ -110,7 +110,7 @@ pub fn finding_place(f: &Finding, run: &Run) -> Place {
         return Place::in_source(file, &f.file, f.primary);
     }
     Place {
-        file: f.file.clone(),
+        file: f.file.to_string(),
         region: Some(region),
         cell: None,
     }

@@ -93,7 +93,7 @@ fn physical(place: &Place) -> Value {
 /// `driftsammandrag!Kontakt Linköping/Avvikelse`: table, row key, column; parts that are not
 /// known are left out (`driftsammandrag!/Avvikelse` for a column without a row).
 pub fn logical_name(f: &Finding) -> String {
-    let mut s = f.table.clone();
+    let mut s = f.table.to_string();
     if f.row_key.is_some() || f.column_name.is_some() {
         s.push('!');
         s.push_str(f.row_key.as_deref().unwrap_or(""));
@@ -184,7 +184,7 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
     let mut location = json!({
         "physicalLocation": physical(&place),
         "logicalLocations": [{
-            "name": f.column_name.clone().or_else(|| f.row_key.clone()).unwrap_or_else(|| f.table.clone()),
+            "name": f.column_name.clone().or_else(|| f.row_key.clone()).unwrap_or_else(|| f.table.to_string()),
             // A workbook cell is known by its sheet and A1 reference (`prognos!D6`).
             "fullyQualifiedName": place.cell.clone().unwrap_or_else(|| logical_name(f)),
             "kind": "element",
@@ -299,14 +299,14 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
     }
     let mut results = Vec::new();
     for f in &run.outcome.findings {
-        let i = match index.get(&f.rule) {
+        let i = match index.get(f.rule.as_str()) {
             Some(i) => *i,
             // Every finding's rule is loaded; should one not be, it still gets a descriptor.
             None => {
                 let i = rules.len();
                 rules.push(json!({ "id": f.rule, "name": f.rule,
                     "shortDescription": { "text": f.title } }));
-                index.insert(f.rule.clone(), i);
+                index.insert(f.rule.to_string(), i);
                 i
             }
         };

@@ -616,7 +616,7 @@ pub fn finding_line(f: &Finding) -> String {
         (Some(k), Some(c)) => format!("{k} · {c}"),
         (Some(k), None) => k.clone(),
         (None, Some(c)) => c.clone(),
-        (None, None) => f.table.clone(),
+        (None, None) => f.table.to_string(),
     };
     format!("{at}: {}", f.message)
 }
