@@ -809,10 +809,8 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
     let findings = &run.outcome.findings;
     let mine = &l.by_table[table_no];
     let file = run.sources.get(table.source);
-    let ncols = table
-        .rows
-        .iter()
-        .map(|r| r.cell_count())
+    let ncols = (0..table.rows.len())
+        .map(|r| table.cell_count(r))
         .chain(std::iter::once(table.headers.len()))
         .max()
         .unwrap_or(0);

@@ -24,6 +24,8 @@ pub struct Table {
     pub source: SourceId,
     pub headers: Vec<Header>,
     pub rows: Vec<Row>,
+    /// How many cells each row has.
+    lengths: Lengths,
     /// The cells, column by column; read through [`Table::cell`] and [`Table::row_cells`].
     columns: Vec<Column>,
     /// How a plain column finds its cells in the text again (CSV tables only).
@@ -32,25 +34,30 @@ pub struct Table {
     pub store: CellStore,
 }
 
-/// A row: where it is written, and how many cells it has.
+/// A row: where it is written. (How many cells it has: [`Table::cell_count`].)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Row {
     line: u32,
     start: u32,
     end: u32,
-    len: u32,
+}
+
+// A million rows take 12 MB.
+const _: () = assert!(std::mem::size_of::<Row>() == 12);
+
+/// A count or offset as a row keeps it. Past 4 GiB it cannot be kept; every reader refuses
+/// inputs that large, so saturating only guards against a panic.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Row {
-    /// A row on 1-based `line` written at `span`, of `len` cells. Offsets past 4 GiB cannot
-    /// be kept; every reader refuses inputs that large, so saturating only guards a panic.
-    fn new(line: usize, span: Span, len: usize) -> Row {
-        let small = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    /// A row on 1-based `line` written at `span`.
+    fn new(line: usize, span: Span) -> Row {
         Row {
             line: small(line),
             start: small(span.start),
             end: small(span.end),
-            len: small(len),
         }
     }
 
@@ -63,10 +70,58 @@ impl Row {
     pub fn span(&self) -> Span {
         Span::new(self.start as usize, self.end as usize)
     }
+}
 
-    /// How many cells the row has.
-    pub fn cell_count(&self) -> usize {
-        self.len as usize
+/// How many cells each row has: in a CSV file every row has as many as the table has columns,
+/// so one count is kept for them all, and a list only when rows differ.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lengths {
+    /// Every row has this many (`None`: no row yet).
+    Same(Option<u32>),
+    Each(Vec<u32>),
+}
+
+impl Lengths {
+    fn of(&self, row: usize) -> usize {
+        match self {
+            Lengths::Same(n) => n.unwrap_or(0) as usize,
+            Lengths::Each(v) => v.get(row).map_or(0, |&n| n as usize),
+        }
+    }
+
+    /// The length of row `rows` (the rows before it have theirs).
+    fn push(&mut self, rows: usize, len: u32) {
+        match self {
+            Lengths::Same(n @ None) => *n = Some(len),
+            Lengths::Same(Some(n)) if *n == len => {}
+            Lengths::Same(Some(n)) => {
+                let mut v = vec![*n; rows];
+                v.push(len);
+                *self = Lengths::Each(v);
+            }
+            Lengths::Each(v) => v.push(len),
+        }
+    }
+
+    fn cut_to(&mut self, width: u32) {
+        match self {
+            Lengths::Same(n) => *n = n.map(|n| n.min(width)),
+            Lengths::Each(v) => v.iter_mut().for_each(|n| *n = (*n).min(width)),
+        }
+    }
+
+    /// `other`'s `after` rows after these `before`.
+    fn append(&mut self, before: usize, other: Lengths, after: usize) {
+        match (&*self, other) {
+            (_, Lengths::Same(None)) => {}
+            (Lengths::Same(None), other) => *self = other,
+            (Lengths::Same(Some(a)), Lengths::Same(Some(b))) if *a == b => {}
+            (_, other) => {
+                let mut all: Vec<u32> = (0..before).map(|r| small(self.of(r))).collect();
+                all.extend((0..after).map(|r| small(other.of(r))));
+                *self = Lengths::Each(all);
+            }
+        }
     }
 }
 
@@ -129,6 +184,7 @@ impl Written {
 #[derive(Debug)]
 pub(crate) struct RowsBuilder {
     pub rows: Vec<Row>,
+    lengths: Lengths,
     columns: Vec<Column>,
     split: Option<Split>,
     text: Arc<String>,
@@ -155,6 +211,7 @@ impl RowsBuilder {
     pub fn loose(text: Arc<String>) -> RowsBuilder {
         RowsBuilder {
             rows: Vec::new(),
+            lengths: Lengths::Same(None),
             columns: Vec::new(),
             split: None,
             text,
@@ -260,7 +317,8 @@ impl RowsBuilder {
                 _ => {}
             }
         }
-        self.rows.push(Row::new(line, span, len));
+        self.lengths.push(self.rows.len(), small(len));
+        self.rows.push(Row::new(line, span));
     }
 
     /// Column `col` with every cell in full, found again in the rows' text.
@@ -281,9 +339,7 @@ impl RowsBuilder {
     /// Cut every row to its first `width` cells.
     pub fn cut_to(&mut self, width: usize) {
         self.columns.truncate(width);
-        for r in &mut self.rows {
-            r.len = r.len.min(u32::try_from(width).unwrap_or(u32::MAX));
-        }
+        self.lengths.cut_to(small(width));
     }
 
     /// Take over the rows of `other` (read from the same text) after these, each moved by
@@ -330,6 +386,7 @@ impl RowsBuilder {
             }
         }
         other.shift_lines(lines);
+        self.lengths.append(before, other.lengths, after);
         self.rows.extend(other.rows);
     }
 }
@@ -340,7 +397,7 @@ impl RowsBuilder {
     pub fn full_cells(&self) -> Vec<Cell> {
         let mut out = Vec::new();
         for (r, row) in self.rows.iter().enumerate() {
-            for col in 0..row.cell_count() {
+            for col in 0..self.lengths.of(r) {
                 let cell = match &self.columns[col] {
                     Column::Cells(v) => Some(v[r]),
                     column => plain_cell(&self.text, self.split, column, r, row, col),
@@ -403,6 +460,7 @@ impl Table {
             source,
             headers,
             rows: built.rows,
+            lengths: built.lengths,
             columns,
             split: built.split,
             store,
@@ -432,13 +490,22 @@ impl Table {
     /// The cell of row `row` in column `col`, if the row has one.
     pub fn cell(&self, row: usize, col: usize) -> Option<Cell> {
         let r = self.rows.get(row)?;
-        if col >= r.cell_count() {
+        if col >= self.cell_count(row) {
             return None;
         }
         let column = self.columns.get(col)?;
         match column {
             Column::Cells(v) => v.get(row).copied(),
             _ => plain_cell(self.store.text(), self.split, column, row, r, col),
+        }
+    }
+
+    /// How many cells row `row` has (none past the last row).
+    pub fn cell_count(&self, row: usize) -> usize {
+        if row < self.rows.len() {
+            self.lengths.of(row)
+        } else {
+            0
         }
     }
 
@@ -449,7 +516,7 @@ impl Table {
         row: usize,
         col: usize,
     ) -> Option<(i32, Option<u32>, Option<Unit>)> {
-        if col >= self.rows.get(row)?.cell_count() {
+        if col >= self.cell_count(row) {
             return None;
         }
         match self.columns.get(col)? {
@@ -467,7 +534,7 @@ impl Table {
     pub fn raw(&self, row: usize, col: usize) -> Option<&str> {
         let r = self.rows.get(row)?;
         match (self.columns.get(col)?, self.split) {
-            (Column::Texts | Column::Empty, Some(split)) if col < r.cell_count() => {
+            (Column::Texts | Column::Empty, Some(split)) if col < self.cell_count(row) => {
                 let text = self.store.text();
                 Some(
                     match csv::field_span(text, r.span(), split.delimiter, col) {
@@ -482,8 +549,9 @@ impl Table {
 
     /// The cells of row `row` (none past the last row).
     pub fn row_cells(&self, row: usize) -> Vec<Cell> {
-        let len = self.rows.get(row).map_or(0, Row::cell_count);
-        (0..len).filter_map(|c| self.cell(row, c)).collect()
+        (0..self.cell_count(row))
+            .filter_map(|c| self.cell(row, c))
+            .collect()
     }
 
     /// Row `row` with its cells. Panics past the last row, as indexing `rows` does.
@@ -515,7 +583,7 @@ impl Table {
                 continue;
             };
             for (r, cell) in cells.iter_mut().enumerate() {
-                if self.rows.get(r).is_none_or(|row| col >= row.cell_count()) {
+                if col >= self.lengths.of(r) {
                     continue;
                 }
                 let raw = cell.raw_in(&self.store);
@@ -540,5 +608,40 @@ impl Table {
     /// Index of the column whose normalised header is `name`.
     pub fn column_by_normalised(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h.normalised == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Lengths;
+
+    fn all(l: &Lengths, rows: usize) -> Vec<usize> {
+        (0..rows).map(|r| l.of(r)).collect()
+    }
+
+    #[test]
+    fn one_length_is_kept_until_rows_differ() {
+        let mut l = Lengths::Same(None);
+        l.push(0, 3);
+        l.push(1, 3);
+        assert_eq!(l, Lengths::Same(Some(3)));
+        l.push(2, 1);
+        assert_eq!(all(&l, 3), [3, 3, 1]);
+        l.cut_to(2);
+        assert_eq!(all(&l, 3), [2, 2, 1]);
+    }
+
+    #[test]
+    fn appended_lengths_follow_the_rows_before() {
+        let mut a = Lengths::Same(Some(4));
+        a.append(2, Lengths::Same(Some(4)), 3);
+        assert_eq!(a, Lengths::Same(Some(4)));
+        a.append(5, Lengths::Same(Some(2)), 1);
+        assert_eq!(all(&a, 6), [4, 4, 4, 4, 4, 2]);
+        let mut empty = Lengths::Same(None);
+        empty.append(0, Lengths::Each(vec![1, 2]), 2);
+        assert_eq!(all(&empty, 2), [1, 2]);
+        empty.append(2, Lengths::Same(None), 0);
+        assert_eq!(all(&empty, 2), [1, 2]);
     }
 }
