@@ -570,6 +570,13 @@ fn make_row(
             built.push(col, Written::Integer(f.span, m));
             continue;
         }
+        // And most other cells are row labels, texts as written.
+        if let Some(raw) = as_is
+            && number::plainly_text(raw, data)
+        {
+            built.push(col, Written::Text(f.span));
+            continue;
+        }
         // Italic markup is how the cell was printed, not what it says: `<i>varav
         // chatt</i>` is the key "varav chatt".
         let italic = number::italic_inner(&f.raw);

@@ -96,6 +96,17 @@ fn parse_trimmed<'a>(s: &'a str, data: &DataConfig) -> Parsed<'a> {
     }
 }
 
+/// Whether `raw` reads as a text without being parsed: it starts with an ASCII letter (so it
+/// is neither a figure, which starts with a sign or a digit, nor in italics) and is none of
+/// the markers of `data`. Where this says so, [`parse_cell_borrowed`] reads `raw` as the text
+/// `trim_cell(raw)`: most texts of a large file are row labels.
+pub(crate) fn plainly_text(raw: &str, data: &DataConfig) -> bool {
+    raw.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && {
+        let t = trim_cell(raw);
+        !data.missing.iter().any(|m| m.eq_ignore_ascii_case(t)) && !data.zero.iter().any(|z| z == t)
+    }
+}
+
 /// Whether a marker of `data` reads as a plain integer (`plain_integer_value`): then a cell
 /// that looks like one may be a marker, and readers must not take the shortcut of reading it
 /// as a figure straight away.
@@ -609,5 +620,54 @@ pub(crate) mod fast_path_tests {
         }
         assert!(plain_integer("44 097").is_some());
         assert!(plain_integer("1000000000000000000").is_none());
+    }
+
+    #[test]
+    fn plain_texts_read_as_the_general_parser_reads_them() {
+        let custom = DataConfig {
+            missing: vec!["saknas".into(), "I.U.".into()],
+            zero: vec!["noll".into()],
+            ..DataConfig::default()
+        };
+        let forms = [
+            "Förvaltning 000123",
+            "Summa ",
+            "Verksamhet 1",
+            "I.U.",
+            "i.u.",
+            "N/A",
+            "n/a",
+            "saknas",
+            "SAKNAS",
+            "noll",
+            "Noll",
+            "e5",
+            "E12",
+            "kr 100",
+            "x",
+            "Inf",
+            "NaN",
+            " Summa",
+            "<i>varav</i>",
+            "Ärende",
+            "5 kr",
+            "..",
+        ];
+        for data in [DataConfig::defaults(), &custom] {
+            for raw in forms {
+                if plainly_text(raw, data) {
+                    assert_eq!(
+                        parse_cell_borrowed(raw, data),
+                        Parsed::Text(trim_cell(raw)),
+                        "{raw:?}"
+                    );
+                }
+            }
+        }
+        assert!(plainly_text("Förvaltning 000123", DataConfig::defaults()));
+        assert!(!plainly_text("I.U.", DataConfig::defaults()));
+        assert!(!plainly_text("saknas", &custom));
+        assert!(!plainly_text("noll", &custom));
+        assert!(!plainly_text("Ärende", DataConfig::defaults()));
     }
 }
