@@ -31,18 +31,7 @@ const SCALE: u32 = 8;
 const LIMIT: i128 = 10i128.pow(27);
 
 /// `10ⁿ` for `n` up to [`SCALE`]: every figure read is scaled by one of these.
-const POW10: [i128; SCALE as usize + 1] = {
-    let mut p = [1i128; SCALE as usize + 1];
-    let mut i = 1;
-    while i < p.len() {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
-/// [`POW10`] in `i64`, for the figures of cells.
-const POW10_64: [i64; SCALE as usize + 1] = {
+const POW10: [i64; SCALE as usize + 1] = {
     let mut p = [1i64; SCALE as usize + 1];
     let mut i = 1;
     while i < p.len() {
@@ -68,9 +57,9 @@ impl Fx {
         if scale + u32::from(printed) > SCALE {
             return None;
         }
-        let v = m.checked_mul(POW10[(SCALE - scale) as usize])?;
+        let v = m.checked_mul(i128::from(POW10[(SCALE - scale) as usize]))?;
         let half = if printed {
-            5 * POW10[(SCALE - scale - 1) as usize]
+            5 * i128::from(POW10[(SCALE - scale - 1) as usize])
         } else {
             0
         };
@@ -87,12 +76,8 @@ impl Fx {
     /// (`2³¹ · 10⁸ < 2⁶³`), rather than in `i128` with an overflow check, which is a call.
     fn cell(m: i32, scale: u32, printed: bool, unit: Option<Unit>) -> Option<Fx> {
         let up = SCALE.checked_sub(scale + u32::from(printed))?;
-        let v = i64::from(m) * POW10_64[(up + u32::from(printed)) as usize];
-        let half = if printed {
-            5 * POW10_64[up as usize]
-        } else {
-            0
-        };
+        let v = i64::from(m) * POW10[(up + u32::from(printed)) as usize];
+        let half = if printed { 5 * POW10[up as usize] } else { 0 };
         // Far inside `LIMIT`: no bound to check.
         Some(Fx {
             v: i128::from(v),
@@ -138,33 +123,8 @@ impl Fx {
 
 /// Whether `expr` plainly holds in `env`; `false` means "ask the full evaluation".
 pub(super) fn holds<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> bool {
-    holds_inner(ev, expr, env).unwrap_or(false)
-}
-
-fn holds_inner<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> Option<bool> {
-    let e = expr.unparen();
-    let ExprKind::Compare {
-        first,
-        rest,
-        tolerance,
-        either_sign: None,
-    } = &e.kind
-    else {
-        return None;
-    };
-    let mut left = value(ev, first, env)?;
-    for (op, right_expr) in rest {
-        let right = value(ev, right_expr, env)?;
-        let tol = match tolerance {
-            None if *op == CmpOp::Eq => ev.options.default_tolerance.as_ref(),
-            given => given.as_ref().map(|t| &t.0),
-        };
-        if !pair_holds(left, *op, right, tol)? {
-            return Some(false);
-        }
-        left = right;
-    }
-    Some(true)
+    compile(ev, expr, env)
+        .is_some_and(|c| c.holds(env.scope.as_deref(), env.row, env.rows.as_slice()))
 }
 
 /// `a OP b` under `tol`, as `Evaluator::compare_pair` decides it.
@@ -193,89 +153,6 @@ fn pair_holds(a: Fx, op: CmpOp, b: Fx, tol: Option<&Tolerance>) -> Option<bool> 
         Some(Tolerance::Relative(_)) => return None,
         None => within(op, a.v, b.v, diff, 0),
     })
-}
-
-/// The value of `e`, where it is a sum or difference of figures of the scope.
-fn value<'a>(ev: &Evaluator<'a>, e: &'a Expr, env: &Env<'a>) -> Option<Fx> {
-    match &e.kind {
-        ExprKind::Paren(inner) => value(ev, inner, env),
-        ExprKind::Number(n, unit) => Fx::figure(
-            n.mantissa(),
-            n.scale(),
-            unit.is_some(),
-            unit.and_then(to_unit),
-        ),
-        ExprKind::Neg(inner) => value(ev, inner, env).map(Fx::neg),
-        ExprKind::Arith(op @ (ArithOp::Add | ArithOp::Sub), a, b) => {
-            let x = value(ev, a, env)?;
-            let y = value(ev, b, env)?;
-            x.add(if *op == ArithOp::Sub { y.neg() } else { y })
-        }
-        ExprKind::Ref {
-            previous: false,
-            reference: Reference::Name(n),
-        } => {
-            let view = env.scope.as_deref()?;
-            let col = column(ev, view, &n.text, env)?;
-            cell(view, env.row?, col)
-        }
-        ExprKind::Ref {
-            previous: false,
-            reference:
-                Reference::Total {
-                    table: None,
-                    column: c,
-                },
-        } => {
-            let view = env.scope.as_deref()?;
-            let col = column(ev, view, &c.text, env)?;
-            let kinds = view.kinds();
-            let mut totals = env.rows.iter().filter(|&&r| kinds[r] == RowKind::Total);
-            let (Some(&r), None) = (totals.next(), totals.next()) else {
-                return None;
-            };
-            cell(view, r, col)
-        }
-        ExprKind::Call {
-            func: Func::Agg(Aggregate::Sum),
-            args,
-            filter: None,
-            ..
-        } => {
-            let [arg] = args.as_slice() else {
-                return None;
-            };
-            let ExprKind::Ref {
-                previous: false,
-                reference: Reference::Name(n),
-            } = &arg.kind
-            else {
-                return None;
-            };
-            let view = env.scope.as_deref()?;
-            let col = column(ev, view, &n.text, env)?;
-            let kinds = view.kinds();
-            let mut acc: Option<Fx> = None;
-            for &r in env.rows.iter() {
-                if kinds[r] != RowKind::Normal {
-                    continue;
-                }
-                let x = cell(view, r, col)?;
-                acc = Some(match acc {
-                    None => x,
-                    Some(a) => a.add(x)?,
-                });
-            }
-            // An empty sum is an exact zero without a unit.
-            Some(acc.unwrap_or(Fx {
-                v: 0,
-                lo: 0,
-                hi: 0,
-                unit: None,
-            }))
-        }
-        _ => None,
-    }
 }
 
 /// One step of a [`Compiled`] side, run on a small stack of values.
@@ -427,7 +304,12 @@ impl Compiled {
 
     /// Whether the comparison plainly holds for row `row` (if any) of `view`, with `rows`
     /// (the scope's rows) for sums and totals; `false` means "ask the full evaluation".
-    pub(super) fn holds(&self, view: &View<'_>, row: Option<usize>, rows: &[u32]) -> bool {
+    pub(super) fn holds<R: RowIndex>(
+        &self,
+        view: Option<&View<'_>>,
+        row: Option<usize>,
+        rows: &[R],
+    ) -> bool {
         let mut stack = self.stack.borrow_mut();
         let mut side = |ops: &[Op]| run(ops, view, row, rows, &mut stack);
         let Some(mut left) = side(&self.first) else {
@@ -446,12 +328,30 @@ impl Compiled {
     }
 }
 
+/// A row's number as a list of rows holds it: `usize` in an `Env`, `u32` in the groups of a
+/// view.
+pub(super) trait RowIndex: Copy {
+    fn index(self) -> usize;
+}
+
+impl RowIndex for usize {
+    fn index(self) -> usize {
+        self
+    }
+}
+
+impl RowIndex for u32 {
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// The value of a compiled side.
-fn run(
+fn run<R: RowIndex>(
     ops: &[Op],
-    view: &View<'_>,
+    view: Option<&View<'_>>,
     row: Option<usize>,
-    rows: &[u32],
+    rows: &[R],
     stack: &mut Vec<Fx>,
 ) -> Option<Fx> {
     let zero = Fx {
@@ -463,13 +363,14 @@ fn run(
     stack.clear();
     for op in ops {
         let x = match *op {
-            Op::Cell(col) => cell(view, row?, col)?,
+            Op::Cell(col) => cell(view?, row?, col)?,
             Op::Figure(f) => f,
             Op::Sum(col) => {
+                let view = view?;
                 let kinds = view.kinds();
                 let mut acc: Option<Fx> = None;
-                for &r in rows {
-                    let r = r as usize;
+                for r in rows {
+                    let r = r.index();
                     if kinds.get(r) != Some(&RowKind::Normal) {
                         continue;
                     }
@@ -482,14 +383,15 @@ fn run(
                 acc.unwrap_or(zero)
             }
             Op::Total(col) => {
+                let view = view?;
                 let kinds = view.kinds();
                 let mut totals = rows
                     .iter()
-                    .filter(|&&r| kinds.get(r as usize) == Some(&RowKind::Total));
-                let (Some(&r), None) = (totals.next(), totals.next()) else {
+                    .filter(|r| kinds.get(r.index()) == Some(&RowKind::Total));
+                let (Some(r), None) = (totals.next(), totals.next()) else {
                     return None;
                 };
-                cell(view, r as usize, col)?
+                cell(view, r.index(), col)?
             }
             Op::Neg | Op::Add | Op::Sub => {
                 let b = stack.pop()?;

@@ -127,6 +127,18 @@ struct Env<'a> {
     bindings: Rc<Vec<(String, String)>>,
 }
 
+impl<'a> Env<'a> {
+    /// In the scope of `v`, before any row or rows are chosen (to compile a body for it).
+    fn in_view(&self, v: &Rc<View<'a>>) -> Env<'a> {
+        Env {
+            scope: Some(v.clone()),
+            rows: Rc::default(),
+            row: None,
+            ..self.clone()
+        }
+    }
+}
+
 /// Evaluate every enabled rule against every report. `previous[i]` is the previous report of
 /// `reports[i]` (what `previous.` reaches), when it has one.
 pub fn evaluate(
@@ -546,15 +558,7 @@ impl<'a> Evaluator<'a> {
                     };
                     match groups {
                         Some(g) => {
-                            let quick = self.compiled(
-                                body,
-                                &Env {
-                                    scope: Some(v.clone()),
-                                    rows: Rc::default(),
-                                    row: None,
-                                    ..env.clone()
-                                },
-                            );
+                            let quick = self.compiled(body, &env.in_view(&v));
                             // Groups in the order they first appear.
                             for group in 0..g.count() {
                                 if self.quick_holds(quick.as_deref(), &v, None, g.row_slice(group))
@@ -606,15 +610,7 @@ impl<'a> Evaluator<'a> {
                     // The rows of the group of the row before, while rows stay in it.
                     let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
                     let quick = match filter {
-                        None => self.compiled(
-                            body,
-                            &Env {
-                                scope: Some(v.clone()),
-                                rows: Rc::default(),
-                                row: None,
-                                ..env.clone()
-                            },
-                        ),
+                        None => self.compiled(body, &env.in_view(&v)),
                         Some(_) => None,
                     };
                     // Sums and totals of a row's scope without groups: over every row.
@@ -759,7 +755,7 @@ impl<'a> Evaluator<'a> {
         let Some(quick) = quick else {
             return false;
         };
-        if self.broken.is_some() || !quick.iter().all(|c| c.holds(v, row, scope)) {
+        if self.broken.is_some() || !quick.iter().all(|c| c.holds(Some(v), row, scope)) {
             return false;
         }
         self.stats.passed += quick.len();
