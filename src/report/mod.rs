@@ -53,8 +53,8 @@ pub struct Header {
     pub normalised: String,
 }
 
-/// One cell, in 16 bytes: a report of a million rows has six million of them, so a cell keeps
-/// no text of its own. Its text as written is a slice of the table's source text (see
+/// One cell, in 16 bytes, as [`Table::cell`] gives it (a table keeps a plainly written column
+/// in less: see `table.rs`). A cell keeps no text of its own. Its text as written is a slice of the table's source text (see
 /// [`CellStore`]), its span is two `u32`s, and a figure that is a whole `i32` mantissa with a
 /// small scale (nearly every figure of a report) is stored inline. Anything else (an
 /// unquoted text that differs from the file, a figure too large for the inline form) is an
