@@ -8,7 +8,7 @@
 //! - any other column keeps every [`Cell`] (16 bytes, with its span).
 //!
 //! A plain cell's span is found again when asked for, by splitting its row's text at the
-//! delimiter the file was read with, the same way the reader split it. A row is four `u32`s.
+//! delimiter the file was read with, the same way the reader split it. A row is three `u32`s.
 //! [`Table::cell`] gives every cell in full either way, so nothing outside this module knows
 //! how a column is kept.
 
