@@ -99,9 +99,28 @@ pub fn render(run: &Run, gate: impl Into<Gate>) -> String {
 /// [`render`] straight into `w`: the document is never held whole in memory (46 MB for the
 /// findings of a million-row table). Byte for byte what `render` gives.
 pub fn write(run: &Run, gate: impl Into<Gate>, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let doc = Document {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    // Everything but the findings, with an empty list where they go; the findings, the bulk
+    // of a large run, are written into that list as they are turned into text, in parallel.
+    let rest = serde_json::to_vec_pretty(&document(run, gate.into(), &[]))
+        .map_err(std::io::Error::other)?;
+    let (head, tail) = split_at_findings(&rest)?;
+    w.write_all(head)?;
+    write_findings(
+        &run.outcome.findings,
+        FINDINGS_PER_BATCH,
+        FINDINGS_PER_PIECE,
+        &mut w,
+    )?;
+    w.write_all(tail)?;
+    w.write_all(b"\n")?;
+    w.flush()
+}
+
+fn document<'a>(run: &'a Run, gate: Gate, findings: &'a [crate::finding::Finding]) -> Document<'a> {
+    Document {
         version: 1,
-        findings: Findings(&run.outcome.findings),
+        findings: Findings(findings),
         problems: run.problems.iter().map(|p| problem_json(p, run)).collect(),
         not_applicable: &run.outcome.not_applicable,
         rules: run
@@ -119,9 +138,119 @@ pub fn write(run: &Run, gate: impl Into<Gate>, w: &mut dyn std::io::Write) -> st
             .iter()
             .map(|(r, n)| (r.as_str(), *n))
             .collect(),
-    };
-    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-    serde_json::to_writer_pretty(&mut w, &doc).map_err(std::io::Error::other)?;
-    w.write_all(b"\n")?;
-    w.flush()
+    }
+}
+
+/// The pretty document split inside its empty findings list: `…"findings": [` and `],…`.
+fn split_at_findings(doc: &[u8]) -> std::io::Result<(&[u8], &[u8])> {
+    // `findings` is the second field, after `version`: its key is the first to read so.
+    const EMPTY: &[u8] = b"\"findings\": []";
+    doc.windows(EMPTY.len())
+        .position(|w| w == EMPTY)
+        .map(|at| doc.split_at(at + EMPTY.len() - 1))
+        .ok_or_else(|| std::io::Error::other("no findings list in the JSON document"))
+}
+
+/// Findings turned into text at once, at most (a few megabytes of JSON).
+const FINDINGS_PER_BATCH: usize = 1024;
+/// Findings one thread turns into text in one go.
+const FINDINGS_PER_PIECE: usize = 64;
+
+/// The findings as the items of the pretty document's list (indented two levels), without
+/// its brackets: a batch at a time, its pieces turned into text in parallel, written in order.
+fn write_findings(
+    findings: &[crate::finding::Finding],
+    per_batch: usize,
+    per_piece: usize,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    for (b, batch) in findings.chunks(per_batch).enumerate() {
+        let pieces: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(per_piece)
+            .enumerate()
+            .map(|(p, piece)| {
+                let mut out = Vec::with_capacity(piece.len() * 1536);
+                for (i, f) in piece.iter().enumerate() {
+                    let first = b == 0 && p == 0 && i == 0;
+                    item(f, first, &mut out)?;
+                }
+                Ok(out)
+            })
+            .collect();
+        for piece in pieces {
+            w.write_all(&piece?)?;
+        }
+    }
+    if !findings.is_empty() {
+        w.write_all(b"\n  ")?;
+    }
+    Ok(())
+}
+
+/// One finding as an item of the list: a comma unless `first`, a new line, and its pretty
+/// JSON indented two levels. Strings in JSON escape their line breaks, so every line break
+/// of the item's text starts one of its lines.
+fn item(f: &crate::finding::Finding, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let text = serde_json::to_vec_pretty(&crate::finding::FindingJson::from(f))
+        .map_err(std::io::Error::other)?;
+    if !first {
+        out.push(b',');
+    }
+    for line in text.split(|&b| b == b'\n') {
+        out.extend_from_slice(b"\n    ");
+        out.extend_from_slice(line);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document as serde writes it in one go, findings and all.
+    fn whole(run: &Run) -> String {
+        let doc = document(run, Gate::default(), &run.outcome.findings);
+        serde_json::to_string_pretty(&doc).unwrap() + "\n"
+    }
+
+    #[test]
+    fn findings_written_in_pieces_give_the_document_serde_writes() {
+        let example =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/linkoping-vss");
+        let run = crate::run::check(&[example], &[]);
+        assert!(run.outcome.findings.len() > 5, "the example has findings");
+        assert_eq!(render(&run, Gate::default()), whole(&run));
+        // Batches and pieces of every size, down to one finding each.
+        let (head, tail) = {
+            let rest = serde_json::to_vec_pretty(&document(&run, Gate::default(), &[])).unwrap();
+            let (h, t) = split_at_findings(&rest).unwrap();
+            (h.to_vec(), t.to_vec())
+        };
+        for (batch, piece) in [(1, 1), (2, 1), (3, 2), (5, 5), (7, 3)] {
+            let mut out = head.clone();
+            write_findings(&run.outcome.findings, batch, piece, &mut out).unwrap();
+            out.extend_from_slice(&tail);
+            out.push(b'\n');
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                whole(&run),
+                "{batch} {piece}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_findings_is_an_empty_list() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/linkoping-vss");
+        let mut run = crate::run::check(&[dir], &[]);
+        run.outcome.findings.clear();
+        let text = render(&run, Gate::default());
+        assert!(
+            text.contains("\"findings\": [],"),
+            "{}",
+            &text[..200.min(text.len())]
+        );
+        assert_eq!(text, whole(&run));
+    }
 }
