@@ -68,7 +68,7 @@ impl Entry {
             report: f.report.to_string(),
             table: f.table.to_string(),
             row_key: f.row_key.clone(),
-            column: f.column_name.clone(),
+            column: f.column_name.as_deref().map(str::to_string),
             message: f.message.clone(),
         }
     }

@@ -123,18 +123,18 @@ pub struct CellLabel {
 #[derive(Clone, Debug, Serialize)]
 pub struct Values {
     /// The side at the offending cell, as written in the rule (`avvikelse`).
-    pub left_expr: String,
+    pub left_expr: Shared,
     /// Values as plain decimals with a `.` (`-1030`, `2.1`), or the text compared.
     pub left: String,
     /// The other side (`prognos − budget`).
-    pub right_expr: String,
+    pub right_expr: Shared,
     pub right: String,
     /// `left − right`, a plain decimal.
     pub difference: Option<String>,
     /// The comparison that failed: `==`, `<=` …
-    pub op: String,
+    pub op: Shared,
     /// The tolerance applied, in words (`rounding ±1,5`, `5`, `2 % = 40`).
-    pub tolerance: Option<String>,
+    pub tolerance: Option<Shared>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -157,7 +157,7 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
     pub row_key: Option<String>,
-    pub column_name: Option<String>,
+    pub column_name: Option<Shared>,
     pub values: Option<Box<Values>>,
     /// `for` bindings of this instance: `[["c", "budget"]]`.
     pub bindings: Vec<(String, String)>,
@@ -232,7 +232,7 @@ impl Finding {
             self.report.to_string(),
             self.table.to_string(),
             self.row_key.clone().unwrap_or_default(),
-            self.column_name.clone().unwrap_or_default(),
+            self.column_name.as_deref().unwrap_or_default().to_string(),
         ]
     }
 

@@ -167,6 +167,7 @@ fn check_here(
             .check
             .max_findings_per_rule
             .unwrap_or(crate::eval::MAX_FINDINGS_PER_RULE),
+        keep_reads: !config.check.no_fixes,
         ..Default::default()
     };
     let mut outcome =

@@ -141,7 +141,7 @@ fn identities(o: &Outcome) -> Vec<Identity> {
             (
                 f.rule.to_string(),
                 f.row_key.clone(),
-                f.column_name.clone(),
+                f.column_name.as_deref().map(str::to_string),
                 // The rows an aggregate summed are listed in file order.
                 f.message.split("; summed").next().unwrap_or("").to_string(),
             )
@@ -560,5 +560,19 @@ proptest! {
         prop_assert_eq!(said(&a), said(&b));
         let na = |o: &Outcome| o.not_applicable.iter().map(|n| n.reason.clone()).collect::<Vec<_>>();
         prop_assert_eq!(na(&a), na(&b));
+
+        // Loops split into parts of two rows (or groups), evaluated in parallel, give the
+        // same, in the same order; also where only the first findings of a rule are listed.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        for max in [usize::MAX, 2] {
+            let whole = Options { max_findings_per_rule: max, ..Options::default() };
+            let split = Options { rows_per_part: 2, ..whole.clone() };
+            let (w, _, _) = check_with_options(QUICK_RULES, csv.as_bytes(), &whole);
+            let (s, _, _) = pool.install(|| check_with_options(QUICK_RULES, csv.as_bytes(), &split));
+            prop_assert_eq!(stats(&w), stats(&s));
+            prop_assert_eq!(said(&w), said(&s));
+            prop_assert_eq!(na(&w), na(&s));
+            prop_assert_eq!(&w.unlisted, &s.unlisted);
+        }
     }
 }

@@ -728,7 +728,7 @@ fn rows_and_columns(run: &Run, rule: &str) -> Vec<(String, String)> {
         .map(|f| {
             (
                 f.row_key.clone().unwrap_or_default(),
-                f.column_name.clone().unwrap_or_default(),
+                f.column_name.as_deref().unwrap_or_default().to_string(),
             )
         })
         .collect()

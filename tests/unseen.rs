@@ -39,7 +39,7 @@ fn findings(run: &Run) -> Vec<(String, String, String, usize)> {
             (
                 f.rule.to_string(),
                 f.row_key.clone().unwrap_or_default(),
-                f.column_name.clone().unwrap_or_default(),
+                f.column_name.as_deref().unwrap_or_default().to_string(),
                 f.line,
             )
         })

@@ -3,7 +3,7 @@
 
 use super::view::RowKind;
 use super::{CellAt, Env, Evaluator, Operand, Val};
-use crate::finding::{CellLabel, Finding, SpanJson, Values};
+use crate::finding::{CellLabel, Finding, Shared, SpanJson, Values};
 use crate::problem::Severity;
 use crate::report::Unit;
 use crate::report::number::format_decimal;
@@ -201,14 +201,15 @@ pub(crate) fn finding<'a>(
             }
         }
     }
+    // What every finding of the rule says alike is kept once ([`Evaluator::shared`]).
     let values = Values {
-        left_expr: lt,
+        left_expr: ev.shared(&lt),
         left: canonical(&left_val),
-        right_expr: rt,
+        right_expr: ev.shared(&rt),
         right: canonical(&right_val),
         difference: diff.map(|d| d.normalize().to_string()),
-        op: f.op.symbol().to_string(),
-        tolerance: f.detail.tolerance.clone(),
+        op: ev.shared(f.op.symbol()),
+        tolerance: f.detail.tolerance.as_deref().map(|t| ev.shared(t)),
     };
     // Cells of a plain operand are worth labelling; an aggregate's rows are named in the help.
     let mut others: Vec<CellAt> = [&f.left, &f.right]
@@ -288,17 +289,16 @@ pub(crate) fn condition_finding<'a>(
             )
         };
         let values = Values {
-            left_expr: what,
+            left_expr: ev.shared(&what),
             left: canonical_value,
-            right_expr: String::new(),
+            right_expr: Shared::default(),
             right: String::new(),
             difference: None,
-            op: if want_missing {
+            op: ev.shared(if want_missing {
                 "is missing"
             } else {
                 "is present"
-            }
-            .to_string(),
+            }),
             tolerance: None,
         };
         return build(ev, env, e, first, text.clone(), text, Some(values), &rest);
@@ -454,7 +454,7 @@ fn build<'a>(
         _ => None,
     };
     let column_name = match (table, col) {
-        (Some(t), Some(c)) => t.headers.get(c).map(|h| h.text.clone()),
+        (Some(t), Some(c)) => t.headers.get(c).map(|h| ev.shared(&h.text)),
         _ => None,
     };
     let related = others

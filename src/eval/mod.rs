@@ -17,8 +17,9 @@ use crate::report::{CellValue, Missing, Report, Unit};
 use crate::source::Sources;
 use crate::syntax::ast::*;
 use std::rc::Rc;
+use std::sync::Arc;
 use value::{Failure, Num};
-use view::{RowKind, View, views};
+use view::{Groups, RowKind, View, views};
 
 /// Passed, failed and not-applicable instances of one rule.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -119,7 +120,7 @@ struct Env<'a> {
     previous: Option<&'a Report>,
     /// True when `report` is the previous report.
     in_previous: bool,
-    scope: Option<Rc<View<'a>>>,
+    scope: Option<Arc<View<'a>>>,
     rows: Rc<Vec<usize>>,
     row: Option<usize>,
     /// Shared: an `Env` is cloned for every row of a scope, and the bindings of a `for`
@@ -129,7 +130,7 @@ struct Env<'a> {
 
 impl<'a> Env<'a> {
     /// In the scope of `v`, before any row or rows are chosen (to compile a body for it).
-    fn in_view(&self, v: &Rc<View<'a>>) -> Env<'a> {
+    fn in_view(&self, v: &Arc<View<'a>>) -> Env<'a> {
         Env {
             scope: Some(v.clone()),
             rows: Rc::default(),
@@ -181,11 +182,22 @@ pub struct Options {
     /// Let the quick pass ([`fast`]) count instances that plainly hold; off only to test that
     /// it changes nothing.
     pub quick: bool,
+    /// Findings keep the cells their instance read, which error localisation starts from;
+    /// off when nothing will be localised (`--no-fixes`), to hold less per finding.
+    pub keep_reads: bool,
+    /// Rows (or groups) per part of a loop split to be evaluated in parallel
+    /// ([`Evaluator::parts`]); a test makes it small to split small tables.
+    pub rows_per_part: usize,
 }
 
 /// Findings listed per rule unless `rimlig.toml` says otherwise: far more than anyone reads,
 /// few enough that their messages stay within a few hundred MB.
 pub const MAX_FINDINGS_PER_RULE: usize = 100_000;
+
+/// Rows (or groups) of one part of a loop evaluated in parallel ([`Evaluator::parts`]): few
+/// enough that the parts of a large table share the cores well, enough that setting up a
+/// part costs little beside it.
+const ROWS_PER_PART: usize = 32_768;
 
 impl Default for Options {
     fn default() -> Self {
@@ -193,6 +205,8 @@ impl Default for Options {
             default_tolerance: None,
             max_findings_per_rule: MAX_FINDINGS_PER_RULE,
             quick: true,
+            keep_reads: true,
+            rows_per_part: ROWS_PER_PART,
         }
     }
 }
@@ -228,8 +242,9 @@ pub fn evaluate_configured(
             options,
         )
     };
+    // In the pool even for one pair: a large table's loop is split into parts on it.
     let mut results: Vec<Option<Evaluated>> = match parallel_pool() {
-        Some(pool) if pairs.len() > 1 => pool.install(|| {
+        Some(pool) => pool.install(|| {
             use rayon::prelude::*;
             pairs.par_iter().map(|p| Some(one(p))).collect()
         }),
@@ -311,13 +326,7 @@ fn evaluate_one<'a>(
 ) -> Evaluated {
     let mut ev = Evaluator::new(set, sources, options, lr);
     ev.run(report, previous.get(i).copied().flatten());
-    Evaluated {
-        stats: ev.stats,
-        findings: ev.findings,
-        na: ev.na,
-        broken: ev.broken,
-        unlisted: ev.unlisted,
-    }
+    ev.evaluated()
 }
 
 /// Threads for evaluation, one per core, with stacks as large as the checking thread's:
@@ -361,6 +370,41 @@ impl<'a> Env<'a> {
             row: None,
             ..self.clone()
         })
+    }
+}
+
+/// An [`Env`] before its scope, in a form other threads can take: where a loop split into
+/// parts ([`Evaluator::in_parts`]) starts in each.
+struct Place<'a> {
+    report: &'a Report,
+    current: &'a Report,
+    previous: Option<&'a Report>,
+    in_previous: bool,
+    bindings: Vec<(String, String)>,
+}
+
+impl<'a> Place<'a> {
+    fn of(env: &Env<'a>) -> Place<'a> {
+        Place {
+            report: env.report,
+            current: env.current,
+            previous: env.previous,
+            in_previous: env.in_previous,
+            bindings: env.bindings.to_vec(),
+        }
+    }
+
+    fn env(&self) -> Env<'a> {
+        Env {
+            report: self.report,
+            current: self.current,
+            previous: self.previous,
+            in_previous: self.in_previous,
+            scope: None,
+            rows: Rc::default(),
+            row: None,
+            bindings: Rc::new(self.bindings.clone()),
+        }
     }
 }
 
@@ -431,6 +475,17 @@ impl<'a> Evaluator<'a> {
             collect: None,
             max_findings: options.max_findings_per_rule,
             unlisted: 0,
+        }
+    }
+
+    /// What this evaluator found.
+    fn evaluated(self) -> Evaluated {
+        Evaluated {
+            stats: self.stats,
+            findings: self.findings,
+            na: self.na,
+            broken: self.broken,
+            unlisted: self.unlisted,
         }
     }
 
@@ -535,7 +590,7 @@ impl<'a> Evaluator<'a> {
                 };
                 let env = &env;
                 for v in self.views_of(env, &table.name.text) {
-                    let v = Rc::new(v);
+                    let v = Arc::new(v);
                     let by_column;
                     let groups = match by {
                         Some(b) => match v.column(self.bound(&b.text, env)) {
@@ -559,23 +614,13 @@ impl<'a> Evaluator<'a> {
                     match groups {
                         Some(g) => {
                             let quick = self.compiled(body, &env.in_view(&v));
-                            // Groups in the order they first appear.
-                            for group in 0..g.count() {
-                                if self.quick_holds(quick.as_deref(), &v, None, g.row_slice(group))
-                                {
-                                    continue;
-                                }
-                                let rows = g.rows(group);
-                                if self.skip_rows(body, true, &v, &rows) {
-                                    continue;
-                                }
-                                let e = Env {
-                                    scope: Some(v.clone()),
-                                    rows: Rc::new(rows),
-                                    row: None,
-                                    ..env.clone()
-                                };
-                                self.assertion(body, &e);
+                            let n = g.count();
+                            match self.parts(n, quick.is_some()) {
+                                Some(parts) => self.in_parts(env, n, parts, |sub, env, groups| {
+                                    let quick = sub.compiled(body, &env.in_view(&v));
+                                    sub.group_rows(body, env, &v, g, groups, quick.as_deref());
+                                }),
+                                None => self.group_rows(body, env, &v, g, 0..n, quick.as_deref()),
                             }
                         }
                         None => {
@@ -602,79 +647,21 @@ impl<'a> Evaluator<'a> {
                 };
                 let env = &env;
                 for v in self.views_of(env, &table.name.text) {
-                    let v = Rc::new(v);
+                    let v = Arc::new(v);
                     let votes_before = self.votes.len();
-                    // Every row, as the scope of a row without groups: made when first needed
-                    // (a million rows take 8 MB, and the quick pass reads none of them).
-                    let mut all: Option<Rc<Vec<usize>>> = None;
-                    // The rows of the group of the row before, while rows stay in it.
-                    let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
                     let quick = match filter {
                         None => self.compiled(body, &env.in_view(&v)),
                         Some(_) => None,
                     };
-                    // Sums and totals of a row's scope without groups: over every row.
-                    let every_row: Vec<u32> = match &quick {
-                        Some(q)
-                            if v.groups.is_none() && q.iter().any(fast::Compiled::reads_scope) =>
-                        {
-                            (0..v.table.rows.len())
-                                .map(|r| u32::try_from(r).unwrap_or(u32::MAX))
-                                .collect()
+                    let n = v.table.rows.len();
+                    match self.parts(n, quick.is_some()) {
+                        Some(parts) => self.in_parts(env, n, parts, |sub, env, rows| {
+                            let quick = sub.compiled(body, &env.in_view(&v));
+                            sub.each_rows(body, None, env, &v, rows, quick.as_deref());
+                        }),
+                        None => {
+                            self.each_rows(body, filter.as_ref(), env, &v, 0..n, quick.as_deref());
                         }
-                        _ => Vec::new(),
-                    };
-                    for r in 0..v.table.rows.len() {
-                        let scope = match &v.groups {
-                            Some(g) => g.row_slice(g.of_row(r)),
-                            None => &every_row,
-                        };
-                        if self.quick_holds(quick.as_deref(), &v, Some(r), scope) {
-                            continue;
-                        }
-                        if self.skip_rows(body, false, &v, &[r])
-                            && filter
-                                .as_ref()
-                                .is_none_or(|f| replay::local_expr(f, self.set, false))
-                        {
-                            continue;
-                        }
-                        let rows = match &v.groups {
-                            Some(groups) => {
-                                let g = groups.of_row(r);
-                                match &group_of_row {
-                                    Some((last, rows)) if *last == g => rows.clone(),
-                                    _ => {
-                                        let rows = Rc::new(groups.rows(g));
-                                        group_of_row = Some((g, rows.clone()));
-                                        rows
-                                    }
-                                }
-                            }
-                            // A body the quick pass compiled without sums or totals reads
-                            // its row's cells only, in full evaluation too.
-                            None if quick.is_some() && every_row.is_empty() => Rc::default(),
-                            None => all
-                                .get_or_insert_with(|| Rc::new((0..v.table.rows.len()).collect()))
-                                .clone(),
-                        };
-                        let e = Env {
-                            scope: Some(v.clone()),
-                            rows,
-                            row: Some(r),
-                            ..env.clone()
-                        };
-                        if let Some(f) = filter {
-                            match self.truth(f, &e) {
-                                Ok((true, _)) => {}
-                                Ok((false, _)) => continue,
-                                Err(s) => {
-                                    self.stop(&e, s);
-                                    continue;
-                                }
-                            }
-                        }
-                        self.assertion(body, &e);
                     }
                     self.settle_votes(votes_before);
                 }
@@ -703,8 +690,167 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The groups `groups_of` of `g`, an `in` over `v`, in the order they first appear: the
+    /// quick pass (`quick`, when the body compiled), else each group's instances in full.
+    fn group_rows(
+        &mut self,
+        body: &'a Assertion,
+        env: &Env<'a>,
+        v: &Arc<View<'a>>,
+        g: &Groups,
+        groups_of: std::ops::Range<usize>,
+        quick: Option<&[fast::Compiled]>,
+    ) {
+        for group in groups_of {
+            if self.quick_holds(quick, v, None, g.row_slice(group)) {
+                continue;
+            }
+            let rows = g.rows(group);
+            if self.skip_rows(body, true, v, &rows) {
+                continue;
+            }
+            let e = Env {
+                scope: Some(v.clone()),
+                rows: Rc::new(rows),
+                row: None,
+                ..env.clone()
+            };
+            self.assertion(body, &e);
+        }
+    }
+
+    /// The rows `rows` of an `each` over `v`: the quick pass (`quick`, when the body
+    /// compiled), else each row's instances in full.
+    fn each_rows(
+        &mut self,
+        body: &'a Assertion,
+        filter: Option<&'a Expr>,
+        env: &Env<'a>,
+        v: &Arc<View<'a>>,
+        rows_of: std::ops::Range<usize>,
+        quick: Option<&[fast::Compiled]>,
+    ) {
+        // Every row, as the scope of a row without groups: made when first needed
+        // (a million rows take 8 MB, and the quick pass reads none of them).
+        let mut all: Option<Rc<Vec<usize>>> = None;
+        // The rows of the group of the row before, while rows stay in it.
+        let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
+        // Sums and totals of a row's scope without groups: over every row.
+        let every_row: Vec<u32> = match quick {
+            Some(q) if v.groups.is_none() && q.iter().any(fast::Compiled::reads_scope) => {
+                (0..v.table.rows.len())
+                    .map(|r| u32::try_from(r).unwrap_or(u32::MAX))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        for r in rows_of {
+            let scope = match &v.groups {
+                Some(g) => g.row_slice(g.of_row(r)),
+                None => &every_row,
+            };
+            if self.quick_holds(quick, v, Some(r), scope) {
+                continue;
+            }
+            if self.skip_rows(body, false, v, &[r])
+                && filter.is_none_or(|f| replay::local_expr(f, self.set, false))
+            {
+                continue;
+            }
+            let rows = match &v.groups {
+                Some(groups) => {
+                    let g = groups.of_row(r);
+                    match &group_of_row {
+                        Some((last, rows)) if *last == g => rows.clone(),
+                        _ => {
+                            let rows = Rc::new(groups.rows(g));
+                            group_of_row = Some((g, rows.clone()));
+                            rows
+                        }
+                    }
+                }
+                // A body the quick pass compiled without sums or totals reads
+                // its row's cells only, in full evaluation too.
+                None if quick.is_some() && every_row.is_empty() => Rc::default(),
+                None => all
+                    .get_or_insert_with(|| Rc::new((0..v.table.rows.len()).collect()))
+                    .clone(),
+            };
+            let e = Env {
+                scope: Some(v.clone()),
+                rows,
+                row: Some(r),
+                ..env.clone()
+            };
+            if let Some(f) = filter {
+                match self.truth(f, &e) {
+                    Ok((true, _)) => {}
+                    Ok((false, _)) => continue,
+                    Err(s) => {
+                        self.stop(&e, s);
+                        continue;
+                    }
+                }
+            }
+            self.assertion(body, &e);
+        }
+    }
+
+    /// Into how many parts, evaluated in parallel, a loop over `n` rows (or groups) is
+    /// split: only a loop whose body the quick pass compiled (so a comparison, without a
+    /// filter or `either sign`, whose instances are independent), only in a check (not
+    /// when localising or trying a fix), and only when there are enough rows to share.
+    fn parts(&self, n: usize, compiled: bool) -> Option<usize> {
+        let threads = rayon::current_num_threads();
+        let per_part = self.options.rows_per_part.max(1);
+        if !compiled
+            || self.collect.is_some()
+            || !self.overrides.is_empty()
+            || threads < 2
+            || n / 2 < per_part
+        {
+            return None;
+        }
+        Some((n / per_part).min(4 * threads))
+    }
+
+    /// `each(sub, env, rows)` for `parts` ranges of `0..n`, on evaluators of their own in
+    /// parallel, then taken into this one in order: the same findings, not-applicable
+    /// instances and counts as one loop over `0..n` gives, up to the first rule error.
+    fn in_parts(
+        &mut self,
+        env: &Env<'a>,
+        n: usize,
+        parts: usize,
+        each: impl Fn(&mut Evaluator<'a>, &Env<'a>, std::ops::Range<usize>) + Sync,
+    ) {
+        use rayon::prelude::*;
+        let (set, sources, options, rule) = (self.set, self.sources, self.options, self.rule);
+        let place = Place::of(env);
+        let done: Vec<Evaluated> = (0..parts)
+            .into_par_iter()
+            .map(|k| {
+                let mut sub = Evaluator::new(set, sources, options, rule);
+                each(&mut sub, &place.env(), n * k / parts..n * (k + 1) / parts);
+                sub.evaluated()
+            })
+            .collect();
+        for sub in done {
+            self.stats.passed += sub.stats.passed;
+            self.stats.failed += sub.stats.failed;
+            self.stats.not_applicable += sub.stats.not_applicable;
+            self.unlisted += sub.unlisted;
+            self.take_findings(sub.findings);
+            self.na.extend(sub.na);
+            if sub.broken.is_some() {
+                self.broken = sub.broken;
+                return;
+            }
+        }
+    }
+
     /// `text` as a finding keeps it: the same text is kept once for all findings.
-    fn shared(&self, text: &str) -> crate::finding::Shared {
+    pub(super) fn shared(&self, text: &str) -> crate::finding::Shared {
         let mut known = self.shared.borrow_mut();
         if let Some(s) = known.get(text) {
             return s.clone();
@@ -772,6 +918,21 @@ impl<'a> Evaluator<'a> {
         c.skips(self.rule, body, group) && !rows.iter().any(|&r| c.row_watched(v, r))
     }
 
+    /// [`Self::keep`] each of `found`, in order. The first vector of findings is taken as it
+    /// is rather than copied: the findings of a large table are held once, not twice.
+    fn take_findings(&mut self, mut found: Vec<Finding>) {
+        let room = self.max_findings.saturating_sub(self.findings.len());
+        if found.len() > room {
+            self.unlisted += found.len() - room;
+            found.truncate(room);
+        }
+        if self.findings.is_empty() {
+            self.findings = found;
+        } else {
+            self.findings.append(&mut found);
+        }
+    }
+
     /// List a finding, or only count it once the rule has listed `max_findings`.
     fn keep(&mut self, f: Finding) {
         if self.findings.len() < self.max_findings {
@@ -799,7 +960,9 @@ impl<'a> Evaluator<'a> {
         self.check_instance(expr, env);
         // Most instances pass and nobody needs their cells: copied only when kept.
         let reads = self.reads.borrow();
-        if let Some(f) = self.findings.get_mut(findings_before) {
+        if let Some(f) = self.findings.get_mut(findings_before)
+            && self.options.keep_reads
+        {
             f.reads = reads.iter().copied().filter(|c| !c.prev).collect();
         }
         let voted = self.votes.len() > votes_before;
@@ -1018,11 +1181,13 @@ impl<'a> Evaluator<'a> {
                 // The row holds as written; what it is measured against is the other rows'
                 // way round, the written right side with the opposite sign.
                 if minority_written && let Some(values) = f.values.as_mut() {
-                    values.right_expr = format!("-({})", values.right_expr);
+                    values.right_expr = format!("-({})", values.right_expr).into();
                 }
                 f.message = note.clone();
                 f.label = note;
-                f.reads = v.reads.iter().copied().filter(|c| !c.prev).collect();
+                if self.options.keep_reads {
+                    f.reads = v.reads.iter().copied().filter(|c| !c.prev).collect();
+                }
                 if let (Some(c), Some(i)) = (self.collect.as_mut(), v.instance) {
                     // The row must follow the others' way round.
                     c.failed_vote(i, !minority_written, &f);
@@ -1275,7 +1440,7 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The views a table name reaches in the current report; the scope's own view first.
-    fn view_named(&self, name: &str, env: &Env<'a>) -> Ev<Rc<View<'a>>> {
+    fn view_named(&self, name: &str, env: &Env<'a>) -> Ev<Arc<View<'a>>> {
         if let Some(s) = &env.scope {
             let same = match self.set.table(name) {
                 Some(t) => s.decl.is_some_and(|d| std::ptr::eq(d, &t.decl)),
@@ -1288,7 +1453,7 @@ impl<'a> Evaluator<'a> {
         self.views_of(env, name)
             .into_iter()
             .next()
-            .map(Rc::new)
+            .map(Arc::new)
             .ok_or_else(|| Stop::Absent(format!("the report has no table `{name}`")))
     }
 
@@ -1436,7 +1601,7 @@ impl<'a> Evaluator<'a> {
                 let view = self.view_named(&table.text, env)?;
                 let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
                 match env.row {
-                    Some(row) if env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view)) => {
+                    Some(row) if env.scope.as_ref().is_some_and(|s| Arc::ptr_eq(s, &view)) => {
                         self.cell(&view, row, col, unit)
                     }
                     _ if view.table.rows.len() == 1 => self.cell(&view, 0, col, unit),
@@ -1470,10 +1635,10 @@ impl<'a> Evaluator<'a> {
                 let in_scope = env
                     .scope
                     .as_ref()
-                    .is_some_and(|s| Rc::ptr_eq(s, &scope_view));
+                    .is_some_and(|s| Arc::ptr_eq(s, &scope_view));
                 // In the table's own scope, the current group first; otherwise every table the
                 // name reaches (a declaration's glob may match several).
-                let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
+                let mut hits: Vec<(Arc<View<'a>>, usize)> = Vec::new();
                 if in_scope {
                     hits = scope_view
                         .rows_with_key(&key_text, &env.rows)
@@ -1490,7 +1655,7 @@ impl<'a> Evaluator<'a> {
                     }
                 } else {
                     for v in self.views_of(env, &table.text) {
-                        let v = Rc::new(v);
+                        let v = Arc::new(v);
                         let all: Vec<usize> = (0..v.table.rows.len()).collect();
                         hits.extend(
                             v.rows_with_key(&key_text, &all)
@@ -1522,13 +1687,13 @@ impl<'a> Evaluator<'a> {
     /// The total row's cell in `column` (the group's total row inside a grouped scope).
     fn total_of(
         &mut self,
-        view: &Rc<View<'a>>,
+        view: &Arc<View<'a>>,
         column: &Name,
         _e: &Expr,
         env: &Env<'a>,
     ) -> Ev<Operand> {
         let view = view.clone();
-        let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
+        let in_scope = env.scope.as_ref().is_some_and(|s| Arc::ptr_eq(s, &view));
         let candidates: Vec<usize> = if in_scope {
             env.rows.to_vec()
         } else {
@@ -1655,7 +1820,7 @@ impl<'a> Evaluator<'a> {
         column: &Name,
         _e: &Expr,
     ) -> Ev<Operand> {
-        let mut hits: Vec<(Rc<View<'a>>, usize)> = Vec::new();
+        let mut hits: Vec<(Arc<View<'a>>, usize)> = Vec::new();
         let views = self.views_of(env, table);
         if views.is_empty() {
             let whose = if env.in_previous {
@@ -1666,7 +1831,7 @@ impl<'a> Evaluator<'a> {
             return Err(Stop::Absent(format!("the {whose} has no table `{table}`")));
         }
         for v in views {
-            let v = Rc::new(v);
+            let v = Arc::new(v);
             let all: Vec<usize> = (0..v.table.rows.len()).collect();
             hits.extend(
                 v.rows_with_key(&key, &all)
@@ -1839,7 +2004,7 @@ impl<'a> Evaluator<'a> {
                 )
             })?,
         };
-        let in_scope = env.scope.as_ref().is_some_and(|s| Rc::ptr_eq(s, &view));
+        let in_scope = env.scope.as_ref().is_some_and(|s| Arc::ptr_eq(s, &view));
         // In the table's own scope (table or row) an aggregate runs over the scope's rows: the
         // group, or the whole table.
         let rows: Vec<usize> = if in_scope {

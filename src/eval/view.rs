@@ -30,7 +30,7 @@ pub struct View<'a> {
     key_name: Option<String>,
     /// The kind of every row, worked out when first asked for ([`View::kinds`]): name
     /// resolution builds views without ever needing it, and a table may have millions of rows.
-    kinds: std::cell::OnceCell<Vec<RowKind>>,
+    kinds: std::sync::OnceLock<Vec<RowKind>>,
     /// The rows of each group (when the table has groups).
     pub groups: Option<Groups>,
     /// Declared columns that matched no header: (name, glob).
@@ -83,7 +83,7 @@ impl<'a> View<'a> {
             declared,
             key_col,
             key_name,
-            kinds: std::cell::OnceCell::new(),
+            kinds: std::sync::OnceLock::new(),
             groups: None,
             unmatched,
             previous: false,

@@ -184,7 +184,7 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
     let mut location = json!({
         "physicalLocation": physical(&place),
         "logicalLocations": [{
-            "name": f.column_name.clone().or_else(|| f.row_key.clone()).unwrap_or_else(|| f.table.to_string()),
+            "name": f.column_name.as_deref().or(f.row_key.as_deref()).unwrap_or(&f.table),
             // A workbook cell is known by its sheet and A1 reference (`prognos!D6`).
             "fullyQualifiedName": place.cell.clone().unwrap_or_else(|| logical_name(f)),
             "kind": "element",

@@ -63,7 +63,8 @@ pub fn cell_matches(cell: &ExpectedCell, o: &Observed) -> bool {
     o.finding
         .column_name
         .iter()
-        .chain(o.columns.iter())
+        .map(|c| c.as_str())
+        .chain(o.columns.iter().map(String::as_str))
         .any(|c| {
             norm(c) == want || (!want_normalised.is_empty() && normalise_name(c) == want_normalised)
         })

@@ -615,7 +615,7 @@ pub fn finding_line(f: &Finding) -> String {
     let at = match (&f.row_key, &f.column_name) {
         (Some(k), Some(c)) => format!("{k} · {c}"),
         (Some(k), None) => k.clone(),
-        (None, Some(c)) => c.clone(),
+        (None, Some(c)) => c.to_string(),
         (None, None) => f.table.to_string(),
     };
     format!("{at}: {}", f.message)
