@@ -416,7 +416,8 @@ const CHUNKED_FROM: usize = 4 << 20;
 /// field may hold a line feed, so without quotes every line feed ends a record.
 fn chunks(text: &str, start: usize) -> Option<Vec<usize>> {
     let rest = text.as_bytes().get(start..)?;
-    let pieces = rayon::current_num_threads().min(rest.len() / (CHUNKED_FROM / 2));
+    // A few pieces per thread: a thread that gets less of a shared machine does less of them.
+    let pieces = (4 * rayon::current_num_threads()).min(rest.len() / (CHUNKED_FROM / 2));
     if rest.len() < CHUNKED_FROM || pieces < 2 || memchr::memchr(b'"', rest).is_some() {
         return None;
     }
