@@ -538,16 +538,49 @@ proptest! {
             (0usize..3, any::<bool>(), quick_cell(), quick_cell(), quick_cell(), prop::option::of(-16i64..17)),
             1..24,
         ),
+        whole_numbers in any::<bool>(),
     ) {
-        let mut csv = String::from("namn;g;a;b;c\n");
+        let mut table: Vec<(String, usize, [String; 3])> = Vec::new();
         for (i, (g, total, a, b, c, off)) in rows.iter().enumerate() {
             let name = if *total { "Summa".to_string() } else { format!("rad {i}") };
+            // Columns of whole numbers and empty cells only, which a table keeps compactly
+            // and the quick pass reads column by column.
+            let whole = |x: &String| match x.parse::<i64>() {
+                Ok(v) => v.to_string(),
+                Err(_) if x.is_empty() => String::new(),
+                Err(_) => (x.len() as i64 * 7).to_string(),
+            };
+            let (a, b) = if whole_numbers { (whole(a), whole(b)) } else { (a.clone(), b.clone()) };
             // Often c = a − b, give or take some tenths: the edges of every tolerance.
             let c = match (a.parse::<i64>(), b.parse::<i64>(), off) {
-                (Ok(x), Ok(y), Some(o)) if o % 4 == 0 => (x - y + o / 4).to_string(),
+                (Ok(x), Ok(y), Some(o)) if whole_numbers || o % 4 == 0 => (x - y + o / 4).to_string(),
                 (Ok(x), Ok(y), Some(o)) => format_decimal(&Decimal::new((x - y) * 10 + o, 1)),
+                _ if whole_numbers => whole(c),
                 _ => c.clone(),
             };
+            table.push((name, *g, [a, b, c]));
+        }
+        if whole_numbers {
+            // Totals at a whole number's distance from their group's sum: the edges of
+            // `sum(x) == total.x within rounding`, whose width grows with the rows summed.
+            for (k, row) in rows.iter().enumerate() {
+                let (g, total, off) = (row.0, row.1, row.5);
+                if !total {
+                    continue;
+                }
+                for x in 0..3 {
+                    let sum: i64 = table
+                        .iter()
+                        .filter(|(name, h, _)| name != "Summa" && *h == g)
+                        .filter_map(|(_, _, cells)| cells[x].parse::<i64>().ok())
+                        .sum();
+                    let off = off.unwrap_or(0) / 3 + x as i64 - 1;
+                    table[k].2[x] = (sum + off).to_string();
+                }
+            }
+        }
+        let mut csv = String::from("namn;g;a;b;c\n");
+        for (name, g, [a, b, c]) in &table {
             csv.push_str(&format!("{name};grupp {g};{a};{b};{c}\n"));
         }
         let slow = Options { quick: false, ..Options::default() };

@@ -17,7 +17,7 @@
 
 use super::view::{RowKind, View};
 use super::{Env, Evaluator, to_unit, within};
-use crate::report::Unit;
+use crate::report::{EMPTY, Unit};
 use crate::syntax::ast::*;
 
 /// A column of figures and its declared unit.
@@ -41,16 +41,27 @@ const POW10: [i64; SCALE as usize + 1] = {
     p
 };
 
-/// A value with its rounding interval, all at [`SCALE`] decimals.
+/// A whole number printed as such, at [`SCALE`]: `m` stands for `[m − ½, m + ½]`.
+const WHOLE: i64 = POW10[SCALE as usize];
+const HALF: i64 = 5 * POW10[SCALE as usize - 1];
+
+/// A value `v` and the half-width `h` of its rounding interval `[v − h, v + h]`, both at
+/// [`SCALE`] decimals. Every interval here is of that form: a printed figure's is, and
+/// sums, differences and negations of such intervals are too (their widths add).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Fx {
     v: i128,
-    lo: i128,
-    hi: i128,
+    h: i128,
     unit: Option<Unit>,
 }
 
 impl Fx {
+    const ZERO: Fx = Fx {
+        v: 0,
+        h: 0,
+        unit: None,
+    };
+
     /// A figure: mantissa `m` at `scale`, printed with `scale` decimals (`printed`), or exact.
     fn figure(m: i128, scale: u32, printed: bool, unit: Option<Unit>) -> Option<Fx> {
         // The interval needs one decimal more than the figure has.
@@ -58,18 +69,12 @@ impl Fx {
             return None;
         }
         let v = m.checked_mul(i128::from(POW10[(SCALE - scale) as usize]))?;
-        let half = if printed {
+        let h = if printed {
             5 * i128::from(POW10[(SCALE - scale - 1) as usize])
         } else {
             0
         };
-        Fx {
-            v,
-            lo: v - half,
-            hi: v + half,
-            unit,
-        }
-        .bounded()
+        Fx { v, h, unit }.bounded()
     }
 
     /// [`Fx::figure`] of a cell's `i32` mantissa: in `i64`, where it cannot overflow
@@ -77,19 +82,18 @@ impl Fx {
     fn cell(m: i32, scale: u32, printed: bool, unit: Option<Unit>) -> Option<Fx> {
         let up = SCALE.checked_sub(scale + u32::from(printed))?;
         let v = i64::from(m) * POW10[(up + u32::from(printed)) as usize];
-        let half = if printed { 5 * POW10[up as usize] } else { 0 };
+        let h = if printed { 5 * POW10[up as usize] } else { 0 };
         // Far inside `LIMIT`: no bound to check.
         Some(Fx {
             v: i128::from(v),
-            lo: i128::from(v - half),
-            hi: i128::from(v + half),
+            h: i128::from(h),
             unit,
         })
     }
 
     fn bounded(self) -> Option<Fx> {
         let ok = |x: i128| (-LIMIT..=LIMIT).contains(&x);
-        (ok(self.v) && ok(self.lo) && ok(self.hi)).then_some(self)
+        (ok(self.v - self.h) && ok(self.v + self.h)).then_some(self)
     }
 
     /// The unit of a sum or comparison of `a` and `b`: as `Num::align` gives it, where that
@@ -101,23 +105,13 @@ impl Fx {
         }
     }
 
-    fn add(self, o: Fx) -> Option<Fx> {
-        Fx {
-            v: self.v + o.v,
-            lo: self.lo + o.lo,
-            hi: self.hi + o.hi,
+    /// `self + o` (`self − o` when `negated`): the values add or subtract, the widths add.
+    fn plus(self, o: Fx, negated: bool) -> Option<Fx> {
+        Some(Fx {
+            v: if negated { self.v - o.v } else { self.v + o.v },
+            h: self.h + o.h,
             unit: Fx::unit_with(self.unit, o.unit)?,
-        }
-        .bounded()
-    }
-
-    fn neg(self) -> Fx {
-        Fx {
-            v: -self.v,
-            lo: -self.hi,
-            hi: -self.lo,
-            unit: self.unit,
-        }
+        })
     }
 }
 
@@ -127,67 +121,79 @@ pub(super) fn holds<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> bo
         .is_some_and(|c| c.holds(env.scope.as_deref(), env.row, env.rows.as_slice()))
 }
 
-/// `a OP b` under `tol`, as `Evaluator::compare_pair` decides it.
-fn pair_holds(a: Fx, op: CmpOp, b: Fx, tol: Option<&Tolerance>) -> Option<bool> {
-    let unit = Fx::unit_with(a.unit, b.unit)?;
-    let diff = a.v - b.v;
+/// Whether `left OP right` holds under `tol`, as `Evaluator::compare_pair` decides it, from
+/// `d = left − right` alone. With rounding the two intervals meet (`==`) or one reaches
+/// below the other (`<=` …) exactly where `d`'s interval does so with zero.
+fn decide(op: CmpOp, tol: &Tol, d: Fx) -> Option<bool> {
+    let (v, h) = (d.v, d.h);
     Some(match tol {
-        Some(Tolerance::Rounding) => match op {
-            CmpOp::Eq => a.lo <= b.hi && a.hi >= b.lo,
-            CmpOp::Ne => !(a.lo <= b.hi && a.hi >= b.lo),
-            CmpOp::Le => a.lo <= b.hi,
-            CmpOp::Lt => a.lo < b.hi,
-            CmpOp::Ge => a.hi >= b.lo,
-            CmpOp::Gt => a.hi > b.lo,
+        Tol::Rounding => match op {
+            CmpOp::Eq => v.abs() <= h,
+            CmpOp::Ne => v.abs() > h,
+            CmpOp::Le => v <= h,
+            CmpOp::Lt => v < h,
+            CmpOp::Ge => v >= -h,
+            CmpOp::Gt => v > -h,
         },
-        Some(Tolerance::Absolute(n, u)) => {
+        Tol::Absolute(t, tu) => {
             // The tolerance is converted to the compared unit when both have one: only the
             // case with nothing to convert is handled here.
-            let tu = u.and_then(to_unit);
-            if tu.is_some() && unit.is_some() && tu != unit {
+            if tu.is_some() && d.unit.is_some() && *tu != d.unit {
                 return None;
             }
-            let t = Fx::figure(n.mantissa(), n.scale(), false, None)?.v.abs();
-            within(op, a.v, b.v, diff, t)
+            within(op, v, 0, v, *t)
         }
-        Some(Tolerance::Relative(_)) => return None,
-        None => within(op, a.v, b.v, diff, 0),
+        Tol::Exact => within(op, v, 0, v, 0),
     })
 }
 
-/// One step of a [`Compiled`] side, run on a small stack of values.
+/// A comparison's tolerance, as this pass reads it.
 #[derive(Clone, Copy, Debug)]
-enum Op {
-    /// The cell of the row in a column (with its declared unit).
-    Cell(ColumnAt),
-    /// `sum(c)` over the scope's normal rows.
-    Sum(ColumnAt),
-    /// `total.c`: the one total row of the scope.
-    Total(ColumnAt),
-    Figure(Fx),
-    Neg,
-    Add,
-    Sub,
+enum Tol {
+    Exact,
+    Rounding,
+    /// At [`SCALE`], in its unit.
+    Absolute(i128, Option<Unit>),
 }
 
-/// The deepest stack a compiled side may need.
-const STACK: usize = 8;
+/// What a term of a compiled comparison reads.
+#[derive(Clone, Copy, Debug)]
+enum Term<'t> {
+    /// The cell of the row in a column (with its declared unit); `whole` is the column's
+    /// whole numbers when it keeps nothing else ([`crate::report::Table::integer_column`]).
+    Cell(ColumnAt, Option<&'t [i32]>),
+    /// `sum(c)` over the scope's normal rows.
+    Sum(ColumnAt, Option<&'t [i32]>),
+    /// `total.c`: the one total row of the scope.
+    Total(ColumnAt),
+}
+
+/// One comparison of a chain (`a OP b` of `a OP b OP c`), compiled as `a − b`: a constant
+/// and the terms added (or, `negated`, subtracted).
+#[derive(Debug)]
+struct Pair<'t> {
+    op: CmpOp,
+    tol: Tol,
+    constant: Fx,
+    terms: Vec<(bool, Term<'t>)>,
+}
 
 /// A comparison compiled once for a view and its `for` bindings, then checked for row after
-/// row or group after group without an `Env` or a walk of the expression: the same values in
-/// the same order as [`holds`] computes them, so it answers "holds" exactly where
-/// [`holds`] does.
+/// row or group after group without an `Env` or a walk of the expression. Each side of a
+/// comparison this pass covers is a sum of cells, column sums, totals and figures, so each
+/// pair compares as one difference.
 #[derive(Debug)]
-pub(super) struct Compiled {
-    first: Vec<Op>,
-    rest: Vec<(CmpOp, Vec<Op>, Option<Tolerance>)>,
-    /// The values of a side being run: one vector for every run, not one per row.
-    stack: std::cell::RefCell<Vec<Fx>>,
+pub(super) struct Compiled<'t> {
+    pairs: Vec<Pair<'t>>,
 }
 
 /// `expr` compiled for the scope of `env` (its view, its bindings); `None` where [`holds`]
 /// would never answer "holds" or the expression has a shape this pass does not cover.
-pub(super) fn compile<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> Option<Compiled> {
+pub(super) fn compile<'a>(
+    ev: &Evaluator<'a>,
+    expr: &'a Expr,
+    env: &Env<'a>,
+) -> Option<Compiled<'a>> {
     let ExprKind::Compare {
         first,
         rest,
@@ -197,67 +203,69 @@ pub(super) fn compile<'a>(ev: &Evaluator<'a>, expr: &'a Expr, env: &Env<'a>) -> 
     else {
         return None;
     };
-    let side = |e: &'a Expr| {
-        let mut ops = Vec::new();
-        let depth = compile_side(ev, e, env, &mut ops)?;
-        (depth <= STACK).then_some(ops)
-    };
-    let mut out = Compiled {
-        first: side(first)?,
-        rest: Vec::new(),
-        stack: std::cell::RefCell::new(Vec::with_capacity(STACK)),
-    };
-    for (op, e) in rest {
+    let mut pairs = Vec::with_capacity(rest.len());
+    let mut left: &Expr = first;
+    for (op, right) in rest {
         let tol = match tolerance {
             None if *op == CmpOp::Eq => ev.options.default_tolerance.clone(),
             given => given.as_ref().map(|t| t.0.clone()),
         };
-        out.rest.push((*op, side(e)?, tol));
+        let tol = match tol {
+            None => Tol::Exact,
+            Some(Tolerance::Rounding) => Tol::Rounding,
+            Some(Tolerance::Absolute(n, u)) => Tol::Absolute(
+                Fx::figure(n.mantissa(), n.scale(), false, None)?.v.abs(),
+                u.and_then(to_unit),
+            ),
+            Some(Tolerance::Relative(_)) => return None,
+        };
+        let mut pair = Pair {
+            op: *op,
+            tol,
+            constant: Fx::ZERO,
+            terms: Vec::new(),
+        };
+        compile_side(ev, left, env, false, &mut pair)?;
+        compile_side(ev, right, env, true, &mut pair)?;
+        pair.constant = pair.constant.bounded()?;
+        pairs.push(pair);
+        left = right;
     }
-    Some(out)
+    Some(Compiled { pairs })
 }
 
-/// Push the steps of `e` to `ops`, as [`value`] would compute it; returns the stack depth
-/// it needs.
+/// Add the terms of `e` (subtracted when `negated`) to `pair`.
 fn compile_side<'a>(
     ev: &Evaluator<'a>,
     e: &'a Expr,
     env: &Env<'a>,
-    ops: &mut Vec<Op>,
-) -> Option<usize> {
+    negated: bool,
+    pair: &mut Pair<'a>,
+) -> Option<()> {
     let view = || env.scope.as_deref();
-    Some(match &e.kind {
-        ExprKind::Paren(inner) => compile_side(ev, inner, env, ops)?,
+    let whole = |col: ColumnAt| view().and_then(|v| v.table.integer_column(col.0));
+    match &e.kind {
+        ExprKind::Paren(inner) => compile_side(ev, inner, env, negated, pair)?,
         ExprKind::Number(n, unit) => {
-            ops.push(Op::Figure(Fx::figure(
+            let f = Fx::figure(
                 n.mantissa(),
                 n.scale(),
                 unit.is_some(),
                 unit.and_then(to_unit),
-            )?));
-            1
+            )?;
+            pair.constant = pair.constant.plus(f, negated)?.bounded()?;
         }
-        ExprKind::Neg(inner) => {
-            let d = compile_side(ev, inner, env, ops)?;
-            ops.push(Op::Neg);
-            d
-        }
+        ExprKind::Neg(inner) => compile_side(ev, inner, env, !negated, pair)?,
         ExprKind::Arith(op @ (ArithOp::Add | ArithOp::Sub), a, b) => {
-            let da = compile_side(ev, a, env, ops)?;
-            let db = compile_side(ev, b, env, ops)?;
-            ops.push(if *op == ArithOp::Sub {
-                Op::Sub
-            } else {
-                Op::Add
-            });
-            da.max(db + 1)
+            compile_side(ev, a, env, negated, pair)?;
+            compile_side(ev, b, env, negated ^ (*op == ArithOp::Sub), pair)?;
         }
         ExprKind::Ref {
             previous: false,
             reference: Reference::Name(n),
         } => {
-            ops.push(Op::Cell(column(ev, view()?, &n.text, env)?));
-            1
+            let col = column(ev, view()?, &n.text, env)?;
+            pair.terms.push((negated, Term::Cell(col, whole(col))));
         }
         ExprKind::Ref {
             previous: false,
@@ -267,8 +275,8 @@ fn compile_side<'a>(
                     column: c,
                 },
         } => {
-            ops.push(Op::Total(column(ev, view()?, &c.text, env)?));
-            1
+            let col = column(ev, view()?, &c.text, env)?;
+            pair.terms.push((negated, Term::Total(col)));
         }
         ExprKind::Call {
             func: Func::Agg(Aggregate::Sum),
@@ -286,20 +294,21 @@ fn compile_side<'a>(
             else {
                 return None;
             };
-            ops.push(Op::Sum(column(ev, view()?, &n.text, env)?));
-            1
+            let col = column(ev, view()?, &n.text, env)?;
+            pair.terms.push((negated, Term::Sum(col, whole(col))));
         }
         _ => return None,
-    })
+    }
+    Some(())
 }
 
-impl Compiled {
-    /// Whether a side reads the scope's rows (a sum or a total), not only the row.
+impl Compiled<'_> {
+    /// Whether a comparison reads the scope's rows (a sum or a total), not only the row.
     pub(super) fn reads_scope(&self) -> bool {
-        std::iter::once(&self.first)
-            .chain(self.rest.iter().map(|(_, ops, _)| ops))
-            .flatten()
-            .any(|op| matches!(op, Op::Sum(_) | Op::Total(_)))
+        self.pairs
+            .iter()
+            .flat_map(|p| &p.terms)
+            .any(|(_, t)| matches!(t, Term::Sum(..) | Term::Total(_)))
     }
 
     /// Whether the comparison plainly holds for row `row` (if any) of `view`, with `rows`
@@ -310,21 +319,42 @@ impl Compiled {
         row: Option<usize>,
         rows: &[R],
     ) -> bool {
-        let mut stack = self.stack.borrow_mut();
-        let mut side = |ops: &[Op]| run(ops, view, row, rows, &mut stack);
-        let Some(mut left) = side(&self.first) else {
-            return false;
-        };
-        for (op, ops, tol) in &self.rest {
-            let Some(right) = side(ops) else {
-                return false;
+        self.pairs
+            .iter()
+            .all(|p| p.holds(view, row, rows) == Some(true))
+    }
+}
+
+impl Pair<'_> {
+    fn holds<R: RowIndex>(
+        &self,
+        view: Option<&View<'_>>,
+        row: Option<usize>,
+        rows: &[R],
+    ) -> Option<bool> {
+        let mut d = self.constant;
+        for &(negated, term) in &self.terms {
+            let x = match term {
+                Term::Cell(col, whole) => match whole {
+                    Some(w) => whole_figure(*w.get(row?)?, col.1)?,
+                    None => cell(view?, row?, col)?,
+                },
+                Term::Sum(col, whole) => sum(view?, rows, col, whole)?,
+                Term::Total(col) => {
+                    let view = view?;
+                    let kinds = view.kinds();
+                    let mut totals = rows
+                        .iter()
+                        .filter(|r| kinds.get(r.index()) == Some(&RowKind::Total));
+                    let (Some(r), None) = (totals.next(), totals.next()) else {
+                        return None;
+                    };
+                    cell(view, r.index(), col)?
+                }
             };
-            if pair_holds(left, *op, right, tol.as_ref()) != Some(true) {
-                return false;
-            }
-            left = right;
+            d = d.plus(x, negated)?;
         }
-        true
+        decide(self.op, &self.tol, d.bounded()?)
     }
 }
 
@@ -346,73 +376,51 @@ impl RowIndex for u32 {
     }
 }
 
-/// The value of a compiled side.
-fn run<R: RowIndex>(
-    ops: &[Op],
-    view: Option<&View<'_>>,
-    row: Option<usize>,
+/// A whole number of a column that keeps only those, in the column's unit.
+fn whole_figure(m: i32, unit: Option<Unit>) -> Option<Fx> {
+    (m != EMPTY).then(|| Fx {
+        v: i128::from(i64::from(m) * WHOLE),
+        h: i128::from(HALF),
+        unit,
+    })
+}
+
+/// `sum(c)` over the normal rows of `rows`: without a normal row, zero.
+fn sum<R: RowIndex>(
+    view: &View<'_>,
     rows: &[R],
-    stack: &mut Vec<Fx>,
+    col: ColumnAt,
+    whole: Option<&[i32]>,
 ) -> Option<Fx> {
-    let zero = Fx {
-        v: 0,
-        lo: 0,
-        hi: 0,
-        unit: None,
-    };
-    stack.clear();
-    for op in ops {
-        let x = match *op {
-            Op::Cell(col) => cell(view?, row?, col)?,
-            Op::Figure(f) => f,
-            Op::Sum(col) => {
-                let view = view?;
-                let kinds = view.kinds();
-                let mut acc: Option<Fx> = None;
-                for r in rows {
-                    let r = r.index();
-                    if kinds.get(r) != Some(&RowKind::Normal) {
-                        continue;
-                    }
-                    let x = cell(view, r, col)?;
-                    acc = Some(match acc {
-                        None => x,
-                        Some(a) => a.add(x)?,
-                    });
-                }
-                acc.unwrap_or(zero)
+    let kinds = view.kinds();
+    let normal = |r: &R| kinds.get(r.index()) == Some(&RowKind::Normal);
+    if let Some(w) = whole {
+        // Whole numbers: summed as they are, scaled once. Even 2³² of them stay far inside
+        // an `i128` at `SCALE`.
+        let (mut total, mut n) = (0i64, 0i64);
+        for r in rows.iter().filter(|r| normal(r)) {
+            let m = *w.get(r.index())?;
+            if m == EMPTY {
+                return None;
             }
-            Op::Total(col) => {
-                let view = view?;
-                let kinds = view.kinds();
-                let mut totals = rows
-                    .iter()
-                    .filter(|r| kinds.get(r.index()) == Some(&RowKind::Total));
-                let (Some(r), None) = (totals.next(), totals.next()) else {
-                    return None;
-                };
-                cell(view, r.index(), col)?
+            total += i64::from(m);
+            n += 1;
+        }
+        return Some(if n == 0 {
+            Fx::ZERO
+        } else {
+            Fx {
+                v: i128::from(total) * i128::from(WHOLE),
+                h: i128::from(n) * i128::from(HALF),
+                unit: col.1,
             }
-            Op::Neg | Op::Add | Op::Sub => {
-                let b = stack.pop()?;
-                if let Op::Neg = op {
-                    b.neg()
-                } else {
-                    let a = stack.pop()?;
-                    if let Op::Sub = op {
-                        a.add(b.neg())?
-                    } else {
-                        a.add(b)?
-                    }
-                }
-            }
-        };
-        stack.push(x);
+        });
     }
-    match stack.as_slice() {
-        [x] => Some(*x),
-        _ => None,
+    let mut acc = Fx::ZERO;
+    for r in rows.iter().filter(|r| normal(r)) {
+        acc = acc.plus(cell(view, r.index(), col)?, false)?;
     }
+    Some(acc)
 }
 
 /// The column a (possibly `for`-bound) name reaches in `view`, with its declared unit: only a
@@ -485,13 +493,9 @@ mod tests {
     #[test]
     fn a_printed_figure_stands_for_its_rounding_interval() {
         let x = fig(1234, 1); // 123,4 → [123,35, 123,45]
-        assert_eq!(x.v, 12_340_000_000);
-        assert_eq!((x.lo, x.hi), (12_335_000_000, 12_345_000_000));
+        assert_eq!((x.v, x.h), (12_340_000_000, 5_000_000));
         let exact = Fx::figure(7, 0, false, None).unwrap();
-        assert_eq!(
-            (exact.lo, exact.v, exact.hi),
-            (700_000_000, 700_000_000, 700_000_000)
-        );
+        assert_eq!((exact.v, exact.h), (700_000_000, 0));
     }
 
     #[test]
@@ -522,19 +526,46 @@ mod tests {
         let tkr = Fx::figure(1, 0, true, Some(Unit::Tkr)).unwrap();
         let kr = Fx::figure(1, 0, true, Some(Unit::Kr)).unwrap();
         let none = fig(1, 0);
-        assert_eq!(tkr.add(none).unwrap().unit, Some(Unit::Tkr));
-        assert!(tkr.add(kr).is_none());
+        assert_eq!(tkr.plus(none, false).unwrap().unit, Some(Unit::Tkr));
+        assert!(tkr.plus(kr, true).is_none());
     }
 
     #[test]
     fn rounding_comparisons_meet_like_intervals() {
         // 10 + 20 vs 31: [29, 31] meets [30.5, 31.5].
-        let sum = fig(10, 0).add(fig(20, 0)).unwrap();
-        let t = Some(&Tolerance::Rounding);
-        assert_eq!(pair_holds(sum, CmpOp::Eq, fig(31, 0), t), Some(true));
-        assert_eq!(pair_holds(sum, CmpOp::Eq, fig(32, 0), t), Some(false));
-        assert_eq!(pair_holds(sum, CmpOp::Eq, fig(31, 0), None), Some(false));
-        assert_eq!(pair_holds(fig(32, 0), CmpOp::Le, sum, t), Some(false));
-        assert_eq!(pair_holds(fig(31, 0), CmpOp::Le, sum, t), Some(true));
+        let sum = fig(10, 0).plus(fig(20, 0), false).unwrap();
+        let vs = |a: Fx, op, b: Fx, tol| decide(op, &tol, a.plus(b, true).unwrap());
+        assert_eq!(vs(sum, CmpOp::Eq, fig(31, 0), Tol::Rounding), Some(true));
+        assert_eq!(vs(sum, CmpOp::Eq, fig(32, 0), Tol::Rounding), Some(false));
+        assert_eq!(vs(sum, CmpOp::Eq, fig(31, 0), Tol::Exact), Some(false));
+        assert_eq!(vs(fig(32, 0), CmpOp::Le, sum, Tol::Rounding), Some(false));
+        assert_eq!(vs(fig(31, 0), CmpOp::Le, sum, Tol::Rounding), Some(true));
+        // Strictly: some value of one interval lies below some value of the other.
+        assert_eq!(vs(fig(31, 0), CmpOp::Lt, sum, Tol::Rounding), Some(true));
+        assert_eq!(vs(fig(32, 0), CmpOp::Lt, sum, Tol::Rounding), Some(false));
+        assert_eq!(vs(sum, CmpOp::Ge, fig(31, 0), Tol::Rounding), Some(true));
+        assert_eq!(vs(sum, CmpOp::Gt, fig(31, 0), Tol::Rounding), Some(true));
+        assert_eq!(vs(sum, CmpOp::Gt, fig(32, 0), Tol::Rounding), Some(false));
+        assert_eq!(vs(sum, CmpOp::Ne, fig(32, 0), Tol::Rounding), Some(true));
+    }
+
+    #[test]
+    fn an_absolute_tolerance_is_read_in_the_compared_unit_only() {
+        let a = Fx::figure(100, 0, false, Some(Unit::Tkr)).unwrap();
+        let b = Fx::figure(98, 0, false, Some(Unit::Tkr)).unwrap();
+        let d = a.plus(b, true).unwrap();
+        let two = Fx::figure(2, 0, false, None).unwrap().v;
+        assert_eq!(
+            decide(CmpOp::Eq, &Tol::Absolute(two, Some(Unit::Tkr)), d),
+            Some(true)
+        );
+        assert_eq!(
+            decide(CmpOp::Eq, &Tol::Absolute(two - 1, None), d),
+            Some(false)
+        );
+        assert_eq!(
+            decide(CmpOp::Eq, &Tol::Absolute(two, Some(Unit::Kr)), d),
+            None
+        );
     }
 }

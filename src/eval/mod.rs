@@ -699,7 +699,7 @@ impl<'a> Evaluator<'a> {
         v: &Arc<View<'a>>,
         g: &Groups,
         groups_of: std::ops::Range<usize>,
-        quick: Option<&[fast::Compiled]>,
+        quick: Option<&[fast::Compiled<'_>]>,
     ) {
         for group in groups_of {
             if self.quick_holds(quick, v, None, g.row_slice(group)) {
@@ -728,7 +728,7 @@ impl<'a> Evaluator<'a> {
         env: &Env<'a>,
         v: &Arc<View<'a>>,
         rows_of: std::ops::Range<usize>,
-        quick: Option<&[fast::Compiled]>,
+        quick: Option<&[fast::Compiled<'_>]>,
     ) {
         // Every row, as the scope of a row without groups: made when first needed
         // (a million rows take 8 MB, and the quick pass reads none of them).
@@ -863,7 +863,7 @@ impl<'a> Evaluator<'a> {
     /// `body` compiled for the quick pass in the scope of `env`, one comparison per `for`
     /// binding: `None` unless every instance of `body` is a comparison the quick pass covers,
     /// and it may run (not when localising or trying a fix).
-    fn compiled(&self, body: &'a Assertion, env: &Env<'a>) -> Option<Vec<fast::Compiled>> {
+    fn compiled(&self, body: &'a Assertion, env: &Env<'a>) -> Option<Vec<fast::Compiled<'a>>> {
         if !self.options.quick || self.collect.is_some() || !self.overrides.is_empty() {
             return None;
         }
@@ -893,7 +893,7 @@ impl<'a> Evaluator<'a> {
     /// of `v` with the scope's rows `scope`; `false`: evaluate them in full.
     fn quick_holds(
         &mut self,
-        quick: Option<&[fast::Compiled]>,
+        quick: Option<&[fast::Compiled<'_>]>,
         v: &View<'a>,
         row: Option<usize>,
         scope: &[u32],

@@ -8,6 +8,7 @@ pub mod number;
 mod table;
 pub mod workbook;
 
+pub(crate) use table::EMPTY;
 pub use table::{Row, RowRef, Table};
 pub(crate) use table::{RowsBuilder, Written};
 

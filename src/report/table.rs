@@ -135,7 +135,7 @@ pub struct RowRef {
 
 /// The mantissa that stands for an empty cell in [`Column::Integers`]; a figure with this
 /// mantissa is kept in full instead.
-const EMPTY: i32 = i32::MIN;
+pub(crate) const EMPTY: i32 = i32::MIN;
 
 /// How one column keeps its cells: one entry per row of the table.
 #[derive(Debug, Clone)]
@@ -526,6 +526,20 @@ impl Table {
             },
             Column::Cells(v) => v.get(row)?.inline_number(),
             Column::Empty | Column::Texts => None,
+        }
+    }
+
+    /// The whole numbers of column `col`, one per row ([`EMPTY`] where a cell is empty),
+    /// when the column keeps nothing else and every row has the cell: what
+    /// [`Table::inline_number`] reads, without asking row by row.
+    pub fn integer_column(&self, col: usize) -> Option<&[i32]> {
+        let every_row = match &self.lengths {
+            Lengths::Same(n) => n.is_some_and(|n| col < n as usize),
+            Lengths::Each(v) => v.iter().all(|&n| col < n as usize),
+        };
+        match self.columns.get(col)? {
+            Column::Integers(v) if every_row && v.len() == self.rows.len() => Some(v),
+            _ => None,
         }
     }
 
