@@ -95,6 +95,46 @@ pub fn a1(row: u32, col: u32) -> String {
     s
 }
 
+/// Texts from this size on have their lines found in parallel pieces.
+const LINES_IN_PIECES_FROM: usize = 4 << 20;
+
+/// Where each line of `text` starts: counted first, so the list is allocated once; a large
+/// text in pieces, in parallel, put together in order.
+fn line_starts(text: &[u8]) -> Vec<u32> {
+    let offset = |i: usize| u32::try_from(i + 1).unwrap_or(u32::MAX);
+    if text.len() < LINES_IN_PIECES_FROM {
+        let lines = memchr::memchr_iter(b'\n', text).count();
+        let mut starts = Vec::with_capacity(lines + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text).map(offset));
+        return starts;
+    }
+    use rayon::prelude::*;
+    let piece = LINES_IN_PIECES_FROM / 4;
+    let counts: Vec<usize> = text
+        .par_chunks(piece)
+        .map(|p| memchr::memchr_iter(b'\n', p).count())
+        .collect();
+    let mut starts = vec![0u32; counts.iter().sum::<usize>() + 1];
+    // Each piece writes its own stretch of the list.
+    let mut stretches = Vec::with_capacity(counts.len());
+    let mut rest = starts.get_mut(1..).unwrap_or_default();
+    for &n in &counts {
+        let (mine, after) = rest.split_at_mut(n);
+        stretches.push(mine);
+        rest = after;
+    }
+    text.par_chunks(piece)
+        .zip(stretches)
+        .enumerate()
+        .for_each(|(k, (p, out))| {
+            for (slot, i) in out.iter_mut().zip(memchr::memchr_iter(b'\n', p)) {
+                *slot = offset(k * piece + i);
+            }
+        });
+    starts
+}
+
 /// One text file as rimlig read it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -112,17 +152,10 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         let text: String = text.into();
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        let mut line_starts = Vec::with_capacity(lines + 1);
-        line_starts.push(0);
-        line_starts.extend(
-            memchr::memchr_iter(b'\n', text.as_bytes())
-                .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
         SourceFile {
             name: name.into(),
+            line_starts: line_starts(text.as_bytes()),
             text: Arc::new(text),
-            line_starts,
             bytes: FileBytes::Same,
             cells: None,
         }
@@ -226,6 +259,30 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_of_a_large_text_are_found_in_pieces_as_in_one_pass() {
+        let one_pass = |t: &[u8]| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', t).map(|i| i as u32 + 1))
+                .collect::<Vec<u32>>()
+        };
+        let piece = LINES_IN_PIECES_FROM / 4;
+        // Line feeds at the ends and starts of pieces, runs of them, and long lines.
+        let mut text = vec![b'x'; LINES_IN_PIECES_FROM * 2 + 123];
+        for at in [0, 1, piece - 1, piece, piece + 1, 3 * piece, 5 * piece - 1] {
+            text[at] = b'\n';
+        }
+        for at in (7 * piece..7 * piece + 5000).step_by(3) {
+            text[at] = b'\n';
+        }
+        *text.last_mut().unwrap() = b'\n';
+        assert_eq!(line_starts(&text), one_pass(&text));
+        text.truncate(LINES_IN_PIECES_FROM);
+        assert_eq!(line_starts(&text), one_pass(&text));
+        assert_eq!(line_starts(b"a\nb"), vec![0, 2]);
+        assert_eq!(line_starts(b""), vec![0]);
+    }
 
     #[test]
     fn line_and_column_count_characters() {

@@ -702,9 +702,19 @@ fn looks_binary(text: &str) -> bool {
     let suspect = |c: u8| {
         (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C)) | (c == 0x7F) | (c == 0xC2)
     };
-    if b.chunks(64)
-        .all(|block| !block.iter().fold(false, |any, &c| any | suspect(c)))
-    {
+    let clean = |piece: &[u8]| {
+        piece
+            .chunks(64)
+            .all(|block| !block.iter().fold(false, |any, &c| any | suspect(c)))
+    };
+    // A large file in pieces, in parallel.
+    let clean = if b.len() >= CHUNKED_FROM {
+        use rayon::prelude::*;
+        b.par_chunks(CHUNKED_FROM / 4).all(clean)
+    } else {
+        clean(b)
+    };
+    if clean {
         return false;
     }
     let mut total = 0usize;
