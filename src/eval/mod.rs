@@ -129,6 +129,16 @@ struct Env<'a> {
 }
 
 impl<'a> Env<'a> {
+    /// In the scope of `v` over `rows` (a group, or the whole table), no row chosen.
+    fn over(&self, v: &Arc<View<'a>>, rows: Vec<usize>) -> Env<'a> {
+        Env {
+            scope: Some(v.clone()),
+            rows: Rc::new(rows),
+            row: None,
+            ..self.clone()
+        }
+    }
+
     /// In the scope of `v`, before any row or rows are chosen (to compile a body for it).
     fn in_view(&self, v: &Arc<View<'a>>) -> Env<'a> {
         Env {
@@ -625,13 +635,7 @@ impl<'a> Evaluator<'a> {
                         }
                         None => {
                             let rows = (0..v.table.rows.len()).collect();
-                            let e = Env {
-                                scope: Some(v.clone()),
-                                rows: Rc::new(rows),
-                                row: None,
-                                ..env.clone()
-                            };
-                            self.assertion(body, &e);
+                            self.assertion(body, &env.over(&v, rows));
                         }
                     }
                 }
@@ -709,13 +713,7 @@ impl<'a> Evaluator<'a> {
             if self.skip_rows(body, true, v, &rows) {
                 continue;
             }
-            let e = Env {
-                scope: Some(v.clone()),
-                rows: Rc::new(rows),
-                row: None,
-                ..env.clone()
-            };
-            self.assertion(body, &e);
+            self.assertion(body, &env.over(v, rows));
         }
     }
 
