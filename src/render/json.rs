@@ -157,7 +157,8 @@ const FINDINGS_PER_BATCH: usize = 1024;
 const FINDINGS_PER_PIECE: usize = 64;
 
 /// The findings as the items of the pretty document's list (indented two levels), without
-/// its brackets: a batch at a time, its pieces turned into text in parallel, written in order.
+/// its brackets: a batch at a time, its pieces turned into text in parallel, written in
+/// order, each batch written while the next is turned into text.
 fn write_findings(
     findings: &[crate::finding::Finding],
     per_batch: usize,
@@ -165,8 +166,8 @@ fn write_findings(
     w: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
-    for (b, batch) in findings.chunks(per_batch).enumerate() {
-        let pieces: Vec<std::io::Result<Vec<u8>>> = batch
+    let text = |b: usize, batch: &[crate::finding::Finding]| -> std::io::Result<Vec<Vec<u8>>> {
+        batch
             .par_chunks(per_piece)
             .enumerate()
             .map(|(p, piece)| {
@@ -177,15 +178,28 @@ fn write_findings(
                 }
                 Ok(out)
             })
-            .collect();
-        for piece in pieces {
-            w.write_all(&piece?)?;
-        }
+            .collect()
+    };
+    let mut batches = findings.chunks(per_batch.max(1)).enumerate();
+    let mut ready = match batches.next() {
+        Some((b, batch)) => text(b, batch)?,
+        None => return Ok(()),
+    };
+    for (b, batch) in batches {
+        let mut next = None;
+        // The writer need not be `Send`: it stays on this thread, the text goes to the pool.
+        let written = rayon::in_place_scope(|s| {
+            s.spawn(|_| next = Some(text(b, batch)));
+            ready.iter().try_for_each(|piece| w.write_all(piece))
+        });
+        written?;
+        ready =
+            next.unwrap_or_else(|| Err(std::io::Error::other("a batch of findings was lost")))?;
     }
-    if !findings.is_empty() {
-        w.write_all(b"\n  ")?;
+    for piece in &ready {
+        w.write_all(piece)?;
     }
-    Ok(())
+    w.write_all(b"\n  ")
 }
 
 /// One finding as an item of the list: a comma unless `first`, a new line, and its pretty
