@@ -658,7 +658,11 @@ impl<'a> Evaluator<'a> {
                         Some(_) => None,
                     };
                     let n = v.table.rows.len();
-                    match self.parts(n, quick.is_some()) {
+                    // A body with sums over the whole table would need every row listed in
+                    // every part (8 MB per million rows, each): such a loop is not split.
+                    let whole_table = v.groups.is_none()
+                        && quick.iter().flatten().any(fast::Compiled::reads_scope);
+                    match self.parts(n, quick.is_some() && !whole_table) {
                         Some(parts) => self.in_parts(env, n, parts, |sub, env, rows| {
                             let quick = sub.compiled(body, &env.in_view(&v));
                             sub.each_rows(body, None, env, &v, rows, quick.as_deref());
