@@ -378,11 +378,10 @@ impl RowIndex for u32 {
 
 /// A whole number of a column that keeps only those, in the column's unit.
 fn whole_figure(m: i32, unit: Option<Unit>) -> Option<Fx> {
-    (m != EMPTY).then(|| Fx {
-        v: i128::from(i64::from(m) * WHOLE),
-        h: i128::from(HALF),
-        unit,
-    })
+    if m == EMPTY {
+        return None;
+    }
+    Fx::cell(m, 0, true, unit)
 }
 
 /// `sum(c)` over the normal rows of `rows`: without a normal row, zero.
