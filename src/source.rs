@@ -145,6 +145,10 @@ pub struct SourceFile {
     /// file of a million lines keeps 4 MB of them, counted first and held once.
     line_starts: Vec<u32>,
     bytes: FileBytes,
+    /// For a file not stored as UTF-8: where each line starts in the stored file, counted
+    /// once when a span is first asked for. Counting from the file's start for every finding
+    /// took minutes on a large Windows-1252 file.
+    stored_line_starts: std::sync::OnceLock<Vec<u32>>,
     /// For a rendered workbook sheet: where its cells are.
     cells: Option<Arc<CellMap>>,
 }
@@ -157,6 +161,7 @@ impl SourceFile {
             line_starts: line_starts(text.as_bytes()),
             text: Arc::new(text),
             bytes: FileBytes::Same,
+            stored_line_starts: std::sync::OnceLock::new(),
             cells: None,
         }
     }
@@ -188,31 +193,68 @@ impl SourceFile {
 
     /// A span of the decoded text as (offset, length) in the bytes of the stored file.
     pub fn file_span(&self, span: Span) -> (usize, usize) {
-        let before = self
-            .text
-            .get(..span.start.min(self.text.len()))
-            .unwrap_or("");
-        let inside = self
-            .text
-            .get(span.start.min(self.text.len())..span.end.min(self.text.len()))
-            .unwrap_or("");
-        let utf16 = |t: &str| t.chars().map(|c| 2 * c.len_utf16()).sum::<usize>();
+        let len = self.text.len();
+        let (start, end) = (span.start.min(len), span.end.min(len));
+        let stored = |t: &str| self.stored_len(t);
         match self.bytes {
             FileBytes::Same => (span.start, span.len()),
             FileBytes::AfterBom(bom) => (span.start + bom, span.len()),
-            FileBytes::OneBytePerChar => (before.chars().count(), inside.chars().count()),
-            FileBytes::Utf16 { bom } => (bom + utf16(before), utf16(inside)),
+            FileBytes::OneBytePerChar | FileBytes::Utf16 { .. } => {
+                let line = self.line_index(start);
+                let line_start = self.line_starts.get(line).map_or(0, |&s| s as usize);
+                let before = self.text.get(line_start..start).unwrap_or("");
+                let inside = self.text.get(start..end).unwrap_or("");
+                let at_line = self
+                    .stored_line_starts()
+                    .get(line)
+                    .map_or(0, |&s| s as usize);
+                (at_line + stored(before), stored(inside))
+            }
+        }
+    }
+
+    /// How many bytes `text` takes in the stored file (not counting a byte order mark).
+    fn stored_len(&self, text: &str) -> usize {
+        match self.bytes {
+            FileBytes::Same | FileBytes::AfterBom(_) => text.len(),
+            FileBytes::OneBytePerChar => text.chars().count(),
+            FileBytes::Utf16 { .. } => text.chars().map(|c| 2 * c.len_utf16()).sum(),
+        }
+    }
+
+    /// Where each line starts in the stored file, byte order mark included.
+    fn stored_line_starts(&self) -> &[u32] {
+        self.stored_line_starts.get_or_init(|| {
+            let bom = match self.bytes {
+                FileBytes::AfterBom(bom) | FileBytes::Utf16 { bom } => bom,
+                FileBytes::Same | FileBytes::OneBytePerChar => 0,
+            };
+            let mut at = bom;
+            let mut out = Vec::with_capacity(self.line_starts.len());
+            let mut from = 0;
+            for &start in &self.line_starts {
+                let start = start as usize;
+                at += self.stored_len(self.text.get(from..start).unwrap_or(""));
+                out.push(u32::try_from(at).unwrap_or(u32::MAX));
+                from = start;
+            }
+            out
+        })
+    }
+
+    /// The 0-based line a byte offset is on.
+    fn line_index(&self, offset: usize) -> usize {
+        let at = u32::try_from(offset).unwrap_or(u32::MAX);
+        match self.line_starts.binary_search(&at) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
         }
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let at = u32::try_from(offset).unwrap_or(u32::MAX);
-        let line = match self.line_starts.binary_search(&at) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
         let col = self.text[start..offset].chars().count() + 1;
         (line + 1, col)
@@ -259,6 +301,37 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_in_files_not_stored_as_utf8_are_counted_in_stored_bytes() {
+        let text = "kr;å\nÅr;€ 12\r\n\n𝄞;ä\nsista";
+        let cases = [
+            (FileBytes::OneBytePerChar, 0),
+            (FileBytes::Utf16 { bom: 2 }, 2),
+            (FileBytes::AfterBom(3), 3),
+            (FileBytes::Same, 0),
+        ];
+        for (bytes, bom) in cases {
+            let file = SourceFile::new("t.csv", text).with_file_bytes(bytes);
+            // Counted from the start of the file, character by character.
+            let stored = |t: &str| match bytes {
+                FileBytes::OneBytePerChar => t.chars().count(),
+                FileBytes::Utf16 { .. } => t.encode_utf16().count() * 2,
+                FileBytes::Same | FileBytes::AfterBom(_) => t.len(),
+            };
+            let bounds: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            for &a in &bounds {
+                for &b in bounds.iter().filter(|&&b| b >= a) {
+                    let want = (bom + stored(&text[..a]), stored(&text[a..b]));
+                    assert_eq!(file.file_span(Span::new(a, b)), want, "{bytes:?} {a}..{b}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn lines_of_a_large_text_are_found_in_pieces_as_in_one_pass() {
