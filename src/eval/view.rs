@@ -98,32 +98,53 @@ impl<'a> View<'a> {
     /// The rows grouped by the text in `col`; an empty cell continues the group above it, as
     /// a merged cell in a spreadsheet does.
     pub fn groups_by(&self, col: usize) -> Groups {
+        let table: &'a Table = self.table;
+        let rows = table.rows.len();
+        // The runs of rows under one name, found in parallel pieces of a large table: reading
+        // a million names from the row texts is most of the work.
+        let runs: Vec<Run<'a>> = in_pieces(rows, |range| {
+            let mut runs = Vec::new();
+            let mut current = None;
+            for r in range.clone() {
+                let t = table.raw(r, col).map(str::trim).unwrap_or("");
+                if !t.is_empty() && current != Some(t) {
+                    current = Some(t);
+                    runs.push(Run {
+                        start: r,
+                        name: current,
+                    });
+                } else if r == range.start && t.is_empty() {
+                    // Continues the name of the piece above.
+                    runs.push(Run {
+                        start: r,
+                        name: None,
+                    });
+                }
+            }
+            runs
+        })
+        .into_iter()
+        .flatten()
+        .collect();
         // foldhash: several times faster than SipHash on short keys, and seeded per run, so a
         // file cannot be written to make its group names collide.
-        let table: &'a Table = self.table;
         let mut index: foldhash::HashMap<&'a str, u32> = Default::default();
         let mut current = "";
-        let mut last: Option<(&str, u32)> = None;
         let mut sizes: Vec<u32> = Vec::new();
-        let mut of_row = Vec::with_capacity(table.rows.len());
-        for r in 0..table.rows.len() {
-            let t = table.raw(r, col).map(str::trim).unwrap_or("");
-            if !t.is_empty() {
-                current = t;
+        let mut of_row = Vec::with_capacity(rows);
+        for (i, run) in runs.iter().enumerate() {
+            if let Some(name) = run.name {
+                current = name;
             }
-            // A group's rows are nearly always together: the row above's group, unhashed.
-            let g = match last {
-                Some((name, g)) if name == current => g,
-                _ => *index.entry(current).or_insert_with(|| {
-                    sizes.push(0);
-                    u32::try_from(sizes.len() - 1).unwrap_or(u32::MAX)
-                }),
-            };
-            last = Some((current, g));
+            let end = runs.get(i + 1).map_or(rows, |next| next.start);
+            let g = *index.entry(current).or_insert_with(|| {
+                sizes.push(0);
+                u32::try_from(sizes.len() - 1).unwrap_or(u32::MAX)
+            });
             if let Some(n) = sizes.get_mut(g as usize) {
-                *n += 1;
+                *n = n.saturating_add(u32::try_from(end - run.start).unwrap_or(u32::MAX));
             }
-            of_row.push(g);
+            of_row.resize(end, g);
         }
         Groups::new(of_row, &sizes)
     }
@@ -176,28 +197,30 @@ impl<'a> View<'a> {
                 return vec![RowKind::Normal; self.table.rows.len()];
             }
             // Keys repeat ("Summa", "Verksamhet 1" in every group): each distinct key is
-            // matched once, up to a bound on what is remembered.
-            let mut seen: foldhash::HashMap<&str, RowKind> = Default::default();
-            (0..self.table.rows.len())
-                .map(|r| {
-                    let cell = self.key_cell(r);
-                    if let Some(kind) = seen.get(cell) {
-                        return *kind;
-                    }
-                    let key = glob::Text::new(cell);
-                    let kind = if totals.iter().any(|g| g.matches_text(&key)) {
-                        RowKind::Total
-                    } else if skips.iter().any(|g| g.matches_text(&key)) {
-                        RowKind::Skip
-                    } else {
-                        RowKind::Normal
-                    };
-                    if seen.len() < KINDS_REMEMBERED {
-                        seen.insert(cell, kind);
-                    }
-                    kind
-                })
-                .collect()
+            // matched once per piece, up to a bound on what is remembered.
+            let kind_of = |seen: &mut foldhash::HashMap<&'a str, RowKind>, r: usize| {
+                let cell = self.key_cell(r);
+                if let Some(kind) = seen.get(cell) {
+                    return *kind;
+                }
+                let key = glob::Text::new(cell);
+                let kind = if totals.iter().any(|g| g.matches_text(&key)) {
+                    RowKind::Total
+                } else if skips.iter().any(|g| g.matches_text(&key)) {
+                    RowKind::Skip
+                } else {
+                    RowKind::Normal
+                };
+                if seen.len() < KINDS_REMEMBERED {
+                    seen.insert(cell, kind);
+                }
+                kind
+            };
+            in_pieces(self.table.rows.len(), |range| {
+                let mut seen = Default::default();
+                range.map(|r| kind_of(&mut seen, r)).collect::<Vec<_>>()
+            })
+            .concat()
         })
     }
 
@@ -237,6 +260,29 @@ impl<'a> View<'a> {
             .filter(|&r| norm(&self.key_text(r)) == k)
             .collect()
     }
+}
+
+/// A run of rows under one group name, from row `start` on; `None`: the name of the rows
+/// above (the first rows of a piece whose cells are empty).
+struct Run<'a> {
+    start: usize,
+    name: Option<&'a str>,
+}
+
+/// A large table's rows are read in pieces of this many, in parallel.
+const ROWS_PER_PIECE: usize = 1 << 16;
+
+/// `work` on the rows `0..rows`, in pieces on the rayon pool when there are many, in order.
+fn in_pieces<T: Send>(rows: usize, work: impl Fn(std::ops::Range<usize>) -> T + Sync) -> Vec<T> {
+    use rayon::prelude::*;
+    if rows < 2 * ROWS_PER_PIECE {
+        return vec![work(0..rows)];
+    }
+    let pieces = rows.div_ceil(ROWS_PER_PIECE);
+    (0..pieces)
+        .into_par_iter()
+        .map(|i| work(i * ROWS_PER_PIECE..((i + 1) * ROWS_PER_PIECE).min(rows)))
+        .collect()
 }
 
 /// The rows of a table by group: the groups in the order they first appear, each with its
@@ -326,4 +372,94 @@ pub fn views<'a>(set: &'a RuleSet, report: &'a Report, name: &str) -> Vec<View<'
         })
         .map(|(i, t)| View::new(i, t, decl))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::csv::load_csv;
+    use crate::source::{Sources, Span};
+    use crate::syntax::ast::{Name, Str};
+
+    fn name(text: &str) -> Name {
+        Name {
+            text: text.into(),
+            span: Span::default(),
+        }
+    }
+
+    fn glob(text: &str) -> Str {
+        Str {
+            text: text.into(),
+            span: Span::default(),
+        }
+    }
+
+    /// A table of more rows than two pieces, whose group names run across the pieces' edges,
+    /// come back after other groups, and are left empty (the group above goes on), also on
+    /// the first row of a piece.
+    #[test]
+    fn groups_and_kinds_found_in_pieces_are_those_of_one_pass() {
+        let rows = 3 * ROWS_PER_PIECE + 17;
+        let mut csv = String::from("grupp;rad;belopp\n");
+        for r in 0..rows {
+            let group = match r {
+                0..3 => String::new(),
+                _ if r % ROWS_PER_PIECE < 2 || r % 7 == 3 => String::new(),
+                _ => format!("G{}", (r / 5) % 23),
+            };
+            let key = if r % 9 == 8 { "Summa" } else { "Rad" };
+            csv.push_str(&format!("{group};{key} {};{r}\n", r % 4));
+        }
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        let table = load_csv("t.csv", "t", csv.as_bytes(), &mut sources, &mut problems).unwrap();
+        let decl = TableDecl {
+            name: name("t"),
+            glob: glob("t"),
+            key: Some((name("rad"), glob("rad"))),
+            columns: Vec::new(),
+            totals: vec![glob("Summa*")],
+            skips: vec![glob("Rad 3")],
+            group: None,
+            span: Span::default(),
+        };
+        let view = View::new(0, &table, Some(&decl));
+
+        // One pass, row after row.
+        let mut names: Vec<&str> = Vec::new();
+        let mut of_row = Vec::new();
+        let mut current = "";
+        for r in 0..rows {
+            let t = table.raw(r, 0).unwrap().trim();
+            if !t.is_empty() {
+                current = t;
+            }
+            let g = names.iter().position(|n| *n == current).unwrap_or_else(|| {
+                names.push(current);
+                names.len() - 1
+            });
+            of_row.push(g);
+        }
+        let groups = view.groups_by(0);
+        assert_eq!(groups.count(), names.len());
+        assert_eq!(groups.count(), 24, "23 names and the rows above the first");
+        for (r, &g) in of_row.iter().enumerate() {
+            assert_eq!(groups.of_row(r), g, "row {r}");
+        }
+        for g in 0..names.len() {
+            let want: Vec<usize> = (0..rows).filter(|&r| of_row[r] == g).collect();
+            assert_eq!(groups.rows(g), want, "group {g}");
+        }
+
+        let kinds = view.kinds();
+        assert_eq!(kinds.len(), rows);
+        for (r, kind) in kinds.iter().enumerate() {
+            let want = match (r % 9, r % 4) {
+                (8, _) => RowKind::Total,
+                (_, 3) => RowKind::Skip,
+                _ => RowKind::Normal,
+            };
+            assert_eq!(*kind, want, "row {r}");
+        }
+    }
 }
