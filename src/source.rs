@@ -95,6 +95,14 @@ pub fn a1(row: u32, col: u32) -> String {
     s
 }
 
+/// How far apart [`SourceFile`] counts the characters of a text with long lines.
+const CHARS_COUNTED_EVERY: usize = 4096;
+
+/// An offset or count as a source keeps it: every reader refuses a file of 4 GiB or more.
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 /// Texts from this size on have their lines found in parallel pieces.
 const LINES_IN_PIECES_FROM: usize = 4 << 20;
 
@@ -149,6 +157,11 @@ pub struct SourceFile {
     /// once when a span is first asked for. Counting from the file's start for every finding
     /// took minutes on a large Windows-1252 file.
     stored_line_starts: std::sync::OnceLock<Vec<u32>>,
+    /// For a text with long lines: (offset, characters before it) about every
+    /// [`CHARS_COUNTED_EVERY`] bytes, counted once when first needed. A JSON report is often
+    /// written on one line, and counting a column from the line's start for every cell took
+    /// time that grew with the square of the file's size.
+    char_checkpoints: std::sync::OnceLock<Vec<(u32, u32)>>,
     /// For a rendered workbook sheet: where its cells are.
     cells: Option<Arc<CellMap>>,
 }
@@ -162,6 +175,7 @@ impl SourceFile {
             text: Arc::new(text),
             bytes: FileBytes::Same,
             stored_line_starts: std::sync::OnceLock::new(),
+            char_checkpoints: std::sync::OnceLock::new(),
             cells: None,
         }
     }
@@ -195,31 +209,67 @@ impl SourceFile {
     pub fn file_span(&self, span: Span) -> (usize, usize) {
         let len = self.text.len();
         let (start, end) = (span.start.min(len), span.end.min(len));
-        let stored = |t: &str| self.stored_len(t);
         match self.bytes {
             FileBytes::Same => (span.start, span.len()),
             FileBytes::AfterBom(bom) => (span.start + bom, span.len()),
             FileBytes::OneBytePerChar | FileBytes::Utf16 { .. } => {
                 let line = self.line_index(start);
                 let line_start = self.line_starts.get(line).map_or(0, |&s| s as usize);
-                let before = self.text.get(line_start..start).unwrap_or("");
-                let inside = self.text.get(start..end).unwrap_or("");
                 let at_line = self
                     .stored_line_starts()
                     .get(line)
                     .map_or(0, |&s| s as usize);
-                (at_line + stored(before), stored(inside))
+                (
+                    at_line + self.stored_between(line_start, start),
+                    self.stored_between(start, end),
+                )
             }
         }
     }
 
-    /// How many bytes `text` takes in the stored file (not counting a byte order mark).
-    fn stored_len(&self, text: &str) -> usize {
+    /// How many bytes `text[from..to]` takes in the stored file (not counting a byte order
+    /// mark).
+    fn stored_between(&self, from: usize, to: usize) -> usize {
         match self.bytes {
-            FileBytes::Same | FileBytes::AfterBom(_) => text.len(),
-            FileBytes::OneBytePerChar => text.chars().count(),
-            FileBytes::Utf16 { .. } => text.chars().map(|c| 2 * c.len_utf16()).sum(),
+            FileBytes::Same | FileBytes::AfterBom(_) => to.saturating_sub(from),
+            FileBytes::OneBytePerChar => self.chars_between(from, to),
+            FileBytes::Utf16 { .. } => self
+                .text
+                .get(from..to)
+                .map_or(0, |t| t.chars().map(|c| 2 * c.len_utf16()).sum()),
         }
+    }
+
+    /// How many characters `text[from..to]` has: counted directly over a short stretch, else
+    /// from the checkpoints.
+    fn chars_between(&self, from: usize, to: usize) -> usize {
+        if to.saturating_sub(from) <= 2 * CHARS_COUNTED_EVERY {
+            return self.text.get(from..to).map_or(0, |t| t.chars().count());
+        }
+        self.chars_before(to)
+            .saturating_sub(self.chars_before(from))
+    }
+
+    /// How many characters come before byte offset `at` (a character boundary).
+    fn chars_before(&self, at: usize) -> usize {
+        let text = self.text.as_str();
+        let points = self.char_checkpoints.get_or_init(|| {
+            let mut points = Vec::with_capacity(text.len() / CHARS_COUNTED_EVERY + 1);
+            let (mut from, mut chars) = (0usize, 0usize);
+            while from < text.len() {
+                points.push((small(from), small(chars)));
+                let mut next = (from + CHARS_COUNTED_EVERY).min(text.len());
+                while !text.is_char_boundary(next) {
+                    next += 1;
+                }
+                chars += text.get(from..next).map_or(0, |t| t.chars().count());
+                from = next;
+            }
+            points
+        });
+        let i = points.partition_point(|p| p.0 as usize <= at);
+        let (from, before) = points.get(i.wrapping_sub(1)).copied().unwrap_or((0, 0));
+        before as usize + text.get(from as usize..at).map_or(0, |t| t.chars().count())
     }
 
     /// Where each line starts in the stored file, byte order mark included.
@@ -234,7 +284,7 @@ impl SourceFile {
             let mut from = 0;
             for &start in &self.line_starts {
                 let start = start as usize;
-                at += self.stored_len(self.text.get(from..start).unwrap_or(""));
+                at += self.stored_between(from, start);
                 out.push(u32::try_from(at).unwrap_or(u32::MAX));
                 from = start;
             }
@@ -256,7 +306,7 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
         let start = self.line_starts[line] as usize;
-        let col = self.text[start..offset].chars().count() + 1;
+        let col = self.chars_between(start, offset) + 1;
         (line + 1, col)
     }
 
@@ -304,7 +354,9 @@ mod tests {
 
     #[test]
     fn spans_in_files_not_stored_as_utf8_are_counted_in_stored_bytes() {
-        let text = "kr;å\nÅr;€ 12\r\n\n𝄞;ä\nsista";
+        // Also a line long enough that its characters are counted from checkpoints.
+        let long = "åäö;12 345;€;".repeat(460);
+        let text = &format!("kr;å\nÅr;€ 12\r\n\n𝄞;ä\n{long}\nsista");
         let cases = [
             (FileBytes::OneBytePerChar, 0),
             (FileBytes::Utf16 { bom: 2 }, 2),
@@ -324,11 +376,30 @@ mod tests {
                 .map(|(i, _)| i)
                 .chain([text.len()])
                 .collect();
-            for &a in &bounds {
-                for &b in bounds.iter().filter(|&&b| b >= a) {
-                    let want = (bom + stored(&text[..a]), stored(&text[a..b]));
-                    assert_eq!(file.file_span(Span::new(a, b)), want, "{bytes:?} {a}..{b}");
+            // What comes before each boundary, counted character by character.
+            let (mut before, mut lines) = (vec![0], vec![(1, 1)]);
+            for c in text.chars() {
+                before.push(before.last().unwrap() + stored(c.encode_utf8(&mut [0; 4])));
+                let (line, column) = *lines.last().unwrap();
+                lines.push(if c == '\n' {
+                    (line + 1, 1)
+                } else {
+                    (line, column + 1)
+                });
+            }
+            // Starts on the short lines and along the long one, with ends near them and far.
+            let starts = bounds
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 13 == 0 || *i < 30);
+            for (i, &a) in starts {
+                let ends = (i..bounds.len().min(i + 5)).chain((i..bounds.len()).step_by(997));
+                for j in ends {
+                    let want = (bom + before[i], before[j] - before[i]);
+                    let span = Span::new(a, bounds[j]);
+                    assert_eq!(file.file_span(span), want, "{bytes:?} {span:?}");
                 }
+                assert_eq!(file.line_col(a), lines[i], "line and column of {a}");
             }
         }
     }
