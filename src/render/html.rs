@@ -880,8 +880,9 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
             "row",
             out,
         );
+        let cells = table.row_cells(r);
         for c in 0..ncols {
-            match table.cell(r, c) {
+            match cells.get(c).copied() {
                 Some(cell) => {
                     let class = match cell.value(table) {
                         CellValue::Number(_) => "n",
@@ -926,7 +927,7 @@ fn target_span(table: &Table, t: Target) -> Span {
             .map(|(a, b)| a.span.join(b.span))
             .unwrap_or_default(),
         Target::Row(r) => table.rows[r].span(),
-        Target::Cell(r, c) => table.row_cells(r)[c].span(),
+        Target::Cell(r, c) => table.cell(r, c).map(|x| x.span()).unwrap_or_default(),
     }
 }
 

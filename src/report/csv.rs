@@ -629,6 +629,35 @@ pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usiz
     None
 }
 
+/// The spans of every field of the row written at `row`, as [`field_span`] gives them one by
+/// one.
+pub(crate) fn field_spans(text: &str, row: Span, delimiter: Option<u8>) -> Vec<Span> {
+    let b = text.as_bytes();
+    let Some(d) = delimiter else {
+        return vec![row];
+    };
+    let mut spans = Vec::new();
+    let mut start = row.start;
+    loop {
+        if b.get(start) == Some(&b'"') {
+            let mut parser = Records::new(text, delimiter);
+            parser.pos = row.start;
+            let mut record = Record::default();
+            parser.next_into(&mut record);
+            return record.fields.iter().map(|f| f.span).collect();
+        }
+        let end = b
+            .get(start..row.end)
+            .and_then(|rest| memchr::memchr(d, rest))
+            .map_or(row.end, |at| start + at);
+        spans.push(Span::new(start, end));
+        if end >= row.end {
+            return spans;
+        }
+        start = end + 1;
+    }
+}
+
 /// [`field_span`] of a row with a quoted field, by the reader itself.
 fn quoted_field_span(text: &str, row: Span, delimiter: Option<u8>, col: usize) -> Option<Span> {
     let mut parser = Records::new(text, delimiter);
@@ -1066,6 +1095,13 @@ mod tests {
         let file = sources.get(table.source);
         for h in &table.headers {
             assert_eq!(trim_cell(file.slice(h.span).trim_matches('"')), h.text);
+        }
+        for r in 0..table.rows.len() {
+            // A row's cells in one pass are its cells one by one.
+            let one_by_one: Vec<crate::report::Cell> = (0..table.cell_count(r))
+                .filter_map(|c| table.cell(r, c))
+                .collect();
+            assert_eq!(table.row_cells(r), one_by_one, "row {r}");
         }
         for row in table.iter_rows() {
             assert_eq!(file.line_col(row.span.start).0, row.line);

@@ -419,20 +419,21 @@ fn plain_cell(
     row: &Row,
     col: usize,
 ) -> Option<Cell> {
-    let split = split?;
-    let span = || {
-        csv::field_span(text, row.span(), split.delimiter, col)
-            .unwrap_or(Span::new(row.end as usize, row.end as usize))
-    };
+    let span = csv::field_span(text, row.span(), split?.delimiter, col)
+        .unwrap_or(Span::new(row.end as usize, row.end as usize));
+    plain_cell_at(text, column, r, span)
+}
+
+/// The cell of row `r` in a column that keeps no cells, written at `span`.
+fn plain_cell_at(text: &str, column: &Column, r: usize, span: Span) -> Option<Cell> {
     let empty = |span| Cell::plain(span, Kind::Missing(Missing::Empty));
     Some(match column {
-        Column::Empty => empty(span()),
+        Column::Empty => empty(span),
         Column::Integers(v) => match *v.get(r)? {
-            EMPTY => empty(span()),
-            m => Cell::integer(span(), m),
+            EMPTY => empty(span),
+            m => Cell::integer(span, m),
         },
         Column::Texts => {
-            let span = span();
             let field = text.get(span.start..span.end).unwrap_or("");
             if number::trim_cell(field).is_empty() {
                 empty(span)
@@ -563,8 +564,31 @@ impl Table {
 
     /// The cells of row `row` (none past the last row).
     pub fn row_cells(&self, row: usize) -> Vec<Cell> {
-        (0..self.cell_count(row))
-            .filter_map(|c| self.cell(row, c))
+        let Some(r) = self.rows.get(row) else {
+            return Vec::new();
+        };
+        let count = self.cell_count(row);
+        let text = self.store.text();
+        // The row's text is split once for all its plain cells: cell by cell, a row of
+        // thousands of columns would be split thousands of times.
+        let spans = match self.split {
+            Some(split)
+                if self
+                    .columns
+                    .iter()
+                    .take(count)
+                    .any(|c| !matches!(c, Column::Cells(_))) =>
+            {
+                csv::field_spans(text, r.span(), split.delimiter)
+            }
+            _ => Vec::new(),
+        };
+        let end = Span::new(r.end as usize, r.end as usize);
+        (0..count)
+            .filter_map(|c| match self.columns.get(c)? {
+                Column::Cells(v) => v.get(row).copied(),
+                column => plain_cell_at(text, column, row, spans.get(c).copied().unwrap_or(end)),
+            })
             .collect()
     }
 
