@@ -10,7 +10,6 @@ use miette::{
     MietteSpanContents, SourceSpan, SpanContents,
 };
 use std::fmt;
-use std::sync::Arc;
 
 /// How the terminal view is drawn.
 #[derive(Clone, Copy, Debug)]
@@ -24,73 +23,106 @@ pub struct Style {
 /// A source file for miette whose `file:line:col` header counts columns in characters
 /// (miette counts bytes, which puts every column after an å, ä or ö one too far right).
 #[derive(Debug)]
-struct Src {
-    name: String,
-    text: Arc<String>,
+struct Src<'f> {
+    file: &'f SourceFile,
 }
 
-impl Src {
-    fn of(file: &SourceFile) -> Src {
-        Src {
-            name: file.name.clone(),
-            text: file.text.clone(),
-        }
+impl<'f> Src<'f> {
+    fn of(file: &'f SourceFile) -> Src<'f> {
+        Src { file }
     }
 }
 
-impl miette::SourceCode for Src {
+impl miette::SourceCode for Src<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self.text.as_str().read_span(span, before, after)?;
-        let offset = span.offset().min(self.text.len());
-        let line_start = self
-            .text
+        let text = self.file.text.as_str();
+        let offset = span.offset().min(text.len());
+        // miette finds the lines around a span by reading the text from its start, which
+        // for every finding of a large file took longer than the whole check: it is given
+        // only the lines around the span (a line more on each side), from a line start.
+        let (from, to) = lines_around(text, offset, offset + span.len(), before + 1, after + 2);
+        let window = text.get(from..to).ok_or(MietteError::OutOfBounds)?;
+        let inner = window.read_span(
+            &SourceSpan::new((offset - from).into(), span.len()),
+            before,
+            after,
+        )?;
+        let first_line = self.file.line_col(from).0 - 1;
+        let line_start = text
             .get(..offset)
             .and_then(|t| t.rfind('\n'))
             .map_or(0, |i| i + 1);
         let column = if inner.column() == 0 {
             0
         } else {
-            self.text
-                .get(line_start..offset)
+            text.get(line_start..offset)
                 .map_or(inner.column(), |t| t.chars().count())
         };
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.file.name.clone(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + first_line,
             column,
-            inner.line_count(),
+            inner.line_count() + first_line,
         )))
     }
 }
 
+/// The stretch of `text` from the start of the line `before` lines above the one `start` is
+/// on, to the end of the line `after` lines below the one `end` is on (or the text's ends).
+fn lines_around(
+    text: &str,
+    start: usize,
+    end: usize,
+    before: usize,
+    after: usize,
+) -> (usize, usize) {
+    let b = text.as_bytes();
+    let start = start.min(b.len());
+    let mut from = memchr::memrchr(b'\n', &b[..start]).map_or(0, |i| i + 1);
+    for _ in 0..before {
+        if from == 0 {
+            break;
+        }
+        from = memchr::memrchr(b'\n', &b[..from - 1]).map_or(0, |i| i + 1);
+    }
+    let mut to = end.clamp(start, b.len());
+    for _ in 0..=after {
+        match memchr::memchr(b'\n', &b[to..]) {
+            Some(i) => to += i + 1,
+            None => return (from, b.len()),
+        }
+    }
+    (from, to)
+}
+
 /// One miette diagnostic built from a finding or a problem.
 #[derive(Debug)]
-struct Diag {
+struct Diag<'f> {
     message: String,
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<Src>,
+    source: Option<Src<'f>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Diag>,
+    related: Vec<Diag<'f>>,
 }
 
-impl fmt::Display for Diag {
+impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Diag {}
+impl std::error::Error for Diag<'_> {}
 
-impl Diagnostic for Diag {
+impl Diagnostic for Diag<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.code
             .as_ref()
@@ -144,7 +176,7 @@ fn workbook_of(file: &str) -> &str {
     file.rfind('[').map_or(file, |i| &file[..i])
 }
 
-fn finding_diag(f: &Finding, sources: &Sources, grouped: bool) -> Diag {
+fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f> {
     let file: &SourceFile = sources.get(f.source);
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(cell_label(file, f.primary, &f.label, ": ")),
@@ -229,7 +261,11 @@ fn finding_diag(f: &Finding, sources: &Sources, grouped: bool) -> Diag {
 }
 
 /// The head of a group of findings one change explains: the change, at its cell.
-fn fix_diag(fix: &crate::locate::Fix, findings: usize, sources: &Sources) -> Option<Diag> {
+fn fix_diag<'f>(
+    fix: &crate::locate::Fix,
+    findings: usize,
+    sources: &'f Sources,
+) -> Option<Diag<'f>> {
     let first = fix.changes.first()?;
     let file = sources.get(first.source);
     let labels = fix
@@ -267,7 +303,7 @@ fn fix_diag(fix: &crate::locate::Fix, findings: usize, sources: &Sources) -> Opt
     })
 }
 
-fn problem_diag(p: &Problem, sources: &Sources) -> Diag {
+fn problem_diag<'f>(p: &Problem, sources: &'f Sources) -> Diag<'f> {
     let main = p.labels.first().map(|l| l.source);
     let labels = p
         .labels
@@ -328,7 +364,7 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_links(false)
 }
 
-fn render_diag(h: &GraphicalReportHandler, d: &Diag, out: &mut String) {
+fn render_diag(h: &GraphicalReportHandler, d: &Diag<'_>, out: &mut String) {
     if h.render_report(out, d).is_err() {
         out.push_str(&d.message);
         out.push('\n');
@@ -487,4 +523,43 @@ pub fn summary_line(run: &Run) -> String {
         ));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use miette::SourceCode;
+
+    /// The lines around a span, read from near it, are those miette reads from the text's
+    /// start: the same text, span, line and column for every span and context.
+    #[test]
+    fn lines_around_a_span_are_those_miette_finds() {
+        let text = "a;b;c\nrad 1;12;3\r\n\nrad 2;4 5;6\n  indrag;7;8\r\nsista;9;10";
+        let file = SourceFile::new("t.csv", text);
+        let src = Src::of(&file);
+        for start in 0..=text.len() {
+            for len in [0, 1, 3, 8, 20] {
+                let len = len.min(text.len() - start);
+                let span = SourceSpan::new(start.into(), len);
+                for (before, after) in [(0, 0), (1, 1), (2, 0), (0, 3), (4, 4)] {
+                    let want = text.read_span(&span, before, after);
+                    let got = src.read_span(&span, before, after);
+                    let (Ok(want), Ok(got)) = (want, got) else {
+                        panic!(
+                            "span {start}+{len} ({before}, {after}) read by one and not the other"
+                        );
+                    };
+                    let at = format!("span {start}+{len} ({before}, {after})");
+                    assert_eq!(got.data(), want.data(), "{at}");
+                    assert_eq!(got.span(), want.span(), "{at}");
+                    assert_eq!(got.line(), want.line(), "{at}");
+                    // (miette does not count the CR of a CRLF; no cell starts after one.)
+                    if !text[..start].ends_with('\r') {
+                        assert_eq!(got.column(), want.column(), "{at}");
+                    }
+                    assert_eq!(got.line_count(), want.line_count(), "{at}");
+                }
+            }
+        }
+    }
 }
