@@ -361,14 +361,19 @@ pub fn render(run: &Run) -> String {
     // Whose reports: `Verksamhetsstöd och service · 2020-08, 2020-10`, each unit once.
     let units: Vec<String> = {
         let mut u: Vec<(String, Vec<String>)> = Vec::new();
+        // Where each unit is in `u`: a tree of ten thousand reports has as many units.
+        let mut at: HashMap<String, usize> = HashMap::new();
         for r in &run.reports {
             let (unit, period) = match (&r.meta.unit, &r.meta.period) {
                 (Some(unit), Some(p)) => (unit.clone(), Some(p.clone())),
                 _ => (report_title(r), None),
             };
-            match u.iter_mut().find(|(x, _)| *x == unit) {
-                Some((_, periods)) => periods.extend(period),
-                None => u.push((unit, period.into_iter().collect())),
+            match at.get(&unit) {
+                Some(&i) => u[i].1.extend(period),
+                None => {
+                    at.insert(unit.clone(), u.len());
+                    u.push((unit, period.into_iter().collect()));
+                }
             }
         }
         u.into_iter()
@@ -498,15 +503,14 @@ fn summary(run: &Run, l: &Layout, units: &[String], out: &mut String) {
          <th class=\"n\">Fel</th><th class=\"n\">Varningar</th><th class=\"n\">Info</th>\
          <th class=\"n\">Godkända</th><th class=\"n\">Ej tillämpliga</th></tr></thead>\n<tbody>\n",
     );
+    let by_report = ByReport::of(run);
     for (ri, report) in run.reports.iter().enumerate() {
         let name = report_name(report);
-        let c = counts(&run.outcome.findings, |f| f.report == name);
-        let (passed, na) = run
-            .outcome
-            .stats_by_report
+        let c = by_report.findings(&name, None);
+        let (passed, na) = by_report
+            .stats(&name)
             .iter()
-            .filter(|(_, r, _)| *r == name)
-            .fold((0, 0), |(p, n), (_, _, st)| {
+            .fold((0, 0), |(p, n), (_, st)| {
                 (p + st.passed, n + st.not_applicable)
             });
         let _ = writeln!(
@@ -525,20 +529,51 @@ fn summary(run: &Run, l: &Layout, units: &[String], out: &mut String) {
     }
     out.push_str("</tbody></table>\n");
     for report in &run.reports {
-        rule_table(run, report, out);
+        rule_table(run, &by_report, report, out);
     }
     finding_index(run, l, out);
     legend(out);
     out.push_str("</section>\n");
 }
 
-/// Errors, warnings and info among the findings that `keep` keeps.
-fn counts(findings: &[Finding], keep: impl Fn(&Finding) -> bool) -> [usize; 3] {
-    let mut c = [0; 3];
-    for f in findings.iter().filter(|f| keep(f)) {
-        c[f.severity as usize] += 1;
+/// The findings and rule counts of each report, gathered in one pass: looked up report by
+/// report, a tree of ten thousand reports took seconds.
+struct ByReport<'a> {
+    /// Errors, warnings and info per report, and per report and rule.
+    findings: HashMap<(&'a str, Option<&'a str>), [usize; 3]>,
+    /// The counts of each rule in each report, in the run's order.
+    stats: HashMap<&'a str, Vec<(&'a str, &'a crate::eval::Stats)>>,
+}
+
+impl<'a> ByReport<'a> {
+    fn of(run: &'a Run) -> ByReport<'a> {
+        let mut findings: HashMap<_, [usize; 3]> = HashMap::new();
+        for f in &run.outcome.findings {
+            for key in [(&*f.report, None), (&*f.report, Some(&*f.rule))] {
+                findings.entry(key).or_default()[f.severity as usize] += 1;
+            }
+        }
+        let mut stats: HashMap<&str, Vec<_>> = HashMap::new();
+        for (rule, report, st) in &run.outcome.stats_by_report {
+            stats
+                .entry(report.as_str())
+                .or_default()
+                .push((rule.as_str(), st));
+        }
+        ByReport { findings, stats }
     }
-    c
+
+    /// Errors, warnings and info of `report`, or of one rule in it.
+    fn findings(&self, report: &str, rule: Option<&str>) -> [usize; 3] {
+        self.findings
+            .get(&(report, rule))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn stats(&self, report: &str) -> &[(&'a str, &'a crate::eval::Stats)] {
+        self.stats.get(report).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// Every finding on one line, the most serious first, each a link to where it is written
@@ -661,7 +696,7 @@ fn text_with_breaks(s: &str) -> String {
 }
 
 /// Per rule: findings by severity, passed and not applicable in one report.
-fn rule_table(run: &Run, report: &Report, out: &mut String) {
+fn rule_table(run: &Run, by_report: &ByReport<'_>, report: &Report, out: &mut String) {
     let name = report_name(report);
     let titles: HashMap<&str, &str> = run
         .rules
@@ -682,13 +717,8 @@ fn rule_table(run: &Run, report: &Report, out: &mut String) {
     }
     let mut rows: Vec<RuleRow> = Vec::new();
     let mut untouched = 0;
-    for (rule, r, st) in &run.outcome.stats_by_report {
-        if *r != name {
-            continue;
-        }
-        let c = counts(&run.outcome.findings, |f| {
-            f.report == name && f.rule == *rule
-        });
+    for &(rule, st) in by_report.stats(&name) {
+        let c = by_report.findings(&name, Some(rule));
         if st.passed + st.failed + st.not_applicable == 0 && c == [0; 3] {
             untouched += 1;
             continue;

@@ -22,6 +22,7 @@ use crate::eval::Stats;
 use crate::finding::Finding;
 use crate::problem::Severity;
 use crate::run::Run;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 /// `& < > " '` as entities; line breaks and tabs too when `attribute` (a parser would turn them
@@ -49,16 +50,20 @@ pub fn escape(s: &str, attribute: bool) -> String {
 /// Per checked report, the stats of every rule in that report (the run keeps them per rule and
 /// report as it evaluates).
 pub fn stats_by_report(run: &Run) -> Vec<Vec<(String, Stats)>> {
+    // Gathered in one pass: looked up report by report, a tree of ten thousand reports took
+    // seconds.
+    let mut of_report: HashMap<&str, Vec<(String, Stats)>> = HashMap::new();
+    for (rule, report, st) in &run.outcome.stats_by_report {
+        of_report
+            .entry(report.as_str())
+            .or_default()
+            .push((rule.clone(), st.clone()));
+    }
     run.reports
         .iter()
         .map(|r| {
             let report = r.path.to_string_lossy().replace('\\', "/");
-            run.outcome
-                .stats_by_report
-                .iter()
-                .filter(|(_, at, _)| *at == report)
-                .map(|(rule, _, st)| (rule.clone(), st.clone()))
-                .collect()
+            of_report.get(report.as_str()).cloned().unwrap_or_default()
         })
         .collect()
 }
@@ -123,6 +128,24 @@ fn suite(name: &str, counts: &Counts, cases: &str) -> String {
 
 pub fn render(run: &Run) -> String {
     let by_report = stats_by_report(run);
+    // The findings and the first not-applicable instance of each rule in each report,
+    // gathered in one pass: looked up rule by rule and report by report, a tree of ten
+    // thousand reports took seconds.
+    let mut findings_of: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for f in &run.outcome.findings {
+        findings_of.entry((&f.report, &f.rule)).or_default().push(f);
+    }
+    let mut first_na: HashMap<(&str, &str), &str> = HashMap::new();
+    for na in &run.outcome.not_applicable {
+        // `r2[budget]` is an instance of rule `r2`.
+        let rule = na
+            .rule
+            .split_once('[')
+            .map_or(na.rule.as_str(), |(id, _)| id);
+        first_na
+            .entry((na.report.as_str(), rule))
+            .or_insert(na.reason.as_str());
+    }
     let mut total = Counts::default();
     let mut suites = String::new();
     for (r, stats) in run.reports.iter().zip(&by_report) {
@@ -131,12 +154,13 @@ pub fn render(run: &Run) -> String {
         let mut cases = String::new();
         for lr in &run.rules.rules {
             let id = &lr.rule.id.text;
-            let findings: Vec<&Finding> = run
-                .outcome
-                .findings
+            let findings: Vec<&Finding> = findings_of
+                .get(&(report.as_str(), id.as_str()))
+                .map_or(&[][..], Vec::as_slice)
                 .iter()
+                .copied()
                 // Known from the baseline or allowed in rimlig.toml: the test case passes.
-                .filter(|f| &f.rule == id && f.report == report && f.counts())
+                .filter(|f| f.counts())
                 .collect();
             let st = stats
                 .iter()
@@ -166,15 +190,9 @@ pub fn render(run: &Run) -> String {
                 let why = if !lr.enabled {
                     "rule disabled: its rule file has errors".to_string()
                 } else if st.not_applicable > 0 {
-                    let reason = run
-                        .outcome
-                        .not_applicable
-                        .iter()
-                        .find(|na| {
-                            na.report == report
-                                && (na.rule == *id || na.rule.starts_with(&format!("{id}[")))
-                        })
-                        .map(|na| format!(", the first: {}", na.reason))
+                    let reason = first_na
+                        .get(&(report.as_str(), id.as_str()))
+                        .map(|reason| format!(", the first: {reason}"))
                         .unwrap_or_default();
                     format!(
                         "not applicable ({}){reason}",
