@@ -607,5 +607,19 @@ proptest! {
             prop_assert_eq!(na(&w), na(&s));
             prop_assert_eq!(&w.unlisted, &s.unlisted);
         }
+
+        // A cap on the whole run lists the run's first findings, in rule order, and counts
+        // the rest per rule, whichever rules finished first.
+        let all = Options { max_findings_per_rule: usize::MAX, ..Options::default() };
+        let (u, _, _) = check_with_options(QUICK_RULES, csv.as_bytes(), &all);
+        let counted = |o: &Outcome| o.findings.len() + o.unlisted.iter().map(|(_, n)| n).sum::<usize>();
+        for cap in [0, 1, 3] {
+            let capped = Options { max_findings_per_run: cap, rows_per_part: 2, ..all.clone() };
+            let (c, _, _) = pool.install(|| check_with_options(QUICK_RULES, csv.as_bytes(), &capped));
+            let first: Vec<String> = said(&u).into_iter().take(cap).collect();
+            prop_assert_eq!(said(&c), first);
+            prop_assert_eq!(counted(&c), counted(&u));
+            prop_assert_eq!(stats(&c), stats(&u));
+        }
     }
 }

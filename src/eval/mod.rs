@@ -51,9 +51,12 @@ pub struct Outcome {
     pub problems: Vec<Problem>,
     /// Ids of the rules that stopped with a rule error (their `problems`).
     pub broken: Vec<String>,
-    /// Per rule id, in rule order: failing instances beyond `max_findings_per_rule`, counted
-    /// in `stats` but not listed in `findings`. Only rules that had any.
+    /// Per rule id, in rule order: failing instances beyond `max_findings_per_rule` (or the
+    /// run's cap), counted in `stats` but not listed in `findings`. Only rules that had any.
     pub unlisted: Vec<(String, usize)>,
+    /// The run listed as many findings as it lists at most ([`MAX_FINDINGS_PER_RUN`]), and
+    /// counted the rest.
+    pub run_cap: Option<usize>,
 }
 
 /// A cell by position: table index in the report, row, column.
@@ -189,6 +192,9 @@ pub struct Options {
     /// instances are counted (`Stats::failed`, [`Outcome::unlisted`]) but not kept, so no
     /// input can fill the memory with findings.
     pub max_findings_per_rule: usize,
+    /// Findings listed in the whole run ([`MAX_FINDINGS_PER_RUN`]); further failing instances
+    /// are counted per rule, as beyond `max_findings_per_rule`.
+    pub max_findings_per_run: usize,
     /// Let the quick pass ([`fast`]) count instances that plainly hold; off only to test that
     /// it changes nothing.
     pub quick: bool,
@@ -204,6 +210,11 @@ pub struct Options {
 /// few enough that their messages stay within a few hundred MB.
 pub const MAX_FINDINGS_PER_RULE: usize = 100_000;
 
+/// Findings listed in a whole run, over every rule and report. Without it a rule file of
+/// thousands of failing rules held millions of findings (tens of GB); beyond it failing
+/// instances are counted.
+pub const MAX_FINDINGS_PER_RUN: usize = 250_000;
+
 /// Rows (or groups) of one part of a loop evaluated in parallel ([`Evaluator::parts`]): few
 /// enough that the parts of a large table share the cores well, enough that setting up a
 /// part costs little beside it.
@@ -214,6 +225,7 @@ impl Default for Options {
         Options {
             default_tolerance: None,
             max_findings_per_rule: MAX_FINDINGS_PER_RULE,
+            max_findings_per_run: MAX_FINDINGS_PER_RUN,
             quick: true,
             keep_reads: true,
             rows_per_part: ROWS_PER_PART,
@@ -241,29 +253,49 @@ pub fn evaluate_configured(
         .filter(|(_, lr)| lr.enabled)
         .flat_map(|(r, _)| (0..reports.len()).map(move |i| (r, i)))
         .collect();
-    let one = |&(r, i): &(usize, usize)| -> Evaluated {
+    let one = |&(r, i): &(usize, usize), max_findings: usize| -> Evaluated {
         evaluate_one(
             set,
             &set.rules[r],
-            &reports[i],
-            previous,
-            i,
+            (&reports[i], previous.get(i).copied().flatten()),
             sources,
             options,
+            max_findings,
         )
     };
+    // Findings held by the pairs evaluated so far. Once they reach the run's cap, the pairs
+    // still to come only count theirs: the merge below evaluates again those it still has
+    // room for, so which findings are listed does not depend on the order pairs finished.
+    let held = std::sync::atomic::AtomicUsize::new(0);
+    let first_pass = |p: &(usize, usize)| {
+        use std::sync::atomic::Ordering::Relaxed;
+        let counted_only = held.load(Relaxed) >= options.max_findings_per_run;
+        let cap = if counted_only {
+            0
+        } else {
+            options.max_findings_per_rule
+        };
+        let done = one(p, cap);
+        held.fetch_add(done.findings.len(), Relaxed);
+        Some((done, counted_only))
+    };
     // In the pool even for one pair: a large table's loop is split into parts on it.
-    let mut results: Vec<Option<Evaluated>> = match parallel_pool() {
+    let pool = parallel_pool();
+    let mut results: Vec<Option<(Evaluated, bool)>> = match &pool {
         Some(pool) => pool.install(|| {
             use rayon::prelude::*;
-            pairs.par_iter().map(|p| Some(one(p))).collect()
+            pairs.par_iter().map(first_pass).collect()
         }),
-        _ => pairs.iter().map(|p| Some(one(p))).collect(),
+        _ => pairs.iter().map(first_pass).collect(),
     };
     // Every finding is moved once, into a vector made for them all: tens of thousands of
     // findings are held once, not once per rule and once in all.
-    let all_findings: usize = results.iter().flatten().map(|d| d.findings.len()).sum();
-    let mut next = results.iter_mut();
+    let all_findings: usize = results
+        .iter()
+        .flatten()
+        .map(|(d, _)| d.findings.len())
+        .sum();
+    let mut next = results.iter_mut().zip(&pairs);
     let mut out = Outcome::default();
     for lr in &set.rules {
         let mut stats = Stats::default();
@@ -273,7 +305,9 @@ pub fn evaluate_configured(
         if lr.enabled {
             for report in reports {
                 // Taken in the order `pairs` was built: this rule, this report.
-                let Some(done) = next.next().and_then(Option::take) else {
+                let Some(((mut done, counted_only), pair)) =
+                    next.next().and_then(|(d, p)| Some((d.take()?, p)))
+                else {
                     continue;
                 };
                 if broken.is_some() {
@@ -288,7 +322,17 @@ pub fn evaluate_configured(
                     report.path.to_string_lossy().replace('\\', "/"),
                     done.stats,
                 ));
-                let room = options.max_findings_per_rule.saturating_sub(listed);
+                let room = options.max_findings_per_rule.saturating_sub(listed).min(
+                    options
+                        .max_findings_per_run
+                        .saturating_sub(out.findings.len()),
+                );
+                if counted_only && done.unlisted > 0 && room > 0 {
+                    done = match &pool {
+                        Some(pool) => pool.install(|| one(pair, room)),
+                        None => one(pair, room),
+                    };
+                }
                 unlisted += done.unlisted + done.findings.len().saturating_sub(room);
                 listed += done.findings.len().min(room);
                 if out.findings.is_empty() && done.findings.len() <= room {
@@ -312,6 +356,9 @@ pub fn evaluate_configured(
         out.problems.extend(broken);
         rule_done();
     }
+    if out.findings.len() >= options.max_findings_per_run && !out.unlisted.is_empty() {
+        out.run_cap = Some(options.max_findings_per_run);
+    }
     out
 }
 
@@ -324,18 +371,19 @@ struct Evaluated {
     unlisted: usize,
 }
 
-/// Evaluate rule `lr` on `report` (the `i`th), from scratch.
+/// Evaluate rule `lr` on `report` (whose previous report is `previous`), from scratch,
+/// listing at most `max_findings`.
 fn evaluate_one<'a>(
     set: &'a RuleSet,
     lr: &'a LoadedRule,
-    report: &'a Report,
-    previous: &[Option<&'a Report>],
-    i: usize,
+    (report, previous): (&'a Report, Option<&'a Report>),
     sources: &'a Sources,
     options: &'a Options,
+    max_findings: usize,
 ) -> Evaluated {
     let mut ev = Evaluator::new(set, sources, options, lr);
-    ev.run(report, previous.get(i).copied().flatten());
+    ev.max_findings = max_findings;
+    ev.run(report, previous);
     ev.evaluated()
 }
 
@@ -828,11 +876,14 @@ impl<'a> Evaluator<'a> {
     ) {
         use rayon::prelude::*;
         let (set, sources, options, rule) = (self.set, self.sources, self.options, self.rule);
+        let max_findings = self.max_findings;
         let place = Place::of(env);
         let done: Vec<Evaluated> = (0..parts)
             .into_par_iter()
             .map(|k| {
                 let mut sub = Evaluator::new(set, sources, options, rule);
+                // No part lists more than the whole may.
+                sub.max_findings = max_findings;
                 each(&mut sub, &place.env(), n * k / parts..n * (k + 1) / parts);
                 sub.evaluated()
             })

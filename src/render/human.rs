@@ -478,6 +478,12 @@ fn unlisted_lines(run: &Run) -> String {
             plural(*n, "more finding", "more findings"),
         ));
     }
+    if let Some(cap) = run.outcome.run_cap {
+        out.push_str(&format!(
+            "a run lists at most {} findings: the rest are counted above\n",
+            crate::report::number::format_decimal(&rust_decimal::Decimal::from(cap))
+        ));
+    }
     if !out.is_empty() {
         out.push('\n');
     }
