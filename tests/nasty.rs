@@ -329,3 +329,47 @@ fn a_50_mb_table_loads_in_reasonable_time_with_the_right_findings() {
     assert_eq!((summa.passed, summa.failed), (3, 0));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_finding_far_along_a_one_line_json_report_is_said_in_words_not_drawn() {
+    // A JSON report written on one line, as programs write JSON: the wrong avvikelse is past
+    // column 65 535, where drawing it once made miette panic.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("nasty")
+        .join("one-line-json");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut rows: Vec<String> = (0..4_000)
+        .map(|i| format!("[\"Enhet {i}\", \"1 000\", \"900\", \"100\"]"))
+        .collect();
+    rows.push("[\"Fel\", \"1 000\", \"900\", \"104\"]".to_string());
+    let json = format!(
+        "{{\"tables\": {{\"Drift\": {{\"columns\": [\"Verksamhet\", \"Redovisat\", \"Budget\", \"Avvikelse\"], \"rows\": [{}]}}}}}}",
+        rows.join(", ")
+    );
+    std::fs::write(dir.join("drift.json"), &json).unwrap();
+    let run = check(&[dir.clone()], &[nasty("nasty.rules")]);
+    let f = run
+        .outcome
+        .findings
+        .iter()
+        .find(|f| f.rule == "nasty-avvikelse")
+        .expect("the wrong avvikelse");
+    assert_eq!(f.line, 1);
+    assert!(f.column > 65_535, "column {}", f.column);
+
+    let style = rimlig::render::human::Style {
+        color: false,
+        width: 100,
+        verbose: false,
+    };
+    let text = rimlig::render::human::render(&run, style);
+    let at = format!("drift.json:1:{}: avvikelse is 104", f.column);
+    assert!(text.contains(&at), "{text}");
+    assert!(
+        text.contains("(the line is too long to show here)"),
+        "{text}"
+    );
+    // The line itself is not printed.
+    assert!(text.len() < 10_000, "{} bytes", text.len());
+}

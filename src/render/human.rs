@@ -364,7 +364,64 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_links(false)
 }
 
+/// Lines longer than this (in bytes) are not drawn. miette draws whole lines, and a JSON
+/// report is often one line of megabytes; a label past column 65 535 made it panic.
+const LONGEST_LINE_DRAWN: usize = 2_000;
+
+/// Whether every line `d` would draw (its labels' lines and the lines around them) is short
+/// enough to draw.
+fn drawable(d: &Diag<'_>) -> bool {
+    let Some(src) = &d.source else {
+        return true;
+    };
+    let file = src.file;
+    let lines = file.line_count();
+    d.labels.iter().all(|l| {
+        let first = file.line_col(l.offset()).0;
+        let last = file.line_col(l.offset() + l.len()).0;
+        (first.saturating_sub(1).max(1)..=(last + 1).min(lines))
+            .all(|line| file.line_text(line).len() <= LONGEST_LINE_DRAWN)
+    })
+}
+
+/// `d` without its drawing where a line is too long to draw: each label's place and text
+/// are said in words instead.
+fn without_long_lines<'f>(d: &Diag<'f>) -> Diag<'f> {
+    let mut help = Vec::new();
+    if let Some(src) = d.source.as_ref().filter(|_| !drawable(d)) {
+        for l in &d.labels {
+            let (line, column) = src.file.line_col(l.offset());
+            let text = l.label().map(|t| format!(": {t}")).unwrap_or_default();
+            help.push(format!("at {}:{line}:{column}{text}", src.file.name));
+        }
+        help.push("(the line is too long to show here)".to_string());
+    }
+    let shown = help.is_empty();
+    help.extend(d.help.clone());
+    Diag {
+        message: d.message.clone(),
+        code: d.code.clone(),
+        severity: d.severity,
+        help: (!help.is_empty()).then(|| help.join("\n")),
+        source: if shown {
+            d.source.as_ref().map(|s| Src::of(s.file))
+        } else {
+            None
+        },
+        labels: if shown { d.labels.clone() } else { Vec::new() },
+        related: d.related.iter().map(without_long_lines).collect(),
+    }
+}
+
 fn render_diag(h: &GraphicalReportHandler, d: &Diag<'_>, out: &mut String) {
+    let all_drawable = drawable(d) && d.related.iter().all(drawable);
+    let fitted;
+    let d = if all_drawable {
+        d
+    } else {
+        fitted = without_long_lines(d);
+        &fitted
+    };
     if h.render_report(out, d).is_err() {
         out.push_str(&d.message);
         out.push('\n');
