@@ -348,7 +348,7 @@ fn a_finding_far_along_a_one_line_json_report_is_said_in_words_not_drawn() {
         rows.join(", ")
     );
     std::fs::write(dir.join("drift.json"), &json).unwrap();
-    let run = check(&[dir.clone()], &[nasty("nasty.rules")]);
+    let run = check(std::slice::from_ref(&dir), &[nasty("nasty.rules")]);
     let f = run
         .outcome
         .findings
