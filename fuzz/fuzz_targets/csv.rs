@@ -1,4 +1,5 @@
-//! One CSV table from arbitrary bytes: never a panic; every span lies inside the decoded text.
+//! One CSV table from arbitrary bytes: never a panic; every span lies inside the decoded text;
+//! a row's cells read at once are its cells read one by one.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -18,7 +19,15 @@ fuzz_target!(|data: &[u8]| {
             for c in row.cells {
                 let _ = file.slice(c.span());
                 let _ = file.line_col(c.span().end);
+                let _ = file.file_span(c.span());
             }
+        }
+        // A row's cells split from its text in one pass are its cells one by one.
+        for r in 0..table.rows.len() {
+            let one_by_one: Vec<_> = (0..table.cell_count(r))
+                .filter_map(|c| table.cell(r, c))
+                .collect();
+            assert_eq!(table.row_cells(r), one_by_one);
         }
     }
     let style = rimlig::render::human::Style {
