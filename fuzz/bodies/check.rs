@@ -1,0 +1,67 @@
+//! A whole check in memory: the input is a rule file and a CSV table, split at the first
+//! `\0` byte. Rules are parsed and checked statically, the table read, names resolved, every
+//! rule evaluated, the findings localised (fix suggestions) and every finding rendered — never
+//! a panic, never a hang.
+
+use rimlig::check::{RuleRoot, RuleSet, check_names, check_static};
+use rimlig::eval::evaluate;
+use rimlig::report::csv::load_csv;
+use rimlig::report::{Report, ReportMeta};
+use rimlig::source::{SourceFile, Sources};
+use rimlig::syntax::parse_file;
+
+pub fn run(data: &[u8]) {
+    let split = data.iter().position(|b| *b == 0).unwrap_or(data.len());
+    let (rules, csv) = (&data[..split], data.get(split + 1..).unwrap_or(&[]));
+    let Ok(rules) = std::str::from_utf8(rules) else {
+        return;
+    };
+    let mut sources = Sources::default();
+    let id = sources.add(SourceFile::new("fuzz.rules", rules));
+    let (file, mut problems) = parse_file(id, sources.get(id));
+    let mut set = RuleSet::of_file(file, id);
+    check_static(
+        &mut set,
+        &[RuleRoot::Path("fuzz.rules".into())],
+        &sources,
+        &mut problems,
+    );
+    let mut tables = Vec::new();
+    // The table is reachable both by a typical name and through `Driftsammandrag*`.
+    if let Some(t) = load_csv("t.csv", "driftsammandrag", csv, &mut sources, &mut problems) {
+        tables.push(t);
+    }
+    let report = Report {
+        path: "fuzz".into(),
+        meta: ReportMeta::default(),
+        tables,
+    };
+    let reports = [report];
+    check_names(&mut set, &reports, &mut problems);
+    let mut outcome = evaluate(&set, &reports, &[None], &sources);
+    rimlig::locate::localise(
+        &set,
+        &reports,
+        &[None],
+        &sources,
+        &rimlig::eval::Options::default(),
+        &outcome.broken,
+        &mut outcome.findings,
+    );
+    for f in &outcome.findings {
+        if let Some(fix) = &f.fix {
+            let _ = fix.summary();
+        }
+    }
+    let style = rimlig::render::human::Style {
+        color: false,
+        width: 100,
+        verbose: true,
+    };
+    for f in &outcome.findings {
+        let _ = rimlig::render::human::render_finding(f, &sources, style);
+    }
+    for p in problems.iter().chain(&outcome.problems) {
+        let _ = rimlig::render::human::render_problem(p, &sources, style);
+    }
+}

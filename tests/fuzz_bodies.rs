@@ -1,0 +1,92 @@
+//! The fuzz targets' bodies (`fuzz/bodies/`) on the inputs their corpora are seeded from
+//! (`fuzz/seed.sh`). The fuzz crate needs nightly and libFuzzer, so CI does not build it;
+//! here a change that breaks a target, or an input it panics on, shows in `cargo test`.
+
+#[path = "../fuzz/bodies/check.rs"]
+mod check;
+#[path = "../fuzz/bodies/csv.rs"]
+mod csv;
+#[path = "../fuzz/bodies/number.rs"]
+mod number;
+#[path = "../fuzz/bodies/parse_rules.rs"]
+mod parse_rules;
+
+use std::path::{Path, PathBuf};
+
+/// The files under `dir` whose names end with one of `ends`, in order.
+fn files(dir: &str, ends: &[&str]) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.is_file())
+        .filter(|p| ends.iter().any(|e| p.to_string_lossy().ends_with(e)))
+        .collect();
+    out.sort();
+    out
+}
+
+fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("a seed file")
+}
+
+#[test]
+fn parse_rules_runs_on_every_rule_file() {
+    let seeds = [
+        files("rules", &[".rules"]),
+        files("tests/data", &[".rules"]),
+    ]
+    .concat();
+    assert!(seeds.len() > 10, "{} rule files", seeds.len());
+    for f in seeds {
+        parse_rules::run(&read(&f));
+    }
+}
+
+#[test]
+fn csv_runs_on_every_example_and_test_table() {
+    let seeds = [
+        files("examples", &[".csv", ".tsv"]),
+        files("tests/data", &[".csv", ".tsv"]),
+    ]
+    .concat();
+    assert!(seeds.len() > 10, "{} tables", seeds.len());
+    for f in seeds {
+        csv::run(&read(&f));
+    }
+}
+
+#[test]
+fn number_runs_on_every_cell_of_the_examples() {
+    let mut cells = 0;
+    for f in files("examples/linkoping-vss", &[".csv"]) {
+        let text = String::from_utf8_lossy(&read(&f)).into_owned();
+        for cell in text.lines().flat_map(|l| l.split([';', '\t'])) {
+            number::run(cell.as_bytes());
+            cells += 1;
+        }
+    }
+    assert!(cells > 100, "{cells} cells");
+}
+
+#[test]
+fn check_runs_on_every_semantics_case() {
+    let mut cases = 0;
+    for dir in std::fs::read_dir("tests/data/semantics").expect("the cases") {
+        let dir = dir.expect("a case").path();
+        let dir = dir.to_string_lossy();
+        let (Some(rules), Some(table)) = (
+            files(&dir, &[".rules"]).into_iter().next(),
+            files(&dir, &[".csv"]).into_iter().next(),
+        ) else {
+            continue;
+        };
+        // The rules, a NUL byte, then the table: the input `fuzz/seed.sh` writes.
+        let mut input = read(&rules);
+        input.push(0);
+        input.extend(read(&table));
+        check::run(&input);
+        cases += 1;
+    }
+    assert!(cases > 5, "{cases} cases");
+}
