@@ -64,10 +64,11 @@ fn main() {
             let gate = gate(&args);
             let mut code = run.exit_code(gate);
             for (format, file) in &destinations {
-                if *format == CheckFormat::Json {
+                if matches!(format, CheckFormat::Json | CheckFormat::Human) {
                     // Streamed: a run with many findings is not built as one string first.
-                    // A closed pipe (`rimlig check --format json | head`) is not an error.
-                    if let (Err(e), Some(path)) = (write_json(&run, gate, file.as_deref()), file) {
+                    // A closed pipe (`rimlig check | head`) is not an error.
+                    let written = write_streamed(&run, *format, &args, gate, file.as_deref());
+                    if let (Err(e), Some(path)) = (written, file) {
                         eprintln!("error: cannot write {}: {e}", path.display());
                         code = 2;
                     }
@@ -201,15 +202,29 @@ fn render_check(
     }
 }
 
-/// The JSON document into `file`, or stdout.
-fn write_json(
+/// The JSON document or the terminal view into `file`, or stdout, written as it is made.
+fn write_streamed(
     run: &rimlig::run::Run,
+    format: CheckFormat,
+    args: &CheckArgs,
     gate: Gate,
     file: Option<&std::path::Path>,
 ) -> std::io::Result<()> {
+    let color = if file.is_none() {
+        args.color
+    } else {
+        Color::Never
+    };
+    let write = |w: &mut dyn std::io::Write| match format {
+        CheckFormat::Human => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+            render::human::write(run, style(color, args.width, args.verbose), &mut w)
+        }
+        _ => render::json::write(run, gate, w),
+    };
     match file {
-        Some(path) => render::json::write(run, gate, &mut std::fs::File::create(path)?),
-        None => render::json::write(run, gate, &mut std::io::stdout().lock()),
+        Some(path) => write(&mut std::fs::File::create(path)?),
+        None => write(&mut std::io::stdout().lock()),
     }
 }
 

@@ -9,6 +9,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceSpan, SpanContents,
 };
+use std::collections::HashMap;
 use std::fmt;
 
 /// How the terminal view is drawn.
@@ -443,48 +444,27 @@ pub fn render_problem(p: &Problem, sources: &Sources, style: Style) -> String {
 
 /// The whole terminal output of a run.
 pub fn render(run: &Run, style: Style) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail; the text is UTF-8, as every part of it is a `String`.
+    let _ = write(run, style, &mut out);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`render`] straight into `w`, the diagnostics drawn in parallel and written as they are
+/// drawn: the output of a run with a hundred thousand findings is never held whole.
+pub fn write(run: &Run, style: Style, w: &mut impl std::io::Write) -> std::io::Result<()> {
     let h = handler(style);
-    let mut out = String::new();
-    for p in &run.problems {
-        render_diag(&h, &problem_diag(p, &run.sources), &mut out);
-        out.push('\n');
-    }
-    // Findings known from the baseline or allowed in rimlig.toml only with --verbose;
-    // baseline.rs and allowed_line sum them up.
-    let shown: Vec<&Finding> = run
-        .outcome
-        .findings
-        .iter()
-        .filter(|f| style.verbose || !(f.baselined || f.suppressed))
-        .collect();
-    // Findings that one cell change explains are shown together, under the change, where
-    // the first of them would be.
-    let mut done = vec![false; shown.len()];
-    for i in 0..shown.len() {
-        if done[i] {
-            continue;
-        }
-        let group: Vec<usize> = match shown[i].fix.as_ref().filter(|x| !x.changes.is_empty()) {
-            Some(fix) => (i..shown.len())
-                .filter(|&j| shown[j].fix.as_ref().is_some_and(|x| x.group == fix.group))
-                .collect(),
-            None => vec![i],
-        };
-        let head = match shown[i].fix.as_ref() {
-            Some(x) if group.len() > 1 => fix_diag(x, group.len(), &run.sources),
-            _ => None,
-        };
-        if let Some(d) = &head {
-            render_diag(&h, d, &mut out);
-            out.push('\n');
-        }
-        for j in group {
-            done[j] = true;
-            let d = finding_diag(shown[j], &run.sources, head.is_some());
-            render_diag(&h, &d, &mut out);
-            out.push('\n');
-        }
-    }
+    super::write_in_order(
+        &blocks(run, style),
+        super::ITEMS_PER_BATCH,
+        super::ITEMS_PER_PIECE,
+        |_, block, out| {
+            out.extend_from_slice(block_text(&h, block, &run.sources).as_bytes());
+            Ok(())
+        },
+        w,
+    )?;
+    let mut tail = String::new();
     if style.verbose {
         for na in &run.outcome.not_applicable {
             let at = match (&na.table, &na.row_key) {
@@ -492,20 +472,97 @@ pub fn render(run: &Run, style: Style) -> String {
                 (Some(t), None) => format!(" {t}"),
                 _ => String::new(),
             };
-            out.push_str(&format!(
+            tail.push_str(&format!(
                 "not applicable: {} in {}{at}: {}\n",
                 na.rule, na.report, na.reason
             ));
         }
         if !run.outcome.not_applicable.is_empty() {
-            out.push('\n');
+            tail.push('\n');
         }
     }
-    out.push_str(&crate::baseline::human_lines(run, style.verbose));
-    out.push_str(&allowed_line(run, style.verbose));
-    out.push_str(&unlisted_lines(run));
-    out.push_str(&summary_line(run));
-    out.push('\n');
+    tail.push_str(&crate::baseline::human_lines(run, style.verbose));
+    tail.push_str(&allowed_line(run, style.verbose));
+    tail.push_str(&unlisted_lines(run));
+    tail.push_str(&summary_line(run));
+    tail.push('\n');
+    w.write_all(tail.as_bytes())?;
+    w.flush()
+}
+
+/// What the terminal output draws, in order.
+enum Block<'r> {
+    Problem(&'r Problem),
+    /// Findings, under the change that explains them all when one does (`head`).
+    Findings {
+        head: Option<&'r crate::locate::Fix>,
+        members: Vec<&'r Finding>,
+    },
+}
+
+/// The problems, then the findings shown: those that one cell change explains together,
+/// under the change, where the first of them would be. Findings known from the baseline or
+/// allowed in rimlig.toml only with --verbose; baseline.rs and `allowed_line` sum them up.
+fn blocks(run: &Run, style: Style) -> Vec<Block<'_>> {
+    let shown: Vec<&Finding> = run
+        .outcome
+        .findings
+        .iter()
+        .filter(|f| style.verbose || !(f.baselined || f.suppressed))
+        .collect();
+    // The findings of each fix, in order: looked up rather than searched for, since a run
+    // may have a hundred thousand findings, each with a fix of its own.
+    let mut by_fix: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (j, f) in shown.iter().enumerate() {
+        if let Some(x) = &f.fix {
+            by_fix.entry(x.group).or_default().push(j);
+        }
+    }
+    let mut out: Vec<Block<'_>> = run.problems.iter().map(Block::Problem).collect();
+    let mut done = vec![false; shown.len()];
+    for i in 0..shown.len() {
+        if done[i] {
+            continue;
+        }
+        let fix = shown[i].fix.as_ref();
+        let members: Vec<usize> = match fix.filter(|x| !x.changes.is_empty()) {
+            Some(x) => by_fix.get(&x.group).map_or_else(
+                || vec![i],
+                |all| all.iter().copied().filter(|&j| j >= i).collect(),
+            ),
+            None => vec![i],
+        };
+        for &j in &members {
+            done[j] = true;
+        }
+        out.push(Block::Findings {
+            head: fix.filter(|_| members.len() > 1).map(|x| &**x),
+            members: members.into_iter().map(|j| shown[j]).collect(),
+        });
+    }
+    out
+}
+
+/// A block drawn, each diagnostic followed by an empty line.
+fn block_text(h: &GraphicalReportHandler, block: &Block<'_>, sources: &Sources) -> String {
+    let mut out = String::new();
+    match block {
+        Block::Problem(p) => {
+            render_diag(h, &problem_diag(p, sources), &mut out);
+            out.push('\n');
+        }
+        Block::Findings { head, members } => {
+            let head = head.and_then(|x| fix_diag(x, members.len(), sources));
+            if let Some(d) = &head {
+                render_diag(h, d, &mut out);
+                out.push('\n');
+            }
+            for f in members {
+                render_diag(h, &finding_diag(f, sources, head.is_some()), &mut out);
+                out.push('\n');
+            }
+        }
+    }
     out
 }
 

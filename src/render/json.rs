@@ -108,8 +108,8 @@ pub fn write(run: &Run, gate: impl Into<Gate>, w: &mut dyn std::io::Write) -> st
     w.write_all(head)?;
     write_findings(
         &run.outcome.findings,
-        FINDINGS_PER_BATCH,
-        FINDINGS_PER_PIECE,
+        super::ITEMS_PER_BATCH,
+        super::ITEMS_PER_PIECE,
         &mut w,
     )?;
     w.write_all(tail)?;
@@ -151,53 +151,23 @@ fn split_at_findings(doc: &[u8]) -> std::io::Result<(&[u8], &[u8])> {
         .ok_or_else(|| std::io::Error::other("no findings list in the JSON document"))
 }
 
-/// Findings turned into text at once, at most (a few megabytes of JSON).
-const FINDINGS_PER_BATCH: usize = 1024;
-/// Findings one thread turns into text in one go.
-const FINDINGS_PER_PIECE: usize = 64;
-
 /// The findings as the items of the pretty document's list (indented two levels), without
-/// its brackets: a batch at a time, its pieces turned into text in parallel, written in
-/// order, each batch written while the next is turned into text.
+/// its brackets, turned into text in parallel and written in order.
 fn write_findings(
     findings: &[crate::finding::Finding],
     per_batch: usize,
     per_piece: usize,
     w: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    let text = |b: usize, batch: &[crate::finding::Finding]| -> std::io::Result<Vec<Vec<u8>>> {
-        batch
-            .par_chunks(per_piece)
-            .enumerate()
-            .map(|(p, piece)| {
-                let mut out = Vec::with_capacity(piece.len() * 1536);
-                for (i, f) in piece.iter().enumerate() {
-                    let first = b == 0 && p == 0 && i == 0;
-                    item(f, first, &mut out)?;
-                }
-                Ok(out)
-            })
-            .collect()
-    };
-    let mut batches = findings.chunks(per_batch.max(1)).enumerate();
-    let mut ready = match batches.next() {
-        Some((b, batch)) => text(b, batch)?,
-        None => return Ok(()),
-    };
-    for (b, batch) in batches {
-        let mut next = None;
-        // The writer need not be `Send`: it stays on this thread, the text goes to the pool.
-        let written = rayon::in_place_scope(|s| {
-            s.spawn(|_| next = Some(text(b, batch)));
-            ready.iter().try_for_each(|piece| w.write_all(piece))
-        });
-        written?;
-        ready =
-            next.unwrap_or_else(|| Err(std::io::Error::other("a batch of findings was lost")))?;
-    }
-    for piece in &ready {
-        w.write_all(piece)?;
+    super::write_in_order(
+        findings,
+        per_batch,
+        per_piece,
+        |i, f, out| item(f, i == 0, out),
+        w,
+    )?;
+    if findings.is_empty() {
+        return Ok(());
     }
     w.write_all(b"\n  ")
 }

@@ -15,6 +15,56 @@ use crate::finding::Finding;
 use crate::problem::Problem;
 use crate::run::Run;
 
+/// Items turned into text at once, at most: a few megabytes of text.
+pub(crate) const ITEMS_PER_BATCH: usize = 1024;
+/// Items one thread turns into text in one go.
+pub(crate) const ITEMS_PER_PIECE: usize = 64;
+
+/// `items` turned into text by `text(index, item, out)` and written to `w` in order, without
+/// holding the whole text: a batch at a time, the pieces of a batch turned into text in
+/// parallel, each batch written while the next is turned into text. A run's findings are
+/// most of a large output, and turning each into text is most of the time it takes.
+pub(crate) fn write_in_order<T: Sync>(
+    items: &[T],
+    per_batch: usize,
+    per_piece: usize,
+    text: impl Fn(usize, &T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let per_batch = per_batch.max(1);
+    let per_piece = per_piece.max(1);
+    let batch_text = |b: usize, batch: &[T]| -> std::io::Result<Vec<Vec<u8>>> {
+        batch
+            .par_chunks(per_piece)
+            .enumerate()
+            .map(|(p, piece)| {
+                let mut out = Vec::new();
+                for (i, item) in piece.iter().enumerate() {
+                    text(b * per_batch + p * per_piece + i, item, &mut out)?;
+                }
+                Ok(out)
+            })
+            .collect()
+    };
+    let mut batches = items.chunks(per_batch).enumerate();
+    let mut ready = match batches.next() {
+        Some((b, batch)) => batch_text(b, batch)?,
+        None => return Ok(()),
+    };
+    for (b, batch) in batches {
+        let mut next = None;
+        // The writer need not be `Send`: it stays on this thread, the text goes to the pool.
+        let written = rayon::in_place_scope(|s| {
+            s.spawn(|_| next = Some(batch_text(b, batch)));
+            ready.iter().try_for_each(|piece| w.write_all(piece))
+        });
+        written?;
+        ready = next.unwrap_or_else(|| Err(std::io::Error::other("a batch of items was lost")))?;
+    }
+    ready.iter().try_for_each(|piece| w.write_all(piece))
+}
+
 /// A stretch of a file: 1-based lines and columns, columns in characters; the end is
 /// exclusive (the position just after the last character), so an empty cell has
 /// `end == start`.
@@ -170,4 +220,51 @@ pub fn problem_fingerprint(p: &Problem, run: &Run) -> String {
 /// A message on one line: line breaks become spaces.
 pub fn one_line(s: &str) -> String {
     s.replace("\r\n", "\n").replace(['\n', '\r'], " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_in_order;
+
+    #[test]
+    fn items_are_written_in_order_whatever_the_batches_and_pieces() {
+        let items: Vec<usize> = (0..100).collect();
+        let expected: String = items.iter().map(|i| format!("{i},")).collect();
+        for (batch, piece) in [(1, 1), (2, 1), (3, 2), (7, 3), (64, 8), (1024, 64), (0, 0)] {
+            let mut out = Vec::new();
+            write_in_order(
+                &items,
+                batch,
+                piece,
+                |index, item, out| {
+                    assert_eq!(index, *item, "each item gets its own index");
+                    out.extend_from_slice(format!("{item},").as_bytes());
+                    Ok(())
+                },
+                &mut out,
+            )
+            .unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{batch} {piece}");
+        }
+    }
+
+    #[test]
+    fn an_error_while_turning_an_item_into_text_is_returned() {
+        let items: Vec<usize> = (0..10).collect();
+        let mut out = Vec::new();
+        let result = write_in_order(
+            &items,
+            3,
+            2,
+            |_, &item, out| {
+                if item == 7 {
+                    return Err(std::io::Error::other("item 7"));
+                }
+                out.push(b'x');
+                Ok(())
+            },
+            &mut out,
+        );
+        assert_eq!(result.unwrap_err().to_string(), "item 7");
+    }
 }
