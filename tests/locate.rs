@@ -658,3 +658,51 @@ fn a_slip_carried_into_the_total_is_two_cells_of_one_problem() {
         fa.summary()
     );
 }
+
+/// Hundreds of slips in one column, tied together by its sum: every finding carries its fix,
+/// and a fix listing all the findings it explains made each finding list them all (a
+/// quadratic output: gigabytes of JSON from a table of 30 000 such rows). Each list of a fix
+/// holds at most `LISTED_PER_FIX` entries, and `unlisted` counts the findings left out.
+#[test]
+fn a_fix_explaining_hundreds_of_findings_lists_the_first_and_counts_the_rest() {
+    let mut rows: Vec<[String; 5]> = Vec::new();
+    let n = 300;
+    for i in 0..n {
+        // Every third row has its avvikelse written wrong.
+        let avvikelse = if i % 3 == 0 { 50 } else { 10 };
+        rows.push([format!("Enhet {i}"), kr(110), kr(100), kr(avvikelse), kr(5)]);
+    }
+    rows.push([
+        "Summa".into(),
+        kr(110 * n),
+        kr(100 * n),
+        kr(10 * n),
+        kr(5 * n),
+    ]);
+    let run = check_rows("many-slips", &rows);
+    let findings = errors(&run);
+    assert!(findings.len() > 100, "{} findings", findings.len());
+    let mut per_group: std::collections::HashMap<usize, usize> = Default::default();
+    for f in &findings {
+        let fix = f.fix.as_ref().expect("every finding has a fix");
+        *per_group.entry(fix.group).or_default() += 1;
+    }
+    let limit = rimlig::locate::LISTED_PER_FIX;
+    let mut capped = 0;
+    for f in &findings {
+        let fix = f.fix.as_ref().expect("a fix");
+        for list in [&fix.explains, &fix.fixes, &fix.keeps, &fix.exact] {
+            assert!(list.len() <= limit, "{} entries", list.len());
+        }
+        assert_eq!(
+            fix.explains.len() + fix.unlisted,
+            per_group[&fix.group],
+            "the findings of the fix, listed or counted"
+        );
+        assert!(fix.explains.contains(&f.fingerprint()) || fix.unlisted > 0);
+        capped += usize::from(fix.unlisted > 0);
+    }
+    assert!(capped > 0, "some fix explains more findings than it lists");
+    let json = rimlig::render::json::render(&run, rimlig::run::Gate::default());
+    assert!(json.contains("\"unlisted\": "), "the count is in the JSON");
+}

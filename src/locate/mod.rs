@@ -51,8 +51,25 @@ const STEP_CANDIDATES: usize = 24;
 /// Cell reads all re-checks of a run may cost: a check that sums a long column is expensive
 /// to re-check, and many findings over one would otherwise take a quadratic time. Counted,
 /// not timed, so a run gives the same fixes on every machine; each report may use the share
-/// of its findings.
-const WORK: usize = 200_000_000;
+/// of its findings. A run has [`WORK_BASE`] and [`WORK_PER_FINDING`] for each listed finding,
+/// up to [`WORK_MAX`]: a million-row table with 22 000 findings uses about 300 reads per
+/// finding, and a read costs 100–300 ns, so a table written to make every re-check read
+/// thirty thousand cells stops after a few seconds rather than a minute.
+const WORK_BASE: usize = 10_000_000;
+const WORK_PER_FINDING: usize = 1_000;
+const WORK_MAX: usize = 200_000_000;
+
+/// The cells of an instance that reads at most this many are searched one by one.
+const READS_SEARCHED: usize = 64;
+
+/// Entries each list of a [`Fix`] holds at most. Every finding a fix explains carries it, so
+/// a fix listing all of ten thousand findings made a hundred million entries (gigabytes of
+/// JSON from a table of a megabyte).
+pub const LISTED_PER_FIX: usize = 50;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
 
 /// What rimlig suggests for the findings one cell change explains.
 #[derive(Clone, Debug, Serialize)]
@@ -62,8 +79,12 @@ pub struct Fix {
     pub status: FixStatus,
     /// The most likely change (one cell, or two); empty when not localised.
     pub changes: Vec<Change>,
-    /// Fingerprints of the findings this change explains (this one among them).
+    /// Fingerprints of the findings this change explains (this one among them), the first
+    /// [`LISTED_PER_FIX`].
     pub explains: Vec<String>,
+    /// How many more findings the change explains than `explains` lists.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unlisted: usize,
     /// The failing checks the change makes pass: `prognos-avvikelse (Kontakt Linköping)`.
     pub fixes: Vec<String>,
     /// The passing checks that read the changed cells and still pass after the change.
@@ -160,7 +181,11 @@ pub fn localise(
         .collect();
     let found: &[Finding] = findings;
     let one = |&(ri, mine): &(usize, &[usize])| {
-        let share = WORK / listed.max(1) * mine.len();
+        let work = WORK_PER_FINDING
+            .saturating_mul(listed)
+            .saturating_add(WORK_BASE)
+            .min(WORK_MAX);
+        let share = work / listed.max(1) * mine.len();
         localise_report(
             &replayer,
             &reports[ri],
@@ -180,8 +205,14 @@ pub fn localise(
         fix.group = group;
         fix.explains = explained
             .iter()
+            .take(LISTED_PER_FIX)
             .map(|&i| findings[i].fingerprint())
             .collect();
+        fix.unlisted = explained.len().saturating_sub(LISTED_PER_FIX);
+        for list in [&mut fix.fixes, &mut fix.keeps, &mut fix.exact] {
+            list.truncate(LISTED_PER_FIX);
+        }
+        fix.alternatives.truncate(LISTED_PER_FIX);
         for &i in &explained {
             findings[i].fix = Some(Box::new(fix.clone()));
         }
@@ -342,6 +373,8 @@ struct Search<'r, 'a> {
     budget: usize,
     /// Cell reads left for the run.
     work: usize,
+    /// The cells of instances that read many, as sets: made when first asked for.
+    read_sets: HashMap<usize, HashSet<CellAt>>,
     /// Typos of a cell's figure within a rounding step of the exact value (cell, typo,
     /// exact value): found by [`Self::roots`], weighed by [`Self::single`].
     snaps: Vec<(CellAt, Decimal, Decimal)>,
@@ -375,8 +408,24 @@ impl<'r, 'a> Search<'r, 'a> {
             key_cols: HashMap::new(),
             budget: BUDGET,
             work,
+            read_sets: HashMap::new(),
             snaps: Vec::new(),
         }
+    }
+
+    /// Whether instance `i` reads cell `c`. A sum over a long column reads thousands of
+    /// cells, and is asked about for every cell tried: looked up in a set, not searched.
+    fn reads_cell(&mut self, i: usize, c: CellAt) -> bool {
+        let Some(inst) = self.instances.get(i) else {
+            return false;
+        };
+        if inst.reads.len() <= READS_SEARCHED {
+            return inst.reads.contains(&c);
+        }
+        self.read_sets
+            .entry(i)
+            .or_insert_with(|| inst.reads.iter().copied().collect())
+            .contains(&c)
     }
 
     /// Where a cell is and what it holds, worked out once per cell.
@@ -516,6 +565,11 @@ impl<'r, 'a> Search<'r, 'a> {
     }
 
     fn measure(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Measure> {
+        // A check that cannot be measured as the report stands (a sum with no total row to
+        // compare with, a comparison with a previous report there is none of) cannot be with
+        // a figure changed either. Measuring it again read all its cells each time: a sum
+        // over thirty thousand rows, for every value tried for each of them.
+        self.base[i].as_ref()?;
         let cost = self.instances[i].reads.len().max(1);
         if self.work < cost {
             self.budget = 0;
@@ -567,7 +621,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut determined = false;
         let x1 = x0.checked_add(Decimal::ONE);
         for &i in of {
-            if !self.instances[i].reads.contains(&c) {
+            if !self.reads_cell(i, c) {
                 continue;
             }
             let Some(m0) = (if fixed.is_empty() {
@@ -788,7 +842,7 @@ impl<'r, 'a> Search<'r, 'a> {
     ) -> bool {
         let readers = self.readers.get(&a).cloned().unwrap_or_default();
         for i in readers {
-            if self.instances[i].reads.contains(&b) {
+            if self.reads_cell(i, b) {
                 continue;
             }
             match self.measure(i, fixed) {
@@ -933,6 +987,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     },
                     changes: self.changes(&sol.changes, &sol.kinds),
                     explains: Vec::new(),
+                    unlisted: 0,
                     fixes: passing
                         .iter()
                         .map(|&i| self.instances[i].describe())
@@ -961,6 +1016,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     status: FixStatus::NotLocalised,
                     changes: Vec::new(),
                     explains: Vec::new(),
+                    unlisted: 0,
                     fixes: remaining
                         .iter()
                         .map(|&i| self.instances[i].describe())
@@ -1011,14 +1067,19 @@ impl<'r, 'a> Search<'r, 'a> {
         // Candidate cells: figures the failing instances read, with the failing instances
         // each one is read by.
         let mut cover: Vec<(CellAt, Vec<usize>)> = Vec::new();
+        // Where each cell is in `cover`: a large problem reads tens of thousands of cells.
+        let mut at: HashMap<CellAt, usize> = HashMap::new();
         for &i in component {
             for c in self.instances[i].reads.clone() {
                 if self.figure(c).is_none() {
                     continue;
                 }
-                match cover.iter_mut().find(|(x, _)| *x == c) {
-                    Some((_, v)) => v.push(i),
-                    None => cover.push((c, vec![i])),
+                match at.get(&c) {
+                    Some(&k) => cover[k].1.push(i),
+                    None => {
+                        at.insert(c, cover.len());
+                        cover.push((c, vec![i]));
+                    }
                 }
             }
         }
@@ -1089,6 +1150,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     status: FixStatus::NotLocalised,
                     changes: Vec::new(),
                     explains: Vec::new(),
+                    unlisted: 0,
                     fixes,
                     keeps: Vec::new(),
                     exact: Vec::new(),
@@ -1131,6 +1193,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 },
                 changes: self.changes(&best.changes, &best.kinds),
                 explains: Vec::new(),
+                unlisted: 0,
                 fixes,
                 keeps,
                 exact,
@@ -1155,7 +1218,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut parts: Vec<Vec<usize>> = vec![Vec::new(); best.changes.len()];
         for &i in component {
             let read: Vec<usize> = (0..best.changes.len())
-                .filter(|&k| self.instances[i].reads.contains(&best.changes[k].0))
+                .filter(|&k| self.reads_cell(i, best.changes[k].0))
                 .collect();
             let [k] = read.as_slice() else {
                 return None;
@@ -1178,6 +1241,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     status,
                     changes: self.changes(&change, &best.kinds[k..=k]),
                     explains: Vec::new(),
+                    unlisted: 0,
                     fixes: part.iter().map(|&i| self.instances[i].describe()).collect(),
                     keeps,
                     exact,
