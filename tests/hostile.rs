@@ -413,3 +413,63 @@ fn report_tree_links_out_and_in_loops_are_not_followed() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every failing row of an `each` that reads the sum of its scope: the sum is worked out once
+/// per scope and kept (worked out for each row, 20 000 rows took two minutes), so each group,
+/// each `for` column and each `where` must still get its own.
+#[test]
+fn each_row_against_a_sum_gets_its_own_scopes_sum() {
+    let dir = scratch("scope-sums");
+    let report = dir.join("report");
+    write(
+        &report.join("tabell.csv"),
+        "grupp;rad;a;b\nG1;x;1;10\n;y;2;20\nG2;x;3;30\n;y;4;40\n",
+    );
+    let rules = dir.join("case.rules");
+    write(
+        &rules,
+        r#"table t "tabell" {
+  key    rad   "rad"
+  column grupp "grupp" text
+  column a     "a"
+  column b     "b"
+  group  grupp
+}
+rule over-group { each t: for c in [a, b]: c >= sum(c) }
+rule over-filter { each t: a >= sum(a where rad == "y") }
+"#,
+    );
+    let run = check_within(60, &[report], &[rules]);
+    let said: Vec<(String, String, String)> = run
+        .outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let v = f.values.as_ref().expect("values");
+            (
+                f.rule.to_string(),
+                f.row_key.clone().unwrap_or_default(),
+                v.right.clone(),
+            )
+        })
+        .collect();
+    let s = |rule: &str, row: &str, sum: &str| (rule.to_string(), row.to_string(), sum.to_string());
+    // Every row is below its group's sum, in both columns: G1 sums to 3 and 30, G2 to 7 and 70.
+    for expected in [
+        s("over-group", "x", "3"),
+        s("over-group", "y", "3"),
+        s("over-group", "x", "30"),
+        s("over-group", "y", "30"),
+        s("over-group", "x", "7"),
+        s("over-group", "y", "7"),
+        s("over-group", "x", "70"),
+        s("over-group", "y", "70"),
+        // The `y` rows of each group: 2 in G1, 4 in G2; G1's `y` row holds (2 >= 2).
+        s("over-filter", "x", "2"),
+        s("over-filter", "x", "4"),
+    ] {
+        assert!(said.contains(&expected), "{expected:?} not in {said:#?}");
+    }
+    assert_eq!(said.len(), 10, "{said:#?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

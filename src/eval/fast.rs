@@ -185,6 +185,18 @@ struct Pair<'t> {
 #[derive(Debug)]
 pub(super) struct Compiled<'t> {
     pairs: Vec<Pair<'t>>,
+    /// The sums and totals of the scope asked about last. Every row of an `each` shares its
+    /// scope (the table, or its group), and worked out again for each row, a sum over the
+    /// whole table took a time that grew with the square of its rows.
+    scoped: std::cell::RefCell<Scoped>,
+}
+
+/// Sums and totals of one scope, told apart by where its list of rows is and its length:
+/// (pair, term, value).
+#[derive(Debug, Default)]
+struct Scoped {
+    scope: (usize, usize),
+    values: Vec<(usize, usize, Option<Fx>)>,
 }
 
 /// `expr` compiled for the scope of `env` (its view, its bindings); `None` where [`holds`]
@@ -231,7 +243,10 @@ pub(super) fn compile<'a>(
         pairs.push(pair);
         left = right;
     }
-    Some(Compiled { pairs })
+    Some(Compiled {
+        pairs,
+        scoped: Default::default(),
+    })
 }
 
 /// Add the terms of `e` (subtracted when `negated`) to `pair`.
@@ -319,42 +334,69 @@ impl Compiled<'_> {
         row: Option<usize>,
         rows: &[R],
     ) -> bool {
+        let mut scoped = self.scoped.borrow_mut();
+        let scope = (rows.as_ptr() as usize, rows.len());
+        if scoped.scope != scope {
+            scoped.scope = scope;
+            scoped.values.clear();
+        }
         self.pairs
             .iter()
-            .all(|p| p.holds(view, row, rows) == Some(true))
+            .enumerate()
+            .all(|(i, p)| p.holds(view, row, rows, |t| (i, t), &mut scoped.values) == Some(true))
     }
 }
 
 impl Pair<'_> {
+    /// `known`: the sums and totals of `rows` worked out so far, each under `at(term)`.
     fn holds<R: RowIndex>(
         &self,
         view: Option<&View<'_>>,
         row: Option<usize>,
         rows: &[R],
+        at: impl Fn(usize) -> (usize, usize),
+        known: &mut Vec<(usize, usize, Option<Fx>)>,
     ) -> Option<bool> {
         let mut d = self.constant;
-        for &(negated, term) in &self.terms {
+        for (t, &(negated, term)) in self.terms.iter().enumerate() {
             let x = match term {
                 Term::Cell(col, whole) => match whole {
                     Some(w) => whole_figure(*w.get(row?)?, col.1)?,
                     None => cell(view?, row?, col)?,
                 },
-                Term::Sum(col, whole) => sum(view?, rows, col, whole)?,
-                Term::Total(col) => {
-                    let view = view?;
-                    let kinds = view.kinds();
-                    let mut totals = rows
-                        .iter()
-                        .filter(|r| kinds.get(r.index()) == Some(&RowKind::Total));
-                    let (Some(r), None) = (totals.next(), totals.next()) else {
-                        return None;
-                    };
-                    cell(view, r.index(), col)?
+                Term::Sum(..) | Term::Total(_) => {
+                    let key = at(t);
+                    match known.iter().find(|(p, k, _)| (*p, *k) == key) {
+                        Some(&(.., x)) => x?,
+                        None => {
+                            let x = scoped_value(term, view?, rows);
+                            known.push((key.0, key.1, x));
+                            x?
+                        }
+                    }
                 }
             };
             d = d.plus(x, negated)?;
         }
         decide(self.op, &self.tol, d.bounded()?)
+    }
+}
+
+/// A sum or total over the rows `rows` of `view`.
+fn scoped_value<R: RowIndex>(term: Term<'_>, view: &View<'_>, rows: &[R]) -> Option<Fx> {
+    match term {
+        Term::Cell(..) => None,
+        Term::Sum(col, whole) => sum(view, rows, col, whole),
+        Term::Total(col) => {
+            let kinds = view.kinds();
+            let mut totals = rows
+                .iter()
+                .filter(|r| kinds.get(r.index()) == Some(&RowKind::Total));
+            let (Some(r), None) = (totals.next(), totals.next()) else {
+                return None;
+            };
+            cell(view, r.index(), col)
+        }
     }
 }
 

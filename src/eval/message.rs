@@ -323,14 +323,16 @@ fn summed_rows(env: &Env<'_>, agg: &super::AggInfo) -> String {
             .map(|c| c.raw(t).trim().to_string())
             .unwrap_or_default()
     };
-    let names: Vec<String> = rows.iter().map(|&r| key(r)).collect();
-    let list = if names.len() <= 10 {
-        names.join(", ")
+    // Only the names shown are read: a sum over a whole table names thousands of rows, and
+    // every failing row of an `each` says which.
+    let names = |rows: &[usize]| rows.iter().map(|&r| key(r)).collect::<Vec<_>>().join(", ");
+    let list = if rows.len() <= 10 {
+        names(rows)
     } else {
         format!(
             "{}, … {}",
-            names[..4].join(", "),
-            names[names.len() - 2..].join(", ")
+            names(rows.get(..4).unwrap_or_default()),
+            names(rows.get(rows.len() - 2..).unwrap_or_default())
         )
     };
     // A range only when no row between was left out (a `where`, a part row).
