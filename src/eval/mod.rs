@@ -530,8 +530,8 @@ struct Aggregated<'a> {
     reads: Vec<CellAt>,
 }
 
-impl Aggregated<'_> {
-    fn is_for(&self, agg: Aggregate, arg: &Expr, filter: Option<&Expr>, env: &Env<'_>) -> bool {
+impl<'a> Aggregated<'a> {
+    fn is_for(&self, agg: Aggregate, arg: &Expr, filter: Option<&Expr>, env: &Env<'a>) -> bool {
         self.agg == agg
             && std::ptr::eq(self.arg, arg)
             && self.filter == filter.map(std::ptr::from_ref)
@@ -1744,14 +1744,13 @@ impl<'a> Evaluator<'a> {
                 let mut hits: Vec<(Arc<View<'a>>, usize)> = Vec::new();
                 if in_scope {
                     hits = scope_view
-                        .rows_with_key(&key_text, &env.rows)
+                        .rows_with_key(&key_text, Some(&env.rows))
                         .into_iter()
                         .map(|r| (scope_view.clone(), r))
                         .collect();
                     if hits.is_empty() {
-                        let all: Vec<usize> = (0..scope_view.table.rows.len()).collect();
                         hits = scope_view
-                            .rows_with_key(&key_text, &all)
+                            .rows_with_key(&key_text, None)
                             .into_iter()
                             .map(|r| (scope_view.clone(), r))
                             .collect();
@@ -1759,9 +1758,8 @@ impl<'a> Evaluator<'a> {
                 } else {
                     for v in self.views_of(env, &table.text) {
                         let v = Arc::new(v);
-                        let all: Vec<usize> = (0..v.table.rows.len()).collect();
                         hits.extend(
-                            v.rows_with_key(&key_text, &all)
+                            v.rows_with_key(&key_text, None)
                                 .into_iter()
                                 .map(|r| (v.clone(), r)),
                         );
@@ -1935,9 +1933,8 @@ impl<'a> Evaluator<'a> {
         }
         for v in views {
             let v = Arc::new(v);
-            let all: Vec<usize> = (0..v.table.rows.len()).collect();
             hits.extend(
-                v.rows_with_key(&key, &all)
+                v.rows_with_key(&key, None)
                     .into_iter()
                     .map(|r| (v.clone(), r)),
             );

@@ -31,6 +31,9 @@ pub struct View<'a> {
     /// The kind of every row, worked out when first asked for ([`View::kinds`]): name
     /// resolution builds views without ever needing it, and a table may have millions of rows.
     kinds: std::sync::OnceLock<Vec<RowKind>>,
+    /// Key lookups so far, and the index of keys made at the second ([`View::rows_with_key`]).
+    key_lookups: std::sync::atomic::AtomicUsize,
+    keys: std::sync::OnceLock<KeyIndex<'a>>,
     /// The rows of each group (when the table has groups).
     pub groups: Option<Groups>,
     /// Declared columns that matched no header: (name, glob).
@@ -84,6 +87,8 @@ impl<'a> View<'a> {
             key_col,
             key_name,
             kinds: std::sync::OnceLock::new(),
+            key_lookups: Default::default(),
+            keys: std::sync::OnceLock::new(),
             groups: None,
             unmatched,
             previous: false,
@@ -234,31 +239,93 @@ impl<'a> View<'a> {
         self.key_cell(row).to_string()
     }
 
-    /// Rows whose key is `key`: exact after trimming, else ignoring case, spacing and punctuation.
-    pub fn rows_with_key(&self, key: &str, within: &[usize]) -> Vec<usize> {
+    /// Rows whose key is `key`, among `within` (`None`: the whole table): exact after
+    /// trimming, else ignoring case, spacing and punctuation.
+    pub fn rows_with_key(&self, key: &str, within: Option<&[usize]>) -> Vec<usize> {
         let key = key.trim();
-        let exact: Vec<usize> = within
-            .iter()
-            .copied()
-            .filter(|&r| self.key_text(r) == key)
-            .collect();
+        // Every row of the table (the scope of an `each` without groups) is the whole table.
+        let within = within.filter(|w| w.len() != self.table.rows.len());
+        // A view asked more than once (the scope of an `each` whose rows look up
+        // `T["Summa"]`) looks keys up in an index made once: searched row by row, every row
+        // of 20 000 searched all 20 000 (two and a half minutes).
+        let asked = self
+            .key_lookups
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if asked >= 1
+            && let Some(found) = self.indexed_rows_with_key(key, within)
+        {
+            return found;
+        }
+        let rows = || -> Box<dyn Iterator<Item = usize>> {
+            match within {
+                Some(w) => Box::new(w.iter().copied()),
+                None => Box::new(0..self.table.rows.len()),
+            }
+        };
+        let exact: Vec<usize> = rows().filter(|&r| self.key_cell(r) == key).collect();
         if !exact.is_empty() {
             return exact;
         }
-        // Reports spell the same row differently ("E-lärandecenter", "eLärandeCenter",
-        // "LKDATA - support"): compare letters and digits only, ignoring case.
-        let norm = |s: &str| {
-            s.chars()
-                .filter(|c| c.is_alphanumeric())
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
-        };
-        let k = norm(key);
-        within
-            .iter()
-            .copied()
-            .filter(|&r| norm(&self.key_text(r)) == k)
+        let k = normalised_key(key);
+        rows()
+            .filter(|&r| normalised_key(self.key_cell(r)) == k)
             .collect()
+    }
+
+    /// [`View::rows_with_key`] through the index of keys; `None` when `within` is not in
+    /// order (then searched row by row).
+    fn indexed_rows_with_key(&self, key: &str, within: Option<&[usize]>) -> Option<Vec<usize>> {
+        if let Some(w) = within
+            && !w.windows(2).all(|p| p[0] < p[1])
+        {
+            return None;
+        }
+        let index = self.keys.get_or_init(|| KeyIndex::of(self));
+        let pick = |rows: Option<&Vec<u32>>| -> Vec<usize> {
+            rows.into_iter()
+                .flatten()
+                .map(|&r| r as usize)
+                .filter(|r| within.is_none_or(|w| w.binary_search(r).is_ok()))
+                .collect()
+        };
+        let exact = pick(index.exact.get(key));
+        if !exact.is_empty() {
+            return Some(exact);
+        }
+        Some(pick(index.normalised.get(&normalised_key(key))))
+    }
+}
+
+/// Reports spell the same row differently ("E-lärandecenter", "eLärandeCenter", "LKDATA -
+/// support"): keys compared by their letters and digits only, ignoring case.
+fn normalised_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The rows of each key of a table, in order: as written (trimmed), and normalised.
+#[derive(Debug, Default)]
+struct KeyIndex<'a> {
+    exact: foldhash::HashMap<&'a str, Vec<u32>>,
+    normalised: foldhash::HashMap<String, Vec<u32>>,
+}
+
+impl<'a> KeyIndex<'a> {
+    fn of(view: &View<'a>) -> KeyIndex<'a> {
+        let mut index = KeyIndex::default();
+        for r in 0..view.table.rows.len() {
+            let key = view.key_cell(r);
+            let row = u32::try_from(r).unwrap_or(u32::MAX);
+            index.exact.entry(key).or_default().push(row);
+            index
+                .normalised
+                .entry(normalised_key(key))
+                .or_default()
+                .push(row);
+        }
+        index
     }
 }
 
@@ -461,5 +528,54 @@ mod tests {
             };
             assert_eq!(*kind, want, "row {r}");
         }
+    }
+
+    /// Keys looked up through the index (every lookup after a view's first) give the rows a
+    /// search row by row gives: in the whole table, in rows in order, in rows out of order,
+    /// spelled differently, or not there.
+    #[test]
+    fn keys_found_in_the_index_are_those_found_row_by_row() {
+        let csv = "rad;belopp\nSumma;1\nE-lärande;2\n Summa ;3\nAnnat;4\neLärande;5\nSumma;6\n";
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        let table = load_csv("t.csv", "t", csv.as_bytes(), &mut sources, &mut problems).unwrap();
+        let decl = TableDecl {
+            name: name("t"),
+            glob: glob("t"),
+            key: Some((name("rad"), glob("rad"))),
+            columns: Vec::new(),
+            totals: Vec::new(),
+            skips: Vec::new(),
+            group: None,
+            span: Span::default(),
+        };
+        let subsets: [Option<&[usize]>; 5] = [
+            None,
+            Some(&[0, 1, 2, 3, 4, 5]),
+            Some(&[1, 2, 5]),
+            Some(&[5, 2, 1]),
+            Some(&[3]),
+        ];
+        for key in [
+            "Summa",
+            " Summa",
+            "e-LÄRANDE",
+            "E-lärande",
+            "Annat",
+            "Saknas",
+            "",
+        ] {
+            for within in subsets {
+                // A fresh view searches row by row at its first lookup, and then uses its index.
+                let view = View::new(0, &table, Some(&decl));
+                let searched = view.rows_with_key(key, within);
+                let indexed = view.rows_with_key(key, within);
+                assert_eq!(indexed, searched, "{key:?} in {within:?}");
+            }
+        }
+        let view = View::new(0, &table, Some(&decl));
+        assert_eq!(view.rows_with_key("Summa", None), vec![0, 2, 5]);
+        assert_eq!(view.rows_with_key("elarande", None), Vec::<usize>::new());
+        assert_eq!(view.rows_with_key("E-LÄRANDE", None), vec![1, 4]);
+        assert_eq!(view.rows_with_key("Summa", Some(&[5, 2])), vec![5, 2]);
     }
 }
