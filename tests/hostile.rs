@@ -473,3 +473,33 @@ rule over-filter { each t: a >= sum(a where rad == "y") }
     assert_eq!(said.len(), 10, "{said:#?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A table of many groups checked without `group`: every row that asks for `total.c` is told
+/// there are many total rows, naming the first ten rather than all of them (a hundred
+/// thousand names in each of a million messages).
+#[test]
+fn many_total_rows_are_counted_and_the_first_named() {
+    let dir = scratch("many-totals");
+    let report = dir.join("report");
+    let mut csv = String::from("rad;belopp\n");
+    for g in 0..30 {
+        csv.push_str(&format!("Rad {g};1\nSumma {g};1\n"));
+    }
+    write(&report.join("tabell.csv"), &csv);
+    let rules = dir.join("case.rules");
+    write(
+        &rules,
+        "table t \"tabell\" {\n  key rad \"rad\"\n  column belopp \"belopp\"\n  total \"Summa*\"\n}\nrule andel { each t: belopp <= total.belopp }\n",
+    );
+    let run = check_within(60, &[report], &[rules]);
+    let na = &run.outcome.not_applicable;
+    assert_eq!(na.len(), 60, "one per row");
+    let reason = &na[0].reason;
+    assert!(
+        reason.contains("has 30 total rows (Summa 0, Summa 1,"),
+        "{reason}"
+    );
+    assert!(reason.contains("Summa 9, …)"), "{reason}");
+    assert!(!reason.contains("Summa 10"), "{reason}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -548,6 +548,10 @@ impl<'a> Aggregated<'a> {
     }
 }
 
+/// Total rows a message names at most: a table without `group` may have one per group,
+/// a hundred thousand, and the message is given for every row that asks.
+const TOTALS_NAMED: usize = 10;
+
 /// Aggregates an evaluator keeps at most ([`Aggregated`]).
 const AGGREGATES_KEPT: usize = 8;
 
@@ -1795,15 +1799,18 @@ impl<'a> Evaluator<'a> {
     ) -> Ev<Operand> {
         let view = view.clone();
         let in_scope = env.scope.as_ref().is_some_and(|s| Arc::ptr_eq(s, &view));
-        let candidates: Vec<usize> = if in_scope {
-            env.rows.to_vec()
+        // The whole table's total rows are found once per view: every failing row of an
+        // `each` asks for them.
+        let totals: Vec<usize> = if in_scope && env.rows.len() != view.table.rows.len() {
+            let kinds = view.kinds();
+            env.rows
+                .iter()
+                .copied()
+                .filter(|&r| kinds.get(r) == Some(&RowKind::Total))
+                .collect()
         } else {
-            (0..view.table.rows.len()).collect()
+            view.total_rows().to_vec()
         };
-        let totals: Vec<usize> = candidates
-            .into_iter()
-            .filter(|&r| view.kinds()[r] == RowKind::Total)
-            .collect();
         let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
         match totals.as_slice() {
             [r] => self.cell(&view, *r, col, unit),
@@ -1823,13 +1830,19 @@ impl<'a> Evaluator<'a> {
                 ),
             })),
             many => Err(Stop::Na(format!(
-                "table {} has {} total rows ({}): declare `group` or narrow the total glob",
+                "table {} has {} total rows ({}{}): declare `group` or narrow the total glob",
                 view.table.name,
                 many.len(),
                 many.iter()
+                    .take(TOTALS_NAMED)
                     .map(|&r| view.key_text(r))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                if many.len() > TOTALS_NAMED {
+                    ", …"
+                } else {
+                    ""
+                }
             ))),
         }
     }

@@ -31,6 +31,8 @@ pub struct View<'a> {
     /// The kind of every row, worked out when first asked for ([`View::kinds`]): name
     /// resolution builds views without ever needing it, and a table may have millions of rows.
     kinds: std::sync::OnceLock<Vec<RowKind>>,
+    /// The total rows of the whole table ([`View::total_rows`]).
+    totals: std::sync::OnceLock<Vec<usize>>,
     /// Key lookups so far, and the index of keys made at the second ([`View::rows_with_key`]).
     key_lookups: std::sync::atomic::AtomicUsize,
     keys: std::sync::OnceLock<KeyIndex<'a>>,
@@ -87,6 +89,7 @@ impl<'a> View<'a> {
             key_col,
             key_name,
             kinds: std::sync::OnceLock::new(),
+            totals: std::sync::OnceLock::new(),
             key_lookups: Default::default(),
             keys: std::sync::OnceLock::new(),
             groups: None,
@@ -226,6 +229,16 @@ impl<'a> View<'a> {
                 range.map(|r| kind_of(&mut seen, r)).collect::<Vec<_>>()
             })
             .concat()
+        })
+    }
+
+    /// The rows of the whole table that are totals, in order.
+    pub fn total_rows(&self) -> &[usize] {
+        self.totals.get_or_init(|| {
+            let kinds = self.kinds();
+            (0..kinds.len())
+                .filter(|&r| kinds[r] == RowKind::Total)
+                .collect()
         })
     }
 
