@@ -508,7 +508,13 @@ struct Evaluator<'a> {
     unlisted: usize,
     /// Aggregates worked out in full lately ([`Evaluator::aggregate`]).
     aggregates: Vec<Aggregated<'a>>,
+    /// Views of tables looked up by key lately ([`Evaluator::kept_views`]): (report, in the
+    /// previous report, table name, views).
+    views: Vec<(*const Report, bool, String, Vec<Arc<View<'a>>>)>,
 }
+
+/// Tables an evaluator keeps the views of ([`Evaluator::kept_views`]).
+const VIEWS_KEPT: usize = 8;
 
 /// An aggregate worked out in full, kept for the next instance that asks for the same one:
 /// every row of an `each` that fails reads the same `sum` of its scope, and working it out
@@ -586,6 +592,7 @@ impl<'a> Evaluator<'a> {
             max_findings: options.max_findings_per_rule,
             unlisted: 0,
             aggregates: Vec::new(),
+            views: Vec::new(),
         }
     }
 
@@ -625,6 +632,28 @@ impl<'a> Evaluator<'a> {
             x.previous = env.in_previous;
         }
         v
+    }
+
+    /// [`Evaluator::views_of`], made once for this evaluator: a row that looks up a key of
+    /// another table (`T["Summa"]`, `previous.c`) finds it through the view's index of keys,
+    /// which a view made again for every row would make again too.
+    fn kept_views(&mut self, env: &Env<'a>, name: &str) -> Vec<Arc<View<'a>>> {
+        let report = std::ptr::from_ref(env.report);
+        if let Some((.., views)) = self
+            .views
+            .iter()
+            .find(|(r, p, n, _)| std::ptr::eq(*r, report) && *p == env.in_previous && n == name)
+        {
+            return views.clone();
+        }
+        let views: Vec<Arc<View<'a>>> =
+            self.views_of(env, name).into_iter().map(Arc::new).collect();
+        if self.views.len() >= VIEWS_KEPT {
+            self.views.remove(0);
+        }
+        self.views
+            .push((report, env.in_previous, name.to_string(), views.clone()));
+        views
     }
 
     /// The place a scope over `table` starts from: this one, or for `previous.T` the previous
@@ -1760,8 +1789,7 @@ impl<'a> Evaluator<'a> {
                             .collect();
                     }
                 } else {
-                    for v in self.views_of(env, &table.text) {
-                        let v = Arc::new(v);
+                    for v in self.kept_views(env, &table.text) {
                         hits.extend(
                             v.rows_with_key(&key_text, None)
                                 .into_iter()
@@ -1935,7 +1963,7 @@ impl<'a> Evaluator<'a> {
         _e: &Expr,
     ) -> Ev<Operand> {
         let mut hits: Vec<(Arc<View<'a>>, usize)> = Vec::new();
-        let views = self.views_of(env, table);
+        let views = self.kept_views(env, table);
         if views.is_empty() {
             let whose = if env.in_previous {
                 "previous report"
@@ -1945,7 +1973,6 @@ impl<'a> Evaluator<'a> {
             return Err(Stop::Absent(format!("the {whose} has no table `{table}`")));
         }
         for v in views {
-            let v = Arc::new(v);
             hits.extend(
                 v.rows_with_key(&key, None)
                     .into_iter()
