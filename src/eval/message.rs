@@ -336,7 +336,7 @@ fn summed_rows(env: &Env<'_>, agg: &super::AggInfo) -> String {
         )
     };
     // A range only when no row between was left out (a `where`, a part row).
-    let contiguous = rows.windows(2).all(|w| w[1] == w[0] + 1);
+    let contiguous = agg.contiguous;
     let lines = match (rows.first(), rows.last()) {
         (Some(&a), Some(&b)) if a != b && contiguous => {
             format!(" (lines {}–{})", t.rows[a].line(), t.rows[b].line())

@@ -79,7 +79,11 @@ pub(crate) enum Val {
 #[derive(Clone, Debug)]
 pub(crate) struct AggInfo {
     pub table: usize,
-    pub rows: Vec<usize>,
+    /// Shared: an aggregate kept for the rows of an `each` is handed to each of them.
+    pub rows: Rc<[usize]>,
+    /// No row between the first and the last was left out (a `where`, a part row): the
+    /// message then gives the range of lines. Worked out once, not for each message.
+    pub contiguous: bool,
     /// What was done to the rows, for the message: "summed", "counted" …
     pub verb: &'static str,
 }
@@ -508,6 +512,9 @@ struct Evaluator<'a> {
     unlisted: usize,
     /// Aggregates worked out in full lately ([`Evaluator::aggregate`]).
     aggregates: Vec<Aggregated<'a>>,
+    /// The quick pass was tried on the instances being evaluated in full, and some did not
+    /// plainly hold: not tried again for each one (a sum over the whole table, again).
+    quick_tried: bool,
     /// Views of tables looked up by key lately ([`Evaluator::kept_views`]): (report, in the
     /// previous report, table name, views).
     views: Vec<(*const Report, bool, String, Vec<Arc<View<'a>>>)>,
@@ -554,6 +561,22 @@ impl<'a> Aggregated<'a> {
     }
 }
 
+/// Whether trying the quick pass again on each instance of a body that `quick` did not find
+/// plainly holding costs more than it saves: it sums a scope of `rows` rows again, once per
+/// instance. Over a small group it is cheap, and spares the full evaluation of the instances
+/// of a `for` that do hold.
+fn retry_costs(quick: Option<&[fast::Compiled<'_>]>, rows: usize) -> bool {
+    rows > QUICK_RETRIED_UP_TO && quick.is_some_and(|q| q.iter().any(fast::Compiled::reads_scope))
+}
+
+/// Rows of a scope up to which the quick pass is tried again per instance.
+const QUICK_RETRIED_UP_TO: usize = 64;
+
+/// Whether `rows` follow each other with none left out.
+fn contiguous(rows: &[usize]) -> bool {
+    rows.windows(2).all(|w| w[1] == w[0] + 1)
+}
+
 /// Total rows a message names at most: a table without `group` may have one per group,
 /// a hundred thousand, and the message is given for every row that asks.
 const TOTALS_NAMED: usize = 10;
@@ -592,6 +615,7 @@ impl<'a> Evaluator<'a> {
             max_findings: options.max_findings_per_rule,
             unlisted: 0,
             aggregates: Vec::new(),
+            quick_tried: false,
             views: Vec::new(),
         }
     }
@@ -847,7 +871,9 @@ impl<'a> Evaluator<'a> {
             if self.skip_rows(body, true, v, &rows) {
                 continue;
             }
+            self.quick_tried = retry_costs(quick, rows.len());
             self.assertion(body, &env.over(v, rows));
+            self.quick_tried = false;
         }
     }
 
@@ -924,7 +950,9 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
+            self.quick_tried = retry_costs(quick, e.rows.len());
             self.assertion(body, &e);
+            self.quick_tried = false;
         }
     }
 
@@ -1082,6 +1110,7 @@ impl<'a> Evaluator<'a> {
         // Most instances hold: the quick pass counts those without building their operands.
         // Localisation needs every instance's cells, and a tried fix reads other values.
         if self.options.quick
+            && !self.quick_tried
             && self.collect.is_none()
             && self.overrides.is_empty()
             && fast::holds(self, expr, env)
@@ -2108,7 +2137,8 @@ impl<'a> Evaluator<'a> {
                     cells: Cells::new(),
                     agg: Some(AggInfo {
                         table: view.index,
-                        rows,
+                        contiguous: contiguous(&rows),
+                        rows: rows.into(),
                         verb: "counted",
                     }),
                     direct: false,
@@ -2267,9 +2297,14 @@ impl<'a> Evaluator<'a> {
                 },
             });
         }
+        // An aggregate's cells are never labelled one by one (its rows are named in the
+        // message), but a condition lists them: at most as many as a finding keeps. Kept in
+        // full, each failing row of an `each` over a sum copied all of them.
+        cells.truncate(READS_KEPT);
         let info = Some(AggInfo {
             table: view.index,
-            rows: used.clone(),
+            contiguous: contiguous(&used),
+            rows: used.as_slice().into(),
             verb: match agg {
                 Aggregate::Sum => "summed",
                 Aggregate::Count => "counted",
