@@ -475,6 +475,26 @@ mod tests {
         }
     }
 
+    /// The CSV text `csv` as table `t`.
+    fn table_t(csv: &str) -> Table {
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        load_csv("t.csv", "t", csv.as_bytes(), &mut sources, &mut problems).unwrap()
+    }
+
+    /// `table t "t" { key rad "rad" … }` with these total and skip globs.
+    fn decl_t(totals: Vec<Str>, skips: Vec<Str>) -> TableDecl {
+        TableDecl {
+            name: name("t"),
+            glob: glob("t"),
+            key: Some((name("rad"), glob("rad"))),
+            columns: Vec::new(),
+            totals,
+            skips,
+            group: None,
+            span: Span::default(),
+        }
+    }
+
     /// A table of more rows than two pieces, whose group names run across the pieces' edges,
     /// come back after other groups, and are left empty (the group above goes on), also on
     /// the first row of a piece.
@@ -491,18 +511,8 @@ mod tests {
             let key = if r % 9 == 8 { "Summa" } else { "Rad" };
             csv.push_str(&format!("{group};{key} {};{r}\n", r % 4));
         }
-        let (mut sources, mut problems) = (Sources::default(), Vec::new());
-        let table = load_csv("t.csv", "t", csv.as_bytes(), &mut sources, &mut problems).unwrap();
-        let decl = TableDecl {
-            name: name("t"),
-            glob: glob("t"),
-            key: Some((name("rad"), glob("rad"))),
-            columns: Vec::new(),
-            totals: vec![glob("Summa*")],
-            skips: vec![glob("Rad 3")],
-            group: None,
-            span: Span::default(),
-        };
+        let table = table_t(&csv);
+        let decl = decl_t(vec![glob("Summa*")], vec![glob("Rad 3")]);
         let view = View::new(0, &table, Some(&decl));
 
         // One pass, row after row.
@@ -549,18 +559,8 @@ mod tests {
     #[test]
     fn keys_found_in_the_index_are_those_found_row_by_row() {
         let csv = "rad;belopp\nSumma;1\nE-lärande;2\n Summa ;3\nAnnat;4\neLärande;5\nSumma;6\n";
-        let (mut sources, mut problems) = (Sources::default(), Vec::new());
-        let table = load_csv("t.csv", "t", csv.as_bytes(), &mut sources, &mut problems).unwrap();
-        let decl = TableDecl {
-            name: name("t"),
-            glob: glob("t"),
-            key: Some((name("rad"), glob("rad"))),
-            columns: Vec::new(),
-            totals: Vec::new(),
-            skips: Vec::new(),
-            group: None,
-            span: Span::default(),
-        };
+        let table = table_t(csv);
+        let decl = decl_t(Vec::new(), Vec::new());
         let subsets: [Option<&[usize]>; 5] = [
             None,
             Some(&[0, 1, 2, 3, 4, 5]),
