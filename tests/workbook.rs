@@ -706,3 +706,107 @@ fn a_single_csv_file_reads_its_sidecar_too() {
     );
     assert_eq!(file.slice(label.span), "\"tidigare.xlsx\"");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile workbooks
+
+/// `far.xlsx` with its sheet's XML replaced by `sheet`.
+fn xlsx_with_sheet(sheet: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::fs::File::open(format!("{CORPUS}/far.xlsx")).unwrap())
+        .expect("far.xlsx");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut part = src.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        part.read_to_end(&mut content).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            content = sheet.as_bytes().to_vec();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&content).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// Files of a few kilobytes that describe sheets of billions of cells, each of which once
+/// took gigabytes (or, the `.xls`, ended the process when calamine reserved room for them):
+/// each is refused before it is read, with the reason, and the run goes on.
+#[test]
+fn workbooks_that_describe_huge_sheets_are_refused_before_they_are_read() {
+    let dir = scratch("hostile");
+    // 400 rows with a value in A and one in XFD: 6,5 million cells laid out in rows.
+    let rows: String = (2..402)
+        .map(|r| {
+            format!("<row r=\"{r}\"><c r=\"A{r}\"><v>1</v></c><c r=\"XFD{r}\"><v>2</v></c></row>")
+        })
+        .collect();
+    let sheet = format!(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>{rows}</sheetData></worksheet>"
+    );
+    std::fs::write(dir.join("wide.xlsx"), xlsx_with_sheet(&sheet)).unwrap();
+    // One row element: a cell repeated across 10 000 columns, the row across 9 000 rows.
+    let content = "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet><table:table table:name=\"drift\"><table:table-row table:number-rows-repeated=\"9000\"><table:table-cell table:number-columns-repeated=\"10000\" office:value-type=\"float\" office:value=\"5\"><text:p>5</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>";
+    let mut ods = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("content.xml", content),
+    ] {
+        use std::io::Write;
+        ods.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        ods.write_all(text.as_bytes()).unwrap();
+    }
+    std::fs::write(dir.join("repeated.ods"), ods.finish().unwrap().into_inner()).unwrap();
+    // legacy.xls with a DIMENSIONS record claiming 2³¹ rows of 16 384 columns.
+    let mut xls = std::fs::read(format!("{CORPUS}/legacy.xls")).unwrap();
+    let at = xls
+        .windows(4)
+        .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+        .expect("a DIMENSIONS record");
+    xls[at + 8..at + 12].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+    xls[at + 14..at + 16].copy_from_slice(&0x4000u16.to_le_bytes());
+    std::fs::write(dir.join("claims.xls"), xls).unwrap();
+
+    for (name, says) in [
+        (
+            "wide.xlsx",
+            "would be 6554000 cells (the farthest is XFD401)",
+        ),
+        ("repeated.ods", "sheet 'drift' would be 90000000 cells"),
+        ("claims.xls", "claims 35184372072448 cells"),
+    ] {
+        let path = dir.join(name);
+        let (report, _, problems) = load(path.to_str().unwrap());
+        assert!(report.tables.is_empty(), "{name}");
+        assert_eq!(
+            codes(&problems),
+            ["data::too-large"],
+            "{name}: {problems:?}"
+        );
+        assert_eq!(problems[0].severity, Severity::Error);
+        assert!(
+            problems[0].message.contains(says),
+            "{name}: {}",
+            problems[0].message
+        );
+    }
+    // The whole run: an error in the data (1), not a crash.
+    let out = rimlig(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let refused = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "data::too-large")
+        .count();
+    assert_eq!(refused, 3);
+}

@@ -11,6 +11,7 @@
 //! ([`parse_cell`](super::number::parse_cell)); dates, times, booleans and errors are text, an
 //! error also a data problem at its cell.
 
+mod bounds;
 mod format;
 mod sheet;
 
@@ -29,6 +30,10 @@ use std::path::Path;
 /// Sheets with more cells than this are not read: a sheet that size is no follow-up report,
 /// and its cells would not fit in memory as text.
 const MAX_SHEET_CELLS: u64 = 5_000_000;
+
+/// Merged regions a sheet may have: finding the region of a header cell looks through them
+/// all. Report sheets have tens.
+const MAX_MERGED_REGIONS: usize = 10_000;
 
 /// The file name extensions read as workbooks.
 const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
@@ -200,6 +205,22 @@ fn open_sniffed(
         }
         Content::Zip | Content::Compound => {}
     }
+    // What the file describes is counted before calamine builds it (see `bounds`).
+    let bounded = guarded(|| match content {
+        Content::Zip => bounds::check_zipped(&bytes, bounds::Limits::READ),
+        _ => bounds::check_compound(&bytes, bounds::Limits::READ),
+    });
+    match bounded {
+        Some(Ok(())) => {}
+        Some(Err(reason)) => {
+            problems.push(too_large(shown, &reason));
+            return None;
+        }
+        None => {
+            problems.push(not_a_workbook(shown, named, "its container is damaged"));
+            return None;
+        }
+    }
     // The kinds to try: what the content is, the one the name says first.
     let tries: Vec<Kind> = match (content, named) {
         // An encrypted .xlsx is a compound file too: its reader says so.
@@ -270,6 +291,21 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
     catch_unwind(AssertUnwindSafe(f)).ok()
 }
 
+/// A workbook, or one of its sheets (`shown` as `book.xlsx[sheet]`), not read because it
+/// holds or describes more than rimlig reads.
+fn too_large(shown: &str, reason: &str) -> Problem {
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Error,
+        "data::too-large",
+        format!("{shown} is not read: {reason}"),
+    )
+    .with_path(shown)
+    .with_help(
+        "a follow-up report is far smaller: open the workbook in Excel or LibreOffice, delete what lies outside its tables and save it again, or export its tables as CSV files into a report folder",
+    )
+}
+
 fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
     Problem::new(
         ProblemKind::Data,
@@ -320,7 +356,56 @@ fn read_sheet(
         }
     };
     let merges: Vec<Dimensions> = guarded(|| merged_regions(workbook, name)).unwrap_or_default();
+    let at = format!("{shown}[{name}]");
+    if merges.len() > MAX_MERGED_REGIONS {
+        problems.push(too_large(
+            &at,
+            &format!(
+                "the sheet has {} merged regions, more than the {MAX_MERGED_REGIONS} rimlig reads",
+                merges.len()
+            ),
+        ));
+        return None;
+    }
+    let mut cells = cells;
+    cells.sort_by_key(|&(r, c, _)| (r, c));
+    let laid_out = grid_size(&cells);
+    if laid_out > MAX_SHEET_CELLS {
+        let far = cells
+            .iter()
+            .max_by_key(|&&(r, c, _)| (c, r))
+            .map(|&(r, c, _)| crate::source::a1(r, c))
+            .unwrap_or_default();
+        problems.push(too_large(
+            &at,
+            &format!(
+                "its cells, laid out in rows from the first used row and column to the last cell of each row, would be {laid_out} cells (the farthest is {far}), more than the {MAX_SHEET_CELLS} rimlig reads"
+            ),
+        ));
+        return None;
+    }
     Some(grid_of(cells, merges))
+}
+
+/// The cells of the grid [`grid_of`] makes of `cells` (sorted by row, then column): a slot
+/// for every row from the first used one to the last, and each row as long as from the
+/// first used column to its last cell. A value far to the right on each of many rows, or two
+/// values a billion rows apart, would make a grid of billions of empty cells.
+fn grid_size(cells: &[(u32, u32, format::Shown)]) -> u64 {
+    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+        return 0;
+    };
+    let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+    let rows = u64::from(last.0 - first.0) + 1;
+    // Each row's last cell is the one before the next row starts.
+    let widths: u64 = cells
+        .windows(2)
+        .filter(|w| w[0].0 != w[1].0)
+        .map(|w| u64::from(w[0].1 - first_col) + 1)
+        .sum::<u64>()
+        + u64::from(last.1 - first_col)
+        + 1;
+    rows.saturating_add(widths)
 }
 
 /// The non-empty cells of a sheet as shown: `(row, column, cell)`, 0-based.
@@ -385,8 +470,8 @@ fn used_cells(workbook: &mut Book, name: &str) -> Result<Vec<(u32, u32, format::
 
 /// The grid of a sheet's cells, from its first used row and column; each row as long as its
 /// last cell.
-fn grid_of(mut cells: Vec<(u32, u32, format::Shown)>, merges: Vec<Dimensions>) -> sheet::Grid {
-    cells.sort_by_key(|&(r, c, _)| (r, c));
+/// `cells` must be sorted by row, then column.
+fn grid_of(cells: Vec<(u32, u32, format::Shown)>, merges: Vec<Dimensions>) -> sheet::Grid {
     let first_row = cells.first().map_or(0, |c| c.0);
     let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
     let last_row = cells.last().map_or(0, |c| c.0);

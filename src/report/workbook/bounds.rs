@@ -1,0 +1,644 @@
+//! What a workbook would cost to read, worked out before calamine opens it.
+//!
+//! calamine builds a sheet in memory the way the file describes it, and a file of a few
+//! kilobytes can describe billions of cells: a zipped part that inflates to gigabytes, an
+//! OpenDocument row whose cell is repeated across a million rows, an `.xls` record that
+//! claims a sheet of two billion rows (calamine reserves room for it, and a reservation that
+//! large ends the process). So the file is looked through first, without building anything,
+//! and refused with the reason when reading it would go past what rimlig reads.
+//!
+//! The counts follow calamine 0.38's readers (`ods.rs`, `xls.rs`): where they cannot be
+//! exact they count more, never less.
+
+use super::MAX_SHEET_CELLS;
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use std::io::{BufReader, Cursor, Read};
+
+/// How much a workbook may hold or describe.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Limits {
+    /// Bytes of a zipped workbook's parts, unzipped, all together.
+    pub unzipped: u64,
+    /// Texts in a workbook's shared-strings table: calamine keeps every one of them.
+    pub shared_texts: u64,
+    /// Cell formats (`xf`) and number formats declared. Excel itself allows about 64 000.
+    pub formats: u64,
+    /// Cells of one sheet as calamine lays it out.
+    pub sheet_cells: u64,
+}
+
+impl Limits {
+    /// Parts unzipped as large as a CSV file may be, and as many shared texts as a sheet may
+    /// have cells.
+    pub const READ: Limits = Limits {
+        unzipped: 256 << 20,
+        shared_texts: MAX_SHEET_CELLS,
+        formats: 1_000_000,
+        sheet_cells: MAX_SHEET_CELLS,
+    };
+}
+
+/// Columns of an OpenDocument row as calamine reads it: it stops repeating a cell there.
+const ODS_MAX_COLUMNS: u64 = 16_384;
+
+/// An `.xls` sheet's size in BIFF8: 65 536 rows of 256 columns. calamine reserves room for
+/// the rectangle a sheet's DIMENSIONS record claims; one that claims more is damaged.
+const XLS_MAX_CLAIMED: u64 = 65_536 * 256;
+
+/// `Err(reason)` if the workbook in `bytes` (a zip archive: `.xlsx`, `.ods`) would take more
+/// than rimlig reads; `Ok` if not, and also if it is no archive (calamine then says why).
+pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), String> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut tally = Tally::default();
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index(i) else {
+            continue;
+        };
+        let ods_content = entry.name().is_ok_and(|n| n == "content.xml");
+        let mut counted = Counted {
+            inner: entry,
+            read: tally.unzipped,
+            limit: limits.unzipped,
+        };
+        // An entry that is no XML, or stops being XML, is read to its end all the same: its
+        // bytes count.
+        let scanned = scan_xml(&mut counted, ods_content, limits, &mut tally);
+        if scanned.is_ok() {
+            let _ = std::io::copy(&mut counted, &mut std::io::sink());
+        }
+        tally.unzipped = counted.read;
+        if tally.unzipped > limits.unzipped {
+            return Err(format!(
+                "unzipped, its parts take more than {} MiB",
+                limits.unzipped >> 20
+            ));
+        }
+        scanned?;
+    }
+    Ok(())
+}
+
+/// What the parts of a zipped workbook hold, so far.
+#[derive(Default)]
+struct Tally {
+    unzipped: u64,
+    shared_texts: u64,
+    formats: u64,
+}
+
+/// A reader that counts the bytes read through it and fails once they pass `limit`, so a
+/// part that inflates without end is read no further.
+struct Counted<R> {
+    inner: R,
+    read: u64,
+    limit: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.read > self.limit {
+            return Err(std::io::Error::other("too large unzipped"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+/// Go through the XML of one part: count shared texts and formats, and for the content of an
+/// OpenDocument spreadsheet (`ods_content`), the cells calamine would make of each sheet.
+/// `Err(reason)` once a count passes its limit; `Ok` at the end or at the first thing that
+/// is not XML.
+fn scan_xml(
+    part: impl Read,
+    ods_content: bool,
+    limits: Limits,
+    tally: &mut Tally,
+) -> Result<(), String> {
+    let mut reader = Reader::from_reader(BufReader::new(part));
+    reader.config_mut().check_end_names = false;
+    let mut buf = Vec::new();
+    let mut sheet: Option<OdsSheet> = None;
+    loop {
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(event) => event,
+        };
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                let has_content = matches!(event, Event::Start(_));
+                match e.local_name().into_inner() {
+                    "si" => {
+                        tally.shared_texts += 1;
+                        if tally.shared_texts > limits.shared_texts {
+                            return Err(format!(
+                                "it has more than {} shared texts",
+                                limits.shared_texts
+                            ));
+                        }
+                    }
+                    "xf" | "numFmt" => {
+                        tally.formats += 1;
+                        if tally.formats > limits.formats {
+                            return Err(format!(
+                                "it declares more than {} formats",
+                                limits.formats
+                            ));
+                        }
+                    }
+                    _ => {}
+                }
+                if ods_content {
+                    match e.name().into_inner() {
+                        "table:table" if has_content => {
+                            sheet = Some(OdsSheet::new(
+                                attribute(e, "table:name"),
+                                limits.sheet_cells,
+                            ));
+                        }
+                        "table:table-row" if has_content => {
+                            if let Some(s) = sheet.as_mut() {
+                                s.row_start(repeats(e, "table:number-rows-repeated"));
+                            }
+                        }
+                        "table:table-cell" | "table:covered-table-cell" => {
+                            if let Some(s) = sheet.as_mut() {
+                                let filled = has_content
+                                    || e.attributes().flatten().any(|a| {
+                                        matches!(
+                                            a.key.into_inner(),
+                                            "office:value-type" | "table:formula"
+                                        )
+                                    });
+                                s.cell(repeats(e, "table:number-columns-repeated"), filled);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Event::End(e) if ods_content => match e.name().into_inner() {
+                "table:table-row" => {
+                    if let Some(s) = sheet.as_mut() {
+                        s.row_end()?;
+                    }
+                }
+                "table:table" => {
+                    if let Some(s) = sheet.take() {
+                        s.end()?;
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+        buf.clear();
+    }
+}
+
+/// The value of attribute `key` of `e`, as written.
+fn attribute(e: &BytesStart<'_>, key: &str) -> String {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.into_inner() == key)
+        .map(|a| a.value.into_owned())
+        .unwrap_or_default()
+}
+
+/// A repeat count (`table:number-rows-repeated`, `…-columns-repeated`): 1 when absent. One
+/// calamine cannot read as a number makes it fail, so any such value may count as 1.
+fn repeats(e: &BytesStart<'_>, key: &str) -> u64 {
+    attribute(e, key).trim().parse().unwrap_or(1)
+}
+
+/// One sheet of an OpenDocument spreadsheet as calamine reads it: each row element as a list
+/// of its cells up to its last filled one (a filled cell repeated as often as it says, up to
+/// [`ODS_MAX_COLUMNS`]), then the rectangle from the first to the last row with a filled
+/// cell, each row element repeated as often as it says.
+struct OdsSheet {
+    name: String,
+    limit: u64,
+    /// Cells of the row elements read, before rows are repeated.
+    listed: u64,
+    /// The row being read: its repeat count, the columns so far, and the end of its last
+    /// filled cell.
+    row: (u64, u64, u64),
+    /// Sheet rows before the row being read (repeats counted).
+    rows_above: u64,
+    /// First and last sheet row with a filled cell.
+    filled_rows: Option<(u64, u64)>,
+    /// The widest row, up to its last filled cell.
+    width: u64,
+}
+
+impl OdsSheet {
+    fn new(name: String, limit: u64) -> OdsSheet {
+        OdsSheet {
+            name,
+            limit,
+            listed: 0,
+            row: (1, 0, 0),
+            rows_above: 0,
+            filled_rows: None,
+            width: 0,
+        }
+    }
+
+    fn row_start(&mut self, repeats: u64) {
+        self.row = (repeats.max(1), 0, 0);
+    }
+
+    fn cell(&mut self, repeats: u64, filled: bool) {
+        let (_, columns, _) = &mut self.row;
+        *columns = columns.saturating_add(repeats.max(1)).min(ODS_MAX_COLUMNS);
+        if filled {
+            self.row.2 = self.row.1;
+        }
+    }
+
+    fn too_large(&self, cells: u64) -> String {
+        format!(
+            "sheet '{}' would be {cells} cells or more as it is written (rows and cells \
+             repeated), more than the {} rimlig reads",
+            self.name, self.limit
+        )
+    }
+
+    fn row_end(&mut self) -> Result<(), String> {
+        let (repeats, _, width) = self.row;
+        self.listed = self.listed.saturating_add(width);
+        if width > 0 {
+            let last = self.rows_above.saturating_add(repeats - 1);
+            let first = self.filled_rows.map_or(self.rows_above, |(first, _)| first);
+            self.filled_rows = Some((first, last));
+            self.width = self.width.max(width);
+        }
+        self.rows_above = self.rows_above.saturating_add(repeats);
+        self.row = (1, 0, 0);
+        let cells = self.listed.max(self.rectangle());
+        if cells > self.limit {
+            return Err(self.too_large(cells));
+        }
+        Ok(())
+    }
+
+    fn rectangle(&self) -> u64 {
+        self.filled_rows.map_or(0, |(first, last)| {
+            (last - first).saturating_add(1).saturating_mul(self.width)
+        })
+    }
+
+    fn end(self) -> Result<(), String> {
+        let cells = self.listed.max(self.rectangle());
+        if cells > self.limit {
+            return Err(self.too_large(cells));
+        }
+        Ok(())
+    }
+}
+
+/// `Err(reason)` if the Excel 97–2003 workbook in `bytes` (an OLE compound file) would take
+/// more than rimlig reads; `Ok` if not, and also if it has no workbook stream to look at
+/// (calamine then says why).
+pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), String> {
+    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let stream = ["/Workbook", "/Book"]
+        .iter()
+        .find_map(|name| file.open_stream(name).ok());
+    let Some(stream) = stream else {
+        return Ok(());
+    };
+    let mut data = Vec::new();
+    // No larger than the file: `take` keeps a damaged size from reading on.
+    if stream
+        .take(bytes.len() as u64)
+        .read_to_end(&mut data)
+        .is_err()
+    {
+        return Ok(());
+    }
+    check_biff(&data, limits.sheet_cells)
+}
+
+/// BIFF records from `at`: (type, data), up to the first one cut short.
+fn records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream.get(at..).unwrap_or(&[]);
+    std::iter::from_fn(move || {
+        let typ = u16::from_le_bytes([*rest.first()?, *rest.get(1)?]);
+        let len = usize::from(u16::from_le_bytes([*rest.get(2)?, *rest.get(3)?]));
+        let data = rest.get(4..4 + len)?;
+        rest = rest.get(4 + len..)?;
+        Some((typ, data))
+    })
+}
+
+fn u16_at(data: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from(u16::from_le_bytes([
+        *data.get(at)?,
+        *data.get(at + 1)?,
+    ])))
+}
+
+fn u32_at(data: &[u8], at: usize) -> Option<u64> {
+    let b = data.get(at..at + 4)?;
+    Some(u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+}
+
+/// The sheets of a BIFF workbook stream, found as calamine finds them: each `BoundSheet8`
+/// record of the globals gives where its sheet's records start.
+fn check_biff(stream: &[u8], limit: u64) -> Result<(), String> {
+    let starts: Vec<usize> = records(stream, 0)
+        .filter(|(typ, _)| *typ == 0x0085)
+        .filter_map(|(_, data)| usize::try_from(u32_at(data, 0)?).ok())
+        .collect();
+    for (n, at) in starts.into_iter().enumerate() {
+        check_biff_sheet(stream, at, limit).map_err(|why| format!("sheet {} {why}", n + 1))?;
+    }
+    Ok(())
+}
+
+/// One sheet's records, as calamine's `xls.rs` reads them: the room a DIMENSIONS record
+/// makes it reserve, and the rectangle its cells span.
+fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), String> {
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    // Rows and columns of the cells: (first row, last row, first column, last column).
+    let mut span: Option<(u64, u64, u64, u64)> = None;
+    let mut cover = |row: u64, first: u64, last: u64| {
+        span = Some(match span {
+            None => (row, row, first, last),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(first), c1.max(last)),
+        });
+    };
+    for (typ, data) in records(stream, at) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        match typ {
+            // BOF: the sheet's own first, then those of embedded charts, skipped.
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
+            // DIMENSIONS: calamine reserves its rows × columns.
+            0x0200 => {
+                let claimed = claimed_cells(data).unwrap_or(0);
+                if claimed > XLS_MAX_CLAIMED {
+                    return Err(format!(
+                        "claims {claimed} cells, more than an .xls sheet can have; the file is damaged"
+                    ));
+                }
+            }
+            // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell each.
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+                if let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    cover(row, col, col);
+                }
+            }
+            // MulRk: a run of cells in one row.
+            0x00BD => {
+                let last = data.len().checked_sub(2).and_then(|at| u16_at(data, at));
+                if let (Some(row), Some(first), Some(last)) =
+                    (u16_at(data, 0), u16_at(data, 2), last)
+                    && first <= last
+                {
+                    cover(row, first, last);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((r0, r1, c0, c1)) = span {
+        let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
+        if rows.saturating_mul(cols) > limit {
+            return Err(format!(
+                "spans {rows} rows and {cols} columns, more than the {limit} cells rimlig reads"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The cells a DIMENSIONS record makes calamine reserve (`parse_dimensions` and the
+/// `reserve` after it, in `u32` arithmetic that wraps); `None` for a record it refuses.
+fn claimed_cells(data: &[u8]) -> Option<u64> {
+    let (first_row, last_row, mut first_col, last_col) = match data.len() {
+        10 => (
+            u16_at(data, 0)?,
+            u16_at(data, 2)?,
+            u16_at(data, 4)?,
+            u16_at(data, 6)?,
+        ),
+        14 | 16 => (
+            u32_at(data, 0)?,
+            u32_at(data, 4)?,
+            u16_at(data, 8)?,
+            u16_at(data, 10)?,
+        ),
+        _ => return None,
+    };
+    if first_col > 0xFF || last_col < first_col {
+        first_col = 0;
+    }
+    if last_row == 0 || last_col == 0 {
+        return Some(1);
+    }
+    let rows = (last_row as u32)
+        .wrapping_sub(1)
+        .wrapping_sub(first_row as u32)
+        .wrapping_add(1);
+    Some(u64::from(rows).saturating_mul(last_col - first_col))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    const SMALL: Limits = Limits {
+        unzipped: 1 << 20,
+        shared_texts: 10,
+        formats: 10,
+        sheet_cells: 1_000,
+    };
+
+    /// A zip archive of `parts` (name, content).
+    fn zipped(parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let deflated = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, content) in parts {
+            w.start_file(*name, deflated).unwrap();
+            w.write_all(content).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    fn ods(rows: &str) -> Vec<u8> {
+        let content = format!(
+            "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" xmlns:text=\"x\">\
+             <office:body><office:spreadsheet><table:table table:name=\"drift\">{rows}\
+             </table:table></office:spreadsheet></office:body></office:document-content>"
+        );
+        zipped(&[("content.xml", content.as_bytes())])
+    }
+
+    fn shared_texts(n: usize) -> Vec<u8> {
+        let sst = format!("<sst>{}</sst>", "<si><t>x</t></si>".repeat(n));
+        zipped(&[("xl/sharedStrings.xml", sst.as_bytes())])
+    }
+
+    #[test]
+    fn an_ods_row_repeated_past_the_limit_is_refused() {
+        let filled = "<table:table-cell office:value-type=\"float\" office:value=\"5\"><text:p>5</text:p></table:table-cell>";
+        // 40 rows of a cell repeated 30 times: 1 200 cells laid out, from 70 bytes.
+        let row = "<table:table-row table:number-rows-repeated=\"40\"><table:table-cell \
+             table:number-columns-repeated=\"30\" office:value-type=\"float\" \
+             office:value=\"5\"><text:p>5</text:p></table:table-cell></table:table-row>";
+        let err = check_zipped(&ods(row), SMALL).unwrap_err();
+        assert!(
+            err.contains("sheet 'drift'") && err.contains("1200 cells"),
+            "{err}"
+        );
+        // Two filled rows a million empty rows apart: the rectangle between them counts.
+        let apart = format!(
+            "<table:table-row>{filled}</table:table-row>\
+             <table:table-row table:number-rows-repeated=\"1000000\"><table:table-cell/></table:table-row>\
+             <table:table-row>{filled}</table:table-row>"
+        );
+        assert!(check_zipped(&ods(&apart), SMALL).is_err());
+        // As LibreOffice writes a sheet: empty cells and rows repeated to the sheet's edge.
+        let usual = format!(
+            "<table:table-row>{filled}{filled}<table:table-cell table:number-columns-repeated=\"16382\"/></table:table-row>\
+             <table:table-row table:number-rows-repeated=\"1048575\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>"
+        );
+        assert_eq!(check_zipped(&ods(&usual), SMALL), Ok(()));
+    }
+
+    #[test]
+    fn shared_texts_formats_and_unzipped_bytes_are_counted() {
+        assert_eq!(check_zipped(&shared_texts(10), SMALL), Ok(()));
+        let err = check_zipped(&shared_texts(11), SMALL).unwrap_err();
+        assert!(err.contains("more than 10 shared texts"), "{err}");
+        let styles = format!(
+            "<styleSheet><cellXfs>{}</cellXfs></styleSheet>",
+            "<xf/>".repeat(11)
+        );
+        let err =
+            check_zipped(&zipped(&[("xl/styles.xml", styles.as_bytes())]), SMALL).unwrap_err();
+        assert!(err.contains("more than 10 formats"), "{err}");
+        // Two parts of 600 KiB each: together past 1 MiB unzipped, not XML at all.
+        let part = vec![0u8; 600 << 10];
+        let two = zipped(&[("a.bin", &part), ("b.bin", &part)]);
+        assert!(two.len() < 10 << 10);
+        let err = check_zipped(&two, SMALL).unwrap_err();
+        assert!(err.contains("more than 1 MiB"), "{err}");
+        assert_eq!(check_zipped(&zipped(&[("a.bin", &part)]), SMALL), Ok(()));
+        // Not an archive: calamine says what it is.
+        assert_eq!(check_zipped(b"PK\x03\x04 broken", SMALL), Ok(()));
+    }
+
+    /// A BIFF record.
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut r = typ.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    }
+
+    /// A Number record at (row, col).
+    fn number(row: u16, col: u16) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend([0; 10]);
+        record(0x0203, &d)
+    }
+
+    /// A workbook stream of one sheet whose records are `sheet`.
+    fn biff(sheet: &[Vec<u8>]) -> Vec<u8> {
+        let bound_sheet = |at: u32| {
+            record(
+                0x0085,
+                &[at.to_le_bytes().as_slice(), &[0, 0, 1, 0, b's']].concat(),
+            )
+        };
+        let globals_len = (record(0x0809, &[0; 4]).len()
+            + bound_sheet(0).len()
+            + record(0x000A, &[]).len()) as u32;
+        let mut s = record(0x0809, &[0; 4]);
+        s.extend(bound_sheet(globals_len));
+        s.extend(record(0x000A, &[]));
+        s.extend(record(0x0809, &[0; 4]));
+        for r in sheet {
+            s.extend(r);
+        }
+        s.extend(record(0x000A, &[]));
+        s
+    }
+
+    #[test]
+    fn an_xls_sheet_is_measured_by_its_cells_and_its_dimensions() {
+        assert_eq!(
+            check_biff(&biff(&[number(0, 0), number(30, 30)]), 1_000),
+            Ok(())
+        );
+        let err = check_biff(&biff(&[number(0, 0), number(40, 30)]), 1_000).unwrap_err();
+        assert!(
+            err.contains("sheet 1 spans 41 rows and 31 columns"),
+            "{err}"
+        );
+        // Cells of a chart embedded in the sheet are not the sheet's.
+        let chart = [
+            record(0x0809, &[0; 4]),
+            number(60_000, 200),
+            record(0x000A, &[]),
+        ];
+        let with_chart: Vec<Vec<u8>> = [number(0, 0)].into_iter().chain(chart).collect();
+        assert_eq!(check_biff(&biff(&with_chart), 1_000), Ok(()));
+        let mut dims = 0u32.to_le_bytes().to_vec();
+        dims.extend(0x7FFF_FFFFu32.to_le_bytes());
+        dims.extend([0, 0, 0, 0x40, 0, 0]);
+        let err = check_biff(&biff(&[record(0x0200, &dims)]), 1_000).unwrap_err();
+        assert!(err.contains("more than an .xls sheet can have"), "{err}");
+    }
+
+    #[test]
+    fn dimensions_claim_what_calamine_reserves() {
+        let biff8 = |r0: u32, r1: u32, c0: u16, c1: u16| {
+            let mut d = Vec::new();
+            d.extend(r0.to_le_bytes());
+            d.extend(r1.to_le_bytes());
+            d.extend(c0.to_le_bytes());
+            d.extend(c1.to_le_bytes());
+            d.extend([0, 0]);
+            d
+        };
+        assert_eq!(claimed_cells(&biff8(0, 4, 0, 4)), Some(16));
+        assert_eq!(
+            claimed_cells(&biff8(0, 0x7FFF_FFFF, 0, 0x4000)),
+            Some(0x7FFF_FFFF * 0x4000)
+        );
+        // A last row before the first wraps, as calamine's arithmetic does.
+        assert!(claimed_cells(&biff8(10, 5, 0, 2)).unwrap() > XLS_MAX_CLAIMED);
+        // Nothing used: one cell.
+        assert_eq!(claimed_cells(&biff8(0, 0, 0, 0)), Some(1));
+        assert_eq!(claimed_cells(&[0; 3]), None);
+    }
+
+    #[test]
+    fn records_stop_at_one_cut_short() {
+        let stream = [0x09, 0x08, 2, 0, 1, 2, 0x0A, 0, 0, 0, 0x03, 0x02, 9, 0, 1];
+        let got: Vec<(u16, Vec<u8>)> = records(&stream, 0).map(|(t, d)| (t, d.to_vec())).collect();
+        assert_eq!(got, [(0x0809, vec![1, 2]), (0x000A, vec![])]);
+        assert_eq!(records(&stream, 99).count(), 0);
+    }
+}
