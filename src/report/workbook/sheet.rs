@@ -15,6 +15,9 @@ use calamine::Dimensions;
 /// Between two cells of a rendered row.
 pub(super) const SEPARATOR: &str = " │ ";
 
+/// Title rows above a table's header, at most.
+const MAX_TITLE_ROWS: usize = 100;
+
 /// Cells wider than this do not widen their column for the other rows.
 const MAX_PAD: usize = 40;
 
@@ -293,11 +296,13 @@ pub(super) fn load_sheet(
 ///
 /// A title is the only cell of its row, a text, not merged down over the row below, at or left
 /// of where the header starts; the header is the first row after them with at least two cells.
-/// A one-column table has no such row, so its first row stays the header.
+/// A one-column table has no such row, so its first row stays the header. Titles are a few
+/// lines: after [`MAX_TITLE_ROWS`] of them the first row is the header (each title looks
+/// through the sheet's merged regions, and a column of a million texts is no title block).
 fn skip_titles(grid: &Grid, r: usize) -> usize {
     let mut n = r;
     let mut title_col = 0;
-    loop {
+    for _ in 0..=MAX_TITLE_ROWS {
         let Some(row) = grid.rows.get(n) else {
             return r;
         };
@@ -320,6 +325,7 @@ fn skip_titles(grid: &Grid, r: usize) -> usize {
             _ => return r,
         }
     }
+    r
 }
 
 /// The headers of the table whose header row is `r`, and the first data row.
@@ -489,6 +495,21 @@ mod tests {
         assert_eq!(header_texts(&t), ["Verksamhet", "Budget", "Utfall"]);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].line(), 2);
+    }
+
+    #[test]
+    fn titles_are_a_few_rows_not_a_column_of_texts() {
+        let titled = |titles: usize| {
+            let mut rows: Vec<&[&str]> = vec![&["Prognos"]; titles];
+            rows.push(&["Verksamhet", "Budget"]);
+            rows.push(&["A", "#1"]);
+            grid(&rows, Vec::new())
+        };
+        let (t, _, _) = load(&titled(MAX_TITLE_ROWS));
+        assert_eq!(header_texts(&t), ["Verksamhet", "Budget"]);
+        // More texts alone on their rows than titles ever are: the first row is the header.
+        let (t, _, _) = load(&titled(MAX_TITLE_ROWS + 1));
+        assert_eq!(header_texts(&t), ["Prognos", ""]);
     }
 
     #[test]
