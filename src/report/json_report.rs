@@ -20,7 +20,7 @@
 //! comma is only a warning (the value is read as if it were not there).
 
 use super::csv::check_duplicate_headers;
-use super::markdown::{add_document, read_document, resolve_previous};
+use super::markdown::{MAX_LOOSE_CELLS, add_document, read_document, resolve_previous};
 use super::number::{parse_cell, trim_cell};
 use super::{
     CellValue, Figure, Header, LooseCell, LooseRow, Missing, Report, ReportMeta, Table,
@@ -34,6 +34,11 @@ use std::path::Path;
 
 /// How deeply arrays and objects may nest (a report needs four levels).
 pub const MAX_DEPTH: usize = 64;
+
+/// Values a report may hold: the parser keeps each one (about a hundred bytes with its place
+/// in the text) until the document is read, so a file of many small values is refused as
+/// soon as it has more than this.
+const MAX_VALUES: u64 = MAX_LOOSE_CELLS + 1_000_000;
 
 /// How much of a `.json` file [`looks_like_report`] reads to find the top-level keys.
 const SNIFF_BYTES: u64 = 1024 * 1024;
@@ -112,6 +117,33 @@ pub fn json_report_from_bytes(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Report {
+    read_within(path, shown, bytes, sources, problems, Limits::READ)
+}
+
+/// How much a JSON report may hold.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    /// Values in the document.
+    values: u64,
+    /// Cells (rows × columns) of one table.
+    cells: u64,
+}
+
+impl Limits {
+    const READ: Limits = Limits {
+        values: MAX_VALUES,
+        cells: MAX_LOOSE_CELLS,
+    };
+}
+
+fn read_within(
+    path: &Path,
+    shown: &str,
+    bytes: &[u8],
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+    limits: Limits,
+) -> Report {
     let mut report = empty_report(path);
     let Some(source) = add_document(shown, bytes, "JSON", sources, problems) else {
         return report;
@@ -119,20 +151,27 @@ pub fn json_report_from_bytes(
     let file = sources.get(source);
     let text = file.text.clone();
     let mut parser = JsonParser::new(&text);
+    parser.max_values = limits.values;
     let parsed = parser.document();
     trailing_commas(&parser.trailing_commas, shown, source, problems);
     let root = match parsed {
         Ok(root) => root,
         Err(e) => {
-            let mut problem = Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::json-syntax",
-                format!("{shown} is not valid JSON: {}", e.message),
-            )
-            .with_path(shown)
-            .with_label(source, e.span, e.label);
-            if let Some((span, text)) = e.also {
+            let (code, message) = if e.too_large {
+                (
+                    "data::too-large",
+                    format!("{shown} is not read: {}", e.message),
+                )
+            } else {
+                (
+                    "data::json-syntax",
+                    format!("{shown} is not valid JSON: {}", e.message),
+                )
+            };
+            let mut problem = Problem::new(ProblemKind::Data, Severity::Error, code, message)
+                .with_path(shown)
+                .with_label(source, e.span, e.label);
+            if let Some((span, text)) = e.also.map(|b| *b) {
                 problem = problem.with_label(source, span, text);
             }
             if let Some(help) = e.help {
@@ -148,6 +187,7 @@ pub fn json_report_from_bytes(
         source,
         file,
         problems,
+        max_cells: limits.cells,
     };
     reader.report(root, &mut report);
     report
@@ -218,10 +258,13 @@ struct Member {
 
 #[derive(Debug)]
 struct SyntaxError {
+    /// The document holds too many values (`data::too-large`), not broken JSON.
+    too_large: bool,
     message: String,
     span: Span,
     label: String,
-    also: Option<(Span, String)>,
+    /// A second label (boxed: rare, and it keeps every `Result` of the parser small).
+    also: Option<Box<(Span, String)>>,
     help: Option<&'static str>,
 }
 
@@ -230,6 +273,9 @@ struct JsonParser<'a> {
     bytes: &'a [u8],
     pos: usize,
     trailing_commas: Vec<Span>,
+    /// Values read so far, and how many may be ([`MAX_VALUES`]).
+    values: u64,
+    max_values: u64,
 }
 
 impl<'a> JsonParser<'a> {
@@ -239,6 +285,8 @@ impl<'a> JsonParser<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             trailing_commas: Vec::new(),
+            values: 0,
+            max_values: MAX_VALUES,
         }
     }
 
@@ -269,6 +317,7 @@ impl<'a> JsonParser<'a> {
         label: impl Into<String>,
     ) -> SyntaxError {
         SyntaxError {
+            too_large: false,
             message: message.into(),
             span,
             label: label.into(),
@@ -332,6 +381,17 @@ impl<'a> JsonParser<'a> {
     fn value(&mut self, depth: usize) -> Result<Node, SyntaxError> {
         self.skip_ws();
         let start = self.pos;
+        self.values += 1;
+        if self.values > self.max_values {
+            let mut e = self.error(
+                self.char_span(start),
+                format!("it holds more than {} values", self.max_values),
+                "the values from here on are not read",
+            );
+            e.too_large = true;
+            e.help = Some("write a table that large as a CSV file in a report folder");
+            return Err(e);
+        }
         match self.peek() {
             Some(b'{') => self.object(depth + 1),
             Some(b'[') => self.array(depth + 1),
@@ -380,10 +440,10 @@ impl<'a> JsonParser<'a> {
             format!("the {what} is never closed"),
             "the document ends here",
         );
-        e.also = Some((
+        e.also = Some(Box::new((
             Span::new(start, start + 1),
             format!("the {what} opens here"),
-        ));
+        )));
         e
     }
 
@@ -699,6 +759,8 @@ struct ShapeReader<'a> {
     source: SourceId,
     file: &'a SourceFile,
     problems: &'a mut Vec<Problem>,
+    /// Cells of one table, at most.
+    max_cells: u64,
 }
 
 impl ShapeReader<'_> {
@@ -954,6 +1016,30 @@ impl ShapeReader<'_> {
         );
         let header_span = columns.span;
         match rows.map(|r| (r.value, r.span)) {
+            Some((Value::Array(rows), span))
+                if (rows.len() as u64).saturating_mul(table.headers.len() as u64)
+                    > self.max_cells =>
+            {
+                let message = format!(
+                    "the table `{}` has {} rows and {} columns, more than {} cells; it is not read",
+                    table.name,
+                    rows.len(),
+                    table.headers.len(),
+                    self.max_cells
+                );
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::Data,
+                        Severity::Error,
+                        "data::too-large",
+                        message,
+                    )
+                    .with_path(self.shown)
+                    .with_label(self.source, span, "these rows")
+                    .with_help("write a table that large as a CSV file in a report folder"),
+                );
+                return None;
+            }
             Some((Value::Array(rows), _)) => {
                 let mut loose = Vec::new();
                 for row in rows {
@@ -1249,6 +1335,48 @@ mod tests {
         assert_eq!(e.span, Span::new(MAX_DEPTH, MAX_DEPTH + 1));
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(JsonParser::new(&ok).document().is_ok());
+    }
+
+    #[test]
+    fn values_and_table_cells_are_limited() {
+        let small = Limits {
+            values: 20,
+            cells: 6,
+        };
+        let read = |doc: &str| {
+            let mut sources = Sources::default();
+            let mut problems = Vec::new();
+            let report = read_within(
+                Path::new("r.json"),
+                "r.json",
+                doc.as_bytes(),
+                &mut sources,
+                &mut problems,
+                small,
+            );
+            let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+            (report.tables.len(), codes, problems)
+        };
+        let table = |rows: usize| {
+            let rows = vec!["[\"a\", 1]"; rows].join(", ");
+            format!(r#"{{"tables": {{"t": {{"columns": ["k", "v"], "rows": [{rows}]}}}}}}"#)
+        };
+        // 3 rows of 2 cells: 6 cells, 16 values.
+        assert_eq!(read(&table(3)).0, 1);
+        let (tables, codes, problems) = read(&table(4));
+        assert_eq!((tables, codes), (0, vec!["data::too-large"]));
+        assert!(
+            problems[0]
+                .message
+                .contains("4 rows and 2 columns, more than 6 cells")
+        );
+        // 5 rows: 24 values, refused while parsing, at the 21st.
+        let (tables, codes, problems) = read(&table(5));
+        assert_eq!((tables, codes), (0, vec!["data::too-large"]));
+        assert_eq!(
+            problems[0].message,
+            "r.json is not read: it holds more than 20 values"
+        );
     }
 
     #[test]

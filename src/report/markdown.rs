@@ -36,6 +36,15 @@ use std::path::Path;
 /// Documents larger than this are not read (as for CSV files).
 const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
 
+/// Cells of one table read from a Markdown or JSON report, as of a workbook sheet: each is
+/// kept in full, text and value, about a hundred bytes.
+pub(crate) const MAX_LOOSE_CELLS: u64 = 5_000_000;
+
+/// Lines and `|` of a Markdown body, at most. The Markdown parser lays out the structure of
+/// the whole document before the first table is read, an item for every cell and line; a
+/// body with more than this is refused before it is parsed.
+const MAX_MARKDOWN_ITEMS: u64 = MAX_LOOSE_CELLS;
+
 /// A Markdown report with the prose around its tables.
 #[derive(Debug)]
 pub struct MarkdownDocument {
@@ -90,6 +99,33 @@ pub fn markdown_from_bytes(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> MarkdownDocument {
+    read_within(path, shown, bytes, sources, problems, Limits::READ)
+}
+
+/// How much a Markdown report may hold.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    /// Lines and `|` of the body.
+    items: u64,
+    /// Cells (rows × columns) of one table.
+    cells: u64,
+}
+
+impl Limits {
+    const READ: Limits = Limits {
+        items: MAX_MARKDOWN_ITEMS,
+        cells: MAX_LOOSE_CELLS,
+    };
+}
+
+fn read_within(
+    path: &Path,
+    shown: &str,
+    bytes: &[u8],
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+    limits: Limits,
+) -> MarkdownDocument {
     let mut doc = MarkdownDocument {
         report: empty_report(path),
         prose: Vec::new(),
@@ -102,6 +138,24 @@ pub fn markdown_from_bytes(
     let (meta_range, body_start) = front_matter(&text, source, shown, problems);
     if let Some(range) = meta_range {
         doc.report.meta = read_front_matter(&text, range, path, source, shown, problems);
+    }
+    let body = text.get(body_start..).unwrap_or("");
+    let items = memchr::memchr2_iter(b'|', b'\n', body.as_bytes()).count() as u64;
+    if items > limits.items {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "{shown} has {items} lines and cell borders (`|`), more than the {} rimlig reads in a Markdown report; it is not read",
+                    limits.items
+                ),
+            )
+            .with_path(shown)
+            .with_help("write a table that large as a CSV file in a report folder"),
+        );
+        return doc;
     }
     let stem = path
         .file_stem()
@@ -117,6 +171,7 @@ pub fn markdown_from_bytes(
         tables: Vec::new(),
         prose: Vec::new(),
         names: HashSet::new(),
+        max_cells: limits.cells,
     };
     reader.read(body_start);
     doc.report.tables = reader.tables;
@@ -476,8 +531,17 @@ struct TableBuild {
     in_head: bool,
     headers: Vec<Header>,
     rows: Vec<LooseRow>,
+    /// Rows with a cell, kept or not: past the most cells a table may have, they are only
+    /// counted.
+    data_rows: u64,
     row: Option<(Range<usize>, Vec<CellText>)>,
     head_cells: Vec<CellText>,
+}
+
+impl TableBuild {
+    fn too_large(&self, max_cells: u64) -> bool {
+        self.data_rows.saturating_mul(self.headers.len() as u64) > max_cells
+    }
 }
 
 struct BodyReader<'a> {
@@ -491,6 +555,8 @@ struct BodyReader<'a> {
     prose: Vec<Prose>,
     /// Normalised names of the tables so far.
     names: HashSet<String>,
+    /// Cells of one table, at most.
+    max_cells: u64,
 }
 
 impl BodyReader<'_> {
@@ -529,6 +595,7 @@ impl BodyReader<'_> {
                         in_head: false,
                         headers: Vec::new(),
                         rows: Vec::new(),
+                        data_rows: 0,
                         row: None,
                         head_cells: Vec::new(),
                     });
@@ -566,7 +633,12 @@ impl BodyReader<'_> {
                         && let Some((range, cells)) = t.row.take()
                         && let Some(row) = self.row(range, cells, t)
                     {
-                        t.rows.push(row);
+                        t.data_rows += 1;
+                        if t.too_large(self.max_cells) {
+                            t.rows = Vec::new();
+                        } else {
+                            t.rows.push(row);
+                        }
                     }
                 }
                 Event::Start(Tag::TableCell) => {
@@ -749,6 +821,29 @@ impl BodyReader<'_> {
     }
 
     fn finish_table(&mut self, t: TableBuild) {
+        if t.too_large(self.max_cells) {
+            let span = t.head.as_ref().map(|h| trimmed_span(self.text, h));
+            let mut problem = Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "the table `{}` of {} has {} rows and {} columns, more than {} cells; it is not read",
+                    t.name,
+                    self.shown,
+                    t.data_rows,
+                    t.headers.len(),
+                    self.max_cells
+                ),
+            )
+            .with_path(self.shown)
+            .with_help("write a table that large as a CSV file in a report folder");
+            if let Some(span) = span {
+                problem = problem.with_label(self.source, span, "this table's header");
+            }
+            self.problems.push(problem);
+            return;
+        }
         check_duplicate_headers(&t.headers, self.shown, self.source, self.problems);
         self.tables.push(Table::from_loose(
             t.name,
@@ -818,6 +913,47 @@ mod tests {
             &mut problems,
         );
         (doc, sources, problems)
+    }
+
+    #[test]
+    fn a_table_or_a_body_too_large_is_not_read() {
+        let small = Limits {
+            items: 40,
+            cells: 6,
+        };
+        let read = |text: &str| {
+            let mut sources = Sources::default();
+            let mut problems = Vec::new();
+            let doc = read_within(
+                Path::new("r.md"),
+                "r.md",
+                text.as_bytes(),
+                &mut sources,
+                &mut problems,
+                small,
+            );
+            let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+            (doc.report.tables.len(), codes, problems)
+        };
+        let table = |rows: usize| format!("| k | v |\n| - | - |\n{}", "| a | 1 |\n".repeat(rows));
+        assert_eq!(read(&table(3)).0, 1);
+        let (tables, codes, problems) = read(&table(4));
+        assert_eq!((tables, codes), (0, vec!["data::too-large"]));
+        assert!(
+            problems[0]
+                .message
+                .contains("has 4 rows and 2 columns, more than 6 cells")
+        );
+        // 13 lines of three borders each: 52, refused before it is parsed.
+        let (tables, codes, problems) = read(&table(11));
+        assert_eq!((tables, codes), (0, vec!["data::too-large"]));
+        assert!(
+            problems[0]
+                .message
+                .contains("has 52 lines and cell borders"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
