@@ -5,7 +5,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 c="$here/corpus"
-mkdir -p "$c/parse_rules" "$c/number" "$c/csv" "$c/check"
+mkdir -p "$c/parse_rules" "$c/number" "$c/csv" "$c/check" "$c/workbook"
 n=0
 find "$root/rules" "$root/tests/data" -name '*.rules' -size -64k | sort | while IFS= read -r f; do
   n=$((n + 1)); cp "$f" "$c/parse_rules/seed-$n.rules"
@@ -34,6 +34,12 @@ for f in "$root"/rules/*.rules; do
     n=$((n + 1)); { cat "$f"; printf '\0'; cat "$t"; } > "$c/check/seed-$n"
   done
 done
-for t in parse_rules number csv check; do
+# workbook: every workbook of the examples and the test corpus.
+n=0
+find "$root/examples" "$root/tests/data" \( -name '*.xlsx' -o -name '*.xls' -o -name '*.ods' \) -size -256k | sort |
+while IFS= read -r f; do
+  n=$((n + 1)); cp "$f" "$c/workbook/seed-$n"
+done
+for t in parse_rules number csv check workbook; do
   echo "$t: $(ls "$c/$t" | wc -l) seeds"
 done

@@ -132,6 +132,7 @@ fn check_here(
                 let mut said = Vec::new();
                 let listed = listings.get(d);
                 let report = load_report_listed(d, listed, &config, &mut own, &mut said);
+                crate::problem::limit_repeats(&mut said, crate::problem::LISTED_PER_FILE);
                 progress.step();
                 (report, own, said)
             })

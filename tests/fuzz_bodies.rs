@@ -10,6 +10,8 @@ mod csv;
 mod number;
 #[path = "../fuzz/bodies/parse_rules.rs"]
 mod parse_rules;
+#[path = "../fuzz/bodies/workbook.rs"]
+mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -89,4 +91,17 @@ fn check_runs_on_every_semantics_case() {
         cases += 1;
     }
     assert!(cases > 5, "{cases} cases");
+}
+
+#[test]
+fn workbook_runs_on_every_example_and_test_workbook() {
+    let seeds = [
+        files("examples", &[".xlsx", ".xls", ".ods"]),
+        files("tests/data", &[".xlsx", ".xls", ".ods"]),
+    ]
+    .concat();
+    assert!(seeds.len() > 8, "{} workbooks", seeds.len());
+    for f in seeds {
+        workbook::run(&read(&f));
+    }
 }

@@ -256,6 +256,89 @@ fn a_table_of_more_than_10_million_cells_is_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A header line of a million delimiters once became a million headers, and (each a
+/// duplicate of the others) a million warnings: 80 MB took 23 GB and did not finish in two
+/// minutes. A header is at most as wide as a spreadsheet.
+#[test]
+fn a_header_wider_than_a_spreadsheet_is_refused() {
+    let dir = scratch("wide-header");
+    let mut text = vec!["a"; 1_000_000].join(";");
+    text.push_str("\n1;2\n");
+    write(&dir.join("report/tal.csv"), &text);
+    write(&dir.join("r.rules"), "rule z { each tal: a >= 0 }\n");
+    let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.code == "data::too-large")
+        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    assert!(
+        p.message.contains("has 1000000 columns, more than 16384"),
+        "{}",
+        p.message
+    );
+    assert_eq!(
+        r.problems
+            .iter()
+            .filter(|p| p.code.starts_with("data::"))
+            .count(),
+        1
+    );
+    // Trailing empty columns, as Excel writes them, are no columns: the table is read.
+    let mut text = format!("a;b{}\n", ";".repeat(100_000));
+    text.push_str(&format!("1;2{}\n", ";".repeat(100_000)));
+    write(&dir.join("report/tal.csv"), &text);
+    let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
+    assert!(
+        !codes(&r).iter().any(|c| c.starts_with("data::")),
+        "{:?}",
+        codes(&r)
+    );
+    assert_eq!(
+        r.outcome.stats.iter().map(|(_, s)| s.passed).sum::<usize>(),
+        1
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A problem per row of a file of a million rows longer than their header took 15 s and
+/// 850 MB to say: the first hundred are said one by one, the rest in one problem.
+#[test]
+fn repeated_problems_of_a_file_are_counted_past_a_hundred() {
+    let dir = scratch("ragged");
+    let mut text = String::from("k;v\n");
+    for i in 0..250 {
+        text.push_str(&format!("r{i};1;extra\n"));
+    }
+    text.push_str("ok;5\n");
+    write(&dir.join("report/tal.csv"), &text);
+    write(&dir.join("r.rules"), "rule z { each tal: v >= 0 }\n");
+    let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
+    let ragged: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == "data::ragged-row")
+        .collect();
+    assert_eq!(ragged.len(), 101);
+    assert!(
+        ragged[99].message.contains("line 101 "),
+        "{}",
+        ragged[99].message
+    );
+    let last = ragged[100];
+    assert_eq!(
+        last.message,
+        "and 150 more rows longer than the header, on lines 102–251; they are ignored"
+    );
+    assert_eq!(last.more, 150);
+    // The one good row is checked.
+    assert_eq!(
+        r.outcome.stats.iter().map(|(_, s)| s.passed).sum::<usize>(),
+        1
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // ------------------------------------------------------------------ numbers, globs, volume
 
 #[test]

@@ -22,6 +22,14 @@ use std::collections::HashMap;
 /// national benchmark's 1 000 000-row driftsammandrag (6 million cells) is read.
 pub const MAX_TABLE_CELLS: u64 = 10_000_000;
 
+/// Columns a table may have, as many as a spreadsheet has (`XFD`). A header of more is not
+/// read: a line of millions of delimiters would otherwise become millions of headers.
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// Fields of a record that are kept: one more than a header may have, so a row longer than
+/// its header still shows where its first extra cell is.
+const MAX_FIELDS: usize = MAX_COLUMNS + 1;
+
 /// Read one CSV/TSV file as a table named `table_name`.
 ///
 /// The decoded text is added to `sources` under `display_name`; problems (encoding, ragged
@@ -184,6 +192,25 @@ fn load_csv_cow(
             break;
         }
     }
+    if let Some(h) = &header
+        && h.last_non_empty > MAX_COLUMNS
+    {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Error,
+                "data::too-large",
+                format!(
+                    "the header of {display_name} has {} columns, more than {MAX_COLUMNS}; the table is not read",
+                    h.last_non_empty
+                ),
+            )
+            .with_path(display_name)
+            .with_label(source, Span::new(h.span.start, h.span.start), "this header")
+            .with_help("check the delimiter: a header row has one name per column"),
+        );
+        return None;
+    }
     let mut read = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), 0);
     if let Some(header) = &header {
         let header_len = header.fields.len();
@@ -296,7 +323,28 @@ fn load_csv_cow(
 
     // A ragged row exists only if a row is longer than the header, so then the width is the
     // header's length.
-    for (line, used, extra) in ragged {
+    let mut problems_after = Vec::new();
+    let not_listed = ragged
+        .get(crate::problem::LISTED_PER_FILE..)
+        .unwrap_or_default();
+    if let (Some(first), Some(last)) = (not_listed.first(), not_listed.last()) {
+        let mut more = Problem::new(
+            ProblemKind::Data,
+            Severity::Error,
+            "data::ragged-row",
+            format!(
+                "and {} more rows longer than the header, on lines {}–{}; they are ignored",
+                not_listed.len(),
+                first.0,
+                last.0
+            ),
+        )
+        .with_path(display_name);
+        more.more = u32::try_from(not_listed.len()).unwrap_or(u32::MAX);
+        // Said after the rows listed one by one.
+        problems_after.push(more);
+    }
+    for (line, used, extra) in ragged.into_iter().take(crate::problem::LISTED_PER_FILE) {
         problems.push(
             Problem::new(
                 ProblemKind::Data,
@@ -316,6 +364,7 @@ fn load_csv_cow(
 
     // Rows were padded to the header's length; cut them to the width (trailing empty
     // columns).
+    problems.append(&mut problems_after);
     built.cut_to(width);
     Some(Table::new(
         table_name.to_string(),
@@ -387,11 +436,7 @@ fn read_rows(
         }
         if used > header_len {
             let extra = record
-                .fields
-                .iter()
-                .skip(header_len)
-                .find(|f| !is_empty_cell(&f.raw))
-                .map(|f| f.span)
+                .first_non_empty_from(header_len)
                 .unwrap_or(record.span);
             out.ragged.push((record.line, used, extra));
             continue;
@@ -891,19 +936,56 @@ struct Record<'a> {
     line: usize,
     /// The whole record without its line break.
     span: Span,
+    /// The first [`MAX_FIELDS`] fields.
     fields: Vec<Field<'a>>,
+    /// Fields after those, not kept: how many there are.
+    skipped: usize,
+    /// Of the fields not kept, the last non-empty one (as one past its index in the record)
+    /// and the span of the first.
+    beyond: Option<(usize, Span)>,
 }
 
-impl Record<'_> {
+impl<'a> Record<'a> {
     fn is_blank(&self) -> bool {
         self.last_non_empty() == 0
     }
     /// One past the index of the last non-empty field (0 if all are empty).
     fn last_non_empty(&self) -> usize {
+        if let Some((used, _)) = self.beyond {
+            return used;
+        }
         self.fields
             .iter()
             .rposition(|f| !is_empty_cell(&f.raw))
             .map_or(0, |i| i + 1)
+    }
+    /// The first non-empty field from index `from` on.
+    fn first_non_empty_from(&self, from: usize) -> Option<Span> {
+        self.fields
+            .iter()
+            .skip(from)
+            .find(|f| !is_empty_cell(&f.raw))
+            .map(|f| f.span)
+            .or(self.beyond.map(|(_, span)| span))
+    }
+    /// Keep `field`, or past [`MAX_FIELDS`] only count it: a line of millions of delimiters
+    /// is no row of a table, and is not held as millions of fields.
+    fn push(&mut self, field: Field<'a>) {
+        if self.fields.len() < MAX_FIELDS {
+            self.fields.push(field);
+            return;
+        }
+        self.skipped += 1;
+        if !is_empty_cell(&field.raw) {
+            let used = self.fields.len() + self.skipped;
+            let first = self.beyond.map_or(field.span, |(_, span)| span);
+            self.beyond = Some((used, first));
+        }
+    }
+    fn clear(&mut self) {
+        self.fields.clear();
+        self.skipped = 0;
+        self.beyond = None;
     }
 }
 
@@ -969,7 +1051,7 @@ impl<'a> Records<'a> {
         let text = self.text;
         let b = text.as_bytes();
         let len = b.len();
-        record.fields.clear();
+        record.clear();
         if self.pos >= len || self.unclosed_quote.is_some() {
             return false;
         }
@@ -990,7 +1072,7 @@ impl<'a> Records<'a> {
                     match b.get(pos) {
                         None => {
                             self.unclosed_quote = Some(field_start);
-                            record.fields.clear();
+                            record.clear();
                             return false;
                         }
                         Some(b'"') => {
@@ -1032,14 +1114,14 @@ impl<'a> Records<'a> {
                         Cow::Owned(s)
                     }
                 };
-                record.fields.push(Field {
+                record.push(Field {
                     span: Span::new(field_start, end),
                     raw,
                 });
             } else {
                 pos = self.field_end(pos);
                 let end = self.strip_cr(field_start, pos);
-                record.fields.push(Field {
+                record.push(Field {
                     span: Span::new(field_start, end),
                     raw: Cow::Borrowed(cut(text, field_start, end)),
                 });
@@ -1295,11 +1377,14 @@ mod tests {
         for row in &table.rows {
             assert_eq!(file.line_col(row.span().start).0, row.line());
         }
+        // Every ragged row is said: a hundred one by one, the rest counted in one more.
+        let ragged: Vec<&Problem> = problems
+            .iter()
+            .filter(|p| p.code == "data::ragged-row")
+            .collect();
+        assert_eq!(ragged.len(), crate::problem::LISTED_PER_FILE + 1);
         assert_eq!(
-            problems
-                .iter()
-                .filter(|p| p.code == "data::ragged-row")
-                .count(),
+            ragged.iter().map(|p| 1 + p.more as usize).sum::<usize>() - 1,
             (0..200_000).filter(|i| i % 9 == 2).count()
         );
         // A quote anywhere: one pass, as a quoted field may hold a line feed.

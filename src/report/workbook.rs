@@ -62,15 +62,31 @@ pub fn load_workbook(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Report {
+    // Read whole (workbooks are zip or OLE containers), at most 256 MiB, as other single-file
+    // reports are.
+    match super::markdown::read_document(path, shown, problems) {
+        Some(bytes) => workbook_from_bytes(path, shown, bytes, sources, problems),
+        None => Report {
+            path: path.to_path_buf(),
+            meta: ReportMeta::default(),
+            tables: Vec::new(),
+        },
+    }
+}
+
+/// [`load_workbook`] of the file's `bytes`; `path` gives the report's path and, by its
+/// extension, the kind of workbook to try first.
+pub fn workbook_from_bytes(
+    path: &Path,
+    shown: &str,
+    bytes: Vec<u8>,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Report {
     let mut report = Report {
         path: path.to_path_buf(),
         meta: ReportMeta::default(),
         tables: Vec::new(),
-    };
-    // Read whole (workbooks are zip or OLE containers), at most 256 MiB, as other single-file
-    // reports are.
-    let Some(bytes) = super::markdown::read_document(path, shown, problems) else {
-        return report;
     };
     let named = Kind::of(path);
     let Some(mut workbook) = open_sniffed(bytes, named, shown, problems) else {
