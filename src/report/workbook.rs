@@ -228,8 +228,12 @@ fn open_sniffed(
     });
     match bounded {
         Some(Ok(())) => {}
-        Some(Err(reason)) => {
+        Some(Err(bounds::Refused::TooLarge(reason))) => {
             problems.push(too_large(shown, &reason));
+            return None;
+        }
+        Some(Err(bounds::Refused::Damaged(reason))) => {
+            problems.push(not_a_workbook(shown, named, &reason));
             return None;
         }
         None => {

@@ -15,6 +15,15 @@ use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};
 
+/// Why a workbook is not handed to calamine.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// Its container is broken in a way calamine would not survive.
+    Damaged(String),
+    /// It holds or describes more than rimlig reads.
+    TooLarge(String),
+}
+
 /// How much a workbook may hold or describe.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Limits {
@@ -48,7 +57,7 @@ const XLS_MAX_CLAIMED: u64 = 65_536 * 256;
 
 /// `Err(reason)` if the workbook in `bytes` (a zip archive: `.xlsx`, `.ods`) would take more
 /// than rimlig reads; `Ok` if not, and also if it is no archive (calamine then says why).
-pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), String> {
+pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), Refused> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -71,12 +80,12 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), String> {
         }
         tally.unzipped = counted.read;
         if tally.unzipped > limits.unzipped {
-            return Err(format!(
+            return Err(Refused::TooLarge(format!(
                 "unzipped, its parts take more than {} MiB",
                 limits.unzipped >> 20
-            ));
+            )));
         }
-        scanned?;
+        scanned.map_err(Refused::TooLarge)?;
     }
     Ok(())
 }
@@ -300,12 +309,16 @@ impl OdsSheet {
     }
 }
 
-/// `Err(reason)` if the Excel 97–2003 workbook in `bytes` (an OLE compound file) would take
-/// more than rimlig reads; `Ok` if not, and also if it has no workbook stream to look at
-/// (calamine then says why).
-pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), String> {
-    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
+/// `Err(reason)` if the Excel 97–2003 workbook in `bytes` (an OLE compound file) is damaged
+/// or would take more than rimlig reads; `Ok` if not, and also if it has no workbook stream
+/// to look at (calamine then says why).
+pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), Refused> {
+    // calamine follows the container's chains of sectors without looking for loops, and one
+    // that loops makes it grow a buffer until memory runs out: a container the `cfb` crate
+    // (which does look) cannot open is not handed on.
+    let mut file = match cfb::CompoundFile::open(Cursor::new(bytes)) {
+        Ok(file) => file,
+        Err(e) => return Err(Refused::Damaged(format!("its container is damaged: {e}"))),
     };
     let stream = ["/Workbook", "/Book"]
         .iter()
@@ -322,7 +335,7 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), String>
     {
         return Ok(());
     }
-    check_biff(&data, limits.sheet_cells)
+    check_biff(&data, limits.sheet_cells).map_err(Refused::TooLarge)
 }
 
 /// BIFF records from `at`: (type, data), up to the first one cut short.
@@ -464,6 +477,14 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    /// The reason a workbook is refused as too large.
+    fn too_large(r: Result<(), Refused>) -> String {
+        match r {
+            Err(Refused::TooLarge(why)) => why,
+            other => panic!("{other:?}"),
+        }
+    }
+
     const SMALL: Limits = Limits {
         unzipped: 1 << 20,
         shared_texts: 10,
@@ -504,7 +525,7 @@ mod tests {
         let row = "<table:table-row table:number-rows-repeated=\"40\"><table:table-cell \
              table:number-columns-repeated=\"30\" office:value-type=\"float\" \
              office:value=\"5\"><text:p>5</text:p></table:table-cell></table:table-row>";
-        let err = check_zipped(&ods(row), SMALL).unwrap_err();
+        let err = too_large(check_zipped(&ods(row), SMALL));
         assert!(
             err.contains("sheet 'drift'") && err.contains("1200 cells"),
             "{err}"
@@ -515,7 +536,7 @@ mod tests {
              <table:table-row table:number-rows-repeated=\"1000000\"><table:table-cell/></table:table-row>\
              <table:table-row>{filled}</table:table-row>"
         );
-        assert!(check_zipped(&ods(&apart), SMALL).is_err());
+        too_large(check_zipped(&ods(&apart), SMALL));
         // As LibreOffice writes a sheet: empty cells and rows repeated to the sheet's edge.
         let usual = format!(
             "<table:table-row>{filled}{filled}<table:table-cell table:number-columns-repeated=\"16382\"/></table:table-row>\
@@ -527,20 +548,22 @@ mod tests {
     #[test]
     fn shared_texts_formats_and_unzipped_bytes_are_counted() {
         assert_eq!(check_zipped(&shared_texts(10), SMALL), Ok(()));
-        let err = check_zipped(&shared_texts(11), SMALL).unwrap_err();
+        let err = too_large(check_zipped(&shared_texts(11), SMALL));
         assert!(err.contains("more than 10 shared texts"), "{err}");
         let styles = format!(
             "<styleSheet><cellXfs>{}</cellXfs></styleSheet>",
             "<xf/>".repeat(11)
         );
-        let err =
-            check_zipped(&zipped(&[("xl/styles.xml", styles.as_bytes())]), SMALL).unwrap_err();
+        let err = too_large(check_zipped(
+            &zipped(&[("xl/styles.xml", styles.as_bytes())]),
+            SMALL,
+        ));
         assert!(err.contains("more than 10 formats"), "{err}");
         // Two parts of 600 KiB each: together past 1 MiB unzipped, not XML at all.
         let part = vec![0u8; 600 << 10];
         let two = zipped(&[("a.bin", &part), ("b.bin", &part)]);
         assert!(two.len() < 10 << 10);
-        let err = check_zipped(&two, SMALL).unwrap_err();
+        let err = too_large(check_zipped(&two, SMALL));
         assert!(err.contains("more than 1 MiB"), "{err}");
         assert_eq!(check_zipped(&zipped(&[("a.bin", &part)]), SMALL), Ok(()));
         // Not an archive: calamine says what it is.
