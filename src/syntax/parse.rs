@@ -22,6 +22,10 @@ pub const MAX_NESTING: usize = 64;
 pub const MAX_SCOPES: usize = 256;
 /// Most operands in one chain of `+ - * / and or`.
 pub const MAX_CHAIN: usize = 256;
+/// Column combinations that the nested `for` lists of one rule may give: each is checked on
+/// every row, so `for` lists of 100 columns nested four deep (10⁸ combinations per row)
+/// would run for days.
+pub const MAX_COMBINATIONS: u64 = 1_024;
 /// Largest rule file accepted.
 pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 
@@ -629,6 +633,18 @@ impl Builder<'_> {
                 }
             }
         }
+        let combinations = body.iter().map(combinations).max().unwrap_or(1);
+        if combinations > MAX_COMBINATIONS {
+            self.error(
+                span,
+                "rules::too-long",
+                format!(
+                    "the nested `for` lists of this rule give {combinations} combinations of columns, each checked on every row; at most {MAX_COMBINATIONS} are accepted"
+                ),
+                "this rule",
+            );
+            return None;
+        }
         Some(Rule_ {
             id: id?,
             title,
@@ -1105,6 +1121,21 @@ fn function_synonym(name: &str) -> Option<&'static str> {
         "avrunda" => "round",
         _ => return None,
     })
+}
+
+/// The most combinations of columns the nested `for` lists of `a` give on one path: the
+/// lengths of nested lists multiply (saturating).
+fn combinations(a: &Assertion) -> u64 {
+    match a {
+        Assertion::For { columns, body, .. } => {
+            (columns.len() as u64).saturating_mul(combinations(body))
+        }
+        Assertion::In { body, .. } | Assertion::Each { body, .. } | Assertion::If { body, .. } => {
+            combinations(body)
+        }
+        Assertion::Block(items, _) => items.iter().map(combinations).max().unwrap_or(1),
+        Assertion::Check(_) => 1,
+    }
 }
 
 #[cfg(test)]
