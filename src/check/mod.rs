@@ -3,6 +3,7 @@
 //! (types, arity, checks that cannot fail, unused declarations).
 
 mod coverage;
+mod lets;
 mod lint;
 mod load;
 mod names;

@@ -24,6 +24,8 @@ pub fn check_static(
     let incomplete = problems
         .iter()
         .any(|p| p.kind == ProblemKind::Rules && p.severity == Severity::Error);
+    // First: every later check walks lets, and must not walk one without end.
+    super::lets::check_let_sizes(set, problems);
     super::types::check_types(set, sources, problems);
     super::lint::check_constant(set, sources, problems);
     if !incomplete {

@@ -115,6 +115,10 @@ pub(crate) enum Stop {
 
 type Ev<T> = Result<T, Stop>;
 
+/// A `let`'s name, with the report, the previous report and whether it was read in the
+/// previous report (addresses: the same reports for the whole run).
+type LetKey<'a> = (&'a str, usize, usize, bool);
+
 /// Where evaluation is: which report, which table and rows, which row, which `for` bindings.
 #[derive(Clone)]
 struct Env<'a> {
@@ -496,6 +500,10 @@ struct Evaluator<'a> {
     /// The `let`s being evaluated, innermost last: a `let` that reaches itself is an error,
     /// not an endless recursion.
     lets: Vec<String>,
+    /// Values of the `let`s that read no cell, by name and by the report (previous report)
+    /// they were worked out in: a let is worked out once, not again for every row and every
+    /// use (each time walking the lets it uses).
+    let_values: std::collections::HashMap<LetKey<'a>, Operand>,
     /// The cells read by the instance being checked: a finding keeps them, so error
     /// localisation knows which cells could explain it.
     reads: std::cell::RefCell<Vec<CellAt>>,
@@ -607,6 +615,7 @@ impl<'a> Evaluator<'a> {
             broken: None,
             votes: Vec::new(),
             lets: Vec::new(),
+            let_values: Default::default(),
             reads: Default::default(),
             quick_columns: Default::default(),
             shared: Default::default(),
@@ -1714,6 +1723,15 @@ impl<'a> Evaluator<'a> {
                 let name = self.bound(&n.text, env);
                 let is_var = name != n.text;
                 if !is_var && let Some(l) = self.set.constant(&n.text) {
+                    let key: LetKey<'a> = (
+                        n.text.as_str(),
+                        std::ptr::from_ref(env.report) as usize,
+                        env.previous.map_or(0, |p| std::ptr::from_ref(p) as usize),
+                        env.in_previous,
+                    );
+                    if let Some(v) = self.let_values.get(&key) {
+                        return Ok(v.clone());
+                    }
                     let root = Env {
                         scope: None,
                         row: None,
@@ -1743,6 +1761,15 @@ impl<'a> Evaluator<'a> {
                     self.lets.push(n.text.clone());
                     let v = self.eval(&l.value, &root);
                     self.lets.pop();
+                    // Only a value that reads no cell: a cell's value may be overridden
+                    // while a fix is tried, and the cells an instance reads are recorded.
+                    if let Ok(op) = &v
+                        && op.cells.is_empty()
+                        && op.agg.is_none()
+                        && self.overrides.is_empty()
+                    {
+                        self.let_values.insert(key, op.clone());
+                    }
                     return v;
                 }
                 let Some(view) = env.scope.clone() else {
