@@ -20,7 +20,9 @@
 //! comma is only a warning (the value is read as if it were not there).
 
 use super::csv::check_duplicate_headers;
-use super::markdown::{MAX_LOOSE_CELLS, add_document, read_document, resolve_previous};
+use super::markdown::{
+    MAX_DOCUMENT_BYTES, MAX_LOOSE_CELLS, add_document, read_document, resolve_previous,
+};
 use super::number::{parse_cell, trim_cell};
 use super::{
     CellValue, Figure, Header, LooseCell, LooseRow, Missing, Report, ReportMeta, Table,
@@ -51,7 +53,7 @@ pub fn load_json_report(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Report {
-    match read_document(path, shown, problems) {
+    match read_document(path, shown, MAX_DOCUMENT_BYTES, problems) {
         Some(bytes) => json_report_from_bytes(path, shown, &bytes, sources, problems),
         None => empty_report(path),
     }

@@ -64,7 +64,8 @@ pub fn load_workbook(
 ) -> Report {
     // Read whole (workbooks are zip or OLE containers), at most 256 MiB, as other single-file
     // reports are.
-    match super::markdown::read_document(path, shown, problems) {
+    match super::markdown::read_document(path, shown, super::markdown::MAX_DOCUMENT_BYTES, problems)
+    {
         Some(bytes) => workbook_from_bytes(path, shown, bytes, sources, problems),
         None => Report {
             path: path.to_path_buf(),
