@@ -39,6 +39,14 @@ fn check_within(secs: u64, reports: &[PathBuf], rules: &[PathBuf]) -> Run {
         .unwrap_or_else(|_| panic!("check did not finish within {secs} s"))
 }
 
+/// The first problem of `run` with `code`; the test fails, listing the codes, if none has it.
+fn problem<'r>(run: &'r Run, code: &str) -> &'r rimlig::problem::Problem {
+    run.problems
+        .iter()
+        .find(|p| p.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:?}", codes(run)))
+}
+
 fn codes(run: &Run) -> Vec<&'static str> {
     run.problems.iter().map(|p| p.code).collect()
 }
@@ -229,11 +237,7 @@ fn nested_for_lists_of_too_many_combinations_are_refused() {
     };
     write(&dir.join("many.rules"), &nested(100, 4));
     let r = check_within(30, &[report()], &[dir.join("many.rules")]);
-    let p = r
-        .problems
-        .iter()
-        .find(|p| p.code == "rules::too-long")
-        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    let p = problem(&r, "rules::too-long");
     assert!(
         p.message.contains("give 100000000 combinations"),
         "{}",
@@ -276,11 +280,7 @@ fn a_table_of_more_than_10_million_cells_is_refused() {
     write(&dir.join("report/tal.csv"), &text);
     write(&dir.join("r.rules"), "rule z { each tal: z >= 0 }\n");
     let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
-    let p = r
-        .problems
-        .iter()
-        .find(|p| p.code == "data::too-large")
-        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    let p = problem(&r, "data::too-large");
     assert!(
         p.message.contains("10001 rows and 1001 columns"),
         "{}",
@@ -300,11 +300,7 @@ fn a_header_wider_than_a_spreadsheet_is_refused() {
     write(&dir.join("report/tal.csv"), &text);
     write(&dir.join("r.rules"), "rule z { each tal: a >= 0 }\n");
     let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
-    let p = r
-        .problems
-        .iter()
-        .find(|p| p.code == "data::too-large")
-        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    let p = problem(&r, "data::too-large");
     assert!(
         p.message.contains("has 1000000 columns, more than 16384"),
         "{}",
@@ -557,11 +553,7 @@ fn a_markdown_report_over_8_mib_is_refused() {
     write(&dir.join("r.md"), &text);
     let start = Instant::now();
     let r = check_within(30, &[dir.join("r.md")], &[data("let-cycle/case.rules")]);
-    let p = r
-        .problems
-        .iter()
-        .find(|p| p.code == "data::too-large")
-        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    let p = problem(&r, "data::too-large");
     assert!(
         p.message.ends_with("is larger than 8 MiB; it is not read"),
         "{}",

@@ -912,14 +912,19 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> (MarkdownDocument, Sources, Vec<Problem>) {
+        read_limited(text, Limits::READ)
+    }
+
+    fn read_limited(text: &str, limits: Limits) -> (MarkdownDocument, Sources, Vec<Problem>) {
         let mut sources = Sources::default();
         let mut problems = Vec::new();
-        let doc = markdown_from_bytes(
+        let doc = read_within(
             Path::new("r/report.md"),
             "r/report.md",
             text.as_bytes(),
             &mut sources,
             &mut problems,
+            limits,
         );
         (doc, sources, problems)
     }
@@ -931,16 +936,7 @@ mod tests {
             cells: 6,
         };
         let read = |text: &str| {
-            let mut sources = Sources::default();
-            let mut problems = Vec::new();
-            let doc = read_within(
-                Path::new("r.md"),
-                "r.md",
-                text.as_bytes(),
-                &mut sources,
-                &mut problems,
-                small,
-            );
+            let (doc, _, problems) = read_limited(text, small);
             let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
             (doc.report.tables.len(), codes, problems)
         };
