@@ -80,6 +80,17 @@ impl Problem {
             more: 0,
         }
     }
+    /// A file or table that is not read because it holds, or describes, more than rimlig
+    /// reads (`data::too-large`).
+    pub fn too_large(message: impl Into<String>) -> Self {
+        Problem::new(
+            ProblemKind::Data,
+            Severity::Error,
+            "data::too-large",
+            message,
+        )
+    }
+
     /// The problem with its labels pointing into a `Sources` appended at `offset`.
     pub fn shifted(mut self, offset: usize) -> Self {
         for l in &mut self.labels {

@@ -196,11 +196,7 @@ fn load_csv_cow(
         && h.last_non_empty > MAX_COLUMNS
     {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
+            Problem::too_large(format!(
                     "the header of {display_name} has {} columns, more than {MAX_COLUMNS}; the table is not read",
                     h.last_non_empty
                 ),
@@ -290,11 +286,7 @@ fn load_csv_cow(
     // As for workbooks: a table of more cells than this is not read (see `MAX_TABLE_CELLS`).
     if (data_rows as u64).saturating_mul(width.max(1) as u64) > MAX_TABLE_CELLS {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
+            Problem::too_large(format!(
                     "{display_name} is a table of {data_rows} rows and {width} columns, more than {MAX_TABLE_CELLS} cells; it is not read",
                 ),
             )

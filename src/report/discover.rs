@@ -648,13 +648,8 @@ fn load_table_file(
     };
     if size > MAX_TABLE_BYTES {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!("{shown} is larger than 256 MiB; it is not read"),
-            )
-            .with_path(shown),
+            Problem::too_large(format!("{shown} is larger than 256 MiB; it is not read"))
+                .with_path(shown),
         );
         return None;
     }

@@ -1030,15 +1030,10 @@ impl ShapeReader<'_> {
                     self.max_cells
                 );
                 self.problems.push(
-                    Problem::new(
-                        ProblemKind::Data,
-                        Severity::Error,
-                        "data::too-large",
-                        message,
-                    )
-                    .with_path(self.shown)
-                    .with_label(self.source, span, "these rows")
-                    .with_help("write a table that large as a CSV file in a report folder"),
+                    Problem::too_large(message)
+                        .with_path(self.shown)
+                        .with_label(self.source, span, "these rows")
+                        .with_help("write a table that large as a CSV file in a report folder"),
                 );
                 return None;
             }

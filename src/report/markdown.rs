@@ -148,11 +148,7 @@ fn read_within(
     let items = memchr::memchr2_iter(b'|', b'\n', body.as_bytes()).count() as u64;
     if items > limits.items {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
+            Problem::too_large(format!(
                     "{shown} has {items} lines and cell borders (`|`), more than the {} rimlig reads in a Markdown report; it is not read",
                     limits.items
                 ),
@@ -239,15 +235,10 @@ pub(super) fn read_document(
     };
     if size > max_bytes {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
-                    "{shown} is larger than {} MiB; it is not read",
-                    max_bytes >> 20
-                ),
-            )
+            Problem::too_large(format!(
+                "{shown} is larger than {} MiB; it is not read",
+                max_bytes >> 20
+            ))
             .with_path(shown),
         );
         return None;
@@ -832,11 +823,7 @@ impl BodyReader<'_> {
     fn finish_table(&mut self, t: TableBuild) {
         if t.too_large(self.max_cells) {
             let span = t.head.as_ref().map(|h| trimmed_span(self.text, h));
-            let mut problem = Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
+            let mut problem = Problem::too_large(format!(
                     "the table `{}` of {} has {} rows and {} columns, more than {} cells; it is not read",
                     t.name,
                     self.shown,

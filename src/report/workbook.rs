@@ -315,11 +315,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// A workbook, or one of its sheets (`shown` as `book.xlsx[sheet]`), not read because it
 /// holds or describes more than rimlig reads.
 fn too_large(shown: &str, reason: &str) -> Problem {
-    Problem::new(
-        ProblemKind::Data,
-        Severity::Error,
-        "data::too-large",
-        format!("{shown} is not read: {reason}"),
+    Problem::too_large(format!("{shown} is not read: {reason}"),
     )
     .with_path(shown)
     .with_help(

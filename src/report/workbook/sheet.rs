@@ -218,11 +218,7 @@ pub(super) fn load_sheet(
         .count();
     if (data_rows as u64).saturating_mul(columns.len() as u64) > MAX_TABLE_CELLS {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
+            Problem::too_large(format!(
                     "sheet '{sheet}' of {workbook} would be a table of {data_rows} rows and {} columns; it is not read",
                     columns.len()
                 ),
@@ -237,14 +233,9 @@ pub(super) fn load_sheet(
     // Cells keep their spans as `u32`s (see `report::Cell`).
     if u32::try_from(text.len()).is_err() {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::too-large",
-                format!(
-                    "sheet '{sheet}' of {workbook} holds more than 4 GiB of text; it is not read"
-                ),
-            )
+            Problem::too_large(format!(
+                "sheet '{sheet}' of {workbook} holds more than 4 GiB of text; it is not read"
+            ))
             .with_path(display_name),
         );
         return None;
