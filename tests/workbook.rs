@@ -589,17 +589,22 @@ fn files_that_are_no_workbooks_are_data_problems() {
     }
 }
 
-#[test]
-fn the_corpus_run_goes_on_past_broken_files() {
-    let out = rimlig(&["check", CORPUS, "--format", "json"]);
-    // Data errors (the broken files, the #DIV/0!) fail the run with 1, not 2.
+/// The JSON output of `rimlig check PATH`, which must end with 1: errors in the data.
+fn json_of_data_errors(path: &str) -> Value {
+    let out = rimlig(&["check", path, "--format", "json"]);
     assert_eq!(
         out.status.code(),
         Some(1),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn the_corpus_run_goes_on_past_broken_files() {
+    // Data errors (the broken files, the #DIV/0!) fail the run with 1, not 2.
+    let doc = json_of_data_errors(CORPUS);
     let problems = doc["problems"].as_array().expect("problems");
     let not_workbooks = problems
         .iter()
@@ -797,14 +802,7 @@ fn workbooks_that_describe_huge_sheets_are_refused_before_they_are_read() {
         );
     }
     // The whole run: an error in the data (1), not a crash.
-    let out = rimlig(&["check", dir.to_str().unwrap(), "--format", "json"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let doc = json_of_data_errors(dir.to_str().unwrap());
     let refused = doc["problems"]
         .as_array()
         .unwrap()
