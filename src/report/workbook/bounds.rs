@@ -358,7 +358,7 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), Refused
     {
         return Ok(());
     }
-    check_biff(&data, limits.sheet_cells).map_err(Refused::TooLarge)
+    check_biff(&data, limits.sheet_cells)
 }
 
 /// BIFF records from `at`: (type, data), up to the first one cut short.
@@ -387,20 +387,23 @@ fn u32_at(data: &[u8], at: usize) -> Option<u64> {
 
 /// The sheets of a BIFF workbook stream, found as calamine finds them: each `BoundSheet8`
 /// record of the globals gives where its sheet's records start.
-fn check_biff(stream: &[u8], limit: u64) -> Result<(), String> {
+fn check_biff(stream: &[u8], limit: u64) -> Result<(), Refused> {
     let starts: Vec<usize> = records(stream, 0)
         .filter(|(typ, _)| *typ == 0x0085)
         .filter_map(|(_, data)| usize::try_from(u32_at(data, 0)?).ok())
         .collect();
     for (n, at) in starts.into_iter().enumerate() {
-        check_biff_sheet(stream, at, limit).map_err(|why| format!("sheet {} {why}", n + 1))?;
+        check_biff_sheet(stream, at, limit).map_err(|refused| match refused {
+            Refused::Damaged(why) => Refused::Damaged(format!("sheet {} {why}", n + 1)),
+            Refused::TooLarge(why) => Refused::TooLarge(format!("sheet {} {why}", n + 1)),
+        })?;
     }
     Ok(())
 }
 
 /// One sheet's records, as calamine's `xls.rs` reads them: the room a DIMENSIONS record
 /// makes it reserve, and the rectangle its cells span.
-fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), String> {
+fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), Refused> {
     let mut seen_bof = false;
     let mut depth = 0usize;
     // Rows and columns of the cells: (first row, last row, first column, last column).
@@ -429,9 +432,9 @@ fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), String> 
             0x0200 => {
                 let claimed = claimed_cells(data).unwrap_or(0);
                 if claimed > XLS_MAX_CLAIMED {
-                    return Err(format!(
-                        "claims {claimed} cells, more than an .xls sheet can have; the file is damaged"
-                    ));
+                    return Err(Refused::Damaged(format!(
+                        "claims {claimed} cells, more than an .xls sheet can have"
+                    )));
                 }
             }
             // Number, Label, RString, BoolErr, Rk, LabelSst, Formula: one cell each.
@@ -456,9 +459,9 @@ fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), String> 
     if let Some((r0, r1, c0, c1)) = span {
         let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
         if rows.saturating_mul(cols) > limit {
-            return Err(format!(
+            return Err(Refused::TooLarge(format!(
                 "spans {rows} rows and {cols} columns, more than the {limit} cells rimlig reads"
-            ));
+            )));
         }
     }
     Ok(())
@@ -645,7 +648,7 @@ mod tests {
             check_biff(&biff(&[number(0, 0), number(30, 30)]), 1_000),
             Ok(())
         );
-        let err = check_biff(&biff(&[number(0, 0), number(40, 30)]), 1_000).unwrap_err();
+        let err = too_large(check_biff(&biff(&[number(0, 0), number(40, 30)]), 1_000));
         assert!(
             err.contains("sheet 1 spans 41 rows and 31 columns"),
             "{err}"
@@ -661,8 +664,11 @@ mod tests {
         let mut dims = 0u32.to_le_bytes().to_vec();
         dims.extend(0x7FFF_FFFFu32.to_le_bytes());
         dims.extend([0, 0, 0, 0x40, 0, 0]);
-        let err = check_biff(&biff(&[record(0x0200, &dims)]), 1_000).unwrap_err();
-        assert!(err.contains("more than an .xls sheet can have"), "{err}");
+        let err = check_biff(&biff(&[record(0x0200, &dims)]), 1_000);
+        assert!(
+            matches!(&err, Err(Refused::Damaged(why)) if why.contains("more than an .xls sheet can have")),
+            "{err:?}"
+        );
     }
 
     #[test]
