@@ -563,6 +563,38 @@ fn a_markdown_report_over_8_mib_is_refused() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A column left empty made every row of a table not applicable for every rule reading it,
+/// and each such instance was listed with its reason: five rules over a million rows took
+/// 3 GB and wrote 1,2 GB of JSON. The first thousand per rule are listed, the rest counted.
+#[test]
+fn not_applicable_instances_are_listed_a_thousand_per_rule_and_counted() {
+    let dir = scratch("na");
+    let mut text = String::from("k;v\n");
+    for i in 0..1_500 {
+        text.push_str(&format!("r{i};{i}\n"));
+    }
+    write(&dir.join("report/tal.csv"), &text);
+    write(
+        &dir.join("r.rules"),
+        "rule r { each tal: v / (v - v) >= 0 }\nrule s { each tal: v >= 0 }\n",
+    );
+    let r = check_within(60, &[dir.join("report")], &[dir.join("r.rules")]);
+    assert_eq!(r.outcome.not_applicable.len(), 1_000);
+    assert_eq!(r.outcome.not_applicable_unlisted, [("r".to_string(), 500)]);
+    let stats = |id: &str| {
+        r.outcome
+            .stats
+            .iter()
+            .find(|(x, _)| x == id)
+            .unwrap()
+            .1
+            .clone()
+    };
+    assert_eq!(stats("r").not_applicable, 1_500);
+    assert_eq!(stats("s").passed, 1_500);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // ------------------------------------------------------------------ report trees
 
 #[cfg(unix)]

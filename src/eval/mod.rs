@@ -54,6 +54,9 @@ pub struct Outcome {
     /// Per rule id, in rule order: failing instances beyond `max_findings_per_rule` (or the
     /// run's cap), counted in `stats` but not listed in `findings`. Only rules that had any.
     pub unlisted: Vec<(String, usize)>,
+    /// Per rule id, in rule order: not-applicable instances beyond [`NA_LISTED_PER_RULE`],
+    /// counted in `stats` but not listed in `not_applicable`. Only rules that had any.
+    pub not_applicable_unlisted: Vec<(String, usize)>,
     /// The run listed as many findings as it lists at most ([`MAX_FINDINGS_PER_RUN`]), and
     /// counted the rest.
     pub run_cap: Option<usize>,
@@ -114,6 +117,11 @@ pub(crate) enum Stop {
 }
 
 type Ev<T> = Result<T, Stop>;
+
+/// Not-applicable instances listed per rule; the rest are counted. A column left empty in a
+/// table of a million rows makes every rule that reads it not applicable on every row, and
+/// five such rules once listed five million reasons (3 GB, a 1,2 GB JSON report).
+pub const NA_LISTED_PER_RULE: usize = 1_000;
 
 /// A `let`'s name, with the report, the previous report and whether it was read in the
 /// previous report (addresses: the same reports for the whole run).
@@ -309,6 +317,7 @@ pub fn evaluate_configured(
         let mut stats = Stats::default();
         let mut listed = 0;
         let mut unlisted = 0;
+        let mut na_listed = 0;
         let mut broken = None;
         if lr.enabled {
             for report in reports {
@@ -350,9 +359,15 @@ pub fn evaluate_configured(
                 } else {
                     out.findings.extend(done.findings.into_iter().take(room));
                 }
-                out.not_applicable.extend(done.na);
+                let na_room = NA_LISTED_PER_RULE.saturating_sub(na_listed);
+                na_listed += done.na.len().min(na_room);
+                out.not_applicable.extend(done.na.into_iter().take(na_room));
                 broken = done.broken;
             }
+        }
+        if stats.not_applicable > na_listed {
+            out.not_applicable_unlisted
+                .push((lr.rule.id.text.clone(), stats.not_applicable - na_listed));
         }
         out.stats.push((lr.rule.id.text.clone(), stats));
         if broken.is_some() {
@@ -361,6 +376,7 @@ pub fn evaluate_configured(
         if unlisted > 0 {
             out.unlisted.push((lr.rule.id.text.clone(), unlisted));
         }
+
         out.problems.extend(broken);
         rule_done();
     }
@@ -728,6 +744,9 @@ impl<'a> Evaluator<'a> {
 
     fn not_applicable(&mut self, env: &Env<'a>, reason: String) {
         self.stats.not_applicable += 1;
+        if self.na.len() >= NA_LISTED_PER_RULE {
+            return;
+        }
         self.na.push(NotApplicable {
             rule: crate::finding::instance_name(&self.rule.rule.id.text, &env.bindings),
             report: env.current.path.to_string_lossy().replace('\\', "/"),
@@ -1013,7 +1032,8 @@ impl<'a> Evaluator<'a> {
             self.stats.not_applicable += sub.stats.not_applicable;
             self.unlisted += sub.unlisted;
             self.take_findings(sub.findings);
-            self.na.extend(sub.na);
+            let room = NA_LISTED_PER_RULE.saturating_sub(self.na.len());
+            self.na.extend(sub.na.into_iter().take(room));
             if sub.broken.is_some() {
                 self.broken = sub.broken;
                 return;

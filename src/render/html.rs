@@ -813,8 +813,14 @@ fn rule_table(run: &Run, by_report: &ByReport<'_>, report: &Report, out: &mut St
     if !na.is_empty() {
         let _ = writeln!(
             out,
-            "<details class=\"na\"><summary>Kontroller som inte kunde avgöras ({})</summary><ul>",
-            na.len()
+            "<details class=\"na\"><summary>Kontroller som inte kunde avgöras ({}{})</summary><ul>",
+            na.len(),
+            // Past the first thousand of a rule they are counted, not listed.
+            if run.outcome.not_applicable_unlisted.is_empty() {
+                ""
+            } else {
+                " listade; de första 1 000 per regel"
+            }
         );
         for n in na {
             let at = match (&n.table, &n.row_key) {

@@ -477,6 +477,11 @@ pub fn write(run: &Run, style: Style, w: &mut impl std::io::Write) -> std::io::R
                 na.rule, na.report, na.reason
             ));
         }
+        for (rule, n) in &run.outcome.not_applicable_unlisted {
+            tail.push_str(&format!(
+                "and {n} more not-applicable instances of rule {rule} not listed\n"
+            ));
+        }
         if !run.outcome.not_applicable.is_empty() {
             tail.push('\n');
         }

@@ -22,6 +22,10 @@ struct Document<'a> {
     /// `rules` but not listed; absent when every finding is listed.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     unlisted: std::collections::BTreeMap<&'a str, usize>,
+    /// Per rule, not-applicable instances beyond the first thousand, counted in `rules` but
+    /// not listed; absent when every one is listed.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    not_applicable_unlisted: std::collections::BTreeMap<&'a str, usize>,
 }
 
 /// The findings, each turned into its JSON form only as it is written: a run may have
@@ -135,6 +139,12 @@ fn document<'a>(run: &'a Run, gate: Gate, findings: &'a [crate::finding::Finding
         unlisted: run
             .outcome
             .unlisted
+            .iter()
+            .map(|(r, n)| (r.as_str(), *n))
+            .collect(),
+        not_applicable_unlisted: run
+            .outcome
+            .not_applicable_unlisted
             .iter()
             .map(|(r, n)| (r.as_str(), *n))
             .collect(),
