@@ -343,12 +343,12 @@ impl<'p> Folder<'p> {
         }
     }
 
-    /// Whether two paths name the same folder (`2020-10/../2020-08` and `2020-08`).
-    fn same(&self, other: &Folder<'_>) -> bool {
-        match (&self.resolved, &other.resolved) {
-            (Some(x), Some(y)) => x == y,
-            _ => self.written == other.written,
-        }
+    /// What the folder is known by: its resolved path, or as written when it cannot be
+    /// resolved. Two paths name the same folder (`2020-10/../2020-08` and `2020-08`) when
+    /// their keys are equal; keys are looked up in maps, as a tree of tens of thousands of
+    /// reports has as many previous ones.
+    fn key(self) -> PathBuf {
+        self.resolved.unwrap_or_else(|| self.written.to_path_buf())
     }
 }
 
@@ -362,22 +362,18 @@ fn load_previous_reports(
     if reports.iter().all(|r| r.meta.previous.is_none()) {
         return Vec::new();
     }
-    // Each path resolved once: a tree of thousands of reports has thousands of previous ones.
-    let checked: Vec<Folder> = reports.iter().map(|r| Folder::of(&r.path)).collect();
+    // Each path resolved once, and looked up in a set: the checked reports, then each
+    // previous one as it is read.
+    let mut known: std::collections::HashSet<PathBuf> =
+        reports.iter().map(|r| Folder::of(&r.path).key()).collect();
     let mut earlier: Vec<Report> = Vec::new();
-    let mut earlier_folders: Vec<Folder> = Vec::new();
     for r in reports {
         let Some(p) = &r.meta.previous else { continue };
-        let folder = Folder::of(p);
         // A folder, or a single-file report (Markdown, JSON).
-        if !(p.is_dir() || p.is_file())
-            || checked.iter().any(|c| c.same(&folder))
-            || earlier_folders.iter().any(|c| c.same(&folder))
-        {
+        if !(p.is_dir() || p.is_file()) || !known.insert(Folder::of(p).key()) {
             continue;
         }
         earlier.push(load_report_with(p, config, sources, problems));
-        earlier_folders.push(folder);
     }
     earlier
 }
@@ -387,18 +383,25 @@ fn previous_of<'a>(reports: &'a [Report], earlier: &'a [Report]) -> Vec<Option<&
     if reports.iter().all(|r| r.meta.previous.is_none()) {
         return vec![None; reports.len()];
     }
-    let all: Vec<(&Report, Folder)> = reports
-        .iter()
-        .chain(earlier)
-        .map(|r| (r, Folder::of(&r.path)))
-        .collect();
+    // The reports of each folder, in order (checked ones first): the first that is not the
+    // report itself is its previous one.
+    let mut by_folder: std::collections::HashMap<PathBuf, Vec<&Report>> = Default::default();
+    for r in reports.iter().chain(earlier) {
+        let of = by_folder.entry(Folder::of(&r.path).key()).or_default();
+        // Two are enough: the report itself, and another.
+        if of.len() < 2 {
+            of.push(r);
+        }
+    }
     reports
         .iter()
         .map(|r| {
-            let p = Folder::of(r.meta.previous.as_ref()?);
-            all.iter()
-                .find(|(c, f)| !std::ptr::eq(*c, r) && f.same(&p))
-                .map(|(c, _)| *c)
+            let p = Folder::of(r.meta.previous.as_ref()?).key();
+            by_folder
+                .get(&p)?
+                .iter()
+                .find(|c| !std::ptr::eq(**c, r))
+                .copied()
         })
         .collect()
 }
