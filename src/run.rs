@@ -364,16 +364,42 @@ fn load_previous_reports(
     }
     // Each path resolved once, and looked up in a set: the checked reports, then each
     // previous one as it is read.
-    let mut known: std::collections::HashSet<PathBuf> =
-        reports.iter().map(|r| Folder::of(&r.path).key()).collect();
-    let mut earlier: Vec<Report> = Vec::new();
-    for r in reports {
-        let Some(p) = &r.meta.previous else { continue };
-        // A folder, or a single-file report (Markdown, JSON).
-        if !(p.is_dir() || p.is_file()) || !known.insert(Folder::of(p).key()) {
-            continue;
+    use rayon::prelude::*;
+    // Resolving a path asks the file system once per part of it: done in parallel.
+    let mut known: std::collections::HashSet<PathBuf> = reports
+        .par_iter()
+        .map(|r| Folder::of(&r.path).key())
+        .collect();
+    // A folder, or a single-file report (Markdown, JSON), with what it is known by.
+    let previous: Vec<Option<(&Path, PathBuf)>> = reports
+        .par_iter()
+        .map(|r| {
+            let p = r.meta.previous.as_deref()?;
+            (p.is_dir() || p.is_file()).then(|| (p, Folder::of(p).key()))
+        })
+        .collect();
+    let mut to_read: Vec<&Path> = Vec::new();
+    for (p, key) in previous.into_iter().flatten() {
+        if known.insert(key) {
+            to_read.push(p);
         }
-        earlier.push(load_report_with(p, config, sources, problems));
+    }
+    // Read in parallel, each into sources of its own, then put together in order, as the
+    // checked reports are.
+    let loaded: Vec<(Report, Sources, Vec<Problem>)> = to_read
+        .par_iter()
+        .map(|p| {
+            let mut own = Sources::default();
+            let mut said = Vec::new();
+            let report = load_report_with(p, config, &mut own, &mut said);
+            (report, own, said)
+        })
+        .collect();
+    let mut earlier = Vec::with_capacity(loaded.len());
+    for (report, own, said) in loaded {
+        let offset = sources.append(own);
+        earlier.push(report.shifted(offset));
+        problems.extend(said.into_iter().map(|p| p.shifted(offset)));
     }
     earlier
 }
@@ -385,16 +411,19 @@ fn previous_of<'a>(reports: &'a [Report], earlier: &'a [Report]) -> Vec<Option<&
     }
     // The reports of each folder, in order (checked ones first): the first that is not the
     // report itself is its previous one.
+    use rayon::prelude::*;
+    let all: Vec<&Report> = reports.iter().chain(earlier).collect();
+    let keys: Vec<PathBuf> = all.par_iter().map(|r| Folder::of(&r.path).key()).collect();
     let mut by_folder: std::collections::HashMap<PathBuf, Vec<&Report>> = Default::default();
-    for r in reports.iter().chain(earlier) {
-        let of = by_folder.entry(Folder::of(&r.path).key()).or_default();
+    for (r, key) in all.into_iter().zip(keys) {
+        let of = by_folder.entry(key).or_default();
         // Two are enough: the report itself, and another.
         if of.len() < 2 {
             of.push(r);
         }
     }
     reports
-        .iter()
+        .par_iter()
         .map(|r| {
             let p = Folder::of(r.meta.previous.as_ref()?).key();
             by_folder
