@@ -534,6 +534,20 @@ fn lets_that_stand_for_too_much_are_refused_and_chains_are_walked_once() {
     };
     assert!(!checked(&r, "r") && checked(&r, "annan"));
 
+    // A chain of fifty thousand: each let was looked for among all the others, in
+    // loading, typing and naming, and the check did not end in a minute.
+    let mut long: Vec<String> = vec!["let c0 = 1".into()];
+    long.extend((1..50_000).map(|i| format!("let c{i} = c{} + 1", i - 1)));
+    long.push("rule r { each tal: a >= c49999 - 1000000 }".into());
+    write(&dir.join("long.rules"), &long.join("\n"));
+    let r = check_within(60, &[report()], &[dir.join("long.rules")]);
+    let p = problem(&r, "rules::too-long");
+    assert!(
+        p.message.starts_with("`let c49999` stands for"),
+        "{}",
+        p.message
+    );
+
     let mut chain: Vec<String> = vec!["let b0 = 1".into()];
     chain.extend((1..1_300).map(|i| format!("let b{i} = b{} + 1", i - 1)));
     chain.push("rule r { each tal: a >= b1299 - 2000 }".into());

@@ -42,7 +42,7 @@ pub fn check_let_sizes(set: &mut RuleSet, problems: &mut Vec<Problem>) {
     }
     // Said of the largest only: those no other let too large uses (a chain of them is one
     // error, at its end).
-    let used_by_too_large: Vec<usize> = too_large
+    let used_by_too_large: std::collections::HashSet<usize> = too_large
         .iter()
         .flat_map(|&i| parts[i].1.iter().copied())
         .collect();
@@ -63,7 +63,7 @@ pub fn check_let_sizes(set: &mut RuleSet, problems: &mut Vec<Problem>) {
             .with_help("give the value as a figure, or build it from fewer lets"),
         );
     }
-    let names: Vec<&str> = too_large
+    let names: std::collections::HashSet<&str> = too_large
         .iter()
         .map(|&i| set.lets[i].0.name.text.as_str())
         .collect();
@@ -146,10 +146,10 @@ fn expanded(parts: &[(u64, Vec<usize>)]) -> Vec<u64> {
 }
 
 /// Whether assertion `a` reads one of `names` anywhere.
-fn assertion_names(a: &Assertion, names: &[&str]) -> bool {
+fn assertion_names(a: &Assertion, names: &std::collections::HashSet<&str>) -> bool {
     let mut found = false;
     let mut reads = |e: &Expr| {
-        terms(e, &mut |n| found |= names.contains(&n));
+        terms(e, &mut |n| found |= names.contains(n));
     };
     match a {
         Assertion::In { body, .. } | Assertion::For { body, .. } => {

@@ -40,6 +40,10 @@ pub struct RuleSet {
     pub lets: Vec<(ast::Let, SourceId)>,
     pub rules: Vec<LoadedRule>,
     pub files: Vec<SourceId>,
+    /// Where each let is in `lets`, by name (the first of a name), made at the first lookup
+    /// ([`RuleSet::let_named`]) with the number of lets it covers: looking a name up is done
+    /// for every name a rule or let reads, and a set may have a hundred thousand lets.
+    pub let_index: std::sync::OnceLock<(usize, HashMap<String, usize>)>,
 }
 
 impl RuleSet {
@@ -69,10 +73,24 @@ impl RuleSet {
         self.tables.iter().find(|t| t.decl.name.text == name)
     }
     pub fn constant(&self, name: &str) -> Option<&ast::Let> {
-        self.lets
-            .iter()
-            .map(|(l, _)| l)
-            .find(|l| l.name.text == name)
+        self.let_named(name).map(|(l, _)| l)
+    }
+
+    /// The let named `name` and the file it is in.
+    pub fn let_named(&self, name: &str) -> Option<&(ast::Let, SourceId)> {
+        let (covered, index) = self.let_index.get_or_init(|| {
+            let mut index = HashMap::with_capacity(self.lets.len());
+            for (i, (l, _)) in self.lets.iter().enumerate() {
+                index.entry(l.name.text.clone()).or_insert(i);
+            }
+            (self.lets.len(), index)
+        });
+        if *covered == self.lets.len() {
+            index.get(name).and_then(|&i| self.lets.get(i))
+        } else {
+            // Lets were added after the index was made: look through them all.
+            self.lets.iter().find(|(l, _)| l.name.text == name)
+        }
     }
 }
 
@@ -83,6 +101,10 @@ struct Loader<'a> {
     set: RuleSet,
     seen: HashMap<PathBuf, SourceId>,
     rule_ids: HashMap<String, (SourceId, Span)>,
+    /// Where each `let` and table name was first declared: a set of a hundred thousand lets
+    /// is not searched through for each new one.
+    let_names: HashMap<String, (SourceId, Span)>,
+    table_names: HashMap<String, (SourceId, Span)>,
 }
 
 pub fn load_rules(
@@ -96,6 +118,8 @@ pub fn load_rules(
         set: RuleSet::default(),
         seen: HashMap::new(),
         rule_ids: HashMap::new(),
+        let_names: HashMap::new(),
+        table_names: HashMap::new(),
     };
     for root in roots {
         match root {
@@ -305,18 +329,18 @@ impl Loader<'_> {
                     ),
                 },
                 Item::Let(l) => {
-                    if let Some(prev) = self.set.lets.iter().find(|(p, _)| p.name.text == l.name.text) {
-                        let (prev_span, prev_src) = (prev.0.name.span, prev.1);
+                    if let Some((prev_src, prev_span)) = self.let_names.get(&l.name.text).copied() {
                         self.duplicate("rules::duplicate-let", &format!("`let {}` is defined twice", l.name.text), id, l.name.span, prev_src, prev_span);
                     } else {
+                        self.let_names.insert(l.name.text.clone(), (id, l.name.span));
                         self.set.lets.push((l, id));
                     }
                 }
                 Item::Table(t) => {
-                    if let Some(prev) = self.set.tables.iter().find(|p| p.decl.name.text == t.name.text) {
-                        let (prev_span, prev_src) = (prev.decl.name.span, prev.source);
+                    if let Some((prev_src, prev_span)) = self.table_names.get(&t.name.text).copied() {
                         self.duplicate("rules::duplicate-table", &format!("table `{}` is declared twice", t.name.text), id, t.name.span, prev_src, prev_span);
                     } else {
+                        self.table_names.insert(t.name.text.clone(), (id, t.name.span));
                         self.set.tables.push(LoadedTable { decl: t, source: id });
                     }
                 }

@@ -105,7 +105,7 @@ struct Types<'a> {
     vars: Vec<(&'a str, &'a [Name])>,
     lets: HashMap<String, Ty>,
     /// Lets being typed (a `let` that names itself, directly or not, is typed `Unknown`).
-    visiting: Vec<String>,
+    visiting: HashSet<String>,
     /// Lets with a type error.
     broken: HashSet<String>,
     uses_broken_let: bool,
@@ -123,7 +123,7 @@ impl<'a> Types<'a> {
             tables: Vec::new(),
             vars: Vec::new(),
             lets: HashMap::new(),
-            visiting: Vec::new(),
+            visiting: HashSet::new(),
             broken: HashSet::new(),
             uses_broken_let: false,
             problems: Vec::new(),
@@ -156,10 +156,10 @@ impl<'a> Types<'a> {
         if let Some(t) = self.lets.get(name) {
             return *t;
         }
-        if self.visiting.iter().any(|v| v == name) {
+        if self.visiting.contains(name) {
             return Ty::Unknown;
         }
-        let Some((l, source)) = self.set.lets.iter().find(|(l, _)| l.name.text == name) else {
+        let Some((l, source)) = self.set.let_named(name) else {
             return Ty::Unknown;
         };
         // A let is evaluated on its own, outside any table: type it so.
@@ -173,9 +173,9 @@ impl<'a> Types<'a> {
         );
         self.source = *source;
         self.uses_broken_let = false;
-        self.visiting.push(name.to_string());
+        self.visiting.insert(name.to_string());
         let mut t = self.infer(&l.value);
-        self.visiting.pop();
+        self.visiting.remove(name);
         if t == Ty::Cond {
             self.error(
                 "rules::type",

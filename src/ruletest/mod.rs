@@ -508,6 +508,7 @@ fn run_case(case: &TestCase, file: &TestFile, set: &RuleSet, sources: &mut Sourc
             ..lr.clone()
         }],
         files: set.files.clone(),
+        let_index: Default::default(),
     };
     let reports = std::slice::from_ref(&report);
     let mut name_problems = Vec::new();
