@@ -16,6 +16,8 @@ use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+mod plain;
+
 /// Most cells (data rows × columns) of one table; a larger one is refused with
 /// `data::too-large`. Twice a workbook sheet's limit: a CSV cell takes 16 bytes plus its
 /// share of the file's text, so 10 million cells stay within a few hundred MB, and the
@@ -490,17 +492,36 @@ fn read_chunks(
     let pieces: Vec<(RowsRead, CellStore, usize)> = bounds
         .par_windows(2)
         .map(|w| {
+            let built = || RowsRead::new(RowsBuilder::csv(store.text().clone(), delimiter), width);
+            if let Some(d) = delimiter {
+                let mut piece_store = CellStore::new(store.text().clone());
+                let integers_first = !number::markers_look_like_integers(settings);
+                let (from, to) = (w[0], w[1]);
+                let read = plain::read_plain(
+                    text,
+                    from,
+                    to,
+                    d,
+                    header_len,
+                    built(),
+                    settings,
+                    integers_first,
+                    &mut piece_store,
+                );
+                if let Some((read, lines)) = read {
+                    return (read, piece_store, lines);
+                }
+            }
             // The text up to the piece's end: spans stay offsets into the whole text.
             let mut parser = Records::new(text.get(..w[1]).unwrap_or(""), delimiter);
             parser.pos = w[0];
             parser.line = 0;
             let mut piece_store = CellStore::new(store.text().clone());
-            let built = RowsBuilder::csv(store.text().clone(), delimiter);
             let read = read_rows(
                 &mut parser,
                 0,
                 header_len,
-                RowsRead::new(built, width),
+                built(),
                 settings,
                 &mut piece_store,
             );
@@ -595,37 +616,11 @@ fn make_row(
 ) {
     for (col, f) in record.fields.iter().take(header_len).enumerate() {
         // A field written as is: its text is the field itself, no quotes around it.
-        let as_is = match &f.raw {
-            Cow::Borrowed(raw) if raw.len() == f.span.len() => Some(*raw),
-            _ => None,
-        };
-        // Most cells of a large file are whole numbers written as is (`-44 097`): read
-        // straight into their compact form, as the general path below would read them.
-        if integers_first
-            && let Some(raw) = as_is
-            && let Some(m) = number::plain_integer_value(raw).and_then(|v| i32::try_from(v).ok())
-        {
-            built.push(col, Written::Integer(f.span, m));
-            continue;
-        }
-        // And most other cells are row labels, texts as written.
-        if let Some(raw) = as_is
-            && number::plainly_text(raw, data)
-        {
-            built.push(col, Written::Text(f.span));
-            continue;
-        }
-        // Italic markup is how the cell was printed, not what it says: `<i>varav
-        // chatt</i>` is the key "varav chatt".
-        let italic = number::italic_inner(&f.raw);
-        let raw: &str = italic.unwrap_or(&f.raw);
-        let value = number::parse_cell_borrowed(raw, data);
-        let written = match (as_is, italic, value) {
-            (Some(_), None, Parsed::Missing(Missing::Empty)) => Written::Empty(f.span),
-            (Some(raw), None, Parsed::Text(t)) if same_text(t, trim_cell(raw)) => {
-                Written::Text(f.span)
+        let written = match &f.raw {
+            Cow::Borrowed(raw) if raw.len() == f.span.len() => {
+                written_as_is(raw, f.span, data, integers_first, store)
             }
-            _ => Written::Cell(store.cell_parsed(f.span, raw, value)),
+            raw => written_quoted(raw, f.span, data, store),
         };
         built.push(col, written);
     }
@@ -635,6 +630,44 @@ fn make_row(
         built.push(col, Written::Empty(end));
     }
     built.end_row(record.line, record.span, header_len);
+}
+
+/// The cell of a field written as is at `span` (no quotes around it): `raw` is its text.
+fn written_as_is(
+    raw: &str,
+    span: Span,
+    data: &DataConfig,
+    integers_first: bool,
+    store: &mut CellStore,
+) -> Written {
+    // Most cells of a large file are whole numbers written as is (`-44 097`): read
+    // straight into their compact form, as the general path below would read them.
+    if integers_first
+        && let Some(m) = number::plain_integer_value(raw).and_then(|v| i32::try_from(v).ok())
+    {
+        return Written::Integer(span, m);
+    }
+    // And most other cells are row labels, texts as written.
+    if number::plainly_text(raw, data) {
+        return Written::Text(span);
+    }
+    // Italic markup is how the cell was printed, not what it says: `<i>varav
+    // chatt</i>` is the key "varav chatt".
+    let italic = number::italic_inner(raw);
+    let value = number::parse_cell_borrowed(italic.unwrap_or(raw), data);
+    match (italic, value) {
+        (None, Parsed::Missing(Missing::Empty)) => Written::Empty(span),
+        (None, Parsed::Text(t)) if same_text(t, trim_cell(raw)) => Written::Text(span),
+        (_, value) => Written::Cell(store.cell_parsed(span, italic.unwrap_or(raw), value)),
+    }
+}
+
+/// The cell of a quoted field at `span` whose text, without its quotes, is `raw`.
+fn written_quoted(raw: &str, span: Span, data: &DataConfig, store: &mut CellStore) -> Written {
+    let italic = number::italic_inner(raw);
+    let raw: &str = italic.unwrap_or(raw);
+    let value = number::parse_cell_borrowed(raw, data);
+    Written::Cell(store.cell_parsed(span, raw, value))
 }
 
 /// The span of field `col` of the row written at `row` in `text`, as the reader split it;

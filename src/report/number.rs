@@ -31,7 +31,12 @@ fn is_footnote_mark(c: char) -> bool {
 
 /// A cell's text without the spaces around it (ASCII whitespace, NBSP, NNBSP, thin space).
 pub(crate) fn trim_cell(s: &str) -> &str {
-    s.trim_matches(is_space)
+    // Most cells start and end with a visible ASCII character: nothing to trim, and no
+    // character to decode.
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim_matches(is_space),
+    }
 }
 
 /// Read one cell's text (after CSV unquoting) as a figure, a missing-value symbol or text,
