@@ -183,19 +183,103 @@ fn write_findings(
 }
 
 /// One finding as an item of the list: a comma unless `first`, a new line, and its pretty
-/// JSON indented two levels. Strings in JSON escape their line breaks, so every line break
-/// of the item's text starts one of its lines.
+/// JSON indented two levels, written in place.
 fn item(f: &crate::finding::Finding, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
-    let text = serde_json::to_vec_pretty(&crate::finding::FindingJson::from(f))
-        .map_err(std::io::Error::other)?;
-    if !first {
-        out.push(b',');
+    out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
+    let mut json = serde_json::Serializer::with_formatter(out, Nested::at(2));
+    crate::finding::FindingJson::from(f)
+        .serialize(&mut json)
+        .map_err(std::io::Error::other)
+}
+
+/// serde_json's pretty layout (two spaces a level) for a value written `levels` deep into a
+/// document: the same text as pretty-printing it alone and indenting every line after the
+/// first, without a second pass over it.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(levels: usize) -> Nested {
+        Nested {
+            depth: levels,
+            has_value: false,
+        }
     }
-    for line in text.split(|&b| b == b'\n') {
-        out.extend_from_slice(b"\n    ");
-        out.extend_from_slice(line);
+
+    fn new_line<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
     }
-    Ok(())
+
+    fn indent<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.new_line(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
