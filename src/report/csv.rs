@@ -641,15 +641,17 @@ fn written_as_is(
     store: &mut CellStore,
 ) -> Written {
     // Most cells of a large file are whole numbers written as is (`-44 097`): read
-    // straight into their compact form, as the general path below would read them.
-    if integers_first
-        && let Some(m) = number::plain_integer_value(raw).and_then(|v| i32::try_from(v).ok())
-    {
-        return Written::Integer(span, m);
-    }
-    // And most other cells are row labels, texts as written.
-    if number::plainly_text(raw, data) {
-        return Written::Text(span);
+    // straight into their compact form, as the general path below would read them. And
+    // most other cells are row labels, texts as written. Only a digit or a minus can start
+    // the one, only a letter the other.
+    match raw.as_bytes().first() {
+        Some(c) if integers_first && (c.is_ascii_digit() || *c == b'-') => {
+            if let Some(m) = number::plain_integer_value(raw).and_then(|v| i32::try_from(v).ok()) {
+                return Written::Integer(span, m);
+            }
+        }
+        _ if number::plainly_text(raw, data) => return Written::Text(span),
+        _ => {}
     }
     // Italic markup is how the cell was printed, not what it says: `<i>varav
     // chatt</i>` is the key "varav chatt".

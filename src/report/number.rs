@@ -189,34 +189,34 @@ pub(crate) fn plain_integer_value(s: &str) -> Option<i64> {
         (b'-', rest) => (true, rest),
         _ => (false, b),
     };
-    let mut mantissa: i64 = 0;
-    let mut run = 0usize; // digits since the last space
-    let mut grouped = false;
-    let mut total = 0usize;
-    for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                // 18 digits always fit an i64; longer numbers take the general path.
-                if total == 18 {
-                    return None;
-                }
-                mantissa = mantissa * 10 + i64::from(c - b'0');
-                run += 1;
-                total += 1;
-            }
-            // A group separator: after 1–3 digits first, then exactly 3, never at the end.
-            b' ' if run > 0
-                && (if grouped { run == 3 } else { run <= 3 })
-                && i + 1 < digits.len() =>
-            {
-                grouped = true;
-                run = 0;
-            }
-            _ => return None,
+    let digit = |c: u8| i64::from(c - b'0');
+    // The first group: the digits up to the first space, or all of them. 18 digits always
+    // fit an i64; longer numbers take the general path.
+    let mut mantissa = 0;
+    let mut first = 0;
+    while let Some(&c) = digits.get(first).filter(|c| c.is_ascii_digit()) {
+        if first == 18 {
+            return None;
         }
+        mantissa = mantissa * 10 + digit(c);
+        first += 1;
     }
-    if run == 0 || (grouped && run != 3) {
+    // Then groups of a space and exactly three digits, after a first group of one to three.
+    let groups = digits.get(first..).unwrap_or_default();
+    if first == 0
+        || (!groups.is_empty() && (first > 3 || groups.len() % 4 != 0))
+        || first + groups.len() / 4 * 3 > 18
+    {
         return None;
+    }
+    for group in groups.chunks_exact(4) {
+        let &[b' ', x, y, z] = group else {
+            return None;
+        };
+        if !(x.is_ascii_digit() && y.is_ascii_digit() && z.is_ascii_digit()) {
+            return None;
+        }
+        mantissa = mantissa * 1000 + digit(x) * 100 + digit(y) * 10 + digit(z);
     }
     Some(if negative { -mantissa } else { mantissa })
 }
@@ -610,6 +610,64 @@ pub(crate) mod fast_path_tests {
         "",
         "1 000 000 000 000 000 000",
     ];
+
+    /// Digit by digit, as whole numbers were first read: the reference for the grouped
+    /// reading of [`plain_integer_value`].
+    fn integer_digit_by_digit(s: &str) -> Option<i64> {
+        let b = s.as_bytes();
+        let (negative, digits) = match b.split_first()? {
+            (b'-', rest) => (true, rest),
+            _ => (false, b),
+        };
+        let (mut mantissa, mut run, mut grouped, mut total) = (0i64, 0, false, 0);
+        for (i, &c) in digits.iter().enumerate() {
+            match c {
+                b'0'..=b'9' if total < 18 => {
+                    mantissa = mantissa * 10 + i64::from(c - b'0');
+                    run += 1;
+                    total += 1;
+                }
+                b' ' if run > 0
+                    && (if grouped { run == 3 } else { run <= 3 })
+                    && i + 1 < digits.len() =>
+                {
+                    grouped = true;
+                    run = 0;
+                }
+                _ => return None,
+            }
+        }
+        if run == 0 || (grouped && run != 3) {
+            return None;
+        }
+        Some(if negative { -mantissa } else { mantissa })
+    }
+
+    #[test]
+    fn whole_numbers_read_by_groups_as_digit_by_digit() {
+        // Every text of up to six characters of these, and long figures around 18 digits.
+        let alphabet = ['0', '7', '9', '-', ' ', 'a', '\u{a0}'];
+        let mut texts = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.chars().count() == texts.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for n in 15..22 {
+            let digits = "9".repeat(n);
+            texts.push(digits.clone());
+            texts.push(format!("-{digits}"));
+            let grouped: Vec<String> = (0..n / 3).map(|_| "999".to_string()).collect();
+            texts.push(format!("{} {}", "9".repeat(n % 3 + 1), grouped.join(" ")));
+        }
+        assert!(texts.len() > 100_000);
+        for t in &texts {
+            assert_eq!(plain_integer_value(t), integer_digit_by_digit(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn plain_integers_read_as_the_general_parser_reads_them() {
