@@ -1,10 +1,15 @@
 //! One CSV table from arbitrary bytes: never a panic; every span lies inside the decoded text;
-//! a row's cells read at once are its cells read one by one.
+//! a row's cells read at once are its cells read one by one; the reader of the pieces of a
+//! large file without quotes reads the rows as the general reader does.
 
 use rimlig::report::csv::load_csv;
 use rimlig::source::Sources;
 
 pub fn run(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Err(e) = rimlig::report::csv::compare_with_general_reader(&text) {
+        panic!("{e}");
+    }
     let mut sources = Sources::default();
     let mut problems = Vec::new();
     if let Some(table) = load_csv("fuzz.csv", "fuzz", data, &mut sources, &mut problems) {

@@ -18,6 +18,9 @@ use std::collections::HashMap;
 
 mod plain;
 
+#[doc(hidden)]
+pub use plain::compare_with_general_reader;
+
 /// Most cells (data rows × columns) of one table; a larger one is refused with
 /// `data::too-large`. Twice a workbook sheet's limit: a CSV cell takes 16 bytes plus its
 /// share of the file's text, so 10 million cells stay within a few hundred MB, and the

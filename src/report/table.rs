@@ -391,9 +391,8 @@ impl RowsBuilder {
     }
 }
 
-#[cfg(test)]
 impl RowsBuilder {
-    /// Every cell in full, row after row.
+    /// Every cell in full, row after row (for tests: the readers compared).
     pub fn full_cells(&self) -> Vec<Cell> {
         let mut out = Vec::new();
         for (r, row) in self.rows.iter().enumerate() {
