@@ -78,7 +78,7 @@ fn main() {
                 match file {
                     None => emit(&out, ""),
                     Some(path) => {
-                        if let Err(e) = std::fs::write(path, out) {
+                        if let Err(e) = write_over(path, |w| w.write_all(out.as_bytes())) {
                             eprintln!("error: cannot write {}: {e}", path.display());
                             code = 2;
                         }
@@ -223,9 +223,31 @@ fn write_streamed(
         _ => render::json::write(run, gate, w),
     };
     match file {
-        Some(path) => write(&mut std::fs::File::create(path)?),
+        Some(path) => write_over(path, write),
         None => write(&mut std::io::stdout().lock()),
     }
+}
+
+/// `write` into the file at `path`, made if it is not there, then cut to what was written.
+/// An earlier report at `path` is written over rather than truncated first: freeing the
+/// blocks of a large report before writing the next one took longer than the writing.
+fn write_over(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Seek;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    write(&mut file)?;
+    // Only a regular file has a length to cut: not `/dev/stdout` or a named pipe.
+    if file.metadata()?.is_file() {
+        let written = file.stream_position()?;
+        file.set_len(written)?;
+    }
+    Ok(())
 }
 
 /// What fails a `check` run: `--fail-on`, `--deny warnings` (the more demanding of the two),

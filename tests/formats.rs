@@ -951,6 +951,27 @@ fn human_output_in_a_file_has_no_colour() {
 }
 
 #[test]
+fn an_earlier_longer_report_in_the_output_file_is_replaced_whole() {
+    // The file is written over in place and cut to the new report: nothing of the old one
+    // may be left after it, whichever way (streamed or not) the format is written.
+    for format in ["json", "sarif", "human"] {
+        let dir = scratch(&format!("over-{format}"));
+        let file = dir.join("report.out");
+        std::fs::write(&file, "x".repeat(5_000_000)).unwrap();
+        let out = rimlig(&[
+            "check",
+            EXAMPLES,
+            "--format",
+            format,
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&out), 1, "{format}: {}", stderr(&out));
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(written, examples(format).1, "{format}");
+    }
+}
+#[test]
 fn more_than_one_format_on_stdout_is_a_usage_error() {
     for args in [
         &["--format", "json", "--format", "human"][..],
