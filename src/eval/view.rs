@@ -136,7 +136,10 @@ impl<'a> View<'a> {
         .collect();
         // foldhash: several times faster than SipHash on short keys, and seeded per run, so a
         // file cannot be written to make its group names collide.
-        let mut index: foldhash::HashMap<&'a str, u32> = Default::default();
+        // Room for every run's name at once: a table of 100 000 groups is not hashed again
+        // as the map grows.
+        let mut index: foldhash::HashMap<&'a str, u32> =
+            foldhash::HashMap::with_capacity_and_hasher(runs.len(), Default::default());
         let mut current = "";
         let mut sizes: Vec<u32> = Vec::new();
         let mut of_row = Vec::with_capacity(rows);
