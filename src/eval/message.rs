@@ -92,8 +92,10 @@ pub(crate) fn finding<'a>(
     f: Failed<'a>,
 ) -> Finding {
     let (cell, primary_is_left) = primary_cell(&f);
-    let subst = |e: &Expr| substitute(&ev.expr_text(e), &env.bindings);
-    let (lt, rt) = (subst(f.left_expr), subst(f.right_expr));
+    let (lt, rt) = (
+        ev.finding_expr(f.left_expr, &env.bindings),
+        ev.finding_expr(f.right_expr, &env.bindings),
+    );
     // Both sides in the unit the difference was computed in.
     let (left_val, right_val) = match (&f.left.val, &f.right.val) {
         (Val::Num(a), Val::Num(b)) => match super::value::Num::align(a, b) {
@@ -203,9 +205,9 @@ pub(crate) fn finding<'a>(
     }
     // What every finding of the rule says alike is kept once ([`Evaluator::shared`]).
     let values = Values {
-        left_expr: ev.shared(&lt),
+        left_expr: lt.clone(),
         left: canonical(&left_val),
-        right_expr: ev.shared(&rt),
+        right_expr: rt.clone(),
         right: canonical(&right_val),
         difference: diff.map(|d| d.normalize().to_string()),
         op: ev.shared(f.op.symbol()),

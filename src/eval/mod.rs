@@ -414,6 +414,16 @@ fn evaluate_one<'a>(
 /// Threads for evaluation, one per core, with stacks as large as the checking thread's:
 /// evaluation recurses along the nesting of a rule (see `run::check_configured`). `None`
 /// (evaluate on this thread) when there is one core or no pool can be had.
+/// Expressions shown kept by one evaluator: a rule has a few, times its `for` bindings.
+const SHOWN_KEPT: usize = 64;
+
+/// An expression of a rule as findings show it ([`Evaluator::finding_expr`]).
+struct Shown<'a> {
+    expr: &'a Expr,
+    bindings: Vec<(String, String)>,
+    text: crate::finding::Shared,
+}
+
 fn parallel_pool() -> Option<rayon::ThreadPool> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 {
@@ -525,6 +535,9 @@ struct Evaluator<'a> {
     reads: std::cell::RefCell<Vec<CellAt>>,
     /// The texts findings hold alike, each kept once ([`Evaluator::shared`]).
     shared: std::cell::RefCell<foldhash::HashSet<crate::finding::Shared>>,
+    /// Expressions as findings show them, with their `for` bindings put in
+    /// ([`Evaluator::finding_expr`]).
+    finding_exprs: std::cell::RefCell<Vec<Shown<'a>>>,
     /// The quick pass's columns already looked up (see [`fast`]).
     quick_columns: std::cell::RefCell<fast::Columns>,
     /// Values read instead of what a cell holds, to try a fix (empty in a normal check).
@@ -635,6 +648,7 @@ impl<'a> Evaluator<'a> {
             reads: Default::default(),
             quick_columns: Default::default(),
             shared: Default::default(),
+            finding_exprs: Default::default(),
             overrides: Vec::new(),
             collect: None,
             max_findings: options.max_findings_per_rule,
@@ -1065,6 +1079,32 @@ impl<'a> Evaluator<'a> {
         let s = crate::finding::Shared::from(text);
         known.insert(s.clone());
         s
+    }
+
+    /// `e` as a finding shows it, with `bindings` put in for the `for` variables. The same
+    /// few expressions fail again and again (every failing row of an `each`): each is
+    /// written out once per binding.
+    pub(super) fn finding_expr(
+        &self,
+        e: &'a Expr,
+        bindings: &[(String, String)],
+    ) -> crate::finding::Shared {
+        let mut known = self.finding_exprs.borrow_mut();
+        if let Some(s) = known
+            .iter()
+            .find(|s| std::ptr::eq(s.expr, e) && s.bindings == bindings)
+        {
+            return s.text.clone();
+        }
+        let text = self.shared(&message::substitute(&self.expr_text(e), bindings));
+        if known.len() < SHOWN_KEPT {
+            known.push(Shown {
+                expr: e,
+                bindings: bindings.to_vec(),
+                text: text.clone(),
+            });
+        }
+        text
     }
 
     /// `body` compiled for the quick pass in the scope of `env`, one comparison per `for`

@@ -3,7 +3,7 @@
 
 use crate::check::RuleSet;
 use crate::glob;
-use crate::report::{Report, Table, normalise_name};
+use crate::report::{Report, Table, normalise_name, number};
 use crate::syntax::ast::{TableDecl, UnitName};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,7 +114,7 @@ impl<'a> View<'a> {
             let mut runs = Vec::new();
             let mut current = None;
             for r in range.clone() {
-                let t = table.raw(r, col).map(str::trim).unwrap_or("");
+                let t = table.raw(r, col).map(number::trim_text).unwrap_or("");
                 if !t.is_empty() && current != Some(t) {
                     current = Some(t);
                     runs.push(Run {
@@ -248,7 +248,10 @@ impl<'a> View<'a> {
     /// The key cell's text of `row`, trimmed.
     fn key_cell(&self, row: usize) -> &'a str {
         let table: &'a Table = self.table;
-        table.raw(row, self.key_col).map(str::trim).unwrap_or("")
+        table
+            .raw(row, self.key_col)
+            .map(number::trim_text)
+            .unwrap_or("")
     }
 
     pub fn key_text(&self, row: usize) -> String {

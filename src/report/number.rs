@@ -39,6 +39,15 @@ pub(crate) fn trim_cell(s: &str) -> &str {
     }
 }
 
+/// `str::trim` (Unicode white space), without decoding a character when the text starts and
+/// ends with a visible ASCII one: row keys and group names are trimmed once per row.
+pub(crate) fn trim_text(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Read one cell's text (after CSV unquoting) as a figure, a missing-value symbol or text,
 /// with the default markers: `..`, `.`, `I.U.` and `N/A` are missing, a lone dash is zero.
 pub fn parse_cell(raw: &str) -> CellValue {
@@ -641,6 +650,21 @@ pub(crate) mod fast_path_tests {
             return None;
         }
         Some(if negative { -mantissa } else { mantissa })
+    }
+
+    #[test]
+    fn texts_are_trimmed_as_str_trim_trims_them() {
+        let ends = [
+            "", " ", "\t", "\u{a0}", "\u{2009}", "\u{3000}", "x", "Å", "-", "\u{7f}",
+        ];
+        for a in ends {
+            for z in ends {
+                for middle in ["", "Summa", "a b", " "] {
+                    let s = format!("{a}{middle}{z}");
+                    assert_eq!(trim_text(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
