@@ -7,6 +7,8 @@ use crate::run::{Gate, Run, Summary};
 use serde::Serialize;
 use std::io::Write;
 
+mod finding;
+
 #[derive(Serialize)]
 struct Document<'a> {
     version: u32,
@@ -186,10 +188,17 @@ fn write_findings(
 /// JSON indented two levels, written in place.
 fn item(f: &crate::finding::Finding, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-    let mut json = serde_json::Serializer::with_formatter(out, Nested::at(2));
-    crate::finding::FindingJson::from(f)
-        .serialize(&mut json)
-        .map_err(std::io::Error::other)
+    let json = crate::finding::FindingJson::from(f);
+    if finding::write(f, &json.fingerprint, 2, out) {
+        return Ok(());
+    }
+    serde_item(&json, out)
+}
+
+/// A finding as [`item`] writes it, by serde (without the comma and new line before it).
+fn serde_item(json: &crate::finding::FindingJson<'_>, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, Nested::at(2));
+    json.serialize(&mut ser).map_err(std::io::Error::other)
 }
 
 /// serde_json's pretty layout (two spaces a level) for a value written `levels` deep into a
@@ -316,6 +325,55 @@ mod tests {
                 "{batch} {piece}"
             );
         }
+    }
+
+    #[test]
+    fn findings_written_by_hand_are_what_serde_writes() {
+        let example =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/linkoping-vss");
+        let run = crate::run::check(&[example], &[]);
+        let mut findings = run.outcome.findings.clone();
+        // Every optional part there and not, and texts that need escaping.
+        let mut odd = findings[0].clone();
+        odd.help = Some("a \"help\"\n\twith\\escapes\u{1}".into());
+        odd.cell = Some("prognos!D6".into());
+        odd.row_key = None;
+        odd.column_name = None;
+        odd.values = None;
+        odd.bindings = vec![("c".into(), "budget".into()), ("d".into(), "ram".into())];
+        odd.tags = vec!["drift".into(), "å\u{7f}".into()];
+        odd.suppressed = true;
+        odd.suppression_reason = Some("känd: \"x\"".into());
+        if let Some(label) = odd.related.first().cloned() {
+            odd.related.push(crate::finding::CellLabel {
+                cell: Some("A1".into()),
+                ..label
+            });
+        }
+        findings.push(odd);
+        let mut bare = findings[0].clone();
+        bare.related.clear();
+        bare.message = String::new();
+        if let Some(v) = bare.values.as_mut() {
+            v.difference = None;
+            v.tolerance = None;
+        }
+        findings.push(bare);
+        let mut by_hand = 0;
+        for f in &mut findings {
+            f.fix = None;
+            let json = crate::finding::FindingJson::from(&*f);
+            let mut ours = Vec::new();
+            assert!(finding::write(f, &json.fingerprint, 2, &mut ours));
+            let mut theirs = Vec::new();
+            serde_item(&json, &mut theirs).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+            by_hand += 1;
+        }
+        assert!(by_hand > 5);
     }
 
     #[test]
