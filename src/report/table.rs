@@ -255,7 +255,21 @@ impl RowsBuilder {
 
     /// Cell `col` of the row being built (the rows before it are in `rows`). Cells are pushed
     /// column after column, then [`RowsBuilder::end_row`].
+    #[inline]
     pub fn push(&mut self, col: usize, cell: Written) {
+        // The cells of nearly every row of a large table: a whole number into a column of
+        // them, a text or an empty cell into a column of texts. Kept small enough to be
+        // inlined into the readers' loops; everything else below.
+        match (self.columns.get_mut(col), cell) {
+            (Some(Column::Integers(v)), Written::Integer(_, m)) if m != EMPTY => v.push(m),
+            (Some(Column::Texts), Written::Text(_) | Written::Empty(_)) => {}
+            _ => self.push_other(col, cell),
+        }
+    }
+
+    /// [`RowsBuilder::push`] of any cell into any column: a column made, or its kind
+    /// changed.
+    fn push_other(&mut self, col: usize, cell: Written) {
         let row = self.rows.len();
         while self.columns.len() <= col {
             let column = match self.split {
