@@ -1,7 +1,7 @@
 //! A whole check in memory: the input is a rule file and a CSV table, split at the first
 //! `\0` byte. Rules are parsed and checked statically, the table read, names resolved, every
-//! rule evaluated, the findings localised (fix suggestions) and every finding rendered — never
-//! a panic, never a hang.
+//! rule evaluated, the findings localised (fix suggestions) and every finding rendered (its JSON
+//! written by hand compared with serde's) — never a panic, never a hang.
 
 use rimlig::check::{RuleRoot, RuleSet, check_names, check_static};
 use rimlig::eval::evaluate;
@@ -60,6 +60,10 @@ pub fn run(data: &[u8]) {
     };
     for f in &outcome.findings {
         let _ = rimlig::render::human::render_finding(f, &sources, style);
+        // The JSON written by hand is what serde writes.
+        if let Err(e) = rimlig::render::json::compare_finding_writers(f) {
+            panic!("{e}");
+        }
     }
     for p in problems.iter().chain(&outcome.problems) {
         let _ = rimlig::render::human::render_problem(p, &sources, style);

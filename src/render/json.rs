@@ -201,6 +201,29 @@ fn serde_item(json: &crate::finding::FindingJson<'_>, out: &mut Vec<u8>) -> std:
     json.serialize(&mut ser).map_err(std::io::Error::other)
 }
 
+/// `f` (without its fix) written by hand and by serde: `Err` with both texts if they differ.
+/// For the tests and the `check` fuzz target, which hold every finding they make to it.
+#[doc(hidden)]
+pub fn compare_finding_writers(f: &crate::finding::Finding) -> Result<(), String> {
+    let mut f = f.clone();
+    f.fix = None;
+    let json = crate::finding::FindingJson::from(&f);
+    let mut ours = Vec::new();
+    if !finding::write(&f, &json.fingerprint, 2, &mut ours) {
+        return Err("the finding was not written by hand".into());
+    }
+    let mut theirs = Vec::new();
+    serde_item(&json, &mut theirs).map_err(|e| e.to_string())?;
+    if ours == theirs {
+        return Ok(());
+    }
+    Err(format!(
+        "by hand:\n{}\nby serde:\n{}",
+        String::from_utf8_lossy(&ours),
+        String::from_utf8_lossy(&theirs)
+    ))
+}
+
 /// serde_json's pretty layout (two spaces a level) for a value written `levels` deep into a
 /// document: the same text as pretty-printing it alone and indenting every line after the
 /// first, without a second pass over it.
@@ -360,17 +383,10 @@ mod tests {
         }
         findings.push(bare);
         let mut by_hand = 0;
-        for f in &mut findings {
-            f.fix = None;
-            let json = crate::finding::FindingJson::from(&*f);
-            let mut ours = Vec::new();
-            assert!(finding::write(f, &json.fingerprint, 2, &mut ours));
-            let mut theirs = Vec::new();
-            serde_item(&json, &mut theirs).unwrap();
-            assert_eq!(
-                String::from_utf8(ours).unwrap(),
-                String::from_utf8(theirs).unwrap()
-            );
+        for f in &findings {
+            if let Err(e) = compare_finding_writers(f) {
+                panic!("{e}");
+            }
             by_hand += 1;
         }
         assert!(by_hand > 5);
