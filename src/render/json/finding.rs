@@ -110,40 +110,57 @@ fn next_line(out: &mut Vec<u8>, first: bool, depth: usize) {
     }
 }
 
-/// The end of an object or list whose members are `depth` levels deep.
-fn close(out: &mut Vec<u8>, empty: bool, depth: usize, bracket: u8) {
-    if !empty {
-        next_line(out, true, depth - 1);
-    }
-    out.push(bracket);
-}
-
-/// An object being written: `{`, its members one per line, `}`.
-struct Object<'o> {
+/// An object or a list being written: its opening bracket, its members one per line, its
+/// closing bracket.
+struct Nest<'o> {
     out: &'o mut Vec<u8>,
     /// The depth of its members.
     depth: usize,
     empty: bool,
+    closing: u8,
 }
 
-impl<'o> Object<'o> {
-    fn open(out: &'o mut Vec<u8>, depth: usize) -> Object<'o> {
-        out.push(b'{');
-        Object {
+impl<'o> Nest<'o> {
+    fn open(out: &'o mut Vec<u8>, depth: usize, [opening, closing]: [u8; 2]) -> Nest<'o> {
+        out.push(opening);
+        Nest {
             out,
             depth: depth + 1,
             empty: true,
+            closing,
         }
     }
 
-    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+    /// Where the next member goes, after a comma if it is not the first.
+    fn next(&mut self) -> &mut Vec<u8> {
         next_line(self.out, self.empty, self.depth);
         self.empty = false;
-        // Keys are this file's own names: nothing to escape.
-        self.out.push(b'"');
-        self.out.extend_from_slice(key.as_bytes());
-        self.out.extend_from_slice(b"\": ");
         self.out
+    }
+
+    fn close(self) {
+        if !self.empty {
+            next_line(self.out, true, self.depth - 1);
+        }
+        self.out.push(self.closing);
+    }
+}
+
+/// An object being written.
+struct Object<'o>(Nest<'o>);
+
+impl<'o> Object<'o> {
+    fn open(out: &'o mut Vec<u8>, depth: usize) -> Object<'o> {
+        Object(Nest::open(out, depth, *b"{}"))
+    }
+
+    fn key(&mut self, key: &str) -> &mut Vec<u8> {
+        let out = self.0.next();
+        // Keys are this file's own names: nothing to escape.
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
+        out
     }
 
     fn string(&mut self, key: &str, value: &str) {
@@ -171,59 +188,44 @@ impl<'o> Object<'o> {
     }
 
     fn object(&mut self, key: &str) -> Object<'_> {
-        let depth = self.depth;
+        let depth = self.0.depth;
         Object::open(self.key(key), depth)
     }
 
     fn array(&mut self, key: &str) -> List<'_> {
-        let depth = self.depth;
+        let depth = self.0.depth;
         List::open(self.key(key), depth)
     }
 
     fn close(self) {
-        close(self.out, self.empty, self.depth, b'}');
+        self.0.close();
     }
 }
 
-/// A list being written: `[`, its items one per line, `]`.
-struct List<'o> {
-    out: &'o mut Vec<u8>,
-    depth: usize,
-    empty: bool,
-}
+/// A list being written.
+struct List<'o>(Nest<'o>);
 
 impl<'o> List<'o> {
     fn open(out: &'o mut Vec<u8>, depth: usize) -> List<'o> {
-        out.push(b'[');
-        List {
-            out,
-            depth: depth + 1,
-            empty: true,
-        }
-    }
-
-    fn item(&mut self) -> &mut Vec<u8> {
-        next_line(self.out, self.empty, self.depth);
-        self.empty = false;
-        self.out
+        List(Nest::open(out, depth, *b"[]"))
     }
 
     fn string(&mut self, value: &str) {
-        string(self.item(), value);
+        string(self.0.next(), value);
     }
 
     fn object(&mut self) -> Object<'_> {
-        let depth = self.depth;
-        Object::open(self.item(), depth)
+        let depth = self.0.depth;
+        Object::open(self.0.next(), depth)
     }
 
     fn array(&mut self) -> List<'_> {
-        let depth = self.depth;
-        List::open(self.item(), depth)
+        let depth = self.0.depth;
+        List::open(self.0.next(), depth)
     }
 
     fn close(self) {
-        close(self.out, self.empty, self.depth, b']');
+        self.0.close();
     }
 }
 
