@@ -71,6 +71,17 @@ fn number_runs_on_every_cell_of_the_examples() {
     assert!(cells > 100, "{cells} cells");
 }
 
+/// Inputs the `check` target reported (`tests/data/fuzz/check/`, as libFuzzer wrote them),
+/// run again here on every change.
+#[test]
+fn check_runs_on_what_the_fuzzer_reported() {
+    let found = files("tests/data/fuzz/check", &[".bin"]);
+    assert!(!found.is_empty(), "the reported inputs");
+    for path in found {
+        check::run(&read(&path));
+    }
+}
+
 #[test]
 fn check_runs_on_every_semantics_case() {
     let mut cases = 0;
