@@ -25,3 +25,4 @@ pub mod run;
 pub mod source;
 pub mod suggest;
 pub mod syntax;
+mod words;

@@ -411,9 +411,6 @@ fn evaluate_one<'a>(
     ev.evaluated()
 }
 
-/// Threads for evaluation, one per core, with stacks as large as the checking thread's:
-/// evaluation recurses along the nesting of a rule (see `run::check_configured`). `None`
-/// (evaluate on this thread) when there is one core or no pool can be had.
 /// Expressions shown kept by one evaluator: a rule has a few, times its `for` bindings.
 const SHOWN_KEPT: usize = 64;
 
@@ -424,6 +421,9 @@ struct Shown<'a> {
     text: crate::finding::Shared,
 }
 
+/// Threads for evaluation, one per core, with stacks as large as the checking thread's:
+/// evaluation recurses along the nesting of a rule (see `run::check_configured`). `None`
+/// (evaluate on this thread) when there is one core or no pool can be had.
 fn parallel_pool() -> Option<rayon::ThreadPool> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 {

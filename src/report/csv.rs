@@ -709,18 +709,12 @@ pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usiz
 /// a plain word, which costs a fraction of setting up `memchr`'s vector search; `memchr`
 /// takes over past them.
 fn find_delimiter(d: u8, hay: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    use crate::words::{bytes_equal, word};
     const WORDS: usize = 4;
-    let pattern = ONES * u64::from(d);
-    let mut words = hay.chunks_exact(8);
-    for (i, word) in (&mut words).take(WORDS).enumerate() {
-        let w = word.try_into().map_or(0, u64::from_le_bytes) ^ pattern;
-        // A byte of `w` is zero where `d` is; the lowest high bit set here is the first such
-        // byte (a borrow can only mark bytes above a zero byte, never below one).
-        let zeros = w.wrapping_sub(ONES) & !w & HIGHS;
-        if zeros != 0 {
-            return Some(i * 8 + (zeros.trailing_zeros() / 8) as usize);
+    for (i, w) in hay.chunks_exact(8).take(WORDS).enumerate() {
+        let found = bytes_equal(word(w, 0), d);
+        if found != 0 {
+            return Some(i * 8 + (found.trailing_zeros() / 8) as usize);
         }
     }
     let seen = (hay.len() / 8).min(WORDS) * 8;

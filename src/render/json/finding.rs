@@ -258,22 +258,12 @@ fn string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Whether any of the (at most eight) bytes of `word` is escaped in a JSON string.
-fn needs_escape(word: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut w = [b' '; 8];
-    if let Some(head) = w.get_mut(..word.len()) {
-        head.copy_from_slice(word);
-    }
-    let w = u64::from_le_bytes(w);
-    // A byte below 0x20, or one equal to `"` or `\` (zero once xor-ed with it). A borrow
-    // can mark a byte above one that is truly marked, never a word with none.
-    let below_space = w.wrapping_sub(ONES * 0x20) & !w;
-    let quote = w ^ (ONES * u64::from(b'"'));
-    let backslash = w ^ (ONES * u64::from(b'\\'));
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-    (below_space | zero(quote) | zero(backslash)) & HIGHS != 0
+/// Whether any of the (at most eight) bytes of `bytes` is escaped in a JSON string: one
+/// below U+0020, a `"` or a `\`.
+fn needs_escape(bytes: &[u8]) -> bool {
+    use crate::words::{bytes_below, bytes_equal, word};
+    let w = word(bytes, b' ');
+    bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\') != 0
 }
 
 /// `bytes` escaped, the first `from` of which need no escape.
