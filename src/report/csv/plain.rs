@@ -11,6 +11,7 @@
 
 use super::{MAX_TABLE_CELLS, RowsRead, is_empty_cell, written_as_is};
 use crate::config::DataConfig;
+use crate::report::number::plainly_text;
 use crate::report::{CellStore, Written};
 use crate::source::Span;
 
@@ -43,35 +44,43 @@ pub(super) fn read_plain(
     }
     let mut rows = Rows {
         text,
+        delimiter,
         header_len,
         settings,
         integers_first,
         store,
         out,
         line: 0,
+        cells: Vec::with_capacity(header_len),
     };
     let lines = memchr::memchr_iter(b'\n', piece).count() + 1;
     rows.out
         .built
         .reserve(lines.min(MAX_TABLE_CELLS as usize / header_len + 1));
     let mut fields = [Span::new(0, 0); MAX_PLAIN_FIELDS];
-    let mut count = 0;
-    let (mut row_start, mut start) = (from, from);
-    for at in memchr::memchr2_iter(delimiter, b'\n', piece) {
-        let at = from + at;
-        *fields.get_mut(count)? = Span::new(start, at);
-        count += 1;
-        start = at + 1;
-        if b.get(at) == Some(&b'\n') {
-            rows.row(row_start, fields.get_mut(..count)?)?;
+    let mut pos = from;
+    while pos < to {
+        if let Some(next) = rows.simple_row(pos, to) {
             rows.line += 1;
-            (row_start, count) = (start, 0);
+            pos = next;
+            continue;
         }
-    }
-    // The last line, without a line feed at the text's end.
-    if row_start < to {
-        *fields.get_mut(count)? = Span::new(start, to);
-        rows.row(row_start, fields.get_mut(..count + 1)?)?;
+        // Any other row: split at every delimiter up to its line feed (or the text's end).
+        let line = b.get(pos..to)?;
+        let line_end = memchr::memchr(b'\n', line).map_or(to, |at| pos + at);
+        let mut count = 0;
+        let mut start = pos;
+        for at in memchr::memchr_iter(delimiter, b.get(pos..line_end)?) {
+            *fields.get_mut(count)? = Span::new(start, pos + at);
+            count += 1;
+            start = pos + at + 1;
+        }
+        *fields.get_mut(count)? = Span::new(start, line_end);
+        rows.row(pos, fields.get_mut(..count + 1)?)?;
+        if line_end < to {
+            rows.line += 1;
+        }
+        pos = line_end + 1;
     }
     Some((rows.out, rows.line))
 }
@@ -79,6 +88,7 @@ pub(super) fn read_plain(
 /// The rows read so far, and what reading one needs.
 struct Rows<'t, 's> {
     text: &'t str,
+    delimiter: u8,
     header_len: usize,
     settings: &'s DataConfig,
     integers_first: bool,
@@ -86,9 +96,76 @@ struct Rows<'t, 's> {
     out: RowsRead,
     /// Line feeds before the row being read.
     line: usize,
+    /// The cells of the row being read by [`Rows::simple_row`], before they are pushed.
+    cells: Vec<Written>,
 }
 
 impl Rows<'_, '_> {
+    /// The row at `start` if it is the kind nearly every row of a large file is: as many
+    /// fields as the header, each a whole number written as is or a text that reads as
+    /// itself, and a line feed at its end before `to`. Its bytes are looked at once: each
+    /// number is read while its end is looked for. Returns where the next row starts; `None`
+    /// (with nothing kept) for any other row, which [`Rows::row`] then reads. Every cell is
+    /// what [`written_as_is`] makes of its field, and the row is what [`Rows::row`] makes of
+    /// it.
+    fn simple_row(&mut self, start: usize, to: usize) -> Option<usize> {
+        let b = self.text.as_bytes().get(..to)?;
+        let last = self.header_len.checked_sub(1)?;
+        let out = &self.out;
+        let rows = out.data_rows + 1;
+        if (rows as u64).saturating_mul(out.width.max(self.header_len) as u64) > MAX_TABLE_CELLS {
+            return None;
+        }
+        self.cells.clear();
+        let mut pos = start;
+        let mut row_end = start;
+        for col in 0..=last {
+            let first = *b.get(pos)?;
+            // The field's end, and the byte after it that ends it.
+            let (cell, end, after) =
+                if self.integers_first && (first.is_ascii_digit() || first == b'-') {
+                    let (value, end) = integer_field(b, pos, self.delimiter)?;
+                    let m = i32::try_from(value).ok()?;
+                    // A CR before the line feed is not part of the row.
+                    let after = if col == last && b.get(end) == Some(&b'\r') {
+                        end + 1
+                    } else {
+                        end
+                    };
+                    (Written::Integer(Span::new(pos, end), m), end, after)
+                } else if first.is_ascii_alphabetic() {
+                    let after = pos + field_end(self.delimiter, b.get(pos..)?)?;
+                    let end = if col == last && b.get(after - 1) == Some(&b'\r') {
+                        after - 1
+                    } else {
+                        after
+                    };
+                    if !plainly_text(self.text.get(pos..end)?, self.settings) {
+                        return None;
+                    }
+                    (Written::Text(Span::new(pos, end)), end, after)
+                } else {
+                    return None;
+                };
+            let ends = if col == last { b'\n' } else { self.delimiter };
+            if b.get(after) != Some(&ends) {
+                return None;
+            }
+            self.cells.push(cell);
+            row_end = end;
+            pos = after + 1;
+        }
+        let out = &mut self.out;
+        out.data_rows = rows;
+        out.width = out.width.max(self.header_len);
+        for (col, cell) in self.cells.iter().enumerate() {
+            out.built.push(col, *cell);
+        }
+        out.built
+            .end_row(self.line, Span::new(start, row_end), self.header_len);
+        Some(pos)
+    }
+
     /// The row starting at `start` whose fields are `fields` (the last one up to the line
     /// feed or the text's end); `None` if it is not plainly a row of the table.
     fn row(&mut self, start: usize, fields: &mut [Span]) -> Option<()> {
@@ -131,6 +208,65 @@ impl Rows<'_, '_> {
             .end_row(self.line, Span::new(start, end), self.header_len);
         Some(())
     }
+}
+
+/// [`number::plain_integer_value`] of the field at `start` of `b`, read while its end is
+/// looked for: the value and where the field ends. `None` unless the field is a plain whole
+/// number ended by the delimiter `d`, a line feed, a CR or the end of `b`.
+fn integer_field(b: &[u8], start: usize, d: u8) -> Option<(i64, usize)> {
+    let negative = b.get(start) == Some(&b'-');
+    let digits_start = start + usize::from(negative);
+    let mut pos = digits_start;
+    let mut value: i64 = 0;
+    // The first group: up to 18 digits always fit an i64; longer numbers take the general
+    // path.
+    while let Some(&c) = b.get(pos).filter(|c| c.is_ascii_digit()) {
+        if pos - digits_start == 18 {
+            return None;
+        }
+        value = value * 10 + i64::from(c - b'0');
+        pos += 1;
+    }
+    let first = pos - digits_start;
+    if first == 0 {
+        return None;
+    }
+    // Then groups of a space and exactly three digits, after a first group of one to three.
+    let mut digits = first;
+    while b.get(pos) == Some(&b' ') {
+        let &[x, y, z] = b.get(pos + 1..pos + 4)? else {
+            return None;
+        };
+        digits += 3;
+        if first > 3 || digits > 18 || ![x, y, z].iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        value = value * 1000
+            + i64::from(x - b'0') * 100
+            + i64::from(y - b'0') * 10
+            + i64::from(z - b'0');
+        pos += 4;
+    }
+    match b.get(pos) {
+        Some(&c) if c != d && c != b'\n' && c != b'\r' => None,
+        _ => Some((if negative { -value } else { value }, pos)),
+    }
+}
+
+/// Where the first delimiter `d` or line feed in `hay` is. A field is short: its first bytes
+/// are looked at eight at a time in a plain word, before `memchr` takes over.
+fn field_end(d: u8, hay: &[u8]) -> Option<usize> {
+    use crate::words::{bytes_equal, word};
+    const WORDS: usize = 4;
+    for (i, w) in hay.chunks_exact(8).take(WORDS).enumerate() {
+        let w = word(w, 0);
+        let found = bytes_equal(w, d) | bytes_equal(w, b'\n');
+        if found != 0 {
+            return Some(i * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let seen = (hay.len() / 8).min(WORDS) * 8;
+    memchr::memchr2(d, b'\n', hay.get(seen..)?).map(|at| seen + at)
 }
 
 /// The rows of `text` after its first line, read by this reader and by the general one,
@@ -233,6 +369,43 @@ mod tests {
         for last in ["", "rad sist;1;2;3", "rad sist;1\r", "\r", ";;"] {
             let text = plain_rows(2_000, last);
             assert_eq!(compare_with_general_reader(&text), Ok(true), "{last:?}");
+        }
+    }
+
+    #[test]
+    fn a_field_is_read_as_a_whole_number_exactly_when_plain_integer_value_reads_it() {
+        use crate::report::number::plain_integer_value;
+        // Every string of up to five of these bytes, then longer runs of digits and groups.
+        let alphabet = [b'1', b'0', b'9', b' ', b'-', b'a', b'\r', b',', b'.'];
+        let mut fields: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last: Vec<Vec<u8>> = vec![Vec::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|f| alphabet.iter().map(move |&c| [f.as_slice(), &[c]].concat()))
+                .collect();
+            fields.extend(last.iter().cloned());
+        }
+        for n in 1..=22 {
+            let digits = "9".repeat(n);
+            fields.push(digits.clone().into_bytes());
+            fields.push(format!("-{digits}").into_bytes());
+            let grouped: Vec<String> = (0..n)
+                .map(|i| ["1", "234"][usize::from(i > 0)].to_string())
+                .collect();
+            fields.push(grouped.join(" ").into_bytes());
+            fields.push(format!("-{}", grouped.join(" ")).into_bytes());
+        }
+        for field in &fields {
+            let text = String::from_utf8_lossy(field);
+            for ending in ["", ";x", "\n", "\r\n"] {
+                let row = format!("{text}{ending}");
+                // The number ends at the first delimiter, line feed or CR; the row reader
+                // checks what follows a CR.
+                let head = row.split([';', '\n', '\r']).next().unwrap_or("");
+                let expected = plain_integer_value(head).map(|v| (v, head.len()));
+                assert_eq!(integer_field(row.as_bytes(), 0, b';'), expected, "{row:?}");
+            }
         }
     }
 
