@@ -267,6 +267,34 @@ impl RowsBuilder {
         }
     }
 
+    /// A whole row of `cells`, on `line`, written at `span`: [`RowsBuilder::push`] of each
+    /// cell, then [`RowsBuilder::end_row`]. A row of a large table has a cell for every column,
+    /// each of its column's compact kind: that row is put straight into the columns.
+    pub fn push_row(&mut self, cells: &[Written], line: usize, span: Span) {
+        let compact = cells.len() == self.columns.len()
+            && self
+                .columns
+                .iter()
+                .zip(cells)
+                .all(|(column, cell)| match (column, cell) {
+                    (Column::Integers(_), Written::Integer(_, m)) => *m != EMPTY,
+                    (Column::Texts, Written::Text(_) | Written::Empty(_)) => true,
+                    _ => false,
+                });
+        if compact {
+            for (column, cell) in self.columns.iter_mut().zip(cells) {
+                if let (Column::Integers(v), Written::Integer(_, m)) = (column, cell) {
+                    v.push(*m);
+                }
+            }
+        } else {
+            for (col, cell) in cells.iter().enumerate() {
+                self.push(col, *cell);
+            }
+        }
+        self.end_row(line, span, cells.len());
+    }
+
     /// [`RowsBuilder::push`] of any cell into any column: a column made, or its kind
     /// changed.
     fn push_other(&mut self, col: usize, cell: Written) {
@@ -322,6 +350,7 @@ impl RowsBuilder {
 
     /// End the row whose cells were pushed: on `line`, written at `span`, of `len` cells.
     /// Columns it has no cell in get a filler.
+    #[inline]
     pub fn end_row(&mut self, line: usize, span: Span, len: usize) {
         let rows = self.rows.len() + 1;
         for c in &mut self.columns {

@@ -52,6 +52,13 @@ pub(super) fn read_plain(
         out,
         line: 0,
         cells: Vec::with_capacity(header_len),
+        longest_marker: settings
+            .missing
+            .iter()
+            .chain(&settings.zero)
+            .map(String::len)
+            .max()
+            .unwrap_or(0),
     };
     let lines = memchr::memchr_iter(b'\n', piece).count() + 1;
     rows.out
@@ -98,6 +105,8 @@ struct Rows<'t, 's> {
     line: usize,
     /// The cells of the row being read by [`Rows::simple_row`], before they are pushed.
     cells: Vec<Written>,
+    /// The length of the longest missing-value or zero marker of `settings`.
+    longest_marker: usize,
 }
 
 impl Rows<'_, '_> {
@@ -140,7 +149,11 @@ impl Rows<'_, '_> {
                     } else {
                         after
                     };
-                    if !plainly_text(self.text.get(pos..end)?, self.settings) {
+                    // Longer than every marker and with nothing to trim at its end, a text
+                    // that starts with a letter is one (`plainly_text`).
+                    let long = end - pos > self.longest_marker
+                        && b.get(end - 1).is_some_and(u8::is_ascii_graphic);
+                    if !long && !plainly_text(self.text.get(pos..end)?, self.settings) {
                         return None;
                     }
                     (Written::Text(Span::new(pos, end)), end, after)
@@ -158,11 +171,8 @@ impl Rows<'_, '_> {
         let out = &mut self.out;
         out.data_rows = rows;
         out.width = out.width.max(self.header_len);
-        for (col, cell) in self.cells.iter().enumerate() {
-            out.built.push(col, *cell);
-        }
         out.built
-            .end_row(self.line, Span::new(start, row_end), self.header_len);
+            .push_row(&self.cells, self.line, Span::new(start, row_end));
         Some(pos)
     }
 
