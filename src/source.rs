@@ -301,6 +301,12 @@ impl SourceFile {
         }
     }
 
+    /// The line feeds in `text[from..to]`, where `from` and `to` start lines (or `to` is
+    /// the text's end).
+    pub(crate) fn line_breaks_between(&self, from: usize, to: usize) -> usize {
+        self.line_index(to).saturating_sub(self.line_index(from))
+    }
+
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());

@@ -19,8 +19,8 @@ use crate::source::Span;
 const MAX_PLAIN_FIELDS: usize = 64;
 
 /// Read the rows of `text[from..to]` (which starts at a line and ends after a line feed, or
-/// at the text's end) as the general reader reads them, into `out`; with the number of line
-/// feeds read. `None` if a row is not plainly a row of the table (see the module's text):
+/// at the text's end, holds no quote and `line_feeds` line feeds) as the general reader reads
+/// them, into `out`; with the number of line feeds read. `None` if a row is not plainly a row of the table (see the module's text):
 /// nothing of `out` is then of use.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read_plain(
@@ -33,15 +33,12 @@ pub(super) fn read_plain(
     settings: &DataConfig,
     integers_first: bool,
     store: &mut CellStore,
+    line_feeds: usize,
 ) -> Option<(RowsRead, usize)> {
     if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
         return None;
     }
     let b = text.as_bytes();
-    let piece = b.get(from..to)?;
-    if memchr::memchr(b'"', piece).is_some() {
-        return None;
-    }
     let mut rows = Rows {
         text,
         delimiter,
@@ -60,10 +57,9 @@ pub(super) fn read_plain(
             .max()
             .unwrap_or(0),
     };
-    let lines = memchr::memchr_iter(b'\n', piece).count() + 1;
     rows.out
         .built
-        .reserve(lines.min(MAX_TABLE_CELLS as usize / header_len + 1));
+        .reserve((line_feeds + 1).min(MAX_TABLE_CELLS as usize / header_len + 1));
     let mut fields = [Span::new(0, 0); MAX_PLAIN_FIELDS];
     let mut pos = from;
     while pos < to {
@@ -304,6 +300,11 @@ pub fn compare_with_general_reader(text: &str) -> Result<bool, String> {
     let built = || RowsRead::new(RowsBuilder::csv(text.clone(), Some(delimiter)), width);
     let mut plain_store = CellStore::new(text.clone());
     let integers_first = !crate::report::number::markers_look_like_integers(data);
+    let rows = text.get(start..).unwrap_or_default().as_bytes();
+    if memchr::memchr(b'"', rows).is_some() {
+        return Ok(false);
+    }
+    let line_feeds = memchr::memchr_iter(b'\n', rows).count();
     let plain = read_plain(
         &text,
         start,
@@ -314,6 +315,7 @@ pub fn compare_with_general_reader(text: &str) -> Result<bool, String> {
         data,
         integers_first,
         &mut plain_store,
+        line_feeds,
     );
     let Some((plain, plain_lines)) = plain else {
         return Ok(false);
