@@ -389,6 +389,17 @@ struct RowsRead {
 }
 
 impl RowsRead {
+    /// No rows kept if the pieces put together hold more cells than a table may.
+    fn cut_if_too_large(mut self) -> RowsRead {
+        if self.too_large
+            || (self.data_rows as u64).saturating_mul(self.width.max(1) as u64) > MAX_TABLE_CELLS
+        {
+            self.too_large = true;
+            self.built = self.built.emptied();
+        }
+        self
+    }
+
     /// Nothing read yet into `built`; the header's columns up to the last named one: `width`.
     fn new(built: RowsBuilder, width: usize) -> RowsRead {
         RowsRead {
@@ -562,6 +573,43 @@ fn read_chunks(
         .iter()
         .map(|(r, _, _)| r.built.rows.len())
         .sum::<usize>();
+    // Pieces of plain cells only are put together in parallel.
+    let mut pieces = pieces;
+    if pieces.iter().all(|(_, store, _)| store.is_empty()) {
+        let mut at = line;
+        let builders: Vec<(RowsBuilder, usize)> = pieces
+            .iter_mut()
+            .map(|(read, _, lines)| {
+                let moved = at;
+                at += *lines;
+                (std::mem::take(&mut read.built), moved)
+            })
+            .collect();
+        match RowsBuilder::concat(builders) {
+            Ok(built) => {
+                let mut at = line;
+                for (read, _, lines) in pieces {
+                    out.data_rows += read.data_rows;
+                    out.width = out.width.max(read.width);
+                    out.too_large |= read.too_large;
+                    out.ragged.extend(
+                        read.ragged
+                            .into_iter()
+                            .map(|(l, used, s)| (l + at, used, s)),
+                    );
+                    at += lines;
+                }
+                out.built = built;
+                return out.cut_if_too_large();
+            }
+            // Given back as they were.
+            Err(builders) => {
+                for ((read, _, _), (built, _)) in pieces.iter_mut().zip(builders) {
+                    read.built = built;
+                }
+            }
+        }
+    }
     let mut line = line;
     for (i, (read, piece_store, lines)) in pieces.into_iter().enumerate() {
         out.data_rows += read.data_rows;
@@ -583,13 +631,7 @@ fn read_chunks(
         );
         line += lines;
     }
-    if out.too_large
-        || (out.data_rows as u64).saturating_mul(out.width.max(1) as u64) > MAX_TABLE_CELLS
-    {
-        out.too_large = true;
-        out.built = out.built.emptied();
-    }
-    out
+    out.cut_if_too_large()
 }
 
 /// The header record, kept while the rows are read.

@@ -113,6 +113,11 @@ pub struct CellStore {
 }
 
 impl CellStore {
+    /// Whether every cell kept so far is kept compactly, with nothing here.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.extra.is_empty()
+    }
+
     /// The text the cells' spans point into.
     pub fn text(&self) -> &Arc<String> {
         &self.text
