@@ -832,7 +832,11 @@ mod concat_tests {
         let mut b = RowsBuilder::csv(text.clone(), Some(b';'));
         for (line, row) in rows.iter().enumerate() {
             let span = Span::new(line, line + 1);
-            let first = if texts { Written::Text(span) } else { Written::Empty(span) };
+            let first = if texts {
+                Written::Text(span)
+            } else {
+                Written::Empty(span)
+            };
             b.push(0, first);
             for (col, cell) in row.iter().enumerate() {
                 let written = match cell {
@@ -884,7 +888,7 @@ mod concat_tests {
             (piece(&text, &[vec![Some(1), Some(2)]], true), 0),
             (piece(&text, &[vec![Some(1)]], true), 1),
         ];
-        let back = RowsBuilder::concat(pieces).err().expect("given back");
+        let back = RowsBuilder::concat(pieces).expect_err("given back");
         assert_eq!(back.len(), 2);
         assert_eq!(back[1].1, 1);
     }
