@@ -4,7 +4,13 @@
 
 /// The bytes of `bytes` (at most eight) as one word, the first byte lowest; missing bytes
 /// are `fill`.
+#[inline]
 pub(crate) fn word(bytes: &[u8], fill: u8) -> u64 {
+    // Eight bytes, as nearly every call has: one load, where copying a slice of unknown
+    // length into the array costs a call to `memcpy`.
+    if let Ok(full) = <[u8; 8]>::try_from(bytes) {
+        return u64::from_le_bytes(full);
+    }
     let mut w = [fill; 8];
     if let Some(head) = w.get_mut(..bytes.len()) {
         head.copy_from_slice(bytes);

@@ -287,12 +287,15 @@ impl RowsBuilder {
                     v.push(*m);
                 }
             }
+            // Every column has its cell: no filler to add.
+            self.lengths.push(self.rows.len(), small(cells.len()));
+            self.rows.push(Row::new(line, span));
         } else {
             for (col, cell) in cells.iter().enumerate() {
                 self.push(col, *cell);
             }
+            self.end_row(line, span, cells.len());
         }
-        self.end_row(line, span, cells.len());
     }
 
     /// [`RowsBuilder::push`] of any cell into any column: a column made, or its kind
