@@ -2,12 +2,12 @@
 //!
 //! A large file is read in pieces in parallel (see `read_chunks`), and only a file without a
 //! single quote is cut into pieces: there every line feed ends a record and every delimiter
-//! ends a field. This reader finds them all in one scan of the piece and puts the cells
-//! straight into the table's columns, without the general parser's records of fields. It
-//! reads only rows that are plainly rows of the table (not longer than the header, within
-//! the cell limit) and gives up on the piece at the first other row: the general reader then
-//! reads the piece again and says what is wrong. Either way the rows, cells and spans are the
-//! same.
+//! ends a field. This reader reads a row of plain numbers and texts in one pass over its
+//! bytes, splits any other row at its delimiters, and puts the cells straight into the
+//! table's columns, without the general parser's records of fields. It reads only rows that
+//! are plainly rows of the table (not longer than the header, within the cell limit) and
+//! gives up on the piece at the first other row: the general reader then reads the piece
+//! again and says what is wrong. Either way the rows, cells and spans are the same.
 
 use super::{MAX_TABLE_CELLS, RowsRead, is_empty_cell, written_as_is};
 use crate::config::DataConfig;
@@ -19,9 +19,9 @@ use crate::source::Span;
 const MAX_PLAIN_FIELDS: usize = 64;
 
 /// Read the rows of `text[from..to]` (which starts at a line and ends after a line feed, or
-/// at the text's end, holds no quote and `line_feeds` line feeds) as the general reader reads
-/// them, into `out`; with the number of line feeds read. `None` if a row is not plainly a row of the table (see the module's text):
-/// nothing of `out` is then of use.
+/// at the text's end, and holds no quote and `line_feeds` line feeds) as the general reader
+/// reads them, into `out`; with the number of line feeds read. `None` if a row is not
+/// plainly a row of the table (see the module's text): nothing of `out` is then of use.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn read_plain(
     text: &str,
