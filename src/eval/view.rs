@@ -110,11 +110,12 @@ impl<'a> View<'a> {
         let rows = table.rows.len();
         // The runs of rows under one name, found in parallel pieces of a large table: reading
         // a million names from the row texts is most of the work.
+        let texts = table.texts_of(col);
         let runs: Vec<Run<'a>> = in_pieces(rows, |range| {
             let mut runs = Vec::new();
             let mut current = None;
             for r in range.clone() {
-                let t = table.raw(r, col).map(number::trim_text).unwrap_or("");
+                let t = texts(r).map(number::trim_text).unwrap_or("");
                 if !t.is_empty() && current != Some(t) {
                     current = Some(t);
                     runs.push(Run {
@@ -209,8 +210,10 @@ impl<'a> View<'a> {
             }
             // Keys repeat ("Summa", "Verksamhet 1" in every group): each distinct key is
             // matched once per piece, up to a bound on what is remembered.
+            let table: &'a Table = self.table;
+            let keys = table.texts_of(self.key_col);
             let kind_of = |seen: &mut foldhash::HashMap<&'a str, RowKind>, r: usize| {
-                let cell = self.key_cell(r);
+                let cell = keys(r).map(number::trim_text).unwrap_or("");
                 if let Some(kind) = seen.get(cell) {
                     return *kind;
                 }

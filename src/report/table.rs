@@ -702,6 +702,31 @@ impl Table {
         }
     }
 
+    /// [`Table::raw`] of column `col`, with how the column keeps its cells looked up once:
+    /// for reading one column of every row (row kinds, group names).
+    pub fn texts_of<'t>(&'t self, col: usize) -> impl Fn(usize) -> Option<&'t str> + Sync + 't {
+        let split = match (self.columns.get(col), self.split, &self.lengths) {
+            // Every row has the cell: its text is the field, found in the row's text.
+            (Some(Column::Texts | Column::Empty), Some(split), Lengths::Same(Some(n)))
+                if col < *n as usize =>
+            {
+                Some(split.delimiter)
+            }
+            _ => None,
+        };
+        let text = self.store.text().as_str();
+        move |row| match split {
+            Some(delimiter) => {
+                let r = self.rows.get(row)?;
+                Some(match csv::field_span(text, r.span(), delimiter, col) {
+                    Some(s) => text.get(s.start..s.end).unwrap_or(""),
+                    None => "",
+                })
+            }
+            None => self.raw(row, col),
+        }
+    }
+
     /// The cells of row `row` (none past the last row).
     pub fn row_cells(&self, row: usize) -> Vec<Cell> {
         let Some(r) = self.rows.get(row) else {
