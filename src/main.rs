@@ -331,7 +331,7 @@ mod allocator {
     /// each of their 4 KB pages is faulted in on its first write: on a million-row table
     /// 45 000 faults, a quarter of the run's processor time. Where transparent huge pages are
     /// on for those who ask (`madvise`, the usual setting), the kernel then maps most of such a
-    /// block 2 MB at a time: half the faults, about 5 % of the run. Elsewhere the advice is
+    /// block 2 MB at a time: a third fewer faults, about 4 % of the run. Elsewhere the advice is
     /// ignored. Nothing else changes: every block is the system allocator's.
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     pub struct HugePages;
@@ -343,8 +343,11 @@ mod allocator {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     #[allow(unsafe_code)]
     impl HugePages {
-        /// Advise the whole pages inside `[ptr, ptr + size)`.
+        /// Advise the whole pages inside `[ptr, ptr + size)`, if that block is large.
         fn advise(ptr: *mut u8, size: usize) {
+            if size < HUGE_FROM || ptr.is_null() {
+                return;
+            }
             const PAGE: usize = 4096;
             let start = (ptr as usize).next_multiple_of(PAGE);
             let end = (ptr as usize + size) / PAGE * PAGE;
@@ -366,9 +369,7 @@ mod allocator {
         unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
             // SAFETY: the caller's promises about `layout` are passed on.
             let ptr = unsafe { std::alloc::System.alloc(layout) };
-            if layout.size() >= HUGE_FROM && !ptr.is_null() {
-                Self::advise(ptr, layout.size());
-            }
+            Self::advise(ptr, layout.size());
             ptr
         }
 
@@ -381,9 +382,7 @@ mod allocator {
             // SAFETY: as for `alloc`. A zeroed large block is fresh from the kernel, not yet
             // touched: advised as well.
             let ptr = unsafe { std::alloc::System.alloc_zeroed(layout) };
-            if layout.size() >= HUGE_FROM && !ptr.is_null() {
-                Self::advise(ptr, layout.size());
-            }
+            Self::advise(ptr, layout.size());
             ptr
         }
 
@@ -395,9 +394,7 @@ mod allocator {
         ) -> *mut u8 {
             // SAFETY: as for `alloc`.
             let new = unsafe { std::alloc::System.realloc(ptr, layout, new_size) };
-            if new_size >= HUGE_FROM && !new.is_null() {
-                Self::advise(new, new_size);
-            }
+            Self::advise(new, new_size);
             new
         }
     }

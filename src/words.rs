@@ -35,6 +35,24 @@ pub(crate) fn bytes_equal(w: u64, b: u8) -> u64 {
     bytes_below(w ^ every_byte(b), 1)
 }
 
+/// Where the first byte that `marks` marks (as [`bytes_equal`] does) is among the first
+/// `words` whole words of `hay`: `Ok` with its index, or `Err` with how many bytes were looked
+/// at, for a vector search to go on from there. For short fields and texts, which this finds
+/// in less time than setting up `memchr`.
+pub(crate) fn find_in_first_words(
+    hay: &[u8],
+    words: usize,
+    marks: impl Fn(u64) -> u64,
+) -> Result<usize, usize> {
+    for (i, w) in hay.chunks_exact(8).take(words).enumerate() {
+        let found = marks(word(w, 0));
+        if found != 0 {
+            return Ok(i * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    Err((hay.len() / 8).min(words) * 8)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -567,69 +567,48 @@ fn read_chunks(
         })
         .collect();
     let mut out = RowsRead::new(RowsBuilder::csv(store.text().clone(), delimiter), width);
-    // The first piece's cells are the table's, grown once in place (a large block is
-    // remapped, not copied), so the cells are held at most once and a piece more.
-    let total_rows = pieces
-        .iter()
-        .map(|(r, _, _)| r.built.rows.len())
-        .sum::<usize>();
-    // Pieces of plain cells only are put together in parallel.
-    let mut pieces = pieces;
-    if pieces.iter().all(|(_, store, _)| store.is_empty()) {
-        let mut at = line;
-        let builders: Vec<(RowsBuilder, usize)> = pieces
-            .iter_mut()
-            .map(|(read, _, lines)| {
-                let moved = at;
-                at += *lines;
-                (std::mem::take(&mut read.built), moved)
-            })
-            .collect();
-        match RowsBuilder::concat(builders) {
-            Ok(built) => {
-                let mut at = line;
-                for (read, _, lines) in pieces {
-                    out.data_rows += read.data_rows;
-                    out.width = out.width.max(read.width);
-                    out.too_large |= read.too_large;
-                    out.ragged.extend(
-                        read.ragged
-                            .into_iter()
-                            .map(|(l, used, s)| (l + at, used, s)),
-                    );
-                    at += lines;
-                }
-                out.built = built;
-                return out.cut_if_too_large();
-            }
-            // Given back as they were.
-            Err(builders) => {
-                for ((read, _, _), (built, _)) in pieces.iter_mut().zip(builders) {
-                    read.built = built;
-                }
-            }
-        }
-    }
-    let mut line = line;
-    for (i, (read, piece_store, lines)) in pieces.into_iter().enumerate() {
+    // Each piece's rows moved down by the lines of the pieces above it; counted the same
+    // way however the rows are put together.
+    let mut builders = Vec::with_capacity(pieces.len());
+    let mut stores = Vec::with_capacity(pieces.len());
+    let mut at = line;
+    for (read, piece_store, lines) in pieces {
         out.data_rows += read.data_rows;
         out.width = out.width.max(read.width);
         out.too_large |= read.too_large;
-        let extra = store.append(piece_store);
-        if i == 0 && extra == 0 {
-            out.built = read.built;
-            out.built.shift_lines(line);
-            let more = total_rows - out.built.rows.len();
-            out.built.reserve(more);
-        } else {
-            out.built.append(read.built, line, extra);
-        }
         out.ragged.extend(
             read.ragged
                 .into_iter()
-                .map(|(l, used, at)| (l + line, used, at)),
+                .map(|(l, used, s)| (l + at, used, s)),
         );
-        line += lines;
+        builders.push((read.built, at));
+        stores.push(piece_store);
+        at += lines;
+    }
+    // Pieces of plain cells only are put together in parallel; any others, or those given
+    // back, in turn.
+    if stores.iter().all(CellStore::is_empty) {
+        builders = match RowsBuilder::concat(builders) {
+            Ok(built) => {
+                out.built = built;
+                return out.cut_if_too_large();
+            }
+            Err(given_back) => given_back,
+        };
+    }
+    // The first piece's cells are the table's, grown once in place (a large block is
+    // remapped, not copied), so the cells are held at most once and a piece more.
+    let total_rows = builders.iter().map(|(b, _)| b.rows.len()).sum::<usize>();
+    for (i, ((built, at), piece_store)) in builders.into_iter().zip(stores).enumerate() {
+        let extra = store.append(piece_store);
+        if i == 0 && extra == 0 {
+            out.built = built;
+            out.built.shift_lines(at);
+            let more = total_rows - out.built.rows.len();
+            out.built.reserve(more);
+        } else {
+            out.built.append(built, at, extra);
+        }
     }
     out.cut_if_too_large()
 }
@@ -775,15 +754,12 @@ pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usiz
 /// a plain word, which costs a fraction of setting up `memchr`'s vector search; `memchr`
 /// takes over past them.
 fn find_delimiter(d: u8, hay: &[u8]) -> Option<usize> {
-    use crate::words::{bytes_equal, word};
+    use crate::words::{bytes_equal, find_in_first_words};
     const WORDS: usize = 4;
-    for (i, w) in hay.chunks_exact(8).take(WORDS).enumerate() {
-        let found = bytes_equal(word(w, 0), d);
-        if found != 0 {
-            return Some(i * 8 + (found.trailing_zeros() / 8) as usize);
-        }
-    }
-    let seen = (hay.len() / 8).min(WORDS) * 8;
+    let seen = match find_in_first_words(hay, WORDS, |w| bytes_equal(w, d)) {
+        Ok(at) => return Some(at),
+        Err(seen) => seen,
+    };
     let rest = hay.get(seen..)?;
     if seen < WORDS * 8 {
         // Shorter than the words looked at: the last few bytes one by one.

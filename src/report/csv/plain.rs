@@ -262,17 +262,11 @@ fn integer_field(b: &[u8], start: usize, d: u8) -> Option<(i64, usize)> {
 /// Where the first delimiter `d` or line feed in `hay` is. A field is short: its first bytes
 /// are looked at eight at a time in a plain word, before `memchr` takes over.
 fn field_end(d: u8, hay: &[u8]) -> Option<usize> {
-    use crate::words::{bytes_equal, word};
-    const WORDS: usize = 4;
-    for (i, w) in hay.chunks_exact(8).take(WORDS).enumerate() {
-        let w = word(w, 0);
-        let found = bytes_equal(w, d) | bytes_equal(w, b'\n');
-        if found != 0 {
-            return Some(i * 8 + (found.trailing_zeros() / 8) as usize);
-        }
+    use crate::words::{bytes_equal, find_in_first_words};
+    match find_in_first_words(hay, 4, |w| bytes_equal(w, d) | bytes_equal(w, b'\n')) {
+        Ok(at) => Some(at),
+        Err(seen) => memchr::memchr2(d, b'\n', hay.get(seen..)?).map(|at| seen + at),
     }
-    let seen = (hay.len() / 8).min(WORDS) * 8;
-    memchr::memchr2(d, b'\n', hay.get(seen..)?).map(|at| seen + at)
 }
 
 /// The rows of `text` after its first line, read by this reader and by the general one,
