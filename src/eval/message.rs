@@ -6,7 +6,7 @@ use super::{CellAt, Env, Evaluator, Operand, Val};
 use crate::finding::{CellLabel, Finding, Shared, SpanJson, Values};
 use crate::problem::Severity;
 use crate::report::Unit;
-use crate::report::number::format_decimal;
+use crate::report::number::{format_decimal, plain_decimal};
 use crate::syntax::ast::{CmpOp, Expr, ExprKind, Level};
 use rust_decimal::Decimal;
 
@@ -44,7 +44,7 @@ fn show(v: &Val) -> String {
 /// A value for machines: `-1030`, `2.1`, or the text itself.
 fn canonical(v: &Val) -> String {
     match v {
-        Val::Num(n) => n.v.normalize().to_string(),
+        Val::Num(n) => plain_decimal(&n.v.normalize()),
         Val::Text(t) => t.clone(),
     }
 }
@@ -106,12 +106,7 @@ pub(crate) fn finding<'a>(
     };
     let (lv, rv) = (show(&left_val), show(&right_val));
     let diff = f.detail.difference;
-    let tol = f
-        .detail
-        .tolerance
-        .as_ref()
-        .map(|t| format!("; {t}"))
-        .unwrap_or_default();
+    let tol = f.detail.tolerance.as_deref();
     let unit = match f.detail.unit {
         // A difference of two percentages is in points, not per cent of anything.
         Some(Unit::Pct) => " percentage points",
@@ -119,17 +114,6 @@ pub(crate) fn finding<'a>(
         Some(Unit::Mkr) => " mkr",
         Some(Unit::Kr) => " kr",
         _ => "",
-    };
-    let by = |d: Option<Decimal>| {
-        d.map(|d| {
-            let unit = if d.abs() == Decimal::ONE && unit == " percentage points" {
-                " percentage point"
-            } else {
-                unit
-            };
-            format!("{}{unit}", show_amount(d))
-        })
-        .unwrap_or_default()
     };
     // Say it of the offending cell: `0 <= c` failing reads "c is -4, less than 0".
     let (pt, pv, ot, ov, op) = if primary_is_left {
@@ -154,15 +138,11 @@ pub(crate) fn finding<'a>(
         };
         norm(a) == norm(b)
     };
-    let other = if matches!(
+    let other_is_value = matches!(
         other_expr.kind,
         ExprKind::Number(_, None) | ExprKind::Text(_)
-    ) || (matches!(other_expr.kind, ExprKind::Number(..)) && same_figure(ot, ov))
-    {
-        ov.clone()
-    } else {
-        format!("{ot} = {ov}")
-    };
+    ) || (matches!(other_expr.kind, ExprKind::Number(..))
+        && same_figure(ot, ov));
     // "klar" against "Klar": say that only the case differs.
     let case_note = match (&f.left.val, &f.right.val) {
         (Val::Text(a), Val::Text(b)) if a != b && a.to_lowercase() == b.to_lowercase() => {
@@ -170,27 +150,93 @@ pub(crate) fn finding<'a>(
         }
         _ => "",
     };
-    let text = match op {
-        CmpOp::Eq => match diff {
-            Some(_) if other == *ov => {
-                format!("{pt} is {pv}, not {ov} (off by {}{tol})", by(diff))
-            }
-            Some(_) => format!("{pt} is {pv}, but {ot} is {ov} (off by {}{tol})", by(diff)),
-            None if other == *ov => format!("{pt} is {pv}, not {ov}{case_note}"),
-            None => format!("{pt} is {pv}, but {ot} is {ov}{case_note}"),
-        },
-        CmpOp::Ne => format!("{pt} is {pv} and {ot} is {ov}, but they must differ{tol}"),
-        CmpOp::Le => format!(
-            "{pt} is {pv}, more than {other} (over by {}{tol})",
-            by(diff)
-        ),
-        CmpOp::Lt => format!("{pt} is {pv}, not less than {other}{}", paren_tol(&tol)),
-        CmpOp::Ge => format!(
-            "{pt} is {pv}, less than {other} (short by {}{tol})",
-            by(diff)
-        ),
-        CmpOp::Gt => format!("{pt} is {pv}, not more than {other}{}", paren_tol(&tol)),
+    // Written piece by piece rather than with `format!`: every failing row of an `each`
+    // says this, and a large table fails on tens of thousands of rows.
+    let mut text = String::with_capacity(pt.len() + pv.len() + ot.len() + ov.len() + 64);
+    let push_other = |text: &mut String| {
+        if !other_is_value {
+            text.push_str(ot);
+            text.push_str(" = ");
+        }
+        text.push_str(ov);
     };
+    // " (off by 3 tkr; rounding allows ±1)"
+    let push_by = |text: &mut String, words: &str| {
+        text.push_str(" (");
+        text.push_str(words);
+        text.push_str(" by ");
+        if let Some(d) = diff {
+            text.push_str(&show_amount(d));
+            text.push_str(if d.abs() == Decimal::ONE && unit == " percentage points" {
+                " percentage point"
+            } else {
+                unit
+            });
+        }
+        if let Some(t) = tol {
+            text.push_str("; ");
+            text.push_str(t);
+        }
+        text.push(')');
+    };
+    let push_tol = |text: &mut String| {
+        if let Some(t) = tol {
+            text.push_str(" (");
+            text.push_str(t);
+            text.push(')');
+        }
+    };
+    text.push_str(pt);
+    text.push_str(" is ");
+    text.push_str(pv);
+    match op {
+        CmpOp::Eq => {
+            if other_is_value {
+                text.push_str(", not ");
+                text.push_str(ov);
+            } else {
+                text.push_str(", but ");
+                text.push_str(ot);
+                text.push_str(" is ");
+                text.push_str(ov);
+            }
+            match diff {
+                Some(_) => push_by(&mut text, "off"),
+                None => text.push_str(case_note),
+            }
+        }
+        CmpOp::Ne => {
+            text.push_str(" and ");
+            text.push_str(ot);
+            text.push_str(" is ");
+            text.push_str(ov);
+            text.push_str(", but they must differ");
+            if let Some(t) = tol {
+                text.push_str("; ");
+                text.push_str(t);
+            }
+        }
+        CmpOp::Le => {
+            text.push_str(", more than ");
+            push_other(&mut text);
+            push_by(&mut text, "over");
+        }
+        CmpOp::Lt => {
+            text.push_str(", not less than ");
+            push_other(&mut text);
+            push_tol(&mut text);
+        }
+        CmpOp::Ge => {
+            text.push_str(", less than ");
+            push_other(&mut text);
+            push_by(&mut text, "short");
+        }
+        CmpOp::Gt => {
+            text.push_str(", not more than ");
+            push_other(&mut text);
+            push_tol(&mut text);
+        }
+    }
     let mut message = text.clone();
     let mut summed: Vec<String> = Vec::new();
     for o in [&f.left, &f.right] {
@@ -198,7 +244,8 @@ pub(crate) fn finding<'a>(
             // Both sides may run over the same rows (`count(ram) == count()`): say it once.
             let s = summed_rows(env, agg);
             if !summed.contains(&s) {
-                message.push_str(&format!("; {s}"));
+                message.push_str("; ");
+                message.push_str(&s);
                 summed.push(s);
             }
         }
@@ -209,7 +256,7 @@ pub(crate) fn finding<'a>(
         left: canonical(&left_val),
         right_expr: rt.clone(),
         right: canonical(&right_val),
-        difference: diff.map(|d| d.normalize().to_string()),
+        difference: diff.map(|d| plain_decimal(&d.normalize())),
         op: ev.shared(f.op.symbol()),
         tolerance: f.detail.tolerance.as_deref().map(|t| ev.shared(t)),
     };
@@ -231,14 +278,6 @@ fn flipped(op: CmpOp) -> CmpOp {
         CmpOp::Ge => CmpOp::Le,
         CmpOp::Gt => CmpOp::Lt,
         other => other,
-    }
-}
-
-fn paren_tol(tol: &str) -> String {
-    if tol.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", tol.trim_start_matches("; "))
     }
 }
 
@@ -398,7 +437,6 @@ fn build<'a>(
     values: Option<Values>,
     others: &[CellAt],
 ) -> Finding {
-    let rule = &ev.rule.rule;
     // The cell, or failing that the current row, or the table's header.
     // In a group of a grouped table, the group's total row (else its first row) stands for
     // the group, so the finding says which group it is about.
@@ -475,30 +513,30 @@ fn build<'a>(
             } else {
                 header.to_string()
             };
+            let raw = x.raw(t).trim();
+            let mut text = String::with_capacity(header.len() + 2 + raw.len());
+            text.push_str(&header);
+            text.push_str(": ");
+            text.push_str(raw);
             Some(CellLabel {
                 source: t.source,
                 span: x.span(),
                 file: ev.shared(&f.name),
                 line: l,
                 column: co,
-                text: format!("{header}: {}", x.raw(t).trim()),
+                text,
                 cell: f.cell_ref(x.span()),
             })
         })
         .collect();
-    let rule_file = ev.sources.get(ev.rule.source);
-    let severity = match rule.severity.map(|s| s.0) {
-        Some(Level::Warning) => Severity::Warning,
-        Some(Level::Info) => Severity::Info,
-        _ => Severity::Error,
-    };
+    let parts = rule_parts(ev);
     Finding {
-        rule: ev.shared(&rule.id.text),
-        severity,
-        title: ev.shared(rule.title.as_ref().map_or(&rule.id.text, |t| &t.text)),
+        rule: parts.rule.clone(),
+        severity: parts.severity,
+        title: parts.title.clone(),
         message,
-        help: rule.help.as_ref().map(|h| ev.shared(&h.text)),
-        report: ev.shared(&env.current.path.to_string_lossy().replace('\\', "/")),
+        help: parts.help.clone(),
+        report: report_name(ev, env.current),
         table: ev.shared(table.map_or("", |t| &t.name)),
         file: ev.shared(&file.name),
         line,
@@ -513,9 +551,9 @@ fn build<'a>(
         values: values.map(Box::new),
         bindings: env.bindings.to_vec(),
         related,
-        rule_file: ev.shared(&rule_file.name),
-        rule_line: rule_file.line_col(rule.span.start).0,
-        tags: rule.tags.iter().map(|t| t.text.clone()).collect(),
+        rule_file: parts.rule_file.clone(),
+        rule_line: parts.rule_line,
+        tags: parts.tags.clone(),
         baselined: false,
         suppressed: false,
         suppression_reason: None,
@@ -525,4 +563,51 @@ fn build<'a>(
         reads: Vec::new(),
         fix: None,
     }
+}
+
+/// What every finding of a rule says alike: its id, title, help, severity, tags and where it
+/// is written.
+pub(crate) struct RuleParts {
+    rule: Shared,
+    title: Shared,
+    help: Option<Shared>,
+    severity: Severity,
+    tags: Vec<String>,
+    rule_file: Shared,
+    rule_line: usize,
+}
+
+/// The [`RuleParts`] of the evaluator's rule, worked out for its first finding.
+fn rule_parts<'e>(ev: &'e Evaluator<'_>) -> &'e RuleParts {
+    ev.rule_parts.get_or_init(|| {
+        let rule = &ev.rule.rule;
+        let rule_file = ev.sources.get(ev.rule.source);
+        RuleParts {
+            rule: ev.shared(&rule.id.text),
+            title: ev.shared(rule.title.as_ref().map_or(&rule.id.text, |t| &t.text)),
+            help: rule.help.as_ref().map(|h| ev.shared(&h.text)),
+            severity: match rule.severity.map(|s| s.0) {
+                Some(Level::Warning) => Severity::Warning,
+                Some(Level::Info) => Severity::Info,
+                _ => Severity::Error,
+            },
+            tags: rule.tags.iter().map(|t| t.text.clone()).collect(),
+            rule_file: ev.shared(&rule_file.name),
+            rule_line: rule_file.line_col(rule.span.start).0,
+        }
+    })
+}
+
+/// The folder of `report` as findings name it (`/` between folders on every system): kept
+/// for the report the evaluator's findings were last made for.
+fn report_name(ev: &Evaluator<'_>, report: &crate::report::Report) -> Shared {
+    let mut kept = ev.report_name.borrow_mut();
+    if let Some((at, name)) = kept.as_ref()
+        && std::ptr::eq(*at, report)
+    {
+        return name.clone();
+    }
+    let name = ev.shared(&report.path.to_string_lossy().replace('\\', "/"));
+    *kept = Some((report, name.clone()));
+    name
 }

@@ -555,6 +555,10 @@ struct Evaluator<'a> {
     /// Views of tables looked up by key lately ([`Evaluator::kept_views`]): (report, in the
     /// previous report, table name, views).
     views: Vec<(*const Report, bool, String, Vec<Arc<View<'a>>>)>,
+    /// What every finding of the rule says alike, worked out for its first finding.
+    rule_parts: std::cell::OnceCell<message::RuleParts>,
+    /// The folder of the report findings were last made for, as findings name it.
+    report_name: std::cell::RefCell<Option<(*const Report, crate::finding::Shared)>>,
 }
 
 /// Tables an evaluator keeps the views of ([`Evaluator::kept_views`]).
@@ -656,6 +660,8 @@ impl<'a> Evaluator<'a> {
             aggregates: Vec::new(),
             quick_tried: false,
             views: Vec::new(),
+            rule_parts: Default::default(),
+            report_name: Default::default(),
         }
     }
 

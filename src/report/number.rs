@@ -330,32 +330,78 @@ fn parse_suffix(rest: &str) -> Option<Option<Unit>> {
 /// A decimal as a Swedish reader expects it in a message: thousands grouped with a space,
 /// decimal comma, `-` for minus; the decimal's scale is kept (`1.50` → `1,50`).
 pub fn format_decimal(d: &Decimal) -> String {
-    let mantissa = d.mantissa();
-    let scale = usize::try_from(d.scale()).unwrap_or(0);
-    let mut digits = mantissa.unsigned_abs().to_string();
-    if digits.len() <= scale {
-        let pad = scale + 1 - digits.len();
-        digits.insert_str(0, &"0".repeat(pad));
-    }
-    // All characters are ASCII digits, so byte offsets are character boundaries.
-    let split = digits.len() - scale;
-    let (int_part, frac_part) = digits.split_at(split);
-
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 2);
-    if mantissa < 0 {
+    let mut buf = [0u8; DIGITS_ROOM];
+    let (_, int_part, frac_part) = parts(d, &mut buf);
+    let len = int_part.len() + frac_part.len();
+    let mut out = String::with_capacity(len + len / 3 + 2);
+    // Minus zero is shown as zero.
+    if d.mantissa() < 0 {
         out.push('-');
     }
-    for (i, ch) in int_part.chars().enumerate() {
+    for (i, &c) in int_part.iter().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {
             out.push(' ');
         }
-        out.push(ch);
+        out.push(char::from(c));
     }
     if !frac_part.is_empty() {
         out.push(',');
-        out.push_str(frac_part);
+        out.extend(frac_part.iter().map(|&c| char::from(c)));
     }
     out
+}
+
+/// A decimal for machines, as `Decimal`'s `Display` writes it (`-1030`, `2.10`, `0.05`):
+/// what the JSON's `values` hold. Written here rather than through `fmt`: a run with a
+/// hundred thousand findings writes three for each.
+pub fn plain_decimal(d: &Decimal) -> String {
+    let mut buf = [0u8; DIGITS_ROOM];
+    let (negative, int_part, frac_part) = parts(d, &mut buf);
+    let mut out = String::with_capacity(int_part.len() + frac_part.len() + 2);
+    if negative {
+        out.push('-');
+    }
+    out.extend(int_part.iter().map(|&c| char::from(c)));
+    if !frac_part.is_empty() {
+        out.push('.');
+        out.extend(frac_part.iter().map(|&c| char::from(c)));
+    }
+    out
+}
+
+/// Room for every digit of a decimal: a mantissa of up to 29 digits, or a scale of up to 28
+/// with its leading zero.
+const DIGITS_ROOM: usize = 40;
+
+/// The sign (`-0` has one), integer digits and fraction digits of `d`, in `buf`.
+fn parts<'b>(d: &Decimal, buf: &'b mut [u8; DIGITS_ROOM]) -> (bool, &'b [u8], &'b [u8]) {
+    let mantissa = d.mantissa();
+    let scale = usize::try_from(d.scale()).unwrap_or(0);
+    // Digits from the end of `buf`, at least one before the decimal point.
+    let mut at = buf.len();
+    let mut n = mantissa.unsigned_abs();
+    // u128 division is a library call: u64 once the value fits, as it nearly always does.
+    while u64::try_from(n).is_err() {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let mut m = u64::try_from(n).unwrap_or(0);
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    while buf.len() - at <= scale && at > 0 {
+        at -= 1;
+        buf[at] = b'0';
+    }
+    let digits = &buf[at..];
+    let (int_part, frac_part) = digits.split_at(digits.len().saturating_sub(scale));
+    (d.is_sign_negative(), int_part, frac_part)
 }
 
 /// A figure for display: [`format_decimal`] of its value and its unit (` %`, ` tkr`, …).
@@ -391,6 +437,64 @@ mod tests {
 
     fn missing(m: Missing) -> CellValue {
         CellValue::Missing(m)
+    }
+
+    /// Decimals at the edges: zero and minus zero, every scale, the largest mantissas, values
+    /// either side of `u64::MAX`, and a spread of ordinary ones.
+    fn edge_decimals() -> Vec<Decimal> {
+        let mut mantissas: Vec<i128> = vec![0, 1, 9, 10, 99, 100, 999, 1000, 1_000_000];
+        mantissas.extend([u64::MAX as i128 - 1, u64::MAX as i128, u64::MAX as i128 + 1]);
+        mantissas.extend([10i128.pow(19), 10i128.pow(20) - 1, (1i128 << 96) - 1]);
+        mantissas.extend((0..40).map(|i| 7i128.pow(i) % (1i128 << 96)));
+        let mut out = Vec::new();
+        for m in mantissas {
+            for scale in 0..=28 {
+                for sign in [1i128, -1] {
+                    if let Ok(d) = Decimal::try_from_i128_with_scale(sign * m, scale) {
+                        out.push(d);
+                    }
+                }
+            }
+        }
+        out.push(-Decimal::ZERO);
+        out
+    }
+
+    #[test]
+    fn plain_decimal_is_what_display_writes() {
+        for d in edge_decimals() {
+            for d in [d, d.normalize()] {
+                assert_eq!(plain_decimal(&d), d.to_string(), "{d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn format_decimal_groups_what_display_writes() {
+        for d in edge_decimals() {
+            let shown = d.to_string();
+            let (sign, digits) = match shown.strip_prefix('-') {
+                Some(rest) => ("-", rest),
+                None => ("", shown.as_str()),
+            };
+            let (int_part, frac_part) = digits.split_once('.').unwrap_or((digits, ""));
+            let mut grouped = String::new();
+            for (i, c) in int_part.chars().enumerate() {
+                if i > 0 && (int_part.len() - i) % 3 == 0 {
+                    grouped.push(' ');
+                }
+                grouped.push(c);
+            }
+            let sign = if d.mantissa() < 0 { sign } else { "" };
+            let want = if frac_part.is_empty() {
+                format!("{sign}{grouped}")
+            } else {
+                format!("{sign}{grouped},{frac_part}")
+            };
+            assert_eq!(format_decimal(&d), want, "{d:?}");
+        }
+        assert_eq!(format_decimal(&Decimal::new(-1234567, 2)), "-12 345,67");
+        assert_eq!(format_decimal(&Decimal::new(5, 3)), "0,005");
     }
 
     #[test]
