@@ -848,7 +848,7 @@ fn decode(bytes: Cow<'_, [u8]>) -> (String, Encoding) {
         (text.into_owned(), Encoding::Windows1252)
     };
     match bytes {
-        Cow::Owned(v) => match String::from_utf8(v) {
+        Cow::Owned(v) => match super::utf8::string_from_utf8(v) {
             Ok(text) => (text, Encoding::Utf8),
             Err(e) => windows_1252(e.as_bytes()),
         },

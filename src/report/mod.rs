@@ -6,6 +6,7 @@ pub mod json_report;
 pub mod markdown;
 pub mod number;
 mod table;
+mod utf8;
 pub mod workbook;
 
 pub(crate) use table::EMPTY;
