@@ -108,14 +108,38 @@ impl<'a> View<'a> {
     pub fn groups_by(&self, col: usize) -> Groups {
         let table: &'a Table = self.table;
         let rows = table.rows.len();
+        // The kinds of the rows, when not yet known, are worked out in the same pass: each
+        // row's text is split once for its group name and its key.
+        let kind_rules = match self.kinds.get() {
+            None => KindRules::of(self.decl),
+            Some(_) => None,
+        };
+        let both = kind_rules
+            .as_ref()
+            .and_then(|_| table.two_texts_of(col.min(self.key_col), col.max(self.key_col)));
+        let texts = table.texts_of(col);
+        let read = |r: usize| -> (Option<&'a str>, Option<&'a str>) {
+            match &both {
+                Some(both) => {
+                    let (x, y) = both(r);
+                    if col < self.key_col { (x, y) } else { (y, x) }
+                }
+                None => (texts(r), None),
+            }
+        };
         // The runs of rows under one name, found in parallel pieces of a large table: reading
         // a million names from the row texts is most of the work.
-        let texts = table.texts_of(col);
-        let runs: Vec<Run<'a>> = in_pieces(rows, |range| {
+        let pieces: Vec<(Vec<Run<'a>>, Vec<RowKind>)> = in_pieces(rows, |range| {
             let mut runs = Vec::new();
+            let mut kinds = Vec::new();
+            let mut seen = Default::default();
             let mut current = None;
             for r in range.clone() {
-                let t = texts(r).map(number::trim_text).unwrap_or("");
+                let (name, key) = read(r);
+                if let (Some(rules), true) = (&kind_rules, both.is_some()) {
+                    kinds.push(rules.kind(&mut seen, key.map(number::trim_text).unwrap_or("")));
+                }
+                let t = name.map(number::trim_text).unwrap_or("");
                 if !t.is_empty() && current != Some(t) {
                     current = Some(t);
                     runs.push(Run {
@@ -130,11 +154,18 @@ impl<'a> View<'a> {
                     });
                 }
             }
-            runs
-        })
-        .into_iter()
-        .flatten()
-        .collect();
+            (runs, kinds)
+        });
+        let mut runs: Vec<Run<'a>> = Vec::new();
+        let mut kinds: Vec<RowKind> = Vec::new();
+        for (piece_runs, piece_kinds) in pieces {
+            runs.extend(piece_runs);
+            kinds.extend(piece_kinds);
+        }
+        if both.is_some() && kinds.len() == rows {
+            // (Set unless another thread just did, with the same kinds.)
+            let _ = self.kinds.set(kinds);
+        }
         // foldhash: several times faster than SipHash on short keys, and seeded per run, so a
         // file cannot be written to make its group names collide.
         // Room for every run's name at once: a table of 100 000 groups is not hashed again
@@ -192,47 +223,16 @@ impl<'a> View<'a> {
     /// does) or normal.
     pub fn kinds(&self) -> &[RowKind] {
         self.kinds.get_or_init(|| {
-            let Some(d) = self.decl else {
+            let Some(rules) = KindRules::of(self.decl) else {
                 return vec![RowKind::Normal; self.table.rows.len()];
             };
-            let totals: Vec<glob::Pattern> = d
-                .totals
-                .iter()
-                .map(|g| glob::Pattern::new(&g.text))
-                .collect();
-            let skips: Vec<glob::Pattern> = d
-                .skips
-                .iter()
-                .map(|g| glob::Pattern::new(&g.text))
-                .collect();
-            if totals.is_empty() && skips.is_empty() {
-                return vec![RowKind::Normal; self.table.rows.len()];
-            }
-            // Keys repeat ("Summa", "Verksamhet 1" in every group): each distinct key is
-            // matched once per piece, up to a bound on what is remembered.
             let table: &'a Table = self.table;
             let keys = table.texts_of(self.key_col);
-            let kind_of = |seen: &mut foldhash::HashMap<&'a str, RowKind>, r: usize| {
-                let cell = keys(r).map(number::trim_text).unwrap_or("");
-                if let Some(kind) = seen.get(cell) {
-                    return *kind;
-                }
-                let key = glob::Text::new(cell);
-                let kind = if totals.iter().any(|g| g.matches_text(&key)) {
-                    RowKind::Total
-                } else if skips.iter().any(|g| g.matches_text(&key)) {
-                    RowKind::Skip
-                } else {
-                    RowKind::Normal
-                };
-                if seen.len() < KINDS_REMEMBERED {
-                    seen.insert(cell, kind);
-                }
-                kind
-            };
             in_pieces(self.table.rows.len(), |range| {
                 let mut seen = Default::default();
-                range.map(|r| kind_of(&mut seen, r)).collect::<Vec<_>>()
+                range
+                    .map(|r| rules.kind(&mut seen, keys(r).map(number::trim_text).unwrap_or("")))
+                    .collect::<Vec<_>>()
             })
             .concat()
         })
@@ -356,6 +356,51 @@ impl<'a> KeyIndex<'a> {
 struct Run<'a> {
     start: usize,
     name: Option<&'a str>,
+}
+
+/// The `total` and `skip` globs of a declaration, which tell a row's kind by its key.
+struct KindRules {
+    totals: Vec<glob::Pattern>,
+    skips: Vec<glob::Pattern>,
+}
+
+impl KindRules {
+    /// `None` without a declaration or without globs: every row is normal.
+    fn of(decl: Option<&TableDecl>) -> Option<KindRules> {
+        let d = decl?;
+        let patterns = |globs: &[crate::syntax::ast::Str]| {
+            globs
+                .iter()
+                .map(|g| glob::Pattern::new(&g.text))
+                .collect::<Vec<_>>()
+        };
+        let rules = KindRules {
+            totals: patterns(&d.totals),
+            skips: patterns(&d.skips),
+        };
+        (!rules.totals.is_empty() || !rules.skips.is_empty()).then_some(rules)
+    }
+
+    /// The kind of a row whose trimmed key is `key`. Keys repeat ("Summa", "Verksamhet 1" in
+    /// every group): each distinct key is matched once, up to a bound on what `seen`
+    /// remembers.
+    fn kind<'t>(&self, seen: &mut foldhash::HashMap<&'t str, RowKind>, key: &'t str) -> RowKind {
+        if let Some(kind) = seen.get(key) {
+            return *kind;
+        }
+        let text = glob::Text::new(key);
+        let kind = if self.totals.iter().any(|g| g.matches_text(&text)) {
+            RowKind::Total
+        } else if self.skips.iter().any(|g| g.matches_text(&text)) {
+            RowKind::Skip
+        } else {
+            RowKind::Normal
+        };
+        if seen.len() < KINDS_REMEMBERED {
+            seen.insert(key, kind);
+        }
+        kind
+    }
 }
 
 /// A large table's rows are read in pieces of this many, in parallel.
@@ -548,6 +593,20 @@ mod tests {
         for g in 0..names.len() {
             let want: Vec<usize> = (0..rows).filter(|&r| of_row[r] == g).collect();
             assert_eq!(groups.rows(g), want, "group {g}");
+        }
+
+        // The kinds were worked out with the groups, each row split once for both; a fresh
+        // view asked for its kinds first reads the key column alone, and then the groups.
+        assert!(table.two_texts_of(0, 1).is_some());
+        assert!(
+            view.kinds.get().is_some(),
+            "kinds worked out with the groups"
+        );
+        let alone = View::new(0, &table, Some(&decl));
+        assert_eq!(alone.kinds(), view.kinds());
+        let again = alone.groups_by(0);
+        for r in 0..rows {
+            assert_eq!(again.of_row(r), groups.of_row(r), "row {r}");
         }
 
         let kinds = view.kinds();

@@ -749,6 +749,49 @@ pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usiz
     None
 }
 
+/// [`field_span`] of fields `a` and `b` of the same row, found in one walk along it.
+pub(crate) fn two_field_spans(
+    text: &str,
+    row: Span,
+    delimiter: Option<u8>,
+    a: usize,
+    b: usize,
+) -> (Option<Span>, Option<Span>) {
+    let bytes = text.as_bytes();
+    let (Some(d), true) = (delimiter, a < b) else {
+        return (
+            field_span(text, row, delimiter, a),
+            field_span(text, row, delimiter, b),
+        );
+    };
+    let mut first = None;
+    let mut start = row.start;
+    for i in 0..=b {
+        if bytes.get(start) == Some(&b'"') {
+            // A quoted field: the reader splits the row, as `field_span` has it do.
+            return (
+                field_span(text, row, delimiter, a),
+                field_span(text, row, delimiter, b),
+            );
+        }
+        let end = bytes
+            .get(start..row.end)
+            .and_then(|rest| find_delimiter(d, rest))
+            .map_or(row.end, |at| start + at);
+        if i == a {
+            first = Some(Span::new(start, end));
+        }
+        if i == b {
+            return (first, Some(Span::new(start, end)));
+        }
+        if end >= row.end {
+            return (first, None);
+        }
+        start = end + 1;
+    }
+    (first, None)
+}
+
 /// Where `d` first is in `hay`. Fields are short, and a table's cells written as is are found
 /// again this way every time they are read: the first bytes are looked at eight at a time in
 /// a plain word, which costs a fraction of setting up `memchr`'s vector search; `memchr`
@@ -1243,6 +1286,36 @@ impl<'a> Records<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both fields found in one walk are those `field_span` finds one at a time: plain rows,
+    /// short rows, empty fields, quoted fields before, between and after, a CR at the end.
+    #[test]
+    fn two_fields_in_one_walk_are_those_found_one_by_one() {
+        let text =
+            "a;b;c\nlång text;;x\r\n\"q;uoted\";b;c\na;\"b;b\";c\nbara en\n;;\na;b;\"c\"\r\n";
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_end_matches('\n').trim_end_matches('\r');
+            let row = Span::new(start, start + body.len());
+            for a in 0..4 {
+                for b in 0..4 {
+                    assert_eq!(
+                        two_field_spans(text, row, Some(b';'), a, b),
+                        (
+                            field_span(text, row, Some(b';'), a),
+                            field_span(text, row, Some(b';'), b)
+                        ),
+                        "{body:?} {a} {b}"
+                    );
+                }
+            }
+            assert_eq!(
+                two_field_spans(text, row, None, 0, 1),
+                (field_span(text, row, None, 0), None)
+            );
+            start += line.len();
+        }
+    }
     use crate::report::{Figure, Unit};
     use rust_decimal::Decimal;
     use std::str::FromStr;

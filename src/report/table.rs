@@ -727,6 +727,38 @@ impl Table {
         }
     }
 
+    /// [`Table::texts_of`] for two columns `a < b` at once, each row split once for both:
+    /// `None` unless both columns hold texts found in the row's text.
+    #[allow(clippy::type_complexity)]
+    pub fn two_texts_of<'t>(
+        &'t self,
+        a: usize,
+        b: usize,
+    ) -> Option<impl Fn(usize) -> (Option<&'t str>, Option<&'t str>) + Sync + 't> {
+        let in_row_text = |col: usize| {
+            matches!(
+                (self.columns.get(col), &self.lengths),
+                (Some(Column::Texts | Column::Empty), Lengths::Same(Some(n))) if col < *n as usize
+            )
+        };
+        let delimiter = self.split?.delimiter;
+        if a >= b || !in_row_text(a) || !in_row_text(b) {
+            return None;
+        }
+        let text = self.store.text().as_str();
+        let field = move |s: Option<Span>| match s {
+            Some(s) => text.get(s.start..s.end).unwrap_or(""),
+            None => "",
+        };
+        Some(move |row: usize| match self.rows.get(row) {
+            Some(r) => {
+                let (x, y) = csv::two_field_spans(text, r.span(), delimiter, a, b);
+                (Some(field(x)), Some(field(y)))
+            }
+            None => (None, None),
+        })
+    }
+
     /// The cells of row `row` (none past the last row).
     pub fn row_cells(&self, row: usize) -> Vec<Cell> {
         let Some(r) = self.rows.get(row) else {
