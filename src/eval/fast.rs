@@ -395,6 +395,91 @@ impl<'t> Compiled<'t> {
     }
 }
 
+/// A term of a group's comparison read straight from a column of whole numbers: `sum(c)`
+/// over the group's normal rows, or `total.c`.
+#[derive(Clone, Copy)]
+enum GroupTerm<'t> {
+    Sum(&'t [i32], Option<Unit>),
+    Total(&'t [i32], Option<Unit>),
+}
+
+/// Whether each group `g` of `range` plainly holds every comparison of `compiled`, as
+/// [`Compiled::holds`] answers group by group; `None` unless every term is a sum or a total
+/// of a column of whole numbers. Such a group's check (`sum(c) == total.c` for each column)
+/// then costs a pass over its rows for their kinds and a few additions per column, where the
+/// group-by-group walk looks each row's kind up again for every sum and total.
+pub(super) fn holds_on_groups(
+    compiled: &[Compiled<'_>],
+    view: &View<'_>,
+    groups: &super::view::Groups,
+    range: std::ops::Range<usize>,
+) -> Option<Vec<bool>> {
+    let mut pairs = Vec::new();
+    for pair in compiled.iter().flat_map(|c| &c.pairs) {
+        let mut terms = Vec::with_capacity(pair.terms.len());
+        for &(negated, term) in &pair.terms {
+            terms.push((
+                negated,
+                match term {
+                    Term::Sum((_, unit), Some(whole)) => GroupTerm::Sum(whole, unit),
+                    Term::Total((col, unit)) => {
+                        GroupTerm::Total(view.table.integer_column(col)?, unit)
+                    }
+                    _ => return None,
+                },
+            ));
+        }
+        pairs.push((pair, terms));
+    }
+    let kinds = view.kinds();
+    let mut normal: Vec<u32> = Vec::new();
+    Some(
+        range
+            .map(|g| {
+                let rows = groups.row_slice(g);
+                normal.clear();
+                let mut total = None;
+                let mut totals = 0;
+                for &r in rows {
+                    match kinds.get(r as usize) {
+                        Some(RowKind::Normal) => normal.push(r),
+                        Some(RowKind::Total) => {
+                            totals += 1;
+                            total = Some(r);
+                        }
+                        _ => {}
+                    }
+                }
+                let total = if totals == 1 { total } else { None };
+                pairs
+                    .iter()
+                    .all(|(pair, terms)| group_holds(pair, terms, &normal, total) == Some(true))
+            })
+            .collect(),
+    )
+}
+
+/// [`Pair::holds`] for a group whose normal rows are `normal` and whose one total row (if it
+/// has exactly one) is `total`.
+fn group_holds(
+    pair: &Pair<'_>,
+    terms: &[(bool, GroupTerm<'_>)],
+    normal: &[u32],
+    total: Option<u32>,
+) -> Option<bool> {
+    let mut d = pair.constant;
+    for &(negated, term) in terms {
+        let x = match term {
+            GroupTerm::Sum(whole, unit) => {
+                whole_sum(whole, normal.iter().map(|&r| r as usize), unit)?
+            }
+            GroupTerm::Total(whole, unit) => whole_figure(*whole.get(total? as usize)?, unit)?,
+        };
+        d = d.plus(x, negated)?;
+    }
+    decide(pair.op, &pair.tol, d.bounded()?)
+}
+
 impl Pair<'_> {
     /// `known`: the sums and totals of `rows` worked out so far, each under `at(term)`.
     fn holds<R: RowIndex>(
@@ -484,32 +569,41 @@ fn sum<R: RowIndex>(
     let kinds = view.kinds();
     let normal = |r: &R| kinds.get(r.index()) == Some(&RowKind::Normal);
     if let Some(w) = whole {
-        // Whole numbers: summed as they are, scaled once. Even 2³² of them stay far inside
-        // an `i128` at `SCALE`.
-        let (mut total, mut n) = (0i64, 0i64);
-        for r in rows.iter().filter(|r| normal(r)) {
-            let m = *w.get(r.index())?;
-            if m == EMPTY {
-                return None;
-            }
-            total += i64::from(m);
-            n += 1;
-        }
-        return Some(if n == 0 {
-            Fx::ZERO
-        } else {
-            Fx {
-                v: i128::from(total) * i128::from(WHOLE),
-                h: i128::from(n) * i128::from(HALF),
-                unit: col.1,
-            }
-        });
+        return whole_sum(
+            w,
+            rows.iter().filter(|r| normal(r)).map(|r| r.index()),
+            col.1,
+        );
     }
     let mut acc = Fx::ZERO;
     for r in rows.iter().filter(|r| normal(r)) {
         acc = acc.plus(cell(view, r.index(), col)?, false)?;
     }
     Some(acc)
+}
+
+/// The sum of the whole numbers `whole` of the rows `rows`, in `unit`: zero without a row,
+/// `None` if a cell is empty. Summed as they are and scaled once: even 2³² of them stay far
+/// inside an `i128` at `SCALE`.
+fn whole_sum(whole: &[i32], rows: impl Iterator<Item = usize>, unit: Option<Unit>) -> Option<Fx> {
+    let (mut total, mut n) = (0i64, 0i64);
+    for r in rows {
+        let m = *whole.get(r)?;
+        if m == EMPTY {
+            return None;
+        }
+        total += i64::from(m);
+        n += 1;
+    }
+    Some(if n == 0 {
+        Fx::ZERO
+    } else {
+        Fx {
+            v: i128::from(total) * i128::from(WHOLE),
+            h: i128::from(n) * i128::from(HALF),
+            unit,
+        }
+    })
 }
 
 /// The column a (possibly `for`-bound) name reaches in `view`, with its declared unit: only a
@@ -636,6 +730,131 @@ mod tests {
         assert_eq!(vs(sum, CmpOp::Gt, fig(31, 0), Tol::Rounding), Some(true));
         assert_eq!(vs(sum, CmpOp::Gt, fig(32, 0), Tol::Rounding), Some(false));
         assert_eq!(vs(sum, CmpOp::Ne, fig(32, 0), Tol::Rounding), Some(true));
+    }
+
+    /// Groups with no total row, one, or two; skipped rows; empty cells in a summed row, a
+    /// skipped row and a total row; figures at the `i32` edges; every operator and tolerance.
+    #[test]
+    fn groups_checked_together_agree_with_the_group_by_group_walk() {
+        use crate::report::csv::load_csv;
+        use crate::source::{Sources, Span};
+        let mut csv = String::from("grupp;rad;a;b;c\n");
+        let figures = ["0", "1", "-1", "44 097", "2147483647", "-2147483647", ""];
+        let mut i = 0usize;
+        for g in 0..40 {
+            let totals = g % 3;
+            for r in 0..(g % 5) + totals + 1 {
+                let key = if r < totals {
+                    "Summa"
+                } else if r % 4 == 3 {
+                    "Övrigt"
+                } else {
+                    "Rad"
+                };
+                let mut fig = || {
+                    i += 1;
+                    // Mostly small figures, so that many groups add up.
+                    if i % 5 == 0 {
+                        figures[i / 5 % figures.len()]
+                    } else {
+                        "2"
+                    }
+                };
+                let (a, b) = (fig(), fig());
+                csv.push_str(&format!("G{g};{key};{a};{b};1,5\n"));
+            }
+        }
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        let table = load_csv("t.csv", "t", csv.as_bytes(), &mut sources, &mut problems).unwrap();
+        let str_ = |t: &str| Str {
+            text: t.into(),
+            span: Span::default(),
+        };
+        let name = |t: &str| Name {
+            text: t.into(),
+            span: Span::default(),
+        };
+        let decl = TableDecl {
+            name: name("t"),
+            glob: str_("t"),
+            key: Some((name("rad"), str_("rad"))),
+            columns: Vec::new(),
+            totals: vec![str_("Summa")],
+            skips: vec![str_("Övrigt")],
+            group: None,
+            span: Span::default(),
+        };
+        let view = View::new(0, &table, Some(&decl));
+        let groups = view.groups_of_rows_by(0);
+        assert_eq!(groups.count(), 40);
+        let (a, b) = (table.integer_column(2), table.integer_column(3));
+        assert!(a.is_some() && b.is_some() && table.integer_column(4).is_none());
+        let tkr = Some(Unit::Tkr);
+        let mut answers = [0usize; 2];
+        for tol in [
+            Tol::Exact,
+            Tol::Rounding,
+            Tol::Absolute(2 * i128::from(WHOLE), None),
+            Tol::Absolute(i128::from(WHOLE), Some(Unit::Kr)),
+        ] {
+            for op in [
+                CmpOp::Eq,
+                CmpOp::Ne,
+                CmpOp::Le,
+                CmpOp::Lt,
+                CmpOp::Ge,
+                CmpOp::Gt,
+            ] {
+                for constant in [Fx::ZERO, fig(3, 1)] {
+                    let pair = |terms| Pair {
+                        op,
+                        tol,
+                        constant,
+                        terms,
+                    };
+                    let compiled = [
+                        // sum(a) == total.a
+                        Compiled {
+                            pairs: vec![pair(vec![
+                                (false, Term::Sum((2, tkr), a)),
+                                (true, Term::Total((2, tkr))),
+                            ])],
+                            scoped: Default::default(),
+                        },
+                        // total.b - sum(a) == sum(b)
+                        Compiled {
+                            pairs: vec![pair(vec![
+                                (false, Term::Total((3, None))),
+                                (true, Term::Sum((2, tkr), a)),
+                                (true, Term::Sum((3, None), b)),
+                            ])],
+                            scoped: Default::default(),
+                        },
+                    ];
+                    for one in [&compiled[..1], &compiled[1..], &compiled[..]] {
+                        let together = holds_on_groups(one, &view, &groups, 3..groups.count())
+                            .expect("sums and totals of whole numbers");
+                        for (g, holds) in (3..groups.count()).zip(together) {
+                            let walked = one
+                                .iter()
+                                .all(|c| c.holds(Some(&view), None, groups.row_slice(g)));
+                            assert_eq!(holds, walked, "group {g}, {op:?} {tol:?} {constant:?}");
+                            answers[usize::from(holds)] += 1;
+                        }
+                    }
+                    // A column that keeps more than whole numbers: left to the walk.
+                    let decimals = Compiled {
+                        pairs: vec![pair(vec![
+                            (false, Term::Sum((4, None), None)),
+                            (true, Term::Total((4, None))),
+                        ])],
+                        scoped: Default::default(),
+                    };
+                    assert!(holds_on_groups(&[decimals], &view, &groups, 0..1).is_none());
+                }
+            }
+        }
+        assert!(answers[0] > 100 && answers[1] > 100, "{answers:?}");
     }
 
     #[test]
