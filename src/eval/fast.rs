@@ -754,7 +754,7 @@ mod tests {
                 let mut fig = || {
                     i += 1;
                     // Mostly small figures, so that many groups add up.
-                    if i % 5 == 0 {
+                    if i.is_multiple_of(5) {
                         figures[i / 5 % figures.len()]
                     } else {
                         "2"
