@@ -302,7 +302,7 @@ impl Finding {
             h.write(part);
             h.end_part();
         }
-        format!("{:016x}", h.0)
+        h.hex()
     }
 }
 
@@ -313,7 +313,7 @@ pub fn fingerprint(parts: &[String]) -> String {
         h.write(part.as_bytes());
         h.end_part();
     }
-    format!("{:016x}", h.0)
+    h.hex()
 }
 
 /// FNV-1a, 64 bits.
@@ -337,6 +337,16 @@ impl Fnv {
     fn end_part(&mut self) {
         self.write(&[0]);
     }
+
+    /// The hash as 16 lowercase hex digits, as `format!("{:016x}")` writes it (without
+    /// `fmt`: every finding of a run has one).
+    fn hex(&self) -> String {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        (0..16)
+            .rev()
+            .map(|i| char::from(DIGITS[((self.0 >> (4 * i)) & 0xF) as usize]))
+            .collect()
+    }
 }
 
 /// `drift-summa[budget]`: a rule id with the columns its `for` variables stand for.
@@ -351,7 +361,23 @@ pub fn instance_name(rule: &str, bindings: &[(String, String)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fingerprint;
+    use super::{Fnv, fingerprint};
+
+    #[test]
+    fn a_hash_is_written_as_format_writes_it() {
+        for v in [
+            0,
+            1,
+            0xF,
+            0x10,
+            0xABCD,
+            u64::MAX,
+            u64::MAX / 3,
+            0x8000_0000_0000_0000,
+        ] {
+            assert_eq!(Fnv(v).hex(), format!("{v:016x}"));
+        }
+    }
 
     #[test]
     fn fingerprints_are_stable_and_keep_parts_apart() {
