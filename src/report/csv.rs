@@ -911,12 +911,14 @@ fn looks_binary(text: &str) -> bool {
     // Nearly every file has no byte that could start a control character: said in blocks
     // the compiler can vectorise, before counting characters one by one.
     let suspect = |c: u8| {
-        (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C)) | (c == 0x7F) | (c == 0xC2)
+        u8::from(c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C))
+            | u8::from(c == 0x7F)
+            | u8::from(c == 0xC2)
     };
     let clean = |piece: &[u8]| {
         piece
             .chunks(64)
-            .all(|block| !block.iter().fold(false, |any, &c| any | suspect(c)))
+            .all(|block| block.iter().fold(0u8, |any, &c| any | suspect(c)) == 0)
     };
     // A large file in pieces, in parallel.
     let clean = if b.len() >= CHUNKED_FROM {
