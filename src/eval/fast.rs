@@ -669,6 +669,25 @@ fn cell(view: &View<'_>, row: usize, (col, declared): ColumnAt) -> Option<Fx> {
 mod tests {
     use super::*;
 
+    /// Every tolerance the quick pass reads, one of them in a unit of its own.
+    fn tolerances() -> [Tol; 4] {
+        [
+            Tol::Exact,
+            Tol::Rounding,
+            Tol::Absolute(2 * i128::from(WHOLE), None),
+            Tol::Absolute(i128::from(WHOLE), Some(Unit::Kr)),
+        ]
+    }
+
+    const OPERATORS: [CmpOp; 6] = [
+        CmpOp::Eq,
+        CmpOp::Ne,
+        CmpOp::Le,
+        CmpOp::Lt,
+        CmpOp::Ge,
+        CmpOp::Gt,
+    ];
+
     fn fig(m: i128, d: u32) -> Fx {
         Fx::figure(m, d, true, None).unwrap()
     }
@@ -791,20 +810,8 @@ mod tests {
         assert!(a.is_some() && b.is_some() && table.integer_column(4).is_none());
         let tkr = Some(Unit::Tkr);
         let mut answers = [0usize; 2];
-        for tol in [
-            Tol::Exact,
-            Tol::Rounding,
-            Tol::Absolute(2 * i128::from(WHOLE), None),
-            Tol::Absolute(i128::from(WHOLE), Some(Unit::Kr)),
-        ] {
-            for op in [
-                CmpOp::Eq,
-                CmpOp::Ne,
-                CmpOp::Le,
-                CmpOp::Lt,
-                CmpOp::Ge,
-                CmpOp::Gt,
-            ] {
+        for tol in tolerances() {
+            for op in OPERATORS {
                 for constant in [Fx::ZERO, fig(3, 1)] {
                     let pair = |terms| Pair {
                         op,
@@ -877,27 +884,13 @@ mod tests {
         let b: Vec<i32> = (0..n * n * n).map(|i| values[i / n % n]).collect();
         let c: Vec<i32> = (0..n * n * n).map(|i| values[i / n / n]).collect();
         let tkr = Some(Unit::Tkr);
-        let tols = [
-            Tol::Exact,
-            Tol::Rounding,
-            Tol::Absolute(2 * i128::from(WHOLE), None),
-            Tol::Absolute(i128::from(WHOLE), Some(Unit::Kr)),
-        ];
-        let ops = [
-            CmpOp::Eq,
-            CmpOp::Ne,
-            CmpOp::Le,
-            CmpOp::Lt,
-            CmpOp::Ge,
-            CmpOp::Gt,
-        ];
         let constants = [
             Fx::ZERO,
             fig(3, 1),
             Fx::figure(5, 0, false, Some(Unit::Kr)).unwrap(),
         ];
-        for tol in tols {
-            for op in ops {
+        for tol in tolerances() {
+            for op in OPERATORS {
                 for constant in constants {
                     let compiled = Compiled {
                         pairs: vec![Pair {

@@ -915,11 +915,7 @@ impl<'a> Evaluator<'a> {
         // at once first.
         let plain = quick.and_then(|q| fast::holds_on_groups(q, v, g, groups_of.clone()));
         for group in groups_of.clone() {
-            if let (Some(plain), Some(q)) = (&plain, quick)
-                && self.broken.is_none()
-                && plain.get(group - groups_of.start) == Some(&true)
-            {
-                self.stats.passed += q.len();
+            if self.plainly_holds(plain.as_deref(), quick, group - groups_of.start) {
                 continue;
             }
             if self.quick_holds(quick, v, None, g.row_slice(group)) {
@@ -969,11 +965,7 @@ impl<'a> Evaluator<'a> {
             })
         });
         for r in rows_of.clone() {
-            if let (Some(plain), Some(q)) = (&plain, quick)
-                && self.broken.is_none()
-                && plain.get(r - rows_of.start) == Some(&true)
-            {
-                self.stats.passed += q.len();
+            if self.plainly_holds(plain.as_deref(), quick, r - rows_of.start) {
                 continue;
             }
             let scope = match &v.groups {
@@ -1150,6 +1142,24 @@ impl<'a> Evaluator<'a> {
             }
             _ => None,
         }
+    }
+
+    /// Count the instances of a compiled body as passed if `plain`, its answers worked out
+    /// for a run of rows or groups at once, says the `at`-th of them plainly holds.
+    fn plainly_holds(
+        &mut self,
+        plain: Option<&[bool]>,
+        quick: Option<&[fast::Compiled<'_>]>,
+        at: usize,
+    ) -> bool {
+        if let (Some(plain), Some(q)) = (plain, quick)
+            && self.broken.is_none()
+            && plain.get(at) == Some(&true)
+        {
+            self.stats.passed += q.len();
+            return true;
+        }
+        false
     }
 
     /// Count the instances of a compiled body as passed if every one plainly holds for `row`
