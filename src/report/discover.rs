@@ -188,6 +188,26 @@ pub fn find_reports_listed(
             continue;
         }
 
+        if !metadata.is_dir() {
+            // A named pipe, a socket or a device: reading one could wait for ever, and a run
+            // in CI must end.
+            problems.push(
+                Problem::new(
+                    ProblemKind::Io,
+                    Severity::Error,
+                    "io::not-a-file",
+                    format!(
+                        "{shown} is neither a file nor a folder (a named pipe, a socket or a device), so it is not read"
+                    ),
+                )
+                .with_path(shown)
+                .with_help(
+                    "give a report folder, a folder of report folders, a .csv/.tsv file or a workbook (.xlsx, .xlsm, .xls, .ods); rimlig reads only regular files, so that no input can make it wait",
+                ),
+            );
+            continue;
+        }
+
         if !walk(path, config, problems, &mut found, &links, listings) {
             problems.push(
                 Problem::new(
@@ -1155,6 +1175,31 @@ mod tests {
         let dirs = find_report_dirs(std::slice::from_ref(&tmp.0), &mut problems);
         assert!(problems.is_empty());
         assert_eq!(dirs, vec![tmp.0.clone(), tmp.0.join("sub")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_said_to_be_no_file_and_not_read() {
+        let tmp = TempDir::new("pipe");
+        let pipe = tmp.0.join("drift.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            eprintln!("no mkfifo here; skipped");
+            return;
+        }
+        let mut problems = Vec::new();
+        let dirs = find_report_dirs(std::slice::from_ref(&pipe), &mut problems);
+        assert!(dirs.is_empty());
+        assert_eq!(codes(&problems), ["io::not-a-file"]);
+        assert_eq!(problems[0].severity, Severity::Error);
+        assert!(
+            problems[0].message.contains("named pipe"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]
