@@ -12,7 +12,8 @@
 //! passes (a cut inside a character fails its two pieces). Bytes that are not UTF-8 go to
 //! `String::from_utf8`, which says where.
 
-/// Below this many bytes the whole is checked on one core.
+/// The size of the pieces a large file is checked in; a file of fewer than two pieces is
+/// checked at once.
 const PIECE: usize = 4 << 20;
 
 /// `bytes` as a `String`, exactly as `String::from_utf8(bytes)` gives it.
