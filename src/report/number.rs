@@ -369,6 +369,21 @@ pub fn plain_decimal(d: &Decimal) -> String {
     out
 }
 
+/// Writes the decimal digits of `n` into `buf` so that they end just before `end` (which
+/// leaves room for them: 20 bytes hold any `u64`), and gives where they start. Without
+/// `fmt`: a run with a hundred thousand findings writes several numbers for each.
+pub(crate) fn digits_before(mut n: u64, buf: &mut [u8], end: usize) -> usize {
+    let mut at = end;
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return at;
+        }
+    }
+}
+
 /// Room for every digit of a decimal: a mantissa of up to 29 digits, or a scale of up to 28
 /// with its leading zero.
 const DIGITS_ROOM: usize = 40;
@@ -386,15 +401,7 @@ fn parts<'b>(d: &Decimal, buf: &'b mut [u8; DIGITS_ROOM]) -> (bool, &'b [u8], &'
         buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
     }
-    let mut m = u64::try_from(n).unwrap_or(0);
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (m % 10) as u8;
-        m /= 10;
-        if m == 0 {
-            break;
-        }
-    }
+    at = digits_before(u64::try_from(n).unwrap_or(0), buf, at);
     while buf.len() - at <= scale && at > 0 {
         at -= 1;
         buf[at] = b'0';

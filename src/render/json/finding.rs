@@ -231,16 +231,7 @@ impl<'o> List<'o> {
 
 fn number(out: &mut Vec<u8>, value: usize) {
     let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut v = value;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+    let at = crate::report::number::digits_before(value as u64, &mut digits, 20);
     out.extend_from_slice(&digits[at..]);
 }
 
