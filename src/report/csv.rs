@@ -724,29 +724,51 @@ fn written_quoted(raw: &str, span: Span, data: &DataConfig, store: &mut CellStor
 /// `None` if the row has fewer fields. A table keeps no span for a cell written as is, and
 /// finds it again here.
 pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usize) -> Option<Span> {
-    let b = text.as_bytes();
     let Some(d) = delimiter else {
         return (col == 0).then_some(row);
     };
-    let mut start = row.start;
-    for i in 0.. {
-        // A quoted field may hold the delimiter: such a row is read again by the reader.
-        if b.get(start) == Some(&b'"') {
-            return quoted_field_span(text, row, delimiter, col);
+    let mut found = None;
+    match plain_fields(text.as_bytes(), row, d, col, |i, span| {
+        if i == col {
+            found = Some(span);
         }
-        let end = b
+    }) {
+        Some(_) => found,
+        // A quoted field may hold the delimiter: such a row is read again by the reader.
+        None => quoted_field_span(text, row, delimiter, col),
+    }
+}
+
+/// The fields of the row written at `row`, split at `d` up to field `last`: each one's index
+/// and span to `each`, in order. `Some(true)` when field `last` was reached, `Some(false)`
+/// when the row ended before it, `None` at a field that starts with a quote (which may hold
+/// the delimiter: the reader must split that row).
+fn plain_fields(
+    bytes: &[u8],
+    row: Span,
+    d: u8,
+    last: usize,
+    mut each: impl FnMut(usize, Span),
+) -> Option<bool> {
+    let mut start = row.start;
+    for i in 0..=last {
+        if bytes.get(start) == Some(&b'"') {
+            return None;
+        }
+        let end = bytes
             .get(start..row.end)
             .and_then(|rest| find_delimiter(d, rest))
             .map_or(row.end, |at| start + at);
-        if i == col {
-            return Some(Span::new(start, end));
+        each(i, Span::new(start, end));
+        if i == last {
+            return Some(true);
         }
         if end >= row.end {
-            return None;
+            return Some(false);
         }
         start = end + 1;
     }
-    None
+    Some(false)
 }
 
 /// [`field_span`] of fields `a` and `b` of the same row, found in one walk along it.
@@ -757,39 +779,27 @@ pub(crate) fn two_field_spans(
     a: usize,
     b: usize,
 ) -> (Option<Span>, Option<Span>) {
-    let bytes = text.as_bytes();
-    let (Some(d), true) = (delimiter, a < b) else {
-        return (
+    let one_by_one = || {
+        (
             field_span(text, row, delimiter, a),
             field_span(text, row, delimiter, b),
-        );
+        )
     };
-    let mut first = None;
-    let mut start = row.start;
-    for i in 0..=b {
-        if bytes.get(start) == Some(&b'"') {
-            // A quoted field: the reader splits the row, as `field_span` has it do.
-            return (
-                field_span(text, row, delimiter, a),
-                field_span(text, row, delimiter, b),
-            );
-        }
-        let end = bytes
-            .get(start..row.end)
-            .and_then(|rest| find_delimiter(d, rest))
-            .map_or(row.end, |at| start + at);
+    let (Some(d), true) = (delimiter, a < b) else {
+        return one_by_one();
+    };
+    let (mut first, mut second) = (None, None);
+    match plain_fields(text.as_bytes(), row, d, b, |i, span| {
         if i == a {
-            first = Some(Span::new(start, end));
+            first = Some(span);
+        } else if i == b {
+            second = Some(span);
         }
-        if i == b {
-            return (first, Some(Span::new(start, end)));
-        }
-        if end >= row.end {
-            return (first, None);
-        }
-        start = end + 1;
+    }) {
+        Some(_) => (first, second),
+        // A quoted field: the reader splits the row, as `field_span` has it do.
+        None => one_by_one(),
     }
-    (first, None)
 }
 
 /// Where `d` first is in `hay`. Fields are short, and a table's cells written as is are found
@@ -814,29 +824,21 @@ fn find_delimiter(d: u8, hay: &[u8]) -> Option<usize> {
 /// The spans of every field of the row written at `row`, as [`field_span`] gives them one by
 /// one.
 pub(crate) fn field_spans(text: &str, row: Span, delimiter: Option<u8>) -> Vec<Span> {
-    let b = text.as_bytes();
     let Some(d) = delimiter else {
         return vec![row];
     };
     let mut spans = Vec::new();
-    let mut start = row.start;
-    loop {
-        if b.get(start) == Some(&b'"') {
+    match plain_fields(text.as_bytes(), row, d, usize::MAX, |_, span| {
+        spans.push(span)
+    }) {
+        Some(_) => spans,
+        None => {
             let mut parser = Records::new(text, delimiter);
             parser.pos = row.start;
             let mut record = Record::default();
             parser.next_into(&mut record);
-            return record.fields.iter().map(|f| f.span).collect();
+            record.fields.iter().map(|f| f.span).collect()
         }
-        let end = b
-            .get(start..row.end)
-            .and_then(|rest| find_delimiter(d, rest))
-            .map_or(row.end, |at| start + at);
-        spans.push(Span::new(start, end));
-        if end >= row.end {
-            return spans;
-        }
-        start = end + 1;
     }
 }
 
