@@ -3,7 +3,8 @@
 //! The pipeline, one folder each: `syntax` (rule files → syntax tree), `check` (rule set,
 //! names), `report` (report files → tables of cells with their origins), `eval` (exact
 //! evaluation → findings), `render` (findings → terminal or JSON).
-// One function may use `unsafe`, and says why it is sound: `report::utf8`.
+// Two modules may use `unsafe`, and say why it is sound: `report::utf8` (bytes checked as
+// UTF-8, then taken as text) and `report::mapped` (a large file mapped, not copied).
 #![deny(unsafe_code)]
 
 pub mod analyze;

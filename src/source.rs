@@ -143,12 +143,86 @@ fn line_starts(text: &[u8]) -> Vec<u32> {
     starts
 }
 
+/// The decoded text of a file: in memory of its own, or (a large UTF-8 file) mapped where
+/// it lies (see `report::mapped`). Either way a `str`.
+pub struct Text(Held);
+
+enum Held {
+    Owned(String),
+    Mapped(crate::report::mapped::MappedText),
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Held::Owned(s) => s,
+            Held::Mapped(m) => m.as_str(),
+        }
+    }
+
+    pub(crate) fn mapped(text: crate::report::mapped::MappedText) -> Text {
+        Text(Held::Mapped(text))
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text(Held::Owned(String::new()))
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(Held::Owned(s))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(Held::Owned(s.to_string()))
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Text {
+        Text(Held::Owned(s.clone()))
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Held::Owned(s) => std::fmt::Debug::fmt(s, f),
+            Held::Mapped(m) => std::fmt::Debug::fmt(m, f),
+        }
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
 /// One text file as rimlig read it.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user gave it (or as found under a path they gave), for display.
     pub name: String,
-    pub text: Arc<String>,
+    pub text: Arc<Text>,
     /// Where each line starts: `u32`, as every reader refuses a file of 4 GiB or more, and a
     /// file of a million lines keeps 4 MB of them, counted first and held once.
     line_starts: Vec<u32>,
@@ -167,8 +241,8 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text: String = text.into();
+    pub fn new(name: impl Into<String>, text: impl Into<Text>) -> Self {
+        let text: Text = text.into();
         SourceFile {
             name: name.into(),
             line_starts: line_starts(text.as_bytes()),

@@ -6,13 +6,14 @@
 
 #[cfg(test)]
 use super::CellValue;
+use super::mapped::MappedText;
 use super::number::{self, trim_cell};
 use super::{
     CellStore, Header, Missing, Parsed, RowsBuilder, Table, Written, normalise_name, same_text,
 };
 use crate::config::DataConfig;
 use crate::problem::{Problem, ProblemKind, Severity};
-use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
+use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span, Text};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -70,37 +71,30 @@ pub fn load_csv_with(
     load_csv_cow(
         display_name,
         table_name,
-        Cow::Borrowed(bytes),
+        Bytes::Lent(bytes),
         settings,
         sources,
         problems,
     )
 }
 
-/// [`load_csv_with`] taking the file's bytes: a UTF-8 file becomes the text without a copy,
-/// so a large file is not held twice while it is read.
+/// [`load_csv_with`] taking the file's bytes, read or mapped: a UTF-8 file becomes the text
+/// without a copy, so a large file is not held twice while it is read.
 pub fn load_csv_owned(
     display_name: &str,
     table_name: &str,
-    bytes: Vec<u8>,
+    bytes: Bytes<'static>,
     settings: &DataConfig,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
-    load_csv_cow(
-        display_name,
-        table_name,
-        Cow::Owned(bytes),
-        settings,
-        sources,
-        problems,
-    )
+    load_csv_cow(display_name, table_name, bytes, settings, sources, problems)
 }
 
 fn load_csv_cow(
     display_name: &str,
     table_name: &str,
-    bytes: Cow<'_, [u8]>,
+    bytes: Bytes<'_>,
     settings: &DataConfig,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
@@ -156,7 +150,7 @@ fn load_csv_cow(
     // (A line feed is nearly always found in the first line; a CR would be looked for
     // through the whole text.)
     if !text.contains('\n') && text.contains('\r') {
-        text = text.replace('\r', "\n");
+        text = text.replace('\r', "\n").into();
     }
 
     if text.trim().is_empty() {
@@ -873,7 +867,48 @@ fn file_bytes(bom: usize, encoding: Encoding) -> FileBytes {
     }
 }
 
-fn decode(bytes: Cow<'_, [u8]>) -> (String, Encoding) {
+/// A file's bytes as they came: lent, read into memory, or mapped (see `report::mapped`).
+pub enum Bytes<'a> {
+    Lent(&'a [u8]),
+    Read(Vec<u8>),
+    Mapped(memmap2::Mmap),
+}
+
+impl std::ops::Deref for Bytes<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Lent(b) => b,
+            Bytes::Read(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
+fn decode(bytes: Bytes<'_>) -> (Text, Encoding) {
+    // A mapped file that is UTF-8 (after its byte order mark, if any) is the text as it lies.
+    let bytes = match bytes {
+        Bytes::Mapped(map) => {
+            let bom = match encoding_rs::Encoding::for_bom(&map) {
+                Some((encoding, n)) if encoding == encoding_rs::UTF_8 => Some(n),
+                Some(_) => None,
+                None => Some(0),
+            };
+            match bom {
+                Some(n) => match MappedText::new(map, n) {
+                    Ok(text) => return (Text::mapped(text), Encoding::Utf8),
+                    Err(map) => Bytes::Mapped(map),
+                },
+                None => Bytes::Mapped(map),
+            }
+        }
+        other => other,
+    };
+    let (text, encoding) = decode_in_memory(bytes);
+    (Text::from(text), encoding)
+}
+
+fn decode_in_memory(bytes: Bytes<'_>) -> (String, Encoding) {
     if let Some((encoding, bom_len)) = encoding_rs::Encoding::for_bom(&bytes) {
         let body = bytes.get(bom_len..).unwrap_or(&[]);
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
@@ -893,11 +928,13 @@ fn decode(bytes: Cow<'_, [u8]>) -> (String, Encoding) {
         (text.into_owned(), Encoding::Windows1252)
     };
     match bytes {
-        Cow::Owned(v) => match super::utf8::string_from_utf8(v) {
+        Bytes::Read(v) => match super::utf8::string_from_utf8(v) {
             Ok(text) => (text, Encoding::Utf8),
             Err(e) => windows_1252(e.as_bytes()),
         },
-        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+        // A mapped file comes here only if it is not UTF-8.
+        Bytes::Mapped(_) => windows_1252(&bytes),
+        Bytes::Lent(b) => match std::str::from_utf8(b) {
             Ok(text) => (text.to_string(), Encoding::Utf8),
             Err(_) => windows_1252(b),
         },
@@ -1420,7 +1457,7 @@ mod tests {
         let mut fields = number::fast_path_tests::WHOLE_NUMBER_FORMS.to_vec();
         fields.extend(["\"12\"", "..", "x", "1,5"]);
         let line = fields.join(";");
-        let text = std::sync::Arc::new(format!("{line}\n"));
+        let text = std::sync::Arc::new(Text::from(format!("{line}\n")));
         let mut parser = Records::new(&text, Some(b';'));
         let mut record = Record::default();
         assert!(parser.next_into(&mut record));
@@ -1482,7 +1519,7 @@ mod tests {
         assert_eq!(table.compact_columns(), 2, "belopp and typ");
 
         // The cells as the reader makes them one by one, kept in full.
-        let shared = std::sync::Arc::new(text.clone());
+        let shared = std::sync::Arc::new(Text::from(&text));
         let mut store = CellStore::new(shared.clone());
         let mut parser = Records::new(&shared, Some(b';'));
         let mut record = Record::default();
@@ -1519,7 +1556,7 @@ mod tests {
 
     #[test]
     fn rows_read_in_pieces_are_the_rows_read_in_one_pass() {
-        let text = std::sync::Arc::new(varied_rows(20_000));
+        let text = std::sync::Arc::new(Text::from(varied_rows(20_000)));
         let data = DataConfig::defaults();
         let delimiter = Some(b';');
         let mut header = Record::default();

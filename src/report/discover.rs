@@ -15,7 +15,8 @@
 //! diagnostics. Whatever cannot be read is a diagnostic too, and the walk goes on. The
 //! result is sorted, so the same tree always gives the same run.
 
-use super::csv::load_csv_owned;
+use super::csv::{Bytes, load_csv_owned};
+use super::mapped::MappedText;
 use super::workbook;
 use super::{Report, ReportMeta, Table};
 use super::{json_report, markdown};
@@ -673,7 +674,7 @@ fn load_table_file(
         );
         return None;
     }
-    let bytes = match read_file(path, size) {
+    let bytes = match table_bytes(path, size) {
         Ok(bytes) => bytes,
         Err(e) => {
             problems.push(read_problem(shown, &e));
@@ -687,33 +688,21 @@ fn load_table_file(
     load_csv_owned(shown, &stem, bytes, &config.data, sources, problems)
 }
 
-/// Below this many bytes a file is read in one piece.
-const READ_IN_HALVES_FROM: u64 = 8 << 20;
+/// From this many bytes on a table file is mapped rather than read.
+const MAPPED_FROM: u64 = 8 << 20;
 
-/// The bytes of the file at `path`, which was `size` bytes long a moment ago. A large file is
-/// read in two halves at once: copying tens of MB out of the page cache is a large part of
-/// checking one big table.
-fn read_file(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    if size >= READ_IN_HALVES_FROM
-        && rayon::current_num_threads() > 1
-        && let Ok(len) = usize::try_from(size)
+/// The bytes of the table file at `path`, which was `size` bytes long a moment ago. A large
+/// file is mapped where it lies in the page cache (see `report::mapped`), or if that fails,
+/// read.
+fn table_bytes(path: &Path, size: u64) -> std::io::Result<Bytes<'static>> {
+    if size >= MAPPED_FROM
+        && let Some(map) = std::fs::File::open(path)
+            .ok()
+            .and_then(|file| MappedText::map(&file))
     {
-        use std::os::unix::fs::FileExt;
-        let file = std::fs::File::open(path)?;
-        let mut bytes = vec![0u8; len];
-        let (front, back) = bytes.split_at_mut(len / 2);
-        let (a, b) = rayon::join(
-            || file.read_exact_at(front, 0),
-            || file.read_exact_at(back, (len / 2) as u64),
-        );
-        // Grown or shrunk since: read it as it is now.
-        let mut probe = [0u8; 1];
-        if a.is_ok() && b.is_ok() && file.read_at(&mut probe, size)? == 0 {
-            return Ok(bytes);
-        }
+        return Ok(Bytes::Mapped(map));
     }
-    std::fs::read(path)
+    std::fs::read(path).map(Bytes::Read)
 }
 
 /// The metadata of a single-file report (a workbook, a `.csv` file): its sidecar
@@ -1000,14 +989,66 @@ mod tests {
     const FIXTURES: &str = "tests/data/loader";
 
     #[test]
-    fn a_large_file_read_in_halves_is_the_file() {
-        let dir = TempDir::new("halves");
-        let len = READ_IN_HALVES_FROM as usize + 12_345;
-        let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
-        let path = dir.write("big.csv", &bytes);
-        assert_eq!(read_file(&path, len as u64).expect("read"), bytes);
-        // Told an older, smaller size: still the whole file as it is now.
-        assert_eq!(read_file(&path, len as u64 - 7).expect("read"), bytes);
+    fn a_large_file_is_mapped_and_gives_the_table_a_small_one_does() {
+        let dir = TempDir::new("mapped");
+        let mut text = String::from("enhet;budget;utfall\n");
+        let mut i = 0;
+        while text.len() < MAPPED_FROM as usize + 100 {
+            text.push_str(&format!("Område {i};{};{}\n", i % 1000, i % 997));
+            i += 1;
+        }
+        let path = dir.write("stor.csv", text.as_bytes());
+        let bytes = table_bytes(&path, text.len() as u64).expect("read");
+        assert!(matches!(bytes, Bytes::Mapped(_)));
+        let read = |bytes| {
+            let (mut sources, mut problems) = (Sources::default(), Vec::new());
+            let table = load_csv_owned(
+                "stor.csv",
+                "stor",
+                bytes,
+                &Default::default(),
+                &mut sources,
+                &mut problems,
+            )
+            .expect("a table");
+            let last = table.rows.len() - 1;
+            (
+                sources.get(table.source).text.len(),
+                table.rows.len(),
+                format!("{:?}", table.cell(last, 2)),
+                problems.len(),
+            )
+        };
+        assert_eq!(read(bytes), read(Bytes::Read(text.into_bytes())));
+    }
+
+    #[test]
+    fn a_large_file_not_utf8_is_mapped_and_decoded_as_windows_1252() {
+        let dir = TempDir::new("mapped-1252");
+        let mut bytes = b"enhet;budget\n".to_vec();
+        while bytes.len() < MAPPED_FROM as usize + 10 {
+            bytes.extend_from_slice(b"V\xe4rnamo;12\n");
+        }
+        let path = dir.write("stor.csv", &bytes);
+        let mapped = table_bytes(&path, bytes.len() as u64).expect("read");
+        assert!(matches!(mapped, Bytes::Mapped(_)));
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        let table = load_csv_owned(
+            "stor.csv",
+            "stor",
+            mapped,
+            &Default::default(),
+            &mut sources,
+            &mut problems,
+        )
+        .expect("a table");
+        assert!(
+            sources
+                .get(table.source)
+                .text
+                .starts_with("enhet;budget\nVärnamo;12\n")
+        );
+        assert!(problems.iter().any(|p| p.code == "data::windows-1252"));
     }
 
     /// A fresh directory under the system temp dir, removed on drop.

@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod discover;
 pub mod json_report;
+pub(crate) mod mapped;
 pub mod markdown;
 pub mod number;
 mod table;
@@ -13,7 +14,7 @@ pub(crate) use table::EMPTY;
 pub use table::{Row, RowRef, Table};
 pub(crate) use table::{RowsBuilder, Written};
 
-use crate::source::{SourceId, Span};
+use crate::source::{SourceId, Span, Text};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -109,7 +110,7 @@ struct ExtraCell {
 /// need more than the 16 bytes of a [`Cell`].
 #[derive(Debug, Clone, Default)]
 pub struct CellStore {
-    text: Arc<String>,
+    text: Arc<Text>,
     extra: Vec<ExtraCell>,
 }
 
@@ -120,12 +121,12 @@ impl CellStore {
     }
 
     /// The text the cells' spans point into.
-    pub fn text(&self) -> &Arc<String> {
+    pub fn text(&self) -> &Arc<Text> {
         &self.text
     }
 
     /// A store for cells whose spans point into `text`.
-    pub fn new(text: Arc<String>) -> CellStore {
+    pub fn new(text: Arc<Text>) -> CellStore {
         CellStore {
             text,
             extra: Vec::new(),

@@ -14,6 +14,7 @@
 
 use super::csv;
 use super::{Cell, CellStore, Header, Kind, LooseRow, Missing, SourceId, Span, Unit, number};
+use crate::source::Text;
 use std::sync::Arc;
 
 /// One table of a report: a CSV file, a sheet, a Markdown or JSON table.
@@ -187,7 +188,7 @@ pub(crate) struct RowsBuilder {
     lengths: Lengths,
     columns: Vec<Column>,
     split: Option<Split>,
-    text: Arc<String>,
+    text: Arc<Text>,
     /// Rows expected in all: room for them is made when a column gets its first value.
     expected_rows: usize,
 }
@@ -200,7 +201,7 @@ impl Default for RowsBuilder {
 
 impl RowsBuilder {
     /// Rows of a CSV text split at `delimiter`: plain columns are kept compact.
-    pub fn csv(text: Arc<String>, delimiter: Option<u8>) -> RowsBuilder {
+    pub fn csv(text: Arc<Text>, delimiter: Option<u8>) -> RowsBuilder {
         RowsBuilder {
             split: Some(Split { delimiter }),
             ..RowsBuilder::loose(text)
@@ -208,7 +209,7 @@ impl RowsBuilder {
     }
 
     /// Rows whose cells are all kept in full (workbooks, Markdown, JSON).
-    pub fn loose(text: Arc<String>) -> RowsBuilder {
+    pub fn loose(text: Arc<Text>) -> RowsBuilder {
         RowsBuilder {
             rows: Vec::new(),
             lengths: Lengths::Same(None),
@@ -614,7 +615,7 @@ impl Table {
         source: SourceId,
         headers: Vec<Header>,
         rows: Vec<LooseRow>,
-        text: Arc<String>,
+        text: Arc<Text>,
     ) -> Table {
         let mut store = CellStore::new(text.clone());
         let mut built = RowsBuilder::loose(text);
@@ -884,11 +885,11 @@ mod tests {
 #[cfg(test)]
 mod concat_tests {
     use super::{RowsBuilder, Written};
-    use crate::source::Span;
+    use crate::source::{Span, Text};
     use std::sync::Arc;
 
     /// A builder of `cells` rows (`None`: an empty field), each on its own line.
-    fn piece(text: &Arc<String>, rows: &[Vec<Option<i32>>], texts: bool) -> RowsBuilder {
+    fn piece(text: &Arc<Text>, rows: &[Vec<Option<i32>>], texts: bool) -> RowsBuilder {
         let mut b = RowsBuilder::csv(text.clone(), Some(b';'));
         for (line, row) in rows.iter().enumerate() {
             let span = Span::new(line, line + 1);
@@ -912,7 +913,7 @@ mod concat_tests {
 
     #[test]
     fn pieces_put_together_at_once_are_the_pieces_appended_in_turn() {
-        let text = Arc::new("x\n".repeat(100));
+        let text = Arc::new(Text::from("x\n".repeat(100)));
         let rows = |n: i32, empty_at: i32| -> Vec<Vec<Option<i32>>> {
             (0..n)
                 .map(|i| vec![Some(i), (i != empty_at).then_some(-i), Some(7)])
@@ -943,7 +944,7 @@ mod concat_tests {
 
     #[test]
     fn pieces_of_rows_of_other_lengths_are_given_back() {
-        let text = Arc::new("x\n".repeat(10));
+        let text = Arc::new(Text::from("x\n".repeat(10)));
         let pieces = vec![
             (piece(&text, &[vec![Some(1), Some(2)]], true), 0),
             (piece(&text, &[vec![Some(1)]], true), 1),

@@ -19,18 +19,23 @@ const PIECE: usize = 4 << 20;
 /// `bytes` as a `String`, exactly as `String::from_utf8(bytes)` gives it.
 #[allow(unsafe_code)]
 pub(crate) fn string_from_utf8(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
-    let valid = if bytes.len() < 2 * PIECE || rayon::current_num_threads() < 2 {
-        simdutf8::basic::from_utf8(&bytes).is_ok()
-    } else {
-        every_piece_is_utf8(&bytes)
-    };
-    if valid {
+    if is_utf8(&bytes) {
         // SAFETY: all of `bytes` was checked to be valid UTF-8: at once, or as a run of
         // pieces, each valid UTF-8, covering it from its first byte to its last; one after
         // the other they are valid UTF-8 too.
         return Ok(unsafe { String::from_utf8_unchecked(bytes) });
     }
     String::from_utf8(bytes)
+}
+
+/// Whether `bytes` is valid UTF-8, as `str::from_utf8` answers; a large text checked on
+/// every core.
+pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
+    if bytes.len() < 2 * PIECE || rayon::current_num_threads() < 2 {
+        simdutf8::basic::from_utf8(bytes).is_ok()
+    } else {
+        every_piece_is_utf8(bytes)
+    }
 }
 
 /// Whether `bytes`, cut into pieces of about [`PIECE`] bytes at character boundaries, is

@@ -278,7 +278,7 @@ fn field_end(d: u8, hay: &[u8]) -> Option<usize> {
 pub fn compare_with_general_reader(text: &str) -> Result<bool, String> {
     use super::{Record, Records, read_rows};
     use crate::report::RowsBuilder;
-    let text = std::sync::Arc::new(text.to_string());
+    let text = std::sync::Arc::new(crate::source::Text::from(text));
     let Some(delimiter) = super::detect_delimiter(&text) else {
         return Ok(false);
     };
