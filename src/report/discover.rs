@@ -295,7 +295,7 @@ fn walker(
     config: &Config,
     notes: &Arc<Mutex<Vec<Problem>>>,
     links: Option<&Arc<AtomicBool>>,
-) -> ignore::Walk {
+) -> ignore::WalkBuilder {
     // Resolved at the first link met: most trees have none, and resolving costs a system
     // call for every folder on the way.
     let resolved_root = Arc::new(std::sync::OnceLock::new());
@@ -360,7 +360,7 @@ fn walker(
             }
             true
         });
-    builder.build()
+    builder
 }
 
 /// Walk the folder `root`, adding the reports in it to `found`. False if there were none.
@@ -378,19 +378,11 @@ fn walk(
     // reading one of its reports applies them again, so the listing would not be the same.
     let listing = !config.is_ignored(root);
     let mut any = false;
-    for entry in walker(root, None, config, &notes, Some(&met)) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                problems.push(walk_problem(root, &e));
-                continue;
-            }
-        };
-        if entry.depth() == 0 || !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
+    let (files, mut errors) = files_under(walker(root, None, config, &notes, Some(&met)), root);
+    problems.append(&mut errors);
+    for entry in files {
         // `./rapporter/2020-10` is shown as `rapporter/2020-10`.
-        let path = entry.path();
+        let path = entry.path.as_path();
         let path = match path.strip_prefix(".") {
             Ok(rest) if !rest.as_os_str().is_empty() => rest,
             _ => path,
@@ -399,13 +391,8 @@ fn walk(
             Some(ReportFileKind::Table) => {
                 let dir = parent_dir(path);
                 if listing {
-                    let file = dir.join(entry.file_name());
-                    listings.add(
-                        dir.clone(),
-                        entry.file_name(),
-                        &file,
-                        entry.path_is_symlink(),
-                    );
+                    let file = dir.join(&entry.name);
+                    listings.add(dir.clone(), &entry.name, &file, entry.linked);
                 }
                 found.insert(dir);
                 any = true;
@@ -419,18 +406,65 @@ fn walk(
                 found.insert(path.to_path_buf());
                 any = true;
             }
-            None if entry.file_name() == REPORT_TOML => {
+            None if entry.name == REPORT_TOML => {
                 found.insert(parent_dir(path));
                 any = true;
             }
             None => {}
         }
     }
-    problems.extend(take(&notes));
+    let mut notes = take(&notes);
+    notes.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    problems.extend(notes);
     if met.load(Ordering::Relaxed) {
         links.store(true, Ordering::Relaxed);
     }
     any
+}
+
+/// A file met by a walk.
+struct FileSeen {
+    path: PathBuf,
+    name: OsString,
+    /// Reached through a symbolic link.
+    linked: bool,
+}
+
+/// The files under `root` (not `root` itself) that `walk` reaches, in path order, and the
+/// problems met on the way, in path order too. The folders are read on every core: a tree of
+/// ten thousand report folders is walked in a tenth of a second on one, nearly all of it in
+/// system calls (each folder is opened and read, and looked in for ignore files).
+fn files_under(walk: ignore::WalkBuilder, root: &Path) -> (Vec<FileSeen>, Vec<Problem>) {
+    let seen: Mutex<(Vec<FileSeen>, Vec<Problem>)> = Mutex::default();
+    walk.build_parallel().run(|| {
+        Box::new(|entry| {
+            let found = match entry {
+                Ok(entry)
+                    if entry.depth() > 0 && entry.file_type().is_some_and(|t| t.is_file()) =>
+                {
+                    Ok(FileSeen {
+                        linked: entry.path_is_symlink(),
+                        name: entry.file_name().to_os_string(),
+                        path: entry.into_path(),
+                    })
+                }
+                Ok(_) => return ignore::WalkState::Continue,
+                Err(e) => Err(walk_problem(root, &e)),
+            };
+            if let Ok(mut seen) = seen.lock() {
+                match found {
+                    Ok(file) => seen.0.push(file),
+                    Err(problem) => seen.1.push(problem),
+                }
+            }
+            ignore::WalkState::Continue
+        })
+    });
+    let (mut files, mut problems) = seen.into_inner().unwrap_or_default();
+    // The order a walk in one thread, sorted by file name, gives.
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    (files, problems)
 }
 
 fn take(notes: &Arc<Mutex<Vec<Problem>>>) -> Vec<Problem> {
@@ -633,7 +667,7 @@ fn list_tables(
     }
     let notes = Arc::new(Mutex::new(Vec::new()));
     let mut files: Vec<(std::ffi::OsString, PathBuf)> = Vec::new();
-    for entry in walker(dir, Some(1), config, &notes, None) {
+    for entry in walker(dir, Some(1), config, &notes, None).build() {
         match entry {
             Ok(entry) => {
                 let is_file = entry.file_type().is_some_and(|t| t.is_file());
@@ -702,7 +736,26 @@ fn table_bytes(path: &Path, size: u64) -> std::io::Result<Bytes<'static>> {
     {
         return Ok(Bytes::Mapped(map));
     }
-    std::fs::read(path).map(Bytes::Read)
+    read_sized(path, size).map(Bytes::Read)
+}
+
+/// The bytes of the file at `path`, which was `size` bytes long a moment ago: what
+/// `std::fs::read` gives, in fewer system calls. `std::fs::read` asks for the size again and
+/// reads once more to meet the end; here one read into room for a byte more than `size` that
+/// comes back with `size` bytes is the whole file. Ten thousand small reports are twenty
+/// thousand such files, and each call costs about as much as reading one of them.
+fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let size = usize::try_from(size).unwrap_or(usize::MAX - 1);
+    let mut bytes = vec![0u8; size + 1];
+    let n = file.read(&mut bytes)?;
+    bytes.truncate(n);
+    if n != size {
+        // Changed since, or read in parts: read on to the end as it is now.
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// The metadata of a single-file report (a workbook, a `.csv` file): its sidecar
@@ -987,6 +1040,19 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     const FIXTURES: &str = "tests/data/loader";
+
+    #[test]
+    fn a_file_read_at_its_size_is_the_file_whatever_size_was_told() {
+        let dir = TempDir::new("sized");
+        let bytes: Vec<u8> = (0..10_000).map(|i| (i % 251) as u8).collect();
+        let path = dir.write("t.csv", &bytes);
+        for told in [0, 1, 9_999, 10_000, 10_001, 1 << 20] {
+            assert_eq!(read_sized(&path, told).expect("read"), bytes, "told {told}");
+        }
+        let empty = dir.write("empty.csv", b"");
+        assert_eq!(read_sized(&empty, 0).expect("read"), b"");
+        assert_eq!(read_sized(&empty, 5).expect("read"), b"");
+    }
 
     #[test]
     fn a_large_file_is_mapped_and_gives_the_table_a_small_one_does() {
