@@ -3,7 +3,8 @@
 
 /// Whether `text` matches `pattern`, ignoring case and surrounding whitespace.
 pub fn matches(pattern: &str, text: &str) -> bool {
-    let (p, t) = (pattern.trim(), text.trim());
+    use crate::report::number::trim_text;
+    let (p, t) = (trim_text(pattern), trim_text(text));
     // Headers and table names are nearly always plain ASCII: matched in place, without
     // the lower-cased copies the general path makes (views are built many times a run).
     if p.is_ascii() && t.is_ascii() && !p.contains('{') && single_spaced(t) {

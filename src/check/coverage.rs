@@ -3,7 +3,7 @@
 //! this explains a rule with no instances rather than blaming anything.
 
 use super::RuleSet;
-use crate::eval::view::views;
+use crate::eval::view::views_of_headers;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;
 use crate::syntax::ast::*;
@@ -27,7 +27,7 @@ pub fn check_tables_found(set: &RuleSet, reports: &[Report], problems: &mut Vec<
             seen.push(&name.text);
             if reports
                 .iter()
-                .all(|rep| views(set, rep, &name.text).is_empty())
+                .all(|rep| views_of_headers(set, rep, &name.text).is_empty())
             {
                 problems.push(missing(set, r, name, reports.len()));
             }
@@ -127,7 +127,7 @@ pub fn check_columns_found(set: &RuleSet, reports: &[Report], problems: &mut Vec
         let mut reached = 0;
         let mut unmatched: Option<Vec<String>> = None;
         for rep in reports {
-            for v in views(set, rep, &t.decl.name.text) {
+            for v in views_of_headers(set, rep, &t.decl.name.text) {
                 reached += 1;
                 headers.extend(v.table.headers.iter().map(|h| h.text.as_str()));
                 let here: Vec<String> = v.unmatched.iter().map(|(n, _)| n.clone()).collect();

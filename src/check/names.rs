@@ -2,7 +2,7 @@
 //! otherwise the rule is an error in its file (with "did you mean"), and is not evaluated.
 
 use super::RuleSet;
-use crate::eval::view::views;
+use crate::eval::view::views_of_headers;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::{Report, normalise_name};
 use crate::source::{SourceId, Span};
@@ -72,10 +72,22 @@ impl Checker<'_> {
         let declared = self.set.table(name);
         let mut found = false;
         let mut columns = BTreeSet::new();
+        // Reports of one kind have the same headers, and then the same names: those of a
+        // view are added only when its headers differ from the last view's.
+        let mut last: Option<&[crate::report::Header]> = None;
         for r in self.reports {
-            for v in views(self.set, r, name) {
+            for v in views_of_headers(self.set, r, name) {
                 found = true;
-                columns.extend(v.column_names());
+                let same = last.is_some_and(|h| {
+                    h.len() == v.table.headers.len()
+                        && h.iter()
+                            .zip(&v.table.headers)
+                            .all(|(a, b)| a.normalised == b.normalised)
+                });
+                if !same {
+                    columns.extend(v.column_names());
+                    last = Some(&v.table.headers);
+                }
             }
         }
         if let Some(t) = declared {

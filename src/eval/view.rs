@@ -46,6 +46,16 @@ pub struct View<'a> {
 
 impl<'a> View<'a> {
     pub fn new(index: usize, table: &'a Table, decl: Option<&'a TableDecl>) -> View<'a> {
+        let mut v = View::matched(index, table, decl);
+        if let Some(g) = decl.and_then(|d| d.group.as_ref()) {
+            v.groups = v.column(&g.text).map(|(col, _)| v.groups_by(col));
+        }
+        v
+    }
+
+    /// [`View::new`] without the groups: which headers the declaration's key and columns
+    /// reach, and which of them reach none.
+    fn matched(index: usize, table: &'a Table, decl: Option<&'a TableDecl>) -> View<'a> {
         let mut claimed = vec![false; table.headers.len()];
         let mut key_col = 0;
         let mut key_name = None;
@@ -81,7 +91,7 @@ impl<'a> View<'a> {
                 }
             }
         }
-        let mut v = View {
+        View {
             index,
             table,
             decl,
@@ -95,12 +105,7 @@ impl<'a> View<'a> {
             groups: None,
             unmatched,
             previous: false,
-        };
-
-        if let Some(g) = decl.and_then(|d| d.group.as_ref()) {
-            v.groups = v.column(&g.text).map(|(col, _)| v.groups_by(col));
         }
-        v
     }
 
     /// The rows grouped by the text in `col`; an empty cell continues the group above it, as
@@ -495,6 +500,21 @@ impl Groups {
 
 /// The report tables a rule's table name reaches: a declaration's glob, or the normalised name.
 pub fn views<'a>(set: &'a RuleSet, report: &'a Report, name: &str) -> Vec<View<'a>> {
+    views_made(set, report, name, View::new)
+}
+
+/// [`views`] without their groups, for what their headers reach: a `by` column's groups are
+/// a pass over every row.
+pub fn views_of_headers<'a>(set: &'a RuleSet, report: &'a Report, name: &str) -> Vec<View<'a>> {
+    views_made(set, report, name, View::matched)
+}
+
+fn views_made<'a>(
+    set: &'a RuleSet,
+    report: &'a Report,
+    name: &str,
+    make: impl Fn(usize, &'a Table, Option<&'a TableDecl>) -> View<'a>,
+) -> Vec<View<'a>> {
     let decl = set.table(name).map(|t| &t.decl);
     report
         .tables
@@ -504,7 +524,7 @@ pub fn views<'a>(set: &'a RuleSet, report: &'a Report, name: &str) -> Vec<View<'
             Some(d) => glob::matches(&d.glob.text, &t.name),
             None => normalise_name(&t.name) == name,
         })
-        .map(|(i, t)| View::new(i, t, decl))
+        .map(|(i, t)| make(i, t, decl))
         .collect()
 }
 

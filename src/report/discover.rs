@@ -380,6 +380,9 @@ fn walk(
     let mut any = false;
     let (files, mut errors) = files_under(walker(root, None, config, &notes, Some(&met)), root);
     problems.append(&mut errors);
+    // The files of a folder nearly always come one after another: its path is put in the set
+    // (compared part by part with those there) once, not once for each.
+    let mut last_dir: Option<PathBuf> = None;
     for entry in files {
         // `./rapporter/2020-10` is shown as `rapporter/2020-10`.
         let path = entry.path.as_path();
@@ -394,7 +397,10 @@ fn walk(
                     let file = dir.join(&entry.name);
                     listings.add(dir.clone(), &entry.name, &file, entry.linked);
                 }
-                found.insert(dir);
+                if last_dir.as_ref() != Some(&dir) {
+                    found.insert(dir.clone());
+                    last_dir = Some(dir);
+                }
                 any = true;
             }
             Some(ReportFileKind::Workbook) => {
@@ -430,8 +436,8 @@ struct FileSeen {
     linked: bool,
 }
 
-/// The files under `root` (not `root` itself) that `walk` reaches, in path order, and the
-/// problems met on the way, in path order too. The folders are read on every core: a tree of
+/// The files under `root` (not `root` itself) that `walk` reaches, in no set order, and the
+/// problems met on the way, in path order. The folders are read on every core: a tree of
 /// ten thousand report folders is walked in a tenth of a second on one, nearly all of it in
 /// system calls (each folder is opened and read, and looked in for ignore files).
 fn files_under(walk: ignore::WalkBuilder, root: &Path) -> (Vec<FileSeen>, Vec<Problem>) {
@@ -460,9 +466,9 @@ fn files_under(walk: ignore::WalkBuilder, root: &Path) -> (Vec<FileSeen>, Vec<Pr
             ignore::WalkState::Continue
         })
     });
-    let (mut files, mut problems) = seen.into_inner().unwrap_or_default();
-    // The order a walk in one thread, sorted by file name, gives.
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let (files, mut problems) = seen.into_inner().unwrap_or_default();
+    // The files are put in sets and sorted lists by the caller; the problems are told in the
+    // order of their paths, whichever thread met them first.
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     (files, problems)
 }
