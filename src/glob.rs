@@ -13,6 +13,13 @@ pub fn matches(pattern: &str, text: &str) -> bool {
     Pattern::new(pattern).matches_text(&Text::new(text))
 }
 
+/// Whether `text` is ASCII and already as [`Text::new`] leaves it but for case: no whitespace
+/// at its ends, none but single spaces inside.
+pub fn is_plain(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.is_ascii() && b.first() != Some(&b' ') && b.last() != Some(&b' ') && single_spaced(text)
+}
+
 /// Whether `t` has no whitespace but single ASCII spaces, as [`Text::new`] leaves a text.
 fn single_spaced(t: &str) -> bool {
     let b = t.as_bytes();
@@ -30,13 +37,38 @@ fn wildcard_ascii(p: &[u8], t: &[u8]) -> bool {
 #[derive(Clone, Debug)]
 pub struct Pattern {
     alternatives: Vec<Vec<char>>,
+    /// The alternatives as bytes, when all are ASCII: matched against a plain ASCII text in
+    /// place (see [`Pattern::matches_plain`]).
+    ascii: Option<Vec<Vec<u8>>>,
 }
 
 impl Pattern {
     pub fn new(pattern: &str) -> Pattern {
         let p: Vec<char> = pattern.trim().to_lowercase().chars().collect();
+        let alternatives = expand(&p);
+        let ascii = alternatives
+            .iter()
+            .map(|alt| {
+                alt.iter()
+                    .map(|&c| u8::try_from(c).ok().filter(u8::is_ascii))
+                    .collect()
+            })
+            .collect();
         Pattern {
-            alternatives: expand(&p),
+            alternatives,
+            ascii,
+        }
+    }
+
+    /// [`Pattern::matches`] for a text that [`is_plain`] says is plain: without the
+    /// lower-cased copy a [`Text`] is. The row keys of ten thousand small tables are nearly
+    /// all plain, and each is matched once.
+    pub fn matches_plain(&self, text: &str) -> bool {
+        match &self.ascii {
+            Some(alternatives) => alternatives
+                .iter()
+                .any(|alt| wildcard_ascii(alt, text.as_bytes())),
+            None => self.matches(text),
         }
     }
 
@@ -125,7 +157,48 @@ fn wildcard_by<T: Copy + PartialEq>(
 
 #[cfg(test)]
 mod tests {
-    use super::matches;
+    use super::{Pattern, is_plain, matches};
+
+    #[test]
+    fn plain_texts_match_as_through_text() {
+        let patterns = [
+            "Summa*",
+            "summa",
+            "S?mma *",
+            "{Summa,Totalt}*",
+            "*",
+            "",
+            "Över*",
+            "a  b",
+        ];
+        let texts = [
+            "Summa",
+            "SUMMA förvaltning",
+            "Summa förv",
+            "Totalt 2020",
+            "summa 1",
+            "Verksamhet 1",
+            "",
+            "Smma",
+            "a b",
+            "Över",
+            " Summa",
+            "Summa ",
+            "a  b",
+        ];
+        let mut compared = 0;
+        for p in patterns {
+            let pattern = Pattern::new(p);
+            for t in texts.into_iter().filter(|t| is_plain(t)) {
+                assert_eq!(pattern.matches_plain(t), pattern.matches(t), "{p:?} {t:?}");
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 8 * 7);
+        assert!(
+            is_plain("Verksamhet 1") && !is_plain("Över") && !is_plain(" a") && !is_plain("a  b")
+        );
+    }
 
     #[test]
     fn globs_match_case_insensitively() {

@@ -393,10 +393,15 @@ impl KindRules {
         if let Some(kind) = seen.get(key) {
             return *kind;
         }
-        let text = glob::Text::new(key);
-        let kind = if self.totals.iter().any(|g| g.matches_text(&text)) {
+        let matches: &dyn Fn(&glob::Pattern) -> bool = if glob::is_plain(key) {
+            &|g| g.matches_plain(key)
+        } else {
+            let text = glob::Text::new(key);
+            &move |g| g.matches_text(&text)
+        };
+        let kind = if self.totals.iter().any(matches) {
             RowKind::Total
-        } else if self.skips.iter().any(|g| g.matches_text(&text)) {
+        } else if self.skips.iter().any(matches) {
             RowKind::Skip
         } else {
             RowKind::Normal
