@@ -5,6 +5,15 @@
 pub fn matches(pattern: &str, text: &str) -> bool {
     use crate::report::number::trim_text;
     let (p, t) = (trim_text(pattern), trim_text(text));
+    // Most globs of a declaration are a plain word: then equal but for case, or no match.
+    if p.is_ascii()
+        && t.is_ascii()
+        && !p
+            .bytes()
+            .any(|b| matches!(b, b'*' | b'?' | b'{') || b.is_ascii_whitespace())
+    {
+        return p.eq_ignore_ascii_case(t);
+    }
     // Headers and table names are nearly always plain ASCII: matched in place, without
     // the lower-cased copies the general path makes (views are built many times a run).
     if p.is_ascii() && t.is_ascii() && !p.contains('{') && single_spaced(t) {
@@ -227,6 +236,9 @@ mod tests {
             "x?",
             "*s",
             "Summa",
+            "tkr",
+            "ABC",
+            "redovisat",
         ];
         let texts = [
             "Summa",
@@ -244,6 +256,10 @@ mod tests {
             "Summa  x",
             "Summa\tx",
             "SUMMA",
+            "Tkr",
+            "\u{212a}r",
+            "redovisat",
+            "Redovisat ",
         ];
         for p in patterns {
             for t in texts {
