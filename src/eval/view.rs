@@ -25,9 +25,9 @@ pub struct View<'a> {
     pub table: &'a Table,
     pub decl: Option<&'a TableDecl>,
     /// Declared column names and the header each took.
-    declared: Vec<(String, usize, Option<UnitName>)>,
+    declared: Vec<(&'a str, usize, Option<UnitName>)>,
     pub key_col: usize,
-    key_name: Option<String>,
+    key_name: Option<&'a str>,
     /// The kind of every row, worked out when first asked for ([`View::kinds`]): name
     /// resolution builds views without ever needing it, and a table may have millions of rows.
     kinds: std::sync::OnceLock<Vec<RowKind>>,
@@ -74,7 +74,7 @@ impl<'a> View<'a> {
                 }
                 None => unmatched.push((name.text.clone(), g.text.clone())),
             }
-            key_name = Some(name.text.clone());
+            key_name = Some(name.text.as_str());
         }
         let mut declared = Vec::new();
         if let Some(d) = decl {
@@ -85,7 +85,7 @@ impl<'a> View<'a> {
                 match hit {
                     Some(i) => {
                         claimed[i] = true;
-                        declared.push((c.name.text.clone(), i, c.unit));
+                        declared.push((c.name.text.as_str(), i, c.unit));
                     }
                     None => unmatched.push((c.name.text.clone(), c.glob.text.clone())),
                 }
@@ -207,10 +207,10 @@ impl<'a> View<'a> {
 
     /// The column a name reaches: a declared column, the key's name, or a normalised header.
     pub fn column(&self, name: &str) -> Option<(usize, Option<UnitName>)> {
-        if let Some((_, i, u)) = self.declared.iter().find(|(n, _, _)| n == name) {
+        if let Some((_, i, u)) = self.declared.iter().find(|(n, _, _)| *n == name) {
             return Some((*i, *u));
         }
-        if self.key_name.as_deref() == Some(name) {
+        if self.key_name == Some(name) {
             return Some((self.key_col, Some(UnitName::Text)));
         }
         self.table.column_by_normalised(name).map(|i| (i, None))
@@ -218,8 +218,12 @@ impl<'a> View<'a> {
 
     /// Every name a column can be reached by, for "did you mean".
     pub fn column_names(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.declared.iter().map(|(n, _, _)| n.clone()).collect();
-        v.extend(self.key_name.clone());
+        let mut v: Vec<String> = self
+            .declared
+            .iter()
+            .map(|(n, _, _)| n.to_string())
+            .collect();
+        v.extend(self.key_name.map(str::to_string));
         v.extend(self.table.headers.iter().map(|h| h.normalised.clone()));
         v
     }
