@@ -1060,6 +1060,22 @@ mod tests {
         assert_eq!(read_sized(&empty, 5).expect("read"), b"");
     }
 
+    /// `bytes` loaded as the table file `stor.csv`.
+    fn load_stor(bytes: Bytes<'static>) -> (Table, Sources, Vec<Problem>) {
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        let config = Config::default();
+        let table = load_csv_owned(
+            "stor.csv",
+            "stor",
+            bytes,
+            &config.data,
+            &mut sources,
+            &mut problems,
+        )
+        .expect("a table");
+        (table, sources, problems)
+    }
+
     #[test]
     fn a_large_file_is_mapped_and_gives_the_table_a_small_one_does() {
         let dir = TempDir::new("mapped");
@@ -1073,16 +1089,7 @@ mod tests {
         let bytes = table_bytes(&path, text.len() as u64).expect("read");
         assert!(matches!(bytes, Bytes::Mapped(_)));
         let read = |bytes| {
-            let (mut sources, mut problems) = (Sources::default(), Vec::new());
-            let table = load_csv_owned(
-                "stor.csv",
-                "stor",
-                bytes,
-                &Default::default(),
-                &mut sources,
-                &mut problems,
-            )
-            .expect("a table");
+            let (table, sources, problems) = load_stor(bytes);
             let last = table.rows.len() - 1;
             (
                 sources.get(table.source).text.len(),
@@ -1104,16 +1111,7 @@ mod tests {
         let path = dir.write("stor.csv", &bytes);
         let mapped = table_bytes(&path, bytes.len() as u64).expect("read");
         assert!(matches!(mapped, Bytes::Mapped(_)));
-        let (mut sources, mut problems) = (Sources::default(), Vec::new());
-        let table = load_csv_owned(
-            "stor.csv",
-            "stor",
-            mapped,
-            &Default::default(),
-            &mut sources,
-            &mut problems,
-        )
-        .expect("a table");
+        let (table, sources, problems) = load_stor(mapped);
         assert!(
             sources
                 .get(table.source)
