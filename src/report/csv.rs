@@ -68,7 +68,7 @@ pub fn load_csv_with(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
-    load_csv_cow(
+    load_csv_bytes(
         display_name,
         table_name,
         Bytes::Lent(bytes),
@@ -88,10 +88,10 @@ pub fn load_csv_owned(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
-    load_csv_cow(display_name, table_name, bytes, settings, sources, problems)
+    load_csv_bytes(display_name, table_name, bytes, settings, sources, problems)
 }
 
-fn load_csv_cow(
+fn load_csv_bytes(
     display_name: &str,
     table_name: &str,
     bytes: Bytes<'_>,
@@ -889,12 +889,13 @@ fn decode(bytes: Bytes<'_>) -> (Text, Encoding) {
     // A mapped file that is UTF-8 (after its byte order mark, if any) is the text as it lies.
     let bytes = match bytes {
         Bytes::Mapped(map) => {
-            let bom = match encoding_rs::Encoding::for_bom(&map) {
+            // Where the UTF-8 text would start: after a UTF-8 byte order mark, or at once.
+            let text_from = match encoding_rs::Encoding::for_bom(&map) {
                 Some((encoding, n)) if encoding == encoding_rs::UTF_8 => Some(n),
                 Some(_) => None,
                 None => Some(0),
             };
-            match bom {
+            match text_from {
                 Some(n) => match MappedText::new(map, n) {
                     Ok(text) => return (Text::mapped(text), Encoding::Utf8),
                     Err(map) => Bytes::Mapped(map),

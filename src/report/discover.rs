@@ -457,16 +457,19 @@ fn files_under(walk: ignore::WalkBuilder, root: &Path) -> (Vec<FileSeen>, Vec<Pr
                 Ok(_) => return ignore::WalkState::Continue,
                 Err(e) => Err(walk_problem(root, &e)),
             };
-            if let Ok(mut seen) = seen.lock() {
-                match found {
-                    Ok(file) => seen.0.push(file),
-                    Err(problem) => seen.1.push(problem),
-                }
+            let mut seen = seen
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match found {
+                Ok(file) => seen.0.push(file),
+                Err(problem) => seen.1.push(problem),
             }
             ignore::WalkState::Continue
         })
     });
-    let (files, mut problems) = seen.into_inner().unwrap_or_default();
+    let (files, mut problems) = seen
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // The files are put in sets and sorted lists by the caller; the problems are told in the
     // order of their paths, whichever thread met them first.
     problems.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
@@ -753,7 +756,8 @@ fn table_bytes(path: &Path, size: u64) -> std::io::Result<Bytes<'static>> {
 fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
-    let size = usize::try_from(size).unwrap_or(usize::MAX - 1);
+    // (A size too large to hold is read on to the end instead.)
+    let size = usize::try_from(size).unwrap_or(0);
     let mut bytes = vec![0u8; size + 1];
     let n = file.read(&mut bytes)?;
     bytes.truncate(n);
