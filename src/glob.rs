@@ -16,7 +16,7 @@ pub fn matches(pattern: &str, text: &str) -> bool {
     }
     // Headers and table names are nearly always plain ASCII: matched in place, without
     // the lower-cased copies the general path makes (views are built many times a run).
-    if p.is_ascii() && t.is_ascii() && !p.contains('{') && single_spaced(t) {
+    if p.is_ascii() && !p.contains('{') && is_plain(t) {
         return wildcard_ascii(p.as_bytes(), t.as_bytes());
     }
     Pattern::new(pattern).matches_text(&Text::new(text))

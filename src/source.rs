@@ -178,12 +178,6 @@ impl std::ops::Deref for Text {
     }
 }
 
-impl AsRef<str> for Text {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl From<String> for Text {
     fn from(s: String) -> Text {
         Text(Held::Owned(s))
@@ -208,12 +202,6 @@ impl std::fmt::Debug for Text {
             Held::Owned(s) => std::fmt::Debug::fmt(s, f),
             Held::Mapped(m) => std::fmt::Debug::fmt(m, f),
         }
-    }
-}
-
-impl PartialEq for Text {
-    fn eq(&self, other: &Text) -> bool {
-        self.as_str() == other.as_str()
     }
 }
 

@@ -4,13 +4,13 @@
 //! `String::from_utf8` checks a byte at a time wherever a text has non-ASCII letters (an `ö`
 //! in every row of a Swedish table) and on one core: 20–40 ms for a 60 MB table, with the
 //! other cores idle. Here `simdutf8` checks the bytes, a large file in pieces in parallel,
-//! and the bytes are then taken as they are. This is the library's one piece of `unsafe`
-//! code: `String::from_utf8_unchecked`, after the check. It is sound because the check is
-//! `simdutf8`'s (which answers as `str::from_utf8` does, and is tested against it), and a
-//! text made by putting valid UTF-8 texts one after the other is valid UTF-8 wherever the
-//! pieces were cut. The cuts are put at character boundaries only so that a valid file
-//! passes (a cut inside a character fails its two pieces). Bytes that are not UTF-8 go to
-//! `String::from_utf8`, which says where.
+//! and the bytes are then taken as they are, with `String::from_utf8_unchecked` after the
+//! check: one of the library's two modules of `unsafe` code (the other is `report::mapped`).
+//! It is sound because the check is `simdutf8`'s (which answers as `str::from_utf8` does, and
+//! is tested against it), and a text made by putting valid UTF-8 texts one after the other is
+//! valid UTF-8 wherever the pieces were cut. The cuts are put at character boundaries only so
+//! that a valid file passes (a cut inside a character fails its two pieces). Bytes that are
+//! not UTF-8 go to `String::from_utf8`, which says where.
 
 /// The size of the pieces a large file is checked in; a file of fewer than two pieces is
 /// checked at once.
