@@ -518,6 +518,11 @@ fn read_chunks(
     settings: &DataConfig,
     store: &mut CellStore,
 ) -> RowsRead {
+    if let Some(read) = read_presized(
+        text, delimiter, line, bounds, line_feeds, header_len, width, settings, store,
+    ) {
+        return read;
+    }
     use rayon::prelude::*;
     let pieces: Vec<(RowsRead, CellStore, usize)> = bounds
         .par_windows(2)
@@ -605,6 +610,95 @@ fn read_chunks(
         }
     }
     out.cut_if_too_large()
+}
+
+/// [`read_chunks`] into a table made at its full length at once, each piece writing its own
+/// stretch of it (see `table::Presized`): `None` unless the first row's columns are whole
+/// numbers or texts and every piece reads as such, with no cell kept in full.
+#[allow(clippy::too_many_arguments)]
+fn read_presized(
+    text: &str,
+    delimiter: Option<u8>,
+    line: usize,
+    bounds: &[usize],
+    line_feeds: &[usize],
+    header_len: usize,
+    width: usize,
+    settings: &DataConfig,
+    store: &CellStore,
+) -> Option<RowsRead> {
+    use crate::report::table::Presized;
+    use rayon::prelude::*;
+    let d = delimiter?;
+    let built = || RowsRead::new(RowsBuilder::csv(store.text().clone(), delimiter), width);
+    let integers_first = !number::markers_look_like_integers(settings);
+    // The first row, read alone, shows each column's kind.
+    let (&from, &to) = (bounds.first()?, bounds.last()?);
+    let first_end =
+        memchr::memchr(b'\n', text.as_bytes().get(from..to)?).map_or(to, |at| from + at + 1);
+    let mut probe_store = CellStore::new(store.text().clone());
+    let (probe, _) = plain::read_plain(
+        text,
+        from,
+        first_end,
+        d,
+        header_len,
+        built(),
+        settings,
+        integers_first,
+        &mut probe_store,
+        1,
+    )?;
+    if !probe_store.is_empty() {
+        return None;
+    }
+    // Room for a row per line feed, and for a last line without one.
+    let mut sizes = line_feeds.to_vec();
+    if !text.ends_with('\n') {
+        *sizes.last_mut()? += 1;
+    }
+    let total: usize = sizes.iter().sum();
+    if (total as u64).saturating_mul(header_len as u64) > MAX_TABLE_CELLS {
+        return None;
+    }
+    let starts: Vec<usize> = line_feeds
+        .iter()
+        .scan(line, |at, &n| {
+            let start = *at;
+            *at += n;
+            Some(start)
+        })
+        .collect();
+    let mut table = Presized::like(&probe.built, total)?;
+    let read: Vec<Option<(usize, usize, usize)>> = bounds
+        .par_windows(2)
+        .zip(table.stretches(&sizes, &starts))
+        .zip(line_feeds)
+        .map(|((w, mut stretch), &line_feeds)| {
+            let mut piece_store = CellStore::new(store.text().clone());
+            let (lines, seen) = plain::read_plain_into(
+                text,
+                w[0],
+                w[1],
+                d,
+                header_len,
+                built(),
+                settings,
+                integers_first,
+                &mut piece_store,
+                line_feeds,
+                &mut stretch,
+            )?;
+            // The next piece's rows were numbered from this piece's line feeds.
+            (lines == line_feeds).then_some((stretch.written(), seen, lines))
+        })
+        .collect();
+    let read: Vec<(usize, usize, usize)> = read.into_iter().collect::<Option<_>>()?;
+    let written: Vec<usize> = read.iter().map(|r| r.0).collect();
+    let mut out = RowsRead::new(table.finish(&sizes, &written, &probe.built), width);
+    out.data_rows = out.built.rows.len();
+    out.width = read.iter().map(|r| r.1).fold(width, usize::max);
+    Some(out.cut_if_too_large())
 }
 
 /// The header record, kept while the rows are read.
@@ -1555,9 +1649,11 @@ mod tests {
         assert_eq!(r, table.rows.len());
     }
 
-    #[test]
-    fn rows_read_in_pieces_are_the_rows_read_in_one_pass() {
-        let text = std::sync::Arc::new(Text::from(varied_rows(20_000)));
+    /// The rows of `text` (a header of `header_len` fields, then rows) read in one pass and
+    /// in five pieces, compared; with the one-pass rows and store, and whether the pieces
+    /// were written straight into a table made at its full length.
+    fn read_both_ways(text: &str, header_len: usize) -> (RowsRead, CellStore, bool) {
+        let text = std::sync::Arc::new(Text::from(text));
         let data = DataConfig::defaults();
         let delimiter = Some(b';');
         let mut header = Record::default();
@@ -1566,8 +1662,8 @@ mod tests {
         let (start, line) = (parser.pos, parser.line);
 
         let mut one_store = CellStore::new(text.clone());
-        let built = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), 4);
-        let one = read_rows(&mut parser, 1, 4, built, data, &mut one_store);
+        let built = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), header_len);
+        let one = read_rows(&mut parser, 1, header_len, built, data, &mut one_store);
 
         let len = text.len();
         let mut bounds = vec![start];
@@ -1581,15 +1677,28 @@ mod tests {
             .windows(2)
             .map(|w| text[w[0]..w[1]].matches('\n').count())
             .collect();
+        let args = (&bounds, &line_feeds, header_len, header_len, data);
+        let presized = read_presized(
+            &text,
+            delimiter,
+            line,
+            args.0,
+            args.1,
+            args.2,
+            args.3,
+            args.4,
+            &pieces_store,
+        )
+        .is_some();
         let pieces = read_chunks(
             &text,
             delimiter,
             line,
-            &bounds,
-            &line_feeds,
-            4,
-            4,
-            data,
+            args.0,
+            args.1,
+            args.2,
+            args.3,
+            args.4,
             &mut pieces_store,
         );
 
@@ -1602,9 +1711,63 @@ mod tests {
         }
         assert_eq!(pieces.ragged, one.ragged);
         assert_eq!((pieces.data_rows, pieces.width), (one.data_rows, one.width));
+        (one, one_store, presized)
+    }
+
+    #[test]
+    fn rows_read_in_pieces_are_the_rows_read_in_one_pass() {
+        let (one, one_store, presized) = read_both_ways(&varied_rows(20_000), 4);
+        assert!(
+            !presized,
+            "ragged rows and cells in full are read the general way"
+        );
         assert_eq!(one.ragged.len(), (0..20_000).filter(|i| i % 9 == 2).count());
+        let one_cells = one.built.full_cells();
         assert!(one_cells.iter().any(|c| c.inline_number().is_none()
             && c.value_in(&one_store) != CellValue::Missing(Missing::Empty)));
+    }
+
+    #[test]
+    fn plain_rows_in_pieces_are_written_into_the_table_at_once() {
+        // Plain whole numbers and texts, then rows the fast loop leaves to the general plain
+        // reader: blank and empty rows, a text with spaces around it, CRLF, a last line
+        // without a line feed.
+        let rows = |n: usize, odd: &dyn Fn(usize) -> Option<String>, last: &str| {
+            let mut text = String::from("namn;a;b\n");
+            for i in 0..n {
+                let row = odd(i).unwrap_or_else(|| format!("rad {i};{};-{}\n", i * 3, i % 1000));
+                text.push_str(&row);
+            }
+            text.push_str(last);
+            text
+        };
+        let plain = |_: usize| None;
+        let odd = |i: usize| match i % 997 {
+            1 => Some("\n".to_string()),
+            2 => Some(";;\r\n".to_string()),
+            3 => Some(format!(" rad {i} ;{i};7\r\n")),
+            _ => None,
+        };
+        for (text, blank_rows) in [
+            (rows(20_000, &plain, ""), 0),
+            (rows(20_000, &plain, "sist;1;2"), 0),
+            (
+                rows(20_000, &odd, "sist;1;2\r"),
+                2 * 20_000_usize.div_ceil(997),
+            ),
+        ] {
+            let (one, _, presized) = read_both_ways(&text, 3);
+            assert!(presized);
+            let lines = text.matches('\n').count() + usize::from(!text.ends_with('\n')) - 1;
+            assert_eq!(one.built.rows.len() + blank_rows, lines);
+        }
+        // A cell kept in full (a marker), a row longer than the header, a text in a column
+        // of numbers: read the general way, with the same rows.
+        for odd in ["..;1;2\n", "x;1;2;3\n", "x;y;2\n"] {
+            let text = rows(20_000, &|i| (i == 15_000).then(|| odd.to_string()), "");
+            let (_, _, presized) = read_both_ways(&text, 3);
+            assert!(!presized, "{odd:?}");
+        }
     }
 
     #[test]

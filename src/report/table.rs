@@ -17,6 +17,9 @@ use super::{Cell, CellStore, Header, Kind, LooseRow, Missing, SourceId, Span, Un
 use crate::source::Text;
 use std::sync::Arc;
 
+mod presized;
+pub(crate) use presized::{Presized, Stretch};
+
 /// One table of a report: a CSV file, a sheet, a Markdown or JSON table.
 #[derive(Debug)]
 pub struct Table {

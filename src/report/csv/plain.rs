@@ -12,6 +12,7 @@
 use super::{MAX_TABLE_CELLS, RowsRead, is_empty_cell, written_as_is};
 use crate::config::DataConfig;
 use crate::report::number::plainly_text;
+use crate::report::table::Stretch;
 use crate::report::{CellStore, Written};
 use crate::source::Span;
 
@@ -39,7 +40,7 @@ pub(super) fn read_plain(
         return None;
     }
     let b = text.as_bytes();
-    let mut rows = Rows {
+    let mut rows = Rows::new(
         text,
         delimiter,
         header_len,
@@ -47,16 +48,7 @@ pub(super) fn read_plain(
         integers_first,
         store,
         out,
-        line: 0,
-        cells: Vec::with_capacity(header_len),
-        longest_marker: settings
-            .missing
-            .iter()
-            .chain(&settings.zero)
-            .map(String::len)
-            .max()
-            .unwrap_or(0),
-    };
+    );
     rows.out
         .built
         .reserve((line_feeds + 1).min(MAX_TABLE_CELLS as usize / header_len + 1));
@@ -88,6 +80,82 @@ pub(super) fn read_plain(
     Some((rows.out, rows.line))
 }
 
+/// [`read_plain`] of `text[from..to]` into `stretch`, a piece's part of a table made at its
+/// full length (`RowsBuilder::presized`): the line feeds read, and the width of the rows.
+/// A row of any other kind than [`Rows::simple_row`] reads ends the fast loop; the rest of
+/// the piece is then read by [`read_plain`] into `out` and put after, if its columns are of
+/// the stretch's kinds. `None` if they are not, or if [`read_plain`] gives up: the pieces
+/// are then read again the general way.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read_plain_into(
+    text: &str,
+    from: usize,
+    to: usize,
+    delimiter: u8,
+    header_len: usize,
+    out: RowsRead,
+    settings: &DataConfig,
+    integers_first: bool,
+    store: &mut CellStore,
+    line_feeds: usize,
+    stretch: &mut Stretch<'_>,
+) -> Option<(usize, usize)> {
+    if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
+        return None;
+    }
+    let width = out.width;
+    let mut rows = Rows::new(
+        text,
+        delimiter,
+        header_len,
+        settings,
+        integers_first,
+        store,
+        out,
+    );
+    let mut pos = from;
+    while pos < to {
+        let Some((next, row_end)) = rows.simple_cells(pos, to) else {
+            let (line, fast_rows) = (rows.line, stretch.written());
+            let Rows { out, store, .. } = rows;
+            let rest = line_feeds.saturating_sub(line);
+            let (tail, lines) = read_plain(
+                text,
+                pos,
+                to,
+                delimiter,
+                header_len,
+                out,
+                settings,
+                integers_first,
+                store,
+                rest,
+            )?;
+            let fits = tail.ragged.is_empty()
+                && !tail.too_large
+                && store.is_empty()
+                && stretch.push_built(&tail.built, line);
+            let seen = if fast_rows > 0 {
+                header_len.max(tail.width)
+            } else {
+                tail.width
+            };
+            return fits.then_some((line + lines, seen));
+        };
+        if !stretch.push_row(&rows.cells, rows.line, Span::new(pos, row_end)) {
+            return None;
+        }
+        rows.line += 1;
+        pos = next;
+    }
+    let seen = if stretch.written() > 0 {
+        width.max(header_len)
+    } else {
+        width
+    };
+    Some((rows.line, seen))
+}
+
 /// The rows read so far, and what reading one needs.
 struct Rows<'t, 's> {
     text: &'t str,
@@ -105,7 +173,36 @@ struct Rows<'t, 's> {
     longest_marker: usize,
 }
 
-impl Rows<'_, '_> {
+impl<'t, 's> Rows<'t, 's> {
+    fn new(
+        text: &'t str,
+        delimiter: u8,
+        header_len: usize,
+        settings: &'s DataConfig,
+        integers_first: bool,
+        store: &'s mut CellStore,
+        out: RowsRead,
+    ) -> Self {
+        Rows {
+            text,
+            delimiter,
+            header_len,
+            settings,
+            integers_first,
+            store,
+            out,
+            line: 0,
+            cells: Vec::with_capacity(header_len),
+            longest_marker: settings
+                .missing
+                .iter()
+                .chain(&settings.zero)
+                .map(String::len)
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
     /// The row at `start` if it is the kind nearly every row of a large file is: as many
     /// fields as the header, each a whole number written as is or a text that reads as
     /// itself, and a line feed at its end before `to`. Its bytes are looked at once: each
@@ -114,13 +211,25 @@ impl Rows<'_, '_> {
     /// what [`written_as_is`] makes of its field, and the row is what [`Rows::row`] makes of
     /// it.
     fn simple_row(&mut self, start: usize, to: usize) -> Option<usize> {
-        let b = self.text.as_bytes().get(..to)?;
-        let last = self.header_len.checked_sub(1)?;
         let out = &self.out;
         let rows = out.data_rows + 1;
         if (rows as u64).saturating_mul(out.width.max(self.header_len) as u64) > MAX_TABLE_CELLS {
             return None;
         }
+        let (next, row_end) = self.simple_cells(start, to)?;
+        let out = &mut self.out;
+        out.data_rows = rows;
+        out.width = out.width.max(self.header_len);
+        out.built
+            .push_row(&self.cells, self.line, Span::new(start, row_end));
+        Some(next)
+    }
+
+    /// The cells of the row at `start` into `self.cells`, if it is a row [`Rows::simple_row`]
+    /// takes: where the next row starts, and where this one's text ends.
+    fn simple_cells(&mut self, start: usize, to: usize) -> Option<(usize, usize)> {
+        let b = self.text.as_bytes().get(..to)?;
+        let last = self.header_len.checked_sub(1)?;
         self.cells.clear();
         let mut pos = start;
         let mut row_end = start;
@@ -164,12 +273,7 @@ impl Rows<'_, '_> {
             row_end = end;
             pos = after + 1;
         }
-        let out = &mut self.out;
-        out.data_rows = rows;
-        out.width = out.width.max(self.header_len);
-        out.built
-            .push_row(&self.cells, self.line, Span::new(start, row_end));
-        Some(pos)
+        Some((pos, row_end))
     }
 
     /// The row starting at `start` whose fields are `fields` (the last one up to the line

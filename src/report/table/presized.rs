@@ -1,0 +1,207 @@
+//! Room for every row of a large plain table, made before its pieces are read.
+//!
+//! A large CSV file is read in pieces in parallel (`csv::read_chunks`). Each piece used to
+//! build columns of its own, which were then copied into the table's: on a million rows
+//! 28 MB of fresh memory twice, and a copy. When the first row shows every column to be
+//! whole numbers or texts, the table's columns are made first, at their full length, and
+//! each piece writes its rows into its own stretch of them. A piece that meets a row of
+//! another kind gives up, and the pieces are read again the general way.
+
+use super::{Column, EMPTY, Lengths, Row, RowsBuilder, Written, small};
+use crate::source::Span;
+
+/// The rows and compact columns of a table, at the length the pieces may fill.
+pub(crate) struct Presized {
+    rows: Vec<Row>,
+    /// Per column: its whole numbers, or `None` for a column of texts.
+    ints: Vec<Option<Vec<i32>>>,
+}
+
+/// One piece's stretch of a [`Presized`] table.
+pub(crate) struct Stretch<'s> {
+    rows: &'s mut [Row],
+    ints: Vec<Option<&'s mut [i32]>>,
+    written: usize,
+    /// Added to the line of each row (the piece's first line).
+    lines: usize,
+}
+
+impl Presized {
+    /// Room for `total` rows with the columns of `probe` (the first row, read alone), if each
+    /// of its columns is whole numbers or texts and the row has a cell in each.
+    pub fn like(probe: &RowsBuilder, total: usize) -> Option<Presized> {
+        let width = probe.columns.len();
+        if probe.rows.len() != 1 || probe.lengths != Lengths::Same(Some(small(width))) {
+            return None;
+        }
+        let ints = probe
+            .columns
+            .iter()
+            .map(|c| match c {
+                // Zeroed by the kernel as the pieces first write each page, in parallel.
+                Column::Integers(_) => Some(Some(vec![0; total])),
+                Column::Texts => Some(None),
+                Column::Empty | Column::Cells(_) => None,
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let blank = Row {
+            line: 0,
+            start: 0,
+            end: 0,
+        };
+        // Written in parallel too: the pages are faulted in on both cores.
+        use rayon::prelude::*;
+        let mut rows = Vec::new();
+        rows.par_extend(rayon::iter::repeat_n(blank, total));
+        Some(Presized { rows, ints })
+    }
+
+    /// A stretch for each piece, of `sizes[i]` rows whose lines start after `lines[i]`.
+    pub fn stretches(&mut self, sizes: &[usize], lines: &[usize]) -> Vec<Stretch<'_>> {
+        let mut rows = self.rows.as_mut_slice();
+        let mut ints: Vec<Option<&mut [i32]>> = self
+            .ints
+            .iter_mut()
+            .map(|c| c.as_mut().map(Vec::as_mut_slice))
+            .collect();
+        let mut out = Vec::with_capacity(sizes.len());
+        for (&size, &at) in sizes.iter().zip(lines) {
+            let size = size.min(rows.len());
+            let (mine, rest) = std::mem::take(&mut rows).split_at_mut(size);
+            rows = rest;
+            let mine_ints = ints
+                .iter_mut()
+                .map(|c| {
+                    c.take().map(|all| {
+                        let (mine, rest) = all.split_at_mut(size.min(all.len()));
+                        *c = Some(rest);
+                        mine
+                    })
+                })
+                .collect();
+            out.push(Stretch {
+                rows: mine,
+                ints: mine_ints,
+                written: 0,
+                lines: at,
+            });
+        }
+        out
+    }
+
+    /// The table's rows, once each piece wrote `written[i]` of its `sizes[i]` rows: the
+    /// stretches closed up, in order.
+    pub fn finish(mut self, sizes: &[usize], written: &[usize], like: &RowsBuilder) -> RowsBuilder {
+        let mut to = 0;
+        let mut from = 0;
+        for (&size, &n) in sizes.iter().zip(written) {
+            let n = n.min(size);
+            if from != to {
+                self.rows.copy_within(from..from + n, to);
+                for v in self.ints.iter_mut().flatten() {
+                    v.copy_within(from..from + n, to);
+                }
+            }
+            from += size;
+            to += n;
+        }
+        self.rows.truncate(to);
+        let columns = self
+            .ints
+            .into_iter()
+            .map(|c| match c {
+                Some(mut v) => {
+                    v.truncate(to);
+                    Column::Integers(v)
+                }
+                None => Column::Texts,
+            })
+            .collect::<Vec<_>>();
+        let lengths = match to {
+            0 => Lengths::Same(None),
+            _ => Lengths::Same(Some(small(columns.len()))),
+        };
+        RowsBuilder {
+            rows: self.rows,
+            lengths,
+            columns,
+            split: like.split,
+            text: like.text.clone(),
+            expected_rows: to,
+        }
+    }
+}
+
+impl Stretch<'_> {
+    /// Put a row of `cells` on the piece's `line` at `span` into the next place: `false` if a
+    /// cell is not of its column's kind, the row is short, or the stretch is full.
+    #[inline]
+    pub fn push_row(&mut self, cells: &[Written], line: usize, span: Span) -> bool {
+        let r = self.written;
+        if cells.len() != self.ints.len() || r >= self.rows.len() {
+            return false;
+        }
+        for (column, cell) in self.ints.iter_mut().zip(cells) {
+            match (column, cell) {
+                (Some(v), Written::Integer(_, m)) if *m != EMPTY => {
+                    if let Some(slot) = v.get_mut(r) {
+                        *slot = *m;
+                    }
+                }
+                (None, Written::Text(_) | Written::Empty(_)) => {}
+                _ => return false,
+            }
+        }
+        if let Some(slot) = self.rows.get_mut(r) {
+            *slot = Row::new(line + self.lines, span);
+        }
+        self.written += 1;
+        true
+    }
+
+    /// Put the rows of `built` (read from the piece's `line` on) after those written: `false`
+    /// if its columns are not this table's kinds, or its rows do not fit.
+    pub fn push_built(&mut self, built: &RowsBuilder, line: usize) -> bool {
+        let n = built.rows.len();
+        if n == 0 {
+            return true;
+        }
+        let r = self.written;
+        if r + n > self.rows.len()
+            || built.lengths != Lengths::Same(Some(small(self.ints.len())))
+            || built.columns.len() != self.ints.len()
+        {
+            return false;
+        }
+        let kinds_agree = self.ints.iter().zip(&built.columns).all(|(mine, theirs)| {
+            matches!(
+                (mine, theirs),
+                (Some(_), Column::Integers(_)) | (None, Column::Texts)
+            )
+        });
+        if !kinds_agree {
+            return false;
+        }
+        for (mine, theirs) in self.ints.iter_mut().zip(&built.columns) {
+            if let (Some(v), Column::Integers(values)) = (mine, theirs) {
+                if values.contains(&EMPTY) {
+                    return false;
+                }
+                v[r..r + n].copy_from_slice(values);
+            }
+        }
+        for (slot, row) in self.rows[r..r + n].iter_mut().zip(&built.rows) {
+            *slot = Row {
+                line: row.line.saturating_add(small(line + self.lines)),
+                ..*row
+            };
+        }
+        self.written += n;
+        true
+    }
+
+    /// Rows written so far.
+    pub fn written(&self) -> usize {
+        self.written
+    }
+}
