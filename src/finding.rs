@@ -252,6 +252,44 @@ pub struct SpanJson {
 }
 
 impl Finding {
+    /// A finding of rule `r` at line 1 of file `x`, for tests to change what they look at.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Finding {
+        Finding {
+            rule: "r".into(),
+            severity: Severity::Error,
+            title: "r".into(),
+            message: String::new(),
+            help: None,
+            report: "x".into(),
+            table: "Driftsammandrag".into(),
+            file: "x".into(),
+            line: 1,
+            column: 1,
+            span: SpanJson {
+                offset: 0,
+                length: 0,
+            },
+            cell: None,
+            row_key: None,
+            column_name: None,
+            values: None,
+            bindings: Vec::new(),
+            related: Vec::new(),
+            rule_file: "r.rules".into(),
+            rule_line: 1,
+            tags: Vec::new(),
+            baselined: false,
+            suppressed: false,
+            suppression_reason: None,
+            source: SourceId(0),
+            primary: Span::default(),
+            label: String::new(),
+            reads: Vec::new(),
+            fix: None,
+        }
+    }
+
     /// A finding that can fail the run: neither known from the baseline nor allowed in
     /// `rimlig.toml`.
     pub fn counts(&self) -> bool {

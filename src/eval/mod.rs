@@ -3,6 +3,7 @@
 //! be decided (a missing cell, a division by zero) is counted as not applicable, with its reason.
 
 mod fast;
+mod finding_list;
 mod message;
 pub(crate) mod replay;
 pub mod value;
@@ -16,6 +17,7 @@ use crate::report::number::format_decimal;
 use crate::report::{CellValue, Missing, Report, Unit};
 use crate::source::Sources;
 use crate::syntax::ast::*;
+use finding_list::FindingList;
 use std::rc::Rc;
 use std::sync::Arc;
 use value::{Failure, Num};
@@ -352,13 +354,8 @@ pub fn evaluate_configured(
                 }
                 unlisted += done.unlisted + done.findings.len().saturating_sub(room);
                 listed += done.findings.len().min(room);
-                if out.findings.is_empty() && done.findings.len() <= room {
-                    out.findings = done.findings;
-                    out.findings
-                        .reserve_exact(all_findings.saturating_sub(out.findings.len()));
-                } else {
-                    out.findings.extend(done.findings.into_iter().take(room));
-                }
+                done.findings
+                    .move_into(&mut out.findings, room, all_findings);
                 let na_room = NA_LISTED_PER_RULE.saturating_sub(na_listed);
                 na_listed += done.na.len().min(na_room);
                 out.not_applicable.extend(done.na.into_iter().take(na_room));
@@ -389,7 +386,7 @@ pub fn evaluate_configured(
 /// What one rule gave on one report.
 struct Evaluated {
     stats: Stats,
-    findings: Vec<Finding>,
+    findings: FindingList,
     na: Vec<NotApplicable>,
     broken: Option<Problem>,
     unlisted: usize,
@@ -519,7 +516,7 @@ struct Evaluator<'a> {
     options: &'a Options,
     rule: &'a LoadedRule,
     stats: Stats,
-    findings: Vec<Finding>,
+    findings: FindingList,
     na: Vec<NotApplicable>,
     broken: Option<Problem>,
     votes: Vec<SignVote<'a>>,
@@ -643,7 +640,7 @@ impl<'a> Evaluator<'a> {
             options,
             rule,
             stats: Stats::default(),
-            findings: Vec::new(),
+            findings: FindingList::default(),
             na: Vec::new(),
             broken: None,
             votes: Vec::new(),
@@ -827,7 +824,7 @@ impl<'a> Evaluator<'a> {
                         Some(g) => {
                             let quick = self.compiled(body, &env.in_view(&v));
                             let n = g.count();
-                            match self.parts(n, quick.is_some()) {
+                            match self.parts(n, v.table.rows.len(), quick.is_some()) {
                                 Some(parts) => self.in_parts(env, n, parts, |sub, env, groups| {
                                     let quick = sub.compiled(body, &env.in_view(&v));
                                     sub.group_rows(body, env, &v, g, groups, quick.as_deref());
@@ -864,7 +861,7 @@ impl<'a> Evaluator<'a> {
                     // every part (8 MB per million rows, each): such a loop is not split.
                     let whole_table = v.groups.is_none()
                         && quick.iter().flatten().any(fast::Compiled::reads_scope);
-                    match self.parts(n, quick.is_some() && !whole_table) {
+                    match self.parts(n, n, quick.is_some() && !whole_table) {
                         Some(parts) => self.in_parts(env, n, parts, |sub, env, rows| {
                             let quick = sub.compiled(body, &env.in_view(&v));
                             sub.each_rows(body, None, env, &v, rows, quick.as_deref());
@@ -1021,22 +1018,26 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Into how many parts, evaluated in parallel, a loop over `n` rows (or groups) is
-    /// split: only a loop whose body the quick pass compiled (so a comparison, without a
-    /// filter or `either sign`, whose instances are independent), only in a check (not
-    /// when localising or trying a fix), and only when there are enough rows to share.
-    fn parts(&self, n: usize, compiled: bool) -> Option<usize> {
+    /// Into how many parts, evaluated in parallel, a loop over `n` rows or groups (of `rows`
+    /// rows in all) is split: only a loop whose body the quick pass compiled (so a
+    /// comparison, without a filter or `either sign`, whose instances are independent),
+    /// only in a check (not when localising or trying a fix), and only when there are
+    /// enough rows to share. The parts are counted in rows: a hundred thousand groups of
+    /// nine rows are as much work as nine hundred thousand rows, and in three parts on two
+    /// cores the third ran alone.
+    fn parts(&self, n: usize, rows: usize, compiled: bool) -> Option<usize> {
         let threads = rayon::current_num_threads();
         let per_part = self.options.rows_per_part.max(1);
         if !compiled
             || self.collect.is_some()
             || !self.overrides.is_empty()
             || threads < 2
-            || n / 2 < per_part
+            || n < 2
+            || rows / 2 < per_part
         {
             return None;
         }
-        Some((n / per_part).min(4 * threads))
+        Some((rows / per_part).min(16 * threads).min(n))
     }
 
     /// `each(sub, env, rows)` for `parts` ranges of `0..n`, on evaluators of their own in
@@ -1191,19 +1192,12 @@ impl<'a> Evaluator<'a> {
         c.skips(self.rule, body, group) && !rows.iter().any(|&r| c.row_watched(v, r))
     }
 
-    /// [`Self::keep`] each of `found`, in order. The first vector of findings is taken as it
-    /// is rather than copied: the findings of a large table are held once, not twice.
-    fn take_findings(&mut self, mut found: Vec<Finding>) {
+    /// [`Self::keep`] each of `found`, in order, its vectors taken as they are rather than
+    /// copied (see [`FindingList`]).
+    fn take_findings(&mut self, found: FindingList) {
         let room = self.max_findings.saturating_sub(self.findings.len());
-        if found.len() > room {
-            self.unlisted += found.len() - room;
-            found.truncate(room);
-        }
-        if self.findings.is_empty() {
-            self.findings = found;
-        } else {
-            self.findings.append(&mut found);
-        }
+        self.unlisted += found.len().saturating_sub(room);
+        self.findings.take(found, room);
     }
 
     /// List a finding, or only count it once the rule has listed `max_findings`.

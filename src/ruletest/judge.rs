@@ -135,37 +135,11 @@ mod tests {
 
     fn finding(key: &str, column: &str, message: &str) -> Finding {
         Finding {
-            rule: "r".into(),
-            severity: Severity::Error,
-            title: "r".into(),
             message: message.into(),
-            help: None,
-            report: "x".into(),
-            table: "Driftsammandrag".into(),
-            file: "x".into(),
-            line: 1,
-            column: 1,
-            span: SpanJson {
-                offset: 0,
-                length: 0,
-            },
-            cell: None,
             row_key: Some(key.into()),
             column_name: Some(column.into()),
-            values: None,
-            bindings: Vec::new(),
-            related: Vec::new(),
-            rule_file: "r.rules".into(),
-            rule_line: 1,
-            tags: Vec::new(),
-            baselined: false,
-            suppressed: false,
-            suppression_reason: None,
-            source: SourceId(0),
-            primary: Span::default(),
             label: message.into(),
-            reads: Vec::new(),
-            fix: None,
+            ..Finding::for_tests()
         }
     }
 
