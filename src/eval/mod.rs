@@ -602,9 +602,13 @@ impl<'a> Aggregated<'a> {
 /// Whether trying the quick pass again on each instance of a body that `quick` did not find
 /// plainly holding costs more than it saves: it sums a scope of `rows` rows again, once per
 /// instance. Over a small group it is cheap, and spares the full evaluation of the instances
-/// of a `for` that do hold.
+/// of a `for` that do hold. A body of one instance is not tried again at all: the quick pass
+/// just said it does not plainly hold, and would say so again (on a million-row table with
+/// 20 000 failing rows, a tenth of the time the findings took).
 fn retry_costs(quick: Option<&[fast::Compiled<'_>]>, rows: usize) -> bool {
-    rows > QUICK_RETRIED_UP_TO && quick.is_some_and(|q| q.iter().any(fast::Compiled::reads_scope))
+    quick.is_some_and(|q| {
+        q.len() == 1 || (rows > QUICK_RETRIED_UP_TO && q.iter().any(fast::Compiled::reads_scope))
+    })
 }
 
 /// Rows of a scope up to which the quick pass is tried again per instance.
