@@ -427,6 +427,9 @@ pub(crate) fn substitute(text: &str, bindings: &[(String, String)]) -> String {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Other cells a finding names at most.
+const RELATED_NAMED: usize = 6;
+
 fn build<'a>(
     ev: &Evaluator<'a>,
     env: &Env<'a>,
@@ -499,36 +502,36 @@ fn build<'a>(
         (Some(t), Some(c)) => t.headers.get(c).map(|h| ev.shared(&h.text)),
         _ => None,
     };
-    let related = others
-        .iter()
-        .take(6)
-        .filter_map(|c| {
-            let t = &env.report_of(c).tables[c.table];
-            let x = t.cell(c.row, c.col)?;
-            let f = ev.sources.get(t.source);
-            let (l, co) = f.line_col(x.span().start);
-            let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
-            let header = if c.prev && !env.in_previous {
-                format!("previous report · {header}")
-            } else {
-                header.to_string()
-            };
-            let raw = x.raw(t).trim();
-            let mut text = String::with_capacity(header.len() + 2 + raw.len());
-            text.push_str(&header);
-            text.push_str(": ");
-            text.push_str(raw);
-            Some(CellLabel {
-                source: t.source,
-                span: x.span(),
-                file: ev.shared(&f.name),
-                line: l,
-                column: co,
-                text,
-                cell: f.cell_ref(x.span()),
-            })
+    // Room for exactly the cells named: a finding of a large table is one of tens of
+    // thousands, and each string or list made for it is an allocation of its own.
+    let mut related = Vec::with_capacity(others.len().min(RELATED_NAMED));
+    related.extend(others.iter().take(RELATED_NAMED).filter_map(|c| {
+        let t = &env.report_of(c).tables[c.table];
+        let x = t.cell(c.row, c.col)?;
+        let f = ev.sources.get(t.source);
+        let (l, co) = f.line_col(x.span().start);
+        let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
+        let before = if c.prev && !env.in_previous {
+            "previous report · "
+        } else {
+            ""
+        };
+        let raw = x.raw(t).trim();
+        let mut text = String::with_capacity(before.len() + header.len() + 2 + raw.len());
+        text.push_str(before);
+        text.push_str(header);
+        text.push_str(": ");
+        text.push_str(raw);
+        Some(CellLabel {
+            source: t.source,
+            span: x.span(),
+            file: ev.shared(&f.name),
+            line: l,
+            column: co,
+            text,
+            cell: f.cell_ref(x.span()),
         })
-        .collect();
+    }));
     let parts = rule_parts(ev);
     Finding {
         rule: parts.rule.clone(),
