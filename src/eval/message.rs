@@ -426,10 +426,10 @@ pub(crate) fn substitute(text: &str, bindings: &[(String, String)]) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Other cells a finding names at most.
 const RELATED_NAMED: usize = 6;
 
+#[allow(clippy::too_many_arguments)]
 fn build<'a>(
     ev: &Evaluator<'a>,
     env: &Env<'a>,

@@ -129,9 +129,7 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::SpanJson;
-    use crate::problem::Severity;
-    use crate::source::{SourceId, Span};
+    use crate::source::Span;
 
     fn finding(key: &str, column: &str, message: &str) -> Finding {
         Finding {

@@ -12,6 +12,7 @@
 use super::{MAX_TABLE_CELLS, RowsRead, is_empty_cell, written_as_is};
 use crate::config::DataConfig;
 use crate::report::number::plainly_text;
+use crate::report::table::EMPTY;
 use crate::report::table::Stretch;
 use crate::report::{CellStore, Written};
 use crate::source::Span;
@@ -115,6 +116,11 @@ pub(super) fn read_plain_into(
     );
     let mut pos = from;
     while pos < to {
+        if let Some(next) = rows.direct_row(pos, to, stretch) {
+            rows.line += 1;
+            pos = next;
+            continue;
+        }
         let Some((next, row_end)) = rows.simple_cells(pos, to) else {
             let (line, fast_rows) = (rows.line, stretch.written());
             let Rows { out, store, .. } = rows;
@@ -223,6 +229,51 @@ impl<'t, 's> Rows<'t, 's> {
         out.built
             .push_row(&self.cells, self.line, Span::new(start, row_end));
         Some(next)
+    }
+
+    /// The row at `start` written straight into `stretch`, whose columns' kinds are known:
+    /// each field read as its column asks (a whole number written as is, or a text that
+    /// starts with a letter and is longer than every marker), with no cell made in between.
+    /// Where the next row starts; `None` for any other row (what was set of it is written
+    /// over), which [`Rows::simple_cells`] then reads as it reads every row. A row taken here
+    /// is the one [`Rows::simple_cells`] and [`Stretch::push_row`] make of it.
+    #[inline]
+    fn direct_row(&self, start: usize, to: usize, stretch: &mut Stretch<'_>) -> Option<usize> {
+        if !self.integers_first || !stretch.has_room(self.header_len) {
+            return None;
+        }
+        let b = self.text.as_bytes().get(..to)?;
+        let last = self.header_len.checked_sub(1)?;
+        let mut pos = start;
+        let mut row_end = start;
+        for col in 0..=last {
+            let (end, after) = if stretch.is_integers(col) {
+                let (value, end) = integer_field(b, pos, self.delimiter)?;
+                let m = i32::try_from(value).ok().filter(|&m| m != EMPTY)?;
+                stretch.set_integer(col, m);
+                let cr = col == last && b.get(end) == Some(&b'\r');
+                (end, end + usize::from(cr))
+            } else {
+                if !b.get(pos)?.is_ascii_alphabetic() {
+                    return None;
+                }
+                let after = pos + field_end(self.delimiter, b.get(pos..)?)?;
+                let cr = col == last && b.get(after - 1) == Some(&b'\r');
+                let end = after - usize::from(cr);
+                if end - pos <= self.longest_marker || !b.get(end - 1)?.is_ascii_graphic() {
+                    return None;
+                }
+                (end, after)
+            };
+            let ends = if col == last { b'\n' } else { self.delimiter };
+            if b.get(after) != Some(&ends) {
+                return None;
+            }
+            row_end = end;
+            pos = after + 1;
+        }
+        stretch.end_row(self.line, Span::new(start, row_end));
+        Some(pos)
     }
 
     /// The cells of the row at `start` into `self.cells`, if it is a row [`Rows::simple_row`]

@@ -204,4 +204,35 @@ impl Stretch<'_> {
     pub fn written(&self) -> usize {
         self.written
     }
+
+    /// Whether the next row has room, with `width` cells.
+    pub fn has_room(&self, width: usize) -> bool {
+        self.written < self.rows.len() && width == self.ints.len()
+    }
+
+    /// Whether column `col` holds whole numbers (else texts).
+    #[inline]
+    pub fn is_integers(&self, col: usize) -> bool {
+        matches!(self.ints.get(col), Some(Some(_)))
+    }
+
+    /// Cell `col` of the next row: a whole number `m` (not [`EMPTY`]) in a column of them.
+    #[inline]
+    pub fn set_integer(&mut self, col: usize, m: i32) {
+        if let Some(Some(v)) = self.ints.get_mut(col)
+            && let Some(slot) = v.get_mut(self.written)
+        {
+            *slot = m;
+        }
+    }
+
+    /// The next row, on the piece's `line` at `span`, its numbers set by
+    /// [`Stretch::set_integer`] and its texts in the row's text: done.
+    #[inline]
+    pub fn end_row(&mut self, line: usize, span: Span) {
+        if let Some(slot) = self.rows.get_mut(self.written) {
+            *slot = Row::new(line + self.lines, span);
+            self.written += 1;
+        }
+    }
 }
