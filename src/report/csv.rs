@@ -670,7 +670,8 @@ fn read_presized(
         })
         .collect();
     let mut table = Presized::like(&probe.built, total)?;
-    let read: Vec<Option<(usize, usize, usize)>> = bounds
+    // Each piece: the rows it wrote, and the width of its rows.
+    let read: Vec<Option<(usize, usize)>> = bounds
         .par_windows(2)
         .zip(table.stretches(&sizes, &starts))
         .zip(line_feeds)
@@ -690,10 +691,10 @@ fn read_presized(
                 &mut stretch,
             )?;
             // The next piece's rows were numbered from this piece's line feeds.
-            (lines == line_feeds).then_some((stretch.written(), seen, lines))
+            (lines == line_feeds).then_some((stretch.written(), seen))
         })
         .collect();
-    let read: Vec<(usize, usize, usize)> = read.into_iter().collect::<Option<_>>()?;
+    let read: Vec<(usize, usize)> = read.into_iter().collect::<Option<_>>()?;
     let written: Vec<usize> = read.iter().map(|r| r.0).collect();
     let mut out = RowsRead::new(table.finish(&sizes, &written, &probe.built), width);
     out.data_rows = out.built.rows.len();
@@ -1677,16 +1678,16 @@ mod tests {
             .windows(2)
             .map(|w| text[w[0]..w[1]].matches('\n').count())
             .collect();
-        let args = (&bounds, &line_feeds, header_len, header_len, data);
+        let (lf, n) = (&line_feeds, header_len);
         let presized = read_presized(
             &text,
             delimiter,
             line,
-            args.0,
-            args.1,
-            args.2,
-            args.3,
-            args.4,
+            &bounds,
+            lf,
+            n,
+            n,
+            data,
             &pieces_store,
         )
         .is_some();
@@ -1694,11 +1695,11 @@ mod tests {
             &text,
             delimiter,
             line,
-            args.0,
-            args.1,
-            args.2,
-            args.3,
-            args.4,
+            &bounds,
+            lf,
+            n,
+            n,
+            data,
             &mut pieces_store,
         );
 
