@@ -216,17 +216,20 @@ fn load_csv_bytes(
         // header's length and cut to the width afterwards.
         let width = header.last_non_empty;
         read = match chunks(&text, parser.pos) {
-            Some(bounds) => read_chunks(
-                &text,
-                delimiter,
-                parser.line,
-                &bounds,
-                &line_feeds(sources.get(source), &bounds),
-                header_len,
-                width,
-                settings,
-                &mut store,
-            ),
+            Some(bounds) => {
+                let line_feeds = line_feeds(sources.get(source), &bounds);
+                let pieces = Pieces {
+                    text: &text,
+                    delimiter,
+                    line: parser.line,
+                    bounds: &bounds,
+                    line_feeds: &line_feeds,
+                    header_len,
+                    width,
+                    settings,
+                };
+                read_chunks(pieces, &mut store)
+            }
             None => read_rows(
                 &mut parser,
                 first_line,
@@ -503,26 +506,53 @@ fn line_feeds(file: &SourceFile, bounds: &[usize]) -> Vec<usize> {
         .collect()
 }
 
-/// [`read_rows`] over the pieces between `bounds`, in parallel, put together in order: the
-/// same rows, cells and problems as one pass gives. `line` is the line of `bounds[0]`;
-/// `line_feeds` has the line feeds of each piece.
-#[allow(clippy::too_many_arguments)]
-fn read_chunks(
-    text: &str,
+/// The rows of a file cut into pieces, as [`read_chunks`] reads them.
+#[derive(Clone, Copy)]
+struct Pieces<'a> {
+    /// The whole text: spans are offsets into it.
+    text: &'a str,
     delimiter: Option<u8>,
+    /// The line of `bounds[0]`.
     line: usize,
-    bounds: &[usize],
-    line_feeds: &[usize],
+    /// Where each piece starts, then the end.
+    bounds: &'a [usize],
+    /// The line feeds of each piece.
+    line_feeds: &'a [usize],
     header_len: usize,
+    /// The header's columns up to the last named one.
     width: usize,
-    settings: &DataConfig,
-    store: &mut CellStore,
-) -> RowsRead {
-    if let Some(read) = read_presized(
-        text, delimiter, line, bounds, line_feeds, header_len, width, settings, store,
-    ) {
+    settings: &'a DataConfig,
+}
+
+impl Pieces<'_> {
+    /// How the plain reader reads a piece split at `d`.
+    fn plain(&self, d: u8) -> plain::Plain<'_> {
+        plain::Plain {
+            text: self.text,
+            delimiter: d,
+            header_len: self.header_len,
+            settings: self.settings,
+            integers_first: !number::markers_look_like_integers(self.settings),
+        }
+    }
+}
+
+/// [`read_rows`] over the pieces of `p`, in parallel, put together in order: the same rows,
+/// cells and problems as one pass gives.
+fn read_chunks(p: Pieces<'_>, store: &mut CellStore) -> RowsRead {
+    if let Some(read) = read_presized(p, store) {
         return read;
     }
+    let Pieces {
+        text,
+        delimiter,
+        line,
+        bounds,
+        line_feeds,
+        header_len,
+        width,
+        settings,
+    } = p;
     use rayon::prelude::*;
     let pieces: Vec<(RowsRead, CellStore, usize)> = bounds
         .par_windows(2)
@@ -531,17 +561,11 @@ fn read_chunks(
             let built = || RowsRead::new(RowsBuilder::csv(store.text().clone(), delimiter), width);
             if let Some(d) = delimiter {
                 let mut piece_store = CellStore::new(store.text().clone());
-                let integers_first = !number::markers_look_like_integers(settings);
-                let (from, to) = (w[0], w[1]);
                 let read = plain::read_plain(
-                    text,
-                    from,
-                    to,
-                    d,
-                    header_len,
+                    p.plain(d),
+                    w[0],
+                    w[1],
                     built(),
-                    settings,
-                    integers_first,
                     &mut piece_store,
                     line_feeds,
                 );
@@ -615,40 +639,18 @@ fn read_chunks(
 /// [`read_chunks`] into a table made at its full length at once, each piece writing its own
 /// stretch of it (see `table::Presized`): `None` unless the first row's columns are whole
 /// numbers or texts and every piece reads as such, with no cell kept in full.
-#[allow(clippy::too_many_arguments)]
-fn read_presized(
-    text: &str,
-    delimiter: Option<u8>,
-    line: usize,
-    bounds: &[usize],
-    line_feeds: &[usize],
-    header_len: usize,
-    width: usize,
-    settings: &DataConfig,
-    store: &CellStore,
-) -> Option<RowsRead> {
+fn read_presized(p: Pieces<'_>, store: &CellStore) -> Option<RowsRead> {
     use crate::report::table::Presized;
     use rayon::prelude::*;
-    let d = delimiter?;
-    let built = || RowsRead::new(RowsBuilder::csv(store.text().clone(), delimiter), width);
-    let integers_first = !number::markers_look_like_integers(settings);
+    let (text, bounds, line_feeds) = (p.text, p.bounds, p.line_feeds);
+    let plain = p.plain(p.delimiter?);
+    let built = || RowsRead::new(RowsBuilder::csv(store.text().clone(), p.delimiter), p.width);
     // The first row, read alone, shows each column's kind.
     let (&from, &to) = (bounds.first()?, bounds.last()?);
     let first_end =
         memchr::memchr(b'\n', text.as_bytes().get(from..to)?).map_or(to, |at| from + at + 1);
     let mut probe_store = CellStore::new(store.text().clone());
-    let (probe, _) = plain::read_plain(
-        text,
-        from,
-        first_end,
-        d,
-        header_len,
-        built(),
-        settings,
-        integers_first,
-        &mut probe_store,
-        1,
-    )?;
+    let (probe, _) = plain::read_plain(plain, from, first_end, built(), &mut probe_store, 1)?;
     if !probe_store.is_empty() {
         return None;
     }
@@ -658,12 +660,12 @@ fn read_presized(
         *sizes.last_mut()? += 1;
     }
     let total: usize = sizes.iter().sum();
-    if (total as u64).saturating_mul(header_len as u64) > MAX_TABLE_CELLS {
+    if (total as u64).saturating_mul(p.header_len as u64) > MAX_TABLE_CELLS {
         return None;
     }
     let starts: Vec<usize> = line_feeds
         .iter()
-        .scan(line, |at, &n| {
+        .scan(p.line, |at, &n| {
             let start = *at;
             *at += n;
             Some(start)
@@ -678,14 +680,10 @@ fn read_presized(
         .map(|((w, mut stretch), &line_feeds)| {
             let mut piece_store = CellStore::new(store.text().clone());
             let (lines, seen) = plain::read_plain_into(
-                text,
+                plain,
                 w[0],
                 w[1],
-                d,
-                header_len,
                 built(),
-                settings,
-                integers_first,
                 &mut piece_store,
                 line_feeds,
                 &mut stretch,
@@ -696,9 +694,9 @@ fn read_presized(
         .collect();
     let read: Vec<(usize, usize)> = read.into_iter().collect::<Option<_>>()?;
     let written: Vec<usize> = read.iter().map(|r| r.0).collect();
-    let mut out = RowsRead::new(table.finish(&sizes, &written, &probe.built), width);
+    let mut out = RowsRead::new(table.finish(&sizes, &written, &probe.built), p.width);
     out.data_rows = out.built.rows.len();
-    out.width = read.iter().map(|r| r.1).fold(width, usize::max);
+    out.width = read.iter().map(|r| r.1).fold(p.width, usize::max);
     Some(out.cut_if_too_large())
 }
 
@@ -1678,30 +1676,18 @@ mod tests {
             .windows(2)
             .map(|w| text[w[0]..w[1]].matches('\n').count())
             .collect();
-        let (lf, n) = (&line_feeds, header_len);
-        let presized = read_presized(
-            &text,
+        let p = Pieces {
+            text: &text,
             delimiter,
             line,
-            &bounds,
-            lf,
-            n,
-            n,
-            data,
-            &pieces_store,
-        )
-        .is_some();
-        let pieces = read_chunks(
-            &text,
-            delimiter,
-            line,
-            &bounds,
-            lf,
-            n,
-            n,
-            data,
-            &mut pieces_store,
-        );
+            bounds: &bounds,
+            line_feeds: &line_feeds,
+            header_len,
+            width: header_len,
+            settings: data,
+        };
+        let presized = read_presized(p, &pieces_store).is_some();
+        let pieces = read_chunks(p, &mut pieces_store);
 
         assert_eq!(pieces.built.rows, one.built.rows);
         let (piece_cells, one_cells) = (pieces.built.full_cells(), one.built.full_cells());

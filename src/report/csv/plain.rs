@@ -20,36 +20,38 @@ use crate::source::Span;
 /// Fields of a row handled here; a table wider than this is left to the general reader.
 const MAX_PLAIN_FIELDS: usize = 64;
 
+/// What reading any piece of a file's rows needs: the whole text (spans are offsets into
+/// it), its delimiter, the header's length, and how cells read.
+#[derive(Clone, Copy)]
+pub(super) struct Plain<'a> {
+    pub text: &'a str,
+    pub delimiter: u8,
+    pub header_len: usize,
+    pub settings: &'a DataConfig,
+    /// Whether a field that starts with a digit or a minus is tried as a whole number first
+    /// (no `[data]` marker reads as one).
+    pub integers_first: bool,
+}
+
 /// Read the rows of `text[from..to]` (which starts at a line and ends after a line feed, or
 /// at the text's end, and holds no quote and `line_feeds` line feeds) as the general reader
 /// reads them, into `out`; with the number of line feeds read. `None` if a row is not
 /// plainly a row of the table (see the module's text): nothing of `out` is then of use.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn read_plain(
-    text: &str,
+    p: Plain<'_>,
     from: usize,
     to: usize,
-    delimiter: u8,
-    header_len: usize,
     out: RowsRead,
-    settings: &DataConfig,
-    integers_first: bool,
     store: &mut CellStore,
     line_feeds: usize,
 ) -> Option<(RowsRead, usize)> {
+    let header_len = p.header_len;
     if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
         return None;
     }
+    let (text, delimiter) = (p.text, p.delimiter);
     let b = text.as_bytes();
-    let mut rows = Rows::new(
-        text,
-        delimiter,
-        header_len,
-        settings,
-        integers_first,
-        store,
-        out,
-    );
+    let mut rows = Rows::new(p, store, out);
     rows.out
         .built
         .reserve((line_feeds + 1).min(MAX_TABLE_CELLS as usize / header_len + 1));
@@ -87,33 +89,21 @@ pub(super) fn read_plain(
 /// the piece is then read by [`read_plain`] into `out` and put after, if its columns are of
 /// the stretch's kinds. `None` if they are not, or if [`read_plain`] gives up: the pieces
 /// are then read again the general way.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn read_plain_into(
-    text: &str,
+    p: Plain<'_>,
     from: usize,
     to: usize,
-    delimiter: u8,
-    header_len: usize,
     out: RowsRead,
-    settings: &DataConfig,
-    integers_first: bool,
     store: &mut CellStore,
     line_feeds: usize,
     stretch: &mut Stretch<'_>,
 ) -> Option<(usize, usize)> {
+    let header_len = p.header_len;
     if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
         return None;
     }
     let width = out.width;
-    let mut rows = Rows::new(
-        text,
-        delimiter,
-        header_len,
-        settings,
-        integers_first,
-        store,
-        out,
-    );
+    let mut rows = Rows::new(p, store, out);
     let mut pos = from;
     while pos < to {
         if let Some(next) = rows.direct_row(pos, to, stretch) {
@@ -125,18 +115,7 @@ pub(super) fn read_plain_into(
             let (line, fast_rows) = (rows.line, stretch.written());
             let Rows { out, store, .. } = rows;
             let rest = line_feeds.saturating_sub(line);
-            let (tail, lines) = read_plain(
-                text,
-                pos,
-                to,
-                delimiter,
-                header_len,
-                out,
-                settings,
-                integers_first,
-                store,
-                rest,
-            )?;
+            let (tail, lines) = read_plain(p, pos, to, out, store, rest)?;
             let fits = tail.ragged.is_empty()
                 && !tail.too_large
                 && store.is_empty()
@@ -180,15 +159,17 @@ struct Rows<'t, 's> {
 }
 
 impl<'t, 's> Rows<'t, 's> {
-    fn new(
-        text: &'t str,
-        delimiter: u8,
-        header_len: usize,
-        settings: &'s DataConfig,
-        integers_first: bool,
-        store: &'s mut CellStore,
-        out: RowsRead,
-    ) -> Self {
+    fn new(p: Plain<'t>, store: &'s mut CellStore, out: RowsRead) -> Self
+    where
+        't: 's,
+    {
+        let Plain {
+            text,
+            delimiter,
+            header_len,
+            settings,
+            integers_first,
+        } = p;
         Rows {
             text,
             delimiter,
@@ -454,18 +435,14 @@ pub fn compare_with_general_reader(text: &str) -> Result<bool, String> {
         return Ok(false);
     }
     let line_feeds = memchr::memchr_iter(b'\n', rows).count();
-    let plain = read_plain(
-        &text,
-        start,
-        text.len(),
+    let p = Plain {
+        text: &text,
         delimiter,
         header_len,
-        built(),
-        data,
+        settings: data,
         integers_first,
-        &mut plain_store,
-        line_feeds,
-    );
+    };
+    let plain = read_plain(p, start, text.len(), built(), &mut plain_store, line_feeds);
     let Some((plain, plain_lines)) = plain else {
         return Ok(false);
     };
