@@ -173,28 +173,37 @@ impl Stretch<'_> {
         {
             return false;
         }
-        let kinds_agree = self.ints.iter().zip(&built.columns).all(|(mine, theirs)| {
-            matches!(
-                (mine, theirs),
-                (Some(_), Column::Integers(_)) | (None, Column::Texts)
-            )
-        });
+        // Every column of the same kind, and every whole number a cell (no filler), before
+        // anything is written.
+        let kinds_agree =
+            self.ints
+                .iter()
+                .zip(&built.columns)
+                .all(|(mine, theirs)| match (mine, theirs) {
+                    (Some(_), Column::Integers(values)) => {
+                        values.len() == n && !values.contains(&EMPTY)
+                    }
+                    (None, Column::Texts) => true,
+                    _ => false,
+                });
+        let Some(rows) = self.rows.get_mut(r..r + n) else {
+            return false;
+        };
         if !kinds_agree {
             return false;
         }
-        for (mine, theirs) in self.ints.iter_mut().zip(&built.columns) {
-            if let (Some(v), Column::Integers(values)) = (mine, theirs) {
-                if values.contains(&EMPTY) {
-                    return false;
-                }
-                v[r..r + n].copy_from_slice(values);
-            }
-        }
-        for (slot, row) in self.rows[r..r + n].iter_mut().zip(&built.rows) {
+        for (slot, row) in rows.iter_mut().zip(&built.rows) {
             *slot = Row {
                 line: row.line.saturating_add(small(line + self.lines)),
                 ..*row
             };
+        }
+        for (mine, theirs) in self.ints.iter_mut().zip(&built.columns) {
+            if let (Some(v), Column::Integers(values)) = (mine, theirs)
+                && let Some(stretch) = v.get_mut(r..r + n)
+            {
+                stretch.copy_from_slice(values);
+            }
         }
         self.written += n;
         true
