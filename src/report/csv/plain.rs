@@ -46,12 +46,9 @@ pub(super) fn read_plain(
     line_feeds: usize,
 ) -> Option<(RowsRead, usize)> {
     let header_len = p.header_len;
-    if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
-        return None;
-    }
     let (text, delimiter) = (p.text, p.delimiter);
     let b = text.as_bytes();
-    let mut rows = Rows::new(p, store, out);
+    let mut rows = Rows::new(p, store, out)?;
     rows.out
         .built
         .reserve((line_feeds + 1).min(MAX_TABLE_CELLS as usize / header_len + 1));
@@ -99,11 +96,8 @@ pub(super) fn read_plain_into(
     stretch: &mut Stretch<'_>,
 ) -> Option<(usize, usize)> {
     let header_len = p.header_len;
-    if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
-        return None;
-    }
     let width = out.width;
-    let mut rows = Rows::new(p, store, out);
+    let mut rows = Rows::new(p, store, out)?;
     let mut pos = from;
     while pos < to {
         if let Some(next) = rows.direct_row(pos, to, stretch) {
@@ -159,7 +153,9 @@ struct Rows<'t, 's> {
 }
 
 impl<'t, 's> Rows<'t, 's> {
-    fn new(p: Plain<'t>, store: &'s mut CellStore, out: RowsRead) -> Self
+    /// `None` for a table this reader leaves to the general one: without columns, or wider
+    /// than [`MAX_PLAIN_FIELDS`].
+    fn new(p: Plain<'t>, store: &'s mut CellStore, out: RowsRead) -> Option<Self>
     where
         't: 's,
     {
@@ -170,7 +166,10 @@ impl<'t, 's> Rows<'t, 's> {
             settings,
             integers_first,
         } = p;
-        Rows {
+        if header_len == 0 || header_len > MAX_PLAIN_FIELDS {
+            return None;
+        }
+        Some(Rows {
             text,
             delimiter,
             header_len,
@@ -187,7 +186,7 @@ impl<'t, 's> Rows<'t, 's> {
                 .map(String::len)
                 .max()
                 .unwrap_or(0),
-        }
+        })
     }
 
     /// The row at `start` if it is the kind nearly every row of a large file is: as many
