@@ -8,6 +8,9 @@
 
 use crate::finding::Finding;
 
+/// Findings per vector once a list is long: about 100 KB.
+const CHUNK: usize = 256;
+
 #[derive(Debug, Default)]
 pub(super) struct FindingList {
     /// Vectors taken whole (the parts'), in order, all before `last`.
@@ -23,7 +26,15 @@ impl FindingList {
         self.taken_len + self.last.len()
     }
 
+    /// Listed after the others. A full vector of [`CHUNK`] findings is set aside whole and a
+    /// new one begun, rather than grown: growing copied every finding again at each doubling,
+    /// into fresh memory (a fifth of a million-row run's page faults).
     pub fn push(&mut self, f: Finding) {
+        if self.last.len() >= CHUNK && self.last.len() == self.last.capacity() {
+            self.taken_len += self.last.len();
+            let full = std::mem::replace(&mut self.last, Vec::with_capacity(CHUNK));
+            self.taken.push(full);
+        }
         self.last.push(f);
     }
 
@@ -140,5 +151,28 @@ mod tests {
         assert!(out.capacity() >= 100);
         part(100, 3).move_into(&mut out, 2, 0);
         assert_eq!(lines(&out), [0, 1, 2, 3, 40, 5, 100, 101]);
+    }
+
+    #[test]
+    fn a_long_list_is_kept_in_whole_vectors_in_order() {
+        let mut list = FindingList::default();
+        let n = 3 * CHUNK + 7;
+        for i in 0..n {
+            list.push(finding(i));
+            // The finding just pushed is where `len` said it would be.
+            assert_eq!(list.get(i).map(|f| f.line), Some(i));
+        }
+        assert!(list.taken.len() >= 2, "set aside in chunks, not grown");
+        assert!(list.taken.iter().all(|v| v.capacity() == v.len()));
+        assert_eq!(list.get(CHUNK).map(|f| f.line), Some(CHUNK));
+        if let Some(f) = list.get_mut(CHUNK + 1) {
+            f.line = 0;
+        }
+        let mut out = Vec::new();
+        list.move_into(&mut out, n - 1, n);
+        let want: Vec<usize> = (0..n - 1)
+            .map(|i| if i == CHUNK + 1 { 0 } else { i })
+            .collect();
+        assert_eq!(lines(&out), want);
     }
 }
