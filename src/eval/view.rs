@@ -393,27 +393,67 @@ impl KindRules {
     /// The kind of a row whose trimmed key is `key`. Keys repeat ("Summa", "Verksamhet 1" in
     /// every group): each distinct key is matched once, up to a bound on what `seen`
     /// remembers.
-    fn kind<'t>(&self, seen: &mut foldhash::HashMap<&'t str, RowKind>, key: &'t str) -> RowKind {
-        if let Some(kind) = seen.get(key) {
+    fn kind<'t>(&self, seen: &mut KindsSeen<'t>, key: &'t str) -> RowKind {
+        // A group's keys come round again group after group: most are found among the last
+        // few, compared whole, without hashing.
+        let last = usize::from(key.as_bytes().last().copied().unwrap_or(0));
+        let slot = key.len().wrapping_mul(7).wrapping_add(last) % RECENT_KINDS;
+        if let Some(Some((recent, kind))) = seen.recent.get(slot)
+            && *recent == key
+        {
             return *kind;
         }
+        let kind = match seen.all.get(key) {
+            Some(kind) => *kind,
+            None => {
+                let kind = self.matched(key);
+                if seen.all.len() < KINDS_REMEMBERED {
+                    seen.all.insert(key, kind);
+                }
+                kind
+            }
+        };
+        if let Some(recent) = seen.recent.get_mut(slot) {
+            *recent = Some((key, kind));
+        }
+        kind
+    }
+
+    /// The kind of a row whose trimmed key is `key`, by the globs.
+    fn matched(&self, key: &str) -> RowKind {
         let matches: &dyn Fn(&glob::Pattern) -> bool = if glob::is_plain(key) {
             &|g| g.matches_plain(key)
         } else {
             let text = glob::Text::new(key);
             &move |g| g.matches_text(&text)
         };
-        let kind = if self.totals.iter().any(matches) {
+        if self.totals.iter().any(matches) {
             RowKind::Total
         } else if self.skips.iter().any(matches) {
             RowKind::Skip
         } else {
             RowKind::Normal
-        };
-        if seen.len() < KINDS_REMEMBERED {
-            seen.insert(key, kind);
         }
-        kind
+    }
+}
+
+/// Keys whose kind is known, for [`KindRules::kind`]: the last few met, by a slot of their
+/// own, and every one met (up to [`KINDS_REMEMBERED`]).
+struct KindsSeen<'t> {
+    recent: [Option<(&'t str, RowKind)>; RECENT_KINDS],
+    all: foldhash::HashMap<&'t str, RowKind>,
+}
+
+/// Slots of [`KindsSeen::recent`]: the keys of a group of up to this many rows, with distinct
+/// lengths or last bytes, are all found there.
+const RECENT_KINDS: usize = 16;
+
+impl Default for KindsSeen<'_> {
+    fn default() -> Self {
+        KindsSeen {
+            recent: [None; RECENT_KINDS],
+            all: Default::default(),
+        }
     }
 }
 
@@ -648,6 +688,29 @@ mod tests {
             };
             assert_eq!(*kind, want, "row {r}");
         }
+    }
+
+    /// Keys of the same length and last letter share a slot among the recent keys: each
+    /// still gets its own kind, whichever came first, as does the empty key.
+    #[test]
+    fn keys_that_share_a_recent_slot_keep_their_own_kinds() {
+        let keys = ["Sa", "Xa", "Sa", "Sa", "Xa", "", "Xa", "Sa", "", "Xa"];
+        let mut csv = String::from("rad;belopp\n");
+        for k in keys {
+            csv.push_str(&format!("{k};1\n"));
+        }
+        let table = table_t(&csv);
+        let decl = decl_t(vec![glob("S*")], vec![glob("")]);
+        let view = View::new(0, &table, Some(&decl));
+        let want: Vec<RowKind> = keys
+            .iter()
+            .map(|k| match *k {
+                "Sa" => RowKind::Total,
+                "" => RowKind::Skip,
+                _ => RowKind::Normal,
+            })
+            .collect();
+        assert_eq!(view.kinds(), want);
     }
 
     /// Keys looked up through the index (every lookup after a view's first) give the rows a
