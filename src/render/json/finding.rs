@@ -96,6 +96,7 @@ fn cell_label(mut o: Object<'_>, c: &CellLabel) {
 
 /// The start of a value inside an object or a list `depth` levels deep: a comma after the
 /// value before it, a new line and the indent, copied from one slice in one go.
+#[inline(always)]
 fn next_line(out: &mut Vec<u8>, first: bool, depth: usize) {
     const BREAK: &[u8] = b",\n                                ";
     let end = 2 + 2 * depth;
@@ -154,6 +155,7 @@ impl<'o> Object<'o> {
         Object(Nest::open(out, depth, *b"{}"))
     }
 
+    #[inline(always)]
     fn key(&mut self, key: &str) -> &mut Vec<u8> {
         let out = self.0.next();
         // Keys are this file's own names: nothing to escape.
@@ -163,10 +165,12 @@ impl<'o> Object<'o> {
         out
     }
 
+    #[inline(always)]
     fn string(&mut self, key: &str, value: &str) {
         string(self.key(key), value);
     }
 
+    #[inline(always)]
     fn optional(&mut self, key: &str, value: Option<&str>) {
         match value {
             Some(v) => self.string(key, v),
@@ -174,15 +178,18 @@ impl<'o> Object<'o> {
         }
     }
 
+    #[inline(always)]
     fn null(&mut self, key: &str) {
         self.key(key).extend_from_slice(b"null");
     }
 
+    #[inline(always)]
     fn boolean(&mut self, key: &str, value: bool) {
         let text: &[u8] = if value { b"true" } else { b"false" };
         self.key(key).extend_from_slice(text);
     }
 
+    #[inline(always)]
     fn number(&mut self, key: &str, value: usize) {
         number(self.key(key), value);
     }
