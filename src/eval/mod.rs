@@ -1530,9 +1530,7 @@ impl<'a> Evaluator<'a> {
             }
             (Val::Num(a), Val::Num(b)) => {
                 let (a, b) = Num::align(a, b).map_err(|f| Stop::Na(f.describe()))?;
-                let diff =
-                    a.v.checked_sub(b.v)
-                        .ok_or(Stop::Na(Failure::Overflow.describe()))?;
+                let diff = a.difference(&b).map_err(|f| Stop::Na(f.describe()))?;
                 let holds;
                 let mut tolerance_text = None;
                 match tol {

@@ -12,6 +12,9 @@ use rust_decimal::Decimal;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Failure {
     Overflow,
+    /// A sum, difference or product whose exact value has more digits than a decimal of
+    /// 96 bits holds (about 28): rounding it would give a wrong answer, not a close one.
+    Inexact,
     DivisionByZero,
     Units(Unit, Unit),
 }
@@ -20,6 +23,9 @@ impl Failure {
     pub fn describe(&self) -> String {
         match self {
             Failure::Overflow => "a result is too large to compute exactly (overflow)".into(),
+            Failure::Inexact => {
+                "a result has more digits than can be computed exactly (at most 28)".into()
+            }
             Failure::DivisionByZero => "division by zero".into(),
             Failure::Units(a, b) => format!("cannot combine {} with {}", a.name(), b.name()),
         }
@@ -33,6 +39,10 @@ pub struct Num {
     pub lo: Option<Decimal>,
     pub hi: Option<Decimal>,
     pub unit: Option<Unit>,
+    /// `v` was rounded: it is, or was computed from, a quotient that does not end (1/3).
+    /// Arithmetic on it rounds at the last digit too, where on exact values a result with
+    /// more digits than a decimal holds is refused.
+    pub rounded: bool,
 }
 
 type R = Result<Num, Failure>;
@@ -41,9 +51,14 @@ fn ck(x: Option<Decimal>) -> Result<Decimal, Failure> {
     x.ok_or(Failure::Overflow)
 }
 
-/// Half a unit of the last printed decimal: 0 decimals → 0.5, 1 → 0.05.
+/// Half a unit of the last printed decimal: 0 decimals → 0.5, 1 → 0.05. Past 27 decimals
+/// the half unit has more digits than a decimal holds: the smallest one, 10⁻²⁸, which is
+/// wider, not narrower.
 pub fn half_unit(decimals: u32) -> Decimal {
-    Decimal::new(5, decimals.min(27) + 1)
+    if decimals >= 28 {
+        return Decimal::new(1, 28);
+    }
+    Decimal::new(5, decimals + 1)
 }
 
 impl Num {
@@ -53,6 +68,7 @@ impl Num {
             lo: Some(v),
             hi: Some(v),
             unit,
+            rounded: false,
         }
     }
 
@@ -73,6 +89,7 @@ impl Num {
                         lo: Some(lo),
                         hi: Some(hi),
                         unit: f.unit,
+                        rounded: false,
                     },
                     // Beyond 96 bits: the checked general path.
                     _ => Num::exact(f.value, f.unit).with_half_unit(d),
@@ -85,6 +102,7 @@ impl Num {
                     lo: f.value.checked_sub(h),
                     hi: f.value.checked_add(h),
                     unit: f.unit,
+                    rounded: false,
                 }
             }
         }
@@ -108,15 +126,17 @@ impl Num {
 
     /// Scale by an exact factor (unit conversion), interval included.
     fn scale(&self, k: Decimal) -> R {
-        let v = ck(self.v.checked_mul(k))?;
-        let a = self.lo.map(|x| ck(x.checked_mul(k))).transpose()?;
-        let b = self.hi.map(|x| ck(x.checked_mul(k))).transpose()?;
-        let (lo, hi) = if k.is_sign_negative() { (b, a) } else { (a, b) };
+        let v = value(product(self.v, k), self.rounded)?;
+        let up = !k.is_sign_negative();
+        let a = self.lo.map(|x| outward(product(x, k), !up)).transpose()?;
+        let b = self.hi.map(|x| outward(product(x, k), up)).transpose()?;
+        let (lo, hi) = if up { (a, b) } else { (b, a) };
         Ok(Num {
             v,
             lo,
             hi,
             unit: self.unit,
+            rounded: self.rounded,
         })
     }
 
@@ -190,11 +210,13 @@ impl Num {
     }
 
     fn add_aligned(a: &Num, b: &Num) -> R {
+        let rounded = a.rounded || b.rounded;
         Ok(Num {
-            v: ck(add_exact(a.v, b.v))?,
-            lo: bound(a.lo, b.lo, add_exact)?,
-            hi: bound(a.hi, b.hi, add_exact)?,
+            v: value(sum(a.v, b.v, false), rounded)?,
+            lo: bound(a.lo, b.lo, false, false)?,
+            hi: bound(a.hi, b.hi, false, true)?,
             unit: a.unit,
+            rounded,
         })
     }
 
@@ -207,12 +229,19 @@ impl Num {
     }
 
     fn sub_aligned(a: &Num, b: &Num) -> R {
+        let rounded = a.rounded || b.rounded;
         Ok(Num {
-            v: ck(sub_exact(a.v, b.v))?,
-            lo: bound(a.lo, b.hi, sub_exact)?,
-            hi: bound(a.hi, b.lo, sub_exact)?,
+            v: value(sum(a.v, b.v, true), rounded)?,
+            lo: bound(a.lo, b.hi, true, false)?,
+            hi: bound(a.hi, b.lo, true, true)?,
             unit: a.unit,
+            rounded,
         })
+    }
+
+    /// `self.v − o.v`, the values alone (of two values in one unit), as [`Num::sub`] has it.
+    pub fn difference(&self, o: &Num) -> Result<Decimal, Failure> {
+        value(sum(self.v, o.v, true), self.rounded || o.rounded)
     }
 
     pub fn neg(&self) -> Num {
@@ -221,6 +250,7 @@ impl Num {
             lo: self.hi.map(|x| -x),
             hi: self.lo.map(|x| -x),
             unit: self.unit,
+            rounded: self.rounded,
         }
     }
 
@@ -231,20 +261,22 @@ impl Num {
             }
             (a, b) => a.filter(|u| *u != Unit::Count).or(b),
         };
-        let v = ck(self.v.checked_mul(o.v))?;
+        let rounded = self.rounded || o.rounded;
+        let v = value(product(self.v, o.v), rounded)?;
         let (lo, hi) = match (self.lo, self.hi, o.lo, o.hi) {
             (Some(a), Some(b), Some(c), Some(d)) => {
-                let p = [
-                    ck(a.checked_mul(c))?,
-                    ck(a.checked_mul(d))?,
-                    ck(b.checked_mul(c))?,
-                    ck(b.checked_mul(d))?,
-                ];
-                (p.iter().min().copied(), p.iter().max().copied())
+                let p = [product(a, c), product(a, d), product(b, c), product(b, d)];
+                extremes(p)?
             }
             _ => (None, None),
         };
-        Ok(Num { v, lo, hi, unit })
+        Ok(Num {
+            v,
+            lo,
+            hi,
+            unit,
+            rounded,
+        })
     }
 
     pub fn div(&self, o: &Num) -> R {
@@ -263,7 +295,10 @@ impl Num {
             },
             (a, _) => a,
         };
-        let v = ck(self.v.checked_div(o.v))?;
+        // A quotient may not end (1/3): the value is rounded at its last digit, as it must
+        // be, and the interval's bounds outward.
+        let (v, exact) = quotient(self.v, o.v).ok_or(Failure::Overflow)?;
+        let rounded = self.rounded || o.rounded || !exact;
         let straddles_zero = match (o.lo, o.hi) {
             (Some(l), Some(h)) => l <= Decimal::ZERO && h >= Decimal::ZERO,
             _ => true,
@@ -271,16 +306,22 @@ impl Num {
         let (lo, hi) = match (self.lo, self.hi, o.lo, o.hi) {
             (Some(a), Some(b), Some(c), Some(d)) if !straddles_zero => {
                 let q = [
-                    ck(a.checked_div(c))?,
-                    ck(a.checked_div(d))?,
-                    ck(b.checked_div(c))?,
-                    ck(b.checked_div(d))?,
+                    quotient(a, c),
+                    quotient(a, d),
+                    quotient(b, c),
+                    quotient(b, d),
                 ];
-                (q.iter().min().copied(), q.iter().max().copied())
+                extremes(q)?
             }
             _ => (None, None),
         };
-        Ok(Num { v, lo, hi, unit })
+        Ok(Num {
+            v,
+            lo,
+            hi,
+            unit,
+            rounded,
+        })
     }
 
     pub fn abs(&self) -> Num {
@@ -294,6 +335,7 @@ impl Num {
                 lo: Some(-h),
                 hi: Some(-l),
                 unit: self.unit,
+                rounded: self.rounded,
             },
             (l, h) => Num {
                 v: self.v.abs(),
@@ -303,6 +345,7 @@ impl Num {
                     _ => None,
                 },
                 unit: self.unit,
+                rounded: self.rounded,
             },
         }
     }
@@ -320,22 +363,98 @@ impl Num {
             lo: self.lo.map(r),
             hi: self.hi.map(r),
             unit: self.unit,
+            rounded: self.rounded,
         }
     }
 }
 
-/// `a + b` as `Decimal::checked_add` gives it, in integers when both fit: the mantissas at
-/// the larger of the two scales, added as `i128`. Sums of figures are the bulk of a run's
-/// arithmetic and `Decimal`'s general path is several times slower. Anything that does not
-/// fit (a mantissa beyond `i64`, a result beyond 96 bits, where `Decimal` would round) takes
-/// the general path, so results are identical.
-pub(crate) fn add_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
-    integer_sum(a, b, false).or_else(|| a.checked_add(b))
+/// A result as the value of a [`Num`]: exact, or refused, unless computed from a value
+/// already `rounded`, which is rounded at its last digit again.
+fn value(result: Option<(Decimal, bool)>, rounded: bool) -> Result<Decimal, Failure> {
+    match result {
+        Some((r, _)) if rounded => Ok(r),
+        _ => exact(result),
+    }
 }
 
-/// `a − b`, as [`add_exact`].
-pub(crate) fn sub_exact(a: Decimal, b: Decimal) -> Option<Decimal> {
-    integer_sum(a, b, true).or_else(|| a.checked_sub(b))
+/// `a + b` (or `a − b`) and whether it is exact; `None` on overflow. In integers when both
+/// fit: the mantissas at the larger of the two scales, added as `i128`. Sums of figures are
+/// the bulk of a run's arithmetic and `Decimal`'s general path is several times slower.
+/// Anything that does not fit (a mantissa beyond `i64`, a result beyond 96 bits) takes the
+/// general path, which gives the same results.
+fn sum(a: Decimal, b: Decimal, negate_b: bool) -> Option<(Decimal, bool)> {
+    if let Some(r) = integer_sum(a, b, negate_b) {
+        return Some((r, true));
+    }
+    let r = if negate_b {
+        a.checked_sub(b)
+    } else {
+        a.checked_add(b)
+    }?;
+    // `Decimal` makes room for a large result by dropping decimals, rounding: exact only
+    // if every decimal the operands have, without their trailing zeros, is kept.
+    let exact =
+        r.scale() >= a.scale().max(b.scale()) || r.scale() >= needed_scale(a).max(needed_scale(b));
+    Some((r, exact))
+}
+
+/// `a × b` and whether it is exact, as [`sum`].
+fn product(a: Decimal, b: Decimal) -> Option<(Decimal, bool)> {
+    let r = a.checked_mul(b)?;
+    let exact =
+        r.scale() >= a.scale() + b.scale() || r.scale() >= needed_scale(a) + needed_scale(b);
+    Some((r, exact))
+}
+
+/// `a ÷ b` and whether it is exact, as [`sum`].
+fn quotient(a: Decimal, b: Decimal) -> Option<(Decimal, bool)> {
+    let q = a.checked_div(b)?;
+    let exact = product(q, b).is_some_and(|(p, exact)| exact && p == a);
+    Some((q, exact))
+}
+
+/// The least and the greatest of the results, each rounded outward if need be: the bounds
+/// of a product or quotient of two intervals.
+fn extremes(
+    results: [Option<(Decimal, bool)>; 4],
+) -> Result<(Option<Decimal>, Option<Decimal>), Failure> {
+    let (mut lo, mut hi): (Option<Decimal>, Option<Decimal>) = (None, None);
+    for r in results {
+        let (l, h) = (outward(r, false)?, outward(r, true)?);
+        lo = Some(lo.map_or(l, |m| m.min(l)));
+        hi = Some(hi.map_or(h, |m| m.max(h)));
+    }
+    Ok((lo, hi))
+}
+
+/// The decimals `x` needs: its scale without trailing zeros.
+fn needed_scale(x: Decimal) -> u32 {
+    x.normalize().scale()
+}
+
+fn exact(result: Option<(Decimal, bool)>) -> Result<Decimal, Failure> {
+    match result {
+        Some((r, true)) => Ok(r),
+        Some((_, false)) => Err(Failure::Inexact),
+        None => Err(Failure::Overflow),
+    }
+}
+
+/// A bound of an interval: a rounded result is moved one unit of its last decimal outward
+/// (`up` for an upper bound), so the interval still holds the exact value.
+fn outward(result: Option<(Decimal, bool)>, up: bool) -> Result<Decimal, Failure> {
+    match result {
+        Some((r, true)) => Ok(r),
+        Some((r, false)) => {
+            let unit = Decimal::new(1, r.scale());
+            ck(if up {
+                r.checked_add(unit)
+            } else {
+                r.checked_sub(unit)
+            })
+        }
+        None => Err(Failure::Overflow),
+    }
 }
 
 fn integer_sum(a: Decimal, b: Decimal, negate_b: bool) -> Option<Decimal> {
@@ -357,13 +476,15 @@ fn integer_sum(a: Decimal, b: Decimal, negate_b: bool) -> Option<Decimal> {
     Decimal::try_from_i128_with_scale(sum, scale).ok()
 }
 
+/// The bound `a ± b` of an interval (`None`: unbounded), rounded outward if need be.
 fn bound(
     a: Option<Decimal>,
     b: Option<Decimal>,
-    op: fn(Decimal, Decimal) -> Option<Decimal>,
+    negate_b: bool,
+    up: bool,
 ) -> Result<Option<Decimal>, Failure> {
     match (a, b) {
-        (Some(a), Some(b)) => Ok(Some(ck(op(a, b))?)),
+        (Some(a), Some(b)) => Ok(Some(outward(sum(a, b, negate_b), up)?)),
         _ => Ok(None),
     }
 }
@@ -416,9 +537,14 @@ mod tests {
             for b in values {
                 let (x, y) = (d(a), d(b));
                 for (fast, slow) in [
-                    (add_exact(x, y), x.checked_add(y)),
-                    (sub_exact(x, y), x.checked_sub(y)),
+                    (exact(sum(x, y, false)).ok(), x.checked_add(y)),
+                    (exact(sum(x, y, true)).ok(), x.checked_sub(y)),
                 ] {
+                    // Where `Decimal` rounds, the exact sum is refused (tested below).
+                    if fast.is_none() && slow.is_some() {
+                        assert!(a.len() + b.len() > 30, "{a} ± {b} refused");
+                        continue;
+                    }
                     assert_eq!(fast, slow, "{a} ± {b}");
                     assert_eq!(
                         fast.map(|v| (v.scale(), v.is_sign_negative(), v.to_string())),
@@ -481,5 +607,66 @@ mod tests {
     fn dividing_by_an_interval_around_zero_is_unbounded() {
         let q = fig("10", 0).div(&fig("0.3", 0)).unwrap();
         assert_eq!((q.lo, q.hi), (None, None));
+    }
+
+    /// `Decimal` rounds a result of more digits than it holds without saying so; rimlig's
+    /// arithmetic refuses it, and an interval's bounds are rounded outward instead.
+    #[test]
+    fn results_with_more_digits_than_a_decimal_holds_are_refused_not_rounded() {
+        let x = |s: &str| Num::exact(d(s), None);
+        for (a, b) in [
+            ("8", "0.0000000000000000000000000001"),
+            ("100000000000000", "0.00000000000000001"),
+            ("7922816251426433759354395034", "0.5"),
+        ] {
+            assert_eq!(x(a).add(&x(b)), Err(Failure::Inexact), "{a} + {b}");
+        }
+        assert_eq!(
+            x("0.0000000000000000000000000001").sub(&x("8")),
+            Err(Failure::Inexact)
+        );
+        // …033,5 has a mantissa of 2⁹⁶ − 1: it just fits, and is exact.
+        assert_eq!(
+            x("7922816251426433759354395034")
+                .sub(&x("0.5"))
+                .map(|n| n.v),
+            Ok(d("7922816251426433759354395033.5"))
+        );
+        assert_eq!(
+            x("0.0000000000001").mul(&x("0.0000000000000001")),
+            Err(Failure::Inexact)
+        );
+        // Trailing zeros are not digits lost: these are exact.
+        let big = "7900000000000000000000000000";
+        assert_eq!(x(big).add(&x("0.00")).map(|n| n.v), Ok(d(big)));
+        let tenth = "0.10000000000000000000";
+        assert_eq!(x(tenth).mul(&x(tenth)).map(|n| n.v), Ok(d("0.01")));
+        // A kr figure in mkr has six more decimals: exact up to 28 of them.
+        let kr = |s: &str| Num::exact(d(s), Some(Unit::Kr));
+        assert!(kr("0.00000000000000000000001").convert(Unit::Mkr).is_err());
+        assert_eq!(
+            kr("1.5").convert(Unit::Mkr).map(|n| n.v),
+            Ok(d("0.0000015"))
+        );
+    }
+
+    #[test]
+    fn a_rounded_bound_is_moved_outward() {
+        // 1 ± 0.5 divided by 3: the bounds 0.1666… and 0.5 hold the exact quotients.
+        let q = fig("1", 0).div(&Num::exact(d("3"), None)).unwrap();
+        let (lo, hi) = (q.lo.unwrap(), q.hi.unwrap());
+        assert!(lo * d("3") <= d("0.5"), "{lo}");
+        assert!(hi * d("3") >= d("1.5"), "{hi}");
+        assert!(hi - lo < d("1.0000000000000000000000001"));
+        // An exact quotient keeps exact bounds.
+        let h = fig("10", 0).div(&Num::exact(d("2"), None)).unwrap();
+        assert_eq!((h.lo, h.hi), (Some(d("4.75")), Some(d("5.25"))));
+    }
+
+    #[test]
+    fn past_27_decimals_half_a_unit_is_the_smallest_decimal() {
+        assert_eq!(half_unit(27), d("0.0000000000000000000000000005"));
+        assert_eq!(half_unit(28), d("0.0000000000000000000000000001"));
+        assert_eq!(half_unit(40), d("0.0000000000000000000000000001"));
     }
 }
