@@ -209,8 +209,9 @@ fn unreadable(path: &Path, e: ReadError) -> Problem {
     }
 }
 
-/// Join `rel` to `base` lexically and make sure the result stays inside `root`.
-fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
+/// Join `rel` to `base` lexically and make sure the result stays inside `root`. (Also what
+/// keeps the `report = …` of a rule test inside the tree being tested.)
+pub(crate) fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
     let relp = Path::new(rel);
     if relp.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
         return None;
@@ -235,7 +236,7 @@ fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
 
 /// Whether `target`, inside `root` by its words, is really elsewhere: a symbolic link on the
 /// way points out of the rules tree. A target that does not exist does not leave.
-fn leaves_through_link(root: &Path, target: &Path) -> bool {
+pub(crate) fn leaves_through_link(root: &Path, target: &Path) -> bool {
     let root = if root.as_os_str().is_empty() {
         Path::new(".")
     } else {
