@@ -27,6 +27,7 @@
 //! are *fixed since the baseline*.
 
 use crate::finding::Finding;
+use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::run::Run;
 use crate::source::{SourceFile, Span};
@@ -36,6 +37,10 @@ use std::path::Path;
 
 /// The version of the baseline file this rimlig reads and writes.
 pub const VERSION: u32 = 1;
+
+/// A larger baseline is not read. rimlig writes a few hundred bytes per finding, so this is
+/// room for about a million findings; a report file may be as large.
+pub const MAX_BYTES: u64 = 256 << 20;
 
 /// The baseline file.
 #[derive(Debug, Serialize, Deserialize)]
@@ -160,6 +165,27 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
         );
         return;
     }
+    // Writing into a named pipe would wait for a reader, and into a device goes nowhere.
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        let is = if meta.is_dir() {
+            "a folder"
+        } else {
+            "a named pipe, a socket or a device"
+        };
+        run.problems.push(
+            Problem::new(
+                ProblemKind::Io,
+                Severity::Error,
+                "io::not-a-file",
+                format!("the baseline {file} is {is}, not a regular file, so it is not written"),
+            )
+            .with_path(file)
+            .with_help("give the path of a JSON file, e.g. --baseline rimlig-baseline.json"),
+        );
+        return;
+    }
     // The baseline before, if there is a readable one: to tell what is new and what was fixed.
     let old = if path.exists() {
         read(path, &file, run).ok()
@@ -247,31 +273,64 @@ pub fn mark(findings: &mut [Finding], entries: &[Entry]) -> (usize, Vec<Entry>) 
     (new, fixed)
 }
 
+/// Why the baseline `file` was not read, as a problem (exit 2).
+fn unreadable(file: &str, e: ReadError) -> Problem {
+    let what = format!("the baseline {file}");
+    match e {
+        ReadError::NotFound => Problem::new(
+            ProblemKind::Config,
+            Severity::Error,
+            "baseline::missing",
+            format!("{what} does not exist"),
+        )
+        .with_path(file)
+        .with_help(format!(
+            "create it from today's findings with `--baseline {file} --update-baseline`"
+        )),
+        ReadError::Folder => not_a_file(&what, file, true)
+            .with_help("give the baseline's JSON file, e.g. --baseline rimlig-baseline.json"),
+        ReadError::NotAFile => not_a_file(&what, file, false),
+        ReadError::TooLarge { size } => Problem::new(
+            ProblemKind::Config,
+            Severity::Error,
+            "baseline::too-large",
+            format!(
+                "{what} is {size} bytes; at most {} MiB are read",
+                MAX_BYTES >> 20
+            ),
+        )
+        .with_path(file)
+        .with_help(
+            "a baseline is the JSON that `--update-baseline` writes; is this the right file?",
+        ),
+        ReadError::Io(e) => Problem::new(
+            ProblemKind::Io,
+            Severity::Error,
+            "io::read",
+            format!("cannot read {what}: {e}"),
+        )
+        .with_path(file),
+    }
+}
+
 /// Read the baseline at `path` (`file` as shown). A malformed file is added to the run's
 /// sources, so that the problem points at the position.
 fn read(path: &Path, file: &str, run: &mut Run) -> Result<Vec<Entry>, Box<Problem>> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Box::new(if e.kind() == std::io::ErrorKind::NotFound {
-            Problem::new(
-                ProblemKind::Config,
-                Severity::Error,
-                "baseline::missing",
-                format!("the baseline {file} does not exist"),
-            )
-            .with_path(file)
-            .with_help(format!(
-                "create it from today's findings with `--baseline {file} --update-baseline`"
-            ))
-        } else {
-            Problem::new(
-                ProblemKind::Io,
-                Severity::Error,
-                "io::read",
-                format!("cannot read the baseline {file}: {e}"),
-            )
-            .with_path(file)
-        })
-    })?;
+    let text = read_regular(path, MAX_BYTES)
+        .map_err(|e| Box::new(unreadable(file, e)))
+        .and_then(|bytes| {
+            String::from_utf8(bytes).map_err(|_| {
+                Box::new(
+                    Problem::new(
+                        ProblemKind::Io,
+                        Severity::Error,
+                        "io::read",
+                        format!("cannot read the baseline {file}: it is not UTF-8"),
+                    )
+                    .with_path(file),
+                )
+            })
+        })?;
     let malformed = |message: String, at: Option<(usize, usize)>, run: &mut Run| {
         let mut p = Problem::new(
             ProblemKind::Config,

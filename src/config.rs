@@ -35,6 +35,7 @@
 
 use crate::check::RuleSet;
 use crate::finding::Finding;
+use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::normalise_name;
 use crate::source::{SourceFile, SourceId, Sources, Span};
@@ -51,6 +52,10 @@ use toml::de::{DeTable, DeValue};
 
 /// The name of the file.
 pub const FILE_NAME: &str = "rimlig.toml";
+
+/// A larger file is not read: settings are written by hand, and 4 MiB is what a rule file
+/// may hold too.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
 
 /// Which `rimlig.toml` a run reads.
 #[derive(Clone, Debug)]
@@ -268,8 +273,9 @@ fn shown(path: &Path) -> String {
 }
 
 /// The nearest `rimlig.toml` in `start` or a folder above it, as a path relative to `start`
-/// when `start` is relative (`rimlig.toml`, `../rimlig.toml` …).
-pub fn find(start: &Path) -> Option<PathBuf> {
+/// when `start` is relative (`rimlig.toml`, `../rimlig.toml` …). One that is a named pipe, a
+/// socket or a device is passed over with a warning (`io::not-a-file`).
+pub fn find(start: &Path, problems: &mut Vec<Problem>) -> Option<PathBuf> {
     let abs = if start.is_absolute() {
         start.to_path_buf()
     } else {
@@ -277,17 +283,32 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     };
     let abs = tidy_path(&abs);
     for (up, folder) in abs.ancestors().enumerate() {
-        if folder.join(FILE_NAME).is_file() {
+        let Ok(meta) = std::fs::metadata(folder.join(FILE_NAME)) else {
+            continue;
+        };
+        let path = if start.is_absolute() {
+            folder.join(FILE_NAME)
+        } else {
             let mut rel = start.to_path_buf();
             for _ in 0..up {
                 rel.push("..");
             }
             rel.push(FILE_NAME);
-            return Some(if start.is_absolute() {
-                folder.join(FILE_NAME)
-            } else {
-                tidy_path(&rel)
-            });
+            tidy_path(&rel)
+        };
+        if meta.is_file() {
+            return Some(path);
+        }
+        if !meta.is_dir() {
+            // Reading it could wait for ever; saying nothing would leave the settings
+            // silently unread.
+            let name = shown(&path);
+            let mut warning = not_a_file(&name, &name, false).with_help(
+                "rimlig reads only regular files, so that no input can make it wait; \
+                 the settings of a folder above, if any, are used instead",
+            );
+            warning.severity = Severity::Warning;
+            problems.push(warning);
         }
     }
     None
@@ -298,32 +319,17 @@ pub fn find(start: &Path) -> Option<PathBuf> {
 pub fn load(choice: &Choice, sources: &mut Sources, problems: &mut Vec<Problem>) -> Config {
     let path = match choice {
         Choice::Off => return Config::default(),
-        Choice::Search(start) => match find(start) {
+        Choice::Search(start) => match find(start, problems) {
             Some(p) => p,
             None => return Config::default(),
         },
         Choice::File(p) => p.clone(),
     };
     let name = shown(&path);
-    let bytes = match std::fs::read(&path) {
+    let bytes = match read_regular(&path, MAX_FILE_BYTES) {
         Ok(b) => b,
         Err(e) => {
-            let (code, message) = if e.kind() == std::io::ErrorKind::NotFound {
-                (
-                    "config::not-found",
-                    format!("the config file {name} does not exist"),
-                )
-            } else {
-                (
-                    "io::read",
-                    format!("cannot read the config file {name}: {e}"),
-                )
-            };
-            problems.push(
-                Problem::new(ProblemKind::Config, Severity::Error, code, message)
-                    .with_path(name)
-                    .with_help("write one with `rimlig init`, or leave out --config"),
-            );
+            problems.push(unreadable(&name, e));
             return Config::default();
         }
     };
@@ -348,6 +354,29 @@ pub fn load(choice: &Choice, sources: &mut Sources, problems: &mut Vec<Problem>)
         _ => PathBuf::from("."),
     };
     parse(&name, text, &dir, sources, problems)
+}
+
+/// Why the config file `name` was not read, as a problem (exit 2).
+fn unreadable(name: &str, e: ReadError) -> Problem {
+    let what = format!("the config file {name}");
+    let problem = |code, message| {
+        Problem::new(ProblemKind::Config, Severity::Error, code, message).with_path(name)
+    };
+    let write_one = "write one with `rimlig init`, or leave out --config";
+    match e {
+        ReadError::NotFound => {
+            problem("config::not-found", format!("{what} does not exist")).with_help(write_one)
+        }
+        ReadError::Folder => not_a_file(&what, name, true)
+            .with_help("give the file itself, e.g. --config rimlig.toml"),
+        ReadError::NotAFile => not_a_file(&what, name, false),
+        ReadError::TooLarge { size } => problem(
+            "config::too-large",
+            format!("{what} is {size} bytes; at most {MAX_FILE_BYTES} are read"),
+        )
+        .with_help("a rimlig.toml holds settings, not data; is this the right file?"),
+        ReadError::Io(e) => problem("io::read", format!("cannot read {what}: {e}")),
+    }
 }
 
 /// The keys of the file, for messages and "did you mean".

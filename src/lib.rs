@@ -16,6 +16,7 @@ pub mod eval;
 pub mod finding;
 pub mod glob;
 pub mod init;
+pub mod input;
 pub mod library;
 pub mod locate;
 pub mod problem;

@@ -67,20 +67,25 @@ fn main() {
             for (format, file) in &destinations {
                 if matches!(format, CheckFormat::Json | CheckFormat::Human) {
                     // Streamed: a run with many findings is not built as one string first.
-                    // A closed pipe (`rimlig check | head`) is not an error.
                     let written = write_streamed(&run, *format, &args, gate, file.as_deref());
-                    if let (Err(e), Some(path)) = (written, file) {
-                        eprintln!("error: cannot write {}: {e}", path.display());
-                        code = 2;
+                    match file {
+                        Some(path) => {
+                            if let Err(e) = written {
+                                say_error(&format!("cannot write {}: {e}", path.display()));
+                                code = 2;
+                            }
+                        }
+                        None if stdout_failed(written) => code = 2,
+                        None => {}
                     }
                     continue;
                 }
                 let out = render_check(&run, *format, &args, gate, file.is_none());
                 match file {
-                    None => emit(&out, ""),
+                    None => code = emit(&out, "", code),
                     Some(path) => {
                         if let Err(e) = write_over(path, |w| w.write_all(out.as_bytes())) {
-                            eprintln!("error: cannot write {}: {e}", path.display());
+                            say_error(&format!("cannot write {}: {e}", path.display()));
                             code = 2;
                         }
                     }
@@ -113,8 +118,7 @@ fn main() {
                     style(args.color, args.width, args.verbose),
                 ),
             };
-            emit(&out, "");
-            run.exit_code()
+            emit(&out, "", run.exit_code())
         }
         Command::Rules(args) => {
             let rules = rules_or_configured(&args.rules, &choice, args.color);
@@ -124,20 +128,17 @@ fn main() {
             } else {
                 catalog::list(&rules, json, style(args.color, args.width, false))
             };
-            emit(&out.stdout, &out.stderr);
-            out.exit_code
+            emit(&out.stdout, &out.stderr, out.exit_code)
         }
         Command::Explain(args) => {
             let rules = rules_or_configured(&args.rules, &choice, args.color);
             let out = catalog::explain(&args.id, &rules, style(args.color, args.width, false));
-            emit(&out.stdout, &out.stderr);
-            out.exit_code
+            emit(&out.stdout, &out.stderr, out.exit_code)
         }
         Command::Init(args) => {
             let dir = args.path.unwrap_or_else(|| ".".into());
             let out = rimlig::init::init(&dir);
-            emit(&out.stdout, &out.stderr);
-            out.exit_code
+            emit(&out.stdout, &out.stderr, out.exit_code)
         }
     };
     std::process::exit(code);
@@ -159,8 +160,7 @@ fn configured_rules(
             err.push_str(&render::human::render_problem(p, &sources, style));
             err.push('\n');
         }
-        emit("", &err);
-        return Err(2);
+        return Err(emit("", &err, 2));
     }
     Ok(config.rules)
 }
@@ -293,14 +293,37 @@ fn style(color: Color, width: Option<usize>, verbose: bool) -> Style {
     }
 }
 
-/// Write the output; a closed pipe (`rimlig test | head`) is not an error.
-fn emit(stdout: &str, stderr: &str) {
+/// Write the output of a run that exits with `code`; the exit code, 2 if stdout could not be
+/// written (see [`stdout_failed`]).
+fn emit(stdout: &str, stderr: &str, code: i32) -> i32 {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(stdout.as_bytes()).and_then(|_| out.flush());
+    let written = out.write_all(stdout.as_bytes()).and_then(|_| out.flush());
+    drop(out);
     if !stderr.is_empty() {
         let mut err = std::io::stderr().lock();
+        // Where stderr cannot be written, nothing can be said.
         let _ = err.write_all(stderr.as_bytes()).and_then(|_| err.flush());
     }
+    if stdout_failed(written) { 2 } else { code }
+}
+
+/// Whether writing stdout failed in a way that fails the run, said on stderr if so. A closed
+/// pipe (`rimlig check | head`) is not: the reader has seen what it wanted. Any other error
+/// is (a full disk under `rimlig check --format sarif > rimlig.sarif`): the report left
+/// behind is cut short or empty, and a run that passed would upload it.
+fn stdout_failed(written: std::io::Result<()>) -> bool {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            say_error(&format!("cannot write to standard output: {e}"));
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `error: MESSAGE` on stderr. Unlike `eprintln!`, no panic where stderr cannot be written.
+fn say_error(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "error: {message}");
 }
 
 mod allocator {

@@ -822,3 +822,82 @@ fn human_and_json_columns_agree() {
     let header = format!("{}:{}:{}]", s(f, "file"), f["line"], f["column"]);
     assert!(text.contains(&header), "no {header} in\n{text}");
 }
+
+// ------------------------------------------------------------------ writing to stdout
+
+/// `rimlig ARGS…` from the crate root with stdout on `/dev/full`, where every write fails
+/// with "no space left on device".
+#[cfg(target_os = "linux")]
+fn rimlig_into_full_disk(args: &[&str]) -> Output {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens");
+    Command::new(env!("CARGO_BIN_EXE_rimlig"))
+        .args(args)
+        .current_dir(root())
+        .stdout(full)
+        .output()
+        .expect("the rimlig binary runs")
+}
+
+/// `rimlig check --format sarif > rimlig.sarif` on a full disk exited 0 in silence, leaving
+/// an empty report for CI to upload.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_error_on_stdout_exits_2_and_says_so() {
+    let clean = [
+        "check",
+        "tests/data/cli/report",
+        "--rules",
+        "tests/data/cli/clean.rules",
+    ];
+    let runs: [&[&str]; 7] = [
+        &[&clean[..], &["--format", "json"]].concat(),
+        &[&clean[..], &["--format", "sarif"]].concat(),
+        &[&clean[..], &["--format", "human"]].concat(),
+        &["test", "tests/data/ruletest/failing"],
+        &["rules", "--rules", "tests/data/cli/clean.rules"],
+        &[
+            "rules",
+            "--analyze",
+            "--rules",
+            "tests/data/cli/clean.rules",
+        ],
+        &[
+            "explain",
+            "budget-avvikelse",
+            "--rules",
+            "tests/data/ruletest/failing",
+        ],
+    ];
+    for args in runs {
+        let out = rimlig_into_full_disk(args);
+        assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out)
+                .contains("error: cannot write to standard output: No space left on device"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// `rimlig check | head`: a reader that has seen enough and closed the pipe is no error. The
+/// pipe is closed before rimlig writes, so every write it tries fails.
+#[test]
+fn a_closed_pipe_on_stdout_is_not_an_error() {
+    for format in ["json", "human", "sarif"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rimlig"))
+            .args(["check", EXAMPLES, "--format", format])
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the rimlig binary runs");
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("rimlig ends");
+        assert_eq!(code(&out), 1, "{format}: the findings decide, as ever");
+        assert_eq!(stderr(&out), "", "{format}");
+    }
+}

@@ -725,3 +725,177 @@ fn many_total_rows_are_counted_and_the_first_named() {
     assert!(!reason.contains("Summa 10"), "{reason}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------------------ files named by flags
+
+/// `rimlig ARGS…` in `dir` that must end within `secs` seconds: a run that waits on a named
+/// pipe is killed and fails the test instead of hanging it.
+fn rimlig_within(secs: u64, dir: &Path, args: &[&str]) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rimlig"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the rimlig binary runs");
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("rimlig {args:?} did not end within {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Exit code and stdout + stderr of a run.
+fn said(out: &std::process::Output) -> (i32, String) {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().expect("an exit code"), text)
+}
+
+/// A scratch folder holding `r.rules` and the report `r/tal.csv`, to check with flags.
+fn flag_repo(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    write(&dir.join("r/tal.csv"), "Post;A;B\nEtt;1;2\n");
+    write(&dir.join("r.rules"), "rule inne { each tal: a >= 0 }\n");
+    dir
+}
+
+fn mkfifo(path: &Path) -> bool {
+    std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A FIFO named by `--baseline` or `--config` waited for a writer for ever.
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_baseline_or_config_is_refused_without_waiting() {
+    let dir = flag_repo("flag-fifo");
+    if !mkfifo(&dir.join("fifo")) {
+        eprintln!("no mkfifo here; skipped");
+        return;
+    }
+    let check = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    for flags in [
+        &["--baseline", "fifo"][..],
+        &["--baseline", "fifo", "--update-baseline"],
+        &["--config", "fifo"],
+    ] {
+        let (code, text) = said(&rimlig_within(30, &dir, &[&check[..], flags].concat()));
+        assert_eq!(code, 2, "{flags:?}: {text}");
+        assert!(
+            text.contains("error[io::not-a-file]")
+                && text.contains("is a named pipe, a socket or a device, not a regular file"),
+            "{flags:?}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `--baseline /dev/zero` grew to gigabytes before it ran out of memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_device_as_baseline_config_or_rules_is_refused() {
+    let dir = flag_repo("flag-device");
+    let check = ["check", "r", "--format", "concise"];
+    for flags in [
+        &["--rules", "r.rules", "--baseline", "/dev/zero"][..],
+        &["--rules", "r.rules", "--config", "/dev/zero"],
+        &["--rules", "/dev/zero"],
+    ] {
+        let (code, text) = said(&rimlig_within(30, &dir, &[&check[..], flags].concat()));
+        assert_eq!(code, 2, "{flags:?}: {text}");
+        assert!(
+            text.contains("/dev/zero: error[io::not-a-file]") && !text.contains("does not exist"),
+            "{flags:?}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_folder_as_baseline_or_config_is_refused() {
+    let dir = flag_repo("flag-folder");
+    let check = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    for flag in ["--baseline", "--config"] {
+        let (code, text) = said(&rimlig_within(
+            30,
+            &dir,
+            &[&check[..], &[flag, "r"]].concat(),
+        ));
+        assert_eq!(code, 2, "{flag}: {text}");
+        assert!(
+            text.contains("r: error[io::not-a-file]") && text.contains("is a folder"),
+            "{flag}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A baseline over 256 MiB, or a rimlig.toml over 4 MiB, is refused by its size before a
+/// byte of it is read (the baseline is a sparse file: it takes no room on disk).
+#[test]
+fn a_baseline_or_config_too_large_is_refused_unread() {
+    let dir = flag_repo("flag-large");
+    let baseline = std::fs::File::create(dir.join("baseline.json")).unwrap();
+    baseline.set_len((256 << 20) + 1).unwrap();
+    let mut toml = String::new();
+    while toml.len() <= 4 << 20 {
+        toml.push_str("# a comment that pads the settings file out, line after line\n");
+    }
+    write(&dir.join("big.toml"), &toml);
+    let check = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    for (flags, said_as) in [
+        (
+            ["--baseline", "baseline.json"],
+            "error[baseline::too-large]",
+        ),
+        (["--config", "big.toml"], "error[config::too-large]"),
+    ] {
+        let start = Instant::now();
+        let (code, text) = said(&rimlig_within(30, &dir, &[&check[..], &flags].concat()));
+        assert_eq!(code, 2, "{flags:?}: {text}");
+        assert!(text.contains(said_as), "{flags:?}: {text}");
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A FIFO where a rimlig.toml or a report.toml is looked for was passed over in silence: the
+/// settings or the report's metadata went missing without a word.
+#[cfg(unix)]
+#[test]
+fn a_fifo_found_as_rimlig_toml_or_report_toml_is_a_warning() {
+    let dir = flag_repo("found-fifo");
+    if !mkfifo(&dir.join("rimlig.toml")) || !mkfifo(&dir.join("r/report.toml")) {
+        eprintln!("no mkfifo here; skipped");
+        return;
+    }
+    let (code, text) = said(&rimlig_within(
+        30,
+        &dir,
+        &["check", "r", "--rules", "r.rules", "--format", "concise"],
+    ));
+    assert_eq!(code, 0, "warnings only: {text}");
+    for name in ["rimlig.toml", "r/report.toml"] {
+        assert!(
+            text.contains(&format!(
+                "{name}: warning[io::not-a-file] {name} is a named pipe"
+            )),
+            "{name}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

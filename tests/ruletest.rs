@@ -285,6 +285,170 @@ fn a_failing_test_snapshot() {
     insta::assert_snapshot!("ruletest_failing", text);
 }
 
+// ------------------------------------------------------------------ report folders
+
+/// A fresh, empty folder under cargo's per-crate temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("ruletest")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A rule that passes on any table `tal` with figures `a` ≥ 0, its rules in `tree/rules/`, a
+/// report folder inside the tree and one outside it whose cell `HEMLIG` must never be shown.
+fn tree(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    write(
+        &dir.join("tree/rules/r.rules"),
+        "rule inne { each tal: a >= 0 }\n",
+    );
+    write(
+        &dir.join("tree/rules/fixtures/a/tal.csv"),
+        "Post;a\nEtt;1\n",
+    );
+    write(&dir.join("outside/tal.csv"), "Post;a\nHEMLIG;1\n");
+    dir
+}
+
+/// `rimlig test tree/rules --format json` in `dir`: (exit code, JSON, stdout).
+fn test_json(dir: &Path) -> (i32, Value, String) {
+    let out = rimlig_in(dir, &["test", "tree/rules", "--format", "json"]);
+    (code(&out), json(&out), stdout(&out))
+}
+
+/// (outcome, first message's code, its line) of every test, in file order.
+fn outcomes(doc: &Value) -> Vec<(String, String, u64)> {
+    doc["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            let m = &t["messages"][0];
+            (
+                t["outcome"].as_str().unwrap().to_string(),
+                m["code"].as_str().unwrap_or("").to_string(),
+                m["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn broken_at(line: u64) -> (String, String, u64) {
+    ("broken".into(), "test::report-outside".into(), line)
+}
+
+fn passed() -> (String, String, u64) {
+    ("passed".into(), String::new(), 0)
+}
+
+/// `report = "/etc"` or `"../../.."` made `rimlig test` read any folder on the machine and
+/// print its cells into the CI log. A report folder stays inside the tree being tested, as
+/// `use` stays inside the rules tree; `..` within the tree is fine.
+#[test]
+fn a_report_folder_outside_the_tree_is_not_read() {
+    let dir = tree("report-outside");
+    let test = |report: &str| {
+        format!("[[test]]\nrule = \"inne\"\nexpect = \"pass\"\nreport = \"{report}\"\n\n")
+    };
+    write(
+        &dir.join("tree/rules/r.test.toml"),
+        &[
+            test("fixtures/a"),
+            test("../../outside"),
+            test("/etc"),
+            test(&dir.join("outside").display().to_string()),
+        ]
+        .concat(),
+    );
+    write(
+        &dir.join("tree/rules/sub/s.test.toml"),
+        &test("../fixtures/a"),
+    );
+    let (code, doc, text) = test_json(&dir);
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(
+        outcomes(&doc),
+        [
+            passed(),
+            broken_at(9),
+            broken_at(14),
+            broken_at(19),
+            passed()
+        ]
+    );
+    let message = &doc["tests"][1]["messages"][0];
+    assert_eq!(
+        message["message"],
+        "`report = \"../../outside\"` leaves the tree being tested"
+    );
+    assert_eq!(message["column"], 10, "at the value");
+    assert!(
+        message["help"].as_str().unwrap().contains("tree/rules"),
+        "{message}"
+    );
+    assert!(!text.contains("HEMLIG"), "{text}");
+}
+
+/// A link that leads out of the tree is not followed: the report folder itself, its
+/// `report.toml`, or the previous report its `report.toml` names.
+#[cfg(unix)]
+#[test]
+fn a_report_folder_linked_out_of_the_tree_is_not_read() {
+    let dir = tree("report-linked");
+    let rules = dir.join("tree/rules");
+    std::os::unix::fs::symlink("../../outside", rules.join("ut")).unwrap();
+    write(&rules.join("b/tal.csv"), "Post;a\nEtt;1\n");
+    std::os::unix::fs::symlink("../../../outside/tal.csv", rules.join("b/report.toml")).unwrap();
+    write(&rules.join("c/tal.csv"), "Post;a\nEtt;1\n");
+    write(
+        &rules.join("c/report.toml"),
+        "previous = \"../../../outside\"\n",
+    );
+    let test = |report: &str| {
+        format!("[[test]]\nrule = \"inne\"\nexpect = \"pass\"\nreport = \"{report}\"\n\n")
+    };
+    write(
+        &rules.join("r.test.toml"),
+        &[test("ut"), test("b"), test("c"), test("fixtures/a")].concat(),
+    );
+    let (code, doc, text) = test_json(&dir);
+    assert_eq!(code, 2, "{text}");
+    assert_eq!(
+        outcomes(&doc),
+        [broken_at(4), broken_at(9), broken_at(14), passed()]
+    );
+    let said = |i: usize| {
+        doc["tests"][i]["messages"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        said(0).contains("is a symbolic link out of the tree"),
+        "{}",
+        said(0)
+    );
+    assert!(
+        said(1).starts_with("the report.toml of `report = \"b\"`"),
+        "{}",
+        said(1)
+    );
+    assert!(
+        said(2).contains("names a previous report outside the tree"),
+        "{}",
+        said(2)
+    );
+    assert!(!text.contains("HEMLIG"), "{text}");
+}
+
 // ------------------------------------------------------------------ rimlig rules
 
 #[test]

@@ -1,10 +1,12 @@
 //! Reading rule files: from paths or the embedded library, following `use`, collecting
 //! declarations, and refusing duplicate rule ids and paths that leave the rules tree.
 
+use crate::input::{ReadError, not_a_file, read_regular};
 use crate::library;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, SourceId, Sources, Span};
 use crate::syntax::ast::{self, Item};
+use crate::syntax::parse::MAX_RULE_FILE_BYTES;
 use crate::syntax::parse_file;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -157,6 +159,14 @@ pub fn load_rules(
                 } else if p.is_file() {
                     let root = p.parent().map(Path::to_path_buf).unwrap_or_default();
                     l.load(&root, p, false);
+                } else if std::fs::metadata(p).is_ok() {
+                    // Not read: a named pipe would make the run wait for ever, a device never end.
+                    let shown = display(p);
+                    l.problems.push(
+                        not_a_file(&format!("the rule path {shown}"), &shown, false).with_help(
+                            "give a .rules file or a folder of them; rimlig reads only regular files, so that no input can make it wait",
+                        ),
+                    );
                 } else {
                     l.problems.push(
                         Problem::new(
@@ -178,8 +188,30 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// Join `rel` to `base` lexically and make sure the result stays inside `root`.
-fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
+/// Why the rule file at `path` was not read, as a problem.
+fn unreadable(path: &Path, e: ReadError) -> Problem {
+    let shown = display(path);
+    let io = |message: String| {
+        Problem::new(ProblemKind::Io, Severity::Error, "io::read", message).with_path(&shown)
+    };
+    match e {
+        ReadError::TooLarge { size } => Problem::new(
+            ProblemKind::Rules,
+            Severity::Error,
+            "rules::too-large",
+            format!("rule file is {size} bytes; at most {MAX_RULE_FILE_BYTES} are accepted"),
+        )
+        .with_path(&shown),
+        ReadError::Folder => not_a_file(&shown, &shown, true),
+        ReadError::NotAFile => not_a_file(&shown, &shown, false),
+        ReadError::NotFound => io("cannot read rule file: it does not exist".to_string()),
+        ReadError::Io(e) => io(format!("cannot read rule file: {e}")),
+    }
+}
+
+/// Join `rel` to `base` lexically and make sure the result stays inside `root`. (Also what
+/// keeps the `report = …` of a rule test inside the tree being tested.)
+pub(crate) fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
     let relp = Path::new(rel);
     if relp.is_absolute() || rel.starts_with('/') || rel.starts_with('\\') {
         return None;
@@ -204,7 +236,7 @@ fn confined(root: &Path, base: &Path, rel: &str) -> Option<PathBuf> {
 
 /// Whether `target`, inside `root` by its words, is really elsewhere: a symbolic link on the
 /// way points out of the rules tree. A target that does not exist does not leave.
-fn leaves_through_link(root: &Path, target: &Path) -> bool {
+pub(crate) fn leaves_through_link(root: &Path, target: &Path) -> bool {
     let root = if root.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -236,26 +268,8 @@ impl Loader<'_> {
                 .find(|(n, _)| *n == rel)
                 .map(|(_, t)| t.to_string())?
         } else {
-            // Refuse a huge file before reading it (the parser refuses it anyway).
-            if let Ok(meta) = std::fs::metadata(path)
-                && meta.len() > crate::syntax::parse::MAX_RULE_FILE_BYTES as u64
-            {
-                self.problems.push(
-                    Problem::new(
-                        ProblemKind::Rules,
-                        Severity::Error,
-                        "rules::too-large",
-                        format!(
-                            "rule file is {} bytes; at most {} are accepted",
-                            meta.len(),
-                            crate::syntax::parse::MAX_RULE_FILE_BYTES
-                        ),
-                    )
-                    .with_path(display(path)),
-                );
-                return None;
-            }
-            match std::fs::read(path) {
+            // A huge file is refused before it is read (the parser would refuse it anyway).
+            match read_regular(path, MAX_RULE_FILE_BYTES as u64) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(t) => t,
                     Err(_) => {
@@ -272,15 +286,7 @@ impl Loader<'_> {
                     }
                 },
                 Err(e) => {
-                    self.problems.push(
-                        Problem::new(
-                            ProblemKind::Io,
-                            Severity::Error,
-                            "io::read",
-                            format!("cannot read rule file: {e}"),
-                        )
-                        .with_path(display(path)),
-                    );
+                    self.problems.push(unreadable(path, e));
                     return None;
                 }
             }

@@ -13,5 +13,6 @@ mod unused;
 
 pub use coverage::{check_columns_found, check_tables_found};
 pub use load::{LoadedRule, LoadedTable, RuleRoot, RuleSet, load_rules};
+pub(crate) use load::{confined, leaves_through_link};
 pub use names::check_names;
 pub use statics::check_static;

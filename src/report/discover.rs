@@ -21,6 +21,7 @@ use super::workbook;
 use super::{Report, ReportMeta, Table};
 use super::{json_report, markdown};
 use crate::config::{Config, tidy_path};
+use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, Sources, Span};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -649,10 +650,7 @@ pub fn load_report_listed(
         }
     };
 
-    let toml_path = dir.join(REPORT_TOML);
-    if toml_path.is_file() {
-        report.meta = load_meta(dir, &toml_path, sources, problems);
-    }
+    report.meta = load_meta(dir, &dir.join(REPORT_TOML), sources, problems);
 
     for (name, path) in files {
         let shown = display_join(dir, &name);
@@ -778,16 +776,13 @@ pub fn sidecar_meta(path: &Path, sources: &mut Sources, problems: &mut Vec<Probl
     let mut name = stem.to_os_string();
     name.push(".report.toml");
     let dir = parent_dir(path);
-    let toml_path = dir.join(&name);
-    if toml_path.is_file() {
-        load_meta(&dir, &toml_path, sources, problems)
-    } else {
-        ReportMeta::default()
-    }
+    load_meta(&dir, &dir.join(&name), sources, problems)
 }
 
 /// Read `report.toml` (or a sidecar `<stem>.report.toml`): keys `unit`, `period` and
-/// `previous` (a path relative to the folder).
+/// `previous` (a path relative to the folder). Without one (or with a folder of that name)
+/// the metadata is empty; a named pipe, a socket or a device of that name is passed over
+/// with a warning, since reading it could wait for ever.
 fn load_meta(
     dir: &Path,
     toml_path: &Path,
@@ -799,9 +794,36 @@ fn load_meta(
         dir,
         toml_path.file_name().unwrap_or(OsStr::new(REPORT_TOML)),
     );
-    let bytes = match std::fs::read(toml_path) {
+    let bytes = match read_regular(toml_path, crate::config::MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
-        Err(e) => {
+        Err(ReadError::NotFound | ReadError::Folder) => return meta,
+        Err(ReadError::NotAFile) => {
+            let mut warning = not_a_file(&shown, &shown, false);
+            warning.severity = Severity::Warning;
+            problems.push(warning.with_help(
+                "rimlig reads only regular files, so that no input can make it wait; the report is read without its unit, period and previous report",
+            ));
+            return meta;
+        }
+        Err(ReadError::TooLarge { size }) => {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Config,
+                    Severity::Error,
+                    "config::report-toml",
+                    format!(
+                        "{shown} is {size} bytes; at most {} are read",
+                        crate::config::MAX_FILE_BYTES
+                    ),
+                )
+                .with_path(shown.clone())
+                .with_help(
+                    "report.toml holds `unit`, `period` and `previous`; is this the right file?",
+                ),
+            );
+            return meta;
+        }
+        Err(ReadError::Io(e)) => {
             problems.push(read_problem(&shown, &e));
             return meta;
         }

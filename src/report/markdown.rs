@@ -26,6 +26,7 @@ use super::{
     CellValue, Header, LooseCell, LooseRow, Missing, Report, ReportMeta, Table, normalise_name,
 };
 use crate::config::tidy_path;
+use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -210,46 +211,36 @@ fn empty_report(path: &Path) -> Report {
 // Reading and decoding (shared with the JSON reports and workbooks)
 
 /// The bytes of a single-file report (a document or a workbook), refusing files larger than
-/// `max_bytes`.
+/// `max_bytes` and files that are not regular files.
 pub(super) fn read_document(
     path: &Path,
     shown: &str,
     max_bytes: u64,
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<u8>> {
-    let io_problem = |e: std::io::Error| {
+    let cannot_read = |why: String| {
         Problem::new(
             ProblemKind::Io,
             Severity::Error,
             "io::read",
-            format!("cannot read {shown}: {e}"),
+            format!("cannot read {shown}: {why}"),
         )
         .with_path(shown)
     };
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => {
-            problems.push(io_problem(e));
-            return None;
-        }
+    let problem = match read_regular(path, max_bytes) {
+        Ok(bytes) => return Some(bytes),
+        Err(ReadError::TooLarge { .. }) => Problem::too_large(format!(
+            "{shown} is larger than {} MiB; it is not read",
+            max_bytes >> 20
+        ))
+        .with_path(shown),
+        Err(ReadError::Folder) => not_a_file(shown, shown, true),
+        Err(ReadError::NotAFile) => not_a_file(shown, shown, false),
+        Err(ReadError::NotFound) => cannot_read("it does not exist".to_string()),
+        Err(ReadError::Io(e)) => cannot_read(e.to_string()),
     };
-    if size > max_bytes {
-        problems.push(
-            Problem::too_large(format!(
-                "{shown} is larger than {} MiB; it is not read",
-                max_bytes >> 20
-            ))
-            .with_path(shown),
-        );
-        return None;
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => Some(bytes),
-        Err(e) => {
-            problems.push(io_problem(e));
-            None
-        }
-    }
+    problems.push(problem);
+    None
 }
 
 /// Decode a document and add it to `sources`. UTF-8 (with or without a byte order mark) and

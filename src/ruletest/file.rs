@@ -5,6 +5,7 @@
 //! with serde (`deny_unknown_fields`, every value `Spanned`). Whatever is wrong becomes a
 //! [`Problem`] with a label in the test file; the tests that are fine still run.
 
+use crate::check::confined;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{SourceFile, SourceId, Sources, Span};
 use crate::suggest::did_you_mean;
@@ -121,14 +122,24 @@ pub struct TestCase {
     pub body: Result<TestBody, Vec<Problem>>,
 }
 
+/// Where a test file on disk is, for the paths it names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// The folder it is in: `report = …` is relative to it.
+    pub dir: PathBuf,
+    /// The tree being tested: the folder given to `rimlig test`, or the folder of the test or
+    /// rule file given. A `report = …` folder stays inside it, as `use` stays inside the rules
+    /// tree, so that tests from an untrusted branch read nothing else on the machine.
+    pub root: PathBuf,
+}
+
 #[derive(Debug)]
 pub struct TestFile {
     pub source: SourceId,
     /// The file's name as shown.
     pub name: String,
-    /// The folder `report = …` paths are relative to; `None` for the embedded library,
-    /// which has no folders.
-    pub dir: Option<PathBuf>,
+    /// Where the file is; `None` for the embedded library, which has no folders.
+    pub place: Option<Place>,
     pub tests: Vec<TestCase>,
     /// Problems with the file as a whole (TOML syntax, keys outside `[[test]]`).
     pub problems: Vec<Problem>,
@@ -163,7 +174,7 @@ struct RawCell {
 /// Parse a test file's text; the text is added to `sources` under `name`.
 pub fn parse_test_file(
     name: &str,
-    dir: Option<&Path>,
+    place: Option<&Place>,
     text: String,
     sources: &mut Sources,
 ) -> TestFile {
@@ -177,7 +188,7 @@ pub fn parse_test_file(
     let mut file = TestFile {
         source,
         name: name.to_string(),
-        dir: dir.map(Path::to_path_buf),
+        place: place.cloned(),
         tests: Vec::new(),
         problems: Vec::new(),
     };
@@ -259,10 +270,22 @@ pub fn parse_test_file(
         for element in array.iter() {
             let number = file.tests.len() + 1;
             file.tests
-                .push(read_test(number, element, source, name, dir, &span_of));
+                .push(read_test(number, element, source, name, place, &span_of));
         }
     }
     file
+}
+
+/// `problem` with the help of every `test::report-outside`: what the tree is.
+pub(crate) fn report_outside(problem: Problem, root: &Path) -> Problem {
+    let root = if root.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        root.to_string_lossy().replace('\\', "/")
+    };
+    problem.with_help(format!(
+        "a test reads report folders only inside the tree being tested ({root}): give the folder relative to the test file, with no `..` above that tree and no link that points out of it"
+    ))
 }
 
 fn clamp(r: Range<usize>, len: usize) -> Span {
@@ -276,7 +299,7 @@ fn read_test(
     element: &Spanned<DeValue<'_>>,
     source: SourceId,
     file_name: &str,
-    dir: Option<&Path>,
+    place: Option<&Place>,
     span_of: &dyn Fn(Range<usize>) -> Span,
 ) -> TestCase {
     // An array-of-tables element's span is its `[[test]]` header: the line to point at.
@@ -480,12 +503,29 @@ fn read_test(
         }),
         (None, Some(r)) => {
             let written = text_of(r);
-            match dir {
-                Some(d) => Some(Fixture::Folder {
-                    path: d.join(&written.text),
-                    written,
-                    previous,
-                }),
+            match place {
+                Some(place) => match confined(&place.root, &place.dir, &written.text) {
+                    Some(path) => Some(Fixture::Folder {
+                        path,
+                        written,
+                        previous,
+                    }),
+                    None => {
+                        problems.push(report_outside(
+                            problem(
+                                "test::report-outside",
+                                format!(
+                                    "`report = \"{}\"` leaves the tree being tested",
+                                    written.text
+                                ),
+                                written.span,
+                                "this path is outside the tree",
+                            ),
+                            &place.root,
+                        ));
+                        None
+                    }
+                },
                 None => {
                     problems.push(problem(
                         "test::report-folder",
@@ -563,12 +603,11 @@ mod tests {
 
     fn parse(text: &str) -> (TestFile, Sources) {
         let mut sources = Sources::default();
-        let f = parse_test_file(
-            "t.test.toml",
-            Some(Path::new("rules")),
-            text.to_string(),
-            &mut sources,
-        );
+        let place = Place {
+            dir: PathBuf::from("rules/drift"),
+            root: PathBuf::from("rules"),
+        };
+        let f = parse_test_file("t.test.toml", Some(&place), text.to_string(), &mut sources);
         (f, sources)
     }
 
@@ -634,7 +673,7 @@ Verksamhet;Avvikelse
         let Fixture::Folder { path, previous, .. } = &b.fixture else {
             panic!("a report folder")
         };
-        assert_eq!(path, &Path::new("rules").join("fixtures/a"));
+        assert_eq!(path, Path::new("rules/drift/fixtures/a"));
         assert_eq!(
             previous.as_ref().unwrap()[0].csv.text,
             "Verksamhet;Avvikelse\n"
@@ -736,6 +775,31 @@ Verksamhet;Avvikelse
             &mut sources,
         );
         assert_eq!(problems_of(&f.tests[0]), ["test::report-folder"]);
+    }
+
+    #[test]
+    fn a_report_folder_stays_inside_the_tree_being_tested() {
+        let report = |path: &str| {
+            let (f, sources) = parse(&format!(
+                "[[test]]\nrule = \"a\"\nexpect = \"pass\"\nreport = \"{path}\"\n"
+            ));
+            match &f.tests[0].body {
+                Err(problems) => {
+                    let p = &problems[0];
+                    assert_eq!(p.code, "test::report-outside", "{path}");
+                    Err(slice(&sources, &f, p.labels[0].span).to_string())
+                }
+                Ok(body) => match &body.fixture {
+                    Fixture::Folder { path, .. } => Ok(path.clone()),
+                    other => panic!("{other:?}"),
+                },
+            }
+        };
+        assert_eq!(report("../x"), Ok(PathBuf::from("rules/x")));
+        assert_eq!(report("./x/../y"), Ok(PathBuf::from("rules/drift/y")));
+        for outside in ["../../x", "x/../../../y", "/etc", "../../../../../tmp"] {
+            assert_eq!(report(outside), Err(format!("\"{outside}\"")), "{outside}");
+        }
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! it: pass, fail (at exactly these cells, with this in the message), or not apply. Each test
 //! runs only its rule, against the whole rule set as loaded (so `table` declarations and
 //! `let`s of other files work), through the same name check and evaluation as `rimlig check`.
+//! Tests may come from an untrusted branch with the rules: a report folder is read only inside
+//! the tree being tested ([`file::Place`]).
 //!
 //! [`file`] reads test files, [`judge`] compares what happened with what was expected, this
 //! module runs the tests, [`render`] shows the results.
@@ -14,7 +16,7 @@ pub mod judge;
 pub mod render;
 
 use crate::catalog::tables_used;
-use crate::check::{LoadedRule, RuleRoot, RuleSet, check_names, load_rules};
+use crate::check::{LoadedRule, RuleRoot, RuleSet, check_names, leaves_through_link, load_rules};
 use crate::eval::view::View;
 use crate::eval::{NotApplicable, Stats, evaluate};
 use crate::finding::Finding;
@@ -26,7 +28,10 @@ use crate::report::discover::load_report;
 use crate::report::{Report, ReportMeta, Table};
 use crate::source::{Sources, Span};
 use crate::suggest::did_you_mean;
-use file::{Expect, Fixture, InlineTable, TestBody, TestCase, TestFile, parse_test_file};
+use file::{
+    Expect, Fixture, InlineTable, Place, TestBody, TestCase, TestFile, parse_test_file,
+    report_outside,
+};
 use judge::{Mismatch, Observed, judge};
 use std::path::{Path, PathBuf};
 
@@ -150,7 +155,8 @@ impl TestRun {
 /// A test file to read.
 #[derive(Clone, Debug)]
 pub enum TestSource {
-    Disk(PathBuf),
+    /// A test file on disk, and the tree being tested that it belongs to (see [`file::Place`]).
+    Disk { path: PathBuf, root: PathBuf },
     /// A test file of the built-in library: its name as shown, and its text.
     Embedded(String, &'static str),
 }
@@ -205,12 +211,17 @@ pub fn tests_beside(root: &RuleRoot) -> Vec<TestSource> {
             .collect(),
         RuleRoot::Path(p) if p.is_dir() => test_files_under(p)
             .into_iter()
-            .map(TestSource::Disk)
+            .map(|path| TestSource::Disk {
+                path,
+                root: p.clone(),
+            })
             .collect(),
         RuleRoot::Path(p) => {
             let beside = p.with_extension("test.toml");
             if p.extension().is_some_and(|x| x == "rules") && beside.is_file() {
-                vec![TestSource::Disk(beside)]
+                // The tree of a single rule file is its folder, as for its `use`.
+                let root = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                vec![TestSource::Disk { path: beside, root }]
             } else {
                 Vec::new()
             }
@@ -244,7 +255,10 @@ pub fn inputs_for_paths(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Input
                 _ => PathBuf::from("."),
             };
             add_root(&mut inputs, dir);
-            inputs.tests.push(TestSource::Disk(p.clone()));
+            inputs.tests.push(TestSource::Disk {
+                path: p.clone(),
+                root: p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            });
             inputs.only_tested_coverage = true;
         } else if p.is_file() && p.extension().is_some_and(|x| x == "rules") {
             add_root(&mut inputs, p.clone());
@@ -282,9 +296,9 @@ pub fn inputs_for_paths(paths: &[PathBuf], problems: &mut Vec<Problem>) -> Input
     // Two paths may name the same test file; run it once.
     let mut seen: Vec<PathBuf> = Vec::new();
     inputs.tests.retain(|t| match t {
-        TestSource::Disk(p) if seen.contains(p) => false,
-        TestSource::Disk(p) => {
-            seen.push(p.clone());
+        TestSource::Disk { path, .. } if seen.contains(path) => false,
+        TestSource::Disk { path, .. } => {
+            seen.push(path.clone());
             true
         }
         TestSource::Embedded(..) => true,
@@ -342,9 +356,9 @@ fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -
     let rules = load_rules(&inputs.roots, &mut sources, &mut rule_problems);
     let mut results = Vec::new();
     for t in &inputs.tests {
-        let (name, dir, text) = match t {
+        let (name, place, text) = match t {
             TestSource::Embedded(name, text) => (name.clone(), None, text.to_string()),
-            TestSource::Disk(p) => {
+            TestSource::Disk { path: p, root } => {
                 let name = display(p);
                 let text = match std::fs::read(p) {
                     Ok(bytes) => match String::from_utf8(bytes) {
@@ -376,11 +390,14 @@ fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -
                         continue;
                     }
                 };
-                let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                (name, Some(dir), text)
+                let place = Place {
+                    dir: p.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    root: root.clone(),
+                };
+                (name, Some(place), text)
             }
         };
-        let mut file = parse_test_file(&name, dir.as_deref(), text, &mut sources);
+        let mut file = parse_test_file(&name, place.as_ref(), text, &mut sources);
         problems.append(&mut file.problems);
         for case in &file.tests {
             let rule = case.header.rule.as_ref().map(|r| r.text.as_str());
@@ -879,6 +896,10 @@ fn fixture(
             written,
             previous,
         } => {
+            if let Some(problem) = linked_out(path, None, body, file) {
+                problems.push(problem);
+                return None;
+            }
             if !path.is_dir() {
                 problems.push(
                     test_problem(
@@ -900,16 +921,63 @@ fn fixture(
             let report = load_report(path, sources, problems);
             let previous = match previous {
                 Some(p) => Some(inline_report(p, " › previous", sources, problems)),
-                None => report
-                    .meta
-                    .previous
-                    .as_ref()
-                    .filter(|p| p.is_dir())
-                    .map(|p| load_report(p, sources, problems)),
+                None => match report.meta.previous.as_ref().filter(|p| p.is_dir()) {
+                    Some(p) => {
+                        if let Some(problem) = linked_out(p, Some(path), body, file) {
+                            problems.push(problem);
+                            return None;
+                        }
+                        Some(load_report(p, sources, problems))
+                    }
+                    None => None,
+                },
             };
             Some((report, previous))
         }
     }
+}
+
+/// `test::report-outside` if the report folder `folder` of a test, or its `report.toml`, is
+/// really outside the tree being tested: through a symbolic link, or, for the previous report
+/// that the `report.toml` of the folder `named_in` names, by its path (`previous = "/etc"`).
+/// Both exist, so where they really are can be asked. The test file's `report = …` is pointed
+/// at; nothing outside is read.
+fn linked_out(
+    folder: &Path,
+    named_in: Option<&Path>,
+    body: &TestBody,
+    file: &TestFile,
+) -> Option<Problem> {
+    let root = &file.place.as_ref()?.root;
+    let Fixture::Folder { written, .. } = &body.fixture else {
+        return None;
+    };
+    let which = [folder.to_path_buf(), folder.join("report.toml")]
+        .into_iter()
+        .find(|p| leaves_through_link(root, p))?;
+    let message = match named_in {
+        None if which == folder => format!(
+            "`report = \"{}\"` is a symbolic link out of the tree being tested; it is not read",
+            written.text
+        ),
+        None => format!(
+            "the report.toml of `report = \"{}\"` is a symbolic link out of the tree being tested; it is not read",
+            written.text
+        ),
+        Some(_) => format!(
+            "the report.toml of `report = \"{}\"` names a previous report outside the tree being tested ({}); it is not read",
+            written.text,
+            display(folder)
+        ),
+    };
+    Some(report_outside(
+        test_problem("test::report-outside", file, message).with_label(
+            file.source,
+            written.span,
+            "leads out of the tree",
+        ),
+        root,
+    ))
 }
 
 /// Where the CSV text of a TOML string starts in the test file, when the string is written
