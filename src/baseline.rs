@@ -29,6 +29,7 @@
 use crate::finding::Finding;
 use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
+use crate::render::visible::visible_line;
 use crate::run::Run;
 use crate::source::{SourceFile, Span};
 use serde::{Deserialize, Serialize};
@@ -412,7 +413,7 @@ pub fn human_lines(run: &Run, verbose: bool) -> String {
         };
         out.push_str(&format!(
             "wrote the baseline {}: {}{change}\n",
-            b.file,
+            visible_line(&b.file),
             plural(b.entries, "finding", "findings"),
         ));
     }
@@ -420,21 +421,24 @@ pub fn human_lines(run: &Run, verbose: bool) -> String {
         out.push_str(&format!(
             "{} from the baseline {} not shown (--verbose shows them)\n",
             plural(known, "known finding", "known findings"),
-            b.file,
+            visible_line(&b.file),
         ));
     }
     if fixed > 0 && !b.updated {
         out.push_str(&format!(
             "{} of the baseline {} fixed since the baseline{}; --update-baseline drops {} from it\n",
             plural(fixed, "finding", "findings"),
-            b.file,
+            visible_line(&b.file),
             if verbose { "" } else { " (--verbose lists them)" },
             if fixed == 1 { "it" } else { "them" },
         ));
     }
     if verbose {
         for e in &b.fixed {
-            out.push_str(&format!("fixed since the baseline: {}\n", e.describe()));
+            out.push_str(&format!(
+                "fixed since the baseline: {}\n",
+                visible_line(&e.describe())
+            ));
         }
     }
     if !out.is_empty() {

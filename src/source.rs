@@ -226,6 +226,16 @@ pub struct SourceFile {
     char_checkpoints: std::sync::OnceLock<Vec<(u32, u32)>>,
     /// For a rendered workbook sheet: where its cells are.
     cells: Option<Arc<CellMap>>,
+    /// The file as the terminal view draws it, when its name or text has control characters
+    /// (see `render::visible`): made when first drawn.
+    shown: std::sync::OnceLock<Option<Box<Shown>>>,
+}
+
+/// A copy of a file with its control characters shown, and how its offsets moved.
+#[derive(Debug)]
+struct Shown {
+    file: SourceFile,
+    shifts: Vec<(usize, usize)>,
 }
 
 impl SourceFile {
@@ -239,6 +249,59 @@ impl SourceFile {
             stored_line_starts: std::sync::OnceLock::new(),
             char_checkpoints: std::sync::OnceLock::new(),
             cells: None,
+            shown: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn shown_copy(&self) -> Option<&Shown> {
+        use crate::render::visible::{visible_line, visible_with_shifts};
+        self.shown
+            .get_or_init(|| {
+                let name = visible_line(&self.name);
+                let text = visible_with_shifts(&self.text);
+                if text.is_none() && matches!(name, std::borrow::Cow::Borrowed(_)) {
+                    return None;
+                }
+                let name = name.into_owned();
+                let (file, shifts) = match text {
+                    Some((text, shifts)) => (SourceFile::new(name, text), shifts),
+                    None => (
+                        SourceFile {
+                            name,
+                            text: Arc::clone(&self.text),
+                            line_starts: self.line_starts.clone(),
+                            bytes: self.bytes,
+                            stored_line_starts: std::sync::OnceLock::new(),
+                            char_checkpoints: std::sync::OnceLock::new(),
+                            cells: self.cells.clone(),
+                            shown: std::sync::OnceLock::new(),
+                        },
+                        Vec::new(),
+                    ),
+                };
+                // The copy has nothing left to show.
+                let _ = file.shown.set(None);
+                Some(Box::new(Shown { file, shifts }))
+            })
+            .as_deref()
+    }
+
+    /// The file as a terminal shows it: the same file, unless its name or text has control
+    /// characters; then a copy with them shown as `render::visible` does (each as one
+    /// character, so lines and columns stay the same but byte offsets move: see
+    /// [`SourceFile::shown_span`]).
+    pub fn shown(&self) -> &SourceFile {
+        self.shown_copy().map_or(self, |s| &s.file)
+    }
+
+    /// A span of the text as a span of [`SourceFile::shown`]'s text.
+    pub fn shown_span(&self, span: Span) -> Span {
+        match self.shown_copy() {
+            Some(s) if !s.shifts.is_empty() => {
+                use crate::render::visible::shifted;
+                Span::new(shifted(&s.shifts, span.start), shifted(&s.shifts, span.end))
+            }
+            _ => span,
         }
     }
 
@@ -424,6 +487,34 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shown_copy_keeps_lines_and_columns_and_moves_spans() {
+        let text = "a;b\r\n\"x\x1b[2K\ry\";3\n\u{9b}å;\x7f4\n";
+        let file = SourceFile::new("r\x1b/t.csv", text);
+        let shown = file.shown();
+        assert_eq!(shown.name, "r␛/t.csv");
+        assert_eq!(&**shown.text, "a;b\r\n\"x␛[2K␍y\";3\n�å;␡4\n");
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        for (k, &i) in bounds.iter().enumerate() {
+            let to = bounds.get(k + 3).copied().unwrap_or(text.len());
+            let span = file.shown_span(Span::new(i, to));
+            assert_eq!(shown.line_col(span.start), file.line_col(i), "{i}");
+            // (The CR of a CRLF cut from its LF would be shown alone.)
+            if !text[..to].ends_with('\r') {
+                let slice = file.slice(Span::new(i, to));
+                assert_eq!(shown.slice(span), crate::render::visible::visible(slice));
+            }
+        }
+        // Only the name to show: the text is shared.
+        let named = SourceFile::new("a\nb.csv", "x;1\n");
+        assert_eq!(named.shown().name, "a␊b.csv");
+        assert!(Arc::ptr_eq(&named.shown().text, &named.text));
+        // Nothing to show: the file itself.
+        let plain = SourceFile::new("t.csv", "a;b\r\nå;1\n");
+        assert!(std::ptr::eq(plain.shown(), &plain));
+        assert_eq!(plain.shown_span(Span::new(3, 7)), Span::new(3, 7));
+    }
 
     #[test]
     fn spans_in_files_not_stored_as_utf8_are_counted_in_stored_bytes() {

@@ -5,7 +5,9 @@
 //!
 //! Runs on the Linköping example (built-in rules) and on `tests/data/formats/` (a file name
 //! with `,`, `%`, a space and `å`; keys with `&`, `<`, `:` and `,`; one finding of each
-//! severity; two findings on one cell; a never-applicable rule; a ragged row).
+//! severity; two findings on one cell; a never-applicable rule; a ragged row), and on reports
+//! made in a scratch folder whose cells and folder name hold control characters (rules in
+//! `tests/data/formats/controls.rules`).
 
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
@@ -948,6 +950,162 @@ fn human_output_in_a_file_has_no_colour() {
     // On stdout, `--color always` still colours.
     let out = rimlig(&["check", EXAMPLES, "--color", "always"]);
     assert!(stdout(&out).contains('\u{1b}'));
+}
+
+/// The ESC sequences of the hostile cells: erase the line, go up a line.
+const ERASE_AND_UP: &str = "\x1b[2K\x1b[1A";
+
+/// A tree of reports whose cells hold ESC sequences, BEL, CR, NUL, DEL and a C1 control, made
+/// in a scratch folder (the bytes do not belong in git): `cells/t.csv` (a CSV report: ESC, BEL
+/// and CR in a quoted key; CSV refuses NUL), `json/n.json` (NUL, ESC, DEL and U+009B in a
+/// key) and, on Unix, the same CSV in a folder whose name has ESC, BEL, CR and LF, with a
+/// ragged row for a problem. Returns the report folders.
+fn control_character_reports(name: &str) -> Vec<PathBuf> {
+    let dir = scratch(name);
+    let csv = format!("Post;A;B\n\"Kontakt{ERASE_AND_UP}\x07\rx\";3;1\nok;1;2\n");
+    let mut folders = vec![dir.join("cells"), dir.join("json")];
+    std::fs::create_dir_all(&folders[0]).unwrap();
+    std::fs::write(folders[0].join("t.csv"), &csv).unwrap();
+    std::fs::create_dir_all(&folders[1]).unwrap();
+    std::fs::write(
+        folders[1].join("n.json"),
+        r#"{"tables": {"t": {"columns": ["Post", "A", "B"],
+            "rows": [["Kontakt\u0000\u001b[2K\u007f\u009b x", 3, 1], ["ok", 1, 2]]}}}"#,
+    )
+    .unwrap();
+    if cfg!(unix) {
+        let named = dir.join(format!("rep{ERASE_AND_UP}\x07\r\nx"));
+        std::fs::create_dir_all(&named).unwrap();
+        std::fs::write(named.join("t.csv"), format!("{csv}z;1;2;3\n")).unwrap();
+        folders.push(named);
+    }
+    folders
+}
+
+/// `rimlig check` of the control-character reports: (exit code, stdout).
+fn check_controls(folders: &[PathBuf], args: &[&str]) -> (i32, String) {
+    let mut all = vec!["check"];
+    all.extend(folders.iter().map(|f| f.to_str().unwrap()));
+    all.extend_from_slice(&["--rules", "tests/data/formats/controls.rules"]);
+    all.extend_from_slice(args);
+    let out = rimlig(&all);
+    (code(&out), stdout(&out))
+}
+
+/// No control character but line feed and tab (no ESC, BEL, CR, NUL, DEL, C1) in `text`.
+fn assert_no_control_characters(text: &str, what: &str) {
+    let bad: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|&(_, c)| c.is_control() && c != '\n' && c != '\t')
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{what}: control characters {bad:?} in\n{text}"
+    );
+}
+
+#[test]
+fn control_characters_in_cells_and_file_names_are_shown_not_sent() {
+    let folders = control_character_reports("controls");
+    let (_, json) = check_controls(&folders, &["--format", "json"]);
+    let json = parse_json(&json);
+    let findings = arr(&json["findings"]).len();
+    let problems = arr(&json["problems"]).len();
+    // e and k fail on the hostile row of each report; the named folder adds a ragged row.
+    assert_eq!(findings, 2 * folders.len(), "{json}");
+    assert_eq!(problems, usize::from(cfg!(unix)), "{json}");
+
+    let csv_key = "Kontakt␛[2K␛[1A␇␍x";
+    let json_key = "Kontakt␀␛[2K␡� x";
+    let folder = "rep␛[2K␛[1A␇␍␊x";
+    for format in ["human", "concise", "github", "junit", "html"] {
+        let (code, text) = check_controls(&folders, &["--format", format, "--color", "never"]);
+        assert_eq!(code, 1, "{format}:\n{text}");
+        assert_no_control_characters(&text, format);
+        for shown in [csv_key, json_key] {
+            assert!(text.contains(shown), "{format}: no {shown} in\n{text}");
+        }
+        if cfg!(unix) && format != "github" {
+            assert!(text.contains(folder), "{format}: no {folder} in\n{text}");
+        }
+    }
+
+    // Concise: one line per finding and problem, then the summary line, also for a file
+    // name with a line feed.
+    let (_, concise) = check_controls(&folders, &["--format", "concise"]);
+    let lines: Vec<&str> = concise.lines().collect();
+    assert_eq!(lines.len(), findings + problems + 1, "{concise}");
+    for l in &lines[..lines.len() - 1] {
+        assert!(
+            l.contains(": error[") || l.contains(": warning["),
+            "not a finding or problem line: {l:?}"
+        );
+    }
+    assert!(lines[lines.len() - 1].starts_with("checked "));
+
+    // GitHub: one workflow command each; a line break in a file name is GitHub's `%0A`.
+    let (_, github) = check_controls(&folders, &["--format", "github"]);
+    let commands = github.lines().filter(|l| l.starts_with("::")).count();
+    assert_eq!(commands, findings + problems, "{github}");
+    assert_eq!(github.lines().count(), commands + 1, "{github}");
+    if cfg!(unix) {
+        assert!(
+            github.contains("/rep␛[2K␛[1A␇%0D%0Ax/t.csv,line="),
+            "{github}"
+        );
+    }
+
+    // Human: the labels stay under their cells (a picture is one column wide, as the
+    // character it shows would have been), and the header counts the same columns.
+    let (_, human) = check_controls(&folders, &["--color", "never"]);
+    let column = |s: &str, byte: usize| s[..byte].chars().count();
+    let mut drawn = 0;
+    for pair in human.lines().collect::<Vec<_>>().windows(2) {
+        let (source, marks) = (pair[0], pair[1]);
+        let Some(at) = source.find(&format!("{csv_key}\";3;1")) else {
+            continue;
+        };
+        if !marks.contains('┬') || marks.contains('─') {
+            continue;
+        }
+        let a = column(source, at) + csv_key.chars().count() + 2;
+        let ticks: Vec<usize> = marks
+            .char_indices()
+            .filter(|&(_, c)| c == '┬')
+            .map(|(i, _)| column(marks, i))
+            .collect();
+        assert_eq!(
+            ticks,
+            [a, a + 2],
+            "labels under A and B:\n{source}\n{marks}"
+        );
+        drawn += 1;
+    }
+    assert_eq!(drawn, folders.len() - 1, "{human}");
+    assert!(human.contains("t.csv:2:22]"), "{human}");
+
+    // With colour, rimlig's own escape codes stay; a cell's never reach the terminal, nor a
+    // human --output file.
+    let (_, coloured) = check_controls(&folders, &["--color", "always"]);
+    assert!(coloured.contains("\x1b["), "still coloured");
+    assert!(!coloured.contains(ERASE_AND_UP) && !coloured.contains('\x07'));
+    let file = scratch("controls-output").join("out.txt");
+    let (_, empty) = check_controls(
+        &folders,
+        &[
+            "--color",
+            "always",
+            "--output",
+            file.to_str().unwrap(),
+            "--format",
+            "human",
+        ],
+    );
+    assert_eq!(empty, "");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(!written.contains('\u{1b}'), "no escape codes in the file");
+    assert_no_control_characters(&written, "human --output");
+    assert!(written.contains(csv_key));
 }
 
 #[test]

@@ -9,16 +9,24 @@
 //!
 //! The bracket holds the rule instance (`drift-summa[budget]`) for a finding and the code for a
 //! problem. A problem without a position shows its file only, one without a file nothing.
+//!
+//! Each line stays one line and sends no control character: those in a file name or a
+//! message (a CR or LF too) are shown as pictures (see [`super::visible`]).
 
-use super::{Place, finding_place, human::summary_line, one_line, problem_place};
+use super::visible::visible_line;
+use super::{Place, finding_place, human::summary_line, problem_place};
 use crate::run::Run;
 
 fn line(place: Option<Place>, severity: &str, what: &str, message: &str) -> String {
     let head = match place {
-        Some(p) => format!("{}: ", p.display()),
+        Some(p) => format!("{}: ", visible_line(&p.display())),
         None => String::new(),
     };
-    format!("{head}{severity}[{what}] {}\n", one_line(message))
+    format!(
+        "{head}{severity}[{}] {}\n",
+        visible_line(what),
+        visible_line(message)
+    )
 }
 
 pub fn render(run: &Run) -> String {

@@ -10,24 +10,43 @@
 //! for a problem; the message is the finding's message, then the rule's help on the next line.
 //! `col`/`endColumn` are given only when the cell is on one line (GitHub's rule); columns are in
 //! characters, `endColumn` just after the cell. The run's summary line ends the output as plain
-//! log text. Escaping is exactly that of GitHub's toolkit (`@actions/core`): see [`escape_data`]
-//! and [`escape_property`].
+//! log text. Escaping is that of GitHub's toolkit (`@actions/core`): see [`escape_data`] and
+//! [`escape_property`]; and, since the toolkit passes them through to the log, other control
+//! characters are shown as pictures (see [`super::visible`]). A CR or LF of a cell or a message
+//! is shown as one too: only the line breaks between the message's parts are `%0A`.
 
+use super::visible::{picture, visible_line};
 use super::{Place, finding_place, human::summary_line, problem_place};
 use crate::problem::Severity;
 use crate::run::Run;
 
-/// The message of a command: `%`, `\r`, `\n` escaped (`toCommandValue` + `escapeData`).
+/// `s` with `%`, `\r`, `\n` escaped, and `:` and `,` too when `property`; other control
+/// characters but tab shown as pictures.
+fn escape(s: &str, property: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(picture(c).unwrap_or(c)),
+        }
+    }
+    out
+}
+
+/// The message of a command: `%`, `\r`, `\n` escaped (`toCommandValue` + `escapeData`), other
+/// control characters shown.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    escape(s, false)
 }
 
 /// A property value (`file=`, `title=`): as [`escape_data`], and `:` and `,` as well
 /// (`escapeProperty`).
 pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+    escape(s, true)
 }
 
 fn command(severity: Severity) -> &'static str {
@@ -72,12 +91,12 @@ pub fn render(run: &Run) -> String {
         let place = finding_place(f, run);
         // A workbook has no lines to annotate: the message names the cell.
         let mut message = match &place.cell {
-            Some(cell) => format!("{cell}: {}", f.message),
-            None => f.message.clone(),
+            Some(cell) => visible_line(&format!("{cell}: {}", f.message)).into_owned(),
+            None => visible_line(&f.message).into_owned(),
         };
         if let Some(fix) = f.fix.as_ref().filter(|x| !x.changes.is_empty()) {
             message.push('\n');
-            message.push_str(&fix.summary_in(Some(&f.file)));
+            message.push_str(&visible_line(&fix.summary_in(Some(&f.file))));
         }
         if let Some(h) = &f.help {
             message.push('\n');
@@ -86,12 +105,12 @@ pub fn render(run: &Run) -> String {
         out.push_str(&annotation(
             f.severity,
             Some(&place),
-            &format!("{}: {}", f.instance_name(), f.title),
+            &visible_line(&format!("{}: {}", f.instance_name(), f.title)),
             &message,
         ));
     }
     for p in &run.problems {
-        let mut message = p.message.clone();
+        let mut message = visible_line(&p.message).into_owned();
         if let Some(h) = &p.help {
             message.push('\n');
             message.push_str(h);
@@ -120,6 +139,12 @@ mod tests {
         assert_eq!(escape_data("a: b, c"), "a: b, c");
         // `%` first, so an escape already in the text is not read as one.
         assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn other_control_characters_are_shown() {
+        assert_eq!(escape_data("a\x1b[2K\x07\0\tb\x7f\u{9b}"), "a␛[2K␇␀\tb␡�");
+        assert_eq!(escape_property("r\x1b:x"), "r␛%3Ax");
     }
 
     #[test]

@@ -15,7 +15,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
-/// Escape text for HTML content and attribute values (`& < > " '`).
+/// Escape text for HTML content and attribute values (`& < > " '`), and show its control
+/// characters but tab as pictures (see [`super::visible`]): a line break too, since the page
+/// would show it as a space (see [`text_with_breaks`] for text whose lines are kept).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -25,7 +27,7 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            c => out.push(super::visible::picture(c).unwrap_or(c)),
         }
     }
     out
@@ -692,7 +694,10 @@ fn problem_item(run: &Run, p: &Problem, out: &mut String) {
 
 /// Escaped text whose line breaks stay line breaks.
 fn text_with_breaks(s: &str) -> String {
-    escape(s).replace('\n', "<br>")
+    s.split('\n')
+        .map(|line| escape(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("<br>")
 }
 
 /// Per rule: findings by severity, passed and not applicable in one report.
@@ -1187,6 +1192,12 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
         );
         assert_eq!(escape("Linköping"), "Linköping");
+    }
+
+    #[test]
+    fn control_characters_are_shown() {
+        assert_eq!(escape("a\x1b[2K\x07\rb\nc\td"), "a␛[2K␇␍b␊c\td");
+        assert_eq!(text_with_breaks("a\nb\r\n\x1b"), "a<br>b<br>␛");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The terminal view: miette's graphical diagnostics, one per finding and problem, then a
 //! summary line.
 
+use super::visible::{into_visible, into_visible_line as line, visible_line};
 use crate::finding::Finding;
 use crate::problem::{Problem, Severity};
 use crate::run::Run;
@@ -23,6 +24,10 @@ pub struct Style {
 
 /// A source file for miette whose `file:line:col` header counts columns in characters
 /// (miette counts bytes, which puts every column after an å, ä or ö one too far right).
+///
+/// It is the file as shown ([`SourceFile::shown`]): control characters in a report's text or
+/// name are drawn as pictures, never sent to the terminal. A label's span into it is made
+/// with [`SourceFile::shown_span`].
 #[derive(Debug)]
 struct Src<'f> {
     file: &'f SourceFile,
@@ -30,7 +35,7 @@ struct Src<'f> {
 
 impl<'f> Src<'f> {
     fn of(file: &'f SourceFile) -> Src<'f> {
-        Src { file }
+        Src { file: file.shown() }
     }
 }
 
@@ -179,79 +184,74 @@ fn workbook_of(file: &str) -> &str {
 
 fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f> {
     let file: &SourceFile = sources.get(f.source);
+    // Every text from a report or a file name is shown one line each, its control
+    // characters as pictures; only the rule's help may have lines of its own.
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(cell_label(file, f.primary, &f.label, ": ")),
-        f.primary,
+        Some(line(cell_label(file, f.primary, &f.label, ": "))),
+        file.shown_span(f.primary),
     )];
     for r in f.related.iter().filter(|r| r.source == f.source) {
         labels.push(LabeledSpan::new_with_span(
-            Some(cell_label(file, r.span, &r.text, " ")),
-            r.span,
+            Some(line(cell_label(file, r.span, &r.text, " "))),
+            file.shown_span(r.span),
         ));
     }
     let mut help = Vec::new();
     if let Some(cell) = &f.cell {
-        help.push(format!("cell {cell} of {}", workbook_of(&f.file)));
+        help.push(line(format!("cell {cell} of {}", workbook_of(&f.file))));
     }
     if f.message != f.label {
         // The part of the message the label has no room for (which rows were summed).
-        help.push(
+        help.push(line(
             f.message[f.label.len()..]
                 .trim_start_matches("; ")
                 .to_string(),
-        );
+        ));
     }
     for r in f.related.iter().filter(|r| r.source != f.source) {
-        match &r.cell {
-            Some(cell) => help.push(format!(
-                "{} (at {cell} of {})",
-                r.text,
-                workbook_of(&r.file)
-            )),
-            None => help.push(format!(
-                "{} (at {}:{}:{})",
-                r.text, r.file, r.line, r.column
-            )),
-        }
+        help.push(line(match &r.cell {
+            Some(cell) => format!("{} (at {cell} of {})", r.text, workbook_of(&r.file)),
+            None => format!("{} (at {}:{}:{})", r.text, r.file, r.line, r.column),
+        }));
     }
     match &f.fix {
         // Under the head of its group: the change is shown there.
-        Some(fix) if grouped && !fix.changes.is_empty() => help.push(format!(
+        Some(fix) if grouped && !fix.changes.is_empty() => help.push(line(format!(
             "explained by the change above: {}",
             fix.changes
                 .iter()
                 .map(|c| format!("{} → {}", c.describe(), c.suggested_text))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )),
+        ))),
         // An info finding is a note, not an error: that no typo explains it is no news.
         Some(fix)
             if fix.status == crate::locate::FixStatus::NotLocalised
                 && f.severity == crate::problem::Severity::Info => {}
-        Some(fix) => help.push(fix.summary_in(Some(&f.file))),
+        Some(fix) => help.push(line(fix.summary_in(Some(&f.file)))),
         None => {}
     }
     if let Some(h) = &f.help {
-        help.push(h.to_string());
+        help.push(into_visible(h.to_string()));
     }
     if let Some(reason) = &f.suppression_reason {
-        help.push(format!("allowed in rimlig.toml: {reason}"));
+        help.push(line(format!("allowed in rimlig.toml: {reason}")));
     }
-    help.push(format!(
+    help.push(line(format!(
         "rule {} at {}:{} — {}",
         f.instance_name(),
         f.rule_file,
         f.rule_line,
         f.title
-    ));
+    )));
     Diag {
-        message: if f.suppressed {
+        message: line(if f.suppressed {
             format!("{}: {} (allowed)", f.instance_name(), f.title)
         } else if f.baselined {
             format!("{}: {} (baseline)", f.instance_name(), f.title)
         } else {
             format!("{}: {}", f.instance_name(), f.title)
-        },
+        }),
         code: None,
         severity: miette_severity(f.severity),
         help: Some(help.join("\n")),
@@ -275,13 +275,13 @@ fn fix_diag<'f>(
         .filter(|c| c.source == first.source)
         .map(|c| {
             LabeledSpan::new_primary_with_span(
-                Some(cell_label(
+                Some(line(cell_label(
                     file,
                     c.primary,
                     &format!("{} → {}", c.written, c.suggested_text),
                     ": ",
-                )),
-                c.primary,
+                ))),
+                file.shown_span(c.primary),
             )
         })
         .collect();
@@ -297,7 +297,7 @@ fn fix_diag<'f>(
         ),
         code: None,
         severity: miette::Severity::Advice,
-        help: Some(fix.summary_in(Some(&first.file))),
+        help: Some(line(fix.summary_in(Some(&first.file)))),
         source: Some(Src::of(file)),
         labels,
         related: Vec::new(),
@@ -312,11 +312,12 @@ fn problem_diag<'f>(p: &Problem, sources: &'f Sources) -> Diag<'f> {
         .filter(|l| Some(l.source) == main)
         .enumerate()
         .map(|(i, l)| {
-            let text = cell_label(sources.get(l.source), l.span, &l.text, ": ");
+            let file = sources.get(l.source);
+            let text = line(cell_label(file, l.span, &l.text, ": "));
             if i == 0 {
-                LabeledSpan::new_primary_with_span(Some(text), l.span)
+                LabeledSpan::new_primary_with_span(Some(text), file.shown_span(l.span))
             } else {
-                LabeledSpan::new_with_span(Some(text), l.span)
+                LabeledSpan::new_with_span(Some(text), file.shown_span(l.span))
             }
         })
         .collect();
@@ -324,17 +325,20 @@ fn problem_diag<'f>(p: &Problem, sources: &'f Sources) -> Diag<'f> {
         .labels
         .iter()
         .filter(|l| Some(l.source) != main)
-        .map(|l| Diag {
-            message: l.text.clone(),
-            code: None,
-            severity: miette::Severity::Advice,
-            help: None,
-            source: Some(Src::of(sources.get(l.source))),
-            labels: vec![LabeledSpan::new_primary_with_span(
-                Some(l.text.clone()),
-                l.span,
-            )],
-            related: Vec::new(),
+        .map(|l| {
+            let file = sources.get(l.source);
+            Diag {
+                message: line(l.text.clone()),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: Some(Src::of(file)),
+                labels: vec![LabeledSpan::new_primary_with_span(
+                    Some(line(l.text.clone())),
+                    file.shown_span(l.span),
+                )],
+                related: Vec::new(),
+            }
         })
         .collect();
     let message = match (&p.path, main) {
@@ -344,10 +348,10 @@ fn problem_diag<'f>(p: &Problem, sources: &'f Sources) -> Diag<'f> {
         _ => p.message.clone(),
     };
     Diag {
-        message,
+        message: line(message),
         code: Some(p.code.to_string()),
         severity: miette_severity(p.severity),
-        help: p.help.clone(),
+        help: p.help.clone().map(into_visible),
         source: main.map(|s| Src::of(sources.get(s))),
         labels,
         related,
@@ -472,10 +476,11 @@ pub fn write(run: &Run, style: Style, w: &mut impl std::io::Write) -> std::io::R
                 (Some(t), None) => format!(" {t}"),
                 _ => String::new(),
             };
-            tail.push_str(&format!(
-                "not applicable: {} in {}{at}: {}\n",
+            tail.push_str(&line(format!(
+                "not applicable: {} in {}{at}: {}",
                 na.rule, na.report, na.reason
-            ));
+            )));
+            tail.push('\n');
         }
         for (rule, n) in &run.outcome.not_applicable_unlisted {
             tail.push_str(&format!(
@@ -583,8 +588,9 @@ fn allowed_line(run: &Run, verbose: bool) -> String {
         .as_deref()
         .unwrap_or(crate::config::FILE_NAME);
     format!(
-        "{} allowed in {file} not shown (--verbose shows them)\n\n",
+        "{} allowed in {} not shown (--verbose shows them)\n\n",
         plural(n, "finding", "findings"),
+        visible_line(file),
     )
 }
 

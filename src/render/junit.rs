@@ -17,7 +17,8 @@
 //! `errors` and `skipped` counts of each suite and of `<testsuites>` are those of its test cases.
 //! No times or timestamps: the same run gives the same file.
 
-use super::{Place, finding_place, one_line, problem_place};
+use super::visible::{picture, visible_line};
+use super::{Place, finding_place, problem_place};
 use crate::eval::Stats;
 use crate::finding::Finding;
 use crate::problem::Severity;
@@ -26,7 +27,8 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 /// `& < > " '` as entities; line breaks and tabs too when `attribute` (a parser would turn them
-/// into spaces); characters XML 1.0 cannot hold as U+FFFD.
+/// into spaces); other control characters shown as pictures (see [`super::visible`]: XML 1.0
+/// cannot hold most of them, and a log would show them raw); U+FFFE and U+FFFF as U+FFFD.
 pub fn escape(s: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -40,8 +42,8 @@ pub fn escape(s: &str, attribute: bool) -> String {
             '\r' if attribute => out.push_str("&#13;"),
             '\t' if attribute => out.push_str("&#9;"),
             '\n' | '\r' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
-            c => out.push(c),
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(picture(c).unwrap_or(c)),
         }
     }
     out
@@ -95,13 +97,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// One line: a CR or LF of a file name or a cell is shown as a picture.
 fn finding_line(f: &Finding, run: &Run) -> String {
-    format!(
+    visible_line(&format!(
         "{}: {}: {}",
         finding_place(f, run).display(),
         f.instance_name(),
         f.message
-    )
+    ))
+    .into_owned()
 }
 
 /// One test case: its XML and what it counts as.
@@ -181,7 +185,7 @@ pub fn render(run: &Run) -> String {
                 let text: Vec<String> = findings.iter().map(|f| finding_line(f, run)).collect();
                 Some(format!(
                     "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                    escape(&one_line(&message), true),
+                    escape(&visible_line(&message), true),
                     first.severity.name(),
                     escape(&text.join("\n"), false)
                 ))
@@ -203,7 +207,7 @@ pub fn render(run: &Run) -> String {
                 };
                 Some(format!(
                     "<skipped message=\"{}\"/>",
-                    escape(&one_line(&why), true)
+                    escape(&visible_line(&why), true)
                 ))
             } else {
                 None
@@ -229,7 +233,7 @@ pub fn render(run: &Run) -> String {
                 counts.failures += 1;
                 ("failure", p.severity.name())
             };
-            let mut text = format!(
+            let mut text = visible_line(&format!(
                 "{}{}: {}",
                 place
                     .as_ref()
@@ -238,14 +242,15 @@ pub fn render(run: &Run) -> String {
                     .unwrap_or_default(),
                 p.code,
                 p.message
-            );
+            ))
+            .into_owned();
             if let Some(h) = &p.help {
                 text.push('\n');
                 text.push_str(h);
             }
             let body = format!(
                 "<{tag} message=\"{}\" type=\"{kind}\">{}</{tag}>",
-                escape(&one_line(&p.message), true),
+                escape(&visible_line(&p.message), true),
                 escape(&text, false)
             );
             let classname = place.map_or_else(|| "rimlig".to_string(), |pl| pl.file);
@@ -273,7 +278,7 @@ mod tests {
         );
         assert_eq!(escape("a\nb\tc", false), "a\nb\tc");
         assert_eq!(escape("a\nb\tc", true), "a&#10;b&#9;c");
-        assert_eq!(escape("a\u{1}b", false), "a\u{FFFD}b");
+        assert_eq!(escape("a\u{1}b\x1b\u{85}", false), "a␁b␛\u{FFFD}");
         assert_eq!(escape("Kök 5 %", true), "Kök 5 %");
     }
 }

@@ -3,6 +3,7 @@
 pub mod html;
 pub mod human;
 pub mod json;
+pub mod visible;
 
 // Formats for CI systems and code hosts, one module each. They share the places below.
 pub mod concise;
@@ -220,11 +221,6 @@ pub fn problem_fingerprint(p: &Problem, run: &Run) -> String {
         file,
         p.message.clone(),
     ])
-}
-
-/// A message on one line: line breaks become spaces.
-pub fn one_line(s: &str) -> String {
-    s.replace("\r\n", "\n").replace(['\n', '\r'], " ")
 }
 
 #[cfg(test)]
