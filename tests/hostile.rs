@@ -873,6 +873,18 @@ fn a_baseline_or_config_too_large_is_refused_unread() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A rule test file over 16 MiB is refused by its size, unread, and the run says so.
+#[test]
+fn a_test_file_too_large_is_refused_unread() {
+    let dir = flag_repo("test-large");
+    let big = std::fs::File::create(dir.join("r.test.toml")).unwrap();
+    big.set_len((16 << 20) + 1).unwrap();
+    let (code, text) = said(&rimlig_within(30, &dir, &["test", "."]));
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("test::too-large"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A FIFO where a rimlig.toml or a report.toml is looked for was passed over in silence: the
 /// settings or the report's metadata went missing without a word.
 #[cfg(unix)]

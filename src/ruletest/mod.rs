@@ -345,6 +345,31 @@ pub fn run_paths(paths: &[PathBuf]) -> TestRun {
     })
 }
 
+/// Bytes a test file may hold.
+const MAX_TEST_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Why the test file `name` was not read.
+fn unreadable_test(name: &str, e: crate::input::ReadError) -> Problem {
+    use crate::input::{ReadError, not_a_file};
+    let io = |message: String| {
+        Problem::new(ProblemKind::Io, Severity::Error, "io::read", message).with_path(name)
+    };
+    match e {
+        ReadError::TooLarge { size } => Problem::new(
+            ProblemKind::Config,
+            Severity::Error,
+            "test::too-large",
+            format!("{name} is {size} bytes; a test file may hold at most {MAX_TEST_FILE_BYTES}"),
+        )
+        .with_path(name)
+        .with_help("split the tests into several files, or make their tables smaller"),
+        ReadError::Folder => not_a_file(name, name, true),
+        ReadError::NotAFile => not_a_file(name, name, false),
+        ReadError::NotFound => io(format!("cannot read {name}: it does not exist")),
+        ReadError::Io(e) => io(format!("cannot read {name}: {e}")),
+    }
+}
+
 /// Run the tests of `inputs` (only those of rule `only`, when given).
 pub fn run(inputs: &Inputs, only: Option<&str>) -> TestRun {
     on_big_stack(|| run_inputs(inputs, Vec::new(), only))
@@ -360,7 +385,8 @@ fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -
             TestSource::Embedded(name, text) => (name.clone(), None, text.to_string()),
             TestSource::Disk { path: p, root } => {
                 let name = display(p);
-                let text = match std::fs::read(p) {
+                // A test file holds its tables inline: large, but never beyond this.
+                let text = match crate::input::read_regular(p, MAX_TEST_FILE_BYTES) {
                     Ok(bytes) => match String::from_utf8(bytes) {
                         Ok(t) => t,
                         Err(_) => {
@@ -378,15 +404,7 @@ fn run_inputs(inputs: &Inputs, mut problems: Vec<Problem>, only: Option<&str>) -
                         }
                     },
                     Err(e) => {
-                        problems.push(
-                            Problem::new(
-                                ProblemKind::Io,
-                                Severity::Error,
-                                "io::read",
-                                format!("cannot read {name}: {e}"),
-                            )
-                            .with_path(name),
-                        );
+                        problems.push(unreadable_test(&name, e));
                         continue;
                     }
                 };
