@@ -2,8 +2,8 @@
 //! tests both go through here, so what the tests see is what users see.
 
 use crate::check::{
-    RuleRoot, RuleSet, check_columns_found, check_names, check_static, check_tables_found,
-    load_rules,
+    RuleRoot, RuleSet, check_columns_found, check_figures_read, check_names, check_static,
+    check_tables_found, load_rules,
 };
 use crate::config::{Choice, Config};
 use crate::eval::{Outcome, evaluate_configured};
@@ -161,6 +161,7 @@ fn check_here(
         check_tables_found(&rules, &reports, &mut problems);
         check_columns_found(&rules, &reports, &mut problems);
     }
+    check_figures_read(&rules, &reports, &mut problems);
     progress.stage("checking rules", rules.rules.len());
     let options = crate::eval::Options {
         default_tolerance: config.check.tolerance.clone(),

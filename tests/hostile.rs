@@ -873,6 +873,38 @@ fn a_baseline_or_config_too_large_is_refused_unread() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A text in a column declared as figures made every check that read it not applicable, and
+/// said so only in the summary's count: each such cell is a warning where it is written.
+#[test]
+fn a_text_in_a_figure_column_is_a_warning_at_the_cell() {
+    let dir = scratch("not-a-figure");
+    let mut csv = String::from("Post;A;B\nx;1.234,5;1\ny;500-;2\n");
+    for i in 0..6 {
+        csv.push_str(&format!("z{i};(10{i});3\n"));
+    }
+    write(&dir.join("r/tal.csv"), &csv);
+    write(
+        &dir.join("r.rules"),
+        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
+    );
+    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    let (code, text) = said(&rimlig_within(30, &dir, &args));
+    assert_eq!(code, 0, "warnings only: {text}");
+    assert!(
+        text.contains("r/tal.csv:2:3: warning[data::not-a-figure] \"1.234,5\" in column A"),
+        "{text}"
+    );
+    assert!(
+        text.contains("r/tal.csv:3:3: warning[data::not-a-figure] \"500-\""),
+        "{text}"
+    );
+    // Five are shown in a column, and the other three counted.
+    assert_eq!(text.matches("is not a figure").count(), 5, "{text}");
+    assert!(text.contains("3 more cells in column A"), "{text}");
+    assert!(!text.contains("column B"), "B holds figures only: {text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A rule test file over 16 MiB is refused by its size, unread, and the run says so.
 #[test]
 fn a_test_file_too_large_is_refused_unread() {

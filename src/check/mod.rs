@@ -3,6 +3,7 @@
 //! (types, arity, checks that cannot fail, unused declarations).
 
 mod coverage;
+mod figures;
 mod lets;
 mod lint;
 mod load;
@@ -12,6 +13,7 @@ mod types;
 mod unused;
 
 pub use coverage::{check_columns_found, check_tables_found};
+pub use figures::check_figures_read;
 pub use load::{LoadedRule, LoadedTable, RuleRoot, RuleSet, load_rules};
 pub(crate) use load::{confined, leaves_through_link};
 pub use names::check_names;

@@ -55,7 +55,8 @@ impl<'a> View<'a> {
 
     /// [`View::new`] without the groups: which headers the declaration's key and columns
     /// reach, and which of them reach none.
-    fn matched(index: usize, table: &'a Table, decl: Option<&'a TableDecl>) -> View<'a> {
+    /// A view that has matched its declared names to the table's headers, and no more.
+    pub fn matched(index: usize, table: &'a Table, decl: Option<&'a TableDecl>) -> View<'a> {
         let mut claimed = vec![false; table.headers.len()];
         let mut key_col = 0;
         let mut key_name = None;
@@ -203,6 +204,11 @@ impl<'a> View<'a> {
         let mut groups = self.groups_by(col);
         groups.of_row = Vec::new();
         groups
+    }
+
+    /// The declared columns that matched a header: name, column, declared unit.
+    pub fn declared_columns(&self) -> &[(&'a str, usize, Option<UnitName>)] {
+        &self.declared
     }
 
     /// The column a name reaches: a declared column, the key's name, or a normalised header.
@@ -558,6 +564,11 @@ pub fn views_of_headers<'a>(set: &'a RuleSet, report: &'a Report, name: &str) ->
     views_made(set, report, name, View::matched)
 }
 
+/// Whether declaration `decl` reaches `table` (its glob matches the table's name).
+pub fn reaches(decl: &TableDecl, table: &Table) -> bool {
+    glob::matches(&decl.glob.text, &table.name)
+}
+
 fn views_made<'a>(
     set: &'a RuleSet,
     report: &'a Report,
@@ -570,7 +581,7 @@ fn views_made<'a>(
         .iter()
         .enumerate()
         .filter(|(_, t)| match decl {
-            Some(d) => glob::matches(&d.glob.text, &t.name),
+            Some(d) => reaches(d, t),
             None => normalise_name(&t.name) == name,
         })
         .map(|(i, t)| make(i, t, decl))

@@ -633,6 +633,15 @@ impl Table {
     }
 
     /// The cell of row `row` in column `col`, if the row has one.
+    /// Whether column `col` holds nothing but whole numbers and empty cells, as the reader
+    /// found them: then no cell of it need be looked at for a text.
+    pub fn only_integers(&self, col: usize) -> bool {
+        matches!(
+            self.columns.get(col),
+            Some(Column::Integers(_) | Column::Empty)
+        )
+    }
+
     pub fn cell(&self, row: usize, col: usize) -> Option<Cell> {
         let r = self.rows.get(row)?;
         if col >= self.cell_count(row) {

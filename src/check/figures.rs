@@ -1,0 +1,201 @@
+//! Cells of a column declared as figures (`tkr`, `mkr`, `kr`, `pct`, `count`) that are not
+//! read as figures. Every check that reads such a cell is not applicable, which alone shows
+//! only as a count in the summary: the controller sees `1.234,5` in the file and is told
+//! nothing. Said once per cell, where it is written, with what the text most likely is.
+
+use crate::eval::view::{View, reaches};
+use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::{CellValue, Report};
+use crate::syntax::ast::UnitName;
+
+use super::RuleSet;
+
+/// Cells said one by one per table and column; the rest are counted in one more warning.
+const SAID_PER_COLUMN: usize = 5;
+
+/// One `data::not-a-figure` warning per text cell of a declared figure column, up to
+/// [`SAID_PER_COLUMN`] per table and column, then one that counts the rest.
+pub fn check_figures_read(set: &RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
+    for t in &set.tables {
+        let figures = t
+            .decl
+            .columns
+            .iter()
+            .any(|c| c.unit.is_some_and(|u| u != UnitName::Text));
+        if !figures {
+            continue;
+        }
+        // Reports of one kind have the same tables: each table name and its headers are
+        // matched to the declaration once (ten thousand reports would otherwise make ten
+        // thousand views).
+        type Columns<'a> = Option<Vec<(&'a str, usize, UnitName)>>;
+        let mut matched: foldhash::HashMap<(&str, Vec<&str>), Columns> = Default::default();
+        for report in reports {
+            for (index, table) in report.tables.iter().enumerate() {
+                let headers: Vec<&str> = table.headers.iter().map(|h| h.text.as_str()).collect();
+                let columns = matched
+                    .entry((table.name.as_str(), headers))
+                    .or_insert_with(|| {
+                        reaches(&t.decl, table).then(|| {
+                            View::matched(index, table, Some(&t.decl))
+                                .declared_columns()
+                                .iter()
+                                .filter_map(|&(name, col, unit)| {
+                                    Some((name, col, unit.filter(|u| *u != UnitName::Text)?))
+                                })
+                                .collect()
+                        })
+                    });
+                for &(name, col, unit) in columns.iter().flatten() {
+                    if !table.only_integers(col) {
+                        column_texts(table, col, name, unit, problems);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn column_texts(
+    table: &crate::report::Table,
+    col: usize,
+    name: &str,
+    unit: UnitName,
+    problems: &mut Vec<Problem>,
+) {
+    let header = table.headers.get(col).map_or("", |h| h.text.as_str());
+    let mut more = 0;
+    let mut said = 0;
+    for row in 0..table.rows.len() {
+        let Some(cell) = table.cell(row, col).filter(|c| c.is_text(table)) else {
+            continue;
+        };
+        let CellValue::Text(text) = cell.value(table) else {
+            continue;
+        };
+        if said == SAID_PER_COLUMN {
+            more += 1;
+            continue;
+        }
+        said += 1;
+        let shown = crate::render::visible::visible(&text);
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Warning,
+                "data::not-a-figure",
+                format!(
+                    "\"{shown}\" in column {header} of {} is not a figure, so the checks that read it are not applicable",
+                    table.name
+                ),
+            )
+            .with_label(
+                table.source,
+                cell.span(),
+                format!("{name} is declared {}: not read as one", unit_words(unit)),
+            )
+            .with_help(looks_like(&text)),
+        );
+    }
+    if more > 0 {
+        problems.push(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Warning,
+                "data::not-a-figure",
+                format!(
+                    "{more} more cells in column {header} of {} are not figures either",
+                    table.name
+                ),
+            )
+            .with_label(
+                table.source,
+                table.headers.get(col).map(|h| h.span).unwrap_or_default(),
+                format!("{name}: {more} more texts"),
+            )
+            .with_help("rimlig -v lists the checks they made not applicable"),
+        );
+    }
+}
+
+fn unit_words(unit: UnitName) -> &'static str {
+    match unit {
+        UnitName::Kr => "kr",
+        UnitName::Tkr => "tkr",
+        UnitName::Mkr => "mkr",
+        UnitName::Pct => "pct",
+        UnitName::Count => "count",
+        UnitName::Text => "text",
+    }
+}
+
+/// What a text in a figure column most likely is, and how to write it as a figure.
+fn looks_like(text: &str) -> String {
+    let t = text.trim();
+    if let Some(c) = t.chars().find(|c| invisible(*c)) {
+        return format!(
+            "the cell holds an invisible character (U+{:04X}) beside the figure; delete it",
+            u32::from(c)
+        );
+    }
+    let digits_and =
+        |extra: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || extra.contains(c));
+    if t.len() > 1 && t.ends_with('-') && digits_and(" ,-") {
+        return format!(
+            "a minus sign goes before the figure: -{}",
+            t.trim_end_matches('-').trim()
+        );
+    }
+    if t.starts_with('(') && t.ends_with(')') && digits_and(" ,()") {
+        return format!(
+            "a negative figure is written with a minus sign: -{}",
+            t.trim_matches(|c| c == '(' || c == ')').trim()
+        );
+    }
+    if digits_and(".,") && t.contains('.') && t.ends_with(|c: char| c.is_ascii_digit()) {
+        let (dot, comma) = (t.find('.'), t.find(','));
+        return match (dot, comma) {
+            (Some(d), Some(c)) if d < c => format!(
+                "written with a dot between thousands: write {}",
+                t.replace('.', " ")
+            ),
+            (Some(_), Some(_)) => format!(
+                "written the English way: write {}",
+                t.replace(',', " ").replace('.', ",")
+            ),
+            _ => "a decimal comma, not a point, in a Swedish figure (or spaces between thousands)"
+                .to_string(),
+        };
+    }
+    "a figure is digits with an optional minus sign and decimal comma, spaces between thousands and a unit such as tkr or %; a missing value is left empty or written .. or -".to_string()
+}
+
+/// Characters that take no room on screen.
+fn invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{feff}' | '\u{200b}'..='\u{200f}' | '\u{2060}' | '\u{00ad}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like;
+
+    #[test]
+    fn texts_are_recognised_as_the_figures_they_almost_are() {
+        for (text, says) in [
+            ("1.234,5", "dot between thousands: write 1 234,5"),
+            ("1,234.5", "English way: write 1 234,5"),
+            ("500-", "before the figure: -500"),
+            ("(100)", "with a minus sign: -100"),
+            ("\u{feff}5", "invisible character (U+FEFF)"),
+            ("12.5", "decimal comma"),
+            ("12,5.", "a figure is digits"),
+            ("tolv", "a figure is digits"),
+        ] {
+            let said = looks_like(text);
+            assert!(said.contains(says), "{text}: {said}");
+        }
+    }
+}
