@@ -946,3 +946,33 @@ fn a_report_toml_linked_out_of_its_folder_is_not_read() {
     assert!(!text.contains("io::not-a-file"), "said twice: {text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A total row whose key has a Cyrillic letter that looks Latin (`Summа`) is not the total
+/// row `Summa*` names: the sum check was silently not applicable. The glob now gets a warning
+/// naming the letter; a table with no rows gets none.
+#[test]
+fn a_total_glob_missed_by_a_look_alike_letter_is_named() {
+    let dir = scratch("look-alike");
+    write(
+        &dir.join("r/t.csv"),
+        "Post;A\nEkonomi;150\ny;1\nSumm\u{430};151\n",
+    );
+    write(&dir.join("r/tom.csv"), "Post;A\n");
+    write(
+        &dir.join("t.rules"),
+        "table t \"t\" { key k \"Post\" column a \"A\" tkr total \"Summa*\" }\n\
+         table tom \"tom\" { key k \"Post\" column a \"A\" tkr total \"Summa\" skip \"x\" }\n\
+         rule s { in t: sum(a) == total.a }\n\
+         rule u { each tom: a >= 0 }\n",
+    );
+    let r = check_within(30, &[dir.join("r")], &[dir.join("t.rules")]);
+    assert_eq!(codes(&r), ["rules::no-total"], "{:#?}", r.problems);
+    let p = problem(&r, "rules::no-total");
+    assert!(p.message.contains("t.csv"), "{}", p.message);
+    let help = p.help.as_deref().unwrap_or("");
+    assert!(
+        help.contains("\"Summ\u{430}\" contains the Cyrillic letter '\u{430}' (U+0430)"),
+        "{help}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
