@@ -18,7 +18,7 @@
 use super::csv::{Bytes, load_csv_owned};
 use super::mapped::MappedText;
 use super::workbook;
-use super::{Report, ReportMeta, Table};
+use super::{Report, ReportMeta, Table, previous_itself};
 use super::{json_report, markdown};
 use crate::check::leaves_through_link;
 use crate::config::{Config, tidy_path};
@@ -688,7 +688,7 @@ pub fn load_report_listed(
         }
     };
 
-    report.meta = load_meta(dir, &dir.join(REPORT_TOML), sources, problems);
+    report.meta = load_meta(dir, &dir.join(REPORT_TOML), dir, sources, problems);
 
     for (name, path) in files {
         let shown = display_join(dir, &name);
@@ -814,17 +814,19 @@ pub fn sidecar_meta(path: &Path, sources: &mut Sources, problems: &mut Vec<Probl
     let mut name = stem.to_os_string();
     name.push(".report.toml");
     let dir = parent_dir(path);
-    load_meta(&dir, &dir.join(&name), sources, problems)
+    load_meta(&dir, &dir.join(&name), path, sources, problems)
 }
 
 /// Read `report.toml` (or a sidecar `<stem>.report.toml`): keys `unit`, `period` and
-/// `previous` (a path relative to the folder). Without one (or with a folder of that name)
+/// `previous` (a path relative to the folder; naming `report`, the report itself, is a
+/// warning). Without one (or with a folder of that name)
 /// the metadata is empty; a named pipe, a socket or a device of that name is passed over
 /// with a warning, since reading it could wait for ever, and so is a symbolic link out of
 /// the folder.
 fn load_meta(
     dir: &Path,
     toml_path: &Path,
+    report: &Path,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> ReportMeta {
@@ -973,7 +975,13 @@ fn load_meta(
                         ),
                     );
                 }
-                meta.previous = Some(path);
+                let span = span_of(value.span());
+                meta.set_previous(
+                    path,
+                    report,
+                    || previous_itself(s, &shown, id, span),
+                    problems,
+                );
             }
         }
     }
