@@ -52,9 +52,94 @@ pub fn distance(a: &str, b: &str) -> usize {
     d[n][m]
 }
 
+/// The Latin letter a Cyrillic or Greek letter looks like, for the letters that are commonly
+/// typed or pasted in place of one (`Summа` with a Cyrillic а); `None` for any other.
+pub fn latin_look_alike(c: char) -> Option<char> {
+    let latin = match c {
+        // Cyrillic
+        'а' => 'a',
+        'е' => 'e',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ѕ' => 's',
+        'ј' => 'j',
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'У' => 'Y',
+        'Х' => 'X',
+        'І' => 'I',
+        'Ѕ' => 'S',
+        'Ј' => 'J',
+        // Greek
+        'ο' => 'o',
+        'α' => 'a',
+        'ι' => 'i',
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
+        _ => return None,
+    };
+    Some(latin)
+}
+
+/// `text` with each look-alike letter ([`latin_look_alike`]) made the Latin one, and the
+/// first letter so replaced; `None` if it has none.
+pub fn without_look_alikes(text: &str) -> Option<(String, char)> {
+    let first = text.chars().find(|&c| latin_look_alike(c).is_some())?;
+    let latin = text
+        .chars()
+        .map(|c| latin_look_alike(c).unwrap_or(c))
+        .collect();
+    Some((latin, first))
+}
+
+/// How a look-alike letter is named in a message: `the Cyrillic letter 'а' (U+0430)`.
+pub fn describe_look_alike(c: char) -> String {
+    let script = if ('\u{370}'..='\u{3ff}').contains(&c) {
+        "Greek"
+    } else {
+        "Cyrillic"
+    };
+    format!("the {script} letter '{c}' (U+{:04X})", u32::from(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_letters_are_found_and_named() {
+        assert_eq!(
+            without_look_alikes("Summа Ekonоmi"),
+            Some(("Summa Ekonomi".to_string(), 'а'))
+        );
+        assert_eq!(without_look_alikes("Summa Ärenden"), None);
+        assert_eq!(describe_look_alike('а'), "the Cyrillic letter 'а' (U+0430)");
+        assert_eq!(describe_look_alike('Ο'), "the Greek letter 'Ο' (U+039F)");
+    }
 
     #[test]
     fn suggests_close_names_only() {

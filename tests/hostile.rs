@@ -943,3 +943,80 @@ fn a_fifo_found_as_rimlig_toml_or_report_toml_is_a_warning() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `report.toml` that is a link out of its report folder was warned about by the walk and
+/// then read all the same (a TOML error even quoted a line of the file it points to). It is
+/// now not read, whichever way its report is named, and a link to `/dev/zero` is said once,
+/// as a link out, not also as a device.
+#[cfg(unix)]
+#[test]
+fn a_report_toml_linked_out_of_its_folder_is_not_read() {
+    let dir = flag_repo("report-toml-out");
+    write(
+        &dir.join("outside/secret.toml"),
+        "unit = \"mkr\"\nhemligt ord = 5\n",
+    );
+    std::os::unix::fs::symlink("../outside/secret.toml", dir.join("r/report.toml")).unwrap();
+    write(&dir.join("z/tal.csv"), "Post;A;B\nEtt;1;2\n");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("z/report.toml")).unwrap();
+    for named in ["r", "r/report.toml", "."] {
+        let (code, text) = said(&rimlig_within(
+            30,
+            &dir,
+            &["check", named, "--rules", "r.rules", "--format", "concise"],
+        ));
+        assert_eq!(code, 0, "{named}: warnings only: {text}");
+        assert!(
+            !text.contains("hemligt"),
+            "{named}: the file was read: {text}"
+        );
+        assert!(!text.contains("config::report-toml"), "{named}: {text}");
+        assert_eq!(
+            text.matches("r/report.toml: warning[io::link-outside]")
+                .count(),
+            1,
+            "{named}: {text}"
+        );
+    }
+    let (_, text) = said(&rimlig_within(
+        30,
+        &dir,
+        &["check", "z", "--rules", "r.rules", "--format", "concise"],
+    ));
+    assert!(
+        text.contains("z/report.toml: warning[io::link-outside]"),
+        "{text}"
+    );
+    assert!(!text.contains("io::not-a-file"), "said twice: {text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A total row whose key has a Cyrillic letter that looks Latin (`Summа`) is not the total
+/// row `Summa*` names: the sum check was silently not applicable. The glob now gets a warning
+/// naming the letter; a table with no rows gets none.
+#[test]
+fn a_total_glob_missed_by_a_look_alike_letter_is_named() {
+    let dir = scratch("look-alike");
+    write(
+        &dir.join("r/t.csv"),
+        "Post;A\nEkonomi;150\ny;1\nSumm\u{430};151\n",
+    );
+    write(&dir.join("r/tom.csv"), "Post;A\n");
+    write(
+        &dir.join("t.rules"),
+        "table t \"t\" { key k \"Post\" column a \"A\" tkr total \"Summa*\" }\n\
+         table tom \"tom\" { key k \"Post\" column a \"A\" tkr total \"Summa\" skip \"x\" }\n\
+         rule s { in t: sum(a) == total.a }\n\
+         rule u { each tom: a >= 0 }\n",
+    );
+    let r = check_within(30, &[dir.join("r")], &[dir.join("t.rules")]);
+    assert_eq!(codes(&r), ["rules::no-total"], "{:#?}", r.problems);
+    let p = problem(&r, "rules::no-total");
+    assert!(p.message.contains("t.csv"), "{}", p.message);
+    let help = p.help.as_deref().unwrap_or("");
+    assert!(
+        help.contains("\"Summ\u{430}\" contains the Cyrillic letter '\u{430}' (U+0430)"),
+        "{help}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

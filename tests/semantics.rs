@@ -874,6 +874,29 @@ fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
     assert_eq!(r.exit_code(false), 0);
 }
 
+#[test]
+fn a_report_that_names_itself_as_previous_is_a_warning_and_has_no_previous() {
+    // sig-sjalv/report.toml says `previous = "."`: the report itself, which could be read, so
+    // "could not be read" was the wrong reason, and nothing pointed at the line.
+    let r = run_folder("previous", "sig-sjalv");
+    assert_eq!(codes(&r), ["data::previous-itself"]);
+    let p = &r.problems[0];
+    assert!(
+        p.message.contains("names this report itself"),
+        "{}",
+        p.message
+    );
+    assert_eq!(p.labels.len(), 1, "at the value in report.toml");
+    assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
+    let na = not_applicable(&r, "samma-rad");
+    assert!(
+        na.iter()
+            .all(|(_, why)| why.contains("names this report itself")),
+        "{na:?}"
+    );
+    assert_eq!(r.exit_code(false), 0);
+}
+
 // ------------------------------------------------------------------ parent
 
 #[test]

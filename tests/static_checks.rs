@@ -230,6 +230,28 @@ fn several_problems_as_the_terminal_shows_them() {
 }
 
 #[test]
+fn a_total_glob_that_matches_no_row_is_a_warning_with_the_nearest_key() {
+    let (code, doc) = run("no-total.rules");
+    assert_eq!(
+        problems(&doc),
+        [
+            p("rules::no-total", "warning", "no-total.rules", 6),
+            p("rules::no-skip", "info", "no-total.rules", 7),
+        ]
+    );
+    let message = doc["problems"][0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("\"Sumna\"") && message.contains("budget.csv"),
+        "{message}"
+    );
+    let help = doc["problems"][0]["help"].as_str().unwrap_or("");
+    assert!(help.contains("did you mean \"Summa\"?"), "{help}");
+    assert_eq!(code, 0);
+    assert_eq!(stats(&doc, "summa-rakt"), (0, 0, 1));
+    others_still_run(&doc);
+}
+
+#[test]
 fn a_column_glob_that_matches_no_header_is_a_warning_with_the_headers() {
     let (code, doc) = run("no-column.rules");
     assert_eq!(

@@ -1,11 +1,16 @@
 //! Rules that cannot apply to any checked report, because a table they use is in none of them.
 //! Info only: a rule set is often written for more kinds of report than one run checks, so
-//! this explains a rule with no instances rather than blaming anything.
+//! this explains a rule with no instances rather than blaming anything. And declarations whose
+//! globs reach nothing in the tables read: a column no header matches, a `total` or `skip`
+//! no row key matches.
 
 use super::RuleSet;
-use crate::eval::view::views_of_headers;
+use crate::eval::view::{View, views_of_headers};
+use crate::glob;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;
+use crate::source::Sources;
+use crate::suggest::{describe_look_alike, did_you_mean, without_look_alikes};
 use crate::syntax::ast::*;
 
 /// One `rules::no-table` info per enabled rule and table that no checked report has. Nothing
@@ -176,6 +181,149 @@ pub fn check_columns_found(set: &RuleSet, reports: &[Report], problems: &mut Vec
             );
         }
     }
+}
+
+/// Distinct row keys looked through for a "did you mean" or a look-alike letter: a table of a
+/// million rows is not compared key by key with every glob.
+const KEYS_SUGGESTED_FROM: usize = 2000;
+
+/// A declared `total` or `skip` glob that matches the key of no row in any report table the
+/// declaration reaches (tables with rows only), once per declaration and glob, at the glob, as
+/// `rules::no-column` is. A `total` that reaches no row is a warning (`rules::no-total`): every
+/// check reading `total` is then silently not applicable, with only `-v` telling. A `skip` is
+/// info (`rules::no-skip`): rule sets skip `varav*` rows in case a report has them, and a
+/// mistyped one leaves its rows in the sums, where a sum check fails rather than goes quiet.
+pub fn check_row_globs_found(
+    set: &RuleSet,
+    reports: &[Report],
+    sources: &Sources,
+    problems: &mut Vec<Problem>,
+) {
+    for t in &set.tables {
+        let globs: Vec<(&str, &Str)> = t
+            .decl
+            .totals
+            .iter()
+            .map(|g| ("total", g))
+            .chain(t.decl.skips.iter().map(|g| ("skip", g)))
+            .collect();
+        if globs.is_empty() {
+            continue;
+        }
+        let views: Vec<View> = reports
+            .iter()
+            .flat_map(|rep| views_of_headers(set, rep, &t.decl.name.text))
+            .filter(|v| !v.table.rows.is_empty())
+            .collect();
+        if views.is_empty() {
+            continue;
+        }
+        let patterns: Vec<glob::Pattern> = globs
+            .iter()
+            .map(|(_, g)| glob::Pattern::new(&g.text))
+            .collect();
+        let found = globs_found(&views, &patterns);
+        for ((what, g), _) in globs.iter().zip(found).filter(|(_, f)| !f) {
+            problems.push(no_row(t, what, g, &views, sources));
+        }
+    }
+}
+
+/// Which of `patterns` match the key of some row of `views`.
+fn globs_found(views: &[View], patterns: &[glob::Pattern]) -> Vec<bool> {
+    let mut found = vec![false; patterns.len()];
+    for v in views {
+        for r in 0..v.table.rows.len() {
+            let key = v.key_cell(r);
+            let plain = glob::is_plain(key);
+            for (p, f) in patterns.iter().zip(found.iter_mut()) {
+                if !*f {
+                    *f = if plain {
+                        p.matches_plain(key)
+                    } else {
+                        p.matches(key)
+                    };
+                }
+            }
+            if found.iter().all(|f| *f) {
+                return found;
+            }
+        }
+    }
+    found
+}
+
+/// The `rules::no-total` warning or `rules::no-skip` info for the glob `g` (a `what` glob:
+/// `total`, `skip`) of `t`.
+fn no_row(
+    t: &super::LoadedTable,
+    what: &str,
+    g: &Str,
+    views: &[View],
+    sources: &Sources,
+) -> Problem {
+    let file = |v: &View| sources.get(v.table.source).name.clone();
+    let tables = match views {
+        [v] => file(v),
+        [v, ..] => format!(
+            "any of the {} tables it reaches ({}, …)",
+            views.len(),
+            file(v)
+        ),
+        [] => String::new(),
+    };
+    let (code, severity, consequence) = if what == "total" {
+        (
+            "rules::no-total",
+            Severity::Warning,
+            "`total` has no row to read and checks against it are not applicable",
+        )
+    } else {
+        (
+            "rules::no-skip",
+            Severity::Info,
+            "no row is left out of the sums",
+        )
+    };
+    let help = match nearest_key(&g.text, views) {
+        Some(hint) => format!("{consequence}; {hint}"),
+        None => format!("{consequence}; globs ignore case and know `*`, `?` and `{{a,b}}`"),
+    };
+    Problem::new(
+        ProblemKind::Rules,
+        severity,
+        code,
+        format!(
+            "{what} \"{}\" of table {} matches no row key in {tables}",
+            g.text, t.decl.name.text
+        ),
+    )
+    .with_label(t.source, g.span, "matches no row")
+    .with_help(help)
+}
+
+/// What a key near the glob `glob` says: a key that matches it but for a Cyrillic or Greek
+/// letter that looks Latin (`Summа`), or one close enough to be a typo of it.
+fn nearest_key(glob: &str, views: &[View]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    let keys: Vec<&str> = views
+        .iter()
+        .flat_map(|v| (0..v.table.rows.len()).map(|r| v.key_cell(r)))
+        .filter(|k| !k.is_empty() && seen.insert(*k))
+        .take(KEYS_SUGGESTED_FROM)
+        .collect();
+    for key in &keys {
+        if let Some((latin, letter)) = without_look_alikes(key)
+            && glob::matches(glob, &latin)
+        {
+            return Some(format!(
+                "the key \"{key}\" contains {}, which looks like a Latin one",
+                describe_look_alike(letter)
+            ));
+        }
+    }
+    let spaced = glob.split_whitespace().collect::<Vec<_>>().join(" ");
+    did_you_mean(&spaced, keys.iter().copied()).map(|k| format!("did you mean \"{k}\"?"))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ mod statics;
 mod types;
 mod unused;
 
-pub use coverage::{check_columns_found, check_tables_found};
+pub use coverage::{check_columns_found, check_row_globs_found, check_tables_found};
 pub use figures::check_figures_read;
 pub use load::{LoadedRule, LoadedTable, RuleRoot, RuleSet, load_rules};
 pub(crate) use load::{confined, leaves_through_link};

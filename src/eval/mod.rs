@@ -747,6 +747,9 @@ impl<'a> Evaluator<'a> {
                 "the previous report {} could not be read",
                 p.to_string_lossy().replace('\\', "/")
             ),
+            None if env.current.meta.previous_itself => {
+                "`previous` names this report itself, so there is no previous report".into()
+            }
             None => "there is no previous report (report.toml names no `previous`)".into(),
         })
     }

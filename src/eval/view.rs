@@ -264,7 +264,7 @@ impl<'a> View<'a> {
     }
 
     /// The key cell's text of `row`, trimmed.
-    fn key_cell(&self, row: usize) -> &'a str {
+    pub(crate) fn key_cell(&self, row: usize) -> &'a str {
         let table: &'a Table = self.table;
         table
             .raw(row, self.key_col)

@@ -18,8 +18,9 @@
 use super::csv::{Bytes, load_csv_owned};
 use super::mapped::MappedText;
 use super::workbook;
-use super::{Report, ReportMeta, Table};
+use super::{Report, ReportMeta, Table, previous_itself};
 use super::{json_report, markdown};
+use crate::check::leaves_through_link;
 use crate::config::{Config, tidy_path};
 use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
@@ -327,27 +328,16 @@ fn walker(
                 if let Some(l) = &links {
                     l.store(true, Ordering::Relaxed);
                 }
-                let canonical_root: &PathBuf = resolved_root
-                    .get_or_init(|| root_path.canonicalize().unwrap_or_else(|_| root_path.clone()));
+                let canonical_root: &PathBuf = resolved_root.get_or_init(|| {
+                    root_path
+                        .canonicalize()
+                        .unwrap_or_else(|_| root_path.clone())
+                });
                 match path.canonicalize() {
                     Ok(target) if target.starts_with(canonical_root) => {}
                     Ok(target) => {
-                        let shown = display_path(path);
                         if let Ok(mut n) = notes.lock() {
-                            n.push(
-                                Problem::new(
-                                    ProblemKind::Io,
-                                    Severity::Warning,
-                                    "io::link-outside",
-                                    format!(
-                                        "{shown} is a symbolic link to {}, outside {}; it is not followed",
-                                        display_path(&target),
-                                        display_path(canonical_root),
-                                    ),
-                                )
-                                .with_path(shown)
-                                .with_help("give the folder it points to as a path of its own to check it"),
-                            );
+                            n.push(link_outside(path, &target, canonical_root));
                         }
                         return false;
                     }
@@ -484,9 +474,57 @@ fn take(notes: &Arc<Mutex<Vec<Problem>>>) -> Vec<Problem> {
         .unwrap_or_default()
 }
 
+/// `io::link-outside`: the link `path` points to `target`, outside the folder `root` it was
+/// met in, and is not followed.
+fn link_outside(path: &Path, target: &Path, root: &Path) -> Problem {
+    let shown = display_link(path);
+    Problem::new(
+        ProblemKind::Io,
+        Severity::Warning,
+        "io::link-outside",
+        format!(
+            "{shown} is a symbolic link to {}, outside {}; it is not followed",
+            display_path(target),
+            display_path(root),
+        ),
+    )
+    .with_path(shown)
+    .with_help("give the folder it points to as a path of its own to check it")
+}
+
+/// The `io::link-outside` warning for a metadata file `path` of the report folder `dir` that
+/// is a symbolic link out of that folder; `None` if it is no link or stays inside. Its tables
+/// are read only from inside the folder, and so is it: a report from an untrusted branch must
+/// not make rimlig read (and quote, in a TOML error) a file elsewhere on the machine.
+fn metadata_linked_out(dir: &Path, path: &Path) -> Option<Problem> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link || !leaves_through_link(dir, path) {
+        return None;
+    }
+    let root = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let (Ok(target), Ok(root)) = (path.canonicalize(), root.canonicalize()) else {
+        return None;
+    };
+    // Said with the path the walk uses, so that a walk that met the link too says it once.
+    Some(link_outside(path, &target, &root))
+}
+
+/// A link met by a walk, for display: `./2020/x.csv` is shown as `2020/x.csv`, as reports
+/// are, and as the same link met again when its report is read, so that it is said once.
+fn display_link(path: &Path) -> String {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => display_path(rest),
+        _ => display_path(path),
+    }
+}
+
 /// A link that cannot be followed: it points nowhere, or round in a loop.
 fn link_problem(path: &Path, e: &std::io::Error) -> Problem {
-    let shown = display_path(path);
+    let shown = display_link(path);
     // The walker wraps the error it met; following the link again gives the system's own.
     let fresh = std::fs::metadata(path).err();
     let e = fresh.as_ref().unwrap_or(e);
@@ -650,7 +688,7 @@ pub fn load_report_listed(
         }
     };
 
-    report.meta = load_meta(dir, &dir.join(REPORT_TOML), sources, problems);
+    report.meta = load_meta(dir, &dir.join(REPORT_TOML), dir, sources, problems);
 
     for (name, path) in files {
         let shown = display_join(dir, &name);
@@ -776,16 +814,19 @@ pub fn sidecar_meta(path: &Path, sources: &mut Sources, problems: &mut Vec<Probl
     let mut name = stem.to_os_string();
     name.push(".report.toml");
     let dir = parent_dir(path);
-    load_meta(&dir, &dir.join(&name), sources, problems)
+    load_meta(&dir, &dir.join(&name), path, sources, problems)
 }
 
 /// Read `report.toml` (or a sidecar `<stem>.report.toml`): keys `unit`, `period` and
-/// `previous` (a path relative to the folder). Without one (or with a folder of that name)
+/// `previous` (a path relative to the folder; naming `report`, the report itself, is a
+/// warning). Without one (or with a folder of that name)
 /// the metadata is empty; a named pipe, a socket or a device of that name is passed over
-/// with a warning, since reading it could wait for ever.
+/// with a warning, since reading it could wait for ever, and so is a symbolic link out of
+/// the folder.
 fn load_meta(
     dir: &Path,
     toml_path: &Path,
+    report: &Path,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> ReportMeta {
@@ -794,6 +835,11 @@ fn load_meta(
         dir,
         toml_path.file_name().unwrap_or(OsStr::new(REPORT_TOML)),
     );
+    // Asked first: a link to `/dev/zero` is said once, as a link out, not also as a device.
+    if let Some(warning) = metadata_linked_out(dir, toml_path) {
+        problems.push(warning);
+        return meta;
+    }
     let bytes = match read_regular(toml_path, crate::config::MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
         Err(ReadError::NotFound | ReadError::Folder) => return meta,
@@ -929,7 +975,13 @@ fn load_meta(
                         ),
                     );
                 }
-                meta.previous = Some(path);
+                let span = span_of(value.span());
+                meta.set_previous(
+                    path,
+                    report,
+                    || previous_itself(s, &shown, id, span),
+                    problems,
+                );
             }
         }
     }

@@ -929,14 +929,16 @@ impl ShapeReader<'_> {
             "unit" => meta.unit = Some(s.clone()),
             "period" => meta.period = Some(s.clone()),
             _ => {
-                meta.previous = Some(resolve_previous(
+                let previous = resolve_previous(
                     self.path,
                     s,
                     self.source,
                     m.value.span,
                     self.shown,
                     self.problems,
-                ));
+                );
+                let itself = || super::previous_itself(s, self.shown, self.source, m.value.span);
+                meta.set_previous(previous, self.path, itself, self.problems);
             }
         }
     }

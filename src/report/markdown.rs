@@ -493,14 +493,10 @@ fn read_front_matter(
             "unit" => meta.unit = Some(s.to_string()),
             "period" => meta.period = Some(s.to_string()),
             _ => {
-                meta.previous = Some(resolve_previous(
-                    path,
-                    s,
-                    source,
-                    span_of(value.span()),
-                    shown,
-                    problems,
-                ));
+                let span = span_of(value.span());
+                let previous = resolve_previous(path, s, source, span, shown, problems);
+                let itself = || super::previous_itself(s, shown, source, span);
+                meta.set_previous(previous, path, itself, problems);
             }
         }
     }

@@ -45,6 +45,52 @@ pub struct ReportMeta {
     pub period: Option<String>,
     /// The previous report of the same unit, resolved against the report folder.
     pub previous: Option<PathBuf>,
+    /// `previous` named the report itself (`previous = "."`), so it has none.
+    pub previous_itself: bool,
+}
+
+impl ReportMeta {
+    /// Take `path` as the previous report of the report at `report`, unless it is that very
+    /// report (`previous = "."`): then the warning `itself` is given and the report has no
+    /// previous one, for that reason. Comparing a report with itself would only make every
+    /// `previous.` check pass, or fail to find what it reads.
+    pub(crate) fn set_previous(
+        &mut self,
+        path: PathBuf,
+        report: &std::path::Path,
+        itself: impl FnOnce() -> crate::problem::Problem,
+        problems: &mut Vec<crate::problem::Problem>,
+    ) {
+        let same = path == report
+            || matches!((path.canonicalize(), report.canonicalize()), (Ok(a), Ok(b)) if a == b);
+        if same {
+            problems.push(itself());
+            self.previous_itself = true;
+        } else {
+            self.previous = Some(path);
+        }
+    }
+}
+
+/// `data::previous-itself`: `previous` (written `value`, at `span` of `source`, in the file
+/// shown as `shown`) names the report it is written for.
+pub(crate) fn previous_itself(
+    value: &str,
+    shown: &str,
+    source: SourceId,
+    span: Span,
+) -> crate::problem::Problem {
+    use crate::problem::{Problem, ProblemKind, Severity};
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Warning,
+        "data::previous-itself",
+        format!("`previous` in {shown} names this report itself (`{value}`)"),
+    )
+    .with_label(source, span, "this report")
+    .with_help(
+        "name the report before this one, relative to this one (e.g. previous = \"../2020-08\"); until then rules that compare with the previous report (`previous.`) are not applicable",
+    )
 }
 
 /// A column header as written, and the name rules reach it by.

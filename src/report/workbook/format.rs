@@ -257,6 +257,12 @@ impl NumberFormat {
     /// The section of `code` that prints a number of this sign (`pos;neg;zero;text`).
     fn parse(code: &str, sign: Sign) -> NumberFormat {
         let sections = split_sections(code);
+        // `[>=100]0;[<100]0.0` picks its section by the value, not its sign; which one Excel
+        // would print is not followed here, so the stored number is read as it is rather
+        // than risk rounding it by the wrong section's decimals.
+        if sections.iter().any(|s| has_condition(s)) {
+            return NumberFormat::General;
+        }
         let index = match (sign, sections.len()) {
             (Sign::Negative, n) if n >= 2 => 1,
             (Sign::Zero, n) if n >= 3 => 2,
@@ -312,6 +318,22 @@ fn split_sections(code: &str) -> Vec<String> {
     sections
 }
 
+/// Whether a section starts with a condition (`[>=100]`, `[<0]`, `[=1]`), after any colour or
+/// locale in brackets.
+fn has_condition(section: &str) -> bool {
+    let mut rest = section.trim_start();
+    while let Some(inner) = rest.strip_prefix('[') {
+        if inner.starts_with(['<', '>', '=']) {
+            return true;
+        }
+        let Some(end) = inner.find(']') else {
+            return false;
+        };
+        rest = inner[end + 1..].trim_start();
+    }
+    false
+}
+
 fn parse_section(section: &str) -> NumberFormat {
     if section.trim().eq_ignore_ascii_case("general") {
         return NumberFormat::General;
@@ -323,6 +345,7 @@ fn parse_section(section: &str) -> NumberFormat {
     let mut grouping = false;
     let mut commas = 0u32;
     let mut percent = false;
+    let mut fraction = false;
     let mut before = String::new();
     let mut after = String::new();
     while let Some(c) = chars.next() {
@@ -368,8 +391,13 @@ fn parse_section(section: &str) -> NumberFormat {
             '.' => in_decimals = true,
             ',' if seen_digit => commas += 1,
             '%' => percent = true,
-            'E' | 'e' if seen_digit && matches!(chars.peek(), Some('+' | '-')) => {
-                return NumberFormat::General; // scientific: shown as General
+            // A fraction (`# ?/?`, `# ??/100`): its digits are not decimals, and rounding by
+            // them would make 0,5 a 1. The stored number is read instead.
+            '/' => fraction = true,
+            // Scientific (`0.0E+00`): what it prints (1,2E+03) is not a figure a report means;
+            // the stored number is read instead.
+            'E' | 'e' if matches!(chars.peek(), Some('+' | '-')) => {
+                return NumberFormat::General;
             }
             '@' => return NumberFormat::General,
             'G' | 'g' => {
@@ -385,6 +413,9 @@ fn parse_section(section: &str) -> NumberFormat {
     }
     if !seen_digit {
         return NumberFormat::Literal(before.trim().to_string());
+    }
+    if fraction {
+        return NumberFormat::General;
     }
     NumberFormat::Digits(Digits {
         decimals,
@@ -540,6 +571,52 @@ mod tests {
             assert_eq!(&t, text, "{value} with {code}");
             assert_eq!(&v, expected, "{value} with {code}");
         }
+    }
+
+    /// Fractions, scientific and conditional formats are not printed as rimlig would need to
+    /// know their precision: each gives the stored number, never another one (`# ?/?` made
+    /// 0,5 a 1; `[>=100]0;…` would have rounded 50,5 by the section for 100 and more).
+    #[test]
+    fn fraction_scientific_and_conditional_formats_give_the_stored_number() {
+        let cases: &[(f64, &str, &str, CellValue)] = &[
+            (0.5, "# ?/?", "0,5", number("0.5", 1, None)),
+            (2.25, "# ??/??", "2,25", number("2.25", 2, None)),
+            (0.75, "?/4", "0,75", number("0.75", 2, None)),
+            (-1.5, "# ?/?;-# ?/?", "-1,5", number("-1.5", 1, None)),
+            (1234.0, "0.0E+00", "1234", number("1234", 0, None)),
+            (1234.5, "##0.0E-0", "1234,5", number("1234.5", 1, None)),
+            (0.00015, "0.00e+00", "0,00015", number("0.00015", 5, None)),
+            (50.0, "[>=100]0;[<100]0.0", "50", number("50", 0, None)),
+            (50.5, "[>=100]0;[<100]0.0", "50,5", number("50.5", 1, None)),
+            (
+                150.5,
+                "[>=100]0;[<100]0.0",
+                "150,5",
+                number("150.5", 1, None),
+            ),
+            (-3.25, "[Red][<0]0.0;0", "-3,25", number("-3.25", 2, None)),
+            (7.5, r#"[=1]0\ "st";0.0"#, "7,5", number("7.5", 1, None)),
+        ];
+        for (value, code, text, expected) in cases {
+            let (t, v) = shown(Data::Float(*value), Some(code));
+            assert_eq!(&t, text, "{value} with {code}");
+            assert_eq!(&v, expected, "{value} with {code}");
+        }
+    }
+
+    #[test]
+    fn a_slash_in_quotes_or_without_digits_is_no_fraction() {
+        assert_eq!(
+            shown(Data::Float(12.0), Some(r#"0\ "kr/st""#)).0,
+            "12 kr/st"
+        );
+        assert_eq!(
+            shown(Data::Float(1.26), Some(r"0.0\/")).1,
+            number("1.3", 1, None)
+        );
+        assert!(!has_condition("[Red]0.0"));
+        assert!(!has_condition("[$-41D]#,##0"));
+        assert!(has_condition(" [Blue][>=100]0"));
     }
 
     #[test]
