@@ -5,6 +5,7 @@
 use crate::check::{LoadedRule, RuleRoot, RuleSet};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::render::human::{Style, render_finding, render_problem};
+use crate::render::visible::{visible, visible_line};
 use crate::ruletest::file::Expect;
 use crate::ruletest::{self, Inputs, Verdict};
 use crate::source::Sources;
@@ -212,6 +213,30 @@ pub struct RuleInfo {
     pub help: Option<String>,
 }
 
+/// A rule's info for the terminal: its texts with control characters shown, not sent (see
+/// [`crate::render::visible`]); the help keeps its line breaks, every other text is one line.
+fn shown(i: &RuleInfo) -> RuleInfo {
+    let line = |s: &String| visible_line(s).into_owned();
+    RuleInfo {
+        id: line(&i.id),
+        severity: i.severity,
+        title: line(&i.title),
+        file: line(&i.file),
+        line: i.line,
+        tags: i.tags.iter().map(line).collect(),
+        tables: i
+            .tables
+            .iter()
+            .map(|t| TableUse {
+                name: line(&t.name),
+                previous: t.previous,
+                columns: t.columns.iter().map(line).collect(),
+            })
+            .collect(),
+        help: i.help.as_deref().map(|h| visible(h).into_owned()),
+    }
+}
+
 pub fn severity_name(rule: &Rule) -> &'static str {
     match rule.severity.map(|s| s.0) {
         Some(Level::Warning) => "warning",
@@ -263,6 +288,8 @@ fn pad(s: &str, width: usize) -> String {
 
 /// The rules as an aligned table, grouped by the file they are written in.
 pub fn render_list_human(infos: &[RuleInfo]) -> String {
+    let infos: Vec<RuleInfo> = infos.iter().map(shown).collect();
+    let infos = infos.as_slice();
     let w = |f: &dyn Fn(&RuleInfo) -> String| {
         infos
             .iter()
@@ -403,7 +430,8 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
             exit_code: 2,
         };
     };
-    let info = rule_info(lr, &run.rules, &run.sources);
+    let raw = rule_info(lr, &run.rules, &run.sources);
+    let info = shown(&raw);
     let mut out = String::new();
     out.push_str(&format!("{} — {}\n\n", info.id, info.title));
     out.push_str(&format!("  severity  {}\n", info.severity));
@@ -422,17 +450,18 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
     if info.tables.is_empty() {
         out.push_str("  no tables\n");
     }
-    for t in &info.tables {
+    for t in &raw.tables {
         out.push_str(&describe_table_use(t, &run.rules));
     }
 
     let file = run.sources.get(lr.source);
     let (first, _) = file.line_col(lr.rule.span.start);
     let (last, _) = file.line_col(lr.rule.span.end.saturating_sub(1).max(lr.rule.span.start));
-    out.push_str(&format!("\nRule ({}:{first})\n", file.name));
+    out.push_str(&format!("\nRule ({}:{first})\n", visible_line(&file.name)));
     let width = last.to_string().len();
     for line in first..=last {
-        out.push_str(format!("  {line:>width$} │ {}", file.line_text(line)).trim_end());
+        let text = visible_line(file.line_text(line).trim_end());
+        out.push_str(format!("  {line:>width$} │ {text}").trim_end());
         out.push('\n');
     }
 
@@ -449,7 +478,9 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
         Some(r) => {
             out.push_str(&format!(
                 "\nExample: \"{}\" ({}:{})\n",
-                r.name, r.file, r.line
+                visible_line(&r.name),
+                visible_line(&r.file),
+                r.line
             ));
             if r.verdict != Verdict::Passed {
                 out.push_str("  (this test does not pass at the moment; `rimlig test` shows why)\n");
@@ -476,7 +507,8 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
     }
 }
 
-/// A table a rule reads, with the headers its columns are found by when it is declared.
+/// A table a rule reads, with the headers its columns are found by when it is declared; its
+/// texts shown as [`visible_line`] does.
 fn describe_table_use(t: &TableUse, set: &RuleSet) -> String {
     let mut out = String::new();
     let decl = set.table(&t.name).map(|lt| &lt.decl);
@@ -488,32 +520,35 @@ fn describe_table_use(t: &TableUse, set: &RuleSet) -> String {
     match decl {
         Some(d) => out.push_str(&format!(
             "  {} — the table named \"{}\"{whose}\n",
-            t.display_name(),
-            d.glob.text
+            visible_line(&t.display_name()),
+            visible_line(&d.glob.text)
         )),
         None => out.push_str(&format!(
             "  {} — the table {} (no `table` declaration){whose}\n",
-            t.display_name(),
-            t.name
+            visible_line(&t.display_name()),
+            visible_line(&t.name)
         )),
     }
     let width = t
         .columns
         .iter()
-        .map(|c| c.chars().count())
+        .map(|c| visible_line(c).chars().count())
         .max()
         .unwrap_or(0);
     for c in &t.columns {
         let how = match decl {
             Some(d) => match d.columns.iter().find(|x| x.name.text == *c) {
-                Some(x) => format!("the column headed \"{}\"", x.glob.text),
+                Some(x) => format!("the column headed \"{}\"", visible_line(&x.glob.text)),
                 None => match &d.key {
-                    Some((k, g)) if k.text == *c => format!("the key column headed \"{}\"", g.text),
+                    Some((k, g)) if k.text == *c => {
+                        format!("the key column headed \"{}\"", visible_line(&g.text))
+                    }
                     _ => "the column of that name".to_string(),
                 },
             },
             None => "the column of that name".to_string(),
         };
+        let c = visible_line(c);
         let pad = " ".repeat(width - c.chars().count());
         out.push_str(&format!("    {c}{pad}  {how}\n"));
     }

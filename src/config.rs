@@ -469,6 +469,39 @@ impl Reader<'_> {
         );
     }
 
+    /// A whole number. A negative one too large for the reader comes back as `i64::MIN`, for
+    /// the caller's "at least" message; a positive one too large is reported here.
+    fn whole_number(
+        &mut self,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        example: &str,
+    ) -> Option<i64> {
+        let Some(i) = value.get_ref().as_integer() else {
+            self.wrong_type(key, value, "a whole number", example);
+            return None;
+        };
+        match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Some(n),
+            Err(_) if i.as_str().starts_with('-') => Some(i64::MIN),
+            Err(_) => {
+                self.push(
+                    Severity::Error,
+                    "config::value",
+                    format!(
+                        "`{key}` in {} is too large: at most {}",
+                        self.name,
+                        i64::MAX
+                    ),
+                    value.span(),
+                    "too large",
+                    Some(format!("e.g. {example}")),
+                );
+                None
+            }
+        }
+    }
+
     /// A string, or a list of strings (a lone string is a list of one).
     fn strings(
         &mut self,
@@ -525,14 +558,17 @@ impl Reader<'_> {
     }
 }
 
-fn describe_type(value: &DeValue<'_>) -> String {
-    let t = value.type_str();
-    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {t}")
+/// A TOML value's kind in the words of the messages ("a decimal number", not "a float").
+fn describe_type(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(..) => "a string",
+        DeValue::Integer(..) => "a whole number",
+        DeValue::Float(..) => "a decimal number",
+        DeValue::Boolean(..) => "true or false",
+        DeValue::Datetime(..) => "a date",
+        DeValue::Array(..) => "a list",
+        DeValue::Table(..) => "a table",
+    }
 }
 
 /// Parse the text of a `rimlig.toml` (shown as `name`) whose paths are relative to `dir`. The
@@ -703,10 +739,7 @@ pub fn parse(
                             }
                         }
                         "header_row" => {
-                            let n = dv
-                                .get_ref()
-                                .as_integer()
-                                .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
+                            let n = r.whole_number("header_row", dv, "header_row = 3");
                             match n {
                                 Some(n) if n >= 1 => {
                                     config.data.header_row = usize::try_from(n).ok();
@@ -722,12 +755,7 @@ pub fn parse(
                                             .to_string(),
                                     ),
                                 ),
-                                None => r.wrong_type(
-                                    "header_row",
-                                    dv,
-                                    "a whole number",
-                                    "header_row = 3",
-                                ),
+                                None => {}
                             }
                         }
                         _ => r.unknown_key(dk, &DATA_KEYS, "[data]"),
@@ -742,10 +770,11 @@ pub fn parse(
                     match ck.get_ref().as_ref() {
                         "tolerance" => config.check.tolerance = tolerance(&mut r, cv),
                         "max_findings_per_rule" => {
-                            let n = cv
-                                .get_ref()
-                                .as_integer()
-                                .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok());
+                            let n = r.whole_number(
+                                "max_findings_per_rule",
+                                cv,
+                                "max_findings_per_rule = 1000",
+                            );
                             match n {
                                 Some(n) if n >= 1 => {
                                     config.check.max_findings_per_rule =
@@ -762,12 +791,7 @@ pub fn parse(
                                             .to_string(),
                                     ),
                                 ),
-                                None => r.wrong_type(
-                                    "max_findings_per_rule",
-                                    cv,
-                                    "a whole number",
-                                    "max_findings_per_rule = 1000",
-                                ),
+                                None => {}
                             }
                         }
                         "fixes" => match cv.get_ref() {
@@ -1215,6 +1239,45 @@ mod tests {
         );
         assert_eq!(tidy_path(Path::new("a/../b")), PathBuf::from("b"));
         assert_eq!(tidy_path(Path::new(".")), PathBuf::from("."));
+    }
+
+    #[test]
+    fn whole_numbers_out_of_range_say_so() {
+        let read = |text: &str| {
+            let mut sources = Sources::default();
+            let mut problems = Vec::new();
+            let c = parse(
+                "c.toml",
+                text.to_string(),
+                Path::new("."),
+                &mut sources,
+                &mut problems,
+            );
+            let messages: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+            (c, messages)
+        };
+        let (c, m) = read("[data]\nheader_row = 18446744073709551616\n");
+        assert_eq!(c.data.header_row, None);
+        assert_eq!(
+            m,
+            ["`header_row` in c.toml is too large: at most 9223372036854775807"]
+        );
+        let (_, m) = read("[data]\nheader_row = -18446744073709551617\n");
+        assert_eq!(m, ["`header_row` in c.toml counts rows from 1"]);
+        let (_, m) = read("[check]\nmax_findings_per_rule = 99999999999999999999\n");
+        assert_eq!(
+            m,
+            ["`max_findings_per_rule` in c.toml is too large: at most 9223372036854775807"]
+        );
+        let (_, m) = read("[check]\nmax_findings_per_rule = -99999999999999999999\n");
+        assert_eq!(m, ["`max_findings_per_rule` in c.toml must be at least 1"]);
+        let (_, m) = read("[data]\nheader_row = 2.5\n");
+        assert_eq!(
+            m,
+            ["`header_row` in c.toml must be a whole number, not a decimal number"]
+        );
+        let (c, m) = read("[data]\nheader_row = 3\n");
+        assert_eq!((c.data.header_row, m.len()), (Some(3), 0));
     }
 
     #[test]

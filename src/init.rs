@@ -145,6 +145,23 @@ fn shown(p: &Path) -> String {
 /// Write the starter files into `dir` (created if missing). Refuses (exit 2, nothing written)
 /// when any of them exists already.
 pub fn init(dir: &Path) -> Outcome {
+    // The folder, or the nearest of its parents that exists, must be a folder: the files
+    // cannot be written under a file.
+    if let Some(file) = dir
+        .ancestors()
+        .filter(|a| !a.as_os_str().is_empty())
+        .find(|a| a.exists())
+        .filter(|a| !a.is_dir())
+    {
+        return Outcome {
+            stdout: String::new(),
+            stderr: format!(
+                "error: {} is a file, not a folder\n  help: give rimlig init a folder to write into; it is made if it does not exist\n",
+                shown(file)
+            ),
+            exit_code: 2,
+        };
+    }
     let targets: Vec<(PathBuf, &str)> = FILES
         .iter()
         .map(|(rel, text)| {

@@ -769,6 +769,27 @@ fn init_into_a_new_folder() {
 }
 
 #[test]
+fn init_into_a_file_says_it_is_a_file() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("config")
+        .join("init-file");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::write(base.join("afile"), "x").unwrap();
+    for target in ["afile", "afile/sub"] {
+        let out = rimlig_in(&base, &["init", target]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("error: afile is a file, not a folder\n"),
+            "{target}: {}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty());
+    }
+    assert_eq!(std::fs::read_to_string(base.join("afile")).unwrap(), "x");
+}
+
+#[test]
 fn markers_apply_to_markdown_and_json_reports_too() {
     // The same budget as a Markdown and a JSON report; a dash configured as missing.
     let dir = repo(

@@ -1050,11 +1050,88 @@ fn unclosed_rule_at_end_of_file() {
     assert_eq!(e.line, 3);
 }
 
+/// The one problem of a text, with the text its label points at.
+fn one_problem(text: &str) -> (Problem, (usize, usize), String) {
+    let p = parse(text);
+    assert_eq!(p.problems.len(), 1, "{text:?}: {:#?}", p.problems);
+    let prob = p.problems[0].clone();
+    assert_in_words(&prob.message);
+    let label = prob.labels.first().expect("a label");
+    let at = p.src().slice(label.span).to_string();
+    let line_col = p.src().line_col(label.span.start);
+    (prob, line_col, at)
+}
+
 #[test]
-fn unclosed_string_is_reported_at_its_opening_quote() {
-    let e = syntax_error("rule r \"Avvikelse { each t: a == 1 }");
-    assert!(e.message.contains("a quoted string"), "{e:?}");
-    assert_eq!((e.line, e.col, e.at.as_str()), (1, 8, "\""));
+fn unclosed_string_is_reported_from_its_opening_quote_to_the_end_of_the_line() {
+    let (prob, at, text) = one_problem("rule r \"Avvikelse { each t: a == 1 }");
+    assert_eq!(prob.code, "rules::syntax");
+    assert_eq!(prob.message, "this string is not closed on its line");
+    assert_eq!(at, (1, 8));
+    assert_eq!(text, "\"Avvikelse { each t: a == 1 }");
+
+    // A string that goes on on the next line is not closed either.
+    let (prob, at, text) =
+        one_problem("rule x {\n  each t: key == \"ab\r\nc\" }\n}\nrule y { each t: a == 1 }\n");
+    assert_eq!(prob.message, "this string is not closed on its line");
+    assert_eq!(at, (2, 18));
+    assert_eq!(text, "\"ab");
+    assert!(prob.help.is_some_and(|h| h.contains("`\\n`")));
+}
+
+#[test]
+fn unknown_escape_is_named_and_the_known_ones_listed() {
+    let (prob, at, text) = one_problem("rule r { each t: key == \"a\\\"b\\\\c\\qd\" }");
+    assert_eq!(prob.code, "rules::syntax");
+    assert_eq!(prob.message, "unknown escape `\\q` in a string");
+    assert_eq!(at, (1, 33));
+    assert_eq!(text, "\\q");
+    let help = prob.help.expect("a help");
+    for escape in ["`\\\"`", "`\\\\`", "`\\n`", "`\\t`"] {
+        assert!(help.contains(escape), "{help}");
+    }
+    let (prob, _, text) = one_problem("rule r \"Windows: C:\\Data\" { each t: a == 1 }");
+    assert_eq!(prob.message, "unknown escape `\\D` in a string");
+    assert_eq!(text, "\\D");
+}
+
+#[test]
+fn a_number_with_an_exponent_is_one_error_that_says_how_to_write_it() {
+    for (written, plain) in [
+        ("2E3", "2000"),
+        ("1.5e-3", "0.0015"),
+        ("4_5e+2", "4500"),
+        ("12.5e1", "125"),
+    ] {
+        let (prob, _, at) = one_problem(&format!("rule r {{ each t: a <= {written} }}"));
+        assert_eq!(prob.code, "rules::number");
+        assert_eq!(
+            prob.message,
+            format!("numbers are written without an exponent: write {plain} for {written}")
+        );
+        assert_eq!(at, written);
+    }
+    let (prob, at, text) = one_problem("rule x { each t: a <= 1e400 }");
+    assert!(
+        prob.message
+            .starts_with("numbers are written without an exponent"),
+        "{prob:?}"
+    );
+    assert_eq!((at, text.as_str()), ((1, 23), "1e400"));
+
+    // The rule with the exponent is left out; the others still load.
+    let p = parse(
+        "rule ok-1 { each t: a == 1 }\nrule bad { each t: a == 2E3 }\nrule ok-2 { each t: a == 2 }\n",
+    );
+    assert_eq!(p.problems.len(), 1, "{:#?}", p.problems);
+    assert_eq!(p.rule_ids(), ["ok-1", "ok-2"]);
+}
+
+#[test]
+fn exponent_like_text_outside_numbers_is_not_an_exponent() {
+    ok(
+        "rule r \"1e3\" {\n  # 2E3 in a comment\n  each t: a-1e3 == `2E3` and key matches \"5e5\"\n}\n",
+    );
 }
 
 #[test]

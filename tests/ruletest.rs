@@ -609,3 +609,53 @@ fn explain_an_unknown_rule_suggests_one() {
     assert!(err.contains("unknown rule `drift-avvikelsen`"), "{err}");
     assert!(err.contains("did you mean `drift-avvikelse`?"), "{err}");
 }
+
+// ------------------------------------------------------------------ control characters
+
+#[test]
+fn rules_explain_and_test_show_control_characters_instead_of_sending_them() {
+    let dir = scratch("controls");
+    // ESC (a terminal escape) and U+202E (right-to-left override) in every text a rule file
+    // and a test file can hold: title, help, tags, table and column globs, a backtick column
+    // name, a test's name.
+    write(
+        &dir.join("r.rules"),
+        "table t \"T\u{1b}[2J*\" {\n  key k \"Enhet\"\n  column `a\u{202e}b` \"A\u{1b}*\" tkr\n}\n\
+         rule r \"Titel\u{1b}[31m röd\u{202e}dröt\" {\n  help \"Hjälp\u{1b}[1A\u{7}\"\n  \
+         tags \"t\u{1b}]0;x\u{7}\"\n  each t: `a\u{202e}b` >= 0 # \u{1b}[2K\n}\n",
+    );
+    write(
+        &dir.join("r.test.toml"),
+        "[[test]]\nrule = \"r\"\nname = \"namn\\u001b[2J\\u202e\"\nexpect = \"fail\"\n\
+         [test.tables]\nT = \"\"\"\nEnhet;A\nX;-1\n\"\"\"\n",
+    );
+    let rules = dir.to_str().unwrap();
+    for args in [
+        vec!["rules", "--rules", rules, "--color", "never"],
+        vec!["explain", "r", "--rules", rules, "--color", "never"],
+        vec!["test", rules, "--color", "never"],
+    ] {
+        let out = rimlig(&args);
+        let text = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!text.contains('\u{1b}'), "{args:?}: {text:?}");
+        assert!(!text.contains('\u{7}'), "{args:?}: {text:?}");
+        assert!(!text.contains('\u{202e}'), "{args:?}: {text:?}");
+        assert!(text.contains('␛'), "{args:?}: {text}");
+    }
+    let out = rimlig(&["explain", "r", "--rules", rules, "--color", "never"]);
+    let text = stdout(&out);
+    assert!(text.starts_with("r — Titel␛[31m röd�dröt\n"), "{text}");
+    assert!(text.contains("Help\n  Hjälp␛[1A␇\n"), "{text}");
+    assert!(text.contains("tags      t␛]0;x␇\n"), "{text}");
+    assert!(text.contains("the table named \"T␛[2J*\""), "{text}");
+    assert!(text.contains("a�b  the column headed \"A␛*\""), "{text}");
+    assert!(text.contains("each t: `a�b` >= 0 # ␛[2K\n"), "{text}");
+    assert!(text.contains("Example: \"namn␛[2J�\""), "{text}");
+    let out = rimlig(&["rules", "--rules", rules, "--color", "never"]);
+    assert!(
+        stdout(&out).contains("r  error  t  Titel␛[31m röd�dröt  [t␛]0;x␇]\n"),
+        "{}",
+        stdout(&out)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

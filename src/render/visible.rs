@@ -6,7 +6,11 @@
 //! - a C0 control (U+0000–U+001F) as its Unicode control picture, U+2400 plus its code
 //!   (`␀`, `␇`, `␍`, `␊`, `␛`);
 //! - DEL (U+007F) as `␡`;
-//! - a C1 control (U+0080–U+009F), which has no picture, as `�`.
+//! - a C1 control (U+0080–U+009F), which has no picture, as `�`;
+//! - a bidirectional control — the embeddings and overrides U+202A–U+202E, the isolates
+//!   U+2066–U+2069 and the marks U+200E, U+200F and U+061C — as `�` too. These draw nothing
+//!   themselves but reorder the text around them, so that a line in a terminal or a CI log can
+//!   read otherwise than the bytes it holds ("Trojan Source").
 //!
 //! A tab stays a tab (miette draws it as spaces; elsewhere it does no harm). A line break
 //! stays one in text that has lines (a report's lines, a rule's help), and is shown as `␊`
@@ -22,8 +26,17 @@ pub fn picture(c: char) -> Option<char> {
         '\0'..='\x1f' => char::from_u32(0x2400 + c as u32),
         '\x7f' => Some('\u{2421}'),
         '\u{80}'..='\u{9f}' => Some('\u{fffd}'),
+        c if is_bidi_control(c) => Some('\u{fffd}'),
         _ => None,
     }
+}
+
+/// The characters that change the direction of the text around them.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 /// Whether the character starting at byte `i` of `b` is shown as a picture: `lines` keeps
@@ -36,6 +49,13 @@ fn replaced_at(b: &[u8], i: usize, lines: bool) -> bool {
         0..=0x1f | 0x7f => true,
         // The lead byte of U+0080–U+00BF: a C1 control when the next byte is 0x80–0x9F.
         0xc2 => matches!(b.get(i + 1), Some(0x80..=0x9f)),
+        // U+061C.
+        0xd8 => b.get(i + 1) == Some(&0x9c),
+        // U+200E, U+200F, U+202A–U+202E and U+2066–U+2069.
+        0xe2 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0x8e | 0x8f | 0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
+        ),
         _ => false,
     }
 }
@@ -48,9 +68,9 @@ fn first_replaced(s: &str, lines: bool) -> Option<usize> {
     let b = s.as_bytes();
     let mut from = 0;
     for block in b.chunks(BLOCK) {
-        let maybe = block
-            .iter()
-            .fold(false, |m, &x| m | (x < 0x20) | (x == 0x7f) | (x == 0xc2));
+        let maybe = block.iter().fold(false, |m, &x| {
+            m | (x < 0x20) | (x == 0x7f) | (x == 0xc2) | (x == 0xd8) | (x == 0xe2)
+        });
         if maybe && let Some(i) = (from..from + block.len()).find(|&i| replaced_at(b, i, lines)) {
             return Some(i);
         }
@@ -121,7 +141,7 @@ pub fn visible_with_shifts(s: &str) -> Option<(String, Vec<(usize, usize)>)> {
     let mut shifts = Vec::new();
     let mut longer = 0;
     let shown = show_from(s, at, true, |i, len| {
-        // Every picture takes three bytes.
+        // Every picture takes three bytes (a bidirectional control takes three too).
         longer += 3 - len;
         shifts.push((i + len, longer));
     });
@@ -147,14 +167,30 @@ mod tests {
         );
         assert_eq!(visible_line("a\nb\r\nc\td"), "a␊b␍␊c\td");
         assert_eq!(visible("a\nb\r\nc\td\re\x1b"), "a\nb\r\nc\td␍e␛");
-        // Every control character but tab, and nothing else.
+        // Every control character but tab, every bidirectional control, and nothing else.
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
             let s = c.to_string();
             let shown = visible_line(&s);
-            let control = c.is_control() && c != '\t';
+            let control = c.is_control() && c != '\t' || is_bidi_control(c);
             assert_eq!(matches!(shown, Cow::Owned(_)), control, "{c:?}");
             assert_eq!(shown.chars().count(), 1, "{c:?}");
         }
+    }
+
+    #[test]
+    fn bidirectional_controls_are_shown() {
+        // "Trojan Source": an override makes `kr` read before the figure it follows.
+        let s = "Summa \u{202e}rk 001\u{202c} \u{2066}x\u{2069}\u{200e}\u{200f}\u{61c}";
+        assert_eq!(visible_line(s), "Summa �rk 001� �x����");
+        assert_eq!(visible(s), visible_line(s));
+        let (shown, shifts) = visible_with_shifts(s).unwrap();
+        // Each is three bytes, as `�` is, but U+061C, which is two.
+        assert_eq!(shown.len(), s.len() + 1);
+        assert_eq!(shifted(&shifts, s.len()), s.len() + 1);
+        // Their neighbours in Unicode are kept: dashes, quotes, the euro sign, the word
+        // joiner, Arabic letters.
+        let kept = "– — ‘ ’ “ ” … € − \u{2060} \u{200b} \u{2065} \u{202f} \u{0627}\u{061b}\u{061d}";
+        assert!(matches!(visible_line(kept), Cow::Borrowed(_)));
     }
 
     #[test]

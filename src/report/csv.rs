@@ -105,18 +105,7 @@ fn load_csv_bytes(
     let stored = file_bytes(bom, encoding);
 
     if looks_binary(&text) {
-        problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Error,
-                "data::not-text",
-                format!("{display_name} is not a text file"),
-            )
-            .with_path(display_name)
-            .with_help(
-                "save the table as CSV (semicolon- or comma-separated) or as tab-separated text",
-            ),
-        );
+        problems.push(not_text(display_name, &text, stored));
         return None;
     }
 
@@ -1033,6 +1022,33 @@ fn decode_in_memory(bytes: Bytes<'_>) -> (String, Encoding) {
             Err(_) => windows_1252(b),
         },
     }
+}
+
+/// `data::not-text`, saying where the first character that is no text is and what it is.
+fn not_text(display_name: &str, text: &str, stored: FileBytes) -> Problem {
+    let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{0C}');
+    let mut help = "save the table as CSV (semicolon- or comma-separated) or as tab-separated text"
+        .to_string();
+    let message = match super::first_non_text(text, stored, is_control) {
+        None => format!("{display_name} is not a text file"),
+        Some(at) => {
+            if stored == FileBytes::OneBytePerChar && !at.character.is_ascii() {
+                help = format!(
+                    "the file is not UTF-8, and in Windows-1252 the byte 0x{:02X} is no character either; if it is a table, save it again as CSV in UTF-8",
+                    at.character as u32
+                );
+            }
+            format!("{display_name} is not a text file: {at}")
+        }
+    };
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Error,
+        "data::not-text",
+        message,
+    )
+    .with_path(display_name)
+    .with_help(help)
 }
 
 /// NUL characters, or more than one character in ten a control character: not a text file.
@@ -2014,6 +2030,53 @@ mod tests {
         let (table, _, problems) = load(&controls);
         assert!(table.is_none());
         assert_eq!(codes(&problems), ["data::not-text"]);
+        assert!(
+            problems[0]
+                .message
+                .ends_with(": line 1, column 1 (byte offset 0) holds the byte 0x01"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn a_file_that_is_not_text_says_where_and_which_byte() {
+        // Bytes that Windows-1252 leaves undefined, in a file that is otherwise a table.
+        let bytes = b"Post;A;B\nx\x81\x8d\x8f\x90\x9d;5;2\n\xe5\xe4\xf6;1;\x96 2\n";
+        let (table, _, problems) = load(bytes);
+        assert!(table.is_none());
+        assert_eq!(codes(&problems), ["data::not-text"]);
+        assert_eq!(
+            problems[0].message,
+            "t/table.csv is not a text file: line 2, column 2 (byte offset 10) holds the byte 0x81"
+        );
+        assert!(
+            problems[0]
+                .help
+                .as_deref()
+                .is_some_and(|h| h.contains("0x81"))
+        );
+        // In UTF-8 (after a byte order mark) and in UTF-16, a character and its offset.
+        let (_, _, problems) = load("\u{feff}Post;å\n\u{1}\u{85}\u{2}".as_bytes());
+        assert!(
+            problems[0]
+                .message
+                .ends_with(": line 2, column 1 (byte offset 11) holds the byte 0x01"),
+            "{}",
+            problems[0].message
+        );
+        let utf16: Vec<u8> = [0xfeff_u16, 'P' as u16, '\n' as u16, 0x85, 1, 2]
+            .iter()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let (_, _, problems) = load(&utf16);
+        assert!(
+            problems[0]
+                .message
+                .ends_with(": line 2, column 1 (byte offset 6) holds the control character U+0085"),
+            "{}",
+            problems[0].message
+        );
     }
 
     #[test]

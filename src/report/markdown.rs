@@ -287,7 +287,10 @@ pub(super) fn add_document(
                 ProblemKind::Data,
                 Severity::Error,
                 "data::not-text",
-                format!("{shown} is not a text file"),
+                match super::first_non_text(&text, stored, |c| c == '\0') {
+                    Some(at) => format!("{shown} is not a text file: {at}"),
+                    None => format!("{shown} is not a text file"),
+                },
             )
             .with_path(shown)
             .with_help(format!("save the report as {what} text (UTF-8)")),
@@ -901,6 +904,16 @@ mod tests {
             limits,
         );
         (doc, sources, problems)
+    }
+
+    #[test]
+    fn a_nul_says_where_it_is() {
+        let (doc, _, problems) = read_limited("# Rubrik\n\n| k |\0\n", Limits::READ);
+        assert!(doc.report.tables.is_empty());
+        assert_eq!(
+            problems[0].message,
+            "r/report.md is not a text file: line 3, column 6 (byte offset 15) holds the byte 0x00"
+        );
     }
 
     #[test]

@@ -572,6 +572,64 @@ pub fn normalise_name(s: &str) -> String {
     out
 }
 
+/// Where in a file the first character that is no text is, for `data::not-text`.
+pub(crate) struct NotTextAt {
+    pub line: usize,
+    pub column: usize,
+    /// In the file as stored.
+    pub offset: usize,
+    pub character: char,
+    /// The file holds the character as one byte, its code.
+    pub one_byte: bool,
+}
+
+impl std::fmt::Display for NotTextAt {
+    /// `line 2, column 2 (byte offset 10) holds the byte 0x81`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = self.character as u32;
+        write!(
+            f,
+            "line {}, column {} (byte offset {}) holds ",
+            self.line, self.column, self.offset
+        )?;
+        if self.one_byte {
+            write!(f, "the byte 0x{code:02X}")
+        } else {
+            write!(f, "the control character U+{code:04X}")
+        }
+    }
+}
+
+/// The first character of `text` that `bad` picks, and where it is in the file as `stored`.
+pub(crate) fn first_non_text(
+    text: &str,
+    stored: crate::source::FileBytes,
+    bad: impl Fn(char) -> bool,
+) -> Option<NotTextAt> {
+    use crate::source::FileBytes;
+    let (at, character) = text.char_indices().find(|&(_, c)| bad(c))?;
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let offset = match stored {
+        FileBytes::Same => at,
+        FileBytes::AfterBom(bom) => bom + at,
+        FileBytes::OneBytePerChar => before.chars().count(),
+        FileBytes::Utf16 { bom } => bom + 2 * before.encode_utf16().count(),
+    };
+    let one_byte = match stored {
+        FileBytes::OneBytePerChar => true,
+        FileBytes::Utf16 { .. } => false,
+        FileBytes::Same | FileBytes::AfterBom(_) => character.is_ascii(),
+    };
+    Some(NotTextAt {
+        line: before.matches('\n').count() + 1,
+        column: before[line_start..].chars().count() + 1,
+        offset,
+        character,
+        one_byte,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@ use crate::eval::{NotApplicable, Stats};
 use crate::finding::{FindingJson, SpanJson};
 use crate::problem::{Problem, Severity};
 use crate::render::human::{Style, render_finding, render_problem};
+use crate::render::visible::visible_line;
 use crate::source::Sources;
 use serde::Serialize;
 
@@ -21,23 +22,20 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// `✓ drift-avvikelse · Avvikelsen stämmer inte`
+/// `✓ drift-avvikelse · Avvikelsen stämmer inte`; the names shown as [`visible_line`] does.
 pub fn result_line(r: &TestResult, style: Style) -> String {
-    let rule = r.rule.as_deref().unwrap_or("?");
+    let rule = visible_line(r.rule.as_deref().unwrap_or("?"));
+    let (name, file) = (visible_line(&r.name), visible_line(&r.file));
     match r.verdict {
-        Verdict::Passed => format!("{} {rule} · {}", paint(style, "32", "✓"), r.name),
+        Verdict::Passed => format!("{} {rule} · {name}", paint(style, "32", "✓")),
         Verdict::Failed => format!(
-            "{} {rule} · {}  ({}:{})",
+            "{} {rule} · {name}  ({file}:{})",
             paint(style, "31", "✗"),
-            r.name,
-            r.file,
             r.line
         ),
         Verdict::Broken => format!(
-            "{} {rule} · {}  ({}:{}, the test cannot run)",
+            "{} {rule} · {name}  ({file}:{}, the test cannot run)",
             paint(style, "31", "✗"),
-            r.name,
-            r.file,
             r.line
         ),
     }
@@ -52,7 +50,12 @@ pub fn coverage_warning(c: &Coverage) -> Option<String> {
         (_, 0, _) => "has no failing test",
         _ => return None,
     };
-    Some(format!("rule {} ({}:{}) {what}", c.rule, c.file, c.line))
+    Some(format!(
+        "rule {} ({}:{}) {what}",
+        visible_line(&c.rule),
+        visible_line(&c.file),
+        c.line
+    ))
 }
 
 /// `12 tests: 11 passed, 1 failed`
@@ -76,10 +79,8 @@ fn render_not_applicable(na: &[NotApplicable], out: &mut String) {
             (Some(t), None) => format!(" {t}"),
             _ => String::new(),
         };
-        out.push_str(&format!(
-            "    not applicable: {}{at}: {}\n",
-            n.rule, n.reason
-        ));
+        let line = format!("not applicable: {}{at}: {}", n.rule, n.reason);
+        out.push_str(&format!("    {}\n", visible_line(&line)));
     }
 }
 

@@ -64,8 +64,19 @@ pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem
         return (RuleFile { source, items }, problems);
     }
 
-    match RulesParser::parse(Rule::file, text) {
-        Ok(mut pairs) => {
+    // `2E3`: the grammar would read `2` and a name `E3`; say what was meant instead, and
+    // leave the items that hold such a number out rather than report their follow-on errors.
+    let exponents = exponent_numbers(text);
+    for &span in &exponents {
+        problems.push(exponent_problem(source, text, span));
+    }
+    let whole = if exponents.is_empty() {
+        RulesParser::parse(Rule::file, text).ok()
+    } else {
+        None
+    };
+    match whole {
+        Some(mut pairs) => {
             let file_pair = pairs.next().expect("pest returns the file rule");
             let mut b = Builder {
                 source,
@@ -80,10 +91,13 @@ pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem
                 }
             }
         }
-        Err(_) => {
+        None => {
             for (start, end) in item_chunks(text) {
                 let chunk = &text[start..end];
-                if chunk.trim().is_empty() || only_comments(chunk) {
+                if chunk.trim().is_empty()
+                    || only_comments(chunk)
+                    || exponents.iter().any(|s| (start..end).contains(&s.start))
+                {
                     continue;
                 }
                 match RulesParser::parse(Rule::single_item, chunk) {
@@ -133,6 +147,132 @@ fn item_chunks(text: &str) -> Vec<(usize, usize)> {
     }
     starts.push(text.len());
     starts.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Numbers written with an exponent (`2E3`, `1.5e-2`, `1e400`), outside strings, comments
+/// and backtick names.
+fn exponent_numbers(text: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut prev = '\0';
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            '"' => {
+                while let Some((_, c)) = chars.next_if(|&(_, c)| c != '\n') {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            chars.next_if(|&(_, c)| c != '\n');
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            '`' => {
+                while chars
+                    .next_if(|&(_, c)| c != '\n')
+                    .is_some_and(|(_, c)| c != '`')
+                {}
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                while chars
+                    .next_if(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '-')
+                    .is_some()
+                {}
+            }
+            c if c.is_ascii_digit() => {
+                // A digit after a lone `.` is a (mistaken) name such as `t.2019`, not a number.
+                let accessor = prev == '.';
+                let mut end = i + 1;
+                let digits = |end: &mut usize| {
+                    while *end < bytes.len()
+                        && (bytes[*end].is_ascii_digit() || bytes[*end] == b'_')
+                    {
+                        *end += 1;
+                    }
+                };
+                digits(&mut end);
+                if bytes.get(end) == Some(&b'.')
+                    && bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    end += 1;
+                    digits(&mut end);
+                }
+                if !accessor && matches!(bytes.get(end), Some(b'e' | b'E')) {
+                    let mut e = end + 1;
+                    if matches!(bytes.get(e), Some(b'+' | b'-')) {
+                        e += 1;
+                    }
+                    if bytes.get(e).is_some_and(u8::is_ascii_digit) {
+                        while bytes.get(e).is_some_and(u8::is_ascii_digit) {
+                            e += 1;
+                        }
+                        found.push(Span::new(i, e));
+                        end = e;
+                    }
+                }
+                while chars.next_if(|&(j, _)| j < end).is_some() {}
+                prev = '0';
+                continue;
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    found
+}
+
+/// `2E3` → "write 2000 for 2E3", when the number written out fits a rule number.
+fn exponent_problem(source: SourceId, text: &str, span: Span) -> Problem {
+    let written = &text[span.start..span.end];
+    let plain = written
+        .split_once(['e', 'E'])
+        .and_then(|(mantissa, exponent)| expand_exponent(mantissa, exponent))
+        .filter(|plain| Decimal::from_str_exact(plain).is_ok());
+    let message = match plain {
+        Some(plain) => {
+            format!("numbers are written without an exponent: write {plain} for {written}")
+        }
+        None => format!(
+            "numbers are written without an exponent, and {written} written out has more digits than a number in a rule may have"
+        ),
+    };
+    Problem::new(ProblemKind::Rules, Severity::Error, "rules::number", message)
+        .with_label(source, span, "a number with an exponent")
+        .with_help("write the number out in digits with a decimal point, such as `2000` or `0.0025`; numbers have at most 28 significant digits")
+}
+
+/// `mantissa × 10^exponent` written out as a plain decimal; `None` when it would be very long.
+fn expand_exponent(mantissa: &str, exponent: &str) -> Option<String> {
+    let exponent: i64 = exponent.parse().ok().filter(|e: &i64| e.abs() <= 60)?;
+    let mantissa: String = mantissa.chars().filter(|c| *c != '_').collect();
+    let (int, frac) = mantissa.split_once('.').unwrap_or((&mantissa, ""));
+    let digits = format!("{int}{frac}");
+    let point = int.len() as i64 + exponent;
+    let (int, frac) = if point <= 0 {
+        (
+            "0".to_string(),
+            format!("{}{digits}", "0".repeat(point.unsigned_abs() as usize)),
+        )
+    } else if point as usize >= digits.len() {
+        (
+            format!("{digits}{}", "0".repeat(point as usize - digits.len())),
+            String::new(),
+        )
+    } else {
+        let (a, b) = digits.split_at(point as usize);
+        (a.to_string(), b.to_string())
+    };
+    let int = int.trim_start_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let frac = frac.trim_end_matches('0');
+    Some(if frac.is_empty() {
+        int.to_string()
+    } else {
+        format!("{int}.{frac}")
+    })
 }
 
 /// The first place where brackets nest deeper than [`MAX_NESTING`], if any.
@@ -202,6 +342,9 @@ fn syntax_problem(
         pest::error::InputLocation::Span((s, _)) => s,
     } + offset;
     let pos = pos.min(text.len());
+    if let Some(p) = string_problem(source, text, pos) {
+        return p;
+    }
     let found = found_token(&text[pos..]);
     let span = Span::new(
         pos,
@@ -265,6 +408,59 @@ fn syntax_problem(
         p = p.with_help(help);
     }
     p
+}
+
+/// The escapes a string may hold, as the help lists them.
+const STRING_ESCAPES: &str =
+    "`\\\"` (a double quote), `\\\\` (a backslash), `\\n` (a line break) and `\\t` (a tab)";
+
+/// When the parser stops at the opening quote of a string, what is wrong with the string:
+/// an escape the language does not have, or no closing quote on the line. `None` when the
+/// string itself is well formed and the mistake lies elsewhere.
+fn string_problem(source: SourceId, text: &str, pos: usize) -> Option<Problem> {
+    let rest = text[pos..].strip_prefix('"')?;
+    let mut chars = rest.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                Some((j, e)) if e != '\n' && e != '\r' => {
+                    let start = pos + 1 + i;
+                    let end = pos + 1 + j + e.len_utf8();
+                    let escape = &text[start..end];
+                    return Some(
+                        Problem::new(
+                            ProblemKind::Rules,
+                            Severity::Error,
+                            "rules::syntax",
+                            format!("unknown escape `{escape}` in a string"),
+                        )
+                        .with_label(source, Span::new(start, end), "unknown escape")
+                        .with_help(format!("the escapes a string knows are {STRING_ESCAPES}")),
+                    );
+                }
+                _ => return Some(unclosed_string(source, text, pos)),
+            },
+            '\n' | '\r' => return Some(unclosed_string(source, text, pos)),
+            _ => {}
+        }
+    }
+    Some(unclosed_string(source, text, pos))
+}
+
+fn unclosed_string(source: SourceId, text: &str, pos: usize) -> Problem {
+    let end = text[pos..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| pos + i);
+    Problem::new(
+        ProblemKind::Rules,
+        Severity::Error,
+        "rules::syntax",
+        "this string is not closed on its line",
+    )
+    .with_label(source, Span::new(pos, end), "no closing `\"` before the end of the line")
+    .with_help("close the string with `\"` on the same line; a line break inside a string is written `\\n`")
 }
 
 fn syntax_help(found: &str, expected: &[&str]) -> Option<String> {
