@@ -10,6 +10,9 @@ use rimlig::report::discover::{
     load_report_listed, load_report_with, report_file_kind,
 };
 use rimlig::source::Sources;
+mod common;
+
+use common::write;
 use std::path::{Path, PathBuf};
 
 const TREE: &str = "tests/data/discovery/tree";
@@ -28,17 +31,7 @@ fn codes(problems: &[Problem]) -> Vec<&'static str> {
 
 /// A fresh folder under cargo's temporary directory.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("discovery")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a scratch folder");
-    dir
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    common::scratch_in("discovery", name)
 }
 
 const TABLE: &str = "Verksamhet;Redovisat\nKultur;100\n";

@@ -8,6 +8,9 @@
 use rimlig::render::human::Style;
 use rimlig::ruletest::{self, Verdict, render};
 use serde_json::Value;
+mod common;
+
+use common::write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -289,17 +292,7 @@ fn a_failing_test_snapshot() {
 
 /// A fresh, empty folder under cargo's per-crate temporary directory.
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("ruletest")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create a scratch folder");
-    dir
-}
-
-fn write(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    common::scratch_in("ruletest", name)
 }
 
 /// A rule that passes on any table `tal` with figures `a` ≥ 0, its rules in `tree/rules/`, a

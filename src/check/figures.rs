@@ -80,15 +80,10 @@ fn column_texts(
         said += 1;
         let shown = crate::render::visible::visible(&text);
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Warning,
-                "data::not-a-figure",
-                format!(
-                    "\"{shown}\" in column {header} of {} is not a figure, so the checks that read it are not applicable",
-                    table.name
-                ),
-            )
+            not_a_figure(format!(
+                "\"{shown}\" in column {header} of {} is not a figure, so the checks that read it are not applicable",
+                table.name
+            ))
             .with_label(
                 table.source,
                 cell.span(),
@@ -99,15 +94,10 @@ fn column_texts(
     }
     if more > 0 {
         problems.push(
-            Problem::new(
-                ProblemKind::Data,
-                Severity::Warning,
-                "data::not-a-figure",
-                format!(
-                    "{more} more cells in column {header} of {} are not figures either",
-                    table.name
-                ),
-            )
+            not_a_figure(format!(
+                "{more} more cells in column {header} of {} are not figures either",
+                table.name
+            ))
             .with_label(
                 table.source,
                 table.headers.get(col).map(|h| h.span).unwrap_or_default(),
@@ -116,6 +106,15 @@ fn column_texts(
             .with_help("rimlig -v lists the checks they made not applicable"),
         );
     }
+}
+
+fn not_a_figure(message: String) -> Problem {
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Warning,
+        "data::not-a-figure",
+        message,
+    )
 }
 
 fn unit_words(unit: UnitName) -> &'static str {

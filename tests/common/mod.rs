@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests of the report formats (Markdown, JSON): running
-//! the binary, loading reports, comparing tables and findings.
+//! Helpers shared by the integration tests: running the binary, scratch folders, loading
+//! reports, comparing tables and findings.
 // Each test file uses some of these, never all.
 #![allow(dead_code)]
 
@@ -136,4 +136,20 @@ pub fn finding_ids(doc: &Value, period_of: impl Fn(&str) -> String) -> Vec<Findi
         .collect();
     ids.sort();
     ids
+}
+
+/// A fresh, empty folder `name` under cargo's per-crate temporary directory, in `group`.
+pub fn scratch_in(group: &str, name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(group)
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+/// `text` written to `path`, its folders made first.
+pub fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
 }
