@@ -391,9 +391,11 @@ fn syntax_problem(
         .nth(1)
         .is_some_and(|c| c.is_ascii_digit());
     if found == "," && digit_before && digit_after {
+        // After the last character that is not a digit, which may take several bytes.
         let start = text[..pos]
-            .rfind(|c: char| !c.is_ascii_digit())
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rfind(|(_, c)| !c.is_ascii_digit())
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let end = pos
             + 1
             + text[pos + 1..]
@@ -1361,6 +1363,20 @@ mod tests {
                 "numbers in rules take a decimal point: write `0.5`, not `0,5` (report cells may use a comma)"
             )
         );
+    }
+
+    /// The figure is found back from the comma to the last character that is not a digit,
+    /// which may be wider than a byte (the fuzzer's input had a BOM there; it panicked).
+    #[test]
+    fn a_decimal_comma_after_a_wide_character_gets_a_hint() {
+        for before in ["\u{feff}", "ä", "−"] {
+            let (_, problems) = parse(&format!("rule r {{ each t: a == {before}0,5 }}"));
+            let help = problems
+                .first()
+                .and_then(|p| p.help.as_deref())
+                .unwrap_or("");
+            assert!(help.contains("not `0,5`"), "{before}: {help}");
+        }
     }
 
     #[test]
