@@ -81,21 +81,10 @@ fn expr(e: &str) -> String {
     }
 }
 
-fn unit(u: UnitName) -> &'static str {
-    match u {
-        UnitName::Kr => "kr",
-        UnitName::Tkr => "tkr",
-        UnitName::Mkr => "mkr",
-        UnitName::Pct => "pct",
-        UnitName::Count => "count",
-        UnitName::Text => "text",
-    }
-}
-
 fn tol(t: &Tolerance) -> String {
     match t {
         Tolerance::Absolute(n, None) => format!("within {n}"),
-        Tolerance::Absolute(n, Some(u)) => format!("within {n} {}", unit(*u)),
+        Tolerance::Absolute(n, Some(u)) => format!("within {n} {}", u.name()),
         Tolerance::Relative(n) => format!("within {n}%"),
         Tolerance::Rounding => "within rounding".into(),
     }
@@ -125,7 +114,7 @@ fn first_right_side(p: &Parsed) -> &ExprKind {
 fn sx(e: &Expr) -> String {
     match &e.kind {
         ExprKind::Number(n, None) => n.to_string(),
-        ExprKind::Number(n, Some(u)) => format!("{n}{}", unit(*u)),
+        ExprKind::Number(n, Some(u)) => format!("{n}{}", u.name()),
         ExprKind::Text(t) => format!("{t:?}"),
         ExprKind::Ref {
             previous,
@@ -379,7 +368,13 @@ table indikatorer "Indikatorer*" {
     let cols: Vec<(&str, &str, Option<&str>)> = t
         .columns
         .iter()
-        .map(|c| (c.name.text.as_str(), c.glob.text.as_str(), c.unit.map(unit)))
+        .map(|c| {
+            (
+                c.name.text.as_str(),
+                c.glob.text.as_str(),
+                c.unit.map(UnitName::name),
+            )
+        })
         .collect();
     assert_eq!(
         cols,

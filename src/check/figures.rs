@@ -87,7 +87,7 @@ fn column_texts(
             .with_label(
                 table.source,
                 cell.span(),
-                format!("{name} is declared {}: not read as one", unit_words(unit)),
+                format!("{name} is declared {}: not read as one", unit.name()),
             )
             .with_help(looks_like(&text)),
         );
@@ -115,17 +115,6 @@ fn not_a_figure(message: String) -> Problem {
         "data::not-a-figure",
         message,
     )
-}
-
-fn unit_words(unit: UnitName) -> &'static str {
-    match unit {
-        UnitName::Kr => "kr",
-        UnitName::Tkr => "tkr",
-        UnitName::Mkr => "mkr",
-        UnitName::Pct => "pct",
-        UnitName::Count => "count",
-        UnitName::Text => "text",
-    }
 }
 
 /// What a text in a figure column most likely is, and how to write it as a figure.

@@ -71,6 +71,20 @@ pub enum UnitName {
     Text,
 }
 
+impl UnitName {
+    /// The unit as a rule file writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            UnitName::Kr => "kr",
+            UnitName::Tkr => "tkr",
+            UnitName::Mkr => "mkr",
+            UnitName::Pct => "pct",
+            UnitName::Count => "count",
+            UnitName::Text => "text",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
     Error,
