@@ -56,8 +56,10 @@ pub fn not_a_file(what: &str, shown: &str, folder: bool) -> Problem {
 /// The bytes of the regular file at `path` (a link is followed), if it holds at most
 /// `max_bytes`.
 pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
-    // Asked before opening: opening a named pipe already waits for a writer.
-    let meta = std::fs::metadata(path).map_err(ReadError::of)?;
+    let file = open_without_waiting(path).map_err(ReadError::of)?;
+    // What was opened is asked, not the path: asking the path first and opening it after
+    // would let the path be swapped for a pipe or a device in between.
+    let meta = file.metadata().map_err(ReadError::Io)?;
     if meta.is_dir() {
         return Err(ReadError::Folder);
     }
@@ -67,7 +69,6 @@ pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > max_bytes {
         return Err(ReadError::TooLarge { size: meta.len() });
     }
-    let file = std::fs::File::open(path).map_err(ReadError::of)?;
     // The file may have grown since it was measured: read one byte past the limit at most.
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
     file.take(max_bytes.saturating_add(1))
@@ -79,6 +80,23 @@ pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
         });
     }
     Ok(bytes)
+}
+
+/// Opens `path` for reading without waiting: opening a named pipe normally waits for a
+/// writer, which never comes. Without waiting it opens at once, and is then told apart.
+#[cfg(unix)]
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Elsewhere there are no named pipes at ordinary paths.
+#[cfg(not(unix))]
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 #[cfg(test)]
@@ -110,6 +128,21 @@ mod tests {
             read_regular(&path, 5),
             Err(ReadError::TooLarge { size: 6 })
         ));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_not_waited_on() {
+        let dir = scratch("fifo");
+        let path = dir.join("rimlig.toml");
+        let made = std::process::Command::new("mkfifo").arg(&path).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("no mkfifo here; skipped");
+            return;
+        }
+        // Without a writer, opening it the usual way would wait for ever.
+        assert!(matches!(read_regular(&path, 5), Err(ReadError::NotAFile)));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

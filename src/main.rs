@@ -20,9 +20,13 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            std::process::exit(code);
+            if e.use_stderr() {
+                let _ = e.print();
+                std::process::exit(2);
+            }
+            // `--help` and `--version` go to stdout, which may be a full disk.
+            let printed = e.print().and_then(|()| std::io::stdout().flush());
+            std::process::exit(if stdout_failed(printed) { 2 } else { 0 });
         }
     };
     let choice = if cli.no_config {

@@ -852,7 +852,9 @@ fn a_write_error_on_stdout_exits_2_and_says_so() {
         "--rules",
         "tests/data/cli/clean.rules",
     ];
-    let runs: [&[&str]; 7] = [
+    let runs: [&[&str]; 9] = [
+        &["--help"],
+        &["--version"],
         &[&clean[..], &["--format", "json"]].concat(),
         &[&clean[..], &["--format", "sarif"]].concat(),
         &[&clean[..], &["--format", "human"]].concat(),
