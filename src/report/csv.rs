@@ -1676,8 +1676,17 @@ mod tests {
         assert!(parser.next_into(&mut header));
         let (start, line) = (parser.pos, parser.line);
 
+        // The header's columns up to its last named one, as `read` counts them.
+        let first_line = text.lines().next().unwrap_or("");
+        let width = first_line
+            .split(';')
+            .collect::<Vec<_>>()
+            .iter()
+            .rposition(|name| !name.trim().is_empty())
+            .map_or(0, |i| i + 1);
+
         let mut one_store = CellStore::new(text.clone());
-        let built = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), header_len);
+        let built = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), width);
         let one = read_rows(&mut parser, 1, header_len, built, data, &mut one_store);
 
         let len = text.len();
@@ -1699,7 +1708,7 @@ mod tests {
             bounds: &bounds,
             line_feeds: &line_feeds,
             header_len,
-            width: header_len,
+            width,
             settings: data,
         };
         let presized = read_presized(p, &pieces_store).is_some();
@@ -1770,6 +1779,46 @@ mod tests {
             let text = rows(20_000, &|i| (i == 15_000).then(|| odd.to_string()), "");
             let (_, _, presized) = read_both_ways(&text, 3);
             assert!(!presized, "{odd:?}");
+        }
+    }
+
+    #[test]
+    fn empty_fields_and_empty_columns_at_the_end_are_written_into_the_table_at_once() {
+        // As Excel saves a sheet with a few unused columns: every row ends in `;;;`, and
+        // some figures are left empty.
+        let rows = |n: usize, odd: &dyn Fn(usize) -> Option<String>| {
+            let mut text = String::from("namn;a;b;;;\n");
+            for i in 0..n {
+                let row = odd(i).unwrap_or_else(|| match i % 7 {
+                    3 => format!("rad {i};;{}\r\n;;;", i % 1000),
+                    5 => format!("rad {i};{};;;;\n", i * 3),
+                    _ => format!("rad {i};{};-{};;;\n", i * 3, i % 1000),
+                });
+                text.push_str(&row.replace("\r\n;;;", ";;;\r\n"));
+            }
+            text
+        };
+        let text = rows(20_000, &|_| None);
+        let (one, _, presized) = read_both_ways(&text, 6);
+        assert!(presized);
+        assert_eq!(one.built.rows.len(), 20_000);
+        assert_eq!(one.width, 3, "empty fields at the end are no cells");
+        // Blank rows, and a row whose first figure is empty, are read alike.
+        let odd = |i: usize| match i % 997 {
+            1 => Some(";;;;;\n".to_string()),
+            2 => Some(format!("rad {i};;;;;\n")),
+            _ => None,
+        };
+        let (one, _, presized) = read_both_ways(&rows(20_000, &odd), 6);
+        assert!(presized);
+        assert_eq!(one.built.rows.len(), 20_000 - 20_000_usize.div_ceil(997));
+        // Something in a column that was empty in the first row: read the general way, with
+        // the same rows and width.
+        for odd in ["x;1;2;;y;\n", "x;1;2;;7;\n"] {
+            let text = rows(20_000, &|i| (i == 15_000).then(|| odd.to_string()));
+            let (one, _, presized) = read_both_ways(&text, 6);
+            assert!(!presized, "{odd:?}");
+            assert_eq!(one.width, 5, "{odd:?}");
         }
     }
 

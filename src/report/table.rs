@@ -282,13 +282,19 @@ impl RowsBuilder {
                 .zip(cells)
                 .all(|(column, cell)| match (column, cell) {
                     (Column::Integers(_), Written::Integer(_, m)) => *m != EMPTY,
-                    (Column::Texts, Written::Text(_) | Written::Empty(_)) => true,
+                    (Column::Integers(_) | Column::Texts | Column::Empty, Written::Empty(_)) => {
+                        true
+                    }
+                    (Column::Texts, Written::Text(_)) => true,
                     _ => false,
                 });
         if compact {
             for (column, cell) in self.columns.iter_mut().zip(cells) {
-                if let (Column::Integers(v), Written::Integer(_, m)) = (column, cell) {
-                    v.push(*m);
+                match (column, cell) {
+                    (Column::Integers(v), Written::Integer(_, m)) => v.push(*m),
+                    // An empty field, as `push_other` keeps it.
+                    (Column::Integers(v), _) => v.push(EMPTY),
+                    _ => {}
                 }
             }
             // Every column has its cell: no filler to add.

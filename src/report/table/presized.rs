@@ -15,12 +15,17 @@ pub(crate) struct Presized {
     rows: Vec<Row>,
     /// Per column: its whole numbers, or `None` for a column of texts.
     ints: Vec<Option<Vec<i32>>>,
+    /// Per column: whether it was empty in the first row, and so takes only empty fields
+    /// (a file saved from Excel often ends every row with `;;;`). Left empty when no column
+    /// is such.
+    stays_empty: Vec<bool>,
 }
 
 /// One piece's stretch of a [`Presized`] table.
 pub(crate) struct Stretch<'s> {
     rows: &'s mut [Row],
     ints: Vec<Option<&'s mut [i32]>>,
+    stays_empty: &'s [bool],
     written: usize,
     /// Added to the line of each row (the piece's first line).
     lines: usize,
@@ -40,10 +45,19 @@ impl Presized {
             .map(|c| match c {
                 // Zeroed by the kernel as the pieces first write each page, in parallel.
                 Column::Integers(_) => Some(Some(vec![0; total])),
-                Column::Texts => Some(None),
-                Column::Empty | Column::Cells(_) => None,
+                Column::Texts | Column::Empty => Some(None),
+                Column::Cells(_) => None,
             })
             .collect::<Option<Vec<_>>>()?;
+        // Left empty when there is none such.
+        let mut stays_empty: Vec<bool> = probe
+            .columns
+            .iter()
+            .map(|c| matches!(c, Column::Empty))
+            .collect();
+        if !stays_empty.contains(&true) {
+            stays_empty.clear();
+        }
         let blank = Row {
             line: 0,
             start: 0,
@@ -53,7 +67,11 @@ impl Presized {
         use rayon::prelude::*;
         let mut rows = Vec::new();
         rows.par_extend(rayon::iter::repeat_n(blank, total));
-        Some(Presized { rows, ints })
+        Some(Presized {
+            rows,
+            ints,
+            stays_empty,
+        })
     }
 
     /// A stretch for each piece, of `sizes[i]` rows whose lines start after `lines[i]`.
@@ -82,6 +100,7 @@ impl Presized {
             out.push(Stretch {
                 rows: mine,
                 ints: mine_ints,
+                stays_empty: &self.stays_empty,
                 written: 0,
                 lines: at,
             });
@@ -109,11 +128,13 @@ impl Presized {
         let columns = self
             .ints
             .into_iter()
-            .map(|c| match c {
+            .zip(self.stays_empty.into_iter().chain(std::iter::repeat(false)))
+            .map(|(c, empty)| match c {
                 Some(mut v) => {
                     v.truncate(to);
                     Column::Integers(v)
                 }
+                None if empty => Column::Empty,
                 None => Column::Texts,
             })
             .collect::<Vec<_>>();
@@ -141,15 +162,29 @@ impl Stretch<'_> {
         if cells.len() != self.ints.len() || r >= self.rows.len() {
             return false;
         }
+        // Every cell of its column's kind, before anything is written.
+        let fits = self
+            .ints
+            .iter()
+            .zip(self.stays_empty.iter().chain(std::iter::repeat(&false)))
+            .zip(cells)
+            .all(|((column, &empty), cell)| match (column, cell) {
+                (Some(_), Written::Integer(_, m)) => *m != EMPTY,
+                (_, Written::Empty(_)) => true,
+                (None, Written::Text(_)) => !empty,
+                _ => false,
+            });
+        if !fits {
+            return false;
+        }
         for (column, cell) in self.ints.iter_mut().zip(cells) {
-            match (column, cell) {
-                (Some(v), Written::Integer(_, m)) if *m != EMPTY => {
-                    if let Some(slot) = v.get_mut(r) {
-                        *slot = *m;
-                    }
-                }
-                (None, Written::Text(_) | Written::Empty(_)) => {}
-                _ => return false,
+            if let Some(slot) = column.as_mut().and_then(|v| v.get_mut(r)) {
+                // An empty field in a column of whole numbers is `EMPTY`, as the general
+                // reader keeps it: every row has all its cells.
+                *slot = match cell {
+                    Written::Integer(_, m) => *m,
+                    _ => EMPTY,
+                };
             }
         }
         if let Some(slot) = self.rows.get_mut(r) {
@@ -175,17 +210,20 @@ impl Stretch<'_> {
         }
         // Every column of the same kind, and every whole number a cell (no filler), before
         // anything is written.
-        let kinds_agree =
-            self.ints
-                .iter()
-                .zip(&built.columns)
-                .all(|(mine, theirs)| match (mine, theirs) {
-                    (Some(_), Column::Integers(values)) => {
-                        values.len() == n && !values.contains(&EMPTY)
-                    }
-                    (None, Column::Texts) => true,
-                    _ => false,
-                });
+        // Every column of the same kind (a column of only empty fields fits any), and a whole
+        // number or `EMPTY` for each row in a column of them: with every row as long as the
+        // header, `EMPTY` there is an empty field, not a filler.
+        let kinds_agree = self
+            .ints
+            .iter()
+            .zip(self.stays_empty.iter().chain(std::iter::repeat(&false)))
+            .zip(&built.columns)
+            .all(|((mine, &empty), theirs)| match (mine, theirs) {
+                (Some(_), Column::Integers(values)) => values.len() == n,
+                (_, Column::Empty) => true,
+                (None, Column::Texts) => !empty,
+                _ => false,
+            });
         let Some(rows) = self.rows.get_mut(r..r + n) else {
             return false;
         };
@@ -199,10 +237,12 @@ impl Stretch<'_> {
             };
         }
         for (mine, theirs) in self.ints.iter_mut().zip(&built.columns) {
-            if let (Some(v), Column::Integers(values)) = (mine, theirs)
-                && let Some(stretch) = v.get_mut(r..r + n)
-            {
-                stretch.copy_from_slice(values);
+            let Some(stretch) = mine.as_mut().and_then(|v| v.get_mut(r..r + n)) else {
+                continue;
+            };
+            match theirs {
+                Column::Integers(values) => stretch.copy_from_slice(values),
+                _ => stretch.fill(EMPTY),
             }
         }
         self.written += n;
@@ -225,7 +265,15 @@ impl Stretch<'_> {
         matches!(self.ints.get(col), Some(Some(_)))
     }
 
-    /// Cell `col` of the next row: a whole number `m` (not [`EMPTY`]) in a column of them.
+    /// Whether column `col` was empty in the first row, and so takes only empty fields.
+    #[inline]
+    pub fn stays_empty(&self, col: usize) -> bool {
+        // Most tables have no such column: that is known without looking at this one.
+        !self.stays_empty.is_empty() && self.stays_empty.get(col).copied().unwrap_or(false)
+    }
+
+    /// Cell `col` of the next row in a column of whole numbers: `m`, or [`EMPTY`] for an
+    /// empty field.
     #[inline]
     pub fn set_integer(&mut self, col: usize, m: i32) {
         if let Some(Some(v)) = self.ints.get_mut(col)
