@@ -123,7 +123,15 @@ impl Lint<'_> {
             ExprKind::IsMissing { value, .. }
             | ExprKind::IsPresent { value, .. }
             | ExprKind::Matches { value, .. } => self.expressions(value),
-            ExprKind::Arith(_, a, b) | ExprKind::And(a, b) | ExprKind::Or(a, b) => {
+            ExprKind::Arith(op, a, b) => {
+                if *op == ArithOp::Div && matches!(literal(b), Some(Lit::Num(n, _)) if n.is_zero())
+                {
+                    self.divides_by_zero(b);
+                }
+                self.expressions(a);
+                self.expressions(b);
+            }
+            ExprKind::And(a, b) | ExprKind::Or(a, b) => {
                 self.expressions(a);
                 self.expressions(b);
             }
@@ -176,6 +184,21 @@ impl Lint<'_> {
             )
             .with_label(self.source, *span, "allows a difference as large as the right side itself")
             .with_help("`within N%` allows N % of the right-hand side: write a small share such as `within 2%`, or an amount such as `within 5 tkr`"),
+        );
+    }
+
+    /// `x / 0`: every instance that gets there is not applicable, so the rule never tells
+    /// anything about the data.
+    fn divides_by_zero(&mut self, zero: &Expr) {
+        self.problems.push(
+            Problem::new(
+                ProblemKind::Rules,
+                Severity::Warning,
+                "rules::never-decided",
+                "this divides by 0, so it is never decided: every instance that gets here is not applicable",
+            )
+            .with_label(self.source, zero.span, "always 0")
+            .with_help("divide by a column or a computed figure, or by the fixed number meant (a share of 100 is `/ 100`)"),
         );
     }
 
@@ -750,6 +773,23 @@ mod tests {
             [
                 w("rules::always-true", "within 100%"),
                 w("rules::always-true", "within 250%"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_division_by_a_fixed_zero() {
+        assert_eq!(
+            check(
+                r#"rule a { each t: a / 0 == b }
+                   rule b { each t: a / (-0.00) <= 1 }
+                   rule c { each t: abs(a / 0 tkr) <= 1 and a / b > 0 }
+                   rule ok { each t: a / 10 == b / (c - d) }"#
+            ),
+            [
+                w("rules::never-decided", "0"),
+                w("rules::never-decided", "(-0.00)"),
+                w("rules::never-decided", "0 tkr"),
             ]
         );
     }
