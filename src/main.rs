@@ -148,8 +148,9 @@ fn main() {
     std::process::exit(code);
 }
 
-/// The `rules` of the rimlig.toml `choice` picks (`None` without the key). A broken
-/// rimlig.toml is shown on stderr, and `Err` holds the exit code, 2.
+/// The `rules` of the rimlig.toml `choice` picks (`None` without the key). Its problems are
+/// shown on stderr, as `check` shows them; a broken rimlig.toml gives `Err` with the exit
+/// code, 2.
 fn configured_rules(
     choice: &rimlig::config::Choice,
     color: Color,
@@ -157,15 +158,17 @@ fn configured_rules(
     let mut sources = rimlig::source::Sources::default();
     let mut problems = Vec::new();
     let config = rimlig::config::load(choice, &mut sources, &mut problems);
+    let style = style(color, None, false);
+    let mut err = String::new();
+    for p in &problems {
+        err.push_str(&render::human::render_problem(p, &sources, style));
+        err.push('\n');
+    }
     if problems.iter().any(rimlig::problem::Problem::is_fatal) {
-        let style = style(color, None, false);
-        let mut err = String::new();
-        for p in &problems {
-            err.push_str(&render::human::render_problem(p, &sources, style));
-            err.push('\n');
-        }
         return Err(emit("", &err, 2));
     }
+    // A misspelt key is a warning: the command goes on, but says so.
+    let _ = std::io::stderr().lock().write_all(err.as_bytes());
     Ok(config.rules)
 }
 

@@ -759,6 +759,39 @@ fn json_and_human_agree_on_the_counts() {
 
 // ------------------------------------------------------------------ from another folder
 
+/// A rimlig.toml that is a named pipe is passed over with a warning, which every command
+/// shows, not `check` alone: its settings are silently unread otherwise.
+#[cfg(unix)]
+#[test]
+fn every_command_shows_the_warnings_of_rimlig_toml() {
+    let dir = scratch("config-warning");
+    let made = Command::new("mkfifo").arg(dir.join("rimlig.toml")).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("no mkfifo here; skipped");
+        return;
+    }
+    let tests = root().join("tests/data/ruletest/failing");
+    let tests = tests.to_str().unwrap();
+    for args in [
+        &["rules"][..],
+        &["rules", "--analyze"],
+        &["explain", "drift-avvikelse"],
+        &["test", tests],
+    ] {
+        let out = rimlig_in(&dir, args);
+        assert!(
+            stderr(&out).contains("rimlig.toml is a named pipe, a socket or a device"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert_ne!(
+            code(&out),
+            2,
+            "{args:?}: a warning does not stop the command"
+        );
+    }
+}
+
 #[test]
 fn embedded_rules_are_found_from_any_folder() {
     // October's prognos table alone, in a folder outside the project.
