@@ -429,6 +429,13 @@ fn rows_reached_by_key() {
     // A key no row has: not applicable.
     assert_eq!(stats(&r, "finns-inte"), (0, 0, 1));
     assert!(not_applicable(&r, "finns-inte")[0].1.contains("Finns inte"));
+    // A key that looks like a row's but has a Cyrillic letter: the reason names the letter.
+    assert_eq!(stats(&r, "kyrilliskt-a"), (0, 0, 1));
+    let reason = not_applicable(&r, "kyrilliskt-a")[0].1;
+    assert!(
+        reason.contains("the Cyrillic letter 'А' (U+0410)") && reason.contains("\"LKDATA\""),
+        "{reason}"
+    );
 }
 
 #[test]

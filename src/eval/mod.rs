@@ -1958,10 +1958,14 @@ impl<'a> Evaluator<'a> {
                         let (col, unit) = self.column_of(v, self.bound(&column.text, env))?;
                         self.cell(v, *r, col, unit)
                     }
-                    [] => Err(Stop::Na(format!(
-                        "no row \"{}\" in {}",
-                        key_text, table.text
-                    ))),
+                    [] => {
+                        let views = if in_scope {
+                            vec![scope_view.clone()]
+                        } else {
+                            self.kept_views(env, &table.text)
+                        };
+                        Err(Stop::Na(no_row(&key_text, &table.text, &views)))
+                    }
                     many => Err(Stop::Na(format!(
                         "{} rows of {} have the key \"{}\"",
                         many.len(),
@@ -2145,7 +2149,10 @@ impl<'a> Evaluator<'a> {
                 let (col, unit) = self.column_of(v, self.bound(&column.text, env))?;
                 self.cell(v, *r, col, unit)
             }
-            [] => Err(Stop::Na(format!("no row \"{key}\" in {which}{table}"))),
+            [] => {
+                let views = self.kept_views(env, table);
+                Err(Stop::Na(no_row(&key, &format!("{which}{table}"), &views)))
+            }
             many => Err(Stop::Na(format!(
                 "{} rows of {which}{table} have the key \"{key}\"",
                 many.len()
@@ -2564,6 +2571,24 @@ impl<'a> Evaluator<'a> {
             .map(|o| o.cells.into_vec())
             .unwrap_or_default()
     }
+}
+
+/// Why `table["key"]` is not applicable when no row has the key: `no row "key" in table`;
+/// and when the key holds a Cyrillic or Greek letter and one of `views` has the row in Latin
+/// letters, which letter (the two look the same in every message).
+fn no_row(key: &str, table: &str, views: &[Arc<View<'_>>]) -> String {
+    let mut text = format!("no row \"{key}\" in {table}");
+    if let Some((latin, c)) = crate::suggest::without_look_alikes(key)
+        && views
+            .iter()
+            .any(|v| !v.rows_with_key(&latin, None).is_empty())
+    {
+        text.push_str(&format!(
+            ": the key is written with {}, and the row \"{latin}\" only with Latin letters",
+            crate::suggest::describe_look_alike(c)
+        ));
+    }
+    text
 }
 
 fn plain(val: Val) -> Operand {
