@@ -123,14 +123,21 @@ impl<'a> View<'a> {
         let both = kind_rules
             .as_ref()
             .and_then(|_| table.two_texts_of(col.min(self.key_col), col.max(self.key_col)));
+        // The usual layout, the group's name first and the key second: a row is read
+        // knowing the name of the row above, which the rows of a group repeat.
+        let first_two = match (&both, col, self.key_col) {
+            (Some(_), 0, 1) => table.first_two_texts(),
+            _ => None,
+        };
         let texts = table.texts_of(col);
-        let read = |r: usize| -> (Option<&'a str>, Option<&'a str>) {
-            match &both {
-                Some(both) => {
+        let read = |r: usize, above: &str| -> (Option<&'a str>, Option<&'a str>) {
+            match (&first_two, &both) {
+                (Some(first_two), _) => first_two(r, above),
+                (None, Some(both)) => {
                     let (x, y) = both(r);
                     if col < self.key_col { (x, y) } else { (y, x) }
                 }
-                None => (texts(r), None),
+                (None, None) => (texts(r), None),
             }
         };
         // The runs of rows under one name, found in parallel pieces of a large table: reading
@@ -140,14 +147,21 @@ impl<'a> View<'a> {
             let mut kinds = Vec::new();
             let mut seen = Default::default();
             let mut current = None;
+            // The name of the rows above, if a row can be matched against it as written.
+            let mut above = "";
             for r in range.clone() {
-                let (name, key) = read(r);
+                let (name, key) = read(r, above);
                 if let (Some(rules), true) = (&kind_rules, both.is_some()) {
                     kinds.push(rules.kind(&mut seen, key.map(number::trim_text).unwrap_or("")));
                 }
                 let t = name.map(number::trim_text).unwrap_or("");
                 if !t.is_empty() && current != Some(t) {
                     current = Some(t);
+                    above = if first_two.is_some() && table.can_lead(t) {
+                        t
+                    } else {
+                        ""
+                    };
                     runs.push(Run {
                         start: r,
                         name: current,
@@ -643,7 +657,16 @@ mod tests {
                 _ => format!("G{}", (r / 5) % 23),
             };
             let key = if r % 9 == 8 { "Summa" } else { "Rad" };
-            csv.push_str(&format!("{group};{key} {};{r}\n", r % 4));
+            // A row is read knowing the name above it: a name that begins another (G1, G10)
+            // or is written with a space must not lead it astray.
+            match r {
+                100 | 101 => csv.push_str(&format!("a;Rad 0;{r}\n")),
+                102 => csv.push_str("G1;Rad 0;102\n"),
+                103 => csv.push_str("G10;Rad 0;103\n"),
+                104 => csv.push_str("G1 ;Rad 0;104\n"),
+                105 => csv.push_str("G1;Rad 0;105\n"),
+                _ => csv.push_str(&format!("{group};{key} {};{r}\n", r % 4)),
+            }
         }
         let table = table_t(&csv);
         let decl = decl_t(vec![glob("Summa*")], vec![glob("Rad 3")]);
@@ -666,7 +689,18 @@ mod tests {
         }
         let groups = view.groups_by(0);
         assert_eq!(groups.count(), names.len());
-        assert_eq!(groups.count(), 24, "23 names and the rows above the first");
+        assert_eq!(
+            groups.count(),
+            25,
+            "23 names, the rows above the first, and a"
+        );
+        assert_ne!(groups.of_row(103), groups.of_row(102), "G10 is not G1");
+        assert_eq!(
+            groups.of_row(104),
+            groups.of_row(102),
+            "G1 with a space is G1"
+        );
+        assert_eq!(groups.of_row(105), groups.of_row(102));
         for (r, &g) in of_row.iter().enumerate() {
             assert_eq!(groups.of_row(r), g, "row {r}");
         }
@@ -692,9 +726,10 @@ mod tests {
         let kinds = view.kinds();
         assert_eq!(kinds.len(), rows);
         for (r, kind) in kinds.iter().enumerate() {
-            let want = match (r % 9, r % 4) {
-                (8, _) => RowKind::Total,
-                (_, 3) => RowKind::Skip,
+            let want = match (r, r % 9, r % 4) {
+                (100..=105, ..) => RowKind::Normal,
+                (_, 8, _) => RowKind::Total,
+                (_, _, 3) => RowKind::Skip,
                 _ => RowKind::Normal,
             };
             assert_eq!(*kind, want, "row {r}");

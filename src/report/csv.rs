@@ -878,6 +878,39 @@ pub(crate) fn two_field_spans(
     }
 }
 
+/// Fields 0 and 1 of the row written at `row`, when field 0 is written exactly as `first`:
+/// the two spans, found by comparing `first` rather than looking for its end. Rows of a table
+/// sorted by group begin with the same name row after row. `first` must be a field as
+/// written ([`plain_field`]): a text that holds the delimiter could be the start of two
+/// fields. `None` for any other row, which [`two_field_spans`] splits.
+pub(crate) fn fields_after(text: &str, row: Span, d: u8, first: &str) -> Option<(Span, Span)> {
+    let b = text.as_bytes();
+    let n = first.len();
+    let rest = b.get(row.start..row.end)?;
+    if n == 0 || rest.get(..n)? != first.as_bytes() {
+        return None;
+    }
+    if rest.get(n) != Some(&d) || rest.get(n + 1) == Some(&b'"') {
+        return None;
+    }
+    let key = rest.get(n + 1..)?;
+    let end = find_delimiter(d, key).unwrap_or(key.len());
+    let start = row.start + n + 1;
+    Some((
+        Span::new(row.start, row.start + n),
+        Span::new(start, start + end),
+    ))
+}
+
+/// Whether `s` can be a whole field written as is with the delimiter `d`: not empty, no
+/// delimiter, quote, CR or line feed in it.
+pub(crate) fn plain_field(s: &str, d: u8) -> bool {
+    !s.is_empty()
+        && !s
+            .bytes()
+            .any(|c| c == d || c == b'"' || c == b'\r' || c == b'\n')
+}
+
 /// Where `d` first is in `hay`. Fields are short, and a table's cells written as is are found
 /// again this way every time they are read: the first bytes are looked at eight at a time in
 /// a plain word, which costs a fraction of setting up `memchr`'s vector search; `memchr`
@@ -1780,6 +1813,26 @@ mod tests {
             let (_, _, presized) = read_both_ways(&text, 3);
             assert!(!presized, "{odd:?}");
         }
+    }
+
+    #[test]
+    fn the_first_two_fields_after_a_known_first_field() {
+        let text = "Vård och omsorg;Hemtjänst;5\nVård och omsorgs;x;1\nVård;\"y\";2\nVård;z\n";
+        let row = |n: usize| {
+            let start: usize = text.split_inclusive('\n').take(n).map(str::len).sum();
+            let line = text.split_inclusive('\n').nth(n).unwrap();
+            Span::new(start, start + line.trim_end().len())
+        };
+        let cut = |s: Span| &text[s.start..s.end];
+        let (a, b) = fields_after(text, row(0), b';', "Vård och omsorg").unwrap();
+        assert_eq!((cut(a), cut(b)), ("Vård och omsorg", "Hemtjänst"));
+        // A longer first field, a quoted second one: split the usual way.
+        assert_eq!(fields_after(text, row(1), b';', "Vård och omsorg"), None);
+        assert_eq!(fields_after(text, row(2), b';', "Vård"), None);
+        // The second field runs to the row's end.
+        let (_, b) = fields_after(text, row(3), b';', "Vård").unwrap();
+        assert_eq!(cut(b), "z");
+        assert!(plain_field("Vård", b';') && !plain_field("a;b", b';') && !plain_field("", b';'));
     }
 
     #[test]

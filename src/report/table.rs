@@ -778,6 +778,37 @@ impl Table {
         })
     }
 
+    /// [`Table::two_texts_of`] for columns 0 and 1, given a text that column 0 likely holds
+    /// as written (the row above's, if [`Table::can_lead`]): a row that starts with it is not
+    /// looked through for the end of its first field.
+    #[allow(clippy::type_complexity)]
+    pub fn first_two_texts<'t>(
+        &'t self,
+    ) -> Option<impl Fn(usize, &str) -> (Option<&'t str>, Option<&'t str>) + Sync + 't> {
+        let general = self.two_texts_of(0, 1)?;
+        let delimiter = self.split?.delimiter?;
+        let text = self.store.text().as_str();
+        let field = move |s: Span| text.get(s.start..s.end).unwrap_or("");
+        Some(move |row: usize, likely: &str| {
+            match self
+                .rows
+                .get(row)
+                .and_then(|r| csv::fields_after(text, r.span(), delimiter, likely))
+            {
+                Some((x, y)) => (Some(field(x)), Some(field(y))),
+                None => general(row),
+            }
+        })
+    }
+
+    /// Whether `text` can be told to [`Table::first_two_texts`] as the likely first field: a
+    /// field written as is, without the delimiter, quotes or line ends.
+    pub fn can_lead(&self, text: &str) -> bool {
+        self.split
+            .and_then(|s| s.delimiter)
+            .is_some_and(|d| csv::plain_field(text, d))
+    }
+
     /// The cells of row `row` (none past the last row).
     pub fn row_cells(&self, row: usize) -> Vec<Cell> {
         let Some(r) = self.rows.get(row) else {
