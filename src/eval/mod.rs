@@ -1635,6 +1635,20 @@ impl<'a> Evaluator<'a> {
             prev: view.previous,
         };
         self.reads.borrow_mut().push(at);
+        let direct = |val| Operand {
+            val,
+            cells: smallvec::smallvec![at],
+            agg: None,
+            direct: true,
+        };
+        // A figure kept in compact form is read without its span, which would split the
+        // row's text again: each failing row of a large table reads a few.
+        if unit != Some(UnitName::Text)
+            && let Some((m, decimals, u)) = view.table.inline_number(row, col)
+        {
+            let f = crate::report::Figure::inline(m, decimals, u);
+            return Ok(direct(self.figure_val(at, f, unit)?));
+        }
         let Some(cell) = view.table.cell(row, col) else {
             return Err(Stop::Na(format!(
                 "row {} of {} has no cell in that column",
@@ -1659,19 +1673,7 @@ impl<'a> Evaluator<'a> {
                 )));
             }
             (_, Some(UnitName::Text)) => Val::Text(raw.trim().to_string()),
-            (CellValue::Number(f), u) => {
-                let n = match self.overrides.iter().find(|(c, _)| *c == at) {
-                    // Trying a fix: the value as if it were written, with the same decimals.
-                    Some((_, v)) => Num::from_figure(&crate::report::Figure { value: *v, ..f }),
-                    None => Num::from_figure(&f),
-                };
-                match u.and_then(to_unit) {
-                    Some(target) => {
-                        Val::Num(n.convert(target).map_err(|e| Stop::Na(e.describe()))?)
-                    }
-                    None => Val::Num(n),
-                }
-            }
+            (CellValue::Number(f), u) => self.figure_val(at, f, u)?,
             (CellValue::Text(t), _) => Val::Text(t),
             (CellValue::Missing(m), _) => {
                 let what = match m {
@@ -1685,12 +1687,22 @@ impl<'a> Evaluator<'a> {
                 )));
             }
         };
-        Ok(Operand {
-            val,
-            cells: smallvec::smallvec![at],
-            agg: None,
-            direct: true,
-        })
+        Ok(direct(val))
+    }
+
+    /// The value of the figure `f` of the cell `at`, in the declared `unit`.
+    fn figure_val(&self, at: CellAt, f: crate::report::Figure, unit: Option<UnitName>) -> Ev<Val> {
+        let n = match self.overrides.iter().find(|(c, _)| *c == at) {
+            // Trying a fix: the value as if it were written, with the same decimals.
+            Some((_, v)) => Num::from_figure(&crate::report::Figure { value: *v, ..f }),
+            None => Num::from_figure(&f),
+        };
+        match unit.and_then(to_unit) {
+            Some(target) => Ok(Val::Num(
+                n.convert(target).map_err(|e| Stop::Na(e.describe()))?,
+            )),
+            None => Ok(Val::Num(n)),
+        }
     }
 
     fn num(&self, o: &Operand, e: &Expr) -> Ev<Num> {

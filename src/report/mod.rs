@@ -447,17 +447,8 @@ impl Cell {
     }
 
     fn inline_figure(&self) -> Figure {
-        let (scale, decimals) = match self.decimals {
-            EXACT => (0, None),
-            d => (u32::from(d), Some(u32::from(d))),
-        };
-        Figure {
-            // The scale came from a `Decimal`, so it is at most 28 and this cannot fail.
-            value: Decimal::try_from_i128_with_scale(i128::from(self.m), scale)
-                .unwrap_or(Decimal::ZERO),
-            decimals,
-            unit: self.unit,
-        }
+        let decimals = (self.decimals != EXACT).then_some(u32::from(self.decimals));
+        Figure::inline(self.m, decimals, self.unit)
     }
 
     fn extra<'t>(&self, store: &'t CellStore) -> Option<&'t ExtraCell> {
@@ -499,6 +490,20 @@ pub struct Figure {
     /// Printed decimals; `None` for an exact value (a lone dash means an exact zero).
     pub decimals: Option<u32>,
     pub unit: Option<Unit>,
+}
+
+impl Figure {
+    /// The figure of a number kept in compact form ([`Cell::inline_number`]): the mantissa
+    /// `m` with `decimals` printed (`None` for an exact value, read as whole).
+    pub fn inline(m: i32, decimals: Option<u32>, unit: Option<Unit>) -> Figure {
+        Figure {
+            // The scale came from a `Decimal`, so it is at most 28 and this cannot fail.
+            value: Decimal::try_from_i128_with_scale(i128::from(m), decimals.unwrap_or(0))
+                .unwrap_or(Decimal::ZERO),
+            decimals,
+            unit,
+        }
+    }
 }
 
 /// The units a figure can carry.
