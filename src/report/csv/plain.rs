@@ -381,7 +381,76 @@ impl<'t, 's> Rows<'t, 's> {
 /// [`number::plain_integer_value`] of the field at `start` of `b`, read while its end is
 /// looked for: the value and where the field ends. `None` unless the field is a plain whole
 /// number ended by the delimiter `d`, a line feed, a CR or the end of `b`.
+#[inline(always)]
 fn integer_field(b: &[u8], start: usize, d: u8) -> Option<(i64, usize)> {
+    let negative = b.get(start) == Some(&b'-');
+    let digits_start = start + usize::from(negative);
+    match integer_in_word(b, digits_start, d) {
+        Some(Some((value, end))) => Some((if negative { -value } else { value }, end)),
+        Some(None) => None,
+        None => integer_field_by_bytes(b, start, d),
+    }
+}
+
+/// [`integer_field`]'s answer for the digits at `at`, from the eight bytes there read as one
+/// word, for a number below a million (`44 097`, `188543`) and what ends it: `Some(None)`
+/// where [`integer_field_by_bytes`] says `None`, and `None` (ask it) for anything longer, a
+/// second group of digits, or fewer than eight bytes left. Most figures of a report are such
+/// numbers; byte by byte each took about 90 instructions.
+#[inline(always)]
+fn integer_in_word(b: &[u8], at: usize, d: u8) -> Option<Option<(i64, usize)>> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let word = u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?);
+    // Each byte less '0': a digit's is below 10. The high bit of a byte of `not_digit` is set
+    // where it is not a digit (adding 0x76 reaches 0x80 from 10 on, without carrying into the
+    // next byte, as the high bit is taken off first).
+    let x = word ^ (ONES * 0x30);
+    let not_digit = (((x & (ONES * 0x7F)) + ONES * 0x76) | x) & (ONES * 0x80);
+    let n = (not_digit.trailing_zeros() / 8) as usize;
+    if n == 0 {
+        return Some(None);
+    }
+    if n == 8 {
+        return None;
+    }
+    let ends = |c: u8| c == d || c == b'\n' || c == b'\r';
+    let below = |bytes: usize| (1u64 << (8 * bytes)) - 1;
+    let next = (word >> (8 * n)) as u8;
+    if next == b' ' {
+        // One group of three digits after one to three, and then the field's end.
+        if n > 3 || (not_digit >> (8 * (n + 1))) & 0x80_8080 != 0 {
+            return Some(None);
+        }
+        return match (word >> (8 * (n + 4))) as u8 {
+            b' ' => None,
+            c if ends(c) => {
+                // The digits of both groups side by side, without the space.
+                let group = (x >> (8 * (n + 1))) & below(3);
+                let value = digits_value((x & below(n)) | (group << (8 * n)), n + 3);
+                Some(Some((value, at + n + 4)))
+            }
+            _ => Some(None),
+        };
+    }
+    Some(ends(next).then(|| (digits_value(x & below(n), n), at + n)))
+}
+
+/// The number whose `count` digits (1 to 7), each's value in a byte, are the low bytes of
+/// `x`, the first digit lowest: the bytes are moved to the top and added up pairwise, as in
+/// every eight-digit parse by word.
+#[inline(always)]
+fn digits_value(x: u64, count: usize) -> i64 {
+    let x = x << (8 * (8 - count));
+    let x = (x.wrapping_mul(10) + (x >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let x = (x.wrapping_mul(100) + (x >> 16)) & 0x0000_FFFF_0000_FFFF;
+    let x = (x.wrapping_mul(10_000) + (x >> 32)) & 0xFFFF_FFFF;
+    x as i64
+}
+
+/// [`integer_field`], byte by byte: for any length.
+#[cold]
+#[inline(never)]
+fn integer_field_by_bytes(b: &[u8], start: usize, d: u8) -> Option<(i64, usize)> {
     let negative = b.get(start) == Some(&b'-');
     let digits_start = start + usize::from(negative);
     let mut pos = digits_start;
@@ -583,6 +652,33 @@ mod tests {
                 assert_eq!(integer_field(row.as_bytes(), 0, b';'), expected, "{row:?}");
             }
         }
+    }
+
+    /// The word at a time and the byte by byte reading agree on every field of up to six
+    /// bytes of digits, spaces, signs, line ends and others, with and without more bytes
+    /// after it.
+    #[test]
+    fn a_number_read_as_a_word_is_the_number_read_byte_by_byte() {
+        let alphabet = b"019 -;\n\rx";
+        let mut fields: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last = fields.clone();
+        for _ in 0..6 {
+            last = last
+                .iter()
+                .flat_map(|f| alphabet.iter().map(move |&c| [f.as_slice(), &[c]].concat()))
+                .collect();
+            fields.extend(last.iter().cloned());
+        }
+        let mut in_word = 0;
+        for field in &fields {
+            for tail in [&b""[..], b";", b"\n12 345;", b"99999999"] {
+                let row = [field.as_slice(), tail].concat();
+                let word = integer_field(&row, 0, b';');
+                assert_eq!(word, integer_field_by_bytes(&row, 0, b';'), "{row:?}");
+                in_word += usize::from(integer_in_word(&row, 0, b';').is_some());
+            }
+        }
+        assert!(in_word > fields.len(), "the word is read for most of them");
     }
 
     #[test]
