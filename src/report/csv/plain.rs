@@ -617,20 +617,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_field_is_read_as_a_whole_number_exactly_when_plain_integer_value_reads_it() {
-        use crate::report::number::plain_integer_value;
-        // Every string of up to five of these bytes, then longer runs of digits and groups.
-        let alphabet = [b'1', b'0', b'9', b' ', b'-', b'a', b'\r', b',', b'.'];
-        let mut fields: Vec<Vec<u8>> = vec![Vec::new()];
-        let mut last: Vec<Vec<u8>> = vec![Vec::new()];
-        for _ in 0..5 {
+    /// Every string of up to `len` bytes of `alphabet`, the empty one first.
+    fn every_string(alphabet: &[u8], len: usize) -> Vec<Vec<u8>> {
+        let mut all: Vec<Vec<u8>> = vec![Vec::new()];
+        let mut last = all.clone();
+        for _ in 0..len {
             last = last
                 .iter()
                 .flat_map(|f| alphabet.iter().map(move |&c| [f.as_slice(), &[c]].concat()))
                 .collect();
-            fields.extend(last.iter().cloned());
+            all.extend(last.iter().cloned());
         }
+        all
+    }
+
+    #[test]
+    fn a_field_is_read_as_a_whole_number_exactly_when_plain_integer_value_reads_it() {
+        use crate::report::number::plain_integer_value;
+        // Every string of up to five of these bytes, then longer runs of digits and groups.
+        let mut fields = every_string(b"109 -a\r,.", 5);
         for n in 1..=22 {
             let digits = "9".repeat(n);
             fields.push(digits.clone().into_bytes());
@@ -659,16 +664,7 @@ mod tests {
     /// after it.
     #[test]
     fn a_number_read_as_a_word_is_the_number_read_byte_by_byte() {
-        let alphabet = b"019 -;\n\rx";
-        let mut fields: Vec<Vec<u8>> = vec![Vec::new()];
-        let mut last = fields.clone();
-        for _ in 0..6 {
-            last = last
-                .iter()
-                .flat_map(|f| alphabet.iter().map(move |&c| [f.as_slice(), &[c]].concat()))
-                .collect();
-            fields.extend(last.iter().cloned());
-        }
+        let fields = every_string(b"019 -;\n\rx", 6);
         let mut in_word = 0;
         for field in &fields {
             for tail in [&b""[..], b";", b"\n12 345;", b"99999999"] {
