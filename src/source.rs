@@ -472,6 +472,16 @@ impl Sources {
         self.files.push(file);
         SourceId(self.files.len() - 1)
     }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+    /// Forget the files added after the first `len`: a file read again.
+    pub fn truncate(&mut self, len: usize) {
+        self.files.truncate(len);
+    }
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0]
     }

@@ -155,6 +155,82 @@ fn load_csv_bytes(
         return None;
     }
 
+    let before = (sources.len(), problems.len());
+    let text = match read_text(display_name, table_name, text, stored, settings, sources, problems) {
+        Read::Table(table) => return table,
+        Read::MixedLineEnds(text) => text,
+    };
+    // Lines end in LF (or CRLF) and some in a lone CR: rows joined at a lone CR came out
+    // too long. Read again with every lone CR a line end, as in a file of lone CRs only;
+    // the offsets stay those of the file.
+    sources.truncate(before.0);
+    problems.truncate(before.1);
+    problems.push(
+        Problem::new(
+            ProblemKind::Data,
+            Severity::Info,
+            "data::mixed-line-ends",
+            format!(
+                "{display_name} ends some lines with a lone CR (as old Macintosh files do) and \
+                 others with LF or CRLF; each lone CR was read as a line end"
+            ),
+        )
+        .with_path(display_name),
+    );
+    match read_text(
+        display_name,
+        table_name,
+        lone_crs_as_line_feeds(&text).into(),
+        stored,
+        settings,
+        sources,
+        problems,
+    ) {
+        Read::Table(table) => table,
+        // (None is left after the lone CRs are gone.)
+        Read::MixedLineEnds(_) => None,
+    }
+}
+
+/// What [`read_text`] made of a text.
+enum Read {
+    Table(Option<Table>),
+    /// The text, given back: a row found too long holds a lone CR, so the text mixes line
+    /// ends. Nothing was kept of the reading.
+    MixedLineEnds(std::sync::Arc<Text>),
+}
+
+/// Every CR that is not followed by a LF turned into a LF: each byte stays where it is.
+fn lone_crs_as_line_feeds(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for i in memchr::memchr_iter(b'\r', text.as_bytes()) {
+        if text.as_bytes().get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // One ASCII byte for another.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Whether the line `line` of `source` (a row found too long), up to `to`, holds a CR not
+/// followed by a LF.
+fn lone_cr_in_row(text: &str, to: usize) -> bool {
+    let b = text.as_bytes();
+    let to = to.min(b.len());
+    let from = memchr::memrchr(b'\n', &b[..to]).map_or(0, |i| i + 1);
+    memchr::memchr_iter(b'\r', &b[from..to]).any(|i| b.get(from + i + 1) != Some(&b'\n'))
+}
+
+/// The table of the decoded `text`, added to `sources`.
+fn read_text(
+    display_name: &str,
+    table_name: &str,
+    text: Text,
+    stored: FileBytes,
+    settings: &DataConfig,
+    sources: &mut Sources,
+    problems: &mut Vec<Problem>,
+) -> Read {
     let delimiter = detect_delimiter(&text);
     let source = sources.add(SourceFile::new(display_name, text).with_file_bytes(stored));
     // The table's cells are slices of the text the source keeps: one copy of the file.
@@ -195,7 +271,7 @@ fn load_csv_bytes(
             .with_label(source, Span::new(h.span.start, h.span.start), "this header")
             .with_help("check the delimiter: a header row has one name per column"),
         );
-        return None;
+        return Read::Table(None);
     }
     let mut read = RowsRead::new(RowsBuilder::csv(text.clone(), delimiter), 0);
     if let Some(header) = &header {
@@ -237,6 +313,12 @@ fn load_csv_bytes(
         ..
     } = read;
     let unclosed_quote = parser.unclosed_quote;
+    if ragged
+        .iter()
+        .any(|&(_, _, extra)| lone_cr_in_row(&text, extra.start))
+    {
+        return Read::MixedLineEnds(text);
+    }
 
     if let Some(quote) = unclosed_quote {
         let (line, _) = sources.get(source).line_col(quote);
@@ -274,7 +356,7 @@ fn load_csv_bytes(
                 .with_path(display_name),
             );
         }
-        return None;
+        return Read::Table(None);
     };
 
     // As for workbooks: a table of more cells than this is not read (see `MAX_TABLE_CELLS`).
@@ -287,7 +369,7 @@ fn load_csv_bytes(
             .with_path(display_name)
             .with_help("split the table into several files, or delete stray cells far from it"),
         );
-        return None;
+        return Read::Table(None);
     }
     let headers: Vec<Header> = header
         .fields
@@ -352,13 +434,13 @@ fn load_csv_bytes(
     // columns).
     problems.append(&mut problems_after);
     built.cut_to(width);
-    Some(Table::new(
+    Read::Table(Some(Table::new(
         table_name.to_string(),
         source,
         headers,
         built,
         store,
-    ))
+    )))
 }
 
 /// The data rows of a table, read after its header.
@@ -2023,6 +2105,26 @@ mod tests {
         assert!(problems.is_empty());
         assert_eq!(table.rows.len(), 2);
         assert_eq!(table.rows[1].line(), 3);
+    }
+
+    #[test]
+    fn lone_crs_among_line_feeds_are_line_ends_too_and_said_once() {
+        let (table, sources, problems) = load(b"A;B\r\nx;1\ry;2\nz;\"a\rb\"\r\nw;4\n");
+        let table = table.expect("a table");
+        // Read once more as lines: nothing of the first reading is left.
+        assert_eq!(codes(&problems), ["data::mixed-line-ends"]);
+        assert_eq!(problems[0].severity, Severity::Info);
+        assert_eq!(sources.len(), 1);
+        let lines: Vec<usize> = table.rows.iter().map(|r| r.line()).collect();
+        assert_eq!(lines, [2, 3, 4, 6]);
+        // Offsets are the file's: the cell `2` is where it was written.
+        let two = table.row_cells(1)[1].span();
+        assert_eq!(two.start, 11);
+        assert_eq!(sources.get(table.source).slice(two), "2");
+        // A lone CR inside quotes, in a file that needs nothing else, stays in its cell.
+        let (table, _, problems) = load(b"A;B\nz;\"a\rb\"\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(table.expect("a table").rows.len(), 1);
     }
 
     #[test]
