@@ -156,7 +156,15 @@ fn load_csv_bytes(
     }
 
     let before = (sources.len(), problems.len());
-    let text = match read_text(display_name, table_name, text, stored, settings, sources, problems) {
+    let text = match read_text(
+        display_name,
+        table_name,
+        text,
+        stored,
+        settings,
+        sources,
+        problems,
+    ) {
         Read::Table(table) => return table,
         Read::MixedLineEnds(text) => text,
     };

@@ -35,6 +35,12 @@ pub(super) struct Limits {
     pub formats: u64,
     /// Cells of one sheet as calamine lays it out.
     pub sheet_cells: u64,
+    /// Bytes of the text of one cell, as written in the XML.
+    pub cell_text: u64,
+    /// Bytes of the texts of all cells together, as written in the XML: calamine copies a
+    /// shared text into every cell that uses it, and a repeated OpenDocument cell into
+    /// every column and row it is repeated over, so each use counts.
+    pub texts: u64,
 }
 
 impl Limits {
@@ -45,6 +51,11 @@ impl Limits {
         shared_texts: MAX_SHEET_CELLS,
         formats: 1_000_000,
         sheet_cells: MAX_SHEET_CELLS,
+        // An Excel cell holds at most 32 767 characters, which as XML (`&amp;`, `&#x1F600;`)
+        // take less than this.
+        cell_text: 256 << 10,
+        // Read, a text takes about ten times its size; a table file may be 256 MiB.
+        texts: 64 << 20,
     };
 }
 
@@ -110,7 +121,20 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), Refused> 
         }
         scanned.map_err(Refused::TooLarge)?;
     }
+    let texts = tally.texts.total();
+    if texts > limits.texts {
+        return Err(Refused::TooLarge(too_much_text(texts, limits)));
+    }
     Ok(())
+}
+
+fn too_much_text(bytes: u64, limits: Limits) -> String {
+    format!(
+        "its cells would hold {} MiB of text or more (a text that fills several cells counts \
+         in each), more than the {} MiB rimlig reads",
+        bytes >> 20,
+        limits.texts >> 20
+    )
 }
 
 /// What the parts of a zipped workbook hold, so far.
@@ -119,6 +143,73 @@ struct Tally {
     unzipped: u64,
     shared_texts: u64,
     formats: u64,
+    texts: Texts,
+}
+
+/// The text the cells of a zipped workbook would hold once read.
+#[derive(Default)]
+struct Texts {
+    /// Bytes of each shared text, in order (each at most [`Limits::cell_text`]).
+    shared: Vec<u32>,
+    /// How many cells use each shared text, by its index (a cell may come before the text).
+    uses: Vec<u32>,
+    /// Bytes of the texts written in cells (inline, a formula's text, an OpenDocument cell),
+    /// repeats counted.
+    direct: u64,
+}
+
+impl Texts {
+    fn total(&self) -> u64 {
+        let shared = self
+            .shared
+            .iter()
+            .zip(&self.uses)
+            .fold(0u64, |sum, (&len, &uses)| {
+                sum.saturating_add(u64::from(len) * u64::from(uses))
+            });
+        shared.saturating_add(self.direct)
+    }
+
+    /// A cell uses shared text `index` (as written; one calamine cannot read is passed by).
+    fn use_shared(&mut self, index: &str, limit: u64) {
+        let Some(i) = index
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|&i| i < limit)
+            .and_then(|i| usize::try_from(i).ok())
+        else {
+            return;
+        };
+        if self.uses.len() <= i {
+            self.uses.resize(i + 1, 0);
+        }
+        self.uses[i] = self.uses[i].saturating_add(1);
+    }
+}
+
+/// The cell or shared text whose text is being read, in [`scan_xml`].
+enum InText {
+    None,
+    /// A shared text (`<si>`): its bytes so far.
+    Shared(u64),
+    /// An `.xlsx` cell of a shared text (`t="s"`): its `<v>` is the index.
+    SharedCell,
+    /// A cell with its text written in it: how many cells it stands for, its bytes so far.
+    Cell(u64, u64),
+}
+
+/// `Err` for a text of `len` bytes, past `limit`.
+fn one_text(len: u64, limit: u64) -> Result<(), String> {
+    if len > limit {
+        return Err(format!(
+            "a cell holds a text of {} KiB, more than the {} KiB rimlig reads (a cell in Excel \
+             holds at most 32 767 characters)",
+            len >> 10,
+            limit >> 10
+        ));
+    }
+    Ok(())
 }
 
 /// A reader that counts the bytes read through it and fails once they pass `limit`, so a
@@ -154,6 +245,8 @@ fn scan_xml(
     reader.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     let mut sheet: Option<OdsSheet> = None;
+    let mut in_text = InText::None;
+    let mut in_value = false;
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => return Ok(()),
@@ -162,6 +255,19 @@ fn scan_xml(
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let has_content = matches!(event, Event::Start(_));
+                match e.local_name().into_inner() {
+                    "si" if has_content => in_text = InText::Shared(0),
+                    "si" => tally.texts.shared.push(0),
+                    "c" if has_content && !ods_content => {
+                        in_text = match attribute(e, "t").as_str() {
+                            "s" => InText::SharedCell,
+                            "inlineStr" | "str" | "d" => InText::Cell(1, 0),
+                            _ => InText::None,
+                        };
+                    }
+                    "v" => in_value = has_content,
+                    _ => {}
+                }
                 match e.local_name().into_inner() {
                     "si" => {
                         tally.shared_texts += 1;
@@ -205,29 +311,109 @@ fn scan_xml(
                                             "office:value-type" | "table:formula"
                                         )
                                     });
-                                s.cell(repeats(e, "table:number-columns-repeated"), filled);
+                                let columns = repeats(e, "table:number-columns-repeated");
+                                s.cell(columns, filled);
+                                // A figure, a date or a truth value is read from its
+                                // `office:value`, not from the text shown.
+                                let text = matches!(
+                                    attribute(e, "office:value-type").as_str(),
+                                    "" | "string"
+                                );
+                                in_text = if has_content && text {
+                                    let cells =
+                                        columns.clamp(1, ODS_MAX_COLUMNS).saturating_mul(s.row.0);
+                                    let value = attribute(e, "office:string-value").len() as u64;
+                                    InText::Cell(cells, value)
+                                } else {
+                                    InText::None
+                                };
                             }
                         }
                         _ => {}
                     }
                 }
             }
-            Event::End(e) if ods_content => match e.name().into_inner() {
-                "table:table-row" => {
-                    if let Some(s) = sheet.as_mut() {
-                        s.row_end()?;
+            Event::Text(t) => in_text.read(&t[..], in_value, limits, tally)?,
+            Event::CData(t) => in_text.read(&t[..], in_value, limits, tally)?,
+            Event::End(e) => {
+                match e.local_name().into_inner() {
+                    "si" | "c" | "table-cell" | "covered-table-cell" => {
+                        in_text.end(tally, limits)?;
+                        in_text = InText::None;
                     }
+                    "v" => in_value = false,
+                    _ => {}
                 }
-                "table:table" => {
-                    if let Some(s) = sheet.take() {
-                        s.end()?;
-                    }
+                if ods_content {
+                    ods_end(e.name().into_inner(), &mut sheet)?;
                 }
-                _ => {}
-            },
+            }
             _ => {}
         }
         buf.clear();
+    }
+}
+
+/// The end of an element of an OpenDocument spreadsheet's content named `name`.
+fn ods_end(name: &str, sheet: &mut Option<OdsSheet>) -> Result<(), String> {
+    match name {
+        "table:table-row" => {
+            if let Some(s) = sheet.as_mut() {
+                s.row_end()?;
+            }
+        }
+        "table:table" => {
+            if let Some(s) = sheet.take() {
+                s.end()?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+impl InText {
+    /// Text (`text`, as written) inside the element being read; `in_value` inside a `<v>`.
+    fn read(
+        &mut self,
+        text: &str,
+        in_value: bool,
+        limits: Limits,
+        tally: &mut Tally,
+    ) -> Result<(), String> {
+        match self {
+            InText::None => {}
+            InText::Shared(len) | InText::Cell(_, len) => {
+                *len = len.saturating_add(text.len() as u64);
+                one_text(*len, limits.cell_text)?;
+            }
+            InText::SharedCell if in_value => tally.texts.use_shared(text, limits.shared_texts),
+            InText::SharedCell => {}
+        }
+        Ok(())
+    }
+
+    /// The end of the shared text or cell.
+    fn end(&self, tally: &mut Tally, limits: Limits) -> Result<(), String> {
+        match *self {
+            InText::Shared(len) => {
+                one_text(len, limits.cell_text)?;
+                // (At most `cell_text` bytes.)
+                tally
+                    .texts
+                    .shared
+                    .push(u32::try_from(len).unwrap_or(u32::MAX));
+            }
+            InText::Cell(cells, len) => {
+                one_text(len, limits.cell_text)?;
+                tally.texts.direct = tally.texts.direct.saturating_add(cells.saturating_mul(len));
+                if tally.texts.direct > limits.texts {
+                    return Err(too_much_text(tally.texts.direct, limits));
+                }
+            }
+            InText::None | InText::SharedCell => {}
+        }
+        Ok(())
     }
 }
 
@@ -516,6 +702,8 @@ mod tests {
         shared_texts: 10,
         formats: 10,
         sheet_cells: 1_000,
+        cell_text: 100,
+        texts: 1_000,
     };
 
     /// A zip archive of `parts` (name, content).
@@ -602,6 +790,64 @@ mod tests {
         assert_eq!(check_zipped(&zipped(&[("a.bin", &part)]), SMALL), Ok(()));
         // Not an archive: calamine says what it is.
         assert_eq!(check_zipped(b"PK\x03\x04 broken", SMALL), Ok(()));
+    }
+
+    #[test]
+    fn texts_count_once_for_every_cell_that_holds_them() {
+        // A shared text of 60 bytes, and a sheet using it `uses` times (the sheet's part
+        // first, as Excel writes them).
+        let book = |uses: usize| {
+            let sst = format!(
+                "<sst><si><t>{}</t></si><si><t>x</t></si></sst>",
+                "a".repeat(60)
+            );
+            let cells =
+                "<c r=\"A1\" t=\"s\"><f>X</f><v>0</v></c><c t=\"n\"><v>12345</v></c>".repeat(uses);
+            let sheet = format!("<worksheet><sheetData><row>{cells}</row></sheetData></worksheet>");
+            zipped(&[
+                ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+                ("xl/sharedStrings.xml", sst.as_bytes()),
+            ])
+        };
+        assert_eq!(check_zipped(&book(16), SMALL), Ok(()));
+        let err = too_large(check_zipped(&book(17), SMALL));
+        assert!(err.contains("text that fills several cells"), "{err}");
+        // One text longer than a cell holds.
+        let sst = format!("<sst><si><r><t>{}</t></r></si></sst>", "a".repeat(101));
+        let err = too_large(check_zipped(
+            &zipped(&[("xl/sharedStrings.xml", sst.as_bytes())]),
+            SMALL,
+        ));
+        assert!(err.contains("a cell holds a text"), "{err}");
+        // Texts written in cells count as well.
+        let inline = |n: usize| {
+            let cells = "<c t=\"inlineStr\"><is><t>0123456789</t></is></c>".repeat(n);
+            let sheet = format!("<worksheet><sheetData><row>{cells}</row></sheetData></worksheet>");
+            zipped(&[("xl/worksheets/sheet1.xml", sheet.as_bytes())])
+        };
+        assert_eq!(check_zipped(&inline(100), SMALL), Ok(()));
+        too_large(check_zipped(&inline(101), SMALL));
+    }
+
+    #[test]
+    fn an_ods_text_counts_in_every_column_and_row_it_is_repeated_over() {
+        let row = |columns: u64, rows: u64| {
+            format!(
+                "<table:table-row table:number-rows-repeated=\"{rows}\"><table:table-cell \
+                 table:number-columns-repeated=\"{columns}\" office:value-type=\"string\">\
+                 <text:p>0123456789</text:p></table:table-cell></table:table-row>"
+            )
+        };
+        assert_eq!(check_zipped(&ods(&row(10, 10)), SMALL), Ok(()));
+        let err = too_large(check_zipped(&ods(&row(11, 10)), SMALL));
+        assert!(err.contains("text that fills several cells"), "{err}");
+        let long = format!(
+            "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>{}</text:p>\
+             </table:table-cell></table:table-row>",
+            "a".repeat(101)
+        );
+        let err = too_large(check_zipped(&ods(&long), SMALL));
+        assert!(err.contains("a cell holds a text"), "{err}");
     }
 
     /// A BIFF record.
