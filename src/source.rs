@@ -461,6 +461,25 @@ impl SourceFile {
     }
 }
 
+/// Every CR that is not followed by a LF turned into a LF, so that old Macintosh line ends
+/// are lines: each byte stays where it is.
+pub fn lone_crs_as_line_feeds(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for i in memchr::memchr_iter(b'\r', text.as_bytes()) {
+        if text.as_bytes().get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // One ASCII byte for another.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Whether `text` has a CR that is not followed by a LF.
+pub fn has_lone_cr(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'))
+}
+
 /// All source texts of one run.
 #[derive(Debug, Default)]
 pub struct Sources {

@@ -264,3 +264,100 @@ fn a_column_glob_that_matches_no_header_is_a_warning_with_the_headers() {
     assert_eq!(stats(&doc, "avvikelse-rakt").2, 3);
     others_still_run(&doc);
 }
+
+#[test]
+fn a_let_named_as_a_column_is_an_error_and_the_name_stays_the_column() {
+    let (code, doc) = run("let-column.rules");
+    assert_eq!(
+        problems(&doc),
+        [p("rules::let-is-a-column", "error", "let-column.rules", 4)]
+    );
+    assert_eq!(code, 2);
+    // Read as the let, every row would fail but Hyror.
+    assert_eq!(stats(&doc, "avvikelse-rad"), (3, 0, 0));
+    others_still_run(&doc);
+}
+
+#[test]
+fn a_column_declared_twice_in_a_table_is_an_error() {
+    let (code, doc) = run("duplicate-column.rules");
+    let found = problems(&doc);
+    assert!(
+        found.contains(&p(
+            "rules::duplicate-column",
+            "error",
+            "duplicate-column.rules",
+            7
+        )),
+        "{found:?}"
+    );
+    assert_eq!(code, 2);
+    others_still_run(&doc);
+}
+
+#[test]
+fn a_rule_file_with_old_macintosh_line_ends_is_read_line_by_line() {
+    let (code, doc) = run("cr-lines.rules");
+    assert_eq!(problems(&doc), []);
+    assert_eq!(code, 0);
+    assert_eq!(stats(&doc, "utfall-positivt"), (3, 0, 0));
+    assert_eq!(doc["rules"][2]["rule"], "utfall-positivt");
+    others_still_run(&doc);
+}
+
+/// A `.rules` link in the rules folder is read when it points inside the folder, and said
+/// (not followed) when it points out of it.
+#[cfg(unix)]
+#[test]
+fn rule_links_inside_the_folder_are_read_and_those_out_of_it_are_said() {
+    let root = std::env::temp_dir().join(format!("rimlig-rule-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let (rules, outside) = (root.join("rules"), root.join("outside"));
+    std::fs::create_dir_all(rules.join("sub")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(
+        manifest.join(DIR).join("tables.rules"),
+        rules.join("tables.rules"),
+    )
+    .unwrap();
+    std::fs::write(
+        rules.join("sub/positivt.txt"),
+        "rule positivt { each budget: utfall > 0 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.join("x.rules"),
+        "rule utanfor { each budget: utfall > 0 }\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("sub/positivt.txt", rules.join("positivt.rules")).unwrap();
+    std::os::unix::fs::symlink("../outside/x.rules", rules.join("utanfor.rules")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_rimlig"))
+        .arg("check")
+        .arg(manifest.join(DIR).join("report"))
+        .arg("--rules")
+        .arg(&rules)
+        .args(["--format", "json", "--no-config"])
+        .output()
+        .expect("the rimlig binary runs");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let codes: Vec<&str> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(codes, ["io::link-outside"]);
+    let message = doc["problems"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("utanfor.rules"), "{message}");
+    assert_eq!(stats(&doc, "positivt"), (3, 0, 0));
+    assert!(
+        doc["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["rule"] != "utanfor")
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -132,15 +132,26 @@ pub fn load_rules(
             }
             RuleRoot::Path(p) => {
                 if p.is_dir() {
-                    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(p)
+                    let mut files: Vec<PathBuf> = Vec::new();
+                    for e in walkdir::WalkDir::new(p)
                         .follow_links(false)
                         .sort_by_file_name()
                         .into_iter()
                         .filter_map(Result::ok)
-                        .filter(|e| e.file_type().is_file())
-                        .map(|e| e.into_path())
-                        .filter(|p| p.extension().is_some_and(|x| x == "rules"))
-                        .collect();
+                        .filter(|e| e.path().extension().is_some_and(|x| x == "rules"))
+                    {
+                        if e.file_type().is_file() {
+                            files.push(e.into_path());
+                        } else if e.path_is_symlink() && !leaves_through_link(p, e.path()) {
+                            // A link to a rule file elsewhere in the tree is that file.
+                            if e.path().is_file() {
+                                files.push(e.into_path());
+                            }
+                        } else if !e.file_type().is_dir() {
+                            l.problems
+                                .push(skipped_entry(p, e.path(), e.path_is_symlink()));
+                        }
+                    }
                     files.sort();
                     if files.is_empty() {
                         l.problems.push(
@@ -181,7 +192,33 @@ pub fn load_rules(
             }
         }
     }
+    l.lets_named_as_columns();
     l.set
+}
+
+/// A `.rules` entry of the folder `root` that is not read: a link out of the folder, or
+/// not a regular file (a named pipe would make the run wait for ever).
+fn skipped_entry(root: &Path, path: &Path, link: bool) -> Problem {
+    let shown = display(path);
+    let (code, message, help) = if link {
+        (
+            "io::link-outside",
+            format!(
+                "{shown} links to a file outside the rules folder {}; it is not read",
+                display(root)
+            ),
+            "rules are read only from inside the folder given: copy the file in, or give its own folder as another --rules",
+        )
+    } else {
+        (
+            "io::not-a-file",
+            format!("{shown} is not a regular file; it is not read"),
+            "rimlig reads only regular files, so that no input can make it wait",
+        )
+    };
+    Problem::new(ProblemKind::Io, Severity::Warning, code, message)
+        .with_path(&shown)
+        .with_help(help)
 }
 
 fn display(p: &Path) -> String {
@@ -291,6 +328,13 @@ impl Loader<'_> {
                 }
             }
         };
+        // A file saved with old Macintosh line ends (a lone CR) is read line by line, as an
+        // editor shows it; otherwise its first comment would run to its end.
+        let text = if crate::source::has_lone_cr(&text) {
+            crate::source::lone_crs_as_line_feeds(&text)
+        } else {
+            text
+        };
         let id = self.sources.add(SourceFile::new(display(path), text));
         self.seen.insert(key, id);
         self.set.files.push(id);
@@ -346,6 +390,7 @@ impl Loader<'_> {
                     if let Some((prev_src, prev_span)) = self.table_names.get(&t.name.text).copied() {
                         self.duplicate("rules::duplicate-table", &format!("table `{}` is declared twice", t.name.text), id, t.name.span, prev_src, prev_span);
                     } else {
+                        self.duplicate_columns(&t, id);
                         self.table_names.insert(t.name.text.clone(), (id, t.name.span));
                         self.set.tables.push(LoadedTable { decl: t, source: id });
                     }
@@ -361,6 +406,91 @@ impl Loader<'_> {
             }
         }
         Some(id)
+    }
+
+    /// A `let` named as a declared column (or key) would stand for that column's cell in
+    /// every rule over its table: the name means two things. The let is not kept, so the
+    /// name is the column's, and a rule outside the table that uses it says so.
+    fn lets_named_as_columns(&mut self) {
+        let before = self.problems.len();
+        for (l, let_src) in &self.set.lets {
+            for t in &self.set.tables {
+                let key = t.decl.key.as_ref().map(|(name, _)| name);
+                let Some(col) = t
+                    .decl
+                    .columns
+                    .iter()
+                    .map(|c| &c.name)
+                    .chain(key)
+                    .find(|c| c.text == l.name.text)
+                else {
+                    continue;
+                };
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::Rules,
+                        Severity::Error,
+                        "rules::let-is-a-column",
+                        format!(
+                            "`let {}` has the name of a column of table `{}`: in a rule over that table the name would mean the let, not the cell",
+                            l.name.text, t.decl.name.text
+                        ),
+                    )
+                    .with_label(*let_src, l.name.span, "this let")
+                    .with_label(t.source, col.span, "the column")
+                    .with_help("rename the let (`let budget_tak = …`): lets are shared by every rule of every file"),
+                );
+            }
+        }
+        if self.problems.len() > before {
+            let columns: std::collections::HashSet<&str> = self
+                .set
+                .tables
+                .iter()
+                .flat_map(|t| {
+                    let key = t.decl.key.as_ref().map(|(name, _)| name.text.as_str());
+                    t.decl
+                        .columns
+                        .iter()
+                        .map(|c| c.name.text.as_str())
+                        .chain(key)
+                })
+                .collect();
+            let kept: Vec<_> = std::mem::take(&mut self.set.lets)
+                .into_iter()
+                .filter(|(l, _)| !columns.contains(l.name.text.as_str()))
+                .collect();
+            self.set.lets = kept;
+        }
+    }
+
+    /// A column name declared twice in one table: the second would never be reached.
+    fn duplicate_columns(&mut self, t: &ast::TableDecl, id: SourceId) {
+        let key = t.key.as_ref().map(|(name, _)| name);
+        let names: Vec<&ast::Name> = key
+            .into_iter()
+            .chain(t.columns.iter().map(|c| &c.name))
+            .collect();
+        for (i, n) in names.iter().enumerate() {
+            if let Some(first) = names[..i].iter().find(|m| m.text == n.text) {
+                self.problems.push(
+                    Problem::new(
+                        ProblemKind::Rules,
+                        Severity::Error,
+                        "rules::duplicate-column",
+                        format!(
+                            "column `{}` is declared twice in table `{}`",
+                            n.text, t.name.text
+                        ),
+                    )
+                    .with_label(id, n.span, "declared again here")
+                    .with_label(id, first.span, "first declared here")
+                    .with_help(
+                        "a name in a table stands for one column: rename or remove one of them",
+                    ),
+                );
+            }
+        }
     }
 
     fn duplicate(

@@ -188,7 +188,7 @@ fn load_csv_bytes(
     match read_text(
         display_name,
         table_name,
-        lone_crs_as_line_feeds(&text).into(),
+        crate::source::lone_crs_as_line_feeds(&text).into(),
         stored,
         settings,
         sources,
@@ -206,18 +206,6 @@ enum Read {
     /// The text, given back: a row found too long holds a lone CR, so the text mixes line
     /// ends. Nothing was kept of the reading.
     MixedLineEnds(std::sync::Arc<Text>),
-}
-
-/// Every CR that is not followed by a LF turned into a LF: each byte stays where it is.
-fn lone_crs_as_line_feeds(text: &str) -> String {
-    let mut bytes = text.as_bytes().to_vec();
-    for i in memchr::memchr_iter(b'\r', text.as_bytes()) {
-        if text.as_bytes().get(i + 1) != Some(&b'\n') {
-            bytes[i] = b'\n';
-        }
-    }
-    // One ASCII byte for another.
-    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Whether the line `line` of `source` (a row found too long), up to `to`, holds a CR not
@@ -321,9 +309,14 @@ fn read_text(
         ..
     } = read;
     let unclosed_quote = parser.unclosed_quote;
-    if ragged
-        .iter()
-        .any(|&(_, _, extra)| lone_cr_in_row(&text, extra.start))
+    let header_has_lone_cr = header
+        .as_ref()
+        .and_then(|h| text.get(h.span.start..h.span.end))
+        .is_some_and(crate::source::has_lone_cr);
+    if header_has_lone_cr
+        || ragged
+            .iter()
+            .any(|&(_, _, extra)| lone_cr_in_row(&text, extra.start))
     {
         return Read::MixedLineEnds(text);
     }
