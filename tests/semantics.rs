@@ -314,6 +314,21 @@ fn is_missing_and_is_present() {
     assert_eq!(stats(&r, "om-saknas"), (5, 0, 0));
 }
 
+#[test]
+fn and_and_or_are_decided_by_either_side_when_the_other_reads_a_missing_cell() {
+    let r = run("missing");
+    // `plan > 100` is false on every row: the conjunction fails there in both orders.
+    assert_eq!(stats(&r, "och-vanster"), (0, 9, 0));
+    assert_eq!(stats(&r, "och-hoger"), (0, 9, 0));
+    assert_eq!(
+        failing_rows(&r, "och-vanster"),
+        failing_rows(&r, "och-hoger")
+    );
+    assert_eq!(stats(&r, "eller-vanster"), (9, 0, 0));
+    // Undecided when the side that can be decided holds: the five missing cells.
+    assert_eq!(stats(&r, "och-oavgjord"), (2, 2, 5));
+}
+
 // ------------------------------------------------------------------ arithmetic that cannot be done
 
 #[test]

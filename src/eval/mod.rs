@@ -2531,26 +2531,10 @@ impl<'a> Evaluator<'a> {
                 };
                 Ok((glob::matches(&g.text, &text), o.cells.into_vec()))
             }
-            ExprKind::And(a, b) => {
-                let x = self.truth(a, env);
-                if let Ok((false, c)) = x {
-                    return Ok((false, c));
-                }
-                let y = self.truth(b, env)?;
-                let (xv, mut xc) = x?;
-                xc.extend(y.1);
-                Ok((xv && y.0, xc))
-            }
-            ExprKind::Or(a, b) => {
-                let x = self.truth(a, env);
-                if let Ok((true, c)) = x {
-                    return Ok((true, c));
-                }
-                let y = self.truth(b, env)?;
-                let (xv, mut xc) = x?;
-                xc.extend(y.1);
-                Ok((xv || y.0, xc))
-            }
+            // One side that decides decides, whichever side it is: `a and b` is false when
+            // b is false and a cannot be decided (a cell missing), as when a is false.
+            ExprKind::And(a, b) => self.connective(a, b, false, env),
+            ExprKind::Or(a, b) => self.connective(a, b, true, env),
             ExprKind::Not(inner) => {
                 let (v, c) = self.truth(inner, env)?;
                 Ok((!v, c))
@@ -2560,6 +2544,31 @@ impl<'a> Evaluator<'a> {
                 "this is a value, not a condition",
                 "an assertion compares values (==, <=, …) or tests them (is missing, is present, matches)",
             )),
+        }
+    }
+
+    /// `a and b` (`decides` false) or `a or b` (`decides` true): a side with the value
+    /// `decides` is the answer, even when the other cannot be decided (is not applicable).
+    fn connective(
+        &mut self,
+        a: &'a Expr,
+        b: &'a Expr,
+        decides: bool,
+        env: &Env<'a>,
+    ) -> Ev<(bool, Vec<CellAt>)> {
+        let x = self.truth(a, env);
+        match x {
+            Ok((v, c)) if v == decides => return Ok((v, c)),
+            Err(Stop::Na(_)) | Ok(_) => {}
+            Err(s) => return Err(s),
+        }
+        match (x, self.truth(b, env)) {
+            (Err(Stop::Na(_)), Ok((v, c))) if v == decides => Ok((v, c)),
+            (Ok((_, mut xc)), Ok((v, yc))) => {
+                xc.extend(yc);
+                Ok((v, xc))
+            }
+            (Err(s), _) | (_, Err(s)) => Err(s),
         }
     }
 
