@@ -239,21 +239,12 @@ fn read_text(
     let mut record = Record::default();
     // `[data] header_row = N`: the lines above line N are titles, not the table.
     let first_line = settings.header_row.unwrap_or(1);
-    let mut header = None;
-    while parser.next_into(&mut record) {
-        if record.line >= first_line && !record.is_blank() {
-            header = Some(HeaderRecord {
-                fields: record
-                    .fields
-                    .iter()
-                    .map(|f| (f.span, f.raw.to_string()))
-                    .collect(),
-                last_non_empty: record.last_non_empty(),
-                span: record.span,
-            });
-            break;
-        }
-    }
+    let header = find_header(
+        &mut parser,
+        &mut record,
+        first_line,
+        settings.header_row.is_none(),
+    );
     if let Some(h) = &header
         && h.last_non_empty > MAX_COLUMNS
     {
@@ -779,6 +770,76 @@ struct HeaderRecord {
     span: Span,
 }
 
+/// Lines of titles above a table that are looked through for its header, as in workbooks.
+const MAX_TITLE_LINES: usize = 100;
+
+/// The header: the first non-blank record from line `first_line` on. With `skip_titles`,
+/// title lines above the table (`Helårsprognos per verksamhet, tkr;;;;`: one text, in the
+/// first field) are passed over when a record of several fields follows them; a table of one
+/// column has none, so its first record stays the header.
+fn find_header<'a>(
+    parser: &mut Records<'a>,
+    record: &mut Record<'a>,
+    first_line: usize,
+    skip_titles: bool,
+) -> Option<HeaderRecord> {
+    // Where the first title started, to read it as the header after all.
+    let mut titles_from: Option<(usize, usize)> = None;
+    let mut titles = 0;
+    loop {
+        let at = (parser.pos, parser.line);
+        if !parser.next_into(record) {
+            break;
+        }
+        if record.line < first_line || record.is_blank() {
+            continue;
+        }
+        let one_text =
+            record.last_non_empty() == 1 && record.fields.first().is_some_and(|f| is_title(&f.raw));
+        if skip_titles && one_text && titles < MAX_TITLE_LINES {
+            titles_from.get_or_insert(at);
+            titles += 1;
+            continue;
+        }
+        if !(one_text || record.last_non_empty() < 2) || titles_from.is_none() {
+            return Some(header_record(record));
+        }
+        break;
+    }
+    // No record of several fields after the titles: the first of them is the header.
+    let (pos, line) = titles_from?;
+    parser.pos = pos;
+    parser.line = line;
+    parser.unclosed_quote = None;
+    while parser.next_into(record) {
+        if record.line >= first_line && !record.is_blank() {
+            return Some(header_record(record));
+        }
+    }
+    None
+}
+
+/// Whether a lone field can be a title: a text with a letter in it, not a figure.
+fn is_title(raw: &str) -> bool {
+    raw.chars().any(char::is_alphabetic)
+        && !matches!(
+            number::parse_cell_borrowed(raw, DataConfig::defaults()),
+            Parsed::Number(..)
+        )
+}
+
+fn header_record(record: &Record<'_>) -> HeaderRecord {
+    HeaderRecord {
+        fields: record
+            .fields
+            .iter()
+            .map(|f| (f.span, f.raw.to_string()))
+            .collect(),
+        last_non_empty: record.last_non_empty(),
+        span: record.span,
+    }
+}
+
 pub(crate) fn check_duplicate_headers(
     headers: &[Header],
     display_name: &str,
@@ -1265,53 +1326,55 @@ fn binary_check_counts_characters_as_before() {
 
 const DELIMITERS: [u8; 3] = [b';', b'\t', b','];
 
-/// The delimiter of the file: the most frequent of `;`, tab and `,` in the header line
-/// (outside quotes; ties prefer that order). If the header has none, the one that occurs the
-/// same non-zero number of times on each of the following lines (up to line 10). `None`: one
-/// column.
+/// The delimiter of the file, from its first ten non-blank records (outside quotes): of
+/// `;`, tab and `,` in the first of them, the one the most records after it hold exactly as
+/// often; then the one the first holds most often; ties prefer that order. A header
+/// `Verksamhet;Prognos helår, tkr, 2020;Budget, tkr` has more commas than semicolons, but
+/// its rows have as many semicolons. If the first record has none, the one that occurs the
+/// same non-zero number of times in each record after it (and after more title lines
+/// without any). `None`: one column.
 fn detect_delimiter(text: &str) -> Option<u8> {
-    let mut lines = text.split('\n').take(10).filter(|l| !l.trim().is_empty());
-    let header_start = text
-        .split_inclusive('\n')
-        .scan(0usize, |offset, line| {
-            let start = *offset;
-            *offset += line.len();
-            Some((start, line))
-        })
-        .find(|(_, line)| !line.trim().is_empty())
-        .map(|(start, _)| start)?;
-    let header_counts = count_delimiters_in_record(text.get(header_start..).unwrap_or(""));
-
-    let mut best: Option<(u8, usize)> = None;
+    // Only the start of the file is looked at (a quote never closed would make the whole
+    // file one record).
+    let mut rest = text.get(..text.len().min(1 << 20)).unwrap_or(text);
+    let mut records: Vec<[usize; 3]> = Vec::new();
+    while records.len() < 10 && !rest.is_empty() {
+        let (counts, len) = count_delimiters_in_record(rest);
+        if rest.get(..len).is_some_and(|r| !r.trim().is_empty()) {
+            records.push(counts);
+        }
+        rest = rest.get(len..).unwrap_or("");
+    }
+    let (first, after) = records.split_first()?;
+    let mut best: Option<(u8, usize, usize)> = None;
     for (i, &d) in DELIMITERS.iter().enumerate() {
-        let n = header_counts[i];
-        if n > 0 && best.is_none_or(|(_, m)| n > m) {
-            best = Some((d, n));
+        let n = first[i];
+        let agree = after.iter().filter(|c| c[i] == n).count();
+        if n > 0 && best.is_none_or(|(_, a, m)| (agree, n) > (a, m)) {
+            best = Some((d, agree, n));
         }
     }
-    if let Some((d, _)) = best {
+    if let Some((d, _, _)) = best {
         return Some(d);
     }
-
-    lines.next(); // the header line itself has none
-    let rest: Vec<[usize; 3]> = lines.map(count_delimiters_in_record).collect();
-    if rest.is_empty() {
-        return None;
-    }
+    // Title lines without any come first.
+    let rest: Vec<&[usize; 3]> = after.iter().skip_while(|c| **c == [0; 3]).collect();
+    let (second, _) = rest.split_first()?;
     DELIMITERS.iter().enumerate().find_map(|(i, &d)| {
-        let n = rest[0][i];
+        let n = second[i];
         (n > 0 && rest.iter().all(|c| c[i] == n)).then_some(d)
     })
 }
 
-/// Delimiter counts outside quotes up to the first line break outside quotes.
-fn count_delimiters_in_record(s: &str) -> [usize; 3] {
+/// Delimiter counts outside quotes up to the first line break outside quotes, and the bytes
+/// of the record with its line break.
+fn count_delimiters_in_record(s: &str) -> ([usize; 3], usize) {
     let mut counts = [0; 3];
     let mut in_quotes = false;
-    for b in s.bytes() {
+    for (at, b) in s.bytes().enumerate() {
         match b {
             b'"' => in_quotes = !in_quotes,
-            b'\n' if !in_quotes => break,
+            b'\n' if !in_quotes => return (counts, at + 1),
             _ if !in_quotes => {
                 if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
                     counts[i] += 1;
@@ -1320,7 +1383,7 @@ fn count_delimiters_in_record(s: &str) -> [usize; 3] {
             _ => {}
         }
     }
-    counts
+    (counts, s.len())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2349,6 +2412,35 @@ mod tests {
         assert_eq!(detect_delimiter("Titel\n1;2,5\n3;4,0\n"), Some(b';'));
         assert_eq!(detect_delimiter("Titel\n1;2\n3\n"), None);
         assert_eq!(detect_delimiter("Belopp\n1\n2\n"), None);
+        // More commas than semicolons in the header, as many semicolons in every row.
+        let header = "Verksamhet;Prognos, tkr, 2020;Budget, tkr, 2020;Avvikelse, tkr\n";
+        let rows = "Kultur;1 000;900,5;99,5\nSkola;2 000;2 000;0\n";
+        assert_eq!(detect_delimiter(&format!("{header}{rows}")), Some(b';'));
+        // A title above the table, with Excel's empty cells after it.
+        let titled = "Prognos per verksamhet, tkr;;;\n;;;\nA;B;C;D\n1;2;3;4\n";
+        assert_eq!(detect_delimiter(titled), Some(b';'));
+    }
+
+    #[test]
+    fn title_lines_above_the_header_are_passed_over() {
+        let text = "Helårsprognos per verksamhet, tkr;;;\n;;;\nVerksamhet;Prognos;Budget;Avvikelse\n\
+                    Kultur;1 000;900;100\n";
+        let (table, _, problems) = load(text.as_bytes());
+        let table = table.expect("a table");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(table.headers[0].text, "Verksamhet");
+        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.rows[0].line(), 4);
+        // Two title lines, and a title that is a figure is no title.
+        let (table, _, _) = load("Prognos\nBelopp i tkr\nA;B\nx;1\n".as_bytes());
+        assert_eq!(table.expect("a table").headers[1].text, "B");
+        let (table, _, _) = load("2020\nA;B\nx;1\n".as_bytes());
+        assert_eq!(table.expect("a table").headers[0].text, "2020");
+        // A table of one column: its first line is the header.
+        let (table, _, _) = load("Namn\nKultur\nSkola\n".as_bytes());
+        let table = table.expect("a table");
+        assert_eq!(table.headers[0].text, "Namn");
+        assert_eq!(table.rows.len(), 2);
     }
 
     #[test]
