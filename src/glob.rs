@@ -55,7 +55,7 @@ pub struct Pattern {
 
 impl Pattern {
     pub fn new(pattern: &str) -> Pattern {
-        let p: Vec<char> = pattern.to_lowercase().chars().collect();
+        let p: Vec<char> = pattern.to_lowercase().chars().map(plain_dash).collect();
         // Spaced as texts are (see [`Text::new`]), after `{a, b}` is expanded, so that
         // `"Budget  2020"` and `"x {a, b}"` match the text `Budget 2020` and `x b`.
         let alternatives: Vec<Vec<char>> = expand(&p).iter().map(|alt| spaced(alt)).collect();
@@ -104,9 +104,18 @@ impl Text {
             if i > 0 {
                 chars.push(' ');
             }
-            chars.extend(word.chars().flat_map(char::to_lowercase));
+            chars.extend(word.chars().flat_map(char::to_lowercase).map(plain_dash));
         }
         Text(chars)
+    }
+}
+
+/// A dash as a hyphen: Word and Excel make `jan-okt` `jan–okt` as it is typed, and a
+/// minus sign looks the same.
+fn plain_dash(c: char) -> char {
+    match c {
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        c => c,
     }
 }
 
@@ -254,6 +263,16 @@ mod tests {
         let p = Pattern::new("Summa  totalt");
         assert!(p.matches_plain("Summa totalt") && p.matches("SUMMA   totalt"));
         assert!(!p.matches_plain("Summatotalt"));
+    }
+
+    #[test]
+    fn every_dash_is_a_hyphen() {
+        assert!(matches("Redovisat jan-okt*", "Redovisat jan–okt 2020"));
+        assert!(matches("Redovisat jan–okt*", "Redovisat jan-okt 2020"));
+        assert!(matches("*jan—okt", "Prognos jan\u{2011}okt"));
+        assert!(matches("a-b", "a\u{2212}b"));
+        assert!(Pattern::new("jan–okt").matches_plain("jan-okt"));
+        assert!(!matches("jan-okt", "jan okt"));
     }
 
     #[test]
