@@ -227,7 +227,9 @@ fn read_text(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Read {
-    let delimiter = detect_delimiter(&text);
+    // Excel's `sep=;` on the first line names the delimiter; the table starts below it.
+    let named = named_delimiter(&text);
+    let delimiter = named.or_else(|| detect_delimiter(&text));
     let source = sources.add(SourceFile::new(display_name, text).with_file_bytes(stored));
     // The table's cells are slices of the text the source keeps: one copy of the file.
     let text = sources.get(source).text.clone();
@@ -238,7 +240,10 @@ fn read_text(
     let mut parser = Records::new(&text, delimiter);
     let mut record = Record::default();
     // `[data] header_row = N`: the lines above line N are titles, not the table.
-    let first_line = settings.header_row.unwrap_or(1);
+    let first_line = settings
+        .header_row
+        .unwrap_or(1)
+        .max(if named.is_some() { 2 } else { 1 });
     let header = find_header(
         &mut parser,
         &mut record,
@@ -1325,6 +1330,19 @@ fn binary_check_counts_characters_as_before() {
 // Delimiters
 
 const DELIMITERS: [u8; 3] = [b';', b'\t', b','];
+
+/// The delimiter a first line `sep=;` (as Excel writes and reads it, also quoted) names.
+fn named_delimiter(text: &str) -> Option<u8> {
+    let line = text.split('\n').next()?.trim_end_matches('\r');
+    let line = line
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(line);
+    match line.strip_prefix("sep=")?.as_bytes() {
+        [d] if *d == b'\t' || d.is_ascii_punctuation() && *d != b'"' => Some(*d),
+        _ => None,
+    }
+}
 
 /// The delimiter of the file, from its first ten non-blank records (outside quotes): of
 /// `;`, tab and `,` in the first of them, the one the most records after it hold exactly as
@@ -2419,6 +2437,20 @@ mod tests {
         // A title above the table, with Excel's empty cells after it.
         let titled = "Prognos per verksamhet, tkr;;;\n;;;\nA;B;C;D\n1;2;3;4\n";
         assert_eq!(detect_delimiter(titled), Some(b';'));
+    }
+
+    #[test]
+    fn a_first_line_sep_names_the_delimiter() {
+        let (table, _, problems) = load(b"sep=,\r\nA,B;C\r\nx,1;2\r\n");
+        let table = table.expect("a table");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(table.headers.len(), 2);
+        assert_eq!(table.headers[1].text, "B;C");
+        assert_eq!(table.rows[0].line(), 3);
+        assert_eq!(named_delimiter("\"sep=;\"\nA;B\n"), Some(b';'));
+        assert_eq!(named_delimiter("sep=\t\n"), Some(b'\t'));
+        assert_eq!(named_delimiter("sep=ab\n"), None);
+        assert_eq!(named_delimiter("separat;B\n"), None);
     }
 
     #[test]
