@@ -173,11 +173,23 @@ pub fn init(dir: &Path) -> Outcome {
             (path, *text)
         })
         .collect();
-    let existing: Vec<String> = targets
+    // A file where a folder of the starter goes (`rules`) blocks it as well.
+    let mut existing: Vec<String> = targets
         .iter()
-        .filter(|(p, _)| p.exists())
-        .map(|(p, _)| shown(p))
+        .flat_map(|(p, _)| {
+            p.ancestors()
+                .take_while(|a| *a != dir && !a.as_os_str().is_empty())
+                .filter(move |a| {
+                    if a == p {
+                        a.exists()
+                    } else {
+                        a.exists() && !a.is_dir()
+                    }
+                })
+        })
+        .map(shown)
         .collect();
+    existing.dedup();
     if !existing.is_empty() {
         return Outcome {
             stdout: String::new(),
