@@ -212,6 +212,41 @@ impl CheckArgs {
         {
             return Err(format!("--output {} is given twice", dup.display()));
         }
+        // rimlig only reads its inputs: an output must not be written over one of them.
+        let same = |a: &PathBuf, b: &PathBuf| {
+            a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+        };
+        for file in &files {
+            if let Some(baseline) = self.baseline.as_ref().filter(|b| same(file, b)) {
+                return Err(format!(
+                    "--output {} is the --baseline file: the report would be written over it",
+                    baseline.display()
+                ));
+            }
+            if self.paths.iter().chain(&self.rules).any(|p| same(file, p)) {
+                return Err(format!(
+                    "--output {} is one of the files checked: it would be written over",
+                    file.display()
+                ));
+            }
+            let input_kind = file
+                .extension()
+                .and_then(|x| x.to_str())
+                .map(str::to_ascii_lowercase)
+                .is_some_and(|x| {
+                    matches!(
+                        x.as_str(),
+                        "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "rules"
+                    )
+                });
+            if input_kind {
+                return Err(format!(
+                    "--output {} has the name of a report table or rule file; give the report \
+                     a name of its own (`rimlig.json`, `rimlig.sarif`, `rimlig.html`)",
+                    file.display()
+                ));
+            }
+        }
         Ok(pairs)
     }
 }
@@ -268,6 +303,22 @@ mod tests {
                 "--format", "json", "-o", "a", "--format", "sarif", "-o", "a"
             ])
             .is_err()
+        );
+    }
+
+    #[test]
+    fn an_output_is_never_written_over_an_input() {
+        let err = |args: &[&str]| dest(args).unwrap_err();
+        let json = ["--format", "json", "--output"];
+        assert!(
+            err(&[&json[..], &["bl.json", "--baseline", "bl.json"]].concat())
+                .contains("--baseline")
+        );
+        assert!(err(&[&json[..], &["r/a.json", "r/a.json"]].concat()).contains("files checked"));
+        assert!(err(&[&json[..], &["r/drift.csv", "r"]].concat()).contains("report table"));
+        assert!(err(&[&json[..], &["x.RULES"]].concat()).contains("rule file"));
+        assert!(
+            dest(&[&json[..], &["rimlig.json", "r", "--baseline", "bl.json"]].concat()).is_ok()
         );
     }
 }
