@@ -905,6 +905,51 @@ fn a_text_in_a_figure_column_is_a_warning_at_the_cell() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A figure in a unit its column's does not convert to (`995 %` in a tkr column) made the
+/// checks that read it not applicable without a word: a warning at the cell, as for a text.
+/// Money in another money unit is converted, and no warning.
+#[test]
+fn a_figure_in_another_unit_than_its_column_is_a_warning_at_the_cell() {
+    let dir = scratch("wrong-unit");
+    write(
+        &dir.join("r/tal.csv"),
+        "Post;A;B\nx;995 %;1\ny;2 mkr;2\nz;3;3\n",
+    );
+    write(
+        &dir.join("r.rules"),
+        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
+    );
+    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    let (code, text) = said(&rimlig_within(30, &dir, &args));
+    assert_eq!(code, 0, "warnings only: {text}");
+    assert!(
+        text.contains("r/tal.csv:2:3: warning[data::not-a-figure] \"995 %\" in column A of tal is in per cent, but the column is declared tkr"),
+        "{text}"
+    );
+    assert_eq!(text.matches("data::not-a-figure").count(), 1, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Two files of one table name in a report folder are both read, and said to be.
+#[test]
+fn two_files_of_one_table_name_in_a_folder_are_a_warning() {
+    let dir = scratch("duplicate-table");
+    write(&dir.join("r/tal.csv"), "Post;A;B\nx;1;1\n");
+    write(&dir.join("r/Tal.tsv"), "Post\tA\tB\nx\t1\t2\n");
+    write(
+        &dir.join("r.rules"),
+        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
+    );
+    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    let (code, text) = said(&rimlig_within(30, &dir, &args));
+    assert_eq!(code, 1, "the second file's row fails: {text}");
+    assert!(
+        text.contains("warning[data::duplicate-table] r/Tal.tsv and r/tal.csv are both table tal"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A rule test file over 16 MiB is refused by its size, unread, and the run says so.
 #[test]
 fn a_test_file_too_large_is_refused_unread() {

@@ -5,7 +5,7 @@
 
 use crate::eval::view::{View, reaches};
 use crate::problem::{Problem, ProblemKind, Severity};
-use crate::report::{CellValue, Report};
+use crate::report::{CellValue, Report, Unit};
 use crate::syntax::ast::UnitName;
 
 use super::RuleSet;
@@ -67,11 +67,49 @@ fn column_texts(
     let mut more = 0;
     let mut said = 0;
     for row in 0..table.rows.len() {
-        let Some(cell) = table.cell(row, col).filter(|c| c.is_text(table)) else {
+        let Some(cell) = table.cell(row, col) else {
             continue;
         };
-        let CellValue::Text(text) = cell.value(table) else {
-            continue;
+        let text = match cell.value(table) {
+            CellValue::Text(text) => text,
+            // A figure in a unit the column's does not convert to (`995 %` in tkr): the
+            // checks that read it are not applicable either.
+            CellValue::Number(f) if !fits(unit, f.unit) => {
+                if said == SAID_PER_COLUMN {
+                    more += 1;
+                    continue;
+                }
+                said += 1;
+                let raw = cell.raw(table);
+                let shown = crate::render::visible::visible(raw.trim());
+                problems.push(
+                    not_a_figure(format!(
+                        "\"{shown}\" in column {header} of {} is in {}, but the column is \
+                         declared {}, so the checks that read it are not applicable",
+                        table.name,
+                        unit_words(f.unit),
+                        unit.name()
+                    ))
+                    .with_label(
+                        table.source,
+                        cell.span(),
+                        format!("{name} is declared {}", unit.name()),
+                    )
+                    .with_help(format!(
+                        "write the figure in {} (without its unit), or declare the column {}",
+                        unit.name(),
+                        f.unit.map_or("", |u| match u {
+                            Unit::Pct => "pct",
+                            Unit::Count => "count",
+                            Unit::Kr => "kr",
+                            Unit::Tkr => "tkr",
+                            Unit::Mkr => "mkr",
+                        })
+                    )),
+                );
+                continue;
+            }
+            _ => continue,
         };
         if said == SAID_PER_COLUMN {
             more += 1;
@@ -105,6 +143,30 @@ fn column_texts(
             )
             .with_help("rimlig -v lists the checks they made not applicable"),
         );
+    }
+}
+
+/// Whether a figure written in `unit` can be read in a column declared `declared`: money
+/// converts between kr, tkr and mkr; a figure without a unit takes the column's.
+fn fits(declared: UnitName, unit: Option<Unit>) -> bool {
+    match unit {
+        None => true,
+        Some(Unit::Kr | Unit::Tkr | Unit::Mkr) => {
+            matches!(declared, UnitName::Kr | UnitName::Tkr | UnitName::Mkr)
+        }
+        Some(Unit::Pct) => declared == UnitName::Pct,
+        Some(Unit::Count) => declared == UnitName::Count,
+    }
+}
+
+fn unit_words(unit: Option<Unit>) -> &'static str {
+    match unit {
+        Some(Unit::Pct) => "per cent",
+        Some(Unit::Count) => "a count",
+        Some(Unit::Kr) => "kr",
+        Some(Unit::Tkr) => "tkr",
+        Some(Unit::Mkr) => "mkr",
+        None => "no unit",
     }
 }
 

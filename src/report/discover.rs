@@ -690,8 +690,30 @@ pub fn load_report_listed(
 
     report.meta = load_meta(dir, &dir.join(REPORT_TOML), dir, sources, problems);
 
+    // Files whose names differ only in case or extension (`prognos.csv`, `Prognos.tsv`) are
+    // the same table name: both are read, and said to be.
+    let mut seen: Vec<(String, String)> = Vec::new();
     for (name, path) in files {
         let shown = display_join(dir, &name);
+        if let Some(stem) = path.file_stem().map(|s| s.to_string_lossy().to_lowercase()) {
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == stem) {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::Data,
+                        Severity::Warning,
+                        "data::duplicate-table",
+                        format!(
+                            "{first} and {shown} are both table {stem}: the rules read each, and \
+                             a lookup `{stem}[…]` cannot tell them apart"
+                        ),
+                    )
+                    .with_path(&shown)
+                    .with_help("keep one file per table in a report folder"),
+                );
+            } else {
+                seen.push((stem, shown.clone()));
+            }
+        }
         if let Some(table) = load_table_file(&path, &shown, config, sources, problems) {
             report.tables.push(table);
         }
