@@ -365,6 +365,13 @@ fn roots(rule_paths: &[PathBuf]) -> Vec<RuleRoot> {
     }
 }
 
+/// `run` with the static checks `check` makes of its rules (types, units, unknown names, …):
+/// a rule `check` would not run is not shown as sound.
+pub(crate) fn checked(mut run: ruletest::TestRun, roots: &[RuleRoot]) -> ruletest::TestRun {
+    crate::check::check_static(&mut run.rules, roots, &run.sources, &mut run.rule_problems);
+    run
+}
+
 /// `rimlig rules`: the list on stdout, problems loading the rule files on stderr (exit 2).
 pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
     // No tests: only the rules are loaded.
@@ -372,7 +379,7 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
         roots: roots(rule_paths),
         ..Inputs::default()
     };
-    let run = ruletest::run(&inputs, None);
+    let run = checked(ruletest::run(&inputs, None), &inputs.roots);
     let mut stderr = String::new();
     for p in &run.rule_problems {
         stderr.push_str(&render_problem(p, &run.sources, style));
@@ -402,7 +409,7 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
         roots,
         only_tested_coverage: true,
     };
-    let run = ruletest::run(&inputs, Some(id));
+    let run = checked(ruletest::run(&inputs, Some(id)), &inputs.roots);
     let mut stderr = String::new();
     let mut exit_code = 0;
     // Only the rule files matter here: a broken test of another rule is `rimlig test`'s business.

@@ -763,7 +763,7 @@ pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
         roots,
         ..Inputs::default()
     };
-    let loaded = ruletest::run(&inputs, None);
+    let loaded = crate::catalog::checked(ruletest::run(&inputs, None), &inputs.roots);
     let mut stderr = String::new();
     for p in &loaded.rule_problems {
         stderr.push_str(&render_problem(p, &loaded.sources, style));
