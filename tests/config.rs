@@ -316,14 +316,15 @@ fn missing_and_zero_markers_are_configurable() {
 #[test]
 fn header_row_skips_the_title_lines() {
     let toml = "rules = [\"regler\"]\nreports = [\"rubriker\"]\n";
-    // Without it, the title line is taken for the header: the budget table has no columns.
-    let dir = repo("header-row-none", toml);
-    let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
-    assert!(findings(&doc).is_empty());
-    // With it, the header is on line 3 and Löner's avvikelse (−20 where −10 is right) is found
-    // on line 5.
+    // Without it, the two title lines are passed over all the same; with it, the header is
+    // on line 3. Either way Löner's avvikelse (−20 where −10 is right) is found on line 5.
+    let without = json(&rimlig_in(
+        &repo("header-row-none", toml),
+        &["check", "--format", "json"],
+    ));
     let dir = repo("header-row", &format!("{toml}[data]\nheader_row = 3\n"));
     let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
+    assert_eq!(without["findings"], doc["findings"]);
     let lines: Vec<(String, u64)> = doc["findings"]
         .as_array()
         .unwrap()
@@ -374,6 +375,37 @@ fn a_default_tolerance_applies_to_equalities_without_one() {
     let dir = repo("tolerance-abs", &format!("{BASE}[check]\ntolerance = 1\n"));
     let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
     assert_eq!(findings(&doc).len(), 2);
+}
+
+#[test]
+fn a_default_tolerance_in_money_leaves_percentages_exact() {
+    let dir = repo(
+        "tolerance-tkr",
+        &format!("{BASE}[check]\ntolerance = \"1 tkr\"\n"),
+    );
+    std::fs::write(
+        dir.join("regler/andel.rules"),
+        "table andel \"andel\" {\n  key post \"Post\"\n  column a \"Andel\" pct\n}\n\
+         rule andel-exakt { each andel: a == 5 % }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("rapporter/2020-10/andel.csv"),
+        "Post;Andel\nx;5 %\ny;60 %\n",
+    )
+    .unwrap();
+    let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
+    let andel = doc["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "andel-exakt")
+        .unwrap();
+    assert_eq!(
+        (&andel["passed"], &andel["failed"], &andel["not_applicable"]),
+        (&Value::from(1), &Value::from(1), &Value::from(0)),
+        "{andel}"
+    );
 }
 
 // -------------------------------------------------------------------------------- [severity]
@@ -787,6 +819,21 @@ fn init_into_a_file_says_it_is_a_file() {
         assert!(stdout(&out).is_empty());
     }
     assert_eq!(std::fs::read_to_string(base.join("afile")).unwrap(), "x");
+}
+
+#[test]
+fn init_writes_nothing_where_a_file_stands_for_its_rules_folder() {
+    let base = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("config")
+        .join("init-rules-file");
+    let _ = std::fs::remove_dir_all(&base);
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::write(base.join("rules"), "x").unwrap();
+    let out = rimlig_in(&base, &["init"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("writes nothing"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("  rules\n"), "{}", stderr(&out));
+    assert!(!base.join("rimlig.toml").exists());
 }
 
 #[test]

@@ -219,7 +219,12 @@ pub(super) fn compile<'a>(
     let mut left: &Expr = first;
     for (op, right) in rest {
         let tol = match tolerance {
-            None if *op == CmpOp::Eq => ev.options.default_tolerance.clone(),
+            // A tolerance of `rimlig.toml` in a unit is left out where the unit does not
+            // fit: the full evaluation sees to that.
+            None if *op == CmpOp::Eq => match &ev.options.default_tolerance {
+                Some(Tolerance::Absolute(_, Some(_))) => return None,
+                other => other.clone(),
+            },
             given => given.as_ref().map(|t| t.0.clone()),
         };
         let tol = match tol {

@@ -111,8 +111,9 @@ pub(crate) struct Operand {
 pub(crate) enum Stop {
     /// The instance cannot be decided: counted as not applicable.
     Na(String),
-    /// The report (or its previous report) lacks a table the instance reads: not applicable,
-    /// also under `is missing` / `is present`, which ask about cells, not about tables.
+    /// The report (or its previous report) lacks a table the instance reads, or several rows
+    /// have the key it looks up: not applicable, also under `is missing` / `is present`,
+    /// which ask whether a cell is filled, not which row is meant.
     Absent(String),
     /// The rule itself is wrong in a way only evaluation shows: reported once, rule disabled.
     Rule(Problem),
@@ -1512,6 +1513,7 @@ impl<'a> Evaluator<'a> {
         at: &Expr,
     ) -> Ev<Option<message::Detail>> {
         // `[check] tolerance` in rimlig.toml: the tolerance of an `==` that gives none.
+        let from_config = tol.is_none() && op == CmpOp::Eq;
         let tol = match tol {
             None if op == CmpOp::Eq => self.options.default_tolerance.as_ref(),
             given => given,
@@ -1579,12 +1581,18 @@ impl<'a> Evaluator<'a> {
                     Some(Tolerance::Absolute(n, unit)) => {
                         let mut t = Num::exact(*n, unit.and_then(to_unit));
                         if t.unit.is_some() && a.unit.is_some() {
-                            t = t
-                                .convert(a.unit.unwrap_or(Unit::Count))
-                                .map_err(|f| Stop::Na(f.describe()))?;
+                            t = match t.convert(a.unit.unwrap_or(Unit::Count)) {
+                                Ok(t) => t,
+                                // `tolerance = "1 tkr"` is for money: percentages and counts
+                                // are compared exactly.
+                                Err(_) if from_config => {
+                                    Num::exact(rust_decimal::Decimal::ZERO, a.unit)
+                                }
+                                Err(f) => return Err(Stop::Na(f.describe())),
+                            };
                         }
                         holds = within(op, a.v, b.v, diff, t.v);
-                        if !holds {
+                        if !holds && !t.v.is_zero() {
                             tolerance_text =
                                 Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
                         }
@@ -1978,7 +1986,7 @@ impl<'a> Evaluator<'a> {
                         };
                         Err(Stop::Na(no_row(&key_text, &table.text, &views)))
                     }
-                    many => Err(Stop::Na(format!(
+                    many => Err(Stop::Absent(format!(
                         "{} rows of {} have the key \"{}\"",
                         many.len(),
                         table.text,
@@ -2165,7 +2173,7 @@ impl<'a> Evaluator<'a> {
                 let views = self.kept_views(env, table);
                 Err(Stop::Na(no_row(&key, &format!("{which}{table}"), &views)))
             }
-            many => Err(Stop::Na(format!(
+            many => Err(Stop::Absent(format!(
                 "{} rows of {which}{table} have the key \"{key}\"",
                 many.len()
             ))),
