@@ -33,7 +33,7 @@ use std::path::PathBuf;
 const MAX_CHECKS_PER_QUESTION: usize = 2000;
 /// How many elimination steps the whole analysis may take: beyond it, every question left is
 /// not decided, so even a huge rule set gives an answer in seconds.
-const MAX_WORK: usize = 500_000;
+const MAX_WORK: usize = 4_000_000;
 
 /// Where a rule is written.
 #[derive(Clone, Debug, Serialize)]
@@ -225,6 +225,15 @@ impl Driver<'_> {
         (f.name.clone(), f.line_col(lr.rule.span.start).0)
     }
 
+    /// Take `n` steps from what is left of [`MAX_WORK`]; `false` when none is left. Finding
+    /// the rules a question is about goes through all of them, and a set of sixty thousand
+    /// rules asks as many questions: that counts too.
+    fn spend(&self, n: usize) -> bool {
+        let left = self.work.get();
+        self.work.set(left.saturating_sub(n));
+        left > 0
+    }
+
     fn sat_items(&self, items: &[usize], extra: &[Atom]) -> Feas {
         let facts: Vec<&Dnf> = items.iter().map(|i| &self.items[*i].fact.holds).collect();
         self.sat(&facts, extra)
@@ -243,6 +252,7 @@ impl Driver<'_> {
         let mut vars = start.clone();
         let mut taken = vec![false; pool.len()];
         loop {
+            self.spend(pool.len());
             let mut grew = false;
             for (k, i) in pool.iter().enumerate() {
                 if !taken[k] && !self.items[*i].fact.vars.is_disjoint(&vars) {
@@ -369,9 +379,23 @@ fn contradictions(d: &Driver, active: &mut [bool], out: &mut Analysis) {
             .collect();
         let mut seen = vec![false; d.items.len()];
         let mut found = false;
-        for &i in &pool {
+        for (k, &i) in pool.iter().enumerate() {
             if seen[i] {
                 continue;
+            }
+            if !d.spend(0) {
+                let rest: Vec<usize> = pool[k..].iter().copied().filter(|p| !seen[*p]).collect();
+                out.undecided.push(Undecided {
+                    rules: d
+                        .rules_of(&rest)
+                        .iter()
+                        .map(|r| d.ids[*r].clone())
+                        .collect(),
+                    question:
+                        "whether these rules can hold together (the analysis ran out of work)"
+                            .into(),
+                });
+                break;
             }
             let comp = d.component(&d.items[i].fact.vars, &pool);
             // An item without variables is its own component.
@@ -507,6 +531,13 @@ fn redundancy(d: &Driver, active: &[bool], taut: &BTreeSet<usize>, out: &mut Ana
         let mut rounding = false;
         for &i in mine.iter().filter(|i| !taut.contains(i)) {
             let fact = &d.items[i].fact;
+            if !d.spend(pool.len()) {
+                out.undecided.push(Undecided {
+                    rules: vec![d.ids[r].clone()],
+                    question: format!("whether `{}` follows from other rules", fact.text),
+                });
+                continue;
+            }
             let others: Vec<usize> = pool
                 .iter()
                 .copied()
@@ -714,7 +745,7 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
     }
     if !a.undecided.is_empty() {
         out.push_str(&format!(
-            "{} could not be decided (numbers too large or systems too big)\n",
+            "{} could not be decided (numbers too large, systems too big, or the analysis out of its work budget)\n",
             plural(a.undecided.len(), "question", "questions")
         ));
     }

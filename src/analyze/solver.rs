@@ -247,8 +247,9 @@ pub fn feasible(atoms: &[Atom]) -> Feas {
     feasible_within(atoms, &mut (MAX_CONSTRAINTS * 16))
 }
 
-/// [`feasible`], spending at most `work` combination steps (shared by the caller across many
-/// checks, so that a whole analysis stays bounded); `Unknown` when it runs out.
+/// [`feasible`], spending at most `work` steps (a constraint read, substituted into or
+/// combined; shared by the caller across many checks, so that a whole analysis stays
+/// bounded); `Unknown` when it runs out.
 pub fn feasible_within(atoms: &[Atom], work: &mut usize) -> Feas {
     match solve(atoms, work) {
         Some(true) => Feas::Feasible,
@@ -287,6 +288,9 @@ fn normalise(a: Atom) -> Option<Atom> {
 
 /// `Some(feasible?)`, or `None` when undecided.
 fn solve(atoms: &[Atom], work: &mut usize) -> Option<bool> {
+    // Every constraint handled is a step of work, not only the combinations: a check of a
+    // few hundred constraints, made ten thousand times, otherwise took minutes unbounded.
+    *work = work.checked_sub(atoms.len())?;
     let mut eqs: Vec<Atom> = Vec::new();
     let mut ineqs: Vec<Atom> = Vec::new();
     for a in atoms {
@@ -316,6 +320,7 @@ fn solve(atoms: &[Atom], work: &mut usize) -> Option<bool> {
                 }),
             }
         };
+        *work = work.checked_sub(eqs.len() + ineqs.len())?;
         eqs = eqs.iter().map(subst).collect::<Option<_>>()?;
         ineqs = ineqs.iter().map(subst).collect::<Option<_>>()?;
     }
@@ -329,6 +334,7 @@ fn solve(atoms: &[Atom], work: &mut usize) -> Option<bool> {
         if set.0.is_empty() {
             return Some(true);
         }
+        *work = work.checked_sub(set.0.len())?;
         // Eliminate the variable that makes the fewest new constraints.
         let mut counts: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
         for coef in set.0.keys() {
