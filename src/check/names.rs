@@ -284,6 +284,9 @@ impl Checker<'_> {
                     ),
                 };
                 if n.text.contains('-') {
+                    if !help.ends_with(['?', '.']) {
+                        help.push('.');
+                    }
                     help.push_str(" Names may contain `-`: write `a - b` with spaces to subtract.");
                 }
                 let msg = match self.tables.last() {

@@ -413,16 +413,23 @@ impl<'a> Types<'a> {
                 }
                 x.or(y)
             }
-            // As the evaluator does: a count scales a unit; money × percentage has no unit
-            // it could keep (the evaluator refuses it; not certain enough to be an error here).
+            // As the evaluator does: a count scales a unit; two other units have no product
+            // (money × percentage, money × money), and the evaluator refuses them on every
+            // row, so the rule could never decide anything.
             ArithOp::Mul => match (x, y) {
-                (Some(p), Some(q)) if p != Dim::Count && q != Dim::Count => None,
+                (Some(p), Some(q)) if p != Dim::Count && q != Dim::Count => {
+                    self.no_unit(op, (a, p), (b, q), e);
+                    None
+                }
                 (p, q) => p.filter(|d| *d != Dim::Count).or(q),
             },
             ArithOp::Div => match (x, y) {
                 (Some(p), Some(q)) if p == q => None,
                 (Some(p), Some(Dim::Count)) => Some(p),
-                (Some(_), Some(_)) => None,
+                (Some(p), Some(q)) => {
+                    self.no_unit(op, (a, p), (b, q), e);
+                    None
+                }
                 (p, _) => p,
             },
         })
@@ -445,6 +452,31 @@ impl<'a> Types<'a> {
             ),
             &[(a.0.span, a.1.words()), (b.0.span, b.1.words())],
             "add and subtract like with like: kr, tkr and mkr convert, percentages and counts only go with their own kind",
+        );
+    }
+
+    /// `a * b` or `a / b` of two units whose product or quotient is no unit rimlig has.
+    fn no_unit(&mut self, op: ArithOp, a: (&'a Expr, Dim), b: (&'a Expr, Dim), e: &'a Expr) {
+        let verb = if op == ArithOp::Mul {
+            "multiplies"
+        } else {
+            "divides"
+        };
+        let what = if op == ArithOp::Mul {
+            "product"
+        } else {
+            "quotient"
+        };
+        self.error(
+            "rules::type",
+            format!(
+                "`{}` {verb} {} by {}, whose {what} has no unit: it could never be worked out",
+                self.text(e.span),
+                a.1.words(),
+                b.1.words()
+            ),
+            &[(a.0.span, a.1.words()), (b.0.span, b.1.words())],
+            "multiply a figure by a plain number (`budget * 0.1`, not `budget * 10 %`), and divide like by like or by a count",
         );
     }
 
@@ -907,6 +939,27 @@ table drift "Drift" {
                 e("rules::type", "status"),
                 e("rules::type", "\"x\""),
                 e("rules::type", "status"),
+            ]
+        );
+        assert_eq!(enabled, [false, false, false, false, true]);
+    }
+
+    #[test]
+    fn products_and_quotients_without_a_unit_are_errors() {
+        let (p, enabled) = check(
+            r#"rule a { each budget: utfall * 10 % > 0 }
+               rule b { each budget: utfall * ram > 0 }
+               rule c { each budget: utfall / andel > 0 }
+               rule d { each budget: andel * andel > 0 }
+               rule ok { each budget: utfall * 0.1 > 0 and utfall / ram > 0 and utfall / antal > 0 and andel * antal > 0 }"#,
+        );
+        assert_eq!(
+            p,
+            [
+                e("rules::type", "utfall"),
+                e("rules::type", "utfall"),
+                e("rules::type", "utfall"),
+                e("rules::type", "andel"),
             ]
         );
         assert_eq!(enabled, [false, false, false, false, true]);

@@ -237,20 +237,36 @@ fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f
     if let Some(reason) = &f.suppression_reason {
         help.push(line(format!("allowed in rimlig.toml: {reason}")));
     }
-    help.push(line(format!(
-        "rule {} at {}:{} — {}",
-        f.instance_name(),
-        f.rule_file,
-        f.rule_line,
-        f.title
-    )));
+    // A rule without a title has its id for one: said once, not as `r1: r1`.
+    let titled = f.title != f.rule;
+    help.push(line(if titled {
+        format!(
+            "rule {} at {}:{} — {}",
+            f.instance_name(),
+            f.rule_file,
+            f.rule_line,
+            f.title
+        )
+    } else {
+        format!(
+            "rule {} at {}:{}",
+            f.instance_name(),
+            f.rule_file,
+            f.rule_line
+        )
+    }));
+    let heading = if titled {
+        format!("{}: {}", f.instance_name(), f.title)
+    } else {
+        f.instance_name()
+    };
     Diag {
         message: line(if f.suppressed {
-            format!("{}: {} (allowed)", f.instance_name(), f.title)
+            format!("{heading} (allowed)")
         } else if f.baselined {
-            format!("{}: {} (baseline)", f.instance_name(), f.title)
+            format!("{heading} (baseline)")
         } else {
-            format!("{}: {}", f.instance_name(), f.title)
+            heading
         }),
         code: None,
         severity: miette_severity(f.severity),

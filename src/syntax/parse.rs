@@ -566,6 +566,7 @@ fn describe(r: Rule) -> Option<&'static str> {
         Rule::kw_each | Rule::kw_for | Rule::kw_if => {
             "an assertion (in, each, for, if or a comparison)"
         }
+        Rule::table_ref | Rule::kw_previous => "a table name",
         Rule::kw_in => "`in`",
         Rule::kw_then => "`then`",
         Rule::kw_by => "`by`",
