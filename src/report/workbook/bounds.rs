@@ -544,7 +544,154 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), Refused
     {
         return Ok(());
     }
-    check_biff(&data, limits.sheet_cells)
+    check_biff(&data, limits.sheet_cells)?;
+    check_biff_texts(&data, limits).map_err(Refused::TooLarge)
+}
+
+/// The text the cells of a BIFF workbook would hold once read: a shared text (in the `SST`
+/// record) once for every `LabelSst` cell that shows it, as calamine copies it, and the texts
+/// written in cells. Counted as UTF-8 at three bytes a character, never less than it takes.
+fn check_biff_texts(stream: &[u8], limits: Limits) -> Result<(), String> {
+    let shared = sst_lengths(stream, limits.shared_texts);
+    let mut total: u64 = 0;
+    for (typ, data) in records(stream, 0) {
+        let chars = match typ {
+            // LabelSst: the shared text it shows.
+            0x00FD => u32_at(data, 6)
+                .and_then(|i| shared.get(usize::try_from(i).ok()?))
+                .copied()
+                .unwrap_or(0),
+            // Label, RString: a text of its own; String: a formula's text.
+            0x0204 | 0x00D6 => u16_at(data, 6).unwrap_or(0),
+            0x0207 => u16_at(data, 0).unwrap_or(0),
+            _ => continue,
+        };
+        total = total.saturating_add(chars * 3);
+        if total > limits.texts {
+            return Err(too_much_text(total, limits));
+        }
+    }
+    Ok(())
+}
+
+/// The length in characters of each text of the workbook's shared-string table (the first
+/// `SST` record and the `CONTINUE` records after it), at most `limit` of them.
+fn sst_lengths(stream: &[u8], limit: u64) -> Vec<u64> {
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for (typ, data) in records(stream, 0) {
+        match typ {
+            0x00FC if parts.is_empty() => parts.push(data),
+            0x003C if !parts.is_empty() => parts.push(data),
+            _ if !parts.is_empty() => break,
+            _ => {}
+        }
+    }
+    let mut r = Parts { parts, at: (0, 8) };
+    let mut lengths = Vec::new();
+    while (lengths.len() as u64) < limit {
+        // A text: its length, its options, then its characters (which a CONTINUE record may
+        // cut, starting again with one byte of options), then its formatting runs and
+        // phonetic data.
+        let (Some(cch), Some(flags)) = (r.u16(), r.byte()) else {
+            break;
+        };
+        let runs = if flags & 0x08 != 0 { r.u16() } else { Some(0) };
+        let ext = if flags & 0x04 != 0 { r.u32() } else { Some(0) };
+        let (Some(runs), Some(ext)) = (runs, ext) else {
+            break;
+        };
+        if !r.chars(cch, flags & 0x01 != 0) {
+            break;
+        }
+        lengths.push(cch);
+        if !r.skip(runs * 4 + ext) {
+            break;
+        }
+    }
+    lengths
+}
+
+/// A reader over the data of a record and the `CONTINUE` records after it.
+struct Parts<'a> {
+    parts: Vec<&'a [u8]>,
+    /// The part, and the byte in it.
+    at: (usize, usize),
+}
+
+impl Parts<'_> {
+    /// The bytes left in the current part, moving on to the next part when none are.
+    fn left(&mut self) -> usize {
+        loop {
+            let (p, i) = self.at;
+            let Some(part) = self.parts.get(p) else {
+                return 0;
+            };
+            if i < part.len() {
+                return part.len() - i;
+            }
+            self.at = (p + 1, 0);
+        }
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        if self.left() == 0 {
+            return None;
+        }
+        let (p, i) = self.at;
+        self.at = (p, i + 1);
+        Some(self.parts[p][i])
+    }
+
+    fn u16(&mut self) -> Option<u64> {
+        Some(u64::from(u16::from_le_bytes([self.byte()?, self.byte()?])))
+    }
+
+    fn u32(&mut self) -> Option<u64> {
+        let b = [self.byte()?, self.byte()?, self.byte()?, self.byte()?];
+        Some(u64::from(u32::from_le_bytes(b)))
+    }
+
+    /// Pass over `n` bytes; `false` if there are fewer.
+    fn skip(&mut self, mut n: u64) -> bool {
+        while n > 0 {
+            let left = self.left() as u64;
+            if left == 0 {
+                return false;
+            }
+            let step = left.min(n);
+            self.at.1 += step as usize;
+            n -= step;
+        }
+        true
+    }
+
+    /// Pass over `cch` characters of one byte each, or two with `wide`; a part that ends
+    /// among them is followed by one with a byte of options first.
+    fn chars(&mut self, mut cch: u64, mut wide: bool) -> bool {
+        loop {
+            let width = if wide { 2 } else { 1 };
+            let (p, i) = self.at;
+            let here = self
+                .parts
+                .get(p)
+                .map_or(0, |part| part.len().saturating_sub(i) as u64);
+            let take = (here / width).min(cch);
+            self.at.1 += (take * width) as usize;
+            cch -= take;
+            if cch == 0 {
+                return true;
+            }
+            // On to the next part, which starts with the options of the rest.
+            if p + 1 >= self.parts.len() {
+                return false;
+            }
+            self.at = (p + 1, 0);
+            match self.byte() {
+                Some(options) => wide = options & 0x01 != 0,
+                None => return false,
+            }
+        }
+    }
 }
 
 /// BIFF records from `at`: (type, data), up to the first one cut short.
@@ -915,6 +1062,40 @@ mod tests {
             matches!(&err, Err(Refused::Damaged(why)) if why.contains("more than an .xls sheet can have")),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn an_xls_shared_text_counts_once_for_every_cell_that_shows_it() {
+        // An SST of two texts: 100 characters cut by a CONTINUE record after 60 (the rest
+        // wide, after its byte of options), then "abcde".
+        let mut sst = vec![0u8; 8];
+        sst.extend(100u16.to_le_bytes());
+        sst.push(0);
+        sst.extend([b'a'; 60]);
+        let mut more = vec![1u8];
+        more.extend([b'a', 0].repeat(40));
+        more.extend(5u16.to_le_bytes());
+        more.push(0);
+        more.extend(b"abcde");
+        let globals = [record(0x00FC, &sst), record(0x003C, &more)].concat();
+        assert_eq!(sst_lengths(&globals, 10), [100, 5]);
+        let label_sst = |isst: u32| {
+            let mut d = vec![0u8; 6];
+            d.extend(isst.to_le_bytes());
+            record(0x00FD, &d)
+        };
+        // Three characters' room each: 100 characters shown three times take 900 bytes.
+        let book = |uses: usize| {
+            let mut s = globals.clone();
+            for _ in 0..uses {
+                s.extend(label_sst(0));
+            }
+            s.extend(label_sst(1));
+            s
+        };
+        assert_eq!(check_biff_texts(&book(3), SMALL), Ok(()));
+        let err = check_biff_texts(&book(4), SMALL).unwrap_err();
+        assert!(err.contains("text that fills several cells"), "{err}");
     }
 
     #[test]
