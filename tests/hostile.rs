@@ -930,6 +930,29 @@ fn a_figure_in_another_unit_than_its_column_is_a_warning_at_the_cell() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// `1.234` in a money column is read with a decimal point, which a dot between thousands
+/// also looks like: said at the cell.
+#[test]
+fn a_dot_before_three_digits_in_money_is_a_warning_at_the_cell() {
+    let dir = scratch("dot-thousands");
+    write(
+        &dir.join("r/tal.csv"),
+        "Post;A;B\nx;1.234;1\ny;2,5;2\nz;12.5;3\n",
+    );
+    write(
+        &dir.join("r.rules"),
+        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
+    );
+    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
+    let (_, text) = said(&rimlig_within(30, &dir, &args));
+    assert!(
+        text.contains("r/tal.csv:2:3: warning[data::ambiguous-figure] \"1.234\" in column A of tal is read as 1,234"),
+        "{text}"
+    );
+    assert_eq!(text.matches("ambiguous-figure").count(), 1, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Two files of one table name in a report folder are both read, and said to be.
 #[test]
 fn two_files_of_one_table_name_in_a_folder_are_a_warning() {

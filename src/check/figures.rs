@@ -109,6 +109,39 @@ fn column_texts(
                 );
                 continue;
             }
+            // `1.234` in money: read with a decimal point, as the figure 1,234; written so it
+            // is more often a thousand and more, with a dot between thousands.
+            CellValue::Number(_)
+                if matches!(unit, UnitName::Kr | UnitName::Tkr | UnitName::Mkr)
+                    && dot_between_thousands(cell.raw(table)) =>
+            {
+                if said == SAID_PER_COLUMN {
+                    more += 1;
+                    continue;
+                }
+                said += 1;
+                let raw = cell.raw(table).trim();
+                let thousands = raw.replace('.', " ");
+                problems.push(
+                    Problem::new(
+                        ProblemKind::Data,
+                        Severity::Warning,
+                        "data::ambiguous-figure",
+                        format!(
+                            "\"{raw}\" in column {header} of {} is read as {}, with a decimal \
+                         point; if the dot separates thousands, the figure is {thousands}",
+                            table.name,
+                            raw.replacen('.', ",", 1)
+                        ),
+                    )
+                    .with_label(table.source, cell.span(), "a dot before three digits")
+                    .with_help(format!(
+                        "write {thousands} (thousands with a space) or {} (decimals with a comma)",
+                        raw.replacen('.', ",", 1)
+                    )),
+                );
+                continue;
+            }
             _ => continue,
         };
         if said == SAID_PER_COLUMN {
@@ -144,6 +177,20 @@ fn column_texts(
             .with_help("rimlig -v lists the checks they made not applicable"),
         );
     }
+}
+
+/// `1.234`, `-12.500`: one to three digits, then a dot and three digits, as a figure with a
+/// dot between thousands is written.
+fn dot_between_thousands(raw: &str) -> bool {
+    let t = raw.trim();
+    let t = t.strip_prefix(['-', '−']).unwrap_or(t);
+    let Some((head, tail)) = t.split_once('.') else {
+        return false;
+    };
+    (1..=3).contains(&head.len())
+        && head.bytes().all(|b| b.is_ascii_digit())
+        && tail.len() == 3
+        && tail.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Whether a figure written in `unit` can be read in a column declared `declared`: money

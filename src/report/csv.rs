@@ -131,7 +131,8 @@ fn load_csv_bytes(
             )
             .with_path(display_name),
         ),
-        Encoding::Utf8 | Encoding::Utf16 => {}
+        // Said at the byte, once the text is a source.
+        Encoding::Utf8 | Encoding::Utf16 | Encoding::StrayBytes(_) => {}
     }
 
     // Old Macintosh exports end lines with a lone CR. Turning those into LF keeps every byte
@@ -156,15 +157,17 @@ fn load_csv_bytes(
     }
 
     let before = (sources.len(), problems.len());
-    let text = match read_text(
-        display_name,
-        table_name,
+    let stray = match encoding {
+        Encoding::StrayBytes(at) => Some(at),
+        _ => None,
+    };
+    let names = (display_name, table_name);
+    let decoded = Decoded {
         text,
         stored,
-        settings,
-        sources,
-        problems,
-    ) {
+        stray,
+    };
+    let text = match read_text(names, decoded, settings, sources, problems) {
         Read::Table(table) => return table,
         Read::MixedLineEnds(text) => text,
     };
@@ -185,15 +188,12 @@ fn load_csv_bytes(
         )
         .with_path(display_name),
     );
-    match read_text(
-        display_name,
-        table_name,
-        crate::source::lone_crs_as_line_feeds(&text).into(),
+    let decoded = Decoded {
+        text: crate::source::lone_crs_as_line_feeds(&text).into(),
         stored,
-        settings,
-        sources,
-        problems,
-    ) {
+        stray,
+    };
+    match read_text(names, decoded, settings, sources, problems) {
         Read::Table(table) => table,
         // (None is left after the lone CRs are gone.)
         Read::MixedLineEnds(_) => None,
@@ -217,12 +217,23 @@ fn lone_cr_in_row(text: &str, to: usize) -> bool {
     memchr::memchr_iter(b'\r', &b[from..to]).any(|i| b.get(from + i + 1) != Some(&b'\n'))
 }
 
-/// The table of the decoded `text`, added to `sources`.
-fn read_text(
-    display_name: &str,
-    table_name: &str,
+/// A file's text, and how it was decoded.
+struct Decoded {
     text: Text,
+    /// How the text's offsets map to the file's bytes.
     stored: FileBytes,
+    /// The first byte that is not UTF-8 in a file otherwise written in UTF-8.
+    stray: Option<usize>,
+}
+
+/// The table of the decoded text of the file `display_name`, added to `sources`.
+fn read_text(
+    (display_name, table_name): (&str, &str),
+    Decoded {
+        text,
+        stored,
+        stray,
+    }: Decoded,
     settings: &DataConfig,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
@@ -233,6 +244,9 @@ fn read_text(
     let source = sources.add(SourceFile::new(display_name, text).with_file_bytes(stored));
     // The table's cells are slices of the text the source keeps: one copy of the file.
     let text = sources.get(source).text.clone();
+    if let Some(byte) = stray {
+        problems.push(stray_byte(display_name, &text, byte, source));
+    }
     let mut store = CellStore::new(text.clone());
 
     // One pass over the records, one record in memory at a time: the header, then the rows.
@@ -1119,6 +1133,8 @@ enum Encoding {
     BrokenUtf8,
     Utf16,
     Windows1252,
+    /// Read as Windows-1252, but UTF-8 apart from a few bytes, the first at this offset.
+    StrayBytes(usize),
 }
 
 /// How the decoded text maps back to the stored bytes, whose byte order mark is `bom` bytes.
@@ -1127,7 +1143,7 @@ fn file_bytes(bom: usize, encoding: Encoding) -> FileBytes {
         Encoding::Utf8 | Encoding::BrokenUtf8 if bom > 0 => FileBytes::AfterBom(bom),
         Encoding::Utf8 | Encoding::BrokenUtf8 => FileBytes::Same,
         Encoding::Utf16 => FileBytes::Utf16 { bom },
-        Encoding::Windows1252 => FileBytes::OneBytePerChar,
+        Encoding::Windows1252 | Encoding::StrayBytes(_) => FileBytes::OneBytePerChar,
     }
 }
 
@@ -1190,7 +1206,8 @@ fn decode_in_memory(bytes: Bytes<'_>) -> (String, Encoding) {
     }
     let windows_1252 = |bytes: &[u8]| {
         let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-        (text.into_owned(), Encoding::Windows1252)
+        let kind = stray_bytes(bytes).map_or(Encoding::Windows1252, Encoding::StrayBytes);
+        (text.into_owned(), kind)
     };
     match bytes {
         Bytes::Read(v) => match super::utf8::string_from_utf8(v) {
@@ -1204,6 +1221,49 @@ fn decode_in_memory(bytes: Bytes<'_>) -> (String, Encoding) {
             Err(_) => windows_1252(b),
         },
     }
+}
+
+/// `data::not-utf8`: a file written in UTF-8 but for the byte at `byte` (of the file, and so
+/// the character at that index of its Windows-1252 text).
+fn stray_byte(display_name: &str, text: &str, byte: usize, source: SourceId) -> Problem {
+    let (at, c) = text.char_indices().nth(byte).unwrap_or((0, ' '));
+    let value = encoding_rs::WINDOWS_1252
+        .encode(&c.to_string())
+        .0
+        .first()
+        .copied()
+        .unwrap_or(0);
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Warning,
+        "data::not-utf8",
+        format!(
+            "{display_name} is UTF-8 apart from the byte 0x{value:02X}, so it was read as \
+             Windows-1252: its å, ä and ö read as Ã¥, Ã¤ and Ã¶, and keys with them are not found"
+        ),
+    )
+    .with_path(display_name)
+    .with_label(source, Span::new(at, at + c.len_utf8()), format!("0x{value:02X} is no UTF-8"))
+    .with_help(
+        "save the file again as UTF-8 (CSV UTF-8 in Excel), or retype this character: it was pasted from a program writing Windows-1252",
+    )
+}
+
+/// Where the first byte that is not UTF-8 is, in a file that is otherwise written in UTF-8:
+/// it has more sequences of UTF-8 letters beyond ASCII (`å` as two bytes) than bytes that
+/// are no UTF-8. A Windows-1252 file has none of the first.
+fn stray_bytes(bytes: &[u8]) -> Option<usize> {
+    let (mut letters, mut stray, mut first, mut at) = (0usize, 0usize, None, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        letters += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            stray += 1;
+            first.get_or_insert(at);
+        }
+        at += chunk.invalid().len();
+    }
+    first.filter(|_| letters > stray)
 }
 
 /// `data::not-text`, saying where the first character that is no text is and what it is.
@@ -2437,6 +2497,32 @@ mod tests {
         // A title above the table, with Excel's empty cells after it.
         let titled = "Prognos per verksamhet, tkr;;;\n;;;\nA;B;C;D\n1;2;3;4\n";
         assert_eq!(detect_delimiter(titled), Some(b';'));
+    }
+
+    #[test]
+    fn a_stray_windows_1252_byte_in_a_utf8_file_is_a_warning_at_the_byte() {
+        // A no-break space pasted as the single byte 0xA0.
+        let mut bytes = "Verksamhet;Prognos\nLinköping;1\nÅtvidaberg;1"
+            .as_bytes()
+            .to_vec();
+        bytes.push(0xA0);
+        bytes.extend_from_slice(b"100\n");
+        let (table, sources, problems) = load(&bytes);
+        assert!(table.is_some());
+        assert_eq!(codes(&problems), ["data::not-utf8"]);
+        let p = &problems[0];
+        assert!(p.message.contains("0xA0"), "{}", p.message);
+        let label = &p.labels[0];
+        let file = sources.get(label.source);
+        // (Columns count the characters as read: `Å` read as `Ã…` is two.)
+        assert_eq!(file.line_col(label.span.start).0, 3);
+        assert_eq!(
+            file.file_span(label.span),
+            (bytes.iter().position(|&b| b == 0xA0).unwrap(), 1)
+        );
+        // A file in Windows-1252 through and through is a note, as before.
+        let (_, _, problems) = load(b"Verksamhet;Prognos\nLink\xF6ping;1\n");
+        assert_eq!(codes(&problems), ["data::windows-1252"]);
     }
 
     #[test]
