@@ -873,22 +873,32 @@ fn a_baseline_or_config_too_large_is_refused_unread() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// A text in a column declared as figures made every check that read it not applicable, and
-/// said so only in the summary's count: each such cell is a warning where it is written.
-#[test]
-fn a_text_in_a_figure_column_is_a_warning_at_the_cell() {
-    let dir = scratch("not-a-figure");
-    let mut csv = String::from("Post;A;B\nx;1.234,5;1\ny;500-;2\n");
-    for i in 0..6 {
-        csv.push_str(&format!("z{i};(10{i});3\n"));
+/// `rimlig check r --format concise` in the scratch folder `name`, with `files` in `r/` and
+/// the rules of table `tal` (columns A and B in tkr, `a >= b`): the folder, the exit code
+/// and what was said.
+fn check_tal(name: &str, files: &[(&str, &str)]) -> (PathBuf, i32, String) {
+    let dir = scratch(name);
+    for (file, text) in files {
+        write(&dir.join("r").join(file), text);
     }
-    write(&dir.join("r/tal.csv"), &csv);
     write(
         &dir.join("r.rules"),
         "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
     );
     let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
     let (code, text) = said(&rimlig_within(30, &dir, &args));
+    (dir, code, text)
+}
+
+/// A text in a column declared as figures made every check that read it not applicable, and
+/// said so only in the summary's count: each such cell is a warning where it is written.
+#[test]
+fn a_text_in_a_figure_column_is_a_warning_at_the_cell() {
+    let mut csv = String::from("Post;A;B\nx;1.234,5;1\ny;500-;2\n");
+    for i in 0..6 {
+        csv.push_str(&format!("z{i};(10{i});3\n"));
+    }
+    let (dir, code, text) = check_tal("not-a-figure", &[("tal.csv", &csv)]);
     assert_eq!(code, 0, "warnings only: {text}");
     assert!(
         text.contains("r/tal.csv:2:3: warning[data::not-a-figure] \"1.234,5\" in column A"),
@@ -910,17 +920,10 @@ fn a_text_in_a_figure_column_is_a_warning_at_the_cell() {
 /// Money in another money unit is converted, and no warning.
 #[test]
 fn a_figure_in_another_unit_than_its_column_is_a_warning_at_the_cell() {
-    let dir = scratch("wrong-unit");
-    write(
-        &dir.join("r/tal.csv"),
-        "Post;A;B\nx;995 %;1\ny;2 mkr;2\nz;3;3\n",
+    let (dir, code, text) = check_tal(
+        "wrong-unit",
+        &[("tal.csv", "Post;A;B\nx;995 %;1\ny;2 mkr;2\nz;3;3\n")],
     );
-    write(
-        &dir.join("r.rules"),
-        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
-    );
-    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
-    let (code, text) = said(&rimlig_within(30, &dir, &args));
     assert_eq!(code, 0, "warnings only: {text}");
     assert!(
         text.contains("r/tal.csv:2:3: warning[data::not-a-figure] \"995 %\" in column A of tal is in per cent, but the column is declared tkr"),
@@ -934,17 +937,10 @@ fn a_figure_in_another_unit_than_its_column_is_a_warning_at_the_cell() {
 /// also looks like: said at the cell.
 #[test]
 fn a_dot_before_three_digits_in_money_is_a_warning_at_the_cell() {
-    let dir = scratch("dot-thousands");
-    write(
-        &dir.join("r/tal.csv"),
-        "Post;A;B\nx;1.234;1\ny;2,5;2\nz;12.5;3\n",
+    let (dir, _, text) = check_tal(
+        "dot-thousands",
+        &[("tal.csv", "Post;A;B\nx;1.234;1\ny;2,5;2\nz;12.5;3\n")],
     );
-    write(
-        &dir.join("r.rules"),
-        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
-    );
-    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
-    let (_, text) = said(&rimlig_within(30, &dir, &args));
     assert!(
         text.contains("r/tal.csv:2:3: warning[data::ambiguous-figure] \"1.234\" in column A of tal is read as 1,234"),
         "{text}"
@@ -956,15 +952,13 @@ fn a_dot_before_three_digits_in_money_is_a_warning_at_the_cell() {
 /// Two files of one table name in a report folder are both read, and said to be.
 #[test]
 fn two_files_of_one_table_name_in_a_folder_are_a_warning() {
-    let dir = scratch("duplicate-table");
-    write(&dir.join("r/tal.csv"), "Post;A;B\nx;1;1\n");
-    write(&dir.join("r/Tal.tsv"), "Post\tA\tB\nx\t1\t2\n");
-    write(
-        &dir.join("r.rules"),
-        "table tal \"tal\" { key post \"Post\" column a \"A\" tkr column b \"B\" tkr }\nrule r { each tal: a >= b }\n",
+    let (dir, code, text) = check_tal(
+        "duplicate-table",
+        &[
+            ("tal.csv", "Post;A;B\nx;1;1\n"),
+            ("Tal.tsv", "Post\tA\tB\nx\t1\t2\n"),
+        ],
     );
-    let args = ["check", "r", "--rules", "r.rules", "--format", "concise"];
-    let (code, text) = said(&rimlig_within(30, &dir, &args));
     assert_eq!(code, 1, "the second file's row fails: {text}");
     assert!(
         text.contains("warning[data::duplicate-table] r/Tal.tsv and r/tal.csv are both table tal"),

@@ -442,41 +442,43 @@ impl<'a> Types<'a> {
         } else {
             "subtracts"
         };
-        self.error(
-            "rules::type",
-            format!(
-                "`{}` {verb} {} and {}, which do not convert into one another",
-                self.text(e.span),
-                a.1.words(),
-                b.1.words()
-            ),
-            &[(a.0.span, a.1.words()), (b.0.span, b.1.words())],
-            "add and subtract like with like: kr, tkr and mkr convert, percentages and counts only go with their own kind",
+        let what = format!(
+            "{verb} {} and {}, which do not convert into one another",
+            a.1.words(),
+            b.1.words()
         );
+        self.units_error(&what, a, b, e, "add and subtract like with like: kr, tkr and mkr convert, percentages and counts only go with their own kind");
     }
 
     /// `a * b` or `a / b` of two units whose product or quotient is no unit rimlig has.
     fn no_unit(&mut self, op: ArithOp, a: (&'a Expr, Dim), b: (&'a Expr, Dim), e: &'a Expr) {
-        let verb = if op == ArithOp::Mul {
-            "multiplies"
+        let (verb, result) = if op == ArithOp::Mul {
+            ("multiplies", "product")
         } else {
-            "divides"
+            ("divides", "quotient")
         };
-        let what = if op == ArithOp::Mul {
-            "product"
-        } else {
-            "quotient"
-        };
+        let what = format!(
+            "{verb} {} by {}, whose {result} has no unit: it could never be worked out",
+            a.1.words(),
+            b.1.words()
+        );
+        self.units_error(&what, a, b, e, "multiply a figure by a plain number (`budget * 0.1`, not `budget * 10 %`), and divide like by like or by a count");
+    }
+
+    /// `rules::type` at `e`, which `what` two operands of these units.
+    fn units_error(
+        &mut self,
+        what: &str,
+        a: (&'a Expr, Dim),
+        b: (&'a Expr, Dim),
+        e: &'a Expr,
+        help: &str,
+    ) {
         self.error(
             "rules::type",
-            format!(
-                "`{}` {verb} {} by {}, whose {what} has no unit: it could never be worked out",
-                self.text(e.span),
-                a.1.words(),
-                b.1.words()
-            ),
+            format!("`{}` {what}", self.text(e.span)),
             &[(a.0.span, a.1.words()), (b.0.span, b.1.words())],
-            "multiply a figure by a plain number (`budget * 0.1`, not `budget * 10 %`), and divide like by like or by a count",
+            help,
         );
     }
 
