@@ -146,6 +146,8 @@ pub fn load_rules(
                             // A link to a rule file elsewhere in the tree is that file.
                             if e.path().is_file() {
                                 files.push(e.into_path());
+                            } else if !e.path().is_dir() {
+                                l.problems.push(skipped_entry(p, e.path(), false));
                             }
                         } else if !e.file_type().is_dir() {
                             l.problems

@@ -1580,19 +1580,21 @@ impl<'a> Evaluator<'a> {
                     }
                     Some(Tolerance::Absolute(n, unit)) => {
                         let mut t = Num::exact(*n, unit.and_then(to_unit));
+                        let mut exact = false;
                         if t.unit.is_some() && a.unit.is_some() {
                             t = match t.convert(a.unit.unwrap_or(Unit::Count)) {
                                 Ok(t) => t,
                                 // `tolerance = "1 tkr"` is for money: percentages and counts
                                 // are compared exactly.
                                 Err(_) if from_config => {
+                                    exact = true;
                                     Num::exact(rust_decimal::Decimal::ZERO, a.unit)
                                 }
                                 Err(f) => return Err(Stop::Na(f.describe())),
                             };
                         }
                         holds = within(op, a.v, b.v, diff, t.v);
-                        if !holds && !t.v.is_zero() {
+                        if !holds && !exact {
                             tolerance_text =
                                 Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
                         }

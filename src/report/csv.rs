@@ -208,8 +208,8 @@ enum Read {
     MixedLineEnds(std::sync::Arc<Text>),
 }
 
-/// Whether the line `line` of `source` (a row found too long), up to `to`, holds a CR not
-/// followed by a LF.
+/// Whether the line of `text` that `to` is on (a row found too long) holds, before `to`, a
+/// CR not followed by a LF.
 fn lone_cr_in_row(text: &str, to: usize) -> bool {
     let b = text.as_bytes();
     let to = to.min(b.len());

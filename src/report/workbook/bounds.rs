@@ -54,7 +54,8 @@ impl Limits {
         // An Excel cell holds at most 32 767 characters, which as XML (`&amp;`, `&#x1F600;`)
         // take less than this.
         cell_text: 256 << 10,
-        // Read, a text takes about ten times its size; a table file may be 256 MiB.
+        // Read, a text takes about ten times its size in memory: 64 MiB of it about as much
+        // as a table file of 256 MiB.
         texts: 64 << 20,
     };
 }
