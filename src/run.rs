@@ -399,6 +399,23 @@ fn load_previous_reports(
         .collect();
     let mut earlier = Vec::with_capacity(loaded.len());
     for (report, own, said) in loaded {
+        // A folder of reports, or an empty one, named as the previous report: every
+        // `previous.` check would be not applicable without a word.
+        if report.tables.is_empty() && said.is_empty() {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Data,
+                    Severity::Warning,
+                    "data::previous-empty",
+                    format!(
+                        "the previous report {} has no tables; the checks that compare with it are not applicable",
+                        crate::report::discover::display_path(&report.path)
+                    ),
+                )
+                .with_path(crate::report::discover::display_path(&report.path))
+                .with_help("`previous` names the folder (or file) of one report, such as \"../2020-08\""),
+            );
+        }
         let offset = sources.append(own);
         earlier.push(report.shifted(offset));
         problems.extend(said.into_iter().map(|p| p.shifted(offset)));

@@ -897,6 +897,17 @@ fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
 }
 
 #[test]
+fn a_table_of_the_report_itself_or_a_folder_of_no_tables_as_previous_is_a_warning() {
+    // egen-tabell/report.toml names its own prognos.csv; tom-forra/report.toml an empty folder.
+    let r = run_folder("previous", "egen-tabell");
+    assert_eq!(codes(&r), ["data::previous-itself"]);
+    assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
+    let r = run_folder("previous", "tom-forra");
+    assert_eq!(codes(&r), ["data::previous-empty"]);
+    assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
+}
+
+#[test]
 fn a_report_that_names_itself_as_previous_is_a_warning_and_has_no_previous() {
     // sig-sjalv/report.toml says `previous = "."`: the report itself, which could be read, so
     // "could not be read" was the wrong reason, and nothing pointed at the line.

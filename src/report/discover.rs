@@ -1117,7 +1117,7 @@ pub(super) fn parent_dir(path: &Path) -> PathBuf {
 }
 
 /// A path for display, with forward slashes.
-fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let s = path.to_string_lossy();
     if cfg!(windows) {
         s.replace('\\', "/")

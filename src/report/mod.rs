@@ -61,8 +61,14 @@ impl ReportMeta {
         itself: impl FnOnce() -> crate::problem::Problem,
         problems: &mut Vec<crate::problem::Problem>,
     ) {
+        let (p, r) = (path.canonicalize().ok(), report.canonicalize().ok());
+        // The report itself, or a table file of its folder (`previous = "prognos.csv"`).
         let same = path == report
-            || matches!((path.canonicalize(), report.canonicalize()), (Ok(a), Ok(b)) if a == b);
+            || (p.is_some() && p == r)
+            || (report.is_dir()
+                && path.is_file()
+                && r.is_some()
+                && p.as_deref().and_then(std::path::Path::parent) == r.as_deref());
         if same {
             problems.push(itself());
             self.previous_itself = true;
