@@ -228,7 +228,31 @@ fn open_sniffed(
         _ => bounds::check_compound(&bytes, bounds::Limits::READ),
     });
     match bounded {
-        Some(Ok(())) => {}
+        Some(Ok(uncomputed)) => {
+            if let Some((part, cell)) = &uncomputed.first {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::Data,
+                        Severity::Warning,
+                        "data::formula-without-value",
+                        format!(
+                            "{shown} has {} with a formula but no computed value (the first is \
+                             {cell} in {part}): {} as empty",
+                            if uncomputed.cells == 1 {
+                                "a cell".to_string()
+                            } else {
+                                format!("{} cells", uncomputed.cells)
+                            },
+                            if uncomputed.cells == 1 { "it reads" } else { "they read" }
+                        ),
+                    )
+                    .with_path(shown)
+                    .with_help(
+                        "the file was written by a program that does not compute formulas: open it in Excel or LibreOffice and save it, so that the values are stored",
+                    ),
+                );
+            }
+        }
         Some(Err(bounds::Refused::TooLarge(reason))) => {
             problems.push(too_large(shown, &reason));
             return None;

@@ -83,7 +83,7 @@ const XLS_MAX_CLAIMED: u64 = 65_536 * 256;
 
 /// `Err(reason)` if the workbook in `bytes` (a zip archive: `.xlsx`, `.ods`) would take more
 /// than rimlig reads; `Ok` if not, and also if it is no archive (calamine then says why).
-pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), Refused> {
+pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Uncomputed, Refused> {
     // The list of parts is read whole when the archive is opened, here and by calamine.
     if let Some(parts) = declared_parts(bytes)
         && parts > MAX_PARTS
@@ -94,7 +94,7 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), Refused> 
         )));
     }
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(());
+        return Ok(Uncomputed::default());
     };
     let mut tally = Tally::default();
     for i in 0..archive.len() {
@@ -102,6 +102,7 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), Refused> 
             continue;
         };
         let ods_content = entry.name().is_ok_and(|n| n == "content.xml");
+        tally.part = entry.name().map(|n| n.to_string()).unwrap_or_default();
         let mut counted = Counted {
             inner: entry,
             read: tally.unzipped,
@@ -126,7 +127,17 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<(), Refused> 
     if texts > limits.texts {
         return Err(Refused::TooLarge(too_much_text(texts, limits)));
     }
-    Ok(())
+    Ok(tally.uncomputed)
+}
+
+/// Cells of an `.xlsx` file that hold a formula but no value computed from it (a file written
+/// by a program that does not compute, and not opened and saved in Excel since): calamine
+/// reads them as empty.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Uncomputed {
+    pub cells: u64,
+    /// The part (`xl/worksheets/sheet6.xml`) and the cell (`D6`) of the first.
+    pub first: Option<(String, String)>,
 }
 
 fn too_much_text(bytes: u64, limits: Limits) -> String {
@@ -145,6 +156,9 @@ struct Tally {
     shared_texts: u64,
     formats: u64,
     texts: Texts,
+    /// The name of the part being read.
+    part: String,
+    uncomputed: Uncomputed,
 }
 
 /// The text the cells of a zipped workbook would hold once read.
@@ -248,6 +262,8 @@ fn scan_xml(
     let mut sheet: Option<OdsSheet> = None;
     let mut in_text = InText::None;
     let mut in_value = false;
+    // The `.xlsx` cell being read: its reference, and whether it has a formula and a value.
+    let mut cell: Option<(String, bool, bool)> = None;
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => return Ok(()),
@@ -260,13 +276,24 @@ fn scan_xml(
                     "si" if has_content => in_text = InText::Shared(0),
                     "si" => tally.texts.shared.push(0),
                     "c" if has_content && !ods_content => {
+                        cell = Some((attribute(e, "r"), false, false));
                         in_text = match attribute(e, "t").as_str() {
                             "s" => InText::SharedCell,
                             "inlineStr" | "str" | "d" => InText::Cell(1, 0),
                             _ => InText::None,
                         };
                     }
-                    "v" => in_value = has_content,
+                    "v" => {
+                        in_value = has_content;
+                        if let Some(c) = cell.as_mut() {
+                            c.2 = true;
+                        }
+                    }
+                    "f" => {
+                        if let Some(c) = cell.as_mut() {
+                            c.1 = true;
+                        }
+                    }
                     _ => {}
                 }
                 match e.local_name().into_inner() {
@@ -341,6 +368,11 @@ fn scan_xml(
                     "si" | "c" | "table-cell" | "covered-table-cell" => {
                         in_text.end(tally, limits)?;
                         in_text = InText::None;
+                        if let Some((at, true, false)) = cell.take() {
+                            let u = &mut tally.uncomputed;
+                            u.cells += 1;
+                            u.first.get_or_insert_with(|| (tally.part.clone(), at));
+                        }
                     }
                     "v" => in_value = false,
                     _ => {}
@@ -522,7 +554,7 @@ impl OdsSheet {
 /// `Err(reason)` if the Excel 97–2003 workbook in `bytes` (an OLE compound file) is damaged
 /// or would take more than rimlig reads; `Ok` if not, and also if it has no workbook stream
 /// to look at (calamine then says why).
-pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), Refused> {
+pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Uncomputed, Refused> {
     // calamine follows the container's chains of sectors without looking for loops, and one
     // that loops makes it grow a buffer until memory runs out: a container the `cfb` crate
     // (which does look) cannot open is not handed on.
@@ -534,7 +566,7 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), Refused
         .iter()
         .find_map(|name| file.open_stream(name).ok());
     let Some(stream) = stream else {
-        return Ok(());
+        return Ok(Uncomputed::default());
     };
     let mut data = Vec::new();
     // No larger than the file: `take` keeps a damaged size from reading on.
@@ -543,10 +575,11 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<(), Refused
         .read_to_end(&mut data)
         .is_err()
     {
-        return Ok(());
+        return Ok(Uncomputed::default());
     }
     check_biff(&data, limits.sheet_cells)?;
-    check_biff_texts(&data, limits).map_err(Refused::TooLarge)
+    check_biff_texts(&data, limits).map_err(Refused::TooLarge)?;
+    Ok(Uncomputed::default())
 }
 
 /// The text the cells of a BIFF workbook would hold once read: a shared text (in the `SST`
@@ -838,7 +871,7 @@ mod tests {
     use std::io::Write;
 
     /// The reason a workbook is refused as too large.
-    fn too_large(r: Result<(), Refused>) -> String {
+    fn too_large<T: std::fmt::Debug>(r: Result<T, Refused>) -> String {
         match r {
             Err(Refused::TooLarge(why)) => why,
             other => panic!("{other:?}"),
@@ -904,7 +937,7 @@ mod tests {
             "<table:table-row>{filled}{filled}<table:table-cell table:number-columns-repeated=\"16382\"/></table:table-row>\
              <table:table-row table:number-rows-repeated=\"1048575\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>"
         );
-        assert_eq!(check_zipped(&ods(&usual), SMALL), Ok(()));
+        assert_eq!(check_zipped(&ods(&usual), SMALL), Ok(Uncomputed::default()));
     }
 
     #[test]
@@ -917,7 +950,10 @@ mod tests {
 
     #[test]
     fn shared_texts_formats_and_unzipped_bytes_are_counted() {
-        assert_eq!(check_zipped(&shared_texts(10), SMALL), Ok(()));
+        assert_eq!(
+            check_zipped(&shared_texts(10), SMALL),
+            Ok(Uncomputed::default())
+        );
         let err = too_large(check_zipped(&shared_texts(11), SMALL));
         assert!(err.contains("more than 10 shared texts"), "{err}");
         let styles = format!(
@@ -935,9 +971,15 @@ mod tests {
         assert!(two.len() < 10 << 10);
         let err = too_large(check_zipped(&two, SMALL));
         assert!(err.contains("more than 1 MiB"), "{err}");
-        assert_eq!(check_zipped(&zipped(&[("a.bin", &part)]), SMALL), Ok(()));
+        assert_eq!(
+            check_zipped(&zipped(&[("a.bin", &part)]), SMALL),
+            Ok(Uncomputed::default())
+        );
         // Not an archive: calamine says what it is.
-        assert_eq!(check_zipped(b"PK\x03\x04 broken", SMALL), Ok(()));
+        assert_eq!(
+            check_zipped(b"PK\x03\x04 broken", SMALL),
+            Ok(Uncomputed::default())
+        );
     }
 
     #[test]
@@ -957,7 +999,7 @@ mod tests {
                 ("xl/sharedStrings.xml", sst.as_bytes()),
             ])
         };
-        assert_eq!(check_zipped(&book(16), SMALL), Ok(()));
+        assert_eq!(check_zipped(&book(16), SMALL), Ok(Uncomputed::default()));
         let err = too_large(check_zipped(&book(17), SMALL));
         assert!(err.contains("text that fills several cells"), "{err}");
         // One text longer than a cell holds.
@@ -973,8 +1015,27 @@ mod tests {
             let sheet = format!("<worksheet><sheetData><row>{cells}</row></sheetData></worksheet>");
             zipped(&[("xl/worksheets/sheet1.xml", sheet.as_bytes())])
         };
-        assert_eq!(check_zipped(&inline(100), SMALL), Ok(()));
+        assert_eq!(check_zipped(&inline(100), SMALL), Ok(Uncomputed::default()));
         too_large(check_zipped(&inline(101), SMALL));
+    }
+
+    #[test]
+    fn formulas_without_a_computed_value_are_counted() {
+        let sheet = "<worksheet><sheetData><row r=\"6\">\
+             <c r=\"B6\"><v>5</v></c><c r=\"C6\"><f>B6*2</f><v>10</v></c>\
+             <c r=\"D6\" s=\"2\"><f>B6-C6</f></c><c r=\"E6\"><f>1+1</f></c>\
+             </row></sheetData></worksheet>";
+        let seen = check_zipped(
+            &zipped(&[("xl/worksheets/sheet6.xml", sheet.as_bytes())]),
+            SMALL,
+        );
+        assert_eq!(
+            seen,
+            Ok(Uncomputed {
+                cells: 2,
+                first: Some(("xl/worksheets/sheet6.xml".into(), "D6".into())),
+            })
+        );
     }
 
     #[test]
@@ -986,7 +1047,10 @@ mod tests {
                  <text:p>0123456789</text:p></table:table-cell></table:table-row>"
             )
         };
-        assert_eq!(check_zipped(&ods(&row(10, 10)), SMALL), Ok(()));
+        assert_eq!(
+            check_zipped(&ods(&row(10, 10)), SMALL),
+            Ok(Uncomputed::default())
+        );
         let err = too_large(check_zipped(&ods(&row(11, 10)), SMALL));
         assert!(err.contains("text that fills several cells"), "{err}");
         let long = format!(
