@@ -361,3 +361,16 @@ fn rule_links_inside_the_folder_are_read_and_those_out_of_it_are_said() {
     );
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn rule_ids_that_look_the_same_are_a_warning() {
+    let (code, doc) = run("look-alike-id.rules");
+    assert_eq!(
+        problems(&doc),
+        [p("rules::look-alike-id", "warning", "look-alike-id.rules", 5)]
+    );
+    assert_eq!(code, 0);
+    let message = doc["problems"][0]["message"].as_str().unwrap_or("");
+    assert!(message.contains("Cyrillic letter 'о'"), "{message}");
+    others_still_run(&doc);
+}

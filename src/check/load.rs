@@ -107,6 +107,8 @@ struct Loader<'a> {
     /// is not searched through for each new one.
     let_names: HashMap<String, (SourceId, Span)>,
     table_names: HashMap<String, (SourceId, Span)>,
+    /// Rule ids written with a Cyrillic or Greek letter, by their Latin form.
+    look_alike_ids: HashMap<String, String>,
 }
 
 pub fn load_rules(
@@ -122,6 +124,7 @@ pub fn load_rules(
         rule_ids: HashMap::new(),
         let_names: HashMap::new(),
         table_names: HashMap::new(),
+        look_alike_ids: HashMap::new(),
     };
     for root in roots {
         match root {
@@ -401,6 +404,7 @@ impl Loader<'_> {
                     if let Some((prev_src, prev_span)) = self.rule_ids.get(&r.id.text).copied() {
                         self.duplicate("rules::duplicate-rule", &format!("rule id `{}` is used twice", r.id.text), id, r.id.span, prev_src, prev_span);
                     } else {
+                        self.look_alike_id(&r.id, id);
                         self.rule_ids.insert(r.id.text.clone(), (id, r.id.span));
                         self.set.rules.push(LoadedRule { rule: r, source: id, enabled: true });
                     }
@@ -464,6 +468,45 @@ impl Loader<'_> {
                 .collect();
             self.set.lets = kept;
         }
+    }
+
+    /// A rule id that reads as one already given but is written with a Cyrillic or Greek
+    /// letter (`r1а` beside `r1`): the two look the same in every list and message.
+    fn look_alike_id(&mut self, name: &ast::Name, id: SourceId) {
+        // Only ids with such a letter are kept by their Latin form: the others are their own.
+        let Some((mine, _)) = crate::suggest::without_look_alikes(&name.text) else {
+            if let Some(other) = self.look_alike_ids.get(&name.text).cloned() {
+                self.said_look_alike(name, id, &other);
+            }
+            return;
+        };
+        self.look_alike_ids.insert(mine.clone(), name.text.clone());
+        if self.rule_ids.contains_key(&mine) {
+            self.said_look_alike(name, id, &mine);
+        }
+    }
+
+    fn said_look_alike(&mut self, name: &ast::Name, id: SourceId, other: &str) {
+        let Some(&(other_src, other_span)) = self.rule_ids.get(other) else {
+            return;
+        };
+        let letter = crate::suggest::without_look_alikes(&name.text)
+            .or_else(|| crate::suggest::without_look_alikes(other))
+            .map_or_else(String::new, |(_, c)| crate::suggest::describe_look_alike(c));
+        self.problems.push(
+            Problem::new(
+                ProblemKind::Rules,
+                Severity::Warning,
+                "rules::look-alike-id",
+                format!(
+                    "rule ids `{}` and `{other}` look the same: one is written with {letter}",
+                    name.text
+                ),
+            )
+            .with_label(id, name.span, "this id")
+            .with_label(other_src, other_span, "looks the same")
+            .with_help("write rule ids in Latin letters, so that each can be told apart in a list"),
+        );
     }
 
     /// A column name declared twice in one table: the second would never be reached.
