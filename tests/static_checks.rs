@@ -367,7 +367,12 @@ fn rule_ids_that_look_the_same_are_a_warning() {
     let (code, doc) = run("look-alike-id.rules");
     assert_eq!(
         problems(&doc),
-        [p("rules::look-alike-id", "warning", "look-alike-id.rules", 5)]
+        [p(
+            "rules::look-alike-id",
+            "warning",
+            "look-alike-id.rules",
+            5
+        )]
     );
     assert_eq!(code, 0);
     let message = doc["problems"][0]["message"].as_str().unwrap_or("");
