@@ -285,6 +285,14 @@ impl Driver<'_> {
             .collect()
     }
 
+    /// The ids of the rules of `items`, in load order.
+    fn rule_ids(&self, items: &[usize]) -> Vec<String> {
+        self.rules_of(items)
+            .iter()
+            .map(|r| self.ids[*r].clone())
+            .collect()
+    }
+
     /// The rules of `items`, in load order.
     fn rules_of(&self, items: &[usize]) -> Vec<usize> {
         let set: BTreeSet<usize> = items.iter().map(|i| self.items[*i].rule).collect();
@@ -386,11 +394,7 @@ fn contradictions(d: &Driver, active: &mut [bool], out: &mut Analysis) {
             if !d.spend(0) {
                 let rest: Vec<usize> = pool[k..].iter().copied().filter(|p| !seen[*p]).collect();
                 out.undecided.push(Undecided {
-                    rules: d
-                        .rules_of(&rest)
-                        .iter()
-                        .map(|r| d.ids[*r].clone())
-                        .collect(),
+                    rules: d.rule_ids(&rest),
                     question:
                         "whether these rules can hold together (the analysis ran out of work)"
                             .into(),
@@ -407,11 +411,7 @@ fn contradictions(d: &Driver, active: &mut [bool], out: &mut Analysis) {
                 Feas::Feasible => continue,
                 Feas::Unknown => {
                     out.undecided.push(Undecided {
-                        rules: d
-                            .rules_of(&comp)
-                            .iter()
-                            .map(|r| d.ids[*r].clone())
-                            .collect(),
+                        rules: d.rule_ids(&comp),
                         question: "whether these rules can hold together".into(),
                     });
                     continue;
