@@ -821,3 +821,19 @@ fn workbooks_that_describe_huge_sheets_are_refused_before_they_are_read() {
         problems[0].message
     );
 }
+
+/// A workbook cut short (an unfinished download or copy) has lost the list of its parts,
+/// which a zip archive keeps at its end: the reason is said in words, not in the zip
+/// reader's ("Could not find EOCD").
+#[test]
+fn a_workbook_cut_short_says_so() {
+    let dir = scratch("cut-short");
+    let whole = std::fs::read(root().join(XLSX).join("2020-08.xlsx")).expect("read");
+    std::fs::write(dir.join("2020-08.xlsx"), &whole[..whole.len() / 2]).expect("write");
+    let (report, _, problems) = load(dir.join("2020-08.xlsx").to_str().unwrap());
+    assert!(report.tables.is_empty());
+    assert_eq!(codes(&problems), ["data::not-a-workbook"], "{problems:?}");
+    let message = &problems[0].message;
+    assert!(message.contains("damaged or cut short"), "{message}");
+    assert!(!message.contains("EOCD"), "{message}");
+}

@@ -249,6 +249,15 @@ fn looks_like(text: &str) -> String {
             t.trim_matches(|c| c == '(' || c == ')').trim()
         );
     }
+    if let Some(said) = spreadsheet_text(t) {
+        return said;
+    }
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    if digits > 28 && digits_and(" ,-\u{a0}\u{202f}") {
+        return format!(
+            "{digits} digits: a figure holds at most 28, so figures may have run together in this cell"
+        );
+    }
     if digits_and(".,") && t.contains('.') && t.ends_with(|c: char| c.is_ascii_digit()) {
         let (dot, comma) = (t.find('.'), t.find(','));
         return match (dot, comma) {
@@ -264,7 +273,62 @@ fn looks_like(text: &str) -> String {
                 .to_string(),
         };
     }
+    if let Some(unit) = unknown_unit(t) {
+        return format!(
+            "\"{unit}\" is not a unit rimlig reads: write kr, tkr, mkr (or mnkr) or %, or leave the unit out and let the column's declaration give it"
+        );
+    }
     "a figure is digits with an optional minus sign and decimal comma, spaces between thousands and a unit such as tkr or %; a missing value is left empty or written .. or -".to_string()
+}
+
+/// What a spreadsheet shows in place of a figure, saved as the text of the cell: an error
+/// value of a formula, `#####` for a figure too wide for its column, or a long figure in
+/// exponent form.
+fn spreadsheet_text(t: &str) -> Option<String> {
+    if t.len() > 1 && t.bytes().all(|b| b == b'#') {
+        return Some(
+            "a spreadsheet shows ##### when a figure is too wide for its column, and the table was saved as it was shown: widen the column and save again".to_string(),
+        );
+    }
+    let upper = t.to_uppercase();
+    let error = (t.starts_with('#') && (t.ends_with('!') || t.ends_with('?') || upper == "#N/A"))
+        || upper.starts_with("ERR:");
+    if error {
+        let what = match upper.as_str() {
+            "#DIV/0!" | "#DIVISION/0!" => " (a division by zero)",
+            "#REF!" | "#REFERENS!" => " (the formula refers to a cell that is gone)",
+            "#N/A" | "#SAKNAS!" => " (a lookup that found nothing)",
+            _ => "",
+        };
+        return Some(format!(
+            "{t} is a spreadsheet's error value{what}: the formula behind the cell failed. Correct it in the workbook the table came from, or leave the cell empty if there is no figure"
+        ));
+    }
+    let (mantissa, exponent) = upper.split_once('E')?;
+    let mantissa = mantissa.trim_start_matches(['-', '+']);
+    let exponent = exponent.trim_start_matches(['-', '+']);
+    let plain = |s: &str, extra: &[char]| {
+        s.starts_with(|c: char| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_ascii_digit() || extra.contains(&c))
+    };
+    (plain(mantissa, &[',', '.']) && plain(exponent, &[])).then(|| {
+        format!(
+            "{t} is a figure in exponent form, which rimlig does not read: write it out in full (a spreadsheet shows a long figure so in a narrow column; format the cells as numbers and save again)"
+        )
+    })
+}
+
+/// The letters after a figure when they are no unit rimlig knows: `SEK` in `1 234 SEK`.
+fn unknown_unit(t: &str) -> Option<&str> {
+    let digits_end = t.find(|c: char| {
+        !(c.is_ascii_digit() || matches!(c, ' ' | ',' | '-' | '\u{a0}' | '\u{202f}' | '\u{2212}'))
+    })?;
+    let (figure, unit) = t.split_at(digits_end);
+    let unit = unit.trim();
+    (figure.chars().any(|c| c.is_ascii_digit())
+        && unit.starts_with(char::is_alphabetic)
+        && unit.chars().all(|c| c.is_alphabetic() || c == '.'))
+    .then_some(unit)
 }
 
 /// Characters that take no room on screen.
@@ -290,6 +354,21 @@ mod tests {
             ("12.5", "decimal comma"),
             ("12,5.", "a figure is digits"),
             ("tolv", "a figure is digits"),
+            ("#DIV/0!", "error value (a division by zero)"),
+            ("#VÄRDEFEL!", "#VÄRDEFEL! is a spreadsheet's error value:"),
+            ("#N/A", "a lookup that found nothing"),
+            ("Err:502", "error value: the formula"),
+            ("#####", "too wide for its column"),
+            ("1,5E+06", "exponent form"),
+            ("-2.1e-3", "exponent form"),
+            ("E5", "a figure is digits"),
+            (
+                "123456789012345678901234567890",
+                "30 digits: a figure holds at most 28",
+            ),
+            ("1 234 SEK", "\"SEK\" is not a unit rimlig reads"),
+            ("-12,5 Mkr.", "\"Mkr.\" is not a unit"),
+            ("#1", "a figure is digits"),
         ] {
             let said = looks_like(text);
             assert!(said.contains(says), "{text}: {said}");

@@ -1167,8 +1167,9 @@ impl std::ops::Deref for Bytes<'_> {
 
 fn decode(bytes: Bytes<'_>) -> (Text, Encoding) {
     // A mapped file that is UTF-8 (after its byte order mark, if any) is the text as it lies.
+    // (UTF-16 without a byte order mark is valid UTF-8 when it is all ASCII, NULs between.)
     let bytes = match bytes {
-        Bytes::Mapped(map) => {
+        Bytes::Mapped(map) if utf16_without_bom(&map).is_none() => {
             // Where the UTF-8 text would start: after a UTF-8 byte order mark, or at once.
             let text_from = match encoding_rs::Encoding::for_bom(&map) {
                 Some((encoding, n)) if encoding == encoding_rs::UTF_8 => Some(n),
@@ -1204,6 +1205,10 @@ fn decode_in_memory(bytes: Bytes<'_>) -> (String, Encoding) {
         };
         return (text.into_owned(), kind);
     }
+    if let Some(encoding) = utf16_without_bom(&bytes) {
+        let (text, _) = encoding.decode_without_bom_handling(&bytes);
+        return (text.into_owned(), Encoding::Utf16);
+    }
     let windows_1252 = |bytes: &[u8]| {
         let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
         let kind = stray_bytes(bytes).map_or(Encoding::Windows1252, Encoding::StrayBytes);
@@ -1220,6 +1225,39 @@ fn decode_in_memory(bytes: Bytes<'_>) -> (String, Encoding) {
             Ok(text) => (text.to_string(), Encoding::Utf8),
             Err(_) => windows_1252(b),
         },
+    }
+}
+
+/// UTF-16 written without a byte order mark (some exports do): text whose every other byte,
+/// in its first 4 KB, is nearly always NUL and whose others nearly never are. Latin letters,
+/// å, ä and ö included, have a NUL high byte, so a table is unmistakable; no UTF-8 or
+/// Windows-1252 text has NULs.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if encoding_rs::Encoding::for_bom(bytes).is_some() {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let nuls_at = |parity: usize| {
+        head.iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    let (even, odd) = (nuls_at(0), nuls_at(1));
+    // At least nine in ten of one side, at most one in a hundred of the other.
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let hardly = |n: usize| n * 100 <= pairs;
+    if mostly(odd) && hardly(even) {
+        Some(encoding_rs::UTF_16LE)
+    } else if mostly(even) && hardly(odd) {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -2211,6 +2249,31 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let table = table.expect("a table");
         assert_eq!(table.row_cells(0)[0].raw(&table), "Överförmyndare");
+    }
+
+    #[test]
+    fn utf16_without_bom_is_decoded() {
+        let text = "Nämnd;Utfall\r\nÖverförmyndare;12\r\nÅsa;-3\r\n";
+        for little in [true, false] {
+            let bytes: Vec<u8> = text
+                .encode_utf16()
+                .flat_map(|u| {
+                    if little {
+                        u.to_le_bytes()
+                    } else {
+                        u.to_be_bytes()
+                    }
+                })
+                .collect();
+            let (table, sources, problems) = load(&bytes);
+            assert!(problems.is_empty(), "{problems:?}");
+            let table = table.expect("a table");
+            assert_eq!(table.row_cells(1)[0].raw(&table), "Åsa");
+            assert_eq!(table.row_cells(1)[1].value(&table), number("-3", 0, None));
+            assert_spans(&table, &sources);
+        }
+        // A file with a NUL here and there is still no text.
+        assert!(super::utf16_without_bom(b"a;b\n1\x00;2\n").is_none());
     }
 
     #[test]

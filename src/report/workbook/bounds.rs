@@ -93,8 +93,23 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Uncomputed, R
             "it is a zip archive of {at_least}{parts} parts, more than the {MAX_PARTS} rimlig reads"
         )));
     }
-    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
-        return Ok(Uncomputed::default());
+    // A workbook is a zip archive whose list of parts is at its end: a file cut short (an
+    // unfinished download or copy) has none, and the reader's own words for it ("Could not
+    // find EOCD") tell a reader nothing.
+    let mut archive = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive,
+        Err(zip::result::ZipError::UnsupportedArchive(what)) => {
+            return Err(Refused::Damaged(format!(
+                "its zip container uses what rimlig cannot unpack ({what})"
+            )));
+        }
+        Err(_) => {
+            return Err(Refused::Damaged(
+                "its zip container is damaged or cut short (the list of its parts, at the end \
+                 of the file, is missing or unreadable); was the file copied or downloaded whole?"
+                    .to_string(),
+            ));
+        }
     };
     let mut tally = Tally::default();
     for i in 0..archive.len() {
