@@ -33,7 +33,7 @@ use crate::render::visible::visible_line;
 use crate::run::Run;
 use crate::source::{SourceFile, Span};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// The version of the baseline file this rimlig reads and writes.
@@ -55,14 +55,22 @@ pub struct BaselineFile {
 pub struct Entry {
     /// [`Finding::fingerprint`]: what is matched.
     pub fingerprint: String,
+    // Only the fingerprint is matched: a file written by hand or by another tool may leave
+    // the rest out.
     /// The rule instance: `drift-summa[budget]` for an instance of a `for`, else the rule id.
+    #[serde(default)]
     pub rule: String,
+    #[serde(default)]
     pub report: String,
+    #[serde(default)]
     pub table: String,
+    #[serde(default)]
     pub row_key: Option<String>,
     /// The cell's column header, as written.
+    #[serde(default)]
     pub column: Option<String>,
     /// What was wrong when the baseline was written (not matched: values may change).
+    #[serde(default)]
     pub message: String,
 }
 
@@ -117,8 +125,12 @@ pub struct Applied {
     /// Findings of this run the baseline read did not know (with `--update-baseline`, the
     /// baseline before it was written; all findings when there was none).
     pub new: usize,
-    /// Entries of the baseline read that no finding of this run matches.
+    /// Entries of the baseline read that no finding of this run matches, of the reports and
+    /// rules this run checked.
     pub fixed: Vec<Entry>,
+    /// Entries of the baseline read about a report or rule this run did not check (a run
+    /// over one report of several): neither fixed nor dropped by `--update-baseline`.
+    pub elsewhere: usize,
     /// With `updated`: whether there was a readable baseline before.
     #[serde(skip)]
     pub replaced: bool,
@@ -141,13 +153,15 @@ pub fn apply(run: &mut Run, path: &Path, update: bool) {
             return;
         }
     };
-    let (new, fixed) = mark(&mut run.outcome.findings, &entries);
+    let (new, unmatched) = mark(&mut run.outcome.findings, &entries);
+    let (fixed, elsewhere) = split_elsewhere(run, unmatched);
     run.baseline = Some(Applied {
         file,
         updated: false,
         entries: entries.len(),
         new,
         fixed,
+        elsewhere: elsewhere.len(),
         replaced: false,
     });
 }
@@ -195,9 +209,13 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
     };
     let replaced = old.is_some();
     let old = old.unwrap_or_default();
-    let (new, fixed) = mark(&mut run.outcome.findings, &old);
-    let entries = entries_of(&run.outcome.findings);
-    if let Err(e) = std::fs::write(path, to_json(&entries)) {
+    let (new, unmatched) = mark(&mut run.outcome.findings, &old);
+    let (fixed, elsewhere) = split_elsewhere(run, unmatched);
+    let mut entries = entries_of(&run.outcome.findings);
+    let kept = elsewhere.len();
+    entries.extend(elsewhere);
+    entries.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if let Err(e) = write_whole(path, to_json(&entries).as_bytes()) {
         run.problems.push(
             Problem::new(
                 ProblemKind::Io,
@@ -218,8 +236,49 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
         entries: entries.len(),
         new,
         fixed,
+        elsewhere: kept,
         replaced,
     });
+}
+
+/// The entries no finding matched, parted into those of a report and rule this run checked
+/// (fixed) and the others: a run over `reports/2020-10` says nothing about the findings of
+/// `reports/2020-08` in the same baseline.
+fn split_elsewhere(run: &Run, unmatched: Vec<Entry>) -> (Vec<Entry>, Vec<Entry>) {
+    let reports: HashSet<String> = run
+        .reports
+        .iter()
+        .map(|r| r.path.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let rules: HashSet<&str> = run
+        .rules
+        .rules
+        .iter()
+        .map(|r| r.rule.id.text.as_str())
+        .collect();
+    unmatched.into_iter().partition(|e| {
+        let rule = e.rule.split('[').next().unwrap_or_default();
+        // An entry that does not say where it is from is taken as this run's.
+        (e.report.is_empty() || reports.contains(&e.report))
+            && (rule.is_empty() || rules.contains(rule))
+    })
+}
+
+/// Write `bytes` to `path` so that the file is whole at every moment: into a file beside it,
+/// then renamed over it. Writing in place would leave a cut-off baseline if the disk filled
+/// up, and a run reading it meanwhile would find it malformed.
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written =
+        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// The baseline of these findings, sorted. Findings that `rimlig.toml` allows are not in it:
@@ -357,9 +416,15 @@ fn read(path: &Path, file: &str, run: &mut Run) -> Result<Vec<Entry>, Box<Proble
         }
         Box::new(p)
     };
-    let doc: BaselineFile = serde_json::from_str(&text).map_err(|e| {
+    // Notepad begins a UTF-8 file with a byte order mark: read as three spaces, so that
+    // positions stay the file's.
+    let json = match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+        None => std::borrow::Cow::Borrowed(text.as_str()),
+    };
+    let doc: BaselineFile = serde_json::from_str(&json).map_err(|e| {
         let at = (e.line() > 0).then(|| (e.line(), e.column()));
-        malformed(e.to_string(), at, run)
+        malformed(plain_serde(&e), at, run)
     })?;
     if doc.version != VERSION {
         return Err(malformed(
@@ -372,6 +437,39 @@ fn read(path: &Path, file: &str, run: &mut Run) -> Result<Vec<Entry>, Box<Proble
         ));
     }
     Ok(doc.findings)
+}
+
+/// serde's words for what is wrong with a baseline's JSON, in the terms of the file.
+fn plain_serde(e: &serde_json::Error) -> String {
+    let said = e.to_string();
+    // serde_json adds " at line L column C": the label shows the place.
+    let said = said.split(" at line ").next().unwrap_or(&said);
+    if e.is_syntax() || e.is_eof() {
+        return format!("it is not valid JSON ({said})");
+    }
+    let expected = [
+        ("expected u32", "`version` must be the number 1"),
+        (
+            "struct BaselineFile",
+            "the file must be one object: {\"version\": 1, \"findings\": […]}",
+        ),
+        (
+            "struct Entry",
+            "each finding must be an object with a \"fingerprint\"",
+        ),
+        ("expected a sequence", "`findings` must be a list: […]"),
+        (
+            "expected a string",
+            "the fields of a finding are texts (\"…\")",
+        ),
+    ];
+    match expected.iter().find(|(serde, _)| said.contains(serde)) {
+        Some((_, plain)) => format!("{plain} ({said})"),
+        None if said.starts_with("missing field") => {
+            format!("{} is missing", said.trim_start_matches("missing field "))
+        }
+        None => said.to_string(),
+    }
 }
 
 /// The byte offset of serde_json's 1-based line and column (a column counts bytes).
@@ -431,6 +529,13 @@ pub fn human_lines(run: &Run, verbose: bool) -> String {
             visible_line(&b.file),
             if verbose { "" } else { " (--verbose lists them)" },
             if fixed == 1 { "it" } else { "them" },
+        ));
+    }
+    if b.elsewhere > 0 {
+        out.push_str(&format!(
+            "{} of the baseline {} about reports or rules this run did not check: kept\n",
+            plural(b.elsewhere, "entry", "entries"),
+            visible_line(&b.file),
         ));
     }
     if verbose {

@@ -239,6 +239,23 @@ impl CheckArgs {
                         "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "rules"
                     )
                 });
+            // A settings file (`rimlig.toml`, `report.toml`), or a Markdown or JSON report
+            // that is there: no format rimlig writes is TOML, and a report is an input.
+            let settings = file
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
+            if settings || rimlig::report::discover::is_document_report_in_tree(file) {
+                return Err(format!(
+                    "--output {} is {}: it would be written over; give the output a name of \
+                     its own (`rimlig.json`, `rimlig.sarif`, `rimlig.html`)",
+                    file.display(),
+                    if settings {
+                        "a settings file (TOML)"
+                    } else {
+                        "a report"
+                    }
+                ));
+            }
             if input_kind {
                 return Err(format!(
                     "--output {} has the name of a report table or rule file; give the report \
@@ -317,6 +334,14 @@ mod tests {
         assert!(err(&[&json[..], &["r/a.json", "r/a.json"]].concat()).contains("files checked"));
         assert!(err(&[&json[..], &["r/drift.csv", "r"]].concat()).contains("report table"));
         assert!(err(&[&json[..], &["x.RULES"]].concat()).contains("rule file"));
+        assert!(err(&[&json[..], &["rimlig.toml"]].concat()).contains("settings file"));
+        assert!(err(&[&json[..], &["r/report.TOML"]].concat()).contains("settings file"));
+        // A JSON report and a Markdown one with front matter, there already.
+        let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/linkoping-vss-");
+        for report in ["json/2020-08.json", "md/2020-08.md"] {
+            let path = format!("{shipped}{report}");
+            assert!(err(&[&json[..], &[path.as_str()]].concat()).contains("is a report"));
+        }
         assert!(
             dest(&[&json[..], &["rimlig.json", "r", "--baseline", "bl.json"]].concat()).is_ok()
         );

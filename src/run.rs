@@ -327,7 +327,39 @@ impl Run {
             .findings
             .iter()
             .any(|f| !f.baselined && !f.suppressed && f.severity <= gate.fail_on);
-        if failing || data_errors { 1 } else { 0 }
+        if failing || data_errors || self.unlisted_fail(gate.fail_on) {
+            1
+        } else {
+            0
+        }
+    }
+
+    /// Whether failing instances that were counted but not listed (beyond
+    /// `max_findings_per_rule`) fail the run: no baseline can know them and no `[[allow]]`
+    /// entry can name them, so they are new, unless an entry allows the whole rule. Their
+    /// severity is that of the rule's listed findings (after `rimlig.toml`'s overrides); a
+    /// rule with none listed counts as an error.
+    fn unlisted_fail(&self, fail_on: Severity) -> bool {
+        // `--update-baseline` passes what it wrote down, as README says.
+        if self.baseline.as_ref().is_some_and(|b| b.updated) {
+            return false;
+        }
+        self.outcome.unlisted.iter().any(|(rule, _)| {
+            let severity = self
+                .outcome
+                .findings
+                .iter()
+                .find(|f| *f.rule == **rule)
+                .map_or(Severity::Error, |f| f.severity);
+            let allowed = self.config.allow.iter().any(|a| {
+                a.rule == *rule
+                    && a.report.is_none()
+                    && a.table.is_none()
+                    && a.key.is_none()
+                    && a.column.is_none()
+            });
+            severity <= fail_on && !allowed
+        })
     }
 }
 

@@ -614,3 +614,134 @@ fn ci_formats_leave_baselined_findings_out_and_sarif_marks_them() {
         .collect();
     assert_eq!(states, ["unchanged"; 4], "{doc:#}");
 }
+
+#[test]
+fn findings_counted_but_not_listed_are_new_to_every_baseline() {
+    // One error listed per rule: Löner's is baselined, Summa's is only counted.
+    let dir = Scratch::new("unlisted").with_report("error");
+    dir.write("rimlig.toml", "[check]\nmax_findings_per_rule = 1\n");
+    dir.write(
+        "report/budget.csv",
+        "Post;Utfall;Budget;Avvikelse\nHyror;120;100;20\nLöner;80;90;-5\nSumma;200;190;30\n",
+    );
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    let doc = json(&out);
+    assert_eq!(doc["unlisted"]["avvikelse"], 1, "{doc}");
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert_eq!(doc["exit_code"], 1);
+    // An allow entry for the whole rule stands for every finding of it.
+    dir.write(
+        "rimlig.toml",
+        "[check]\nmax_findings_per_rule = 1\n\n[[allow]]\nrule = \"avvikelse\"\nreason = \"known\"\n",
+    );
+    assert_eq!(code(&dir.check(&["--baseline", "baseline.json"])), 0);
+}
+
+#[test]
+fn baseline_entries_of_reports_not_checked_are_kept_not_fixed() {
+    let dir = Scratch::new("elsewhere").with_report("error");
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0);
+    // An entry of another report and one of a rule not loaded, as another run wrote them,
+    // and one with nothing but its fingerprint (which the file needs alone).
+    let mut doc: Value = serde_json::from_str(&dir.read("baseline.json")).unwrap();
+    let entries = doc["findings"].as_array_mut().unwrap();
+    let mut other = entries[0].clone();
+    other["report"] = "reports/2020-08".into();
+    other["fingerprint"] = "0000000000000001".into();
+    let mut retired = entries[0].clone();
+    retired["rule"] = "no-such-rule[budget]".into();
+    retired["fingerprint"] = "0000000000000002".into();
+    entries.extend([
+        other,
+        retired,
+        serde_json::json!({"fingerprint": "0000000000000003"}),
+    ]);
+    // Notepad's byte order mark is read past.
+    dir.write("baseline.json", &format!("\u{feff}{doc}"));
+
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let doc = json(&out);
+    assert_eq!(doc["baseline"]["elsewhere"], 2, "{doc}");
+    let fixed = doc["baseline"]["fixed"].as_array().unwrap();
+    assert_eq!(fixed.len(), 1, "{fixed:?}");
+    assert_eq!(fixed[0]["fingerprint"], "0000000000000003");
+    let out = dir.check(&["--baseline", "baseline.json", "--color", "never"]);
+    assert!(
+        stdout(&out).contains(
+            "2 entries of the baseline baseline.json about reports or rules this run did not check: kept"
+        ),
+        "{}",
+        stdout(&out)
+    );
+
+    // Updating keeps the two and drops the fixed one.
+    let out = dir.check(&["--baseline", "baseline.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0);
+    let doc: Value = serde_json::from_str(&dir.read("baseline.json")).unwrap();
+    let prints: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), 6, "{prints:?}");
+    assert!(prints.contains(&"0000000000000001") && prints.contains(&"0000000000000002"));
+    assert!(!prints.contains(&"0000000000000003"));
+    // Nothing is left beside it.
+    let left: Vec<_> = std::fs::read_dir(&dir.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !left.iter().any(|n| n.to_string_lossy().ends_with(".tmp")),
+        "{left:?}"
+    );
+}
+
+#[test]
+fn a_baseline_of_the_wrong_shape_says_what_it_should_be() {
+    let dir = Scratch::new("shape").with_report("warning");
+    for (text, says) in [
+        (
+            "{\"version\": \"1\", \"findings\": []}",
+            "`version` must be the number 1",
+        ),
+        ("[]", "the file must be one object"),
+        (
+            "{\"version\": 1, \"findings\": {}}",
+            "`findings` must be a list",
+        ),
+        (
+            "{\"version\": 1, \"findings\": [{}]}",
+            "`fingerprint` is missing",
+        ),
+    ] {
+        dir.write("baseline.json", text);
+        let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+        assert_eq!(code(&out), 2);
+        let doc = json(&out);
+        let message = doc["problems"][0]["message"].as_str().unwrap().to_string();
+        assert!(message.contains(says), "{text}: {message}");
+    }
+}
+
+#[test]
+fn a_report_given_twice_or_under_another_spelling_is_checked_once() {
+    let once = json(&check("error", &["--format", "json"]));
+    for args in [
+        vec!["tests/data/gating/error"],
+        vec!["tests/data/gating//error/"],
+        vec!["tests/data/gating/./error", "tests/data/gating/error"],
+    ] {
+        let out = check("error", &[&args[..], &["--format", "json"]].concat());
+        let doc = json(&out);
+        assert_eq!(doc["summary"], once["summary"], "{args:?}");
+        assert_eq!(doc["problems"], once["problems"], "{args:?}");
+        let report = |d: &Value| d["findings"][0]["report"].clone();
+        assert_eq!(report(&doc), report(&once), "{args:?}");
+    }
+}

@@ -121,7 +121,9 @@ impl Listings {
 
     fn sort(&mut self) {
         for list in self.0.values_mut().flatten() {
+            // A folder under two of the paths given (`ex ex/2020-10`) was walked twice.
             list.sort();
+            list.dedup();
         }
     }
 }
@@ -135,6 +137,16 @@ pub fn find_reports_listed(
 ) -> Vec<PathBuf> {
     let mut found = BTreeSet::new();
     let links = AtomicBool::new(false);
+    // `ex//2020-10/` and `ex/./2020-10` are `ex/2020-10`: one report under one name (findings
+    // and baselines name reports by their path), and a path given twice is walked once.
+    let mut tidy: Vec<PathBuf> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let path: PathBuf = path.components().collect();
+        if !tidy.contains(&path) {
+            tidy.push(path);
+        }
+    }
+    let paths = &tidy[..];
     for path in paths {
         let shown = display_path(path);
         let metadata = match std::fs::metadata(path) {
@@ -1065,7 +1077,7 @@ fn document_kind(path: &Path) -> Option<DocumentKind> {
 }
 
 /// A file found while walking a folder tree: a Markdown or JSON report by itself?
-fn is_document_report_in_tree(path: &Path) -> bool {
+pub fn is_document_report_in_tree(path: &Path) -> bool {
     let Some(kind) = document_kind(path) else {
         return false;
     };
