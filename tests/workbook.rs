@@ -837,3 +837,86 @@ fn a_workbook_cut_short_says_so() {
     assert!(message.contains("damaged or cut short"), "{message}");
     assert!(!message.contains("EOCD"), "{message}");
 }
+
+/// An `.ods` file whose `content.xml` is `content`.
+fn ods_with_content(content: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut ods = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "META-INF/manifest.xml",
+            "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+             <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+             </manifest:manifest>",
+        ),
+        ("content.xml", content),
+    ] {
+        ods.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        ods.write_all(text.as_bytes()).unwrap();
+    }
+    ods.finish().unwrap().into_inner()
+}
+
+/// `content.xml` of an `.ods` file of `tables` (each `<table:table>…</table:table>`).
+fn ods_content(tables: &str) -> String {
+    format!(
+        "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body>\
+         <office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"
+    )
+}
+
+/// Twenty sheets, each a table whose total row is a million empty rows below it: each sheet
+/// is under the limit of one, but calamine lays out every sheet when it opens the file, and
+/// together they took 2,9 GB from 1,2 KB.
+#[test]
+fn ods_sheets_of_repeated_empty_rows_count_together() {
+    let row = |cells: &[&str]| {
+        let cells: String = cells
+            .iter()
+            .map(|c| match c.parse::<i64>() {
+                Ok(n) => format!(
+                    "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+                ),
+                Err(_) => format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{c}</text:p></table:table-cell>"
+                ),
+            })
+            .collect();
+        format!("<table:table-row>{cells}</table:table-row>")
+    };
+    let sheet = |i: usize| {
+        format!(
+            "<table:table table:name=\"t{i}\">{}{}<table:table-row table:number-rows-repeated=\"1048570\">\
+             <table:table-cell/></table:table-row>{}</table:table>",
+            row(&["Key", "A", "B", "C"]),
+            row(&["x", "1", "2", "3"]),
+            row(&["Summa", "1", "2", "3"]),
+        )
+    };
+    let dir = scratch("ods-sheets");
+    let tables: String = (0..20).map(sheet).collect();
+    let bytes = ods_with_content(&ods_content(&tables));
+    assert!(bytes.len() < 4 << 10, "{}", bytes.len());
+    std::fs::write(dir.join("rows.ods"), bytes).unwrap();
+    let (report, _, problems) = load(dir.join("rows.ods").to_str().unwrap());
+    assert!(report.tables.is_empty());
+    assert_eq!(codes(&problems), ["data::too-large"], "{problems:?}");
+    assert!(
+        problems[0].message.contains("its sheets together would be"),
+        "{}",
+        problems[0].message
+    );
+    // One such sheet is read.
+    std::fs::write(
+        dir.join("one.ods"),
+        ods_with_content(&ods_content(&sheet(0))),
+    )
+    .unwrap();
+    let (report, _, problems) = load(dir.join("one.ods").to_str().unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(report.tables.len(), 1);
+}
