@@ -1242,3 +1242,34 @@ fn group_findings_point_at_the_group_and_percentages_differ_in_points() {
         "andel is 9 %, more than 8 % (over by 1 percentage point)"
     );
 }
+
+#[test]
+fn zero_times_a_number_with_decimals_is_an_exact_zero() {
+    let r = run("exact-zero");
+    // The doc's example: an avvikelse of −38 on a budget of 0 is more than 10 % of it.
+    assert_eq!(stats(&r, "stor-avvikelse"), (2, 1, 0));
+    assert_eq!(failing_rows(&r, "stor-avvikelse"), ["Upphandling"]);
+    for rule in ["halva", "halva-avrundad", "konstant"] {
+        assert_eq!(stats(&r, rule), (3, 0, 0), "{rule}");
+    }
+    // `within 0 kr` in a tkr comparison is a tolerance of 0 tkr.
+    assert_eq!(failing_rows(&r, "noll-kr"), ["Ekonomiservice"]);
+    assert_eq!(stats(&r, "noll-kr"), (2, 1, 0));
+}
+
+#[test]
+fn zero_kr_in_a_tkr_column_is_zero_tkr_not_missing() {
+    let r = run("exact-zero");
+    assert_eq!(stats(&r, "kr-noll"), (3, 0, 0));
+    assert_eq!(stats(&r, "kr-givet"), (3, 0, 0));
+}
+
+#[test]
+fn results_that_a_decimal_holds_exactly_are_not_refused() {
+    let r = run("long-figures");
+    // 531 219 012 285 653 515 277 853,252 tkr is a kr figure of 27 digits.
+    assert_eq!(stats(&r, "tkr-mot-kr"), (1, 0, 0));
+    // 26 ones and ,5 times 1000: 29 digits, within 96 bits, exact.
+    assert_eq!(stats(&r, "gange-tusen"), (1, 0, 0));
+    assert_eq!(stats(&r, "summa"), (1, 0, 0));
+}

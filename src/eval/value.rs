@@ -392,18 +392,67 @@ fn sum(a: Decimal, b: Decimal, negate_b: bool) -> Option<(Decimal, bool)> {
         a.checked_add(b)
     }?;
     // `Decimal` makes room for a large result by dropping decimals, rounding: exact only
-    // if every decimal the operands have, without their trailing zeros, is kept.
-    let exact =
-        r.scale() >= a.scale().max(b.scale()) || r.scale() >= needed_scale(a).max(needed_scale(b));
+    // if every decimal the exact sum has, without its trailing zeros, is kept.
+    let exact = r.scale() >= a.scale().max(b.scale()) || r.scale() >= sum_scale(a, b, negate_b);
     Some((r, exact))
+}
+
+/// The decimals the exact `a ± b` needs (its scale without trailing zeros). Of two operands
+/// that need different numbers of decimals, the sum needs the larger; of two that need the
+/// same, the last digits may cancel (0,5 + 0,5 = 1), so the mantissas are added, at most
+/// 97 bits, in `i128`.
+fn sum_scale(a: Decimal, b: Decimal, negate_b: bool) -> u32 {
+    let (a, b) = (a.normalize(), b.normalize());
+    if a.scale() != b.scale() {
+        return a.scale().max(b.scale());
+    }
+    let s = if negate_b {
+        a.mantissa() - b.mantissa()
+    } else {
+        a.mantissa() + b.mantissa()
+    };
+    a.scale().saturating_sub(tens(s))
+}
+
+/// How many times 10 divides `m` (`u32::MAX` for zero, which needs no decimals).
+fn tens(m: i128) -> u32 {
+    if m == 0 {
+        return u32::MAX;
+    }
+    let m = m.unsigned_abs();
+    m.trailing_zeros().min(fives(m))
+}
+
+/// How many times 5 divides `m`, not zero.
+fn fives(mut m: u128) -> u32 {
+    let mut n = 0;
+    while m.is_multiple_of(5) {
+        m /= 5;
+        n += 1;
+    }
+    n
 }
 
 /// `a × b` and whether it is exact, as [`sum`].
 fn product(a: Decimal, b: Decimal) -> Option<(Decimal, bool)> {
     let r = a.checked_mul(b)?;
-    let exact =
-        r.scale() >= a.scale() + b.scale() || r.scale() >= needed_scale(a) + needed_scale(b);
+    let exact = r.scale() >= a.scale() + b.scale() || r.scale() >= product_scale(a, b);
     Some((r, exact))
+}
+
+/// The decimals the exact `a × b` needs (its scale without trailing zeros): those of the
+/// operands together, less the tens the product of their mantissas ends in (0,5 × 0,2 =
+/// 0,1; 0,5 × 1000 = 500). A product with zero is zero and needs none. `Decimal` rounds a
+/// product at some number of decimals: it is exact when that is at least these.
+fn product_scale(a: Decimal, b: Decimal) -> u32 {
+    if a.is_zero() || b.is_zero() {
+        return 0;
+    }
+    let (a, b) = (a.normalize(), b.normalize());
+    let (ma, mb) = (a.mantissa().unsigned_abs(), b.mantissa().unsigned_abs());
+    let twos = ma.trailing_zeros() + mb.trailing_zeros();
+    let fives = fives(ma) + fives(mb);
+    (a.scale() + b.scale()).saturating_sub(twos.min(fives))
 }
 
 /// `a ÷ b` and whether it is exact, as [`sum`].
@@ -425,11 +474,6 @@ fn extremes(
         hi = Some(hi.map_or(h, |m| m.max(h)));
     }
     Ok((lo, hi))
-}
-
-/// The decimals `x` needs: its scale without trailing zeros.
-fn needed_scale(x: Decimal) -> u32 {
-    x.normalize().scale()
 }
 
 fn exact(result: Option<(Decimal, bool)>) -> Result<Decimal, Failure> {
@@ -648,6 +692,54 @@ mod tests {
             kr("1.5").convert(Unit::Mkr).map(|n| n.v),
             Ok(d("0.0000015"))
         );
+    }
+
+    /// A result is refused only where `Decimal` really rounded: by the decimals the exact
+    /// result needs, not the scales the operands happen to have.
+    #[test]
+    fn exact_results_are_kept_whatever_the_scales() {
+        let x = |s: &str| Num::exact(d(s), None);
+        for (a, b, p) in [
+            ("0", "0.1", "0"),
+            ("0.0", "0.5", "0"),
+            ("-0", "0.001", "0"),
+            (
+                "11111111111111111111111111.5",
+                "1000",
+                "11111111111111111111111111500",
+            ),
+            ("0.5", "0.2", "0.1"),
+            (
+                "2.5",
+                "0.0000000000000000000000000004",
+                "0.000000000000000000000000001",
+            ),
+        ] {
+            assert_eq!(x(a).mul(&x(b)).map(|n| n.v), Ok(d(p)), "{a} × {b}");
+            assert_eq!(x(b).mul(&x(a)).map(|n| n.v), Ok(d(p)), "{b} × {a}");
+        }
+        for (a, b) in [
+            ("0.0000000000000000000000000001", "0.5"),
+            ("11111111111111111111111111.5", "1000.1"),
+            ("0.000000000000001", "0.00000000000001"),
+        ] {
+            assert_eq!(x(a).mul(&x(b)), Err(Failure::Inexact), "{a} × {b}");
+        }
+        // Last digits that cancel: …,5 + …,5 ends at the point.
+        assert_eq!(
+            x("7922816251426433759354395033.5")
+                .add(&x("0.5"))
+                .map(|n| n.v),
+            Ok(d("7922816251426433759354395034"))
+        );
+        assert_eq!(
+            x("7922816251426433759354395033.5").add(&x("0.25")),
+            Err(Failure::Inexact)
+        );
+        assert_eq!(x("0").add(&x("0.0")).map(|n| n.v), Ok(d("0")));
+        // 0 kr in tkr is 0.
+        let kr = Num::exact(d("0.0"), Some(Unit::Kr));
+        assert_eq!(kr.convert(Unit::Tkr).map(|n| n.v), Ok(d("0")));
     }
 
     #[test]
