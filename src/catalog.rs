@@ -403,6 +403,11 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
 /// `rimlig explain ID`: the rule's title, severity, tags, help, source, the tables and
 /// columns it reads, and the first test that expects it to fail, run and shown as a finding.
 pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
+    // A rule instance as findings and baselines name it (`drift-summa[budget]`) is its rule.
+    let id = match id.trim().split_once('[') {
+        Some((rule, rest)) if rest.ends_with(']') => rule,
+        _ => id.trim(),
+    };
     let roots = roots(rule_paths);
     let inputs = Inputs {
         tests: roots.iter().flat_map(ruletest::tests_beside).collect(),

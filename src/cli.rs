@@ -107,7 +107,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Vec<CheckFormat>,
     /// Write the --format at the same position to FILE instead of stdout (`-` is stdout);
-    /// repeatable.
+    /// repeatable. Without --format, a name ending in .json, .sarif, .xml or .html says it.
     #[arg(long, short, value_name = "FILE")]
     pub output: Vec<PathBuf>,
     /// Also fail (exit 1) on warning-level findings.
@@ -177,7 +177,19 @@ impl CheckArgs {
     /// than one format would go to stdout, or when a file is named twice.
     pub fn destinations(&self) -> Result<Vec<(CheckFormat, Option<PathBuf>)>, String> {
         let formats = if self.format.is_empty() {
-            vec![CheckFormat::Human]
+            // `--output rimlig.json` alone: the name says the format, as a reader of the
+            // file expects; terminal text in a `.json` file would break whatever parses it.
+            let named = self.output.first().and_then(|p| {
+                let ext = p.extension()?.to_str()?.to_ascii_lowercase();
+                Some(match ext.as_str() {
+                    "json" => CheckFormat::Json,
+                    "sarif" => CheckFormat::Sarif,
+                    "xml" => CheckFormat::Junit,
+                    "html" | "htm" => CheckFormat::Html,
+                    _ => return None,
+                })
+            });
+            vec![named.unwrap_or(CheckFormat::Human)]
         } else {
             self.format.clone()
         };
@@ -320,6 +332,28 @@ mod tests {
                 "--format", "json", "-o", "a", "--format", "sarif", "-o", "a"
             ])
             .is_err()
+        );
+    }
+
+    #[test]
+    fn an_output_alone_takes_the_format_its_name_says() {
+        use CheckFormat::*;
+        for (name, format) in [
+            ("r.json", Json),
+            ("r.SARIF", Sarif),
+            ("junit.xml", Junit),
+            ("r.html", Html),
+            ("r.txt", Human),
+        ] {
+            assert_eq!(
+                dest(&["--output", name]),
+                Ok(vec![(format, Some(name.into()))])
+            );
+        }
+        // A --format given is followed.
+        assert_eq!(
+            dest(&["--format", "concise", "--output", "r.json"]),
+            Ok(vec![(Concise, Some("r.json".into()))])
         );
     }
 

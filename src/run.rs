@@ -178,6 +178,9 @@ fn check_here(
             progress.step()
         });
     problems.append(&mut outcome.problems);
+    if let Some(p) = nothing_decided(&rules, &reports, &outcome) {
+        problems.push(p);
+    }
     // Which cells most likely hold the errors, and what they should say.
     if !config.check.no_fixes {
         crate::locate::localise(
@@ -361,6 +364,71 @@ impl Run {
             severity <= fail_on && !allowed
         })
     }
+}
+
+/// A run over reports that decided no check at all, passed or failed: no table the rules are
+/// about, or every check not applicable (a header the columns' globs do not match, figures
+/// read as text). Green in CI, it would say nothing was wrong where nothing was looked at.
+fn nothing_decided(rules: &RuleSet, reports: &[Report], outcome: &Outcome) -> Option<Problem> {
+    if reports.is_empty() || !rules.rules.iter().any(|r| r.enabled) {
+        return None;
+    }
+    let (mut decided, mut not_applicable) = (0, 0);
+    for (_, st) in &outcome.stats {
+        decided += st.passed + st.failed;
+        not_applicable += st.not_applicable;
+    }
+    if decided > 0 {
+        return None;
+    }
+    let tables: usize = reports.iter().map(|r| r.tables.len()).sum();
+    let (message, help) = if tables == 0 {
+        (
+            format!(
+                "nothing was checked: no table was read from the {}",
+                plural(reports.len(), "report", "reports")
+            ),
+            "a report folder holds one .csv or .tsv file per table, or a workbook with a sheet per table".to_string(),
+        )
+    } else if not_applicable == 0 {
+        let mut names: Vec<&str> = reports
+            .iter()
+            .flat_map(|r| r.tables.iter().map(|t| t.name.as_str()))
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let shown = names
+            .iter()
+            .take(10)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ");
+        (
+            format!("nothing was checked: no table read ({shown}) is one the rules are about"),
+            "a rule's table is found by the glob of its `table` declaration on the file or sheet name; `rimlig rules` lists the tables each rule reads".to_string(),
+        )
+    } else {
+        (
+            format!(
+                "nothing was decided: all {} were not applicable",
+                plural(not_applicable, "check", "checks")
+            ),
+            "`rimlig check -v` says why for each; often a header the column globs do not match, or a title row read as the header".to_string(),
+        )
+    };
+    Some(
+        Problem::new(
+            ProblemKind::Data,
+            Severity::Warning,
+            "check::nothing-decided",
+            message,
+        )
+        .with_help(help),
+    )
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A path as [`Folder::same`] compares it: resolved where it can be, else as written.

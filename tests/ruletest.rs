@@ -603,6 +603,17 @@ fn explain_an_unknown_rule_suggests_one() {
     assert!(err.contains("did you mean `drift-avvikelse`?"), "{err}");
 }
 
+#[test]
+fn explain_takes_a_rule_instance_as_findings_name_it() {
+    let out = rimlig(&["explain", "drift-summa[budget]", "--color", "never"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("drift-summa — "),
+        "{}",
+        stdout(&out)
+    );
+}
+
 // ------------------------------------------------------------------ control characters
 
 #[test]

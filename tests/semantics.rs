@@ -857,7 +857,8 @@ fn previous_row_required_with_is_present() {
 fn without_a_previous_report_previous_checks_are_not_applicable() {
     // forra/ has no report.toml, so no previous report of its own.
     let r = run_folder("previous", "forra");
-    assert!(r.problems.is_empty(), "{:?}", codes(&r));
+    // Every check is not applicable, and the run says so.
+    assert_eq!(codes(&r), ["check::nothing-decided"]);
     assert!(r.outcome.findings.is_empty(), "{:?}", r.outcome.findings);
     for (rule, n) in [
         ("samma-rad", 4),
@@ -884,7 +885,7 @@ fn without_a_previous_report_previous_checks_are_not_applicable() {
 fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
     // utan-forra/report.toml names ../finns-inte.
     let r = run_folder("previous", "utan-forra");
-    assert_eq!(codes(&r), ["data::previous-missing"]);
+    assert_eq!(codes(&r), ["data::previous-missing", "check::nothing-decided"]);
     assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
     assert_eq!(stats(&r, "fanns-forut"), (0, 0, 3));
     let na = not_applicable(&r, "samma-rad");
@@ -900,7 +901,7 @@ fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
 fn a_table_of_the_report_itself_or_a_folder_of_no_tables_as_previous_is_a_warning() {
     // egen-tabell/report.toml names its own prognos.csv; tom-forra/report.toml an empty folder.
     let r = run_folder("previous", "egen-tabell");
-    assert_eq!(codes(&r), ["data::previous-itself"]);
+    assert_eq!(codes(&r), ["data::previous-itself", "check::nothing-decided"]);
     assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
     let r = run_folder("previous", "tom-forra");
     assert_eq!(codes(&r), ["data::previous-empty"]);
@@ -912,7 +913,7 @@ fn a_report_that_names_itself_as_previous_is_a_warning_and_has_no_previous() {
     // sig-sjalv/report.toml says `previous = "."`: the report itself, which could be read, so
     // "could not be read" was the wrong reason, and nothing pointed at the line.
     let r = run_folder("previous", "sig-sjalv");
-    assert_eq!(codes(&r), ["data::previous-itself"]);
+    assert_eq!(codes(&r), ["data::previous-itself", "check::nothing-decided"]);
     let p = &r.problems[0];
     assert!(
         p.message.contains("names this report itself"),
