@@ -920,3 +920,131 @@ fn ods_sheets_of_repeated_empty_rows_count_together() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(report.tables.len(), 1);
 }
+
+/// The cells of `far.xlsx`'s sheet `data` with `rows` (the XML of `<row>` elements) in place
+/// of its own; shared texts 0–3 are `Verksamhet`, `Belopp`, `A`, `slut`.
+fn far_with_rows(dir: &Path, name: &str, rows: &str) -> (Report, Sources, Vec<Problem>) {
+    let sheet = format!(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>{rows}</sheetData></worksheet>"
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, xlsx_with_sheet(&sheet)).unwrap();
+    load(path.to_str().unwrap())
+}
+
+/// The header and a first row of `far_with_rows`.
+const FAR_TOP: &str = "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>\
+     <row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c><c r=\"B2\"><v>1</v></c></row>";
+
+/// The texts of a table's cells, row by row.
+fn cell_texts(t: &Table) -> Vec<Vec<String>> {
+    (0..t.rows.len())
+        .map(|r| {
+            (0..t.headers.len())
+                .map(|c| t.raw(r, c).unwrap_or_default().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// calamine reads a shared-text number it cannot read (`4x`, `-1`, `5.0`, a number past
+/// `usize`) as text number 0, another text of the workbook: each is a data error at its
+/// cell, which is not read, and the rest of the sheet is.
+#[test]
+fn a_shared_text_number_that_is_no_number_is_a_data_error_at_its_cell() {
+    let dir = scratch("shared-index");
+    for bad in ["4x", "-1", "5.0", "abc", "99999999999999999999", " 1"] {
+        let rows = format!(
+            "{FAR_TOP}<row r=\"3\"><c r=\"A3\" t=\"s\"><v>{bad}</v></c><c r=\"B3\"><v>7</v></c></row>"
+        );
+        let (report, _, problems) = far_with_rows(&dir, "b.xlsx", &rows);
+        assert_eq!(
+            codes(&problems),
+            ["data::unreadable-cell"],
+            "{bad}: {problems:?}"
+        );
+        let message = &problems[0].message;
+        assert!(message.contains("data!A3"), "{message}");
+        assert!(message.contains(&format!("'{bad}'")), "{message}");
+        let t = table(&report, "data");
+        assert_eq!(cell_texts(t), [["A", "1"], ["", "7"]], "{bad}");
+    }
+    // A number past the end of the table of texts, which calamine fails on: the same.
+    let rows = format!(
+        "{FAR_TOP}<row r=\"3\"><c r=\"A3\" t=\"s\"><v>4</v></c><c r=\"B3\"><v>7</v></c></row>"
+    );
+    let (report, _, problems) = far_with_rows(&dir, "past.xlsx", &rows);
+    assert_eq!(codes(&problems), ["data::unreadable-cell"], "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("data!A3 of ")
+            && problems[0].message.ends_with(
+                "is not read: the file is damaged there (it shows shared text number 4, but the workbook has only 4)"
+            ),
+        "{}",
+        problems[0].message
+    );
+    assert_eq!(cell_texts(table(&report, "data")), [["A", "1"], ["", "7"]]);
+}
+
+/// A reference past row 1 048 576 or column XFD wrapped round in calamine (`B4294967298` is
+/// B2) and overwrote another cell: it is a data error, never read.
+#[test]
+fn a_cell_beyond_the_sheet_is_a_data_error_not_read() {
+    let dir = scratch("beyond");
+    for (at, row) in [
+        ("B4294967298", "4294967298"),
+        ("B1048577", "1048577"),
+        ("XFE3", "3"),
+    ] {
+        let rows = format!("{FAR_TOP}<row r=\"{row}\"><c r=\"{at}\"><v>9</v></c></row>");
+        let (report, _, problems) = far_with_rows(&dir, "b.xlsx", &rows);
+        assert_eq!(problems.len(), 1, "{at}: {problems:?}");
+        let message = &problems[0].message;
+        assert!(
+            message.contains(&format!("its position {at} lies beyond the last row")),
+            "{message}"
+        );
+        // Where calamine has read past it, the rest is read; where it stopped (a number
+        // that overflows, in a build that checks), the sheet is not read: never 9 in B2.
+        for t in &report.tables {
+            assert_eq!(cell_texts(t), [["A", "1"]], "{at}");
+        }
+    }
+}
+
+/// A newer Excel's error values (`#SPILL!`) made calamine refuse the whole sheet: each is an
+/// error at its cell, and the rest of the sheet is read.
+#[test]
+fn a_newer_excel_error_value_is_an_error_at_its_cell() {
+    let dir = scratch("newer-errors");
+    for value in [
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BUSY!",
+        "#NEWER!",
+    ] {
+        let rows = format!(
+            "{FAR_TOP}<row r=\"3\"><c r=\"A3\" t=\"s\"><v>3</v></c><c r=\"B3\" t=\"e\"><f>X</f><v>{value}</v></c></row>\
+             <row r=\"4\"><c r=\"A4\" t=\"s\"><v>2</v></c><c r=\"B4\"><v>5</v></c></row>"
+        );
+        let (report, _, problems) = far_with_rows(&dir, "e.xlsx", &rows);
+        assert_eq!(
+            codes(&problems),
+            ["data::cell-error"],
+            "{value}: {problems:?}"
+        );
+        assert!(
+            problems[0]
+                .message
+                .starts_with(&format!("data!B3 holds the error {value}")),
+            "{}",
+            problems[0].message
+        );
+        let t = table(&report, "data");
+        assert_eq!(cell_texts(t), [["A", "1"], ["slut", value], ["A", "5"]]);
+    }
+}

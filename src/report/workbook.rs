@@ -90,7 +90,7 @@ pub fn workbook_from_bytes(
         tables: Vec::new(),
     };
     let named = Kind::of(path);
-    let Some(mut workbook) = open_sniffed(bytes, named, shown, problems) else {
+    let Some((mut workbook, scanned)) = open_sniffed(bytes, named, shown, problems) else {
         return report;
     };
 
@@ -113,7 +113,8 @@ pub fn workbook_from_bytes(
             );
             continue;
         }
-        let Some(grid) = read_sheet(&mut workbook, &name, shown, problems) else {
+        let bad = scanned.bad_cells_of(&name);
+        let Some(grid) = read_sheet(&mut workbook, &name, bad, shown, problems) else {
             continue;
         };
         if let Some(table) = sheet::load_sheet(shown, &name, &grid, sources, problems) {
@@ -199,7 +200,7 @@ fn open_sniffed(
     named: Kind,
     shown: &str,
     problems: &mut Vec<Problem>,
-) -> Option<Book> {
+) -> Option<(Book, bounds::Scanned)> {
     let content = sniff(&bytes);
     match content {
         Content::Empty => {
@@ -227,8 +228,24 @@ fn open_sniffed(
         Content::Zip => bounds::check_zipped(&bytes, bounds::Limits::READ),
         _ => bounds::check_compound(&bytes, bounds::Limits::READ),
     });
-    match bounded {
-        Some(Ok(uncomputed)) => {
+    let scanned = match bounded {
+        Some(Ok(scanned)) => scanned,
+        Some(Err(bounds::Refused::TooLarge(reason))) => {
+            problems.push(too_large(shown, &reason));
+            return None;
+        }
+        Some(Err(bounds::Refused::Damaged(reason))) => {
+            problems.push(not_a_workbook(shown, named, &reason));
+            return None;
+        }
+        None => {
+            problems.push(not_a_workbook(shown, named, "its container is damaged"));
+            return None;
+        }
+    };
+    {
+        let uncomputed = &scanned.uncomputed;
+        {
             if let Some((part, cell)) = &uncomputed.first {
                 problems.push(
                     Problem::new(
@@ -252,18 +269,6 @@ fn open_sniffed(
                     ),
                 );
             }
-        }
-        Some(Err(bounds::Refused::TooLarge(reason))) => {
-            problems.push(too_large(shown, &reason));
-            return None;
-        }
-        Some(Err(bounds::Refused::Damaged(reason))) => {
-            problems.push(not_a_workbook(shown, named, &reason));
-            return None;
-        }
-        None => {
-            problems.push(not_a_workbook(shown, named, "its container is damaged"));
-            return None;
         }
     }
     // The kinds to try: what the content is, the one the name says first.
@@ -291,7 +296,7 @@ fn open_sniffed(
                         .with_path(shown),
                     );
                 }
-                return Some(book);
+                return Some((book, scanned));
             }
             Some(Err(message)) if message.to_lowercase().contains("password") => {
                 first_error = Some(message);
@@ -369,6 +374,7 @@ fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
 fn read_sheet(
     workbook: &mut Book,
     name: &str,
+    bad: &[bounds::BadCell],
     shown: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<sheet::Grid> {
@@ -385,7 +391,7 @@ fn read_sheet(
         .with_path(format!("{shown}[{name}]"))
         .with_help("open the workbook in Excel or LibreOffice and save it again")
     };
-    let cells = match guarded(|| used_cells(workbook, name)) {
+    let cells = match guarded(|| used_cells(workbook, name, bad, shown, problems)) {
         Some(Ok(cells)) => cells,
         Some(Err(reason)) => {
             problems.push(sheet_problem(&reason));
@@ -455,14 +461,53 @@ fn grid_size(cells: &[(u32, u32, format::Shown)]) -> u64 {
 /// rectangle of its used range: a stray value in `XFD1048576` costs one cell, not a
 /// rectangle of 17 billion. Other workbooks are read through their used range, refused when
 /// it is larger than [`MAX_SHEET_CELLS`].
-fn used_cells(workbook: &mut Book, name: &str) -> Result<Vec<(u32, u32, format::Shown)>, String> {
+fn used_cells(
+    workbook: &mut Book,
+    name: &str,
+    bad: &[bounds::BadCell],
+    shown: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Vec<(u32, u32, format::Shown)>, String> {
     let mut cells = Vec::new();
     if let Sheets::Xlsx(x) = workbook {
         let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
-        while let Some((cell, style)) = reader
-            .next_cell_with_style_id()
-            .map_err(|e| e.to_string())?
-        {
+        // The cells calamine would read as another value than the one written are passed
+        // by, each a data error; where it fails on one, that one is the reason.
+        // calamine reads `<c>` elements one by one, as the look through the file counted
+        // them; one it fails on at the cell itself has been read past, and it goes on from
+        // the next (a bad row reference it fails on before any cell of the row: it stops).
+        let mut bad = bad.iter().peekable();
+        let mut nth = 0u64;
+        loop {
+            // A reader that panics (a number that overflows) is left where it is: it stops.
+            let next = guarded(|| reader.next_cell_with_style_id());
+            let this = nth;
+            nth += 1;
+            let known = bad.next_if(|b| b.nth == this);
+            let read = match next {
+                Some(Ok(Some(read))) => Some(read),
+                Some(Ok(None)) => break,
+                Some(Err(_)) if known.is_some_and(bounds::BadCell::read_past) => None,
+                _ => {
+                    let first = known.or_else(|| bad.find(|b| b.nth >= this));
+                    return Err(match first {
+                        Some(b) => format!("at cell {}, {}", b.at, b.describe()),
+                        None => "the file is damaged".to_string(),
+                    });
+                }
+            };
+            if let Some(b) = known {
+                match (&b.what, b.position) {
+                    // An error value calamine does not know is an error at its cell all the
+                    // same.
+                    (bounds::BadValue::Error(value), Some((row, col))) => {
+                        cells.push((row, col, format::show_error_text(value)));
+                    }
+                    _ => problems.push(bad_cell(shown, name, b)),
+                }
+                continue;
+            }
+            let Some((cell, style)) = read else { continue };
             let data = Data::from(cell.get_value().clone());
             if data == Data::Empty {
                 continue;
@@ -507,6 +552,25 @@ fn used_cells(workbook: &mut Book, name: &str) -> Result<Vec<(u32, u32, format::
         }
     }
     Ok(cells)
+}
+
+/// A cell calamine would read as another value than the one written: a data error naming it.
+fn bad_cell(shown: &str, name: &str, b: &bounds::BadCell) -> Problem {
+    Problem::new(
+        ProblemKind::Data,
+        Severity::Error,
+        "data::unreadable-cell",
+        format!(
+            "{}!{} of {shown} is not read: {}",
+            sheet::sheet_ref(name),
+            b.at,
+            b.describe()
+        ),
+    )
+    .with_path(format!("{shown}[{name}]"))
+    .with_help(
+        "the file is damaged at this cell: open the workbook in Excel or LibreOffice, check the cell and save the workbook again",
+    )
 }
 
 /// The grid of a sheet's cells, from its first used row and column; each row as long as its

@@ -13,6 +13,7 @@
 use super::MAX_SHEET_CELLS;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+use std::collections::HashMap;
 use std::io::{BufReader, Cursor, Read};
 
 /// Why a workbook is not handed to calamine.
@@ -89,7 +90,7 @@ const XLS_MAX_CLAIMED: u64 = 65_536 * 256;
 
 /// `Err(reason)` if the workbook in `bytes` (a zip archive: `.xlsx`, `.ods`) would take more
 /// than rimlig reads; `Ok` if not, and also if it is no archive (calamine then says why).
-pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Uncomputed, Refused> {
+pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refused> {
     // The list of parts is read whole when the archive is opened, here and by calamine.
     if let Some(parts) = declared_parts(bytes)
         && parts > MAX_PARTS
@@ -148,8 +149,157 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Uncomputed, R
     if texts > limits.texts {
         return Err(Refused::TooLarge(too_much_text(texts, limits)));
     }
-    Ok(tally.uncomputed)
+    Ok(tally.scanned())
 }
+
+/// What the look through a zipped workbook found besides its size.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Scanned {
+    pub uncomputed: Uncomputed,
+    /// Cells of an `.xlsx` sheet that calamine would read as another value than the one
+    /// written, or fail on, by the part that holds them (`xl/worksheets/sheet1.xml`), in the
+    /// order they are written there.
+    pub bad_cells: HashMap<String, Vec<BadCell>>,
+    /// The sheets the workbook part lists: name and the part that holds its cells.
+    pub sheet_parts: Vec<(String, String)>,
+}
+
+impl Scanned {
+    /// The cells of sheet `name` that cannot be read as written.
+    pub fn bad_cells_of(&self, name: &str) -> &[BadCell] {
+        self.sheet_parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, part)| self.bad_cells.get(part))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// A cell of an `.xlsx` sheet that cannot be read as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct BadCell {
+    /// Which `<c>` element of its part it is, from 0: calamine reads them one by one, in
+    /// the same order.
+    pub nth: u64,
+    /// Its reference, as written (or where it would be, if it has none).
+    pub at: String,
+    /// Its 0-based row and column, if it has a place in the sheet.
+    pub position: Option<(u32, u32)>,
+    pub what: BadValue,
+}
+
+impl BadCell {
+    /// Whether calamine, failing on the cell, has read past it and reads on from the next.
+    pub fn read_past(&self) -> bool {
+        match &self.what {
+            BadValue::Damaged { at_cell, .. } => *at_cell,
+            BadValue::Error(_) => true,
+        }
+    }
+
+    /// What is wrong with it, in words.
+    pub fn describe(&self) -> String {
+        match &self.what {
+            BadValue::Damaged { reason, .. } => format!("the file is damaged there ({reason})"),
+            BadValue::Error(value) => format!(
+                "it holds the error value {value}, which rimlig cannot read; replace the \
+                 formula result with a figure or empty the cell"
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum BadValue {
+    /// The file is damaged at the cell: why, in words. `at_cell` if it is the cell's own
+    /// reference or value, which calamine has begun to read when it fails (not its row's).
+    Damaged { reason: String, at_cell: bool },
+    /// An error value calamine does not know (`#SPILL!`, from a newer Excel), as written.
+    Error(String),
+}
+
+/// Cells reported per part, at most: the first few say enough.
+const MAX_BAD_CELLS: usize = 100;
+
+/// Excel's last row and column (`XFD`).
+const XLSX_ROWS: u64 = 1_048_576;
+const XLSX_COLUMNS: u64 = 16_384;
+
+/// `Ok((row, column))`, 1-based, of an `.xlsx` cell reference (`D6`, as calamine reads it,
+/// also in lower case); `Err(reason)` for one that is no reference or lies beyond the sheet.
+fn cell_position(r: &str) -> Result<(u64, u64), String> {
+    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let digits = &r[letters..];
+    if letters == 0 || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "its position is written '{r}', which is no cell reference (such as D6)"
+        ));
+    }
+    let col = r[..letters].bytes().fold(0u64, |c, b| {
+        c.saturating_mul(26)
+            .saturating_add(u64::from(b.to_ascii_uppercase() - b'A') + 1)
+    });
+    let row = digits.trim_start_matches('0').parse::<u64>().unwrap_or(
+        if digits.trim_start_matches('0').is_empty() {
+            0
+        } else {
+            u64::MAX
+        },
+    );
+    if row == 0 {
+        return Err(format!(
+            "its position is written '{r}', and there is no row 0"
+        ));
+    }
+    if row > XLSX_ROWS || col > XLSX_COLUMNS {
+        return Err(format!(
+            "its position {r} lies beyond the last row (1 048 576) or column (XFD) of a sheet"
+        ));
+    }
+    Ok((row, col))
+}
+
+/// The column letters of 1-based column `col`.
+fn column_letters(mut col: u64) -> String {
+    let mut letters = Vec::new();
+    while col > 0 {
+        let rem = (col - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        col = (col - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
+}
+
+/// The `.xlsx` cell being read in [`scan_xml`].
+struct XCell {
+    nth: u64,
+    at: String,
+    /// Its type (`t`): `s` a shared text, `e` an error.
+    typ: String,
+    /// The text of its `<v>`, as written (`s` and `e` only), and whether an entity was in it.
+    value: String,
+    entity: bool,
+    position: Option<(u32, u32)>,
+    /// Already known not to be readable.
+    bad: Option<BadValue>,
+}
+
+/// Where the cells of the current part are, for [`scan_xml`].
+#[derive(Default)]
+struct Positions {
+    /// `<c>` elements so far.
+    cells: u64,
+    /// 1-based row and column of the last cell; whether the row's own reference is bad.
+    row: u64,
+    col: u64,
+    bad_row: Option<String>,
+    /// The highest shared text a cell uses: its number, and the cell.
+    highest_shared: Option<Shared>,
+}
+
+/// A shared text's number, and the `nth`, reference and position of the cell using it.
+type Shared = (u64, u64, String, Option<(u32, u32)>);
 
 /// Cells of an `.xlsx` file that hold a formula but no value computed from it (a file written
 /// by a program that does not compute, and not opened and saved in Excel since): calamine
@@ -182,6 +332,92 @@ struct Tally {
     /// The name of the part being read.
     part: String,
     uncomputed: Uncomputed,
+    bad_cells: HashMap<String, Vec<BadCell>>,
+    /// The highest shared text used in each part: its number, the cell's `nth`, reference
+    /// and position.
+    highest_shared: HashMap<String, Shared>,
+    /// `<sheet>` elements: the part listing them, the sheet's name and relationship id.
+    sheets: Vec<(String, String, String)>,
+    /// Relationships: the `.rels` part, the id and the target.
+    relationships: Vec<(String, String, String)>,
+}
+
+impl Tally {
+    fn bad_cell(&mut self, nth: u64, at: String, position: Option<(u32, u32)>, what: BadValue) {
+        let list = self.bad_cells.entry(self.part.clone()).or_default();
+        // Past the first hundred, a cell calamine would misread is still passed by; only its
+        // words are not kept. An error value is a cell of its own, always kept.
+        if list.len() < MAX_BAD_CELLS || matches!(what, BadValue::Error(_)) {
+            list.push(BadCell {
+                nth,
+                at,
+                position,
+                what,
+            });
+        }
+    }
+
+    /// What was found, once every part is read: a shared text past the end of the
+    /// shared-strings table is a bad cell, and each sheet is found its part.
+    fn scanned(mut self) -> Scanned {
+        let count = self.texts.shared.len() as u64;
+        let mut highest: Vec<_> = std::mem::take(&mut self.highest_shared)
+            .into_iter()
+            .collect();
+        highest.sort();
+        for (part, (index, nth, at, position)) in highest {
+            if index >= count {
+                self.part = part;
+                let reason = format!(
+                    "it shows shared text number {index}, but the workbook has {}",
+                    match count {
+                        0 => "no shared texts".to_string(),
+                        1 => "only one".to_string(),
+                        n => format!("only {n}"),
+                    }
+                );
+                let what = BadValue::Damaged {
+                    reason,
+                    at_cell: true,
+                };
+                self.bad_cell(nth, at, position, what);
+            }
+        }
+        for list in self.bad_cells.values_mut() {
+            list.sort_by_key(|b| b.nth);
+        }
+        let sheet_parts = self
+            .sheets
+            .iter()
+            .map(|(listing, name, id)| {
+                let (dir, file) = listing.rsplit_once('/').unwrap_or(("", listing));
+                let rels = if dir.is_empty() {
+                    format!("_rels/{file}.rels")
+                } else {
+                    format!("{dir}/_rels/{file}.rels")
+                };
+                let target = self
+                    .relationships
+                    .iter()
+                    .find(|(part, rid, _)| *part == rels && rid == id)
+                    .map(|(_, _, target)| target.as_str())
+                    .unwrap_or_default();
+                // As calamine finds it: from the archive's root if absolute, else beside the
+                // workbook part.
+                let part = match target.strip_prefix('/') {
+                    Some(absolute) => absolute.to_string(),
+                    None if dir.is_empty() => target.to_string(),
+                    None => format!("{dir}/{target}"),
+                };
+                (name.clone(), part)
+            })
+            .collect();
+        Scanned {
+            uncomputed: self.uncomputed,
+            bad_cells: self.bad_cells,
+            sheet_parts,
+        }
+    }
 }
 
 /// The text the cells of a zipped workbook would hold once read.
@@ -287,14 +523,53 @@ fn scan_xml(
     let mut in_value = false;
     // The `.xlsx` cell being read: its reference, and whether it has a formula and a value.
     let mut cell: Option<(String, bool, bool)> = None;
+    let mut positions = Positions::default();
+    let mut xcell: Option<XCell> = None;
+    let is_rels = tally.part.ends_with(".rels");
     loop {
         let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(Event::Eof) | Err(_) => break,
             Ok(event) => event,
         };
         match &event {
             Event::Start(e) | Event::Empty(e) => {
                 let has_content = matches!(event, Event::Start(_));
+                if !ods_content {
+                    match e.local_name().into_inner() {
+                        "row" => positions.row_start(&attribute(e, "r")),
+                        "c" => {
+                            let c = positions.cell_start(&attribute(e, "r"), attribute(e, "t"));
+                            if has_content {
+                                xcell = Some(c);
+                            } else {
+                                c.end(&mut positions, tally);
+                            }
+                        }
+                        "sheet" => {
+                            let name = attribute_text(e, "name");
+                            let id = e
+                                .attributes()
+                                .flatten()
+                                .find(|a| a.key.local_name().into_inner() == "id")
+                                .and_then(|a| {
+                                    a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                        .ok()
+                                        .map(|v| v.into_owned())
+                                });
+                            if let (Some(name), Some(id)) = (name, id) {
+                                tally.sheets.push((tally.part.clone(), name, id));
+                            }
+                        }
+                        "Relationship" if is_rels => {
+                            if let (Some(id), Some(target)) =
+                                (attribute_text(e, "Id"), attribute_text(e, "Target"))
+                            {
+                                tally.relationships.push((tally.part.clone(), id, target));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
                 match e.local_name().into_inner() {
                     "si" if has_content => in_text = InText::Shared(0),
                     "si" => tally.texts.shared.push(0),
@@ -384,9 +659,30 @@ fn scan_xml(
                     }
                 }
             }
-            Event::Text(t) => in_text.read(&t[..], in_value, limits, tally)?,
-            Event::CData(t) => in_text.read(&t[..], in_value, limits, tally)?,
+            Event::Text(t) => {
+                if let Some(c) = xcell.as_mut().filter(|_| in_value) {
+                    c.value_text(&t[..]);
+                }
+                in_text.read(&t[..], in_value, limits, tally)?;
+            }
+            Event::CData(t) => {
+                if let Some(c) = xcell.as_mut().filter(|_| in_value) {
+                    c.value_text(&t[..]);
+                }
+                in_text.read(&t[..], in_value, limits, tally)?;
+            }
+            Event::GeneralRef(_) => {
+                if let Some(c) = xcell.as_mut().filter(|_| in_value) {
+                    c.entity = true;
+                }
+            }
             Event::End(e) => {
+                if !ods_content
+                    && e.local_name().into_inner() == "c"
+                    && let Some(c) = xcell.take()
+                {
+                    c.end(&mut positions, tally);
+                }
                 match e.local_name().into_inner() {
                     "si" | "c" | "table-cell" | "covered-table-cell" => {
                         in_text.end(tally, limits)?;
@@ -407,6 +703,138 @@ fn scan_xml(
             _ => {}
         }
         buf.clear();
+    }
+    if let Some(highest) = positions.highest_shared {
+        tally.highest_shared.insert(tally.part.clone(), highest);
+    }
+    Ok(())
+}
+
+impl Positions {
+    /// A `<row>` whose reference is `r` (empty if none).
+    fn row_start(&mut self, r: &str) {
+        self.col = 0;
+        self.bad_row = None;
+        if r.is_empty() {
+            self.row += 1;
+            return;
+        }
+        match cell_position(&format!("A{}", r.trim())) {
+            Ok((row, _)) => self.row = row,
+            Err(_) => {
+                self.row += 1;
+                self.bad_row = Some(format!(
+                    "its row is numbered '{r}', which is no row of a sheet (1 to 1 048 576)"
+                ));
+            }
+        }
+    }
+
+    /// A `<c>` whose reference is `r` (empty if none) and type `typ`.
+    fn cell_start(&mut self, r: &str, typ: String) -> XCell {
+        let nth = self.cells;
+        self.cells += 1;
+        let (at, bad) = if r.is_empty() {
+            self.col += 1;
+            let bad = self.bad_row.clone().map(|reason| BadValue::Damaged {
+                reason,
+                at_cell: false,
+            });
+            (format!("{}{}", column_letters(self.col), self.row), bad)
+        } else {
+            match cell_position(r) {
+                Ok((row, col)) => {
+                    (self.row, self.col) = (row, col);
+                    (r.to_string(), None)
+                }
+                Err(reason) => {
+                    self.col += 1;
+                    let bad = BadValue::Damaged {
+                        reason,
+                        at_cell: true,
+                    };
+                    (r.to_string(), Some(bad))
+                }
+            }
+        };
+        let position = (bad.is_none() && self.row <= XLSX_ROWS && self.col <= XLSX_COLUMNS)
+            .then(|| (self.row as u32 - 1, self.col as u32 - 1));
+        XCell {
+            nth,
+            at,
+            position,
+            typ,
+            value: String::new(),
+            entity: false,
+            bad,
+        }
+    }
+}
+
+/// A shared text's number, or an error value, is a few characters: a longer one is wrong
+/// whatever the rest.
+const MAX_VALUE_KEPT: usize = 64;
+
+impl XCell {
+    fn value_text(&mut self, text: &str) {
+        if matches!(self.typ.as_str(), "s" | "e") && self.value.len() < MAX_VALUE_KEPT {
+            self.value.push_str(text);
+        }
+    }
+
+    /// The end of the cell: a bad one is noted; a shared text's number kept if the highest.
+    fn end(self, positions: &mut Positions, tally: &mut Tally) {
+        let XCell {
+            nth,
+            at,
+            position,
+            typ,
+            value,
+            entity,
+            bad,
+        } = self;
+        if let Some(what) = bad {
+            tally.bad_cell(nth, at, position, what);
+            return;
+        }
+        if value.is_empty() && !entity {
+            return;
+        }
+        match typ.as_str() {
+            // calamine reads a number it cannot read (`4x`, `-1`, `5.0`) as text number 0,
+            // another text of the workbook.
+            "s" => {
+                let index = (!entity && value.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| value.parse::<u64>().ok())
+                    .flatten()
+                    .filter(|&i| usize::try_from(i).is_ok());
+                match index {
+                    Some(i) => {
+                        if positions.highest_shared.as_ref().is_none_or(|h| i > h.0) {
+                            positions.highest_shared = Some((i, nth, at, position));
+                        }
+                    }
+                    None => {
+                        let reason = format!(
+                            "its text is kept in the workbook's list of texts under the number \
+                             '{}', which is no such number",
+                            value.chars().take(MAX_VALUE_KEPT).collect::<String>()
+                        );
+                        let what = BadValue::Damaged {
+                            reason,
+                            at_cell: true,
+                        };
+                        tally.bad_cell(nth, at, position, what);
+                    }
+                }
+            }
+            // calamine refuses the whole sheet for an error value it does not know.
+            "e" if value.parse::<calamine::CellErrorType>().is_err() => {
+                let value = value.chars().take(MAX_VALUE_KEPT).collect();
+                tally.bad_cell(nth, at, position, BadValue::Error(value));
+            }
+            _ => {}
+        }
     }
 }
 
@@ -493,6 +921,19 @@ fn attribute(e: &BytesStart<'_>, key: &str) -> String {
         .find(|a| a.key.into_inner() == key)
         .map(|a| a.value.into_owned())
         .unwrap_or_default()
+}
+
+/// The value of attribute `key` of `e`, its entities read (`&amp;` is `&`); `None` if it has
+/// none.
+fn attribute_text(e: &BytesStart<'_>, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.into_inner() == key)
+        .and_then(|a| {
+            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// A repeat count (`table:number-rows-repeated`, `…-columns-repeated`): 1 when absent. One
@@ -591,7 +1032,7 @@ impl OdsSheet {
 /// `Err(reason)` if the Excel 97–2003 workbook in `bytes` (an OLE compound file) is damaged
 /// or would take more than rimlig reads; `Ok` if not, and also if it has no workbook stream
 /// to look at (calamine then says why).
-pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Uncomputed, Refused> {
+pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Refused> {
     // calamine follows the container's chains of sectors without looking for loops, and one
     // that loops makes it grow a buffer until memory runs out: a container the `cfb` crate
     // (which does look) cannot open is not handed on.
@@ -603,7 +1044,7 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Uncomputed,
         .iter()
         .find_map(|name| file.open_stream(name).ok());
     let Some(stream) = stream else {
-        return Ok(Uncomputed::default());
+        return Ok(Scanned::default());
     };
     let mut data = Vec::new();
     // No larger than the file: `take` keeps a damaged size from reading on.
@@ -612,11 +1053,11 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Uncomputed,
         .read_to_end(&mut data)
         .is_err()
     {
-        return Ok(Uncomputed::default());
+        return Ok(Scanned::default());
     }
     check_biff(&data, limits.sheet_cells)?;
     check_biff_texts(&data, limits).map_err(Refused::TooLarge)?;
-    Ok(Uncomputed::default())
+    Ok(Scanned::default())
 }
 
 /// The text the cells of a BIFF workbook would hold once read: a shared text (in the `SST`
@@ -975,7 +1416,7 @@ mod tests {
             "<table:table-row>{filled}{filled}<table:table-cell table:number-columns-repeated=\"16382\"/></table:table-row>\
              <table:table-row table:number-rows-repeated=\"1048575\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>"
         );
-        assert_eq!(check_zipped(&ods(&usual), SMALL), Ok(Uncomputed::default()));
+        assert_eq!(check_zipped(&ods(&usual), SMALL), Ok(Scanned::default()));
     }
 
     /// Sheets of a filled row, empty rows repeated, a filled row: each under the limit of a
@@ -1001,7 +1442,7 @@ mod tests {
             zipped(&[("content.xml", content.as_bytes())])
         };
         // 300 rows of 2 cells each.
-        assert_eq!(check_zipped(&sheets(3), SMALL), Ok(Uncomputed::default()));
+        assert_eq!(check_zipped(&sheets(3), SMALL), Ok(Scanned::default()));
         let err = too_large(check_zipped(&sheets(4), SMALL));
         assert!(
             err.contains("its sheets together would be 2400 cells"),
@@ -1021,7 +1462,7 @@ mod tests {
     fn shared_texts_formats_and_unzipped_bytes_are_counted() {
         assert_eq!(
             check_zipped(&shared_texts(10), SMALL),
-            Ok(Uncomputed::default())
+            Ok(Scanned::default())
         );
         let err = too_large(check_zipped(&shared_texts(11), SMALL));
         assert!(err.contains("more than 10 shared texts"), "{err}");
@@ -1042,7 +1483,7 @@ mod tests {
         assert!(err.contains("more than 1 MiB"), "{err}");
         assert_eq!(
             check_zipped(&zipped(&[("a.bin", &part)]), SMALL),
-            Ok(Uncomputed::default())
+            Ok(Scanned::default())
         );
         // Not an archive after all (no list of parts at its end): damaged or cut short.
         assert!(matches!(
@@ -1068,7 +1509,7 @@ mod tests {
                 ("xl/sharedStrings.xml", sst.as_bytes()),
             ])
         };
-        assert_eq!(check_zipped(&book(16), SMALL), Ok(Uncomputed::default()));
+        assert_eq!(check_zipped(&book(16), SMALL), Ok(Scanned::default()));
         let err = too_large(check_zipped(&book(17), SMALL));
         assert!(err.contains("text that fills several cells"), "{err}");
         // One text longer than a cell holds.
@@ -1084,7 +1525,7 @@ mod tests {
             let sheet = format!("<worksheet><sheetData><row>{cells}</row></sheetData></worksheet>");
             zipped(&[("xl/worksheets/sheet1.xml", sheet.as_bytes())])
         };
-        assert_eq!(check_zipped(&inline(100), SMALL), Ok(Uncomputed::default()));
+        assert_eq!(check_zipped(&inline(100), SMALL), Ok(Scanned::default()));
         too_large(check_zipped(&inline(101), SMALL));
     }
 
@@ -1097,7 +1538,8 @@ mod tests {
         let seen = check_zipped(
             &zipped(&[("xl/worksheets/sheet6.xml", sheet.as_bytes())]),
             SMALL,
-        );
+        )
+        .map(|s| s.uncomputed);
         assert_eq!(
             seen,
             Ok(Uncomputed {
@@ -1118,7 +1560,7 @@ mod tests {
         };
         assert_eq!(
             check_zipped(&ods(&row(10, 10)), SMALL),
-            Ok(Uncomputed::default())
+            Ok(Scanned::default())
         );
         let err = too_large(check_zipped(&ods(&row(11, 10)), SMALL));
         assert!(err.contains("text that fills several cells"), "{err}");

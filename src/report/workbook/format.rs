@@ -84,8 +84,37 @@ pub(super) fn show(data: &Data, format: Option<&str>) -> Shown {
     }
 }
 
+/// An error value of a newer Excel (`#SPILL!`), which calamine does not read: what it means.
+fn newer_error(s: &str) -> Option<&'static str> {
+    Some(match s {
+        "#SPILL!" => "a formula result that would spill into cells that are not empty",
+        "#CALC!" => "a calculation Excel cannot do (such as an empty array)",
+        "#GETTING_DATA" | "#BUSY!" => "data that was still being fetched",
+        "#FIELD!" => "a field that does not exist in linked data",
+        "#BLOCKED!" => "an external resource that was blocked",
+        "#CONNECT!" => "a connection to an external source that failed",
+        "#UNKNOWN!" => "a data type this version of Excel does not know",
+        "#EXTERNAL!" => "an external reference that could not be read",
+        "#PYTHON!" => "a Python formula that failed",
+        _ => return None,
+    })
+}
+
+/// A cell of an `.xlsx` file holding error value `value`, which calamine does not read.
+pub(super) fn show_error_text(value: &str) -> Shown {
+    let text = one_line(value.trim());
+    Shown {
+        value: CellValue::Text(text.clone()),
+        error: Some(newer_error(&text).unwrap_or("an error value rimlig does not know")),
+        text,
+    }
+}
+
 /// A spreadsheet error written as text (`#DIV/0!`, LibreOffice's `Err:502`): what it means.
 fn error_text(s: &str) -> Option<&'static str> {
+    if let Some(meaning) = newer_error(s) {
+        return Some(meaning);
+    }
     let e = match s {
         "#DIV/0!" => CellErrorType::Div0,
         "#N/A" => CellErrorType::NA,
