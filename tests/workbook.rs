@@ -1048,3 +1048,86 @@ fn a_newer_excel_error_value_is_an_error_at_its_cell() {
         assert_eq!(cell_texts(t), [["A", "1"], ["slut", value], ["A", "5"]]);
     }
 }
+
+/// `far.xlsx` with each part named in `parts` replaced by its content, or left out (`None`),
+/// and the parts named there but not in it added.
+fn far_with_parts(parts: &[(&str, Option<&str>)]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::fs::File::open(format!("{CORPUS}/far.xlsx")).unwrap())
+        .expect("far.xlsx");
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..src.len() {
+        let mut part = src.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut content = Vec::new();
+        part.read_to_end(&mut content).unwrap();
+        match parts.iter().find(|(n, _)| *n == name) {
+            Some((_, None)) => continue,
+            Some((_, Some(text))) => content = text.as_bytes().to_vec(),
+            None => {}
+        }
+        out.start_file(name, options).unwrap();
+        out.write_all(&content).unwrap();
+    }
+    for (name, text) in parts {
+        if let Some(text) = text
+            && src.by_name(name).is_err()
+        {
+            out.start_file(*name, options).unwrap();
+            out.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A workbook without its list of sheets, or with an empty one, was checked and passed.
+#[test]
+fn a_workbook_without_sheets_is_a_data_error() {
+    let dir = scratch("no-sheets");
+    let empty = "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheets/></workbook>";
+    for (name, workbook) in [("missing.xlsx", None), ("empty.xlsx", Some(empty))] {
+        let path = dir.join(name);
+        std::fs::write(&path, far_with_parts(&[("xl/workbook.xml", workbook)])).unwrap();
+        let (report, _, problems) = load(path.to_str().unwrap());
+        assert!(report.tables.is_empty());
+        assert_eq!(
+            codes(&problems),
+            ["data::not-a-workbook"],
+            "{name}: {problems:?}"
+        );
+        assert!(
+            problems[0]
+                .message
+                .ends_with("it has no sheets (the list of its sheets is missing or empty)")
+        );
+    }
+}
+
+/// Two sheets of the same name: calamine read the first twice and the second never. The
+/// second is a data error, named with its place.
+#[test]
+fn a_second_sheet_of_the_same_name_is_a_data_error() {
+    let dir = scratch("same-name");
+    let workbook = "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+         xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>\
+         <sheet name=\"data\" sheetId=\"1\" r:id=\"rId1\"/><sheet name=\"data\" sheetId=\"2\" r:id=\"rId1\"/>\
+         </sheets></workbook>";
+    let path = dir.join("twice.xlsx");
+    std::fs::write(
+        &path,
+        far_with_parts(&[("xl/workbook.xml", Some(workbook))]),
+    )
+    .unwrap();
+    let (report, _, problems) = load(path.to_str().unwrap());
+    assert_eq!(names(&report), ["data"]);
+    assert_eq!(codes(&problems), ["data::unreadable-sheet"], "{problems:?}");
+    assert!(
+        problems[0].message.starts_with("sheet 2 of ")
+            && problems[0]
+                .message
+                .ends_with("is named 'data' as sheet 1 is; it is not read"),
+        "{}",
+        problems[0].message
+    );
+}

@@ -95,8 +95,38 @@ pub fn workbook_from_bytes(
     };
 
     let sheets = workbook.sheets_metadata().to_vec();
-    for meta in sheets {
+    // A workbook without sheets has nothing to check, which a run must not pass as checked.
+    if sheets.is_empty() {
+        problems.push(not_a_workbook(
+            shown,
+            named,
+            "it has no sheets (the list of its sheets is missing or empty)",
+        ));
+        return report;
+    }
+    for (i, meta) in sheets.iter().enumerate() {
         let name = meta.name.clone();
+        // calamine finds a sheet by its name: a second sheet of the same name would be the
+        // first read again, and its own cells never.
+        if let Some(first) = sheets[..i].iter().position(|m| m.name == name) {
+            problems.push(
+                Problem::new(
+                    ProblemKind::Data,
+                    Severity::Error,
+                    "data::unreadable-sheet",
+                    format!(
+                        "sheet {} of {shown} is named '{name}' as sheet {} is; it is not read",
+                        i + 1,
+                        first + 1
+                    ),
+                )
+                .with_path(format!("{shown}[{name}]"))
+                .with_help(
+                    "two sheets of a workbook cannot have the same name, so the file is damaged: open it in Excel or LibreOffice, rename one of them and save it again",
+                ),
+            );
+            continue;
+        }
         if meta.typ != SheetType::WorkSheet {
             continue; // chart sheets, dialog sheets, macros: no cells
         }
