@@ -885,7 +885,10 @@ fn without_a_previous_report_previous_checks_are_not_applicable() {
 fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
     // utan-forra/report.toml names ../finns-inte.
     let r = run_folder("previous", "utan-forra");
-    assert_eq!(codes(&r), ["data::previous-missing", "check::nothing-decided"]);
+    assert_eq!(
+        codes(&r),
+        ["data::previous-missing", "check::nothing-decided"]
+    );
     assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
     assert_eq!(stats(&r, "fanns-forut"), (0, 0, 3));
     let na = not_applicable(&r, "samma-rad");
@@ -901,7 +904,10 @@ fn a_previous_report_that_is_not_there_makes_previous_checks_not_applicable() {
 fn a_table_of_the_report_itself_or_a_folder_of_no_tables_as_previous_is_a_warning() {
     // egen-tabell/report.toml names its own prognos.csv; tom-forra/report.toml an empty folder.
     let r = run_folder("previous", "egen-tabell");
-    assert_eq!(codes(&r), ["data::previous-itself", "check::nothing-decided"]);
+    assert_eq!(
+        codes(&r),
+        ["data::previous-itself", "check::nothing-decided"]
+    );
     assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
     let r = run_folder("previous", "tom-forra");
     assert_eq!(codes(&r), ["data::previous-empty"]);
@@ -913,7 +919,10 @@ fn a_report_that_names_itself_as_previous_is_a_warning_and_has_no_previous() {
     // sig-sjalv/report.toml says `previous = "."`: the report itself, which could be read, so
     // "could not be read" was the wrong reason, and nothing pointed at the line.
     let r = run_folder("previous", "sig-sjalv");
-    assert_eq!(codes(&r), ["data::previous-itself", "check::nothing-decided"]);
+    assert_eq!(
+        codes(&r),
+        ["data::previous-itself", "check::nothing-decided"]
+    );
     let p = &r.problems[0];
     assert!(
         p.message.contains("names this report itself"),
@@ -1273,4 +1282,21 @@ fn results_that_a_decimal_holds_exactly_are_not_refused() {
     // 26 ones and ,5 times 1000: 29 digits, within 96 bits, exact.
     assert_eq!(stats(&r, "gange-tusen"), (1, 0, 0));
     assert_eq!(stats(&r, "summa"), (1, 0, 0));
+}
+
+#[test]
+fn a_text_in_a_column_of_figures_is_not_compared() {
+    let r = run("text-in-figures");
+    // B and C have texts where figures were declared: not applicable, and the rows after
+    // them are still checked (D is over its ram).
+    assert_eq!(stats(&r, "inom-ram"), (1, 1, 2));
+    assert_eq!(failing_rows(&r, "inom-ram"), ["D"]);
+    assert_eq!(stats(&r, "lika"), (1, 1, 2));
+    assert_eq!(stats(&r, "olika"), (1, 1, 2));
+    let na = not_applicable(&r, "inom-ram");
+    assert_eq!(na[0].0, Some("B"));
+    assert!(na[0].1.contains("\"ej klart\""), "{}", na[0].1);
+    // Columns without a unit, or of texts, still compare their texts.
+    assert_eq!(stats(&r, "noter"), (3, 1, 0));
+    assert!(codes(&r).contains(&"data::not-a-figure"));
 }

@@ -105,6 +105,10 @@ pub(crate) struct Operand {
     pub agg: Option<AggInfo>,
     /// True when the operand is a plain reference to one cell.
     pub direct: bool,
+    /// A text read from a column declared with a figure unit (`tkr`, `pct`, …): a cell that
+    /// should be a figure and is not (data::not-a-figure). Comparing it, or joining it to
+    /// another text, is not applicable.
+    pub not_a_figure: bool,
 }
 
 /// Why evaluation of an instance stopped.
@@ -1518,6 +1522,15 @@ impl<'a> Evaluator<'a> {
             None if op == CmpOp::Eq => self.options.default_tolerance.as_ref(),
             given => given,
         };
+        for o in [l, r] {
+            if o.not_a_figure
+                && let Val::Text(t) = &o.val
+            {
+                return Err(Stop::Na(format!(
+                    "\"{t}\" is in a column of figures but is not a figure"
+                )));
+            }
+        }
         match (&l.val, &r.val) {
             (Val::Text(a), Val::Text(b)) => {
                 let holds = match op {
@@ -1650,6 +1663,7 @@ impl<'a> Evaluator<'a> {
             cells: smallvec::smallvec![at],
             agg: None,
             direct: true,
+            not_a_figure: false,
         };
         // A figure kept in compact form is read without its span, which would split the
         // row's text again: each failing row of a large table reads a few.
@@ -1684,6 +1698,13 @@ impl<'a> Evaluator<'a> {
             }
             (_, Some(UnitName::Text)) => Val::Text(raw.trim().to_string()),
             (CellValue::Number(f), u) => self.figure_val(at, f, u)?,
+            // A text where the column's unit says a figure: not applicable when compared.
+            (CellValue::Text(t), Some(u)) if u != UnitName::Text => {
+                return Ok(Operand {
+                    not_a_figure: true,
+                    ..direct(Val::Text(t))
+                });
+            }
             (CellValue::Text(t), _) => Val::Text(t),
             (CellValue::Missing(m), _) => {
                 let what = match m {
@@ -1712,6 +1733,18 @@ impl<'a> Evaluator<'a> {
                 n.convert(target).map_err(|e| Stop::Na(e.describe()))?,
             )),
             None => Ok(Val::Num(n)),
+        }
+    }
+
+    /// Not applicable when `o` is a text read where a figure was expected.
+    fn figure_expected(&self, o: &Operand, e: &Expr) -> Ev<()> {
+        match &o.val {
+            Val::Text(t) if o.not_a_figure => Err(Stop::Na(format!(
+                "`{}` is the text \"{}\", not a figure",
+                self.expr_text(e),
+                t
+            ))),
+            _ => Ok(()),
         }
     }
 
@@ -1780,9 +1813,11 @@ impl<'a> Evaluator<'a> {
                 let y = self.eval(b, env)?;
                 // `"Ärenden " + indikator`: texts joined, e.g. to build a row key.
                 if let (ArithOp::Add, Val::Text(s), Val::Text(t)) = (op, &x.val, &y.val) {
+                    self.figure_expected(&x, a)?;
+                    self.figure_expected(&y, b)?;
                     let mut cells = x.cells;
                     cells.extend(y.cells);
-                    return Ok(Operand { val: Val::Text(format!("{s}{t}")), cells, agg: None, direct: false });
+                    return Ok(Operand { val: Val::Text(format!("{s}{t}")), cells, agg: None, direct: false, not_a_figure: false });
                 }
                 let (n, m) = (self.num(&x, a)?, self.num(&y, b)?);
                 let r = match op {
@@ -1794,7 +1829,7 @@ impl<'a> Evaluator<'a> {
                 .map_err(|f| Stop::Na(format!("{} in `{}`", f.describe(), self.shown(e, env))))?;
                 let mut cells = x.cells;
                 cells.extend(y.cells);
-                Ok(Operand { val: Val::Num(r), cells, agg: x.agg.or(y.agg), direct: false })
+                Ok(Operand { val: Val::Num(r), cells, agg: x.agg.or(y.agg), direct: false, not_a_figure: false })
             }
             ExprKind::Ref { previous: true, reference } => self.previous_reference(reference, e, env),
             ExprKind::Ref { reference, .. } => self.reference(reference, e, env),
@@ -2271,6 +2306,7 @@ impl<'a> Evaluator<'a> {
                     cells,
                     agg: None,
                     direct: false,
+                    not_a_figure: false,
                 })
             }
             // `count()`: the rows of the scope (its group), totals and skipped rows left out.
@@ -2291,6 +2327,7 @@ impl<'a> Evaluator<'a> {
                 Ok(Operand {
                     val: Val::Num(Num::exact((rows.len() as u64).into(), Some(Unit::Count))),
                     cells: Cells::new(),
+                    not_a_figure: false,
                     agg: Some(AggInfo {
                         table: view.index,
                         contiguous: contiguous(&rows),
@@ -2491,6 +2528,7 @@ impl<'a> Evaluator<'a> {
             cells,
             agg: info,
             direct: false,
+            not_a_figure: false,
         })
     }
 
@@ -2628,6 +2666,7 @@ fn plain(val: Val) -> Operand {
         cells: Cells::new(),
         agg: None,
         direct: false,
+        not_a_figure: false,
     }
 }
 
