@@ -309,6 +309,11 @@ impl NumberFormat {
                 parsed = parse_section(sections.first().map_or("", String::as_str));
             }
         }
+        // A section that prints nothing (`#,##0;-#,##0;` hides zeros, `;;;` everything)
+        // would make a stored number a missing cell: the stored number is read.
+        if matches!(&parsed, NumberFormat::Literal(text) if text.is_empty()) {
+            return NumberFormat::General;
+        }
         parsed
     }
 }
@@ -590,7 +595,10 @@ mod tests {
                     unit: None,
                 }),
             ),
-            (0.0, "#,##0;-#,##0;", "", CellValue::Missing(Missing::Empty)),
+            // Hidden zeros, or a hidden value: the stored number all the same.
+            (0.0, "#,##0;-#,##0;", "0", number("0", 0, None)),
+            (1234.5, ";;;", "1234,5", number("1234.5", 1, None)),
+            (-7.0, "0;;", "-7", number("-7", 0, None)),
             (1234.0, "[$-41D]#,##0", "1 234", number("1234", 0, None)),
             (1.5e-3, "0.00E+00", "0,0015", number("0.0015", 4, None)),
             (7.0, "@", "7", number("7", 0, None)),
