@@ -1300,3 +1300,27 @@ fn a_text_in_a_column_of_figures_is_not_compared() {
     assert_eq!(stats(&r, "noter"), (3, 1, 0));
     assert!(codes(&r).contains(&"data::not-a-figure"));
 }
+
+#[test]
+fn min_and_max_take_their_values_to_the_smaller_unit() {
+    let r = run("min-max-units");
+    // 87 meets t (tkr): 87 tkr, less than c = 1 mkr.
+    assert_eq!(stats(&r, "golv"), (1, 0, 0));
+    // max(1 kr, 1 mkr) is 1 000 000 kr: `within 5` is 5 kr, and b is 10 kr off.
+    assert_eq!(stats(&r, "inom-fem"), (0, 1, 0));
+    // The unit of the result does not depend on which value wins: kr either way.
+    assert_eq!(stats(&r, "max-ett"), (0, 1, 0));
+    assert_eq!(stats(&r, "min-ett"), (1, 0, 0));
+    assert_eq!(stats(&r, "max-miljon"), (1, 0, 0));
+}
+
+#[test]
+fn min_and_max_within_rounding_span_every_argument() {
+    let r = run("min-max-rounding");
+    // R: 10 is [9,5; 10,5], 10,4 is [10,35; 10,45]; their min is [9,5; 10,45], their max
+    // [10,35; 10,5]. S: 9,6 is [9,55; 9,65]; min [9,5; 9,65], max [9,55; 10,5].
+    assert_eq!(failing_rows(&r, "min-hog"), ["R", "S"]);
+    assert_eq!(stats(&r, "min-lag"), (2, 0, 0));
+    assert_eq!(stats(&r, "max-hog"), (2, 0, 0));
+    assert_eq!(failing_rows(&r, "max-lag"), ["R", "S"]);
+}

@@ -2279,28 +2279,16 @@ impl<'a> Evaluator<'a> {
                 })
             }
             Func::Agg(agg @ (Aggregate::Min | Aggregate::Max)) if args.len() > 1 => {
-                let mut best: Option<(Num, Operand)> = None;
+                let mut nums = Vec::with_capacity(args.len());
                 let mut cells = Cells::new();
                 for a in args {
                     let o = self.eval(a, env)?;
-                    let n = self.num(&o, a)?;
+                    nums.push(self.num(&o, a)?);
                     cells.extend(o.cells.iter().copied());
-                    let better = match &best {
-                        None => true,
-                        Some((b, _)) => {
-                            let (x, y) = Num::align(&n, b).map_err(|f| Stop::Na(f.describe()))?;
-                            if agg == Aggregate::Min {
-                                x.v < y.v
-                            } else {
-                                x.v > y.v
-                            }
-                        }
-                    };
-                    if better {
-                        best = Some((n, o));
-                    }
                 }
-                let (n, _) = best.expect("min/max has at least two arguments");
+                let n = value::extreme(&nums, agg == Aggregate::Min).map_err(|f| {
+                    Stop::Na(format!("{} in `{}`", f.describe(), self.shown(e, env)))
+                })?;
                 Ok(Operand {
                     val: Val::Num(n),
                     cells,

@@ -368,6 +368,49 @@ impl Num {
     }
 }
 
+/// `min(a, b, …)` (`least`) or `max(a, b, …)`: the values are first taken to one unit, the
+/// smallest money unit among them (a value without a unit takes it too), so the result's unit
+/// does not depend on which value wins. Its interval is that of the least (greatest) of all
+/// the values the arguments stand for: from the least (greatest) lower bound to the least
+/// (greatest) upper bound.
+pub fn extreme(values: &[Num], least: bool) -> R {
+    let mut unit: Option<Unit> = None;
+    for n in values {
+        unit = match (unit, n.unit) {
+            (Some(x), Some(y)) if x != y => match (money_exponent(x), money_exponent(y)) {
+                (Some(ex), Some(ey)) => Some(if ex <= ey { x } else { y }),
+                _ => return Err(Failure::Units(x, y)),
+            },
+            (x, y) => x.or(y),
+        };
+    }
+    let mut best: Option<Num> = None;
+    for n in values {
+        let n = match unit {
+            Some(u) => n.convert(u)?,
+            None => n.clone(),
+        };
+        best = Some(match best {
+            None => n,
+            Some(b) => {
+                let wins = if least { n.v < b.v } else { n.v > b.v };
+                let pick = |x: Option<Decimal>, y: Option<Decimal>, below: bool| match (x, y) {
+                    (Some(x), Some(y)) => Some(if least { x.min(y) } else { x.max(y) }),
+                    // An unbounded end (`None`) is −∞ below and +∞ above: the least of the
+                    // lower ends, the greatest of the upper ends.
+                    _ if below == least => None,
+                    (x, y) => x.or(y),
+                };
+                let lo = pick(n.lo, b.lo, true);
+                let hi = pick(n.hi, b.hi, false);
+                let winner = if wins { n } else { b };
+                Num { lo, hi, ..winner }
+            }
+        });
+    }
+    best.ok_or(Failure::Overflow)
+}
+
 /// A result as the value of a [`Num`]: exact, or refused, unless computed from a value
 /// already `rounded`, which is rounded at its last digit again.
 fn value(result: Option<(Decimal, bool)>, rounded: bool) -> Result<Decimal, Failure> {
