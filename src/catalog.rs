@@ -287,7 +287,8 @@ fn pad(s: &str, width: usize) -> String {
 }
 
 /// The rules as an aligned table, grouped by the file they are written in.
-pub fn render_list_human(infos: &[RuleInfo]) -> String {
+/// `read` is the number of rule files read: a file whose rules all had errors still counts.
+pub fn render_list_human(infos: &[RuleInfo], read: usize) -> String {
     let infos: Vec<RuleInfo> = infos.iter().map(shown).collect();
     let infos = infos.as_slice();
     let w = |f: &dyn Fn(&RuleInfo) -> String| {
@@ -332,7 +333,7 @@ pub fn render_list_human(infos: &[RuleInfo]) -> String {
             out.push('\n');
         }
     }
-    let files_n = files.len();
+    let files_n = files.len().max(read);
     out.push_str(&format!(
         "\n{} {} in {} {}\n",
         infos.len(),
@@ -389,7 +390,7 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
         stdout: if json {
             render_list_json(&infos)
         } else {
-            render_list_human(&infos)
+            render_list_human(&infos, run.rules.files.len())
         },
         stderr,
         exit_code: if run.rule_problems.iter().any(Problem::is_fatal) {

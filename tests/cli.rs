@@ -936,3 +936,30 @@ fn a_closed_pipe_on_stdout_is_not_an_error() {
         assert_eq!(stderr(&out), "", "{format}");
     }
 }
+
+#[test]
+fn a_table_given_as_rules_is_said_to_be_one() {
+    let table = format!("{EXAMPLES}/2020-10/prognos.csv");
+    let out = rimlig(&["check", EXAMPLES, "--rules", &table, "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    let doc = json(&out);
+    let p = &doc["problems"][0];
+    assert_eq!(p["code"], "io::not-rules", "{doc}");
+    assert!(
+        p["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("prognos.csv is a table (CSV), not a rule file"),
+        "{p}"
+    );
+    // `rimlig rules` counts a file it read whose rules all failed.
+    let dir = scratch("rules-broken");
+    std::fs::write(dir.join("a.rules"), "rule a { each t: x > 0 }\nfoo\n").unwrap();
+    let out = rimlig_in(&dir, &["rules", "--rules", "a.rules"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stdout(&out).ends_with("0 rules in 1 file\n"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -172,6 +172,25 @@ pub fn load_rules(
                     for f in files {
                         l.load(p, &f, false);
                     }
+                } else if p.is_file() && data_file_kind(p).is_some() {
+                    // `--rules data.csv` (an argument in the wrong place): read as rules it
+                    // gives a syntax error about its first word, which tells nothing.
+                    let shown = display(p);
+                    l.problems.push(
+                        Problem::new(
+                            ProblemKind::Io,
+                            Severity::Error,
+                            "io::not-rules",
+                            format!(
+                                "{shown} is {}, not a rule file",
+                                data_file_kind(p).unwrap_or_default()
+                            ),
+                        )
+                        .with_path(shown)
+                        .with_help(
+                            "--rules takes a .rules file or a folder of them; reports are given without an option: rimlig check REPORT --rules RULES",
+                        ),
+                    );
                 } else if p.is_file() {
                     let root = p.parent().map(Path::to_path_buf).unwrap_or_default();
                     l.load(&root, p, false);
@@ -199,6 +218,19 @@ pub fn load_rules(
     }
     l.lets_named_as_columns();
     l.set
+}
+
+/// What a file named as rules is instead, by its name: a table, a workbook, a report or a
+/// settings file.
+fn data_file_kind(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "csv" | "tsv" => "a table (CSV)",
+        "xlsx" | "xlsm" | "xls" | "ods" => "a workbook",
+        "json" | "md" | "markdown" => "a report or other document",
+        "toml" => "a settings file (TOML)",
+        _ => return None,
+    })
 }
 
 /// A `.rules` entry of the folder `root` that is not read: a link out of the folder, or

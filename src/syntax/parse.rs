@@ -364,7 +364,17 @@ fn syntax_problem(
     if expected.iter().any(|e| e.starts_with("a comparison")) {
         expected.retain(|e| !matches!(*e, "`in`" | "`[`" | "`(`" | "`{`" | "an expression"));
     }
+    // Between items, pest expects nothing in particular: say what an item starts with.
+    let between_items = {
+        let before = text[..pos].trim_end();
+        before.is_empty() || before.ends_with('}') || before.ends_with('"')
+    };
+    // "the end of the file" alone there means: another item, or nothing more.
+    if between_items && expected == ["the end of the file"] {
+        expected.clear();
+    }
     let expected_text = match expected.len() {
+        0 if between_items => "`rule`, `table`, `let` or `use`".to_string(),
         0 => "something else".to_string(),
         1 => expected[0].to_string(),
         n => format!("{} or {}", expected[..n - 1].join(", "), expected[n - 1]),
@@ -1353,6 +1363,24 @@ mod tests {
         let (file, problems) = parse(include_str!("../../tests/rules/language_example.rules"));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(file.items.len(), 4);
+    }
+
+    #[test]
+    fn between_items_what_an_item_starts_with_is_expected() {
+        for text in [
+            "Key;A\nx;1\n",
+            "rule a { each t: x > 0 }\nfoo\n",
+            "use \"a.rules\"\n42",
+        ] {
+            let (_, problems) = parse(text);
+            assert!(
+                problems[0]
+                    .message
+                    .contains("expected `rule`, `table`, `let` or `use`"),
+                "{text}: {}",
+                problems[0].message
+            );
+        }
     }
 
     #[test]
