@@ -571,7 +571,10 @@ fn files_that_are_no_workbooks_are_data_problems() {
         ("password.xlsx", "Workbook is password protected"),
         // Found by the `workbook` fuzz target: a chain of sectors that loops, which calamine
         // followed until memory ran out (24 GB from 8,8 KB).
-        ("fat-loop.xls", "its container is damaged: Malformed FAT"),
+        (
+            "fat-loop.xls",
+            "the file is damaged (the reader says: Malformed FAT",
+        ),
     ] {
         let path = format!("{CORPUS}/{name}");
         let (report, _, problems) = load(&path);
@@ -1129,5 +1132,29 @@ fn a_second_sheet_of_the_same_name_is_a_data_error() {
                 .ends_with("is named 'data' as sheet 1 is; it is not read"),
         "{}",
         problems[0].message
+    );
+}
+
+/// The reader's words for a damaged file ("Relationship not found", "Parse float error")
+/// come after plain ones: the file is damaged, and saving it again mends it.
+#[test]
+fn a_damaged_workbook_says_so_in_plain_words() {
+    let dir = scratch("damaged");
+    let rels =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"/>";
+    let path = dir.join("rels.xlsx");
+    std::fs::write(
+        &path,
+        far_with_parts(&[("xl/_rels/workbook.xml.rels", Some(rels))]),
+    )
+    .unwrap();
+    let (_, _, problems) = load(path.to_str().unwrap());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let message = &problems[0].message;
+    assert!(
+        message.contains(
+            "the file is damaged (the reader says: Relationship not found); open it in Excel or LibreOffice and save it again"
+        ),
+        "{message}"
     );
 }

@@ -355,14 +355,32 @@ fn open(bytes: Vec<u8>, kind: Kind) -> Result<Book, String> {
     match kind {
         Kind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(cursor)
             .map(Sheets::Xlsx)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| damaged(&e.to_string())),
         Kind::Xls => open_workbook_from_rs::<Xls<_>, _>(cursor)
             .map(Sheets::Xls)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| damaged(&e.to_string())),
         Kind::Ods => open_workbook_from_rs::<Ods<_>, _>(cursor)
             .map(Sheets::Ods)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| damaged(&e.to_string())),
     }
+}
+
+/// The reader's words for what it failed on (`Relationship not found`, `Parse float error`,
+/// `DIFAT refers to sector …`) tell a reader little: the file is damaged, and saving it
+/// again in an office program mends it. Its words are kept, short, for whoever looks closer;
+/// a password is said as it is.
+fn damaged(reader_says: &str) -> String {
+    let said = reader_says.trim();
+    if said.to_lowercase().contains("password") {
+        return said.to_string();
+    }
+    // (UTF-16 text read as UTF-8 is full of NUL bytes.)
+    let plain: String = said.chars().filter(|c| !c.is_control()).collect();
+    let short: String = plain.chars().take(80).collect();
+    let cut = if short.len() < plain.len() { "…" } else { "" };
+    format!(
+        "the file is damaged (the reader says: {short}{cut}); open it in Excel or LibreOffice and save it again"
+    )
 }
 
 /// Run a call into the workbook reader; `None` if it panicked (a reader bug on a malformed
@@ -500,7 +518,9 @@ fn used_cells(
 ) -> Result<Vec<(u32, u32, format::Shown)>, String> {
     let mut cells = Vec::new();
     if let Sheets::Xlsx(x) = workbook {
-        let mut reader = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+        let mut reader = x
+            .worksheet_cells_reader(name)
+            .map_err(|e| damaged(&e.to_string()))?;
         // The cells calamine would read as another value than the one written are passed
         // by, each a data error; where it fails on one, that one is the reason.
         // calamine reads `<c>` elements one by one, as the look through the file counted
@@ -518,11 +538,12 @@ fn used_cells(
                 Some(Ok(Some(read))) => Some(read),
                 Some(Ok(None)) => break,
                 Some(Err(_)) if known.is_some_and(bounds::BadCell::read_past) => None,
-                _ => {
+                failed => {
                     let first = known.or_else(|| bad.find(|b| b.nth >= this));
-                    return Err(match first {
-                        Some(b) => format!("at cell {}, {}", b.at, b.describe()),
-                        None => "the file is damaged".to_string(),
+                    return Err(match (first, failed) {
+                        (Some(b), _) => format!("at cell {}, {}", b.at, b.describe()),
+                        (None, Some(Err(e))) => damaged(&e.to_string()),
+                        (None, _) => damaged("it failed on the sheet's contents"),
                     });
                 }
             };
@@ -559,7 +580,9 @@ fn used_cells(
         }
         return Ok(cells);
     }
-    let range: Range<Data> = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+    let range: Range<Data> = workbook
+        .worksheet_range(name)
+        .map_err(|e| damaged(&e.to_string()))?;
     let (height, width) = range.get_size();
     if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
         return Err(format!(

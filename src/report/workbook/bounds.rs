@@ -1038,7 +1038,12 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
     // (which does look) cannot open is not handed on.
     let mut file = match cfb::CompoundFile::open(Cursor::new(bytes)) {
         Ok(file) => file,
-        Err(e) => return Err(Refused::Damaged(format!("its container is damaged: {e}"))),
+        Err(e) => {
+            return Err(Refused::Damaged(format!(
+                "the file is damaged (the reader says: {e}); open it in Excel or LibreOffice \
+                 and save it again"
+            )));
+        }
     };
     let stream = ["/Workbook", "/Book"]
         .iter()
