@@ -888,48 +888,87 @@ fn tolerance(r: &mut Reader<'_>, value: &Spanned<DeValue<'_>>) -> Option<Toleran
         }
     };
     let t = text.trim();
-    let parsed = if t.eq_ignore_ascii_case("rounding") {
-        Some(Tolerance::Rounding)
-    } else if let Some(pct) = t.strip_suffix('%') {
-        number(pct).map(Tolerance::Relative)
-    } else {
-        let (n, unit) = match t.rsplit_once(' ') {
-            Some((n, u)) => (n, Some(u)),
-            None => (t, None),
-        };
-        let unit = match unit.map(str::to_lowercase).as_deref() {
-            None => Some(None),
-            Some("kr") => Some(Some(UnitName::Kr)),
-            Some("tkr") => Some(Some(UnitName::Tkr)),
-            Some("mkr") => Some(Some(UnitName::Mkr)),
-            Some(_) => None,
-        };
-        match (number(n), unit) {
-            (Some(n), Some(u)) => Some(Tolerance::Absolute(n, u)),
-            _ => None,
-        }
-    };
-    if parsed.is_none() {
-        r.push(
+    let parsed = tolerance_text(t);
+    match &parsed {
+        Err(why) => r.push(
             Severity::Error,
             "config::value",
-            format!("`tolerance` in {} cannot be \"{t}\"", r.name),
+            format!("`tolerance` in {} cannot be \"{t}\": {why}", r.name),
             value.span(),
             "not a tolerance",
             Some(
                 "write \"rounding\" (as printed), a number (\"1\", \"0,5 tkr\") or a percentage (\"2%\"), as after `within` in a rule"
                     .to_string(),
             ),
-        );
+        ),
+        // As `rules::always-true` says of `within 100%` in a rule.
+        Ok(Tolerance::Relative(p)) if *p >= Decimal::ONE_HUNDRED => r.push(
+            Severity::Warning,
+            "config::value",
+            format!(
+                "`tolerance` in {} is \"{t}\": a difference of {t} or more of the right side passes every `==`, `<=` and `>=` check without its own tolerance",
+                r.name
+            ),
+            value.span(),
+            "every check passes",
+            Some("a relative tolerance is usually a few per cent: \"2%\"".to_string()),
+        ),
+        Ok(_) => {}
     }
-    parsed
+    parsed.ok()
 }
 
-/// A non-negative decimal, `0,5` or `0.5`.
-fn number(s: &str) -> Option<Decimal> {
-    let s: String = s.trim().chars().filter(|c| *c != ' ').collect();
-    let d = Decimal::from_str(&s.replace(',', ".")).ok()?;
-    (!d.is_sign_negative()).then_some(d)
+/// A tolerance as written in `rimlig.toml`, or why it is none.
+fn tolerance_text(t: &str) -> Result<Tolerance, String> {
+    if t.eq_ignore_ascii_case("rounding") {
+        return Ok(Tolerance::Rounding);
+    }
+    if let Some(pct) = t.strip_suffix('%') {
+        return number(pct).map(Tolerance::Relative);
+    }
+    // A unit is the last word, if it is letters: "1 000" is a number.
+    let (n, unit) = match t.rsplit_once([' ', '\u{a0}']) {
+        Some((n, u)) if u.chars().all(char::is_alphabetic) => (n, Some(u)),
+        _ => (t, None),
+    };
+    let unit = match unit.map(str::to_lowercase).as_deref() {
+        None => None,
+        Some("kr") => Some(UnitName::Kr),
+        Some("tkr") => Some(UnitName::Tkr),
+        Some("mkr" | "mnkr") => Some(UnitName::Mkr),
+        Some(other) => {
+            return Err(format!(
+                "`{other}` is not a unit of money (kr, tkr, mkr); a percentage is written \"2%\""
+            ));
+        }
+    };
+    Ok(Tolerance::Absolute(number(n)?, unit))
+}
+
+/// A non-negative decimal, `0,5` or `0.5`, with spaces between thousands, kept exactly.
+fn number(s: &str) -> Result<Decimal, String> {
+    let s: String = s
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .collect();
+    if s.is_empty() {
+        return Err("there is no number".to_string());
+    }
+    let d = Decimal::from_str_exact(&s.replace(',', ".")).map_err(|_| {
+        if s.chars().filter(char::is_ascii_digit).count() > 28 {
+            "a tolerance has at most 28 digits".to_string()
+        } else {
+            "not a number".to_string()
+        }
+    })?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(
+            "a tolerance is not negative: it is how far the sides may differ either way"
+                .to_string(),
+        );
+    }
+    Ok(d)
 }
 
 fn allow_entry(r: &mut Reader<'_>, item: &Spanned<DeValue<'_>>) -> Option<Allow> {
@@ -1313,5 +1352,53 @@ mod tests {
         );
         assert_eq!(read("\"ungefär\""), (None, vec!["config::value"]));
         assert_eq!(read("true"), (None, vec!["config::type"]));
+        // Thousands written as in a report.
+        assert_eq!(
+            read("\"1 000 kr\""),
+            (
+                Some(Tolerance::Absolute(Decimal::from(1000), Some(UnitName::Kr))),
+                vec![]
+            )
+        );
+        assert_eq!(
+            read("\"1 000\""),
+            (Some(Tolerance::Absolute(Decimal::from(1000), None)), vec![])
+        );
+        // A tolerance that makes every check pass is said to.
+        assert_eq!(
+            read("\"150%\""),
+            (
+                Some(Tolerance::Relative(Decimal::from(150))),
+                vec!["config::value"]
+            )
+        );
+    }
+
+    #[test]
+    fn a_tolerance_that_is_none_says_why() {
+        for (t, says) in [
+            ("-1", "is not negative"),
+            ("\"-2%\"", "is not negative"),
+            ("\"5 pct\"", "`pct` is not a unit of money"),
+            ("\"\"", "there is no number"),
+            ("\"abc\"", "not a number"),
+            ("\"0.00000000000000000000000000001\"", "at most 28 digits"),
+        ] {
+            let mut sources = Sources::default();
+            let mut problems = Vec::new();
+            let c = parse(
+                "rimlig.toml",
+                format!("[check]\ntolerance = {t}\n"),
+                Path::new("."),
+                &mut sources,
+                &mut problems,
+            );
+            assert_eq!(c.check.tolerance, None, "{t}");
+            assert!(
+                problems[0].message.contains(says),
+                "{t}: {}",
+                problems[0].message
+            );
+        }
     }
 }
