@@ -1005,6 +1005,27 @@ impl Builder<'_> {
                 };
                 match tail.as_rule() {
                     Rule::compare_tail => {
+                        // `a < b < c …`: each operand is checked against the next, so the
+                        // chain is bounded as `+` and `and` chains are.
+                        let operands = tail
+                            .clone()
+                            .into_inner()
+                            .filter(|p| {
+                                !matches!(
+                                    p.as_rule(),
+                                    Rule::cmp_op | Rule::tolerance | Rule::either_sign
+                                )
+                            })
+                            .count();
+                        if operands >= MAX_CHAIN {
+                            self.error(
+                                span,
+                                "rules::too-long",
+                                format!("more than {MAX_CHAIN} operands in one expression"),
+                                "this comparison",
+                            );
+                            return None;
+                        }
                         let mut rest = Vec::new();
                         let mut tolerance = None;
                         let mut either_sign = None;
@@ -1363,6 +1384,14 @@ mod tests {
         let (file, problems) = parse(include_str!("../../tests/rules/language_example.rules"));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(file.items.len(), 4);
+    }
+
+    #[test]
+    fn a_chain_of_comparisons_is_bounded() {
+        let chain = |n: usize| format!("rule r {{ each t: a{} }}", " < a".repeat(n - 1));
+        assert!(parse(&chain(MAX_CHAIN)).1.is_empty());
+        let (_, problems) = parse(&chain(MAX_CHAIN + 1));
+        assert_eq!(problems[0].code, "rules::too-long", "{problems:?}");
     }
 
     #[test]
