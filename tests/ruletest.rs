@@ -663,3 +663,37 @@ fn rules_explain_and_test_show_control_characters_instead_of_sending_them() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn coverage_counts_only_tests_that_ran() {
+    let dir = scratch("coverage-broken");
+    write(
+        &dir.join("a.rules"),
+        "table t \"t\" { key k \"K\" column a \"A\" tkr }\nrule r1 { each t: a >= 0 }\n",
+    );
+    // A passing test whose data is ragged cannot run, and a failing one that does.
+    write(
+        &dir.join("a.test.toml"),
+        "[[test]]\nname = \"trasig\"\nrule = \"r1\"\nexpect = \"pass\"\n\
+         [test.tables]\nt = \"\"\"\nK;A\nx;1;2;3\n\"\"\"\n\n\
+         [[test]]\nname = \"fel\"\nrule = \"r1\"\nexpect = \"fail\"\n\
+         [test.tables]\nt = \"\"\"\nK;A\nx;-1\n\"\"\"\n",
+    );
+    let out = rimlig_in(&dir, &["test", ".", "--color", "never"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("rule r1 (./a.rules:2) has no passing test\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("coverage: 0 of 1 rule has a passing and a failing test"),
+        "{text}"
+    );
+    // A test file that cannot be read may hold the tests a rule lacks.
+    write(&dir.join("b.test.toml"), "[[test]\n");
+    let text = stdout(&rimlig_in(&dir, &["test", ".", "--color", "never"]));
+    assert!(
+        text.contains("has no passing test that could be read (a test file above has errors)"),
+        "{text}"
+    );
+}

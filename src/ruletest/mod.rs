@@ -450,7 +450,12 @@ fn coverage(rules: &RuleSet, results: &[TestResult], sources: &Sources) -> Vec<C
             let count = |e: Expect| {
                 results
                     .iter()
-                    .filter(|r| r.rule.as_deref() == Some(id) && r.expect == Some(e))
+                    // A test that could not run shows nothing of the rule.
+                    .filter(|r| {
+                        r.rule.as_deref() == Some(id)
+                            && r.expect == Some(e)
+                            && r.verdict != Verdict::Broken
+                    })
                     .count()
             };
             Coverage {

@@ -112,7 +112,20 @@ pub fn render_human(run: &TestRun, style: Style) -> String {
             }
         }
     }
-    let warnings: Vec<String> = run.coverage.iter().filter_map(coverage_warning).collect();
+    // A test file that could not be read may hold the missing tests.
+    let unread = run.problems.iter().any(|p| p.code == "test::toml");
+    let warnings: Vec<String> = run
+        .coverage
+        .iter()
+        .filter_map(coverage_warning)
+        .map(|w| {
+            if unread {
+                format!("{w} that could be read (a test file above has errors)")
+            } else {
+                w
+            }
+        })
+        .collect();
     if !warnings.is_empty() {
         if !out.is_empty() && !out.ends_with("\n\n") {
             out.push('\n');
@@ -124,9 +137,9 @@ pub fn render_human(run: &TestRun, style: Style) -> String {
     let s = run.summary();
     if s.rules > 0 {
         out.push_str(&format!(
-            "coverage: {} of {} have a passing and a failing test\n",
+            "coverage: {} of {} a passing and a failing test\n",
             s.rules - warnings.len(),
-            plural(s.rules, "rule", "rules"),
+            plural(s.rules, "rule has", "rules have"),
         ));
     }
     out.push_str(&summary_line(&s));
