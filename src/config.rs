@@ -45,7 +45,6 @@ use rust_decimal::Decimal;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
-use std::str::FromStr;
 use std::sync::LazyLock;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};

@@ -910,7 +910,10 @@ fn a_table_of_the_report_itself_or_a_folder_of_no_tables_as_previous_is_a_warnin
     );
     assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
     let r = run_folder("previous", "tom-forra");
-    assert_eq!(codes(&r), ["data::previous-empty"]);
+    assert_eq!(
+        codes(&r),
+        ["data::previous-empty", "check::nothing-decided"]
+    );
     assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
 }
 
