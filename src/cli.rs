@@ -1,7 +1,7 @@
 //! Command-line interface (clap derive).
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// rimlig — plausibility checks for the tables of financial follow-up reports.
 #[derive(Parser, Debug)]
@@ -256,7 +256,32 @@ impl CheckArgs {
             let settings = file
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
-            if settings || rimlig::report::discover::is_document_report_in_tree(file) {
+            // Looking inside a large JSON file costs milliseconds: only a file where a report
+            // could be found is looked at.
+            let within_checked = || {
+                let Some(dir) = file
+                    .parent()
+                    .map(|d| {
+                        if d.as_os_str().is_empty() {
+                            Path::new(".")
+                        } else {
+                            d
+                        }
+                    })
+                    .and_then(|d| d.canonicalize().ok())
+                else {
+                    return false;
+                };
+                self.paths.is_empty()
+                    || self
+                        .paths
+                        .iter()
+                        .filter_map(|p| p.canonicalize().ok())
+                        .any(|p| dir.starts_with(p))
+            };
+            if settings
+                || (within_checked() && rimlig::report::discover::is_document_report_in_tree(file))
+            {
                 return Err(format!(
                     "--output {} is {}: it would be written over; give the output a name of \
                      its own (`rimlig.json`, `rimlig.sarif`, `rimlig.html`)",
