@@ -373,3 +373,32 @@ fn a_finding_far_along_a_one_line_json_report_is_said_in_words_not_drawn() {
     // The line itself is not printed.
     assert!(text.len() < 10_000, "{} bytes", text.len());
 }
+
+/// A `#DIV/0!` in a workbook cell of a figure column is said once, by the reader
+/// (`data::cell-error`), not again as a text that is no figure.
+#[test]
+fn a_spreadsheet_error_in_a_figure_column_is_said_once() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("nasty-cell-error");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("formler.rules");
+    std::fs::write(
+        &rules,
+        "table formler \"formler\" {\n  key rad \"Rad\"\n  column andel \"Andel\" pct\n}\n\
+         rule r { each formler: andel >= 0 % }\n",
+    )
+    .unwrap();
+    let run = check(
+        &[PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/workbook/nasty.xlsx"
+        ))],
+        &[rules],
+    );
+    let at_c4: Vec<&str> = run
+        .problems
+        .iter()
+        .filter(|p| p.message.contains("#DIV/0!"))
+        .map(|p| p.code)
+        .collect();
+    assert_eq!(at_c4, ["data::cell-error"], "{:#?}", run.problems);
+}

@@ -6,6 +6,7 @@
 use crate::eval::view::{View, reaches};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::{CellValue, Report, Unit};
+use crate::source::SourceId;
 use crate::syntax::ast::UnitName;
 
 use super::RuleSet;
@@ -16,6 +17,13 @@ const SAID_PER_COLUMN: usize = 5;
 /// One `data::not-a-figure` warning per text cell of a declared figure column, up to
 /// [`SAID_PER_COLUMN`] per table and column, then one that counts the rest.
 pub fn check_figures_read(set: &RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
+    // A cell the reader already said is a spreadsheet error (`#DIV/0!` in a workbook) is said
+    // once, by the reader.
+    let said: foldhash::HashSet<(SourceId, usize)> = problems
+        .iter()
+        .filter(|p| p.code == "data::cell-error")
+        .flat_map(|p| p.labels.iter().map(|l| (l.source, l.span.start)))
+        .collect();
     for t in &set.tables {
         let figures = t
             .decl
@@ -48,7 +56,7 @@ pub fn check_figures_read(set: &RuleSet, reports: &[Report], problems: &mut Vec<
                     });
                 for &(name, col, unit) in columns.iter().flatten() {
                     if !table.only_integers(col) {
-                        column_texts(table, col, name, unit, problems);
+                        column_texts(table, col, name, unit, &said, problems);
                     }
                 }
             }
@@ -61,6 +69,7 @@ fn column_texts(
     col: usize,
     name: &str,
     unit: UnitName,
+    said_by_reader: &foldhash::HashSet<(SourceId, usize)>,
     problems: &mut Vec<Problem>,
 ) {
     let header = table.headers.get(col).map_or("", |h| h.text.as_str());
@@ -144,6 +153,9 @@ fn column_texts(
             }
             _ => continue,
         };
+        if said_by_reader.contains(&(table.source, cell.span().start)) {
+            continue;
+        }
         if said == SAID_PER_COLUMN {
             more += 1;
             continue;
