@@ -1165,8 +1165,48 @@ impl Config {
         }
         for a in &self.allow {
             let id = a.rule.split('[').next().unwrap_or("").trim();
-            if !rules.rules.iter().any(|lr| lr.rule.id.text == id) {
+            let Some(lr) = rules.rules.iter().find(|lr| lr.rule.id.text == id) else {
                 problems.push(self.unknown_rule(id, a.rule_span, rules, "an [[allow]] entry"));
+                continue;
+            };
+            // `drift-summa[budget]`: each name in the brackets must be a column of a `for`.
+            let Some(inside) = a
+                .rule
+                .trim()
+                .strip_prefix(id)
+                .and_then(|r| r.trim().strip_prefix('[')?.strip_suffix(']'))
+            else {
+                continue;
+            };
+            let mut columns = Vec::new();
+            for assertion in &lr.rule.body {
+                for_columns(assertion, &mut columns);
+            }
+            let unknown: Vec<&str> = inside
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !columns.iter().any(|k| k.eq_ignore_ascii_case(c)))
+                .collect();
+            if !unknown.is_empty() {
+                let help = if columns.is_empty() {
+                    format!("`{id}` has no `for`, so it has one instance: write rule = \"{id}\"")
+                } else {
+                    format!("the columns of its `for`: {}", columns.join(", "))
+                };
+                problems.push(
+                    self.problem(
+                        Severity::Warning,
+                        "config::unknown-instance",
+                        format!(
+                            "an [[allow]] entry names the instance `{}` of `{id}`, which has none for {}",
+                            a.rule.trim(),
+                            unknown.join(", ")
+                        ),
+                        a.rule_span,
+                        "no such instance",
+                    )
+                    .with_help(help),
+                );
             }
         }
     }
@@ -1229,6 +1269,26 @@ impl Config {
                 );
             }
         }
+    }
+}
+
+/// The column names of the `for`s in `a`, in order, each once.
+fn for_columns(a: &crate::syntax::ast::Assertion, out: &mut Vec<String>) {
+    use crate::syntax::ast::Assertion;
+    match a {
+        Assertion::For { columns, body, .. } => {
+            for c in columns {
+                if !out.contains(&c.text) {
+                    out.push(c.text.clone());
+                }
+            }
+            for_columns(body, out);
+        }
+        Assertion::In { body, .. } | Assertion::Each { body, .. } | Assertion::If { body, .. } => {
+            for_columns(body, out)
+        }
+        Assertion::Block(items, _) => items.iter().for_each(|i| for_columns(i, out)),
+        Assertion::Check(_) => {}
     }
 }
 

@@ -933,3 +933,27 @@ fn max_findings_per_rule_must_be_a_positive_whole_number() {
         );
     }
 }
+
+#[test]
+fn an_allow_entry_for_an_instance_that_cannot_be_is_a_warning() {
+    let dir = repo(
+        "allow-instance",
+        &format!(
+            "{BASE}\n[[allow]]\nrule = \"budget-summa[budgett]\"\nreason = \"x\"\n\n\
+             [[allow]]\nrule = \"budget-avvikelse[utfall]\"\nreason = \"y\"\n\n\
+             [[allow]]\nrule = \"budget-summa[Budget]\"\nreason = \"z\"\n"
+        ),
+    );
+    let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
+    let said: Vec<(&str, &str)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "config::unknown-instance")
+        .map(|p| (p["message"].as_str().unwrap(), p["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert!(said[0].0.contains("`budget-summa[budgett]`"), "{said:?}");
+    assert!(said[0].1.contains("utfall, budget, avvikelse"), "{said:?}");
+    assert!(said[1].1.contains("has no `for`"), "{said:?}");
+}
