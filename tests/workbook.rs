@@ -1158,3 +1158,121 @@ fn a_damaged_workbook_says_so_in_plain_words() {
         "{message}"
     );
 }
+
+/// An `.ods` cell of `office:value-type="percentage"` holds the fraction (`0.08` shown
+/// `8,0 %`): it is read as per cent, as an `.xlsx` cell formatted `0.0%` is, with the
+/// decimals of its number format (its own style, one it is based on, or its column's
+/// default), and repeated cells and rows are each read so. Before, 8 % was read as 0,08 and
+/// `andel <= 6 %` passed.
+#[test]
+fn ods_percentages_are_read_as_per_cent() {
+    let pct = |value: &str, attrs: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"percentage\" office:value=\"{value}\"{attrs}>\
+             <text:p>?</text:p></table:table-cell>"
+        )
+    };
+    let text = |t: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let float = |v: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>"
+        )
+    };
+    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let andel = format!(
+        "<table:table table:name=\"andel\">\
+         <table:table-column/>\
+         <table:table-column table:number-columns-repeated=\"2\" table:default-cell-style-name=\"ce3\"/>\
+         <table:table-column table:default-cell-style-name=\"ce1\"/>\
+         {}{}<table:table-row table:number-rows-repeated=\"2\">{}{}{}</table:table-row>\
+         <table:table-row table:number-rows-repeated=\"3\"><table:table-cell table:number-columns-repeated=\"4\"/></table:table-row>\
+         {}</table:table>",
+        row(&[text("Grupp"), text("Andel"), text("Mål"), text("Ram")]),
+        row(&[
+            text("Kvinnor"),
+            pct("0.08", " table:style-name=\"ce1\""),
+            pct("0.05", ""),
+            float("0.5"),
+        ]),
+        text("Män"),
+        pct(
+            "0.0425",
+            " table:number-columns-repeated=\"2\" table:style-name=\"ce2\""
+        ),
+        pct("0.125", ""),
+        row(&[
+            text("Summa"),
+            "<table:table-cell table:number-columns-repeated=\"2\"/>".to_string(),
+            pct("0.3", "")
+        ]),
+    );
+    // The same places in another sheet hold plain numbers.
+    let plain = format!(
+        "<table:table table:name=\"tal\">{}{}</table:table>",
+        row(&[text("Grupp"), text("Andel")]),
+        row(&[text("Kvinnor"), float("0.08")]),
+    );
+    let unstyled = format!(
+        "<table:table table:name=\"utan\">{}{}</table:table>",
+        row(&[text("Grupp"), text("Andel")]),
+        row(&[text("Kvinnor"), pct("0.0425", "")]),
+    );
+    let content = format!(
+        "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:style=\"urn:oasis:names:tc:opendocument:xmlns:style:1.0\" \
+         xmlns:number=\"urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">\
+         <office:automatic-styles>\
+         <number:percentage-style style:name=\"N11\"><number:number number:decimal-places=\"1\" \
+         number:min-integer-digits=\"1\"/><number:text> %</number:text></number:percentage-style>\
+         <number:percentage-style style:name=\"N10\"><number:number number:decimal-places=\"0\"/>\
+         <number:text>%</number:text></number:percentage-style>\
+         <style:style style:name=\"ce1\" style:family=\"table-cell\" style:data-style-name=\"N11\"/>\
+         <style:style style:name=\"ce2\" style:family=\"table-cell\" style:parent-style-name=\"ce1\"/>\
+         <style:style style:name=\"ce3\" style:family=\"table-cell\" style:data-style-name=\"N10\"/>\
+         </office:automatic-styles><office:body><office:spreadsheet>{andel}{plain}{unstyled}\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let dir = scratch("ods-percent");
+    let path = dir.join("pct.ods");
+    std::fs::write(&path, ods_with_content(&content)).unwrap();
+    let (report, sources, problems) = load(path.to_str().unwrap());
+    assert!(
+        !codes(&problems).contains(&"data::not-a-workbook"),
+        "{problems:?}"
+    );
+    let t = table(&report, "andel");
+    assert_eq!(
+        cell_texts(t),
+        [
+            ["Kvinnor", "8,0 %", "5 %", "0,5"],
+            ["Män", "4,3 %", "4,3 %", "12,5 %"],
+            ["Män", "4,3 %", "4,3 %", "12,5 %"],
+            ["Summa", "", "", "30,0 %"],
+        ]
+    );
+    assert_eq!(
+        t.row_cells(0)[1].value(t),
+        number("8.0", 1, Some(Unit::Pct))
+    );
+    assert_eq!(t.row_cells(0)[3].value(t), number("0.5", 1, None));
+    assert_eq!(
+        t.row_cells(3)[3].value(t),
+        number("30.0", 1, Some(Unit::Pct))
+    );
+    assert_cells_in_place(t, &sources);
+    let t = table(&report, "tal");
+    assert_eq!(t.row_cells(0)[1].value(t), number("0.08", 2, None));
+    // No number format: as many decimals as the value needs.
+    let t = table(&report, "utan");
+    assert_eq!(cell_texts(t), [["Kvinnor", "4,25 %"]]);
+    assert_eq!(
+        t.row_cells(0)[1].value(t),
+        number("4.25", 2, Some(Unit::Pct))
+    );
+}

@@ -143,8 +143,7 @@ pub fn workbook_from_bytes(
             );
             continue;
         }
-        let bad = scanned.bad_cells_of(&name);
-        let Some(grid) = read_sheet(&mut workbook, &name, bad, shown, problems) else {
+        let Some(grid) = read_sheet(&mut workbook, &name, &scanned, shown, problems) else {
             continue;
         };
         if let Some(table) = sheet::load_sheet(shown, &name, &grid, sources, problems) {
@@ -422,7 +421,7 @@ fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
 fn read_sheet(
     workbook: &mut Book,
     name: &str,
-    bad: &[bounds::BadCell],
+    scanned: &bounds::Scanned,
     shown: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<sheet::Grid> {
@@ -439,7 +438,7 @@ fn read_sheet(
         .with_path(format!("{shown}[{name}]"))
         .with_help("open the workbook in Excel or LibreOffice and save it again")
     };
-    let cells = match guarded(|| used_cells(workbook, name, bad, shown, problems)) {
+    let cells = match guarded(|| used_cells(workbook, name, scanned, shown, problems)) {
         Some(Ok(cells)) => cells,
         Some(Err(reason)) => {
             problems.push(sheet_problem(&reason));
@@ -508,14 +507,16 @@ fn grid_size(cells: &[(u32, u32, format::Shown)]) -> u64 {
 /// An `.xlsx` sheet is read cell by cell, with each cell's number format, and never as the
 /// rectangle of its used range: a stray value in `XFD1048576` costs one cell, not a
 /// rectangle of 17 billion. Other workbooks are read through their used range, refused when
-/// it is larger than [`MAX_SHEET_CELLS`].
+/// it is larger than [`MAX_SHEET_CELLS`]; an `.ods` cell holding a percentage is shown as
+/// per cent.
 fn used_cells(
     workbook: &mut Book,
     name: &str,
-    bad: &[bounds::BadCell],
+    scanned: &bounds::Scanned,
     shown: &str,
     problems: &mut Vec<Problem>,
 ) -> Result<Vec<(u32, u32, format::Shown)>, String> {
+    let bad = scanned.bad_cells_of(name);
     let mut cells = Vec::new();
     if let Sheets::Xlsx(x) = workbook {
         let mut reader = x
@@ -589,19 +590,21 @@ fn used_cells(
             "its used range has {height} rows and {width} columns, more than rimlig reads"
         ));
     }
+    let is_ods = matches!(workbook, Sheets::Ods(_));
+    let start = range.start().unwrap_or((0, 0));
     for (row, col, data) in range.used_cells() {
-        let shown = format::show(data, None);
+        let row = start
+            .0
+            .saturating_add(u32::try_from(row).unwrap_or(u32::MAX));
+        let col = start
+            .1
+            .saturating_add(u32::try_from(col).unwrap_or(u32::MAX));
+        let shown = match scanned.percentage_at(name, row, col).filter(|_| is_ods) {
+            Some(decimals) => format::show_percent(data, decimals),
+            None => format::show(data, None),
+        };
         if !shown.is_empty() || shown.error.is_some() {
-            let start = range.start().unwrap_or((0, 0));
-            cells.push((
-                start
-                    .0
-                    .saturating_add(u32::try_from(row).unwrap_or(u32::MAX)),
-                start
-                    .1
-                    .saturating_add(u32::try_from(col).unwrap_or(u32::MAX)),
-                shown,
-            ));
+            cells.push((row, col, shown));
         }
     }
     Ok(cells)

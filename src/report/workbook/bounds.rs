@@ -162,6 +162,22 @@ pub(super) struct Scanned {
     pub bad_cells: HashMap<String, Vec<BadCell>>,
     /// The sheets the workbook part lists: name and the part that holds its cells.
     pub sheet_parts: Vec<(String, String)>,
+    /// The cells of each sheet of an OpenDocument spreadsheet that hold a percentage
+    /// (`office:value-type="percentage"`), by sheet name: calamine reads them as the bare
+    /// fraction (0,08 for 8 %), and does not say which they are.
+    pub percentages: HashMap<String, Vec<PercentRun>>,
+}
+
+/// Cells of an OpenDocument sheet that hold percentages: `rows` rows from `row` and `cols`
+/// columns from `col` (0-based, repeats counted as calamine counts them), shown with
+/// `decimals` decimals (`None` where the file does not say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct PercentRun {
+    pub row: u32,
+    pub rows: u32,
+    pub col: u32,
+    pub cols: u32,
+    pub decimals: Option<u32>,
 }
 
 impl Scanned {
@@ -172,6 +188,24 @@ impl Scanned {
             .find(|(n, _)| n == name)
             .and_then(|(_, part)| self.bad_cells.get(part))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// The decimals a percentage shows if the cell at 0-based (`row`, `col`) of the
+    /// OpenDocument sheet `name` holds one: `Some(None)` where the file does not say how
+    /// many; `None` if it holds no percentage.
+    pub fn percentage_at(&self, name: &str, row: u32, col: u32) -> Option<Option<u32>> {
+        let runs = self.percentages.get(name)?;
+        // Runs are in the order of the file: by row, then column, none overlapping.
+        let from = runs.partition_point(|r| u64::from(r.row) + u64::from(r.rows) <= u64::from(row));
+        runs[from..]
+            .iter()
+            .take_while(|r| r.row <= row)
+            .find(|r| {
+                u64::from(r.row) + u64::from(r.rows) > u64::from(row)
+                    && r.col <= col
+                    && u64::from(r.col) + u64::from(r.cols) > u64::from(col)
+            })
+            .map(|r| r.decimals)
     }
 }
 
@@ -340,9 +374,66 @@ struct Tally {
     sheets: Vec<(String, String, String)>,
     /// Relationships: the `.rels` part, the id and the target.
     relationships: Vec<(String, String, String)>,
+    /// OpenDocument cells holding percentages, by sheet name, before their styles are known.
+    ods_percent: HashMap<String, Vec<OdsPercent>>,
+    /// OpenDocument style names used by percentage cells and columns, numbered.
+    style_ids: HashMap<String, u32>,
+    /// OpenDocument cell styles (`style:style`): their number format (`style:data-style-name`)
+    /// and the style they are based on (`style:parent-style-name`).
+    cell_styles: HashMap<String, (Option<String>, Option<String>)>,
+    /// OpenDocument percentage formats (`number:percentage-style`): their decimals.
+    percent_formats: HashMap<String, u32>,
 }
 
+/// A run of OpenDocument percentage cells as the content gives it: its style by number.
+#[derive(Debug, Clone, Copy)]
+struct OdsPercent {
+    row: u32,
+    rows: u32,
+    col: u32,
+    cols: u32,
+    style: Option<u32>,
+}
+
+/// Percentage cells kept, at most: each is a filled cell, which the sheets' limits count.
+const MAX_PERCENT_RUNS: usize = MAX_SHEET_CELLS as usize;
+
 impl Tally {
+    /// The number of OpenDocument style `name`.
+    fn style_id(&mut self, name: String) -> u32 {
+        let next = u32::try_from(self.style_ids.len()).unwrap_or(u32::MAX);
+        *self.style_ids.entry(name).or_insert(next)
+    }
+
+    /// Cells `run` of OpenDocument sheet `sheet` hold percentages.
+    fn percent(&mut self, sheet: &str, run: OdsPercent) {
+        let runs = self.ods_percent.entry(sheet.to_string()).or_default();
+        if let Some(last) = runs.last_mut()
+            && (last.row, last.rows, last.style) == (run.row, run.rows, run.style)
+            && u64::from(last.col) + u64::from(last.cols) == u64::from(run.col)
+        {
+            last.cols = last.cols.saturating_add(run.cols);
+            return;
+        }
+        if runs.len() < MAX_PERCENT_RUNS {
+            runs.push(run);
+        }
+    }
+
+    /// The decimals OpenDocument cell style number `id` shows a percentage with, if it says.
+    fn percent_decimals(&self, names: &[&str], id: Option<u32>) -> Option<u32> {
+        let mut style = *names.get(usize::try_from(id?).ok()?)?;
+        // A style without a number format of its own has that of the style it is based on.
+        for _ in 0..16 {
+            let (format, parent) = self.cell_styles.get(style)?;
+            if let Some(format) = format {
+                return self.percent_formats.get(format).copied();
+            }
+            style = parent.as_deref()?;
+        }
+        None
+    }
+
     fn bad_cell(&mut self, nth: u64, at: String, position: Option<(u32, u32)>, what: BadValue) {
         let list = self.bad_cells.entry(self.part.clone()).or_default();
         // Past the first hundred, a cell calamine would misread is still passed by; only its
@@ -412,10 +503,34 @@ impl Tally {
                 (name.clone(), part)
             })
             .collect();
+        let mut names = vec![""; self.style_ids.len()];
+        for (name, &id) in &self.style_ids {
+            if let Some(slot) = usize::try_from(id).ok().and_then(|i| names.get_mut(i)) {
+                *slot = name.as_str();
+            }
+        }
+        let percentages = self
+            .ods_percent
+            .iter()
+            .map(|(sheet, runs)| {
+                let runs = runs
+                    .iter()
+                    .map(|r| PercentRun {
+                        row: r.row,
+                        rows: r.rows,
+                        col: r.col,
+                        cols: r.cols,
+                        decimals: self.percent_decimals(&names, r.style),
+                    })
+                    .collect();
+                (sheet.clone(), runs)
+            })
+            .collect();
         Scanned {
             uncomputed: self.uncomputed,
             bad_cells: self.bad_cells,
             sheet_parts,
+            percentages,
         }
     }
 }
@@ -526,6 +641,13 @@ fn scan_xml(
     let mut positions = Positions::default();
     let mut xcell: Option<XCell> = None;
     let is_rels = tally.part.ends_with(".rels");
+    // The OpenDocument sheet being read: its name, and its columns' default cell styles
+    // (first column, how many, style).
+    let mut sheet_name = String::new();
+    let mut column_styles: Vec<(u64, u64, Option<u32>)> = Vec::new();
+    let mut next_column = 0u64;
+    // The OpenDocument percentage format being read.
+    let mut percent_format: Option<String> = None;
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) | Err(_) => break,
@@ -594,6 +716,33 @@ fn scan_xml(
                     }
                     _ => {}
                 }
+                match e.name().into_inner() {
+                    "style:style" => {
+                        if let Some(name) = attribute_text(e, "style:name")
+                            && (tally.cell_styles.len() as u64) < limits.formats
+                        {
+                            let format = attribute_text(e, "style:data-style-name");
+                            let parent = attribute_text(e, "style:parent-style-name");
+                            tally.cell_styles.insert(name, (format, parent));
+                        }
+                    }
+                    "number:percentage-style" if has_content => {
+                        percent_format = attribute_text(e, "style:name");
+                    }
+                    "number:number" => {
+                        if let Some(format) = percent_format.take()
+                            && (tally.percent_formats.len() as u64) < limits.formats
+                        {
+                            let decimals = attribute(e, "number:decimal-places")
+                                .trim()
+                                .parse::<u32>()
+                                .unwrap_or(0)
+                                .min(28);
+                            tally.percent_formats.insert(format, decimals);
+                        }
+                    }
+                    _ => {}
+                }
                 match e.local_name().into_inner() {
                     "si" => {
                         tally.shared_texts += 1;
@@ -622,6 +771,20 @@ fn scan_xml(
                                 attribute(e, "table:name"),
                                 limits.sheet_cells,
                             ));
+                            // calamine keeps the last sheet of a name.
+                            sheet_name = attribute_text(e, "table:name").unwrap_or_default();
+                            tally.ods_percent.remove(&sheet_name);
+                            column_styles.clear();
+                            next_column = 0;
+                        }
+                        "table:table-column" if sheet.is_some() => {
+                            let count = repeats(e, "table:number-columns-repeated").max(1);
+                            if next_column < ODS_MAX_COLUMNS {
+                                let style = attribute_text(e, "table:default-cell-style-name")
+                                    .map(|name| tally.style_id(name));
+                                column_styles.push((next_column, count, style));
+                            }
+                            next_column = next_column.saturating_add(count);
                         }
                         "table:table-row" if has_content => {
                             if let Some(s) = sheet.as_mut() {
@@ -638,6 +801,26 @@ fn scan_xml(
                                         )
                                     });
                                 let columns = repeats(e, "table:number-columns-repeated");
+                                if attribute(e, "office:value-type") == "percentage" {
+                                    let col = s.row.1;
+                                    let style = match attribute_text(e, "table:style-name") {
+                                        Some(name) => Some(tally.style_id(name)),
+                                        None => column_style(&column_styles, col),
+                                    };
+                                    let cols =
+                                        columns.max(1).min(ODS_MAX_COLUMNS.saturating_sub(col));
+                                    let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+                                    let run = OdsPercent {
+                                        row: at(s.rows_above),
+                                        rows: at(s.row.0),
+                                        col: at(col),
+                                        cols: at(cols),
+                                        style,
+                                    };
+                                    if cols > 0 {
+                                        tally.percent(&sheet_name, run);
+                                    }
+                                }
                                 s.cell(columns, filled);
                                 // A figure, a date or a truth value is read from its
                                 // `office:value`, not from the text shown.
@@ -695,6 +878,9 @@ fn scan_xml(
                     }
                     "v" => in_value = false,
                     _ => {}
+                }
+                if e.name().into_inner() == "number:percentage-style" {
+                    percent_format = None;
                 }
                 if ods_content {
                     ods_end(e.name().into_inner(), &mut sheet, limits, tally)?;
@@ -836,6 +1022,14 @@ impl XCell {
             _ => {}
         }
     }
+}
+
+/// The default cell style of column `col` (0-based) of an OpenDocument sheet whose columns
+/// are `columns` (first column, how many, style; in order).
+fn column_style(columns: &[(u64, u64, Option<u32>)], col: u64) -> Option<u32> {
+    let after = columns.partition_point(|&(first, _, _)| first <= col);
+    let &(first, count, style) = columns.get(after.checked_sub(1)?)?;
+    (col - first < count).then_some(style).flatten()
 }
 
 /// The end of an element of an OpenDocument spreadsheet's content named `name`.

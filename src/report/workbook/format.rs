@@ -84,6 +84,34 @@ pub(super) fn show(data: &Data, format: Option<&str>) -> Shown {
     }
 }
 
+/// An OpenDocument cell that holds a percentage (`office:value-type="percentage"`), whose
+/// value calamine gives as the bare fraction (0,08 for 8 %): shown as per cent with
+/// `decimals` decimals, as an `.xlsx` cell formatted `0.0%` is; with as many as the value
+/// needs where the file does not say.
+pub(super) fn show_percent(data: &Data, decimals: Option<u32>) -> Shown {
+    let value = match data {
+        Data::Float(f) => decimal_of(*f),
+        Data::Int(i) => Some(Decimal::from(*i)),
+        _ => None,
+    };
+    let Some(value) = value else {
+        return show(data, None);
+    };
+    let decimals = decimals.unwrap_or_else(|| {
+        value
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .map_or(0, |v| v.normalize().scale())
+    });
+    let digits = Digits {
+        decimals,
+        grouping: false,
+        percent: true,
+        thousands: 0,
+        suffix: String::new(),
+    };
+    show_digits(&digits, value)
+}
+
 /// An error value of a newer Excel (`#SPILL!`), which calamine does not read: what it means.
 fn newer_error(s: &str) -> Option<&'static str> {
     Some(match s {
@@ -187,16 +215,18 @@ fn show_number(value: Decimal, format: Option<&str>) -> Shown {
     match format {
         NumberFormat::General => Shown::of_text(general(value)),
         NumberFormat::Literal(text) => Shown::of_text(text),
-        NumberFormat::Digits(d) => {
-            let (number, text) = d.render(value);
-            let mut shown = Shown::of_text(text);
-            // A suffix parse_cell does not know ("st", "dagar"): the figure is still a figure.
-            if !matches!(shown.value, CellValue::Number(_)) {
-                shown.value = parse_cell(&number);
-            }
-            shown
-        }
+        NumberFormat::Digits(d) => show_digits(&d, value),
     }
+}
+
+fn show_digits(d: &Digits, value: Decimal) -> Shown {
+    let (number, text) = d.render(value);
+    let mut shown = Shown::of_text(text);
+    // A suffix parse_cell does not know ("st", "dagar"): the figure is still a figure.
+    if !matches!(shown.value, CellValue::Number(_)) {
+        shown.value = parse_cell(&number);
+    }
+    shown
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -639,6 +669,32 @@ mod tests {
             assert_eq!(&t, text, "{value} with {code}");
             assert_eq!(&v, expected, "{value} with {code}");
         }
+    }
+
+    #[test]
+    fn ods_percentages_are_shown_as_per_cent() {
+        let pct = |f: f64, decimals: Option<u32>| {
+            let s = show_percent(&Data::Float(f), decimals);
+            (s.text, s.value)
+        };
+        assert_eq!(
+            pct(0.08, Some(1)),
+            ("8,0 %".into(), number("8.0", 1, Some(Unit::Pct)))
+        );
+        assert_eq!(
+            pct(0.08, None),
+            ("8 %".into(), number("8", 0, Some(Unit::Pct)))
+        );
+        assert_eq!(
+            pct(0.0425, None),
+            ("4,25 %".into(), number("4.25", 2, Some(Unit::Pct)))
+        );
+        assert_eq!(
+            pct(-0.125, Some(0)),
+            ("-13 %".into(), number("-13", 0, Some(Unit::Pct)))
+        );
+        // Not a number: as any cell.
+        assert_eq!(show_percent(&Data::String("x".into()), Some(1)).text, "x");
     }
 
     #[test]
