@@ -975,6 +975,15 @@ fn load_meta(
                 continue;
             }
         };
+        // A value the TOML error above is inside of is said once, by that error.
+        let at = value.span();
+        let broken = errors
+            .iter()
+            .filter_map(toml::de::Error::span)
+            .any(|e| at.start <= e.start && e.start <= at.end);
+        if broken {
+            continue;
+        }
         let Some(s) = value.get_ref().as_str() else {
             problems.push(string_expected(
                 config_problem(
@@ -1370,6 +1379,24 @@ mod tests {
         assert!(label.span.end <= file.text.len());
         assert_eq!(report.meta.unit.as_deref(), Some("A"));
         assert_eq!(report.tables.len(), 1);
+    }
+
+    #[test]
+    fn a_value_broken_inside_is_said_once() {
+        let tmp = TempDir::new("deep");
+        let deep = format!(
+            "unit = {}{}
+",
+            "[".repeat(5000),
+            "]".repeat(5000)
+        );
+        tmp.write("report.toml", deep.as_bytes());
+        tmp.write("t.csv", b"A;B\nx;1\n");
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        load_report(&tmp.0, &mut sources, &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("is not valid TOML"));
     }
 
     #[test]
