@@ -1276,3 +1276,68 @@ fn ods_percentages_are_read_as_per_cent() {
         number("4.25", 2, Some(Unit::Pct))
     );
 }
+
+/// A title row with a unit beside it (`tkr` in E1), or a title alone right of column A
+/// (`Bilaga 3` in C1), above the header: the header is the row under it. Before, the title
+/// row became the header and every check was not applicable.
+#[test]
+fn a_title_row_with_a_unit_or_right_of_column_a_is_no_header() {
+    let cell = |c: &str| match c.parse::<i64>() {
+        Ok(n) => format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{n}\"><text:p>{n}</text:p></table:table-cell>"
+        ),
+        Err(_) if c.is_empty() => "<table:table-cell/>".to_string(),
+        Err(_) => format!(
+            "<table:table-cell office:value-type=\"string\"><text:p>{c}</text:p></table:table-cell>"
+        ),
+    };
+    let row = |cells: &[&str]| {
+        let cells: String = cells.iter().map(|c| cell(c)).collect();
+        format!("<table:table-row>{cells}</table:table-row>")
+    };
+    let sheet = |name: &str, title: &[&str]| {
+        format!(
+            "<table:table table:name=\"{name}\">{}{}{}{}</table:table>",
+            row(title),
+            row(&[
+                "Verksamhet",
+                "Prognos helår",
+                "Budget 2020",
+                "Avvikelse",
+                "Bokslut 2019"
+            ]),
+            row(&["VSS ledning", "-1100", "0", "-1100", "-2356"]),
+            row(&["Ekonomiservice", "-400", "0", "-400", "-476"]),
+        )
+    };
+    let tables = [
+        sheet(
+            "enhet",
+            &["Helårsprognos per verksamhet", "", "", "", "tkr"],
+        ),
+        sheet("bilaga", &["", "", "Bilaga 3"]),
+        sheet("texter", &["Helårsprognos", "Verksamhetsstöd och service"]),
+    ]
+    .concat();
+    let dir = scratch("title-unit");
+    let path = dir.join("titles.ods");
+    std::fs::write(&path, ods_with_content(&ods_content(&tables))).unwrap();
+    let (report, _, problems) = load(path.to_str().unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    for name in ["enhet", "bilaga", "texter"] {
+        let t = table(&report, name);
+        assert_eq!(
+            headers(t),
+            [
+                "Verksamhet",
+                "Prognos helår",
+                "Budget 2020",
+                "Avvikelse",
+                "Bokslut 2019"
+            ],
+            "{name}"
+        );
+        assert_eq!(t.rows.len(), 2, "{name}");
+        assert_eq!(t.row_cells(0)[1].value(t), number("-1100", 0, None));
+    }
+}

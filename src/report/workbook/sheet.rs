@@ -285,38 +285,145 @@ pub(super) fn load_sheet(
 /// The header row, if row `r` and the non-blank rows after it up to it are titles above the
 /// table (`Prognos per oktober 2020`, `Belopp i tkr`); else `r`.
 ///
-/// A title is the only cell of its row, a text, not merged down over the row below, at or left
-/// of where the header starts; the header is the first row after them with at least two cells.
-/// A one-column table has no such row, so its first row stays the header. Titles are a few
-/// lines: after [`MAX_TITLE_ROWS`] of them the first row is the header (each title looks
-/// through the sheet's merged regions, and a column of a million texts is no title block).
+/// A title row holds only texts (a date is one), none merged down over the row below. It is
+/// either one text alone, or markedly narrower than the header under it: at most half as many
+/// cells, or a text and a unit or date (`tkr`, `2020-10-31`) over a header of three cells or
+/// more, with the header filled under its first text. The header is the first row after them
+/// that is no title, with at least two cells. A one-column table has no such row, so its first
+/// row stays the header. Titles are a few lines: after [`MAX_TITLE_ROWS`] of them the first
+/// row is the header (each title looks through the sheet's merged regions, and a column of a
+/// million texts is no title block).
 fn skip_titles(grid: &Grid, r: usize) -> usize {
     let mut n = r;
-    let mut title_col = 0;
+    let mut titles = Vec::new();
     for _ in 0..=MAX_TITLE_ROWS {
-        let Some(row) = grid.rows.get(n) else {
+        if grid.rows.get(n).is_none() {
+            return r;
+        }
+        let Some(next) = (n + 1..grid.rows.len()).find(|&x| !grid.is_blank_row(x)) else {
             return r;
         };
-        let mut filled = row.iter().enumerate().filter(|(_, s)| !s.is_empty());
-        let first = filled.next();
-        let more = filled.count();
-        match first {
-            Some((c, cell))
-                if more == 0
-                    && matches!(cell.value, CellValue::Text(_))
-                    && grid.merge_at(n, c).is_none_or(|m| m.start.0 == m.end.0) =>
-            {
-                title_col = title_col.max(c);
-                match (n + 1..grid.rows.len()).find(|&x| !grid.is_blank_row(x)) {
-                    Some(next) => n = next,
-                    None => return r,
-                }
+        let title = title_cells(grid, n)
+            .is_some_and(|cells| cells.len() == 1 || narrower(grid, n, &cells, next));
+        if !title {
+            break;
+        }
+        titles.push(n);
+        n = next;
+    }
+    if n == r || titles.len() > MAX_TITLE_ROWS {
+        return r;
+    }
+    let header = filled_cells(grid, n);
+    let Some(&header_first) = header.first() else {
+        return r;
+    };
+    if header.len() < 2 {
+        return r;
+    }
+    let all_over = titles.iter().all(|&t| {
+        let cells = title_cells(grid, t).unwrap_or_default();
+        match cells.as_slice() {
+            // A text alone at or left of where the header starts, as always.
+            &[c] if c <= header_first => true,
+            // Right of it: a title unless merged across columns from right of where the
+            // header starts (the top of two header rows: `Redovisat` over `Utgifter` and
+            // `Inkomster`), and not over a row of figures.
+            &[c] => {
+                grid.merge_at(t, c)
+                    .is_none_or(|m| m.start.1 == m.end.1 || m.start.1 <= grid.at(n, header_first).1)
+                    && header_like(grid, n)
             }
-            Some((c, _)) if n > r && more >= 1 && title_col <= c => return n,
-            _ => return r,
+            cells => narrower(grid, t, cells, n) && header_like(grid, n),
+        }
+    });
+    if all_over { n } else { r }
+}
+
+/// The columns of the filled cells of row `r`.
+fn filled_cells(grid: &Grid, r: usize) -> Vec<usize> {
+    grid.rows.get(r).map_or_else(Vec::new, |row| {
+        row.iter()
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty())
+            .map(|(c, _)| c)
+            .collect()
+    })
+}
+
+/// The columns of the cells of row `r` if it can be a title: texts only (the first with a
+/// letter in it), none merged down over the row below.
+fn title_cells(grid: &Grid, r: usize) -> Option<Vec<usize>> {
+    let cells = filled_cells(grid, r);
+    let first = grid.cell(r, *cells.first()?)?;
+    let alone = cells.len() == 1;
+    let texts = cells.iter().all(|&c| {
+        grid.cell(r, c).is_some_and(|s| {
+            matches!(s.value, CellValue::Text(_))
+                && (alone || s.error.is_none())
+                && grid.merge_at(r, c).is_none_or(|m| m.start.0 == m.end.0)
+        })
+    });
+    // (A text alone on its row is a title as it always was; beside others, one with a letter.)
+    (texts && (alone || first.text.chars().any(char::is_alphabetic))).then_some(cells)
+}
+
+/// Whether title row `t` of several cells (`cells`, its columns) is markedly narrower than
+/// row `h` under it: none of its cells merged across columns, `h` filled under its first
+/// cell, and at most half as many cells as `h`, or a text and a unit or date over three cells
+/// or more.
+fn narrower(grid: &Grid, t: usize, cells: &[usize], h: usize) -> bool {
+    let below = filled_cells(grid, h);
+    let (Some(first), Some(&last)) = (cells.first(), cells.last()) else {
+        return false;
+    };
+    let merged = cells
+        .iter()
+        .any(|&c| grid.merge_at(t, c).is_some_and(|m| m.start.1 != m.end.1));
+    let unit_or_date = cells.len() == 2
+        && below.len() >= 3
+        && grid.cell(t, last).is_some_and(|s| is_unit_or_date(&s.text));
+    !merged && below.contains(first) && (cells.len() * 2 <= below.len() || unit_or_date)
+}
+
+/// Whether row `h` can be a header: more of its cells are texts than figures (a header may
+/// have a year as a figure; a row of data has figures beside its name).
+fn header_like(grid: &Grid, h: usize) -> bool {
+    let (mut texts, mut figures) = (0usize, 0usize);
+    for c in filled_cells(grid, h) {
+        match grid.cell(h, c).map(|s| &s.value) {
+            Some(CellValue::Text(_)) => texts += 1,
+            Some(_) => figures += 1,
+            None => {}
         }
     }
-    r
+    texts > figures
+}
+
+/// A unit (`tkr`, `Belopp i mnkr`, `(kr)`) or a date (`2020-10-31`, `31.10.2020`) beside a
+/// title.
+fn is_unit_or_date(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_matches(|c| matches!(c, '(' | ')' | '[' | ']'))
+        .trim()
+        .to_lowercase();
+    let unit = t
+        .strip_prefix("belopp i ")
+        .or_else(|| t.strip_prefix("belopp, "))
+        .or_else(|| t.strip_prefix("i "))
+        .unwrap_or(&t)
+        .trim_end_matches('.')
+        .trim();
+    const UNITS: [&str; 11] = [
+        "kr", "tkr", "mkr", "mnkr", "sek", "tsek", "msek", "%", "procent", "antal", "st",
+    ];
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    let date = digits >= 4
+        && t.contains(['-', '.', '/'])
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | '/' | ':' | ' '));
+    UNITS.contains(&unit) || date
 }
 
 /// The headers of the table whose header row is `r`, and the first data row.
@@ -566,6 +673,122 @@ mod tests {
         let (t, _, _) = load(&g);
         assert_eq!(header_texts(&t), ["Belopp"]);
         assert_eq!(t.rows.len(), 2);
+    }
+
+    /// A title row with a second cell (a unit, a date, a second text) or a lone title right
+    /// of column A became the header, and every check was then not applicable.
+    #[test]
+    fn a_title_row_narrower_than_the_header_is_a_title() {
+        let header: &[&str] = &["Verksamhet", "Prognos", "Budget", "Avvikelse", "Bokslut"];
+        let data: &[&str] = &["A", "#1", "#2", "#3", "#4"];
+        for title in [
+            &["Helårsprognos per verksamhet", "", "", "", "tkr"][..],
+            &["Helårsprognos per verksamhet", "", "", "", "2020-10-31"],
+            &["Helårsprognos", "Verksamhetsstöd och service"],
+            &["", "", "Bilaga 3"],
+            &["", "", "", "", "Belopp i tkr"],
+        ] {
+            let g = grid(&[title, header, data], Vec::new());
+            let (t, _, _) = load(&g);
+            assert_eq!(header_texts(&t), header, "under {title:?}");
+            assert_eq!(t.rows.len(), 1, "under {title:?}");
+            assert_eq!(t.rows[0].line(), 3);
+        }
+        // A text and a unit over a table of three columns.
+        let g = grid(
+            &[
+                &["Prognos", "tkr"],
+                &["Verksamhet", "Prognos", "Budget"],
+                &["A", "#1", "#2"],
+            ],
+            Vec::new(),
+        );
+        assert_eq!(
+            header_texts(&load(&g).0),
+            ["Verksamhet", "Prognos", "Budget"]
+        );
+    }
+
+    #[test]
+    fn a_sparse_header_is_no_title() {
+        // Over a row of figures: the header, with gaps.
+        let g = grid(
+            &[
+                &["Verksamhet", "", "Prognos", "", ""],
+                &["A", "#1", "#2", "#3", "#4"],
+                &["B", "#1", "#2", "#3", "#4"],
+            ],
+            Vec::new(),
+        );
+        assert_eq!(
+            header_texts(&load(&g).0)[..3],
+            ["Verksamhet", "", "Prognos"]
+        );
+        // The top of two header rows, the first column's text merged down or empty below.
+        let g = grid(
+            &[
+                &["Projekt", "Redovisat", "", "Budget", ""],
+                &["", "Utgifter", "Inkomster", "Utgifter", "Inkomster"],
+                &["A", "#1", "#2", "#3", "#4"],
+            ],
+            Vec::new(),
+        );
+        assert_eq!(
+            header_texts(&load(&g).0),
+            [
+                "Projekt",
+                "Redovisat Utgifter",
+                "Redovisat Inkomster",
+                "Budget Utgifter",
+                "Budget Inkomster"
+            ]
+        );
+        let g = grid(
+            &[
+                &["Projekt", "Redovisat"],
+                &["", "Utgifter", "Inkomster", "Netto", "Kommentar"],
+                &["A", "#1", "#2", "#3", "x"],
+            ],
+            Vec::new(),
+        );
+        assert_eq!(
+            header_texts(&load(&g).0)[..2],
+            ["Projekt", "Redovisat Utgifter"]
+        );
+        // A group text merged across, right of the first column: the top header row.
+        let g = grid(
+            &[
+                &["", "Redovisat", "", ""],
+                &["Projekt", "Utgifter", "Inkomster", "Netto"],
+                &["A", "#1", "#2", "#3"],
+            ],
+            vec![Dimensions::new((0, 1), (0, 3))],
+        );
+        assert_eq!(header_texts(&load(&g).0)[1], "Redovisat Utgifter");
+        // Two texts over a table of two columns: the header.
+        let g = grid(
+            &[&["Grupp", "Andel"], &["Kvinnor", "Män"], &["#1", "#2"]],
+            Vec::new(),
+        );
+        assert_eq!(header_texts(&load(&g).0), ["Grupp", "Andel"]);
+    }
+
+    #[test]
+    fn units_and_dates_beside_a_title() {
+        for yes in [
+            "tkr",
+            "(tkr)",
+            "Belopp i tkr",
+            "mnkr",
+            "2020-10-31",
+            "31.10.2020",
+            "%",
+        ] {
+            assert!(is_unit_or_date(yes), "{yes}");
+        }
+        for no in ["Prognos", "2020", "tkr per invånare", ""] {
+            assert!(!is_unit_or_date(no), "{no}");
+        }
     }
 
     #[test]
