@@ -587,3 +587,24 @@ fn a_baseline_beside_the_reports_is_not_read_as_one() {
             .all(|f| f["baselined"] == true)
     );
 }
+
+/// A number the reader said does not fit is said once, also in a column declared as figures
+/// (where a text would get `data::not-a-figure` as well).
+#[test]
+fn a_number_that_does_not_fit_is_said_once_in_a_figure_column() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("json-number-once");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("r.json"),
+        r#"{"tables": {"t": {"columns": ["K", "A"], "rows": [["x", 1e400], ["y", 2]]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("t.rules"),
+        "table t \"t\" { key k \"K\" column a \"A\" tkr }\nrule r { each t: a >= 0 }\n",
+    )
+    .unwrap();
+    let run = rimlig::run::check(&[dir.join("r.json")], &[dir.join("t.rules")]);
+    let codes: Vec<&str> = run.problems.iter().map(|p| p.code).collect();
+    assert_eq!(codes, ["data::json-number"], "{:#?}", run.problems);
+}

@@ -17,11 +17,11 @@ const SAID_PER_COLUMN: usize = 5;
 /// One `data::not-a-figure` warning per text cell of a declared figure column, up to
 /// [`SAID_PER_COLUMN`] per table and column, then one that counts the rest.
 pub fn check_figures_read(set: &RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
-    // A cell the reader already said is a spreadsheet error (`#DIV/0!` in a workbook) is said
-    // once, by the reader.
+    // A cell the reader already said is no figure (a spreadsheet error in a workbook, a JSON
+    // number too large or too precise) is said once, by the reader.
     let said: foldhash::HashSet<(SourceId, usize)> = problems
         .iter()
-        .filter(|p| p.code == "data::cell-error")
+        .filter(|p| matches!(p.code, "data::cell-error" | "data::json-number"))
         .flat_map(|p| p.labels.iter().map(|l| (l.source, l.span.start)))
         .collect();
     for t in &set.tables {
