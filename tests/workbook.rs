@@ -1341,3 +1341,69 @@ fn a_title_row_with_a_unit_or_right_of_column_a_is_no_header() {
         assert_eq!(t.row_cells(0)[1].value(t), number("-1100", 0, None));
     }
 }
+
+/// A stored value that is no number (`office:value="1,5"`) or a repeat count that is not a
+/// whole number makes calamine refuse the whole workbook ("Parse float error"): the reason
+/// names the sheet and cell.
+#[test]
+fn an_ods_value_that_is_no_number_names_its_cell() {
+    let good = "<table:table table:name=\"t\"><table:table-row>\
+         <table:table-cell office:value-type=\"string\"><text:p>Key</text:p></table:table-cell>\
+         <table:table-cell office:value-type=\"string\"><text:p>A</text:p></table:table-cell>\
+         </table:table-row><table:table-row>\
+         <table:table-cell office:value-type=\"string\"><text:p>x</text:p></table:table-cell>\
+         <table:table-cell office:value-type=\"float\" office:value=\"1\"><text:p>1</text:p></table:table-cell>\
+         </table:table-row></table:table>";
+    let bad = |row_attr: &str, cell_attr: &str| {
+        format!(
+            "<table:table table:name=\"Sjuk frånvaro\"><table:table-row>\
+             <table:table-cell office:value-type=\"string\"><text:p>Key</text:p></table:table-cell>\
+             </table:table-row><table:table-row table:number-rows-repeated=\"2\">\
+             <table:table-cell table:number-columns-repeated=\"2\"/></table:table-row>\
+             <table:table-row{row_attr}>\
+             <table:table-cell office:value-type=\"string\"><text:p>y</text:p></table:table-cell>\
+             <table:table-cell office:value-type=\"float\"{cell_attr}><text:p>1,5</text:p></table:table-cell>\
+             </table:table-row></table:table>"
+        )
+    };
+    let dir = scratch("ods-bad-value");
+    for (row_attr, cell_attr, said) in [
+        (
+            "",
+            " office:value=\"1,5\"",
+            "cell 'Sjuk frånvaro'!B4 holds the stored value '1,5', which is no number",
+        ),
+        (
+            "",
+            " office:value=\"1.5\" table:number-columns-repeated=\"-1\"",
+            "cell 'Sjuk frånvaro'!B4 is stored as repeated '-1' times across columns, which is \
+             not a whole number",
+        ),
+        (
+            " table:number-rows-repeated=\"x\"",
+            " office:value=\"1.5\"",
+            "row 4 of sheet 'Sjuk frånvaro' is stored as repeated 'x' times, which is not a whole \
+             number",
+        ),
+    ] {
+        let path = dir.join("bad.ods");
+        let content = ods_content(&format!("{good}{}", bad(row_attr, cell_attr)));
+        std::fs::write(&path, ods_with_content(&content)).unwrap();
+        let (report, _, problems) = load(path.to_str().unwrap());
+        assert!(report.tables.is_empty());
+        assert_eq!(codes(&problems), ["data::not-a-workbook"], "{problems:?}");
+        let message = &problems[0].message;
+        assert!(message.contains(said), "{message}");
+        assert!(
+            message.contains("so no sheet of the workbook can be read"),
+            "{message}"
+        );
+    }
+    // A value calamine reads, in the same place: both sheets are read.
+    let path = dir.join("good.ods");
+    let content = ods_content(&format!("{good}{}", bad("", " office:value=\"1.5\"")));
+    std::fs::write(&path, ods_with_content(&content)).unwrap();
+    let (report, _, problems) = load(path.to_str().unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(names(&report), ["t", "Sjuk frånvaro"]);
+}

@@ -145,6 +145,9 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refu
         }
         scanned.map_err(Refused::TooLarge)?;
     }
+    if let Some(reason) = tally.unreadable.take() {
+        return Err(Refused::Damaged(reason));
+    }
     let texts = tally.texts.total();
     if texts > limits.texts {
         return Err(Refused::TooLarge(too_much_text(texts, limits)));
@@ -383,6 +386,9 @@ struct Tally {
     cell_styles: HashMap<String, (Option<String>, Option<String>)>,
     /// OpenDocument percentage formats (`number:percentage-style`): their decimals.
     percent_formats: HashMap<String, u32>,
+    /// The first value of an OpenDocument sheet that calamine would fail on, and with it on
+    /// the whole workbook: why, in words.
+    unreadable: Option<String>,
 }
 
 /// A run of OpenDocument percentage cells as the content gives it: its style by number.
@@ -786,9 +792,24 @@ fn scan_xml(
                             }
                             next_column = next_column.saturating_add(count);
                         }
-                        "table:table-row" if has_content => {
+                        "table:table-row" => {
                             if let Some(s) = sheet.as_mut() {
-                                s.row_start(repeats(e, "table:number-rows-repeated"));
+                                if tally.unreadable.is_none()
+                                    && let Some(count) =
+                                        attribute_text(e, "table:number-rows-repeated")
+                                    && count.parse::<usize>().is_err()
+                                {
+                                    tally.unreadable = Some(format!(
+                                        "row {} of sheet '{sheet_name}' is stored as repeated \
+                                         '{}' times, which is not a whole number, so no sheet \
+                                         of the workbook can be read",
+                                        s.rows_above.saturating_add(1),
+                                        shorten(&count)
+                                    ));
+                                }
+                                if has_content {
+                                    s.row_start(repeats(e, "table:number-rows-repeated"));
+                                }
                             }
                         }
                         "table:table-cell" | "table:covered-table-cell" => {
@@ -801,6 +822,15 @@ fn scan_xml(
                                         )
                                     });
                                 let columns = repeats(e, "table:number-columns-repeated");
+                                if tally.unreadable.is_none() {
+                                    let at = format!(
+                                        "{}!{}{}",
+                                        super::sheet::sheet_ref(&sheet_name),
+                                        column_letters(s.row.1.saturating_add(1)),
+                                        s.rows_above.saturating_add(1)
+                                    );
+                                    tally.unreadable = unreadable_ods_cell(e, &at);
+                                }
                                 if attribute(e, "office:value-type") == "percentage" {
                                     let col = s.row.1;
                                     let style = match attribute_text(e, "table:style-name") {
@@ -1021,6 +1051,55 @@ impl XCell {
             }
             _ => {}
         }
+    }
+}
+
+/// Why calamine would fail on OpenDocument cell `e` (at `at`, such as `u!B2`), and with it on
+/// the whole workbook: a stored value that is no number (`1,5`), or a repeat count that is
+/// not a whole number. `None` if it would not.
+fn unreadable_ods_cell(e: &BytesStart<'_>, at: &str) -> Option<String> {
+    let columns = attribute(e, "table:number-columns-repeated");
+    if !columns.is_empty() && columns.parse::<usize>().is_err() {
+        return Some(format!(
+            "cell {at} is stored as repeated '{}' times across columns, which is not a whole \
+             number, so no sheet of the workbook can be read",
+            shorten(&columns)
+        ));
+    }
+    // calamine reads the first of the value attributes only.
+    let value = e.attributes().flatten().find(|a| {
+        matches!(
+            a.key.into_inner(),
+            "office:value"
+                | "office:string-value"
+                | "office:date-value"
+                | "office:time-value"
+                | "office:boolean-value"
+        )
+    })?;
+    if value.key.into_inner() != "office:value" {
+        return None;
+    }
+    let written = value.value.to_string();
+    if written.parse::<f64>().is_ok() {
+        return None;
+    }
+    Some(format!(
+        "cell {at} holds the stored value '{}', which is no number (the file must store a \
+         number such as 1.5, with a point), so no sheet of the workbook can be read; type the \
+         figure in that cell again in LibreOffice and save the workbook",
+        shorten(&written)
+    ))
+}
+
+/// A value from the file, as a message quotes it: on one line, at most 40 characters.
+fn shorten(value: &str) -> String {
+    let plain: String = value.chars().filter(|c| !c.is_control()).collect();
+    let short: String = plain.chars().take(40).collect();
+    if short.len() < plain.len() {
+        format!("{short}…")
+    } else {
+        short
     }
 }
 
