@@ -101,12 +101,38 @@ struct Rendered {
 pub(super) fn sheet_ref(name: &str) -> String {
     let plain = !name.is_empty()
         && name.chars().all(|c| c.is_alphanumeric() || c == '_')
-        && !name.starts_with(|c: char| c.is_ascii_digit());
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && !reads_as_reference_or_value(name);
     if plain {
         name.to_string()
     } else {
         format!("'{}'", name.replace('\'', "''"))
     }
+}
+
+/// A name a formula would read as a cell (`A1`, `XFD1048576`), an R1C1 reference (`R1C1`,
+/// `R2`, `C3`) or a truth value: Excel quotes such a sheet name (`'A1'!D2`).
+fn reads_as_reference_or_value(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    if upper == "TRUE" || upper == "FALSE" || upper == "R" || upper == "C" {
+        return true;
+    }
+    let letters = upper.bytes().take_while(u8::is_ascii_uppercase).count();
+    let a1 = (1..=3).contains(&letters)
+        && upper.len() > letters
+        && upper[letters..].bytes().all(|b| b.is_ascii_digit());
+    let r1c1 = match after_index(&upper, 'R') {
+        Some("") => true,
+        Some(after) => after_index(after, 'C') == Some(""),
+        None => after_index(&upper, 'C') == Some(""),
+    };
+    a1 || r1c1
+}
+
+/// What follows `letter` and the digits after it, if `s` starts with `letter`.
+fn after_index(s: &str, letter: char) -> Option<&str> {
+    s.strip_prefix(letter)
+        .map(|r| r.trim_start_matches(|d: char| d.is_ascii_digit()))
 }
 
 /// Render the sheet. Rows from `table_row` on (the table) show every cell up to column
@@ -813,5 +839,22 @@ mod tests {
         assert_eq!(sheet_ref("2020"), "'2020'");
         assert_eq!(sheet_ref("Ann's"), "'Ann''s'");
         assert_eq!(sheet_ref("Nämnd_1"), "Nämnd_1");
+        // Names a formula would read as a cell, an R1C1 reference or a truth value.
+        for name in [
+            "A1",
+            "xfd1048576",
+            "R1C1",
+            "R2",
+            "C3",
+            "RC",
+            "TRUE",
+            "false",
+            "R",
+        ] {
+            assert_eq!(sheet_ref(name), format!("'{name}'"), "{name}");
+        }
+        for name in ["Rad", "Cost", "ABCD1", "Drift", "R1C1x"] {
+            assert_eq!(sheet_ref(name), name, "{name}");
+        }
     }
 }
