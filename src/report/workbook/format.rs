@@ -68,6 +68,12 @@ pub(super) fn show(data: &Data, format: Option<&str>) -> Shown {
             None => Shown::of_text(one_line(s)),
         },
         Data::Int(i) => show_number(Decimal::from(*i), format),
+        // `1e400` in a file reads as infinity: Excel shows a number it cannot hold as #NUM!.
+        Data::Float(f) if f.is_infinite() => Shown {
+            text: "#NUM!".to_string(),
+            value: CellValue::Text("#NUM!".to_string()),
+            error: Some("a number too large for a spreadsheet to hold (beyond 10³⁰⁸)"),
+        },
         Data::Float(f) => match decimal_of(*f) {
             Some(d) => show_number(d, format),
             // Beyond what a decimal holds (±7.9e28): text, as a CSV file would give it.
@@ -75,7 +81,8 @@ pub(super) fn show(data: &Data, format: Option<&str>) -> Shown {
         },
         Data::Bool(b) => Shown::plain_text(if *b { "TRUE" } else { "FALSE" }.to_string()),
         Data::DateTime(dt) => Shown::plain_text(date_time(dt)),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Shown::plain_text(one_line(s)),
+        Data::DurationIso(s) => Shown::plain_text(iso_duration(s).unwrap_or_else(|| one_line(s))),
+        Data::DateTimeIso(s) => Shown::plain_text(one_line(s)),
         Data::Error(e) => Shown {
             text: e.to_string(),
             value: CellValue::Text(e.to_string()),
@@ -188,6 +195,59 @@ pub(super) fn one_line(s: &str) -> String {
         }
     }
     out
+}
+
+/// An OpenDocument duration (`PT36H15M00S`, `P1DT2H`) as a spreadsheet shows it: `36:15:00`.
+/// `None` for what is not such a duration (years and months have no fixed length).
+fn iso_duration(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let (days, time) = s
+        .strip_prefix('P')?
+        .split_once('T')
+        .unwrap_or((&s[1..], ""));
+    let days: u64 = match days {
+        "" => 0,
+        d => d.strip_suffix('D')?.parse().ok()?,
+    };
+    let (mut hours, mut minutes, mut seconds) = (0u64, 0u64, 0u64);
+    let mut number = String::new();
+    for c in time.chars() {
+        match c {
+            '0'..='9' => number.push(c),
+            // Fractions of a second are not shown, as in a spreadsheet's h:mm:ss.
+            '.' | ',' => number.push('.'),
+            'H' | 'M' | 'S' => {
+                let whole = number.split('.').next().unwrap_or("");
+                let n: u64 = whole.parse().ok()?;
+                match c {
+                    'H' => hours = n,
+                    'M' => minutes = n,
+                    _ => seconds = n,
+                }
+                number.clear();
+            }
+            _ => return None,
+        }
+    }
+    if !number.is_empty() {
+        return None;
+    }
+    let total = days
+        .checked_mul(86_400)?
+        .checked_add(hours.checked_mul(3_600)?)?
+        .checked_add(minutes.checked_mul(60)?)?
+        .checked_add(seconds)?;
+    let sign = if negative && total > 0 { "-" } else { "" };
+    Some(format!(
+        "{sign}{}:{:02}:{:02}",
+        total / 3_600,
+        total / 60 % 60,
+        total % 60
+    ))
 }
 
 /// The exact decimal written by the shortest representation that reads back as `f`.
@@ -745,6 +805,22 @@ mod tests {
         assert_eq!(shown(Data::DateTime(both), None).0, "2020-10-31 18:00");
         let duration = ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false);
         assert_eq!(shown(Data::DateTime(duration), None).0, "36:00:00");
+        // As an .ods file writes durations.
+        for (iso, as_shown) in [
+            ("PT36H15M00S", "36:15:00"),
+            ("P1DT2H", "26:00:00"),
+            ("PT0H0M1.5S", "0:00:01"),
+            ("-PT1H", "-1:00:00"),
+        ] {
+            assert_eq!(
+                shown(Data::DurationIso(iso.to_string()), None).0,
+                as_shown,
+                "{iso}"
+            );
+        }
+        assert_eq!(shown(Data::DurationIso("P1Y".into()), None).0, "P1Y");
+        // A number beyond a double reads as Excel's #NUM!, an error at the cell.
+        assert_eq!(shown(Data::Float(f64::INFINITY), None).0, "#NUM!");
         assert_eq!(
             shown(Data::Bool(true), None),
             ("TRUE".into(), CellValue::Text("TRUE".into()))
