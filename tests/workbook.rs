@@ -1407,3 +1407,38 @@ fn an_ods_value_that_is_no_number_names_its_cell() {
     assert!(problems.is_empty(), "{problems:?}");
     assert_eq!(names(&report), ["t", "Sjuk frånvaro"]);
 }
+
+/// A part of a few hundred kilobytes zipped that holds one text of many megabytes: the XML
+/// reader would hold the whole text in memory before any count could refuse it (a 300 KB
+/// `.ods` took 456 MB), so a run of more than 4 MiB without markup is refused as it is read.
+/// A picture in the workbook, which has such runs, is no XML and is not held to it.
+#[test]
+fn a_text_of_megabytes_in_a_part_is_refused_while_it_is_read() {
+    use std::io::Write;
+    let dir = scratch("long-text");
+    let text = "9".repeat(20 << 20);
+    let content = format!(
+        "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\"><office:body><office:spreadsheet><table:table table:name=\"t\"><table:table-row><table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"
+    );
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let mut ods = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    ods.start_file("mimetype", deflated).unwrap();
+    ods.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    ods.start_file("content.xml", deflated).unwrap();
+    ods.write_all(content.as_bytes()).unwrap();
+    let bytes = ods.finish().unwrap().into_inner();
+    assert!(bytes.len() < 1 << 20, "{}", bytes.len());
+    std::fs::write(dir.join("long.ods"), bytes).unwrap();
+    let (report, _, problems) = load(dir.join("long.ods").to_str().unwrap());
+    assert!(report.tables.is_empty());
+    assert_eq!(codes(&problems), ["data::too-large"], "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("content.xml holds a text of more than 4 MiB"),
+        "{}",
+        problems[0].message
+    );
+}

@@ -125,14 +125,28 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refu
         };
         let ods_content = entry.name().is_ok_and(|n| n == "content.xml");
         tally.part = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let xml = tally.part.ends_with(".xml") || tally.part.ends_with(".rels");
         let mut counted = Counted {
             inner: entry,
             read: tally.unzipped,
             limit: limits.unzipped,
+            since_markup: 0,
+            max_run: xml.then_some(MAX_RUN_WITHOUT_MARKUP),
+            overlong: false,
         };
         // An entry that is no XML, or stops being XML, is read to its end all the same: its
         // bytes count.
         let scanned = scan_xml(&mut counted, ods_content, limits, &mut tally);
+        // The XML reader holds a whole text in memory: one of a hundred megabytes (a few
+        // hundred kilobytes zipped) would take that much before any count could refuse it.
+        if counted.overlong {
+            return Err(Refused::TooLarge(format!(
+                "{} holds a text of more than {} MiB (a cell holds at most 32 767 characters)",
+                tally.part,
+                MAX_RUN_WITHOUT_MARKUP >> 20
+            )));
+        }
+        counted.max_run = None;
         if scanned.is_ok() {
             let _ = std::io::copy(&mut counted, &mut std::io::sink());
         }
@@ -609,10 +623,19 @@ fn one_text(len: u64, limit: u64) -> Result<(), String> {
 
 /// A reader that counts the bytes read through it and fails once they pass `limit`, so a
 /// part that inflates without end is read no further.
+/// Bytes of an XML part read without a `<` or `>`, before the scan stops.
+const MAX_RUN_WITHOUT_MARKUP: u64 = 4 << 20;
+
 struct Counted<R> {
     inner: R,
     read: u64,
     limit: u64,
+    /// Bytes since the last `<` or `>`, and at most how many there may be (XML parts only,
+    /// while they are scanned).
+    since_markup: u64,
+    max_run: Option<u64>,
+    /// Set when `max_run` was passed.
+    overlong: bool,
 }
 
 impl<R: Read> Read for Counted<R> {
@@ -622,6 +645,17 @@ impl<R: Read> Read for Counted<R> {
         }
         let n = self.inner.read(buf)?;
         self.read += n as u64;
+        if let Some(max) = self.max_run {
+            let read = &buf[..n];
+            self.since_markup = match memchr::memrchr2(b'<', b'>', read) {
+                Some(at) => (n - at - 1) as u64,
+                None => self.since_markup + n as u64,
+            };
+            if self.since_markup > max {
+                self.overlong = true;
+                return Err(std::io::Error::other("a text too long"));
+            }
+        }
         Ok(n)
     }
 }
