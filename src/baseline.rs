@@ -268,13 +268,28 @@ fn split_elsewhere(run: &Run, unmatched: Vec<Entry>) -> (Vec<Entry>, Vec<Entry>)
 /// then renamed over it. Writing in place would leave a cut-off baseline if the disk filled
 /// up, and a run reading it meanwhile would find it malformed.
 fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // A baseline kept elsewhere and linked here is written where it is: renaming over the
+    // link would replace the link with a file and leave the baseline as it was.
+    let linked = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let resolved = if linked {
+        std::fs::canonicalize(path).ok()
+    } else {
+        None
+    };
+    let path = resolved.as_deref().unwrap_or(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written =
-        std::fs::write(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    // The file keeps who may read and write it.
+    let permissions = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let written = std::fs::write(&temporary, bytes)
+        .and_then(|()| match permissions {
+            Some(p) => std::fs::set_permissions(&temporary, p),
+            None => Ok(()),
+        })
+        .and_then(|()| std::fs::rename(&temporary, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temporary);
     }
@@ -464,7 +479,7 @@ fn plain_serde(e: &serde_json::Error) -> String {
         ),
     ];
     match expected.iter().find(|(serde, _)| said.contains(serde)) {
-        Some((_, plain)) => format!("{plain} ({said})"),
+        Some((_, plain)) => plain.to_string(),
         None if said.starts_with("missing field") => {
             format!("{} is missing", said.trim_start_matches("missing field "))
         }

@@ -256,31 +256,12 @@ impl CheckArgs {
             let settings = file
                 .extension()
                 .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
-            // Looking inside a large JSON file costs milliseconds: only a file where a report
-            // could be found is looked at.
-            let within_checked = || {
-                let Some(dir) = file
-                    .parent()
-                    .map(|d| {
-                        if d.as_os_str().is_empty() {
-                            Path::new(".")
-                        } else {
-                            d
-                        }
-                    })
-                    .and_then(|d| d.canonicalize().ok())
-                else {
-                    return false;
-                };
-                self.paths.is_empty()
-                    || self
-                        .paths
-                        .iter()
-                        .filter_map(|p| p.canonicalize().ok())
-                        .any(|p| dir.starts_with(p))
-            };
+            // A JSON file rimlig wrote (an earlier run's output, which may be large) is
+            // known by its first key; any other is looked into for a report, wherever it is
+            // (a report's `previous` need not be under a checked folder).
             if settings
-                || (within_checked() && rimlig::report::discover::is_document_report_in_tree(file))
+                || (!written_by_rimlig(file)
+                    && rimlig::report::discover::is_document_report_in_tree(file))
             {
                 return Err(format!(
                     "--output {} is {}: it would be written over; give the output a name of \
@@ -303,6 +284,19 @@ impl CheckArgs {
         }
         Ok(pairs)
     }
+}
+
+/// Whether `file` begins as the JSON rimlig writes (`{"version": …`), which no report does
+/// (a report's keys are `unit`, `period` and `tables`).
+fn written_by_rimlig(file: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let Ok(n) = std::fs::File::open(file).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&head[..n]);
+    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
+    rest.is_some_and(|r| r.starts_with("\"version\""))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -400,7 +394,19 @@ mod tests {
         for report in ["json/2020-08.json", "md/2020-08.md"] {
             let path = format!("{shipped}{report}");
             assert!(err(&[&json[..], &[path.as_str()]].concat()).contains("is a report"));
+            // Also when the paths checked are elsewhere: it may be a report's `previous`.
+            assert!(err(&[&json[..], &[path.as_str(), "r"]].concat()).contains("is a report"));
         }
+        // An earlier run's output is written over, without reading it through.
+        let earlier = std::env::temp_dir().join(format!("rimlig-cli-{}.json", std::process::id()));
+        std::fs::write(
+            &earlier,
+            "{\n  \"version\": 1,\n  \"findings\": [],\"tables\": {}}",
+        )
+        .unwrap();
+        let earlier_path = earlier.to_string_lossy().into_owned();
+        assert!(dest(&[&json[..], &[earlier_path.as_str()]].concat()).is_ok());
+        let _ = std::fs::remove_file(&earlier);
         assert!(
             dest(&[&json[..], &["rimlig.json", "r", "--baseline", "bl.json"]].concat()).is_ok()
         );

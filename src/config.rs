@@ -946,15 +946,26 @@ fn tolerance_text(t: &str) -> Result<Tolerance, String> {
 
 /// A non-negative decimal, `0,5` or `0.5`, with spaces between thousands, kept exactly.
 fn number(s: &str) -> Result<Decimal, String> {
+    // The minus sign as figures are printed (−) is a minus.
     let s: String = s
         .trim()
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
+        .map(|c| if c == '\u{2212}' { '-' } else { c })
         .collect();
     if s.is_empty() {
         return Err("there is no number".to_string());
     }
-    let d = Decimal::from_str_exact(&s.replace(',', ".")).map_err(|_| {
+    let s = s.replace(',', ".");
+    // A TOML float may be written with an exponent (`1e2`).
+    let exact = if s.contains(['e', 'E']) {
+        Decimal::from_scientific(&s)
+            .ok()
+            .filter(|d| d.scale() <= 28)
+    } else {
+        Decimal::from_str_exact(&s).ok()
+    };
+    let d = exact.ok_or(()).map_err(|()| {
         if s.chars().filter(char::is_ascii_digit).count() > 28 {
             "a tolerance has at most 28 digits".to_string()
         } else {
@@ -1030,7 +1041,10 @@ fn allow_entry(r: &mut Reader<'_>, item: &Spanned<DeValue<'_>>) -> Option<Allow>
         );
     };
     match rule {
-        Some(rule) if !rule.trim().is_empty() => allow.rule = rule.trim().to_string(),
+        // `nest[a, b]` as findings name it: `nest[a,b]`.
+        Some(rule) if !rule.trim().is_empty() => {
+            allow.rule = rule.chars().filter(|c| !c.is_whitespace()).collect()
+        }
         _ => {
             missing(
                 "rule",
@@ -1423,6 +1437,11 @@ mod tests {
             read("\"1 000\""),
             (Some(Tolerance::Absolute(Decimal::from(1000), None)), vec![])
         );
+        // A TOML float with an exponent.
+        assert_eq!(
+            read("1e2"),
+            (Some(Tolerance::Absolute(Decimal::from(100), None)), vec![])
+        );
         // A tolerance that makes every check pass is said to.
         assert_eq!(
             read("\"150%\""),
@@ -1437,6 +1456,7 @@ mod tests {
     fn a_tolerance_that_is_none_says_why() {
         for (t, says) in [
             ("-1", "is not negative"),
+            ("\"\u{2212}1\"", "is not negative"),
             ("\"-2%\"", "is not negative"),
             ("\"5 pct\"", "`pct` is not a unit of money"),
             ("\"\"", "there is no number"),

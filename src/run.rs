@@ -178,7 +178,10 @@ fn check_here(
             progress.step()
         });
     problems.append(&mut outcome.problems);
-    if let Some(p) = nothing_decided(&rules, &reports, &outcome) {
+    // A broken run (exit 2) has said what is wrong already.
+    if !problems.iter().any(Problem::is_fatal)
+        && let Some(p) = nothing_decided(&rules, &reports, &outcome)
+    {
         problems.push(p);
     }
     // Which cells most likely hold the errors, and what they should say.
@@ -340,20 +343,25 @@ impl Run {
     /// Whether failing instances that were counted but not listed (beyond
     /// `max_findings_per_rule`) fail the run: no baseline can know them and no `[[allow]]`
     /// entry can name them, so they are new, unless an entry allows the whole rule. Their
-    /// severity is that of the rule's listed findings (after `rimlig.toml`'s overrides); a
-    /// rule with none listed counts as an error.
+    /// severity is the rule's (after `rimlig.toml`'s `[severity]`).
     fn unlisted_fail(&self, fail_on: Severity) -> bool {
         // `--update-baseline` passes what it wrote down, as README says.
         if self.baseline.as_ref().is_some_and(|b| b.updated) {
             return false;
         }
         self.outcome.unlisted.iter().any(|(rule, _)| {
-            let severity = self
-                .outcome
-                .findings
+            use crate::syntax::ast::Level;
+            let level = self
+                .rules
+                .rules
                 .iter()
-                .find(|f| *f.rule == **rule)
-                .map_or(Severity::Error, |f| f.severity);
+                .find(|lr| lr.rule.id.text == *rule)
+                .and_then(|lr| lr.rule.severity.map(|s| s.0));
+            let severity = match level {
+                Some(Level::Warning) => Severity::Warning,
+                Some(Level::Info) => Severity::Info,
+                _ => Severity::Error,
+            };
             let allowed = self.config.allow.iter().any(|a| {
                 a.rule == *rule
                     && a.report.is_none()
@@ -370,7 +378,22 @@ impl Run {
 /// about, or every check not applicable (a header the columns' globs do not match, figures
 /// read as text). Green in CI, it would say nothing was wrong where nothing was looked at.
 fn nothing_decided(rules: &RuleSet, reports: &[Report], outcome: &Outcome) -> Option<Problem> {
-    if reports.is_empty() || !rules.rules.iter().any(|r| r.enabled) {
+    if reports.is_empty() {
+        return None;
+    }
+    if rules.rules.is_empty() {
+        return Some(
+            Problem::new(
+                ProblemKind::Data,
+                Severity::Warning,
+                "check::nothing-decided",
+                "nothing was checked: the rule files hold no rules",
+            )
+            .with_help("a rule is written `rule ID \"title\" { each TABLE: … }`; without --rules, rimlig's own rules are used"),
+        );
+    }
+    // Rules that all have errors: those errors fail the run already.
+    if !rules.rules.iter().any(|r| r.enabled) {
         return None;
     }
     let (mut decided, mut not_applicable) = (0, 0);

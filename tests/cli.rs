@@ -963,3 +963,29 @@ fn a_table_given_as_rules_is_said_to_be_one() {
         stdout(&out)
     );
 }
+
+#[test]
+fn rule_files_without_rules_check_nothing_and_say_so() {
+    let dir = scratch("no-rules");
+    std::fs::write(dir.join("tom.rules"), "# nothing yet\n").unwrap();
+    let report = root().join(EXAMPLES).join("2020-10");
+    let out = rimlig_in(
+        &dir,
+        &[
+            "check",
+            report.to_str().unwrap(),
+            "--rules",
+            "tom.rules",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code(&out), 0);
+    let doc = json(&out);
+    let p = &doc["problems"][0];
+    assert_eq!(p["code"], "check::nothing-decided", "{doc}");
+    assert_eq!(
+        p["message"],
+        "nothing was checked: the rule files hold no rules"
+    );
+}
