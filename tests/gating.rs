@@ -745,3 +745,23 @@ fn a_report_given_twice_or_under_another_spelling_is_checked_once() {
         assert_eq!(report(&doc), report(&once), "{args:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_baseline_behind_a_link_is_written_where_it_is_with_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Scratch::new("linked").with_report("error");
+    std::fs::create_dir_all(dir.0.join("store")).unwrap();
+    dir.write("store/real.json", "{\"version\": 1, \"findings\": []}\n");
+    let real = dir.0.join("store/real.json");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::symlink("store/real.json", dir.0.join("linked.json")).unwrap();
+    let out = dir.check(&["--baseline", "linked.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let link = std::fs::symlink_metadata(dir.0.join("linked.json")).unwrap();
+    assert!(link.file_type().is_symlink());
+    let doc: Value = serde_json::from_str(&dir.read("store/real.json")).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 4);
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
