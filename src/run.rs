@@ -344,24 +344,48 @@ impl Run {
     /// `max_findings_per_rule`) fail the run: no baseline can know them and no `[[allow]]`
     /// entry can name them, so they are new, unless an entry allows the whole rule. Their
     /// severity is the rule's (after `rimlig.toml`'s `[severity]`).
+    /// The severity of the rule `id`, after `rimlig.toml`'s `[severity]`.
+    pub fn rule_severity(&self, id: &str) -> Severity {
+        use crate::syntax::ast::Level;
+        let level = self
+            .rules
+            .rules
+            .iter()
+            .find(|lr| lr.rule.id.text == id)
+            .and_then(|lr| lr.rule.severity.map(|s| s.0));
+        match level {
+            Some(Level::Warning) => Severity::Warning,
+            Some(Level::Info) => Severity::Info,
+            _ => Severity::Error,
+        }
+    }
+
+    /// What the formats without the human summary say of the failing instances counted but
+    /// not listed: per rule, its severity and a sentence.
+    pub fn unlisted_notes(&self) -> Vec<(&str, Severity, String)> {
+        self.outcome
+            .unlisted
+            .iter()
+            .map(|(rule, n)| {
+                let findings = if *n == 1 { "finding" } else { "findings" };
+                (
+                    rule.as_str(),
+                    self.rule_severity(rule),
+                    format!(
+                        "{n} more {findings} of rule {rule} counted but not listed ([check] max_findings_per_rule); no baseline can know them"
+                    ),
+                )
+            })
+            .collect()
+    }
+
     fn unlisted_fail(&self, fail_on: Severity) -> bool {
         // `--update-baseline` passes what it wrote down, as README says.
         if self.baseline.as_ref().is_some_and(|b| b.updated) {
             return false;
         }
         self.outcome.unlisted.iter().any(|(rule, _)| {
-            use crate::syntax::ast::Level;
-            let level = self
-                .rules
-                .rules
-                .iter()
-                .find(|lr| lr.rule.id.text == *rule)
-                .and_then(|lr| lr.rule.severity.map(|s| s.0));
-            let severity = match level {
-                Some(Level::Warning) => Severity::Warning,
-                Some(Level::Info) => Severity::Info,
-                _ => Severity::Error,
-            };
+            let severity = self.rule_severity(rule);
             let allowed = self.config.allow.iter().any(|a| {
                 a.rule == *rule
                     && a.report.is_none()

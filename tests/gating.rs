@@ -631,6 +631,16 @@ fn findings_counted_but_not_listed_are_new_to_every_baseline() {
     assert_eq!(doc["unlisted"]["avvikelse"], 1, "{doc}");
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     assert_eq!(doc["exit_code"], 1);
+    // The formats for machines say why the run failed.
+    let said = "1 more finding of rule avvikelse counted but not listed";
+    let concise = stdout(&dir.check(&["--baseline", "baseline.json", "--format", "concise"]));
+    assert!(
+        concise.contains(&format!("error[avvikelse] {said}")),
+        "{concise}"
+    );
+    let github = stdout(&dir.check(&["--baseline", "baseline.json", "--format", "github"]));
+    assert!(github.contains("::error title=avvikelse::"), "{github}");
+    assert!(github.contains(said), "{github}");
     // An allow entry for the whole rule stands for every finding of it.
     dir.write(
         "rimlig.toml",

@@ -40,6 +40,10 @@ pub fn render(run: &Run) -> String {
             &f.message,
         ));
     }
+    // Failing instances counted beyond the findings listed fail the run too.
+    for (rule, severity, message) in run.unlisted_notes() {
+        out.push_str(&line(None, severity.name(), rule, &message));
+    }
     for p in &run.problems {
         out.push_str(&line(
             problem_place(p, run),

@@ -109,6 +109,10 @@ pub fn render(run: &Run) -> String {
             &message,
         ));
     }
+    // Failing instances counted beyond the findings listed fail the run too.
+    for (rule, severity, message) in run.unlisted_notes() {
+        out.push_str(&annotation(severity, None, &visible_line(rule), &message));
+    }
     for p in &run.problems {
         let mut message = visible_line(&p.message).into_owned();
         if let Some(h) = &p.help {
