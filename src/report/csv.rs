@@ -1318,6 +1318,12 @@ fn not_text(display_name: &str, text: &str, stored: FileBytes) -> Problem {
                     at.character as u32
                 );
             }
+            // Text of a script whose letters have no NUL high byte (Chinese, emoji), saved
+            // as UTF-16 without a byte order mark, is not told from binary by its NULs.
+            let nuls = text.bytes().take(4096).filter(|&b| b == 0).count();
+            if nuls * 8 >= text.len().min(4096) {
+                help = "a file with a NUL byte in many characters is often UTF-16 text without a byte order mark; save the table again as CSV in UTF-8 (or UTF-16 with a byte order mark, as Excel's \"Unicode text\")".to_string();
+            }
             format!("{display_name} is not a text file: {at}")
         }
     };
@@ -2274,6 +2280,18 @@ mod tests {
         }
         // A file with a NUL here and there is still no text.
         assert!(super::utf16_without_bom(b"a;b\n1\x00;2\n").is_none());
+        // Chinese in UTF-16 has few NUL high bytes: not read, but the help says what it is.
+        let bytes: Vec<u8> = "名前;金額\n東京;12\n大阪;7\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let (table, _, problems) = load(&bytes);
+        assert!(table.is_none());
+        let help = problems[0].help.as_deref().unwrap_or("");
+        assert!(
+            help.contains("UTF-16 text without a byte order mark"),
+            "{help}"
+        );
     }
 
     #[test]
