@@ -116,3 +116,13 @@ fn workbook_runs_on_every_example_and_test_workbook() {
         workbook::run(&read(&f));
     }
 }
+
+/// Inputs the `workbook` target reported (`tests/data/fuzz/workbook/`), run again here.
+#[test]
+fn workbook_runs_on_what_the_fuzzer_reported() {
+    let found = files("tests/data/fuzz/workbook", &[".bin"]);
+    assert!(!found.is_empty(), "the reported inputs");
+    for path in found {
+        workbook::run(&read(&path));
+    }
+}

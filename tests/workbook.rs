@@ -1442,3 +1442,20 @@ fn a_text_of_megabytes_in_a_part_is_refused_while_it_is_read() {
         problems[0].message
     );
 }
+
+/// Found by the `workbook` fuzz target: a cell written before any row (row 0) made the
+/// pre-scan subtract below zero. The panic was caught, and the workbook called a damaged
+/// container; the reader's own reason is given now.
+#[test]
+fn a_cell_before_any_row_is_no_panic() {
+    let path = "tests/data/fuzz/workbook/cell-before-any-row-2026-11-24.bin";
+    let dir = scratch("row-zero");
+    std::fs::copy(path, dir.join("row-zero.xlsx")).unwrap();
+    let (_, _, problems) = load(dir.join("row-zero.xlsx").to_str().unwrap());
+    assert_eq!(codes(&problems), ["data::not-a-workbook"], "{problems:?}");
+    assert!(
+        !problems[0].message.contains("its container is damaged"),
+        "{}",
+        problems[0].message
+    );
+}

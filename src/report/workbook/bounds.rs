@@ -1007,8 +1007,14 @@ impl Positions {
                 }
             }
         };
+        // Row and column count from 1; a cell met before any row (row 0) has no position.
         let position = (bad.is_none() && self.row <= XLSX_ROWS && self.col <= XLSX_COLUMNS)
-            .then(|| (self.row as u32 - 1, self.col as u32 - 1));
+            .then(|| {
+                let row = u32::try_from(self.row).ok()?.checked_sub(1)?;
+                let col = u32::try_from(self.col).ok()?.checked_sub(1)?;
+                Some((row, col))
+            })
+            .flatten();
         XCell {
             nth,
             at,
