@@ -746,6 +746,10 @@ fn a_report_given_twice_or_under_another_spelling_is_checked_once() {
         vec!["tests/data/gating/error"],
         vec!["tests/data/gating//error/"],
         vec!["tests/data/gating/./error", "tests/data/gating/error"],
+        vec![
+            "tests/data/gating/error/budget.csv",
+            "tests/data/gating/error",
+        ],
     ] {
         let out = check("error", &[&args[..], &["--format", "json"]].concat());
         let doc = json(&out);

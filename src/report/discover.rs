@@ -243,6 +243,20 @@ pub fn find_reports_listed(
     if paths.len() == 1 && !links.load(Ordering::Relaxed) {
         return found.into_iter().collect();
     }
+    // A table file given beside its folder (`ex/2020-10 ex/2020-10/prognos.csv`) is read as
+    // one of the folder's tables, not once more as a report of its own.
+    let folders: HashSet<PathBuf> = found
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(|p| p.canonicalize().unwrap_or_else(|_| p.clone()))
+        .collect();
+    found.retain(|p| {
+        let table_in_folder = report_file_kind(p) == Some(ReportFileKind::Table)
+            && p.parent()
+                .and_then(|d| d.canonicalize().ok())
+                .is_some_and(|d| folders.contains(&d));
+        !table_in_folder
+    });
     dedupe(found)
 }
 
