@@ -435,7 +435,7 @@ fn nothing_decided(rules: &RuleSet, reports: &[Report], outcome: &Outcome) -> Op
                 "nothing was checked: no table was read from the {}",
                 plural(reports.len(), "report", "reports")
             ),
-            "a report folder holds one .csv or .tsv file per table, or a workbook with a sheet per table".to_string(),
+            "a report folder holds one .csv or .tsv file per table, or a workbook with a sheet per table; a Markdown or JSON report holds its tables itself".to_string(),
         )
     } else if not_applicable == 0 {
         let mut names: Vec<&str> = reports

@@ -1007,7 +1007,7 @@ impl<'r, 'a> Search<'r, 'a> {
             let reason = if self.budget == 0 {
                 "the search for the cells to change took too long; check the findings one by one"
             } else {
-                "after the changes suggested for the other findings of this table, no change of one figure makes these checks pass without breaking another"
+                "after the changes suggested for the other findings of this table, no change of one figure was found that makes these checks pass without breaking another"
             };
             out.push((
                 remaining.clone(),
@@ -1141,7 +1141,7 @@ impl<'r, 'a> Search<'r, 'a> {
             let reason = if self.budget == 0 {
                 "the search for the cells to change took too long; check the findings one by one"
             } else {
-                "no change of one or two figures makes every check pass without breaking another"
+                "no change of one or two figures was found that makes every check pass without breaking another"
             };
             return vec![(
                 component.to_vec(),

@@ -164,6 +164,11 @@ fn read_within(
                     "data::too-large",
                     format!("{shown} is not read: {}", e.message),
                 )
+            } else if e.too_deep {
+                (
+                    "data::json-syntax",
+                    format!("{shown} is not read: {}", e.message),
+                )
             } else {
                 (
                     "data::json-syntax",
@@ -262,6 +267,8 @@ struct Member {
 struct SyntaxError {
     /// The document holds too many values (`data::too-large`), not broken JSON.
     too_large: bool,
+    /// Valid JSON, nested deeper than rimlig reads: said so, not called invalid.
+    too_deep: bool,
     message: String,
     span: Span,
     label: String,
@@ -320,6 +327,7 @@ impl<'a> JsonParser<'a> {
     ) -> SyntaxError {
         SyntaxError {
             too_large: false,
+            too_deep: false,
             message: message.into(),
             span,
             label: label.into(),
@@ -432,6 +440,7 @@ impl<'a> JsonParser<'a> {
             "too deep",
         );
         e.help = Some("a report is an object of tables, each with columns and rows of cells");
+        e.too_deep = true;
         e
     }
 
