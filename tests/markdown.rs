@@ -594,3 +594,25 @@ fn a_malformed_document_is_a_data_error_and_the_run_goes_on() {
         "the other report is still checked"
     );
 }
+
+/// A footnote mark on a key or figure (`D[^1]`, `1 000[^2]`) and struck-through text are
+/// markup: the cell is what a reader sees, the note's mark left out.
+#[test]
+fn footnote_marks_and_strikethrough_are_markup() {
+    let doc = "+++\nunit = \"X\"\n+++\n\n## drift\n\n| Verksamhet | Redovisat |\n| --- | --- |\n\
+               | D[^1] | 1 000[^2] |\n| ~~J~~ | 5 |\n\n[^1]: En not.\n[^2]: Ändrat.\n";
+    let (report, sources, problems, _) = from_text("r.md", doc.as_bytes());
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = &report.tables[0];
+    let cells: Vec<String> = t
+        .iter_rows()
+        .flat_map(|r| {
+            r.cells
+                .iter()
+                .map(|c| c.raw(t).to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(cells, ["D", "1 000", "J", "5"]);
+    assert_spans_in_range(&report, &sources);
+}

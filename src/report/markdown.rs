@@ -559,7 +559,12 @@ impl BodyReader<'_> {
         let mut table: Option<TableBuild> = None;
         let mut cell: Option<CellText> = None;
 
-        for (event, range) in Parser::new_ext(body, Options::ENABLE_TABLES).into_offset_iter() {
+        for (event, range) in Parser::new_ext(
+            body,
+            Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH,
+        )
+        .into_offset_iter()
+        {
             let range = (range.start + body_start)..(range.end + body_start);
             match event {
                 Event::Start(Tag::Heading { .. }) => heading_text = Some(String::new()),
