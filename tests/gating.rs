@@ -641,6 +641,11 @@ fn findings_counted_but_not_listed_are_new_to_every_baseline() {
     let github = stdout(&dir.check(&["--baseline", "baseline.json", "--format", "github"]));
     assert!(github.contains("::error title=avvikelse::"), "{github}");
     assert!(github.contains(said), "{github}");
+    let junit = stdout(&dir.check(&["--baseline", "baseline.json", "--format", "junit"]));
+    assert!(
+        junit.contains("name=\"avvikelse (not listed)\"><failure message=\"1 more finding"),
+        "{junit}"
+    );
     // An allow entry for the whole rule stands for every finding of it.
     dir.write(
         "rimlig.toml",

@@ -217,9 +217,22 @@ pub fn render(run: &Run) -> String {
         total.add(&counts);
         suites.push_str(&suite(&report, &counts, &cases));
     }
-    if !run.problems.is_empty() {
+    // Failing instances counted beyond the findings listed: they fail the run too.
+    let unlisted = run.unlisted_notes();
+    if !run.problems.is_empty() || !unlisted.is_empty() {
         let mut counts = Counts::default();
         let mut cases = String::new();
+        for (rule, severity, message) in &unlisted {
+            counts.failures += 1;
+            let body = format!(
+                "<failure message=\"{}\" type=\"{}\">{}</failure>",
+                escape(&visible_line(message), true),
+                severity.name(),
+                escape(&visible_line(message), false)
+            );
+            let name = format!("{rule} (not listed)");
+            cases.push_str(&testcase("rimlig", &name, Some(body), &mut counts));
+        }
         for p in &run.problems {
             let place = problem_place(p, run);
             let name = match &place {
