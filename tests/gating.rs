@@ -643,7 +643,7 @@ fn findings_counted_but_not_listed_are_new_to_every_baseline() {
     assert!(github.contains(said), "{github}");
     let junit = stdout(&dir.check(&["--baseline", "baseline.json", "--format", "junit"]));
     assert!(
-        junit.contains("name=\"avvikelse (not listed)\"><failure message=\"1 more finding"),
+        junit.contains("name=\"avvikelse (not listed)\">\n      <failure message=\"1 more finding"),
         "{junit}"
     );
     // An allow entry for the whole rule stands for every finding of it.
