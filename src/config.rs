@@ -1392,20 +1392,26 @@ mod tests {
         assert_eq!((c.data.header_row, m.len()), (Some(3), 0));
     }
 
+    /// `[check] tolerance = T` read: the tolerance and the problems.
+    fn read_tolerance(t: &str) -> (Option<Tolerance>, Vec<Problem>) {
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        let c = parse(
+            "rimlig.toml",
+            format!("[check]\ntolerance = {t}\n"),
+            Path::new("."),
+            &mut sources,
+            &mut problems,
+        );
+        (c.check.tolerance, problems)
+    }
+
     #[test]
     fn tolerances_read_as_in_rules() {
         let read = |t: &str| {
-            let mut sources = Sources::default();
-            let mut problems = Vec::new();
-            let c = parse(
-                "rimlig.toml",
-                format!("[check]\ntolerance = {t}\n"),
-                Path::new("."),
-                &mut sources,
-                &mut problems,
-            );
+            let (tolerance, problems) = read_tolerance(t);
             let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
-            (c.check.tolerance, codes)
+            (tolerance, codes)
         };
         assert_eq!(read("\"rounding\""), (Some(Tolerance::Rounding), vec![]));
         assert_eq!(
@@ -1463,16 +1469,8 @@ mod tests {
             ("\"abc\"", "not a number"),
             ("\"0.00000000000000000000000000001\"", "at most 28 digits"),
         ] {
-            let mut sources = Sources::default();
-            let mut problems = Vec::new();
-            let c = parse(
-                "rimlig.toml",
-                format!("[check]\ntolerance = {t}\n"),
-                Path::new("."),
-                &mut sources,
-                &mut problems,
-            );
-            assert_eq!(c.check.tolerance, None, "{t}");
+            let (tolerance, problems) = read_tolerance(t);
+            assert_eq!(tolerance, None, "{t}");
             assert!(
                 problems[0].message.contains(says),
                 "{t}: {}",

@@ -75,10 +75,15 @@ fn number_runs_on_every_cell_of_the_examples() {
 /// run again here on every change.
 #[test]
 fn check_runs_on_what_the_fuzzer_reported() {
-    let found = files("tests/data/fuzz/check", &[".bin"]);
-    assert!(!found.is_empty(), "the reported inputs");
+    replay("tests/data/fuzz/check", check::run);
+}
+
+/// Run a target's body on each input libFuzzer reported for it, kept in `dir`.
+fn replay(dir: &str, run: fn(&[u8])) {
+    let found = files(dir, &[".bin"]);
+    assert!(!found.is_empty(), "the reported inputs in {dir}");
     for path in found {
-        check::run(&read(&path));
+        run(&read(&path));
     }
 }
 
@@ -120,9 +125,5 @@ fn workbook_runs_on_every_example_and_test_workbook() {
 /// Inputs the `workbook` target reported (`tests/data/fuzz/workbook/`), run again here.
 #[test]
 fn workbook_runs_on_what_the_fuzzer_reported() {
-    let found = files("tests/data/fuzz/workbook", &[".bin"]);
-    assert!(!found.is_empty(), "the reported inputs");
-    for path in found {
-        workbook::run(&read(&path));
-    }
+    replay("tests/data/fuzz/workbook", workbook::run);
 }
