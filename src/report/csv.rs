@@ -1238,9 +1238,7 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     }
     let head = &bytes[..bytes.len().min(4096) & !1];
     // Nearly every table has no NUL at all: looked for a vector at a time.
-    if memchr::memchr(0, head).is_none() {
-        return None;
-    }
+    memchr::memchr(0, head)?;
     let pairs = head.len() / 2;
     if pairs < 2 {
         return None;
