@@ -29,6 +29,7 @@
 use crate::finding::Finding;
 use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
+use crate::render::plural;
 use crate::render::visible::visible_line;
 use crate::run::Run;
 use crate::source::{SourceFile, Span};
@@ -500,10 +501,6 @@ fn offset_of(source: &SourceFile, line: usize, column: usize) -> usize {
         offset -= 1;
     }
     offset
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The terminal's lines about the baseline, before the summary line: what was written, the

@@ -9,6 +9,7 @@ use crate::config::{Choice, Config};
 use crate::eval::{Outcome, evaluate_configured};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::progress::{Progress, Quiet};
+use crate::render::plural;
 use crate::report::Report;
 use crate::report::discover::{
     Listings, find_configured_reports, find_reports_listed, load_report_listed, load_report_with,
@@ -472,10 +473,6 @@ fn nothing_decided(rules: &RuleSet, reports: &[Report], outcome: &Outcome) -> Op
         )
         .with_help(help),
     )
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// A path as [`Folder::same`] compares it: resolved where it can be, else as written.

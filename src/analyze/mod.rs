@@ -21,6 +21,7 @@ use crate::catalog::Output;
 use crate::check::{RuleRoot, RuleSet};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::render::human::{Style, render_problem};
+use crate::render::plural;
 use crate::ruletest::{self, Inputs};
 use crate::source::Sources;
 use linear::{Dnf, Fact, RuleFacts, Vars};
@@ -762,10 +763,6 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
         ),
     ));
     out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn join_and(items: &[String]) -> String {

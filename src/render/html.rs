@@ -7,6 +7,7 @@
 
 use crate::finding::Finding;
 use crate::problem::{Problem, Severity};
+use crate::render::plural;
 use crate::report::{CellValue, Report, Table};
 use crate::run::Run;
 use crate::source::{SourceId, Span};
@@ -62,10 +63,6 @@ fn sev_count(s: Severity, n: usize) -> String {
         Severity::Warning => format!("{n} varningar"),
         Severity::Info => format!("{n} info"),
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// What in a rendered table a finding can stand on.

@@ -4,6 +4,7 @@
 use super::visible::{into_visible, into_visible_line as line, visible_line};
 use crate::finding::Finding;
 use crate::problem::{Problem, Severity};
+use crate::render::plural;
 use crate::run::Run;
 use crate::source::{SourceFile, Sources};
 use miette::{
@@ -629,10 +630,6 @@ fn unlisted_lines(run: &Run) -> String {
         out.push('\n');
     }
     out
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `checked 2 reports (13 tables) against 9 rules: 4 errors, 1 warning, 0 info; …`

@@ -22,6 +22,7 @@ use super::{Place, finding_place, problem_place};
 use crate::eval::Stats;
 use crate::finding::Finding;
 use crate::problem::Severity;
+use crate::render::plural;
 use crate::run::Run;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -91,10 +92,6 @@ impl Counts {
             self.tests, self.failures, self.errors, self.skipped
         )
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// One line: a CR or LF of a file name or a cell is shown as a picture.

@@ -223,6 +223,11 @@ pub fn problem_fingerprint(p: &Problem, run: &Run) -> String {
     ])
 }
 
+/// `1 finding`, `2 findings`: a count with its noun, for every output that says one.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::write_in_order;

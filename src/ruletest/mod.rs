@@ -23,6 +23,7 @@ use crate::finding::Finding;
 use crate::glob;
 use crate::library;
 use crate::problem::{Problem, ProblemKind, Severity};
+use crate::render::plural;
 use crate::report::csv::load_csv;
 use crate::report::discover::load_report;
 use crate::report::{Report, ReportMeta, Table};
@@ -473,10 +474,6 @@ fn coverage(rules: &RuleSet, results: &[TestResult], sources: &Sources) -> Vec<C
 /// Diagnostics of a test in its file.
 fn test_problem(code: &'static str, file: &TestFile, message: String) -> Problem {
     Problem::new(ProblemKind::Rules, Severity::Error, code, message).with_path(file.name.clone())
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn run_case(case: &TestCase, file: &TestFile, set: &RuleSet, sources: &mut Sources) -> TestResult {

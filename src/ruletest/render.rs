@@ -6,6 +6,7 @@ use crate::eval::{NotApplicable, Stats};
 use crate::finding::{FindingJson, SpanJson};
 use crate::problem::{Problem, Severity};
 use crate::render::human::{Style, render_finding, render_problem};
+use crate::render::plural;
 use crate::render::visible::visible_line;
 use crate::source::Sources;
 use serde::Serialize;
@@ -16,10 +17,6 @@ fn paint(style: Style, code: &str, text: &str) -> String {
     } else {
         text.to_string()
     }
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `✓ drift-avvikelse · Avvikelsen stämmer inte`; the names shown as [`visible_line`] does.
