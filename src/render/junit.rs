@@ -13,7 +13,11 @@
 //! - passing otherwise (some checks may still have been not applicable).
 //!
 //! Problems, when there are any, are one more suite, `rimlig problems`: one test case each, an
-//! `<error>` for an error and a `<failure>` for a warning or info. The `tests`, `failures`,
+//! `<error>` for an error and a `<failure>` for a warning or info. Failing instances counted
+//! beyond `[check] max_findings_per_rule` have no report or place; they are in that suite too,
+//! one failing `<testcase classname="rimlig" name="RULE (not listed)">` per rule, with the
+//! count, unless they do not fail the run for the reason listed findings would not (an
+//! `[[allow]]` of the whole rule, `--update-baseline`). The `tests`, `failures`,
 //! `errors` and `skipped` counts of each suite and of `<testsuites>` are those of its test cases.
 //! No times or timestamps: the same run gives the same file.
 
@@ -92,6 +96,33 @@ impl Counts {
             self.tests, self.failures, self.errors, self.skipped
         )
     }
+}
+
+/// Why the failing instances of `rule` that were counted but not listed do not fail the run,
+/// or `None` when they do (at the rule's severity, as a listed finding would): an `[[allow]]`
+/// entry for the whole rule (the only kind that can name them), or a baseline this run wrote
+/// (`--update-baseline` passes). The same test as `Run::unlisted_fail`, which is private to
+/// the exit code; both must agree, or a report would fail a test case of a run that passed.
+pub fn unlisted_excused(run: &Run, rule: &str) -> Option<String> {
+    if run.baseline.as_ref().is_some_and(|b| b.updated) {
+        return Some("the baseline was written by this run (--update-baseline)".to_string());
+    }
+    run.config
+        .allow
+        .iter()
+        .find(|a| {
+            a.rule == rule
+                && a.report.is_none()
+                && a.table.is_none()
+                && a.key.is_none()
+                && a.column.is_none()
+        })
+        .map(|a| {
+            format!(
+                "allowed by an [[allow]] entry for the whole rule in rimlig.toml: {}",
+                a.reason
+            )
+        })
 }
 
 /// One line: a CR or LF of a file name or a cell is shown as a picture.
@@ -214,8 +245,13 @@ pub fn render(run: &Run) -> String {
         total.add(&counts);
         suites.push_str(&suite(&report, &counts, &cases));
     }
-    // Failing instances counted beyond the findings listed: they fail the run too.
-    let unlisted = run.unlisted_notes();
+    // Failing instances counted beyond the findings listed: they fail the run too, and a
+    // test report that showed nothing failing would leave a red job unexplained.
+    let unlisted: Vec<_> = run
+        .unlisted_notes()
+        .into_iter()
+        .filter(|(rule, _, _)| unlisted_excused(run, rule).is_none())
+        .collect();
     if !run.problems.is_empty() || !unlisted.is_empty() {
         let mut counts = Counts::default();
         let mut cases = String::new();

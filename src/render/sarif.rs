@@ -8,6 +8,14 @@
 //! (code scanning ignores `toolExecutionNotifications`). `invocations[0]` records the exit code
 //! and whether the run itself worked (`executionSuccessful`: exit code below 2).
 //!
+//! Failing instances counted beyond `[check] max_findings_per_rule` fail the run too, but have
+//! no place: the run keeps only their number per rule. Code scanning rejects a whole upload
+//! with a result that has no location, so they are not results but
+//! `invocations[0].toolExecutionNotifications`, one per rule: `descriptor.id`
+//! `check::unlisted`, `associatedRule` (`id`, `index`), the rule's level (`note` when they do
+//! not fail the run: an `[[allow]]` of the whole rule, `--update-baseline`), a message with the
+//! count, and the count as `properties.unlisted`.
+//!
 //! Positions: `artifactLocation.uri` is the file's path as rimlig shows it, with forward
 //! slashes, relative when it was given relative (percent-encoded where a URI needs it: spaces,
 //! `%`, non-ASCII letters); an absolute path becomes a `file://` URI. Regions are 1-based, in
@@ -283,6 +291,36 @@ fn problem_result(p: &Problem, index: usize, run: &Run) -> Value {
     result
 }
 
+/// The failing instances counted but not listed, one notification per rule (see the module
+/// documentation for why these are not results).
+fn unlisted_notifications(run: &Run, index: &HashMap<String, usize>) -> Vec<Value> {
+    run.outcome
+        .unlisted
+        .iter()
+        .zip(run.unlisted_notes())
+        .map(|((_, n), (rule, severity, message))| {
+            let (shown_level, text) = match super::junit::unlisted_excused(run, rule) {
+                None => (level(severity), message),
+                Some(why) => (
+                    "note",
+                    format!("{message}; they do not fail the run: {why}"),
+                ),
+            };
+            let mut associated = json!({ "id": rule });
+            if let Some(i) = index.get(rule) {
+                associated["index"] = json!(i);
+            }
+            json!({
+                "descriptor": { "id": "check::unlisted" },
+                "associatedRule": associated,
+                "level": shown_level,
+                "message": { "text": text },
+                "properties": { "unlisted": n },
+            })
+        })
+        .collect()
+}
+
 pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
     let mut rules = rule_descriptors(run);
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -321,16 +359,21 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
     driver.insert("version".into(), json!(env!("CARGO_PKG_VERSION")));
     driver.insert("semanticVersion".into(), json!(env!("CARGO_PKG_VERSION")));
     driver.insert("rules".into(), Value::Array(rules));
+    let mut invocation = json!({
+        "executionSuccessful": exit_code < 2,
+        "exitCode": exit_code,
+    });
+    let notifications = unlisted_notifications(run, &index);
+    if !notifications.is_empty() {
+        invocation["toolExecutionNotifications"] = Value::Array(notifications);
+    }
     let doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
             "columnKind": "unicodeCodePoints",
-            "invocations": [{
-                "executionSuccessful": exit_code < 2,
-                "exitCode": exit_code,
-            }],
+            "invocations": [invocation],
             "results": results,
         }],
     });
