@@ -96,6 +96,11 @@ pub struct Fix {
     /// Why no change was found, when not localised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The changes were found one at a time, each for findings of its own, and `fixes` pass
+    /// only with all of them made: the words say so, rather than credit the last one found.
+    /// Not in the JSON, whose `changes` lists every change needed.
+    #[serde(skip)]
+    pub together: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -956,6 +961,12 @@ impl<'r, 'a> Search<'r, 'a> {
         }
         // A change to a cell that a check left unsolved reads is no fix of its own: it only
         // moved the problem. Such steps are dropped, and their checks are unsolved too.
+        // A step is taken with every earlier change made, so a check that passed at it may
+        // pass only with earlier changes as well (a column sum, once every slip in it is
+        // undone): each check is credited to the changes kept that it reads, and one that
+        // does not pass with those (it relied on a dropped change) is unsolved as well.
+        // Which steps (indices into `steps`) each check that passes needs.
+        let mut needs: HashMap<usize, Vec<usize>> = HashMap::new();
         loop {
             let unsolved: Vec<usize> = remaining.clone();
             let before = steps.len();
@@ -969,18 +980,61 @@ impl<'r, 'a> Search<'r, 'a> {
                 }
                 !moved
             });
-            if steps.len() == before {
+            let cells: Vec<CellAt> = steps.iter().map(|(_, s, _)| s.changes[0].0).collect();
+            needs.clear();
+            let mut lost = false;
+            for k in 0..steps.len() {
+                let mut still = Vec::new();
+                for i in steps[k].0.clone() {
+                    let need: Vec<usize> = (0..cells.len())
+                        .filter(|&j| self.reads_cell(i, cells[j]))
+                        .collect();
+                    let with: Vec<(CellAt, Decimal)> =
+                        need.iter().map(|&j| steps[j].1.changes[0]).collect();
+                    if self.measure(i, &with).is_some_and(|m| m.holds) {
+                        needs.insert(i, need);
+                        still.push(i);
+                    } else {
+                        remaining.push(i);
+                        lost = true;
+                    }
+                }
+                steps[k].0 = still;
+            }
+            if steps.len() == before && !lost {
                 break;
             }
         }
         let mut out = Vec::new();
-        for (passing, sol, tied) in steps {
+        // Checks that only several changes together make pass, by the changes they need.
+        let mut together: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
+        for (k, (passing, _, _)) in steps.iter().enumerate() {
+            for &i in passing {
+                let need = &needs[&i];
+                if need.len() < 2 {
+                    continue;
+                }
+                match together.iter_mut().find(|(n, _)| n == need) {
+                    Some((_, checks)) => checks.push(i),
+                    None => together.push((need.clone(), vec![i])),
+                }
+            }
+            // Only what this change makes pass on its own is said of it.
+            let alone: Vec<usize> = passing
+                .iter()
+                .copied()
+                .filter(|i| needs[i] == [k])
+                .collect();
+            if alone.is_empty() {
+                continue;
+            }
+            let (_, sol, tied) = &steps[k];
             let (keeps, exact) = self.kept(&sol.changes, component);
             out.push((
-                passing.clone(),
+                alone.clone(),
                 Fix {
                     group: 0,
-                    status: if tied || sol.bound_only {
+                    status: if *tied || sol.bound_only {
                         FixStatus::Ambiguous
                     } else {
                         FixStatus::Localised
@@ -988,7 +1042,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     changes: self.changes(&sol.changes, &sol.kinds),
                     explains: Vec::new(),
                     unlisted: 0,
-                    fixes: passing
+                    fixes: alone
                         .iter()
                         .map(|&i| self.instances[i].describe())
                         .collect(),
@@ -996,6 +1050,43 @@ impl<'r, 'a> Search<'r, 'a> {
                     exact,
                     alternatives: Vec::new(),
                     reason: None,
+                    together: false,
+                },
+            ));
+        }
+        // A check that passes only once several of the changes above are made is explained
+        // by them together, not by the last of them: a fix of its own, naming them all.
+        for (mut need, checks) in together {
+            need.sort_by_key(|&j| {
+                let c = steps[j].1.changes[0].0;
+                (c.table, c.row, c.col)
+            });
+            let changes: Vec<(CellAt, Decimal)> =
+                need.iter().map(|&j| steps[j].1.changes[0]).collect();
+            let kinds: Vec<FixKind> = need.iter().map(|&j| steps[j].1.kinds[0]).collect();
+            let ambiguous = need.iter().any(|&j| steps[j].2 || steps[j].1.bound_only);
+            let (keeps, exact) = self.kept(&changes, component);
+            out.push((
+                checks.clone(),
+                Fix {
+                    group: 0,
+                    status: if ambiguous {
+                        FixStatus::Ambiguous
+                    } else {
+                        FixStatus::Localised
+                    },
+                    changes: self.changes(&changes, &kinds),
+                    explains: Vec::new(),
+                    unlisted: 0,
+                    fixes: checks
+                        .iter()
+                        .map(|&i| self.instances[i].describe())
+                        .collect(),
+                    keeps,
+                    exact,
+                    alternatives: Vec::new(),
+                    reason: None,
+                    together: true,
                 },
             ));
         }
@@ -1017,14 +1108,13 @@ impl<'r, 'a> Search<'r, 'a> {
                     changes: Vec::new(),
                     explains: Vec::new(),
                     unlisted: 0,
-                    fixes: remaining
-                        .iter()
-                        .map(|&i| self.instances[i].describe())
-                        .collect(),
+                    // No change is suggested, so none makes a check pass.
+                    fixes: Vec::new(),
                     keeps: Vec::new(),
                     exact: Vec::new(),
                     alternatives: Vec::new(),
                     reason: Some(reason.to_string()),
+                    together: false,
                 },
             ));
         }
@@ -1133,10 +1223,6 @@ impl<'r, 'a> Search<'r, 'a> {
             }
         }
         let solutions = distinct;
-        let fixes: Vec<String> = component
-            .iter()
-            .map(|&i| self.instances[i].describe())
-            .collect();
         let Some(best) = solutions.first().cloned() else {
             let reason = if self.budget == 0 {
                 "the search for the cells to change took too long; check the findings one by one"
@@ -1151,11 +1237,13 @@ impl<'r, 'a> Search<'r, 'a> {
                     changes: Vec::new(),
                     explains: Vec::new(),
                     unlisted: 0,
-                    fixes,
+                    // No change is suggested, so none makes a check pass.
+                    fixes: Vec::new(),
                     keeps: Vec::new(),
                     exact: Vec::new(),
                     alternatives: Vec::new(),
                     reason: Some(reason.to_string()),
+                    together: false,
                 },
             )];
         };
@@ -1194,11 +1282,15 @@ impl<'r, 'a> Search<'r, 'a> {
                 changes: self.changes(&best.changes, &best.kinds),
                 explains: Vec::new(),
                 unlisted: 0,
-                fixes,
+                fixes: component
+                    .iter()
+                    .map(|&i| self.instances[i].describe())
+                    .collect(),
                 keeps,
                 exact,
                 alternatives,
                 reason: None,
+                together: false,
             },
         )]
     }
@@ -1247,6 +1339,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     exact,
                     alternatives: Vec::new(),
                     reason: None,
+                    together: false,
                 },
             ));
         }
@@ -1267,8 +1360,8 @@ impl<'r, 'a> Search<'r, 'a> {
         })
     }
 
-    /// The passing checks that read the changed cells (they still pass: it was verified),
-    /// and those of them that the change makes exact.
+    /// The checks outside the problem that read the changed cells, less those that passed
+    /// and fail with these changes; and those of them that the changes make exact.
     fn kept(
         &mut self,
         changes: &[(CellAt, Decimal)],
@@ -1291,6 +1384,12 @@ impl<'r, 'a> Search<'r, 'a> {
                 .as_ref()
                 .map_or(Decimal::ZERO, Measure::residual);
             let after = self.measure(i, changes);
+            // A check that passed and fails with these changes alone is not kept: a step of
+            // `one_at_a_time` was verified with the earlier steps' changes made as well.
+            let passed = self.base[i].as_ref().is_some_and(|m| m.holds);
+            if passed && after.as_ref().is_some_and(|m| !m.holds) {
+                continue;
+            }
             if !before.is_zero() && after.is_some_and(|m| m.residual().is_zero()) {
                 exact.push(d.clone());
             }
@@ -1423,6 +1522,8 @@ impl Fix {
         };
         let change = if self.changes.len() == 1 {
             "that one change makes"
+        } else if self.together {
+            "these changes together make"
         } else {
             "these changes make"
         };
