@@ -351,6 +351,55 @@ pub fn render_list_json(infos: &[RuleInfo]) -> String {
     s
 }
 
+/// What `rimlig rules --format json` prints when the rule files cannot be loaded (exit 2):
+/// an object rather than the array, so that a broken rule file never reads as a list of no
+/// rules (or of fewer rules than there are), with the problems in it for a program to show.
+#[derive(Serialize)]
+struct BrokenListJson<'a> {
+    /// The rules that were read all the same.
+    rules: Vec<BrokenListRule<'a>>,
+    problems: Vec<ruletest::render::ProblemJson<'a>>,
+    exit_code: i32,
+}
+
+/// A rule as the array lists it, and whether `check` would run it: errors of its own (a type
+/// error, an unknown name) disable it.
+#[derive(Serialize)]
+struct BrokenListRule<'a> {
+    #[serde(flatten)]
+    info: &'a RuleInfo,
+    enabled: bool,
+}
+
+fn render_broken_list_json(
+    infos: &[RuleInfo],
+    set: &RuleSet,
+    problems: &[Problem],
+    sources: &Sources,
+) -> String {
+    let doc = BrokenListJson {
+        // `rule_infos` keeps the order of `set.rules`.
+        rules: infos
+            .iter()
+            .zip(&set.rules)
+            .map(|(info, lr)| BrokenListRule {
+                info,
+                enabled: lr.enabled,
+            })
+            .collect(),
+        problems: problems
+            .iter()
+            .map(|p| ruletest::render::problem_json(p, sources))
+            .collect(),
+        exit_code: 2,
+    };
+    // Serialising strings and numbers cannot fail; should it, the output still says so.
+    let mut s = serde_json::to_string_pretty(&doc)
+        .unwrap_or_else(|e| format!("{{\"exit_code\":2,\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
 /// What `rimlig rules` or `rimlig explain` prints, and its exit code.
 pub struct Output {
     pub stdout: String,
@@ -373,7 +422,8 @@ pub(crate) fn checked(mut run: ruletest::TestRun, roots: &[RuleRoot]) -> ruletes
     run
 }
 
-/// `rimlig rules`: the list on stdout, problems loading the rule files on stderr (exit 2).
+/// `rimlig rules`: the list on stdout, problems loading the rule files on stderr (exit 2);
+/// with `json`, the problems are in the JSON on stdout too.
 pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
     // No tests: only the rules are loaded.
     let inputs = Inputs {
@@ -386,28 +436,110 @@ pub fn list(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
         stderr.push_str(&render_problem(p, &run.sources, style));
     }
     let infos = rule_infos(&run.rules, &run.sources);
+    let fatal = run.rule_problems.iter().any(Problem::is_fatal);
     Output {
-        stdout: if json {
-            render_list_json(&infos)
-        } else {
-            render_list_human(&infos, run.rules.files.len())
+        stdout: match (json, fatal) {
+            (true, true) => {
+                render_broken_list_json(&infos, &run.rules, &run.rule_problems, &run.sources)
+            }
+            (true, false) => render_list_json(&infos),
+            (false, _) => render_list_human(&infos, run.rules.files.len()),
         },
         stderr,
-        exit_code: if run.rule_problems.iter().any(Problem::is_fatal) {
-            2
-        } else {
-            0
-        },
+        exit_code: if fatal { 2 } else { 0 },
     }
+}
+
+/// The instances of a rule as findings and baselines name them, without the rule id: `budget`
+/// for `drift-summa[budget]`, `a,b` for two nested `for`s; one per combination of the columns
+/// its `for`s stand for, in the order `check` evaluates them. Empty for a rule without `for`.
+pub fn instances(rule: &Rule) -> Vec<String> {
+    fn walk(a: &Assertion, bound: &mut Vec<(String, String)>, out: &mut Vec<String>) {
+        match a {
+            Assertion::In { body, .. }
+            | Assertion::Each { body, .. }
+            | Assertion::If { body, .. } => walk(body, bound, out),
+            Assertion::For {
+                var, columns, body, ..
+            } => {
+                for c in columns {
+                    // An outer `for` variable in the list stands for its column, as in `check`.
+                    let col = bound
+                        .iter()
+                        .rev()
+                        .find(|(v, _)| *v == c.text)
+                        .map_or_else(|| c.text.clone(), |(_, col)| col.clone());
+                    bound.push((var.text.clone(), col));
+                    walk(body, bound, out);
+                    bound.pop();
+                }
+            }
+            Assertion::Block(items, _) => items.iter().for_each(|i| walk(i, bound, out)),
+            Assertion::Check(_) => {
+                if !bound.is_empty() {
+                    let cols: Vec<&str> = bound.iter().map(|(_, c)| c.as_str()).collect();
+                    let name = cols.join(",");
+                    if !out.contains(&name) {
+                        out.push(name);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for a in &rule.body {
+        walk(a, &mut Vec::new(), &mut out);
+    }
+    out
+}
+
+/// The problem of `explain RULE[INSTANCE]` when `instance` is not one of the rule's, or `None`
+/// when it is. `drift-summa[ budget ]` is `drift-summa[budget]`, as a finding names it.
+fn unknown_instance(rule: &Rule, instance: &str) -> Option<Problem> {
+    let id = &rule.id.text;
+    let wanted = instance
+        .split(',')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(",");
+    let all = instances(rule);
+    if all.contains(&wanted) {
+        return None;
+    }
+    let help = if all.is_empty() {
+        format!("`{id}` has no `for`, so it has no instances: explain it as `{id}`")
+    } else {
+        // A rule with several nested `for`s can have many; the first ones say enough.
+        const SHOWN: usize = 12;
+        let mut names: Vec<String> = all.iter().take(SHOWN).map(|i| format!("[{i}]")).collect();
+        if all.len() > SHOWN {
+            names.push(format!("and {} more", all.len() - SHOWN));
+        }
+        let mut help = format!("the instances of `{id}` are {}", names.join(", "));
+        if let Some(s) = did_you_mean(&wanted, all.iter().map(String::as_str)) {
+            help.push_str(&format!("; did you mean `{id}[{s}]`?"));
+        }
+        help
+    };
+    Some(
+        Problem::new(
+            ProblemKind::Rules,
+            Severity::Error,
+            "rules::unknown-instance",
+            format!("rule `{id}` has no instance `{id}[{wanted}]`"),
+        )
+        .with_help(help),
+    )
 }
 
 /// `rimlig explain ID`: the rule's title, severity, tags, help, source, the tables and
 /// columns it reads, and the first test that expects it to fail, run and shown as a finding.
 pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
-    // A rule instance as findings and baselines name it (`drift-summa[budget]`) is its rule.
-    let id = match id.trim().split_once('[') {
-        Some((rule, rest)) if rest.ends_with(']') => rule,
-        _ => id.trim(),
+    // A rule instance as findings and baselines name it (`drift-summa[budget]`) is explained
+    // as its rule, once the rule is known to have that instance.
+    let (id, instance) = match id.trim().split_once('[') {
+        Some((rule, rest)) if rest.ends_with(']') => (rule, Some(&rest[..rest.len() - 1])),
+        _ => (id.trim(), None),
     };
     let roots = roots(rule_paths);
     let inputs = Inputs {
@@ -443,6 +575,14 @@ pub fn explain(id: &str, rule_paths: &[PathBuf], style: Style) -> Output {
             exit_code: 2,
         };
     };
+    if let Some(p) = instance.and_then(|i| unknown_instance(&lr.rule, i)) {
+        stderr.push_str(&render_problem(&p, &run.sources, style));
+        return Output {
+            stdout: String::new(),
+            stderr,
+            exit_code: 2,
+        };
+    }
     let raw = rule_info(lr, &run.rules, &run.sources);
     let info = shown(&raw);
     let mut out = String::new();

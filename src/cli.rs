@@ -79,7 +79,8 @@ pub struct RulesArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ExplainArgs {
-    /// The rule id, e.g. drift-avvikelse.
+    /// The rule id, e.g. drift-avvikelse, or one of its instances as findings name them, e.g.
+    /// drift-summa[budget].
     pub id: String,
     /// A .rules file or a folder of them; repeatable. Replaces the built-in rule library.
     #[arg(long = "rules", value_name = "PATH")]
