@@ -623,7 +623,7 @@ impl Table {
         name: String,
         source: SourceId,
         headers: Vec<Header>,
-        rows: Vec<LooseRow>,
+        rows: impl IntoIterator<Item = LooseRow>,
         text: Arc<Text>,
     ) -> Table {
         let mut store = CellStore::new(text.clone());

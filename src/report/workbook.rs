@@ -27,9 +27,13 @@ use std::io::Cursor;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-/// Sheets with more cells than this are not read: a sheet that size is no follow-up report,
-/// and its cells would not fit in memory as text.
-const MAX_SHEET_CELLS: u64 = 5_000_000;
+/// Sheets with more cells than this are not read: a sheet that size is no follow-up report
+/// (a report's tables have hundreds or thousands of cells), and a workbook of a few
+/// kilobytes can describe it. Read, a cell takes about 200 bytes on its way to a table (its
+/// text, value and place, the sheet's text), so a sheet at the limit takes about 200 MB,
+/// and several read at once, one per core, a multiple of that. A larger table is checked as
+/// CSV, whose memory follows the file's size.
+const MAX_SHEET_CELLS: u64 = 1_000_000;
 
 /// Merged regions a sheet may have: finding the region of a header cell looks through them
 /// all. Report sheets have tens.
@@ -104,6 +108,12 @@ pub fn workbook_from_bytes(
         ));
         return report;
     }
+    // An `.ods` file is read whole as it is opened, and the reader holds the cells of every
+    // sheet until it is dropped: its sheets are all taken as grids first, so that no cell is
+    // held three times over (the reader's, the grid's, the table's) on the way to a table.
+    // Other workbooks are read a sheet at a time.
+    let holds_every_sheet = matches!(workbook, Sheets::Ods(_));
+    let mut grids = Vec::new();
     for (i, meta) in sheets.iter().enumerate() {
         let name = meta.name.clone();
         // calamine finds a sheet by its name: a second sheet of the same name would be the
@@ -146,10 +156,26 @@ pub fn workbook_from_bytes(
         let Some(grid) = read_sheet(&mut workbook, &name, &scanned, shown, problems) else {
             continue;
         };
-        if let Some(table) = sheet::load_sheet(shown, &name, &grid, sources, problems) {
+        if holds_every_sheet {
+            grids.push((name, grid, problems.len()));
+        } else if let Some(table) = sheet::load_sheet(shown, &name, grid, sources, problems) {
             report.tables.push(table);
         }
     }
+    // The reader's copy of every sheet is let go before the grids become tables.
+    drop(workbook);
+    // Each sheet's problems go where they would have gone read sheet by sheet: after those
+    // met reading it.
+    let mut read = std::mem::take(problems);
+    let mut moved = 0;
+    for (name, grid, at) in grids {
+        problems.extend(read.drain(..at - moved));
+        moved = at;
+        if let Some(table) = sheet::load_sheet(shown, &name, grid, sources, problems) {
+            report.tables.push(table);
+        }
+    }
+    problems.extend(read);
     report
 }
 
@@ -481,25 +507,24 @@ fn read_sheet(
     Some(grid_of(cells, merges))
 }
 
-/// The cells of the grid [`grid_of`] makes of `cells` (sorted by row, then column): a slot
-/// for every row from the first used one to the last, and each row as long as from the
-/// first used column to its last cell. A value far to the right on each of many rows, or two
-/// values a billion rows apart, would make a grid of billions of empty cells.
+/// The cells of the grid [`grid_of`] makes of `cells` (sorted by row, then column): each row
+/// as long as from the first used column to its last cell. A value far to the right on each
+/// of many rows would make a grid of billions of empty cells. The rows between are empty
+/// slots of a few bytes, and no sheet has more than 1 048 576 of them (a reference past that
+/// is refused before the sheet is read): a value alone in the last row costs one cell.
 fn grid_size(cells: &[(u32, u32, format::Shown)]) -> u64 {
-    let (Some(first), Some(last)) = (cells.first(), cells.last()) else {
+    let Some(last) = cells.last() else {
         return 0;
     };
     let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
-    let rows = u64::from(last.0 - first.0) + 1;
     // Each row's last cell is the one before the next row starts.
-    let widths: u64 = cells
+    cells
         .windows(2)
         .filter(|w| w[0].0 != w[1].0)
         .map(|w| u64::from(w[0].1 - first_col) + 1)
         .sum::<u64>()
         + u64::from(last.1 - first_col)
-        + 1;
-    rows.saturating_add(widths)
+        + 1
 }
 
 /// The non-empty cells of a sheet as shown: `(row, column, cell)`, 0-based.
@@ -579,6 +604,7 @@ fn used_cells(
             let (row, col) = cell.get_position();
             cells.push((row, col, shown));
         }
+        cells.shrink_to_fit();
         return Ok(cells);
     }
     let range: Range<Data> = workbook
@@ -592,6 +618,7 @@ fn used_cells(
     }
     let is_ods = matches!(workbook, Sheets::Ods(_));
     let start = range.start().unwrap_or((0, 0));
+    cells.reserve_exact(range.used_cells().count());
     for (row, col, data) in range.used_cells() {
         let row = start
             .0
@@ -641,14 +668,24 @@ fn grid_of(cells: Vec<(u32, u32, format::Shown)>, merges: Vec<Dimensions>) -> sh
     } else {
         (last_row - first_row) as usize + 1
     };
-    let mut rows: Vec<Vec<format::Shown>> = vec![Vec::new(); height];
-    for (r, c, shown) in cells {
+    // The cells are taken from the end, so each row is met first at its last cell and made
+    // at its length at once; the list gives back its room as it empties. A sheet of millions
+    // of cells is then never held twice over (the list and the grid), nor in rows grown cell
+    // by cell with up to twice the room they need.
+    let mut cells = cells;
+    let mut rows: Vec<Vec<format::Shown>> = Vec::new();
+    rows.resize_with(height, Vec::new);
+    while let Some((r, c, shown)) = cells.pop() {
         let row = &mut rows[(r - first_row) as usize];
         let at = (c - first_col) as usize;
         if row.len() <= at {
-            row.resize(at + 1, format::Shown::empty());
+            row.reserve_exact(at + 1 - row.len());
+            row.resize_with(at + 1, format::Shown::empty);
         }
         row[at] = shown;
+        if cells.len() < cells.capacity() / 2 {
+            cells.shrink_to_fit();
+        }
     }
     sheet::Grid {
         start: (first_row, first_col),

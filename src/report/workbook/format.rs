@@ -21,6 +21,12 @@ pub(super) struct Shown {
     pub error: Option<&'static str>,
 }
 
+impl Default for Shown {
+    fn default() -> Shown {
+        Shown::empty()
+    }
+}
+
 impl Shown {
     pub fn empty() -> Shown {
         Shown {

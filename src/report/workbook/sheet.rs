@@ -22,7 +22,7 @@ const MAX_TITLE_ROWS: usize = 100;
 const MAX_PAD: usize = 40;
 
 /// Tables with more cells (rows × columns) than this are not read.
-const MAX_TABLE_CELLS: u64 = 5_000_000;
+const MAX_TABLE_CELLS: u64 = super::MAX_SHEET_CELLS;
 
 /// A sheet's used cells as shown, row by row, from its first used row and column.
 pub(super) struct Grid {
@@ -156,16 +156,24 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
         sheet: sheet_ref(sheet),
         cells: Vec::new(),
     };
-    let empty = Shown::empty();
-    for (r, row) in grid.rows.iter().enumerate() {
-        let line_start = text.len();
-        let mut row_spans = Vec::new();
-        let last_filled = row.iter().rposition(|s| !s.is_empty());
-        let shown_to = match last_filled {
+    // The last column shown on each row. The lists of cells are made at their length at
+    // once: a sheet may have millions of cells.
+    let shown_to: Vec<Option<usize>> = grid
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| match row.iter().rposition(|s| !s.is_empty()) {
             None => None,
             Some(c) if r < table_row => Some(c),
             Some(c) => Some(c.max(table_last)),
-        };
+        })
+        .collect();
+    map.cells
+        .reserve_exact(shown_to.iter().flatten().map(|c| c + 1).sum());
+    let empty = Shown::empty();
+    for ((r, row), shown_to) in grid.rows.iter().enumerate().zip(shown_to) {
+        let line_start = text.len();
+        let mut row_spans = Vec::with_capacity(shown_to.map_or(0, |c| c + 1));
         if let Some(shown_to) = shown_to {
             for (c, &pad) in widths.iter().enumerate().take(shown_to + 1) {
                 if c > 0 {
@@ -206,7 +214,7 @@ fn render(grid: &Grid, sheet: &str, table_row: usize, table_last: usize) -> Rend
 pub(super) fn load_sheet(
     workbook: &str,
     sheet: &str,
-    grid: &Grid,
+    grid: Grid,
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
@@ -224,7 +232,7 @@ pub(super) fn load_sheet(
         return None;
     };
 
-    let header_row = skip_titles(grid, header_row);
+    let header_row = skip_titles(&grid, header_row);
 
     // The table's columns: from the first to the last column with a cell from the header on.
     let table_rows = grid.rows.iter().skip(header_row);
@@ -255,7 +263,7 @@ pub(super) fn load_sheet(
         return None;
     }
 
-    let Rendered { text, spans, map } = render(grid, sheet, header_row, last);
+    let Rendered { text, spans, map } = render(&grid, sheet, header_row, last);
     // Cells keep their spans as `u32`s (see `report::Cell`).
     if u32::try_from(text.len()).is_err() {
         problems.push(
@@ -268,20 +276,24 @@ pub(super) fn load_sheet(
     }
     let source = sources.add(SourceFile::new(display_name.clone(), text).with_cell_map(map));
 
-    cell_errors(grid, &spans, sheet, source, &display_name, problems);
+    cell_errors(&grid, &spans, sheet, source, &display_name, problems);
 
-    let (headers, data_start) = header_rows(grid, header_row, &columns, &spans);
+    let (headers, data_start) = header_rows(&grid, header_row, &columns, &spans);
     check_duplicate_headers(&headers, &display_name, source, problems);
 
-    let mut rows = Vec::new();
-    for r in data_start..grid.rows.len() {
-        if grid.is_blank_row(r) {
-            continue;
+    // Each data row's cells are moved out of the grid into the table as it is made, and the
+    // grid row freed: a sheet of millions of cells is not held twice over.
+    let start = grid.start;
+    let mut grid_rows = grid.rows;
+    let rows = (data_start..grid_rows.len()).filter_map(move |r| {
+        let mut row = std::mem::take(grid_rows.get_mut(r)?);
+        if row.iter().all(Shown::is_empty) {
+            return None;
         }
         let cells = columns
             .iter()
             .map(|&c| {
-                let shown = grid.cell(r, c).cloned().unwrap_or_else(Shown::empty);
+                let shown = row.get_mut(c).map(std::mem::take).unwrap_or_default();
                 LooseCell {
                     raw: shown.text,
                     value: shown.value,
@@ -289,14 +301,15 @@ pub(super) fn load_sheet(
                 }
             })
             .collect();
-        rows.push(LooseRow {
-            line: usize::try_from(grid.at(r, 0).0)
+        Some(LooseRow {
+            line: usize::try_from(start.0)
                 .unwrap_or(usize::MAX)
+                .saturating_add(r)
                 .saturating_add(1),
             span: spans.lines[r],
             cells,
-        });
-    }
+        })
+    });
 
     let text = sources.get(source).text.clone();
     Some(Table::from_loose(
@@ -593,7 +606,7 @@ mod tests {
         }
     }
 
-    fn load(g: &Grid) -> (Table, Sources, Vec<Problem>) {
+    fn load(g: Grid) -> (Table, Sources, Vec<Problem>) {
         let mut sources = Sources::default();
         let mut problems = Vec::new();
         let t = load_sheet("b.xlsx", "s", g, &mut sources, &mut problems).expect("a table");
@@ -615,7 +628,7 @@ mod tests {
             ],
             Vec::new(),
         );
-        let (t, _, _) = load(&g);
+        let (t, _, _) = load(g);
         assert_eq!(header_texts(&t), ["Verksamhet", "Budget", "Utfall"]);
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].line(), 2);
@@ -629,10 +642,10 @@ mod tests {
             rows.push(&["A", "#1"]);
             grid(&rows, Vec::new())
         };
-        let (t, _, _) = load(&titled(MAX_TITLE_ROWS));
+        let (t, _, _) = load(titled(MAX_TITLE_ROWS));
         assert_eq!(header_texts(&t), ["Verksamhet", "Budget"]);
         // More texts alone on their rows than titles ever are: the first row is the header.
-        let (t, _, _) = load(&titled(MAX_TITLE_ROWS + 1));
+        let (t, _, _) = load(titled(MAX_TITLE_ROWS + 1));
         assert_eq!(header_texts(&t), ["Prognos", ""]);
     }
 
@@ -642,7 +655,7 @@ mod tests {
             &[&["Verksamhet", "Budget", ""], &["A", "#1", "x"]],
             Vec::new(),
         );
-        let (t, _, _) = load(&g);
+        let (t, _, _) = load(g);
         assert_eq!(header_texts(&t), ["Verksamhet", "Budget", ""]);
         assert_eq!(t.rows.len(), 1);
     }
@@ -659,7 +672,7 @@ mod tests {
             ],
             merges,
         );
-        let (t, sources, _) = load(&g);
+        let (t, sources, _) = load(g);
         assert_eq!(
             header_texts(&t),
             [
@@ -687,7 +700,7 @@ mod tests {
             ],
             Vec::new(),
         );
-        let (t, sources, _) = load(&g);
+        let (t, sources, _) = load(g);
         assert_eq!(header_texts(&t), ["Verksamhet", "Prognos"]);
         assert_eq!(t.rows[0].line(), 5);
         let file = sources.get(t.source);
@@ -696,7 +709,7 @@ mod tests {
         assert_eq!(file.line_text(5), "A          │ 1");
 
         let g = grid(&[&["Belopp"], &["#1"], &["#2"]], Vec::new());
-        let (t, _, _) = load(&g);
+        let (t, _, _) = load(g);
         assert_eq!(header_texts(&t), ["Belopp"]);
         assert_eq!(t.rows.len(), 2);
     }
@@ -715,7 +728,7 @@ mod tests {
             &["", "", "", "", "Belopp i tkr"],
         ] {
             let g = grid(&[title, header, data], Vec::new());
-            let (t, _, _) = load(&g);
+            let (t, _, _) = load(g);
             assert_eq!(header_texts(&t), header, "under {title:?}");
             assert_eq!(t.rows.len(), 1, "under {title:?}");
             assert_eq!(t.rows[0].line(), 3);
@@ -730,7 +743,7 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(
-            header_texts(&load(&g).0),
+            header_texts(&load(g).0),
             ["Verksamhet", "Prognos", "Budget"]
         );
     }
@@ -746,10 +759,7 @@ mod tests {
             ],
             Vec::new(),
         );
-        assert_eq!(
-            header_texts(&load(&g).0)[..3],
-            ["Verksamhet", "", "Prognos"]
-        );
+        assert_eq!(header_texts(&load(g).0)[..3], ["Verksamhet", "", "Prognos"]);
         // The top of two header rows, the first column's text merged down or empty below.
         let g = grid(
             &[
@@ -760,7 +770,7 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(
-            header_texts(&load(&g).0),
+            header_texts(&load(g).0),
             [
                 "Projekt",
                 "Redovisat Utgifter",
@@ -778,7 +788,7 @@ mod tests {
             Vec::new(),
         );
         assert_eq!(
-            header_texts(&load(&g).0)[..2],
+            header_texts(&load(g).0)[..2],
             ["Projekt", "Redovisat Utgifter"]
         );
         // A group text merged across, right of the first column: the top header row.
@@ -790,13 +800,13 @@ mod tests {
             ],
             vec![Dimensions::new((0, 1), (0, 3))],
         );
-        assert_eq!(header_texts(&load(&g).0)[1], "Redovisat Utgifter");
+        assert_eq!(header_texts(&load(g).0)[1], "Redovisat Utgifter");
         // Two texts over a table of two columns: the header.
         let g = grid(
             &[&["Grupp", "Andel"], &["Kvinnor", "Män"], &["#1", "#2"]],
             Vec::new(),
         );
-        assert_eq!(header_texts(&load(&g).0), ["Grupp", "Andel"]);
+        assert_eq!(header_texts(&load(g).0), ["Grupp", "Andel"]);
     }
 
     #[test]
@@ -821,7 +831,7 @@ mod tests {
     fn rows_above_the_used_range_are_empty_lines() {
         let mut g = grid(&[&["A", "B"], &["x", "#1"]], Vec::new());
         g.start = (4, 2);
-        let (t, sources, _) = load(&g);
+        let (t, sources, _) = load(g);
         let file = sources.get(t.source);
         assert_eq!(file.line_col(t.headers[0].span.start).0, 5);
         assert_eq!(t.rows[0].line(), 6);
