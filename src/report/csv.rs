@@ -865,29 +865,55 @@ pub(crate) fn check_duplicate_headers(
     source: SourceId,
     problems: &mut Vec<Problem>,
 ) {
-    let mut seen: HashMap<&str, &Header> = HashMap::new();
+    // One warning for each name written more than once, however often: a header of a
+    // thousand copies of one name is one mistake, not a thousand.
+    let mut columns_of: HashMap<&str, Vec<&Header>> = HashMap::new();
+    let mut names = Vec::new();
     for header in headers {
         if header.normalised.is_empty() {
             continue;
         }
-        if let Some(first) = seen.get(header.normalised.as_str()) {
-            problems.push(
-                Problem::new(
-                    ProblemKind::Data,
-                    Severity::Warning,
-                    "data::duplicate-header",
-                    format!(
-                        "the header names the column '{}' twice; rules naming `{}` reach the first one",
-                        header.text, header.normalised
-                    ),
-                )
-                .with_path(display_name)
-                .with_label(source, header.span, "second column with this name")
-                .with_label(source, first.span, "first column with this name"),
-            );
-        } else {
-            seen.insert(&header.normalised, header);
+        let columns = columns_of.entry(header.normalised.as_str()).or_default();
+        if columns.is_empty() {
+            names.push(header.normalised.as_str());
         }
+        columns.push(header);
+    }
+    /// Later columns of one name pointed at, at most.
+    const LABELLED: usize = 4;
+    for name in names {
+        let Some(columns) = columns_of.get(name) else {
+            continue;
+        };
+        let (first, later) = match columns.as_slice() {
+            [first, later @ ..] if !later.is_empty() => (first, later),
+            _ => continue,
+        };
+        let times = match columns.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        let mut problem = Problem::new(
+            ProblemKind::Data,
+            Severity::Warning,
+            "data::duplicate-header",
+            format!(
+                "the header names the column '{}' {times}; rules naming `{name}` reach the first one",
+                first.text
+            ),
+        )
+        .with_path(display_name);
+        for (i, header) in later.iter().take(LABELLED).enumerate() {
+            let text = match (later.len(), i) {
+                (1, _) => "second column with this name".to_string(),
+                (n, i) if i + 1 == LABELLED && n > LABELLED => {
+                    format!("another column with this name, and {} more", n - LABELLED)
+                }
+                _ => "another column with this name".to_string(),
+            };
+            problem = problem.with_label(source, header.span, text);
+        }
+        problems.push(problem.with_label(source, first.span, "first column with this name"));
     }
 }
 
@@ -2560,6 +2586,34 @@ mod tests {
             "belopp "
         );
         assert_eq!(table.row_cells(0).len(), 3);
+    }
+
+    #[test]
+    fn a_name_written_many_times_is_one_warning() {
+        let (_, sources, problems) = load("a;B;b;x;b\n1;2;3;4;5\n".as_bytes());
+        assert_eq!(codes(&problems), ["data::duplicate-header"]);
+        assert!(
+            problems[0].message.contains("'B' 3 times"),
+            "{}",
+            problems[0].message
+        );
+        let at: Vec<&str> = problems[0]
+            .labels
+            .iter()
+            .map(|l| sources.get(SourceId(0)).slice(l.span))
+            .collect();
+        assert_eq!(at, ["b", "b", "B"]);
+        // A thousand copies: one warning, pointing at the first few.
+        let header = vec!["x"; 1_000].join(";");
+        let (table, _, problems) = load(format!("{header}\n").as_bytes());
+        assert_eq!(table.expect("a table").headers.len(), 1_000);
+        assert_eq!(codes(&problems), ["data::duplicate-header"]);
+        assert!(problems[0].message.contains("1000 times"));
+        assert_eq!(problems[0].labels.len(), 5);
+        assert_eq!(
+            problems[0].labels[3].text,
+            "another column with this name, and 995 more"
+        );
     }
 
     #[test]
