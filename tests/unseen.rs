@@ -359,6 +359,44 @@ fn division_by_zero_note_quotes_the_expression() {
     assert_eq!(why, ["division by zero in `prognos / budget`"]);
 }
 
+/// A text met where a figure is divided names the column, not the rule's `for` variable: a
+/// controller reading "`c` is the text …" cannot tell which column is meant.
+#[test]
+fn a_text_in_a_for_column_is_named_by_its_column() {
+    let dir = std::env::temp_dir().join(format!("rimlig-for-text-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("driftsammandrag.csv"),
+        "verksamhet;redovisat;budget\nA;10;8\nB;x;4\nSumma;15;12\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("andel.rules"),
+        "table drift \"driftsammandrag*\" {\n  key verksamhet \"verksamhet\"\n  \
+         column redovisat \"redovisat\" tkr\n  column budget \"budget\" tkr\n  total \"Summa*\"\n}\n\
+         rule andel \"andel\" {\n  each drift: for c in [redovisat, budget]: c / budget <= 200 %\n}\n",
+    )
+    .unwrap();
+    let r = check(
+        &[dir.join("driftsammandrag.csv")],
+        &[dir.join("andel.rules")],
+    );
+    let why: Vec<(&str, &str)> = r
+        .outcome
+        .not_applicable
+        .iter()
+        .map(|n| (n.rule.as_str(), n.reason.as_str()))
+        .collect();
+    assert_eq!(
+        why,
+        [(
+            "andel[redovisat]",
+            "`redovisat` is the text \"x\", not a figure"
+        )]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 // ------------------------------------------------------------------ (c) the language
 
 /// Findings of language.rules on language/report, worked out by hand:

@@ -1325,7 +1325,7 @@ impl<'a> Evaluator<'a> {
     ) -> Ev<(message::Failed<'a>, message::Failed<'a>)> {
         let left = self.eval(first, env)?;
         let right = self.eval(right_expr, env)?;
-        let n = self.num(&right, right_expr)?;
+        let n = self.num(&right, right_expr, env)?;
         let negated = Operand {
             val: Val::Num(n.neg()),
             direct: false,
@@ -1737,23 +1737,25 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Not applicable when `o` is a text read where a figure was expected.
-    fn figure_expected(&self, o: &Operand, e: &Expr) -> Ev<()> {
+    fn figure_expected(&self, o: &Operand, e: &Expr, env: &Env<'a>) -> Ev<()> {
         match &o.val {
             Val::Text(t) if o.not_a_figure => Err(Stop::Na(format!(
                 "`{}` is the text \"{}\", not a figure",
-                self.expr_text(e),
+                self.shown(e, env),
                 t
             ))),
             _ => Ok(()),
         }
     }
 
-    fn num(&self, o: &Operand, e: &Expr) -> Ev<Num> {
+    /// `e`'s value as a figure; not applicable when it is a text (named as the rule writes
+    /// it, `for` variables replaced by their columns).
+    fn num(&self, o: &Operand, e: &Expr, env: &Env<'a>) -> Ev<Num> {
         match &o.val {
             Val::Num(n) => Ok(n.clone()),
             Val::Text(t) => Err(Stop::Na(format!(
                 "`{}` is the text \"{}\", not a figure",
-                self.expr_text(e),
+                self.shown(e, env),
                 t
             ))),
         }
@@ -1805,7 +1807,7 @@ impl<'a> Evaluator<'a> {
             ExprKind::Paren(inner) => self.eval(inner, env),
             ExprKind::Neg(inner) => {
                 let o = self.eval(inner, env)?;
-                let n = self.num(&o, inner)?;
+                let n = self.num(&o, inner, env)?;
                 Ok(Operand { val: Val::Num(n.neg()), direct: false, ..o })
             }
             ExprKind::Arith(op, a, b) => {
@@ -1813,13 +1815,13 @@ impl<'a> Evaluator<'a> {
                 let y = self.eval(b, env)?;
                 // `"Ärenden " + indikator`: texts joined, e.g. to build a row key.
                 if let (ArithOp::Add, Val::Text(s), Val::Text(t)) = (op, &x.val, &y.val) {
-                    self.figure_expected(&x, a)?;
-                    self.figure_expected(&y, b)?;
+                    self.figure_expected(&x, a, env)?;
+                    self.figure_expected(&y, b, env)?;
                     let mut cells = x.cells;
                     cells.extend(y.cells);
                     return Ok(Operand { val: Val::Text(format!("{s}{t}")), cells, agg: None, direct: false, not_a_figure: false });
                 }
-                let (n, m) = (self.num(&x, a)?, self.num(&y, b)?);
+                let (n, m) = (self.num(&x, a, env)?, self.num(&y, b, env)?);
                 let r = match op {
                     ArithOp::Add => n.add(&m),
                     ArithOp::Sub => n.sub(&m),
@@ -2241,7 +2243,7 @@ impl<'a> Evaluator<'a> {
             Func::Abs => {
                 arity(args.len() == 1, "one value")?;
                 let o = self.eval(&args[0], env)?;
-                let n = self.num(&o, &args[0])?;
+                let n = self.num(&o, &args[0], env)?;
                 Ok(Operand {
                     val: Val::Num(n.abs()),
                     direct: false,
@@ -2254,11 +2256,11 @@ impl<'a> Evaluator<'a> {
                     "a value and a number of decimals: round(x, 0)",
                 )?;
                 let o = self.eval(&args[0], env)?;
-                let n = self.num(&o, &args[0])?;
+                let n = self.num(&o, &args[0], env)?;
                 let dp = match args.get(1) {
                     Some(a) => {
                         let d = self.eval(a, env)?;
-                        let d = self.num(&d, a)?;
+                        let d = self.num(&d, a, env)?;
                         u32::try_from(d.v.trunc().mantissa())
                             .ok()
                             .filter(|x| *x <= 28)
@@ -2283,7 +2285,7 @@ impl<'a> Evaluator<'a> {
                 let mut cells = Cells::new();
                 for a in args {
                     let o = self.eval(a, env)?;
-                    nums.push(self.num(&o, a)?);
+                    nums.push(self.num(&o, a, env)?);
                     cells.extend(o.cells.iter().copied());
                 }
                 let n = value::extreme(&nums, agg == Aggregate::Min).map_err(|f| {
@@ -2460,7 +2462,7 @@ impl<'a> Evaluator<'a> {
                 )),
                 other => other,
             })?;
-            let n = self.num(&o, arg)?;
+            let n = self.num(&o, arg, env)?;
             cells.extend(o.cells);
             used.push(r);
             acc = Some(match acc {

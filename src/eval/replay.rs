@@ -285,7 +285,7 @@ impl<'a> Replayer<'a> {
             };
             let left = ev.eval(first, env).ok()?;
             let right = ev.eval(right_expr, env).ok()?;
-            let n = ev.num(&right, right_expr).ok()?;
+            let n = ev.num(&right, right_expr, env).ok()?;
             let negated = Operand {
                 val: Val::Num(n.neg()),
                 direct: false,
