@@ -452,7 +452,38 @@ fn read(path: &Path, file: &str, run: &mut Run) -> Result<Vec<Entry>, Box<Proble
             run,
         ));
     }
+    // A fingerprint rimlig did not write matches no finding: the entry would excuse nothing,
+    // and the finding it was meant for would fail the run with no word of why.
+    if let Some((i, e)) = doc
+        .findings
+        .iter()
+        .enumerate()
+        .find(|(_, e)| !is_fingerprint(&e.fingerprint))
+    {
+        let quoted = serde_json::to_string(&e.fingerprint).unwrap_or_default();
+        let at = json.find(&quoted).map(|offset| {
+            let before = &json[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = offset - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+            (line, column)
+        });
+        return Err(malformed(
+            format!(
+                "finding {} has the fingerprint {quoted}, which is none rimlig writes \
+                 (16 digits and letters a to f) and so matches no finding",
+                i + 1
+            ),
+            at,
+            run,
+        ));
+    }
     Ok(doc.findings)
+}
+
+/// Whether `s` is a fingerprint as [`Finding::fingerprint`] writes it: 16 lower-case
+/// hexadecimal digits.
+fn is_fingerprint(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// serde's words for what is wrong with a baseline's JSON, in the terms of the file.

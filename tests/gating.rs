@@ -436,6 +436,36 @@ fn a_missing_baseline_is_an_error_with_a_hint() {
     assert!(stderr(&out).contains("--baseline"), "{}", stderr(&out));
 }
 
+/// A fingerprint rimlig never writes (here upper case, as an editor may change it) matches
+/// no finding: it is refused at its place rather than excusing nothing without a word.
+#[test]
+fn a_baseline_fingerprint_rimlig_does_not_write_is_refused_at_its_place() {
+    let dir = Scratch::new("bad-fingerprint").with_report("warning");
+    dir.write(
+        "baseline.json",
+        "{\n  \"version\": 1,\n  \"findings\": [\n    {\"fingerprint\": \"96BE04EF95D5FE93\"}\n  ]\n}\n",
+    );
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    let doc = json(&out);
+    let p = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "baseline::malformed")
+        .expect("a baseline::malformed problem");
+    assert!(
+        p["message"].as_str().unwrap().contains(
+            "finding 1 has the fingerprint \"96BE04EF95D5FE93\", which is none rimlig writes"
+        ),
+        "{p}"
+    );
+    assert_eq!(
+        (p["line"].clone(), p["column"].clone()),
+        (4.into(), 21.into())
+    );
+}
+
 #[test]
 fn a_malformed_baseline_is_an_error_at_its_position() {
     let dir = Scratch::new("malformed").with_report("warning");
