@@ -77,7 +77,8 @@ pub struct Fix {
     /// Findings explained by the same change share this number.
     pub group: usize,
     pub status: FixStatus,
-    /// The most likely change (one cell, or two); empty when not localised.
+    /// The most likely change (one cell, or two; every change needed when `together`); empty
+    /// when not localised.
     pub changes: Vec<Change>,
     /// Fingerprints of the findings this change explains (this one among them), the first
     /// [`LISTED_PER_FIX`].
@@ -85,9 +86,11 @@ pub struct Fix {
     /// How many more findings the change explains than `explains` lists.
     #[serde(skip_serializing_if = "is_zero")]
     pub unlisted: usize,
-    /// The failing checks the change makes pass: `prognos-avvikelse (Kontakt Linköping)`.
+    /// The failing checks the change makes pass: `prognos-avvikelse (Kontakt Linköping)`;
+    /// empty when not localised.
     pub fixes: Vec<String>,
-    /// The passing checks that read the changed cells and still pass after the change.
+    /// The passing checks that read the changed cells and still pass after the change (not
+    /// one that was failing already).
     pub keeps: Vec<String>,
     /// Those of `keeps` that held only within their tolerance and are exact after it.
     pub exact: Vec<String>,
@@ -1360,8 +1363,8 @@ impl<'r, 'a> Search<'r, 'a> {
         })
     }
 
-    /// The checks outside the problem that read the changed cells, less those that passed
-    /// and fail with these changes; and those of them that the changes make exact.
+    /// The checks outside the problem that read the changed cells, passed, and pass with
+    /// these changes made; and those of them that the changes make exact.
     fn kept(
         &mut self,
         changes: &[(CellAt, Decimal)],
@@ -1383,14 +1386,17 @@ impl<'r, 'a> Search<'r, 'a> {
             let before = self.base[i]
                 .as_ref()
                 .map_or(Decimal::ZERO, Measure::residual);
-            let after = self.measure(i, changes);
-            // A check that passed and fails with these changes alone is not kept: a step of
-            // `one_at_a_time` was verified with the earlier steps' changes made as well.
-            let passed = self.base[i].as_ref().is_some_and(|m| m.holds);
-            if passed && after.as_ref().is_some_and(|m| !m.holds) {
+            // Only a check that passed and passes with these changes made still holds. Not one
+            // that was failing already (an info check, or one failing in another problem),
+            // nor one that passes only with the earlier steps' changes of `one_at_a_time` made
+            // as well, nor one that could not be measured.
+            if !self.base[i].as_ref().is_some_and(|m| m.holds) {
                 continue;
             }
-            if !before.is_zero() && after.is_some_and(|m| m.residual().is_zero()) {
+            let Some(after) = self.measure(i, changes).filter(|m| m.holds) else {
+                continue;
+            };
+            if !before.is_zero() && after.residual().is_zero() {
                 exact.push(d.clone());
             }
             keeps.push(d);

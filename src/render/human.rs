@@ -218,7 +218,12 @@ fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f
     match &f.fix {
         // Under the head of its group: the change is shown there.
         Some(fix) if grouped && !fix.changes.is_empty() => help.push(line(format!(
-            "explained by the change above: {}",
+            "explained by the {} above: {}",
+            if fix.changes.len() == 1 {
+                "change"
+            } else {
+                "changes"
+            },
             fix.changes
                 .iter()
                 .map(|c| format!("{} → {}", c.describe(), c.suggested_text))
