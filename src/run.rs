@@ -341,10 +341,6 @@ impl Run {
         }
     }
 
-    /// Whether failing instances that were counted but not listed (beyond
-    /// `max_findings_per_rule`) fail the run: no baseline can know them and no `[[allow]]`
-    /// entry can name them, so they are new, unless an entry allows the whole rule. Their
-    /// severity is the rule's (after `rimlig.toml`'s `[severity]`).
     /// The severity of the rule `id`, after `rimlig.toml`'s `[severity]`.
     pub fn rule_severity(&self, id: &str) -> Severity {
         use crate::syntax::ast::Level;
@@ -361,41 +357,88 @@ impl Run {
         }
     }
 
-    /// What the formats without the human summary say of the failing instances counted but
-    /// not listed: per rule, its severity and a sentence.
-    pub fn unlisted_notes(&self) -> Vec<(&str, Severity, String)> {
+    /// The failing instances counted beyond `[check] max_findings_per_rule` but not listed, per
+    /// rule, with whether they fail the run: the one decision every format and the exit code
+    /// take (see [`Unlisted::excused`]).
+    pub fn unlisted(&self) -> Vec<Unlisted<'_>> {
         self.outcome
             .unlisted
             .iter()
-            .map(|(rule, n)| {
-                let findings = if *n == 1 { "finding" } else { "findings" };
-                (
-                    rule.as_str(),
-                    self.rule_severity(rule),
-                    format!(
-                        "{n} more {findings} of rule {rule} counted but not listed ([check] max_findings_per_rule); no baseline can know them"
-                    ),
-                )
+            .map(|(rule, n)| Unlisted {
+                rule: rule.as_str(),
+                count: *n,
+                severity: self.rule_severity(rule),
+                excused: self.unlisted_excuse(rule),
             })
             .collect()
     }
 
-    fn unlisted_fail(&self, fail_on: Severity) -> bool {
-        // `--update-baseline` passes what it wrote down, as README says.
+    /// Why the unlisted findings of `rule` do not fail the run, or `None`. No baseline can know
+    /// them and no `[[allow]]` entry can name one of them, so they are new, unless an entry
+    /// allows the whole rule, or this run wrote the baseline (`--update-baseline` passes what
+    /// it wrote down, as README says).
+    fn unlisted_excuse(&self, rule: &str) -> Option<String> {
         if self.baseline.as_ref().is_some_and(|b| b.updated) {
-            return false;
+            return Some("the baseline was written by this run (--update-baseline)".to_string());
         }
-        self.outcome.unlisted.iter().any(|(rule, _)| {
-            let severity = self.rule_severity(rule);
-            let allowed = self.config.allow.iter().any(|a| {
-                a.rule == *rule
+        self.config
+            .allow
+            .iter()
+            .find(|a| {
+                a.rule == rule
                     && a.report.is_none()
                     && a.table.is_none()
                     && a.key.is_none()
                     && a.column.is_none()
-            });
-            severity <= fail_on && !allowed
-        })
+            })
+            .map(|a| {
+                format!(
+                    "allowed by an [[allow]] entry for the whole rule in rimlig.toml: {}",
+                    a.reason
+                )
+            })
+    }
+
+    /// Whether unlisted findings fail the run: those of a rule at least as serious as
+    /// `fail_on` that nothing excuses.
+    fn unlisted_fail(&self, fail_on: Severity) -> bool {
+        self.unlisted()
+            .iter()
+            .any(|u| u.excused.is_none() && u.severity <= fail_on)
+    }
+}
+
+/// Failing instances of one rule counted beyond `[check] max_findings_per_rule` but not listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unlisted<'a> {
+    pub rule: &'a str,
+    pub count: usize,
+    /// The rule's, after `rimlig.toml`'s `[severity]`.
+    pub severity: Severity,
+    /// Why they do not fail the run whatever the gate, as a finding known from the baseline or
+    /// allowed in `rimlig.toml` would not: an `[[allow]]` entry for the whole rule, or a
+    /// baseline this run wrote (`--update-baseline`). `None` when they count like a new
+    /// finding of the rule's severity (which fails the run when it reaches `--fail-on`).
+    pub excused: Option<String>,
+}
+
+impl Unlisted<'_> {
+    /// `N more findings of rule R counted but not listed ([check] max_findings_per_rule); no
+    /// baseline can know them`: what the formats without the human summary say.
+    pub fn message(&self) -> String {
+        format!(
+            "{} of rule {} counted but not listed ([check] max_findings_per_rule); no baseline can know them",
+            plural(self.count, "more finding", "more findings"),
+            self.rule
+        )
+    }
+
+    /// [`Unlisted::message`], then why they do not fail the run when they do not.
+    pub fn text(&self) -> String {
+        match &self.excused {
+            None => self.message(),
+            Some(why) => format!("{}; they do not fail the run: {why}", self.message()),
+        }
     }
 }
 

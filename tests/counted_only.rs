@@ -232,3 +232,120 @@ fn unlisted_findings_that_do_not_fail_the_run_fail_no_test_case() {
     assert_eq!(junit_unlisted(&text), []);
     assert!(!text.contains("<failure"), "{text}");
 }
+
+/// The line or command about the unlisted findings of `avvikelse`: the one without a place.
+fn unlisted_line(text: &str, prefix_of: impl Fn(&str) -> bool) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("counted but not listed"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line about them:\n{text}");
+    assert!(prefix_of(lines[0]), "{}", lines[0]);
+    lines[0].to_string()
+}
+
+#[test]
+fn concise_and_github_do_not_call_unlisted_findings_that_pass_errors() {
+    // An `[[allow]]` of the whole rule: the run passes, and the line says why.
+    let dir = folder(
+        "allowed-lines",
+        &format!("{ONE_PER_RULE}\n[[allow]]\nrule = \"avvikelse\"\nreason = \"known\"\n"),
+    );
+    let why = "; they do not fail the run: allowed by an [[allow]] entry for the whole rule in rimlig.toml: known";
+    let out = check(&dir, &["--format", "concise"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    let line = unlisted_line(&stdout(&out), |l| l.starts_with("info[avvikelse] "));
+    assert!(line.ends_with(why), "{line}");
+    let out = check(&dir, &["--format", "github"]);
+    assert_eq!(code(&out), 0);
+    let line = unlisted_line(&stdout(&out), |l| {
+        l.starts_with("::notice title=avvikelse::")
+    });
+    assert!(line.ends_with(why), "{line}");
+    assert!(!stdout(&out).contains("::error"), "{}", stdout(&out));
+
+    // `--update-baseline`: the same, with its own reason.
+    let dir = folder("updated-lines", ONE_PER_RULE);
+    let why =
+        "; they do not fail the run: the baseline was written by this run (--update-baseline)";
+    for (format, prefix) in [
+        ("concise", "info[avvikelse] "),
+        ("github", "::notice title=avvikelse::"),
+    ] {
+        let _ = std::fs::remove_file(dir.join("b.json"));
+        let out = check(
+            &dir,
+            &[
+                "--baseline",
+                "b.json",
+                "--update-baseline",
+                "--format",
+                format,
+            ],
+        );
+        assert_eq!(code(&out), 0, "{format}: {}", stdout(&out));
+        let line = unlisted_line(&stdout(&out), |l| l.starts_with(prefix));
+        assert!(line.ends_with(why), "{format}: {line}");
+    }
+
+    // Once the baseline is written, they are new again: errors, and exit 1.
+    let out = check(&dir, &["--baseline", "b.json", "--format", "concise"]);
+    assert_eq!(code(&out), 1);
+    let line = unlisted_line(&stdout(&out), |l| l.starts_with("error[avvikelse] "));
+    assert!(!line.contains("do not fail"), "{line}");
+    let out = check(&dir, &["--baseline", "b.json", "--format", "github"]);
+    assert_eq!(code(&out), 1);
+    let line = unlisted_line(&stdout(&out), |l| {
+        l.starts_with("::error title=avvikelse::")
+    });
+    assert!(!line.contains("do not fail"), "{line}");
+}
+
+/// What each format says of the unlisted findings of `avvikelse`, reduced to whether it says
+/// they fail the run.
+fn formats_say_unlisted_fail(dir: &Path, args: &[&str]) -> Vec<(&'static str, bool)> {
+    let with = |format: &str| stdout(&check(dir, &[args, &["--format", format]].concat()));
+    let concise = with("concise");
+    let github = with("github");
+    let junit = junit_unlisted(&with("junit"));
+    let doc = sarif(&with("sarif"));
+    let notes = notifications(&doc);
+    assert_eq!(notes.len(), 1, "{doc:#}");
+    vec![
+        (
+            "concise",
+            unlisted_line(&concise, |_| true).starts_with("error["),
+        ),
+        (
+            "github",
+            unlisted_line(&github, |_| true).starts_with("::error "),
+        ),
+        ("junit", !junit.is_empty()),
+        ("sarif", notes[0]["level"] == "error"),
+    ]
+}
+
+#[test]
+fn every_format_agrees_with_the_exit_code_on_unlisted_findings() {
+    let whole = format!("{ONE_PER_RULE}\n[[allow]]\nrule = \"avvikelse\"\nreason = \"known\"\n");
+    // An entry that names a table allows the listed finding in it, but cannot name the others.
+    let narrow = format!(
+        "{ONE_PER_RULE}\n[[allow]]\nrule = \"avvikelse\"\ntable = \"budget\"\nkey = \"Löner\"\nreason = \"known\"\n"
+    );
+    for (name, toml, fails) in [
+        ("agree-plain", ONE_PER_RULE.to_string(), true),
+        ("agree-whole", whole, false),
+        ("agree-narrow", narrow, true),
+    ] {
+        // The listed findings are in the baseline: only the unlisted ones can fail the run.
+        let dir = folder(name, &toml);
+        let out = check(&dir, &["--baseline", "b.json", "--update-baseline"]);
+        assert_eq!(code(&out), 0, "{name}: {}", stdout(&out));
+        let out = check(&dir, &["--baseline", "b.json", "--format", "json"]);
+        assert_eq!(code(&out), i32::from(fails), "{name}: {}", stdout(&out));
+        let said = formats_say_unlisted_fail(&dir, &["--baseline", "b.json"]);
+        for (format, says) in said {
+            assert_eq!(says, fails, "{name}: {format}");
+        }
+    }
+}

@@ -9,12 +9,17 @@
 //!
 //! The bracket holds the rule instance (`drift-summa[budget]`) for a finding and the code for a
 //! problem. A problem without a position shows its file only, one without a file nothing.
+//! Failing instances counted beyond `[check] max_findings_per_rule` but not listed are one line
+//! per rule, without a place (`error[RULE] N more findings of rule RULE counted but not listed
+//! …`); when they do not fail the run (an `[[allow]]` of the whole rule, `--update-baseline`)
+//! the line is `info` and ends `; they do not fail the run: WHY`.
 //!
 //! Each line stays one line and sends no control character: those in a file name or a
 //! message (a CR or LF too) are shown as pictures (see [`super::visible`]).
 
 use super::visible::visible_line;
 use super::{Place, finding_place, human::summary_line, problem_place};
+use crate::problem::Severity;
 use crate::run::Run;
 
 fn line(place: Option<Place>, severity: &str, what: &str, message: &str) -> String {
@@ -40,9 +45,14 @@ pub fn render(run: &Run) -> String {
             &f.message,
         ));
     }
-    // Failing instances counted beyond the findings listed fail the run too.
-    for (rule, severity, message) in run.unlisted_notes() {
-        out.push_str(&line(None, severity.name(), rule, &message));
+    // Failing instances counted beyond the findings listed fail the run too, unless what
+    // would excuse a listed finding excuses them: then they are only information.
+    for u in run.unlisted() {
+        let severity = match u.excused {
+            None => u.severity,
+            Some(_) => Severity::Info,
+        };
+        out.push_str(&line(None, severity.name(), u.rule, &u.text()));
     }
     for p in &run.problems {
         out.push_str(&line(

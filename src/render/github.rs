@@ -6,8 +6,12 @@
 //! ```
 //!
 //! One command per finding and per problem: `error`, `warning` or `notice` after the
-//! severity (info is a notice). The title is `rule-instance: title` for a finding and the code
-//! for a problem; the message is the finding's message, then the rule's help on the next line.
+//! severity (info is a notice). Failing instances counted beyond
+//! `[check] max_findings_per_rule` but not listed are one command per rule, without a file, at
+//! the rule's severity; a `notice` ending `; they do not fail the run: WHY` when they do not
+//! (an `[[allow]]` of the whole rule, `--update-baseline`). The title is `rule-instance: title`
+//! for a finding and the code for a problem (the rule for unlisted findings); the message is
+//! the finding's message, then the rule's help on the next line.
 //! `col`/`endColumn` are given only when the cell is on one line (GitHub's rule); columns are in
 //! characters, `endColumn` just after the cell. The run's summary line ends the output as plain
 //! log text. Escaping is that of GitHub's toolkit (`@actions/core`): see [`escape_data`] and
@@ -109,9 +113,19 @@ pub fn render(run: &Run) -> String {
             &message,
         ));
     }
-    // Failing instances counted beyond the findings listed fail the run too.
-    for (rule, severity, message) in run.unlisted_notes() {
-        out.push_str(&annotation(severity, None, &visible_line(rule), &message));
+    // Failing instances counted beyond the findings listed fail the run too, unless what
+    // would excuse a listed finding excuses them: then they are a notice.
+    for u in run.unlisted() {
+        let severity = match u.excused {
+            None => u.severity,
+            Some(_) => Severity::Info,
+        };
+        out.push_str(&annotation(
+            severity,
+            None,
+            &visible_line(u.rule),
+            &visible_line(&u.text()),
+        ));
     }
     for p in &run.problems {
         let mut message = visible_line(&p.message).into_owned();

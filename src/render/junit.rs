@@ -17,8 +17,9 @@
 //! beyond `[check] max_findings_per_rule` have no report or place; they are in that suite too,
 //! one failing `<testcase classname="rimlig" name="RULE (not listed)">` per rule, with the
 //! count, unless they do not fail the run for the reason listed findings would not (an
-//! `[[allow]]` of the whole rule, `--update-baseline`). The `tests`, `failures`,
-//! `errors` and `skipped` counts of each suite and of `<testsuites>` are those of its test cases.
+//! `[[allow]]` of the whole rule, `--update-baseline`: [`crate::run::Unlisted::excused`]).
+//! The `tests`, `failures`, `errors` and `skipped` counts of each suite and of `<testsuites>`
+//! are those of its test cases.
 //! No times or timestamps: the same run gives the same file.
 
 use super::visible::{picture, visible_line};
@@ -96,33 +97,6 @@ impl Counts {
             self.tests, self.failures, self.errors, self.skipped
         )
     }
-}
-
-/// Why the failing instances of `rule` that were counted but not listed do not fail the run,
-/// or `None` when they do (at the rule's severity, as a listed finding would): an `[[allow]]`
-/// entry for the whole rule (the only kind that can name them), or a baseline this run wrote
-/// (`--update-baseline` passes). The same test as `Run::unlisted_fail`, which is private to
-/// the exit code; both must agree, or a report would fail a test case of a run that passed.
-pub fn unlisted_excused(run: &Run, rule: &str) -> Option<String> {
-    if run.baseline.as_ref().is_some_and(|b| b.updated) {
-        return Some("the baseline was written by this run (--update-baseline)".to_string());
-    }
-    run.config
-        .allow
-        .iter()
-        .find(|a| {
-            a.rule == rule
-                && a.report.is_none()
-                && a.table.is_none()
-                && a.key.is_none()
-                && a.column.is_none()
-        })
-        .map(|a| {
-            format!(
-                "allowed by an [[allow]] entry for the whole rule in rimlig.toml: {}",
-                a.reason
-            )
-        })
 }
 
 /// One line: a CR or LF of a file name or a cell is shown as a picture.
@@ -247,23 +221,25 @@ pub fn render(run: &Run) -> String {
     }
     // Failing instances counted beyond the findings listed: they fail the run too, and a
     // test report that showed nothing failing would leave a red job unexplained.
+    // Those that do not fail the run fail no test case, as known or allowed findings do not.
     let unlisted: Vec<_> = run
-        .unlisted_notes()
+        .unlisted()
         .into_iter()
-        .filter(|(rule, _, _)| unlisted_excused(run, rule).is_none())
+        .filter(|u| u.excused.is_none())
         .collect();
     if !run.problems.is_empty() || !unlisted.is_empty() {
         let mut counts = Counts::default();
         let mut cases = String::new();
-        for (rule, severity, message) in &unlisted {
+        for u in &unlisted {
             counts.failures += 1;
+            let message = u.message();
             let body = format!(
                 "<failure message=\"{}\" type=\"{}\">{}</failure>",
-                escape(&visible_line(message), true),
-                severity.name(),
-                escape(&visible_line(message), false)
+                escape(&visible_line(&message), true),
+                u.severity.name(),
+                escape(&visible_line(&message), false)
             );
-            let name = format!("{rule} (not listed)");
+            let name = format!("{} (not listed)", u.rule);
             cases.push_str(&testcase("rimlig", &name, Some(body), &mut counts));
         }
         for p in &run.problems {

@@ -2,19 +2,26 @@
 //! (`github/codeql-action/upload-sarif`), Azure DevOps and most IDE viewers.
 //!
 //! One run. `tool.driver.rules` holds every loaded rule (disabled ones with
-//! `defaultConfiguration.enabled: false`), then one descriptor per problem code that occurs
-//! (`rules::syntax`, `data::ragged-row` …). Each finding is a result of its rule; each problem
-//! is a result of its code, so a broken rule file or a ragged row shows where the findings do
-//! (code scanning ignores `toolExecutionNotifications`). `invocations[0]` records the exit code
-//! and whether the run itself worked (`executionSuccessful`: exit code below 2).
+//! `defaultConfiguration.enabled: false`), then one descriptor per code of a problem that is a
+//! result (`rules::syntax`, `data::ragged-row` …). Each finding is a result of its rule; each
+//! problem about a file or folder is a result of its code, so a broken rule file or a ragged
+//! row shows where the findings do (code scanning ignores `toolExecutionNotifications`). A
+//! problem about a file or folder but no place in it is at line 1 of it (`region.startLine`:
+//! code scanning shows an alert at a line). `invocations[0]` records the exit code and whether
+//! the run itself worked (`executionSuccessful`: exit code below 2).
 //!
-//! Failing instances counted beyond `[check] max_findings_per_rule` fail the run too, but have
-//! no place: the run keeps only their number per rule. Code scanning rejects a whole upload
-//! with a result that has no location, so they are not results but
-//! `invocations[0].toolExecutionNotifications`, one per rule: `descriptor.id`
-//! `check::unlisted`, `associatedRule` (`id`, `index`), the rule's level (`note` when they do
-//! not fail the run: an `[[allow]]` of the whole rule, `--update-baseline`), a message with the
-//! count, and the count as `properties.unlisted`.
+//! Code scanning rejects a whole upload with a result that has no location (codeql-action
+//! issue 2459: "locationFromSarifResult: expected at least one location"), so what has no
+//! place is not a result but one of `invocations[0].toolExecutionNotifications`:
+//!
+//! - a problem about no file or folder (`check::nothing-decided`, which is about the run as a
+//!   whole): `descriptor.id` its code, its level, and its message and help as `message.text`;
+//! - failing instances counted beyond `[check] max_findings_per_rule`, which fail the run too,
+//!   but of which the run keeps only their number per rule: one notification per rule,
+//!   `descriptor.id` `check::unlisted`, `associatedRule` (`id`, `index`), the rule's level
+//!   (`note` when they do not fail the run: an `[[allow]]` of the whole rule,
+//!   `--update-baseline`, see [`crate::run::Unlisted::excused`]), a message with the count,
+//!   and the count as `properties.unlisted`.
 //!
 //! Positions: `artifactLocation.uri` is the file's path as rimlig shows it, with forward
 //! slashes, relative when it was given relative (percent-encoded where a URI needs it: spaces,
@@ -264,26 +271,35 @@ fn sarif_fix(fix: &crate::locate::Fix) -> Option<Value> {
     }))
 }
 
-fn problem_result(p: &Problem, index: usize, run: &Run) -> Value {
+/// A problem's message, then its help on the next line.
+fn problem_text(p: &Problem) -> String {
     let mut text = p.message.clone();
     if let Some(h) = &p.help {
         text.push('\n');
         text.push_str(h);
     }
+    text
+}
+
+/// A problem at `place`: its first label, or the file or folder it is about. Code scanning
+/// wants a line to show an alert at, so a file or folder without one is given line 1.
+fn problem_result(p: &Problem, place: &Place, index: usize, run: &Run) -> Value {
+    let mut physical_location = physical(place);
+    if place.region.is_none() && place.cell.is_none() {
+        physical_location["region"] = json!({ "startLine": 1 });
+    }
+    let mut location = json!({ "physicalLocation": physical_location });
+    if let Some(l) = p.labels.first().filter(|l| !l.text.is_empty()) {
+        location["message"] = json!({ "text": l.text });
+    }
     let mut result = json!({
         "ruleId": p.code,
         "ruleIndex": index,
         "level": level(p.severity),
-        "message": { "text": text },
+        "message": { "text": problem_text(p) },
+        "locations": [location],
         "partialFingerprints": { "rimlig/v1": problem_fingerprint(p, run) },
     });
-    if let Some(place) = problem_place(p, run) {
-        let mut location = json!({ "physicalLocation": physical(&place) });
-        if let Some(l) = p.labels.first().filter(|l| !l.text.is_empty()) {
-            location["message"] = json!({ "text": l.text });
-        }
-        result["locations"] = json!([location]);
-    }
     let rel = related(problem_related(p, run));
     if !rel.is_empty() {
         result["relatedLocations"] = Value::Array(rel);
@@ -294,31 +310,36 @@ fn problem_result(p: &Problem, index: usize, run: &Run) -> Value {
 /// The failing instances counted but not listed, one notification per rule (see the module
 /// documentation for why these are not results).
 fn unlisted_notifications(run: &Run, index: &HashMap<String, usize>) -> Vec<Value> {
-    run.outcome
-        .unlisted
-        .iter()
-        .zip(run.unlisted_notes())
-        .map(|((_, n), (rule, severity, message))| {
-            let (shown_level, text) = match super::junit::unlisted_excused(run, rule) {
-                None => (level(severity), message),
-                Some(why) => (
-                    "note",
-                    format!("{message}; they do not fail the run: {why}"),
-                ),
+    run.unlisted()
+        .into_iter()
+        .map(|u| {
+            let shown_level = match u.excused {
+                None => level(u.severity),
+                Some(_) => "note",
             };
-            let mut associated = json!({ "id": rule });
-            if let Some(i) = index.get(rule) {
+            let mut associated = json!({ "id": u.rule });
+            if let Some(i) = index.get(u.rule) {
                 associated["index"] = json!(i);
             }
             json!({
                 "descriptor": { "id": "check::unlisted" },
                 "associatedRule": associated,
                 "level": shown_level,
-                "message": { "text": text },
-                "properties": { "unlisted": n },
+                "message": { "text": u.text() },
+                "properties": { "unlisted": u.count },
             })
         })
         .collect()
+}
+
+/// A problem about no file or folder (the run as a whole, an argument): a notification, since
+/// a result needs a location (see the module documentation).
+fn problem_notification(p: &Problem) -> Value {
+    json!({
+        "descriptor": { "id": p.code },
+        "level": level(p.severity),
+        "message": { "text": problem_text(p) },
+    })
 }
 
 pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
@@ -329,7 +350,15 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
             index.entry(id.to_string()).or_insert(i);
         }
     }
+    // Problems with a place are results; those without one, notifications.
+    let (mut placed, mut placeless) = (Vec::new(), Vec::new());
     for p in &run.problems {
+        match problem_place(p, run) {
+            Some(place) => placed.push((p, place)),
+            None => placeless.push(p),
+        }
+    }
+    for (p, _) in &placed {
         if !index.contains_key(p.code) {
             index.insert(p.code.to_string(), rules.len());
             rules.push(problem_descriptor(p));
@@ -350,8 +379,8 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
         };
         results.push(finding_result(f, i, run));
     }
-    for p in &run.problems {
-        results.push(problem_result(p, index[p.code], run));
+    for (p, place) in &placed {
+        results.push(problem_result(p, place, index[p.code], run));
     }
     let exit_code = run.exit_code(gate);
     let mut driver = Map::new();
@@ -363,7 +392,8 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
         "executionSuccessful": exit_code < 2,
         "exitCode": exit_code,
     });
-    let notifications = unlisted_notifications(run, &index);
+    let mut notifications = unlisted_notifications(run, &index);
+    notifications.extend(placeless.into_iter().map(problem_notification));
     if !notifications.is_empty() {
         invocation["toolExecutionNotifications"] = Value::Array(notifications);
     }
