@@ -174,6 +174,76 @@ fn broken_rule_files_exit_two() {
 }
 
 #[test]
+fn broken_rule_files_as_json_print_the_problems() {
+    let o = rimlig(&[
+        "rules",
+        "--analyze",
+        "--rules",
+        "tests/data/rules-errors/syntax.rules",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 2);
+    let doc = json(&o);
+    assert_eq!(doc["exit_code"], 2, "{doc:#}");
+    // None of the analysis's lists: a broken rule set does not read as one without
+    // contradictions.
+    let keys: Vec<&String> = doc.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["exit_code", "problems"], "{doc:#}");
+    let problems = doc["problems"].as_array().unwrap();
+    assert!(!problems.is_empty(), "{doc:#}");
+    let p = &problems[0];
+    assert_eq!(p["severity"], "error", "{p}");
+    assert_eq!(p["code"], "rules::syntax", "{p}");
+    assert_eq!(p["file"], "tests/data/rules-errors/syntax.rules", "{p}");
+    assert!(p["line"].as_u64() >= Some(1), "{p}");
+    assert!(p["column"].as_u64() >= Some(1), "{p}");
+    assert!(p["span"]["length"].is_u64(), "{p}");
+    assert!(!p["message"].as_str().unwrap().is_empty(), "{p}");
+    // As `rimlig rules --format json` gives them.
+    let listed = json(&rimlig(&[
+        "rules",
+        "--rules",
+        "tests/data/rules-errors/syntax.rules",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["problems"], listed["problems"]);
+    // The diagnostics are on stderr as before.
+    assert!(stderr(&o).contains("rules::syntax"), "{}", stderr(&o));
+
+    // A rule with an error of its own, and a path that is not there.
+    for (path, code_) in [
+        ("tests/data/static/type.rules", "rules::type"),
+        ("tests/data/nowhere.rules", "io::not-found"),
+    ] {
+        let o = rimlig(&["rules", "--analyze", "--rules", path, "--format", "json"]);
+        assert_eq!(code(&o), 2, "{path}");
+        let doc = json(&o);
+        assert_eq!(doc["exit_code"], 2, "{doc:#}");
+        let codes: Vec<&str> = doc["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&code_), "{path}: {doc:#}");
+    }
+
+    // The terminal text is unchanged: nothing on stdout.
+    let o = rimlig(&[
+        "rules",
+        "--analyze",
+        "--rules",
+        "tests/data/rules-errors/syntax.rules",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(stdout(&o), "");
+}
+
+#[test]
 fn the_builtin_library_has_no_contradiction() {
     let o = rimlig(&["rules", "--analyze", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));

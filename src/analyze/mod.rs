@@ -779,8 +779,34 @@ pub fn render_json(a: &Analysis) -> String {
     s
 }
 
+/// What `rimlig rules --analyze --format json` prints when the rule files cannot be loaded
+/// (exit 2), as `rimlig rules --format json` does: an object with the problems and the exit
+/// code, and none of the analysis's lists, so that a broken rule file never reads as a rule set
+/// without contradictions.
+#[derive(Serialize)]
+struct BrokenJson<'a> {
+    problems: Vec<ruletest::render::ProblemJson<'a>>,
+    exit_code: i32,
+}
+
+fn render_broken_json(problems: &[Problem], sources: &Sources) -> String {
+    let doc = BrokenJson {
+        problems: problems
+            .iter()
+            .map(|p| ruletest::render::problem_json(p, sources))
+            .collect(),
+        exit_code: 2,
+    };
+    // Serialising strings and numbers cannot fail; should it, the output still says so.
+    let mut s = serde_json::to_string_pretty(&doc)
+        .unwrap_or_else(|e| format!("{{\"exit_code\":2,\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
 /// `rimlig rules --analyze`: the analysis on stdout, problems loading the rule files on
-/// stderr. Exit 1 with a contradiction, 2 when the rule files cannot be loaded, else 0.
+/// stderr (and in the JSON on stdout with `json`). Exit 1 with a contradiction, 2 when the rule
+/// files cannot be loaded, else 0.
 pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
     let roots = if rule_paths.is_empty() {
         vec![RuleRoot::Embedded]
@@ -798,7 +824,11 @@ pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
     }
     if loaded.rule_problems.iter().any(Problem::is_fatal) {
         return Output {
-            stdout: String::new(),
+            stdout: if json {
+                render_broken_json(&loaded.rule_problems, &loaded.sources)
+            } else {
+                String::new()
+            },
             stderr,
             exit_code: 2,
         };
