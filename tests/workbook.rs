@@ -526,7 +526,7 @@ fn xls_workbooks_are_read_also_under_another_name() {
     assert_eq!(names(&report), ["prognos", "sammanslagen"]);
     assert_eq!(codes(&problems), ["data::hidden-sheet"]);
     let t = table(&report, "prognos");
-    // No number formats from an .xls file: figures as General shows them.
+    // No number formats but percentages from an .xls file: figures as General shows them.
     assert_eq!(t.row_cells(1)[1].raw(t), "1000");
     assert_eq!(t.row_cells(1)[1].value(t), number("1000", 0, None));
     assert_eq!(t.row_cells(2)[1].value(t), number("4.3", 1, None));
@@ -630,7 +630,8 @@ fn the_corpus_run_goes_on_past_broken_files() {
         .find(|f| f["rule"] == "prognos-avvikelse")
         .expect("the .ods sheet was checked");
     assert_eq!(f["cell"], "prognos!D3");
-    assert_eq!(doc["summary"]["reports"], 11);
+    // (Among them percent.xls, of tests/data/workbook/make_percent_xls.py.)
+    assert_eq!(doc["summary"]["reports"], 12);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1320,6 +1321,96 @@ fn ods_percentages_are_read_as_per_cent() {
         t.row_cells(0)[1].value(t),
         number("4.25", 2, Some(Unit::Pct))
     );
+}
+
+/// An `.xls` cell with a percent number format (built in, `0%` and `0.00%`, or written in the
+/// file, `#,##0.0%`) holds the fraction: it is read as per cent with its format's decimals, as
+/// an `.xlsx` cell is; a quoted or escaped `%` (`0.0"%"`, `0\%`) makes no percentage, and a
+/// sheet's formats are its own. Before, 8 % was read as 0,08 and `andel <= 6 %` passed.
+/// The file (from `tests/data/workbook/make_percent_xls.py`, xlwt) holds the figures as RK,
+/// MULRK and NUMBER records.
+#[test]
+fn xls_percent_formats_are_read_as_per_cent() {
+    let (report, sources, problems) = load(&format!("{CORPUS}/percent.xls"));
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = table(&report, "andel");
+    assert_eq!(headers(t), ["Grupp", "Andel", "Mål", "Ram", "Kvot"]);
+    assert_eq!(
+        cell_texts(t),
+        [
+            ["Kvinnor", "8 %", "5,00 %", "0,5", "12,5 %"],
+            ["Män", "4,3 %", "-1,2 %", "0,3", "0,2"],
+            ["Summa", "700 %", "", "", ""],
+        ]
+    );
+    assert_eq!(t.row_cells(0)[1].value(t), number("8", 0, Some(Unit::Pct)));
+    assert_eq!(
+        t.row_cells(0)[2].value(t),
+        number("5.00", 2, Some(Unit::Pct))
+    );
+    assert_eq!(
+        t.row_cells(1)[2].value(t),
+        number("-1.2", 1, Some(Unit::Pct))
+    );
+    assert_eq!(t.row_cells(1)[3].value(t), number("0.3", 1, None));
+    assert_cells_in_place(t, &sources);
+    // The same place in the sheet before it holds a plain number.
+    let t = table(&report, "tal");
+    assert_eq!(cell_texts(t), [["Kvinnor", "0,08"]]);
+    assert_eq!(t.row_cells(0)[1].value(t), number("0.08", 2, None));
+}
+
+/// In an `.ods` file the cells a merged region covers are `table:covered-table-cell`s, and
+/// may keep what they held before the merge: LibreOffice shows the region's first cell across
+/// them, and rimlig reads them as empty. Before, calamine's reading of them made a merged
+/// title three texts (so a header row) and put a stale 999 beside a merged sum.
+#[test]
+fn covered_ods_cells_are_read_as_empty() {
+    let text = |t: &str, attrs: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"{attrs}><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let float = |v: &str, attrs: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"{attrs}><text:p>{v}</text:p></table:table-cell>"
+        )
+    };
+    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let tables = format!(
+        "<table:table table:name=\"drift\">{}{}{}{}</table:table>",
+        row(&[
+            text("Prognos per oktober", " table:number-columns-spanned=\"3\""),
+            "<table:covered-table-cell office:value-type=\"string\"><text:p>dold</text:p>\
+             </table:covered-table-cell><table:covered-table-cell office:value-type=\"float\" \
+             office:value=\"1\"><text:p>1</text:p></table:covered-table-cell>"
+                .to_string(),
+        ]),
+        row(&[text("Projekt", ""), text("Belopp", ""), text("Budget", "")]),
+        row(&[text("A", ""), float("10", ""), float("20", "")]),
+        row(&[
+            text("Summa", ""),
+            float("30", " table:number-columns-spanned=\"2\""),
+            "<table:covered-table-cell office:value-type=\"float\" office:value=\"999\">\
+             <text:p>999</text:p></table:covered-table-cell>"
+                .to_string(),
+        ]),
+    );
+    let dir = scratch("ods-covered");
+    let path = dir.join("covered.ods");
+    std::fs::write(&path, ods_with_content(&ods_content(&tables))).unwrap();
+    let (report, sources, problems) = load(path.to_str().unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = table(&report, "drift");
+    assert_eq!(headers(t), ["Projekt", "Belopp", "Budget"]);
+    assert_eq!(cell_texts(t), [["A", "10", "20"], ["Summa", "30", ""]]);
+    assert_eq!(
+        t.row_cells(1)[2].value(t),
+        CellValue::Missing(Missing::Empty)
+    );
+    assert_cells_in_place(t, &sources);
+    let file = sources.get(t.source);
+    assert_eq!(file.line_text(1), "Prognos per oktober");
 }
 
 /// A title row with a unit beside it (`tkr` in E1), or a title alone right of column A

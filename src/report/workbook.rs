@@ -532,8 +532,9 @@ fn grid_size(cells: &[(u32, u32, format::Shown)]) -> u64 {
 /// An `.xlsx` sheet is read cell by cell, with each cell's number format, and never as the
 /// rectangle of its used range: a stray value in `XFD1048576` costs one cell, not a
 /// rectangle of 17 billion. Other workbooks are read through their used range, refused when
-/// it is larger than [`MAX_SHEET_CELLS`]; an `.ods` cell holding a percentage is shown as
-/// per cent.
+/// it is larger than [`MAX_SHEET_CELLS`]; an `.ods` cell holding a percentage, and an `.xls`
+/// cell with a percent number format, is shown as per cent, and a filled `.ods` cell that a
+/// merged region covers is left out.
 fn used_cells(
     workbook: &mut Book,
     name: &str,
@@ -607,6 +608,15 @@ fn used_cells(
         cells.shrink_to_fit();
         return Ok(cells);
     }
+    // An `.xls` sheet's percentages are known by its place in the list of sheets: calamine
+    // keeps the last sheet of a name.
+    let xls_sheet = match workbook {
+        Sheets::Xls(_) => workbook
+            .sheets_metadata()
+            .iter()
+            .rposition(|m| m.name == name),
+        _ => None,
+    };
     let range: Range<Data> = workbook
         .worksheet_range(name)
         .map_err(|e| damaged(&e.to_string()))?;
@@ -626,7 +636,15 @@ fn used_cells(
         let col = start
             .1
             .saturating_add(u32::try_from(col).unwrap_or(u32::MAX));
-        let shown = match scanned.percentage_at(name, row, col).filter(|_| is_ods) {
+        // What a merged region covers is not shown, whatever the file keeps there.
+        if is_ods && scanned.covered_at(name, row, col) {
+            continue;
+        }
+        let percent = match xls_sheet {
+            Some(sheet) => scanned.xls_percentage_at(sheet, row, col),
+            None => scanned.percentage_at(name, row, col).filter(|_| is_ods),
+        };
+        let shown = match percent {
             Some(decimals) => format::show_percent(data, decimals),
             None => format::show(data, None),
         };

@@ -169,7 +169,7 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refu
     Ok(tally.scanned())
 }
 
-/// What the look through a zipped workbook found besides its size.
+/// What the look through a workbook found besides its size.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(super) struct Scanned {
     pub uncomputed: Uncomputed,
@@ -183,6 +183,51 @@ pub(super) struct Scanned {
     /// (`office:value-type="percentage"`), by sheet name: calamine reads them as the bare
     /// fraction (0,08 for 8 %), and does not say which they are.
     pub percentages: HashMap<String, Vec<PercentRun>>,
+    /// The filled cells of each sheet of an OpenDocument spreadsheet that a merged region
+    /// covers (`table:covered-table-cell`), by sheet name: a spreadsheet shows the region's
+    /// first cell across it and not what these hold, but calamine reads them as any cell.
+    pub covered: HashMap<String, Vec<CellRun>>,
+    /// The cells of each sheet of an `.xls` workbook whose number format shows per cent, by
+    /// the sheet's place in the workbook's list of sheets: calamine reads them as the bare
+    /// fraction (0,08 for 8 %). Each is `row << 16 | column` (16 bits each, as BIFF8 writes
+    /// them), in order, with the decimals its format shows (`None` where it cannot be told).
+    pub xls_percentages: Vec<XlsPercentages>,
+}
+
+/// The cells of an `.xls` sheet with a percent number format (see
+/// [`Scanned::xls_percentages`]).
+pub(super) type XlsPercentages = Vec<(u32, Option<u8>)>;
+
+/// Cells of an OpenDocument sheet: `rows` rows from `row` and `cols` columns from `col`
+/// (0-based, repeats counted as calamine counts them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CellRun {
+    pub row: u32,
+    pub rows: u32,
+    pub col: u32,
+    pub cols: u32,
+}
+
+impl CellRun {
+    fn holds(&self, row: u32, col: u32) -> bool {
+        self.row <= row
+            && u64::from(self.row) + u64::from(self.rows) > u64::from(row)
+            && self.col <= col
+            && u64::from(self.col) + u64::from(self.cols) > u64::from(col)
+    }
+}
+
+/// The run of `runs` (in the order of the file: by row, then column, none overlapping) that
+/// holds the cell at 0-based (`row`, `col`).
+fn run_at<T>(runs: &[T], place: impl Fn(&T) -> CellRun, row: u32, col: u32) -> Option<&T> {
+    let from = runs.partition_point(|r| {
+        let r = place(r);
+        u64::from(r.row) + u64::from(r.rows) <= u64::from(row)
+    });
+    runs[from..]
+        .iter()
+        .take_while(|r| place(r).row <= row)
+        .find(|r| place(r).holds(row, col))
 }
 
 /// Cells of an OpenDocument sheet that hold percentages: `rows` rows from `row` and `cols`
@@ -212,17 +257,31 @@ impl Scanned {
     /// many; `None` if it holds no percentage.
     pub fn percentage_at(&self, name: &str, row: u32, col: u32) -> Option<Option<u32>> {
         let runs = self.percentages.get(name)?;
-        // Runs are in the order of the file: by row, then column, none overlapping.
-        let from = runs.partition_point(|r| u64::from(r.row) + u64::from(r.rows) <= u64::from(row));
-        runs[from..]
-            .iter()
-            .take_while(|r| r.row <= row)
-            .find(|r| {
-                u64::from(r.row) + u64::from(r.rows) > u64::from(row)
-                    && r.col <= col
-                    && u64::from(r.col) + u64::from(r.cols) > u64::from(col)
-            })
-            .map(|r| r.decimals)
+        let place = |r: &PercentRun| CellRun {
+            row: r.row,
+            rows: r.rows,
+            col: r.col,
+            cols: r.cols,
+        };
+        run_at(runs, place, row, col).map(|r| r.decimals)
+    }
+
+    /// Whether the cell at 0-based (`row`, `col`) of the OpenDocument sheet `name` is filled
+    /// and covered by a merged region.
+    pub fn covered_at(&self, name: &str, row: u32, col: u32) -> bool {
+        self.covered
+            .get(name)
+            .is_some_and(|runs| run_at(runs, |r| *r, row, col).is_some())
+    }
+
+    /// The decimals a percentage shows if the cell at 0-based (`row`, `col`) of the sheet
+    /// at place `sheet` (from 0) in an `.xls` workbook's list of sheets has a percent number
+    /// format: `Some(None)` where its format does not tell; `None` if it has none.
+    pub fn xls_percentage_at(&self, sheet: usize, row: u32, col: u32) -> Option<Option<u32>> {
+        let cells = self.xls_percentages.get(sheet)?;
+        let key = biff_place(u64::from(row), u64::from(col))?;
+        let at = cells.binary_search_by_key(&key, |&(k, _)| k).ok()?;
+        Some(cells[at].1.map(u32::from))
     }
 }
 
@@ -393,6 +452,8 @@ struct Tally {
     relationships: Vec<(String, String, String)>,
     /// OpenDocument cells holding percentages, by sheet name, before their styles are known.
     ods_percent: HashMap<String, Vec<OdsPercent>>,
+    /// Filled OpenDocument cells covered by a merged region, by sheet name.
+    ods_covered: HashMap<String, Vec<CellRun>>,
     /// OpenDocument style names used by percentage cells and columns, numbered.
     style_ids: HashMap<String, u32>,
     /// OpenDocument cell styles (`style:style`): their number format (`style:data-style-name`)
@@ -435,6 +496,22 @@ impl Tally {
             last.cols = last.cols.saturating_add(run.cols);
             return;
         }
+        if runs.len() < MAX_PERCENT_RUNS {
+            runs.push(run);
+        }
+    }
+
+    /// Cells `run` of OpenDocument sheet `sheet` are filled and covered by a merged region.
+    fn covered(&mut self, sheet: &str, run: CellRun) {
+        let runs = self.ods_covered.entry(sheet.to_string()).or_default();
+        if let Some(last) = runs.last_mut()
+            && (last.row, last.rows) == (run.row, run.rows)
+            && u64::from(last.col) + u64::from(last.cols) == u64::from(run.col)
+        {
+            last.cols = last.cols.saturating_add(run.cols);
+            return;
+        }
+        // Each is a filled cell, which the sheets' limits count.
         if runs.len() < MAX_PERCENT_RUNS {
             runs.push(run);
         }
@@ -551,6 +628,8 @@ impl Tally {
             bad_cells: self.bad_cells,
             sheet_parts,
             percentages,
+            covered: self.ods_covered,
+            xls_percentages: Vec::new(),
         }
     }
 }
@@ -814,6 +893,7 @@ fn scan_xml(
                             // calamine keeps the last sheet of a name.
                             sheet_name = attribute_text(e, "table:name").unwrap_or_default();
                             tally.ods_percent.remove(&sheet_name);
+                            tally.ods_covered.remove(&sheet_name);
                             column_styles.clear();
                             next_column = 0;
                         }
@@ -865,15 +945,31 @@ fn scan_xml(
                                     );
                                     tally.unreadable = unreadable_ods_cell(e, &at);
                                 }
+                                let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+                                let cols = |col: u64| {
+                                    columns.max(1).min(ODS_MAX_COLUMNS.saturating_sub(col))
+                                };
+                                // A cell that calamine reads as empty is empty whether covered
+                                // or not: only filled ones are kept.
+                                if filled
+                                    && e.name().into_inner() == "table:covered-table-cell"
+                                    && cols(s.row.1) > 0
+                                {
+                                    let run = CellRun {
+                                        row: at(s.rows_above),
+                                        rows: at(s.row.0),
+                                        col: at(s.row.1),
+                                        cols: at(cols(s.row.1)),
+                                    };
+                                    tally.covered(&sheet_name, run);
+                                }
                                 if attribute(e, "office:value-type") == "percentage" {
                                     let col = s.row.1;
                                     let style = match attribute_text(e, "table:style-name") {
                                         Some(name) => Some(tally.style_id(name)),
                                         None => column_style(&column_styles, col),
                                     };
-                                    let cols =
-                                        columns.max(1).min(ODS_MAX_COLUMNS.saturating_sub(col));
-                                    let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+                                    let cols = cols(col);
                                     let run = OdsPercent {
                                         row: at(s.rows_above),
                                         rows: at(s.row.0),
@@ -1373,9 +1469,12 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
     {
         return Ok(Scanned::default());
     }
-    check_biff(&data, limits.sheet_cells)?;
+    let xls_percentages = check_biff(&data, limits)?;
     check_biff_texts(&data, limits).map_err(Refused::TooLarge)?;
-    Ok(Scanned::default())
+    Ok(Scanned {
+        xls_percentages,
+        ..Scanned::default()
+    })
 }
 
 /// The text the cells of a BIFF workbook would hold once read: a shared text (in the `SST`
@@ -1549,24 +1648,216 @@ fn u32_at(data: &[u8], at: usize) -> Option<u64> {
 }
 
 /// The sheets of a BIFF workbook stream, found as calamine finds them: each `BoundSheet8`
-/// record of the globals gives where its sheet's records start.
-fn check_biff(stream: &[u8], limit: u64) -> Result<(), Refused> {
+/// record of the globals gives where its sheet's records start. calamine reads every sheet
+/// when it opens the file, each into the rectangle its cells span, and holds them all: the
+/// rectangles count together towards [`Limits::workbook_cells`] (a few thousand records
+/// pointing at one sheet would be that sheet thousands of times over). Gives the cells of
+/// each sheet the globals list that have a percent number format (see
+/// [`Scanned::xls_percentages`]); there are no more of them than the rectangles hold.
+fn check_biff(stream: &[u8], limits: Limits) -> Result<Vec<XlsPercentages>, Refused> {
+    let globals = biff_globals(stream);
+    // Every `BoundSheet8` record is measured, also one past the globals (which calamine
+    // does not read as a sheet). Those of the globals come first: they are the sheets
+    // calamine lists, in its order (one too short to give a place makes calamine fail on
+    // the workbook, so the places of the others do not matter then).
     let starts: Vec<usize> = records(stream, 0)
         .filter(|(typ, _)| *typ == 0x0085)
         .filter_map(|(_, data)| usize::try_from(u32_at(data, 0)?).ok())
         .collect();
+    let mut percentages = Vec::new();
+    let mut total: u64 = 0;
     for (n, at) in starts.into_iter().enumerate() {
-        check_biff_sheet(stream, at, limit).map_err(|refused| match refused {
-            Refused::Damaged(why) => Refused::Damaged(format!("sheet {} {why}", n + 1)),
-            Refused::TooLarge(why) => Refused::TooLarge(format!("sheet {} {why}", n + 1)),
-        })?;
+        let listed = n < globals.sheets;
+        let xfs = if listed { &globals.xfs[..] } else { &[] };
+        let (cells, percent) = check_biff_sheet(stream, at, limits.sheet_cells, xfs).map_err(
+            |refused| match refused {
+                Refused::Damaged(why) => Refused::Damaged(format!("sheet {} {why}", n + 1)),
+                Refused::TooLarge(why) => Refused::TooLarge(format!("sheet {} {why}", n + 1)),
+            },
+        )?;
+        total = total.saturating_add(cells);
+        if total > limits.workbook_cells {
+            return Err(Refused::TooLarge(format!(
+                "its sheets together span {total} cells or more, more than the {} rimlig \
+                 reads in one workbook",
+                limits.workbook_cells
+            )));
+        }
+        if listed {
+            percentages.push(percent);
+        }
     }
-    Ok(())
+    Ok(percentages)
+}
+
+/// What the globals of a BIFF workbook stream (its records up to the first EOF, where
+/// calamine stops reading them) say about its sheets and cell formats.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct BiffGlobals {
+    /// `BoundSheet8` records: the sheets calamine lists.
+    sheets: usize,
+    /// For each XF record, in order (a cell names its XF by its place in this list): whether
+    /// its number format shows per cent, and with how many decimals (see
+    /// [`super::format::percent_decimals`]). At most [`MAX_XFS`].
+    xfs: Vec<Option<Option<u8>>>,
+}
+
+/// XF records read, at most: a cell names its XF in 16 bits, so no cell names one past these.
+const MAX_XFS: usize = 1 << 16;
+
+/// Number formats built into Excel that show per cent, by id (`0%`, `0.00%`) and the
+/// decimals they show. They are not written in the file.
+fn builtin_percent(id: u16) -> Option<Option<u8>> {
+    match id {
+        9 => Some(Some(0)),
+        10 => Some(Some(2)),
+        _ => None,
+    }
+}
+
+/// The number formats of a BIFF workbook's globals: the FORMAT records (a format code by its
+/// id), and the XF records (each cell format's number format id), as calamine reads them.
+fn biff_globals(stream: &[u8]) -> BiffGlobals {
+    let mut biff8 = true;
+    let mut old = false;
+    // Whether each format written in the file shows per cent; a later record of the same
+    // id takes the place of an earlier one, as in calamine. At most 65 536 ids.
+    let mut formats: HashMap<u16, Option<Option<u8>>> = HashMap::new();
+    let mut xf_formats: Vec<u16> = Vec::new();
+    let mut sheets = 0;
+    for (typ, data) in records(stream, 0) {
+        match typ {
+            // BOF: which BIFF, as calamine tells it. Before BIFF5 there are no XF records
+            // of this kind, nor workbooks of several sheets in a compound file.
+            0x0809 => {
+                let version = u16_at(data, 0).unwrap_or(0x0600);
+                let kind = u16_at(data, 2).unwrap_or(0);
+                biff8 = !(version == 0x0500 || (version == 0 && kind == 0x1000));
+                old = matches!(version, 0x0200 | 0x0002 | 0x0007 | 0x0300 | 0x0400);
+            }
+            0x041E => {
+                if let Some(id) = u16_at(data, 0) {
+                    let id = id as u16;
+                    let percent = biff_format_code(data, biff8)
+                        .and_then(|code| super::format::percent_decimals(&code))
+                        .map(|d| d.map(|d| u8::try_from(d).unwrap_or(28)));
+                    formats.insert(id, percent);
+                }
+            }
+            0x00E0 if xf_formats.len() < MAX_XFS => {
+                // (One too short to hold a format id makes calamine fail on the workbook.)
+                xf_formats.push(u16_at(data, 2).map_or(0, |id| id as u16));
+            }
+            0x0085 => sheets += 1,
+            0x000A => break,
+            _ => {}
+        }
+    }
+    if old {
+        return BiffGlobals {
+            sheets,
+            xfs: Vec::new(),
+        };
+    }
+    let xfs = xf_formats
+        .into_iter()
+        .map(|id| builtin_percent(id).or_else(|| formats.get(&id).copied().flatten()))
+        .collect();
+    BiffGlobals { sheets, xfs }
+}
+
+/// The format code of a FORMAT record (`data`): after its id, in BIFF8 a string of 16-bit
+/// length, a byte of options and the characters (one byte each, or two if the options say
+/// so); in BIFF5 a string of 8-bit length. Characters past the record are not read; only
+/// ASCII ones matter to what the code means, so one byte is taken as Latin-1.
+fn biff_format_code(data: &[u8], biff8: bool) -> Option<String> {
+    if biff8 {
+        let cch = usize::try_from(u16_at(data, 2)?).ok()?;
+        let wide = data.get(4)? & 0x01 != 0;
+        let chars = data.get(5..)?;
+        Some(if wide {
+            let units = chars
+                .chunks_exact(2)
+                .take(cch)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]));
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect()
+        } else {
+            chars.iter().take(cch).map(|&b| char::from(b)).collect()
+        })
+    } else {
+        let cch = usize::from(*data.get(2)?);
+        let chars = data.get(3..)?;
+        Some(chars.iter().take(cch).map(|&b| char::from(b)).collect())
+    }
+}
+
+/// The key of a cell of an `.xls` sheet: `row << 16 | col`; `None` past what BIFF8 writes.
+fn biff_place(row: u64, col: u64) -> Option<u32> {
+    let row = u32::from(u16::try_from(row).ok()?);
+    let col = u32::from(u16::try_from(col).ok()?);
+    Some(row << 16 | col)
+}
+
+/// The cells of one `.xls` sheet that have a percent number format, as they are read.
+struct BiffPercent<'a> {
+    /// The workbook's XF records (see [`BiffGlobals::xfs`]).
+    xfs: &'a [Option<Option<u8>>],
+    cells: HashMap<u32, Option<u8>>,
+    /// At most this many cells are kept: the sheet's limit. A sheet with more different
+    /// cells spans more than that, and is refused.
+    limit: u64,
+}
+
+impl BiffPercent<'_> {
+    /// calamine reads a number at (`row`, `col`) whose XF is number `xf`. It keeps the last
+    /// value written to a cell, so one of another format takes the place of a percentage
+    /// there. (A text, a truth value or an error is shown as it is whatever the format.)
+    fn number(&mut self, row: u64, col: u64, xf: u64) {
+        let Some(key) = biff_place(row, col) else {
+            return;
+        };
+        let percent = usize::try_from(xf)
+            .ok()
+            .and_then(|xf| self.xfs.get(xf))
+            .copied()
+            .flatten();
+        match percent {
+            Some(decimals)
+                if (self.cells.len() as u64) < self.limit || self.cells.contains_key(&key) =>
+            {
+                self.cells.insert(key, decimals);
+            }
+            Some(_) => {}
+            None if !self.cells.is_empty() => {
+                self.cells.remove(&key);
+            }
+            None => {}
+        }
+    }
+
+    fn sorted(self) -> XlsPercentages {
+        let mut cells: Vec<_> = self.cells.into_iter().collect();
+        cells.sort_unstable();
+        cells
+    }
 }
 
 /// One sheet's records, as calamine's `xls.rs` reads them: the room a DIMENSIONS record
-/// makes it reserve, and the rectangle its cells span.
-fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), Refused> {
+/// makes it reserve, and the rectangle its cells span. Gives the cells that hold a number
+/// in a percent format by `xfs`, the workbook's XF records, and the cells of the rectangle.
+fn check_biff_sheet(
+    stream: &[u8],
+    at: usize,
+    limit: u64,
+    xfs: &[Option<Option<u8>>],
+) -> Result<(u64, XlsPercentages), Refused> {
+    let mut percent = BiffPercent {
+        xfs,
+        cells: HashMap::new(),
+        limit,
+    };
     let mut seen_bof = false;
     let mut depth = 0usize;
     // Rows and columns of the cells: (first row, last row, first column, last column).
@@ -1604,6 +1895,19 @@ fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), Refused>
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
                 if let (Some(row), Some(col)) = (u16_at(data, 0), u16_at(data, 2)) {
                     cover(row, col, col);
+                    // Number, Rk and Formula (its value, when a number) as calamine reads
+                    // them, which is not at all if shorter than these.
+                    let least = match typ {
+                        0x0203 => 14,
+                        0x027E => 10,
+                        0x0006 => 20,
+                        _ => usize::MAX,
+                    };
+                    if data.len() >= least
+                        && let Some(xf) = u16_at(data, 4)
+                    {
+                        percent.number(row, col, xf);
+                    }
                 }
             }
             // MulRk: a run of cells in one row.
@@ -1614,20 +1918,32 @@ fn check_biff_sheet(stream: &[u8], at: usize, limit: u64) -> Result<(), Refused>
                     && first <= last
                 {
                     cover(row, first, last);
+                    // Each cell is an XF number and 4 bytes of value; calamine reads none
+                    // unless the record holds exactly the cells it says.
+                    let count = last - first + 1;
+                    if data.len() as u64 == 6 + 6 * count {
+                        for (i, col) in (first..=last).enumerate() {
+                            if let Some(xf) = u16_at(data, 4 + 6 * i) {
+                                percent.number(row, col, xf);
+                            }
+                        }
+                    }
                 }
             }
             _ => {}
         }
     }
+    let mut cells = 0;
     if let Some((r0, r1, c0, c1)) = span {
         let (rows, cols) = (r1 - r0 + 1, c1 - c0 + 1);
-        if rows.saturating_mul(cols) > limit {
+        cells = rows.saturating_mul(cols);
+        if cells > limit {
             return Err(Refused::TooLarge(format!(
                 "spans {rows} rows and {cols} columns, more than the {limit} cells rimlig reads"
             )));
         }
     }
-    Ok(())
+    Ok((cells, percent.sorted()))
 }
 
 /// The cells a DIMENSIONS record makes calamine reserve (`parse_dimensions` and the
@@ -1909,6 +2225,12 @@ mod tests {
 
     /// A workbook stream of one sheet whose records are `sheet`.
     fn biff(sheet: &[Vec<u8>]) -> Vec<u8> {
+        biff_with(&[], sheet)
+    }
+
+    /// A workbook stream whose globals hold `globals` (formats) and one sheet whose records
+    /// are `sheet`.
+    fn biff_with(globals: &[Vec<u8>], sheet: &[Vec<u8>]) -> Vec<u8> {
         let bound_sheet = |at: u32| {
             record(
                 0x0085,
@@ -1916,9 +2238,13 @@ mod tests {
             )
         };
         let globals_len = (record(0x0809, &[0; 4]).len()
+            + globals.iter().map(Vec::len).sum::<usize>()
             + bound_sheet(0).len()
             + record(0x000A, &[]).len()) as u32;
         let mut s = record(0x0809, &[0; 4]);
+        for r in globals {
+            s.extend(r);
+        }
         s.extend(bound_sheet(globals_len));
         s.extend(record(0x000A, &[]));
         s.extend(record(0x0809, &[0; 4]));
@@ -1932,10 +2258,10 @@ mod tests {
     #[test]
     fn an_xls_sheet_is_measured_by_its_cells_and_its_dimensions() {
         assert_eq!(
-            check_biff(&biff(&[number(0, 0), number(30, 30)]), 1_000),
-            Ok(())
+            check_biff(&biff(&[number(0, 0), number(30, 30)]), SMALL),
+            Ok(vec![vec![]])
         );
-        let err = too_large(check_biff(&biff(&[number(0, 0), number(40, 30)]), 1_000));
+        let err = too_large(check_biff(&biff(&[number(0, 0), number(40, 30)]), SMALL));
         assert!(
             err.contains("sheet 1 spans 41 rows and 31 columns"),
             "{err}"
@@ -1947,15 +2273,244 @@ mod tests {
             record(0x000A, &[]),
         ];
         let with_chart: Vec<Vec<u8>> = [number(0, 0)].into_iter().chain(chart).collect();
-        assert_eq!(check_biff(&biff(&with_chart), 1_000), Ok(()));
+        assert_eq!(check_biff(&biff(&with_chart), SMALL), Ok(vec![vec![]]));
         let mut dims = 0u32.to_le_bytes().to_vec();
         dims.extend(0x7FFF_FFFFu32.to_le_bytes());
         dims.extend([0, 0, 0, 0x40, 0, 0]);
-        let err = check_biff(&biff(&[record(0x0200, &dims)]), 1_000);
+        let err = check_biff(&biff(&[record(0x0200, &dims)]), SMALL);
         assert!(
             matches!(&err, Err(Refused::Damaged(why)) if why.contains("more than an .xls sheet can have")),
             "{err:?}"
         );
+    }
+
+    /// A FORMAT record: `id`, and `code` in one byte a character or (`wide`) two.
+    fn format_record(id: u16, code: &str, wide: bool) -> Vec<u8> {
+        let mut d = id.to_le_bytes().to_vec();
+        d.extend((code.chars().count() as u16).to_le_bytes());
+        d.push(u8::from(wide));
+        if wide {
+            d.extend(code.encode_utf16().flat_map(u16::to_le_bytes));
+        } else {
+            d.extend(code.bytes());
+        }
+        record(0x041E, &d)
+    }
+
+    /// An XF record of number format `format`.
+    fn xf(format: u16) -> Vec<u8> {
+        let mut d = vec![0, 0];
+        d.extend(format.to_le_bytes());
+        d.extend([0; 16]);
+        record(0x00E0, &d)
+    }
+
+    /// A cell record of type `typ` at (row, col) of XF `xf`, `len` bytes long.
+    fn cell(typ: u16, row: u16, col: u16, xf: u16, len: usize) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(col.to_le_bytes());
+        d.extend(xf.to_le_bytes());
+        d.resize(len, 0);
+        record(typ, &d)
+    }
+
+    /// A MULRK record of cells from (row, first), one for each XF of `xfs`.
+    fn mulrk(row: u16, first: u16, xfs: &[u16]) -> Vec<u8> {
+        let mut d = row.to_le_bytes().to_vec();
+        d.extend(first.to_le_bytes());
+        for xf in xfs {
+            d.extend(xf.to_le_bytes());
+            d.extend([0; 4]);
+        }
+        d.extend((first + xfs.len() as u16 - 1).to_le_bytes());
+        record(0x00BD, &d)
+    }
+
+    #[test]
+    fn xls_cells_with_a_percent_format_are_found() {
+        // XF 0 General, 1 `0%`, 2 `0.00%`, 3 custom `0.0%` (wide), 4 custom `0.0"%"`,
+        // 5 custom redefined from a percentage to `0.0`.
+        let globals = [
+            format_record(164, "0.0%", true),
+            format_record(165, "0.0\"%\"", false),
+            format_record(166, "0%", false),
+            format_record(166, "0.0", false),
+            xf(0),
+            xf(9),
+            xf(10),
+            xf(164),
+            xf(165),
+            xf(166),
+        ];
+        assert_eq!(
+            biff_globals(&biff_with(&globals, &[])),
+            BiffGlobals {
+                sheets: 1,
+                xfs: vec![
+                    None,
+                    Some(Some(0)),
+                    Some(Some(2)),
+                    Some(Some(1)),
+                    None,
+                    None
+                ],
+            }
+        );
+        let sheet = [
+            // Number, Rk, Formula, a MulRk of three.
+            cell(0x0203, 1, 1, 1, 14),
+            cell(0x027E, 1, 2, 2, 10),
+            cell(0x0006, 2, 1, 3, 20),
+            mulrk(3, 0, &[0, 1, 3]),
+            // Not per cent, or cut short as calamine reads none.
+            cell(0x0203, 4, 0, 4, 14),
+            cell(0x0203, 4, 1, 5, 14),
+            cell(0x0203, 4, 2, 1, 13),
+            cell(0x0006, 4, 3, 1, 19),
+            // An XF past the list.
+            cell(0x0203, 4, 4, 99, 14),
+            // A later value of another format takes the place of a percentage.
+            cell(0x0203, 5, 0, 1, 14),
+            cell(0x027E, 5, 0, 0, 10),
+            // A MulRk whose length is not that of its cells.
+            {
+                let mut r = mulrk(6, 0, &[1, 1]);
+                let last = r.len() - 2;
+                r[last] = 2;
+                r
+            },
+        ];
+        let key = |row: u32, col: u32| row << 16 | col;
+        let found = check_biff(&biff_with(&globals, &sheet), SMALL).unwrap();
+        assert_eq!(
+            found,
+            [vec![
+                (key(1, 1), Some(0)),
+                (key(1, 2), Some(2)),
+                (key(2, 1), Some(1)),
+                (key(3, 1), Some(0)),
+                (key(3, 2), Some(1)),
+            ]]
+        );
+        let scanned = Scanned {
+            xls_percentages: found,
+            ..Scanned::default()
+        };
+        assert_eq!(scanned.xls_percentage_at(0, 2, 1), Some(Some(1)));
+        assert_eq!(scanned.xls_percentage_at(0, 2, 2), None);
+        assert_eq!(scanned.xls_percentage_at(1, 2, 1), None);
+        assert_eq!(scanned.xls_percentage_at(0, 70_000, 1), None);
+        // Cut anywhere, the stream is no panic.
+        let whole = biff_with(&globals, &sheet);
+        for end in 0..whole.len() {
+            let _ = check_biff(&whole[..end], SMALL);
+        }
+    }
+
+    /// calamine holds every sheet of an `.xls` at once: sheet records that all point at one
+    /// sheet of 961 cells make it that many times over.
+    #[test]
+    fn xls_sheets_count_together_towards_the_workbook() {
+        let book = |k: usize| {
+            let bound_sheet = |at: u32| {
+                record(
+                    0x0085,
+                    &[at.to_le_bytes().as_slice(), &[0, 0, 1, 0, b's']].concat(),
+                )
+            };
+            let globals_len = record(0x0809, &[0; 4]).len()
+                + k * bound_sheet(0).len()
+                + record(0x000A, &[]).len();
+            let mut s = record(0x0809, &[0; 4]);
+            for _ in 0..k {
+                s.extend(bound_sheet(globals_len as u32));
+            }
+            s.extend(record(0x000A, &[]));
+            s.extend(record(0x0809, &[0; 4]));
+            s.extend(number(0, 0));
+            s.extend(number(30, 30));
+            s.extend(record(0x000A, &[]));
+            s
+        };
+        assert_eq!(check_biff(&book(2), SMALL).map(|p| p.len()), Ok(2));
+        let err = too_large(check_biff(&book(3), SMALL));
+        assert!(
+            err.contains("its sheets together span 2883 cells or more"),
+            "{err}"
+        );
+    }
+
+    /// A sheet with more cells than its limit is refused, and no more percentages than that
+    /// are kept on the way.
+    #[test]
+    fn xls_percentages_kept_are_bounded_by_the_sheet() {
+        let globals = [xf(9)];
+        let cells: Vec<Vec<u8>> = (0..20).map(|c| cell(0x0203, 0, c, 0, 14)).collect();
+        let twenty = Limits {
+            sheet_cells: 20,
+            ..SMALL
+        };
+        assert_eq!(
+            check_biff(&biff_with(&globals, &cells), twenty).unwrap()[0].len(),
+            20
+        );
+        let nineteen = Limits {
+            sheet_cells: 19,
+            ..SMALL
+        };
+        too_large(check_biff(&biff_with(&globals, &cells), nineteen));
+        let mut percent = BiffPercent {
+            xfs: &[Some(None)],
+            cells: HashMap::new(),
+            limit: 3,
+        };
+        for col in 0..10 {
+            percent.number(0, col, 0);
+        }
+        // The same cell again is kept in its place.
+        percent.number(0, 1, 0);
+        assert_eq!(percent.sorted(), [(0, None), (1, None), (2, None)]);
+    }
+
+    #[test]
+    fn ods_covered_cells_that_are_filled_are_found() {
+        let filled = "<table:table-cell office:value-type=\"float\" office:value=\"5\"/>";
+        let rows = format!(
+            "<table:table-row>{filled}<table:covered-table-cell table:number-columns-repeated=\"2\" \
+             office:value-type=\"float\" office:value=\"7\"/><table:covered-table-cell/>\
+             <table:covered-table-cell><text:p>x</text:p></table:covered-table-cell></table:table-row>\
+             <table:table-row table:number-rows-repeated=\"2\"><table:covered-table-cell \
+             office:value-type=\"string\"><text:p>y</text:p></table:covered-table-cell>{filled}\
+             </table:table-row>"
+        );
+        let scanned = check_zipped(&ods(&rows), SMALL).unwrap();
+        let run = |row, rows, col, cols| CellRun {
+            row,
+            rows,
+            col,
+            cols,
+        };
+        assert_eq!(
+            scanned.covered["drift"],
+            [run(0, 1, 1, 2), run(0, 1, 4, 1), run(1, 2, 0, 1)]
+        );
+        for (row, col, covered) in [
+            (0, 0, false),
+            (0, 1, true),
+            (0, 2, true),
+            (0, 3, false),
+            (0, 4, true),
+            (2, 0, true),
+            (2, 1, false),
+            (3, 0, false),
+        ] {
+            assert_eq!(
+                scanned.covered_at("drift", row, col),
+                covered,
+                "{row} {col}"
+            );
+        }
+        assert!(!scanned.covered_at("other", 0, 1));
     }
 
     #[test]

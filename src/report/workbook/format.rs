@@ -125,6 +125,52 @@ pub(super) fn show_percent(data: &Data, decimals: Option<u32>) -> Shown {
     show_digits(&digits, value)
 }
 
+/// Whether number format `code` (as an `.xls` file stores it) shows a number as per cent:
+/// `None` if not; `Some(decimals)` if its first section (the one for positive numbers, and
+/// for all numbers when it is the only one) has a `%` that is neither quoted, escaped nor
+/// in brackets. `Some(None)` where the decimals cannot be told: a format whose section is
+/// picked by a condition (`[>=1]0%`) or that is no plain number (a fraction).
+pub(super) fn percent_decimals(code: &str) -> Option<Option<u32>> {
+    let sections = split_sections(code);
+    let first = sections.first().map_or("", String::as_str);
+    let mut chars = first.chars();
+    let mut percent = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                for b in chars.by_ref() {
+                    if b == ']' {
+                        break;
+                    }
+                }
+            }
+            // An escaped character, or one whose width pads (`_`) or that fills (`*`): text.
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            '%' => percent = true,
+            _ => {}
+        }
+    }
+    if !percent {
+        return None;
+    }
+    if sections.iter().any(|s| has_condition(s)) {
+        return Some(None);
+    }
+    match parse_section(first) {
+        NumberFormat::Digits(d) if d.percent => Some(Some(d.decimals.min(28))),
+        _ => Some(None),
+    }
+}
+
 /// An error value of a newer Excel (`#SPILL!`), which calamine does not read: what it means.
 fn newer_error(s: &str) -> Option<&'static str> {
     Some(match s {
@@ -761,6 +807,32 @@ mod tests {
         );
         // Not a number: as any cell.
         assert_eq!(show_percent(&Data::String("x".into()), Some(1)).text, "x");
+    }
+
+    #[test]
+    fn percent_formats_are_told_by_an_unquoted_percent_sign() {
+        for (code, seen) in [
+            ("0%", Some(Some(0))),
+            ("0.00%", Some(Some(2))),
+            ("#,##0.0%;[Red]-#,##0.0%", Some(Some(1))),
+            ("[Blue]0.0 %", Some(Some(1))),
+            ("0.0%\"!\"", Some(Some(1))),
+            // The negative section alone does not make a format per cent.
+            ("0.0;-0.0%", None),
+            ("0.0\"%\"", None),
+            ("0.0\\%", None),
+            ("0.0_%", None),
+            ("0.0*%", None),
+            ("[$%-41D]0.0", None),
+            ("General", None),
+            ("", None),
+            // Decimals that cannot be told.
+            ("[>=1]0%;0.0%", Some(None)),
+            ("# ?/?%", Some(None)),
+            ("%", Some(None)),
+        ] {
+            assert_eq!(percent_decimals(code), seen, "{code}");
+        }
     }
 
     #[test]
