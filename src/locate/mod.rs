@@ -386,6 +386,9 @@ struct Search<'r, 'a> {
     /// Typos of a cell's figure within a rounding step of the exact value (cell, typo,
     /// exact value): found by [`Self::roots`], weighed by [`Self::single`].
     snaps: Vec<(CellAt, Decimal, Decimal)>,
+    /// Instances that cannot be measured as the report stands, with the cells whose change
+    /// was found to leave them so (sorted): see [`Self::recheck`].
+    unmeasurable: HashSet<(usize, Vec<CellAt>)>,
 }
 
 impl<'r, 'a> Search<'r, 'a> {
@@ -418,6 +421,7 @@ impl<'r, 'a> Search<'r, 'a> {
             work,
             read_sets: HashMap::new(),
             snaps: Vec::new(),
+            unmeasurable: HashSet::new(),
         }
     }
 
@@ -572,12 +576,15 @@ impl<'r, 'a> Search<'r, 'a> {
         out
     }
 
+    /// Instance `i` checked again with `overrides`; `None` for one that cannot be measured as
+    /// the report stands (see [`Self::recheck`]), or when the work is spent.
     fn measure(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Measure> {
-        // A check that cannot be measured as the report stands (a sum with no total row to
-        // compare with, a comparison with a previous report there is none of) cannot be with
-        // a figure changed either. Measuring it again read all its cells each time: a sum
-        // over thirty thousand rows, for every value tried for each of them.
         self.base[i].as_ref()?;
+        self.remeasure(i, overrides)
+    }
+
+    /// [`Self::measure`] without asking whether it could be measured before: counts the work.
+    fn remeasure(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Measure> {
         let cost = self.instances[i].reads.len().max(1);
         if self.work < cost {
             self.budget = 0;
@@ -586,6 +593,46 @@ impl<'r, 'a> Search<'r, 'a> {
         self.work -= cost;
         self.budget = self.budget.saturating_sub(1);
         self.replayer.measure(&self.instances[i], overrides)
+    }
+
+    /// Instance `i` checked again with `overrides` made, to verify a change that reads it.
+    /// `None` when it stands in the way of the change: it could be measured and cannot with
+    /// the change made, or the work is spent. `Some(None)` when it can be measured neither as
+    /// the report stands nor with the change: a sum with no total row to compare with, a
+    /// comparison with a previous report there is none of. Such a check neither passes nor
+    /// fails whatever the cell holds, so it cannot be broken, and it must not keep a slip in
+    /// another check from being localised (a driftsammandrag without a Summa row). A change
+    /// that lets it be measured (a divisor that was 0) is held to it like any other check.
+    fn recheck(&mut self, i: usize, overrides: &[(CellAt, Decimal)]) -> Option<Option<Measure>> {
+        if self.base[i].is_some() {
+            return self.measure(i, overrides).map(Some);
+        }
+        // Whether it stays unmeasurable depends on which cells change, not on their values
+        // (save a value that happens to divide by zero): it is measured once for each set of
+        // its cells changed. Measuring it for every value tried would read a sum over thirty
+        // thousand rows again for each value of each of them.
+        let mut cells: Vec<CellAt> = overrides
+            .iter()
+            .map(|(c, _)| *c)
+            .filter(|&c| self.reads_cell(i, c))
+            .collect();
+        cells.sort_by_key(|c| (c.prev, c.table, c.row, c.col));
+        cells.dedup();
+        let key = (i, cells);
+        if self.unmeasurable.contains(&key) {
+            return Some(None);
+        }
+        if self.work < self.instances[i].reads.len().max(1) {
+            self.budget = 0;
+            return None;
+        }
+        match self.remeasure(i, overrides) {
+            Some(m) => Some(Some(m)),
+            None => {
+                self.unmeasurable.insert(key);
+                Some(None)
+            }
+        }
     }
 
     /// Do all checks that read the changed cells pass? Then by how much the checks' `==`
@@ -599,7 +646,9 @@ impl<'r, 'a> Search<'r, 'a> {
         touched.dedup();
         let mut change = Decimal::ZERO;
         for i in touched {
-            let m = self.measure(i, overrides)?;
+            let Some(m) = self.recheck(i, overrides)? else {
+                continue;
+            };
             if !m.holds && !self.failing_elsewhere(i, component) {
                 return None;
             }
@@ -853,9 +902,11 @@ impl<'r, 'a> Search<'r, 'a> {
             if self.reads_cell(i, b) {
                 continue;
             }
-            match self.measure(i, fixed) {
-                Some(m) if m.holds => {}
-                Some(_) if self.failing_elsewhere(i, of) => {}
+            match self.recheck(i, fixed) {
+                Some(Some(m)) if m.holds => {}
+                Some(Some(_)) if self.failing_elsewhere(i, of) => {}
+                // Cannot be measured before or after: not in the way.
+                Some(None) => {}
                 _ => return false,
             }
         }
@@ -1138,7 +1189,9 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut passing = Vec::new();
         let mut change = Decimal::ZERO;
         for i in readers {
-            let m = self.measure(i, with)?;
+            let Some(m) = self.recheck(i, with)? else {
+                continue;
+            };
             let failing_before = remaining.contains(&i);
             if m.holds && failing_before {
                 passing.push(i);
