@@ -865,6 +865,9 @@ pub(crate) fn check_duplicate_headers(
     source: SourceId,
     problems: &mut Vec<Problem>,
 ) {
+    if !has_duplicate(headers) {
+        return;
+    }
     // One warning for each name written more than once, however often: a header of a
     // thousand copies of one name is one mistake, not a thousand.
     let mut columns_of: HashMap<&str, Vec<&Header>> = HashMap::new();
@@ -915,6 +918,25 @@ pub(crate) fn check_duplicate_headers(
         }
         problems.push(problem.with_label(source, first.span, "first column with this name"));
     }
+}
+
+/// Whether two columns of `headers` have one (normalised, non-empty) name. Nearly every
+/// header has none, and a tree of ten thousand reports asks of each table: a few names are
+/// compared pairwise, without hashing or allocating.
+fn has_duplicate(headers: &[Header]) -> bool {
+    let names = || {
+        headers
+            .iter()
+            .map(|h| h.normalised.as_str())
+            .filter(|n| !n.is_empty())
+    };
+    if headers.len() <= 32 {
+        return names()
+            .enumerate()
+            .any(|(i, n)| names().take(i).any(|m| m == n));
+    }
+    let mut seen = std::collections::HashSet::with_capacity(headers.len());
+    names().any(|n| !seen.insert(n))
 }
 
 /// A data record (no longer than the header) as a row of the table, its cells up to
