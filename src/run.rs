@@ -379,7 +379,12 @@ impl Run {
     /// it wrote down, as README says).
     fn unlisted_excuse(&self, rule: &str) -> Option<String> {
         if self.baseline.as_ref().is_some_and(|b| b.updated) {
-            return Some("the baseline was written by this run (--update-baseline)".to_string());
+            return Some(
+                "this run wrote the baseline (--update-baseline), but a baseline cannot hold \
+                 them, so a run against it fails on them unless [check] max_findings_per_rule \
+                 is raised until they are listed"
+                    .to_string(),
+            );
         }
         self.config
             .allow
@@ -423,21 +428,27 @@ pub struct Unlisted<'a> {
 }
 
 impl Unlisted<'_> {
-    /// `N more findings of rule R counted but not listed ([check] max_findings_per_rule); no
-    /// baseline can know them`: what the formats without the human summary say.
-    pub fn message(&self) -> String {
+    /// `N more findings of rule R counted but not listed ([check] max_findings_per_rule)`.
+    fn counted(&self) -> String {
         format!(
-            "{} of rule {} counted but not listed ([check] max_findings_per_rule); no baseline can know them",
+            "{} of rule {} counted but not listed ([check] max_findings_per_rule)",
             plural(self.count, "more finding", "more findings"),
             self.rule
         )
     }
 
-    /// [`Unlisted::message`], then why they do not fail the run when they do not.
+    /// `N more findings of rule R counted but not listed ([check] max_findings_per_rule); no
+    /// baseline can know them`: what the formats without the human summary say of those that
+    /// fail the run.
+    pub fn message(&self) -> String {
+        format!("{}; no baseline can know them", self.counted())
+    }
+
+    /// [`Unlisted::message`], or, when they do not fail the run, why not.
     pub fn text(&self) -> String {
         match &self.excused {
             None => self.message(),
-            Some(why) => format!("{}; they do not fail the run: {why}", self.message()),
+            Some(why) => format!("{}; they do not fail the run: {why}", self.counted()),
         }
     }
 }
