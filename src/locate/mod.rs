@@ -94,8 +94,14 @@ pub struct Fix {
     pub keeps: Vec<String>,
     /// Those of `keeps` that held only within their tolerance and are exact after it.
     pub exact: Vec<String>,
-    /// Other changes of as many cells that would do as well, least likely last.
+    /// Other changes of as many cells that make the same checks pass: first those as likely
+    /// as `changes` ([`Fix::as_likely`] of them), then less likely ones, least likely last.
     pub alternatives: Vec<Vec<Change>>,
+    /// How many of the first `alternatives` are as likely as `changes` by the ranking (as
+    /// many cells, as near to exact, slips of the same tier); the rest are less likely. Not
+    /// in the JSON, whose schema has no place for it yet.
+    #[serde(skip)]
+    pub as_likely: usize,
     /// Why no change was found, when not localised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -1103,6 +1109,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     keeps,
                     exact,
                     alternatives: Vec::new(),
+                    as_likely: 0,
                     reason: None,
                     together: false,
                 },
@@ -1139,6 +1146,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     keeps,
                     exact,
                     alternatives: Vec::new(),
+                    as_likely: 0,
                     reason: None,
                     together: true,
                 },
@@ -1167,6 +1175,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     keeps: Vec::new(),
                     exact: Vec::new(),
                     alternatives: Vec::new(),
+                    as_likely: 0,
                     reason: Some(reason.to_string()),
                     together: false,
                 },
@@ -1298,6 +1307,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     keeps: Vec::new(),
                     exact: Vec::new(),
                     alternatives: Vec::new(),
+                    as_likely: 0,
                     reason: Some(reason.to_string()),
                     together: false,
                 },
@@ -1305,11 +1315,19 @@ impl<'r, 'a> Search<'r, 'a> {
         };
         // As likely: as many cells, as near to exact, and slips of the same tier (a sign
         // flip and a transposition are as likely as each other; a changed digit less so).
+        // Ranked by the sum of the kinds, two slips of the same tier need not be next to
+        // each other: each alternative is asked, not only the next.
         let tier = |s: &Solution| s.kinds.iter().map(|k| k.tier()).sum::<usize>();
-        let tie = solutions.get(1).is_some_and(|s| {
-            let (r0, r1) = (best.rank(), s.rank());
-            (r0.0, r0.1, tier(&best)) == (r1.0, r1.1, tier(s))
-        });
+        let likeness = |s: &Solution| {
+            let r = s.rank();
+            (r.0, r.1, tier(s))
+        };
+        let (as_likely, less_likely): (Vec<&Solution>, Vec<&Solution>) = solutions
+            .iter()
+            .skip(1)
+            .filter(|s| s.changes.len() == best.changes.len())
+            .partition(|s| likeness(s) == likeness(&best));
+        let tie = !as_likely.is_empty();
         let status = if tie || best.bound_only {
             FixStatus::Ambiguous
         } else {
@@ -1319,11 +1337,16 @@ impl<'r, 'a> Search<'r, 'a> {
             return parts;
         }
         let (keeps, exact) = self.kept(&best.changes, component);
-        let alternatives = solutions
+        // At most three, the as likely first: the words say which are which.
+        let shown: Vec<&Solution> = as_likely
             .iter()
-            .skip(1)
-            .filter(|s| s.changes.len() == best.changes.len())
+            .chain(less_likely.iter())
             .take(3)
+            .copied()
+            .collect();
+        let as_likely = as_likely.len().min(shown.len());
+        let alternatives = shown
+            .iter()
             .map(|s| self.changes(&s.changes, &s.kinds))
             .collect();
         vec![(
@@ -1345,6 +1368,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 keeps,
                 exact,
                 alternatives,
+                as_likely,
                 reason: None,
                 together: false,
             },
@@ -1394,6 +1418,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     keeps,
                     exact,
                     alternatives: Vec::new(),
+                    as_likely: 0,
                     reason: None,
                     together: false,
                 },
@@ -1600,24 +1625,24 @@ impl Fix {
             let verb = if inexact.len() == 1 { "holds" } else { "hold" };
             out.push_str(&format!("; {} still {verb}", and_list(&inexact)));
         }
-        if !self.alternatives.is_empty() {
-            let others: Vec<String> = self
-                .alternatives
-                .iter()
-                .map(|alt| {
-                    and_list(
-                        &alt.iter()
-                            .map(|c| format!("{} → {}", c.describe(), c.suggestion_text()))
-                            .collect::<Vec<_>>(),
-                    )
-                })
-                .collect();
-            let lead = if self.status == FixStatus::Ambiguous {
-                "as likely"
-            } else {
-                "less likely"
-            };
-            out.push_str(&format!("; {lead}: {}", others.join("; or ")));
+        // The alternatives as likely as the change shown, then the less likely ones: a
+        // controller weighs "as likely" as a reason to look at both cells.
+        let others: Vec<String> = self
+            .alternatives
+            .iter()
+            .map(|alt| {
+                and_list(
+                    &alt.iter()
+                        .map(|c| format!("{} → {}", c.describe(), c.suggestion_text()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let (same, less) = others.split_at(self.as_likely.min(others.len()));
+        for (lead, list) in [("as likely", same), ("less likely", less)] {
+            if !list.is_empty() {
+                out.push_str(&format!("; {lead}: {}", list.join("; or ")));
+            }
         }
         out
     }
