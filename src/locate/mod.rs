@@ -105,6 +105,12 @@ pub struct Fix {
     /// Why no change was found, when not localised.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// The findings, the changes and the alternatives are not all in one table: each change
+    /// is then named with its table (`prognos · B · Budget`), so that a controller reading a
+    /// driftsammandrag finding knows the figure to look at is in the prognos. Not in the
+    /// JSON, where every change has its `table`.
+    #[serde(skip)]
+    pub name_tables: bool,
     /// The changes were found one at a time, each for findings of its own, and `fixes` pass
     /// only with all of them made: the words say so, rather than credit the last one found.
     /// Not in the JSON, whose `changes` lists every change needed.
@@ -156,6 +162,16 @@ impl Change {
     /// `Kontakt Linköping · Avvikelse: 995`
     pub fn describe(&self) -> String {
         format!("{} · {}: {}", self.row_key, self.column_name, self.written)
+    }
+
+    /// [`Change::describe`], with the table first when `table`:
+    /// `prognos · Kontakt Linköping · Avvikelse: 995`.
+    pub fn describe_named(&self, table: bool) -> String {
+        if table {
+            format!("{} · {}", self.table, self.describe())
+        } else {
+            self.describe()
+        }
     }
 }
 
@@ -223,6 +239,14 @@ pub fn localise(
             .map(|&i| findings[i].fingerprint())
             .collect();
         fix.unlisted = explained.len().saturating_sub(LISTED_PER_FIX);
+        let mut tables: HashSet<&str> = explained.iter().map(|&i| &*findings[i].table).collect();
+        tables.extend(
+            fix.changes
+                .iter()
+                .chain(fix.alternatives.iter().flatten())
+                .map(|c| c.table.as_str()),
+        );
+        fix.name_tables = tables.len() > 1;
         for list in [&mut fix.fixes, &mut fix.keeps, &mut fix.exact] {
             list.truncate(LISTED_PER_FIX);
         }
@@ -1112,6 +1136,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     as_likely: 0,
                     reason: None,
                     together: false,
+                    name_tables: false,
                 },
             ));
         }
@@ -1149,6 +1174,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     as_likely: 0,
                     reason: None,
                     together: true,
+                    name_tables: false,
                 },
             ));
         }
@@ -1178,6 +1204,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     as_likely: 0,
                     reason: Some(reason.to_string()),
                     together: false,
+                    name_tables: false,
                 },
             ));
         }
@@ -1310,6 +1337,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     as_likely: 0,
                     reason: Some(reason.to_string()),
                     together: false,
+                    name_tables: false,
                 },
             )];
         };
@@ -1371,6 +1399,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 as_likely,
                 reason: None,
                 together: false,
+                name_tables: false,
             },
         )]
     }
@@ -1421,6 +1450,7 @@ impl<'r, 'a> Search<'r, 'a> {
                     as_likely: 0,
                     reason: None,
                     together: false,
+                    name_tables: false,
                 },
             ));
         }
@@ -1534,15 +1564,20 @@ impl Change {
         }
     }
 
-    /// `Kontakt Linköping · Avvikelse`, and where it is (`prognos.csv:6:27` or the workbook
-    /// cell) unless it is in the file `here`.
-    fn place_text(&self, here: Option<&str>) -> String {
+    /// `Kontakt Linköping · Avvikelse`, with its table first when `table`, and where it is
+    /// (`prognos.csv:6:27` or the workbook cell) unless it is in the file `here`.
+    fn place_text(&self, here: Option<&str>, table: bool) -> String {
         let at = match &self.cell {
             Some(c) => format!(" ({c})"),
             None if here == Some(self.file.as_str()) => String::new(),
             None => format!(" ({}:{}:{})", self.file, self.line, self.column),
         };
-        format!("{} · {}{at}", self.row_key, self.column_name)
+        let table = if table {
+            format!("{} · ", self.table)
+        } else {
+            String::new()
+        };
+        format!("{table}{} · {}{at}", self.row_key, self.column_name)
     }
 }
 
@@ -1575,7 +1610,7 @@ impl Fix {
         let what = match self.changes.as_slice() {
             [c] => format!(
                 "{}: {} is {} {}",
-                c.place_text(here),
+                c.place_text(here, self.name_tables),
                 c.written,
                 if self.status == FixStatus::Localised {
                     "most likely"
@@ -1596,7 +1631,7 @@ impl Fix {
                         .iter()
                         .map(|c| format!(
                             "{}: {} → {}",
-                            c.place_text(here),
+                            c.place_text(here, self.name_tables),
                             c.written,
                             c.suggestion_text()
                         ))
@@ -1633,7 +1668,13 @@ impl Fix {
             .map(|alt| {
                 and_list(
                     &alt.iter()
-                        .map(|c| format!("{} → {}", c.describe(), c.suggestion_text()))
+                        .map(|c| {
+                            format!(
+                                "{} → {}",
+                                c.describe_named(self.name_tables),
+                                c.suggestion_text()
+                            )
+                        })
                         .collect::<Vec<_>>(),
                 )
             })

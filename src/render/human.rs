@@ -226,7 +226,11 @@ fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f
             },
             fix.changes
                 .iter()
-                .map(|c| format!("{} → {}", c.describe(), c.suggested_text))
+                .map(|c| format!(
+                    "{} → {}",
+                    c.describe_named(fix.name_tables),
+                    c.suggested_text
+                ))
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
