@@ -147,7 +147,8 @@ pub struct Change {
     /// Its value and the suggested one, plain decimals: `995`, `1000`.
     pub current: String,
     pub suggested: String,
-    /// The suggestion written the way the report writes figures: `1 000`.
+    /// The suggestion written as the cell is: the way the report writes figures, `1 000`;
+    /// for a cell a JSON report writes as a number, as a JSON number, `1000`.
     pub suggested_text: String,
     pub kind: FixKind,
     /// The kind in words: "two digits swapped".
@@ -1538,8 +1539,12 @@ impl<'r, 'a> Search<'r, 'a> {
                     written: p.written.clone(),
                     current: x0.normalize().to_string(),
                     suggested: v.normalize().to_string(),
-                    // Written with a per cent sign: suggested with one.
-                    suggested_text: if p.written.ends_with('%') {
+                    // Written as a JSON number: suggested as one (`5500.0`, not `5 500,0`,
+                    // which is a Swedish figure in a JSON string). Written with a per cent
+                    // sign: suggested with one.
+                    suggested_text: if is_json_number(file, p.span) {
+                        shown.to_string()
+                    } else if p.written.ends_with('%') {
                         format!("{} %", format_decimal(&shown))
                     } else {
                         format_decimal(&shown)
@@ -1579,6 +1584,20 @@ impl Change {
         };
         format!("{table}{} · {}{at}", self.row_key, self.column_name)
     }
+}
+
+/// Is the cell at `span` of `file` a bare number of a JSON report (`5500.0`), rather than a
+/// string (`"5 500,0"`)? A JSON report is read by its extension; in one, a cell that starts
+/// with a digit or a minus sign is a JSON number (a string starts with its quote).
+fn is_json_number(file: &crate::source::SourceFile, span: Span) -> bool {
+    std::path::Path::new(&file.name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        && file
+            .text
+            .get(span.start..span.end)
+            .and_then(|t| t.bytes().next())
+            .is_some_and(|b| b == b'-' || b.is_ascii_digit())
 }
 
 /// "a, b and c"
