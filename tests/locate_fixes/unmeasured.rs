@@ -2,41 +2,15 @@
 //! keep a slip in another check from being localised; a change that lets it be measured
 //! must still pass it.
 
-mod common;
+use crate::common::{root, scratch_in};
+use crate::helpers::{check_table, copy_dir, fix_of};
+use rimlig::locate::FixStatus;
+use rimlig::run::check;
 
-use common::{root, scratch_in, write};
-use rimlig::finding::Finding;
-use rimlig::locate::{Fix, FixStatus};
-use rimlig::run::{Run, check};
-use std::path::Path;
+const SCRATCH: &str = "locate-unmeasured";
 
 const DECLARED: &str = "table t \"t*\" {\n  key k \"k\"\n  column a \"a\"\n  column b \"b\"\n  \
                         column d \"d\"\n  total \"Summa*\"\n}\n";
-
-fn finding<'a>(run: &'a Run, rule: &str, row_key: &str) -> &'a Finding {
-    run.outcome
-        .findings
-        .iter()
-        .find(|f| f.rule == rule && f.row_key.as_deref() == Some(row_key))
-        .unwrap_or_else(|| panic!("no {rule} finding on {row_key}"))
-}
-
-fn fix_of<'a>(run: &'a Run, rule: &str, row_key: &str) -> &'a Fix {
-    finding(run, rule, row_key)
-        .fix
-        .as_deref()
-        .unwrap_or_else(|| panic!("no fix for {rule} on {row_key}"))
-}
-
-/// The table `t.csv` checked with `rules`, in a scratch folder `name`.
-fn check_table(name: &str, table: &str, rules: &str) -> Run {
-    let dir = scratch_in("locate-unmeasured", name);
-    write(&dir.join("r/t.csv"), table);
-    write(&dir.join("t.rules"), rules);
-    let run = check(&[dir.join("r")], &[dir.join("t.rules")]);
-    let _ = std::fs::remove_dir_all(&dir);
-    run
-}
 
 /// The column sums have no total row to compare with: they are not applicable, and the
 /// slip in one row's `d` is localised as it would be with no sum rule at all.
@@ -46,7 +20,12 @@ fn a_sum_with_no_total_row_does_not_block_a_fix() {
         "{DECLARED}rule s {{ in t: for c in [a, b, d]: sum(c) == total.c }}\n\
          rule r {{ each t: d == a - b }}\n"
     );
-    let run = check_table("no-total", "k;a;b;d\nx;10;4;6\ny;30;5;52\n", &rules);
+    let run = check_table(
+        SCRATCH,
+        "no-total",
+        "k;a;b;d\nx;10;4;6\ny;30;5;52\n",
+        &rules,
+    );
     assert!(
         !run.outcome.findings.iter().any(|f| f.rule == "s"),
         "the sums cannot be checked"
@@ -75,7 +54,7 @@ fn a_sum_with_no_total_row_does_not_block_a_fix() {
 #[test]
 fn a_change_that_lets_a_check_be_measured_must_pass_it() {
     let rules = "rule r { each t: b == c }\nrule q { each t: a / b <= 1 }\n";
-    let run = check_table("divisor", "k;a;b;c\nx;5;0;3\n", rules);
+    let run = check_table(SCRATCH, "divisor", "k;a;b;c\nx;5;0;3\n", rules);
     assert!(!run.outcome.findings.iter().any(|f| f.rule == "q"));
     let fix = fix_of(&run, "r", "x");
     let [c] = fix.changes.as_slice() else {
@@ -97,19 +76,11 @@ fn a_change_that_lets_a_check_be_measured_must_pass_it() {
     );
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
-
 /// The Linköping example's driftsammandrag without its Summa row, and one avvikelse with two
 /// digits swapped: the library's drift-summa cannot be checked, and the slip gets its fix.
 #[test]
 fn the_example_without_its_summa_row_gets_a_fix() {
-    let dir = scratch_in("locate-unmeasured", "example");
+    let dir = scratch_in(SCRATCH, "example");
     copy_dir(
         &root().join("examples/linkoping-vss/2020-10"),
         &dir.join("r"),

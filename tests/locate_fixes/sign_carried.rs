@@ -3,21 +3,10 @@
 //! in the row and the Summa figure the other rows call for, not two new figures elsewhere
 //! that happen to leave a sum a rounding step nearer to exact.
 
-mod common;
-
-use common::{root, scratch_in};
-use rimlig::finding::Finding;
+use crate::common::{root, scratch_in};
+use crate::helpers::{copy_dir, finding};
 use rimlig::locate::{FixKind, FixStatus};
 use rimlig::run::{Run, check};
-use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-    }
-}
 
 /// The October example with `edit` made to its driftsammandrag, checked with the library.
 fn check_example(name: &str, edit: impl Fn(&str) -> String) -> Run {
@@ -34,14 +23,6 @@ fn check_example(name: &str, edit: impl Fn(&str) -> String) -> Run {
     let run = check(&[dir.join("r")], &[root().join("rules")]);
     let _ = std::fs::remove_dir_all(&dir);
     run
-}
-
-fn finding<'a>(run: &'a Run, rule: &str, row_key: &str) -> &'a Finding {
-    run.outcome
-        .findings
-        .iter()
-        .find(|f| &*f.rule == rule && f.row_key.as_deref() == Some(row_key))
-        .unwrap_or_else(|| panic!("no {rule} finding on {row_key}"))
 }
 
 /// HR service's avvikelse 62 written -62, and the Summa row's 9 169 worked out from it

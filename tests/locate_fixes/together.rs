@@ -2,10 +2,8 @@
 //! each is undone one at a time, and the column's sum passes only once all of them are: that
 //! is said of the changes together, not of the last one found.
 
-mod common;
-
-use common::{root, scratch_in, write};
-use rimlig::finding::Finding;
+use crate::common::{root, scratch_in, write};
+use crate::helpers::{fails, finding, text};
 use rimlig::locate::{Fix, FixStatus};
 use rimlig::run::{Run, check};
 use serde_json::Value;
@@ -32,14 +30,6 @@ fn report(name: &str, csv: &str) -> PathBuf {
     dir
 }
 
-fn finding<'a>(run: &'a Run, rule: &str, row_key: &str) -> &'a Finding {
-    run.outcome
-        .findings
-        .iter()
-        .find(|f| f.rule == rule && f.row_key.as_deref() == Some(row_key))
-        .unwrap_or_else(|| panic!("no {rule} finding on {row_key}"))
-}
-
 /// The table with the changes of `fix` made, as the file would read after them.
 fn with_changes(csv: &str, fix: &Fix) -> String {
     let mut out = csv.to_string();
@@ -56,19 +46,6 @@ fn with_changes(csv: &str, fix: &Fix) -> String {
         out.replace_range(at, &c.suggested_text);
     }
     out
-}
-
-/// Does the check `described` (as a fix lists it: `drift-avvikelse (B)`, or
-/// `drift-summa[redovisat]` for a check of the whole table) still fail in `run`?
-fn fails(run: &Run, described: &str) -> bool {
-    let (name, key) = match described.strip_suffix(')').and_then(|d| d.split_once(" (")) {
-        Some((name, key)) => (name, Some(key)),
-        None => (described, None),
-    };
-    run.outcome
-        .findings
-        .iter()
-        .any(|f| f.instance_name() == name && key.is_none_or(|k| f.row_key.as_deref() == Some(k)))
 }
 
 fn check_csv(name: &str, csv: &str) -> Run {
@@ -134,14 +111,7 @@ fn a_sum_that_several_changes_make_pass_is_credited_to_them_together() {
         fix.summary()
     );
     // On the terminal no finding is said to be explained by a change shown above it.
-    let text = rimlig::render::human::render(
-        &run,
-        rimlig::render::human::Style {
-            color: false,
-            width: 100,
-            verbose: false,
-        },
-    );
+    let text = text(&run, 100);
     assert!(!text.contains("explained by the change above"), "{text}");
     assert!(!text.contains("explains the next"), "{text}");
     assert_valid(

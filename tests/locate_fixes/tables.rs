@@ -1,42 +1,9 @@
 //! A fix whose change is in another table than the finding it explains names that table:
 //! the controller reading a driftsammandrag finding must know the figure is in the prognos.
 
-mod common;
+use crate::helpers::{check_tables, rule_finding, text};
 
-use common::{scratch_in, write};
-use rimlig::finding::Finding;
-use rimlig::render::human::{Style, render};
-use rimlig::run::{Run, check};
-
-/// The tables `t.csv` and `u.csv` checked with `rules`, in a scratch folder `name`.
-fn check_tables(name: &str, t: &str, u: &str, rules: &str) -> Run {
-    let dir = scratch_in("locate-tables", name);
-    write(&dir.join("r/t.csv"), t);
-    write(&dir.join("r/u.csv"), u);
-    write(&dir.join("t.rules"), rules);
-    let run = check(&[dir.join("r")], &[dir.join("t.rules")]);
-    let _ = std::fs::remove_dir_all(&dir);
-    run
-}
-
-fn finding<'a>(run: &'a Run, rule: &str) -> &'a Finding {
-    run.outcome
-        .findings
-        .iter()
-        .find(|f| &*f.rule == rule)
-        .unwrap_or_else(|| panic!("no {rule} finding"))
-}
-
-fn text(run: &Run) -> String {
-    render(
-        run,
-        Style {
-            color: false,
-            width: 200,
-            verbose: false,
-        },
-    )
-}
+const SCRATCH: &str = "locate-tables";
 
 const RULES: &str = "rule r1 { each t: v == z }\nrule r2 { each t: v == u[k].w }\n";
 
@@ -44,8 +11,8 @@ const RULES: &str = "rule r1 { each t: v == z }\nrule r2 { each t: v == u[k].w }
 /// finding is in t, and the fix names u.
 #[test]
 fn a_change_in_another_table_is_named_with_it() {
-    let run = check_tables("other", "k;v;z\nx;5;5\n", "k;w\nx;7\n", RULES);
-    let f = finding(&run, "r2");
+    let run = check_tables(SCRATCH, "other", "k;v;z\nx;5;5\n", "k;w\nx;7\n", RULES);
+    let f = rule_finding(&run, "r2");
     assert_eq!(&*f.table, "t");
     let fix = f.fix.as_ref().expect("a fix");
     assert_eq!(fix.changes[0].table, "u", "{}", fix.summary());
@@ -54,7 +21,7 @@ fn a_change_in_another_table_is_named_with_it() {
         "{}",
         fix.summary()
     );
-    let out = text(&run);
+    let out = text(&run, 200);
     assert!(out.contains("fix: u · x · w ("), "{out}");
     assert!(out.contains("u.csv:2:3): 7 is most likely 5"), "{out}");
 }
@@ -64,10 +31,10 @@ fn a_change_in_another_table_is_named_with_it() {
 #[test]
 fn findings_of_two_tables_under_one_change_name_its_table() {
     let rules = format!("{RULES}rule r3 {{ each u: w <= 6 }}\n");
-    let run = check_tables("group", "k;v;z\nx;5;5\n", "k;w\nx;7\n", &rules);
-    let fix = finding(&run, "r3").fix.as_ref().expect("a fix");
+    let run = check_tables(SCRATCH, "group", "k;v;z\nx;5;5\n", "k;w\nx;7\n", &rules);
+    let fix = rule_finding(&run, "r3").fix.as_ref().expect("a fix");
     assert_eq!(fix.fixes, ["r2 (x)", "r3 (x)"], "{}", fix.summary());
-    let out = text(&run);
+    let out = text(&run, 200);
     assert!(
         out.contains("explained by the change above: u · x · w: 7 → 5"),
         "{out}"
@@ -78,8 +45,8 @@ fn findings_of_two_tables_under_one_change_name_its_table() {
 /// A change in the finding's own table, with no other table in the fix: no table named.
 #[test]
 fn a_change_in_the_same_table_is_not_named_with_it() {
-    let run = check_tables("same", "k;v;z\nx;5;6\n", "k;w\nx;5\n", RULES);
-    let fix = finding(&run, "r1").fix.as_ref().expect("a fix");
+    let run = check_tables(SCRATCH, "same", "k;v;z\nx;5;6\n", "k;w\nx;5\n", RULES);
+    let fix = rule_finding(&run, "r1").fix.as_ref().expect("a fix");
     assert_eq!(fix.changes[0].table, "t", "{}", fix.summary());
     assert!(fix.summary().starts_with("fix: x · z"), "{}", fix.summary());
 }

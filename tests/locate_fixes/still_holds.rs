@@ -1,54 +1,10 @@
 //! What a fix says besides the checks it makes pass: the checks that "still hold" with its
 //! change made, and how a finding under a fix of several cells refers to it.
 
-mod common;
-
-use common::{scratch_in, write};
-use rimlig::finding::Finding;
+use crate::helpers::{check_table, fails, finding, text};
 use rimlig::locate::FixStatus;
-use rimlig::render::human::{Style, render};
-use rimlig::run::{Run, check};
 
-fn finding<'a>(run: &'a Run, rule: &str, row_key: &str) -> &'a Finding {
-    run.outcome
-        .findings
-        .iter()
-        .find(|f| f.rule == rule && f.row_key.as_deref() == Some(row_key))
-        .unwrap_or_else(|| panic!("no {rule} finding on {row_key}"))
-}
-
-/// Does the check `described` (as a fix lists it: `p (x)`) fail in `run`?
-fn fails(run: &Run, described: &str) -> bool {
-    let (name, key) = match described.strip_suffix(')').and_then(|d| d.split_once(" (")) {
-        Some((name, key)) => (name, Some(key)),
-        None => (described, None),
-    };
-    run.outcome
-        .findings
-        .iter()
-        .any(|f| f.instance_name() == name && key.is_none_or(|k| f.row_key.as_deref() == Some(k)))
-}
-
-/// The table `t.csv` checked with `rules`, in a scratch folder `name`.
-fn check_table(name: &str, table: &str, rules: &str) -> Run {
-    let dir = scratch_in("locate-still-holds", name);
-    write(&dir.join("r/t.csv"), table);
-    write(&dir.join("t.rules"), rules);
-    let run = check(&[dir.join("r")], &[dir.join("t.rules")]);
-    let _ = std::fs::remove_dir_all(&dir);
-    run
-}
-
-fn text(run: &Run) -> String {
-    render(
-        run,
-        Style {
-            color: false,
-            width: 100,
-            verbose: false,
-        },
-    )
-}
+const SCRATCH: &str = "locate-still-holds";
 
 /// `a` should be 0. The info check `i` fails before the change and after it: a fix must not
 /// say it still holds. `p` passes before and after, and does still hold.
@@ -58,7 +14,7 @@ fn a_check_that_was_failing_is_not_said_to_still_hold() {
     let rules = "rule f { each t: a == 0 }\n\
                  rule i {\n  severity info\n  each t: a + b == 100\n}\n\
                  rule p { each t: a <= b + 10 }\n";
-    let run = check_table("info", table, rules);
+    let run = check_table(SCRATCH, "info", table, rules);
     // The info check fails as the table stands.
     assert!(fails(&run, "i (x)"));
     let fix = finding(&run, "f", "x").fix.as_ref().expect("a fix");
@@ -76,7 +32,7 @@ fn a_check_that_was_failing_is_not_said_to_still_hold() {
     );
     assert!(!fix.summary().contains("i (x)"), "{}", fix.summary());
     // With the change made, `i` still fails and `p` passes: what the fix says is so.
-    let after = check_table("info-after", "k;a;b\nx;0;0\n", rules);
+    let after = check_table(SCRATCH, "info-after", "k;a;b\nx;0;0\n", rules);
     assert!(fails(&after, "i (x)"));
     assert!(!fails(&after, "p (x)"));
     assert!(!fails(&after, "f (x)"));
@@ -88,6 +44,7 @@ fn a_check_that_was_failing_is_not_said_to_still_hold() {
 #[test]
 fn findings_under_a_fix_of_several_cells_are_explained_by_the_changes_above() {
     let run = check_table(
+        SCRATCH,
         "two-cells",
         "k;p;b;a;m;o\nx;-300;-290;10;300;290\n",
         "rule n { each t: p == m }\nrule o { each t: b == o }\n\
@@ -104,7 +61,7 @@ fn findings_under_a_fix_of_several_cells_are_explained_by_the_changes_above() {
     assert_eq!(s.explains.len(), 3, "{}", s.summary());
     let d = finding(&run, "d", "x").fix.as_ref().expect("a fix");
     assert_eq!(d.group, s.group, "one fix for both findings");
-    let out = text(&run);
+    let out = text(&run, 100);
     assert!(out.contains("2 cells explain the next 3 findings"), "{out}");
     assert_eq!(
         out.matches("explained by the changes above:").count(),
@@ -115,11 +72,12 @@ fn findings_under_a_fix_of_several_cells_are_explained_by_the_changes_above() {
 
     // One cell read by both checks: its findings are explained by "the change above".
     let run = check_table(
+        SCRATCH,
         "one-cell",
         "k;a;b\nx;-5;3\n",
         "rule s { each t: a + b == 8 }\nrule d { each t: a - b == 2 }\n",
     );
-    let out = text(&run);
+    let out = text(&run, 100);
     assert!(
         out.contains("one cell explains the next 2 findings"),
         "{out}"
@@ -137,6 +95,7 @@ fn findings_under_a_fix_of_several_cells_are_explained_by_the_changes_above() {
 #[test]
 fn a_fix_of_its_own_for_one_finding_is_not_said_to_be_above() {
     let run = check_table(
+        SCRATCH,
         "together",
         "Verksamhet;Redovisat jan-okt 2020;Budget jan-okt 2020;Avvikelse\n\
          A;1 200;1 000;200\nB;5 600;5 000;500\nC;3 030;3 400;-100\nD;8 000;700;100\n\
@@ -159,7 +118,7 @@ fn a_fix_of_its_own_for_one_finding_is_not_said_to_be_above() {
         "{}",
         fix.summary()
     );
-    let out = text(&run);
+    let out = text(&run, 100);
     assert!(!out.contains("explained by the change above"), "{out}");
     assert!(!out.contains("explained by the changes above"), "{out}");
 }

@@ -1,21 +1,10 @@
 //! The alternatives a fix lists after "as likely:" are as likely as the change it shows, by
 //! the ranking localisation uses; a less likely one is said to be less likely.
 
-mod common;
-
-use common::{scratch_in, write};
+use crate::helpers::check_table;
 use rimlig::locate::FixStatus;
-use rimlig::run::{Run, check};
 
-/// The table `t.csv` checked with `rules`, in a scratch folder `name`.
-fn check_table(name: &str, table: &str, rules: &str) -> Run {
-    let dir = scratch_in("locate-alternatives", name);
-    write(&dir.join("r/t.csv"), table);
-    write(&dir.join("t.rules"), rules);
-    let run = check(&[dir.join("r")], &[dir.join("t.rules")]);
-    let _ = std::fs::remove_dir_all(&dir);
-    run
-}
+const SCRATCH: &str = "locate-alternatives";
 
 /// `d` should be `a - b` = 12. Writing 21 for 12 in `d`, or 12 for 21 in `a`, are both two
 /// digits swapped: as likely. `b` = -9 also makes the row pass, but 0 → -9 is no slip of
@@ -23,6 +12,7 @@ fn check_table(name: &str, table: &str, rules: &str) -> Run {
 #[test]
 fn a_less_likely_kind_is_not_called_as_likely() {
     let run = check_table(
+        SCRATCH,
         "tier",
         "k;a;b;d\nx;12;0;21\n",
         "rule r { each t: d == a - b }\n",
@@ -51,6 +41,7 @@ fn a_less_likely_kind_is_not_called_as_likely() {
 #[test]
 fn alternatives_of_a_clear_fix_are_less_likely() {
     let run = check_table(
+        SCRATCH,
         "clear",
         "k;a;b;d\nx;10;4;-6\n",
         "rule r { each t: d == a - b }\n",

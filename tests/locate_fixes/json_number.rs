@@ -2,9 +2,7 @@
 //! (`5500.0`); one written as a string is suggested the Swedish way (`5 500,0`), as the
 //! report writes it.
 
-mod common;
-
-use common::{scratch_in, write};
+use crate::common::{scratch_in, write};
 use rimlig::locate::Change;
 use rimlig::run::{Run, check};
 
