@@ -393,11 +393,7 @@ fn render_broken_list_json(
             .collect(),
         exit_code: 2,
     };
-    // Serialising strings and numbers cannot fail; should it, the output still says so.
-    let mut s = serde_json::to_string_pretty(&doc)
-        .unwrap_or_else(|e| format!("{{\"exit_code\":2,\"error\":\"{e}\"}}"));
-    s.push('\n');
-    s
+    ruletest::render::broken_json(&doc)
 }
 
 /// What `rimlig rules` or `rimlig explain` prints, and its exit code.

@@ -1205,32 +1205,13 @@ impl<'r, 'a> Search<'r, 'a> {
                 continue;
             }
             let (_, sol, tied) = &steps[k];
-            let (keeps, exact) = self.kept(&sol.changes, component);
-            out.push((
-                alone.clone(),
-                Fix {
-                    group: 0,
-                    status: if *tied || sol.bound_only {
-                        FixStatus::Ambiguous
-                    } else {
-                        FixStatus::Localised
-                    },
-                    changes: self.changes(&sol.changes, &sol.kinds),
-                    explains: Vec::new(),
-                    unlisted: 0,
-                    fixes: alone
-                        .iter()
-                        .map(|&i| self.instances[i].describe())
-                        .collect(),
-                    keeps,
-                    exact,
-                    alternatives: Vec::new(),
-                    as_likely: 0,
-                    reason: None,
-                    together: false,
-                    name_tables: false,
-                },
-            ));
+            let status = if *tied || sol.bound_only {
+                FixStatus::Ambiguous
+            } else {
+                FixStatus::Localised
+            };
+            let fix = self.fix_of(status, &sol.changes, &sol.kinds, &alone, component);
+            out.push((alone, fix));
         }
         // A check that passes only once several of the changes above are made is explained
         // by them together, not by the last of them: a fix of its own, naming them all.
@@ -1243,32 +1224,16 @@ impl<'r, 'a> Search<'r, 'a> {
                 need.iter().map(|&j| steps[j].1.changes[0]).collect();
             let kinds: Vec<FixKind> = need.iter().map(|&j| steps[j].1.kinds[0]).collect();
             let ambiguous = need.iter().any(|&j| steps[j].2 || steps[j].1.bound_only);
-            let (keeps, exact) = self.kept(&changes, component);
-            out.push((
-                checks.clone(),
-                Fix {
-                    group: 0,
-                    status: if ambiguous {
-                        FixStatus::Ambiguous
-                    } else {
-                        FixStatus::Localised
-                    },
-                    changes: self.changes(&changes, &kinds),
-                    explains: Vec::new(),
-                    unlisted: 0,
-                    fixes: checks
-                        .iter()
-                        .map(|&i| self.instances[i].describe())
-                        .collect(),
-                    keeps,
-                    exact,
-                    alternatives: Vec::new(),
-                    as_likely: 0,
-                    reason: None,
-                    together: true,
-                    name_tables: false,
-                },
-            ));
+            let status = if ambiguous {
+                FixStatus::Ambiguous
+            } else {
+                FixStatus::Localised
+            };
+            let fix = Fix {
+                together: true,
+                ..self.fix_of(status, &changes, &kinds, &checks, component)
+            };
+            out.push((checks, fix));
         }
         if out.is_empty() {
             return None;
@@ -1280,25 +1245,7 @@ impl<'r, 'a> Search<'r, 'a> {
             } else {
                 "after the changes suggested for the other findings of this table, no change of one figure was found that makes these checks pass without breaking another"
             };
-            out.push((
-                remaining.clone(),
-                Fix {
-                    group: 0,
-                    status: FixStatus::NotLocalised,
-                    changes: Vec::new(),
-                    explains: Vec::new(),
-                    unlisted: 0,
-                    // No change is suggested, so none makes a check pass.
-                    fixes: Vec::new(),
-                    keeps: Vec::new(),
-                    exact: Vec::new(),
-                    alternatives: Vec::new(),
-                    as_likely: 0,
-                    reason: Some(reason.to_string()),
-                    together: false,
-                    name_tables: false,
-                },
-            ));
+            out.push((remaining.clone(), Fix::not_localised(0, reason)));
         }
         Some(out)
     }
@@ -1413,25 +1360,7 @@ impl<'r, 'a> Search<'r, 'a> {
             } else {
                 "no change of one or two figures was found that makes every check pass without breaking another"
             };
-            return vec![(
-                component.to_vec(),
-                Fix {
-                    group,
-                    status: FixStatus::NotLocalised,
-                    changes: Vec::new(),
-                    explains: Vec::new(),
-                    unlisted: 0,
-                    // No change is suggested, so none makes a check pass.
-                    fixes: Vec::new(),
-                    keeps: Vec::new(),
-                    exact: Vec::new(),
-                    alternatives: Vec::new(),
-                    as_likely: 0,
-                    reason: Some(reason.to_string()),
-                    together: false,
-                    name_tables: false,
-                },
-            )];
+            return vec![(component.to_vec(), Fix::not_localised(group, reason))];
         };
         // As likely: as many cells, as near to exact, and slips of the same tier (a sign
         // flip and a transposition are as likely as each other; a changed digit less so).
@@ -1526,25 +1455,8 @@ impl<'r, 'a> Search<'r, 'a> {
         let mut out = Vec::new();
         for (k, part) in parts.into_iter().enumerate() {
             let change = [best.changes[k]];
-            let (keeps, exact) = self.kept(&change, component);
-            out.push((
-                part.clone(),
-                Fix {
-                    group: 0,
-                    status,
-                    changes: self.changes(&change, &best.kinds[k..=k]),
-                    explains: Vec::new(),
-                    unlisted: 0,
-                    fixes: part.iter().map(|&i| self.instances[i].describe()).collect(),
-                    keeps,
-                    exact,
-                    alternatives: Vec::new(),
-                    as_likely: 0,
-                    reason: None,
-                    together: false,
-                    name_tables: false,
-                },
-            ));
+            let fix = self.fix_of(status, &change, &best.kinds[k..=k], &part, component);
+            out.push((part, fix));
         }
         Some(out)
     }
@@ -1602,6 +1514,38 @@ impl<'r, 'a> Search<'r, 'a> {
             keeps.push(d);
         }
         (keeps, exact)
+    }
+
+    /// The fix that makes `changes` (slips of `kinds`) for the failing checks `fixes`, with
+    /// the checks that still hold with them made: no alternatives, in group 0 until the
+    /// groups are numbered.
+    fn fix_of(
+        &mut self,
+        status: FixStatus,
+        changes: &[(CellAt, Decimal)],
+        kinds: &[FixKind],
+        fixes: &[usize],
+        component: &[usize],
+    ) -> Fix {
+        let (keeps, exact) = self.kept(changes, component);
+        Fix {
+            group: 0,
+            status,
+            changes: self.changes(changes, kinds),
+            explains: Vec::new(),
+            unlisted: 0,
+            fixes: fixes
+                .iter()
+                .map(|&i| self.instances[i].describe())
+                .collect(),
+            keeps,
+            exact,
+            alternatives: Vec::new(),
+            as_likely: 0,
+            reason: None,
+            together: false,
+            name_tables: false,
+        }
     }
 
     fn changes(&mut self, changes: &[(CellAt, Decimal)], kinds: &[FixKind]) -> Vec<Change> {
@@ -1701,6 +1645,26 @@ fn and_list(items: &[String]) -> String {
 }
 
 impl Fix {
+    /// No change found for the findings of `group`, and `reason` why.
+    fn not_localised(group: usize, reason: &str) -> Fix {
+        Fix {
+            group,
+            status: FixStatus::NotLocalised,
+            changes: Vec::new(),
+            explains: Vec::new(),
+            unlisted: 0,
+            // No change is suggested, so none makes a check pass.
+            fixes: Vec::new(),
+            keeps: Vec::new(),
+            exact: Vec::new(),
+            alternatives: Vec::new(),
+            as_likely: 0,
+            reason: Some(reason.to_string()),
+            together: false,
+            name_tables: false,
+        }
+    }
+
     /// The fix in one or two sentences, for a diagnostic's help or a one-line format:
     /// "fix: Kontakt Linköping · Avvikelse (…): 995 is most likely 1 000 — that one change
     /// makes prognos-avvikelse (Kontakt Linköping) pass; prognos-summa[avvikelse] still holds".

@@ -180,6 +180,16 @@ pub fn problem_json<'a>(p: &'a Problem, sources: &Sources) -> ProblemJson<'a> {
     }
 }
 
+/// `doc`, what a command prints in JSON when the rule files cannot be loaded (exit 2),
+/// pretty-printed with a newline at the end.
+pub fn broken_json(doc: &impl Serialize) -> String {
+    // Serialising strings and numbers cannot fail; should it, the output still says so.
+    let mut s = serde_json::to_string_pretty(doc)
+        .unwrap_or_else(|e| format!("{{\"exit_code\":2,\"error\":\"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
 #[derive(Serialize)]
 struct TestJson<'a> {
     file: &'a str,
