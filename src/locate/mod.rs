@@ -354,12 +354,8 @@ fn localise_report<'a>(
 #[derive(Clone, Debug)]
 struct Solution {
     changes: Vec<(CellAt, Decimal)>,
-    /// How much nearer to exact the failing checks come (negative: nearer).
+    /// How much nearer to exact the checks reading the cells come (negative: nearer).
     residual_change: Decimal,
-    /// How much nearer to exact the other checks reading the cells come: a passing sum made
-    /// exact. Ranked after the kind of slip, as a change of a rounding step or two in a
-    /// check that holds within rounding says less than the kind of slip does.
-    kept_change: Decimal,
     /// The typo kinds, for ranking: a slip of the hand is likelier than a wrong figure.
     kinds: Vec<FixKind>,
     /// The cells are where the findings point.
@@ -370,14 +366,13 @@ struct Solution {
 }
 
 impl Solution {
-    /// Smaller is likelier: fewer cells, the failing checks nearer to exact, likelier kinds
-    /// of slip, the other checks nearer to exact, the cells the findings point at.
-    fn rank(&self) -> (usize, Decimal, usize, Decimal, bool) {
+    /// Smaller is likelier: fewer cells, the other checks nearer to exact, likelier kinds
+    /// of slip, the cells the findings point at.
+    fn rank(&self) -> (usize, Decimal, usize, bool) {
         (
             self.changes.len(),
             self.residual_change,
             self.kinds.iter().map(|k| *k as usize).sum(),
-            self.kept_change,
             !self.at_findings,
         )
     }
@@ -671,20 +666,16 @@ impl<'r, 'a> Search<'r, 'a> {
         }
     }
 
-    /// Do all checks that read the changed cells pass? Then by how much the `==` differences
-    /// of the failing checks of `component` change in all, and those of the others.
-    fn verify(
-        &mut self,
-        overrides: &[(CellAt, Decimal)],
-        component: &[usize],
-    ) -> Option<(Decimal, Decimal)> {
+    /// Do all checks that read the changed cells pass? Then by how much the checks' `==`
+    /// differences change in all.
+    fn verify(&mut self, overrides: &[(CellAt, Decimal)], component: &[usize]) -> Option<Decimal> {
         let mut touched: Vec<usize> = overrides
             .iter()
             .flat_map(|(c, _)| self.readers.get(c).cloned().unwrap_or_default())
             .collect();
         touched.sort_unstable();
         touched.dedup();
-        let (mut failing, mut kept) = (Decimal::ZERO, Decimal::ZERO);
+        let mut change = Decimal::ZERO;
         for i in touched {
             let Some(m) = self.recheck(i, overrides)? else {
                 continue;
@@ -695,14 +686,9 @@ impl<'r, 'a> Search<'r, 'a> {
             let before = self.base[i]
                 .as_ref()
                 .map_or(Decimal::ZERO, Measure::residual);
-            let change = if component.contains(&i) {
-                &mut failing
-            } else {
-                &mut kept
-            };
-            *change = change.checked_add(m.residual())?.checked_sub(before)?;
+            change = change.checked_add(m.residual())?.checked_sub(before)?;
         }
-        Some((failing, kept))
+        Some(change)
     }
 
     /// Values of cell `c` that make each failing instance of `of` exact, with `fixed` set:
@@ -832,11 +818,10 @@ impl<'r, 'a> Search<'r, 'a> {
             if v == x0 || self.budget == 0 {
                 continue;
             }
-            if let Some((residual_change, kept_change)) = self.verify(&[(c, v)], of) {
+            if let Some(residual_change) = self.verify(&[(c, v)], of) {
                 out.push(Solution {
                     changes: vec![(c, v)],
                     residual_change,
-                    kept_change,
                     kinds: vec![typo::classify(x0, v, scale)],
                     at_findings,
                     bound_only: bounds_only,
@@ -917,92 +902,17 @@ impl<'r, 'a> Search<'r, 'a> {
                     continue;
                 }
                 let changes = [(a, va), (b, vb)];
-                if let Some((residual_change, kept_change)) = self.verify(&changes, of) {
-                    let bound_only = bounds_a.only || bounds_b.only;
+                if let Some(residual_change) = self.verify(&changes, of) {
                     out.push(Solution {
                         changes: changes.to_vec(),
                         residual_change,
-                        kept_change,
                         kinds: vec![typo::classify(xa, va, sa), typo::classify(xb, vb, sb)],
                         at_findings,
-                        bound_only,
+                        bound_only: bounds_a.only || bounds_b.only,
                     });
                     // The exact values come first: the first pair of values that works
-                    // is the one these two cells offer (searching on costs much, gains little),
-                    // with the slips of the hand a rounding step or two from them.
-                    let snapped = self.snapped_pair(&out[0], of);
-                    out.extend(snapped);
+                    // is the one these two cells offer (searching on costs much, gains little).
                     return out;
-                }
-            }
-        }
-        out
-    }
-
-    /// The pair `exact` (the exact values of its two cells) with a slip of the hand in either
-    /// cell a rounding step or two from its exact value, as a single cell's is weighed in
-    /// [`Self::single`]: the report's own figures are rounded, so such a slip counts as exact,
-    /// and it is likelier than a figure that is simply wrong. A sign flipped in a row and
-    /// carried into its Summa row breaks the row's check and the Summa row's (`either sign`
-    /// or not), while the column still adds up: the flip in the row and the total as the
-    /// other rows call for it, rather than two new figures that happen to add up a rounding
-    /// step nearer.
-    fn snapped_pair(&mut self, exact: &Solution, of: &[usize]) -> Vec<Solution> {
-        let [(a, va), (b, vb)] = exact.changes[..] else {
-            return Vec::new();
-        };
-        let (Some((xa, sa)), Some((xb, sb))) = (self.figure(a), self.figure(b)) else {
-            return Vec::new();
-        };
-        let near = |snaps: &[(CellAt, Decimal, Decimal)], c: CellAt, r: Decimal| -> Vec<Decimal> {
-            snaps
-                .iter()
-                .filter(|(d, _, e)| *d == c && *e == r)
-                .map(|(_, v, _)| *v)
-                .collect()
-        };
-        let mut out = Vec::new();
-        let mut firsts = vec![va];
-        firsts.extend(near(&self.snaps, a, va));
-        firsts.dedup();
-        for va2 in firsts {
-            if va2 == xa || self.budget == 0 {
-                continue;
-            }
-            // The second cell's exact value with the first's slip made.
-            let vb1 = if va2 == va {
-                vb
-            } else {
-                match self.roots(b, &[(a, va2)], of).0.first() {
-                    Some(v) => *v,
-                    None => continue,
-                }
-            };
-            let mut seconds = vec![vb1];
-            seconds.extend(near(&self.snaps, b, vb1));
-            seconds.dedup();
-            for vb2 in seconds {
-                if (va2, vb2) == (va, vb) || vb2 == xb || self.budget == 0 {
-                    continue;
-                }
-                let changes = [(a, va2), (b, vb2)];
-                let kinds = vec![typo::classify(xa, va2, sa), typo::classify(xb, vb2, sb)];
-                // Only a slip counts as exact; a value a step off the exact one is no better
-                // than the exact value.
-                let slips = (va2 == va || kinds[0].is_typo() && kinds[0] != FixKind::Rounding)
-                    && (vb2 == vb1 || kinds[1].is_typo() && kinds[1] != FixKind::Rounding);
-                if !slips {
-                    continue;
-                }
-                if let Some((residual_change, kept_change)) = self.verify(&changes, of) {
-                    out.push(Solution {
-                        changes: changes.to_vec(),
-                        residual_change: residual_change.min(exact.residual_change),
-                        kept_change,
-                        kinds,
-                        at_findings: exact.at_findings,
-                        bound_only: exact.bound_only,
-                    });
                 }
             }
         }
@@ -1104,7 +1014,6 @@ impl<'r, 'a> Search<'r, 'a> {
                     let sol = Solution {
                         changes: vec![(c, v)],
                         residual_change,
-                        kept_change: Decimal::ZERO,
                         kinds: vec![typo::classify(x0, v, scale)],
                         at_findings,
                         bound_only: bounds_only,
@@ -1369,7 +1278,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let tier = |s: &Solution| s.kinds.iter().map(|k| k.tier()).sum::<usize>();
         let likeness = |s: &Solution| {
             let r = s.rank();
-            (r.0, r.1, tier(s), r.3)
+            (r.0, r.1, tier(s))
         };
         let (as_likely, less_likely): (Vec<&Solution>, Vec<&Solution>) = solutions
             .iter()

@@ -8,7 +8,6 @@ mod helpers;
 
 mod alternatives;
 mod json_number;
-mod sign_carried;
 mod still_holds;
 mod tables;
 mod together;
