@@ -918,6 +918,31 @@ fn an_ods_of_more_than_a_million_cells_is_refused() {
     assert_eq!(table(&report, "w").headers.len(), 1_000);
 }
 
+/// An `.xlsx` sheet of more than a million cells is too large, not damaged: the advice is to
+/// take out what lies outside the tables, not to save the file again.
+#[test]
+fn an_xlsx_sheet_of_more_than_a_million_cells_is_too_large() {
+    let dir = scratch("million-xlsx");
+    let row: String = "<c><v>1</v></c>".repeat(1_000);
+    let rows: String = (1..=1_001)
+        .map(|r| format!("<row r=\"{r}\">{row}</row>"))
+        .collect();
+    let sheet = format!(
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>{rows}</sheetData></worksheet>"
+    );
+    std::fs::write(dir.join("over.xlsx"), xlsx_with_sheet(&sheet)).unwrap();
+    let (report, _, problems) = load(dir.join("over.xlsx").to_str().unwrap());
+    assert!(report.tables.is_empty());
+    assert_eq!(codes(&problems), ["data::too-large"], "{problems:?}");
+    assert!(
+        problems[0].message.ends_with(
+            "is not read: sheet 'data' has more than 1 000 000 cells, the most rimlig reads"
+        ),
+        "{}",
+        problems[0].message
+    );
+}
+
 /// Twenty sheets, each a table whose total row is a million empty rows below it: each sheet
 /// is under the limit of one, but calamine lays out every sheet when it opens the file, and
 /// together they took 2,9 GB from 1,2 KB.

@@ -442,6 +442,21 @@ fn not_a_workbook(shown: &str, kind: Kind, reason: &str) -> Problem {
     )
 }
 
+/// Why a sheet's cells are not read.
+enum Unread {
+    /// The file is damaged at the sheet: what the reader says.
+    Damaged(String),
+    /// The sheet is larger than rimlig reads: no fault of the file, and saving it again does
+    /// not help.
+    TooLarge(String),
+}
+
+impl From<String> for Unread {
+    fn from(reason: String) -> Unread {
+        Unread::Damaged(reason)
+    }
+}
+
 /// A sheet's cells as shown, with its merged regions; `None` (with a problem) if the sheet
 /// cannot be read.
 fn read_sheet(
@@ -466,7 +481,11 @@ fn read_sheet(
     };
     let cells = match guarded(|| used_cells(workbook, name, scanned, shown, problems)) {
         Some(Ok(cells)) => cells,
-        Some(Err(reason)) => {
+        Some(Err(Unread::TooLarge(reason))) => {
+            problems.push(too_large(&format!("{shown}[{name}]"), &reason));
+            return None;
+        }
+        Some(Err(Unread::Damaged(reason))) => {
             problems.push(sheet_problem(&reason));
             return None;
         }
@@ -541,7 +560,7 @@ fn used_cells(
     scanned: &bounds::Scanned,
     shown: &str,
     problems: &mut Vec<Problem>,
-) -> Result<Vec<(u32, u32, format::Shown)>, String> {
+) -> Result<Vec<(u32, u32, format::Shown)>, Unread> {
     let bad = scanned.bad_cells_of(name);
     let mut cells = Vec::new();
     if let Sheets::Xlsx(x) = workbook {
@@ -567,11 +586,11 @@ fn used_cells(
                 Some(Err(_)) if known.is_some_and(bounds::BadCell::read_past) => None,
                 failed => {
                     let first = known.or_else(|| bad.find(|b| b.nth >= this));
-                    return Err(match (first, failed) {
+                    return Err(Unread::Damaged(match (first, failed) {
                         (Some(b), _) => format!("at cell {}, {}", b.at, b.describe()),
                         (None, Some(Err(e))) => damaged(&e.to_string()),
                         (None, _) => damaged("it failed on the sheet's contents"),
-                    });
+                    }));
                 }
             };
             if let Some(b) = known {
@@ -600,7 +619,10 @@ fn used_cells(
                 continue;
             }
             if cells.len() as u64 >= MAX_SHEET_CELLS {
-                return Err(format!("it has more than {MAX_SHEET_CELLS} cells"));
+                return Err(Unread::TooLarge(format!(
+                    "sheet '{name}' has more than {} cells, the most rimlig reads",
+                    crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
+                )));
             }
             let (row, col) = cell.get_position();
             cells.push((row, col, shown));
@@ -622,9 +644,10 @@ fn used_cells(
         .map_err(|e| damaged(&e.to_string()))?;
     let (height, width) = range.get_size();
     if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
-        return Err(format!(
-            "its used range has {height} rows and {width} columns, more than rimlig reads"
-        ));
+        return Err(Unread::TooLarge(format!(
+            "sheet '{name}' spans {height} rows and {width} columns, more than the {} cells rimlig reads",
+            crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
+        )));
     }
     let is_ods = matches!(workbook, Sheets::Ods(_));
     let start = range.start().unwrap_or((0, 0));
