@@ -785,9 +785,9 @@ fn workbooks_that_describe_huge_sheets_are_refused_before_they_are_read() {
     for (name, says) in [
         (
             "wide.xlsx",
-            "would be 6553600 cells (the farthest is XFD401)",
+            "would be 6 553 600 cells (the farthest is XFD401)",
         ),
-        ("repeated.ods", "sheet 'drift' would be 90000000 cells"),
+        ("repeated.ods", "sheet 'drift' would be 90 000 000 cells"),
     ] {
         let path = dir.join(name);
         let (report, _, problems) = load(path.to_str().unwrap());
@@ -896,7 +896,7 @@ fn an_ods_of_more_than_a_million_cells_is_refused() {
     assert!(
         problems[0]
             .message
-            .contains("would be 1001000 cells or more as it is written"),
+            .contains("would be 1 001 000 cells or more as it is written"),
         "{}",
         problems[0].message
     );

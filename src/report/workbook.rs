@@ -500,8 +500,9 @@ fn read_sheet(
         problems.push(too_large(
             &at,
             &format!(
-                "the sheet has {} merged regions, more than the {MAX_MERGED_REGIONS} rimlig reads",
-                merges.len()
+                "the sheet has {} merged regions, more than the {} rimlig reads",
+                merges.len(),
+                crate::report::number::format_decimal(&MAX_MERGED_REGIONS.into())
             ),
         ));
         return None;
@@ -518,7 +519,9 @@ fn read_sheet(
         problems.push(too_large(
             &at,
             &format!(
-                "its cells, laid out in rows from the first used row and column to the last cell of each row, would be {laid_out} cells (the farthest is {far}), more than the {MAX_SHEET_CELLS} rimlig reads"
+                "its cells, laid out in rows from the first used row and column to the last cell of each row, would be {} cells (the farthest is {far}), more than the {} rimlig reads",
+                crate::report::number::format_decimal(&laid_out.into()),
+                crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
             ),
         ));
         return None;
@@ -645,7 +648,9 @@ fn used_cells(
     let (height, width) = range.get_size();
     if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
         return Err(Unread::TooLarge(format!(
-            "sheet '{name}' spans {height} rows and {width} columns, more than the {} cells rimlig reads",
+            "sheet '{name}' spans {} rows and {} columns, more than the {} cells rimlig reads",
+            crate::report::number::format_decimal(&height.into()),
+            crate::report::number::format_decimal(&width.into()),
             crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
         )));
     }

@@ -97,7 +97,9 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refu
     {
         let at_least = if parts == 0xFFFF { "at least " } else { "" };
         return Err(Refused::TooLarge(format!(
-            "it is a zip archive of {at_least}{parts} parts, more than the {MAX_PARTS} rimlig reads"
+            "it is a zip archive of {at_least}{} parts, more than the {} rimlig reads",
+            grouped(parts),
+            grouped(MAX_PARTS)
         )));
     }
     // A workbook is a zip archive whose list of parts is at its end: a file cut short (an
@@ -419,6 +421,11 @@ pub(super) struct Uncomputed {
     pub cells: u64,
     /// The part (`xl/worksheets/sheet6.xml`) and the cell (`D6`) of the first.
     pub first: Option<(String, String)>,
+}
+
+/// A count as a message writes it: `1 000 000`, as the figures of a report are written.
+fn grouped(n: impl Into<u64>) -> String {
+    crate::report::number::format_decimal(&rust_decimal::Decimal::from(n.into()))
 }
 
 fn too_much_text(bytes: u64, limits: Limits) -> String {
@@ -868,7 +875,7 @@ fn scan_xml(
                         if tally.shared_texts > limits.shared_texts {
                             return Err(format!(
                                 "it has more than {} shared texts",
-                                limits.shared_texts
+                                grouped(limits.shared_texts)
                             ));
                         }
                     }
@@ -877,7 +884,7 @@ fn scan_xml(
                         if tally.formats > limits.formats {
                             return Err(format!(
                                 "it declares more than {} formats",
-                                limits.formats
+                                grouped(limits.formats)
                             ));
                         }
                     }
@@ -1268,7 +1275,8 @@ fn ods_end(
                         "its sheets together would be {} cells or more as they are written \
                          (rows and cells repeated, empty ones too), more than the {} rimlig \
                          reads in one workbook",
-                        tally.ods_cells, limits.workbook_cells
+                        grouped(tally.ods_cells),
+                        grouped(limits.workbook_cells)
                     ));
                 }
             }
@@ -1398,9 +1406,11 @@ impl OdsSheet {
 
     fn too_large(&self, cells: u64) -> String {
         format!(
-            "sheet '{}' would be {cells} cells or more as it is written (rows and cells \
+            "sheet '{}' would be {} cells or more as it is written (rows and cells \
              repeated), more than the {} rimlig reads",
-            self.name, self.limit
+            self.name,
+            grouped(cells),
+            grouped(self.limit)
         )
     }
 
@@ -1678,9 +1688,10 @@ fn check_biff(stream: &[u8], limits: Limits) -> Result<Vec<XlsPercentages>, Refu
         total = total.saturating_add(cells);
         if total > limits.workbook_cells {
             return Err(Refused::TooLarge(format!(
-                "its sheets together span {total} cells or more, more than the {} rimlig \
+                "its sheets together span {} cells or more, more than the {} rimlig \
                  reads in one workbook",
-                limits.workbook_cells
+                grouped(total),
+                grouped(limits.workbook_cells)
             )));
         }
         if listed {
@@ -1939,7 +1950,10 @@ fn check_biff_sheet(
         cells = rows.saturating_mul(cols);
         if cells > limit {
             return Err(Refused::TooLarge(format!(
-                "spans {rows} rows and {cols} columns, more than the {limit} cells rimlig reads"
+                "spans {} rows and {} columns, more than the {} cells rimlig reads",
+                grouped(rows),
+                grouped(cols),
+                grouped(limit)
             )));
         }
     }
@@ -2035,7 +2049,7 @@ mod tests {
              office:value=\"5\"><text:p>5</text:p></table:table-cell></table:table-row>";
         let err = too_large(check_zipped(&ods(row), SMALL));
         assert!(
-            err.contains("sheet 'drift'") && err.contains("1200 cells"),
+            err.contains("sheet 'drift'") && err.contains("1 200 cells"),
             "{err}"
         );
         // Two filled rows a million empty rows apart: the rectangle between them counts.
@@ -2079,7 +2093,7 @@ mod tests {
         assert_eq!(check_zipped(&sheets(3), SMALL), Ok(Scanned::default()));
         let err = too_large(check_zipped(&sheets(4), SMALL));
         assert!(
-            err.contains("its sheets together would be 2400 cells"),
+            err.contains("its sheets together would be 2 400 cells"),
             "{err}"
         );
     }
@@ -2435,7 +2449,7 @@ mod tests {
         assert_eq!(check_biff(&book(2), SMALL).map(|p| p.len()), Ok(2));
         let err = too_large(check_biff(&book(3), SMALL));
         assert!(
-            err.contains("its sheets together span 2883 cells or more"),
+            err.contains("its sheets together span 2 883 cells or more"),
             "{err}"
         );
     }
