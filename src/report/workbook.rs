@@ -502,7 +502,7 @@ fn read_sheet(
             &format!(
                 "the sheet has {} merged regions, more than the {} rimlig reads",
                 merges.len(),
-                crate::report::number::format_decimal(&MAX_MERGED_REGIONS.into())
+                bounds::grouped(MAX_MERGED_REGIONS)
             ),
         ));
         return None;
@@ -520,8 +520,8 @@ fn read_sheet(
             &at,
             &format!(
                 "its cells, laid out in rows from the first used row and column to the last cell of each row, would be {} cells (the farthest is {far}), more than the {} rimlig reads",
-                crate::report::number::format_decimal(&laid_out.into()),
-                crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
+                bounds::grouped(laid_out),
+                bounds::grouped(MAX_SHEET_CELLS)
             ),
         ));
         return None;
@@ -624,7 +624,7 @@ fn used_cells(
             if cells.len() as u64 >= MAX_SHEET_CELLS {
                 return Err(Unread::TooLarge(format!(
                     "sheet '{name}' has more than {} cells, the most rimlig reads",
-                    crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
+                    bounds::grouped(MAX_SHEET_CELLS)
                 )));
             }
             let (row, col) = cell.get_position();
@@ -649,9 +649,9 @@ fn used_cells(
     if (height as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
         return Err(Unread::TooLarge(format!(
             "sheet '{name}' spans {} rows and {} columns, more than the {} cells rimlig reads",
-            crate::report::number::format_decimal(&height.into()),
-            crate::report::number::format_decimal(&width.into()),
-            crate::report::number::format_decimal(&MAX_SHEET_CELLS.into())
+            bounds::grouped(height),
+            bounds::grouped(width),
+            bounds::grouped(MAX_SHEET_CELLS)
         )));
     }
     let is_ods = matches!(workbook, Sheets::Ods(_));

@@ -424,8 +424,8 @@ pub(super) struct Uncomputed {
 }
 
 /// A count as a message writes it: `1 000 000`, as the figures of a report are written.
-fn grouped(n: impl Into<u64>) -> String {
-    crate::report::number::format_decimal(&rust_decimal::Decimal::from(n.into()))
+pub(super) fn grouped(n: impl Into<rust_decimal::Decimal>) -> String {
+    crate::report::number::format_decimal(&n.into())
 }
 
 fn too_much_text(bytes: u64, limits: Limits) -> String {
