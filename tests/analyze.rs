@@ -159,6 +159,29 @@ fn redundancy_alone_is_a_warning_and_exits_zero() {
     );
 }
 
+/// A contradiction that holds only with `within rounding` read exactly is a warning and does
+/// not fail the run: with the rounding of printed figures the rules may all pass (here a = 10
+/// and b = 9 in whole tkr pass both).
+#[test]
+fn a_contradiction_through_rounding_read_exactly_is_a_warning() {
+    let rules = "tests/data/analyze/rounding.rules";
+    let o = rimlig(&["rules", "--analyze", "--rules", rules, "--color", "never"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "⚠ rules `lika` and `ett-mer` contradict each other if `within rounding` is read exactly"
+        ),
+        "{out}"
+    );
+    let o = rimlig(&["rules", "--analyze", "--rules", rules, "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    assert_eq!(
+        json(&o)["contradictions"][0]["rounding_read_as_exact"],
+        true
+    );
+}
+
 #[test]
 fn broken_rule_files_exit_two() {
     let o = rimlig(&[

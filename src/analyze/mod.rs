@@ -644,7 +644,7 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
         }
     };
     for c in &a.contradictions {
-        let message = if c.rules.len() == 1 {
+        let mut message = if c.rules.len() == 1 {
             format!("rule `{}` can never pass", c.rules[0])
         } else {
             format!(
@@ -652,9 +652,18 @@ pub fn render_human(a: &Analysis, sources: &Sources, style: Style) -> String {
                 join_and(&c.rules.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>())
             )
         };
+        // Read exactly, `within rounding` is stricter than it is: the rounding of printed
+        // figures may let them all pass, so this is no certain contradiction.
+        if c.rounding_read_as_exact {
+            message.push_str(" if `within rounding` is read exactly");
+        }
         let mut p = Problem::new(
             ProblemKind::Rules,
-            Severity::Error,
+            if c.rounding_read_as_exact {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
             "rules::contradiction",
             message,
         );
@@ -848,7 +857,7 @@ pub fn run(rule_paths: &[PathBuf], json: bool, style: Style) -> Output {
             render_human(&a, &loaded.sources, style)
         },
         stderr,
-        exit_code: if a.contradictions.is_empty() { 0 } else { 1 },
+        exit_code: i32::from(a.contradictions.iter().any(|c| !c.rounding_read_as_exact)),
     }
 }
 
