@@ -436,6 +436,20 @@ fn a_missing_baseline_is_an_error_with_a_hint() {
     assert!(stderr(&out).contains("--baseline"), "{}", stderr(&out));
 }
 
+/// The `baseline::malformed` problem of a JSON check of `dir` with its `baseline.json`, which
+/// must exit 2.
+fn malformed_baseline(dir: &Scratch) -> Value {
+    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code(&out), 2);
+    json(&out)["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "baseline::malformed")
+        .expect("a baseline::malformed problem")
+        .clone()
+}
+
 /// A fingerprint rimlig never writes (here upper case, as an editor may change it) matches
 /// no finding: it is refused at its place rather than excusing nothing without a word.
 #[test]
@@ -445,15 +459,7 @@ fn a_baseline_fingerprint_rimlig_does_not_write_is_refused_at_its_place() {
         "baseline.json",
         "{\n  \"version\": 1,\n  \"findings\": [\n    {\"fingerprint\": \"96BE04EF95D5FE93\"}\n  ]\n}\n",
     );
-    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
-    assert_eq!(code(&out), 2);
-    let doc = json(&out);
-    let p = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["code"] == "baseline::malformed")
-        .expect("a baseline::malformed problem");
+    let p = malformed_baseline(&dir);
     assert!(
         p["message"].as_str().unwrap().contains(
             "finding 1 has the fingerprint \"96BE04EF95D5FE93\", which is none rimlig writes"
@@ -473,15 +479,7 @@ fn a_malformed_baseline_is_an_error_at_its_position() {
         "baseline.json",
         "{\n  \"version\": 1,\n  \"findings\": [\n    {\"fingerprint\": \"x\",}\n  ]\n}\n",
     );
-    let out = dir.check(&["--baseline", "baseline.json", "--format", "json"]);
-    assert_eq!(code(&out), 2);
-    let doc = json(&out);
-    let p = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["code"] == "baseline::malformed")
-        .expect("a baseline::malformed problem");
+    let p = malformed_baseline(&dir);
     assert_eq!(p["file"], "baseline.json");
     assert_eq!(p["line"], 4);
     assert_eq!(p["column"], 25);
