@@ -18,7 +18,7 @@ use crate::report::{CellValue, Missing, Report, Unit};
 use crate::source::Sources;
 use crate::syntax::ast::*;
 use finding_list::FindingList;
-use std::rc::Rc;
+
 use std::sync::Arc;
 use value::{Failure, Num};
 use view::{Groups, RowKind, View, views};
@@ -85,7 +85,7 @@ pub(crate) enum Val {
 pub(crate) struct AggInfo {
     pub table: usize,
     /// Shared: an aggregate kept for the rows of an `each` is handed to each of them.
-    pub rows: Rc<[usize]>,
+    pub rows: Arc<[usize]>,
     /// No row between the first and the last was left out (a `where`, a part row): the
     /// message then gives the range of lines. Worked out once, not for each message.
     pub contiguous: bool,
@@ -147,11 +147,11 @@ struct Env<'a> {
     /// True when `report` is the previous report.
     in_previous: bool,
     scope: Option<Arc<View<'a>>>,
-    rows: Rc<Vec<usize>>,
+    rows: Arc<Vec<usize>>,
     row: Option<usize>,
     /// Shared: an `Env` is cloned for every row of a scope, and the bindings of a `for`
     /// change far less often than that.
-    bindings: Rc<Vec<(String, String)>>,
+    bindings: Arc<Vec<(String, String)>>,
 }
 
 impl<'a> Env<'a> {
@@ -159,7 +159,7 @@ impl<'a> Env<'a> {
     fn over(&self, v: &Arc<View<'a>>, rows: Vec<usize>) -> Env<'a> {
         Env {
             scope: Some(v.clone()),
-            rows: Rc::new(rows),
+            rows: Arc::new(rows),
             row: None,
             ..self.clone()
         }
@@ -169,7 +169,7 @@ impl<'a> Env<'a> {
     fn in_view(&self, v: &Arc<View<'a>>) -> Env<'a> {
         Env {
             scope: Some(v.clone()),
-            rows: Rc::default(),
+            rows: Arc::default(),
             row: None,
             ..self.clone()
         }
@@ -460,7 +460,7 @@ impl<'a> Env<'a> {
             report: prev,
             in_previous: true,
             scope: None,
-            rows: Rc::new(Vec::new()),
+            rows: Arc::new(Vec::new()),
             row: None,
             ..self.clone()
         })
@@ -495,9 +495,9 @@ impl<'a> Place<'a> {
             previous: self.previous,
             in_previous: self.in_previous,
             scope: None,
-            rows: Rc::default(),
+            rows: Arc::default(),
             row: None,
-            bindings: Rc::new(self.bindings.clone()),
+            bindings: Arc::new(self.bindings.clone()),
         }
     }
 }
@@ -575,11 +575,11 @@ struct Aggregated<'a> {
     arg: *const Expr,
     filter: Option<*const Expr>,
     scope: Option<Arc<View<'a>>>,
-    rows: Rc<Vec<usize>>,
+    rows: Arc<Vec<usize>>,
     report: *const Report,
     previous: Option<*const Report>,
     in_previous: bool,
-    bindings: Rc<Vec<(String, String)>>,
+    bindings: Arc<Vec<(String, String)>>,
     /// The value, or why it is not applicable.
     value: Result<Operand, String>,
     /// The cells it read, up to [`READS_KEPT`] and one more.
@@ -596,7 +596,7 @@ impl<'a> Aggregated<'a> {
                 (None, None) => true,
                 _ => false,
             }
-            && Rc::ptr_eq(&self.rows, &env.rows)
+            && Arc::ptr_eq(&self.rows, &env.rows)
             && std::ptr::eq(self.report, env.report)
             && self.previous == env.previous.map(std::ptr::from_ref)
             && self.in_previous == env.in_previous
@@ -690,9 +690,9 @@ impl<'a> Evaluator<'a> {
             previous,
             in_previous: false,
             scope: None,
-            rows: Rc::new(Vec::new()),
+            rows: Arc::new(Vec::new()),
             row: None,
-            bindings: Rc::default(),
+            bindings: Arc::default(),
         };
         for a in &self.rule.rule.body {
             self.assertion(a, &env);
@@ -891,7 +891,7 @@ impl<'a> Evaluator<'a> {
                 for c in columns {
                     let mut e = env.clone();
                     let col = self.bound(&c.text, env).to_string();
-                    Rc::make_mut(&mut e.bindings).push((var.text.clone(), col));
+                    Arc::make_mut(&mut e.bindings).push((var.text.clone(), col));
                     self.assertion(body, &e);
                 }
             }
@@ -953,9 +953,9 @@ impl<'a> Evaluator<'a> {
     ) {
         // Every row, as the scope of a row without groups: made when first needed
         // (a million rows take 8 MB, and the quick pass reads none of them).
-        let mut all: Option<Rc<Vec<usize>>> = None;
+        let mut all: Option<Arc<Vec<usize>>> = None;
         // The rows of the group of the row before, while rows stay in it.
-        let mut group_of_row: Option<(usize, Rc<Vec<usize>>)> = None;
+        let mut group_of_row: Option<(usize, Arc<Vec<usize>>)> = None;
         // Sums and totals of a row's scope without groups: over every row.
         let every_row: Vec<u32> = match quick {
             Some(q) if v.groups.is_none() && q.iter().any(fast::Compiled::reads_scope) => {
@@ -995,7 +995,7 @@ impl<'a> Evaluator<'a> {
                     match &group_of_row {
                         Some((last, rows)) if *last == g => rows.clone(),
                         _ => {
-                            let rows = Rc::new(groups.rows(g));
+                            let rows = Arc::new(groups.rows(g));
                             group_of_row = Some((g, rows.clone()));
                             rows
                         }
@@ -1003,9 +1003,9 @@ impl<'a> Evaluator<'a> {
                 }
                 // A body the quick pass compiled without sums or totals reads
                 // its row's cells only, in full evaluation too.
-                None if quick.is_some() && every_row.is_empty() => Rc::default(),
+                None if quick.is_some() && every_row.is_empty() => Arc::default(),
                 None => all
-                    .get_or_insert_with(|| Rc::new((0..v.table.rows.len()).collect()))
+                    .get_or_insert_with(|| Arc::new((0..v.table.rows.len()).collect()))
                     .clone(),
             };
             let e = Env {
@@ -1148,7 +1148,7 @@ impl<'a> Evaluator<'a> {
                     .map(|c| {
                         let mut e = env.clone();
                         let col = self.bound(&c.text, env).to_string();
-                        Rc::make_mut(&mut e.bindings).push((var.text.clone(), col));
+                        Arc::make_mut(&mut e.bindings).push((var.text.clone(), col));
                         fast::compile(self, expr, &e)
                     })
                     .collect()
@@ -1894,8 +1894,8 @@ impl<'a> Evaluator<'a> {
                     let root = Env {
                         scope: None,
                         row: None,
-                        rows: Rc::new(Vec::new()),
-                        bindings: Rc::default(),
+                        rows: Arc::new(Vec::new()),
+                        bindings: Arc::default(),
                         ..env.clone()
                     };
                     if self.lets.contains(&n.text) {

@@ -236,23 +236,27 @@ impl<'a> Replayer<'a> {
         watch: HashSet<CellAt>,
         broken: &[String],
     ) -> Vec<Instance<'a>> {
-        let may_skip = self
+        let may_skip: HashSet<String> = self
             .set
             .rules
             .iter()
             .map(|r| r.rule.id.text.clone())
             .filter(|id| !broken.contains(id))
             .collect();
-        let mut collector = Collector::new(self.set, watch, may_skip);
-        for lr in self.set.rules.iter().filter(|r| r.enabled) {
-            let mut ev = self.evaluator(lr, Vec::new(), Some(collector));
-            ev.run(report, previous);
-            collector = ev
-                .collect
-                .take()
-                .unwrap_or_else(|| Collector::new(self.set, HashSet::new(), HashSet::new()));
-        }
-        collector.instances
+        // Rule by rule, in parallel: a rule's instances do not depend on another's. Listed in
+        // the order of the rules.
+        use rayon::prelude::*;
+        let rules: Vec<&LoadedRule> = self.set.rules.iter().filter(|r| r.enabled).collect();
+        let per_rule: Vec<Vec<Instance<'a>>> = rules
+            .par_iter()
+            .map(|lr| {
+                let collector = Collector::new(self.set, watch.clone(), may_skip.clone());
+                let mut ev = self.evaluator(lr, Vec::new(), Some(collector));
+                ev.run(report, previous);
+                ev.collect.take().map(|c| c.instances).unwrap_or_default()
+            })
+            .collect();
+        per_rule.into_iter().flatten().collect()
     }
 
     /// Check `inst` again as if the cells in `overrides` held those values. `None` when it

@@ -48,10 +48,14 @@ const JOIN_MAX: usize = 8;
 const MAX_STEPS: usize = 12;
 /// Cells tried at each such step (those that the most failing checks read).
 const STEP_CANDIDATES: usize = 24;
+/// Problems of a report localised one after another by one search, in parallel with other
+/// such pieces: enough to keep a search's memory of cells worth having, small enough that a
+/// report of thousands of findings keeps every core busy.
+const PROBLEMS_PER_PIECE: usize = 64;
 /// Cell reads all re-checks of a run may cost: a check that sums a long column is expensive
 /// to re-check, and many findings over one would otherwise take a quadratic time. Counted,
-/// not timed, so a run gives the same fixes on every machine; each report may use the share
-/// of its findings. A run has [`WORK_BASE`] and [`WORK_PER_FINDING`] for each listed finding,
+/// not timed, so a run gives the same fixes on every machine; each report, and each piece of
+/// a report's problems, may use the share of its findings. A run has [`WORK_BASE`] and [`WORK_PER_FINDING`] for each listed finding,
 /// up to [`WORK_MAX`]: a million-row table with 22 000 findings uses about 300 reads per
 /// finding, and a read costs 100–300 ns, so a table written to make every re-check read
 /// thirty thousand cells stops after a few seconds rather than a minute.
@@ -274,14 +278,8 @@ fn localise_report<'a>(
         .flat_map(|&i| findings[i].reads.iter().copied())
         .collect();
     let instances = replayer.collect(report, previous, watch, broken);
-    let mut search = Search::new(
-        replayer,
-        report,
-        replayer.set,
-        replayer.sources,
-        instances,
-        work,
-    );
+    let checked = Checked::new(replayer, instances);
+    let mut search = Search::new(replayer, report, &checked, work);
     let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
     for &i in mine.iter().rev() {
         of_key
@@ -302,16 +300,9 @@ fn localise_report<'a>(
         }
     }
     // Problems without a listed finding (beyond the cap of findings per rule) are left.
-    let mut results: Vec<Vec<(Vec<usize>, Fix)>> = components
-        .iter()
-        .map(|c| {
-            if c.iter().any(|i| finding_of.contains_key(i)) {
-                search.localise(c)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+    let per_finding = work / mine.len().max(1);
+    let (mut results, left) = in_pieces(&search, &components, &finding_of, per_finding);
+    search.work = left;
     // Problems that no change explains alone may be halves of one: a slip in a row and
     // a total worked out from it break both rows, while the sum between them holds.
     // Joined through a passing check of a few cells, they are localised together.
@@ -323,12 +314,24 @@ fn localise_report<'a>(
                     .all(|(_, f)| f.status == FixStatus::NotLocalised)
         })
         .collect();
-    for joined in search.join(&components, &unsolved) {
-        let merged: Vec<usize> = joined
-            .iter()
-            .flat_map(|&k| components[k].iter().copied())
-            .collect();
-        let r = search.localise(&merged);
+    let joined = search.join(&components, &unsolved);
+    let merged: Vec<Vec<usize>> = joined
+        .iter()
+        .map(|ks| {
+            ks.iter()
+                .flat_map(|&k| components[k].iter().copied())
+                .collect()
+        })
+        .collect();
+    // The cell reads the first pieces left, shared out again by findings.
+    let listed = merged
+        .iter()
+        .flatten()
+        .filter(|i| finding_of.contains_key(i))
+        .count();
+    let per_finding = search.work / listed.max(1);
+    let (fixes, _) = in_pieces(&search, &merged, &finding_of, per_finding);
+    for (joined, r) in joined.iter().zip(fixes) {
         if r.iter().any(|(_, f)| f.status != FixStatus::NotLocalised) {
             results[joined[0]] = r;
             for &k in &joined[1..] {
@@ -348,6 +351,44 @@ fn localise_report<'a>(
             (!explained.is_empty()).then_some((explained, fix))
         })
         .collect()
+}
+
+/// The fixes of one problem, each with the failing instances it explains.
+type ProblemFixes = Vec<(Vec<usize>, Fix)>;
+
+/// The fixes of each of `problems` (lists of failing instances), in order: localised in
+/// pieces, in parallel, each piece by a search of its own with `per_finding` cell reads for
+/// each listed finding it holds (`finding_of`), so that a piece's fixes are the same on every
+/// machine and whatever the other pieces find. A problem without a listed finding (beyond
+/// the cap of findings per rule) is left. With the cell reads the pieces left.
+fn in_pieces(
+    search: &Search<'_, '_>,
+    problems: &[Vec<usize>],
+    finding_of: &HashMap<usize, usize>,
+    per_finding: usize,
+) -> (Vec<ProblemFixes>, usize) {
+    use rayon::prelude::*;
+    let listed = |p: &Vec<usize>| p.iter().filter(|i| finding_of.contains_key(i)).count();
+    let pieces: Vec<(Vec<ProblemFixes>, usize)> = problems
+        .par_chunks(PROBLEMS_PER_PIECE)
+        .map(|piece| {
+            let findings: usize = piece.iter().map(listed).sum();
+            let mut own = search.fork(per_finding.saturating_mul(findings));
+            let fixes = piece
+                .iter()
+                .map(|p| {
+                    if listed(p) > 0 {
+                        own.localise(p)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
+            (fixes, own.work)
+        })
+        .collect();
+    let left = pieces.iter().map(|(_, left)| *left).sum();
+    (pieces.into_iter().flat_map(|(f, _)| f).collect(), left)
 }
 
 /// A candidate explanation: cells and their values, and how good it is.
@@ -400,11 +441,11 @@ struct Search<'r, 'a> {
     report: &'a Report,
     set: &'a RuleSet,
     sources: &'a Sources,
-    instances: Vec<Instance<'a>>,
+    instances: &'r [Instance<'a>],
     /// Each instance checked as written.
-    base: Vec<Option<Measure>>,
+    base: &'r [Option<Measure>],
     /// The instances that read a cell.
-    readers: HashMap<CellAt, Vec<usize>>,
+    readers: &'r HashMap<CellAt, Vec<usize>>,
     places: HashMap<CellAt, Option<CellPlace>>,
     /// Each table's key column: finding it builds views of every declaration.
     key_cols: HashMap<usize, usize>,
@@ -422,30 +463,51 @@ struct Search<'r, 'a> {
     unmeasurable: HashSet<(usize, Vec<CellAt>)>,
 }
 
-impl<'r, 'a> Search<'r, 'a> {
-    fn new(
-        replayer: &'r Replayer<'a>,
-        report: &'a Report,
-        set: &'a RuleSet,
-        sources: &'a Sources,
-        instances: Vec<Instance<'a>>,
-        work: usize,
-    ) -> Self {
-        let base = instances.iter().map(|i| replayer.measure(i, &[])).collect();
+/// What every search of one report reads and none changes: the instances, each checked as
+/// written, and the instances that read each cell. Made once, shared by the searches that
+/// localise the report's problems in parallel.
+struct Checked<'a> {
+    instances: Vec<Instance<'a>>,
+    base: Vec<Option<Measure>>,
+    readers: HashMap<CellAt, Vec<usize>>,
+}
+
+impl<'a> Checked<'a> {
+    fn new(replayer: &Replayer<'a>, instances: Vec<Instance<'a>>) -> Self {
+        use rayon::prelude::*;
+        let base = instances
+            .par_iter()
+            .map(|i| replayer.measure(i, &[]))
+            .collect();
         let mut readers: HashMap<CellAt, Vec<usize>> = HashMap::new();
         for (i, inst) in instances.iter().enumerate() {
             for c in &inst.reads {
                 readers.entry(*c).or_default().push(i);
             }
         }
-        Search {
-            replayer,
-            report,
-            set,
-            sources,
+        Checked {
             instances,
             base,
             readers,
+        }
+    }
+}
+
+impl<'r, 'a> Search<'r, 'a> {
+    fn new(
+        replayer: &'r Replayer<'a>,
+        report: &'a Report,
+        checked: &'r Checked<'a>,
+        work: usize,
+    ) -> Self {
+        Search {
+            replayer,
+            report,
+            set: replayer.set,
+            sources: replayer.sources,
+            instances: &checked.instances,
+            base: &checked.base,
+            readers: &checked.readers,
             places: HashMap::new(),
             key_cols: HashMap::new(),
             budget: BUDGET,
@@ -453,6 +515,21 @@ impl<'r, 'a> Search<'r, 'a> {
             read_sets: HashMap::new(),
             snaps: Vec::new(),
             unmeasurable: HashSet::new(),
+        }
+    }
+
+    /// A search of the same report with `work` cell reads of its own and nothing worked out
+    /// yet: what it finds does not depend on what other searches found before.
+    fn fork(&self, work: usize) -> Self {
+        Search {
+            places: HashMap::new(),
+            key_cols: HashMap::new(),
+            budget: BUDGET,
+            work,
+            read_sets: HashMap::new(),
+            snaps: Vec::new(),
+            unmeasurable: HashSet::new(),
+            ..*self
         }
     }
 

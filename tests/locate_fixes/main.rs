@@ -8,6 +8,7 @@ mod helpers;
 
 mod alternatives;
 mod json_number;
+mod pieces;
 mod still_holds;
 mod tables;
 mod together;
