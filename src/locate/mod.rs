@@ -407,15 +407,34 @@ struct Solution {
 }
 
 impl Solution {
-    /// Smaller is likelier: fewer cells, the other checks nearer to exact, likelier kinds
+    /// Smaller is likelier: fewer slips, the other checks nearer to exact, likelier kinds
     /// of slip, the cells the findings point at.
     fn rank(&self) -> (usize, Decimal, usize, bool) {
+        let weight = if self.is_swap() {
+            FixKind::Swap.weight()
+        } else {
+            self.kinds.iter().map(|k| k.weight()).sum()
+        };
         (
-            self.changes.len(),
+            self.slips(),
             self.residual_change,
-            self.kinds.iter().map(|k| *k as usize).sum(),
+            weight,
             !self.at_findings,
         )
+    }
+
+    /// Two figures written in each other's place: one slip, though two cells change.
+    fn is_swap(&self) -> bool {
+        self.kinds.first() == Some(&FixKind::Swap)
+    }
+
+    /// How many slips of the hand the explanation takes: a cell each, a swap one.
+    fn slips(&self) -> usize {
+        if self.is_swap() {
+            1
+        } else {
+            self.changes.len()
+        }
     }
 
     fn same_cells(&self, other: &Solution) -> bool {
@@ -949,6 +968,65 @@ impl<'r, 'a> Search<'r, 'a> {
         out
     }
 
+    /// Two figures of one row written in each other's column, whose exchange makes every
+    /// failing check of `of` pass and breaks none: each failing check reads one of the two
+    /// (`cover`: the figures the failing checks read, with the checks that read each).
+    fn swaps(&mut self, cover: &[(CellAt, Vec<usize>)], of: &[usize]) -> Vec<Solution> {
+        // Only an `==` that the swap makes exact tells it from any other values: where the
+        // failing checks only bound the figures (`prognos <= ram`), a swap is one guess of
+        // many, and no likelier than the rest.
+        let pinned = of.iter().any(|&i| {
+            self.base[i].as_ref().is_some_and(|m| {
+                m.pairs
+                    .iter()
+                    .any(|(op, _, holds)| *op == crate::syntax::ast::CmpOp::Eq && !holds)
+            })
+        });
+        if !pinned {
+            return Vec::new();
+        }
+        // The figures of each row, in the order of `cover`: a sum's problem reads thousands
+        // of cells, of a few rows each.
+        let mut rows: HashMap<(bool, usize, usize), Vec<usize>> = HashMap::new();
+        for (k, (c, _)) in cover.iter().enumerate() {
+            rows.entry((c.prev, c.table, c.row)).or_default().push(k);
+        }
+        let mut rows: Vec<Vec<usize>> = rows.into_values().filter(|r| r.len() >= 2).collect();
+        rows.sort();
+        let mut out = Vec::new();
+        for row in rows {
+            for (n, &ka) in row.iter().enumerate() {
+                for &kb in &row[n + 1..] {
+                    let ((a, by_a), (b, by_b)) = (&cover[ka], &cover[kb]);
+                    if self.budget == 0 {
+                        return out;
+                    }
+                    if !of.iter().all(|i| by_a.contains(i) || by_b.contains(i)) {
+                        continue;
+                    }
+                    let (Some((xa, _)), Some((xb, _))) = (self.figure(*a), self.figure(*b)) else {
+                        continue;
+                    };
+                    if xa == xb {
+                        continue;
+                    }
+                    let changes = vec![(*a, xb), (*b, xa)];
+                    if let Some(residual_change) = self.verify(&changes, of) {
+                        let at_findings = self.is_pointed_at(*a, of) || self.is_pointed_at(*b, of);
+                        out.push(Solution {
+                            changes,
+                            residual_change,
+                            kinds: vec![FixKind::Swap; 2],
+                            at_findings,
+                            bound_only: false,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The explanations of `of` by the cells `a` and `b` together.
     fn pair(&mut self, a: CellAt, b: CellAt, of: &[usize], at_findings: bool) -> Vec<Solution> {
         let (Some((xa, sa)), Some((xb, sb))) = (self.figure(a), self.figure(b)) else {
@@ -1298,7 +1376,8 @@ impl<'r, 'a> Search<'r, 'a> {
                 solutions.extend(self.single(c, component, at));
             }
         }
-        if solutions.is_empty() {
+        solutions.extend(self.swaps(&cover, component));
+        if solutions.iter().all(Solution::is_swap) {
             // Pairs: for each first cell, the second must be read by every failing check the
             // first is not read by — few cells, found by intersecting what those checks read.
             let mut tried: HashSet<(CellAt, CellAt)> = HashSet::new();
@@ -1348,19 +1427,21 @@ impl<'r, 'a> Search<'r, 'a> {
             };
             return vec![(component.to_vec(), Fix::not_localised(group, reason))];
         };
-        // As likely: as many cells, as near to exact, and slips of the same tier (a sign
+        // As likely: as many slips, as near to exact, and slips of the same tier (a sign
         // flip and a transposition are as likely as each other; a changed digit less so).
         // Ranked by the sum of the kinds, two slips of the same tier need not be next to
-        // each other: each alternative is asked, not only the next.
+        // each other: each alternative is asked, not only the next. A swap of two figures
+        // is never as likely as a change of one: where both explain the findings (the sign
+        // of `d` in `d == a - b`, or `a` and `b` exchanged), the one cell is shown.
         let tier = |s: &Solution| s.kinds.iter().map(|k| k.tier()).sum::<usize>();
         let likeness = |s: &Solution| {
             let r = s.rank();
-            (r.0, r.1, tier(s))
+            (r.0, r.1, tier(s), s.is_swap())
         };
         let (as_likely, less_likely): (Vec<&Solution>, Vec<&Solution>) = solutions
             .iter()
             .skip(1)
-            .filter(|s| s.changes.len() == best.changes.len())
+            .filter(|s| s.slips() == best.slips())
             .partition(|s| likeness(s) == likeness(&best));
         let tie = !as_likely.is_empty();
         let status = if tie || best.bound_only {
@@ -1420,7 +1501,8 @@ impl<'r, 'a> Search<'r, 'a> {
         component: &[usize],
         status: FixStatus,
     ) -> Option<Vec<(Vec<usize>, Fix)>> {
-        if best.changes.len() < 2 {
+        // A swap is one slip: its two changes stand or fall together.
+        if best.changes.len() < 2 || best.is_swap() {
             return None;
         }
         let mut parts: Vec<Vec<usize>> = vec![Vec::new(); best.changes.len()];
@@ -1535,6 +1617,19 @@ impl<'r, 'a> Search<'r, 'a> {
     }
 
     fn changes(&mut self, changes: &[(CellAt, Decimal)], kinds: &[FixKind]) -> Vec<Change> {
+        let mut out = self.changes_each(changes, kinds);
+        // Each figure of a swap says which column it belongs in.
+        if let [a, b] = out.as_mut_slice()
+            && a.kind == FixKind::Swap
+        {
+            a.kind_text = format!("swapped with {}", b.column_name);
+            b.kind_text = format!("swapped with {}", a.column_name);
+        }
+        out
+    }
+
+    /// [`Self::changes`], each change on its own.
+    fn changes_each(&mut self, changes: &[(CellAt, Decimal)], kinds: &[FixKind]) -> Vec<Change> {
         changes
             .iter()
             .zip(kinds)
@@ -1584,7 +1679,7 @@ impl Change {
     /// `1 000` or `-15 000 (the sign flipped)`.
     fn suggestion_text(&self) -> String {
         if self.kind.is_typo() {
-            format!("{} ({})", self.suggested_text, self.kind.describe())
+            format!("{} ({})", self.suggested_text, self.kind_text)
         } else {
             self.suggested_text.clone()
         }

@@ -27,6 +27,9 @@ pub enum FixKind {
     Thousands,
     /// None of the above: the value the other figures call for.
     Value,
+    /// Two figures of a row each written in the other's column: `60 000` under Prognos and
+    /// `45 000` under Ram for `45 000` and `60 000`. Always a pair of changes.
+    Swap,
 }
 
 impl FixKind {
@@ -41,6 +44,22 @@ impl FixKind {
             FixKind::ExtraDigit => "a digit too many",
             FixKind::Rounding => "a rounding step",
             FixKind::Value => "the value the other figures call for",
+            FixKind::Swap => "two figures swapped",
+        }
+    }
+
+    /// The weight of the slip when explanations are ranked, lighter first, in the order the
+    /// kinds were first ranked in; a swap weighs what two swapped digits do.
+    pub fn weight(self) -> usize {
+        match self {
+            FixKind::Sign => 0,
+            FixKind::Transposition | FixKind::Swap => 1,
+            FixKind::Rounding => 2,
+            FixKind::Digit => 3,
+            FixKind::DroppedDigit => 4,
+            FixKind::ExtraDigit => 5,
+            FixKind::Thousands => 6,
+            FixKind::Value => 7,
         }
     }
 
@@ -54,7 +73,7 @@ impl FixKind {
     /// Explanations of the same tier are as likely as each other.
     pub fn tier(self) -> usize {
         match self {
-            FixKind::Sign | FixKind::Transposition => 0,
+            FixKind::Sign | FixKind::Transposition | FixKind::Swap => 0,
             FixKind::Value => 2,
             _ => 1,
         }

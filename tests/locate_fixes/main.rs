@@ -10,6 +10,7 @@ mod alternatives;
 mod json_number;
 mod pieces;
 mod still_holds;
+mod swap;
 mod tables;
 mod together;
 mod unmeasured;
