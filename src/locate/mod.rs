@@ -235,31 +235,47 @@ pub fn localise(
         use rayon::prelude::*;
         work.par_iter().map(one).collect()
     };
-    // Numbered in report order, as the findings are listed.
-    for (group, (explained, mut fix)) in results.into_iter().flatten().enumerate() {
-        fix.group = group;
-        fix.explains = explained
-            .iter()
-            .take(LISTED_PER_FIX)
-            .map(|&i| findings[i].fingerprint())
-            .collect();
-        fix.unlisted = explained.len().saturating_sub(LISTED_PER_FIX);
-        let mut tables: HashSet<&str> = explained.iter().map(|&i| &*findings[i].table).collect();
-        tables.extend(
-            fix.changes
+    // Numbered in report order, as the findings are listed. Finished and handed to their
+    // findings in parallel: a large report has tens of thousands.
+    use rayon::prelude::*;
+    let mut fixes: Vec<(Vec<usize>, Fix)> = results.into_iter().flatten().collect();
+    let listed: &[Finding] = findings;
+    fixes
+        .par_iter_mut()
+        .enumerate()
+        .for_each(|(group, (explained, fix))| {
+            fix.group = group;
+            fix.explains = explained
                 .iter()
-                .chain(fix.alternatives.iter().flatten())
-                .map(|c| c.table.as_str()),
-        );
-        fix.name_tables = tables.len() > 1;
-        for list in [&mut fix.fixes, &mut fix.keeps, &mut fix.exact] {
-            list.truncate(LISTED_PER_FIX);
-        }
-        fix.alternatives.truncate(LISTED_PER_FIX);
-        for &i in &explained {
-            findings[i].fix = Some(Box::new(fix.clone()));
+                .take(LISTED_PER_FIX)
+                .map(|&i| listed[i].fingerprint())
+                .collect();
+            fix.unlisted = explained.len().saturating_sub(LISTED_PER_FIX);
+            let mut tables: HashSet<&str> = explained.iter().map(|&i| &*listed[i].table).collect();
+            tables.extend(
+                fix.changes
+                    .iter()
+                    .chain(fix.alternatives.iter().flatten())
+                    .map(|c| c.table.as_str()),
+            );
+            fix.name_tables = tables.len() > 1;
+            for list in [&mut fix.fixes, &mut fix.keeps, &mut fix.exact] {
+                list.truncate(LISTED_PER_FIX);
+            }
+            fix.alternatives.truncate(LISTED_PER_FIX);
+        });
+    // Each finding gets the last fix that explains it.
+    let mut fix_of: Vec<Option<usize>> = vec![None; findings.len()];
+    for (k, (explained, _)) in fixes.iter().enumerate() {
+        for &i in explained {
+            fix_of[i] = Some(k);
         }
     }
+    findings.par_iter_mut().zip(fix_of).for_each(|(f, k)| {
+        if let Some(k) = k {
+            f.fix = Some(Box::new(fixes[k].1.clone()));
+        }
+    });
 }
 
 /// The fixes for the findings `mine` (indices into `findings`) of one report, each with the
