@@ -21,7 +21,7 @@
 
 use super::csv::check_duplicate_headers;
 use super::markdown::{
-    MAX_DOCUMENT_BYTES, MAX_LOOSE_CELLS, add_document, read_document, resolve_previous,
+    MAX_DOCUMENT_BYTES, MAX_LOOSE_CELLS, TableNames, add_document, read_document, resolve_previous,
 };
 use super::number::{parse_cell, trim_cell};
 use super::{
@@ -875,17 +875,11 @@ impl ShapeReader<'_> {
             .help = Some(SHAPE_HELP.to_string());
             return;
         };
-        let mut names: Vec<(String, Span)> = Vec::new();
+        let mut names = TableNames::default();
         for m in members {
-            let normalised = normalise_name(&m.key);
-            let mut name = m.key.clone();
-            if let Some((_, first)) = names.iter().find(|(n, _)| *n == normalised) {
-                let first = *first;
-                let mut n = 2;
-                while names.iter().any(|(x, _)| *x == normalise_name(&name)) {
-                    name = format!("{} {n}", m.key);
-                    n += 1;
-                }
+            let first = names.first(&m.key);
+            let name = names.take(&m.key, m.key_span);
+            if let Some(first) = first {
                 self.problems.push(
                     Problem::new(
                         ProblemKind::Data,
@@ -902,7 +896,6 @@ impl ShapeReader<'_> {
                     .with_help("give every table its own name"),
                 );
             }
-            names.push((normalise_name(&name), m.key_span));
             if let Some(table) = self.table(name, m.key_span, m.value) {
                 report.tables.push(table);
             }

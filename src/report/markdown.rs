@@ -30,7 +30,7 @@ use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -172,7 +172,7 @@ fn read_within(
         problems,
         tables: Vec::new(),
         prose: Vec::new(),
-        names: HashSet::new(),
+        names: TableNames::default(),
         max_cells: limits.cells,
     };
     reader.read(body_start);
@@ -534,6 +534,44 @@ impl TableBuild {
     }
 }
 
+/// The names of a report's tables so far, to give a name used again a number: `base`, then
+/// `base 2`, `base 3` … Each base remembers the number it has reached, so that ten thousand
+/// tables under one heading are not each numbered by trying `base 2`, `base 3` … again.
+#[derive(Default)]
+pub(super) struct TableNames {
+    /// Normalised names taken, with where the table that took each is named.
+    taken: HashMap<String, Span>,
+    /// The number to try next after each base that was taken.
+    next: HashMap<String, u64>,
+}
+
+impl TableNames {
+    /// Where the table named `name` is named, if a table has that name (normalised).
+    pub(super) fn first(&self, name: &str) -> Option<Span> {
+        self.taken.get(&normalise_name(name)).copied()
+    }
+
+    /// `base`, or the first of `base 2`, `base 3` … no table has, given to the table named at
+    /// `span`.
+    pub(super) fn take(&mut self, base: &str, span: Span) -> String {
+        let mut name = base.to_string();
+        let mut key = normalise_name(&name);
+        if self.taken.contains_key(&key) {
+            let n = self.next.entry(base.to_string()).or_insert(2);
+            loop {
+                name = format!("{base} {n}");
+                *n += 1;
+                key = normalise_name(&name);
+                if !self.taken.contains_key(&key) {
+                    break;
+                }
+            }
+        }
+        self.taken.insert(key, span);
+        name
+    }
+}
+
 struct BodyReader<'a> {
     text: &'a str,
     file: &'a SourceFile,
@@ -543,8 +581,8 @@ struct BodyReader<'a> {
     problems: &'a mut Vec<Problem>,
     tables: Vec<Table>,
     prose: Vec<Prose>,
-    /// Normalised names of the tables so far.
-    names: HashSet<String>,
+    /// The names of the tables so far.
+    names: TableNames,
     /// Cells of one table, at most.
     max_cells: u64,
 }
@@ -692,14 +730,7 @@ impl BodyReader<'_> {
 
     /// `base`, or `base 2`, `base 3` … if a table of the report already has that name.
     fn unique_name(&mut self, base: &str) -> String {
-        let mut name = base.to_string();
-        let mut n = 2;
-        while self.names.contains(&normalise_name(&name)) {
-            name = format!("{base} {n}");
-            n += 1;
-        }
-        self.names.insert(normalise_name(&name));
-        name
+        self.names.take(base, Span::default())
     }
 
     fn paragraph(&mut self, range: Range<usize>, text: String, heading: Option<&str>) {
@@ -974,6 +1005,19 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<&str> = doc.report.tables.iter().map(|t| t.name.as_str()).collect();
         assert_eq!(names, ["report", "Drift", "Drift 2"]);
+    }
+
+    #[test]
+    fn a_name_used_again_takes_the_next_free_number() {
+        let mut names = TableNames::default();
+        let span = Span::new(3, 8);
+        assert_eq!(names.take("Drift", span), "Drift");
+        assert_eq!(names.first("drift"), Some(span));
+        assert_eq!(names.take("Drift 3", Span::default()), "Drift 3");
+        assert_eq!(names.take("Drift", Span::default()), "Drift 2");
+        assert_eq!(names.take("drift", Span::default()), "drift 4");
+        assert_eq!(names.take("Drift", Span::default()), "Drift 5");
+        assert_eq!(names.first("Drift 6"), None);
     }
 
     #[test]
