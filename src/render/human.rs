@@ -393,6 +393,35 @@ fn handler(style: Style) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
+        .with_word_separator(textwrap::WordSeparator::Custom(figure_words))
+}
+
+/// The words of a line as the wrapping of a help text takes them: the words miette's wrapping
+/// finds by default (it may break after a space, or after the `/` of a path), save that a
+/// figure's groups of digits (`45 000`, `-1 234 567,5`) are kept together, so that no figure
+/// of a suggested fix is broken across two lines ("45" at the end of one, "000" at the start
+/// of the next).
+fn figure_words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let at = |w: &textwrap::core::Word<'_>| w.word.as_ptr() as usize - line.as_ptr() as usize;
+    let mut words: Vec<textwrap::core::Word<'_>> = Vec::new();
+    for w in textwrap::WordSeparator::new().find_words(line) {
+        let group = w.word.as_bytes();
+        let continues = group.len() >= 3
+            && group[..3].iter().all(u8::is_ascii_digit)
+            && !group.get(3).is_some_and(u8::is_ascii_digit);
+        match words.last_mut() {
+            Some(last)
+                if continues
+                    && last.whitespace == " "
+                    && last.word.ends_with(|c: char| c.is_ascii_digit()) =>
+            {
+                let end = at(&w) + w.word.len() + w.whitespace.len();
+                *last = textwrap::core::Word::from(&line[at(last)..end]);
+            }
+            _ => words.push(w),
+        }
+    }
+    Box::new(words.into_iter())
 }
 
 /// Lines longer than this (in bytes) are not drawn. miette draws whole lines, and a JSON
@@ -681,6 +710,32 @@ pub fn summary_line(run: &Run) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_figure_is_one_word_when_a_help_text_is_wrapped() {
+        let words: Vec<String> = figure_words("ram: 45 000 → 1 234 567,5 (kvartal 3 2020)  x")
+            .map(|w| format!("{}{}", w.word, w.whitespace))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                "ram: ",
+                "45 000 ",
+                "→ ",
+                "1 234 567,5 ",
+                "(kvartal ",
+                "3 ",
+                "2020)  ",
+                "x"
+            ]
+        );
+        let text = "fix: A · ram: 45 000 → 60 000 (swapped with prognos)";
+        let options = textwrap::Options::new(17)
+            .word_separator(textwrap::WordSeparator::Custom(figure_words));
+        let lines = textwrap::wrap(text, options);
+        assert!(lines.iter().any(|l| l.contains("45 000")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.contains("60 000")), "{lines:?}");
+    }
     use miette::SourceCode;
 
     /// The lines around a span, read from near it, are those miette reads from the text's

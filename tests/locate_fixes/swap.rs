@@ -1,7 +1,7 @@
 //! Two figures of a row written in each other's column: one slip, suggested as a swap when an
 //! `==` that the exchange makes exact says so, and never as a guess for a bound alone.
 
-use crate::helpers::{check_table, fix_of};
+use crate::helpers::{check_table, fix_of, text};
 use rimlig::locate::{FixKind, FixStatus};
 
 const SCRATCH: &str = "locate-swap";
@@ -21,8 +21,8 @@ fn two_figures_written_in_each_others_column_are_a_swap() {
         RULES,
     );
     let fix = fix_of(&run, "r2", "A");
-    let text = fix.summary();
-    assert_eq!(fix.status, FixStatus::Localised, "{text}");
+    let summary = fix.summary();
+    assert_eq!(fix.status, FixStatus::Localised, "{summary}");
     let changes: Vec<(&str, &str, &str, FixKind)> = fix
         .changes
         .iter()
@@ -41,20 +41,30 @@ fn two_figures_written_in_each_others_column_are_a_swap() {
             ("prognos", "60000", "45000", FixKind::Swap),
             ("ram", "45000", "60000", FixKind::Swap),
         ],
-        "{text}"
+        "{summary}"
     );
-    assert_eq!(fix.changes[0].kind_text, "swapped with ram", "{text}");
-    assert_eq!(fix.changes[1].kind_text, "swapped with prognos", "{text}");
-    assert_eq!(fix.fixes, ["r1 (A)", "r2 (A)"], "{text}");
+    assert_eq!(fix.changes[0].kind_text, "swapped with ram", "{summary}");
+    assert_eq!(
+        fix.changes[1].kind_text, "swapped with prognos",
+        "{summary}"
+    );
+    assert_eq!(fix.fixes, ["r1 (A)", "r2 (A)"], "{summary}");
     for part in [
         "60 000 → 45 000 (swapped with ram) and A · ram",
         "45 000 → 60 000 (swapped with prognos) — these changes make r1 (A) and r2 (A) pass",
     ] {
-        assert!(text.contains(part), "{text}");
+        assert!(summary.contains(part), "{summary}");
     }
     assert!(
-        text.contains("less likely: A · prognos: 60 000 → 30 000 (one digit wrong)"),
-        "{text}"
+        summary.contains("less likely: A · prognos: 60 000 → 30 000 (one digit wrong)"),
+        "{summary}"
+    );
+    // Drawn 100 columns wide, the help's wrapping falls inside `60 000`: the figure is kept
+    // whole on the next line.
+    let drawn = text(&run, 100);
+    assert!(
+        drawn.contains("\n        60 000 (swapped with prognos)"),
+        "{drawn}"
     );
     // Row B holds, and a swap is never offered where nothing fails.
     assert!(
