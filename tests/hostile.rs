@@ -934,6 +934,42 @@ fn check_tal(name: &str, files: &[(&str, &str)]) -> (PathBuf, i32, String) {
     (dir, code, text)
 }
 
+/// A text in a figure column was quoted whole in its warning and help: a cell of 50 MB of
+/// digits (a table run together on one line) made 53 MB of terminal output. A message quotes
+/// the first 60 characters of a cell or header, and a help the first 60 of what it rewrites.
+#[test]
+fn a_huge_text_in_a_figure_column_is_quoted_in_part() {
+    let long = "1".repeat(1 << 20);
+    let csv = format!(
+        "Post;A;B\nx;{long};1\ny;{long}-;1\nz;1 {}tkr;1\nw;1e{long};1\n",
+        "k".repeat(1 << 20)
+    );
+    let csv = format!(
+        "Post;A;B{}\n{}",
+        "h".repeat(1 << 20),
+        &csv["Post;A;B\n".len()..]
+    );
+    let (dir, code, text) = check_tal("huge-text", &[("tal.csv", &csv)]);
+    assert_eq!(code, 0, "warnings only: {}", &text[..text.len().min(2000)]);
+    assert_eq!(
+        text.matches("is not a figure").count(),
+        4,
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+    assert!(
+        text.len() < 10_000,
+        "{} bytes: {}",
+        text.len(),
+        &text[..2000]
+    );
+    assert!(
+        text.contains(&format!("\"{}…\" in column A of tal", "1".repeat(60))),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A text in a column declared as figures made every check that read it not applicable, and
 /// said so only in the summary's count: each such cell is a warning where it is written.
 #[test]

@@ -14,6 +14,11 @@ use super::RuleSet;
 /// Cells said one by one per table and column; the rest are counted in one more warning.
 const SAID_PER_COLUMN: usize = 5;
 
+/// Characters of a cell or header a message quotes, at most. A cell can hold megabytes (a
+/// table's figures run together on one line); quoted whole, each message about it was as
+/// large, in every output.
+const QUOTED_CHARS: usize = 60;
+
 /// One `data::not-a-figure` warning per text cell of a declared figure column, up to
 /// [`SAID_PER_COLUMN`] per table and column, then one that counts the rest.
 pub fn check_figures_read(set: &RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
@@ -72,7 +77,7 @@ fn column_texts(
     said_by_reader: &foldhash::HashSet<(SourceId, usize)>,
     problems: &mut Vec<Problem>,
 ) {
-    let header = table.headers.get(col).map_or("", |h| h.text.as_str());
+    let header = quoted(table.headers.get(col).map_or("", |h| h.text.as_str()));
     let mut more = 0;
     let mut said = 0;
     for row in 0..table.rows.len() {
@@ -89,8 +94,7 @@ fn column_texts(
                     continue;
                 }
                 said += 1;
-                let raw = cell.raw(table);
-                let shown = crate::render::visible::visible(raw.trim());
+                let shown = quoted(cell.raw(table).trim());
                 problems.push(
                     not_a_figure(format!(
                         "\"{shown}\" in column {header} of {} is in {}, but the column is \
@@ -161,7 +165,7 @@ fn column_texts(
             continue;
         }
         said += 1;
-        let shown = crate::render::visible::visible(&text);
+        let shown = quoted(&text);
         problems.push(
             not_a_figure(format!(
                 "\"{shown}\" in column {header} of {} is not a figure, so the checks that read it are not applicable",
@@ -252,13 +256,13 @@ fn looks_like(text: &str) -> String {
     if t.len() > 1 && t.ends_with('-') && digits_and(" ,-") {
         return format!(
             "a minus sign goes before the figure: -{}",
-            t.trim_end_matches('-').trim()
+            quoted(t.trim_end_matches('-').trim())
         );
     }
     if t.starts_with('(') && t.ends_with(')') && digits_and(" ,()") {
         return format!(
             "a negative figure is written with a minus sign: -{}",
-            t.trim_matches(|c| c == '(' || c == ')').trim()
+            quoted(t.trim_matches(|c| c == '(' || c == ')').trim())
         );
     }
     if let Some(said) = spreadsheet_text(t) {
@@ -275,17 +279,18 @@ fn looks_like(text: &str) -> String {
         return match (dot, comma) {
             (Some(d), Some(c)) if d < c => format!(
                 "written with a dot between thousands: write {}",
-                t.replace('.', " ")
+                quoted(&t.replace('.', " "))
             ),
             (Some(_), Some(_)) => format!(
                 "written the English way: write {}",
-                t.replace(',', " ").replace('.', ",")
+                quoted(&t.replace(',', " ").replace('.', ","))
             ),
             _ => "a decimal comma, not a point, in a Swedish figure (or spaces between thousands)"
                 .to_string(),
         };
     }
     if let Some(unit) = unknown_unit(t) {
+        let unit = quoted(unit);
         return format!(
             "\"{unit}\" is not a unit rimlig reads: write kr, tkr, mkr (or mnkr) or %, or leave the unit out and let the column's declaration give it"
         );
@@ -312,6 +317,7 @@ fn spreadsheet_text(t: &str) -> Option<String> {
             "#N/A" | "#SAKNAS!" => " (a lookup that found nothing)",
             _ => "",
         };
+        let t = quoted(t);
         return Some(format!(
             "{t} is a spreadsheet's error value{what}: the formula behind the cell failed. Correct it in the workbook the table came from, or leave the cell empty if there is no figure"
         ));
@@ -325,7 +331,8 @@ fn spreadsheet_text(t: &str) -> Option<String> {
     };
     (plain(mantissa, &[',', '.']) && plain(exponent, &[])).then(|| {
         format!(
-            "{t} is a figure in exponent form, which rimlig does not read: write it out in full (a spreadsheet shows a long figure so in a narrow column; format the cells as numbers and save again)"
+            "{} is a figure in exponent form, which rimlig does not read: write it out in full (a spreadsheet shows a long figure so in a narrow column; format the cells as numbers and save again)",
+            quoted(t)
         )
     })
 }
@@ -341,6 +348,17 @@ fn unknown_unit(t: &str) -> Option<&str> {
         && unit.starts_with(char::is_alphabetic)
         && unit.chars().all(|c| c.is_alphabetic() || c == '.'))
     .then_some(unit)
+}
+
+/// `text` as a message quotes it: control characters shown, and cut after [`QUOTED_CHARS`]
+/// characters with `…`.
+fn quoted(text: &str) -> String {
+    let cut = text.char_indices().nth(QUOTED_CHARS).map(|(i, _)| i);
+    let shown = crate::render::visible::visible(&text[..cut.unwrap_or(text.len())]);
+    match cut {
+        Some(_) => format!("{shown}…"),
+        None => shown.into_owned(),
+    }
 }
 
 /// Characters that take no room on screen.
@@ -385,5 +403,32 @@ mod tests {
             let said = looks_like(text);
             assert!(said.contains(says), "{text}: {said}");
         }
+    }
+
+    #[test]
+    fn a_long_text_is_quoted_in_part() {
+        let long = "1".repeat(100_000);
+        for (text, says) in [
+            (long.clone(), "100000 digits: a figure holds at most 28"),
+            (format!("{long}-"), "goes before the figure: -111"),
+            (format!("({long})"), "with a minus sign: -111"),
+            (format!("1 {}", "k".repeat(100_000)), "is not a unit"),
+            (format!("1e{long}"), "exponent form"),
+            (format!("#{long}!"), "error value"),
+            (format!("1.{long}"), "decimal comma"),
+            (
+                format!("1.1,{long}"),
+                "dot between thousands: write 1 1,111",
+            ),
+        ] {
+            let said = looks_like(&text);
+            assert!(said.contains(says), "{}", &said[..said.len().min(500)]);
+            assert!(said.len() < 400, "{}", &said[..500]);
+        }
+        assert_eq!(
+            super::quoted(&"å".repeat(61)),
+            format!("{}…", "å".repeat(60))
+        );
+        assert_eq!(super::quoted("a\u{1b}b"), "a\u{241b}b");
     }
 }
