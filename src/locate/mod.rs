@@ -102,9 +102,7 @@ pub struct Fix {
     /// as `changes` ([`Fix::as_likely`] of them), then less likely ones, least likely last.
     pub alternatives: Vec<Vec<Change>>,
     /// How many of the first `alternatives` are as likely as `changes` by the ranking (as
-    /// many cells, as near to exact, slips of the same tier); the rest are less likely. Not
-    /// in the JSON, whose schema has no place for it yet.
-    #[serde(skip)]
+    /// many slips, as near to exact, slips of the same tier); the rest are less likely.
     pub as_likely: usize,
     /// Why no change was found, when not localised.
     #[serde(skip_serializing_if = "Option::is_none")]
