@@ -959,7 +959,10 @@ fn load_meta(
         .with_label(id, span, label)
     };
 
-    let (table, errors) = toml::de::DeTable::parse_recoverable(&text);
+    let (table, mut errors) = toml::de::DeTable::parse_recoverable(&text);
+    // Arrays nested past the parser's depth give the same error at the same place once for
+    // each level left open: said once.
+    errors.dedup_by(|a, b| a.message() == b.message() && a.span() == b.span());
     for error in &errors {
         let message = error.message().trim().to_string();
         let span = error.span().map_or(Span::new(0, 0), span_of);
@@ -1375,6 +1378,23 @@ mod tests {
         assert_eq!(report.meta.unit.as_deref(), Some("Region Test"));
         assert_eq!(report.meta.period, None);
         assert_eq!(report.tables.len(), 1);
+    }
+
+    #[test]
+    fn arrays_nested_too_deep_are_said_once_per_error() {
+        let tmp = TempDir::new("deep-toml");
+        tmp.write(
+            "report.toml",
+            format!("unit = {}\n", "[".repeat(100_000)).as_bytes(),
+        );
+        tmp.write("t.csv", b"A;B\nx;1\n");
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        load_report(&tmp.0, &mut sources, &mut problems);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[2].contains("must be a string"), "{messages:?}");
+        assert!(messages[1].contains("unclosed array"), "{messages:?}");
     }
 
     #[test]

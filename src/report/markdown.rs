@@ -445,7 +445,10 @@ fn read_front_matter(
         .with_label(source, span, label)
     };
 
-    let (table, errors) = toml::de::DeTable::parse_recoverable(toml_text);
+    let (table, mut errors) = toml::de::DeTable::parse_recoverable(toml_text);
+    // Arrays nested past the parser's depth give the same error at the same place once for
+    // each level left open: said once.
+    errors.dedup_by(|a, b| a.message() == b.message() && a.span() == b.span());
     for error in &errors {
         let message = error.message().trim().to_string();
         let span = error.span().map_or(Span::new(base, base), span_of);
