@@ -469,6 +469,13 @@ struct Bounds {
     only: bool,
 }
 
+/// What the searches of one report share, as a search holds it: see [`Checked`].
+type CheckedRefs<'r, 'a> = (
+    &'r [Instance<'a>],
+    &'r [Option<Measure>],
+    &'r HashMap<CellAt, Vec<usize>>,
+);
+
 struct Search<'r, 'a> {
     replayer: &'r Replayer<'a>,
     report: &'a Report,
@@ -527,10 +534,36 @@ impl<'a> Checked<'a> {
 }
 
 impl<'r, 'a> Search<'r, 'a> {
+    /// A search of `report` over the instances `checked` holds, with `work` cell reads.
     fn new(
         replayer: &'r Replayer<'a>,
         report: &'a Report,
         checked: &'r Checked<'a>,
+        work: usize,
+    ) -> Self {
+        Search::over(
+            replayer,
+            report,
+            (&checked.instances, &checked.base, &checked.readers),
+            work,
+        )
+    }
+
+    /// A search of the same report with `work` cell reads of its own and nothing worked out
+    /// yet: what it finds does not depend on what other searches found before.
+    fn fork(&self, work: usize) -> Self {
+        Search::over(
+            self.replayer,
+            self.report,
+            (self.instances, self.base, self.readers),
+            work,
+        )
+    }
+
+    fn over(
+        replayer: &'r Replayer<'a>,
+        report: &'a Report,
+        (instances, base, readers): CheckedRefs<'r, 'a>,
         work: usize,
     ) -> Self {
         Search {
@@ -538,9 +571,9 @@ impl<'r, 'a> Search<'r, 'a> {
             report,
             set: replayer.set,
             sources: replayer.sources,
-            instances: &checked.instances,
-            base: &checked.base,
-            readers: &checked.readers,
+            instances,
+            base,
+            readers,
             places: HashMap::new(),
             key_cols: HashMap::new(),
             budget: BUDGET,
@@ -548,21 +581,6 @@ impl<'r, 'a> Search<'r, 'a> {
             read_sets: HashMap::new(),
             snaps: Vec::new(),
             unmeasurable: HashSet::new(),
-        }
-    }
-
-    /// A search of the same report with `work` cell reads of its own and nothing worked out
-    /// yet: what it finds does not depend on what other searches found before.
-    fn fork(&self, work: usize) -> Self {
-        Search {
-            places: HashMap::new(),
-            key_cols: HashMap::new(),
-            budget: BUDGET,
-            work,
-            read_sets: HashMap::new(),
-            snaps: Vec::new(),
-            unmeasurable: HashSet::new(),
-            ..*self
         }
     }
 
