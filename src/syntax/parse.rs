@@ -28,6 +28,12 @@ pub const MAX_CHAIN: usize = 256;
 pub const MAX_COMBINATIONS: u64 = 1_024;
 /// Largest rule file accepted.
 pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Most tokens (names, figures, strings, signs and brackets) in one rule file. pest lays out
+/// the whole file before the first rule is built, at some 300 bytes a token where the grammar
+/// nests deepest (the operands of `1+1+1…`): 4 MB of such sums, in rules each within the
+/// limits above, took 1,3 GB. A million tokens are some 90 000 one-line rules such as
+/// `rule r1 { each prognos: prognos == 1 }`, 4 MB.
+pub const MAX_TOKENS: usize = 1_000_000;
 
 /// Parse one rule file. Items that parse are returned even when others do not.
 pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem>) {
@@ -60,6 +66,20 @@ pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem
             )
             .with_label(source, span, "nesting limit reached here")
             .with_help("split the expression with `let` or simplify it"),
+        );
+        return (RuleFile { source, items }, problems);
+    }
+
+    if let Some(span) = too_many_tokens(text) {
+        problems.push(
+            Problem::new(
+                ProblemKind::Rules,
+                Severity::Error,
+                "rules::too-long",
+                "more than a million names, figures and signs in one rule file",
+            )
+            .with_label(source, span, "the millionth is here")
+            .with_help("split the rules into several files"),
         );
         return (RuleFile { source, items }, problems);
     }
@@ -326,6 +346,46 @@ fn too_deep(text: &str) -> Option<Span> {
             }
         }
         prev = if prev == '\\' && ch == '\\' { '\0' } else { ch };
+    }
+    None
+}
+
+/// Where the file passes [`MAX_TOKENS`], if it does. Counted generously: a name with dots
+/// (`previous.t.c`) or a string is one token, every other sign one more.
+fn too_many_tokens(text: &str) -> Option<Span> {
+    let mut tokens = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => {
+                while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+                continue;
+            }
+            c if c.is_whitespace() => continue,
+            '"' | '`' => {
+                let mut escaped = false;
+                for (_, d) in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if d == '\\' {
+                        escaped = true;
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                while chars
+                    .next_if(|&(_, c)| c.is_alphanumeric() || matches!(c, '_' | '.'))
+                    .is_some()
+                {}
+            }
+            _ => {}
+        }
+        tokens += 1;
+        if tokens == MAX_TOKENS {
+            return Some(Span::new(i, i + c.len_utf8()));
+        }
     }
     None
 }
@@ -1384,6 +1444,29 @@ mod tests {
         let (file, problems) = parse(include_str!("../../tests/rules/language_example.rules"));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(file.items.len(), 4);
+    }
+
+    #[test]
+    fn a_file_of_more_than_a_million_tokens_is_refused_unparsed() {
+        // 7 700 rules of 250 operands each, within every other limit: 1,3 GB in pest.
+        let rule = format!("rule r {{ each t: a == 1{} }}\n", "+1".repeat(250));
+        let (file, problems) = parse(&rule.repeat(2_000));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "more than a million names, figures and signs in one rule file"
+        );
+        assert!(file.items.is_empty());
+        // Strings and comments are a token each, or none.
+        let text = format!(
+            "# {}\nrule r \"{}\" {{ each t: a == 1 }}\n",
+            "+".repeat(2_000_000),
+            "+".repeat(2_000_000)
+        );
+        assert!(too_many_tokens(&text).is_none());
+        let (file, problems) = parse(&rule.repeat(100));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(file.items.len(), 100);
     }
 
     #[test]
