@@ -575,6 +575,15 @@ fn explain_shows_the_rule_and_a_worked_example() {
     );
     assert!(text.contains("B;10;5;2"), "{text}");
     assert!(text.contains("off by 3 tkr"), "{text}");
+    // With the fix a check would suggest for it, by this rule alone: avvikelse or budget.
+    assert!(
+        text.contains("fix: B · Avvikelse: 2 is perhaps 5"),
+        "{text}"
+    );
+    assert!(
+        text.contains("as likely: B · Budget jan-aug 2020: 5 → 8"),
+        "{text}"
+    );
 }
 
 #[test]

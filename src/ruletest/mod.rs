@@ -564,7 +564,18 @@ fn run_case(case: &TestCase, file: &TestFile, set: &RuleSet, sources: &mut Sourc
         result.diagnostics.extend(name_problems);
         return result;
     }
-    let outcome = evaluate(&one, reports, &[previous.as_ref()], sources);
+    let mut outcome = evaluate(&one, reports, &[previous.as_ref()], sources);
+    // The fixes a check would suggest, so that a finding shown here (an example in `explain`,
+    // a finding the test did not expect) reads as it does in a check.
+    crate::locate::localise(
+        &one,
+        reports,
+        &[previous.as_ref()],
+        sources,
+        &crate::eval::Options::default(),
+        &outcome.broken,
+        &mut outcome.findings,
+    );
     result.stats = outcome
         .stats
         .into_iter()
