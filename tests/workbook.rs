@@ -1438,6 +1438,51 @@ fn covered_ods_cells_are_read_as_empty() {
     assert_eq!(file.line_text(1), "Prognos per oktober");
 }
 
+/// A group header merged over two columns (`Prognos` over `utgifter` and `netto`) and a
+/// column whose name is in the second header row alone (`Ram`): the merged region decides
+/// which columns the group header names, as in an `.xlsx`. Before, the `.ods` reader knew
+/// no merged regions, `Prognos` was carried to the right as over an unmerged header, and the
+/// last column was headed "Prognos Ram".
+#[test]
+fn an_ods_merged_group_header_names_only_the_columns_under_it() {
+    let text = |t: &str, attrs: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"string\"{attrs}><text:p>{t}</text:p></table:table-cell>"
+        )
+    };
+    let float = |v: &str| {
+        format!(
+            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>"
+        )
+    };
+    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let tables = format!(
+        "<table:table table:name=\"investeringar\">{}{}{}</table:table>",
+        row(&[
+            text("Projekt", ""),
+            text("Prognos", " table:number-columns-spanned=\"2\""),
+            "<table:covered-table-cell/><table:table-cell/>".to_string(),
+        ]),
+        row(&[
+            "<table:table-cell/>".to_string(),
+            text("utgifter", ""),
+            text("netto", ""),
+            text("Ram", ""),
+        ]),
+        row(&[text("A", ""), float("10"), float("8"), float("12")]),
+    );
+    let dir = scratch("ods-merged-header");
+    let path = dir.join("merged.ods");
+    std::fs::write(&path, ods_with_content(&ods_content(&tables))).unwrap();
+    let (report, _, problems) = load(path.to_str().unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let t = table(&report, "investeringar");
+    assert_eq!(
+        headers(t),
+        ["Projekt", "Prognos utgifter", "Prognos netto", "Ram"]
+    );
+}
+
 /// A title row with a unit beside it (`tkr` in E1), or a title alone right of column A
 /// (`Bilaga 3` in C1), above the header: the header is the row under it. Before, the title
 /// row became the header and every check was not applicable.

@@ -37,7 +37,7 @@ const MAX_SHEET_CELLS: u64 = 1_000_000;
 
 /// Merged regions a sheet may have: finding the region of a header cell looks through them
 /// all. Report sheets have tens.
-const MAX_MERGED_REGIONS: usize = 10_000;
+pub(super) const MAX_MERGED_REGIONS: usize = 10_000;
 
 /// The file name extensions read as workbooks.
 const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
@@ -494,7 +494,8 @@ fn read_sheet(
             return None;
         }
     };
-    let merges: Vec<Dimensions> = guarded(|| merged_regions(workbook, name)).unwrap_or_default();
+    let merges: Vec<Dimensions> =
+        guarded(|| merged_regions(workbook, name, scanned)).unwrap_or_default();
     let at = format!("{shown}[{name}]");
     if merges.len() > MAX_MERGED_REGIONS {
         problems.push(too_large(
@@ -740,11 +741,14 @@ fn grid_of(cells: Vec<(u32, u32, format::Shown)>, merges: Vec<Dimensions>) -> sh
     }
 }
 
-fn merged_regions(workbook: &mut Book, name: &str) -> Vec<Dimensions> {
+/// The merged regions of sheet `name`: calamine's for `.xlsx` and `.xls`, the look-through's
+/// for `.ods` (calamine reads none there).
+fn merged_regions(workbook: &mut Book, name: &str, scanned: &bounds::Scanned) -> Vec<Dimensions> {
     match workbook {
         Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
+        Sheets::Ods(_) => scanned.ods_merges.get(name).cloned().unwrap_or_default(),
+        Sheets::Xlsb(_) => Vec::new(),
     }
 }
 

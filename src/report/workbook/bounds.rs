@@ -189,6 +189,11 @@ pub(super) struct Scanned {
     /// covers (`table:covered-table-cell`), by sheet name: a spreadsheet shows the region's
     /// first cell across it and not what these hold, but calamine reads them as any cell.
     pub covered: HashMap<String, Vec<CellRun>>,
+    /// The merged regions of each sheet of an OpenDocument spreadsheet, by sheet name, from
+    /// the cells that span columns or rows (`table:number-columns-spanned`): calamine reads
+    /// an `.xlsx` workbook's merged regions but not these. At most one more than a sheet may
+    /// have (`MAX_MERGED_REGIONS`), so that a sheet with too many is told.
+    pub ods_merges: HashMap<String, Vec<calamine::Dimensions>>,
     /// The cells of each sheet of an `.xls` workbook whose number format shows per cent, by
     /// the sheet's place in the workbook's list of sheets: calamine reads them as the bare
     /// fraction (0,08 for 8 %). Each is `row << 16 | column` (16 bits each, as BIFF8 writes
@@ -461,6 +466,8 @@ struct Tally {
     ods_percent: HashMap<String, Vec<OdsPercent>>,
     /// Filled OpenDocument cells covered by a merged region, by sheet name.
     ods_covered: HashMap<String, Vec<CellRun>>,
+    /// OpenDocument merged regions, by sheet name.
+    ods_merges: HashMap<String, Vec<calamine::Dimensions>>,
     /// OpenDocument style names used by percentage cells and columns, numbered.
     style_ids: HashMap<String, u32>,
     /// OpenDocument cell styles (`style:style`): their number format (`style:data-style-name`)
@@ -509,6 +516,26 @@ impl Tally {
     }
 
     /// Cells `run` of OpenDocument sheet `sheet` are filled and covered by a merged region.
+    /// The merged region of the OpenDocument cell `e` at 0-based (`row`, `col`) of `sheet`,
+    /// if it spans more than itself. A spanning cell in a repeated row or column is taken
+    /// once: a region repeated is no layout a report's header has.
+    fn merge(&mut self, sheet: &str, e: &BytesStart<'_>, row: u64, col: u64) {
+        let columns = repeats(e, "table:number-columns-spanned").max(1);
+        let rows = repeats(e, "table:number-rows-spanned").max(1);
+        if (columns, rows) == (1, 1) || col >= ODS_MAX_COLUMNS {
+            return;
+        }
+        let at = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        let last = |first: u64, n: u64| at(first.saturating_add(n - 1));
+        let merges = self.ods_merges.entry(sheet.to_string()).or_default();
+        if merges.len() <= super::MAX_MERGED_REGIONS {
+            merges.push(calamine::Dimensions::new(
+                (at(row), at(col)),
+                (last(row, rows), last(col, columns)),
+            ));
+        }
+    }
+
     fn covered(&mut self, sheet: &str, run: CellRun) {
         let runs = self.ods_covered.entry(sheet.to_string()).or_default();
         if let Some(last) = runs.last_mut()
@@ -636,6 +663,7 @@ impl Tally {
             sheet_parts,
             percentages,
             covered: self.ods_covered,
+            ods_merges: self.ods_merges,
             xls_percentages: Vec::new(),
         }
     }
@@ -901,6 +929,7 @@ fn scan_xml(
                             sheet_name = attribute_text(e, "table:name").unwrap_or_default();
                             tally.ods_percent.remove(&sheet_name);
                             tally.ods_covered.remove(&sheet_name);
+                            tally.ods_merges.remove(&sheet_name);
                             column_styles.clear();
                             next_column = 0;
                         }
@@ -969,6 +998,9 @@ fn scan_xml(
                                         cols: at(cols(s.row.1)),
                                     };
                                     tally.covered(&sheet_name, run);
+                                }
+                                if e.name().into_inner() == "table:table-cell" {
+                                    tally.merge(&sheet_name, e, s.rows_above, s.row.1);
                                 }
                                 if attribute(e, "office:value-type") == "percentage" {
                                     let col = s.row.1;
