@@ -353,12 +353,8 @@ fn unknown_unit(t: &str) -> Option<&str> {
 /// `text` as a message quotes it: control characters shown, and cut after [`QUOTED_CHARS`]
 /// characters with `…`.
 fn quoted(text: &str) -> String {
-    let cut = text.char_indices().nth(QUOTED_CHARS).map(|(i, _)| i);
-    let shown = crate::render::visible::visible(&text[..cut.unwrap_or(text.len())]);
-    match cut {
-        Some(_) => format!("{shown}…"),
-        None => shown.into_owned(),
-    }
+    use crate::render::visible::{shortened, visible};
+    visible(&shortened(text, QUOTED_CHARS)).into_owned()
 }
 
 /// Characters that take no room on screen.

@@ -60,7 +60,10 @@ impl Instance<'_> {
     pub(crate) fn describe(&self) -> String {
         let name = crate::finding::instance_name(&self.rule.rule.id.text, &self.env.bindings);
         match (&self.env.scope, self.env.row) {
-            (Some(v), Some(r)) => format!("{name} ({})", v.key_text(r)),
+            (Some(v), Some(r)) => format!(
+                "{name} ({})",
+                crate::render::visible::shortened(&v.key_text(r), crate::locate::KEY_CHARS)
+            ),
             _ => name,
         }
     }

@@ -25,6 +25,7 @@ use crate::eval::CellAt;
 use crate::eval::Options;
 use crate::eval::replay::{CellPlace, FindingKey, Instance, Measure, Replayer, key_column, place};
 use crate::finding::{Finding, SpanJson};
+use crate::render::visible::shortened;
 use crate::report::Report;
 use crate::report::number::format_decimal;
 use crate::source::{SourceId, Sources, Span};
@@ -65,6 +66,11 @@ const WORK_MAX: usize = 200_000_000;
 
 /// The cells of an instance that reads at most this many are searched one by one.
 const READS_SEARCHED: usize = 64;
+
+/// Characters of a row key a fix's words show: a fix names its row several times for each
+/// finding, and a key of megabytes (a hostile file) made hundreds of megabytes of output.
+/// The JSON's `row_key` of a change is whole.
+pub(crate) const KEY_CHARS: usize = 80;
 
 /// Entries each list of a [`Fix`] holds at most. Every finding a fix explains carries it, so
 /// a fix listing all of ten thousand findings made a hundred million entries (gigabytes of
@@ -162,9 +168,14 @@ pub struct Change {
 }
 
 impl Change {
-    /// `Kontakt Linköping · Avvikelse: 995`
+    /// `Kontakt Linköping · Avvikelse: 995`; a row key longer than [`KEY_CHARS`] cut short.
     pub fn describe(&self) -> String {
-        format!("{} · {}: {}", self.row_key, self.column_name, self.written)
+        format!(
+            "{} · {}: {}",
+            shortened(&self.row_key, KEY_CHARS),
+            self.column_name,
+            self.written
+        )
     }
 
     /// [`Change::describe`], with the table first when `table`:
@@ -1730,7 +1741,11 @@ impl Change {
         } else {
             String::new()
         };
-        format!("{table}{} · {}{at}", self.row_key, self.column_name)
+        format!(
+            "{table}{} · {}{at}",
+            shortened(&self.row_key, KEY_CHARS),
+            self.column_name
+        )
     }
 }
 

@@ -107,6 +107,15 @@ fn show(s: &str, lines: bool) -> Cow<'_, str> {
 
 /// Text that has lines (a rule's help, a report's text): control characters shown, tabs,
 /// line feeds and CRLFs kept. Borrowed when there is nothing to show.
+/// `s` cut after `chars` characters, with `…` where it was cut: a name a message repeats
+/// (a row key, a cell quoted) stays readable however long the file made it.
+pub fn shortened(s: &str, chars: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(chars) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &s[..cut])),
+        None => Cow::Borrowed(s),
+    }
+}
+
 pub fn visible(s: &str) -> Cow<'_, str> {
     show(s, true)
 }

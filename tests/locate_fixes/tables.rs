@@ -50,3 +50,29 @@ fn a_change_in_the_same_table_is_not_named_with_it() {
     assert_eq!(fix.changes[0].table, "t", "{}", fix.summary());
     assert!(fix.summary().starts_with("fix: x · z"), "{}", fix.summary());
 }
+
+/// A row key of ten thousand characters is cut short in a fix's words, which name the row for
+/// the change, for each check it makes pass and for each alternative: a key of megabytes made
+/// hundreds of megabytes of output. The JSON keeps the key whole.
+#[test]
+fn a_long_row_key_is_cut_short_in_a_fix() {
+    let key = "K".repeat(10_000);
+    let run = check_tables(
+        SCRATCH,
+        "long-key",
+        &format!("k;v;z\n{key};5;6\n"),
+        "k;w\nx;5\n",
+        RULES,
+    );
+    let f = rule_finding(&run, "r1");
+    let fix = f.fix.as_ref().expect("a fix");
+    let summary = fix.summary();
+    assert!(summary.len() < 1_000, "{} bytes", summary.len());
+    assert!(
+        summary.contains(&format!("{}… · ", "K".repeat(80))),
+        "{summary}"
+    );
+    assert!(fix.fixes.iter().all(|d| d.len() < 200), "{:?}", fix.fixes);
+    assert_eq!(fix.changes[0].row_key, key);
+    assert!(text(&run, 100).len() < 5_000);
+}
