@@ -31,7 +31,11 @@ fn a_less_likely_kind_is_not_called_as_likely() {
     // The JSON says it too: a gate can tell a sure fix from a guess between two.
     let json = serde_json::to_value(fix).unwrap();
     assert_eq!(json["as_likely"], 1, "{json}");
-    assert_eq!(json["alternatives"].as_array().map(Vec::len), Some(2), "{json}");
+    assert_eq!(
+        json["alternatives"].as_array().map(Vec::len),
+        Some(2),
+        "{json}"
+    );
     assert!(
         text.contains(
             "; as likely: x · a: 12 → 21 (two digits swapped); less likely: x · b: 0 → -9"
