@@ -394,6 +394,9 @@ fn handler(style: Style) -> GraphicalReportHandler {
         .with_width(style.width)
         .with_links(false)
         .with_word_separator(textwrap::WordSeparator::Custom(figure_words))
+        // A name with a hyphen (`drift-avvikelse`, `jan-aug`) is kept whole: a reader copies
+        // a rule id from the text.
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
 }
 
 /// The words of a line as the wrapping of a help text takes them: the words miette's wrapping
