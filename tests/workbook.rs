@@ -873,6 +873,32 @@ fn ods_content(tables: &str) -> String {
     )
 }
 
+/// The `.ods` file of `tables` written to a scratch folder `name`, loaded.
+fn load_ods(name: &str, tables: &str) -> (Report, Sources, Vec<Problem>) {
+    let path = scratch(name).join(format!("{name}.ods"));
+    std::fs::write(&path, ods_with_content(&ods_content(tables))).unwrap();
+    load(path.to_str().unwrap())
+}
+
+/// An `.ods` text cell, with more attributes (`attrs`, each with a space before it).
+fn ods_text(t: &str, attrs: &str) -> String {
+    format!(
+        "<table:table-cell office:value-type=\"string\"{attrs}><text:p>{t}</text:p></table:table-cell>"
+    )
+}
+
+/// An `.ods` number cell, with more attributes.
+fn ods_float(v: &str, attrs: &str) -> String {
+    format!(
+        "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"{attrs}><text:p>{v}</text:p></table:table-cell>"
+    )
+}
+
+/// An `.ods` row of `cells`.
+fn ods_row(cells: &[String]) -> String {
+    format!("<table:table-row>{}</table:table-row>", cells.concat())
+}
+
 /// A sheet of a million cells, described in under a kilobyte, is refused: read, it took 1,3 GB
 /// at the former limit of five million (about 200 bytes a cell on its way to a table). A
 /// table that large is no follow-up report; as CSV it is read.
@@ -1243,17 +1269,9 @@ fn ods_percentages_are_read_as_per_cent() {
              <text:p>?</text:p></table:table-cell>"
         )
     };
-    let text = |t: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"string\"><text:p>{t}</text:p></table:table-cell>"
-        )
-    };
-    let float = |v: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>"
-        )
-    };
-    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let text = |t: &str| ods_text(t, "");
+    let float = |v: &str| ods_float(v, "");
+    let row = ods_row;
     let andel = format!(
         "<table:table table:name=\"andel\">\
          <table:table-column/>\
@@ -1391,17 +1409,7 @@ fn xls_percent_formats_are_read_as_per_cent() {
 /// title three texts (so a header row) and put a stale 999 beside a merged sum.
 #[test]
 fn covered_ods_cells_are_read_as_empty() {
-    let text = |t: &str, attrs: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"string\"{attrs}><text:p>{t}</text:p></table:table-cell>"
-        )
-    };
-    let float = |v: &str, attrs: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"{attrs}><text:p>{v}</text:p></table:table-cell>"
-        )
-    };
-    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let (text, float, row) = (ods_text, ods_float, ods_row);
     let tables = format!(
         "<table:table table:name=\"drift\">{}{}{}{}</table:table>",
         row(&[
@@ -1421,10 +1429,7 @@ fn covered_ods_cells_are_read_as_empty() {
                 .to_string(),
         ]),
     );
-    let dir = scratch("ods-covered");
-    let path = dir.join("covered.ods");
-    std::fs::write(&path, ods_with_content(&ods_content(&tables))).unwrap();
-    let (report, sources, problems) = load(path.to_str().unwrap());
+    let (report, sources, problems) = load_ods("ods-covered", &tables);
     assert!(problems.is_empty(), "{problems:?}");
     let t = table(&report, "drift");
     assert_eq!(headers(t), ["Projekt", "Belopp", "Budget"]);
@@ -1445,17 +1450,9 @@ fn covered_ods_cells_are_read_as_empty() {
 /// last column was headed "Prognos Ram".
 #[test]
 fn an_ods_merged_group_header_names_only_the_columns_under_it() {
-    let text = |t: &str, attrs: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"string\"{attrs}><text:p>{t}</text:p></table:table-cell>"
-        )
-    };
-    let float = |v: &str| {
-        format!(
-            "<table:table-cell office:value-type=\"float\" office:value=\"{v}\"><text:p>{v}</text:p></table:table-cell>"
-        )
-    };
-    let row = |cells: &[String]| format!("<table:table-row>{}</table:table-row>", cells.concat());
+    let text = ods_text;
+    let float = |v: &str| ods_float(v, "");
+    let row = ods_row;
     let tables = format!(
         "<table:table table:name=\"investeringar\">{}{}{}</table:table>",
         row(&[
@@ -1471,10 +1468,7 @@ fn an_ods_merged_group_header_names_only_the_columns_under_it() {
         ]),
         row(&[text("A", ""), float("10"), float("8"), float("12")]),
     );
-    let dir = scratch("ods-merged-header");
-    let path = dir.join("merged.ods");
-    std::fs::write(&path, ods_with_content(&ods_content(&tables))).unwrap();
-    let (report, _, problems) = load(path.to_str().unwrap());
+    let (report, _, problems) = load_ods("ods-merged-header", &tables);
     assert!(problems.is_empty(), "{problems:?}");
     let t = table(&report, "investeringar");
     assert_eq!(
