@@ -310,6 +310,19 @@ fn formats_say_unlisted_fail(dir: &Path, args: &[&str]) -> Vec<(&'static str, bo
     let doc = sarif(&with("sarif"));
     let notes = notifications(&doc);
     assert_eq!(notes.len(), 1, "{doc:#}");
+    let gitlab: Value = serde_json::from_str(&with("gitlab")).unwrap();
+    let gitlab_unlisted: Vec<&Value> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["description"].as_str().unwrap().contains("not listed"))
+        .collect();
+    for issue in &gitlab_unlisted {
+        assert_eq!(issue["check_name"], "avvikelse", "{issue}");
+        assert_eq!(issue["severity"], "major", "{issue}");
+        let path = issue["location"]["path"].as_str().unwrap();
+        assert!(path.ends_with("gating.rules"), "{issue}");
+    }
     vec![
         (
             "concise",
@@ -321,6 +334,7 @@ fn formats_say_unlisted_fail(dir: &Path, args: &[&str]) -> Vec<(&'static str, bo
         ),
         ("junit", !junit.is_empty()),
         ("sarif", notes[0]["level"] == "error"),
+        ("gitlab", gitlab_unlisted.len() == 1),
     ]
 }
 

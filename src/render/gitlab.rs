@@ -6,7 +6,11 @@
 //! `severity`, `location.path` and `location.lines.begin`. Severities: a finding's error is
 //! `major`, warning `minor`, info `info`; a problem that breaks the run (exit 2: a rule file,
 //! configuration or I/O error) is `critical`, a data error `major`, warnings `minor`, info
-//! `info`. GitLab compares fingerprints between the source and target branch to tell new
+//! `info`. Failing instances counted beyond `[check] max_findings_per_rule` but not listed are
+//! one entry per rule, at the rule in its file, with the rule's severity (`check_name` the
+//! rule id), unless what would excuse a listed finding excuses them (an `[[allow]]` of the
+//! whole rule, a baseline this run wrote): without it a merge request whose run failed only on
+//! them showed nothing. GitLab compares fingerprints between the source and target branch to tell new
 //! issues from fixed ones, so they are stable: a finding's is [`Finding::fingerprint`], a
 //! problem's [`super::problem_fingerprint`]; the second entry with the same fingerprint gets
 //! `-2`, the third `-3`, and so on, so each is unique as GitLab requires.
@@ -90,6 +94,23 @@ pub fn render(run: &Run) -> String {
             },
         });
     }
+    for u in run.unlisted().into_iter().filter(|u| u.excused.is_none()) {
+        let (path, line) = rule_place(run, u.rule);
+        issues.push(Issue {
+            description: format!("{}: {}", u.rule, u.text()),
+            check_name: u.rule.to_string(),
+            // Not the count: the same issue while the rule goes on failing beyond the cap.
+            fingerprint: unique.next(crate::finding::fingerprint(&[
+                "unlisted".to_string(),
+                u.rule.to_string(),
+            ])),
+            severity: finding_severity(u.severity),
+            location: Location {
+                path,
+                lines: Lines { begin: line },
+            },
+        });
+    }
     for p in &run.problems {
         let place = problem_place(p, run);
         issues.push(Issue {
@@ -112,6 +133,24 @@ pub fn render(run: &Run) -> String {
     let mut s = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".to_string());
     s.push('\n');
     s
+}
+
+/// The file and line of the rule `id`; the project (`.`, line 1) if no loaded rule has it.
+fn rule_place(run: &Run, id: &str) -> (String, usize) {
+    run.rules
+        .rules
+        .iter()
+        .find(|lr| lr.rule.id.text == id)
+        .map_or_else(
+            || (".".to_string(), 1),
+            |lr| {
+                let file = run.sources.get(lr.source);
+                (
+                    file.name.replace('\\', "/"),
+                    file.line_col(lr.rule.span.start).0,
+                )
+            },
+        )
 }
 
 #[cfg(test)]
