@@ -2,6 +2,9 @@
 //! rimlig has never seen with one typo injected at a known cell, the cell rimlig names and
 //! the value it suggests must be the injected truth.
 
+mod common;
+
+use common::assert_fix;
 use rimlig::finding::Finding;
 use rimlig::locate::{FixKind, FixStatus};
 use rimlig::run::{Run, check};
@@ -180,30 +183,6 @@ fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::l
     }
     assert_eq!(fix.explains.len(), errors.len(), "{name}");
     (run, *fix)
-}
-
-fn assert_fix(
-    fix: &rimlig::locate::Fix,
-    row_key: &str,
-    column: &str,
-    suggested: &str,
-    kind: FixKind,
-) {
-    assert_eq!(fix.status, FixStatus::Localised, "{}", fix.summary());
-    let [c] = fix.changes.as_slice() else {
-        panic!("one cell: {}", fix.summary())
-    };
-    assert_eq!(
-        (
-            c.row_key.as_str(),
-            c.column_name.as_str(),
-            c.suggested.as_str(),
-            c.kind
-        ),
-        (row_key, column, suggested, kind),
-        "{}",
-        fix.summary()
-    );
 }
 
 #[test]

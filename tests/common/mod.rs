@@ -153,3 +153,34 @@ pub fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
 }
+
+/// `fix` is localised: one change, of the cell at `row_key` and `column` to `suggested`, a
+/// slip of `kind`.
+pub fn assert_fix(
+    fix: &rimlig::locate::Fix,
+    row_key: &str,
+    column: &str,
+    suggested: &str,
+    kind: rimlig::locate::FixKind,
+) {
+    assert_eq!(
+        fix.status,
+        rimlig::locate::FixStatus::Localised,
+        "{}",
+        fix.summary()
+    );
+    let [c] = fix.changes.as_slice() else {
+        panic!("one cell: {}", fix.summary())
+    };
+    assert_eq!(
+        (
+            c.row_key.as_str(),
+            c.column_name.as_str(),
+            c.suggested.as_str(),
+            c.kind
+        ),
+        (row_key, column, suggested, kind),
+        "{}",
+        fix.summary()
+    );
+}
