@@ -186,7 +186,7 @@ pub struct Finding {
     pub(crate) reads: Vec<crate::eval::CellAt>,
     /// The cell change that most likely explains this finding (and the others it explains).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fix: Option<Box<crate::locate::Fix>>,
+    pub fix: Option<std::sync::Arc<crate::locate::Fix>>,
 }
 
 /// A finding as the JSON output shows it: its fields and its [`Finding::fingerprint`].

@@ -182,7 +182,7 @@ fn fix_for(name: &str, row: usize, col: usize, written: &str) -> (Run, rimlig::l
         );
     }
     assert_eq!(fix.explains.len(), errors.len(), "{name}");
-    (run, *fix)
+    (run, (*fix).clone())
 }
 
 #[test]

@@ -69,8 +69,9 @@ impl Instance<'_> {
     }
 }
 
-/// Records the instances that read a watched cell while a report is evaluated.
-pub(crate) struct Collector<'a> {
+/// What every rule's [`Collector`] asks of the cells being watched: made once for all the
+/// rules, and shared, so that a rule file of thousands of rules does not copy it for each.
+struct Watched {
     watch: HashSet<CellAt>,
     /// Per table of the checked report, per row: does the row hold a watched cell? Most reads
     /// are of unwatched rows, and this answers without hashing.
@@ -79,14 +80,10 @@ pub(crate) struct Collector<'a> {
     /// [`Collector::skips`]): every enabled rule but those that stopped with a rule error in
     /// the check, whose instances must stop where they stopped then.
     may_skip: HashSet<String>,
-    set: &'a RuleSet,
-    /// [`Collector::skips`] per body (by address) and kind of scope.
-    local: std::cell::RefCell<std::collections::HashMap<(usize, bool), bool>>,
-    pub instances: Vec<Instance<'a>>,
 }
 
-impl<'a> Collector<'a> {
-    fn new(set: &'a RuleSet, watch: HashSet<CellAt>, may_skip: HashSet<String>) -> Self {
+impl Watched {
+    fn new(watch: HashSet<CellAt>, may_skip: HashSet<String>) -> Self {
         let mut rows: Vec<Vec<bool>> = Vec::new();
         for c in watch.iter().filter(|c| !c.prev) {
             if rows.len() <= c.table {
@@ -98,10 +95,27 @@ impl<'a> Collector<'a> {
             }
             t[c.row] = true;
         }
-        Collector {
+        Watched {
             watch,
             rows,
             may_skip,
+        }
+    }
+}
+
+/// Records the instances that read a watched cell while a report is evaluated.
+pub(crate) struct Collector<'a> {
+    watched: std::sync::Arc<Watched>,
+    set: &'a RuleSet,
+    /// [`Collector::skips`] per body (by address) and kind of scope.
+    local: std::cell::RefCell<std::collections::HashMap<(usize, bool), bool>>,
+    pub instances: Vec<Instance<'a>>,
+}
+
+impl<'a> Collector<'a> {
+    fn new(set: &'a RuleSet, watched: std::sync::Arc<Watched>) -> Self {
+        Collector {
+            watched,
             set,
             local: Default::default(),
             instances: Vec::new(),
@@ -112,6 +126,7 @@ impl<'a> Collector<'a> {
     pub(super) fn row_watched(&self, v: &super::View<'_>, r: usize) -> bool {
         !v.previous
             && self
+                .watched
                 .rows
                 .get(v.index)
                 .and_then(|t| t.get(r))
@@ -122,12 +137,13 @@ impl<'a> Collector<'a> {
     fn watched(&self, c: &CellAt) -> bool {
         !c.prev
             && self
+                .watched
                 .rows
                 .get(c.table)
                 .and_then(|t| t.get(c.row))
                 .copied()
                 .unwrap_or(false)
-            && self.watch.contains(c)
+            && self.watched.watch.contains(c)
     }
 
     /// Whether instances of `body` read only cells of the rows they are checked on: the row
@@ -136,7 +152,7 @@ impl<'a> Collector<'a> {
     /// cost of collecting. Rules that stopped with an error in the check never skip, nor do
     /// `either sign` rules (their rows vote together). Worked out once per body.
     pub(super) fn skips(&self, rule: &LoadedRule, body: &Assertion, group: bool) -> bool {
-        if !self.may_skip.contains(&rule.rule.id.text) {
+        if !self.watched.may_skip.contains(&rule.rule.id.text) {
             return false;
         }
         let key = (std::ptr::from_ref(body) as usize, group);
@@ -250,10 +266,11 @@ impl<'a> Replayer<'a> {
         // the order of the rules.
         use rayon::prelude::*;
         let rules: Vec<&LoadedRule> = self.set.rules.iter().filter(|r| r.enabled).collect();
+        let watched = std::sync::Arc::new(Watched::new(watch, may_skip));
         let per_rule: Vec<Vec<Instance<'a>>> = rules
             .par_iter()
             .map(|lr| {
-                let collector = Collector::new(self.set, watch.clone(), may_skip.clone());
+                let collector = Collector::new(self.set, watched.clone());
                 let mut ev = self.evaluator(lr, Vec::new(), Some(collector));
                 ev.run(report, previous);
                 ev.collect.take().map(|c| c.instances).unwrap_or_default()

@@ -273,16 +273,21 @@ pub fn localise(
             }
             fix.alternatives.truncate(LISTED_PER_FIX);
         });
-    // Each finding gets the last fix that explains it.
+    // Each finding gets the last fix that explains it. The findings a fix explains share it:
+    // a change that explains thousands of findings is held once, not once for each.
     let mut fix_of: Vec<Option<usize>> = vec![None; findings.len()];
     for (k, (explained, _)) in fixes.iter().enumerate() {
         for &i in explained {
             fix_of[i] = Some(k);
         }
     }
+    let shared: Vec<std::sync::Arc<Fix>> = fixes
+        .into_iter()
+        .map(|(_, fix)| std::sync::Arc::new(fix))
+        .collect();
     findings.par_iter_mut().zip(fix_of).for_each(|(f, k)| {
         if let Some(k) = k {
-            f.fix = Some(Box::new(fixes[k].1.clone()));
+            f.fix = Some(shared[k].clone());
         }
     });
 }
