@@ -34,6 +34,20 @@ pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// limits above, took 1,3 GB. A million tokens are some 90 000 one-line rules such as
 /// `rule r1 { each prognos: prognos == 1 }`, 4 MB.
 pub const MAX_TOKENS: usize = 1_000_000;
+/// Longest title a rule may have, in characters. A rule's title, help and tags are written
+/// into every finding it makes: a 3 MB title on a rule with 45 findings made 137 MB of
+/// output.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// Longest `help` of a rule, in characters: a paragraph or two.
+pub const MAX_HELP_CHARS: usize = 4_000;
+/// Longest tag, in characters, and most tags on one rule.
+pub const MAX_TAG_CHARS: usize = 100;
+pub const MAX_TAGS: usize = 32;
+
+/// A count as a message writes it: `4 000`, as a report's figures are written.
+fn grouped(n: usize) -> String {
+    crate::report::number::format_decimal(&rust_decimal::Decimal::from(n))
+}
 
 /// Parse one rule file. Items that parse are returned even when others do not.
 pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem>) {
@@ -787,6 +801,54 @@ impl Builder<'_> {
         Str { text, span }
     }
 
+    /// Whether a rule's title, help and tags are within [`MAX_TITLE_CHARS`],
+    /// [`MAX_HELP_CHARS`], [`MAX_TAG_CHARS`] and [`MAX_TAGS`]; each that is not is an error at
+    /// its string, and the rule is not checked.
+    fn texts_within_limits(
+        &mut self,
+        title: Option<&Str>,
+        help: Option<&Str>,
+        tags: &[Str],
+    ) -> bool {
+        let mut within = true;
+        let texts = [
+            ("title", title, MAX_TITLE_CHARS),
+            ("help", help, MAX_HELP_CHARS),
+        ]
+        .into_iter()
+        .chain(tags.iter().map(|t| ("tag", Some(t), MAX_TAG_CHARS)));
+        for (what, text, limit) in texts {
+            let Some(text) = text else { continue };
+            let chars = text.text.chars().count();
+            if chars > limit {
+                self.error(
+                    text.span,
+                    "rules::too-long",
+                    format!(
+                        "this {what} is {} characters long; a rule's {what} may be at most {} (it is written into every finding of the rule)",
+                        grouped(chars),
+                        grouped(limit)
+                    ),
+                    "too long",
+                );
+                within = false;
+            }
+        }
+        if let Some(extra) = tags.get(MAX_TAGS) {
+            self.error(
+                extra.span,
+                "rules::too-long",
+                format!(
+                    "this rule has {} tags; a rule may have at most {MAX_TAGS}",
+                    tags.len()
+                ),
+                "one tag too many",
+            );
+            within = false;
+        }
+        within
+    }
+
     fn unit(pair: &Pair<'_, Rule>) -> UnitName {
         match pair.as_str() {
             "tkr" => UnitName::Tkr,
@@ -901,6 +963,9 @@ impl Builder<'_> {
                     }
                 }
             }
+        }
+        if !self.texts_within_limits(title.as_ref(), help.as_ref(), &tags) {
+            return None;
         }
         let combinations = body.iter().map(combinations).max().unwrap_or(1);
         if combinations > MAX_COMBINATIONS {
@@ -1475,6 +1540,55 @@ mod tests {
         assert!(parse(&chain(MAX_CHAIN)).1.is_empty());
         let (_, problems) = parse(&chain(MAX_CHAIN + 1));
         assert_eq!(problems[0].code, "rules::too-long", "{problems:?}");
+    }
+
+    #[test]
+    fn a_rules_title_help_and_tags_are_bounded_and_the_other_rules_kept() {
+        let rule = |title: usize, help: usize, tag: usize, tags: usize| {
+            let tag_list = vec![format!("\"{}\"", "t".repeat(tag)); tags].join(", ");
+            format!(
+                "rule long \"{}\" {{\n  help \"{}\"\n  tags {tag_list}\n  each t: a == b\n}}\n\
+                 rule short {{ each t: a == b }}\n",
+                "é".repeat(title),
+                "h".repeat(help),
+            )
+        };
+        let rules = |(file, _): &(RuleFile, Vec<Problem>)| file.items.len();
+        let at_limits = parse(&rule(
+            MAX_TITLE_CHARS,
+            MAX_HELP_CHARS,
+            MAX_TAG_CHARS,
+            MAX_TAGS,
+        ));
+        assert!(at_limits.1.is_empty(), "{:?}", at_limits.1);
+        assert_eq!(rules(&at_limits), 2);
+        for (text, said) in [
+            (
+                rule(MAX_TITLE_CHARS + 1, 1, 1, 1),
+                "this title is 501 characters long",
+            ),
+            (
+                rule(1, MAX_HELP_CHARS + 1, 1, 1),
+                "this help is 4 001 characters long",
+            ),
+            (
+                rule(1, 1, MAX_TAG_CHARS + 1, 1),
+                "this tag is 101 characters long",
+            ),
+            (rule(1, 1, 1, MAX_TAGS + 1), "this rule has 33 tags"),
+        ] {
+            let parsed = parse(&text);
+            let problems = &parsed.1;
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].code, "rules::too-long");
+            assert!(
+                problems[0].message.starts_with(said),
+                "{}",
+                problems[0].message
+            );
+            // The rule is left out; the next one is kept.
+            assert_eq!(rules(&parsed), 1);
+        }
     }
 
     #[test]
