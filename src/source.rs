@@ -163,6 +163,34 @@ impl Text {
     pub(crate) fn mapped(text: crate::report::mapped::MappedText) -> Text {
         Text(Held::Mapped(text))
     }
+
+    /// For a mapped text, whether none of its bytes could start a control character, as
+    /// its scan found (`report::scan`); `None`: not known.
+    pub(crate) fn known_clean(&self) -> Option<bool> {
+        match &self.0 {
+            Held::Mapped(m) => Some(m.clean()),
+            Held::Owned(_) => None,
+        }
+    }
+
+    /// For a mapped text, the offset of its last `"` (`Some(None)`: it has none), as its
+    /// scan found; `None`: not known.
+    pub(crate) fn known_last_quote(&self) -> Option<Option<usize>> {
+        match &self.0 {
+            Held::Mapped(m) => Some(m.last_quote()),
+            Held::Owned(_) => None,
+        }
+    }
+
+    /// Where the lines start: found by the scan of a mapped text, else now.
+    fn take_line_starts(&mut self) -> Vec<u32> {
+        match &mut self.0 {
+            Held::Mapped(m) => m
+                .take_line_starts()
+                .unwrap_or_else(|| line_starts(m.as_str().as_bytes())),
+            Held::Owned(s) => line_starts(s.as_bytes()),
+        }
+    }
 }
 
 impl Default for Text {
@@ -240,10 +268,10 @@ struct Shown {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Text>) -> Self {
-        let text: Text = text.into();
+        let mut text: Text = text.into();
         SourceFile {
             name: name.into(),
-            line_starts: line_starts(text.as_bytes()),
+            line_starts: text.take_line_starts(),
             text: Arc::new(text),
             bytes: FileBytes::Same,
             stored_line_starts: std::sync::OnceLock::new(),

@@ -104,7 +104,7 @@ fn load_csv_bytes(
     let (mut text, encoding) = decode(bytes);
     let stored = file_bytes(bom, encoding);
 
-    if looks_binary(&text) {
+    if text.known_clean() != Some(true) && looks_binary(&text) {
         problems.push(not_text(display_name, &text, stored));
         return None;
     }
@@ -286,7 +286,7 @@ fn read_text(
         // under are dropped, so the width is known only at the end; rows are built up to the
         // header's length and cut to the width afterwards.
         let width = header.last_non_empty;
-        read = match chunks(&text, parser.pos) {
+        read = match chunks(&text, parser.pos, text.known_last_quote()) {
             Some(bounds) => {
                 let line_feeds = line_feeds(sources.get(source), &bounds);
                 let pieces = Pieces {
@@ -548,20 +548,25 @@ const CHUNKED_FROM: usize = 4 << 20;
 
 /// Where to cut the rows from `start` on into pieces read in parallel, each ending after a
 /// line feed; `None` to read them in one piece. Only a file without quotes is cut: a quoted
-/// field may hold a line feed, so without quotes every line feed ends a record.
-fn chunks(text: &str, start: usize) -> Option<Vec<usize>> {
+/// field may hold a line feed, so without quotes every line feed ends a record. Where the
+/// text's last quote is may be known already (`last_quote`, see `Text::known_last_quote`).
+fn chunks(text: &str, start: usize, last_quote: Option<Option<usize>>) -> Option<Vec<usize>> {
     let rest = text.as_bytes().get(start..)?;
     // A few pieces per thread: a thread that gets less of a shared machine does less of them.
     let pieces = (4 * rayon::current_num_threads()).min(rest.len() / (CHUNKED_FROM / 2));
     if rest.len() < CHUNKED_FROM || pieces < 2 {
         return None;
     }
-    // Looked for in parallel: on one core this alone takes a tenth of reading the rows.
-    use rayon::prelude::*;
-    if rest
-        .par_chunks(CHUNKED_FROM / 4)
-        .any(|piece| memchr::memchr(b'"', piece).is_some())
-    {
+    let quoted = match last_quote {
+        Some(last) => last.is_some_and(|at| at >= start),
+        // Looked for in parallel: on one core this alone takes a tenth of reading the rows.
+        None => {
+            use rayon::prelude::*;
+            rest.par_chunks(CHUNKED_FROM / 4)
+                .any(|piece| memchr::memchr(b'"', piece).is_some())
+        }
+    };
+    if quoted {
         return None;
     }
     let mut bounds = vec![start];
@@ -1395,16 +1400,7 @@ fn looks_binary(text: &str) -> bool {
     let b = text.as_bytes();
     // Nearly every file has no byte that could start a control character: said in blocks
     // the compiler can vectorise, before counting characters one by one.
-    let suspect = |c: u8| {
-        u8::from(c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r' | 0x0C))
-            | u8::from(c == 0x7F)
-            | u8::from(c == 0xC2)
-    };
-    let clean = |piece: &[u8]| {
-        piece
-            .chunks(64)
-            .all(|block| block.iter().fold(0u8, |any, &c| any | suspect(c)) == 0)
-    };
+    let clean = |piece: &[u8]| !super::scan::any_suspect(piece);
     // A large file in pieces, in parallel.
     let clean = if b.len() >= CHUNKED_FROM {
         use rayon::prelude::*;
@@ -2197,7 +2193,7 @@ mod tests {
     fn a_large_file_without_quotes_is_read_in_pieces_with_its_lines() {
         let text = varied_rows(200_000);
         assert!(text.len() > CHUNKED_FROM);
-        assert!(chunks(&text, 12).is_some() || rayon::current_num_threads() < 2);
+        assert!(chunks(&text, 12, None).is_some() || rayon::current_num_threads() < 2);
         let (table, sources, problems) = load(text.as_bytes());
         let table = table.expect("a table");
         let file = sources.get(table.source);
@@ -2216,7 +2212,14 @@ mod tests {
         );
         // A quote anywhere: one pass, as a quoted field may hold a line feed.
         let quoted = format!("{text}\"rad\nmed radbrytning\";1;2;3\n");
-        assert!(chunks(&quoted, 12).is_none());
+        assert!(chunks(&quoted, 12, None).is_none());
+        // Where the last quote is may be known from the scan of a mapped text: a quote in the
+        // header (before the rows' start) does not stop the pieces, one in the rows does.
+        if rayon::current_num_threads() >= 2 {
+            assert!(chunks(&text, 12, Some(Some(3))).is_some());
+            assert!(chunks(&text, 12, Some(None)).is_some());
+        }
+        assert!(chunks(&text, 12, Some(Some(12))).is_none());
     }
 
     #[test]

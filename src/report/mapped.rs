@@ -12,6 +12,11 @@
 //! files are mapped (where the copy costs), and a small one, which most reports are, is
 //! read into memory as before. Every tool that maps files it reads (ripgrep, for one)
 //! makes the same trade.
+//!
+//! The pages are mapped as they are first read, which the scan that checks the text for
+//! UTF-8 does, on every core (`report::scan`).
+//! Asking for them all at once first (`MADV_POPULATE_READ`) cost fewer processor cycles but
+//! ran on one core while the other waited: a million-row run took about 5 ms longer.
 
 use std::fs::File;
 
@@ -19,6 +24,8 @@ use std::fs::File;
 pub struct MappedText {
     map: memmap2::Mmap,
     start: usize,
+    /// What the scan that checked the bytes found out on the way (see `report::scan`).
+    scanned: super::scan::Scanned,
 }
 
 impl MappedText {
@@ -33,11 +40,30 @@ impl MappedText {
 
     /// The mapped bytes from `start` on, if they are UTF-8; the map back if not.
     pub fn new(map: memmap2::Mmap, start: usize) -> Result<MappedText, memmap2::Mmap> {
-        populate(&map);
-        match map.get(start..) {
-            Some(bytes) if super::utf8::is_utf8(bytes) => Ok(MappedText { map, start }),
-            _ => Err(map),
+        match map.get(start..).and_then(super::scan::scan) {
+            Some(scanned) => Ok(MappedText {
+                map,
+                start,
+                scanned,
+            }),
+            None => Err(map),
         }
+    }
+
+    /// Whether no byte of the text could start a control character (see
+    /// `scan::any_suspect`).
+    pub fn clean(&self) -> bool {
+        self.scanned.clean
+    }
+
+    /// Where the text's lines start, the first time asked.
+    pub fn take_line_starts(&mut self) -> Option<Vec<u32>> {
+        self.scanned.line_starts.take()
+    }
+
+    /// The offset of the text's last `"`, if any.
+    pub fn last_quote(&self) -> Option<usize> {
+        self.scanned.last_quote
     }
 
     #[allow(unsafe_code)]
@@ -46,28 +72,6 @@ impl MappedText {
         // SAFETY: `new` checked these very bytes to be UTF-8, and they are only read.
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
-}
-
-/// Map every page of `map` in a few calls, a stretch per core, rather than fault by fault as
-/// the bytes are first read. Touching a 60 MB file page by page took 8–16 ms here, asking for
-/// it whole about 5 ms; on a million-row table the run takes about 5 ms less processor time.
-/// Only a hint: where it is refused (before Linux 5.14), the pages are mapped as they are
-/// read.
-fn populate(map: &memmap2::Mmap) {
-    #[cfg(target_os = "linux")]
-    {
-        use rayon::prelude::*;
-        const STRETCH: usize = 8 << 20;
-        (0..map.len().div_ceil(STRETCH))
-            .into_par_iter()
-            .for_each(|i| {
-                let at = i * STRETCH;
-                let len = STRETCH.min(map.len() - at);
-                let _ = map.advise_range(memmap2::Advice::PopulateRead, at, len);
-            });
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = map;
 }
 
 impl std::fmt::Debug for MappedText {

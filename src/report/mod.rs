@@ -6,6 +6,7 @@ pub mod json_report;
 pub(crate) mod mapped;
 pub mod markdown;
 pub mod number;
+mod scan;
 mod table;
 mod utf8;
 pub mod workbook;

@@ -54,18 +54,29 @@ fn every_piece_is_utf8(bytes: &[u8]) -> bool {
 /// Where the pieces start, and the end: `0`, then every [`PIECE`] bytes moved past the
 /// continuation bytes of a character (at most three), then `bytes.len()`.
 fn cuts(bytes: &[u8]) -> Vec<usize> {
+    cuts_at(bytes, PIECE)
+}
+
+/// [`cuts`] for pieces of `piece` bytes.
+pub(crate) fn cuts_at(bytes: &[u8], piece: usize) -> Vec<usize> {
     let mut cuts = vec![0];
-    let mut at = PIECE;
+    let mut at = piece;
     while at < bytes.len() {
-        let mut cut = at;
-        while cut < at + 3 && bytes.get(cut).is_some_and(|&b| b & 0xC0 == 0x80) {
-            cut += 1;
-        }
-        cuts.push(cut);
-        at += PIECE;
+        cuts.push(char_boundary_after(bytes, at));
+        at += piece;
     }
     cuts.push(bytes.len());
     cuts
+}
+
+/// `at` moved past the continuation bytes of a character there (at most three): where the
+/// next character starts, if `bytes` is UTF-8.
+pub(crate) fn char_boundary_after(bytes: &[u8], at: usize) -> usize {
+    let mut cut = at;
+    while cut < at + 3 && bytes.get(cut).is_some_and(|&b| b & 0xC0 == 0x80) {
+        cut += 1;
+    }
+    cut
 }
 
 #[cfg(test)]
