@@ -130,14 +130,19 @@ impl<'a> View<'a> {
             _ => None,
         };
         let texts = table.texts_of(col);
-        let read = |r: usize, above: &str| -> (Option<&'a str>, Option<&'a str>) {
+        // A row's name and key, and whether the name is `above` as written.
+        let read = |r: usize, above: &str| -> (Option<&'a str>, Option<&'a str>, bool) {
             match (&first_two, &both) {
                 (Some(first_two), _) => first_two(r, above),
                 (None, Some(both)) => {
                     let (x, y) = both(r);
-                    if col < self.key_col { (x, y) } else { (y, x) }
+                    if col < self.key_col {
+                        (x, y, false)
+                    } else {
+                        (y, x, false)
+                    }
                 }
-                (None, None) => (texts(r), None),
+                (None, None) => (texts(r), None, false),
             }
         };
         // The runs of rows under one name, found in parallel pieces of a large table: reading
@@ -150,9 +155,13 @@ impl<'a> View<'a> {
             // The name of the rows above, if a row can be matched against it as written.
             let mut above = "";
             for r in range.clone() {
-                let (name, key) = read(r, above);
+                let (name, key, as_above) = read(r, above);
                 if let (Some(rules), true) = (&kind_rules, both.is_some()) {
                     kinds.push(rules.kind(&mut seen, key.map(number::trim_text).unwrap_or("")));
+                }
+                if as_above {
+                    // The name of the run above (`above` is only ever the current name).
+                    continue;
                 }
                 let t = name.map(number::trim_text).unwrap_or("");
                 if !t.is_empty() && current != Some(t) {

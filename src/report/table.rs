@@ -780,11 +780,12 @@ impl Table {
 
     /// [`Table::two_texts_of`] for columns 0 and 1, given a text that column 0 likely holds
     /// as written (the row above's, if [`Table::can_lead`]): a row that starts with it is not
-    /// looked through for the end of its first field.
+    /// looked through for the end of its first field. The third answer: the first field is
+    /// the likely text, as written.
     #[allow(clippy::type_complexity)]
     pub fn first_two_texts<'t>(
         &'t self,
-    ) -> Option<impl Fn(usize, &str) -> (Option<&'t str>, Option<&'t str>) + Sync + 't> {
+    ) -> Option<impl Fn(usize, &str) -> (Option<&'t str>, Option<&'t str>, bool) + Sync + 't> {
         let general = self.two_texts_of(0, 1)?;
         let delimiter = self.split?.delimiter?;
         let text = self.store.text().as_str();
@@ -795,8 +796,11 @@ impl Table {
                 .get(row)
                 .and_then(|r| csv::fields_after(text, r.span(), delimiter, likely))
             {
-                Some((x, y)) => (Some(field(x)), Some(field(y))),
-                None => general(row),
+                Some((x, y)) => (Some(field(x)), Some(field(y)), true),
+                None => {
+                    let (x, y) = general(row);
+                    (x, y, false)
+                }
             }
         })
     }
