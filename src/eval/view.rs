@@ -112,6 +112,11 @@ impl<'a> View<'a> {
     /// The rows grouped by the text in `col`; an empty cell continues the group above it, as
     /// a merged cell in a spreadsheet does.
     pub fn groups_by(&self, col: usize) -> Groups {
+        self.grouped(col, true)
+    }
+
+    /// [`View::groups_by`], with each row's group listed if `with_of_row`.
+    fn grouped(&self, col: usize, with_of_row: bool) -> Groups {
         let table: &'a Table = self.table;
         let rows = table.rows.len();
         // The kinds of the rows, when not yet known, are worked out in the same pass: each
@@ -203,7 +208,8 @@ impl<'a> View<'a> {
             foldhash::HashMap::with_capacity_and_hasher(runs.len(), Default::default());
         let mut current = "";
         let mut sizes: Vec<u32> = Vec::new();
-        let mut of_row = Vec::with_capacity(rows);
+        // Each run's rows and group.
+        let mut spans: Vec<(usize, usize, u32)> = Vec::with_capacity(runs.len());
         for (i, run) in runs.iter().enumerate() {
             if let Some(name) = run.name {
                 current = name;
@@ -216,17 +222,15 @@ impl<'a> View<'a> {
             if let Some(n) = sizes.get_mut(g as usize) {
                 *n = n.saturating_add(u32::try_from(end - run.start).unwrap_or(u32::MAX));
             }
-            of_row.resize(end, g);
+            spans.push((run.start, end, g));
         }
-        Groups::new(of_row, &sizes)
+        Groups::of_runs(&spans, &sizes, rows, with_of_row)
     }
 
     /// [`View::groups_by`] for `in … by`, which goes group by group and never asks for a
-    /// row's group: that list is not kept.
+    /// row's group: that list (4 MB for a million rows) is not made.
     pub fn groups_of_rows_by(&self, col: usize) -> Groups {
-        let mut groups = self.groups_by(col);
-        groups.of_row = Vec::new();
-        groups
+        self.grouped(col, false)
     }
 
     /// The declared columns that matched a header: name, column, declared unit.
@@ -516,9 +520,15 @@ pub struct Groups {
 }
 
 impl Groups {
-    /// Groups of rows given each row's group (numbered in the order they first appear) and
-    /// the size of each group.
-    fn new(of_row: Vec<u32>, sizes: &[u32]) -> Groups {
+    /// Groups of rows given the runs of rows `(start, end, group)` of a table of `rows` rows,
+    /// in order (groups numbered in the order they first appear), and the size of each
+    /// group; each row's group listed if `with_of_row`.
+    fn of_runs(
+        runs: &[(usize, usize, u32)],
+        sizes: &[u32],
+        rows: usize,
+        with_of_row: bool,
+    ) -> Groups {
         let mut starts = Vec::with_capacity(sizes.len() + 1);
         let mut at = 0u32;
         starts.push(0);
@@ -527,13 +537,24 @@ impl Groups {
             starts.push(at);
         }
         let mut next: Vec<u32> = starts.clone();
-        let mut order = vec![0u32; of_row.len()];
-        for (r, &g) in of_row.iter().enumerate() {
-            if let Some(slot) = next.get_mut(g as usize)
-                && let Some(o) = order.get_mut(*slot as usize)
-            {
-                *o = u32::try_from(r).unwrap_or(u32::MAX);
-                *slot += 1;
+        let mut order = vec![0u32; rows];
+        for &(start, end, g) in runs {
+            let Some(slot) = next.get_mut(g as usize) else {
+                continue;
+            };
+            let from = *slot as usize;
+            if let Some(out) = order.get_mut(from..from + (end - start)) {
+                for (o, r) in out.iter_mut().zip(start..end) {
+                    *o = u32::try_from(r).unwrap_or(u32::MAX);
+                }
+            }
+            *slot = slot.saturating_add(u32::try_from(end - start).unwrap_or(u32::MAX));
+        }
+        let mut of_row = Vec::new();
+        if with_of_row {
+            of_row.reserve_exact(rows);
+            for &(start, end, g) in runs {
+                of_row.resize(of_row.len() + (end - start), g);
             }
         }
         Groups {
