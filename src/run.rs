@@ -2,8 +2,8 @@
 //! tests both go through here, so what the tests see is what users see.
 
 use crate::check::{
-    RuleRoot, RuleSet, check_columns_found, check_figures_read, check_names, check_row_globs_found,
-    check_static, check_tables_found, load_rules,
+    RuleRoot, RuleSet, check_columns_found, check_figures_read, check_names, check_previous_tables,
+    check_row_globs_found, check_static, check_tables_found, load_rules,
 };
 use crate::config::{Choice, Config};
 use crate::eval::{Outcome, evaluate_configured};
@@ -164,6 +164,7 @@ fn check_here(
         check_row_globs_found(&rules, &reports, &sources, &mut problems);
     }
     check_figures_read(&rules, &reports, &mut problems);
+    check_previous_tables(&rules, &reports, &previous, &mut problems);
     progress.stage("checking rules", rules.rules.len());
     let options = crate::eval::Options {
         default_tolerance: config.check.tolerance.clone(),

@@ -918,6 +918,36 @@ fn a_table_of_the_report_itself_or_a_folder_of_no_tables_as_previous_is_a_warnin
 }
 
 #[test]
+fn a_previous_report_without_the_tables_compared_with_it_is_a_warning() {
+    // annan-forra/report.toml names a folder whose one table is personal.csv: every check
+    // that compares prognos with the previous report is not applicable, and the run says why.
+    let r = run_folder("previous", "annan-forra");
+    assert_eq!(
+        codes(&r),
+        ["data::previous-unmatched", "check::nothing-decided"]
+    );
+    let p = &r.problems[0];
+    assert!(
+        p.message.contains("annan-forra/personal")
+            && p.message
+                .contains("none of the tables the rules compare with it (prognos)"),
+        "{}",
+        p.message
+    );
+    assert!(
+        p.help
+            .as_deref()
+            .is_some_and(|h| h.contains("its tables are personal")),
+        "{:?}",
+        p.help
+    );
+    assert_eq!(stats(&r, "samma-rad"), (0, 0, 4));
+    // A previous report that has the table is not told about.
+    let r = run_folder("previous", "report");
+    assert!(!codes(&r).contains(&"data::previous-unmatched"));
+}
+
+#[test]
 fn a_report_that_names_itself_as_previous_is_a_warning_and_has_no_previous() {
     // sig-sjalv/report.toml says `previous = "."`: the report itself, which could be read, so
     // "could not be read" was the wrong reason, and nothing pointed at the line.

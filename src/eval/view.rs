@@ -624,12 +624,23 @@ fn views_made<'a>(
         .tables
         .iter()
         .enumerate()
-        .filter(|(_, t)| match decl {
-            Some(d) => reaches(d, t),
-            None => normalise_name(&t.name) == name,
-        })
+        .filter(|(_, t)| is_named(decl, t, name))
         .map(|(i, t)| make(i, t, decl))
         .collect()
+}
+
+/// Whether `report` has a table that the name `name` (declared as `decl`, if it is) reaches.
+pub fn has_table(set: &RuleSet, report: &Report, name: &str) -> bool {
+    let decl = set.table(name).map(|t| &t.decl);
+    report.tables.iter().any(|t| is_named(decl, t, name))
+}
+
+/// Whether `table` is one the name `name`, declared as `decl` or not declared, reaches.
+fn is_named(decl: Option<&TableDecl>, table: &Table, name: &str) -> bool {
+    match decl {
+        Some(d) => reaches(d, table),
+        None => normalise_name(&table.name) == name,
+    }
 }
 
 #[cfg(test)]
