@@ -23,6 +23,10 @@
 //!   `--update-baseline`, see [`crate::run::Unlisted::excused`]), a message with the count,
 //!   and the count as `properties.unlisted`.
 //!
+//! A run has at most [`MAX_RESULTS`] results, the most severe first: code scanning rejects a
+//! larger one whole. Those left out are counted in one more notification,
+//! `sarif::results-left-out`.
+//!
 //! Positions: `artifactLocation.uri` is the file's path as rimlig shows it, with forward
 //! slashes, relative when it was given relative (percent-encoded where a URI needs it: spaces,
 //! `%`, non-ASCII letters); an absolute path becomes a `file://` URI. Regions are 1-based, in
@@ -41,6 +45,7 @@ use super::{
 use crate::catalog;
 use crate::finding::Finding;
 use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::number::grouped;
 use crate::run::Run;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -342,7 +347,64 @@ fn problem_notification(p: &Problem) -> Value {
     })
 }
 
+/// Results of one run that GitHub code scanning takes: it rejects an upload with more, whole
+/// ("Analysis SARIF file rejected due to result limits"), and shows the 5 000 most severe.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// At most `max` of `results`, the most severe first chosen (errors, then warnings, then
+/// notes) and kept in their order; and, when some are left out, a notification that counts
+/// them, at the level of the most severe of them.
+fn within_limit(results: Vec<Value>, max: usize) -> (Vec<Value>, Option<Value>) {
+    let total = results.len();
+    if total <= max {
+        return (results, None);
+    }
+    let rank = |r: &Value| match r["level"].as_str() {
+        Some("error") => 0,
+        Some("warning") => 1,
+        Some("note") => 2,
+        _ => 3,
+    };
+    let mut order: Vec<usize> = (0..total).collect();
+    // Stable: results of one level keep their order.
+    order.sort_by_key(|&i| rank(&results[i]));
+    let mut keep = vec![false; total];
+    for &i in order.iter().take(max) {
+        keep[i] = true;
+    }
+    let left_out = total - max;
+    let worst = order
+        .get(max)
+        .map_or("note", |&i| results[i]["level"].as_str().unwrap_or("note"))
+        .to_string();
+    let kept = results
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect();
+    let text = format!(
+        "{} of the run's {} results are not in this file: GitHub code scanning rejects a run \
+         of more than {max} results, so the {max} most severe are kept; the JSON output \
+         (--format json) lists every one",
+        grouped(left_out),
+        grouped(total),
+        max = grouped(max),
+    );
+    let note = json!({
+        "descriptor": { "id": "sarif::results-left-out" },
+        "level": worst,
+        "message": { "text": text },
+        "properties": { "left_out": left_out },
+    });
+    (kept, Some(note))
+}
+
 pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
+    render_at_most(run, gate, MAX_RESULTS)
+}
+
+/// [`render`] with at most `max` results.
+fn render_at_most(run: &Run, gate: impl Into<crate::run::Gate>, max: usize) -> String {
     let mut rules = rule_descriptors(run);
     let mut index: HashMap<String, usize> = HashMap::new();
     for (i, r) in rules.iter().enumerate() {
@@ -382,6 +444,7 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
     for (p, place) in &placed {
         results.push(problem_result(p, place, index[p.code], run));
     }
+    let (results, left_out) = within_limit(results, max);
     let exit_code = run.exit_code(gate);
     let mut driver = Map::new();
     driver.insert("name".into(), json!("rimlig"));
@@ -394,6 +457,7 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
     });
     let mut notifications = unlisted_notifications(run, &index);
     notifications.extend(placeless.into_iter().map(problem_notification));
+    notifications.extend(left_out);
     if !notifications.is_empty() {
         invocation["toolExecutionNotifications"] = Value::Array(notifications);
     }
@@ -414,7 +478,62 @@ pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::uri;
+    use super::{render_at_most, uri, within_limit};
+    use serde_json::{Value, json};
+
+    #[test]
+    fn past_the_limit_the_most_severe_results_are_kept_in_their_order() {
+        let results: Vec<Value> = ["note", "error", "warning", "error", "note", "warning"]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| json!({ "level": l, "n": i }))
+            .collect();
+        let (kept, note) = within_limit(results.clone(), 6);
+        assert_eq!(kept, results);
+        assert!(note.is_none());
+        let (kept, note) = within_limit(results, 3);
+        let n: Vec<u64> = kept.iter().filter_map(|r| r["n"].as_u64()).collect();
+        // Both errors, then the first warning; in the order they came.
+        assert_eq!(n, [1, 2, 3]);
+        let note = note.expect("a notification counts those left out");
+        assert_eq!(note["descriptor"]["id"], "sarif::results-left-out");
+        assert_eq!(note["properties"]["left_out"], 3);
+        // The most severe left out is the second warning.
+        assert_eq!(note["level"], "warning");
+        assert!(
+            note["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("3 of the run's 6 results are not in this file")),
+            "{note}"
+        );
+    }
+
+    #[test]
+    fn a_run_of_more_results_than_the_limit_keeps_its_errors_and_says_how_many_are_left_out() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/linkoping-vss");
+        let run = crate::run::check(&[dir], &[]);
+        let whole: Value = serde_json::from_str(&render_at_most(&run, false, usize::MAX)).unwrap();
+        let all = whole["runs"][0]["results"].as_array().unwrap().clone();
+        let errors = all.iter().filter(|r| r["level"] == "error").count();
+        assert!(
+            errors > 0 && errors < all.len(),
+            "{errors} of {}",
+            all.len()
+        );
+        let cut: Value = serde_json::from_str(&render_at_most(&run, false, errors)).unwrap();
+        let kept = cut["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(kept.len(), errors);
+        assert!(kept.iter().all(|r| r["level"] == "error"));
+        let notes = cut["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+            .as_array()
+            .unwrap();
+        let note = notes
+            .iter()
+            .find(|n| n["descriptor"]["id"] == "sarif::results-left-out")
+            .expect("a notification");
+        assert_eq!(note["properties"]["left_out"], all.len() - errors);
+        assert_eq!(note["level"], "warning");
+    }
 
     #[test]
     fn paths_become_uri_references() {

@@ -327,6 +327,11 @@ fn parse_suffix(rest: &str) -> Option<Option<Unit>> {
     Some(Some(unit))
 }
 
+/// A count as a message gives it, grouped as a report's figures are: `25 000`.
+pub(crate) fn grouped(n: impl Into<Decimal>) -> String {
+    format_decimal(&n.into())
+}
+
 /// A decimal as a Swedish reader expects it in a message: thousands grouped with a space,
 /// decimal comma, `-` for minus; the decimal's scale is kept (`1.50` → `1,50`).
 pub fn format_decimal(d: &Decimal) -> String {

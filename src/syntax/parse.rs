@@ -6,6 +6,7 @@
 
 use super::ast::*;
 use crate::problem::{Problem, ProblemKind, Severity};
+use crate::report::number::grouped;
 use crate::source::{SourceFile, SourceId, Span};
 use pest::Parser;
 use pest::iterators::Pair;
@@ -43,11 +44,6 @@ pub const MAX_HELP_CHARS: usize = 4_000;
 /// Longest tag, in characters, and most tags on one rule.
 pub const MAX_TAG_CHARS: usize = 100;
 pub const MAX_TAGS: usize = 32;
-
-/// A count as a message writes it: `4 000`, as a report's figures are written.
-fn grouped(n: usize) -> String {
-    crate::report::number::format_decimal(&rust_decimal::Decimal::from(n))
-}
 
 /// Parse one rule file. Items that parse are returned even when others do not.
 pub fn parse_file(source: SourceId, file: &SourceFile) -> (RuleFile, Vec<Problem>) {

@@ -428,10 +428,7 @@ pub(super) struct Uncomputed {
     pub first: Option<(String, String)>,
 }
 
-/// A count as a message writes it: `1 000 000`, as the figures of a report are written.
-pub(super) fn grouped(n: impl Into<rust_decimal::Decimal>) -> String {
-    crate::report::number::format_decimal(&n.into())
-}
+pub(super) use crate::report::number::grouped;
 
 fn too_much_text(bytes: u64, limits: Limits) -> String {
     format!(
