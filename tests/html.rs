@@ -317,6 +317,54 @@ fn a_finding_outside_the_checked_tables_is_listed_apart() {
 }
 
 #[test]
+fn a_large_table_shows_the_rows_of_its_findings_and_says_how_many_are_left_out() {
+    // 3 000 rows, one of them wrong: the page shows it with two rows above and below, not all
+    // 3 000 (a million-row table made a page of 266 MB).
+    let dir = std::env::temp_dir().join(format!("rimlig-html-large-{}", std::process::id()));
+    let report = dir.join("report");
+    std::fs::create_dir_all(&report).unwrap();
+    let mut csv = String::from("Post;Utfall\n");
+    for i in 1..=3000 {
+        let value = if i == 1500 { -7 } else { i };
+        csv.push_str(&format!("Post {i};{value}\n"));
+    }
+    std::fs::write(report.join("budget.csv"), csv).unwrap();
+    let rules = dir.join("r.rules");
+    std::fs::write(
+        &rules,
+        "table budget \"budget\" { key post \"Post\" column utfall \"Utfall\" tkr }\n\
+         rule positiv \"Positivt utfall\" { each budget: utfall >= 0 }\n",
+    )
+    .unwrap();
+    let (page, code) = page_of(&[report.to_str().unwrap(), "--rules", rules.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(code, 1);
+    assert!(
+        page.contains("visar 5 av 3 000 rader: de som fynden gäller och 2 runt var och en"),
+        "the table's summary says what is shown"
+    );
+    let sheet = &page[page.find("<table class=\"sheet\">").expect("the table")..];
+    let body = &sheet[sheet.find("<tbody>").unwrap()..sheet.find("</tbody>").unwrap()];
+    let rows: Vec<&str> = body.lines().filter(|l| l.starts_with("<tr")).collect();
+    assert_eq!(rows.len(), 7, "{rows:#?}");
+    assert!(
+        rows[0].contains("1 497 rader utan fynd visas inte"),
+        "{}",
+        rows[0]
+    );
+    // Post 1498 is on line 1499: the header is line 1.
+    for (row, line) in rows[1..6].iter().zip(1499..) {
+        assert!(row.contains(&format!(">{line}</th>")), "{line}: {row}");
+    }
+    assert!(rows[3].contains("data-finding=\"positiv\""), "{}", rows[3]);
+    assert!(
+        rows[6].contains("1 498 rader utan fynd visas inte"),
+        "{}",
+        rows[6]
+    );
+}
+
+#[test]
 fn the_per_report_counts_add_up_to_the_rule_stats() {
     let run = check(&[PathBuf::from(EXAMPLES)], &[]);
     for (rule, total) in &run.outcome.stats {

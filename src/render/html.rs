@@ -8,6 +8,7 @@
 use crate::finding::Finding;
 use crate::problem::{Problem, Severity};
 use crate::render::plural;
+use crate::report::number::grouped;
 use crate::report::{CellValue, Report, Table};
 use crate::run::Run;
 use crate::source::{SourceId, Span};
@@ -93,25 +94,26 @@ struct Layout {
     unplaced: Vec<usize>,
 }
 
-/// Every target of a table, in page order, with its source span.
-fn targets(table: &Table) -> Vec<(Target, Span)> {
-    let mut out = Vec::new();
-    if let (Some(first), Some(last)) = (table.headers.first(), table.headers.last()) {
-        out.push((Target::Header, first.span.join(last.span)));
-    }
-    for (r, row) in table.iter_rows().enumerate() {
-        out.push((Target::Row(r), row.span));
-        for (c, cell) in row.cells.iter().enumerate() {
-            out.push((Target::Cell(r, c), cell.span()));
-        }
-    }
-    // A lone cell spans its whole row: the cell, not the row, takes the finding.
-    out.sort_by_key(|(t, _)| match t {
-        Target::Header => (0, 0, 0),
-        Target::Row(r) => (r + 1, 1, 0),
-        Target::Cell(r, c) => (r + 1, 0, *c),
+/// Every target of a table, in page order, with its source span: the header, then each row's
+/// cells and the row itself. A lone cell spans its whole row: the cell, coming first, takes
+/// the finding.
+fn targets(table: &Table) -> impl Iterator<Item = (Target, Span)> + '_ {
+    let header = match (table.headers.first(), table.headers.last()) {
+        (Some(first), Some(last)) => Some((Target::Header, first.span.join(last.span))),
+        _ => None,
+    };
+    let rows = table.iter_rows().enumerate().flat_map(|(r, row)| {
+        let cells: Vec<(Target, Span)> = row
+            .cells
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| (Target::Cell(r, c), cell.span()))
+            .collect();
+        cells
+            .into_iter()
+            .chain(std::iter::once((Target::Row(r), row.span)))
     });
-    out
+    header.into_iter().chain(rows)
 }
 
 fn target_id(table_no: usize, t: Target) -> String {
@@ -149,6 +151,10 @@ fn layout(run: &Run) -> Layout {
             let mut here = Vec::new();
             for (t, span) in targets(table) {
                 let key = (table.source, span);
+                if !primary.contains_key(&key) && !related.contains_key(&key) {
+                    // Most cells: no finding is about them.
+                    continue;
+                }
                 let id = target_id(table_no, t);
                 let mut hits = Vec::new();
                 for &i in primary.get(&key).into_iter().flatten() {
@@ -278,6 +284,7 @@ table.sheet thead th { background: #eef0f2; text-align: left; font-weight: 600; 
 table.sheet th.ln { background: #f6f7f8; color: var(--muted); font-weight: 400; text-align: right; font-size: .85em; min-width: 2.4em; }
 table.sheet td.n { text-align: right; white-space: nowrap; }
 table.sheet td.m { color: var(--muted); }
+table.sheet tr.gap td { color: var(--muted); font-style: italic; text-align: center; }
 .hit { position: relative; }
 .hit.error { background: var(--err-bg); outline: 2px solid var(--err); outline-offset: -2px; }
 .hit.warning { background: var(--warn-bg); outline: 2px dashed var(--warn-line); outline-offset: -2px; }
@@ -887,6 +894,15 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
             .collect();
         let _ = write!(out, "<span class=\"count\">{}</span>", parts.join(", "));
     }
+    let shown = rows_shown(l, table_no, table.rows.len());
+    if let Some(shown) = &shown {
+        let _ = write!(
+            out,
+            " <span class=\"path\">visar {} av {} rader: de som fynden gäller och {ROWS_AROUND} runt var och en</span>",
+            grouped(shown.iter().filter(|s| **s).count()),
+            grouped(table.rows.len()),
+        );
+    }
     out.push_str("</summary>\n<div class=\"sheet-wrap\">\n<table class=\"sheet\">\n<thead><tr>");
     // The header row: its line number stands for the whole table.
     let header_line = table
@@ -907,7 +923,16 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
         let _ = write!(out, "<th scope=\"col\">{}</th>", escape(text));
     }
     out.push_str("</tr></thead>\n<tbody>\n");
+    let mut left_out = 0;
     for (r, row) in table.rows.iter().enumerate() {
+        if !shown.as_ref().is_none_or(|s| s[r]) {
+            left_out += 1;
+            continue;
+        }
+        if left_out > 0 {
+            rows_left_out(left_out, ncols, out);
+            left_out = 0;
+        }
         out.push_str("<tr>");
         line_head(
             run,
@@ -936,6 +961,9 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
         }
         out.push_str("</tr>\n");
     }
+    if left_out > 0 {
+        rows_left_out(left_out, ncols, out);
+    }
     out.push_str("</tbody>\n</table>\n</div>\n");
     if !mine.is_empty() {
         let _ = writeln!(
@@ -950,6 +978,47 @@ fn render_table(run: &Run, l: &Layout, table_no: usize, table: &Table, out: &mut
         out.push_str("</ol>\n");
     }
     out.push_str("</details>\n");
+}
+
+/// Rows of a table the page shows whole. A report's tables have tens or hundreds of rows; a
+/// table of a million (266 MB of HTML, more than a browser opens) shows only the rows that
+/// findings point at, with [`ROWS_AROUND`] rows above and below each.
+const ROWS_SHOWN_WHOLE: usize = 2_000;
+
+/// Rows shown above and below a row that a finding points at, in a table too large to show
+/// whole.
+const ROWS_AROUND: usize = 2;
+
+/// Which rows of table `table_no` (of `rows` rows) are shown: `None` for all of them.
+fn rows_shown(l: &Layout, table_no: usize, rows: usize) -> Option<Vec<bool>> {
+    if rows <= ROWS_SHOWN_WHOLE {
+        return None;
+    }
+    let mut shown = vec![false; rows];
+    let marked =
+        l.at.keys()
+            .chain(l.related_at.keys())
+            .filter(|(n, _)| *n == table_no);
+    for (_, t) in marked {
+        let r = match *t {
+            Target::Header => continue,
+            Target::Row(r) | Target::Cell(r, _) => r,
+        };
+        let around = r.saturating_sub(ROWS_AROUND)..(r + ROWS_AROUND + 1).min(rows);
+        shown[around].fill(true);
+    }
+    Some(shown)
+}
+
+/// The row that stands for `n` rows not shown.
+fn rows_left_out(n: usize, ncols: usize, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "<tr class=\"gap\"><th class=\"ln\">⋯</th><td colspan=\"{}\">{} {} utan fynd visas inte</td></tr>",
+        ncols.max(1),
+        grouped(n),
+        if n == 1 { "rad" } else { "rader" }
+    );
 }
 
 /// A rendered table: its number on the page, and the table.
