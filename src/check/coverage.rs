@@ -5,6 +5,7 @@
 //! no row key matches.
 
 use super::RuleSet;
+use super::tables_read::{Of, assertion_tables};
 use crate::eval::view::{View, views_of_headers};
 use crate::glob;
 use crate::problem::{Problem, ProblemKind, Severity};
@@ -22,7 +23,7 @@ pub fn check_tables_found(set: &RuleSet, reports: &[Report], problems: &mut Vec<
     for r in set.rules.iter().filter(|r| r.enabled) {
         let mut names: Vec<&Name> = Vec::new();
         for a in &r.rule.body {
-            assertion_tables(a, &mut names);
+            assertion_tables(a, Of::Checked, &mut names);
         }
         let mut seen: Vec<&str> = Vec::new();
         for name in names {
@@ -61,66 +62,6 @@ fn missing(set: &RuleSet, r: &super::LoadedRule, table: &Name, n: usize) -> Prob
     )
     .with_label(r.source, r.rule.id.span, "applies to no checked report")
     .with_help(help)
-}
-
-/// Tables an assertion reads in the report being checked (`previous.` tables are another
-/// report's, and are left out).
-fn assertion_tables<'a>(a: &'a Assertion, out: &mut Vec<&'a Name>) {
-    match a {
-        Assertion::In { table, body, .. } => {
-            if !table.previous {
-                out.push(&table.name);
-            }
-            assertion_tables(body, out);
-        }
-        Assertion::Each {
-            table,
-            filter,
-            body,
-            ..
-        } => {
-            if !table.previous {
-                out.push(&table.name);
-            }
-            if let Some(f) = filter {
-                expr_tables(f, out);
-            }
-            assertion_tables(body, out);
-        }
-        Assertion::For { body, .. } => assertion_tables(body, out),
-        Assertion::If { cond, body, .. } => {
-            expr_tables(cond, out);
-            assertion_tables(body, out);
-        }
-        Assertion::Block(items, _) => items.iter().for_each(|i| assertion_tables(i, out)),
-        Assertion::Check(e) => expr_tables(e, out),
-    }
-}
-
-fn expr_tables<'a>(e: &'a Expr, out: &mut Vec<&'a Name>) {
-    match &e.kind {
-        ExprKind::Ref {
-            previous,
-            reference,
-        } => {
-            if let Reference::Keyed { key, .. } = reference {
-                expr_tables(key, out);
-            }
-            match reference {
-                Reference::Column { table, .. }
-                | Reference::Total {
-                    table: Some(table), ..
-                }
-                | Reference::Keyed { table, .. }
-                    if !previous =>
-                {
-                    out.push(table)
-                }
-                _ => {}
-            }
-        }
-        _ => e.children().into_iter().for_each(|x| expr_tables(x, out)),
-    }
 }
 
 /// A declared key or column whose header glob matches no header of any report table the

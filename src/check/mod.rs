@@ -10,6 +10,7 @@ mod load;
 mod names;
 mod previous;
 mod statics;
+mod tables_read;
 mod types;
 mod unused;
 

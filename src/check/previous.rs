@@ -7,11 +7,11 @@
 //! said once per previous report.
 
 use super::RuleSet;
+use super::tables_read::{Of, assertion_tables};
 use crate::eval::view::has_table;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::Report;
 use crate::report::discover::display_path;
-use crate::syntax::ast::*;
 
 /// One `data::previous-unmatched` warning per previous report (of `previous`, one per report
 /// of `reports`) that has none of the tables the enabled rules read with `previous.` while
@@ -25,9 +25,11 @@ pub fn check_previous_tables(
 ) {
     let mut compared: Vec<&str> = Vec::new();
     for r in set.rules.iter().filter(|r| r.enabled) {
+        let mut names = Vec::new();
         for a in &r.rule.body {
-            assertion_tables(a, None, &mut compared);
+            assertion_tables(a, Of::Previous, &mut names);
         }
+        compared.extend(names.iter().map(|n| n.text.as_str()));
     }
     if compared.is_empty() {
         return;
@@ -85,102 +87,4 @@ fn unmatched(report: &Report, earlier: &Report, tables: &[&str]) -> Problem {
         "its tables are {its}; `previous` in report.toml names the folder (or file) of the \
          report before this one, such as \"../2020-08\""
     ))
-}
-
-/// The tables `a` reads in the previous report, by declared name: `previous.T.c`,
-/// `previous.T[KEY].c`, `in previous.T`, and `previous.c` or `previous.total.c` in the table
-/// `within` goes over.
-fn assertion_tables<'a>(a: &'a Assertion, within: Option<&'a str>, out: &mut Vec<&'a str>) {
-    match a {
-        Assertion::In { table, body, .. } => {
-            if table.previous {
-                out.push(&table.name.text);
-            }
-            assertion_tables(body, Some(&table.name.text), out);
-        }
-        Assertion::Each {
-            table,
-            filter,
-            body,
-            ..
-        } => {
-            if table.previous {
-                out.push(&table.name.text);
-            }
-            let within = Some(table.name.text.as_str());
-            if let Some(f) = filter {
-                expr_tables(f, within, out);
-            }
-            assertion_tables(body, within, out);
-        }
-        Assertion::For { body, .. } => assertion_tables(body, within, out),
-        Assertion::If { cond, body, .. } => {
-            expr_tables(cond, within, out);
-            assertion_tables(body, within, out);
-        }
-        Assertion::Block(items, _) => items.iter().for_each(|i| assertion_tables(i, within, out)),
-        Assertion::Check(e) => expr_tables(e, within, out),
-    }
-}
-
-fn expr_tables<'a>(e: &'a Expr, within: Option<&'a str>, out: &mut Vec<&'a str>) {
-    match &e.kind {
-        ExprKind::Ref {
-            previous,
-            reference,
-        } => {
-            if let Reference::Keyed { key, .. } = reference {
-                expr_tables(key, within, out);
-            }
-            if !previous {
-                return;
-            }
-            match reference {
-                Reference::Column { table, .. }
-                | Reference::Keyed { table, .. }
-                | Reference::Total {
-                    table: Some(table), ..
-                } => out.push(&table.text),
-                Reference::Name(_) | Reference::Parent { .. } | Reference::Total { .. } => {
-                    out.extend(within)
-                }
-            }
-        }
-        _ => e
-            .children()
-            .into_iter()
-            .for_each(|x| expr_tables(x, within, out)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn compared(rules: &str) -> Vec<String> {
-        let (set, _) = crate::check::statics::testing::rule_set(rules);
-        let mut out = Vec::new();
-        for r in &set.rules {
-            for a in &r.rule.body {
-                assertion_tables(a, None, &mut out);
-            }
-        }
-        out.into_iter().map(str::to_string).collect()
-    }
-
-    #[test]
-    fn the_tables_read_in_the_previous_report_are_found_in_every_form() {
-        let rules = r#"
-rule a "a" { each prognos: bokslut == previous.bokslut }
-rule b "b" { in drift: total.netto == previous.total.netto }
-rule c "c" { in personal: antal >= previous.personal["Summa"].antal }
-rule d "d" { in previous.invest: sum(netto) >= 0 }
-rule e "e" { each ekonomi: utfall <= previous.budget.total.ram }
-rule f "f" { each ekonomi: utfall <= budget.total.ram }
-"#;
-        assert_eq!(
-            compared(rules),
-            ["prognos", "drift", "personal", "invest", "budget"]
-        );
-    }
 }
