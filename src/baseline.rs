@@ -202,9 +202,32 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
         );
         return;
     }
-    // The baseline before, if there is a readable one: to tell what is new and what was fixed.
+    // The baseline before, if there is one: to tell what is new and what was fixed. A file
+    // there that is no baseline at all (a report table, a rule file given by mistake) is not
+    // written over: it would be lost.
     let old = if path.exists() {
-        read(path, &file, run).ok()
+        match read(path, &file, run) {
+            Ok(entries) => Some(entries),
+            // A baseline of rimlig's that is malformed (a merge left in it, another version)
+            // is written anew; so is an empty file.
+            Err(_) if begins_as_a_baseline(path) => None,
+            Err(why) => {
+                // Said as why it is not written, at the place the reading stopped.
+                let mut p = *why;
+                p.code = "baseline::not-written";
+                p.message = format!(
+                    "{}; it is not written over, which would lose what it holds",
+                    p.message
+                );
+                p.help = Some(
+                    "give --baseline a file of its own, such as rimlig-baseline.json; a broken \
+                     baseline can be removed first and written anew"
+                        .into(),
+                );
+                run.problems.push(p);
+                return;
+            }
+        }
     } else {
         None
     };
@@ -240,6 +263,22 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
         elsewhere: kept,
         replaced,
     });
+}
+
+/// Whether the file at `path` is empty, or begins as the JSON rimlig writes
+/// (`{"version": …`), which no report table, rule file or report document does.
+fn begins_as_a_baseline(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 64];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&head[..n]);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    text.is_empty()
+        || text
+            .strip_prefix('{')
+            .is_some_and(|rest| rest.trim_start().starts_with("\"version\""))
 }
 
 /// The entries no finding matched, parted into those of a report and rule this run checked

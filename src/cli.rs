@@ -242,21 +242,20 @@ impl CheckArgs {
                     file.display()
                 ));
             }
-            let input_kind = file
-                .extension()
-                .and_then(|x| x.to_str())
-                .map(str::to_ascii_lowercase)
-                .is_some_and(|x| {
-                    matches!(
-                        x.as_str(),
-                        "csv" | "tsv" | "xlsx" | "xlsm" | "xls" | "ods" | "rules"
-                    )
-                });
+            // A link is written through: what it leads to is what would be written over
+            // (`out.html` linked to a report's `drift.csv`), so both names are looked at.
+            let target = file.canonicalize().ok();
+            let names = || std::iter::once(file.as_path()).chain(target.as_deref());
+            let extension_is = |p: &Path, of: &[&str]| {
+                p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| of.iter().any(|o| x.eq_ignore_ascii_case(o)))
+            };
+            let input_kind = names()
+                .any(|p| extension_is(p, &["csv", "tsv", "xlsx", "xlsm", "xls", "ods", "rules"]));
             // A settings file (`rimlig.toml`, `report.toml`), or a Markdown or JSON report
             // that is there: no format rimlig writes is TOML, and a report is an input.
-            let settings = file
-                .extension()
-                .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
+            let settings = names().any(|p| extension_is(p, &["toml"]));
             // A JSON file rimlig wrote (an earlier run's output, which may be large) is
             // known by its first key; any other is looked into for a report, wherever it is
             // (a report's `previous` need not be under a checked folder).
@@ -276,15 +275,49 @@ impl CheckArgs {
                 ));
             }
             if input_kind {
+                let linked = target
+                    .as_deref()
+                    .filter(|t| file.file_name() != t.file_name());
+                return Err(match linked {
+                    Some(t) => format!(
+                        "--output {} is a link to {}, a report table or rule file: it would be \
+                         written over; give the report a file of its own (`rimlig.json`, \
+                         `rimlig.sarif`, `rimlig.html`)",
+                        file.display(),
+                        t.display()
+                    ),
+                    None => format!(
+                        "--output {} has the name of a report table or rule file; give the \
+                         report a name of its own (`rimlig.json`, `rimlig.sarif`, `rimlig.html`)",
+                        file.display()
+                    ),
+                });
+            }
+            // A file of several names (a hard link) may be an input under another name, which
+            // no name tells: only an earlier output of rimlig's is written over.
+            if hard_linked(file) && !written_by_rimlig(file) {
                 return Err(format!(
-                    "--output {} has the name of a report table or rule file; give the report \
-                     a name of its own (`rimlig.json`, `rimlig.sarif`, `rimlig.html`)",
+                    "--output {} is a file with more than one name (a hard link), which may be \
+                     an input under another name: it is not written over; give the output a \
+                     file of its own",
                     file.display()
                 ));
             }
         }
         Ok(pairs)
     }
+}
+
+/// Whether `file` is a regular file with more than one name.
+#[cfg(unix)]
+fn hard_linked(file: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(file).is_ok_and(|m| m.is_file() && m.nlink() > 1)
+}
+
+#[cfg(not(unix))]
+fn hard_linked(_: &Path) -> bool {
+    false
 }
 
 /// Whether `file` begins as the JSON rimlig writes (`{"version": …`), which no report does

@@ -1149,6 +1149,43 @@ fn more_than_one_format_on_stdout_is_a_usage_error() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn an_output_that_leads_to_a_report_table_is_refused() {
+    // `--output out.html`, a link to the report's own table, or another name of it (a hard
+    // link): the table was written over with the page.
+    let dir = scratch("output-link");
+    let report = dir.join("rep");
+    std::fs::create_dir_all(&report).unwrap();
+    let table = "Verksamhet;Budget;Utfall\nA;1;2\n";
+    std::fs::write(report.join("drift.csv"), table).unwrap();
+    let rules = dir.join("r.rules");
+    std::fs::write(&rules, "rule r \"t\" { each drift: budget == utfall }\n").unwrap();
+    let link = dir.join("out.html");
+    std::os::unix::fs::symlink(report.join("drift.csv"), &link).unwrap();
+    let hard = dir.join("hard.json");
+    std::fs::hard_link(report.join("drift.csv"), &hard).unwrap();
+    for (output, says) in [
+        (&link, "is a link to"),
+        (&hard, "more than one name (a hard link)"),
+    ] {
+        let out = rimlig(&[
+            "check",
+            report.to_str().unwrap(),
+            "--rules",
+            rules.to_str().unwrap(),
+            "--output",
+            output.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{}", stderr(&out));
+        assert_eq!(
+            std::fs::read_to_string(report.join("drift.csv")).unwrap(),
+            table
+        );
+    }
+}
+
 #[test]
 fn an_unwritable_output_is_exit_2_after_writing_the_others() {
     let dir = scratch("unwritable");

@@ -213,6 +213,31 @@ fn exit_zero_passes_findings_but_not_a_broken_run() {
 // ----------------------------------------------------------------------------- baselines
 
 #[test]
+fn update_baseline_does_not_write_over_a_file_that_is_no_baseline() {
+    // `--baseline report/budget.csv` by mistake: the report's table was replaced by baseline
+    // JSON without a word, and the run exited 0.
+    let dir = Scratch::new("not-a-baseline").with_report("error");
+    let table = dir.read("report/budget.csv");
+    let out = dir.check(&["--baseline", "report/budget.csv", "--update-baseline"]);
+    assert_eq!(code(&out), 2, "{}", stdout(&out));
+    assert_eq!(
+        dir.read("report/budget.csv"),
+        table,
+        "the table is as it was"
+    );
+    let said = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(
+        said.contains("baseline::not-written") && said.contains("which would lose what it holds"),
+        "{said}"
+    );
+    // An empty file holds nothing to lose: it becomes the baseline.
+    dir.write("empty.json", "");
+    let out = dir.check(&["--baseline", "empty.json", "--update-baseline"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert!(dir.read("empty.json").contains("\"version\""));
+}
+
+#[test]
 fn a_baseline_turns_known_findings_green_and_a_new_one_red() {
     let dir = Scratch::new("green-red").with_report("error");
     let out = dir.check(&["--color", "never"]);
