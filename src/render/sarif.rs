@@ -351,37 +351,25 @@ fn problem_notification(p: &Problem) -> Value {
 /// ("Analysis SARIF file rejected due to result limits"), and shows the 5 000 most severe.
 pub const MAX_RESULTS: usize = 25_000;
 
-/// At most `max` of `results`, the most severe first chosen (errors, then warnings, then
-/// notes) and kept in their order; and, when some are left out, a notification that counts
-/// them, at the level of the most severe of them.
-fn within_limit(results: Vec<Value>, max: usize) -> (Vec<Value>, Option<Value>) {
-    let total = results.len();
+/// Which of the results of `severities` (in order) a run of at most `max` results holds: the
+/// most severe first (errors, then warnings, then notes), each kept in its order; and, when
+/// some are left out, a notification that counts them, at the level of the most severe of
+/// them. Worked out before any result is made: a run of 250 000 findings made every one as a
+/// JSON value first, and took 4 GB.
+fn within_limit(severities: &[Severity], max: usize) -> (Vec<bool>, Option<Value>) {
+    let total = severities.len();
     if total <= max {
-        return (results, None);
+        return (vec![true; total], None);
     }
-    let rank = |r: &Value| match r["level"].as_str() {
-        Some("error") => 0,
-        Some("warning") => 1,
-        Some("note") => 2,
-        _ => 3,
-    };
     let mut order: Vec<usize> = (0..total).collect();
-    // Stable: results of one level keep their order.
-    order.sort_by_key(|&i| rank(&results[i]));
+    // Stable: results of one severity keep their order. `Severity` orders errors first.
+    order.sort_by_key(|&i| severities[i]);
     let mut keep = vec![false; total];
     for &i in order.iter().take(max) {
         keep[i] = true;
     }
     let left_out = total - max;
-    let worst = order
-        .get(max)
-        .map_or("note", |&i| results[i]["level"].as_str().unwrap_or("note"))
-        .to_string();
-    let kept = results
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(r, k)| k.then_some(r))
-        .collect();
+    let worst = order.get(max).map_or(Severity::Info, |&i| severities[i]);
     let text = format!(
         "{} of the run's {} results are not in this file: GitHub code scanning rejects a run \
          of more than {max} results, so the {max} most severe are kept; the JSON output \
@@ -392,11 +380,11 @@ fn within_limit(results: Vec<Value>, max: usize) -> (Vec<Value>, Option<Value>) 
     );
     let note = json!({
         "descriptor": { "id": "sarif::results-left-out" },
-        "level": worst,
+        "level": level(worst),
         "message": { "text": text },
         "properties": { "left_out": left_out },
     });
-    (kept, Some(note))
+    (keep, Some(note))
 }
 
 pub fn render(run: &Run, gate: impl Into<crate::run::Gate>) -> String {
@@ -426,8 +414,23 @@ fn render_at_most(run: &Run, gate: impl Into<crate::run::Gate>, max: usize) -> S
             rules.push(problem_descriptor(p));
         }
     }
+    let severities: Vec<Severity> = run
+        .outcome
+        .findings
+        .iter()
+        .map(|f| f.severity)
+        .chain(placed.iter().map(|(p, _)| p.severity))
+        .collect();
+    let (keep, left_out) = within_limit(&severities, max);
+    let (keep_finding, keep_problem) = keep.split_at(run.outcome.findings.len());
     let mut results = Vec::new();
-    for f in &run.outcome.findings {
+    for (f, _) in run
+        .outcome
+        .findings
+        .iter()
+        .zip(keep_finding)
+        .filter(|(_, k)| **k)
+    {
         let i = match index.get(f.rule.as_str()) {
             Some(i) => *i,
             // Every finding's rule is loaded; should one not be, it still gets a descriptor.
@@ -441,10 +444,9 @@ fn render_at_most(run: &Run, gate: impl Into<crate::run::Gate>, max: usize) -> S
         };
         results.push(finding_result(f, i, run));
     }
-    for (p, place) in &placed {
+    for ((p, place), _) in placed.iter().zip(keep_problem).filter(|(_, k)| **k) {
         results.push(problem_result(p, place, index[p.code], run));
     }
-    let (results, left_out) = within_limit(results, max);
     let exit_code = run.exit_code(gate);
     let mut driver = Map::new();
     driver.insert("name".into(), json!("rimlig"));
@@ -479,22 +481,18 @@ fn render_at_most(run: &Run, gate: impl Into<crate::run::Gate>, max: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::{render_at_most, uri, within_limit};
-    use serde_json::{Value, json};
+    use serde_json::Value;
 
     #[test]
     fn past_the_limit_the_most_severe_results_are_kept_in_their_order() {
-        let results: Vec<Value> = ["note", "error", "warning", "error", "note", "warning"]
-            .iter()
-            .enumerate()
-            .map(|(i, l)| json!({ "level": l, "n": i }))
-            .collect();
-        let (kept, note) = within_limit(results.clone(), 6);
-        assert_eq!(kept, results);
+        use crate::problem::Severity::{Error, Info, Warning};
+        let severities = [Info, Error, Warning, Error, Info, Warning];
+        let (keep, note) = within_limit(&severities, 6);
+        assert!(keep.iter().all(|k| *k));
         assert!(note.is_none());
-        let (kept, note) = within_limit(results, 3);
-        let n: Vec<u64> = kept.iter().filter_map(|r| r["n"].as_u64()).collect();
+        let (keep, note) = within_limit(&severities, 3);
         // Both errors, then the first warning; in the order they came.
-        assert_eq!(n, [1, 2, 3]);
+        assert_eq!(keep, [false, true, true, true, false, false]);
         let note = note.expect("a notification counts those left out");
         assert_eq!(note["descriptor"]["id"], "sarif::results-left-out");
         assert_eq!(note["properties"]["left_out"], 3);
