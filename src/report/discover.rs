@@ -140,9 +140,11 @@ pub fn find_reports_listed(
     // `ex//2020-10/` and `ex/./2020-10` are `ex/2020-10`: one report under one name (findings
     // and baselines name reports by their path), and a path given twice is walked once.
     let mut tidy: Vec<PathBuf> = Vec::with_capacity(paths.len());
+    // Looked up in a set: a shell's `*.csv` can give tens of thousands of paths.
+    let mut seen: HashSet<PathBuf> = HashSet::with_capacity(paths.len());
     for path in paths {
         let path: PathBuf = path.components().collect();
-        if !tidy.contains(&path) {
+        if seen.insert(path.clone()) {
             tidy.push(path);
         }
     }
