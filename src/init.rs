@@ -173,6 +173,9 @@ pub fn init(dir: &Path) -> Outcome {
             (path, *text)
         })
         .collect();
+    // A name that is there, even a link that leads nowhere (which `exists` does not see, and
+    // writing would then stop half-way, at that file).
+    let there = |a: &Path| std::fs::symlink_metadata(a).is_ok();
     // A file where a folder of the starter goes (`rules`) blocks it as well.
     let mut existing: Vec<String> = targets
         .iter()
@@ -181,9 +184,9 @@ pub fn init(dir: &Path) -> Outcome {
                 .take_while(|a| *a != dir && !a.as_os_str().is_empty())
                 .filter(move |a| {
                     if a == p {
-                        a.exists()
+                        there(a)
                     } else {
-                        a.exists() && !a.is_dir()
+                        there(a) && !a.is_dir()
                     }
                 })
         })
@@ -254,5 +257,27 @@ pub fn init(dir: &Path) -> Outcome {
         stdout,
         stderr: String::new(),
         exit_code: 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_that_leads_nowhere_where_a_starter_file_goes_writes_nothing() {
+        // `rules/drift.rules` a link to nothing: `rimlig.toml` and `rules/tabeller.rules` were
+        // written, then the run stopped at the link with "File exists".
+        let dir = std::env::temp_dir().join(format!("rimlig-init-link-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("rules")).unwrap();
+        std::os::unix::fs::symlink(dir.join("nowhere"), dir.join("rules/drift.rules")).unwrap();
+        let out = init(&dir);
+        assert_eq!(out.exit_code, 2, "{}", out.stderr);
+        assert!(out.stderr.contains("rules/drift.rules"), "{}", out.stderr);
+        assert!(!dir.join("rimlig.toml").exists());
+        assert!(!dir.join("rules/tabeller.rules").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
