@@ -1,5 +1,9 @@
 //! Case-insensitive globs for table names, headers and row keys: `*` (any run), `?` (one
-//! character) and `{a,b}` (either alternative). Everything else matches itself.
+//! character) and `{a,b}` (either alternative). Everything else matches itself. A glob may
+//! have any number of groups: each alternative of each counts (see [`Pattern`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Whether `text` matches `pattern`, ignoring case and surrounding whitespace.
 pub fn matches(pattern: &str, text: &str) -> bool {
@@ -21,7 +25,36 @@ pub fn matches(pattern: &str, text: &str) -> bool {
     if p.is_ascii() && !p.contains('{') && single_spaced(p) && is_plain(t) {
         return wildcard_ascii(p.as_bytes(), t.as_bytes());
     }
-    Pattern::new(pattern).matches_text(&Text::new(text))
+    let compiled = compiled(pattern);
+    if is_plain(text) {
+        compiled.matches_plain(text)
+    } else {
+        compiled.matches_text(&Text::new(text))
+    }
+}
+
+/// How many compiled patterns [`compiled`] keeps, by thread.
+const RECENT: usize = 8;
+
+thread_local! {
+    /// The patterns [`matches`] compiled last, the latest first. A caller matches one glob
+    /// against every header of a table, or a rule's `matches` against every row, and
+    /// compiling `{a,b}` groups each time made that hundreds of times slower than matching.
+    static COMPILED: RefCell<Vec<(Box<str>, Rc<Pattern>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `pattern` compiled, or taken from those compiled last.
+fn compiled(pattern: &str) -> Rc<Pattern> {
+    COMPILED.with(|recent| {
+        let mut recent = recent.borrow_mut();
+        if let Some(i) = recent.iter().position(|(p, _)| **p == *pattern) {
+            recent[..=i].rotate_right(1);
+        } else {
+            recent.truncate(RECENT - 1);
+            recent.insert(0, (pattern.into(), Rc::new(Pattern::new(pattern))));
+        }
+        Rc::clone(&recent[0].1)
+    })
 }
 
 /// Whether `text` is ASCII and already as [`Text::new`] leaves it but for case: no whitespace
@@ -45,20 +78,56 @@ fn wildcard_ascii(p: &[u8], t: &[u8]) -> bool {
 }
 
 /// A pattern made ready once, to match many texts (the keys of every row of a table).
+///
+/// A glob of a few `{a,b}` groups is expanded into its alternatives, each matched by
+/// `wildcard`. One that would have more than `MOST_ALTERNATIVES` alternatives, or
+/// alternatives of more than `MOST_EXPANDED` characters together, is matched by a
+/// `Machine` instead, which reads the groups as they are written: compiling it takes time
+/// and memory in proportion to the glob, matching at most the glob's length for each
+/// character of the text, and every alternative counts, so a glob of thousands of groups
+/// matches exactly what it says rather than a part of it.
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    alternatives: Vec<Vec<char>>,
+    form: Form,
     /// The alternatives as bytes, when all are ASCII: matched against a plain ASCII text in
     /// place (see [`Pattern::matches_plain`]).
     ascii: Option<Vec<Vec<u8>>>,
 }
 
+#[derive(Clone, Debug)]
+enum Form {
+    Alternatives(Vec<Vec<char>>),
+    Machine(Machine),
+}
+
+/// Expanded, a glob has at most this many alternatives (`{a,b}` eight times over)…
+const MOST_ALTERNATIVES: usize = 256;
+/// …of at most this many characters together, or of as many as its longest alternative when
+/// it has only one (a glob without groups, or with `{}` and `{a}` alone).
+const MOST_EXPANDED: usize = 1 << 16;
+
 impl Pattern {
     pub fn new(pattern: &str) -> Pattern {
         let p: Vec<char> = pattern.to_lowercase().chars().map(plain_dash).collect();
-        // Spaced as texts are (see [`Text::new`]), after `{a, b}` is expanded, so that
-        // `"Budget  2020"` and `"x {a, b}"` match the text `Budget 2020` and `x b`.
-        let alternatives: Vec<Vec<char>> = expand(&p).iter().map(|alt| spaced(alt)).collect();
+        let pieces = pieces(&p);
+        let (mut count, mut longest) = (1usize, 0usize);
+        for piece in &pieces {
+            match piece {
+                Piece::Fixed(chars) => longest = longest.saturating_add(chars.len()),
+                Piece::Either(alts) => {
+                    count = count.saturating_mul(alts.len());
+                    let most = alts.iter().map(Vec::len).max().unwrap_or(0);
+                    longest = longest.saturating_add(most);
+                }
+            }
+        }
+        if count > MOST_ALTERNATIVES || count.saturating_mul(longest) > MOST_EXPANDED.max(longest) {
+            return Pattern {
+                form: Form::Machine(Machine::new(&pieces)),
+                ascii: None,
+            };
+        }
+        let alternatives = expand(&pieces, count);
         let ascii = alternatives
             .iter()
             .map(|alt| {
@@ -68,7 +137,7 @@ impl Pattern {
             })
             .collect();
         Pattern {
-            alternatives,
+            form: Form::Alternatives(alternatives),
             ascii,
         }
     }
@@ -90,7 +159,12 @@ impl Pattern {
     }
 
     pub fn matches_text(&self, text: &Text) -> bool {
-        self.alternatives.iter().any(|alt| wildcard(alt, &text.0))
+        match &self.form {
+            Form::Alternatives(alternatives) => {
+                alternatives.iter().any(|alt| wildcard(alt, &text.0))
+            }
+            Form::Machine(machine) => machine.matches(&text.0),
+        }
     }
 }
 
@@ -131,25 +205,219 @@ fn spaced(chars: &[char]) -> Vec<char> {
     out
 }
 
-/// Expand `{a,b}` groups (not nested) into plain wildcard patterns.
-fn expand(p: &[char]) -> Vec<Vec<char>> {
-    let Some(open) = p.iter().position(|c| *c == '{') else {
-        return vec![p.to_vec()];
-    };
-    let Some(close) = p[open..].iter().position(|c| *c == '}').map(|i| i + open) else {
-        return vec![p.to_vec()];
-    };
+/// A glob taken apart: what every alternative has, and `{a,b}` groups of several
+/// alternatives between.
+#[derive(Debug)]
+enum Piece {
+    Fixed(Vec<char>),
+    Either(Vec<Vec<char>>),
+}
+
+/// `p` taken apart, in one pass. A `{` opens a group that the next `}` closes, and the
+/// commas in it part the alternatives; a `{` in a group, a `{` that no `}` follows and a `}`
+/// outside a group are characters like any other. A group of one alternative (`{}`, `{a}`)
+/// is the same as its text.
+fn pieces(p: &[char]) -> Vec<Piece> {
     let mut out = Vec::new();
-    for alt in p[open + 1..close].split(|c| *c == ',') {
-        let mut v = p[..open].to_vec();
-        v.extend_from_slice(alt);
-        v.extend_from_slice(&p[close + 1..]);
-        out.extend(expand(&v));
-        if out.len() > 256 {
+    let mut fixed = Vec::new();
+    let mut from = 0;
+    while let Some(open) = p[from..].iter().position(|&c| c == '{').map(|i| i + from) {
+        // No `}` after this `{`: none after any later `{` either, so the rest is text.
+        let Some(close) = p[open..].iter().position(|&c| c == '}').map(|i| i + open) else {
             break;
+        };
+        fixed.extend_from_slice(&p[from..open]);
+        let mut alts = p[open + 1..close].split(|&c| c == ',');
+        match (alts.next(), alts.next()) {
+            (Some(only), None) => fixed.extend_from_slice(only),
+            _ => {
+                out.push(Piece::Fixed(std::mem::take(&mut fixed)));
+                let alts = p[open + 1..close].split(|&c| c == ',');
+                out.push(Piece::Either(alts.map(<[char]>::to_vec).collect()));
+            }
+        }
+        from = close + 1;
+    }
+    fixed.extend_from_slice(&p[from..]);
+    out.push(Piece::Fixed(fixed));
+    out
+}
+
+/// The `count` alternatives of `pieces`, each spaced as texts are (see [`Text::new`]) after
+/// its groups are filled in, so that `"Budget  2020"` and `"x {a, b}"` match the texts
+/// `Budget 2020` and `x b`. Without recursion, and each alternative made once: the work is
+/// what the alternatives hold.
+fn expand(pieces: &[Piece], count: usize) -> Vec<Vec<char>> {
+    (0..count)
+        .map(|mut n| {
+            let mut alt = Vec::new();
+            for piece in pieces {
+                match piece {
+                    Piece::Fixed(chars) => alt.extend_from_slice(chars),
+                    Piece::Either(alts) => {
+                        // `n` read as a number whose digits choose the alternative of each group.
+                        if let Some(chosen) = alts.get(n % alts.len().max(1)) {
+                            alt.extend_from_slice(chosen);
+                        }
+                        n /= alts.len().max(1);
+                    }
+                }
+            }
+            spaced(&alt)
+        })
+        .collect()
+}
+
+/// A glob of too many alternatives to expand, as a nondeterministic automaton over its
+/// characters: every alternative of a group is followed at once, and a state reached twice
+/// is followed once, so matching takes at most the glob's length for each character of the
+/// text, and compiling is one pass over the glob.
+#[derive(Clone, Debug)]
+struct Machine {
+    ops: Vec<Op>,
+    /// Where each alternative of a group starts, by group (see [`Op::Fork`]).
+    groups: Vec<Vec<usize>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Op {
+    Char(char),
+    /// `?`
+    One,
+    /// `*`
+    Any,
+    /// Whitespace: see [`Spacing`].
+    Space,
+    /// A group: go on at the start of each of its alternatives.
+    Fork(usize),
+    /// The end of an alternative: go on after its group.
+    Jump(usize),
+}
+
+/// How the whitespace of a glob is read, as [`spaced`] reads each expanded alternative:
+/// none before the first other character, a run as one space before the next other
+/// character, none at the end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Spacing {
+    /// No space is owed: at the start, or the owed space was just read.
+    Start,
+    /// After a character other than whitespace.
+    Word,
+    /// After whitespace that followed a character: a space is owed before the next one.
+    Owed,
+}
+
+impl Machine {
+    fn new(pieces: &[Piece]) -> Machine {
+        let op = |c: char| match c {
+            '?' => Op::One,
+            '*' => Op::Any,
+            c if c.is_whitespace() => Op::Space,
+            c => Op::Char(c),
+        };
+        let mut ops = Vec::new();
+        let mut groups = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Fixed(chars) => ops.extend(chars.iter().map(|&c| op(c))),
+                Piece::Either(alts) => {
+                    ops.push(Op::Fork(groups.len()));
+                    let mut starts = Vec::with_capacity(alts.len());
+                    let mut ends = Vec::with_capacity(alts.len());
+                    for alt in alts {
+                        starts.push(ops.len());
+                        ops.extend(alt.iter().map(|&c| op(c)));
+                        ends.push(ops.len());
+                        ops.push(Op::Jump(0));
+                    }
+                    let after = ops.len();
+                    for end in ends {
+                        if let Some(jump) = ops.get_mut(end) {
+                            *jump = Op::Jump(after);
+                        }
+                    }
+                    groups.push(starts);
+                }
+            }
+        }
+        Machine { ops, groups }
+    }
+
+    /// Whether the text (as [`Text`] leaves it) matches.
+    fn matches(&self, text: &[char]) -> bool {
+        let mut seen = foldhash::HashSet::default();
+        let mut now = Vec::new();
+        self.follow(&mut vec![(0, Spacing::Start)], &mut seen, &mut now);
+        let mut next = Vec::new();
+        for &c in text {
+            if now.is_empty() {
+                return false;
+            }
+            for &(at, spacing) in &now {
+                let Some(&op) = self.ops.get(at) else {
+                    continue;
+                };
+                match (op, spacing) {
+                    (_, Spacing::Owed) => {
+                        if c == ' ' {
+                            next.push((at, Spacing::Start));
+                        }
+                    }
+                    (Op::Char(p), _) => {
+                        if p == c {
+                            next.push((at + 1, Spacing::Word));
+                        }
+                    }
+                    (Op::One, _) => next.push((at + 1, Spacing::Word)),
+                    (Op::Any, _) => next.push((at, Spacing::Word)),
+                    // `follow` leaves none of these in `now`.
+                    (Op::Space | Op::Fork(_) | Op::Jump(_), _) => {}
+                }
+            }
+            seen.clear();
+            now.clear();
+            self.follow(&mut next, &mut seen, &mut now);
+        }
+        now.iter().any(|&(at, _)| at == self.ops.len())
+    }
+
+    /// The states that read a character (or the end), reached from those in `from` without
+    /// reading one, into `out`: each once, however many ways lead to it. With a stack, not
+    /// recursion: a glob can have thousands of groups in a row.
+    fn follow(
+        &self,
+        from: &mut Vec<(usize, Spacing)>,
+        seen: &mut foldhash::HashSet<(usize, Spacing)>,
+        out: &mut Vec<(usize, Spacing)>,
+    ) {
+        while let Some((at, spacing)) = from.pop() {
+            if !seen.insert((at, spacing)) {
+                continue;
+            }
+            match self.ops.get(at) {
+                None | Some(Op::Char(_) | Op::One) => out.push((at, spacing)),
+                Some(Op::Any) => {
+                    out.push((at, spacing));
+                    // `*` may match nothing, but not before an owed space is read.
+                    if spacing != Spacing::Owed {
+                        from.push((at + 1, Spacing::Word));
+                    }
+                }
+                Some(Op::Space) => {
+                    let spacing = match spacing {
+                        Spacing::Word => Spacing::Owed,
+                        s => s,
+                    };
+                    from.push((at + 1, spacing));
+                }
+                Some(&Op::Fork(group)) => {
+                    let starts = self.groups.get(group).map_or(&[][..], Vec::as_slice);
+                    from.extend(starts.iter().map(|&start| (start, spacing)));
+                }
+                Some(&Op::Jump(to)) => from.push((to, spacing)),
+            }
         }
     }
-    out
 }
 
 /// Iterative wildcard match with backtracking on the last `*`: linear in practice, never exponential.
@@ -319,6 +587,132 @@ mod tests {
             for t in texts {
                 let general = Pattern::new(p).matches_text(&Text::new(t));
                 assert_eq!(matches(p, t), general, "{p:?} {t:?}");
+            }
+        }
+    }
+
+    /// `{}` thirty thousand times over was expanded by recursing once per group, copying the
+    /// whole glob each time: gigabytes, then an abort.
+    #[test]
+    fn thirty_thousand_empty_groups_are_nothing() {
+        let glob = format!("{}Budget", "{}".repeat(30_000));
+        let p = Pattern::new(&glob);
+        assert!(p.matches("Budget") && p.matches_plain("budget") && p.matches("BUDGET"));
+        assert!(!p.matches("Budge") && !p.matches("{}Budget"));
+        assert!(matches(&glob, "Budget") && !matches(&glob, "Budget 2020"));
+        let glob = format!("{}*x", "{Budget}{ }".repeat(30_000));
+        let text = format!("{}x", "budget ".repeat(30_000));
+        assert!(matches(&glob, &text) && matches(&glob, &format!("{text}{text}")));
+        assert!(!matches(&glob, &text[7..]) && !matches(&glob, "budget x"));
+    }
+
+    /// Past 256 alternatives the rest were dropped: `{a,b}` ten times over matched
+    /// "aaaaaaaaaa" but not "bbbbbbbbbb".
+    #[test]
+    fn every_alternative_counts_however_many_there_are() {
+        let ten = "{a,b}".repeat(10);
+        for text in ["aaaaaaaaaa", "bbbbbbbbbb", "abababbbab", "BBBBBBBBBB"] {
+            assert!(matches(&ten, text), "{text}");
+        }
+        for text in ["aaaaaaaaa", "aaaaaaaaaaa", "aaaaaaaaac", ""] {
+            assert!(!matches(&ten, text), "{text}");
+        }
+        assert!(matches(&"{a,b,c}".repeat(6), "cccccc"));
+        // 2^30 000 alternatives, matched as written.
+        let many = "{a,b}".repeat(30_000);
+        let text: String = (0..30_000)
+            .map(|i| if i % 7 == 0 { 'b' } else { 'a' })
+            .collect();
+        assert!(matches(&many, &text) && matches(&many, &text.to_uppercase()));
+        assert!(!matches(&many, &text[1..]) && !matches(&many, &format!("{text}a")));
+        // Few alternatives, but long ones.
+        let long = format!("{}{}", "{a,b}".repeat(8), "x".repeat(2_000));
+        assert!(matches(&long, &format!("babababa{}", "x".repeat(2_000))));
+        assert!(!matches(&long, &format!("babababa{}", "x".repeat(1_999))));
+        // Groups within a header glob, against the headers of a table.
+        let glob = format!("{}* 20??", "{Prognos,Utfall,Budget}".repeat(6));
+        let header = format!("{} 2020", "utfall".repeat(6));
+        assert!(matches(&glob, &header) && !matches(&glob, "Utfall 2020"));
+    }
+
+    /// The automaton that matches a glob of too many alternatives matches exactly as the
+    /// alternatives would, spaces and all.
+    #[test]
+    fn the_machine_matches_as_the_alternatives() {
+        use super::{Machine, Text, expand, pieces, wildcard};
+        let tokens = [
+            "a", "b", " ", "*", "?", "{a,b}", "{, }", "{ a ,b }", "{*,}", "{}",
+        ];
+        let mut globs = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = globs
+                .iter()
+                .flat_map(|g| tokens.iter().map(move |t| format!("{g}{t}")))
+                .collect();
+            globs.extend(longer);
+        }
+        globs.sort();
+        globs.dedup();
+        let mut texts = vec![String::new()];
+        for _ in 0..3 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| ["a", "b", " "].map(|c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        let texts: Vec<Text> = texts.iter().map(|t| Text::new(t)).collect();
+        let (mut matched, mut compared) = (0, 0);
+        for glob in &globs {
+            let chars: Vec<char> = glob.chars().collect();
+            let pieces = pieces(&chars);
+            let count = pieces.iter().fold(1, |n, p| match p {
+                super::Piece::Fixed(_) => n,
+                super::Piece::Either(alts) => n * alts.len(),
+            });
+            let alternatives = expand(&pieces, count);
+            let machine = Machine::new(&pieces);
+            for text in &texts {
+                let expected = alternatives.iter().any(|alt| wildcard(alt, &text.0));
+                assert_eq!(machine.matches(&text.0), expected, "{glob:?} {:?}", text.0);
+                matched += usize::from(expected);
+                compared += 1;
+            }
+        }
+        assert!(compared > 30_000 && matched > 3_000, "{compared} {matched}");
+    }
+
+    /// A `{` opens a group that the next `}` closes; other braces are characters.
+    #[test]
+    fn braces_outside_a_group_are_characters() {
+        assert!(matches("{a{b,c}", "a{b") && matches("{a{b,c}", "c"));
+        assert!(matches("{a,b", "{a,b") && !matches("{a,b", "a"));
+        assert!(matches("a}b", "a}b") && matches("}{a,b}{", "}b{"));
+        assert!(matches("{a{,b}c}d", "a{c}d") && matches("{a{,b}c}d", "bc}d"));
+        let unclosed = "{".repeat(30_000);
+        assert!(matches(&unclosed, &unclosed) && !matches(&unclosed, "{"));
+        assert!(matches("{Summa,Totalt}*", "Totalt 2020") && matches("{}", ""));
+    }
+
+    /// `matches` compiles a glob once for the many texts it is matched against.
+    #[test]
+    fn matches_reuses_what_it_compiled() {
+        use super::{RECENT, compiled};
+        use std::rc::Rc;
+        let globs: Vec<String> = (0..=RECENT).map(|i| format!("{{a,b}}{i}")).collect();
+        let first = compiled(&globs[0]);
+        assert!(Rc::ptr_eq(&first, &compiled(&globs[0])));
+        for (i, glob) in globs.iter().enumerate() {
+            assert!(matches(glob, &format!("b{i}")) && !matches(glob, &format!("c{i}")));
+        }
+        // The oldest made way for the others; each of the latest is kept.
+        assert!(!Rc::ptr_eq(&first, &compiled(&globs[0])));
+        let kept = compiled(&globs[RECENT]);
+        assert!(Rc::ptr_eq(&kept, &compiled(&globs[RECENT])));
+        for round in 0..3 {
+            for (i, glob) in globs.iter().enumerate().rev() {
+                assert!(matches(glob, &format!("a{i}")), "{round} {glob}");
+                assert!(!matches(glob, &format!("a{}", i + 1)), "{round} {glob}");
             }
         }
     }
