@@ -34,7 +34,7 @@
 //! its place in the file (kind `config`, exit 2), and the rest of the file still counts.
 
 use crate::check::RuleSet;
-use crate::finding::Finding;
+use crate::finding::{Finding, Shared};
 use crate::input::{ReadError, not_a_file, read_regular};
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::normalise_name;
@@ -43,6 +43,7 @@ use crate::suggest::did_you_mean;
 use crate::syntax::ast::{Level, Tolerance, UnitName};
 use rust_decimal::Decimal;
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::LazyLock;
@@ -1085,11 +1086,17 @@ fn allow_entry(r: &mut Reader<'_>, item: &Spanned<DeValue<'_>>) -> Option<Allow>
 impl Config {
     /// `path` as names relative to the config file's folder, if it is inside it.
     pub fn relative_names(&self, path: &Path) -> Option<Vec<String>> {
+        self.relative_names_from(path, std::env::current_dir().ok().as_deref())
+    }
+
+    /// [`Config::relative_names`] with the current folder `cwd` already asked for (`None`:
+    /// it could not be).
+    fn relative_names_from(&self, path: &Path, cwd: Option<&Path>) -> Option<Vec<String>> {
         let base = self.abs_dir.as_ref()?;
         let abs = if path.is_absolute() {
             tidy_path(path)
         } else {
-            tidy_path(&std::env::current_dir().ok()?.join(path))
+            tidy_path(&cwd?.join(path))
         };
         let rel = abs.strip_prefix(base).ok()?;
         Some(
@@ -1225,45 +1232,29 @@ impl Config {
         }
     }
 
-    /// Whether the `[[allow]]` entry `a` covers the finding `f`.
-    fn allows(&self, a: &Allow, f: &Finding) -> bool {
-        let rule_ok = f.rule == a.rule || f.instance_name() == a.rule;
-        let report_ok = a.report.as_ref().is_none_or(|g| {
-            self.selects(g, Path::new(f.report.as_str()))
-                || g.matches_or_parent(&names_of(&f.report))
-        });
-        let table_ok = a
-            .table
-            .as_ref()
-            .is_none_or(|t| crate::glob::matches(t, &f.table));
-        let key_ok = a.key.as_ref().is_none_or(|k| {
-            f.row_key.as_ref().is_some_and(|rk| {
-                crate::glob::matches(k, rk) || normalise_name(k) == normalise_name(rk)
-            })
-        });
-        let column_ok = a.column.as_ref().is_none_or(|c| {
-            let by_header = f.column_name.as_ref().is_some_and(|h| {
-                crate::glob::matches(c, h) || normalise_name(c) == normalise_name(h)
-            });
-            let by_rule_name = f
-                .bindings
-                .iter()
-                .any(|(_, col)| col.eq_ignore_ascii_case(c))
-                || f.values
-                    .as_ref()
-                    .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c));
-            by_header || by_rule_name
-        });
-        rule_ok && report_ok && table_ok && key_ok && column_ok
-    }
-
     /// Mark the findings an `[[allow]]` entry covers as suppressed (the first entry that
     /// matches gives the reason). An entry that matches no finding is an info note: the
     /// finding it was written for is gone.
     pub fn apply_allow(&self, findings: &mut [Finding], problems: &mut Vec<Problem>) {
+        if self.allow.is_empty() {
+            return;
+        }
+        let entries = AllowEntries::new(self);
+        // The findings of one rule instance in one table are many (a row each) and share the
+        // entries that can match them: worked out once, not for every finding.
+        let mut groups: HashMap<(Shared, String, Shared, Shared), Vec<usize>> = HashMap::new();
         let mut used = vec![0usize; self.allow.len()];
         for f in findings.iter_mut() {
-            if let Some(i) = self.allow.iter().position(|a| self.allows(a, f)) {
+            let key = (
+                f.rule.clone(),
+                f.instance_name(),
+                f.report.clone(),
+                f.table.clone(),
+            );
+            let candidates = groups
+                .entry(key)
+                .or_insert_with_key(|(_, instance, _, _)| entries.candidates(f, instance));
+            if let Some(i) = entries.first_allowing(candidates, f) {
                 used[i] += 1;
                 f.suppressed = true;
                 f.suppression_reason = Some(self.allow[i].reason.clone());
@@ -1283,6 +1274,109 @@ impl Config {
                 );
             }
         }
+    }
+}
+
+/// The `[[allow]]` entries of a [`Config`], made ready to be tried on the findings of a run.
+/// An entry covers a finding when its rule, report, table, key and column all match (those
+/// it does not give match anything).
+struct AllowEntries<'c> {
+    config: &'c Config,
+    /// The entries naming each rule id or rule instance, in file order: a finding is tried
+    /// only on those of its rule, found without looking at the others.
+    by_rule: HashMap<&'c str, Vec<usize>>,
+    /// Each entry's `key` and `column` as [`normalise_name`] makes them, for the comparison
+    /// that is made besides the glob.
+    keys: Vec<Option<String>>,
+    columns: Vec<Option<String>>,
+    /// The current folder, which relative report paths start from: asked once, not for
+    /// every finding.
+    cwd: Option<PathBuf>,
+}
+
+impl<'c> AllowEntries<'c> {
+    fn new(config: &'c Config) -> Self {
+        let mut by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, a) in config.allow.iter().enumerate() {
+            by_rule.entry(a.rule.as_str()).or_default().push(i);
+        }
+        let normalised = |s: &Option<String>| s.as_deref().map(normalise_name);
+        AllowEntries {
+            config,
+            by_rule,
+            keys: config.allow.iter().map(|a| normalised(&a.key)).collect(),
+            columns: config.allow.iter().map(|a| normalised(&a.column)).collect(),
+            cwd: std::env::current_dir().ok(),
+        }
+    }
+
+    /// The entries, in file order, that can cover a finding of `f`'s rule instance
+    /// (`instance`), report and table: those whose rule, report and table match. Only the
+    /// row key and the column are left to look at for each finding.
+    fn candidates(&self, f: &Finding, instance: &str) -> Vec<usize> {
+        let of_rule = |rule: &str| self.by_rule.get(rule).into_iter().flatten().copied();
+        let mut ids: Vec<usize> = of_rule(&f.rule).collect();
+        // An entry names one rule or instance, so the two lists have no entry in common.
+        if instance != f.rule.as_str() {
+            ids.extend(of_rule(instance));
+            ids.sort_unstable();
+        }
+        if ids.is_empty() {
+            return ids;
+        }
+        // A report glob is tried on the report's path relative to the config file, and on
+        // the path as written.
+        let relative = self
+            .config
+            .relative_names_from(Path::new(f.report.as_str()), self.cwd.as_deref());
+        let report_names = [relative, Some(names_of(&f.report))];
+        ids.retain(|&i| {
+            let a = &self.config.allow[i];
+            let report_ok = a.report.as_ref().is_none_or(|g| {
+                report_names
+                    .iter()
+                    .flatten()
+                    .any(|names| g.matches_or_parent(names))
+            });
+            let table_ok = a
+                .table
+                .as_ref()
+                .is_none_or(|t| crate::glob::matches(t, &f.table));
+            report_ok && table_ok
+        });
+        ids
+    }
+
+    /// The first of `candidates` (from [`AllowEntries::candidates`] for `f`) whose key and
+    /// column match `f`.
+    fn first_allowing(&self, candidates: &[usize], f: &Finding) -> Option<usize> {
+        if candidates.is_empty() {
+            return None;
+        }
+        let row_key = f.row_key.as_deref().map(|k| (k, normalise_name(k)));
+        let header = f.column_name.as_deref().map(|h| (h, normalise_name(h)));
+        candidates.iter().copied().find(|&i| {
+            let a = &self.config.allow[i];
+            let key_ok = a.key.as_ref().is_none_or(|k| {
+                row_key.as_ref().is_some_and(|(rk, rk_name)| {
+                    crate::glob::matches(k, rk) || self.keys[i].as_ref() == Some(rk_name)
+                })
+            });
+            let column_ok = a.column.as_ref().is_none_or(|c| {
+                let by_header = header.as_ref().is_some_and(|(h, h_name)| {
+                    crate::glob::matches(c, h) || self.columns[i].as_ref() == Some(h_name)
+                });
+                let by_rule_name = f
+                    .bindings
+                    .iter()
+                    .any(|(_, col)| col.eq_ignore_ascii_case(c))
+                    || f.values
+                        .as_ref()
+                        .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c));
+                by_header || by_rule_name
+            });
+            key_ok && column_ok
+        })
     }
 }
 
@@ -1341,6 +1435,158 @@ mod tests {
             PathBuf::from("reports")
         );
         assert_eq!(g("**/old").literal_prefix(), PathBuf::new());
+    }
+
+    /// Whether `a` covers `f`, worked out for the pair alone: what [`Config::apply_allow`]
+    /// must agree with, however it narrows down the entries it tries.
+    fn allows_alone(config: &Config, a: &Allow, f: &Finding) -> bool {
+        let rule_ok = f.rule == a.rule || f.instance_name() == a.rule;
+        let report_ok = a.report.as_ref().is_none_or(|g| {
+            config.selects(g, Path::new(f.report.as_str()))
+                || g.matches_or_parent(&names_of(&f.report))
+        });
+        let table_ok = a
+            .table
+            .as_ref()
+            .is_none_or(|t| crate::glob::matches(t, &f.table));
+        let key_ok = a.key.as_ref().is_none_or(|k| {
+            f.row_key.as_ref().is_some_and(|rk| {
+                crate::glob::matches(k, rk) || normalise_name(k) == normalise_name(rk)
+            })
+        });
+        let column_ok = a.column.as_ref().is_none_or(|c| {
+            let by_header = f.column_name.as_ref().is_some_and(|h| {
+                crate::glob::matches(c, h) || normalise_name(c) == normalise_name(h)
+            });
+            let by_rule_name = f
+                .bindings
+                .iter()
+                .any(|(_, col)| col.eq_ignore_ascii_case(c))
+                || f.values
+                    .as_ref()
+                    .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c));
+            by_header || by_rule_name
+        });
+        rule_ok && report_ok && table_ok && key_ok && column_ok
+    }
+
+    #[test]
+    fn allow_entries_cover_the_findings_each_pair_says_they_do() {
+        // A small generator, so that every run tries the same mix.
+        let mut seed = 7u64;
+        let mut pick = |options: &[&str]| -> String {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            options[(seed >> 33) as usize % options.len()].to_string()
+        };
+        let cwd = std::env::current_dir().unwrap();
+        let absolute = cwd.join("rapporter/2020-10").to_string_lossy().into_owned();
+        let reports = [
+            "rapporter/2020-10",
+            "./rapporter/2021-10",
+            "rapporter/../x",
+            "../utanför/2020-10",
+            "x",
+            absolute.as_str(),
+        ];
+        let fields: [(&str, &[&str]); 4] = [
+            (
+                "report",
+                &[
+                    "",
+                    "rapporter/**",
+                    "rapporter/2020-*",
+                    "x",
+                    "utanför/**",
+                    "**/2020-10",
+                ],
+            ),
+            ("table", &["", "Drift*", "balans", "driftsammandrag"]),
+            (
+                "key",
+                &["", "k1", "K 2", "k*", "k-3", "Kontakt Linköping", "k{1,4}"],
+            ),
+            (
+                "column",
+                &["", "Budget", "utfall", "avvikelse", "Budget 2020"],
+            ),
+        ];
+        let mut text = String::new();
+        for i in 0..400 {
+            let rule = pick(&["r", "s", "r[budget]", "r[utfall]", "r [budget]", "q"]);
+            text.push_str(&format!("[[allow]]\nrule = \"{rule}\"\n"));
+            for (key, options) in fields {
+                let value = pick(options);
+                if !value.is_empty() {
+                    text.push_str(&format!("{key} = \"{value}\"\n"));
+                }
+            }
+            text.push_str(&format!("reason = \"entry {i}\"\n\n"));
+        }
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        let config = parse(
+            "rimlig.toml",
+            text,
+            Path::new("."),
+            &mut sources,
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 0, "{problems:?}");
+        assert_eq!(config.allow.len(), 400);
+
+        let mut findings: Vec<Finding> = (0..1000)
+            .map(|_| {
+                let mut f = Finding::for_tests();
+                f.rule = pick(&["r", "s", "t"]).into();
+                let column = pick(&["", "budget", "Utfall"]);
+                if !column.is_empty() {
+                    f.bindings = vec![("c".to_string(), column)];
+                }
+                f.report = pick(&reports).into();
+                f.table = pick(&["Driftsammandrag", "Balans", "Drift 2020"]).into();
+                let key = pick(&[
+                    "",
+                    "k1",
+                    "k 2",
+                    "K4",
+                    "k\u{2013}3",
+                    "kontakt linköping",
+                    "x",
+                ]);
+                f.row_key = (!key.is_empty()).then_some(key);
+                let header = pick(&["", "Budget", "Budget  2020", "Utfall", "Prognos"]);
+                f.column_name = (!header.is_empty()).then(|| header.into());
+                f
+            })
+            .collect();
+        let expected: Vec<Option<usize>> = findings
+            .iter()
+            .map(|f| {
+                config
+                    .allow
+                    .iter()
+                    .position(|a| allows_alone(&config, a, f))
+            })
+            .collect();
+        config.apply_allow(&mut findings, &mut problems);
+
+        for (f, e) in findings.iter().zip(&expected) {
+            let reason = e.map(|i| config.allow[i].reason.clone());
+            assert_eq!(f.suppression_reason, reason, "{f:?}");
+            assert_eq!(f.suppressed, e.is_some());
+        }
+        let unused: Vec<Span> = problems.iter().map(|p| p.labels[0].span).collect();
+        let expected_unused: Vec<Span> = (0..config.allow.len())
+            .filter(|i| !expected.contains(&Some(*i)))
+            .map(|i| config.allow[i].span)
+            .collect();
+        assert_eq!(unused, expected_unused);
+        // The mix has findings allowed and not, and entries used and not.
+        let allowed = expected.iter().flatten().count();
+        assert!(allowed > 100 && allowed < 900, "{allowed}");
+        assert!(unused.len() > 20 && unused.len() < 380, "{}", unused.len());
     }
 
     #[test]

@@ -957,3 +957,100 @@ fn an_allow_entry_for_an_instance_that_cannot_be_is_a_warning() {
     assert!(said[0].1.contains("utfall, budget, avvikelse"), "{said:?}");
     assert!(said[1].1.contains("has no `for`"), "{said:?}");
 }
+
+#[test]
+fn many_allow_entries_allow_exactly_the_findings_they_name() {
+    // 600 failing rows and 302 entries, most for a report that is not there: each finding is
+    // allowed by the first entry that names it, and each entry that names none is a note.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("config")
+        .join("allow-many");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("regler")).unwrap();
+    std::fs::create_dir_all(dir.join("rapporter/2021-10")).unwrap();
+    std::fs::write(
+        dir.join("regler/drift.rules"),
+        "rule drift-lika \"Budget och utfall är lika\" { each drift: budget == utfall }\n",
+    )
+    .unwrap();
+    let rows: String = (0..600).map(|i| format!("k{i};1;2\n")).collect();
+    std::fs::write(
+        dir.join("rapporter/2021-10/drift.csv"),
+        format!("Verksamhet;Budget;Utfall\n{rows}"),
+    )
+    .unwrap();
+    let entry = |fields: &str, reason: &str| {
+        format!("[[allow]]\nrule = \"drift-lika\"\n{fields}reason = \"{reason}\"\n\n")
+    };
+    let mut toml = BASE.to_string();
+    for i in 0..200 {
+        toml += &entry(
+            &format!("report = \"andra/{i}/**\"\nkey = \"k*\"\n"),
+            "annan rapport",
+        );
+    }
+    toml += &entry("key = \"k1{0,1,2,3,4,5,6,7,8,9}\"\n", "tio till nitton");
+    for i in 0..100 {
+        let n = 3 * i;
+        toml += &entry(
+            &format!("report = \"rapporter/2021-10\"\ntable = \"Drift\"\nkey = \"K{n}\"\n"),
+            &format!("rad {n}"),
+        );
+    }
+    toml += &entry("key = \"k0\"\n", "k0 igen");
+    std::fs::write(dir.join("rimlig.toml"), toml).unwrap();
+
+    let out = rimlig_in(&dir, &["check", "--format", "json"]);
+    let doc = json(&out);
+    let mut allowed: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["suppressed"] == true)
+        .map(|f| {
+            (
+                f["row_key"].as_str().unwrap().to_string(),
+                f["suppression_reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    allowed.sort();
+    let mut expected: Vec<(String, String)> = (0..600)
+        .filter_map(|n| {
+            let reason = if (10..20).contains(&n) {
+                "tio till nitton".to_string()
+            } else if n % 3 == 0 && n < 300 {
+                format!("rad {n}")
+            } else {
+                return None;
+            };
+            Some((format!("k{n}"), reason))
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(allowed, expected);
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 600);
+    // The 200 entries for other reports, those for K12, K15 and K18 (whose findings the
+    // entry before them allows) and the second one for k0 allow nothing.
+    let unused: Vec<u64> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "config::unused-allow")
+        .map(|p| p["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(unused.len(), 204, "{:#}", doc["problems"]);
+    // An entry takes a line per key and a blank one; the first comes after the lines of BASE.
+    let first = BASE.lines().count() as u64 + 1;
+    assert_eq!(unused[..2], [first, first + 6]);
+    let by_key = first + 6 * 200 + 5;
+    assert_eq!(
+        unused[200..],
+        [
+            by_key + 7 * 4,
+            by_key + 7 * 5,
+            by_key + 7 * 6,
+            by_key + 7 * 100
+        ]
+    );
+}
