@@ -1167,3 +1167,32 @@ fn a_total_glob_missed_by_a_look_alike_letter_is_named() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_row_key_of_a_megabyte_is_kept_cut_in_its_findings_and_fixes() {
+    // One row whose key is a megabyte, and 20 rules that fail on it: each finding and each fix
+    // copied the key whole (600 such rules made 1,2 GB of JSON).
+    let dir = scratch("long-key");
+    let key = "K".repeat(1_000_000);
+    write(&dir.join("r/t.csv"), &format!("k;a;b\n{key};1;2\n"));
+    let rules: String = (0..20)
+        .map(|i| format!("rule r{i} \"t\" {{ each t: a == b }}\n"))
+        .collect();
+    write(&dir.join("t.rules"), &rules);
+    let r = check_within(30, &[dir.join("r")], &[dir.join("t.rules")]);
+    assert_eq!(r.outcome.findings.len(), 20);
+    let cut = format!("{}…", &key[..rimlig::finding::ROW_KEY_CHARS]);
+    for f in &r.outcome.findings {
+        assert_eq!(f.row_key.as_deref(), Some(cut.as_str()));
+        let fix = f.fix.as_ref().expect("a fix");
+        assert!(
+            !fix.changes.is_empty() && fix.changes.iter().all(|c| c.row_key == cut),
+            "{:?}",
+            fix.changes
+                .iter()
+                .map(|c| c.row_key.len())
+                .collect::<Vec<_>>()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -5,6 +5,7 @@ use super::view::RowKind;
 use super::{CellAt, Env, Evaluator, Operand, Val};
 use crate::finding::{CellLabel, Finding, Shared, SpanJson, Values};
 use crate::problem::Severity;
+use crate::render::visible::shortened;
 use crate::report::Unit;
 use crate::report::number::{format_decimal, plain_decimal};
 use crate::syntax::ast::{CmpOp, Expr, ExprKind, Level};
@@ -495,7 +496,9 @@ fn build<'a>(
         .map(|v| v.key_col)
         .unwrap_or(0);
     let row_key = match (table, row) {
-        (Some(t), Some(r)) => t.cell(r, key_col).map(|c| c.raw(t).trim().to_string()),
+        (Some(t), Some(r)) => t
+            .cell(r, key_col)
+            .map(|c| shortened(c.raw(t).trim(), crate::finding::ROW_KEY_CHARS).into_owned()),
         _ => None,
     };
     let column_name = match (table, col) {

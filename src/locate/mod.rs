@@ -69,7 +69,8 @@ const READS_SEARCHED: usize = 64;
 
 /// Characters of a row key a fix's words show: a fix names its row several times for each
 /// finding, and a key of megabytes (a hostile file) made hundreds of megabytes of output.
-/// The JSON's `row_key` of a change is whole.
+/// The JSON's `row_key` of a change is cut only as a finding's is
+/// ([`crate::finding::ROW_KEY_CHARS`]).
 pub(crate) const KEY_CHARS: usize = 80;
 
 /// Entries each list of a [`Fix`] holds at most. Every finding a fix explains carries it, so
@@ -1693,7 +1694,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 let (offset, length) = file.file_span(p.span);
                 Some(Change {
                     table: p.table.clone(),
-                    row_key: p.row_key.clone(),
+                    row_key: shortened(&p.row_key, crate::finding::ROW_KEY_CHARS).into_owned(),
                     column_name: p.column.clone(),
                     file: file.name.clone(),
                     line,
