@@ -299,17 +299,15 @@ pub fn find(start: &Path, problems: &mut Vec<Problem>) -> Option<PathBuf> {
         if meta.is_file() {
             return Some(path);
         }
-        if !meta.is_dir() {
-            // Reading it could wait for ever; saying nothing would leave the settings
-            // silently unread.
-            let name = shown(&path);
-            let mut warning = not_a_file(&name, &name, false).with_help(
-                "rimlig reads only regular files, so that no input can make it wait; \
-                 the settings of a folder above, if any, are used instead",
-            );
-            warning.severity = Severity::Warning;
-            problems.push(warning);
-        }
+        // A folder, a named pipe or a device of that name: reading a pipe could wait for
+        // ever, and saying nothing would leave the settings silently unread.
+        let name = shown(&path);
+        let mut warning = not_a_file(&name, &name, meta.is_dir()).with_help(
+            "rimlig reads only regular files, so that no input can make it wait; \
+             the settings of a folder above, if any, are used instead",
+        );
+        warning.severity = Severity::Warning;
+        problems.push(warning);
     }
     None
 }

@@ -792,6 +792,21 @@ fn every_command_shows_the_warnings_of_rimlig_toml() {
     }
 }
 
+/// A folder named rimlig.toml is passed over with a warning too, as the README says; it was
+/// passed over without a word.
+#[test]
+fn a_folder_named_rimlig_toml_is_a_warning() {
+    let dir = scratch("config-folder");
+    std::fs::create_dir_all(dir.join("rimlig.toml")).unwrap();
+    let out = rimlig_in(&dir, &["rules"]);
+    assert!(
+        stderr(&out).contains("rimlig.toml is a folder, not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(code(&out), 0, "a warning does not stop the command");
+}
+
 #[test]
 fn embedded_rules_are_found_from_any_folder() {
     // October's prognos table alone, in a folder outside the project.
