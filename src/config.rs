@@ -1185,16 +1185,35 @@ impl Config {
         for a in &self.allow {
             let id = a.rule.split('[').next().unwrap_or("").trim();
             let Some(lr) = rules.rules.iter().find(|lr| lr.rule.id.text == id) else {
-                problems.push(self.unknown_rule(id, a.rule_span, rules, "an [[allow]] entry"));
+                // `[r]`: no id before the brackets; the entry is shown as written.
+                let named = if id.is_empty() { a.rule.trim() } else { id };
+                problems.push(self.unknown_rule(named, a.rule_span, rules, "an [[allow]] entry"));
                 continue;
             };
+            let rest = a.rule.trim().strip_prefix(id).unwrap_or_default().trim();
+            if rest.is_empty() {
+                continue;
+            }
             // `drift-summa[budget]`: each name in the brackets must be a column of a `for`.
-            let Some(inside) = a
-                .rule
-                .trim()
-                .strip_prefix(id)
-                .and_then(|r| r.trim().strip_prefix('[')?.strip_suffix(']'))
-            else {
+            let Some(inside) = rest.strip_prefix('[').and_then(|r| r.strip_suffix(']')) else {
+                // `r[` or `r[budget`: it would match no finding, without a word.
+                problems.push(
+                    self.problem(
+                        Severity::Error,
+                        "config::value",
+                        format!(
+                            "an [[allow]] entry names the rule instance `{}`, which is not \
+                             written as a rule and its columns in brackets",
+                            a.rule.trim()
+                        ),
+                        a.rule_span,
+                        "not a rule instance",
+                    )
+                    .with_help(format!(
+                        "write the rule, `rule = \"{id}\"`, or one instance of it, such as \
+                         `rule = \"{id}[budget]\"`"
+                    )),
+                );
                 continue;
             };
             let mut columns = Vec::new();

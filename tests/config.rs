@@ -959,6 +959,31 @@ fn an_allow_entry_for_an_instance_that_cannot_be_is_a_warning() {
 }
 
 #[test]
+fn an_allow_entry_whose_rule_is_not_written_as_a_rule_says_so() {
+    // `[r]` was said to name the rule ``; `r[` matched nothing without a word.
+    let dir = repo(
+        "allow-unwritten",
+        &format!(
+            "{BASE}\n[[allow]]\nrule = \"[budget-summa]\"\nreason = \"x\"\n\n\
+             [[allow]]\nrule = \"budget-summa[\"\nreason = \"y\"\n"
+        ),
+    );
+    let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
+    let said: Vec<(&str, &str)> = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "config::unknown-rule" || p["code"] == "config::value")
+        .map(|p| (p["code"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(said.len(), 2, "{said:?}");
+    assert_eq!(said[0].0, "config::unknown-rule");
+    assert!(said[0].1.contains("the rule `[budget-summa]`"), "{said:?}");
+    assert_eq!(said[1].0, "config::value");
+    assert!(said[1].1.contains("`budget-summa[`"), "{said:?}");
+}
+
+#[test]
 fn many_allow_entries_allow_exactly_the_findings_they_name() {
     // 600 failing rows and 302 entries, most for a report that is not there: each finding is
     // allowed by the first entry that names it, and each entry that names none is a note.
