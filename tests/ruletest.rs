@@ -706,3 +706,139 @@ fn coverage_counts_only_tests_that_ran() {
         "{text}"
     );
 }
+
+// ------------------------------------------------------------------ where inline tables are
+
+/// `rule r`: budget and utfall of `drift` are equal, in `dir`.
+fn budget_rule(dir: &Path) {
+    write(
+        &dir.join("a.rules"),
+        "rule r \"t\" { each drift: budget == utfall }\n",
+    );
+}
+
+/// A test of `rule r` expecting it to fail on the table `drift` written as `csv`.
+fn drift_test(csv: &str) -> String {
+    format!(
+        "[[test]]\nrule = \"r\"\nexpect = \"fail\"\n[test.tables]\ndrift = \"\"\"\n{csv}\"\"\"\n"
+    )
+}
+
+/// 1-based line and column (in characters) of byte `at` of `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+#[test]
+fn a_table_far_down_its_test_file_is_read_as_at_the_top() {
+    // The reader decides the delimiter from the first MiB of a text: a table more than that
+    // into its test file, after a long comment or after many lines, is still read with its
+    // own delimiter, and its cells are where they are written.
+    for (name, before) in [
+        ("long-comment", format!("# {}\n", "x".repeat(1_100_000))),
+        ("many-lines", "\n".repeat(1_100_000)),
+    ] {
+        let dir = scratch(&format!("far-down-{name}"));
+        budget_rule(&dir);
+        let text = format!(
+            "{before}{}",
+            drift_test("Verksamhet;Budget;Utfall\nA;1;2\n")
+        );
+        write(&dir.join("a.test.toml"), &text);
+        let run = ruletest::run_paths(std::slice::from_ref(&dir));
+        let r = &run.results[0];
+        assert_eq!(r.verdict, Verdict::Passed, "{name}: {:#?}", r.diagnostics);
+        assert_eq!(r.findings.len(), 1, "{name}");
+        let f = &r.findings[0];
+        let row = text.find("A;1;2").unwrap();
+        assert_eq!((f.line, f.column), line_col(&text, row + 2), "{name}");
+        assert_eq!(run.sources.get(f.source).slice(f.primary), "1", "{name}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[test]
+fn problems_of_a_table_far_down_its_test_file_say_where_it_is() {
+    let dir = scratch("far-down-problems");
+    budget_rule(&dir);
+    // A ragged row, and a table of control characters starting on the line of its key.
+    let text = format!(
+        "# {}\n{}\n[[test]]\nrule = \"r\"\nexpect = \"fail\"\n[test.tables]\n\
+         drift = '''{}\u{85};y\n1;2'''\n",
+        "x".repeat(1_100_000),
+        drift_test("Verksamhet;Budget;Utfall\nA;1;2\nB;1;2;3\n"),
+        "\u{85}".repeat(10),
+    );
+    write(&dir.join("a.test.toml"), &text);
+    let run = ruletest::run_paths(std::slice::from_ref(&dir));
+    let ragged = run.results[0]
+        .diagnostics
+        .iter()
+        .find(|p| p.code == "data::ragged-row")
+        .expect("a ragged row");
+    let (line, _) = line_col(&text, text.find("B;1;2;3").unwrap());
+    assert!(
+        ragged
+            .message
+            .starts_with(&format!("the row on line {line} has 4 cells")),
+        "{}",
+        ragged.message
+    );
+    let label = &ragged.labels[0];
+    assert_eq!(label.source, ragged.labels[1].source);
+    let file = run.sources.get(label.source);
+    assert!(file.name.ends_with("a.test.toml"), "{}", file.name);
+    assert_eq!(file.slice(label.span), "3");
+    assert_eq!(
+        file.slice(ragged.labels[1].span),
+        "Verksamhet;Budget;Utfall"
+    );
+
+    let binary = run.results[1]
+        .diagnostics
+        .iter()
+        .find(|p| p.code == "data::not-text")
+        .expect("a table that is no text");
+    let at = text.find('\u{85}').unwrap();
+    let (line, column) = line_col(&text, at);
+    assert!(
+        binary.message.ends_with(&format!(
+            "test 2 › drift is not a text file: line {line}, column {column} (byte offset {at}) holds the control character U+0085"
+        )),
+        "{}",
+        binary.message
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn many_tests_in_one_file_keep_its_text_once() {
+    // Each inline table is read on its own: none is given a copy of the file up to it, which
+    // made the memory and time of a file of many tests grow with the square of its size.
+    let dir = scratch("many-tests");
+    budget_rule(&dir);
+    let tests = 500;
+    let text = drift_test("Verksamhet;Budget;Utfall\nA;1;2\n").repeat(tests);
+    write(&dir.join("a.test.toml"), &text);
+    let run = ruletest::run_paths(std::slice::from_ref(&dir));
+    assert_eq!(run.results.len(), tests);
+    assert!(run.results.iter().all(|r| r.verdict == Verdict::Passed));
+    let held: usize = (0..run.sources.len())
+        .map(|i| run.sources.get(rimlig::source::SourceId(i)).text.len())
+        .sum();
+    assert!(
+        held < 2 * text.len(),
+        "{held} bytes held for {}",
+        text.len()
+    );
+    // The last test's finding is on its own row.
+    let f = &run.results[tests - 1].findings[0];
+    let row = text.rfind("A;1;2").unwrap();
+    assert_eq!((f.line, f.column), line_col(&text, row + 2));
+    let _ = std::fs::remove_dir_all(&dir);
+}

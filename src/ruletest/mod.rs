@@ -12,6 +12,7 @@
 //! module runs the tests, [`render`] shows the results.
 
 pub mod file;
+mod inline;
 pub mod judge;
 pub mod render;
 
@@ -1038,10 +1039,8 @@ fn csv_offset(file_text: &str, value: Span, decoded: &str) -> Option<usize> {
 }
 
 /// One inline table: the CSV text read with the report reader. When the text is in the test
-/// file verbatim, the reader is given the test file up to the table with everything but line
-/// breaks blanked out, then the table: blank lines before the header are skipped as in any
-/// CSV file, and every span and line number it records is then one of the test file, so
-/// findings and CSV problems point at the cell in the test file.
+/// file verbatim, it is read as a file holding just the table would be, and its cells and
+/// problems then point at the cell in the test file ([`inline::read_in_place`]).
 fn inline_table(
     t: &InlineTable,
     number: usize,
@@ -1052,27 +1051,15 @@ fn inline_table(
     let name = strip_table_extension(&t.name.text);
     let shown = format!("{} › test {number} › {}", file.name, t.name.text);
     let first_new = problems.len();
-    let file_text = sources.get(file.source).text.clone();
-    let table = match csv_offset(&file_text, t.csv.span, &t.csv.text) {
-        Some(start) => {
-            let mut padded: Vec<u8> = file_text.as_bytes()[..start]
-                .iter()
-                .map(|&b| if b == b'\n' { b'\n' } else { b' ' })
-                .collect();
-            padded.extend_from_slice(t.csv.text.as_bytes());
-            let mut table = load_csv(&shown, name, &padded, sources, problems);
-            if let Some(table) = table.as_mut() {
-                table.source = file.source;
-            }
-            // load_csv adds exactly one source: every label of its problems is in that text,
-            // whose offsets are the test file's.
-            for p in &mut problems[first_new..] {
-                for l in &mut p.labels {
-                    l.source = file.source;
-                }
-            }
-            table
-        }
+    let test_file = sources.get(file.source);
+    let table = match csv_offset(&test_file.text, t.csv.span, &t.csv.text) {
+        Some(start) => inline::read_in_place(
+            (&shown, name),
+            test_file,
+            file.source,
+            (start, &t.csv.text),
+            problems,
+        ),
         None => load_csv(&shown, name, t.csv.text.as_bytes(), sources, problems),
     };
     for p in &mut problems[first_new..] {
