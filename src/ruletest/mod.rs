@@ -35,6 +35,7 @@ use file::{
     report_outside,
 };
 use judge::{Mismatch, Observed, judge};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// How a test ended.
@@ -592,12 +593,17 @@ fn run_case(case: &TestCase, file: &TestFile, set: &RuleSet, sources: &mut Sourc
         return result;
     }
 
+    // The names of a column are worked out once, however many of its cells failed.
+    let mut names: HashMap<(&str, Option<&str>), Vec<String>> = HashMap::new();
     let observed: Vec<Observed> = result
         .findings
         .iter()
         .map(|f| Observed {
             finding: f,
-            columns: column_names(&one, &report, f),
+            columns: names
+                .entry((&f.table, f.column_name.as_deref()))
+                .or_insert_with(|| column_names(&one, &report, f))
+                .clone(),
         })
         .collect();
     let mismatches = judge(
@@ -645,7 +651,9 @@ fn column_names(set: &RuleSet, report: &Report, f: &Finding) -> Vec<String> {
         .iter()
         .filter(|lt| glob::matches(&lt.decl.glob.text, &table.name))
     {
-        let view = View::new(index, table, Some(&lt.decl));
+        // Only which headers the declared names reach: the groups a full view works out
+        // would take a pass over the rows.
+        let view = View::matched(index, table, Some(&lt.decl));
         for c in &lt.decl.columns {
             if view.column(&c.name.text).map(|(i, _)| i) == Some(col) {
                 out.push(c.name.text.clone());
