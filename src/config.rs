@@ -1383,18 +1383,22 @@ impl<'c> AllowEntries<'c> {
                 let by_header = header.as_ref().is_some_and(|(h, h_name)| {
                     crate::glob::matches(c, h) || self.columns[i].as_ref() == Some(h_name)
                 });
-                let by_rule_name = f
-                    .bindings
-                    .iter()
-                    .any(|(_, col)| col.eq_ignore_ascii_case(c))
-                    || f.values
-                        .as_ref()
-                        .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c));
-                by_header || by_rule_name
+                by_header || named_by_rule(f, c)
             });
             key_ok && column_ok
         })
     }
+}
+
+/// Whether the finding `f` names the column `c` as the rule does: a `for` binding
+/// (`drift-summa[budget]`), or the left side of its comparison.
+fn named_by_rule(f: &Finding, c: &str) -> bool {
+    f.bindings
+        .iter()
+        .any(|(_, col)| col.eq_ignore_ascii_case(c))
+        || f.values
+            .as_ref()
+            .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c))
 }
 
 /// The column names of the `for`s in `a`, in order, each once.
@@ -1475,14 +1479,7 @@ mod tests {
             let by_header = f.column_name.as_ref().is_some_and(|h| {
                 crate::glob::matches(c, h) || normalise_name(c) == normalise_name(h)
             });
-            let by_rule_name = f
-                .bindings
-                .iter()
-                .any(|(_, col)| col.eq_ignore_ascii_case(c))
-                || f.values
-                    .as_ref()
-                    .is_some_and(|v| v.left_expr.eq_ignore_ascii_case(c));
-            by_header || by_rule_name
+            by_header || named_by_rule(f, c)
         });
         rule_ok && report_ok && table_ok && key_ok && column_ok
     }
