@@ -210,7 +210,12 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
             Ok(entries) => Some(entries),
             // A baseline of rimlig's that is malformed (a merge left in it, another version)
             // is written anew; so is an empty file.
-            Err(_) if begins_as_a_baseline(path) => None,
+            Err(_)
+                if crate::input::start_of(path)
+                    .is_some_and(|s| s.is_empty() || crate::input::is_rimlig_json(&s)) =>
+            {
+                None
+            }
             Err(why) => {
                 // Said as why it is not written, at the place the reading stopped.
                 let mut p = *why;
@@ -263,22 +268,6 @@ fn update_baseline(run: &mut Run, path: &Path, file: String) {
         elsewhere: kept,
         replaced,
     });
-}
-
-/// Whether the file at `path` is empty, or begins as the JSON rimlig writes
-/// (`{"version": …`), which no report table, rule file or report document does.
-fn begins_as_a_baseline(path: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 64];
-    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&head[..n]);
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    text.is_empty()
-        || text
-            .strip_prefix('{')
-            .is_some_and(|rest| rest.trim_start().starts_with("\"version\""))
 }
 
 /// The entries no finding matched, parted into those of a report and rule this run checked

@@ -323,14 +323,7 @@ fn hard_linked(_: &Path) -> bool {
 /// Whether `file` begins as the JSON rimlig writes (`{"version": …`), which no report does
 /// (a report's keys are `unit`, `period` and `tables`).
 fn written_by_rimlig(file: &Path) -> bool {
-    use std::io::Read;
-    let mut head = [0u8; 64];
-    let Ok(n) = std::fs::File::open(file).and_then(|mut f| f.read(&mut head)) else {
-        return false;
-    };
-    let text = String::from_utf8_lossy(&head[..n]);
-    let rest = text.trim_start().strip_prefix('{').map(str::trim_start);
-    rest.is_some_and(|r| r.starts_with("\"version\""))
+    rimlig::input::start_of(file).is_some_and(|s| rimlig::input::is_rimlig_json(&s))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -82,6 +82,27 @@ pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The first bytes of the file at `path` as text, without a byte order mark or the
+/// whitespace before the first character: enough to tell what kind of file it is. `None`
+/// when it cannot be read.
+pub fn start_of(path: &Path) -> Option<String> {
+    let mut head = [0u8; 64];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .ok()?;
+    let text = String::from_utf8_lossy(&head[..n]);
+    Some(text.trim_start_matches('\u{feff}').trim_start().to_string())
+}
+
+/// Whether a file's `start` (see [`start_of`]) is that of the JSON rimlig writes, a report of
+/// a run or a baseline (`{"version": …`), which no report table, rule file or report
+/// document is.
+pub fn is_rimlig_json(start: &str) -> bool {
+    start
+        .strip_prefix('{')
+        .is_some_and(|rest| rest.trim_start().starts_with("\"version\""))
+}
+
 /// Opens `path` for reading without waiting: opening a named pipe normally waits for a
 /// writer, which never comes. Without waiting it opens at once, and is then told apart.
 #[cfg(unix)]
