@@ -96,12 +96,20 @@ fn problem_codes(doc: &Value) -> Vec<String> {
 }
 
 fn problem<'a>(doc: &'a Value, code: &str) -> &'a Value {
+    problems_with(doc, &[code])
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no {code} in {:#}", doc["problems"]))
+}
+
+/// The problems of `doc` with one of `codes`, in order.
+fn problems_with<'a>(doc: &'a Value, codes: &[&str]) -> Vec<&'a Value> {
     doc["problems"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|p| p["code"] == code)
-        .unwrap_or_else(|| panic!("no {code} in {:#}", doc["problems"]))
+        .filter(|p| codes.iter().any(|c| p["code"] == *c))
+        .collect()
 }
 
 const BASE: &str = r#"rules   = ["regler"]
@@ -578,11 +586,8 @@ fn an_allow_entry_needs_a_rule_and_a_reason() {
     let out = rimlig_in(&dir, &["check", "--format", "json"]);
     assert_eq!(code(&out), 2);
     let doc = json(&out);
-    let missing: Vec<(String, u64)> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["code"] == "config::missing-key")
+    let missing: Vec<(String, u64)> = problems_with(&doc, &["config::missing-key"])
+        .into_iter()
         .map(|p| {
             (
                 p["message"].as_str().unwrap().to_string(),
@@ -945,11 +950,8 @@ fn an_allow_entry_for_an_instance_that_cannot_be_is_a_warning() {
         ),
     );
     let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
-    let said: Vec<(&str, &str)> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["code"] == "config::unknown-instance")
+    let said: Vec<(&str, &str)> = problems_with(&doc, &["config::unknown-instance"])
+        .into_iter()
         .map(|p| (p["message"].as_str().unwrap(), p["help"].as_str().unwrap()))
         .collect();
     assert_eq!(said.len(), 2, "{said:?}");
@@ -969,11 +971,8 @@ fn an_allow_entry_whose_rule_is_not_written_as_a_rule_says_so() {
         ),
     );
     let doc = json(&rimlig_in(&dir, &["check", "--format", "json"]));
-    let said: Vec<(&str, &str)> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["code"] == "config::unknown-rule" || p["code"] == "config::value")
+    let said: Vec<(&str, &str)> = problems_with(&doc, &["config::unknown-rule", "config::value"])
+        .into_iter()
         .map(|p| (p["code"].as_str().unwrap(), p["message"].as_str().unwrap()))
         .collect();
     assert_eq!(said.len(), 2, "{said:?}");
@@ -1057,11 +1056,8 @@ fn many_allow_entries_allow_exactly_the_findings_they_name() {
     assert_eq!(doc["findings"].as_array().unwrap().len(), 600);
     // The 200 entries for other reports, those for K12, K15 and K18 (whose findings the
     // entry before them allows) and the second one for k0 allow nothing.
-    let unused: Vec<u64> = doc["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|p| p["code"] == "config::unused-allow")
+    let unused: Vec<u64> = problems_with(&doc, &["config::unused-allow"])
+        .into_iter()
         .map(|p| p["line"].as_u64().unwrap())
         .collect();
     assert_eq!(unused.len(), 204, "{:#}", doc["problems"]);
