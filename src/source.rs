@@ -462,8 +462,21 @@ impl SourceFile {
 
     /// 1-based line and column (column counted in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.line_col_near(offset, 0)
+    }
+
+    /// [`SourceFile::line_col`], for an offset likely on 1-based line `near` (a cell of a row
+    /// that starts there). A right guess spares a search through every line start: a
+    /// finding of a million-row table names three cells, and each search reads about
+    /// twenty places far apart in four megabytes. A wrong guess is only slower.
+    pub fn line_col_near(&self, offset: usize, near: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_index(offset);
+        let at = |i: usize| self.line_starts.get(i).map(|&s| s as usize);
+        let guess = near.wrapping_sub(1);
+        let line = match (at(guess), at(guess.wrapping_add(1))) {
+            (Some(start), next) if start <= offset && next.is_none_or(|n| offset < n) => guess,
+            _ => self.line_index(offset),
+        };
         let start = self.line_starts[line] as usize;
         let col = self.chars_between(start, offset) + 1;
         (line + 1, col)
@@ -647,6 +660,24 @@ mod tests {
         assert_eq!(line_starts(&text), one_pass(&text));
         assert_eq!(line_starts(b"a\nb"), vec![0, 2]);
         assert_eq!(line_starts(b""), vec![0]);
+    }
+
+    #[test]
+    fn a_guessed_line_gives_the_same_place_right_or_wrong() {
+        let f = SourceFile::new("x", "ab\nåäö;12\n\nlast");
+        for offset in 0..=f.text.len() + 2 {
+            if !f.text.is_char_boundary(offset.min(f.text.len())) {
+                continue;
+            }
+            for near in [0, 1, 2, 3, 4, 5, 99, usize::MAX] {
+                assert_eq!(
+                    f.line_col_near(offset, near),
+                    f.line_col(offset),
+                    "offset {offset}, guess {near}"
+                );
+            }
+        }
+        assert_eq!(f.line_col_near(9, 2), (2, 4));
     }
 
     #[test]

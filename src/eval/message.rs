@@ -488,7 +488,13 @@ fn build<'a>(
         (None, _, _) => (ev.rule.source, whole.span),
     };
     let file = ev.sources.get(source);
-    let (line, column) = file.line_col(span.start);
+    let (line, column) = file.line_col_near(
+        span.start,
+        table
+            .zip(row)
+            .and_then(|(t, r)| t.rows.get(r))
+            .map_or(0, |r| r.line()),
+    );
     let key_col = env
         .scope
         .as_ref()
@@ -512,7 +518,7 @@ fn build<'a>(
         let t = &env.report_of(c).tables[c.table];
         let x = t.cell(c.row, c.col)?;
         let f = ev.sources.get(t.source);
-        let (l, co) = f.line_col(x.span().start);
+        let (l, co) = f.line_col_near(x.span().start, t.rows.get(c.row).map_or(0, |r| r.line()));
         let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
         let before = if c.prev && !env.in_previous {
             "previous report · "
