@@ -606,6 +606,13 @@ proptest! {
             prop_assert_eq!(said(&w), said(&s));
             prop_assert_eq!(na(&w), na(&s));
             prop_assert_eq!(&w.unlisted, &s.unlisted);
+            // Past the cap, failing rows the quick pass can tell are only counted: as many
+            // as the full evaluation counts.
+            let full = Options { quick: false, ..whole.clone() };
+            let (f, _, _) = check_with_options(QUICK_RULES, csv.as_bytes(), &full);
+            prop_assert_eq!(stats(&w), stats(&f));
+            prop_assert_eq!(said(&w), said(&f));
+            prop_assert_eq!(&w.unlisted, &f.unlisted);
         }
 
         // A cap on the whole run lists the run's first findings, in rule order, and counts

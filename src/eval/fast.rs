@@ -352,6 +352,30 @@ impl Compiled<'_> {
     }
 }
 
+impl Compiled<'_> {
+    /// Whether the comparison holds for row `row` (if any) of `view`, with `rows` (the
+    /// scope's rows) for sums and totals, where every side of it is plain enough to tell
+    /// either way; `None`: ask the full evaluation (which may find it not applicable).
+    pub(super) fn decides<R: RowIndex>(
+        &self,
+        view: Option<&View<'_>>,
+        row: Option<usize>,
+        rows: &[R],
+    ) -> Option<bool> {
+        let mut scoped = self.scoped.borrow_mut();
+        let scope = (rows.as_ptr() as usize, rows.len());
+        if scoped.scope != scope {
+            scoped.scope = scope;
+            scoped.values.clear();
+        }
+        let mut all = true;
+        for (i, p) in self.pairs.iter().enumerate() {
+            all &= p.holds(view, row, rows, |t| (i, t), &mut scoped.values)?;
+        }
+        Some(all)
+    }
+}
+
 impl<'t> Compiled<'t> {
     /// Whether the comparison plainly holds on each row of `rows`, as [`Compiled::holds`]
     /// answers row by row, worked out column by column; `None` unless every term is a cell
