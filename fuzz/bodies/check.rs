@@ -4,7 +4,7 @@
 //! written by hand compared with serde's) — never a panic, never a hang.
 
 use rimlig::check::{RuleRoot, RuleSet, check_names, check_static};
-use rimlig::eval::evaluate;
+use rimlig::eval::{Options, Outcome, evaluate, evaluate_configured};
 use rimlig::report::csv::load_csv;
 use rimlig::report::{Report, ReportMeta};
 use rimlig::source::{SourceFile, Sources};
@@ -39,6 +39,7 @@ pub fn run(data: &[u8]) {
     let reports = [report];
     check_names(&mut set, &reports, &mut problems);
     let mut outcome = evaluate(&set, &reports, &[None], &sources);
+    parts_agree_with_one_loop(&set, &reports, &sources);
     rimlig::locate::localise(
         &set,
         &reports,
@@ -68,4 +69,49 @@ pub fn run(data: &[u8]) {
     for p in problems.iter().chain(&outcome.problems) {
         let _ = rimlig::render::human::render_problem(p, &sources, style);
     }
+}
+
+/// Loops split into parts of two rows (evaluated in parallel, once the rule has listed three
+/// findings only counting theirs), and the full evaluation of every instance without the
+/// quick pass, give what one loop over every row gives.
+fn parts_agree_with_one_loop(set: &RuleSet, reports: &[Report], sources: &Sources) {
+    let one = Options {
+        max_findings_per_rule: 3,
+        ..Options::default()
+    };
+    let parts = Options {
+        rows_per_part: 2,
+        ..one.clone()
+    };
+    let full = Options {
+        quick: false,
+        ..one.clone()
+    };
+    let a = evaluate_configured(set, reports, &[None], sources, &one, &mut || {});
+    for (options, what) in [(&parts, "in parts"), (&full, "in full")] {
+        let b = evaluate_configured(set, reports, &[None], sources, options, &mut || {});
+        agree(&a, &b, what);
+    }
+}
+
+fn agree(a: &Outcome, b: &Outcome, what: &str) {
+    let said = |o: &Outcome| -> Vec<String> {
+        o.findings
+            .iter()
+            .map(|f| format!("{} {} {}", f.rule, f.line, f.message))
+            .collect()
+    };
+    let counts = |o: &Outcome| -> Vec<(String, usize, usize, usize)> {
+        o.stats
+            .iter()
+            .map(|(r, s)| (r.clone(), s.passed, s.failed, s.not_applicable))
+            .collect()
+    };
+    let na = |o: &Outcome| -> Vec<String> {
+        o.not_applicable.iter().map(|n| n.reason.clone()).collect()
+    };
+    assert_eq!(counts(a), counts(b), "counts {what}");
+    assert_eq!(said(a), said(b), "findings {what}");
+    assert_eq!(na(a), na(b), "not applicable {what}");
+    assert_eq!(a.unlisted, b.unlisted, "unlisted {what}");
 }
