@@ -169,6 +169,24 @@ fn failing_expectations_in_json() {
 }
 
 #[test]
+fn a_test_file_with_a_byte_order_mark_gives_offsets_in_the_file_as_stored() {
+    let dir = scratch("bom");
+    write(
+        &dir.join("rules/r.rules"),
+        "table t \"t\" {\n  column a \"a\"\n}\nrule r \"r\" { each t: a >= 0 }\n",
+    );
+    let toml = "[[test]]\nname = \"x\"\nrule = \"r\"\nnope = 1\n";
+    write(&dir.join("rules/r.test.toml"), &format!("\u{FEFF}{toml}"));
+    let doc = json(&rimlig_in(&dir, &["test", "rules", "--format", "json"]));
+    let m = &doc["tests"][0]["messages"][0];
+    assert_eq!(m["code"], "test::unknown-key", "{doc:#}");
+    assert_eq!((&m["line"], &m["column"]), (&4.into(), &1.into()));
+    // The BOM's three bytes come before the key in the file.
+    let at = 3 + toml.find("nope").unwrap();
+    assert_eq!(m["span"]["offset"], at, "{doc:#}");
+}
+
+#[test]
 fn broken_tests_exit_2_and_the_others_still_run() {
     let out = rimlig(&["test", BROKEN, "--color", "never"]);
     let text = stdout(&out);

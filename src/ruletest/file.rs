@@ -7,7 +7,7 @@
 
 use crate::check::confined;
 use crate::problem::{Problem, ProblemKind, Severity};
-use crate::source::{SourceFile, SourceId, Sources, Span};
+use crate::source::{FileBytes, SourceFile, SourceId, Sources, Span};
 use crate::suggest::did_you_mean;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -178,12 +178,12 @@ pub fn parse_test_file(
     text: String,
     sources: &mut Sources,
 ) -> TestFile {
-    // A BOM is not TOML; Windows editors write one.
-    let text = match text.strip_prefix('\u{FEFF}') {
-        Some(rest) => rest.to_string(),
-        None => text,
+    // A BOM is not TOML; Windows editors write one. Offsets still count it, as in the file.
+    let (text, bytes) = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => (rest.to_string(), FileBytes::AfterBom('\u{FEFF}'.len_utf8())),
+        None => (text, FileBytes::Same),
     };
-    let source = sources.add(SourceFile::new(name, text));
+    let source = sources.add(SourceFile::new(name, text).with_file_bytes(bytes));
     let text = sources.get(source).text.clone();
     let mut file = TestFile {
         source,
