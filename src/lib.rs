@@ -19,6 +19,7 @@ pub mod init;
 pub mod input;
 pub mod library;
 pub mod locate;
+pub mod output;
 pub mod problem;
 pub mod progress;
 pub mod render;

@@ -9,6 +9,7 @@ use clap::CommandFactory;
 use clap::Parser;
 use cli::{CheckArgs, CheckFormat, Cli, Color, Command, Deny, Format};
 use rimlig::catalog;
+use rimlig::output::write_over;
 use rimlig::progress;
 use rimlig::render::{self, human::Style};
 use rimlig::ruletest;
@@ -234,28 +235,6 @@ fn write_streamed(
         Some(path) => write_over(path, write),
         None => write(&mut std::io::stdout().lock()),
     }
-}
-
-/// `write` into the file at `path`, made if it is not there, then cut to what was written.
-/// An earlier report at `path` is written over rather than truncated first: freeing the
-/// blocks of a large report before writing the next one took longer than the writing.
-fn write_over(
-    path: &std::path::Path,
-    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    use std::io::Seek;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)?;
-    write(&mut file)?;
-    // Only a regular file has a length to cut: not `/dev/stdout` or a named pipe.
-    if file.metadata()?.is_file() {
-        let written = file.stream_position()?;
-        file.set_len(written)?;
-    }
-    Ok(())
 }
 
 /// What fails a `check` run: `--fail-on`, `--deny warnings` (the more demanding of the two),
