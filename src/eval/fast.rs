@@ -339,20 +339,9 @@ impl Compiled<'_> {
         row: Option<usize>,
         rows: &[R],
     ) -> bool {
-        let mut scoped = self.scoped.borrow_mut();
-        let scope = (rows.as_ptr() as usize, rows.len());
-        if scoped.scope != scope {
-            scoped.scope = scope;
-            scoped.values.clear();
-        }
-        self.pairs
-            .iter()
-            .enumerate()
-            .all(|(i, p)| p.holds(view, row, rows, |t| (i, t), &mut scoped.values) == Some(true))
+        self.decides(view, row, rows) == Some(true)
     }
-}
 
-impl Compiled<'_> {
     /// Whether the comparison holds for row `row` (if any) of `view`, with `rows` (the
     /// scope's rows) for sums and totals, where every side of it is plain enough to tell
     /// either way; `None`: ask the full evaluation (which may find it not applicable).
