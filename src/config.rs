@@ -1259,7 +1259,7 @@ impl Config {
         let entries = AllowEntries::new(self);
         // The findings of one rule instance in one table are many (a row each) and share the
         // entries that can match them: worked out once, not for every finding.
-        let mut groups: HashMap<(Shared, String, Shared, Shared), Vec<usize>> = HashMap::new();
+        let mut groups: HashMap<(Shared, String, Shared, Shared), Candidates> = HashMap::new();
         let mut used = vec![0usize; self.allow.len()];
         for f in findings.iter_mut() {
             let key = (
@@ -1305,6 +1305,8 @@ struct AllowEntries<'c> {
     /// Each entry's `key` and `column` as [`normalise_name`] makes them, for the comparison
     /// that is made besides the glob.
     keys: Vec<Option<String>>,
+    /// Each entry's `key`, if it has no wildcard, as [`key_sign`] makes it.
+    signs: Vec<Option<String>>,
     columns: Vec<Option<String>>,
     /// The current folder, which relative report paths start from: asked once, not for
     /// every finding.
@@ -1322,6 +1324,16 @@ impl<'c> AllowEntries<'c> {
             config,
             by_rule,
             keys: config.allow.iter().map(|a| normalised(&a.key)).collect(),
+            signs: config
+                .allow
+                .iter()
+                .map(|a| {
+                    a.key
+                        .as_deref()
+                        .filter(|k| !k.contains(['*', '?', '{']))
+                        .map(key_sign)
+                })
+                .collect(),
             columns: config.allow.iter().map(|a| normalised(&a.column)).collect(),
             cwd: std::env::current_dir().ok(),
         }
@@ -1330,7 +1342,7 @@ impl<'c> AllowEntries<'c> {
     /// The entries, in file order, that can cover a finding of `f`'s rule instance
     /// (`instance`), report and table: those whose rule, report and table match. Only the
     /// row key and the column are left to look at for each finding.
-    fn candidates(&self, f: &Finding, instance: &str) -> Vec<usize> {
+    fn candidates(&self, f: &Finding, instance: &str) -> Candidates {
         let of_rule = |rule: &str| self.by_rule.get(rule).into_iter().flatten().copied();
         let mut ids: Vec<usize> = of_rule(&f.rule).collect();
         // An entry names one rule or instance, so the two lists have no entry in common.
@@ -1339,7 +1351,7 @@ impl<'c> AllowEntries<'c> {
             ids.sort_unstable();
         }
         if ids.is_empty() {
-            return ids;
+            return Candidates::default();
         }
         // A report glob is tried on the report's path relative to the config file, and on
         // the path as written.
@@ -1361,18 +1373,33 @@ impl<'c> AllowEntries<'c> {
                 .is_none_or(|t| crate::glob::matches(t, &f.table));
             report_ok && table_ok
         });
-        ids
+        // Entries with a plain key, by its sign: tens of thousands of entries that differ
+        // only in their key were each tried on every finding (20 000: seven seconds).
+        let mut c = Candidates::default();
+        for i in ids {
+            match &self.signs[i] {
+                Some(sign) => c.by_sign.entry(sign.clone()).or_default().push(i),
+                None => c.open.push(i),
+            }
+        }
+        c
     }
 
     /// The first of `candidates` (from [`AllowEntries::candidates`] for `f`) whose key and
     /// column match `f`.
-    fn first_allowing(&self, candidates: &[usize], f: &Finding) -> Option<usize> {
-        if candidates.is_empty() {
+    fn first_allowing(&self, candidates: &Candidates, f: &Finding) -> Option<usize> {
+        if candidates.open.is_empty() && candidates.by_sign.is_empty() {
             return None;
         }
         let row_key = f.row_key.as_deref().map(|k| (k, normalise_name(k)));
         let header = f.column_name.as_deref().map(|h| (h, normalise_name(h)));
-        candidates.iter().copied().find(|&i| {
+        // Only entries of the key's sign can match it by a plain key.
+        let keyed = f
+            .row_key
+            .as_deref()
+            .and_then(|k| candidates.by_sign.get(&key_sign(k)))
+            .map_or(&[][..], Vec::as_slice);
+        let allows = |i: usize| {
             let a = &self.config.allow[i];
             let key_ok = a.key.as_ref().is_none_or(|k| {
                 row_key.as_ref().is_some_and(|(rk, rk_name)| {
@@ -1386,8 +1413,35 @@ impl<'c> AllowEntries<'c> {
                 by_header || named_by_rule(f, c)
             });
             key_ok && column_ok
-        })
+        };
+        // Both lists are in file order: the first entry of either that allows `f`.
+        let first = |ids: &[usize]| ids.iter().copied().find(|&i| allows(i));
+        match (first(&candidates.open), first(keyed)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
+}
+
+/// The `[[allow]]` entries that can cover the findings of one rule instance, report and
+/// table, in file order: those whose key has a wildcard or who have none, and those with a
+/// plain key by its [`key_sign`].
+#[derive(Default)]
+struct Candidates {
+    open: Vec<usize>,
+    by_sign: HashMap<String, Vec<usize>>,
+}
+
+/// The letters and digits of `key`, lower case, and nothing else (a final sigma as any
+/// other). Equal for two keys whenever a plain `key` glob of one matches the other (which
+/// ignores case, spacing and dashes) or their [`normalise_name`]s are equal, so an entry
+/// need only be tried on the keys of its sign.
+fn key_sign(key: &str) -> String {
+    key.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| if c == 'ς' { 'σ' } else { c })
+        .collect()
 }
 
 /// Whether the finding `f` names the column `c` as the rule does: a `for` binding
@@ -1519,7 +1573,20 @@ mod tests {
             ("table", &["", "Drift*", "balans", "driftsammandrag"]),
             (
                 "key",
-                &["", "k1", "K 2", "k*", "k-3", "Kontakt Linköping", "k{1,4}"],
+                &[
+                    "",
+                    "k1",
+                    "K 2",
+                    "k*",
+                    "k-3",
+                    "Kontakt Linköping",
+                    "k{1,4}",
+                    "ΟΔΟΣ",
+                    "Kontakt  Linköping",
+                    "k\u{2013}3",
+                    "İstanbul",
+                    "k_1",
+                ],
             ),
             (
                 "column",
@@ -1568,6 +1635,12 @@ mod tests {
                     "k\u{2013}3",
                     "kontakt linköping",
                     "x",
+                    "οδος",
+                    "ΟΔΟΣ",
+                    "k-3",
+                    "i\u{307}stanbul",
+                    "İSTANBUL",
+                    "K.1",
                 ]);
                 f.row_key = (!key.is_empty()).then_some(key);
                 let header = pick(&["", "Budget", "Budget  2020", "Utfall", "Prognos"]);
