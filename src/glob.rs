@@ -35,27 +35,32 @@ pub fn matches(pattern: &str, text: &str) -> bool {
     }
 }
 
-/// How many compiled patterns [`compiled`] keeps, by thread.
-const RECENT: usize = 8;
+/// How many compiled patterns [`compiled`] keeps, by thread, before it starts again.
+const KEPT: usize = 512;
 
 thread_local! {
-    /// The patterns [`matches`] compiled last, the latest first. A caller matches one glob
-    /// against every header of a table, or a rule's `matches` against every row, and
-    /// compiling `{a,b}` groups each time made that hundreds of times slower than matching.
-    static COMPILED: RefCell<Vec<(Box<str>, Rc<Pattern>)>> = const { RefCell::new(Vec::new()) };
+    /// The patterns [`matches`] compiled, by their text. A caller matches one glob against
+    /// every header of a table, or a rule's `matches` against every row, and compiling
+    /// `{a,b}` groups each time made that hundreds of times slower than matching. (Eight
+    /// were kept once, the latest first: a rule with nine `matches` of such globs compiled
+    /// every one again on every row.)
+    static COMPILED: RefCell<foldhash::HashMap<Box<str>, Rc<Pattern>>> =
+        RefCell::new(foldhash::HashMap::default());
 }
 
-/// `pattern` compiled, or taken from those compiled last.
+/// `pattern` compiled, or taken from those compiled before.
 fn compiled(pattern: &str) -> Rc<Pattern> {
-    COMPILED.with(|recent| {
-        let mut recent = recent.borrow_mut();
-        if let Some(i) = recent.iter().position(|(p, _)| **p == *pattern) {
-            recent[..=i].rotate_right(1);
-        } else {
-            recent.truncate(RECENT - 1);
-            recent.insert(0, (pattern.into(), Rc::new(Pattern::new(pattern))));
+    COMPILED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if let Some(p) = kept.get(pattern) {
+            return Rc::clone(p);
         }
-        Rc::clone(&recent[0].1)
+        if kept.len() >= KEPT {
+            kept.clear();
+        }
+        let p = Rc::new(Pattern::new(pattern));
+        kept.insert(pattern.into(), Rc::clone(&p));
+        p
     })
 }
 
@@ -830,27 +835,27 @@ mod tests {
         assert!(matches("{Summa,Totalt}*", "Totalt 2020") && matches("{}", ""));
     }
 
-    /// `matches` compiles a glob once for the many texts it is matched against.
+    /// `matches` compiles a glob once for the many texts it is matched against, also when
+    /// a rule matches rows against a few dozen globs in turn.
     #[test]
     fn matches_reuses_what_it_compiled() {
-        use super::{RECENT, compiled};
+        use super::{KEPT, compiled};
         use std::rc::Rc;
-        let globs: Vec<String> = (0..=RECENT).map(|i| format!("{{a,b}}{i}")).collect();
-        let first = compiled(&globs[0]);
-        assert!(Rc::ptr_eq(&first, &compiled(&globs[0])));
-        for (i, glob) in globs.iter().enumerate() {
-            assert!(matches(glob, &format!("b{i}")) && !matches(glob, &format!("c{i}")));
-        }
-        // The oldest made way for the others; each of the latest is kept.
-        assert!(!Rc::ptr_eq(&first, &compiled(&globs[0])));
-        let kept = compiled(&globs[RECENT]);
-        assert!(Rc::ptr_eq(&kept, &compiled(&globs[RECENT])));
+        let globs: Vec<String> = (0..40).map(|i| format!("{{a,b}}{i}")).collect();
+        let first: Vec<Rc<Pattern>> = globs.iter().map(|g| compiled(g)).collect();
         for round in 0..3 {
             for (i, glob) in globs.iter().enumerate().rev() {
                 assert!(matches(glob, &format!("a{i}")), "{round} {glob}");
                 assert!(!matches(glob, &format!("a{}", i + 1)), "{round} {glob}");
+                assert!(Rc::ptr_eq(&first[i], &compiled(glob)), "{round} {glob}");
             }
         }
+        // Past as many as it keeps, it starts again: memory stays bounded.
+        for i in 0..KEPT {
+            compiled(&format!("{{c,d}}{i}"));
+        }
+        assert!(!Rc::ptr_eq(&first[0], &compiled(&globs[0])));
+        assert!(matches(&globs[0], "b0"));
     }
 
     /// A glob whose automaton has thousands of states alive at once, matched against the
