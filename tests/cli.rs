@@ -1004,3 +1004,45 @@ fn rule_files_without_rules_check_nothing_and_say_so() {
         "nothing was checked: the rule files hold no rules"
     );
 }
+
+#[test]
+fn a_flood_of_one_problem_is_drawn_a_hundred_times_then_counted() {
+    let dir = scratch("flood");
+    for i in 0..130 {
+        let folder = dir.join(format!("r{i:03}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("drift.csv"), "").unwrap();
+    }
+    std::fs::write(dir.join("r.rules"), "rule r \"r\" { each drift: a >= 0 }\n").unwrap();
+    let args = [
+        "check",
+        ".",
+        "--rules",
+        "r.rules",
+        "--no-fixes",
+        "--color",
+        "never",
+    ];
+    let drawn = |out: &str| out.matches("data::empty-table").count();
+    let out = stdout(&rimlig_in(&dir, &args));
+    assert_eq!(drawn(&out), 101, "{out}");
+    assert!(
+        out.contains("and 30 more data::empty-table problems like those above"),
+        "{out}"
+    );
+    // Every one is still counted, drawn with --verbose and listed in JSON.
+    assert!(out.contains("; 131 problems in the input"), "{out}");
+    let verbose = stdout(&rimlig_in(&dir, &[&args[..], &["--verbose"]].concat()));
+    assert_eq!(drawn(&verbose), 130, "{verbose}");
+    let doc = json(&rimlig_in(
+        &dir,
+        &[&args[..], &["--format", "json"]].concat(),
+    ));
+    let listed = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "data::empty-table")
+        .count();
+    assert_eq!(listed, 130);
+}

@@ -558,9 +558,18 @@ pub fn write(run: &Run, style: Style, w: &mut impl std::io::Write) -> std::io::R
     w.flush()
 }
 
+/// Problems of one code drawn at most, without `--verbose`: a tree of 100 000 report folders
+/// with an empty table each drew 100 000 alike, half a million lines that hid the rest.
+const PROBLEMS_DRAWN_PER_CODE: usize = 100;
+
 /// What the terminal output draws, in order.
 enum Block<'r> {
     Problem(&'r Problem),
+    /// `count` more problems of `code` than were drawn.
+    MoreProblems {
+        code: &'static str,
+        count: usize,
+    },
     /// Findings, under the change that explains them all when one does (`head`).
     Findings {
         head: Option<&'r crate::locate::Fix>,
@@ -586,7 +595,25 @@ fn blocks(run: &Run, style: Style) -> Vec<Block<'_>> {
             by_fix.entry(x.group).or_default().push(j);
         }
     }
-    let mut out: Vec<Block<'_>> = run.problems.iter().map(Block::Problem).collect();
+    let mut out: Vec<Block<'_>> = Vec::new();
+    let mut drawn: HashMap<&str, usize> = HashMap::new();
+    let mut more: Vec<(&'static str, usize)> = Vec::new();
+    for p in &run.problems {
+        let n = drawn.entry(p.code).or_default();
+        *n += 1;
+        if style.verbose || *n <= PROBLEMS_DRAWN_PER_CODE {
+            out.push(Block::Problem(p));
+        } else {
+            match more.iter_mut().find(|(code, _)| *code == p.code) {
+                Some((_, count)) => *count += 1,
+                None => more.push((p.code, 1)),
+            }
+        }
+    }
+    out.extend(
+        more.into_iter()
+            .map(|(code, count)| Block::MoreProblems { code, count }),
+    );
     let mut done = vec![false; shown.len()];
     for i in 0..shown.len() {
         if done[i] {
@@ -618,6 +645,14 @@ fn block_text(h: &GraphicalReportHandler, block: &Block<'_>, sources: &Sources) 
         Block::Problem(p) => {
             render_diag(h, &problem_diag(p, sources), &mut out);
             out.push('\n');
+        }
+        Block::MoreProblems { code, count } => {
+            let what = if *count == 1 { "problem" } else { "problems" };
+            out.push_str(&format!(
+                "and {} more {code} {what} like those above (--verbose draws them all; \
+                 --format json lists them)\n\n",
+                crate::report::number::grouped(*count as u64),
+            ));
         }
         Block::Findings { head, members } => {
             let head = head.and_then(|x| fix_diag(x, members.len(), sources));
