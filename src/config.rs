@@ -1424,7 +1424,7 @@ impl<'c> AllowEntries<'c> {
 }
 
 /// The `[[allow]]` entries that can cover the findings of one rule instance, report and
-/// table, in file order: those whose key has a wildcard or who have none, and those with a
+/// table, in file order: those whose key has a wildcard or that have none, and those with a
 /// plain key by its [`key_sign`].
 #[derive(Default)]
 struct Candidates {
