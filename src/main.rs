@@ -345,7 +345,7 @@ mod allocator {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     pub struct HugePages;
 
-    /// Blocks from this size are advised: the smallest that always holds a whole 2 MB page.
+    /// Blocks from this size are advised: the smallest that can hold a whole 2 MB page.
     /// (From 4 MB, a million-row table's columns of figures, 4 bytes a row, were just too
     /// small, and took 3 000 faults more.)
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
