@@ -115,7 +115,13 @@ const MOST_EXPANDED: usize = 1 << 16;
 
 impl Pattern {
     pub fn new(pattern: &str) -> Pattern {
-        let p: Vec<char> = pattern.to_lowercase().chars().map(plain_dash).collect();
+        // Lower case a character at a time, as texts are (`Text::new`): the whole text's
+        // `to_lowercase` makes a capital sigma at a word's end `ς`.
+        let p: Vec<char> = pattern
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(folded)
+            .collect();
         let pieces = pieces(&p);
         let (mut count, mut longest) = (1usize, 0usize);
         for piece in &pieces {
@@ -185,17 +191,19 @@ impl Text {
             if i > 0 {
                 chars.push(' ');
             }
-            chars.extend(word.chars().flat_map(char::to_lowercase).map(plain_dash));
+            chars.extend(word.chars().flat_map(char::to_lowercase).map(folded));
         }
         Text(chars)
     }
 }
 
-/// A dash as a hyphen: Word and Excel make `jan-okt` `jan–okt` as it is typed, and a
-/// minus sign looks the same.
-fn plain_dash(c: char) -> char {
+/// A lower-case character as globs compare it: a dash as a hyphen (Word and Excel make
+/// `jan-okt` `jan–okt` as it is typed, and a minus sign looks the same), and a final sigma as
+/// any other (`ΟΔΟΣ` in lower case ends in `ς` or `σ` depending on how it was lowered).
+fn folded(c: char) -> char {
     match c {
         '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+        'ς' => 'σ',
         c => c,
     }
 }
@@ -833,6 +841,15 @@ mod tests {
         let unclosed = "{".repeat(30_000);
         assert!(matches(&unclosed, &unclosed) && !matches(&unclosed, "{"));
         assert!(matches("{Summa,Totalt}*", "Totalt 2020") && matches("{}", ""));
+    }
+
+    #[test]
+    fn a_glob_matches_its_own_text_in_any_script() {
+        for text in ["ΟΔΟΣ 2020", "Öppen förskola", "İstanbul", "STRASSE"] {
+            assert!(matches(text, text), "{text}");
+            assert!(matches(&format!("{text}*"), text), "{text}");
+            assert!(matches(&text.to_lowercase(), text), "{text}");
+        }
     }
 
     /// `matches` compiles a glob once for the many texts it is matched against, also when
