@@ -57,37 +57,22 @@ impl<'a> View<'a> {
     /// reach, and which of them reach none.
     /// A view that has matched its declared names to the table's headers, and no more.
     pub fn matched(index: usize, table: &'a Table, decl: Option<&'a TableDecl>) -> View<'a> {
-        let mut claimed = vec![false; table.headers.len()];
         let mut key_col = 0;
         let mut key_name = None;
         let mut unmatched = Vec::new();
-        if let Some(d) = decl
-            && let Some((name, g)) = &d.key
-        {
-            match table
-                .headers
-                .iter()
-                .position(|h| glob::matches(&g.text, &h.text))
-            {
-                Some(i) => {
-                    key_col = i;
-                    claimed[i] = true;
-                }
-                None => unmatched.push((name.text.clone(), g.text.clone())),
-            }
-            key_name = Some(name.text.as_str());
-        }
         let mut declared = Vec::new();
         if let Some(d) = decl {
-            // Each declaration takes the leftmost header that matches and no earlier one took.
-            for c in &d.columns {
-                let hit = (0..table.headers.len())
-                    .find(|&i| !claimed[i] && glob::matches(&c.glob.text, &table.headers[i].text));
+            let taken = HeaderMatch::kept(d, &table.headers);
+            if let Some((name, g)) = &d.key {
+                match taken.key {
+                    Some(i) => key_col = i,
+                    None => unmatched.push((name.text.clone(), g.text.clone())),
+                }
+                key_name = Some(name.text.as_str());
+            }
+            for (c, hit) in d.columns.iter().zip(&taken.columns) {
                 match hit {
-                    Some(i) => {
-                        claimed[i] = true;
-                        declared.push((c.name.text.as_str(), i, c.unit));
-                    }
+                    Some(i) => declared.push((c.name.text.as_str(), *i, c.unit)),
                     None => unmatched.push((c.name.text.clone(), c.glob.text.clone())),
                 }
             }
@@ -400,6 +385,94 @@ struct Run<'a> {
     name: Option<&'a str>,
 }
 
+/// The headers a declaration's key and columns take in a table, as [`View::matched`] uses
+/// them. It depends only on the globs and the header texts, and reports of one kind repeat
+/// their headers: a tree of ten thousand reports made views of each table for every rule
+/// and static check, and matching the globs again each time was a tenth of its run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct HeaderMatch {
+    /// The key's header, if the declaration has a key and a header matches it.
+    key: Option<usize>,
+    /// The header each declared column took, in the declaration's order.
+    columns: Vec<Option<usize>>,
+}
+
+/// Header matches kept on a thread, by [`HeaderMatch::signature`]; emptied when full.
+const HEADER_MATCHES_KEPT: usize = 256;
+
+thread_local! {
+    static HEADER_MATCHES: std::cell::RefCell<std::collections::HashMap<Vec<u8>, HeaderMatch>> =
+        Default::default();
+}
+
+impl HeaderMatch {
+    /// The match of `d` in `headers`: the key takes the first header its glob matches; each
+    /// column the leftmost one its glob matches that the key or an earlier column did not.
+    fn of(d: &TableDecl, headers: &[crate::report::Header]) -> HeaderMatch {
+        let mut claimed = vec![false; headers.len()];
+        let key = d.key.as_ref().and_then(|(_, g)| {
+            let i = headers
+                .iter()
+                .position(|h| glob::matches(&g.text, &h.text))?;
+            claimed[i] = true;
+            Some(i)
+        });
+        let columns = d
+            .columns
+            .iter()
+            .map(|c| {
+                let i = (0..headers.len())
+                    .find(|&i| !claimed[i] && glob::matches(&c.glob.text, &headers[i].text))?;
+                claimed[i] = true;
+                Some(i)
+            })
+            .collect();
+        HeaderMatch { key, columns }
+    }
+
+    /// [`HeaderMatch::of`], worked out once a thread for each distinct set of globs and headers.
+    fn kept(d: &TableDecl, headers: &[crate::report::Header]) -> HeaderMatch {
+        let signature = HeaderMatch::signature(d, headers);
+        if let Some(m) = HEADER_MATCHES.with_borrow(|kept| kept.get(&signature).cloned()) {
+            return m;
+        }
+        let m = HeaderMatch::of(d, headers);
+        HEADER_MATCHES.with_borrow_mut(|kept| {
+            if kept.len() >= HEADER_MATCHES_KEPT {
+                kept.clear();
+            }
+            kept.insert(signature, m.clone());
+        });
+        m
+    }
+
+    /// Everything the match depends on: whether there is a key and its glob, the columns'
+    /// globs, and the header texts, each with its length before it so that no two lists
+    /// give the same bytes.
+    fn signature(d: &TableDecl, headers: &[crate::report::Header]) -> Vec<u8> {
+        let mut sig = Vec::with_capacity(128);
+        let mut text = |t: &str| {
+            sig.extend_from_slice(&t.len().to_le_bytes());
+            sig.extend_from_slice(t.as_bytes());
+        };
+        match &d.key {
+            Some((_, g)) => {
+                text("key");
+                text(&g.text);
+            }
+            None => text("no key"),
+        }
+        text(&d.columns.len().to_string());
+        for c in &d.columns {
+            text(&c.glob.text);
+        }
+        for h in headers {
+            text(&h.text);
+        }
+        sig
+    }
+}
+
 /// The `total` and `skip` globs of a declaration, which tell a row's kind by its key.
 struct KindRules {
     totals: Vec<glob::Pattern>,
@@ -682,6 +755,71 @@ mod tests {
             group: None,
             span: Span::default(),
         }
+    }
+
+    /// `decl_t` with columns `(name, glob)`, and a key glob or none.
+    fn decl_with(key: Option<&str>, columns: &[(&str, &str)]) -> TableDecl {
+        TableDecl {
+            key: key.map(|k| (name("rad"), glob(k))),
+            columns: columns
+                .iter()
+                .map(|(n, g)| crate::syntax::ast::ColumnDecl {
+                    name: name(n),
+                    glob: glob(g),
+                    unit: None,
+                    span: Span::default(),
+                })
+                .collect(),
+            ..decl_t(Vec::new(), Vec::new())
+        }
+    }
+
+    /// A header match kept from an earlier table is only used for the same globs and the
+    /// same headers: declarations and header lists that differ only a little, met one after
+    /// another on one thread, each get the match worked out for them.
+    #[test]
+    fn a_kept_header_match_is_used_only_for_the_same_globs_and_headers() {
+        let decls = [
+            decl_with(Some("rad"), &[("a", "budget*"), ("b", "utfall")]),
+            decl_with(None, &[("a", "budget*"), ("b", "utfall")]),
+            decl_with(Some("rad"), &[("a", "utfall"), ("b", "budget*")]),
+            decl_with(Some("budget*"), &[("a", "budget*"), ("b", "utfall")]),
+            decl_with(Some("rad"), &[("a", "budget*"), ("b", "budget*")]),
+            decl_with(Some("rad"), &[("a", "budget*")]),
+        ];
+        let tables = [
+            table_t("rad;budget 2020;utfall\nx;1;2\n"),
+            table_t("rad;utfall;budget 2020\nx;1;2\n"),
+            table_t("rad;budget 2020;budget 2021;utfall\nx;1;2;3\n"),
+            table_t("utfall;rad;budget\nx;1;2\n"),
+            table_t("rad;budget 2020utfall\nx;1\n"),
+            table_t("rad budget 2020;utfall\nx;1\n"),
+        ];
+        // Twice round, so that the second time every match comes from what was kept.
+        for _ in 0..2 {
+            for d in &decls {
+                for t in &tables {
+                    assert_eq!(
+                        HeaderMatch::kept(d, &t.headers),
+                        HeaderMatch::of(d, &t.headers),
+                        "{:?} in {:?}",
+                        d.columns.iter().map(|c| &c.glob.text).collect::<Vec<_>>(),
+                        t.headers.iter().map(|h| &h.text).collect::<Vec<_>>(),
+                    );
+                }
+            }
+        }
+        // What the views say of them, as before the matches were kept.
+        let view = View::matched(0, &tables[2], Some(&decls[4]));
+        assert_eq!(view.declared_columns(), &[("a", 1, None), ("b", 2, None)]);
+        assert!(view.unmatched.is_empty());
+        let view = View::matched(0, &tables[3], Some(&decls[3]));
+        assert_eq!(view.key_col, 2);
+        assert_eq!(view.declared_columns(), &[("b", 0, None)]);
+        assert_eq!(
+            view.unmatched,
+            vec![("a".to_string(), "budget*".to_string())]
+        );
     }
 
     /// A table of more rows than two pieces, whose group names run across the pieces' edges,
