@@ -106,7 +106,7 @@ pub fn is_rimlig_json(start: &str) -> bool {
 /// Opens `path` for reading without waiting: opening a named pipe normally waits for a
 /// writer, which never comes. Without waiting it opens at once, and is then told apart.
 #[cfg(unix)]
-fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;
     std::fs::OpenOptions::new()
         .read(true)
@@ -116,7 +116,7 @@ fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
 
 /// Elsewhere there are no named pipes at ordinary paths.
 #[cfg(not(unix))]
-fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+pub(crate) fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::open(path)
 }
 

@@ -676,7 +676,8 @@ pub fn load_report_listed(
         tables: Vec::new(),
     };
 
-    if dir.is_file() {
+    // A folder the walk listed is one (a question less for each of ten thousand reports).
+    if listed.is_none() && dir.is_file() {
         let shown = display_path(dir);
         // Markdown and JSON reports: one file, one report.
         match document_kind(dir) {
@@ -789,8 +790,20 @@ fn load_table_file(
     sources: &mut Sources,
     problems: &mut Vec<Problem>,
 ) -> Option<Table> {
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
+    // Opened, then asked for its size: the path is looked up once, and what is measured is
+    // what is read. A walk lists only regular files, but the file may have been swapped for
+    // a pipe since, which opening without waiting does not wait for.
+    let opened = crate::input::open_without_waiting(path)
+        .and_then(|file| file.metadata().map(|m| (file, m)));
+    let (file, size) = match opened {
+        Ok((_, m)) if !m.is_file() => {
+            problems.push(read_problem(
+                shown,
+                &std::io::Error::other("it is not a regular file"),
+            ));
+            return None;
+        }
+        Ok((file, m)) => (file, m.len()),
         Err(e) => {
             problems.push(read_problem(shown, &e));
             return None;
@@ -803,7 +816,7 @@ fn load_table_file(
         );
         return None;
     }
-    let bytes = match table_bytes(path, size) {
+    let bytes = match table_bytes(file, size) {
         Ok(bytes) => bytes,
         Err(e) => {
             problems.push(read_problem(shown, &e));
@@ -820,28 +833,25 @@ fn load_table_file(
 /// From this many bytes on a table file is mapped rather than read.
 const MAPPED_FROM: u64 = 8 << 20;
 
-/// The bytes of the table file at `path`, which was `size` bytes long a moment ago. A large
+/// The bytes of the opened table `file`, which was `size` bytes long a moment ago. A large
 /// file is mapped where it lies in the page cache (see `report::mapped`), or if that fails,
 /// read.
-fn table_bytes(path: &Path, size: u64) -> std::io::Result<Bytes<'static>> {
+fn table_bytes(file: std::fs::File, size: u64) -> std::io::Result<Bytes<'static>> {
     if size >= MAPPED_FROM
-        && let Some(map) = std::fs::File::open(path)
-            .ok()
-            .and_then(|file| MappedText::map(&file))
+        && let Some(map) = MappedText::map(&file)
     {
         return Ok(Bytes::Mapped(map));
     }
-    read_sized(path, size).map(Bytes::Read)
+    read_sized(file, size).map(Bytes::Read)
 }
 
-/// The bytes of the file at `path`, which was `size` bytes long a moment ago: what
+/// The bytes of the opened `file`, which was `size` bytes long a moment ago: what
 /// `std::fs::read` gives, in fewer system calls. `std::fs::read` asks for the size again and
 /// reads once more to meet the end; here one read into room for a byte more than `size` that
 /// comes back with `size` bytes is the whole file. Ten thousand small reports are twenty
 /// thousand such files, and each call costs about as much as reading one of them.
-fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
+fn read_sized(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path)?;
     // (A size too large to hold is read on to the end instead.)
     let size = usize::try_from(size).unwrap_or(0);
     let mut bytes = vec![0u8; size + 1];
@@ -885,6 +895,11 @@ fn load_meta(
         dir,
         toml_path.file_name().unwrap_or(OsStr::new(REPORT_TOML)),
     );
+    // Nearly every report folder has none: one look, not a look and a try to open it.
+    if std::fs::symlink_metadata(toml_path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    {
+        return meta;
+    }
     // Asked first: a link to `/dev/zero` is said once, as a link out, not also as a device.
     if let Some(warning) = metadata_linked_out(dir, toml_path) {
         problems.push(warning);
@@ -1187,17 +1202,57 @@ mod tests {
 
     const FIXTURES: &str = "tests/data/loader";
 
+    fn open(path: &Path) -> std::fs::File {
+        std::fs::File::open(path).expect("open")
+    }
+
     #[test]
     fn a_file_read_at_its_size_is_the_file_whatever_size_was_told() {
         let dir = TempDir::new("sized");
         let bytes: Vec<u8> = (0..10_000).map(|i| (i % 251) as u8).collect();
         let path = dir.write("t.csv", &bytes);
         for told in [0, 1, 9_999, 10_000, 10_001, 1 << 20] {
-            assert_eq!(read_sized(&path, told).expect("read"), bytes, "told {told}");
+            assert_eq!(
+                read_sized(open(&path), told).expect("read"),
+                bytes,
+                "told {told}"
+            );
         }
         let empty = dir.write("empty.csv", b"");
-        assert_eq!(read_sized(&empty, 0).expect("read"), b"");
-        assert_eq!(read_sized(&empty, 5).expect("read"), b"");
+        assert_eq!(read_sized(open(&empty), 0).expect("read"), b"");
+        assert_eq!(read_sized(open(&empty), 5).expect("read"), b"");
+    }
+
+    /// A table file swapped for a named pipe after the walk listed it is said, not waited
+    /// on: it is opened without waiting and then asked what it is.
+    #[cfg(unix)]
+    #[test]
+    fn a_table_file_that_is_a_pipe_is_said_without_waiting() {
+        let dir = TempDir::new("pipe");
+        let path = dir.0.join("drift.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            return; // no mkfifo here
+        }
+        let (mut sources, mut problems) = (Sources::default(), Vec::new());
+        let table = load_table_file(
+            &path,
+            "drift.csv",
+            &Config::default(),
+            &mut sources,
+            &mut problems,
+        );
+        assert!(table.is_none());
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].code, "io::read");
+        assert!(
+            problems[0].message.contains("not a regular file"),
+            "{}",
+            problems[0].message
+        );
     }
 
     /// `bytes` loaded as the table file `stor.csv`.
@@ -1226,7 +1281,7 @@ mod tests {
             i += 1;
         }
         let path = dir.write("stor.csv", text.as_bytes());
-        let bytes = table_bytes(&path, text.len() as u64).expect("read");
+        let bytes = table_bytes(open(&path), text.len() as u64).expect("read");
         assert!(matches!(bytes, Bytes::Mapped(_)));
         let read = |bytes| {
             let (table, sources, problems) = load_stor(bytes);
@@ -1249,7 +1304,7 @@ mod tests {
             bytes.extend_from_slice(b"V\xe4rnamo;12\n");
         }
         let path = dir.write("stor.csv", &bytes);
-        let mapped = table_bytes(&path, bytes.len() as u64).expect("read");
+        let mapped = table_bytes(open(&path), bytes.len() as u64).expect("read");
         assert!(matches!(mapped, Bytes::Mapped(_)));
         let (table, sources, problems) = load_stor(mapped);
         assert!(
