@@ -908,6 +908,22 @@ fn max_findings_per_rule_lists_that_many_and_counts_the_rest() {
     .unwrap();
     let v = jsonschema::validator_for(&schema).expect("the schema compiles");
     assert!(v.is_valid(&doc));
+    assert!(doc.get("unlisted_excused").is_none(), "{doc}");
+    // Allowed as a whole rule, the counted ones are excused, and the JSON says why.
+    let allowed = repo(
+        "cap-allowed",
+        &format!(
+            "{BASE}\n[check]\nmax_findings_per_rule = 1\n\n[[allow]]\nrule = \"budget-avvikelse\"\nreason = \"känt fel\"\n"
+        ),
+    );
+    let excused = json(&rimlig_in(&allowed, &["check", "--format", "json"]));
+    assert!(
+        excused["unlisted_excused"]["budget-avvikelse"]
+            .as_str()
+            .is_some_and(|why| why.ends_with("känt fel")),
+        "{excused}"
+    );
+    assert!(v.is_valid(&excused));
     // The human output says so.
     let out = rimlig_in(&dir, &["check"]);
     assert!(

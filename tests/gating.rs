@@ -684,6 +684,8 @@ fn findings_counted_but_not_listed_are_new_to_every_baseline() {
     assert_eq!(doc["unlisted"]["avvikelse"], 1, "{doc}");
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     assert_eq!(doc["exit_code"], 1);
+    // Nothing excuses them: the JSON has no `unlisted_excused`.
+    assert!(doc.get("unlisted_excused").is_none(), "{doc}");
     // The formats for machines say why the run failed.
     let said = "1 more finding of rule avvikelse counted but not listed";
     let concise = stdout(&dir.check(&["--baseline", "baseline.json", "--format", "concise"]));
@@ -705,6 +707,18 @@ fn findings_counted_but_not_listed_are_new_to_every_baseline() {
         "[check]\nmax_findings_per_rule = 1\n\n[[allow]]\nrule = \"avvikelse\"\nreason = \"known\"\n",
     );
     assert_eq!(code(&dir.check(&["--baseline", "baseline.json"])), 0);
+    // The JSON says which rule's counted findings are excused, and why.
+    let doc = json(&dir.check(&["--baseline", "baseline.json", "--format", "json"]));
+    assert_eq!(doc["unlisted"]["avvikelse"], 1, "{doc}");
+    let why = doc["unlisted_excused"]["avvikelse"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        why.starts_with("allowed by an [[allow]] entry for the whole rule")
+            && why.ends_with("known"),
+        "{doc}"
+    );
+    assert_eq!(doc["exit_code"], 0);
 }
 
 #[test]

@@ -24,6 +24,11 @@ struct Document<'a> {
     /// `rules` but not listed; absent when every finding is listed.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     unlisted: std::collections::BTreeMap<&'a str, usize>,
+    /// Per rule in `unlisted` whose counted findings do not fail the run, why: an `[[allow]]`
+    /// entry for the whole rule, or a baseline this run wrote. A rule of `unlisted` not here
+    /// fails the run at its severity, as a new finding would. Absent when none is excused.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    unlisted_excused: std::collections::BTreeMap<&'a str, String>,
     /// Per rule, not-applicable instances beyond the first thousand, counted in `rules` but
     /// not listed; absent when every one is listed.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
@@ -143,6 +148,11 @@ fn document<'a>(run: &'a Run, gate: Gate, findings: &'a [crate::finding::Finding
             .unlisted
             .iter()
             .map(|(r, n)| (r.as_str(), *n))
+            .collect(),
+        unlisted_excused: run
+            .unlisted()
+            .into_iter()
+            .filter_map(|u| Some((u.rule, u.excused?)))
             .collect(),
         not_applicable_unlisted: run
             .outcome
