@@ -67,6 +67,90 @@ pub fn report_file_kind(path: &Path) -> Option<ReportFileKind> {
     }
 }
 
+/// What to do with a file that holds a report's tables in a form rimlig does not read, by
+/// its extension: what a unit head saving from Excel most often ends up with instead of a
+/// `.csv` file or a workbook. `None` for any other file (notes, images), which is passed
+/// over without a word.
+fn unread_format_advice(path: &Path) -> Option<&'static str> {
+    let name = path.file_name()?;
+    if is_hidden(name) {
+        return None;
+    }
+    let ext = Path::new(name).extension().and_then(OsStr::to_str)?;
+    let is = |e: &str| ext.eq_ignore_ascii_case(e);
+    Some(if is("txt") || is("prn") {
+        "a text file, as Excel saves \"Text (Tab delimited)\" or \"Unicode Text\": rimlig reads a \
+         tab-separated table named .tsv, so rename it, or save the sheet from Excel as CSV"
+    } else if is("xlsb") {
+        "an Excel binary workbook: open it in Excel and save it as an Excel Workbook (.xlsx)"
+    } else if is("numbers") {
+        "a Numbers document: export it as Excel (.xlsx) or as CSV files"
+    } else if is("pdf") {
+        "a PDF: its tables cannot be read back; check the workbook or CSV files it was made from"
+    } else if is("docx") || is("doc") || is("odt") || is("rtf") {
+        "a text document: copy its tables into a workbook, or export them as CSV files"
+    } else if is("zip") {
+        "an archive: unpack it and check the folder it holds"
+    } else {
+        return None;
+    })
+}
+
+/// How likely a file [`unread_format_advice`] knows holds a table saved in the wrong form:
+/// text from Excel and other workbooks first, archives, then documents.
+fn unread_format_rank(path: &Path) -> u8 {
+    let ext = path
+        .extension()
+        .and_then(OsStr::to_str)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "prn" => 0,
+        "xlsb" | "numbers" => 1,
+        "zip" => 2,
+        _ => 3,
+    }
+}
+
+/// The files of `files` that hold tables in a form rimlig does not read, each on a line of
+/// its own with what to do, as the help of a warning that no report was found: three of
+/// them, then the names of a few more, then how many more there are.
+fn unread_formats_help(files: &[PathBuf]) -> Option<String> {
+    const ADVISED: usize = 3;
+    const NAMED: usize = 8;
+    let mut lines: Vec<String> = files
+        .iter()
+        .take(ADVISED)
+        .filter_map(|f| {
+            Some(format!(
+                "- {} is {}",
+                display_path(f),
+                unread_format_advice(f)?
+            ))
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let named: Vec<String> = files
+        .iter()
+        .skip(ADVISED)
+        .take(NAMED)
+        .map(|f| display_path(f))
+        .collect();
+    if !named.is_empty() {
+        let rest = files.len() - ADVISED - named.len();
+        lines.push(match named.split_last() {
+            Some((last, before)) if rest == 0 && !before.is_empty() => {
+                format!("- also {} and {last}", before.join(", "))
+            }
+            _ if rest > 0 => format!("- also {} and {rest} more", named.join(", ")),
+            _ => format!("- also {}", named.join(", ")),
+        });
+    }
+    Some(lines.join("\n"))
+}
+
 /// The missing-value and zero markers of `rimlig.toml` for reports whose loaders read cells
 /// with the defaults (workbooks, Markdown, JSON): every cell is read again from its text as
 /// shown. Nothing changes without a `[data]` section. (`header_row` is for CSV only so far.)
@@ -197,9 +281,12 @@ pub fn find_reports_listed(
                         ),
                     )
                     .with_path(shown)
-                    .with_help(
-                        "give a report folder, a folder of report folders, a .csv/.tsv file or a workbook (.xlsx, .xlsm, .xls, .ods)",
-                    ),
+                    .with_help(match unread_format_advice(path) {
+                        Some(advice) => format!(
+                            "it is {advice}; rimlig reads a report folder, a folder of report folders, a .csv/.tsv file or a workbook (.xlsx, .xlsm, .xls, .ods)"
+                        ),
+                        None => "give a report folder, a folder of report folders, a .csv/.tsv file or a workbook (.xlsx, .xlsm, .xls, .ods)".to_string(),
+                    }),
                 ),
             }
             continue;
@@ -225,7 +312,19 @@ pub fn find_reports_listed(
             continue;
         }
 
-        if !walk(path, config, problems, &mut found, &links, listings) {
+        let mut unread = Vec::new();
+        if !walk(
+            path,
+            config,
+            problems,
+            &mut found,
+            &links,
+            listings,
+            &mut unread,
+        ) {
+            const HELP: &str = "a report folder holds .csv or .tsv files (one per table) or a report.toml; a workbook (.xlsx, .xlsm, .xls, .ods) is a report of its own";
+            // Those most likely a table saved in the wrong form first.
+            unread.sort_by_key(|p| (unread_format_rank(p), p.clone()));
             problems.push(
                 Problem::new(
                     ProblemKind::Io,
@@ -233,10 +332,11 @@ pub fn find_reports_listed(
                     "io::no-reports",
                     format!("no report found under {shown}"),
                 )
-                .with_path(shown)
-                .with_help(
-                    "a report folder holds .csv or .tsv files (one per table) or a report.toml; a workbook (.xlsx, .xlsm, .xls, .ods) is a report of its own",
-                ),
+                .with_path(shown.clone())
+                .with_help(match unread_formats_help(&unread) {
+                    Some(found) => format!("{HELP}. Under {shown}:\n{found}"),
+                    None => HELP.to_string(),
+                }),
             );
         }
     }
@@ -277,6 +377,7 @@ pub fn find_configured_reports(config: &Config, problems: &mut Vec<Problem>) -> 
                 &mut here,
                 &AtomicBool::new(false),
                 &mut unused,
+                &mut Vec::new(),
             );
         } else if root.is_file() && report_file_kind(&root).is_some() {
             here.insert(root.clone());
@@ -382,7 +483,9 @@ fn walker(
     builder
 }
 
-/// Walk the folder `root`, adding the reports in it to `found`. False if there were none.
+/// Walk the folder `root`, adding the reports in it to `found`, and to `unread` the files
+/// that hold tables in a form rimlig does not read (see [`unread_format_advice`]). False if
+/// there were no reports.
 fn walk(
     root: &Path,
     config: &Config,
@@ -390,6 +493,7 @@ fn walk(
     found: &mut BTreeSet<PathBuf>,
     links: &AtomicBool,
     listings: &mut Listings,
+    unread: &mut Vec<PathBuf>,
 ) -> bool {
     let notes = Arc::new(Mutex::new(Vec::new()));
     let met = Arc::new(AtomicBool::new(false));
@@ -435,6 +539,7 @@ fn walk(
                 found.insert(parent_dir(path));
                 any = true;
             }
+            None if unread_format_advice(path).is_some() => unread.push(path.to_path_buf()),
             None => {}
         }
     }
@@ -1565,6 +1670,57 @@ mod tests {
                 .is_some_and(|p| p.ends_with("nope"))
         );
         assert_eq!(problems[2].severity, Severity::Warning);
+    }
+
+    /// A folder with tables saved in forms rimlig does not read says which files they are
+    /// and what to do with each, the likeliest first; a notes file is not named.
+    #[test]
+    fn files_in_forms_not_read_are_named_with_what_to_do() {
+        let tmp = TempDir::new("unread");
+        let folder = tmp.0.join("2020-10");
+        for name in ["b.pdf", "a.XLSB", "drift.txt", "bild.png", "c.zip"] {
+            tmp.write(&format!("2020-10/{name}"), b"x");
+        }
+        let mut problems = Vec::new();
+        let dirs = find_report_dirs(std::slice::from_ref(&folder), &mut problems);
+        assert!(dirs.is_empty());
+        assert_eq!(codes(&problems), ["io::no-reports"]);
+        let help = problems[0].help.as_deref().unwrap_or_default();
+        let lines: Vec<&str> = help.lines().skip(1).collect();
+        assert_eq!(lines.len(), 4, "{help}");
+        assert!(lines[0].starts_with("- ") && lines[0].contains("drift.txt is a text file"));
+        assert!(lines[0].contains("named .tsv"), "{help}");
+        assert!(
+            lines[1].contains("a.XLSB is an Excel binary workbook"),
+            "{help}"
+        );
+        assert!(lines[2].contains("c.zip is an archive"), "{help}");
+        assert!(
+            lines[3].starts_with("- also ") && lines[3].ends_with("b.pdf"),
+            "{help}"
+        );
+        assert!(!help.contains("bild.png"), "{help}");
+
+        // Only notes: the usual help alone.
+        let notes = tmp.0.join("notes");
+        tmp.write("notes/bild.png", b"x");
+        let mut problems = Vec::new();
+        find_report_dirs(std::slice::from_ref(&notes), &mut problems);
+        assert_eq!(codes(&problems), ["io::no-reports"]);
+        assert!(
+            !problems[0]
+                .help
+                .as_deref()
+                .unwrap_or_default()
+                .contains('\n')
+        );
+
+        // A file given by name says what it is.
+        let mut problems = Vec::new();
+        find_report_dirs(&[folder.join("a.XLSB")], &mut problems);
+        assert_eq!(codes(&problems), ["io::not-a-report"]);
+        let help = problems[0].help.as_deref().unwrap_or_default();
+        assert!(help.starts_with("it is an Excel binary workbook"), "{help}");
     }
 
     #[test]
