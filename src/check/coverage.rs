@@ -68,20 +68,40 @@ fn missing(set: &RuleSet, r: &super::LoadedRule, table: &Name, n: usize) -> Prob
 /// declaration reaches: most likely a typo in the glob, which would otherwise only show as
 /// every check on that column being not applicable.
 pub fn check_columns_found(set: &RuleSet, reports: &[Report], problems: &mut Vec<Problem>) {
+    use rayon::prelude::*;
     for t in &set.tables {
+        // Each report's views (their headers and the names they leave unmatched) on every
+        // core, then put together in report order.
+        let seen: Vec<Vec<(&[crate::report::Header], Vec<String>)>> = reports
+            .par_iter()
+            .map(|rep| {
+                views_of_headers(set, rep, &t.decl.name.text)
+                    .into_iter()
+                    .map(|v| {
+                        let here = v.unmatched.iter().map(|(n, _)| n.clone()).collect();
+                        (v.table.headers.as_slice(), here)
+                    })
+                    .collect()
+            })
+            .collect();
         let mut headers: Vec<&str> = Vec::new();
         let mut reached = 0;
         let mut unmatched: Option<Vec<String>> = None;
-        for rep in reports {
-            for v in views_of_headers(set, rep, &t.decl.name.text) {
-                reached += 1;
-                headers.extend(v.table.headers.iter().map(|h| h.text.as_str()));
-                let here: Vec<String> = v.unmatched.iter().map(|(n, _)| n.clone()).collect();
-                unmatched = Some(match unmatched {
-                    None => here,
-                    Some(before) => before.into_iter().filter(|n| here.contains(n)).collect(),
-                });
+        let mut last: Option<&[crate::report::Header]> = None;
+        for (these, here) in seen.into_iter().flatten() {
+            reached += 1;
+            // Reports of one kind repeat their headers: listed once.
+            let same = last.is_some_and(|l| {
+                l.len() == these.len() && l.iter().zip(these).all(|(a, b)| a.text == b.text)
+            });
+            if !same {
+                headers.extend(these.iter().map(|h| h.text.as_str()));
+                last = Some(these);
             }
+            unmatched = Some(match unmatched {
+                None => here,
+                Some(before) => before.into_iter().filter(|n| here.contains(n)).collect(),
+            });
         }
         let mut seen = std::collections::BTreeSet::new();
         headers.retain(|h| seen.insert(*h));

@@ -41,31 +41,41 @@ pub fn check_figures_read(set: &RuleSet, reports: &[Report], problems: &mut Vec<
         // Reports of one kind have the same tables: each table name and its headers are
         // matched to the declaration once (ten thousand reports would otherwise make ten
         // thousand views).
+        // The reports are looked through on every core, each keeping what it matched, and
+        // what they say is put together in report order.
         type Columns<'a> = Option<Vec<(&'a str, usize, UnitName)>>;
-        let mut matched: foldhash::HashMap<(&str, Vec<&str>), Columns> = Default::default();
-        for report in reports {
-            for (index, table) in report.tables.iter().enumerate() {
-                let headers: Vec<&str> = table.headers.iter().map(|h| h.text.as_str()).collect();
-                let columns = matched
-                    .entry((table.name.as_str(), headers))
-                    .or_insert_with(|| {
-                        reaches(&t.decl, table).then(|| {
-                            View::matched(index, table, Some(&t.decl))
-                                .declared_columns()
-                                .iter()
-                                .filter_map(|&(name, col, unit)| {
-                                    Some((name, col, unit.filter(|u| *u != UnitName::Text)?))
-                                })
-                                .collect()
-                        })
-                    });
-                for &(name, col, unit) in columns.iter().flatten() {
-                    if !table.only_integers(col) {
-                        column_texts(table, col, name, unit, &said, problems);
+        type Matched<'a> = foldhash::HashMap<(&'a str, Vec<&'a str>), Columns<'a>>;
+        use rayon::prelude::*;
+        let said_per_report: Vec<Vec<Problem>> = reports
+            .par_iter()
+            .map_init(Matched::default, |matched, report| {
+                let mut said_here = Vec::new();
+                for (index, table) in report.tables.iter().enumerate() {
+                    let headers: Vec<&str> =
+                        table.headers.iter().map(|h| h.text.as_str()).collect();
+                    let columns = matched
+                        .entry((table.name.as_str(), headers))
+                        .or_insert_with(|| {
+                            reaches(&t.decl, table).then(|| {
+                                View::matched(index, table, Some(&t.decl))
+                                    .declared_columns()
+                                    .iter()
+                                    .filter_map(|&(name, col, unit)| {
+                                        Some((name, col, unit.filter(|u| *u != UnitName::Text)?))
+                                    })
+                                    .collect()
+                            })
+                        });
+                    for &(name, col, unit) in columns.iter().flatten() {
+                        if !table.only_integers(col) {
+                            column_texts(table, col, name, unit, &said, &mut said_here);
+                        }
                     }
                 }
-            }
-        }
+                said_here
+            })
+            .collect();
+        problems.extend(said_per_report.into_iter().flatten());
     }
 }
 
