@@ -10,7 +10,7 @@ pub mod value;
 pub mod view;
 
 use crate::check::{LoadedRule, RuleSet};
-use crate::finding::Finding;
+use crate::finding::{Finding, Shared};
 use crate::glob;
 use crate::problem::{Problem, ProblemKind, Severity};
 use crate::report::number::format_decimal;
@@ -48,7 +48,8 @@ pub struct Outcome {
     pub stats: Vec<(String, Stats)>,
     /// Per rule id and report folder (as in [`Finding::report`]), in rule order, then report
     /// order: the same counts as `stats`, split by report.
-    pub stats_by_report: Vec<(String, String, Stats)>,
+    /// (Names shared: a tree of ten thousand reports has thirty thousand of these.)
+    pub stats_by_report: Vec<(Shared, Shared, Stats)>,
     pub not_applicable: Vec<NotApplicable>,
     pub problems: Vec<Problem>,
     /// Ids of the rules that stopped with a rule error (their `problems`).
@@ -320,14 +321,23 @@ pub fn evaluate_configured(
         .sum();
     let mut next = results.iter_mut().zip(&pairs);
     let mut out = Outcome::default();
+    // Each report's folder as findings name it, made once for all rules.
+    let report_names: Vec<Shared> = {
+        use rayon::prelude::*;
+        reports
+            .par_iter()
+            .map(|r| Shared::from(r.path.to_string_lossy().replace('\\', "/")))
+            .collect()
+    };
     for lr in &set.rules {
+        let rule_name = Shared::from(lr.rule.id.text.clone());
         let mut stats = Stats::default();
         let mut listed = 0;
         let mut unlisted = 0;
         let mut na_listed = 0;
         let mut broken = None;
         if lr.enabled {
-            for report in reports {
+            for report_name in &report_names {
                 // Taken in the order `pairs` was built: this rule, this report.
                 let Some(((mut done, counted_only), pair)) =
                     next.next().and_then(|(d, p)| Some((d.take()?, p)))
@@ -341,11 +351,8 @@ pub fn evaluate_configured(
                 stats.passed += done.stats.passed;
                 stats.failed += done.stats.failed;
                 stats.not_applicable += done.stats.not_applicable;
-                out.stats_by_report.push((
-                    lr.rule.id.text.clone(),
-                    report.path.to_string_lossy().replace('\\', "/"),
-                    done.stats,
-                ));
+                out.stats_by_report
+                    .push((rule_name.clone(), report_name.clone(), done.stats));
                 let room = options.max_findings_per_rule.saturating_sub(listed).min(
                     options
                         .max_findings_per_run

@@ -65,7 +65,7 @@ pub fn stats_by_report(run: &Run) -> Vec<Vec<(String, Stats)>> {
         of_report
             .entry(report.as_str())
             .or_default()
-            .push((rule.clone(), st.clone()));
+            .push((rule.to_string(), st.clone()));
     }
     run.reports
         .iter()
