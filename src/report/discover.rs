@@ -72,44 +72,49 @@ pub fn report_file_kind(path: &Path) -> Option<ReportFileKind> {
 /// `.csv` file or a workbook. `None` for any other file (notes, images), which is passed
 /// over without a word.
 fn unread_format_advice(path: &Path) -> Option<&'static str> {
-    let name = path.file_name()?;
-    if is_hidden(name) {
-        return None;
-    }
-    let ext = Path::new(name).extension().and_then(OsStr::to_str)?;
-    let is = |e: &str| ext.eq_ignore_ascii_case(e);
-    Some(if is("txt") || is("prn") {
-        "a text file, as Excel saves \"Text (Tab delimited)\" or \"Unicode Text\": rimlig reads a \
-         tab-separated table named .tsv, so rename it, or save the sheet from Excel as CSV"
-    } else if is("xlsb") {
-        "an Excel binary workbook: open it in Excel and save it as an Excel Workbook (.xlsx)"
-    } else if is("numbers") {
-        "a Numbers document: export it as Excel (.xlsx) or as CSV files"
-    } else if is("pdf") {
-        "a PDF: its tables cannot be read back; check the workbook or CSV files it was made from"
-    } else if is("docx") || is("doc") || is("odt") || is("rtf") {
-        "a text document: copy its tables into a workbook, or export them as CSV files"
-    } else if is("zip") {
-        "an archive: unpack it and check the folder it holds"
-    } else {
-        return None;
-    })
+    unread_format(path).map(|(_, advice)| advice)
 }
 
 /// How likely a file [`unread_format_advice`] knows holds a table saved in the wrong form:
 /// text from Excel and other workbooks first, archives, then documents.
 fn unread_format_rank(path: &Path) -> u8 {
-    let ext = path
-        .extension()
-        .and_then(OsStr::to_str)
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "txt" | "prn" => 0,
-        "xlsb" | "numbers" => 1,
-        "zip" => 2,
-        _ => 3,
+    unread_format(path).map_or(u8::MAX, |(rank, _)| rank)
+}
+
+/// [`unread_format_rank`] and [`unread_format_advice`] of a file, by its extension.
+fn unread_format(path: &Path) -> Option<(u8, &'static str)> {
+    let name = path.file_name()?;
+    if is_hidden(name) {
+        return None;
     }
+    let ext = Path::new(name).extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "txt" | "prn" => (
+            0,
+            "a text file, as Excel saves \"Text (Tab delimited)\" or \"Unicode Text\": rimlig \
+             reads a tab-separated table named .tsv, so rename it, or save the sheet from Excel as \
+             CSV",
+        ),
+        "xlsb" => (
+            1,
+            "an Excel binary workbook: open it in Excel and save it as an Excel Workbook (.xlsx)",
+        ),
+        "numbers" => (
+            1,
+            "a Numbers document: export it as Excel (.xlsx) or as CSV files",
+        ),
+        "zip" => (2, "an archive: unpack it and check the folder it holds"),
+        "pdf" => (
+            3,
+            "a PDF: its tables cannot be read back; check the workbook or CSV files it was made \
+             from",
+        ),
+        "docx" | "doc" | "odt" | "rtf" => (
+            3,
+            "a text document: copy its tables into a workbook, or export them as CSV files",
+        ),
+        _ => return None,
+    })
 }
 
 /// The files of `files` that hold tables in a form rimlig does not read, each on a line of
