@@ -740,6 +740,53 @@ rule over-filter { each t: a >= sum(a where rad == "y") }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A row whose key is empty is named by its line where a check of it is not applicable: the
+/// reason began `· belopp is missing`, and the verbose listing `tabell · : `.
+#[test]
+fn a_row_without_a_key_is_named_by_its_line() {
+    let dir = scratch("no-key");
+    let report = dir.join("report");
+    write(
+        &report.join("tabell.csv"),
+        "rad;belopp;budget\nHyror;1;1\n;;2\n",
+    );
+    let rules = dir.join("case.rules");
+    write(
+        &rules,
+        "table t \"tabell\" {\n  key rad \"rad\"\n  column belopp \"belopp\" tkr\n  column budget \"budget\" tkr\n}\nrule lika { each t: belopp == budget }\n",
+    );
+    let run = check_within(
+        60,
+        std::slice::from_ref(&report),
+        std::slice::from_ref(&rules),
+    );
+    let na = &run.outcome.not_applicable;
+    assert_eq!(na.len(), 1, "{na:?}");
+    assert_eq!(
+        na[0].reason, "the row without a key on line 3 · belopp is missing (empty)",
+        "{na:?}"
+    );
+    let out = rimlig_within(
+        60,
+        &dir,
+        &[
+            "check",
+            "report",
+            "--rules",
+            "case.rules",
+            "-v",
+            "--color",
+            "never",
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("not applicable: lika in report tabell: the row without a key on line 3"),
+        "{text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A table of many groups checked without `group`: every row that asks for `total.c` is told
 /// there are many total rows, naming the first ten rather than all of them (a hundred
 /// thousand names in each of a million messages).

@@ -1781,9 +1781,14 @@ impl<'a> Evaluator<'a> {
             return Ok(direct(self.figure_val(at, f, unit)?));
         }
         let Some(cell) = view.table.cell(row, col) else {
+            let key = view.key_text(row);
+            let row = if key.is_empty() {
+                view.row_named(row)
+            } else {
+                format!("row {key}")
+            };
             return Err(Stop::Na(format!(
-                "row {} of {} has no cell in that column",
-                view.key_text(row),
+                "{row} of {} has no cell in that column",
                 view.table.name
             )));
         };
@@ -1799,7 +1804,7 @@ impl<'a> Evaluator<'a> {
             (_, Some(UnitName::Text)) if raw.trim().is_empty() => {
                 return Err(Stop::Na(format!(
                     "{} · {} is empty",
-                    view.key_text(row),
+                    view.row_named(row),
                     header
                 )));
             }
@@ -1820,7 +1825,7 @@ impl<'a> Evaluator<'a> {
                 };
                 return Err(Stop::Na(format!(
                     "{} · {} is missing ({what})",
-                    view.key_text(row),
+                    view.row_named(row),
                     header,
                 )));
             }
@@ -1970,7 +1975,7 @@ impl<'a> Evaluator<'a> {
                 if view.kinds()[row] != RowKind::Skip {
                     return Err(Stop::Na(format!(
                         "{} is not a part row: only rows the table declaration skips (`skip \"varav*\"`) have a parent",
-                        view.key_text(row)
+                        view.row_named(row)
                     )));
                 }
                 let parent = env
@@ -1980,7 +1985,10 @@ impl<'a> Evaluator<'a> {
                     .filter(|&r| r < row && view.kinds()[r] != RowKind::Skip)
                     .max()
                     .ok_or_else(|| {
-                        Stop::Na(format!("no row above {} to be part of", view.key_text(row)))
+                        Stop::Na(format!(
+                            "no row above {} to be part of",
+                            view.row_named(row)
+                        ))
                     })?;
                 let (col, unit) = self.column_of(&view, self.bound(&column.text, env))?;
                 self.cell(&view, parent, col, unit)

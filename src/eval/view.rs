@@ -288,6 +288,19 @@ impl<'a> View<'a> {
         self.key_cell(row).to_string()
     }
 
+    /// The row as a message names it: its key, or where it is when its key is empty (a
+    /// message that began `· Avvikelse is missing` left the reader to guess which row).
+    pub fn row_named(&self, row: usize) -> String {
+        let key = self.key_cell(row);
+        if !key.is_empty() {
+            return key.to_string();
+        }
+        match self.table.rows.get(row) {
+            Some(r) => format!("the row without a key on line {}", r.line()),
+            None => "a row without a key".to_string(),
+        }
+    }
+
     /// Rows whose key is `key`, among `within` (`None`: the whole table): exact after
     /// trimming, else ignoring case, spacing and punctuation.
     pub fn rows_with_key(&self, key: &str, within: Option<&[usize]>) -> Vec<usize> {

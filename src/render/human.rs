@@ -530,8 +530,8 @@ pub fn write(run: &Run, style: Style, w: &mut impl std::io::Write) -> std::io::R
     if style.verbose {
         for na in &run.outcome.not_applicable {
             let at = match (&na.table, &na.row_key) {
-                (Some(t), Some(k)) => format!(" {t} · {k}"),
-                (Some(t), None) => format!(" {t}"),
+                (Some(t), Some(k)) if !k.is_empty() => format!(" {t} · {k}"),
+                (Some(t), _) => format!(" {t}"),
                 _ => String::new(),
             };
             tail.push_str(&line(format!(
