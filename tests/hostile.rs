@@ -680,20 +680,25 @@ fn report_tree_links_out_and_in_loops_are_not_followed() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A scratch case `name`: a report folder holding `tabell.csv` with `csv`, and the rule file
+/// `case.rules` with `rules`. Returns the case's folder, the report and the rule file.
+fn tabell_case(name: &str, csv: &str, rules: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let dir = scratch(name);
+    let report = dir.join("report");
+    write(&report.join("tabell.csv"), csv);
+    let rule_file = dir.join("case.rules");
+    write(&rule_file, rules);
+    (dir, report, rule_file)
+}
+
 /// Every failing row of an `each` that reads the sum of its scope: the sum is worked out once
 /// per scope and kept (worked out for each row, 20 000 rows took two minutes), so each group,
 /// each `for` column and each `where` must still get its own.
 #[test]
 fn each_row_against_a_sum_gets_its_own_scopes_sum() {
-    let dir = scratch("scope-sums");
-    let report = dir.join("report");
-    write(
-        &report.join("tabell.csv"),
+    let (dir, report, rules) = tabell_case(
+        "scope-sums",
         "grupp;rad;a;b\nG1;x;1;10\n;y;2;20\nG2;x;3;30\n;y;4;40\n",
-    );
-    let rules = dir.join("case.rules");
-    write(
-        &rules,
         r#"table t "tabell" {
   key    rad   "rad"
   column grupp "grupp" text
@@ -744,15 +749,9 @@ rule over-filter { each t: a >= sum(a where rad == "y") }
 /// reason began `· belopp is missing`, and the verbose listing `tabell · : `.
 #[test]
 fn a_row_without_a_key_is_named_by_its_line() {
-    let dir = scratch("no-key");
-    let report = dir.join("report");
-    write(
-        &report.join("tabell.csv"),
+    let (dir, report, rules) = tabell_case(
+        "no-key",
         "rad;belopp;budget\nHyror;1;1\n;;2\n",
-    );
-    let rules = dir.join("case.rules");
-    write(
-        &rules,
         "table t \"tabell\" {\n  key rad \"rad\"\n  column belopp \"belopp\" tkr\n  column budget \"budget\" tkr\n}\nrule lika { each t: belopp == budget }\n",
     );
     let run = check_within(
@@ -792,16 +791,13 @@ fn a_row_without_a_key_is_named_by_its_line() {
 /// thousand names in each of a million messages).
 #[test]
 fn many_total_rows_are_counted_and_the_first_named() {
-    let dir = scratch("many-totals");
-    let report = dir.join("report");
     let mut csv = String::from("rad;belopp\n");
     for g in 0..30 {
         csv.push_str(&format!("Rad {g};1\nSumma {g};1\n"));
     }
-    write(&report.join("tabell.csv"), &csv);
-    let rules = dir.join("case.rules");
-    write(
-        &rules,
+    let (dir, report, rules) = tabell_case(
+        "many-totals",
+        &csv,
         "table t \"tabell\" {\n  key rad \"rad\"\n  column belopp \"belopp\"\n  total \"Summa*\"\n}\nrule andel { each t: belopp <= total.belopp }\n",
     );
     let run = check_within(60, &[report], &[rules]);
