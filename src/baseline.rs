@@ -82,7 +82,7 @@ impl Entry {
             rule: f.instance_name(),
             report: f.report.to_string(),
             table: f.table.to_string(),
-            row_key: f.row_key.clone(),
+            row_key: f.row_key.as_deref().map(str::to_string),
             column: f.column_name.as_deref().map(str::to_string),
             message: f.message.clone(),
         }

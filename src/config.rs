@@ -1642,7 +1642,7 @@ mod tests {
                     "İSTANBUL",
                     "K.1",
                 ]);
-                f.row_key = (!key.is_empty()).then_some(key);
+                f.row_key = (!key.is_empty()).then_some(key.into());
                 let header = pick(&["", "Budget", "Budget  2020", "Utfall", "Prognos"]);
                 f.column_name = (!header.is_empty()).then(|| header.into());
                 f

@@ -3,6 +3,7 @@
 
 use crate::problem::Severity;
 use crate::source::{SourceId, Span};
+use compact_str::CompactString;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -113,7 +114,7 @@ pub struct CellLabel {
     pub file: Shared,
     pub line: usize,
     pub column: usize,
-    pub text: String,
+    pub text: CompactString,
     /// For a cell of a workbook sheet, the cell as a spreadsheet names it: `prognos!D6`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
@@ -125,12 +126,12 @@ pub struct Values {
     /// The side at the offending cell, as written in the rule (`avvikelse`).
     pub left_expr: Shared,
     /// Values as plain decimals with a `.` (`-1030`, `2.1`), or the text compared.
-    pub left: String,
+    pub left: CompactString,
     /// The other side (`prognos − budget`).
     pub right_expr: Shared,
-    pub right: String,
+    pub right: CompactString,
     /// `left − right`, a plain decimal.
-    pub difference: Option<String>,
+    pub difference: Option<CompactString>,
     /// The comparison that failed: `==`, `<=` …
     pub op: Shared,
     /// The tolerance applied, in words (`rounding ±1,5`, `5`, `2 % = 40`).
@@ -161,7 +162,7 @@ pub struct Finding {
     /// text).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
-    pub row_key: Option<String>,
+    pub row_key: Option<CompactString>,
     pub column_name: Option<Shared>,
     pub values: Option<Box<Values>>,
     /// `for` bindings of this instance: `[["c", "budget"]]`.
@@ -183,9 +184,9 @@ pub struct Finding {
     pub source: SourceId,
     #[serde(skip)]
     pub primary: Span,
-    /// Label text on the primary cell.
+    /// How much of `message` labels the primary cell (see [`Finding::label`]).
     #[serde(skip)]
-    pub label: String,
+    pub label_len: usize,
     /// The cells of the checked report the failing instance read (for error localisation).
     #[serde(skip)]
     pub(crate) reads: Vec<crate::eval::CellAt>,
@@ -289,10 +290,17 @@ impl Finding {
             suppression_reason: None,
             source: SourceId(0),
             primary: Span::default(),
-            label: String::new(),
+            label_len: 0,
             reads: Vec::new(),
             fix: None,
         }
+    }
+
+    /// The label on the primary cell: the start of the message, before what has no room
+    /// there (which rows were summed). Kept as a length, not a copy: a large run makes
+    /// tens of thousands of findings.
+    pub fn label(&self) -> &str {
+        self.message.get(..self.label_len).unwrap_or(&self.message)
     }
 
     /// A finding that can fail the run: neither known from the baseline nor allowed in
@@ -313,7 +321,7 @@ impl Finding {
             self.instance_name(),
             self.report.to_string(),
             self.table.to_string(),
-            self.row_key.clone().unwrap_or_default(),
+            self.row_key.as_deref().unwrap_or_default().to_string(),
             self.column_name.as_deref().unwrap_or_default().to_string(),
         ]
     }
@@ -404,7 +412,26 @@ pub fn instance_name(rule: &str, bindings: &[(String, String)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Fnv, fingerprint};
+    use super::{Finding, Fnv, fingerprint};
+
+    #[test]
+    fn the_label_is_the_start_of_the_message() {
+        let f = Finding {
+            message: "avvikelse is 4, but redovisat - budget is 3; summed 2 rows".into(),
+            label_len: "avvikelse is 4, but redovisat - budget is 3".len(),
+            ..Finding::for_tests()
+        };
+        assert_eq!(f.label(), "avvikelse is 4, but redovisat - budget is 3");
+        // A length past the message, or inside a letter, labels with the whole message.
+        for label_len in [500, 1] {
+            let f = Finding {
+                message: "é".repeat(3),
+                label_len,
+                ..Finding::for_tests()
+            };
+            assert_eq!(f.label(), "ééé");
+        }
+    }
 
     #[test]
     fn a_hash_is_written_as_format_writes_it() {

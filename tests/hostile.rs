@@ -719,8 +719,8 @@ rule over-filter { each t: a >= sum(a where rad == "y") }
             let v = f.values.as_ref().expect("values");
             (
                 f.rule.to_string(),
-                f.row_key.clone().unwrap_or_default(),
-                v.right.clone(),
+                f.row_key.as_deref().unwrap_or_default().to_string(),
+                v.right.to_string(),
             )
         })
         .collect();

@@ -239,7 +239,7 @@ fn run_example(rules: &Block, data: &[&Block], expect: &Block) -> Result<(), Str
             normal_entry(&format!(
                 "{}: {}",
                 f.instance_name(),
-                f.row_key.clone().unwrap_or_default()
+                f.row_key.as_deref().unwrap_or_default()
             ))
         })
         .collect();

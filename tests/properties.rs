@@ -140,7 +140,7 @@ fn identities(o: &Outcome) -> Vec<Identity> {
         .map(|f| {
             (
                 f.rule.to_string(),
-                f.row_key.clone(),
+                f.row_key.as_deref().map(str::to_string),
                 f.column_name.as_deref().map(str::to_string),
                 // The rows an aggregate summed are listed in file order.
                 f.message.split("; summed").next().unwrap_or("").to_string(),

@@ -65,7 +65,7 @@ fn findings<'a>(run: &'a Run, rule: &str) -> Vec<&'a Finding> {
 fn failing_rows(run: &Run, rule: &str) -> Vec<String> {
     findings(run, rule)
         .iter()
-        .map(|f| f.row_key.clone().unwrap_or_default())
+        .map(|f| f.row_key.as_deref().unwrap_or_default().to_string())
         .collect()
 }
 
@@ -749,7 +749,7 @@ fn rows_and_columns(run: &Run, rule: &str) -> Vec<(String, String)> {
         .iter()
         .map(|f| {
             (
-                f.row_key.clone().unwrap_or_default(),
+                f.row_key.as_deref().unwrap_or_default().to_string(),
                 f.column_name.as_deref().unwrap_or_default().to_string(),
             )
         })
@@ -1018,7 +1018,12 @@ fn parent_in_a_row_that_is_not_a_part_row_is_not_applicable() {
 fn tables_and_rows(run: &Run, rule: &str) -> Vec<(String, String)> {
     findings(run, rule)
         .iter()
-        .map(|f| (f.table.to_string(), f.row_key.clone().unwrap_or_default()))
+        .map(|f| {
+            (
+                f.table.to_string(),
+                f.row_key.as_deref().unwrap_or_default().to_string(),
+            )
+        })
         .collect()
 }
 

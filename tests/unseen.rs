@@ -38,7 +38,7 @@ fn findings(run: &Run) -> Vec<(String, String, String, usize)> {
         .map(|f| {
             (
                 f.rule.to_string(),
-                f.row_key.clone().unwrap_or_default(),
+                f.row_key.as_deref().unwrap_or_default().to_string(),
                 f.column_name.as_deref().unwrap_or_default().to_string(),
                 f.line,
             )

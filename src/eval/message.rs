@@ -7,8 +7,9 @@ use crate::finding::{CellLabel, Finding, Shared, SpanJson, Values};
 use crate::problem::Severity;
 use crate::render::visible::shortened;
 use crate::report::Unit;
-use crate::report::number::{format_decimal, plain_decimal};
+use crate::report::number::{format_decimal, plain_decimal_compact};
 use crate::syntax::ast::{CmpOp, Expr, ExprKind, Level};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 /// The difference and tolerance of a failed comparison.
@@ -43,10 +44,10 @@ fn show(v: &Val) -> String {
 }
 
 /// A value for machines: `-1030`, `2.1`, or the text itself.
-fn canonical(v: &Val) -> String {
+fn canonical(v: &Val) -> CompactString {
     match v {
-        Val::Num(n) => plain_decimal(&n.v.normalize()),
-        Val::Text(t) => t.clone(),
+        Val::Num(n) => plain_decimal_compact(&n.v.normalize()),
+        Val::Text(t) => CompactString::new(t),
     }
 }
 
@@ -238,7 +239,8 @@ pub(crate) fn finding<'a>(
             push_tol(&mut text);
         }
     }
-    let mut message = text.clone();
+    let label_len = text.len();
+    let mut message = text;
     let mut summed: Vec<String> = Vec::new();
     for o in [&f.left, &f.right] {
         if let Some(agg) = &o.agg {
@@ -257,7 +259,7 @@ pub(crate) fn finding<'a>(
         left: canonical(&left_val),
         right_expr: rt.clone(),
         right: canonical(&right_val),
-        difference: diff.map(|d| plain_decimal(&d.normalize())),
+        difference: diff.map(|d| plain_decimal_compact(&d.normalize())),
         op: ev.shared(f.op.symbol()),
         tolerance: f.detail.tolerance.as_deref().map(|t| ev.shared(t)),
     };
@@ -268,7 +270,16 @@ pub(crate) fn finding<'a>(
         .flat_map(|o| o.cells.iter().copied())
         .collect();
     others.retain(|c| Some(*c) != cell);
-    build(ev, env, whole, cell, text, message, Some(values), &others)
+    build(
+        ev,
+        env,
+        whole,
+        cell,
+        message,
+        label_len,
+        Some(values),
+        &others,
+    )
 }
 
 /// `a OP b` said of b: `a <= b` is `b >= a`.
@@ -332,9 +343,9 @@ pub(crate) fn condition_finding<'a>(
         };
         let values = Values {
             left_expr: ev.shared(&what),
-            left: canonical_value,
+            left: canonical_value.into(),
             right_expr: Shared::default(),
-            right: String::new(),
+            right: CompactString::default(),
             difference: None,
             op: ev.shared(if want_missing {
                 "is missing"
@@ -343,10 +354,12 @@ pub(crate) fn condition_finding<'a>(
             }),
             tolerance: None,
         };
-        return build(ev, env, e, first, text.clone(), text, Some(values), &rest);
+        let label_len = text.len();
+        return build(ev, env, e, first, text, label_len, Some(values), &rest);
     }
     let text = format!("`{whole}` does not hold");
-    build(ev, env, e, first, text.clone(), text, None, &rest)
+    let label_len = text.len();
+    build(ev, env, e, first, text, label_len, None, &rest)
 }
 
 /// "summed 8 rows: VSS ledning, …, LKDATA (lines 2–9)"
@@ -436,8 +449,8 @@ fn build<'a>(
     env: &Env<'a>,
     whole: &Expr,
     cell: Option<CellAt>,
-    label: String,
     message: String,
+    label_len: usize,
     values: Option<Values>,
     others: &[CellAt],
 ) -> Finding {
@@ -504,7 +517,7 @@ fn build<'a>(
     let row_key = match (table, row) {
         (Some(t), Some(r)) => t
             .cell(r, key_col)
-            .map(|c| shortened(c.raw(t).trim(), crate::finding::ROW_KEY_CHARS).into_owned()),
+            .map(|c| CompactString::new(shortened(c.raw(t).trim(), crate::finding::ROW_KEY_CHARS))),
         _ => None,
     };
     let column_name = match (table, col) {
@@ -526,7 +539,7 @@ fn build<'a>(
             ""
         };
         let raw = x.raw(t).trim();
-        let mut text = String::with_capacity(before.len() + header.len() + 2 + raw.len());
+        let mut text = CompactString::with_capacity(before.len() + header.len() + 2 + raw.len());
         text.push_str(before);
         text.push_str(header);
         text.push_str(": ");
@@ -571,7 +584,7 @@ fn build<'a>(
         suppression_reason: None,
         source,
         primary: span,
-        label,
+        label_len,
         reads: Vec::new(),
         fix: None,
     }

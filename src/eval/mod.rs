@@ -1571,8 +1571,8 @@ impl<'a> Evaluator<'a> {
                 if minority_written && let Some(values) = f.values.as_mut() {
                     values.right_expr = format!("-({})", values.right_expr).into();
                 }
-                f.message = note.clone();
-                f.label = note;
+                f.label_len = note.len();
+                f.message = note;
                 if self.options.keep_reads {
                     f.reads = v.reads.iter().copied().filter(|c| !c.prev).collect();
                 }

@@ -188,7 +188,7 @@ fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f
     // Every text from a report or a file name is shown one line each, its control
     // characters as pictures; only the rule's help may have lines of its own.
     let mut labels = vec![LabeledSpan::new_primary_with_span(
-        Some(line(cell_label(file, f.primary, &f.label, ": "))),
+        Some(line(cell_label(file, f.primary, f.label(), ": "))),
         file.shown_span(f.primary),
     )];
     for r in f.related.iter().filter(|r| r.source == f.source) {
@@ -201,13 +201,9 @@ fn finding_diag<'f>(f: &Finding, sources: &'f Sources, grouped: bool) -> Diag<'f
     if let Some(cell) = &f.cell {
         help.push(line(format!("cell {cell} of {}", workbook_of(&f.file))));
     }
-    if f.message != f.label {
+    if let Some(rest) = f.message.get(f.label_len..).filter(|r| !r.is_empty()) {
         // The part of the message the label has no room for (which rows were summed).
-        help.push(line(
-            f.message[f.label.len()..]
-                .trim_start_matches("; ")
-                .to_string(),
-        ));
+        help.push(line(rest.trim_start_matches("; ").to_string()));
     }
     for r in f.related.iter().filter(|r| r.source != f.source) {
         help.push(line(match &r.cell {

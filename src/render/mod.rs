@@ -178,7 +178,7 @@ pub fn related_places(f: &Finding, run: &Run) -> Vec<(Place, String)> {
         .iter()
         .map(|r| {
             let file = run.sources.get(r.source);
-            (Place::in_source(file, &r.file, r.span), r.text.clone())
+            (Place::in_source(file, &r.file, r.span), r.text.to_string())
         })
         .collect()
 }

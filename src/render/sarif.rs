@@ -210,8 +210,8 @@ fn finding_result(f: &Finding, index: usize, run: &Run) -> Value {
             "kind": "element",
         }],
     });
-    if !f.label.is_empty() && f.label != f.message {
-        location["message"] = json!({ "text": f.label });
+    if !f.label().is_empty() && f.label() != f.message {
+        location["message"] = json!({ "text": f.label() });
     }
     let mut result = json!({
         "ruleId": f.rule,

@@ -244,7 +244,7 @@ mod tests {
             message: message.into(),
             row_key: Some(key.into()),
             column_name: Some(column.into()),
-            label: message.into(),
+            label_len: message.len(),
             ..Finding::for_tests()
         }
     }

@@ -672,7 +672,7 @@ fn column_names(set: &RuleSet, report: &Report, f: &Finding) -> Vec<String> {
 pub fn finding_line(f: &Finding) -> String {
     let at = match (&f.row_key, &f.column_name) {
         (Some(k), Some(c)) => format!("{k} · {c}"),
-        (Some(k), None) => k.clone(),
+        (Some(k), None) => k.to_string(),
         (None, Some(c)) => c.to_string(),
         (None, None) => f.table.to_string(),
     };
@@ -740,7 +740,7 @@ fn explain_mismatch(
             if let Some(f) = findings.get(i)
                 && f.source == file.source
             {
-                p = p.with_label(f.source, f.primary, format!("{prefix}{}", f.label));
+                p = p.with_label(f.source, f.primary, format!("{prefix}{}", f.label()));
             }
         }
         p
