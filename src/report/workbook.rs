@@ -393,7 +393,7 @@ fn open(bytes: Vec<u8>, kind: Kind) -> Result<Book, String> {
 /// The reader's words for what it failed on (`Relationship not found`, `Parse float error`,
 /// `DIFAT refers to sector …`) tell a reader little: the file is damaged, and saving it
 /// again in an office program mends it. Its words are kept, short, for whoever looks closer;
-/// a password is said as it is.
+/// a password is said as it is. (What to do about it is the problem's help.)
 fn damaged(reader_says: &str) -> String {
     let said = reader_says.trim();
     if said.to_lowercase().contains("password") {
@@ -403,9 +403,7 @@ fn damaged(reader_says: &str) -> String {
     let plain: String = said.chars().filter(|c| !c.is_control()).collect();
     let short: String = plain.chars().take(80).collect();
     let cut = if short.len() < plain.len() { "…" } else { "" };
-    format!(
-        "the file is damaged (the reader says: {short}{cut}); open it in Excel or LibreOffice and save it again"
-    )
+    format!("the file is damaged (the reader says: {short}{cut})")
 }
 
 /// Run a call into the workbook reader; `None` if it panicked (a reader bug on a malformed

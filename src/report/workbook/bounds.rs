@@ -1488,8 +1488,7 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
         Ok(file) => file,
         Err(e) => {
             return Err(Refused::Damaged(format!(
-                "the file is damaged (the reader says: {e}); open it in Excel or LibreOffice \
-                 and save it again"
+                "the file is damaged (the reader says: {e})"
             )));
         }
     };
