@@ -269,6 +269,17 @@ fn looks_like(text: &str) -> String {
             quoted(t.trim_end_matches('-').trim())
         );
     }
+    if let Some(rest) = t.strip_prefix(['\'', '\u{2019}'])
+        && rest.starts_with(|c: char| c.is_ascii_digit() || c == '-')
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | ',' | '-' | '\u{a0}' | '\u{202f}'))
+    {
+        return format!(
+            "the ' before the figure makes a spreadsheet keep it as text: write {}",
+            quoted(rest.trim())
+        );
+    }
     if t.starts_with('(') && t.ends_with(')') && digits_and(" ,()") {
         return format!(
             "a negative figure is written with a minus sign: -{}",
@@ -386,6 +397,9 @@ mod tests {
             ("1,234.5", "English way: write 1 234,5"),
             ("500-", "before the figure: -500"),
             ("(100)", "with a minus sign: -100"),
+            ("'1 234", "keep it as text: write 1 234"),
+            ("'-12,5", "keep it as text: write -12,5"),
+            ("'abc", "a figure is digits"),
             ("\u{feff}5", "invisible character (U+FEFF)"),
             ("12.5", "decimal comma"),
             ("12,5.", "a figure is digits"),
