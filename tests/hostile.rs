@@ -691,6 +691,30 @@ fn tabell_case(name: &str, csv: &str, rules: &str) -> (PathBuf, PathBuf, PathBuf
     (dir, report, rule_file)
 }
 
+/// A rule file saved by Notepad as "ANSI" (Windows-1252, as Swedish Windows saves text) is
+/// read, with a warning at its first letter so read; before, it was refused whole.
+#[test]
+fn a_rule_file_in_windows_1252_is_read_with_a_warning() {
+    let (dir, report, rule_file) = tabell_case("rules-1252", "rad;a\nx;-1\n", "");
+    let text = "table t \"tabell\" {\n  key rad \"rad\"\n  column a \"a\"\n}\n\
+                rule r \"Förvaltningens a är positivt\" { each t: a >= 0 }\n";
+    std::fs::write(&rule_file, encoding_rs::WINDOWS_1252.encode(text).0).unwrap();
+    let run = check_within(60, &[report], &[rule_file]);
+    let p = problem(&run, "rules::encoding");
+    assert_eq!(p.severity, rimlig::problem::Severity::Warning);
+    assert!(
+        p.message.contains("the first time here (0xF6, `ö`)"),
+        "{}",
+        p.message
+    );
+    assert_eq!(run.outcome.findings.len(), 1, "the rule ran");
+    assert_eq!(
+        run.outcome.findings[0].title,
+        "Förvaltningens a är positivt"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Every failing row of an `each` that reads the sum of its scope: the sum is worked out once
 /// per scope and kept (worked out for each row, 20 000 rows took two minutes), so each group,
 /// each `for` column and each `where` must still get its own.

@@ -334,6 +334,8 @@ impl Loader<'_> {
         if let Some(id) = self.seen.get(&key) {
             return Some(*id);
         }
+        // Where a file that is not UTF-8 first has a byte read otherwise, and that byte.
+        let mut not_utf8 = None;
         let text = if embedded {
             let rel = path.strip_prefix("rules").ok()?;
             let rel = display(rel);
@@ -346,17 +348,10 @@ impl Loader<'_> {
             match read_regular(path, MAX_RULE_FILE_BYTES as u64) {
                 Ok(bytes) => match String::from_utf8(bytes) {
                     Ok(t) => t,
-                    Err(_) => {
-                        self.problems.push(
-                            Problem::new(
-                                ProblemKind::Rules,
-                                Severity::Error,
-                                "rules::encoding",
-                                "rule files must be UTF-8",
-                            )
-                            .with_path(display(path)),
-                        );
-                        return None;
+                    Err(e) => {
+                        let (text, stray) = rule_text(&e.into_bytes());
+                        not_utf8 = stray;
+                        text
                     }
                 },
                 Err(e) => {
@@ -373,6 +368,10 @@ impl Loader<'_> {
             text
         };
         let id = self.sources.add(SourceFile::new(display(path), text));
+        if let Some((at, byte)) = not_utf8 {
+            self.problems
+                .push(not_utf8_problem(self.sources.get(id), id, at, byte));
+        }
         self.seen.insert(key, id);
         self.set.files.push(id);
         let (file, problems) = parse_file(id, self.sources.get(id));
@@ -590,9 +589,86 @@ impl Loader<'_> {
     }
 }
 
+/// A rule file that is not UTF-8, as an editor most likely saved it: UTF-16 after its byte
+/// order mark (Notepad's "Unicode"), else Windows-1252 (Notepad's "ANSI", as Swedish
+/// Windows saves text) for each byte that is not part of a UTF-8 letter, so that a few
+/// stray bytes in a UTF-8 file leave its other letters as they are. With the text's offset
+/// of the first byte so read, and that byte; `None` for UTF-16, which is read as written.
+fn rule_text(bytes: &[u8]) -> (String, Option<(usize, u8)>) {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes)
+        && encoding != encoding_rs::UTF_8
+    {
+        let (text, _) = encoding.decode_without_bom_handling(bytes.get(bom..).unwrap_or_default());
+        return (text.into_owned(), None);
+    }
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut first = None;
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for &byte in chunk.invalid() {
+            first.get_or_insert((text.len(), byte));
+            let one = [byte];
+            let (letter, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&one);
+            text.push_str(&letter);
+        }
+    }
+    (text, first)
+}
+
+/// The warning for a rule file read as Windows-1252 from offset `at`, where `byte` stands.
+fn not_utf8_problem(file: &SourceFile, id: SourceId, at: usize, byte: u8) -> Problem {
+    let letter = file
+        .text
+        .get(at..)
+        .and_then(|t| t.chars().next())
+        .unwrap_or('?');
+    let end = at + letter.len_utf8();
+    Problem::new(
+        ProblemKind::Rules,
+        Severity::Warning,
+        "rules::encoding",
+        format!(
+            "{} is not UTF-8: it is read as Windows-1252 where it is not, the first time here (0x{byte:02X}, `{letter}`)",
+            file.name
+        ),
+    )
+    .with_path(file.name.clone())
+    .with_label(id, Span::new(at, end), format!("0x{byte:02X}, read as `{letter}`"))
+    .with_help(
+        "save the rule file as UTF-8 (in Notepad: Save as, then Encoding: UTF-8), and see that its å, ä and ö read right",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::confined;
+
+    #[test]
+    fn a_rule_file_not_in_utf8_is_read_as_an_editor_saved_it() {
+        use super::rule_text;
+        // Notepad's "ANSI" on Swedish Windows: each letter one byte.
+        let ansi = encoding_rs::WINDOWS_1252
+            .encode("rule r \"Förvaltning\" {}")
+            .0;
+        assert_eq!(
+            rule_text(&ansi),
+            ("rule r \"Förvaltning\" {}".to_string(), Some((9, 0xF6)))
+        );
+        // UTF-8 with one stray byte: the letters around it are left as they are.
+        let mut stray = "rule å \"".as_bytes().to_vec();
+        stray.push(0xE4);
+        stray.extend_from_slice("\" ö".as_bytes());
+        assert_eq!(
+            rule_text(&stray),
+            ("rule å \"ä\" ö".to_string(), Some((9, 0xE4)))
+        );
+        // Notepad's "Unicode": UTF-16 after its byte order mark, read as written.
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "rule ö".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(rule_text(&utf16), ("rule ö".to_string(), None));
+    }
     use std::path::{Path, PathBuf};
 
     #[test]
