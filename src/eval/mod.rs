@@ -561,6 +561,9 @@ struct Evaluator<'a> {
     overrides: Vec<(CellAt, rust_decimal::Decimal)>,
     /// When localising: the instances that read cells of interest, as they are checked.
     collect: Option<replay::Collector<'a>>,
+    /// Cells read are not recorded in `reads`: a re-check of one instance with a fix tried
+    /// asks only whether it holds, and is made thousands of times.
+    no_reads: bool,
     /// Findings this rule lists at most; those beyond are counted in `unlisted`.
     max_findings: usize,
     unlisted: usize,
@@ -682,6 +685,7 @@ impl<'a> Evaluator<'a> {
             finding_exprs: Default::default(),
             overrides: Vec::new(),
             collect: None,
+            no_reads: false,
             max_findings: options.max_findings_per_rule,
             unlisted: 0,
             parts_listed: None,
@@ -1764,7 +1768,9 @@ impl<'a> Evaluator<'a> {
             col,
             prev: view.previous,
         };
-        self.reads.borrow_mut().push(at);
+        if !self.no_reads {
+            self.reads.borrow_mut().push(at);
+        }
         let direct = |val| Operand {
             val,
             cells: smallvec::smallvec![at],
@@ -2531,25 +2537,30 @@ impl<'a> Evaluator<'a> {
         };
         let in_scope = env.scope.as_ref().is_some_and(|s| Arc::ptr_eq(s, &view));
         // In the table's own scope (table or row) an aggregate runs over the scope's rows: the
-        // group, or the whole table.
-        let rows: Vec<usize> = if in_scope {
-            env.rows.to_vec()
-        } else {
-            (0..view.table.rows.len()).collect()
+        // group, or the whole table. (Neither is copied: a re-check while localising a
+        // finding sums a group again for every change it tries.)
+        let scope_rows = in_scope.then(|| env.rows.clone());
+        let all_rows: Vec<usize>;
+        let rows: &[usize] = match &scope_rows {
+            Some(rows) => rows,
+            None => {
+                all_rows = (0..view.table.rows.len()).collect();
+                &all_rows
+            }
         };
-        let mut used = Vec::new();
+        let mut used = Vec::with_capacity(rows.len());
         let mut acc: Option<Num> = None;
         let mut count = 0u64;
         let mut cells = Cells::new();
-        for r in rows
-            .into_iter()
-            .filter(|&r| view.kinds()[r] == RowKind::Normal)
-        {
-            let re = Env {
-                scope: Some(view.clone()),
-                row: Some(r),
-                ..env.clone()
-            };
+        cells.reserve(rows.len().min(READS_KEPT));
+        // One environment for the rows, moved from row to row.
+        let mut re = Env {
+            scope: Some(view.clone()),
+            row: None,
+            ..env.clone()
+        };
+        for &r in rows.iter().filter(|&&r| view.kinds()[r] == RowKind::Normal) {
+            re.row = Some(r);
             if let Some(f) = filter {
                 match self.truth(f, &re) {
                     Ok((true, _)) => {}

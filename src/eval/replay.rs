@@ -287,6 +287,7 @@ impl<'a> Replayer<'a> {
         overrides: &[(CellAt, Decimal)],
     ) -> Option<Measure> {
         let mut ev = self.evaluator(inst.rule, overrides.to_vec(), None);
+        ev.no_reads = true;
         let env = &inst.env;
         let e = inst.expr.unparen();
         let ExprKind::Compare {
