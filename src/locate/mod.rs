@@ -518,7 +518,15 @@ struct Search<'r, 'a> {
     /// Instances that cannot be measured as the report stands, with the cells whose change
     /// was found to leave them so (sorted): see [`Self::recheck`].
     unmeasurable: HashSet<(usize, Vec<CellAt>)>,
+    /// Re-checks made, by instance and the changes among the cells it reads (each value as
+    /// its exact bytes, its scale included): a change is often checked again, when its
+    /// roots are found and when it is verified. A re-check found here still counts as
+    /// work, so what a search finds does not depend on it.
+    remeasured: HashMap<Remeasure, Option<Measure>>,
 }
+
+/// A re-check: the instance, and the changes among its cells (see [`Search::remeasured`]).
+type Remeasure = (usize, Vec<(CellAt, [u8; 16])>);
 
 /// What every search of one report reads and none changes: the instances, each checked as
 /// written, and the instances that read each cell. Made once, shared by the searches that
@@ -598,6 +606,7 @@ impl<'r, 'a> Search<'r, 'a> {
             read_sets: HashMap::new(),
             snaps: Vec::new(),
             unmeasurable: HashSet::new(),
+            remeasured: HashMap::new(),
         }
     }
 
@@ -768,7 +777,24 @@ impl<'r, 'a> Search<'r, 'a> {
         }
         self.work -= cost;
         self.budget = self.budget.saturating_sub(1);
-        self.replayer.measure(&self.instances[i], overrides)
+        // Only an instance whose every read is known can be told apart by the cells it reads.
+        if self.instances[i].reads.len() > crate::eval::READS_KEPT {
+            return self.replayer.measure(&self.instances[i], overrides);
+        }
+        let mut changes: Vec<(CellAt, [u8; 16])> = Vec::with_capacity(overrides.len());
+        for &(c, v) in overrides {
+            if self.reads_cell(i, c) {
+                changes.push((c, v.serialize()));
+            }
+        }
+        changes.sort_unstable_by_key(|&(c, _)| (c.prev, c.table, c.row, c.col));
+        let key = (i, changes);
+        if let Some(known) = self.remeasured.get(&key) {
+            return known.clone();
+        }
+        let measured = self.replayer.measure(&self.instances[i], overrides);
+        self.remeasured.insert(key, measured.clone());
+        measured
     }
 
     /// Instance `i` checked again with `overrides` made, to verify a change that reads it.
