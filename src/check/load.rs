@@ -643,6 +643,8 @@ fn not_utf8_problem(file: &SourceFile, id: SourceId, at: usize, byte: u8) -> Pro
 mod tests {
     use super::confined;
 
+    use std::path::{Path, PathBuf};
+
     #[test]
     fn a_rule_file_not_in_utf8_is_read_as_an_editor_saved_it() {
         use super::rule_text;
@@ -669,7 +671,6 @@ mod tests {
         }
         assert_eq!(rule_text(&utf16), ("rule ö".to_string(), None));
     }
-    use std::path::{Path, PathBuf};
 
     #[test]
     fn use_paths_stay_inside_the_rules_tree() {

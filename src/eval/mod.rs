@@ -2537,8 +2537,8 @@ impl<'a> Evaluator<'a> {
         };
         let in_scope = env.scope.as_ref().is_some_and(|s| Arc::ptr_eq(s, &view));
         // In the table's own scope (table or row) an aggregate runs over the scope's rows: the
-        // group, or the whole table. (Neither is copied: a re-check while localising a
-        // finding sums a group again for every change it tries.)
+        // group, or the whole table. (The scope's rows are not copied: a re-check while
+        // localising a finding sums a group again for every change it tries.)
         let scope_rows = in_scope.then(|| env.rows.clone());
         let all_rows: Vec<usize>;
         let rows: &[usize] = match &scope_rows {
