@@ -9,8 +9,8 @@ use crate::finding::Finding;
 use crate::report::Report;
 use crate::source::{Sources, Span};
 use crate::syntax::ast::{Assertion, CmpOp, Expr, ExprKind, Func, Reference, Tolerance};
+use foldhash::HashSet;
 use rust_decimal::Decimal;
-use std::collections::HashSet;
 
 /// What tells a finding apart from every other of the same run.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -176,7 +176,8 @@ impl<'a> Collector<'a> {
             return None;
         }
         // An aggregate reads a whole column: repeats are dropped with a set, not a scan.
-        let mut seen: HashSet<CellAt> = HashSet::with_capacity(reads.len());
+        let mut seen: HashSet<CellAt> =
+            HashSet::with_capacity_and_hasher(reads.len(), Default::default());
         let mut own: Vec<CellAt> = reads
             .iter()
             .filter(|c| !c.prev && seen.insert(**c))

@@ -31,7 +31,9 @@ use crate::report::number::format_decimal;
 use crate::source::{SourceId, Sources, Span};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+// foldhash: several times faster than SipHash on the cell positions these maps are keyed by,
+// and seeded per run like it.
+use foldhash::{HashMap, HashSet};
 pub use typo::FixKind;
 
 /// First cells of a pair tried, at most (those that the most failing checks read), and
@@ -205,7 +207,7 @@ pub fn localise(
         sources,
         options,
     };
-    let mut by_report: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_report: HashMap<String, Vec<usize>> = HashMap::default();
     for (i, f) in findings.iter().enumerate() {
         if !f.reads.is_empty() {
             by_report.entry(f.report.to_string()).or_default().push(i);
@@ -311,7 +313,7 @@ fn localise_report<'a>(
     let instances = replayer.collect(report, previous, watch, broken);
     let checked = Checked::new(replayer, instances);
     let mut search = Search::new(replayer, report, &checked, work);
-    let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::new();
+    let mut of_key: HashMap<FindingKey, Vec<usize>> = HashMap::default();
     for &i in mine.iter().rev() {
         of_key
             .entry(FindingKey::of(&findings[i]))
@@ -320,7 +322,7 @@ fn localise_report<'a>(
     }
     let components = search.components();
     // The finding each failing instance gave.
-    let mut finding_of: HashMap<usize, usize> = HashMap::new();
+    let mut finding_of: HashMap<usize, usize> = HashMap::default();
     for &i in components.iter().flatten() {
         if let Some(f) = search.instances[i]
             .finding
@@ -544,7 +546,7 @@ impl<'a> Checked<'a> {
             .par_iter()
             .map(|i| replayer.measure(i, &[]))
             .collect();
-        let mut readers: HashMap<CellAt, Vec<usize>> = HashMap::new();
+        let mut readers: HashMap<CellAt, Vec<usize>> = HashMap::default();
         for (i, inst) in instances.iter().enumerate() {
             for c in &inst.reads {
                 readers.entry(*c).or_default().push(i);
@@ -599,14 +601,14 @@ impl<'r, 'a> Search<'r, 'a> {
             instances,
             base,
             readers,
-            places: HashMap::new(),
-            key_cols: HashMap::new(),
+            places: HashMap::default(),
+            key_cols: HashMap::default(),
             budget: BUDGET,
             work,
-            read_sets: HashMap::new(),
+            read_sets: HashMap::default(),
             snaps: Vec::new(),
-            unmeasurable: HashSet::new(),
-            remeasured: HashMap::new(),
+            unmeasurable: HashSet::default(),
+            remeasured: HashMap::default(),
         }
     }
 
@@ -679,7 +681,7 @@ impl<'r, 'a> Search<'r, 'a> {
             }
             x
         }
-        let mut first_reader: HashMap<CellAt, usize> = HashMap::new();
+        let mut first_reader: HashMap<CellAt, usize> = HashMap::default();
         for &i in &failing {
             for c in self.instances[i].reads.clone() {
                 if self.figure(c).is_none() {
@@ -697,7 +699,7 @@ impl<'r, 'a> Search<'r, 'a> {
             }
         }
         // In the order of their first failing instance.
-        let mut index: HashMap<usize, usize> = HashMap::new();
+        let mut index: HashMap<usize, usize> = HashMap::default();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         for &i in &failing {
             let r = root(&mut parent, i);
@@ -713,7 +715,7 @@ impl<'r, 'a> Search<'r, 'a> {
     /// Unsolved problems (indices into `components`) that a passing check of at most
     /// [`JOIN_READS`] cells reads cells of: each list is to be localised as one.
     fn join(&self, components: &[Vec<usize>], unsolved: &[usize]) -> Vec<Vec<usize>> {
-        let mut of_cell: HashMap<CellAt, usize> = HashMap::new();
+        let mut of_cell: HashMap<CellAt, usize> = HashMap::default();
         for &k in unsolved {
             for &i in &components[k] {
                 for &c in &self.instances[i].reads {
@@ -748,7 +750,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 }
             }
         }
-        let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut groups: HashMap<usize, Vec<usize>> = HashMap::default();
         for &k in unsolved {
             let r = root(&mut parent, k);
             groups.entry(r).or_default().push(k);
@@ -1062,7 +1064,7 @@ impl<'r, 'a> Search<'r, 'a> {
         }
         // The figures of each row, in the order of `cover`: a sum's problem reads thousands
         // of cells, of a few rows each.
-        let mut rows: HashMap<(bool, usize, usize), Vec<usize>> = HashMap::new();
+        let mut rows: HashMap<(bool, usize, usize), Vec<usize>> = HashMap::default();
         for (k, (c, _)) in cover.iter().enumerate() {
             rows.entry((c.prev, c.table, c.row)).or_default().push(k);
         }
@@ -1202,7 +1204,7 @@ impl<'r, 'a> Search<'r, 'a> {
                 break;
             }
             // Cells the remaining failing checks read, the most read first.
-            let mut count: HashMap<CellAt, usize> = HashMap::new();
+            let mut count: HashMap<CellAt, usize> = HashMap::default();
             let mut order: Vec<CellAt> = Vec::new();
             for &i in &remaining {
                 for &c in &self.instances[i].reads {
@@ -1281,7 +1283,7 @@ impl<'r, 'a> Search<'r, 'a> {
         // undone): each check is credited to the changes kept that it reads, and one that
         // does not pass with those (it relied on a dropped change) is unsolved as well.
         // Which steps (indices into `steps`) each check that passes needs.
-        let mut needs: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut needs: HashMap<usize, Vec<usize>> = HashMap::default();
         loop {
             let unsolved: Vec<usize> = remaining.clone();
             let before = steps.len();
@@ -1428,7 +1430,7 @@ impl<'r, 'a> Search<'r, 'a> {
         // each one is read by.
         let mut cover: Vec<(CellAt, Vec<usize>)> = Vec::new();
         // Where each cell is in `cover`: a large problem reads tens of thousands of cells.
-        let mut at: HashMap<CellAt, usize> = HashMap::new();
+        let mut at: HashMap<CellAt, usize> = HashMap::default();
         for &i in component {
             for c in self.instances[i].reads.clone() {
                 if self.figure(c).is_none() {
@@ -1455,7 +1457,7 @@ impl<'r, 'a> Search<'r, 'a> {
         if solutions.iter().all(Solution::is_swap) {
             // Pairs: for each first cell, the second must be read by every failing check the
             // first is not read by — few cells, found by intersecting what those checks read.
-            let mut tried: HashSet<(CellAt, CellAt)> = HashSet::new();
+            let mut tried: HashSet<(CellAt, CellAt)> = HashSet::default();
             'pairs: for (a, covered) in cover.iter().take(PAIR_CANDIDATES) {
                 let rest: Vec<usize> = component
                     .iter()
