@@ -88,7 +88,12 @@ fn digits(x: Decimal, scale: u32) -> Option<String> {
     if !m.fract().is_zero() {
         return None;
     }
-    Some(m.trunc().normalize().to_string())
+    // A whole number: its digits are its mantissa's, without formatting a decimal.
+    let whole = m.trunc().normalize();
+    if whole.scale() != 0 {
+        return Some(whole.to_string());
+    }
+    Some(whole.mantissa().unsigned_abs().to_string())
 }
 
 /// The value of a digit string at `scale` decimals, with a sign.
@@ -98,9 +103,15 @@ fn value_of(digits: &str, scale: u32, negative: bool) -> Option<Decimal> {
     Some(if negative { -d } else { d })
 }
 
-/// `b` is `a` with one character left out.
+/// `b` is `a` with one character left out. (If any left out gives `b`, the first where
+/// the two differ does: compared in place, without making each shortened string.)
 fn one_deleted(a: &str, b: &str) -> bool {
-    a.len() == b.len() + 1 && (0..a.len()).any(|i| a[..i].to_string() + &a[i + 1..] == b)
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() + 1 {
+        return false;
+    }
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    a.get(same + 1..) == b.get(same..)
 }
 
 /// How `written` (printed with `scale` decimals) becomes `suggested`.
@@ -234,6 +245,34 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).expect("test decimal")
+    }
+
+    #[test]
+    fn a_left_out_digit_and_the_digits_are_found_as_written_out_in_full() {
+        let by_copies =
+            |a: &str, b: &str| (0..a.len()).any(|i| a[..i].to_string() + &a[i + 1..] == b);
+        let texts = [
+            "", "1", "11", "12", "21", "112", "121", "211", "1234", "12234", "134",
+        ];
+        for a in texts {
+            for b in texts {
+                let want = a.len() == b.len() + 1 && by_copies(a, b);
+                assert_eq!(super::one_deleted(a, b), want, "{a} {b}");
+            }
+        }
+        for (x, scale) in [
+            ("0", 0),
+            ("1200", 0),
+            ("-12.5", 1),
+            ("12.50", 2),
+            ("0.07", 2),
+        ] {
+            let x = d(x);
+            let factor = Decimal::from_i128_with_scale(10i128.pow(scale), 0);
+            let by_display = (x.abs() * factor).trunc().normalize().to_string();
+            assert_eq!(super::digits(x, scale), Some(by_display), "{x}");
+        }
+        assert_eq!(super::digits(d("12.5"), 0), None, "decimals past the scale");
     }
 
     #[test]
