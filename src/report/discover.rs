@@ -1168,6 +1168,16 @@ fn load_meta(
     entries.sort_by_key(|(key, _)| key.span().start);
     for (key, value) in entries {
         let name: &str = key.get_ref();
+        // A value the TOML error above is inside of is said once, by that error (of a key
+        // rimlig does not know as well: the error comes first).
+        let at = value.span();
+        let broken = errors
+            .iter()
+            .filter_map(toml::de::Error::span)
+            .any(|e| at.start <= e.start && e.start <= at.end);
+        if broken {
+            continue;
+        }
         let slot = match name {
             "unit" | "period" | "previous" => name,
             _ => {
@@ -1182,15 +1192,6 @@ fn load_meta(
                 continue;
             }
         };
-        // A value the TOML error above is inside of is said once, by that error.
-        let at = value.span();
-        let broken = errors
-            .iter()
-            .filter_map(toml::de::Error::span)
-            .any(|e| at.start <= e.start && e.start <= at.end);
-        if broken {
-            continue;
-        }
         let Some(s) = value.get_ref().as_str() else {
             problems.push(string_expected(
                 config_problem(
@@ -1625,6 +1626,22 @@ mod tests {
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(messages[2].contains("must be a string"), "{messages:?}");
         assert!(messages[1].contains("unclosed array"), "{messages:?}");
+    }
+
+    #[test]
+    fn an_unknown_key_whose_value_is_not_valid_toml_is_said_once() {
+        let tmp = TempDir::new("unknown-broken");
+        tmp.write(
+            "report.toml",
+            format!("x = {}1{}\n", "{a=".repeat(1_000), "}".repeat(1_000)).as_bytes(),
+        );
+        tmp.write("t.csv", b"A;B\nx;1\n");
+        let mut sources = Sources::default();
+        let mut problems = Vec::new();
+        load_report(&tmp.0, &mut sources, &mut problems);
+        let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(messages[0].contains("is not valid TOML"), "{messages:?}");
     }
 
     #[test]
