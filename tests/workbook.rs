@@ -1232,6 +1232,32 @@ fn a_second_sheet_of_the_same_name_is_a_data_error() {
     );
 }
 
+/// A list of shared texts that says it holds four billion: calamine makes room for that
+/// many at once (100 GB), and the allocation failing ended the process. It is refused first.
+#[test]
+fn a_workbook_claiming_billions_of_shared_texts_is_refused() {
+    let dir = scratch("shared-claim");
+    let sst = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+        <sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" \
+        count=\"4294967295\" uniqueCount=\"4294967295\"><si><t>Summa</t></si></sst>";
+    let path = dir.join("claim.xlsx");
+    std::fs::write(
+        &path,
+        far_with_parts(&[("xl/sharedStrings.xml", Some(sst))]),
+    )
+    .unwrap();
+    let (_, _, problems) = load(path.to_str().unwrap());
+    let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
+    assert_eq!(codes, ["data::not-a-workbook"], "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("says it holds 4 294 967 295, but it holds 1"),
+        "{}",
+        problems[0].message
+    );
+}
+
 /// The reader's words for a damaged file ("Relationship not found", "Parse float error")
 /// come after plain ones: the file is damaged, and saving it again mends it.
 #[test]

@@ -161,6 +161,16 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refu
         }
         scanned.map_err(Refused::TooLarge)?;
     }
+    if let Some(claimed) = tally.shared_claimed {
+        let held = tally.texts.shared.len() as u64;
+        if claimed > held.saturating_add(SHARED_CLAIM_SLACK) {
+            return Err(Refused::Damaged(format!(
+                "the file is damaged: its list of shared texts says it holds {}, but it holds {}",
+                crate::report::number::format_decimal(&claimed.into()),
+                crate::report::number::format_decimal(&held.into()),
+            )));
+        }
+    }
     if let Some(reason) = tally.unreadable.take() {
         return Err(Refused::Damaged(reason));
     }
@@ -475,7 +485,15 @@ struct Tally {
     /// The first value of an OpenDocument sheet that calamine would fail on, and with it on
     /// the whole workbook: why, in words.
     unreadable: Option<String>,
+    /// How many shared texts an `.xlsx` says it holds (`<sst uniqueCount=…>`): calamine makes
+    /// room for that many at once, whatever the part holds.
+    shared_claimed: Option<u64>,
 }
+
+/// Shared texts an `.xlsx` may say it holds beyond those it does, before it is refused: a
+/// count a little off is harmless, one of four billion took calamine 100 GB and ended the
+/// process.
+const SHARED_CLAIM_SLACK: u64 = 1_000_000;
 
 /// A run of OpenDocument percentage cells as the content gives it: its style by number.
 #[derive(Debug, Clone, Copy)]
@@ -832,6 +850,11 @@ fn scan_xml(
                             if let (Some(name), Some(id)) = (name, id) {
                                 tally.sheets.push((tally.part.clone(), name, id));
                             }
+                        }
+                        "sst" => {
+                            let claimed = attribute(e, "uniqueCount");
+                            tally.shared_claimed =
+                                claimed.trim().trim_start_matches('+').parse::<u64>().ok();
                         }
                         "Relationship" if is_rels => {
                             if let (Some(id), Some(target)) =
@@ -2061,6 +2084,25 @@ mod tests {
              </table:table></office:spreadsheet></office:body></office:document-content>"
         );
         zipped(&[("content.xml", content.as_bytes())])
+    }
+
+    #[test]
+    fn a_claim_of_far_more_shared_texts_than_there_are_is_refused() {
+        let sst = |claimed: &str| {
+            let xml = format!("<sst uniqueCount=\"{claimed}\"><si><t>x</t></si></sst>");
+            check_zipped(&zipped(&[("xl/sharedStrings.xml", xml.as_bytes())]), SMALL)
+        };
+        match sst("4294967295") {
+            Err(Refused::Damaged(why)) => assert!(
+                why.contains("says it holds 4 294 967 295, but it holds 1"),
+                "{why}"
+            ),
+            other => panic!("not refused: {:?}", other.err()),
+        }
+        // A count a little off, or none, is no reason to refuse.
+        for claimed in ["1", "7", "1000000", "", "many"] {
+            assert!(sst(claimed).is_ok(), "{claimed}");
+        }
     }
 
     fn shared_texts(n: usize) -> Vec<u8> {
