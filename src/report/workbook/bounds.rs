@@ -166,8 +166,8 @@ pub(super) fn check_zipped(bytes: &[u8], limits: Limits) -> Result<Scanned, Refu
         if claimed > held.saturating_add(SHARED_CLAIM_SLACK) {
             return Err(Refused::Damaged(format!(
                 "the file is damaged: its list of shared texts says it holds {}, but it holds {}",
-                crate::report::number::format_decimal(&claimed.into()),
-                crate::report::number::format_decimal(&held.into()),
+                grouped(claimed),
+                grouped(held),
             )));
         }
     }
