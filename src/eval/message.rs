@@ -3,7 +3,7 @@
 
 use super::view::RowKind;
 use super::{CellAt, Env, Evaluator, Operand, Val};
-use crate::finding::{CellLabel, Finding, Shared, SpanJson, Values};
+use crate::finding::{CellLabel, Fields, Finding, Shared, SpanJson, Values};
 use crate::problem::Severity;
 use crate::render::visible::shortened;
 use crate::report::Unit;
@@ -555,7 +555,7 @@ fn build<'a>(
         })
     }));
     let parts = rule_parts(ev);
-    Finding {
+    Finding::from(Fields {
         rule: parts.rule.clone(),
         severity: parts.severity,
         title: parts.title.clone(),
@@ -587,7 +587,7 @@ fn build<'a>(
         label_len,
         reads: Vec::new(),
         fix: None,
-    }
+    })
 }
 
 /// What every finding of a rule says alike: its id, title, help, severity, tags and where it

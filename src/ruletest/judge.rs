@@ -237,16 +237,17 @@ pub fn judge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Fields;
     use crate::source::Span;
 
     fn finding(key: &str, column: &str, message: &str) -> Finding {
-        Finding {
+        Finding::from(Fields {
             message: message.into(),
             row_key: Some(key.into()),
             column_name: Some(column.into()),
             label_len: message.len(),
-            ..Finding::for_tests()
-        }
+            ..Fields::for_tests()
+        })
     }
 
     fn cell(key: &str, column: &str) -> ExpectedCell {
@@ -350,15 +351,17 @@ mod tests {
 
     #[test]
     fn cells_are_matched_as_each_pair_compared_would_match_them() {
-        let row = |key: &str, message: &str| Finding {
-            row_key: Some(key.into()),
-            message: message.into(),
-            ..Finding::for_tests()
+        let row = |key: &str, message: &str| {
+            Finding::from(Fields {
+                row_key: Some(key.into()),
+                message: message.into(),
+                ..Fields::for_tests()
+            })
         };
-        let no_key = Finding {
+        let no_key = Finding::from(Fields {
             column_name: Some("Avvikelse".into()),
-            ..Finding::for_tests()
-        };
+            ..Fields::for_tests()
+        });
         let found = [
             finding("B", "Redovisat jan-aug 2020", "x"),
             finding("c", "Avvikelse", "x"),
