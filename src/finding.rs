@@ -204,7 +204,7 @@ pub struct Fields {
     pub cell: Option<String>,
     pub row_key: Option<CompactString>,
     pub column_name: Option<Shared>,
-    pub values: Option<Box<Values>>,
+    pub values: Option<Values>,
     /// `for` bindings of this instance: `[["c", "budget"]]`.
     pub bindings: Vec<(String, String)>,
     /// Other cells that took part, e.g. the operands of a row identity.

@@ -573,7 +573,7 @@ fn build<'a>(
         cell: file.cell_ref(span),
         row_key,
         column_name,
-        values: values.map(Box::new),
+        values,
         bindings: env.bindings.to_vec(),
         related,
         rule_file: parts.rule_file.clone(),
