@@ -18,6 +18,38 @@ pub(crate) fn word(bytes: &[u8], fill: u8) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// Whether `a` and `b` are the same bytes. Texts of 4 to 32 bytes (most names and keys of a
+/// table) are compared a word at a time in place, the last word overlapping the one before;
+/// `==` calls `memcmp` for each, and a large table's group names are compared with the row
+/// above's a million times.
+#[inline(always)]
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let at8 = |s: &[u8], i: usize| s.get(i..i + 8).map(|w| word(w, 0));
+    let at4 = |s: &[u8], i: usize| {
+        s.get(i..i + 4)
+            .and_then(|w| <[u8; 4]>::try_from(w).ok())
+            .map(u32::from_le_bytes)
+    };
+    match n {
+        4..8 => at4(a, 0) == at4(b, 0) && at4(a, n - 4) == at4(b, n - 4),
+        8..=32 => {
+            let mut i = 0;
+            while i + 8 < n {
+                if at8(a, i) != at8(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            at8(a, n - 8) == at8(b, n - 8)
+        }
+        _ => a == b,
+    }
+}
+
 /// `b` in every byte of a word.
 pub(crate) const fn every_byte(b: u8) -> u64 {
     0x0101_0101_0101_0101 * b as u64
@@ -56,6 +88,33 @@ pub(crate) fn find_in_first_words(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_are_the_same_as_equality_says() {
+        let texts: Vec<Vec<u8>> = (0..40)
+            .map(|n| (0..n).map(|i| b'a' + (i % 26) as u8).collect())
+            .collect();
+        for a in &texts {
+            assert!(same_bytes(a, a));
+            for b in &texts {
+                assert_eq!(same_bytes(a, b), a == b);
+            }
+            // One byte different, at each place: the first, the last, where words overlap.
+            for at in 0..a.len() {
+                let mut other = a.clone();
+                other[at] ^= 0x20;
+                assert!(!same_bytes(a, &other), "{} bytes, at {at}", a.len());
+            }
+        }
+        assert!(same_bytes(
+            "Förvaltning 000012".as_bytes(),
+            "Förvaltning 000012".as_bytes()
+        ));
+        assert!(!same_bytes(
+            "Förvaltning 000012".as_bytes(),
+            "Förvaltning 000013".as_bytes()
+        ));
+    }
 
     #[test]
     fn the_first_marked_byte_is_the_first_one_that_is_so() {

@@ -5,6 +5,7 @@ use crate::check::RuleSet;
 use crate::glob;
 use crate::report::{Report, Table, normalise_name, number};
 use crate::syntax::ast::{TableDecl, UnitName};
+use crate::words::same_bytes;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RowKind {
@@ -154,7 +155,9 @@ impl<'a> View<'a> {
                     continue;
                 }
                 let t = name.map(number::trim_text).unwrap_or("");
-                if !t.is_empty() && current != Some(t) {
+                if !t.is_empty()
+                    && !current.is_some_and(|c: &str| same_bytes(c.as_bytes(), t.as_bytes()))
+                {
                     current = Some(t);
                     above = if first_two.is_some() && table.can_lead(t) {
                         t
@@ -518,7 +521,7 @@ impl KindRules {
         let last = usize::from(key.as_bytes().last().copied().unwrap_or(0));
         let slot = key.len().wrapping_mul(7).wrapping_add(last) % RECENT_KINDS;
         if let Some(Some((recent, kind))) = seen.recent.get(slot)
-            && *recent == key
+            && same_bytes(recent.as_bytes(), key.as_bytes())
         {
             return *kind;
         }

@@ -1103,7 +1103,7 @@ pub(crate) fn fields_after(text: &str, row: Span, d: u8, first: &str) -> Option<
     let b = text.as_bytes();
     let n = first.len();
     let rest = b.get(row.start..row.end)?;
-    if n == 0 || rest.get(..n)? != first.as_bytes() {
+    if n == 0 || !crate::words::same_bytes(rest.get(..n)?, first.as_bytes()) {
         return None;
     }
     if rest.get(n) != Some(&d) || rest.get(n + 1) == Some(&b'"') {
