@@ -5,7 +5,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 c="$here/corpus"
-mkdir -p "$c/parse_rules" "$c/number" "$c/csv" "$c/check" "$c/workbook"
+mkdir -p "$c/parse_rules" "$c/number" "$c/csv" "$c/check" "$c/workbook" "$c/workbook_parts"
 n=0
 find "$root/rules" "$root/tests/data" -name '*.rules' -size -64k | sort | while IFS= read -r f; do
   n=$((n + 1)); cp "$f" "$c/parse_rules/seed-$n.rules"
@@ -40,6 +40,23 @@ find "$root/examples" "$root/tests/data" \( -name '*.xlsx' -o -name '*.xls' -o -
 while IFS= read -r f; do
   n=$((n + 1)); cp "$f" "$c/workbook/seed-$n"
 done
-for t in parse_rules number csv check workbook; do
+# workbook_parts: the parts of every zipped workbook (.xlsx, .ods), each its path, a line
+# feed and its content, a NUL byte between (as fuzz/bodies/workbook_parts.rs reads them).
+find "$root/examples" "$root/tests/data" \( -name '*.xlsx' -o -name '*.ods' \) -size -256k | sort |
+python3 -c '
+import sys, zipfile
+out = sys.argv[1]
+for n, path in enumerate(sys.stdin.read().split("\n")):
+    if not path:
+        continue
+    try:
+        z = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        continue
+    parts = [i.filename.encode() + b"\n" + z.read(i) for i in z.infolist()]
+    with open(f"{out}/seed-{n + 1}", "wb") as f:
+        f.write(b"\0".join(parts))
+' "$c/workbook_parts"
+for t in parse_rules number csv check workbook workbook_parts; do
   echo "$t: $(ls "$c/$t" | wc -l) seeds"
 done

@@ -12,6 +12,8 @@ mod number;
 mod parse_rules;
 #[path = "../fuzz/bodies/workbook.rs"]
 mod workbook;
+#[path = "../fuzz/bodies/workbook_parts.rs"]
+mod workbook_parts;
 
 use std::path::{Path, PathBuf};
 
@@ -126,4 +128,91 @@ fn workbook_runs_on_every_example_and_test_workbook() {
 #[test]
 fn workbook_runs_on_what_the_fuzzer_reported() {
     replay("tests/data/fuzz/workbook", workbook::run);
+}
+
+/// The parts of the zipped workbook `bytes` as `workbook_parts` reads its input (as
+/// `fuzz/seed.sh` writes them): path, line feed, content; a NUL byte between.
+fn parts_of(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut parts: Vec<Vec<u8>> = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).expect("a part");
+        let mut part = file.name().expect("a name").as_bytes().to_vec();
+        part.push(b'\n');
+        file.read_to_end(&mut part).expect("its content");
+        parts.push(part);
+    }
+    parts.join(&0u8)
+}
+
+/// What a workbook reads as: each table's name and the text of every cell.
+fn read_as(name: &str, bytes: Vec<u8>) -> Vec<(String, Vec<String>)> {
+    let mut sources = rimlig::source::Sources::default();
+    let report = rimlig::report::workbook::workbook_from_bytes(
+        Path::new(name),
+        name,
+        bytes,
+        &mut sources,
+        &mut Vec::new(),
+    );
+    report
+        .tables
+        .iter()
+        .map(|t| {
+            let file = sources.get(t.source);
+            let cells = t
+                .iter_rows()
+                .flat_map(|r| r.cells)
+                .map(|c| file.slice(c.span()).to_string())
+                .collect();
+            (t.name.clone(), cells)
+        })
+        .collect()
+}
+
+#[test]
+fn workbook_parts_put_together_read_as_the_workbook_they_came_from() {
+    let seeds = [
+        files("examples", &[".xlsx", ".ods"]),
+        files("tests/data", &[".xlsx", ".ods"]),
+    ]
+    .concat();
+    let mut read = 0;
+    for f in seeds {
+        let bytes = std::fs::read(&f).expect("a workbook");
+        // A test workbook that is damaged on purpose is no zip to take apart.
+        if zip::ZipArchive::new(std::io::Cursor::new(&bytes)).is_err() {
+            continue;
+        }
+        let parts = parts_of(&bytes);
+        workbook::run(&workbook_parts::zip_of(&parts));
+        let name = f
+            .file_name()
+            .expect("a name")
+            .to_string_lossy()
+            .into_owned();
+        let original = read_as(&name, bytes);
+        // The archive made of the parts, stored rather than compressed, reads the same.
+        assert_eq!(
+            read_as(&name, workbook_parts::zip_of(&parts)),
+            original,
+            "{name}"
+        );
+        read += usize::from(!original.is_empty());
+    }
+    assert!(read > 4, "{read} workbooks with tables");
+}
+
+#[test]
+fn workbook_parts_takes_any_bytes() {
+    for input in [
+        &b""[..],
+        b"\0\0\0",
+        b"no line feed",
+        b"xl/a.xml\n<x/>\0xl/a.xml\nthe same path again",
+        b"\n\xff\xfe",
+    ] {
+        workbook::run(&workbook_parts::zip_of(input));
+    }
 }
