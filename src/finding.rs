@@ -146,8 +146,7 @@ pub const ROW_KEY_CHARS: usize = 500;
 /// A finding, held behind one pointer: a large run lists tens of thousands, made in
 /// parallel parts and then gathered into one list in order. Gathered by value, each of its
 /// 400-odd bytes was copied once more, on one core, into fresh memory (10 MB on a million
-/// rows, about a tenth of that run); a pointer is 8 bytes. Reads and writes as its
-/// [`Fields`].
+/// rows); a pointer is 8 bytes. Reads and writes as its [`Fields`].
 #[derive(Clone)]
 pub struct Finding(Box<Fields>);
 
@@ -343,9 +342,7 @@ impl Fields {
             fix: None,
         }
     }
-}
 
-impl Fields {
     /// The label on the primary cell: the start of the message, before what has no room
     /// there (which rows were summed). Kept as a length, not a copy: a large run makes
     /// tens of thousands of findings.

@@ -463,14 +463,15 @@ const THREAD_HEAP_BLOCK: usize = 120 << 10;
 
 /// Make this thread's heap span [`THREAD_HEAP`] at once, then give the room back.
 ///
-/// glibc gives each thread a heap of its own, and grows it only as far as each allocation
-/// needs, a page at a time, each with an `mprotect` call that takes the process's lock on its
-/// memory map: the lock the other threads' page faults wait for. A large run's findings are
-/// made in small pieces (a message, a box of values, the cells named), and on a million rows
-/// that was nearly 5 000 calls and a few per cent of the run. A heap once grown keeps its pages
-/// usable after they are given back, so growing it first, in a few large steps, leaves it
-/// nothing to ask for later. Memory is not touched here; the pages are still only mapped as
-/// they are first written. Elsewhere (another allocator) this is a few allocations freed.
+/// glibc gives each thread a heap of its own and grows it only as far as each allocation
+/// needs, with an `mprotect` call each time, which takes the process's lock on its memory
+/// map: the lock the other threads' page faults wait for. A large run's findings are made
+/// in small pieces (the finding itself, its message, the cells it names): on a million rows
+/// that was nearly 5 000 calls and a few per cent of the run. A heap once grown keeps its
+/// room after blocks are given back, so growing it first, in a few large steps, leaves it
+/// little to ask for later. Little memory is touched (a block's header each); the pages are
+/// still mapped as they are first written. Elsewhere (another allocator) this is a few
+/// allocations freed.
 fn widen_thread_heap() {
     let blocks: Vec<Vec<u8>> = (0..THREAD_HEAP / THREAD_HEAP_BLOCK)
         .map(|_| Vec::with_capacity(THREAD_HEAP_BLOCK))
