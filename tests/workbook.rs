@@ -842,6 +842,67 @@ fn a_workbook_cut_short_says_so() {
     assert!(!message.contains("EOCD"), "{message}");
 }
 
+/// A sheet or a comment whose end never comes (the content cut short) kept calamine reading
+/// for it without end, and a run of four billion spaces took that many bytes. Each is
+/// refused first, in plain words; each load is given a minute rather than left to hang.
+#[test]
+fn an_ods_cut_short_or_with_billions_of_spaces_is_refused_not_waited_on() {
+    let dir = scratch("cut-short-ods");
+    let header = ods_row(&[ods_text("enhet", ""), ods_text("budget", "")]);
+    let whole = ods_content(&format!(
+        "<table:table table:name=\"drift\">{header}</table:table>"
+    ));
+    let cut = |at: &str| whole[..whole.find(at).expect("in the content")].to_string();
+    let comment = ods_content(&format!(
+        "<table:table table:name=\"drift\">{header}{}</table:table>",
+        ods_row(&[ods_text("a<office:annotation><text:p>not</text:p>", "")])
+    ));
+    let spaces = ods_content(&format!(
+        "<table:table table:name=\"drift\">{header}{}</table:table>",
+        ods_row(&[ods_text("a<text:s text:c=\"4294967295\"/>b", "")])
+    ));
+    let cases = [
+        (
+            "sheet",
+            cut("</table:table>"),
+            "data::not-a-workbook",
+            "inside sheet 'drift'",
+        ),
+        (
+            "comment",
+            comment,
+            "data::not-a-workbook",
+            "inside a comment",
+        ),
+        (
+            "spaces",
+            spaces,
+            "data::too-large",
+            "a cell holds a text of",
+        ),
+    ];
+    for (name, content, code, words) in cases {
+        let path = dir.join(format!("{name}.ods"));
+        std::fs::write(&path, ods_with_content(&content)).unwrap();
+        let (said, heard) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (_, _, problems) = load(path.to_str().unwrap());
+            let _ = said.send(
+                problems
+                    .iter()
+                    .map(|p| (p.code, p.message.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        });
+        let problems = heard
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("{name}.ods: the load did not end"));
+        assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+        assert_eq!(problems[0].0, code, "{name}: {problems:?}");
+        assert!(problems[0].1.contains(words), "{name}: {problems:?}");
+    }
+}
+
 /// An `.ods` file whose `content.xml` is `content`.
 fn ods_with_content(content: &str) -> Vec<u8> {
     use std::io::Write;

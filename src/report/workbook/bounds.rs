@@ -817,9 +817,20 @@ fn scan_xml(
     let mut next_column = 0u64;
     // The OpenDocument percentage format being read.
     let mut percent_format: Option<String> = None;
+    // The OpenDocument sheet and comment open at this point, by their start. calamine reads
+    // each until its end tag, and one that never comes (a part cut short) it waits for
+    // without end.
+    let mut open_sheet: Option<String> = None;
+    let mut open_comment = false;
     loop {
         let event = match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Eof) => {
+                if ods_content && tally.unreadable.is_none() {
+                    tally.unreadable = cut_short(open_sheet.as_deref(), open_comment);
+                }
+                break;
+            }
+            Err(_) => break,
             Ok(event) => event,
         };
         match &event {
@@ -941,6 +952,7 @@ fn scan_xml(
                 if ods_content {
                     match e.name().into_inner() {
                         "table:table" if has_content => {
+                            open_sheet = Some(attribute(e, "table:name"));
                             sheet = Some(OdsSheet::new(
                                 attribute(e, "table:name"),
                                 limits.sheet_cells,
@@ -952,6 +964,15 @@ fn scan_xml(
                             tally.ods_merges.remove(&sheet_name);
                             column_styles.clear();
                             next_column = 0;
+                        }
+                        "office:annotation" if has_content => open_comment = true,
+                        // A run of spaces, `text:c` of them: calamine writes out as many as
+                        // it says, so a count of billions would take that many bytes at once.
+                        "text:s" => {
+                            if let Ok(n) = attribute(e, "text:c").trim().parse::<u64>() {
+                                one_text(n, limits.cell_text)?;
+                                in_text.grow(n, limits)?;
+                            }
                         }
                         "table:table-column" if sheet.is_some() => {
                             let count = repeats(e, "table:number-columns-repeated").max(1);
@@ -1102,6 +1123,11 @@ fn scan_xml(
                     percent_format = None;
                 }
                 if ods_content {
+                    match e.name().into_inner() {
+                        "table:table" => open_sheet = None,
+                        "office:annotation" => open_comment = false,
+                        _ => {}
+                    }
                     ods_end(e.name().into_inner(), &mut sheet, limits, tally)?;
                 }
             }
@@ -1338,6 +1364,19 @@ fn ods_end(
     Ok(())
 }
 
+/// Why an OpenDocument spreadsheet's content that ended with `sheet` (its name) or a comment
+/// still open cannot be read: `None` if neither is.
+fn cut_short(sheet: Option<&str>, comment: bool) -> Option<String> {
+    let what = if comment {
+        "a comment".to_string()
+    } else {
+        format!("sheet '{}'", shorten(sheet?))
+    };
+    Some(format!(
+        "the file is damaged or cut short: its content (content.xml) ends inside {what},          before the end the spreadsheet writes for it"
+    ))
+}
+
 impl InText {
     /// Text (`text`, as written) inside the element being read; `in_value` inside a `<v>`.
     fn read(
@@ -1349,12 +1388,18 @@ impl InText {
     ) -> Result<(), String> {
         match self {
             InText::None => {}
-            InText::Shared(len) | InText::Cell(_, len) => {
-                *len = len.saturating_add(text.len() as u64);
-                one_text(*len, limits.cell_text)?;
-            }
+            InText::Shared(_) | InText::Cell(..) => self.grow(text.len() as u64, limits)?,
             InText::SharedCell if in_value => tally.texts.use_shared(text, limits.shared_texts),
             InText::SharedCell => {}
+        }
+        Ok(())
+    }
+
+    /// `n` bytes more of the text being read.
+    fn grow(&mut self, n: u64, limits: Limits) -> Result<(), String> {
+        if let InText::Shared(len) | InText::Cell(_, len) = self {
+            *len = len.saturating_add(n);
+            one_text(*len, limits.cell_text)?;
         }
         Ok(())
     }
@@ -2135,6 +2180,61 @@ mod tests {
              <table:table-row table:number-rows-repeated=\"1048575\"><table:table-cell table:number-columns-repeated=\"16384\"/></table:table-row>"
         );
         assert_eq!(check_zipped(&ods(&usual), SMALL), Ok(Scanned::default()));
+    }
+
+    /// calamine reads a sheet until its end tag and a comment until its own; a content part
+    /// that ends first (cut short) it waited on without end. Such a part is refused first.
+    #[test]
+    fn an_ods_content_cut_short_inside_a_sheet_or_comment_is_refused() {
+        let damaged = |r: Result<Scanned, Refused>| match r {
+            Err(Refused::Damaged(why)) => why,
+            other => panic!("{other:?}"),
+        };
+        let head = "<office:document-content xmlns:office=\"o\" xmlns:table=\"t\" \
+                    xmlns:text=\"x\"><office:body><office:spreadsheet>";
+        let row = "<table:table-row><table:table-cell office:value-type=\"float\" \
+                   office:value=\"5\"><text:p>5</text:p></table:table-cell></table:table-row>";
+        let sheet_open = format!("{head}<table:table table:name=\"drift\">{row}");
+        let why = damaged(check_zipped(
+            &zipped(&[("content.xml", sheet_open.as_bytes())]),
+            SMALL,
+        ));
+        assert!(why.contains("ends inside sheet 'drift'"), "{why}");
+        // Closed by another name: the sheet is still open to calamine.
+        let misnamed = format!("{sheet_open}</table:other></office:spreadsheet>");
+        damaged(check_zipped(
+            &zipped(&[("content.xml", misnamed.as_bytes())]),
+            SMALL,
+        ));
+        let comment = "<table:table-row><table:table-cell office:value-type=\"string\">\
+                       <office:annotation><text:p>note";
+        let why = damaged(check_zipped(&ods(comment), SMALL));
+        assert!(why.contains("ends inside a comment"), "{why}");
+        // Closed, both are read as ever.
+        let closed = "<table:table-row><table:table-cell office:value-type=\"string\">\
+                      <office:annotation><text:p>note</text:p></office:annotation>\
+                      <text:p>Summa</text:p></table:table-cell></table:table-row>";
+        assert_eq!(check_zipped(&ods(closed), SMALL), Ok(Scanned::default()));
+    }
+
+    /// `<text:s text:c="n"/>` is n spaces, which calamine writes out: four billion of them
+    /// from a few bytes.
+    #[test]
+    fn a_run_of_spaces_longer_than_a_cell_is_refused() {
+        let cell = |n: &str| {
+            format!(
+                "<table:table-row><table:table-cell office:value-type=\"string\"><text:p>a\
+                 <text:s text:c=\"{n}\"/>b</text:p></table:table-cell></table:table-row>"
+            )
+        };
+        let why = too_large(check_zipped(&ods(&cell("4294967295")), SMALL));
+        assert!(why.contains("a cell holds a text of"), "{why}");
+        // Within a cell's text the spaces count towards it.
+        too_large(check_zipped(&ods(&cell("99")), SMALL));
+        assert_eq!(
+            check_zipped(&ods(&cell("3")), SMALL),
+            Ok(Scanned::default())
+        );
     }
 
     /// Sheets of a filled row, empty rows repeated, a filled row: each under the limit of a
