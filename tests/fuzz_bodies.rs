@@ -204,6 +204,15 @@ fn workbook_parts_put_together_read_as_the_workbook_they_came_from() {
     assert!(read > 4, "{read} workbooks with tables");
 }
 
+/// Inputs the `workbook_parts` target reported (`tests/data/fuzz/workbook_parts/`), run again
+/// here: an `.ods` whose content ends inside a sheet kept calamine reading without end.
+#[test]
+fn workbook_parts_runs_on_what_the_fuzzer_reported() {
+    replay("tests/data/fuzz/workbook_parts", |input| {
+        workbook::run(&workbook_parts::zip_of(input))
+    });
+}
+
 #[test]
 fn workbook_parts_takes_any_bytes() {
     for input in [
