@@ -863,9 +863,12 @@ fn scan_xml(
                             }
                         }
                         "sst" => {
+                            // calamine makes room by the first list's claim; a second list
+                            // must not hide it, so the largest claim is the one weighed.
                             let claimed = attribute(e, "uniqueCount");
-                            tally.shared_claimed =
+                            let claimed =
                                 claimed.trim().trim_start_matches('+').parse::<u64>().ok();
+                            tally.shared_claimed = tally.shared_claimed.max(claimed);
                         }
                         "Relationship" if is_rels => {
                             if let (Some(id), Some(target)) =
@@ -1560,20 +1563,24 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
             )));
         }
     };
-    let stream = ["/Workbook", "/Book"]
-        .iter()
-        .find_map(|name| file.open_stream(name).ok());
-    let Some(stream) = stream else {
+    // The `cfb` crate checks a stream's chain as it reads it, not when it opens the file: a
+    // workbook stream that cannot be read whole is refused here, or calamine would follow
+    // its chain round and round (4 GB and more from a 6 KB file).
+    let Some(name) = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|name| file.is_stream(name))
+    else {
         return Ok(Scanned::default());
     };
     let mut data = Vec::new();
     // No larger than the file: `take` keeps a damaged size from reading on.
-    if stream
-        .take(bytes.len() as u64)
-        .read_to_end(&mut data)
-        .is_err()
-    {
-        return Ok(Scanned::default());
+    let read = file
+        .open_stream(name)
+        .and_then(|stream| stream.take(bytes.len() as u64).read_to_end(&mut data));
+    if let Err(e) = read {
+        return Err(Refused::Damaged(format!(
+            "the file is damaged: its workbook stream cannot be read (the reader says: {e})"
+        )));
     }
     let xls_percentages = check_biff(&data, limits)?;
     check_biff_texts(&data, limits).map_err(Refused::TooLarge)?;
@@ -2148,6 +2155,12 @@ mod tests {
         for claimed in ["1", "7", "1000000", "", "many"] {
             assert!(sst(claimed).is_ok(), "{claimed}");
         }
+        // A second list after the first does not hide its claim (calamine goes by the first).
+        let two = "<sst uniqueCount=\"4000000000\"></sst><sst uniqueCount=\"0\"/>";
+        assert!(matches!(
+            check_zipped(&zipped(&[("xl/sharedStrings.xml", two.as_bytes())]), SMALL),
+            Err(Refused::Damaged(_))
+        ));
     }
 
     fn shared_texts(n: usize) -> Vec<u8> {
