@@ -1594,6 +1594,14 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
 /// record) once for every `LabelSst` cell that shows it, as calamine copies it, and the texts
 /// written in cells. Counted as UTF-8 at three bytes a character, never less than it takes.
 fn check_biff_texts(stream: &[u8], limits: Limits) -> Result<(), String> {
+    let pieces = sst_records(stream).len();
+    if pieces > MAX_SST_RECORDS {
+        return Err(format!(
+            "its list of shared texts is split into {} records, more than the {} rimlig reads",
+            grouped(pieces as u64),
+            grouped(MAX_SST_RECORDS as u64)
+        ));
+    }
     let shared = sst_lengths(stream, limits.shared_texts);
     let mut total: u64 = 0;
     for (typ, data) in records(stream, 0) {
@@ -1616,9 +1624,14 @@ fn check_biff_texts(stream: &[u8], limits: Limits) -> Result<(), String> {
     Ok(())
 }
 
-/// The length in characters of each text of the workbook's shared-string table (the first
-/// `SST` record and the `CONTINUE` records after it), at most `limit` of them.
-fn sst_lengths(stream: &[u8], limit: u64) -> Vec<u64> {
+/// Records of a workbook's shared-string table (the `SST` record and the `CONTINUE` records
+/// after it), at most. calamine takes each `CONTINUE` from the front of a list, moving the rest
+/// every time: a million empty ones (4 MB) kept it busy without end. The texts rimlig reads
+/// (64 MiB) fill about 8 200 records of 8 KB.
+const MAX_SST_RECORDS: usize = 10_000;
+
+/// The data of the first `SST` record and of the `CONTINUE` records after it.
+fn sst_records(stream: &[u8]) -> Vec<&[u8]> {
     let mut parts: Vec<&[u8]> = Vec::new();
     for (typ, data) in records(stream, 0) {
         match typ {
@@ -1628,7 +1641,16 @@ fn sst_lengths(stream: &[u8], limit: u64) -> Vec<u64> {
             _ => {}
         }
     }
-    let mut r = Parts { parts, at: (0, 8) };
+    parts
+}
+
+/// The length in characters of each text of the workbook's shared-string table (the first
+/// `SST` record and the `CONTINUE` records after it), at most `limit` of them.
+fn sst_lengths(stream: &[u8], limit: u64) -> Vec<u64> {
+    let mut r = Parts {
+        parts: sst_records(stream),
+        at: (0, 8),
+    };
     let mut lengths = Vec::new();
     while (lengths.len() as u64) < limit {
         // A text: its length, its options, then its characters (which a CONTINUE record may
@@ -2742,6 +2764,18 @@ mod tests {
         assert_eq!(check_biff_texts(&book(3), SMALL), Ok(()));
         let err = check_biff_texts(&book(4), SMALL).unwrap_err();
         assert!(err.contains("text that fills several cells"), "{err}");
+    }
+
+    #[test]
+    fn a_list_of_shared_texts_in_too_many_records_is_refused() {
+        let sst = |continues: usize| {
+            let mut s = record(0x00FC, &[0u8; 8]);
+            s.extend(record(0x003C, &[]).repeat(continues));
+            s
+        };
+        assert_eq!(check_biff_texts(&sst(MAX_SST_RECORDS - 1), SMALL), Ok(()));
+        let err = check_biff_texts(&sst(MAX_SST_RECORDS), SMALL).unwrap_err();
+        assert!(err.contains("split into 10 001 records"), "{err}");
     }
 
     #[test]
