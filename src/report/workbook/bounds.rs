@@ -1584,6 +1584,7 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
     }
     let xls_percentages = check_biff(&data, limits)?;
     check_biff_texts(&data, limits).map_err(Refused::TooLarge)?;
+    check_biff_formula_spaces(&data, MAX_FORMULA_SPACE_WORK).map_err(Refused::TooLarge)?;
     Ok(Scanned {
         xls_percentages,
         ..Scanned::default()
@@ -1619,6 +1620,50 @@ fn check_biff_texts(stream: &[u8], limits: Limits) -> Result<(), String> {
         total = total.saturating_add(chars * 3);
         if total > limits.texts {
             return Err(too_much_text(total, limits));
+        }
+    }
+    Ok(())
+}
+
+/// How much calamine may move text about writing out the spaces of an `.xls` workbook's
+/// formulas (see [`check_biff_formula_spaces`]), at most: well under a second of copying.
+/// Ten spaces in each of 100 000 formulas of 100 bytes come to 4 × 10⁸.
+const MAX_FORMULA_SPACE_WORK: u64 = 1_000_000_000;
+
+/// `Err` if writing out the spaces of the workbook's formulas would take calamine more than
+/// `budget` moves of a character.
+///
+/// A formula's spaces are tokens of their own (`PtgAttrSpace`, up to 255 spaces each), which
+/// calamine writes one space at a time in front of the text after them, moving that text
+/// each time: one formula record of 64 KB filled with such tokens took it about a minute.
+/// A formula's text is counted as four characters for each byte of its tokens, and its
+/// spaces wherever the bytes of such a token are (also inside another token's data): never
+/// fewer than calamine writes.
+fn check_biff_formula_spaces(stream: &[u8], budget: u64) -> Result<(), String> {
+    let mut work: u64 = 0;
+    let mut spaces_in_all: u64 = 0;
+    for (typ, data) in records(stream, 0) {
+        // Formula: its tokens after 20 bytes of cell, value and options, and their length.
+        if typ != 0x0006 {
+            continue;
+        }
+        let Some(cce) = u16_at(data, 20) else {
+            continue;
+        };
+        let tokens = data.get(22..).unwrap_or_default();
+        let tokens = tokens.get(..cce as usize).unwrap_or(tokens);
+        let spaces: u64 = tokens
+            .windows(4)
+            .filter(|t| t[0] == 0x19 && matches!(t[1], 0x40 | 0x41))
+            .map(|t| u64::from(t[3]))
+            .sum();
+        spaces_in_all = spaces_in_all.saturating_add(spaces);
+        work = work.saturating_add(spaces.saturating_mul(4 * cce + spaces));
+        if work > budget {
+            return Err(format!(
+                "its formulas are padded with {} spaces or more, far more than rimlig reads",
+                grouped(spaces_in_all)
+            ));
         }
     }
     Ok(())
@@ -2764,6 +2809,30 @@ mod tests {
         assert_eq!(check_biff_texts(&book(3), SMALL), Ok(()));
         let err = check_biff_texts(&book(4), SMALL).unwrap_err();
         assert!(err.contains("text that fills several cells"), "{err}");
+    }
+
+    #[test]
+    fn formulas_padded_with_too_many_spaces_are_refused() {
+        // A Formula record: 20 bytes of cell, value and options, the tokens' length, then
+        // `n` space tokens of 255 spaces each and a number.
+        let formula = |n: usize| {
+            let mut tokens = [0x19u8, 0x40, 0x00, 0xFF].repeat(n);
+            tokens.extend([0x1E, 0x05, 0x00]);
+            let mut d = vec![0u8; 20];
+            d.extend((tokens.len() as u16).to_le_bytes());
+            d.extend(tokens);
+            record(0x0006, &d)
+        };
+        // A few spaces in many formulas are read.
+        let usual = formula(1).repeat(1_000);
+        assert_eq!(check_biff_formula_spaces(&usual, 1_000_000_000), Ok(()));
+        let padded = formula(16_000);
+        let err = check_biff_formula_spaces(&padded, 1_000_000_000).unwrap_err();
+        assert!(err.contains("4 080 000 spaces"), "{err}");
+        // The work of all formulas counts together: 255 spaces in a formula of 7 bytes is
+        // counted as 255 × (28 + 255) = 72 165 moves.
+        assert!(check_biff_formula_spaces(&formula(1).repeat(13_000), 1_000_000_000).is_ok());
+        assert!(check_biff_formula_spaces(&formula(1).repeat(14_000), 1_000_000_000).is_err());
     }
 
     #[test]
