@@ -822,6 +822,7 @@ fn scan_xml(
     // without end.
     let mut open_sheet: Option<String> = None;
     let mut open_comment = false;
+    let mut styles = StyleCopies::default();
     loop {
         let event = match reader.read_event_into(&mut buf) {
             Ok(Event::Eof) => {
@@ -837,6 +838,7 @@ fn scan_xml(
             Event::Start(e) | Event::Empty(e) => {
                 let has_content = matches!(event, Event::Start(_));
                 if !ods_content {
+                    styles.start(e, has_content)?;
                     match e.local_name().into_inner() {
                         "row" => positions.row_start(&attribute(e, "r")),
                         "c" => {
@@ -1103,6 +1105,9 @@ fn scan_xml(
                 }
             }
             Event::End(e) => {
+                if !ods_content {
+                    styles.end(e.local_name().into_inner());
+                }
                 if !ods_content
                     && e.local_name().into_inner() == "c"
                     && let Some(c) = xcell.take()
@@ -1365,6 +1370,75 @@ fn ods_end(
         _ => {}
     }
     Ok(())
+}
+
+/// Bytes of number formats and fonts that calamine copies into the styles of an `.xlsx`
+/// workbook's cell formats, at most.
+const MAX_STYLE_COPIES: u64 = 64 << 20;
+
+/// What calamine copies for each cell format (`<xf>`) of an `.xlsx` workbook's styles: the
+/// text of its number format and its font. A format code of 3 MB used by 10 000 formats took
+/// 30 GB; the count of formats alone did not tell.
+#[derive(Default)]
+struct StyleCopies {
+    /// Each number format's code length, by its id.
+    formats: HashMap<String, u64>,
+    /// Each font's bytes (its attributes' values), in order, while in `<fonts>`.
+    fonts: Vec<u64>,
+    in_fonts: bool,
+    in_cell_formats: bool,
+    copied: u64,
+}
+
+impl StyleCopies {
+    fn start(&mut self, e: &BytesStart<'_>, has_content: bool) -> Result<(), String> {
+        match e.local_name().into_inner() {
+            "numFmt" => {
+                let code = attribute(e, "formatCode").len() as u64;
+                self.formats.insert(attribute(e, "numFmtId"), code);
+            }
+            "fonts" => self.in_fonts = has_content,
+            "font" if self.in_fonts => self.fonts.push(0),
+            "cellXfs" => self.in_cell_formats = has_content,
+            "xf" if self.in_cell_formats => {
+                let format = self.formats.get(&attribute(e, "numFmtId")).copied();
+                let font = attribute(e, "fontId")
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| self.fonts.get(i).copied());
+                self.copied = self
+                    .copied
+                    .saturating_add(format.unwrap_or(0))
+                    .saturating_add(font.unwrap_or(0));
+                if self.copied > MAX_STYLE_COPIES {
+                    return Err(format!(
+                        "its cell formats repeat long number formats or font names so often \
+                         that reading them would take more than {} MiB",
+                        MAX_STYLE_COPIES >> 20
+                    ));
+                }
+            }
+            // A font's part (its name, size, colour): its attributes count towards the font.
+            _ => self.font_part(e),
+        }
+        Ok(())
+    }
+
+    fn font_part(&mut self, e: &BytesStart<'_>) {
+        if let Some(font) = self.fonts.last_mut().filter(|_| self.in_fonts) {
+            let bytes: usize = e.attributes().flatten().map(|a| a.value.len()).sum();
+            *font = font.saturating_add(bytes as u64);
+        }
+    }
+
+    fn end(&mut self, name: &str) {
+        match name {
+            "fonts" => self.in_fonts = false,
+            "cellXfs" => self.in_cell_formats = false,
+            _ => {}
+        }
+    }
 }
 
 /// Why an OpenDocument spreadsheet's content that ended with `sheet` (its name) or a comment
@@ -2809,6 +2883,30 @@ mod tests {
         assert_eq!(check_biff_texts(&book(3), SMALL), Ok(()));
         let err = check_biff_texts(&book(4), SMALL).unwrap_err();
         assert!(err.contains("text that fills several cells"), "{err}");
+    }
+
+    /// calamine copies a cell format's number format and font into its style: a long code
+    /// or name used by many formats took gigabytes, though each count was within its limit.
+    #[test]
+    fn long_formats_and_fonts_copied_into_many_cell_formats_are_refused() {
+        let long = "0".repeat(70_000);
+        let styles = |xfs: usize, xf: &str| {
+            let xml = format!(
+                "<styleSheet><numFmts><numFmt numFmtId=\"200\" formatCode=\"{long}\"/>\
+                 </numFmts><fonts><font><sz val=\"11\"/><name val=\"{long}\"/></font>\
+                 </fonts><cellXfs>{}</cellXfs></styleSheet>",
+                xf.repeat(xfs)
+            );
+            check_zipped(&zipped(&[("xl/styles.xml", xml.as_bytes())]), Limits::READ)
+        };
+        for xf in [
+            "<xf numFmtId=\"200\"/>",
+            "<xf numFmtId=\"0\" fontId=\"0\"/>",
+        ] {
+            assert!(styles(900, xf).is_ok(), "{xf}");
+            let why = too_large(styles(1_000, xf));
+            assert!(why.contains("more than 64 MiB"), "{why}");
+        }
     }
 
     #[test]
