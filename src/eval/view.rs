@@ -138,16 +138,19 @@ impl<'a> View<'a> {
         };
         // The runs of rows under one name, found in parallel pieces of a large table: reading
         // a million names from the row texts is most of the work.
-        let pieces: Vec<(Vec<Run<'a>>, Vec<RowKind>)> = in_pieces(rows, |range| {
-            let mut runs = Vec::new();
-            let mut kinds = Vec::new();
+        let with_kinds = kind_rules.is_some() && both.is_some();
+        let mut pieces: Vec<(Vec<Run<'a>>, Vec<RowKind>)> = in_pieces(rows, |range| {
+            // Room for a run a row and each row's kind: only the part written is ever
+            // touched, and the lists never move as they grow.
+            let mut runs = Vec::with_capacity(range.len());
+            let mut kinds = Vec::with_capacity(if with_kinds { range.len() } else { 0 });
             let mut seen = Default::default();
             let mut current = None;
             // The name of the rows above, if a row can be matched against it as written.
             let mut above = "";
             for r in range.clone() {
                 let (name, key, as_above) = read(r, above);
-                if let (Some(rules), true) = (&kind_rules, both.is_some()) {
+                if let (Some(rules), true) = (&kind_rules, with_kinds) {
                     kinds.push(rules.kind(&mut seen, key.map(number::trim_text).unwrap_or("")));
                 }
                 if as_above {
@@ -178,13 +181,16 @@ impl<'a> View<'a> {
             }
             (runs, kinds)
         });
-        let mut runs: Vec<Run<'a>> = Vec::new();
-        let mut kinds: Vec<RowKind> = Vec::new();
-        for (piece_runs, piece_kinds) in pieces {
-            runs.extend(piece_runs);
-            kinds.extend(piece_kinds);
-        }
-        if both.is_some() && kinds.len() == rows {
+        let run_count: usize = pieces.iter().map(|(runs, _)| runs.len()).sum();
+        if with_kinds && pieces.iter().map(|(_, k)| k.len()).sum::<usize>() == rows {
+            let kinds = match pieces.as_mut_slice() {
+                [(_, only)] => std::mem::take(only),
+                _ => {
+                    let mut all = Vec::with_capacity(rows);
+                    pieces.iter().for_each(|(_, k)| all.extend_from_slice(k));
+                    all
+                }
+            };
             // (Set unless another thread just did, with the same kinds.)
             let _ = self.kinds.set(kinds);
         }
@@ -193,24 +199,29 @@ impl<'a> View<'a> {
         // Room for every run's name at once: a table of 100 000 groups is not hashed again
         // as the map grows.
         let mut index: foldhash::HashMap<&'a str, u32> =
-            foldhash::HashMap::with_capacity_and_hasher(runs.len(), Default::default());
+            foldhash::HashMap::with_capacity_and_hasher(run_count, Default::default());
         let mut current = "";
         let mut sizes: Vec<u32> = Vec::new();
         // Each run's rows and group.
-        let mut spans: Vec<(usize, usize, u32)> = Vec::with_capacity(runs.len());
-        for (i, run) in runs.iter().enumerate() {
+        let mut spans: Vec<RunSpan> = Vec::with_capacity(run_count);
+        let mut all = pieces.iter().flat_map(|(runs, _)| runs.iter()).peekable();
+        while let Some(run) = all.next() {
             if let Some(name) = run.name {
                 current = name;
             }
-            let end = runs.get(i + 1).map_or(rows, |next| next.start);
+            let end = all.peek().map_or(rows, |next| next.start);
             let g = *index.entry(current).or_insert_with(|| {
                 sizes.push(0);
-                u32::try_from(sizes.len() - 1).unwrap_or(u32::MAX)
+                small(sizes.len() - 1)
             });
             if let Some(n) = sizes.get_mut(g as usize) {
-                *n = n.saturating_add(u32::try_from(end - run.start).unwrap_or(u32::MAX));
+                *n = n.saturating_add(small(end - run.start));
             }
-            spans.push((run.start, end, g));
+            spans.push(RunSpan {
+                start: small(run.start),
+                end: small(end),
+                group: g,
+            });
         }
         Groups::of_runs(&spans, &sizes, rows, with_of_row)
     }
@@ -399,6 +410,19 @@ impl<'a> KeyIndex<'a> {
 struct Run<'a> {
     start: usize,
     name: Option<&'a str>,
+}
+
+/// The rows `start..end` of a run, all in group `group`.
+#[derive(Clone, Copy)]
+struct RunSpan {
+    start: u32,
+    end: u32,
+    group: u32,
+}
+
+/// A row number or count as groups keep it (a table is never read past `u32::MAX` rows).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The headers a declaration's key and columns take in a table, as [`View::matched`] uses
@@ -612,12 +636,7 @@ impl Groups {
     /// Groups of rows given the runs of rows `(start, end, group)` of a table of `rows` rows,
     /// in order (groups numbered in the order they first appear), and the size of each
     /// group; each row's group listed if `with_of_row`.
-    fn of_runs(
-        runs: &[(usize, usize, u32)],
-        sizes: &[u32],
-        rows: usize,
-        with_of_row: bool,
-    ) -> Groups {
+    fn of_runs(runs: &[RunSpan], sizes: &[u32], rows: usize, with_of_row: bool) -> Groups {
         let mut starts = Vec::with_capacity(sizes.len() + 1);
         let mut at = 0u32;
         starts.push(0);
@@ -627,23 +646,24 @@ impl Groups {
         }
         let mut next: Vec<u32> = starts.clone();
         let mut order = vec![0u32; rows];
-        for &(start, end, g) in runs {
-            let Some(slot) = next.get_mut(g as usize) else {
+        for &RunSpan { start, end, group } in runs {
+            let Some(slot) = next.get_mut(group as usize) else {
                 continue;
             };
             let from = *slot as usize;
-            if let Some(out) = order.get_mut(from..from + (end - start)) {
+            let len = end.saturating_sub(start);
+            if let Some(out) = order.get_mut(from..from + len as usize) {
                 for (o, r) in out.iter_mut().zip(start..end) {
-                    *o = u32::try_from(r).unwrap_or(u32::MAX);
+                    *o = r;
                 }
             }
-            *slot = slot.saturating_add(u32::try_from(end - start).unwrap_or(u32::MAX));
+            *slot = slot.saturating_add(len);
         }
         let mut of_row = Vec::new();
         if with_of_row {
             of_row.reserve_exact(rows);
-            for &(start, end, g) in runs {
-                of_row.resize(of_row.len() + (end - start), g);
+            for &RunSpan { start, end, group } in runs {
+                of_row.resize(of_row.len() + end.saturating_sub(start) as usize, group);
             }
         }
         Groups {
