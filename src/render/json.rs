@@ -199,7 +199,7 @@ fn write_findings(
 fn item(f: &crate::finding::Finding, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
     let json = crate::finding::FindingJson::from(f);
-    if finding::write(f, &json.fingerprint, 2, out) {
+    if finding::write(f, &json.fingerprint, out) {
         return Ok(());
     }
     serde_item(&json, out)
@@ -219,7 +219,7 @@ pub fn compare_finding_writers(f: &crate::finding::Finding) -> Result<(), String
     f.fix = None;
     let json = crate::finding::FindingJson::from(&f);
     let mut ours = Vec::new();
-    if !finding::write(&f, &json.fingerprint, 2, &mut ours) {
+    if !finding::write(&f, &json.fingerprint, &mut ours) {
         return Err("the finding was not written by hand".into());
     }
     let mut theirs = Vec::new();

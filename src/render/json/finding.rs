@@ -6,234 +6,166 @@
 
 use crate::finding::{CellLabel, Finding, Values};
 
-/// `f` as its JSON object, `depth` levels deep; `false` (nothing written) for a finding with
+/// The start of a member of a finding's object, one level inside it: the comma after the
+/// member before, a new line, the indent and the member's name. Each is one literal, copied
+/// in one go: a large run writes fifty of them per finding.
+macro_rules! member {
+    ($key:literal) => {
+        concat!(",\n      \"", $key, "\": ").as_bytes()
+    };
+}
+
+/// [`member!`] two levels inside the finding (the members of `span` and `values`).
+macro_rules! member2 {
+    ($key:literal) => {
+        concat!(",\n        \"", $key, "\": ").as_bytes()
+    };
+}
+
+/// [`member!`] three levels inside the finding (the members of a related cell).
+macro_rules! member3 {
+    ($key:literal) => {
+        concat!(",\n          \"", $key, "\": ").as_bytes()
+    };
+}
+
+/// Where an item of a list that is a member of the finding starts: the first, and the others.
+const ITEM: [&[u8]; 2] = [b"\n        ", b",\n        "];
+/// Where an item of a list inside such an item starts (a `for` binding's two texts).
+const INNER_ITEM: [&[u8]; 2] = [b"\n          ", b",\n          "];
+
+/// `f` as its JSON object, as an item of the document's `findings` list (two levels deep,
+/// as serde_json's pretty printer indents it); `false` (nothing written) for a finding with
 /// a fix, whose nested explanation is left to serde.
-pub(super) fn write(f: &Finding, fingerprint: &str, depth: usize, out: &mut Vec<u8>) -> bool {
+pub(super) fn write(f: &Finding, fingerprint: &str, out: &mut Vec<u8>) -> bool {
     if f.fix.is_some() {
         return false;
     }
-    let mut o = Object::open(out, depth);
-    o.string("rule", &f.rule);
-    o.string("severity", f.severity.name());
-    o.string("title", &f.title);
-    o.string("message", &f.message);
-    o.optional("help", f.help.as_deref());
-    o.string("report", &f.report);
-    o.string("table", &f.table);
-    o.string("file", &f.file);
-    o.number("line", f.line);
-    o.number("column", f.column);
-    {
-        let mut span = o.object("span");
-        span.number("offset", f.span.offset);
-        span.number("length", f.span.length);
-        span.close();
-    }
+    out.extend_from_slice(b"{\n      \"rule\": ");
+    string(out, &f.rule);
+    out.extend_from_slice(member!("severity"));
+    string(out, f.severity.name());
+    out.extend_from_slice(member!("title"));
+    string(out, &f.title);
+    out.extend_from_slice(member!("message"));
+    string(out, &f.message);
+    out.extend_from_slice(member!("help"));
+    optional(out, f.help.as_deref());
+    out.extend_from_slice(member!("report"));
+    string(out, &f.report);
+    out.extend_from_slice(member!("table"));
+    string(out, &f.table);
+    out.extend_from_slice(member!("file"));
+    string(out, &f.file);
+    out.extend_from_slice(member!("line"));
+    number(out, f.line);
+    out.extend_from_slice(member!("column"));
+    number(out, f.column);
+    out.extend_from_slice(member!("span"));
+    out.extend_from_slice(b"{\n        \"offset\": ");
+    number(out, f.span.offset);
+    out.extend_from_slice(member2!("length"));
+    number(out, f.span.length);
+    out.extend_from_slice(b"\n      }");
     if let Some(cell) = &f.cell {
-        o.string("cell", cell);
+        out.extend_from_slice(member!("cell"));
+        string(out, cell);
     }
-    o.optional("row_key", f.row_key.as_deref());
-    o.optional("column_name", f.column_name.as_deref());
+    out.extend_from_slice(member!("row_key"));
+    optional(out, f.row_key.as_deref());
+    out.extend_from_slice(member!("column_name"));
+    optional(out, f.column_name.as_deref());
+    out.extend_from_slice(member!("values"));
     match &f.values {
-        Some(v) => values(o.object("values"), v),
-        None => o.null("values"),
+        Some(v) => values(out, v),
+        None => out.extend_from_slice(b"null"),
     }
-    {
-        let mut bindings = o.array("bindings");
-        for (var, column) in &f.bindings {
-            let mut pair = bindings.array();
-            pair.string(var);
-            pair.string(column);
-            pair.close();
-        }
-        bindings.close();
-    }
-    {
-        let mut related = o.array("related");
-        for label in &f.related {
-            cell_label(related.object(), label);
-        }
-        related.close();
-    }
-    o.string("rule_file", &f.rule_file);
-    o.number("rule_line", f.rule_line);
-    {
-        let mut tags = o.array("tags");
-        for t in &f.tags {
-            tags.string(t);
-        }
-        tags.close();
-    }
-    o.boolean("baselined", f.baselined);
-    o.boolean("suppressed", f.suppressed);
-    o.optional("suppression_reason", f.suppression_reason.as_deref());
-    o.string("fingerprint", fingerprint);
-    o.close();
+    out.extend_from_slice(member!("bindings"));
+    list(out, &f.bindings, |out, (var, column)| {
+        out.extend_from_slice(b"[");
+        out.extend_from_slice(INNER_ITEM[0]);
+        string(out, var);
+        out.extend_from_slice(INNER_ITEM[1]);
+        string(out, column);
+        out.extend_from_slice(b"\n        ]");
+    });
+    out.extend_from_slice(member!("related"));
+    list(out, &f.related, cell_label);
+    out.extend_from_slice(member!("rule_file"));
+    string(out, &f.rule_file);
+    out.extend_from_slice(member!("rule_line"));
+    number(out, f.rule_line);
+    out.extend_from_slice(member!("tags"));
+    list(out, &f.tags, |out, t| string(out, t));
+    out.extend_from_slice(member!("baselined"));
+    boolean(out, f.baselined);
+    out.extend_from_slice(member!("suppressed"));
+    boolean(out, f.suppressed);
+    out.extend_from_slice(member!("suppression_reason"));
+    optional(out, f.suppression_reason.as_deref());
+    out.extend_from_slice(member!("fingerprint"));
+    string(out, fingerprint);
+    out.extend_from_slice(b"\n    }");
     true
 }
 
-fn values(mut o: Object<'_>, v: &Values) {
-    o.string("left_expr", &v.left_expr);
-    o.string("left", &v.left);
-    o.string("right_expr", &v.right_expr);
-    o.string("right", &v.right);
-    o.optional("difference", v.difference.as_deref());
-    o.string("op", &v.op);
-    o.optional("tolerance", v.tolerance.as_deref());
-    o.close();
+fn values(out: &mut Vec<u8>, v: &Values) {
+    out.extend_from_slice(b"{\n        \"left_expr\": ");
+    string(out, &v.left_expr);
+    out.extend_from_slice(member2!("left"));
+    string(out, &v.left);
+    out.extend_from_slice(member2!("right_expr"));
+    string(out, &v.right_expr);
+    out.extend_from_slice(member2!("right"));
+    string(out, &v.right);
+    out.extend_from_slice(member2!("difference"));
+    optional(out, v.difference.as_deref());
+    out.extend_from_slice(member2!("op"));
+    string(out, &v.op);
+    out.extend_from_slice(member2!("tolerance"));
+    optional(out, v.tolerance.as_deref());
+    out.extend_from_slice(b"\n      }");
 }
 
-fn cell_label(mut o: Object<'_>, c: &CellLabel) {
-    o.string("file", &c.file);
-    o.number("line", c.line);
-    o.number("column", c.column);
-    o.string("text", &c.text);
+fn cell_label(out: &mut Vec<u8>, c: &CellLabel) {
+    out.extend_from_slice(b"{\n          \"file\": ");
+    string(out, &c.file);
+    out.extend_from_slice(member3!("line"));
+    number(out, c.line);
+    out.extend_from_slice(member3!("column"));
+    number(out, c.column);
+    out.extend_from_slice(member3!("text"));
+    string(out, &c.text);
     if let Some(cell) = &c.cell {
-        o.string("cell", cell);
+        out.extend_from_slice(member3!("cell"));
+        string(out, cell);
     }
-    o.close();
+    out.extend_from_slice(b"\n        }");
 }
 
-/// The start of a value inside an object or a list `depth` levels deep: a comma after the
-/// value before it, a new line and the indent, copied from one slice in one go.
-#[inline(always)]
-fn next_line(out: &mut Vec<u8>, first: bool, depth: usize) {
-    const BREAK: &[u8] = b",\n                                ";
-    let end = 2 + 2 * depth;
-    match BREAK.get(usize::from(first)..end) {
-        Some(slice) => out.extend_from_slice(slice),
-        None => {
-            out.extend_from_slice(if first { b"\n" } else { b",\n" });
-            for _ in 0..depth {
-                out.extend_from_slice(b"  ");
-            }
-        }
+/// A list that is a member of the finding: `[]` when empty, else one item a line.
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    if items.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
     }
+    out.push(b'[');
+    for (i, x) in items.iter().enumerate() {
+        out.extend_from_slice(ITEM[usize::from(i > 0)]);
+        item(out, x);
+    }
+    out.extend_from_slice(b"\n      ]");
 }
 
-/// An object or a list being written: its opening bracket, its members one per line, its
-/// closing bracket.
-struct Nest<'o> {
-    out: &'o mut Vec<u8>,
-    /// The depth of its members.
-    depth: usize,
-    empty: bool,
-    closing: u8,
-}
-
-impl<'o> Nest<'o> {
-    fn open(out: &'o mut Vec<u8>, depth: usize, [opening, closing]: [u8; 2]) -> Nest<'o> {
-        out.push(opening);
-        Nest {
-            out,
-            depth: depth + 1,
-            empty: true,
-            closing,
-        }
-    }
-
-    /// Where the next member goes, after a comma if it is not the first.
-    fn next(&mut self) -> &mut Vec<u8> {
-        next_line(self.out, self.empty, self.depth);
-        self.empty = false;
-        self.out
-    }
-
-    fn close(self) {
-        if !self.empty {
-            next_line(self.out, true, self.depth - 1);
-        }
-        self.out.push(self.closing);
+fn optional(out: &mut Vec<u8>, value: Option<&str>) {
+    match value {
+        Some(v) => string(out, v),
+        None => out.extend_from_slice(b"null"),
     }
 }
 
-/// An object being written.
-struct Object<'o>(Nest<'o>);
-
-impl<'o> Object<'o> {
-    fn open(out: &'o mut Vec<u8>, depth: usize) -> Object<'o> {
-        Object(Nest::open(out, depth, *b"{}"))
-    }
-
-    #[inline(always)]
-    fn key(&mut self, key: &str) -> &mut Vec<u8> {
-        let out = self.0.next();
-        // Keys are this file's own names: nothing to escape.
-        out.push(b'"');
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\": ");
-        out
-    }
-
-    #[inline(always)]
-    fn string(&mut self, key: &str, value: &str) {
-        string(self.key(key), value);
-    }
-
-    #[inline(always)]
-    fn optional(&mut self, key: &str, value: Option<&str>) {
-        match value {
-            Some(v) => self.string(key, v),
-            None => self.null(key),
-        }
-    }
-
-    #[inline(always)]
-    fn null(&mut self, key: &str) {
-        self.key(key).extend_from_slice(b"null");
-    }
-
-    #[inline(always)]
-    fn boolean(&mut self, key: &str, value: bool) {
-        let text: &[u8] = if value { b"true" } else { b"false" };
-        self.key(key).extend_from_slice(text);
-    }
-
-    #[inline(always)]
-    fn number(&mut self, key: &str, value: usize) {
-        number(self.key(key), value);
-    }
-
-    fn object(&mut self, key: &str) -> Object<'_> {
-        let depth = self.0.depth;
-        Object::open(self.key(key), depth)
-    }
-
-    fn array(&mut self, key: &str) -> List<'_> {
-        let depth = self.0.depth;
-        List::open(self.key(key), depth)
-    }
-
-    fn close(self) {
-        self.0.close();
-    }
-}
-
-/// A list being written.
-struct List<'o>(Nest<'o>);
-
-impl<'o> List<'o> {
-    fn open(out: &'o mut Vec<u8>, depth: usize) -> List<'o> {
-        List(Nest::open(out, depth, *b"[]"))
-    }
-
-    fn string(&mut self, value: &str) {
-        string(self.0.next(), value);
-    }
-
-    fn object(&mut self) -> Object<'_> {
-        let depth = self.0.depth;
-        Object::open(self.0.next(), depth)
-    }
-
-    fn array(&mut self) -> List<'_> {
-        let depth = self.0.depth;
-        List::open(self.0.next(), depth)
-    }
-
-    fn close(self) {
-        self.0.close();
-    }
+fn boolean(out: &mut Vec<u8>, value: bool) {
+    out.extend_from_slice(if value { b"true" } else { b"false" });
 }
 
 fn number(out: &mut Vec<u8>, value: usize) {
