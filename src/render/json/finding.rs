@@ -177,22 +177,47 @@ fn number(out: &mut Vec<u8>, value: usize) {
 /// `s` as a JSON string, escaped as serde_json escapes it: `"`, `\` and the control
 /// characters below U+0020, the common ones by their short names, the others as `\u00XX`.
 fn string(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
     let bytes = s.as_bytes();
-    // Nearly every text has nothing to escape: that is found eight bytes at a time, and the
-    // text copied whole.
-    match bytes.chunks(8).position(needs_escape) {
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    match first_to_escape(bytes) {
         None => out.extend_from_slice(bytes),
-        Some(word) => escaped(out, bytes, word * 8),
+        Some(from) => escaped(out, bytes, from),
     }
     out.push(b'"');
 }
 
-/// Whether any of the (at most eight) bytes of `bytes` is escaped in a JSON string: one
-/// below U+0020, a `"` or a `\`.
-fn needs_escape(bytes: &[u8]) -> bool {
-    use crate::words::{bytes_below, bytes_equal, word};
-    let w = word(bytes, b' ');
+/// Nearly every text has nothing to escape: that is found eight bytes at a time, the last
+/// eight read as one word even where they overlap the word before (a text of 8 bytes or
+/// more), so no byte is copied into a word first. `None` if nothing is escaped, else a
+/// place at or before the first byte that is, with none to escape before it.
+fn first_to_escape(bytes: &[u8]) -> Option<usize> {
+    let n = bytes.len();
+    if n < 8 {
+        return bytes
+            .iter()
+            .position(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    }
+    let word_at = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let mut at = 0;
+    while at + 8 <= n {
+        if needs_escape(word_at(at)) {
+            return Some(at);
+        }
+        at += 8;
+    }
+    (at < n && needs_escape(word_at(n - 8))).then_some(n - 8)
+}
+
+/// Whether any of the eight bytes of `w` is escaped in a JSON string: one below U+0020, a
+/// `"` or a `\`.
+fn needs_escape(w: u64) -> bool {
+    use crate::words::{bytes_below, bytes_equal};
     bytes_below(w, 0x20) | bytes_equal(w, b'"') | bytes_equal(w, b'\\') != 0
 }
 
@@ -254,6 +279,23 @@ mod tests {
                 serde_json::to_string(s).unwrap(),
                 "{s:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_byte_to_escape_is_found_at_every_place_of_every_short_length() {
+        for len in 0..=24 {
+            for at in 0..len {
+                for odd in ['"', '\\', '\n', '\u{1}'] {
+                    let s: String = (0..len).map(|i| if i == at { odd } else { 'x' }).collect();
+                    let mut ours = Vec::new();
+                    string(&mut ours, &s);
+                    assert_eq!(
+                        String::from_utf8(ours).unwrap(),
+                        serde_json::to_string(&s).unwrap()
+                    );
+                }
+            }
         }
     }
 
