@@ -30,28 +30,44 @@ const ITEM_BYTES: usize = 1536;
 /// holding the whole text: a batch at a time, the pieces of a batch turned into text in
 /// parallel, each batch written while the next is turned into text. A run's findings are
 /// most of a large output, and turning each into text is most of the time it takes.
-pub(crate) fn write_in_order<T: Sync>(
+pub(crate) fn write_in_order<T: Sync, W: std::io::Write>(
     items: &[T],
     per_batch: usize,
     per_piece: usize,
     text: impl Fn(usize, &T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
-    w: &mut impl std::io::Write,
+    w: &mut W,
 ) -> std::io::Result<()> {
     use rayon::prelude::*;
     let per_batch = per_batch.max(1);
     let per_piece = per_piece.max(1);
+    // The texts of pieces written, emptied for the next batch: a piece's text is 100 KB, and
+    // given back to the allocator after each batch, its pages were given back to the system
+    // and faulted in again for the next (a quarter of a large run's page faults).
+    let spare: std::sync::Mutex<Vec<Vec<u8>>> = std::sync::Mutex::default();
     let batch_text = |b: usize, batch: &[T]| -> std::io::Result<Vec<Vec<u8>>> {
         batch
             .par_chunks(per_piece)
             .enumerate()
             .map(|(p, piece)| {
-                let mut out = Vec::with_capacity(piece.len() * ITEM_BYTES);
+                let kept = spare.lock().ok().and_then(|mut s| s.pop());
+                let mut out = kept.unwrap_or_default();
+                out.reserve(piece.len() * ITEM_BYTES);
                 for (i, item) in piece.iter().enumerate() {
                     text(b * per_batch + p * per_piece + i, item, &mut out)?;
                 }
                 Ok(out)
             })
             .collect()
+    };
+    let write_batch = |w: &mut W, batch: Vec<Vec<u8>>| -> std::io::Result<()> {
+        batch.iter().try_for_each(|piece| w.write_all(piece))?;
+        if let Ok(mut s) = spare.lock() {
+            s.extend(batch.into_iter().map(|mut piece| {
+                piece.clear();
+                piece
+            }));
+        }
+        Ok(())
     };
     let mut batches = items.chunks(per_batch).enumerate();
     let mut ready = match batches.next() {
@@ -63,12 +79,12 @@ pub(crate) fn write_in_order<T: Sync>(
         // The writer need not be `Send`: it stays on this thread, the text goes to the pool.
         let written = rayon::in_place_scope(|s| {
             s.spawn(|_| next = Some(batch_text(b, batch)));
-            ready.iter().try_for_each(|piece| w.write_all(piece))
+            write_batch(w, ready)
         });
         written?;
         ready = next.unwrap_or_else(|| Err(std::io::Error::other("a batch of items was lost")))?;
     }
-    ready.iter().try_for_each(|piece| w.write_all(piece))
+    write_batch(w, ready)
 }
 
 /// A stretch of a file: 1-based lines and columns, columns in characters; the end is
