@@ -392,21 +392,26 @@ impl<'t> Compiled<'t> {
                 if !*holds {
                     continue;
                 }
-                let mut v = pair.constant.v;
+                // The whole numbers added up first, then scaled once: each is an `i32`, and
+                // an `i64` holds the sum of four billion of them, more terms than a rule
+                // file within its size limit can write.
+                let mut sum: Option<i64> = Some(0);
                 for &(negated, whole) in &columns {
                     let m = whole.get(r).copied().unwrap_or(EMPTY);
                     if m == EMPTY {
-                        v = i128::MAX;
+                        sum = None;
                         break;
                     }
-                    let x = i128::from(m) * i128::from(WHOLE);
-                    v = if negated { v - x } else { v + x };
+                    let m = i64::from(m);
+                    sum = sum.map(|s| if negated { s - m } else { s + m });
                 }
-                *holds = v != i128::MAX
-                    && Fx { v, h, unit }
+                *holds = sum.is_some_and(|s| {
+                    let v = pair.constant.v + i128::from(s) * i128::from(WHOLE);
+                    Fx { v, h, unit }
                         .bounded()
                         .and_then(|d| decide(pair.op, &pair.tol, d))
-                        == Some(true);
+                        == Some(true)
+                });
             }
         }
         Some(holds)
