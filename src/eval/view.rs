@@ -140,9 +140,9 @@ impl<'a> View<'a> {
         // a million names from the row texts is most of the work.
         let with_kinds = kind_rules.is_some() && both.is_some();
         let mut pieces: Vec<(Vec<Run<'a>>, Vec<RowKind>)> = in_pieces(rows, |range| {
-            // Room for a run a row and each row's kind: only the part written is ever
-            // touched, and the lists never move as they grow.
-            let mut runs = Vec::with_capacity(range.len());
+            // Room for each row's kind, and for a run every four rows (groups are longer):
+            // grown by doubling instead, the lists were copied over again and again.
+            let mut runs = Vec::with_capacity(range.len() / 4 + 1);
             let mut kinds = Vec::with_capacity(if with_kinds { range.len() } else { 0 });
             let mut seen = Default::default();
             let mut current = None;
