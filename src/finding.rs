@@ -376,6 +376,11 @@ impl Fields {
     /// A stable fingerprint of [`Finding::identity`]: 16 hex digits (FNV-1a, 64 bits), the
     /// same on every machine and in every version that keeps the identity.
     pub fn fingerprint(&self) -> String {
+        hex(self.fingerprint_hash())
+    }
+
+    /// The number [`Fields::fingerprint`] writes in hex.
+    pub fn fingerprint_hash(&self) -> u64 {
         // The parts of the identity, hashed as they are rather than copied into strings
         // first: a run may have hundreds of thousands of findings.
         let mut h = Fnv::default();
@@ -400,7 +405,7 @@ impl Fields {
             h.write(part);
             h.end_part();
         }
-        h.hex()
+        h.0
     }
 }
 
@@ -411,7 +416,19 @@ pub fn fingerprint(parts: &[String]) -> String {
         h.write(part.as_bytes());
         h.end_part();
     }
-    h.hex()
+    hex(h.0)
+}
+
+/// `n` as 16 lowercase hex digits, as `format!("{n:016x}")` writes it.
+pub fn hex(n: u64) -> String {
+    hex_digits(n).into_iter().map(char::from).collect()
+}
+
+/// The 16 lowercase hex digits of `n`, written without `fmt`: every finding of a run has a
+/// fingerprint.
+pub fn hex_digits(n: u64) -> [u8; 16] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    std::array::from_fn(|i| DIGITS[((n >> (4 * (15 - i))) & 0xF) as usize])
 }
 
 /// FNV-1a, 64 bits.
@@ -435,16 +452,6 @@ impl Fnv {
     fn end_part(&mut self) {
         self.write(&[0]);
     }
-
-    /// The hash as 16 lowercase hex digits, as `format!("{:016x}")` writes it (without
-    /// `fmt`: every finding of a run has one).
-    fn hex(&self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        (0..16)
-            .rev()
-            .map(|i| char::from(DIGITS[((self.0 >> (4 * i)) & 0xF) as usize]))
-            .collect()
-    }
 }
 
 /// `drift-summa[budget]`: a rule id with the columns its `for` variables stand for.
@@ -459,7 +466,7 @@ pub fn instance_name(rule: &str, bindings: &[(String, String)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Fields, Fnv, fingerprint};
+    use super::{Fields, fingerprint};
 
     #[test]
     fn the_label_is_the_start_of_the_message() {
@@ -492,7 +499,7 @@ mod tests {
             u64::MAX / 3,
             0x8000_0000_0000_0000,
         ] {
-            assert_eq!(Fnv(v).hex(), format!("{v:016x}"));
+            assert_eq!(super::hex(v), format!("{v:016x}"));
         }
     }
 

@@ -198,11 +198,10 @@ fn write_findings(
 /// JSON indented two levels, written in place.
 fn item(f: &crate::finding::Finding, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-    let json = crate::finding::FindingJson::from(f);
-    if finding::write(f, &json.fingerprint, out) {
+    if finding::write(f, out) {
         return Ok(());
     }
-    serde_item(&json, out)
+    serde_item(&crate::finding::FindingJson::from(f), out)
 }
 
 /// A finding as [`item`] writes it, by serde (without the comma and new line before it).
@@ -219,7 +218,7 @@ pub fn compare_finding_writers(f: &crate::finding::Finding) -> Result<(), String
     f.fix = None;
     let json = crate::finding::FindingJson::from(&f);
     let mut ours = Vec::new();
-    if !finding::write(&f, &json.fingerprint, &mut ours) {
+    if !finding::write(&f, &mut ours) {
         return Err("the finding was not written by hand".into());
     }
     let mut theirs = Vec::new();

@@ -37,7 +37,7 @@ const INNER_ITEM: [&[u8]; 2] = [b"\n          ", b",\n          "];
 /// `f` as its JSON object, as an item of the document's `findings` list (two levels deep,
 /// as serde_json's pretty printer indents it); `false` (nothing written) for a finding with
 /// a fix, whose nested explanation is left to serde.
-pub(super) fn write(f: &Finding, fingerprint: &str, out: &mut Vec<u8>) -> bool {
+pub(super) fn write(f: &Finding, out: &mut Vec<u8>) -> bool {
     if f.fix.is_some() {
         return false;
     }
@@ -104,7 +104,9 @@ pub(super) fn write(f: &Finding, fingerprint: &str, out: &mut Vec<u8>) -> bool {
     out.extend_from_slice(member!("suppression_reason"));
     optional(out, f.suppression_reason.as_deref());
     out.extend_from_slice(member!("fingerprint"));
-    string(out, fingerprint);
+    out.push(b'"');
+    out.extend_from_slice(&crate::finding::hex_digits(f.fingerprint_hash()));
+    out.push(b'"');
     out.extend_from_slice(b"\n    }");
     true
 }
