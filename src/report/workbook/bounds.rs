@@ -1641,22 +1641,39 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
     // The `cfb` crate checks a stream's chain as it reads it, not when it opens the file: a
     // workbook stream that cannot be read whole is refused here, or calamine would follow
     // its chain round and round (4 GB and more from a 6 KB file).
-    let Some(name) = ["/Workbook", "/Book"]
+    let name = ["/Workbook", "/Book"]
         .into_iter()
-        .find(|name| file.is_stream(name))
-    else {
-        return Ok(Scanned::default());
-    };
-    let mut data = Vec::new();
+        .find(|name| file.is_stream(name));
     // No larger than the file: `take` keeps a damaged size from reading on.
-    let read = file
-        .open_stream(name)
-        .and_then(|stream| stream.take(bytes.len() as u64).read_to_end(&mut data));
-    if let Err(e) = read {
+    let mut read_by_cfb = |into: &mut dyn std::io::Write| {
+        name.map(|name| {
+            file.open_stream(name).and_then(|stream| {
+                std::io::copy(&mut stream.take(bytes.len() as u64), into).map(|_| ())
+            })
+        })
+    };
+    if let Some(Err(e)) = read_by_cfb(&mut std::io::sink()) {
         return Err(Refused::Damaged(format!(
             "the file is damaged: its workbook stream cannot be read (the reader says: {e})"
         )));
     }
+    // calamine does not read the container as the `cfb` crate does: it follows other chains
+    // (the directory's, the mini stream's, its table's) by its own reading of the FAT, and
+    // finds the workbook stream by its name alone. Those chains are walked here as calamine
+    // walks them, and what it would read as the workbook stream is what is looked through.
+    let data = match calamine_workbook_stream(bytes) {
+        Ok(Some(stream)) => stream,
+        // calamine gives up with an error of its own before it reads a workbook stream: what
+        // the `cfb` crate reads is looked through all the same.
+        Ok(None) => {
+            let mut data = Vec::new();
+            match read_by_cfb(&mut data) {
+                Some(Ok(())) => data,
+                _ => return Ok(Scanned::default()),
+            }
+        }
+        Err(why) => return Err(Refused::Damaged(why)),
+    };
     let xls_percentages = check_biff(&data, limits)?;
     check_biff_texts(&data, limits).map_err(Refused::TooLarge)?;
     check_biff_formula_spaces(&data, MAX_FORMULA_SPACE_WORK).map_err(Refused::TooLarge)?;
@@ -1664,6 +1681,329 @@ pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Re
         xls_percentages,
         ..Scanned::default()
     })
+}
+
+/// An entry of calamine's FAT (`cfb.rs`): the end of a chain.
+const CFB_END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+/// calamine follows a DIFAT chain while its sectors are below this.
+const CFB_RESERVED_SECTORS: u32 = 0xFFFF_FFFA;
+/// calamine reads a DIFAT entry below this as a FAT sector.
+const CFB_DIFAT_SECTOR: u32 = 0xFFFF_FFFC;
+
+/// Where calamine's reading of a compound file stops without a workbook stream.
+#[derive(Debug, PartialEq, Eq)]
+enum Stop {
+    /// calamine gives up with an error of its own, which says why.
+    Fails,
+    /// calamine would not survive it (a loop it follows until memory runs out, a panic):
+    /// why, in words.
+    Damaged(String),
+}
+
+/// calamine's `Sectors` (`cfb.rs`): the sectors of a compound file, or of its mini stream,
+/// read into a buffer in order as far as the furthest one asked for. Only the buffer's length
+/// is kept here: what it holds is the bytes it was read from, and zeros past their end.
+struct CfbSectors<'a> {
+    /// What the sectors are read from: the file after its header, or the mini stream.
+    from: &'a [u8],
+    size: usize,
+    /// The highest sector asked for without an error.
+    maxid: usize,
+    /// The length of calamine's buffer.
+    loaded: usize,
+    /// The mini stream's sectors: past its end calamine reads on from wherever the file was
+    /// left, which is not followed here.
+    mini: bool,
+}
+
+impl CfbSectors<'_> {
+    /// Where sector `id` is in calamine's buffer, as much of it as `Sectors::get` gives.
+    fn get(&mut self, id: u32) -> Result<std::ops::Range<usize>, Stop> {
+        let id = id as usize;
+        if id > self.maxid {
+            return Err(Stop::Fails);
+        }
+        let start = id * self.size;
+        let end = start + self.size;
+        if end <= self.loaded {
+            return Ok(start..end);
+        }
+        if self.mini {
+            return Err(Stop::Damaged(
+                "the file is damaged: part of its workbook stream lies past the end of its mini \
+                 stream (where small streams are kept)"
+                    .to_string(),
+            ));
+        }
+        // The file is read on from where the last read stopped, to the sector's end or the
+        // file's; the buffer is grown to the sector's end all the same (with zeros).
+        let read_to = self.loaded.max(end.min(self.from.len()));
+        self.loaded = end;
+        if read_to >= end {
+            return Ok(start..end);
+        }
+        // At the end of the file calamine gives what it read of the sector, and if it read
+        // none of it, a slice that ends before it starts: a panic.
+        if read_to < start {
+            return Err(Stop::Damaged(
+                "the file is damaged: a chain of its sectors leads past its end".to_string(),
+            ));
+        }
+        Ok(start..read_to)
+    }
+
+    /// The bytes of `range` of calamine's buffer.
+    fn bytes(&self, range: std::ops::Range<usize>, out: &mut Vec<u8>) {
+        let held = self
+            .from
+            .get(range.start.min(self.from.len())..range.end.min(self.from.len()))
+            .unwrap_or(&[]);
+        out.extend_from_slice(held);
+        out.resize(out.len() + (range.len() - held.len()), 0);
+    }
+
+    /// The entries of a table (a DIFAT, a FAT) held in `range`, added to `out`. calamine
+    /// asserts that a sector of it is whole entries: one cut short by the end of the file
+    /// ends it with a panic.
+    fn entries(&self, range: std::ops::Range<usize>, out: &mut Vec<u32>) -> Result<(), Stop> {
+        let mut held = Vec::with_capacity(range.len());
+        self.bytes(range, &mut held);
+        le_u32s(&held, out)
+    }
+
+    /// calamine's `Sectors::get_chain`: sector `start` and those `fat` leads on to, until the
+    /// end of the chain or `len` bytes. calamine does not look for a loop: it would go round
+    /// one until it has `len` bytes (the size a directory entry declares, up to 2⁶⁴, or for
+    /// the directory no end at all), so a chain that comes back to a sector is refused. A
+    /// chain without a loop holds no more than the file's sectors.
+    fn chain(&mut self, start: u32, fat: &[u32], len: usize, what: &str) -> Result<Vec<u8>, Stop> {
+        let mut seen = vec![false; self.maxid.saturating_add(1)];
+        let mut out = Vec::new();
+        let mut id = start;
+        while id != CFB_END_OF_CHAIN {
+            let range = self.get(id)?;
+            let Some(been) = seen.get_mut(id as usize) else {
+                return Err(Stop::Fails);
+            };
+            if *been {
+                return Err(Stop::Damaged(format!(
+                    "the file is damaged: the chain of sectors that holds {what} leads back on \
+                     itself"
+                )));
+            }
+            *been = true;
+            let take = range.len().min(len - out.len());
+            self.bytes(range.start..range.start + take, &mut out);
+            if out.len() >= len {
+                break;
+            }
+            // calamine indexes its table with the sector: a panic past its end.
+            id = *fat.get(id as usize).ok_or_else(|| {
+                Stop::Damaged(format!(
+                    "the file is damaged: the chain of sectors that holds {what} leads past \
+                     the end of its table of sectors"
+                ))
+            })?;
+        }
+        Ok(out)
+    }
+}
+
+/// `bytes` read as little-endian 32-bit entries, added to `out`; calamine's `to_u32` panics
+/// on bytes that are not whole entries.
+fn le_u32s(bytes: &[u8], out: &mut Vec<u32>) -> Result<(), Stop> {
+    let (whole, rest) = bytes.as_chunks::<4>();
+    if !rest.is_empty() {
+        return Err(Stop::Damaged(
+            "the file is damaged: it ends inside a table of its sectors".to_string(),
+        ));
+    }
+    out.extend(whole.iter().map(|b| u32::from_le_bytes(*b)));
+    Ok(())
+}
+
+/// A directory entry as calamine reads it (`Directory::from_slice`).
+struct CfbEntry {
+    name: String,
+    start: u32,
+    len: usize,
+}
+
+impl CfbEntry {
+    fn read(entry: &[u8], large_sectors: bool) -> Result<CfbEntry, Stop> {
+        let field = |at: usize, n: usize| entry.get(at..at + n).ok_or(Stop::Fails);
+        // Decoded as calamine decodes it: a byte-order mark at its start switches the
+        // encoding, and the name ends at its first NUL.
+        let mut name = encoding_rs::UTF_16LE.decode(field(0, 64)?).0.into_owned();
+        if let Some(nul) = name.as_bytes().iter().position(|b| *b == 0) {
+            name.truncate(nul);
+        }
+        let start = u32_at(entry, 116).ok_or(Stop::Fails)? as u32;
+        let len = if large_sectors {
+            let b = field(120, 8)?;
+            let len = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            // (calamine unwraps this: a panic where `usize` is 32 bits.)
+            usize::try_from(len).map_err(|_| {
+                Stop::Damaged("the file is damaged: a stream's size is too large".to_string())
+            })?
+        } else {
+            u32_at(entry, 120).ok_or(Stop::Fails)? as usize
+        };
+        Ok(CfbEntry { name, start, len })
+    }
+}
+
+/// The workbook stream calamine 0.38 reads from the compound file `bytes` (`Cfb::new`, then
+/// `get_stream("Workbook")` or else `"Book"`), read here as it reads it; `None` if calamine
+/// gives up with an error of its own first. `Err(reason)` where calamine would not survive
+/// reading it: a chain that loops, or one that leads where it panics.
+fn calamine_workbook_stream(bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    match calamine_walk(bytes) {
+        Ok(stream) => Ok(Some(stream)),
+        Err(Stop::Fails) => Ok(None),
+        Err(Stop::Damaged(why)) => Err(why),
+    }
+}
+
+fn calamine_walk(bytes: &[u8]) -> Result<Vec<u8>, Stop> {
+    let header = bytes.get(..512).ok_or(Stop::Fails)?;
+    if header[..8] != *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" {
+        return Err(Stop::Fails);
+    }
+    let field = |at: usize| u32_at(header, at).ok_or(Stop::Fails);
+    let version = u16_at(header, 26).ok_or(Stop::Fails)?;
+    let size = match u16_at(header, 30) {
+        Some(0x0009) => 512,
+        Some(0x000C) => 4096,
+        _ => return Err(Stop::Fails),
+    };
+    if u16_at(header, 32) != Some(0x0006) {
+        return Err(Stop::Fails);
+    }
+    let dir_start = field(48)? as u32;
+    let mini_fat_start = field(60)? as u32;
+    let mini_fat_len = field(64)? as usize;
+    let difat_start = field(68)? as u32;
+    // The header takes the first sector (of 4 KiB sectors, its first 512 bytes are all).
+    let Some(after_header) = bytes.get(size..) else {
+        return Err(Stop::Fails);
+    };
+    let maxid = bytes.len() / size;
+    let mut sectors = CfbSectors {
+        from: after_header,
+        size,
+        maxid,
+        loaded: 0,
+        mini: false,
+    };
+
+    // The DIFAT: the header's 109 entries, then a chain of sectors each of which ends with
+    // the next one's place. calamine bounds it by the file's sectors.
+    let mut difat = Vec::new();
+    le_u32s(&header[76..512], &mut difat)?;
+    let mut id = difat_start;
+    let mut difat_sectors = 0usize;
+    while id < CFB_RESERVED_SECTORS {
+        difat_sectors += 1;
+        if difat_sectors > maxid.saturating_add(1) {
+            return Err(Stop::Fails);
+        }
+        let range = sectors.get(id)?;
+        sectors.entries(range, &mut difat)?;
+        id = difat.pop().ok_or(Stop::Fails)?;
+    }
+    // The FAT: every sector the DIFAT lists, read whole, however often it is listed. A FAT
+    // of more sectors than the file has (and room to spare for padding) is not read: listed
+    // over and over, one sector of 4 KiB makes 4 MiB of it.
+    let fat_sectors = difat.iter().filter(|&&id| id < CFB_DIFAT_SECTOR).count();
+    if fat_sectors > max_fat_sectors(maxid, size) {
+        return Err(Stop::Damaged(too_many_fat_sectors(fat_sectors, maxid)));
+    }
+    let mut fat = Vec::new();
+    for &id in difat.iter().filter(|&&id| id < CFB_DIFAT_SECTOR) {
+        let range = sectors.get(id)?;
+        sectors.entries(range, &mut fat)?;
+    }
+
+    // The directory: its chain, read to its end, as entries of 128 bytes.
+    let directory = sectors.chain(dir_start, &fat, usize::MAX, "its directory")?;
+    let entries = directory
+        .chunks_exact(128)
+        .map(|e| CfbEntry::read(e, size == 4096))
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(directory);
+    let Some(root) = entries.first() else {
+        return Err(Stop::Fails);
+    };
+    if version != 3 && root.start == CFB_END_OF_CHAIN {
+        return Err(Stop::Fails);
+    }
+
+    // The mini stream (the root entry's stream, up to the size it declares) and its table.
+    let (mini_fat, mini_stream) = if mini_fat_len > 0 {
+        let stream = sectors.chain(
+            root.start,
+            &fat,
+            root.len,
+            "its mini stream (where small streams are kept)",
+        )?;
+        let table = sectors.chain(
+            mini_fat_start,
+            &fat,
+            mini_fat_len.saturating_mul(size),
+            "the table of its mini stream's sectors",
+        )?;
+        let mut mini_fat = Vec::new();
+        le_u32s(&table, &mut mini_fat)?;
+        (mini_fat, stream)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let mut mini = CfbSectors {
+        from: &mini_stream,
+        size: 64,
+        // (as calamine has it)
+        maxid: (maxid * 8) as u32 as usize,
+        loaded: mini_stream.len(),
+        mini: true,
+    };
+
+    // The workbook stream: the first entry named so, whatever its place in the directory's
+    // tree; a stream under 4 KiB is in the mini stream. calamine tries "Book" on any error.
+    for name in ["Workbook", "Book"] {
+        let Some(entry) = entries
+            .iter()
+            .find(|e| e.name.as_bytes().eq_ignore_ascii_case(name.as_bytes()))
+        else {
+            continue;
+        };
+        let read = if entry.len < 4096 {
+            mini.chain(entry.start, &mini_fat, entry.len, "its workbook stream")
+        } else {
+            sectors.chain(entry.start, &fat, entry.len, "its workbook stream")
+        };
+        match read {
+            Err(Stop::Fails) => continue,
+            read => return read,
+        }
+    }
+    Err(Stop::Fails)
+}
+
+/// The most FAT sectors a compound file of `maxid` sectors of `size` bytes may list: one for
+/// each of its sectors, and the header's 109 entries and a DIFAT sector's more, which some
+/// writers pad with zeros (sector 0) rather than leave free.
+fn max_fat_sectors(maxid: usize, size: usize) -> usize {
+    maxid.saturating_add(109 + size / 4)
+}
+
+fn too_many_fat_sectors(listed: usize, sectors: usize) -> String {
+    format!(
+        "the file is damaged: its table of sectors is said to take {} sectors, but the file \
+         has only {}",
+        grouped(listed as u64),
+        grouped(sectors as u64)
+    )
 }
 
 /// The text the cells of a BIFF workbook would hold once read: a shared text (in the `SST`
@@ -2976,5 +3316,103 @@ mod tests {
         let got: Vec<(u16, Vec<u8>)> = records(&stream, 0).map(|(t, d)| (t, d.to_vec())).collect();
         assert_eq!(got, [(0x0809, vec![1, 2]), (0x000A, vec![])]);
         assert_eq!(records(&stream, 99).count(), 0);
+    }
+
+    /// A fixture of `tests/data/workbook/`.
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data/workbook")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    /// What the `cfb` crate reads as the workbook stream of `bytes`.
+    fn read_by_cfb(bytes: &[u8]) -> Vec<u8> {
+        let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).unwrap();
+        let mut data = Vec::new();
+        file.open_stream("/Workbook")
+            .unwrap()
+            .read_to_end(&mut data)
+            .unwrap();
+        data
+    }
+
+    #[test]
+    fn calamine_reads_the_workbook_stream_of_a_sound_file_as_the_cfb_crate_does() {
+        for name in ["legacy.xls", "percent.xls"] {
+            let bytes = fixture(name);
+            let stream = calamine_workbook_stream(&bytes).unwrap().unwrap();
+            assert_eq!(stream, read_by_cfb(&bytes), "{name}");
+            assert!(check_compound(&bytes, Limits::READ).is_ok(), "{name}");
+            // Cut anywhere, the file is no panic.
+            for end in (0..bytes.len()).step_by(61) {
+                let _ = calamine_workbook_stream(&bytes[..end]);
+            }
+        }
+    }
+
+    /// The chains calamine follows without looking for loops (see
+    /// `tests/data/workbook/make_chain_xls.py`) are walked as it walks them, also where the
+    /// `cfb` crate refuses the file first.
+    #[test]
+    fn chains_calamine_would_follow_round_are_refused() {
+        for (name, says) in [
+            ("root-chain-loop.xls", "holds its mini stream (where"),
+            ("root-chain-loop-v4.xls", "holds its mini stream (where"),
+            (
+                "minifat-chain-loop.xls",
+                "holds the table of its mini stream's",
+            ),
+            (
+                "minifat-chain-past-end.xls",
+                "holds the table of its mini stream's",
+            ),
+            ("dir-chain-loop.xls", "holds its directory"),
+            ("dir-chain-past-end.xls", "holds its directory"),
+            ("mini-stream-loop.xls", "holds its workbook stream"),
+            ("orphan-workbook-loop.xls", "holds its workbook stream"),
+            ("stream-chain-loop.xls", "holds its workbook stream"),
+        ] {
+            let why = calamine_workbook_stream(&fixture(name)).unwrap_err();
+            assert!(why.contains(says), "{name}: {why}");
+            assert!(why.ends_with("leads back on itself"), "{name}: {why}");
+        }
+        let why = calamine_workbook_stream(&fixture("chain-past-eof.xls")).unwrap_err();
+        assert_eq!(
+            why,
+            "the file is damaged: a chain of its sectors leads past its end"
+        );
+    }
+
+    /// calamine's buffer of sectors at the end of the file: the sector cut short by it is
+    /// given as far as it goes, once; one wholly past it is a panic, unless the buffer already
+    /// reaches it (then zeros).
+    #[test]
+    fn sectors_at_the_end_of_the_file_are_read_as_calamine_reads_them() {
+        let file = [7u8; 1000];
+        let mut sectors = CfbSectors {
+            from: &file,
+            size: 512,
+            maxid: 3,
+            loaded: 0,
+            mini: false,
+        };
+        assert_eq!(sectors.get(1), Ok(512..1000));
+        assert_eq!(sectors.get(1), Ok(512..1024));
+        assert_eq!(sectors.get(2), Ok(1024..1024));
+        assert_eq!(sectors.get(4), Err(Stop::Fails));
+        let mut out = Vec::new();
+        sectors.bytes(900..1100, &mut out);
+        assert_eq!(out, [[7u8; 100], [0u8; 100]].concat());
+        let mut fresh = CfbSectors {
+            from: &file,
+            size: 512,
+            maxid: 3,
+            loaded: 0,
+            mini: false,
+        };
+        assert!(matches!(fresh.get(3), Err(Stop::Damaged(_))));
     }
 }
