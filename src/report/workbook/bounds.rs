@@ -1627,6 +1627,14 @@ impl OdsSheet {
 /// or would take more than rimlig reads; `Ok` if not, and also if it has no workbook stream
 /// to look at (calamine then says why).
 pub(super) fn check_compound(bytes: &[u8], limits: Limits) -> Result<Scanned, Refused> {
+    // Both readers read every sector the DIFAT lists into the FAT, however often it is
+    // listed, before they look at what they read: the `cfb` crate took 1 GB to open a file of
+    // 1 MB that lists one sector 260 000 times (and calamine as much again, which it kept).
+    if let Some((listed, sectors, size)) = listed_fat_sectors(bytes)
+        && listed > max_fat_sectors(sectors, size)
+    {
+        return Err(Refused::Damaged(too_many_fat_sectors(listed, sectors)));
+    }
     // calamine follows the container's chains of sectors without looking for loops, and one
     // that loops makes it grow a buffer until memory runs out: a container the `cfb` crate
     // (which does look) cannot open is not handed on.
@@ -1988,6 +1996,51 @@ fn calamine_walk(bytes: &[u8]) -> Result<Vec<u8>, Stop> {
         }
     }
     Err(Stop::Fails)
+}
+
+/// The FAT sectors the header and the DIFAT of the compound file `bytes` list (each time it
+/// is listed), the file's length in sectors (its header one of them, as calamine counts) and
+/// their size; `None` if it is no compound file. The DIFAT's chain is followed as the `cfb`
+/// crate follows it, up to where it refuses the file (a sector past the end, or one met
+/// before): it reads no further.
+fn listed_fat_sectors(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let header = bytes.get(..512)?;
+    if header[..8] != *b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1" {
+        return None;
+    }
+    let size = match u16_at(header, 30)? {
+        0x0009 => 512,
+        0x000C => 4096,
+        _ => return None,
+    };
+    let sectors = bytes.len() / size;
+    let is_fat_sector = |entry: &u32| *entry < CFB_DIFAT_SECTOR;
+    let mut entries = Vec::new();
+    le_u32s(&header[76..512], &mut entries).ok()?;
+    let mut listed = entries.iter().filter(|e| is_fat_sector(e)).count();
+    let mut seen = vec![false; sectors];
+    let mut id = u32_at(header, 68)? as u32;
+    while id != CFB_END_OF_CHAIN && id != u32::MAX {
+        let Some(been) = seen.get_mut(id as usize) else {
+            break;
+        };
+        if *been {
+            break;
+        }
+        *been = true;
+        let at = (id as usize + 1) * size;
+        let Some(sector) = bytes.get(at..at + size) else {
+            break;
+        };
+        entries.clear();
+        le_u32s(sector, &mut entries).ok()?;
+        let Some((&next, listing)) = entries.split_last() else {
+            break;
+        };
+        listed += listing.iter().filter(|e| is_fat_sector(e)).count();
+        id = next;
+    }
+    Some((listed, sectors, size))
 }
 
 /// The most FAT sectors a compound file of `maxid` sectors of `size` bytes may list: one for
@@ -3384,6 +3437,30 @@ mod tests {
             why,
             "the file is damaged: a chain of its sectors leads past its end"
         );
+    }
+
+    /// A DIFAT that lists one sector over and over is refused before either reader builds
+    /// the FAT from it: before the `cfb` crate opens the file (which reads them all, then
+    /// refuses the one listing a sector of the workbook), and in calamine's reading (the `cfb`
+    /// crate strips the one listing a sector of free entries, and opens the file).
+    #[test]
+    fn a_fat_listed_over_and_over_is_not_read() {
+        let legacy = fixture("legacy.xls");
+        let (listed, sectors, size) = listed_fat_sectors(&legacy).unwrap();
+        assert_eq!((listed, size), (1, 512));
+        assert!(listed <= max_fat_sectors(sectors, size));
+        let says = "its table of sectors is said to take 1 125 sectors, but the file has only 20";
+        let repeats = fixture("difat-repeats.xls");
+        assert_eq!(listed_fat_sectors(&repeats), Some((1_125, 20, 512)));
+        let err = check_compound(&repeats, Limits::READ).unwrap_err();
+        assert!(
+            matches!(&err, Refused::Damaged(why) if why.ends_with(says)),
+            "{err:?}"
+        );
+        let free = fixture("difat-repeats-free.xls");
+        assert!(cfb::CompoundFile::open(Cursor::new(&free)).is_ok());
+        let why = calamine_workbook_stream(&free).unwrap_err();
+        assert!(why.ends_with(says), "{why}");
     }
 
     /// calamine's buffer of sectors at the end of the file: the sector cut short by it is

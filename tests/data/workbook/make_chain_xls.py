@@ -29,6 +29,12 @@ mini-stream-loop.xls
 chain-past-eof.xls
     the MiniFAT's chain goes on to the second sector past the end of the file, where
     calamine slices its buffer from past its end (a panic).
+difat-repeats.xls, difat-repeats-free.xls
+    the header and 8 DIFAT sectors list one sector as a FAT sector 1 124 times: both readers
+    read it into the FAT each time (4 KiB sectors listed so take 1 000 times the file's size
+    in memory). That sector is the workbook's first, which the `cfb` crate refuses once it
+    has read them all, or a sector of free entries, which it strips (and calamine reads the
+    workbook).
 orphan-workbook-loop.xls
     the directory holds a stream named Workbook that is not in the root's tree of entries
     (the `cfb` crate does not see it, calamine finds it by its name), its chain leading back
@@ -146,6 +152,26 @@ def mini_stream_loop():
                      [FAT_SECTOR, END, END, END], 1, 2, 1)
 
 
+def difat_repeats(free):
+    """0 FAT, 1 directory, 2 all free entries, 3.. the workbook, then 8 DIFAT sectors, each
+    listing sector 2 (or 3, the workbook's first) 127 times, as the header does 108 times."""
+    book = workbook().ljust(4096, b"\0")
+    n_book = len(book) // 512
+    listed = struct.pack("<I", 2 if free else 3)
+    fat = [FAT_SECTOR, END, FREE] + [4 + i for i in range(n_book - 1)] + [END]
+    difat_at = len(fat)
+    fat += [0xFFFFFFFC] * 8
+    sectors = [b"", entry("Root Entry", 5, child=1) + entry("Workbook", 2, start=3, size=len(book)),
+               b"\xff" * 512] + [book[i * 512:(i + 1) * 512] for i in range(n_book)]
+    for i in range(8):
+        sectors.append(listed * 127 + struct.pack("<I", difat_at + i + 1 if i < 7 else END))
+    data = bytearray(container(3, sectors, fat, 1))
+    # The header: 8 DIFAT sectors from `difat_at`, and its own entries after the first.
+    data[68:76] = struct.pack("<II", difat_at, 8)
+    data[80:512] = listed * 108
+    return bytes(data)
+
+
 files = {
     "root-chain-loop.xls": root_chain_loop(3, 0xFFFFFFC0),
     "root-chain-loop-v4.xls": root_chain_loop(4, 1 << 40),
@@ -163,6 +189,8 @@ files = {
     "chain-past-eof.xls": regular(
         3, extra=1, edits=lambda p: {p["extra"]: p["end"] + 1},
         minifat=lambda p: (p["extra"], 2)),
+    "difat-repeats.xls": difat_repeats(free=False),
+    "difat-repeats-free.xls": difat_repeats(free=True),
     "orphan-workbook-loop.xls": regular(
         3, in_tree=False, workbook_size=0xFFFFFFFF,
         edits=lambda p: {p["book"]: p["book"]}),
