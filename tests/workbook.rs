@@ -585,17 +585,22 @@ fn files_that_are_no_workbooks_are_data_problems() {
         let path = format!("{CORPUS}/{name}");
         let (report, _, problems) = load(&path);
         assert!(report.tables.is_empty(), "{name}");
-        assert_eq!(codes(&problems), ["data::not-a-workbook"], "{name}");
-        let p = &problems[0];
-        assert_eq!(p.kind, ProblemKind::Data);
-        assert_eq!(p.severity, Severity::Error);
-        assert!(p.message.contains(says), "{name}: {}", p.message);
-        assert!(
-            p.path.as_deref().is_some_and(|x| x.ends_with(&path)),
-            "{name}: {:?}",
-            p.path
-        );
+        assert_not_a_workbook(&path, &problems, says);
     }
+}
+
+/// `problems` are one error, `data::not-a-workbook` at `path`, whose message says `says`.
+fn assert_not_a_workbook(path: &str, problems: &[Problem], says: &str) {
+    assert_eq!(codes(problems), ["data::not-a-workbook"], "{path}");
+    let p = &problems[0];
+    assert_eq!(p.kind, ProblemKind::Data);
+    assert_eq!(p.severity, Severity::Error);
+    assert!(p.message.contains(says), "{path}: {}", p.message);
+    assert!(
+        p.path.as_deref().is_some_and(|x| x.ends_with(path)),
+        "{path}: {:?}",
+        p.path
+    );
 }
 
 /// Containers whose chains of sectors calamine follows without looking for loops, and whose
@@ -675,15 +680,7 @@ fn containers_whose_chains_calamine_would_follow_round_are_refused() {
             .recv_timeout(std::time::Duration::from_secs(60))
             .unwrap_or_else(|_| panic!("{name}: the load did not end"));
         assert_eq!(tables, 0, "{name}");
-        assert_eq!(codes(&problems), ["data::not-a-workbook"], "{name}");
-        let p = &problems[0];
-        assert_eq!(p.severity, Severity::Error);
-        assert!(p.message.contains(says), "{name}: {}", p.message);
-        assert!(
-            p.path.as_deref().is_some_and(|x| x.ends_with(&path)),
-            "{name}: {:?}",
-            p.path
-        );
+        assert_not_a_workbook(&path, &problems, says);
     }
 }
 
