@@ -470,52 +470,14 @@ const THREAD_HEAP_BLOCK: usize = 120 << 10;
 /// that was nearly 5 000 calls and a few per cent of the run. A heap once grown keeps its
 /// room after blocks are given back, so growing it first, in a few large steps, leaves it
 /// little to ask for later. Little memory is touched (a block's header each); the pages are
-/// still mapped as they are first written, 2 MB at a time where they can be
-/// ([`advise_thread_heap`]). Elsewhere (another allocator) this is a few allocations freed.
+/// still mapped as they are first written. Elsewhere (another allocator) this is a few
+/// allocations freed.
 fn widen_thread_heap() {
     let blocks: Vec<Vec<u8>> = (0..THREAD_HEAP / THREAD_HEAP_BLOCK)
         .map(|_| Vec::with_capacity(THREAD_HEAP_BLOCK))
         .collect();
-    let first = blocks.first().map(|b| b.as_ptr().addr());
     drop(std::hint::black_box(blocks));
-    if let Some(at) = first {
-        advise_thread_heap(at);
-    }
 }
-
-/// The size and alignment of the heap glibc reserves for a thread on a 64-bit system
-/// (`HEAP_MAX_SIZE`): the heap is opened a page at a time inside it as it grows.
-#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
-const GLIBC_THREAD_HEAP: usize = 64 << 20;
-
-/// Ask for huge pages (2 MB) under the glibc heap of this thread, which holds `at`.
-///
-/// A large run's findings are tens of thousands of small blocks in the evaluation threads'
-/// heaps, and each 4 KB page of them was faulted in on its first write: on a million rows,
-/// 3 600 of the run's 15 000 faults. Where transparent huge pages are on for those who ask
-/// (`madvise`, the usual setting), the kernel maps the heap 2 MB at a time instead, for about
-/// 2 MB more at the peak per thread. The advice comes after the heap is widened and given
-/// back, so those pages are not filled only to be emptied. Advice never changes what memory
-/// holds; where the heap is not where glibc keeps it (another allocator) or huge pages are
-/// off, it changes nothing.
-#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
-#[allow(unsafe_code)]
-fn advise_thread_heap(at: usize) {
-    let heap = at & !(GLIBC_THREAD_HEAP - 1);
-    // SAFETY: `madvise` with `MADV_HUGEPAGE` only changes how pages in the range are mapped
-    // when first touched, never their contents; a range that is not all mapped is refused
-    // for the unmapped part, and a refusal needs no action.
-    unsafe {
-        libc::madvise(
-            heap as *mut libc::c_void,
-            GLIBC_THREAD_HEAP,
-            libc::MADV_HUGEPAGE,
-        );
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64")))]
-fn advise_thread_heap(_at: usize) {}
 
 impl<'a> Env<'a> {
     /// The report a cell is in.
