@@ -18,6 +18,12 @@ mod workbook_parts;
 use std::path::{Path, PathBuf};
 
 /// The files under `dir` whose names end with one of `ends`, in order.
+/// The files of the examples and the test data whose names end with one of `ends`: what
+/// `fuzz/seed.sh` seeds a target's corpus with.
+fn seeds(ends: &[&str]) -> Vec<PathBuf> {
+    [files("examples", ends), files("tests/data", ends)].concat()
+}
+
 fn files(dir: &str, ends: &[&str]) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
         .into_iter()
@@ -49,11 +55,7 @@ fn parse_rules_runs_on_every_rule_file() {
 
 #[test]
 fn csv_runs_on_every_example_and_test_table() {
-    let seeds = [
-        files("examples", &[".csv", ".tsv"]),
-        files("tests/data", &[".csv", ".tsv"]),
-    ]
-    .concat();
+    let seeds = seeds(&[".csv", ".tsv"]);
     assert!(seeds.len() > 10, "{} tables", seeds.len());
     for f in seeds {
         csv::run(&read(&f));
@@ -113,11 +115,7 @@ fn check_runs_on_every_semantics_case() {
 
 #[test]
 fn workbook_runs_on_every_example_and_test_workbook() {
-    let seeds = [
-        files("examples", &[".xlsx", ".xls", ".ods"]),
-        files("tests/data", &[".xlsx", ".xls", ".ods"]),
-    ]
-    .concat();
+    let seeds = seeds(&[".xlsx", ".xls", ".ods"]);
     assert!(seeds.len() > 8, "{} workbooks", seeds.len());
     for f in seeds {
         workbook::run(&read(&f));
@@ -173,11 +171,7 @@ fn read_as(name: &str, bytes: Vec<u8>) -> Vec<(String, Vec<String>)> {
 
 #[test]
 fn workbook_parts_put_together_read_as_the_workbook_they_came_from() {
-    let seeds = [
-        files("examples", &[".xlsx", ".ods"]),
-        files("tests/data", &[".xlsx", ".ods"]),
-    ]
-    .concat();
+    let seeds = seeds(&[".xlsx", ".ods"]);
     let mut read = 0;
     for f in seeds {
         let bytes = std::fs::read(&f).expect("a workbook");
