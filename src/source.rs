@@ -181,16 +181,6 @@ impl Text {
             Held::Owned(_) => None,
         }
     }
-
-    /// Where the lines start: found by the scan of a mapped text, else now.
-    fn take_line_starts(&mut self) -> Vec<u32> {
-        match &mut self.0 {
-            Held::Mapped(m) => m
-                .take_line_starts()
-                .unwrap_or_else(|| line_starts(m.as_str().as_bytes())),
-            Held::Owned(s) => line_starts(s.as_bytes()),
-        }
-    }
 }
 
 impl Default for Text {
@@ -240,8 +230,10 @@ pub struct SourceFile {
     pub name: String,
     pub text: Arc<Text>,
     /// Where each line starts: `u32`, as every reader refuses a file of 4 GiB or more, and a
-    /// file of a million lines keeps 4 MB of them, counted first and held once.
-    line_starts: Vec<u32>,
+    /// file of a million lines keeps 4 MB of them, counted first and held once. Found when
+    /// first asked for (see [`SourceFile::line_starts`]): a check whose findings are all in
+    /// rows of a CSV file never asks.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
     bytes: FileBytes,
     /// For a file not stored as UTF-8: where each line starts in the stored file, counted
     /// once when a span is first asked for. Counting from the file's start for every finding
@@ -268,11 +260,10 @@ struct Shown {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<Text>) -> Self {
-        let mut text: Text = text.into();
         SourceFile {
             name: name.into(),
-            line_starts: text.take_line_starts(),
-            text: Arc::new(text),
+            line_starts: std::sync::OnceLock::new(),
+            text: Arc::new(text.into()),
             bytes: FileBytes::Same,
             stored_line_starts: std::sync::OnceLock::new(),
             char_checkpoints: std::sync::OnceLock::new(),
@@ -367,7 +358,7 @@ impl SourceFile {
             FileBytes::AfterBom(bom) => (span.start + bom, span.len()),
             FileBytes::OneBytePerChar | FileBytes::Utf16 { .. } => {
                 let line = self.line_index(start);
-                let line_start = self.line_starts.get(line).map_or(0, |&s| s as usize);
+                let line_start = self.line_starts().get(line).map_or(0, |&s| s as usize);
                 let at_line = self
                     .stored_line_starts()
                     .get(line)
@@ -433,9 +424,9 @@ impl SourceFile {
                 FileBytes::Same | FileBytes::OneBytePerChar => 0,
             };
             let mut at = bom;
-            let mut out = Vec::with_capacity(self.line_starts.len());
+            let mut out = Vec::with_capacity(self.line_starts().len());
             let mut from = 0;
-            for &start in &self.line_starts {
+            for &start in self.line_starts() {
                 let start = start as usize;
                 at += self.stored_between(from, start);
                 out.push(u32::try_from(at).unwrap_or(u32::MAX));
@@ -445,19 +436,19 @@ impl SourceFile {
         })
     }
 
+    /// Where each line starts, found the first time asked.
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts
+            .get_or_init(|| line_starts(self.text.as_bytes()))
+    }
+
     /// The 0-based line a byte offset is on.
     fn line_index(&self, offset: usize) -> usize {
         let at = u32::try_from(offset).unwrap_or(u32::MAX);
-        match self.line_starts.binary_search(&at) {
+        match self.line_starts().binary_search(&at) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         }
-    }
-
-    /// The line feeds in `text[from..to]`, where `from` and `to` start lines (or `to` is
-    /// the text's end).
-    pub(crate) fn line_breaks_between(&self, from: usize, to: usize) -> usize {
-        self.line_index(to).saturating_sub(self.line_index(from))
     }
 
     /// 1-based line and column (column counted in characters) of a byte offset.
@@ -471,29 +462,52 @@ impl SourceFile {
     /// twenty places far apart in four megabytes. A wrong guess is only slower.
     pub fn line_col_near(&self, offset: usize, near: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let at = |i: usize| self.line_starts.get(i).map(|&s| s as usize);
+        let starts = self.line_starts();
+        let at = |i: usize| starts.get(i).map(|&s| s as usize);
         let guess = near.wrapping_sub(1);
         let line = match (at(guess), at(guess.wrapping_add(1))) {
             (Some(start), next) if start <= offset && next.is_none_or(|n| offset < n) => guess,
             _ => self.line_index(offset),
         };
-        let start = self.line_starts[line] as usize;
+        let start = starts.get(line).map_or(0, |&s| s as usize);
         let col = self.chars_between(start, offset) + 1;
         (line + 1, col)
     }
 
+    /// [`SourceFile::line_col`] of `offset`, a place in a row of a CSV file that starts at
+    /// `line_start` on 1-based `line`, as its reader counted the line feeds before it. Where
+    /// the offset is on that same line, the column is counted from the line's start, and the
+    /// file's lines are not looked for at all (a million-row file has 4 MB of line starts,
+    /// found in a pass of their own over the whole file). Anything else is looked up.
+    pub fn line_col_in_row(&self, offset: usize, line: usize, line_start: usize) -> (usize, usize) {
+        let bytes = self.text.as_bytes();
+        let at_line_start =
+            line_start == 0 || bytes.get(line_start.wrapping_sub(1)) == Some(&b'\n');
+        let same_line = bytes
+            .get(line_start..offset)
+            .is_some_and(|before| memchr::memchr(b'\n', before).is_none());
+        if line == 0 || !at_line_start || !same_line {
+            return self.line_col_near(offset, line);
+        }
+        let found = (line, self.chars_between(line_start, offset) + 1);
+        debug_assert_eq!(
+            found,
+            self.line_col_near(offset, line),
+            "a row's line as read"
+        );
+        found
+    }
+
     /// How many lines the text has.
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts[line - 1] as usize;
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&s| s as usize);
+        let starts = self.line_starts();
+        let start = starts[line - 1] as usize;
+        let end = starts.get(line).map_or(self.text.len(), |&s| s as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 

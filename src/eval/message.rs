@@ -501,13 +501,10 @@ fn build<'a>(
         (None, _, _) => (ev.rule.source, whole.span),
     };
     let file = ev.sources.get(source);
-    let (line, column) = file.line_col_near(
-        span.start,
-        table
-            .zip(row)
-            .and_then(|(t, r)| t.rows.get(r))
-            .map_or(0, |r| r.line()),
-    );
+    let (line, column) = match table.zip(row) {
+        Some((t, r)) => t.line_col(file, r, span.start),
+        None => file.line_col(span.start),
+    };
     let key_col = env
         .scope
         .as_ref()
@@ -531,7 +528,7 @@ fn build<'a>(
         let t = &env.report_of(c).tables[c.table];
         let x = t.cell(c.row, c.col)?;
         let f = ev.sources.get(t.source);
-        let (l, co) = f.line_col_near(x.span().start, t.rows.get(c.row).map_or(0, |r| r.line()));
+        let (l, co) = t.line_col(f, c.row, x.span().start);
         let header = t.headers.get(c.col).map(|h| h.text.as_str()).unwrap_or("");
         let before = if c.prev && !env.in_previous {
             "previous report · "

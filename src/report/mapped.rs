@@ -56,11 +56,6 @@ impl MappedText {
         self.scanned.clean
     }
 
-    /// Where the text's lines start, the first time asked.
-    pub fn take_line_starts(&mut self) -> Option<Vec<u32>> {
-        self.scanned.line_starts.take()
-    }
-
     /// The offset of the text's last `"`, if any.
     pub fn last_quote(&self) -> Option<usize> {
         self.scanned.last_quote

@@ -1,5 +1,6 @@
 //! One pass over a large mapped text for everything reading it asks before its rows: is it
-//! UTF-8, could it be a binary file, where do its lines start, and where is its last quote.
+//! UTF-8, could it be a binary file, and where is its last quote. (Where its lines start is
+//! found only when asked: see `source::SourceFile::line_starts`.)
 //!
 //! Each of these was a pass of its own over the whole file: on a 60 MB table, five passes
 //! that each brought the file from memory into the processor's cache again (it is larger
@@ -15,8 +16,6 @@ pub(crate) struct Scanned {
     /// Whether no byte could start a control character (see [`any_suspect`]): the text is
     /// then plainly not binary, without counting its characters.
     pub clean: bool,
-    /// Where each line starts, as `source::SourceFile` keeps them; `None` once taken.
-    pub line_starts: Option<Vec<u32>>,
     /// The offset of the last `"`, if any.
     pub last_quote: Option<usize>,
 }
@@ -39,32 +38,12 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned> {
     let pieces: Vec<Piece> = pieces.into_iter().collect::<Option<_>>()?;
     let clean = pieces.iter().all(|p| p.clean);
     let last_quote = pieces.iter().filter_map(|p| p.last_quote).next_back();
-    // The line starts of the pieces, one after the other, each piece copying its own.
-    let total: usize = pieces.iter().map(|p| p.line_starts.len()).sum();
-    let mut starts = vec![0u32; total + 1];
-    let mut rest = starts.get_mut(1..).unwrap_or_default();
-    let mut stretches = Vec::with_capacity(pieces.len());
-    for p in &pieces {
-        let (mine, after) = rest.split_at_mut(p.line_starts.len());
-        stretches.push(mine);
-        rest = after;
-    }
-    pieces
-        .par_iter()
-        .zip(stretches)
-        .for_each(|(p, out)| out.copy_from_slice(&p.line_starts));
-    Some(Scanned {
-        clean,
-        line_starts: Some(starts),
-        last_quote,
-    })
+    Some(Scanned { clean, last_quote })
 }
 
 /// What one piece holds.
 struct Piece {
     clean: bool,
-    /// The offsets after each of its line feeds.
-    line_starts: Vec<u32>,
     last_quote: Option<usize>,
 }
 
@@ -72,19 +51,14 @@ struct Piece {
 fn scan_piece(bytes: &[u8], start: usize, end: usize) -> Option<Piece> {
     let mut piece = Piece {
         clean: true,
-        line_starts: Vec::new(),
         last_quote: None,
     };
-    let offset = |i: usize| u32::try_from(i + 1).unwrap_or(u32::MAX);
     let mut at = start;
     while at < end {
         let to = super::utf8::char_boundary_after(bytes, (at + BLOCK).min(end)).min(end);
         let block = bytes.get(at..to)?;
         simdutf8::basic::from_utf8(block).ok()?;
         piece.clean &= !any_suspect(block);
-        piece
-            .line_starts
-            .extend(memchr::memchr_iter(b'\n', block).map(|i| offset(at + i)));
         if let Some(q) = memchr::memrchr(b'"', block) {
             piece.last_quote = Some(at + q);
         }
@@ -153,21 +127,11 @@ mod tests {
         text.insert(at, c);
     }
 
-    fn line_starts(text: &str) -> Vec<u32> {
-        std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
-            .collect()
-    }
-
     #[test]
     fn a_scan_answers_as_each_question_asked_alone() {
         let text = large_text();
         let s = scan(text.as_bytes()).expect("UTF-8");
         assert!(s.clean);
-        assert_eq!(
-            s.line_starts.as_deref(),
-            Some(line_starts(&text).as_slice())
-        );
         assert_eq!(s.last_quote, None);
 
         let mut quoted = text.clone();
@@ -175,7 +139,6 @@ mod tests {
         insert_near(&mut quoted, 17, '"');
         let s = scan(quoted.as_bytes()).expect("UTF-8");
         assert_eq!(s.last_quote, quoted.rfind('"'));
-        assert_eq!(s.line_starts, Some(line_starts(&quoted)));
 
         // A control character in the last block of a middle piece.
         let mut control = text.clone();

@@ -596,6 +596,25 @@ fn plain_cell_at(text: &str, column: &Column, r: usize, span: Span) -> Option<Ce
 }
 
 impl Table {
+    /// The 1-based line and column of `offset`, a place in row `r` of this table, whose text
+    /// is `file`'s. A row of a CSV file starts a line, which its reader counted: the place is
+    /// found from there ([`SourceFile::line_col_in_row`]). Other tables' rows (a workbook
+    /// sheet's row numbers, a JSON report's objects) only hint at where to look.
+    pub fn line_col(
+        &self,
+        file: &crate::source::SourceFile,
+        r: usize,
+        offset: usize,
+    ) -> (usize, usize) {
+        match self.rows.get(r) {
+            Some(row) if self.split.is_some() => {
+                file.line_col_in_row(offset, row.line(), row.span().start)
+            }
+            Some(row) => file.line_col_near(offset, row.line()),
+            None => file.line_col(offset),
+        }
+    }
+
     /// A table of the rows and cells of `built`, whose cells' texts are in `store`.
     pub(crate) fn new(
         name: String,
