@@ -1025,6 +1025,15 @@ pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usiz
     let Some(d) = delimiter else {
         return (col == 0).then_some(row);
     };
+    match field_span_in_block(text.as_bytes(), row, d, col) {
+        Some(found) => found,
+        None => field_span_by_fields(text, row, d, col),
+    }
+}
+
+/// [`field_span`] field by field, for any row.
+fn field_span_by_fields(text: &str, row: Span, d: u8, col: usize) -> Option<Span> {
+    let delimiter = Some(d);
     let mut found = None;
     match plain_fields(text.as_bytes(), row, d, col, |i, span| {
         if i == col {
@@ -1035,6 +1044,38 @@ pub(crate) fn field_span(text: &str, row: Span, delimiter: Option<u8>, col: usiz
         // A quoted field may hold the delimiter: such a row is read again by the reader.
         None => quoted_field_span(text, row, delimiter, col),
     }
+}
+
+/// [`field_span`] of a row of at most 64 bytes without a quote, from where all its
+/// delimiters are, found at once ([`marks64`]): a finding names three or four cells of its
+/// row, and each was looked for field by field. `None` for any other row.
+fn field_span_in_block(bytes: &[u8], row: Span, d: u8, col: usize) -> Option<Option<Span>> {
+    use crate::words::marks64;
+    let len = row.end.checked_sub(row.start)?;
+    let block: &[u8; 64] = bytes.get(row.start..row.start + 64)?.try_into().ok()?;
+    let inside = match len {
+        64 => u64::MAX,
+        0..64 => (1u64 << len) - 1,
+        _ => return None,
+    };
+    if marks64(block, b'"', b'"') & inside != 0 {
+        return None;
+    }
+    let mut delimiters = marks64(block, d, d) & inside;
+    let mut start = row.start;
+    for _ in 0..col {
+        if delimiters == 0 {
+            // The row has fewer fields.
+            return Some(None);
+        }
+        start = row.start + delimiters.trailing_zeros() as usize + 1;
+        delimiters &= delimiters - 1;
+    }
+    let end = match delimiters {
+        0 => row.end,
+        _ => row.start + delimiters.trailing_zeros() as usize,
+    };
+    Some(Some(Span::new(start, end)))
 }
 
 /// The fields of the row written at `row`, split at `d` up to field `last`: each one's index
@@ -2133,6 +2174,45 @@ mod tests {
             let (_, _, presized) = read_both_ways(&text, 3);
             assert!(!presized, "{odd:?}");
         }
+    }
+
+    #[test]
+    fn a_field_found_among_the_marks_of_its_row_is_the_field_found_by_walking() {
+        // Rows around 64 bytes long, with empty fields, quotes and a text after the last row.
+        let mut text = String::new();
+        let mut rows = Vec::new();
+        for n in 0..90 {
+            let start = text.len();
+            let fields: Vec<String> = (0..n % 9)
+                .map(|i| match (n + i) % 7 {
+                    0 => String::new(),
+                    1 => "\"x;y\"".to_string(),
+                    2 => "ab\"c".to_string(),
+                    _ => "é".repeat((n * 3 + i) % 11),
+                })
+                .collect();
+            text.push_str(&fields.join(";"));
+            rows.push(Span::new(start, text.len()));
+            text.push_str("\r\n");
+        }
+        text.push_str(&"x".repeat(70));
+        let (mut in_block, mut rows_in_block) = (0, 0);
+        for &row in &rows {
+            for col in 0..10 {
+                let walked = field_span_by_fields(&text, row, b';', col);
+                if let Some(found) = field_span_in_block(text.as_bytes(), row, b';', col) {
+                    assert_eq!(found, walked, "{:?} field {col}", &text[row.start..row.end]);
+                    in_block += 1;
+                }
+                assert_eq!(field_span(&text, row, Some(b';'), col), walked);
+            }
+            rows_in_block +=
+                usize::from(field_span_in_block(text.as_bytes(), row, b';', 0).is_some());
+        }
+        assert!(
+            in_block > 200 && rows_in_block < rows.len(),
+            "{in_block}, {rows_in_block}"
+        );
     }
 
     #[test]
