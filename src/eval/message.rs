@@ -7,7 +7,7 @@ use crate::finding::{CellLabel, Fields, Finding, Shared, SpanJson, Values};
 use crate::problem::Severity;
 use crate::render::visible::shortened;
 use crate::report::Unit;
-use crate::report::number::{format_decimal, plain_decimal_compact};
+use crate::report::number::{format_decimal_compact, plain_decimal_compact};
 use crate::syntax::ast::{CmpOp, Expr, ExprKind, Level};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
@@ -16,7 +16,8 @@ use rust_decimal::Decimal;
 #[derive(Clone, Default, Debug)]
 pub(crate) struct Detail {
     pub difference: Option<Decimal>,
-    pub tolerance: Option<String>,
+    /// In words, kept in place when short (`rounding allows ±1,5`).
+    pub tolerance: Option<CompactString>,
     pub unit: Option<Unit>,
 }
 
@@ -33,13 +34,17 @@ pub(crate) struct Failed<'a> {
     pub holds: bool,
 }
 
-fn show(v: &Val) -> String {
+/// A value as a message shows it: `1 234,5`, `12 %`, `"text"`. Kept in place when short, as
+/// nearly every figure is: a large run says this twice for each of its findings.
+fn show(v: &Val) -> CompactString {
     match v {
         Val::Num(n) if n.unit == Some(Unit::Pct) => {
-            format!("{} %", format_decimal(&n.v.normalize()))
+            let mut shown = format_decimal_compact(&n.v.normalize());
+            shown.push_str(" %");
+            shown
         }
-        Val::Num(n) => format_decimal(&n.v.normalize()),
-        Val::Text(t) => format!("\"{t}\""),
+        Val::Num(n) => format_decimal_compact(&n.v.normalize()),
+        Val::Text(t) => compact_str::format_compact!("\"{t}\""),
     }
 }
 
@@ -51,8 +56,8 @@ fn canonical(v: &Val) -> CompactString {
     }
 }
 
-fn show_amount(d: Decimal) -> String {
-    format_decimal(&d.abs().normalize())
+fn show_amount(d: Decimal) -> CompactString {
+    format_decimal_compact(&d.abs().normalize())
 }
 
 /// Where a finding points: the operand that is a single cell, else any cell involved.

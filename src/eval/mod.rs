@@ -13,10 +13,11 @@ use crate::check::{LoadedRule, RuleSet};
 use crate::finding::{Finding, Shared};
 use crate::glob;
 use crate::problem::{Problem, ProblemKind, Severity};
-use crate::report::number::format_decimal;
+use crate::report::number::{format_decimal, format_decimal_compact};
 use crate::report::{CellValue, Missing, Report, Unit};
 use crate::source::Sources;
 use crate::syntax::ast::*;
+use compact_str::CompactString;
 use finding_list::FindingList;
 
 use std::sync::Arc;
@@ -1716,14 +1717,16 @@ impl<'a> Evaluator<'a> {
                         // The words are for a finding only: most comparisons hold.
                         if !holds {
                             let allow = match (a.half_width(), b.half_width()) {
-                                (Some(x), Some(y)) => {
-                                    x.checked_add(y).map(|s| format_decimal(&s.normalize()))
-                                }
+                                (Some(x), Some(y)) => x.checked_add(y),
                                 _ => None,
                             };
                             tolerance_text = Some(match allow {
-                                Some(s) => format!("rounding allows ±{s}"),
-                                None => "rounding".to_string(),
+                                Some(s) => {
+                                    let mut t = CompactString::const_new("rounding allows ±");
+                                    t.push_str(&format_decimal_compact(&s.normalize()));
+                                    t
+                                }
+                                None => CompactString::const_new("rounding"),
                             });
                         }
                     }
@@ -1744,8 +1747,10 @@ impl<'a> Evaluator<'a> {
                         }
                         holds = within(op, a.v, b.v, diff, t.v);
                         if !holds && !exact {
-                            tolerance_text =
-                                Some(format!("tolerance ±{}", format_decimal(&t.v.normalize())));
+                            tolerance_text = Some(compact_str::format_compact!(
+                                "tolerance ±{}",
+                                format_decimal_compact(&t.v.normalize())
+                            ));
                         }
                     }
                     Some(Tolerance::Relative(pct)) => {
@@ -1755,10 +1760,10 @@ impl<'a> Evaluator<'a> {
                             .ok_or(Stop::Na(Failure::Overflow.describe()))?;
                         holds = within(op, a.v, b.v, diff, t);
                         tolerance_text = (!holds).then(|| {
-                            format!(
+                            compact_str::format_compact!(
                                 "tolerance {} % = ±{}",
-                                format_decimal(&pct.normalize()),
-                                format_decimal(&t.normalize())
+                                format_decimal_compact(&pct.normalize()),
+                                format_decimal_compact(&t.normalize())
                             )
                         });
                     }

@@ -335,25 +335,41 @@ pub(crate) fn grouped(n: impl Into<Decimal>) -> String {
 /// A decimal as a Swedish reader expects it in a message: thousands grouped with a space,
 /// decimal comma, `-` for minus; the decimal's scale is kept (`1.50` → `1,50`).
 pub fn format_decimal(d: &Decimal) -> String {
+    format_decimal_compact(d).into_string()
+}
+
+/// [`format_decimal`] kept in place, without an allocation, as nearly every figure of a
+/// message can be (up to 24 bytes): a finding's message shows three.
+pub fn format_decimal_compact(d: &Decimal) -> compact_str::CompactString {
     let mut buf = [0u8; DIGITS_ROOM];
     let (_, int_part, frac_part) = parts(d, &mut buf);
-    let len = int_part.len() + frac_part.len();
-    let mut out = String::with_capacity(len + len / 3 + 2);
+    // Written whole first: a space every three digits takes at most half as many bytes more.
+    let mut text = [0u8; 2 * DIGITS_ROOM];
+    let mut len = 0;
+    let mut put = |c: u8| {
+        if let Some(to) = text.get_mut(len) {
+            *to = c;
+            len += 1;
+        }
+    };
     // Minus zero is shown as zero.
     if d.mantissa() < 0 {
-        out.push('-');
+        put(b'-');
     }
     for (i, &c) in int_part.iter().enumerate() {
         if i > 0 && (int_part.len() - i) % 3 == 0 {
-            out.push(' ');
+            put(b' ');
         }
-        out.push(char::from(c));
+        put(c);
     }
     if !frac_part.is_empty() {
-        out.push(',');
-        out.extend(frac_part.iter().map(|&c| char::from(c)));
+        put(b',');
+        frac_part.iter().for_each(|&c| put(c));
     }
-    out
+    // Only ASCII digits, a sign, spaces and a comma were written.
+    std::str::from_utf8(text.get(..len).unwrap_or_default())
+        .map(compact_str::CompactString::new)
+        .unwrap_or_default()
 }
 
 /// A decimal for machines, as `Decimal`'s `Display` writes it (`-1030`, `2.10`, `0.05`):
