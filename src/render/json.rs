@@ -181,11 +181,11 @@ fn write_findings(
     per_piece: usize,
     w: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
-    super::write_in_order(
+    super::write_in_order_with(
         findings,
         per_batch,
         per_piece,
-        |i, f, out| item(f, i == 0, out),
+        |i, f, out, repeats| item(f, i == 0, out, repeats),
         w,
     )?;
     if findings.is_empty() {
@@ -196,9 +196,14 @@ fn write_findings(
 
 /// One finding as an item of the list: a comma unless `first`, a new line, and its pretty
 /// JSON indented two levels, written in place.
-fn item(f: &crate::finding::Finding, first: bool, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn item(
+    f: &crate::finding::Finding,
+    first: bool,
+    out: &mut Vec<u8>,
+    repeats: &mut finding::Repeats,
+) -> std::io::Result<()> {
     out.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-    if finding::write(f, out) {
+    if finding::write(f, out, repeats) {
         return Ok(());
     }
     serde_item(&crate::finding::FindingJson::from(f), out)
@@ -218,7 +223,7 @@ pub fn compare_finding_writers(f: &crate::finding::Finding) -> Result<(), String
     f.fix = None;
     let json = crate::finding::FindingJson::from(&f);
     let mut ours = Vec::new();
-    if !finding::write(&f, &mut ours) {
+    if !finding::write(&f, &mut ours, &mut finding::Repeats::default()) {
         return Err("the finding was not written by hand".into());
     }
     let mut theirs = Vec::new();

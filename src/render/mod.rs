@@ -37,6 +37,24 @@ pub(crate) fn write_in_order<T: Sync, W: std::io::Write>(
     text: impl Fn(usize, &T, &mut Vec<u8>) -> std::io::Result<()> + Sync,
     w: &mut W,
 ) -> std::io::Result<()> {
+    write_in_order_with(
+        items,
+        per_batch,
+        per_piece,
+        |i, x, out, _: &mut ()| text(i, x, out),
+        w,
+    )
+}
+
+/// [`write_in_order`], each piece's items turned into text with a state of their own (made
+/// anew for each piece): what an item can take over from the one before it.
+pub(crate) fn write_in_order_with<T: Sync, S: Default, W: std::io::Write>(
+    items: &[T],
+    per_batch: usize,
+    per_piece: usize,
+    text: impl Fn(usize, &T, &mut Vec<u8>, &mut S) -> std::io::Result<()> + Sync,
+    w: &mut W,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     let per_batch = per_batch.max(1);
     let per_piece = per_piece.max(1);
@@ -52,8 +70,14 @@ pub(crate) fn write_in_order<T: Sync, W: std::io::Write>(
                 let kept = spare.lock().ok().and_then(|mut s| s.pop());
                 let mut out = kept.unwrap_or_default();
                 out.reserve(piece.len() * ITEM_BYTES);
+                let mut state = S::default();
                 for (i, item) in piece.iter().enumerate() {
-                    text(b * per_batch + p * per_piece + i, item, &mut out)?;
+                    text(
+                        b * per_batch + p * per_piece + i,
+                        item,
+                        &mut out,
+                        &mut state,
+                    )?;
                 }
                 Ok(out)
             })

@@ -4,7 +4,8 @@
 //! rest of the output together; here a string with nothing to escape, nearly all of them, is
 //! copied as it is. Tests compare the two writers byte for byte.
 
-use crate::finding::{CellLabel, Finding, Values};
+use crate::finding::{CellLabel, Finding, Shared, Values};
+use crate::problem::Severity;
 
 /// The start of a member of a finding's object, one level inside it: the comma after the
 /// member before, a new line, the indent and the member's name. Each is one literal, copied
@@ -34,30 +35,107 @@ const ITEM: [&[u8]; 2] = [b"\n        ", b",\n        "];
 /// Where an item of a list inside such an item starts (a `for` binding's two texts).
 const INNER_ITEM: [&[u8]; 2] = [b"\n          ", b",\n          "];
 
+/// Stretches of a finding's JSON that the findings of one rule in one file write alike (its
+/// rule and title; its report, table and file; its rule file and flags), as the finding
+/// before wrote them: copied at once where the next finding has the same, instead of being
+/// written again string by string. Findings come rule by rule, so nearly every one does.
+/// (Shared texts compare by pointer first, as `Arc`s of the same text do.)
+#[derive(Default)]
+pub(super) struct Repeats {
+    head: Repeat<(Shared, Severity, Shared)>,
+    place: Repeat<(Option<Shared>, Shared, Shared, Shared)>,
+    tail: Repeat<Tail>,
+}
+
+/// What the last stretch of a finding's JSON is written from: its rule file and line, tags,
+/// flags and the reason it is allowed.
+type Tail = (Shared, usize, Vec<String>, bool, bool, Option<String>);
+
+/// A stretch of JSON and what it was written from.
+struct Repeat<K> {
+    from: Option<K>,
+    bytes: Vec<u8>,
+}
+
+impl<K> Default for Repeat<K> {
+    fn default() -> Self {
+        Repeat {
+            from: None,
+            bytes: Vec::new(),
+        }
+    }
+}
+
+impl<K> Repeat<K> {
+    /// The stretch `write` writes from what `same` is asked of: copied if it is what the
+    /// last one was written from (`same` answers that), else written, kept with `key`.
+    fn write(
+        &mut self,
+        out: &mut Vec<u8>,
+        same: impl FnOnce(&K) -> bool,
+        key: impl FnOnce() -> K,
+        write: impl FnOnce(&mut Vec<u8>),
+    ) {
+        if self.from.as_ref().is_some_and(same) {
+            out.extend_from_slice(&self.bytes);
+            return;
+        }
+        let start = out.len();
+        write(out);
+        self.bytes.clear();
+        self.bytes
+            .extend_from_slice(out.get(start..).unwrap_or_default());
+        self.from = Some(key());
+    }
+}
+
 /// `f` as its JSON object, as an item of the document's `findings` list (two levels deep,
 /// as serde_json's pretty printer indents it); `false` (nothing written) for a finding with
 /// a fix, whose nested explanation is left to serde.
-pub(super) fn write(f: &Finding, out: &mut Vec<u8>) -> bool {
+pub(super) fn write(f: &Finding, out: &mut Vec<u8>, repeats: &mut Repeats) -> bool {
     if f.fix.is_some() {
         return false;
     }
-    out.extend_from_slice(b"{\n      \"rule\": ");
-    string(out, &f.rule);
-    out.extend_from_slice(member!("severity"));
-    string(out, f.severity.name());
-    out.extend_from_slice(member!("title"));
-    string(out, &f.title);
-    out.extend_from_slice(member!("message"));
+    repeats.head.write(
+        out,
+        |(rule, severity, title)| *rule == f.rule && *severity == f.severity && *title == f.title,
+        || (f.rule.clone(), f.severity, f.title.clone()),
+        |out| {
+            out.extend_from_slice(b"{\n      \"rule\": ");
+            string(out, &f.rule);
+            out.extend_from_slice(member!("severity"));
+            string(out, f.severity.name());
+            out.extend_from_slice(member!("title"));
+            string(out, &f.title);
+            out.extend_from_slice(member!("message"));
+        },
+    );
     string(out, &f.message);
-    out.extend_from_slice(member!("help"));
-    optional(out, f.help.as_deref());
-    out.extend_from_slice(member!("report"));
-    string(out, &f.report);
-    out.extend_from_slice(member!("table"));
-    string(out, &f.table);
-    out.extend_from_slice(member!("file"));
-    string(out, &f.file);
-    out.extend_from_slice(member!("line"));
+    repeats.place.write(
+        out,
+        |(help, report, table, file)| {
+            *help == f.help && *report == f.report && *table == f.table && *file == f.file
+        },
+        || {
+            (
+                f.help.clone(),
+                f.report.clone(),
+                f.table.clone(),
+                f.file.clone(),
+            )
+        },
+        |out| {
+            out.extend_from_slice(member!("help"));
+            optional(out, f.help.as_deref());
+            out.extend_from_slice(member!("report"));
+            string(out, &f.report);
+            out.extend_from_slice(member!("table"));
+            string(out, &f.table);
+            out.extend_from_slice(member!("file"));
+            string(out, &f.file);
+            out.extend_from_slice(member!("line"));
+        },
+    );
     number(out, f.line);
     out.extend_from_slice(member!("column"));
     number(out, f.column);
@@ -91,20 +169,43 @@ pub(super) fn write(f: &Finding, out: &mut Vec<u8>) -> bool {
     });
     out.extend_from_slice(member!("related"));
     list(out, &f.related, cell_label);
-    out.extend_from_slice(member!("rule_file"));
-    string(out, &f.rule_file);
-    out.extend_from_slice(member!("rule_line"));
-    number(out, f.rule_line);
-    out.extend_from_slice(member!("tags"));
-    list(out, &f.tags, |out, t| string(out, t));
-    out.extend_from_slice(member!("baselined"));
-    boolean(out, f.baselined);
-    out.extend_from_slice(member!("suppressed"));
-    boolean(out, f.suppressed);
-    out.extend_from_slice(member!("suppression_reason"));
-    optional(out, f.suppression_reason.as_deref());
-    out.extend_from_slice(member!("fingerprint"));
-    out.push(b'"');
+    repeats.tail.write(
+        out,
+        |(rule_file, rule_line, tags, baselined, suppressed, reason)| {
+            *rule_file == f.rule_file
+                && *rule_line == f.rule_line
+                && *tags == f.tags
+                && *baselined == f.baselined
+                && *suppressed == f.suppressed
+                && *reason == f.suppression_reason
+        },
+        || {
+            (
+                f.rule_file.clone(),
+                f.rule_line,
+                f.tags.clone(),
+                f.baselined,
+                f.suppressed,
+                f.suppression_reason.clone(),
+            )
+        },
+        |out| {
+            out.extend_from_slice(member!("rule_file"));
+            string(out, &f.rule_file);
+            out.extend_from_slice(member!("rule_line"));
+            number(out, f.rule_line);
+            out.extend_from_slice(member!("tags"));
+            list(out, &f.tags, |out, t| string(out, t));
+            out.extend_from_slice(member!("baselined"));
+            boolean(out, f.baselined);
+            out.extend_from_slice(member!("suppressed"));
+            boolean(out, f.suppressed);
+            out.extend_from_slice(member!("suppression_reason"));
+            optional(out, f.suppression_reason.as_deref());
+            out.extend_from_slice(member!("fingerprint"));
+            out.push(b'"');
+        },
+    );
     out.extend_from_slice(&crate::finding::hex_digits(f.fingerprint_hash()));
     out.push(b'"');
     out.extend_from_slice(b"\n    }");
@@ -255,6 +356,40 @@ fn escaped(out: &mut Vec<u8>, bytes: &[u8], from: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stretches_taken_over_from_the_finding_before_are_what_it_would_write() {
+        // Findings that differ from the one before in each stretch, or in none.
+        let base = Finding::for_tests();
+        let changes: [&dyn Fn(&mut Finding); 8] = [
+            &|_| {},
+            &|f| f.rule = "annan-regel".into(),
+            &|f| f.title = "Ny \"titel\"".into(),
+            &|f| f.help = Some("hjälp".into()),
+            &|f| f.file = "b/drift.csv".into(),
+            &|f| f.tags = vec!["tagg".into()],
+            &|f| f.suppressed = true,
+            &|f| f.rule_line = 99,
+        ];
+        let mut findings = Vec::new();
+        for (i, change) in changes.iter().enumerate() {
+            for _ in 0..=i % 3 {
+                let mut f = base.clone();
+                f.message = format!("meddelande {i}");
+                change(&mut f);
+                findings.push(f);
+            }
+        }
+        findings.extend(findings.clone().into_iter().rev());
+        let mut repeats = Repeats::default();
+        for f in &findings {
+            let (mut taken_over, mut alone) = (Vec::new(), Vec::new());
+            assert!(write(f, &mut taken_over, &mut repeats));
+            assert!(write(f, &mut alone, &mut Repeats::default()));
+            assert_eq!(String::from_utf8(taken_over), String::from_utf8(alone));
+            assert_eq!(crate::render::json::compare_finding_writers(f), Ok(()));
+        }
+    }
 
     #[test]
     fn strings_are_escaped_as_serde_escapes_them() {
