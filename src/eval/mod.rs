@@ -578,6 +578,9 @@ struct Evaluator<'a> {
     reads: std::cell::RefCell<Vec<CellAt>>,
     /// The texts findings hold alike, each kept once ([`Evaluator::shared`]).
     shared: std::cell::RefCell<foldhash::HashSet<crate::finding::Shared>>,
+    /// The texts of `shared` asked for last, most recent first: a finding asks for half a
+    /// dozen, the same ones as the finding before, found here without hashing them.
+    shared_recent: std::cell::RefCell<Vec<crate::finding::Shared>>,
     /// Expressions as findings show them, with their `for` bindings put in
     /// ([`Evaluator::finding_expr`]).
     finding_exprs: std::cell::RefCell<Vec<Shown<'a>>>,
@@ -708,6 +711,7 @@ impl<'a> Evaluator<'a> {
             reads: Default::default(),
             quick_columns: Default::default(),
             shared: Default::default(),
+            shared_recent: Default::default(),
             finding_exprs: Default::default(),
             overrides: Vec::new(),
             collect: None,
@@ -1178,12 +1182,23 @@ impl<'a> Evaluator<'a> {
 
     /// `text` as a finding keeps it: the same text is kept once for all findings.
     pub(super) fn shared(&self, text: &str) -> crate::finding::Shared {
-        let mut known = self.shared.borrow_mut();
-        if let Some(s) = known.get(text) {
+        let mut recent = self.shared_recent.borrow_mut();
+        if let Some(s) = recent.iter().find(|s| s.as_str() == text) {
             return s.clone();
         }
-        let s = crate::finding::Shared::from(text);
-        known.insert(s.clone());
+        let mut known = self.shared.borrow_mut();
+        let s = match known.get(text) {
+            Some(s) => s.clone(),
+            None => {
+                let s = crate::finding::Shared::from(text);
+                known.insert(s.clone());
+                s
+            }
+        };
+        if recent.len() == SHARED_RECENT {
+            recent.pop();
+        }
+        recent.insert(0, s.clone());
         s
     }
 
@@ -2895,6 +2910,10 @@ pub(crate) fn to_unit(u: UnitName) -> Option<Unit> {
         UnitName::Text => None,
     }
 }
+
+/// How many texts [`Evaluator::shared`] looks through before hashing: more than a finding
+/// asks for (rule file, report, table, file, column, operator, tolerance).
+const SHARED_RECENT: usize = 8;
 
 #[cfg(test)]
 mod tests {
