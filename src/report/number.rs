@@ -341,35 +341,8 @@ pub fn format_decimal(d: &Decimal) -> String {
 /// [`format_decimal`] kept in place, without an allocation, as nearly every figure of a
 /// message can be (up to 24 bytes): a finding's message shows three.
 pub fn format_decimal_compact(d: &Decimal) -> compact_str::CompactString {
-    let mut buf = [0u8; DIGITS_ROOM];
-    let (_, int_part, frac_part) = parts(d, &mut buf);
-    // Written whole first: a space every three digits takes at most half as many bytes more.
-    let mut text = [0u8; 2 * DIGITS_ROOM];
-    let mut len = 0;
-    let mut put = |c: u8| {
-        if let Some(to) = text.get_mut(len) {
-            *to = c;
-            len += 1;
-        }
-    };
     // Minus zero is shown as zero.
-    if d.mantissa() < 0 {
-        put(b'-');
-    }
-    for (i, &c) in int_part.iter().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            put(b' ');
-        }
-        put(c);
-    }
-    if !frac_part.is_empty() {
-        put(b',');
-        frac_part.iter().for_each(|&c| put(c));
-    }
-    // Only ASCII digits, a sign, spaces and a comma were written.
-    std::str::from_utf8(text.get(..len).unwrap_or_default())
-        .map(compact_str::CompactString::new)
-        .unwrap_or_default()
+    decimal_text(d, d.mantissa() < 0, b',', true)
 }
 
 /// A decimal for machines, as `Decimal`'s `Display` writes it (`-1030`, `2.10`, `0.05`):
@@ -382,27 +355,59 @@ pub fn plain_decimal(d: &Decimal) -> String {
 /// [`plain_decimal`] kept in place, without an allocation, as nearly every figure can be
 /// (up to 24 bytes).
 pub fn plain_decimal_compact(d: &Decimal) -> compact_str::CompactString {
-    let mut buf = [0u8; DIGITS_ROOM];
-    let (negative, int_part, frac_part) = parts(d, &mut buf);
-    // Written whole first, so that the result is kept in place whenever it fits.
-    let mut text = [0u8; DIGITS_ROOM + 2];
-    let mut len = 0;
-    let mut put = |bytes: &[u8]| {
-        if let Some(to) = text.get_mut(len..len + bytes.len()) {
-            to.copy_from_slice(bytes);
-            len += bytes.len();
+    decimal_text(d, d.is_sign_negative(), b'.', false)
+}
+
+/// The digits of `d` with `point` before the last `scale` of them (and at least one digit
+/// before it), a space between each three digits before it if `grouped`, after a `-` if
+/// `minus`. Written in one pass from the last digit back, in `u64` arithmetic once the rest
+/// fits (nearly always: `u128` division is a library call); a large run writes six for each
+/// finding.
+fn decimal_text(d: &Decimal, minus: bool, point: u8, grouped: bool) -> compact_str::CompactString {
+    // 29 digits, 9 spaces, the point, the sign and the zeros after it fit.
+    let mut text = [0u8; 2 * DIGITS_ROOM];
+    let mut at = text.len();
+    let mut put = |c: u8| {
+        if let Some(slot) = at.checked_sub(1).and_then(|i| text.get_mut(i)) {
+            *slot = c;
+            at -= 1;
         }
     };
-    if negative {
-        put(b"-");
+    let scale = usize::try_from(d.scale()).unwrap_or(0);
+    let (mut written, mut in_group) = (0usize, 0u8);
+    let mut digit = |digit: u64| {
+        if written == scale && scale > 0 {
+            put(point);
+        }
+        if written >= scale {
+            if grouped && in_group == 3 {
+                put(b' ');
+                in_group = 0;
+            }
+            in_group += 1;
+        }
+        put(b'0' + digit as u8);
+        written += 1;
+        written
+    };
+    let mut big = d.mantissa().unsigned_abs();
+    while u64::try_from(big).is_err() {
+        digit((big % 10) as u64);
+        big /= 10;
     }
-    put(int_part);
-    if !frac_part.is_empty() {
-        put(b".");
-        put(frac_part);
+    let mut n = u64::try_from(big).unwrap_or(0);
+    loop {
+        let written = digit(n % 10);
+        n /= 10;
+        if n == 0 && written > scale {
+            break;
+        }
     }
-    // Only ASCII digits, a sign and a point were written.
-    std::str::from_utf8(text.get(..len).unwrap_or_default())
+    if minus {
+        put(b'-');
+    }
+    // Only ASCII digits, a sign, spaces and a point or comma were written.
+    std::str::from_utf8(text.get(at..).unwrap_or_default())
         .map(compact_str::CompactString::new)
         .unwrap_or_default()
 }
@@ -425,29 +430,6 @@ pub(crate) fn digits_before(mut n: u64, buf: &mut [u8], end: usize) -> usize {
 /// Room for every digit of a decimal: a mantissa of up to 29 digits, or a scale of up to 28
 /// with its leading zero.
 const DIGITS_ROOM: usize = 40;
-
-/// The sign (`-0` has one), integer digits and fraction digits of `d`, in `buf`.
-fn parts<'b>(d: &Decimal, buf: &'b mut [u8; DIGITS_ROOM]) -> (bool, &'b [u8], &'b [u8]) {
-    let mantissa = d.mantissa();
-    let scale = usize::try_from(d.scale()).unwrap_or(0);
-    // Digits from the end of `buf`, at least one before the decimal point.
-    let mut at = buf.len();
-    let mut n = mantissa.unsigned_abs();
-    // u128 division is a library call: u64 once the value fits, as it nearly always does.
-    while u64::try_from(n).is_err() {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    at = digits_before(u64::try_from(n).unwrap_or(0), buf, at);
-    while buf.len() - at <= scale && at > 0 {
-        at -= 1;
-        buf[at] = b'0';
-    }
-    let digits = &buf[at..];
-    let (int_part, frac_part) = digits.split_at(digits.len().saturating_sub(scale));
-    (d.is_sign_negative(), int_part, frac_part)
-}
 
 /// A figure for display: [`format_decimal`] of its value and its unit (` %`, ` tkr`, …).
 pub fn format_figure(f: &Figure) -> String {
