@@ -388,7 +388,10 @@ impl SourceFile {
     /// from the checkpoints.
     fn chars_between(&self, from: usize, to: usize) -> usize {
         if to.saturating_sub(from) <= 2 * CHARS_COUNTED_EVERY {
-            return self.text.get(from..to).map_or(0, |t| t.chars().count());
+            return self
+                .text
+                .get(from..to)
+                .map_or(0, |t| crate::words::chars_in(t.as_bytes()));
         }
         self.chars_before(to)
             .saturating_sub(self.chars_before(from))

@@ -85,6 +85,24 @@ pub(crate) fn find_in_first_words(
     Err((hay.len() / 8).min(words) * 8)
 }
 
+/// How many characters the UTF-8 text `bytes` has: its bytes less those that continue a
+/// character (`10xxxxxx`), counted eight at a time. For the few dozen bytes from a row's
+/// start to one of its cells, where `str::chars().count()` goes byte by byte.
+pub(crate) fn chars_in(bytes: &[u8]) -> usize {
+    let words = bytes.chunks_exact(8);
+    let tail = words.remainder();
+    let mut continuing = 0u64;
+    for eight in words {
+        let w = word(eight, 0);
+        // The low bit of each byte whose top bits are 10.
+        let marks = (w >> 7) & !(w >> 6) & every_byte(1);
+        // The eight bytes added up in the top one (each is 0 or 1).
+        continuing += marks.wrapping_mul(every_byte(1)) >> 56;
+    }
+    continuing += tail.iter().filter(|&&b| b & 0xC0 == 0x80).count() as u64;
+    bytes.len() - continuing as usize
+}
+
 /// Bit `i` set where byte `i` of `block` is `a` or `b`: where the fields of a short row end,
 /// all found at once (see `csv::field_span`).
 #[inline(always)]
@@ -209,6 +227,18 @@ mod tests {
             });
             assert_eq!(marks64(&block, b';', b'"'), expected, "{block:?}");
             assert_eq!(marks64_words(&block, b';', b'"'), expected, "{block:?}");
+        }
+    }
+
+    #[test]
+    fn characters_are_counted_as_chars_counts_them() {
+        let text = "Förvaltning 0012;Vård & omsorg;€ 1 234;😀 ✓ ÅÄÖ åäö;abc";
+        for from in 0..text.len() {
+            for to in from..=text.len() {
+                if let Some(part) = text.get(from..to) {
+                    assert_eq!(chars_in(part.as_bytes()), part.chars().count(), "{part:?}");
+                }
+            }
         }
     }
 }
