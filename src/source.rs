@@ -173,6 +173,20 @@ impl Text {
         }
     }
 
+    /// The line feeds in `self[from..to]`: from the counts its scan kept for a mapped text,
+    /// else counted now.
+    pub(crate) fn line_feeds_between(&self, from: usize, to: usize) -> usize {
+        match &self.0 {
+            Held::Mapped(m) => m
+                .line_feeds_before(to)
+                .saturating_sub(m.line_feeds_before(from)),
+            Held::Owned(s) => s
+                .as_bytes()
+                .get(from..to)
+                .map_or(0, |piece| memchr::memchr_iter(b'\n', piece).count()),
+        }
+    }
+
     /// For a mapped text, the offset of its last `"` (`Some(None)`: it has none), as its
     /// scan found; `None`: not known.
     pub(crate) fn known_last_quote(&self) -> Option<Option<usize>> {

@@ -584,18 +584,13 @@ fn chunks(text: &str, start: usize, last_quote: Option<Option<usize>>) -> Option
     Some(bounds)
 }
 
-/// The line feeds between each two `bounds` (starts of lines, or the text's end) of `text`,
-/// counted in parallel: a count is a fraction of the cost of listing where each line
-/// starts, which a check of a CSV file does not need (see `SourceFile::line_col_in_row`).
-fn line_feeds(text: &str, bounds: &[usize]) -> Vec<usize> {
+/// The line feeds between each two `bounds` (starts of lines, or the text's end) of `text`:
+/// for a large file, from the counts its scan kept block by block (see `report::scan`).
+fn line_feeds(text: &Text, bounds: &[usize]) -> Vec<usize> {
     use rayon::prelude::*;
     bounds
         .par_windows(2)
-        .map(|w| {
-            text.as_bytes()
-                .get(w[0]..w[1])
-                .map_or(0, |piece| memchr::memchr_iter(b'\n', piece).count())
-        })
+        .map(|w| text.line_feeds_between(w[0], w[1]))
         .collect()
 }
 

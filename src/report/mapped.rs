@@ -56,6 +56,11 @@ impl MappedText {
         self.scanned.clean
     }
 
+    /// How many line feeds the text has before offset `at`, from its scan.
+    pub fn line_feeds_before(&self, at: usize) -> usize {
+        self.scanned.line_feeds_before(self.as_str().as_bytes(), at)
+    }
+
     /// The offset of the text's last `"`, if any.
     pub fn last_quote(&self) -> Option<usize> {
         self.scanned.last_quote

@@ -1,6 +1,7 @@
 //! One pass over a large mapped text for everything reading it asks before its rows: is it
-//! UTF-8, could it be a binary file, and where is its last quote. (Where its lines start is
-//! found only when asked: see `source::SourceFile::line_starts`.)
+//! UTF-8, could it be a binary file, where is its last quote, and how many lines it has up to
+//! each of its blocks. (Where each line starts is found only when asked: see
+//! `source::SourceFile::line_starts`.)
 //!
 //! Each of these was a pass of its own over the whole file: on a 60 MB table, five passes
 //! that each brought the file from memory into the processor's cache again (it is larger
@@ -18,6 +19,25 @@ pub(crate) struct Scanned {
     pub clean: bool,
     /// The offset of the last `"`, if any.
     pub last_quote: Option<usize>,
+    /// At the end of each block scanned: its offset, and the line feeds before it.
+    pub line_feeds: Vec<(usize, usize)>,
+}
+
+impl Scanned {
+    /// How many line feeds are in `text[..at]`, `text` the bytes scanned: counted from the
+    /// nearest block end before `at`, at most a block.
+    pub(crate) fn line_feeds_before(&self, text: &[u8], at: usize) -> usize {
+        let i = self.line_feeds.partition_point(|&(end, _)| end <= at);
+        let (from, before) = i
+            .checked_sub(1)
+            .and_then(|i| self.line_feeds.get(i))
+            .copied()
+            .unwrap_or((0, 0));
+        before
+            + text
+                .get(from..at)
+                .map_or(0, |rest| memchr::memchr_iter(b'\n', rest).count())
+    }
 }
 
 /// The size of the pieces scanned in parallel, as `utf8` checks them.
@@ -38,13 +58,25 @@ pub(crate) fn scan(bytes: &[u8]) -> Option<Scanned> {
     let pieces: Vec<Piece> = pieces.into_iter().collect::<Option<_>>()?;
     let clean = pieces.iter().all(|p| p.clean);
     let last_quote = pieces.iter().filter_map(|p| p.last_quote).next_back();
-    Some(Scanned { clean, last_quote })
+    let mut line_feeds = Vec::with_capacity(pieces.iter().map(|p| p.blocks.len()).sum());
+    let mut before = 0;
+    for (end, count) in pieces.iter().flat_map(|p| p.blocks.iter()) {
+        before += count;
+        line_feeds.push((*end, before));
+    }
+    Some(Scanned {
+        clean,
+        last_quote,
+        line_feeds,
+    })
 }
 
 /// What one piece holds.
 struct Piece {
     clean: bool,
     last_quote: Option<usize>,
+    /// Each block's end, and its line feeds.
+    blocks: Vec<(usize, usize)>,
 }
 
 /// The piece `start..end` of `bytes`, block by block; `None` if it is not UTF-8.
@@ -52,6 +84,7 @@ fn scan_piece(bytes: &[u8], start: usize, end: usize) -> Option<Piece> {
     let mut piece = Piece {
         clean: true,
         last_quote: None,
+        blocks: Vec::with_capacity((end - start) / BLOCK + 1),
     };
     let mut at = start;
     while at < end {
@@ -62,6 +95,11 @@ fn scan_piece(bytes: &[u8], start: usize, end: usize) -> Option<Piece> {
         if let Some(q) = memchr::memrchr(b'"', block) {
             piece.last_quote = Some(at + q);
         }
+        // Counted while the block is in the cache: reading counts the lines of its pieces
+        // from these, not in a pass of its own over the whole file.
+        piece
+            .blocks
+            .push((to, memchr::memchr_iter(b'\n', block).count()));
         at = to;
     }
     Some(piece)
@@ -133,6 +171,27 @@ mod tests {
         let s = scan(text.as_bytes()).expect("UTF-8");
         assert!(s.clean);
         assert_eq!(s.last_quote, None);
+        let bytes = text.as_bytes();
+        for at in [
+            0,
+            1,
+            BLOCK - 1,
+            BLOCK,
+            BLOCK + 7,
+            PIECE,
+            PIECE + 1,
+            2 * PIECE + 5,
+            text.len(),
+        ] {
+            let at = (at..)
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(text.len());
+            assert_eq!(
+                s.line_feeds_before(bytes, at),
+                text[..at].matches('\n').count(),
+                "line feeds before {at}"
+            );
+        }
 
         let mut quoted = text.clone();
         insert_near(&mut quoted, PIECE + 5, '"');
