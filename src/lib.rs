@@ -3,8 +3,10 @@
 //! The pipeline, one folder each: `syntax` (rule files → syntax tree), `check` (rule set,
 //! names), `report` (report files → tables of cells with their origins), `eval` (exact
 //! evaluation → findings), `render` (findings → terminal or JSON).
-// Two modules may use `unsafe`, and say why it is sound: `report::utf8` (bytes checked as
-// UTF-8, then taken as text) and `report::mapped` (a large file mapped, not copied).
+// Four modules may use `unsafe`, each call saying why it is sound: `report::utf8` (bytes
+// checked as UTF-8, then taken as text), `report::mapped` (a large file mapped, not copied),
+// `report::scan` (a function compiled for AVX2, called where the processor has it) and
+// `words` (one compiled for SSE2, which every x86_64 processor has).
 #![deny(unsafe_code)]
 
 pub mod analyze;

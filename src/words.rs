@@ -1,6 +1,8 @@
 //! Bytes looked at eight at a time in a plain `u64`. For short texts (a field, a finding's
 //! strings) this costs less than setting up `memchr`'s vector search, and it needs no
-//! `unsafe`.
+//! `unsafe`. [`marks64`] marks the bytes of 64 at once, with SSE2 on x86_64 (the one call
+//! here that needs `unsafe`: a function compiled for SSE2, which every x86_64 processor
+//! has), a word at a time elsewhere.
 
 /// The bytes of `bytes` (at most eight) as one word, the first byte lowest; missing bytes
 /// are `fill`.
