@@ -381,6 +381,25 @@ impl Fields {
 
     /// The number [`Fields::fingerprint`] writes in hex.
     pub fn fingerprint_hash(&self) -> u64 {
+        self.fingerprint_hash_after(self.fingerprint_head())
+    }
+
+    /// [`Fields::fingerprint_hash`] from its head ([`Fields::fingerprint_head`]), which every
+    /// finding of a rule (and its `for` columns) in one table shares.
+    pub(crate) fn fingerprint_hash_after(&self, head: FingerprintHead) -> u64 {
+        let mut h = head.0;
+        for part in [
+            self.row_key.as_deref().unwrap_or_default().as_bytes(),
+            self.column_name.as_deref().unwrap_or_default().as_bytes(),
+        ] {
+            h.write(part);
+            h.end_part();
+        }
+        h.0
+    }
+
+    /// The fingerprint's hash over its rule, `for` columns, report and table.
+    pub(crate) fn fingerprint_head(&self) -> FingerprintHead {
         // The parts of the identity, hashed as they are rather than copied into strings
         // first: a run may have hundreds of thousands of findings.
         let mut h = Fnv::default();
@@ -396,16 +415,11 @@ impl Fields {
             h.write(b"]");
         }
         h.end_part();
-        for part in [
-            self.report.as_bytes(),
-            self.table.as_bytes(),
-            self.row_key.as_deref().unwrap_or_default().as_bytes(),
-            self.column_name.as_deref().unwrap_or_default().as_bytes(),
-        ] {
+        for part in [self.report.as_bytes(), self.table.as_bytes()] {
             h.write(part);
             h.end_part();
         }
-        h.0
+        FingerprintHead(h)
     }
 }
 
@@ -431,7 +445,13 @@ pub fn hex_digits(n: u64) -> [u8; 16] {
     std::array::from_fn(|i| DIGITS[((n >> (4 * (15 - i))) & 0xF) as usize])
 }
 
+/// The state of a finding's fingerprint hash after the parts many findings share (see
+/// [`Fields::fingerprint_head`]).
+#[derive(Clone, Copy)]
+pub(crate) struct FingerprintHead(Fnv);
+
 /// FNV-1a, 64 bits.
+#[derive(Clone, Copy)]
 struct Fnv(u64);
 
 impl Default for Fnv {

@@ -4,7 +4,7 @@
 //! rest of the output together; here a string with nothing to escape, nearly all of them, is
 //! copied as it is. Tests compare the two writers byte for byte.
 
-use crate::finding::{CellLabel, Finding, Shared, Values};
+use crate::finding::{CellLabel, Finding, FingerprintHead, Shared, Values};
 use crate::problem::Severity;
 
 /// The start of a member of a finding's object, one level inside it: the comma after the
@@ -45,7 +45,13 @@ pub(super) struct Repeats {
     head: Repeat<(Shared, Severity, Shared)>,
     place: Repeat<(Option<Shared>, Shared, Shared, Shared)>,
     tail: Repeat<Tail>,
+    /// The fingerprint hash's head ([`crate::finding::Fields::fingerprint_head`]), with its
+    /// rule, `for` bindings, report and table.
+    fingerprint: Option<(Head, FingerprintHead)>,
 }
+
+/// What a fingerprint's head is hashed from.
+type Head = (Shared, Vec<(String, String)>, Shared, Shared);
 
 /// What the last stretch of a finding's JSON is written from: its rule file and line, tags,
 /// flags and the reason it is allowed.
@@ -206,7 +212,28 @@ pub(super) fn write(f: &Finding, out: &mut Vec<u8>, repeats: &mut Repeats) -> bo
             out.push(b'"');
         },
     );
-    out.extend_from_slice(&crate::finding::hex_digits(f.fingerprint_hash()));
+    let head = match &repeats.fingerprint {
+        Some(((rule, bindings, report, table), head))
+            if *rule == f.rule
+                && *bindings == f.bindings
+                && *report == f.report
+                && *table == f.table =>
+        {
+            *head
+        }
+        _ => {
+            let head = f.fingerprint_head();
+            let from = (
+                f.rule.clone(),
+                f.bindings.clone(),
+                f.report.clone(),
+                f.table.clone(),
+            );
+            repeats.fingerprint = Some((from, head));
+            head
+        }
+    };
+    out.extend_from_slice(&crate::finding::hex_digits(f.fingerprint_hash_after(head)));
     out.push(b'"');
     out.extend_from_slice(b"\n    }");
     true
@@ -361,8 +388,11 @@ mod tests {
     fn stretches_taken_over_from_the_finding_before_are_what_it_would_write() {
         // Findings that differ from the one before in each stretch, or in none.
         let base = Finding::for_tests();
-        let changes: [&dyn Fn(&mut Finding); 8] = [
+        let changes: [&dyn Fn(&mut Finding); 11] = [
             &|_| {},
+            &|f| f.bindings = vec![("c".into(), "budget".into())],
+            &|f| f.table = "investeringar".into(),
+            &|f| f.row_key = Some("Summa".into()),
             &|f| f.rule = "annan-regel".into(),
             &|f| f.title = "Ny \"titel\"".into(),
             &|f| f.help = Some("hjälp".into()),
