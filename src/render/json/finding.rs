@@ -73,8 +73,8 @@ impl<K> Default for Repeat<K> {
 }
 
 impl<K> Repeat<K> {
-    /// The stretch `write` writes from what `same` is asked of: copied if it is what the
-    /// last one was written from (`same` answers that), else written, kept with `key`.
+    /// Write the stretch: a copy of the one kept, if `same` says this finding has what that
+    /// one was written from; else as `write` writes it, then kept with what `key` gives.
     fn write(
         &mut self,
         out: &mut Vec<u8>,
